@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// memscope: memory-profiling dumps in, one offline HTML report out.
+///
+/// One module per pipeline stage. Imports go one way only:
+/// Format → Model, Analysis → Model, memscope (CLI) → all.
+let package = Package(
+    name: "memscope",
+    products: [
+        .executable(name: "memscope", targets: ["memscope"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config at build time.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+
+        // Pipeline stages.
+        .target(name: "MemscopeModel"),
+        .target(name: "MemscopeFormat", dependencies: ["MemscopeModel", "CZstd"]),
+        .target(name: "MemscopeAnalysis", dependencies: ["MemscopeModel"]),
+
+        // Executables.
+        .executableTarget(
+            name: "memscope",
+            dependencies: [
+                "MemscopeModel", "MemscopeFormat", "MemscopeAnalysis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "memscope-samples",
+            dependencies: ["MemscopeModel", "MemscopeFormat"]
+        ),
+        .executableTarget(
+            name: "memscope-bench",
+            dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis"]
+        ),
+
+        // Tests.
+        .target(
+            name: "MemscopeTestSupport",
+            dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis"],
+            path: "Tests/MemscopeTestSupport"
+        ),
+        .testTarget(name: "MemscopeFormatTests", dependencies: ["MemscopeFormat", "MemscopeTestSupport"]),
+        .testTarget(
+            name: "MemscopeAnalysisTests",
+            dependencies: ["MemscopeAnalysis", "MemscopeFormat", "MemscopeTestSupport"],
+            exclude: ["Snapshots"]
+        ),
+        .testTarget(name: "MemscopeCLITests", dependencies: ["MemscopeTestSupport"]),
+    ]
+)

@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A file written under a temporary name in the target directory and renamed into
+/// place by ``commit()``, so a killed writer never leaves half a file behind.
+public final class AtomicOutputFile {
+    public let path: String
+    private let temporaryPath: String
+    private let fd: Int32
+    private var committed = false
+
+    /// Creates the temporary file. With `overwrite == false` an existing `path` is refused.
+    public init(path: String, overwrite: Bool = true) throws {
+        self.path = path
+        if !overwrite && access(path, F_OK) == 0 {
+            throw DumpError(path: path, problem: .writeFailed(reason: "the file exists (pass --force to overwrite it)"))
+        }
+        let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        let name = path.contains("/") ? String(path[path.index(after: path.lastIndex(of: "/")!)...]) : path
+        var template = Array("\(directory.isEmpty ? "/" : directory)/.\(name).tmp-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw DumpError(path: path, problem: .writeFailed(reason: String(cString: strerror(errno))))
+        }
+        self.fd = fd
+        self.temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        fchmod(fd, 0o644)
+    }
+
+    deinit {
+        if !committed {
+            close(fd)
+            unlink(temporaryPath)
+        }
+    }
+
+    /// Appends bytes.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw DumpError(path: path, problem: .writeFailed(reason: String(cString: strerror(errno))))
+            }
+            offset += n
+        }
+    }
+
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    public func write(_ text: String) throws {
+        var text = text
+        try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Flushes, closes and renames the file into place.
+    public func commit() throws {
+        guard !committed else { return }
+        committed = true
+        let failed = close(fd) != 0
+        if failed || rename(temporaryPath, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw DumpError(path: path, problem: .writeFailed(reason: reason))
+        }
+    }
+}

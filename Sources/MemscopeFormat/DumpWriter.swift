@@ -1,0 +1,234 @@
+import CZstd
+import MemscopeModel
+
+/// Where a writer's bytes go: a file, optionally through a zstd compressor.
+public final class ByteSink {
+    private let file: AtomicOutputFile
+    private var compressor: OpaquePointer?
+    private var buffer: [UInt8] = []
+    private let outputBuffer: UnsafeMutableRawBufferPointer
+
+    /// - Parameter zstdLevel: compress with zstd at this level (1…19), or not at all when nil.
+    public init(file: AtomicOutputFile, zstdLevel: Int32? = nil) {
+        self.file = file
+        self.outputBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ZSTD_CStreamOutSize(), alignment: 16)
+        if let level = zstdLevel, let stream = ZSTD_createCStream() {
+            ZSTD_initCStream(stream, level)
+            compressor = stream
+        }
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    deinit {
+        if let compressor { ZSTD_freeCStream(compressor) }
+        outputBuffer.deallocate()
+    }
+
+    public func append(_ bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { try flushBuffer() }
+    }
+
+    public func append(_ text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { try flushBuffer() }
+    }
+
+    private func flushBuffer(end: Bool = false) throws {
+        defer { buffer.removeAll(keepingCapacity: true) }
+        guard let compressor else {
+            try file.write(buffer)
+            return
+        }
+        try buffer.withUnsafeBytes { raw in
+            var input = ZSTD_inBuffer(src: raw.baseAddress, size: raw.count, pos: 0)
+            while true {
+                var output = ZSTD_outBuffer(dst: outputBuffer.baseAddress, size: outputBuffer.count, pos: 0)
+                let remaining = ZSTD_compressStream2(compressor, &output, &input, end ? ZSTD_e_end : ZSTD_e_continue)
+                if ZSTD_isError(remaining) != 0 {
+                    throw DumpError(path: file.path, problem: .writeFailed(reason: String(cString: ZSTD_getErrorName(remaining))))
+                }
+                try file.write(UnsafeRawBufferPointer(start: outputBuffer.baseAddress, count: output.pos))
+                let done = end ? remaining == 0 : input.pos == input.size
+                if done { break }
+            }
+        }
+    }
+
+    /// Writes everything out and renames the file into place.
+    public func finish() throws {
+        try flushBuffer(end: true)
+        try file.commit()
+    }
+}
+
+/// Writes records in one of the two forms.
+public protocol DumpWriter: AnyObject {
+    func write(_ record: Record) throws
+    /// Flushes and atomically moves the output into place.
+    func finish() throws
+}
+
+/// Creates the writer for a form.
+public func makeDumpWriter(format: DumpFormat, sink: ByteSink) throws -> any DumpWriter {
+    switch format {
+    case .msd: try MSDBinaryWriter(sink: sink)
+    case .jsonl: try JSONLinesWriter(sink: sink)
+    }
+}
+
+/// Writes the binary `.msd` form.
+public final class MSDBinaryWriter: DumpWriter {
+    private let sink: ByteSink
+    private var payload = PayloadBuilder()
+    private var frame: [UInt8] = []
+
+    public init(sink: ByteSink) throws {
+        self.sink = sink
+        var header = MSDFormat.magic
+        header += [UInt8(MSDFormat.version & 0xFF), UInt8(MSDFormat.version >> 8), 0, 0]
+        try sink.append(header)
+    }
+
+    public func write(_ record: Record) throws {
+        payload.bytes.removeAll(keepingCapacity: true)
+        MSDBinaryWriter.encode(record, into: &payload)
+        frame.removeAll(keepingCapacity: true)
+        frame.append(record.kindByte)
+        var length = PayloadBuilder()
+        length.varint(UInt64(payload.bytes.count))
+        frame += length.bytes
+        frame += payload.bytes
+        try sink.append(frame)
+    }
+
+    public func finish() throws { try sink.finish() }
+
+    /// The payload of a record (without its kind byte and length).
+    public static func payload(of record: Record) -> [UInt8] {
+        var builder = PayloadBuilder()
+        encode(record, into: &builder)
+        return builder.bytes
+    }
+
+    static func encode(_ record: Record, into p: inout PayloadBuilder) {
+        switch record {
+        case .meta(let m):
+            p.string(m.producer)
+            p.string(m.producerVersion)
+            p.varint(m.pid)
+            p.varint(m.startTimeUnixNanoseconds)
+            p.varint(m.clockUnitNanoseconds)
+            p.varint(m.pointerSize)
+            p.varint(m.commandLine.count)
+            for arg in m.commandLine { p.string(arg) }
+        case .string(let id, let value):
+            p.varint(id)
+            p.string(value)
+        case .frame(let f):
+            p.varint(f.id); p.varint(f.instructionPointer); p.varint(f.function)
+            p.varint(f.file); p.varint(f.line); p.varint(f.module)
+        case .stack(let id, let parent, let frame):
+            p.varint(id); p.varint(parent); p.varint(frame)
+        case .alloc(let a):
+            p.varint(a.timestamp); p.varint(a.thread); p.varint(a.address)
+            p.varint(a.size); p.varint(a.kind.rawValue); p.varint(a.stack)
+        case .free(let f):
+            p.varint(f.timestamp); p.varint(f.thread); p.varint(f.address); p.varint(f.stack)
+        case .realloc(let r):
+            p.varint(r.timestamp); p.varint(r.thread); p.varint(r.oldAddress)
+            p.varint(r.newAddress); p.varint(r.newSize); p.varint(r.stack)
+        case .threadStart(let ts, let thread, let parent):
+            p.varint(ts); p.varint(thread); p.varint(parent)
+        case .threadName(let ts, let thread, let name):
+            p.varint(ts); p.varint(thread); p.varint(name)
+        case .threadExit(let ts, let thread):
+            p.varint(ts); p.varint(thread)
+        case .processEnd(let e):
+            p.varint(e.timestamp); p.varint(e.how.rawValue); p.varint(e.code)
+        case .unknown(_, let payload):
+            p.bytes += payload
+        }
+    }
+}
+
+/// Writes the JSON Lines text form, one record per line, members in a fixed order.
+public final class JSONLinesWriter: DumpWriter {
+    private let sink: ByteSink
+
+    public init(sink: ByteSink) throws {
+        self.sink = sink
+        try sink.append("{\"type\":\"header\",\"format\":\"msd\",\"version\":\(MSDFormat.version)}\n")
+    }
+
+    public func write(_ record: Record) throws {
+        try sink.append(JSONLinesWriter.line(for: record) + "\n")
+    }
+
+    public func finish() throws { try sink.finish() }
+
+    /// The text-form line of a record, without the newline.
+    public static func line(for record: Record) -> String {
+        switch record {
+        case .meta(let m):
+            let argv = m.commandLine.map(jsonString).joined(separator: ",")
+            return "{\"type\":\"meta\",\"producer\":\(jsonString(m.producer)),\"producer_version\":\(jsonString(m.producerVersion)),"
+                + "\"pid\":\(m.pid),\"start_time_unix_ns\":\(m.startTimeUnixNanoseconds),\"clock_unit_ns\":\(m.clockUnitNanoseconds),"
+                + "\"pointer_size\":\(m.pointerSize),\"argv\":[\(argv)]}"
+        case .string(let id, let value):
+            return "{\"type\":\"string\",\"id\":\(id),\"value\":\(jsonString(value))}"
+        case .frame(let f):
+            return "{\"type\":\"frame\",\"id\":\(f.id),\"ip\":\"\(hex(f.instructionPointer))\",\"function\":\(f.function),"
+                + "\"file\":\(f.file),\"line\":\(f.line),\"module\":\(f.module)}"
+        case .stack(let id, let parent, let frame):
+            return "{\"type\":\"stack\",\"id\":\(id),\"parent\":\(parent),\"frame\":\(frame)}"
+        case .alloc(let a):
+            return "{\"type\":\"alloc\",\"ts\":\(a.timestamp),\"thread\":\(a.thread),\"addr\":\"\(hex(a.address))\","
+                + "\"size\":\(a.size),\"allocator\":\"\(a.kind.name)\",\"stack\":\(a.stack)}"
+        case .free(let f):
+            return "{\"type\":\"free\",\"ts\":\(f.timestamp),\"thread\":\(f.thread),\"addr\":\"\(hex(f.address))\",\"stack\":\(f.stack)}"
+        case .realloc(let r):
+            return "{\"type\":\"realloc\",\"ts\":\(r.timestamp),\"thread\":\(r.thread),\"old_addr\":\"\(hex(r.oldAddress))\","
+                + "\"new_addr\":\"\(hex(r.newAddress))\",\"size\":\(r.newSize),\"stack\":\(r.stack)}"
+        case .threadStart(let ts, let thread, let parent):
+            return "{\"type\":\"thread_start\",\"ts\":\(ts),\"thread\":\(thread),\"parent\":\(parent)}"
+        case .threadName(let ts, let thread, let name):
+            return "{\"type\":\"thread_name\",\"ts\":\(ts),\"thread\":\(thread),\"name\":\(name)}"
+        case .threadExit(let ts, let thread):
+            return "{\"type\":\"thread_exit\",\"ts\":\(ts),\"thread\":\(thread)}"
+        case .processEnd(let e):
+            let how = switch e.how { case .exited: "exited"; case .signalled: "signalled"; case .unknown: "unknown" }
+            return "{\"type\":\"process_end\",\"ts\":\(e.timestamp),\"how\":\"\(how)\",\"code\":\(e.code)}"
+        case .unknown(let kind, let payload):
+            let digits = payload.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+            return "{\"type\":\"raw\",\"kind\":\(kind),\"payload\":\"\(digits)\"}"
+        }
+    }
+
+    private static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+}
+
+/// A JSON string literal; escapes quotes, backslashes and control characters.
+public func jsonString(_ value: String) -> String {
+    var out = "\""
+    out.reserveCapacity(value.utf8.count + 2)
+    for scalar in value.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case "\u{2028}": out += "\\u2028"
+        case "\u{2029}": out += "\\u2029"
+        default:
+            if scalar.value < 0x20 {
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return out + "\""
+}

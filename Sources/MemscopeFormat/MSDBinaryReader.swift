@@ -1,0 +1,269 @@
+import MemscopeModel
+
+/// Reads the binary `.msd` form (docs/FORMAT.md) record by record.
+final class MSDBinaryReader: RecordReader {
+    let format = DumpFormat.msd
+    private let path: String
+    private let input: BufferedInput
+    private var ids = ReferenceChecker()
+    private var ownDiagnostics = Diagnostics()
+    private(set) var wasTruncated = false
+    private var headerChecked = false
+    private var finished = false
+
+    init(path: String, input: BufferedInput) {
+        self.path = path
+        self.input = input
+    }
+
+    var diagnostics: Diagnostics {
+        var all = input.source.diagnostics
+        all.merge(ownDiagnostics)
+        return all
+    }
+
+    func read(into batch: inout [Record], maxCount: Int) throws -> Bool {
+        batch.removeAll(keepingCapacity: true)
+        if finished { return false }
+        if !headerChecked {
+            guard try readHeader() else { return finish() }
+        }
+        while batch.count < maxCount {
+            guard let record = try nextRecord() else {
+                finished = true
+                return !batch.isEmpty
+            }
+            batch.append(record)
+        }
+        return true
+    }
+
+    private func finish() -> Bool {
+        finished = true
+        return false
+    }
+
+    // MARK: - Header
+
+    private func readHeader() throws -> Bool {
+        headerChecked = true
+        let complete = try input.ensure(MSDFormat.headerSize)
+        let count = min(input.available, MSDFormat.headerSize)
+        let bytes = Array(UnsafeRawBufferPointer(start: input.pointer, count: count))
+        if !complete {
+            noteTruncation(at: input.offset, what: "the file header (\(count) of \(MSDFormat.headerSize) bytes)")
+            return false
+        }
+        let version = UInt16(bytes[8]) | UInt16(bytes[9]) << 8
+        guard version == MSDFormat.version else {
+            throw DumpError(path: path, location: .byte(8), problem: .unsupportedVersion(found: version))
+        }
+        input.start += MSDFormat.headerSize
+        return true
+    }
+
+    private func noteTruncation(at offset: UInt64, what: String) {
+        wasTruncated = true
+        ownDiagnostics.warn(key: "truncated", "the dump is cut off inside \(what); everything before it is used",
+                            at: "\(path): byte \(offset)",
+                            hint: "the traced program or the recorder probably died while writing")
+    }
+
+    // MARK: - Records
+
+    /// The next record, or `nil` at the end of the input.
+    private func nextRecord() throws -> Record? {
+        let recordOffset = input.offset
+        // Kind byte plus at most 10 length bytes.
+        if input.available < 11 { _ = try input.ensure(11) }
+        let available = input.available
+        if available == 0 { return nil }
+        var header = PayloadCursor(input.pointer + 1, count: available - 1)
+        let kind = input.pointer.load(as: UInt8.self)
+        let length: UInt64
+        do {
+            length = try header.varint("length")
+        } catch .truncated {
+            noteTruncation(at: recordOffset, what: "the header of a \(RecordKind.describe(kind)) record")
+            return nil
+        } catch {
+            throw DumpError(path: path, location: .byte(recordOffset),
+                            problem: .badVarint(kind: RecordKind.describe(kind), field: "length"))
+        }
+        guard length <= MSDFormat.maxPayloadLength else {
+            throw DumpError(path: path, location: .byte(recordOffset),
+                            problem: .recordTooLarge(kind: RecordKind.describe(kind), length: length))
+        }
+        let headerLength = available - 1 - header.remaining + 1
+        let total = headerLength + Int(length)
+        if total > input.available {
+            guard try input.ensure(total) else {
+                noteTruncation(at: recordOffset, what: "a \(RecordKind.describe(kind)) record")
+                return nil
+            }
+        }
+        let payload = input.pointer + headerLength
+        input.start += total
+        do {
+            return try decode(kind: kind, payload: payload, count: Int(length), at: recordOffset)
+        } catch let error as FieldError {
+            let kindName = RecordKind.describe(kind)
+            switch error {
+            case .truncated(let field):
+                throw DumpError(path: path, location: .byte(recordOffset),
+                                problem: .recordTooShort(kind: kindName, field: "\(field)"))
+            case .badVarint(let field):
+                throw DumpError(path: path, location: .byte(recordOffset),
+                                problem: .badVarint(kind: kindName, field: "\(field)"))
+            }
+        }
+    }
+
+    private func decode(kind: UInt8, payload: UnsafeRawPointer, count: Int, at offset: UInt64) throws -> Record {
+        var c = PayloadCursor(payload, count: count)
+        guard let known = RecordKind(rawValue: kind) else {
+            try requireMeta(found: RecordKind.describe(kind), at: offset)
+            ownDiagnostics.warn(key: "unknown-kind-\(kind)",
+                                "skipped a record of kind \(RecordKind.describe(kind)), which this version does not interpret",
+                                at: "\(path): byte \(offset)",
+                                hint: "a newer memscope may show it")
+            return .unknown(kind: kind, payload: Array(UnsafeRawBufferPointer(start: payload, count: count)))
+        }
+        if known != .meta { try requireMeta(found: known.name, at: offset) }
+        let check = Checks(path: path, location: .byte(offset), kind: known.name)
+        switch known {
+        case .meta:
+            guard !ids.sawMeta else { throw DumpError(path: path, location: .byte(offset), problem: .duplicateMeta) }
+            guard !ids.sawAnyRecord else {
+                throw DumpError(path: path, location: .byte(offset), problem: .duplicateMeta)
+            }
+            ids.sawMeta = true
+            ids.sawAnyRecord = true
+            return .meta(try decodeMeta(&c, check: check))
+        case .string:
+            let id = try c.varint("id")
+            try check.sequence(table: "string", id: id, expected: ids.strings + 1)
+            ids.strings += 1
+            return .string(id: UInt32(id), value: try c.string("value"))
+        case .frame:
+            let id = try c.varint("id")
+            try check.sequence(table: "frame", id: id, expected: ids.frames + 1)
+            let ip = try c.varint("ip")
+            let function = try check.reference("string", try c.varint("function"), defined: ids.strings)
+            let file = try check.reference("string", try c.varint("file"), defined: ids.strings)
+            let line = try check.fits32("line", try c.varint("line"))
+            let module = try check.reference("string", try c.varint("module"), defined: ids.strings)
+            ids.frames += 1
+            return .frame(Frame(id: UInt32(id), instructionPointer: ip, function: function, file: file,
+                                line: line, module: module))
+        case .stack:
+            let id = try c.varint("id")
+            try check.sequence(table: "stack", id: id, expected: ids.stacks + 1)
+            let parent = try check.reference("stack", try c.varint("parent"), defined: ids.stacks)
+            let frame = try check.reference("frame", try c.varint("frame"), defined: ids.frames)
+            guard frame != 0 else {
+                throw DumpError(path: path, location: .byte(offset),
+                                problem: .badValue(kind: "stack", field: "frame", value: "0",
+                                                   expected: "a frame id of 1 or more"))
+            }
+            ids.stacks += 1
+            return .stack(id: UInt32(id), parent: parent, frame: frame)
+        case .alloc:
+            let ts = try c.varint("timestamp")
+            let thread = try check.fits32("thread", try c.varint("thread"))
+            let address = try c.varint("address")
+            let size = try check.size(try c.varint("size"))
+            let kindValue = try c.varint("allocator")
+            let stack = try check.reference("stack", try c.varint("stack"), defined: ids.stacks)
+            return .alloc(Alloc(timestamp: ts, thread: thread, address: address, size: size,
+                                kind: allocatorKind(kindValue, at: offset), stack: stack))
+        case .free:
+            let ts = try c.varint("timestamp")
+            let thread = try check.fits32("thread", try c.varint("thread"))
+            let address = try c.varint("address")
+            let stack = try check.reference("stack", try c.varint("stack"), defined: ids.stacks)
+            return .free(Free(timestamp: ts, thread: thread, address: address, stack: stack))
+        case .realloc:
+            let ts = try c.varint("timestamp")
+            let thread = try check.fits32("thread", try c.varint("thread"))
+            let old = try c.varint("old_address")
+            let new = try c.varint("new_address")
+            let size = try check.size(try c.varint("new_size"))
+            let stack = try check.reference("stack", try c.varint("stack"), defined: ids.stacks)
+            return .realloc(Realloc(timestamp: ts, thread: thread, oldAddress: old, newAddress: new,
+                                    newSize: size, stack: stack))
+        case .threadStart:
+            let ts = try c.varint("timestamp")
+            let thread = try check.fits32("thread", try c.varint("thread"))
+            let parent = try check.fits32("parent", try c.varint("parent"))
+            return .threadStart(timestamp: ts, thread: thread, parent: parent)
+        case .threadName:
+            let ts = try c.varint("timestamp")
+            let thread = try check.fits32("thread", try c.varint("thread"))
+            let name = try check.reference("string", try c.varint("name"), defined: ids.strings)
+            return .threadName(timestamp: ts, thread: thread, name: name)
+        case .threadExit:
+            let ts = try c.varint("timestamp")
+            let thread = try check.fits32("thread", try c.varint("thread"))
+            return .threadExit(timestamp: ts, thread: thread)
+        case .processEnd:
+            let ts = try c.varint("timestamp")
+            let howValue = try c.varint("how")
+            guard howValue <= 2, let how = ProcessEnd.How(rawValue: UInt8(howValue)) else {
+                throw DumpError(path: path, location: .byte(offset),
+                                problem: .badValue(kind: "process_end", field: "how", value: "\(howValue)",
+                                                   expected: "0 (exited), 1 (signalled) or 2 (unknown)"))
+            }
+            let code = try check.fits32("code", try c.varint("code"))
+            return .processEnd(ProcessEnd(timestamp: ts, how: how, code: code))
+        }
+    }
+
+    private func requireMeta(found: String, at offset: UInt64) throws {
+        if !ids.sawAnyRecord {
+            ids.sawAnyRecord = true
+            if !ids.sawMeta {
+                throw DumpError(path: path, location: .byte(offset), problem: .metaNotFirst(foundKind: found))
+            }
+        }
+    }
+
+    private func decodeMeta(_ c: inout PayloadCursor, check: Checks) throws -> Metadata {
+        let producer = try c.string("producer")
+        let producerVersion = try c.string("producer_version")
+        let pid = try check.fits32("pid", try c.varint("pid"))
+        let start = try c.varint("start_time_unix_ns")
+        let clock = try c.varint("clock_unit_ns")
+        guard clock >= 1 && clock <= 1_000_000_000 else {
+            throw DumpError(path: path, location: check.location,
+                            problem: .badValue(kind: "meta", field: "clock_unit_ns", value: "\(clock)",
+                                               expected: "1 to 1000000000 nanoseconds per tick"))
+        }
+        let pointerSize = try c.varint("pointer_size")
+        guard pointerSize == 4 || pointerSize == 8 else {
+            throw DumpError(path: path, location: check.location,
+                            problem: .badValue(kind: "meta", field: "pointer_size", value: "\(pointerSize)",
+                                               expected: "4 or 8"))
+        }
+        let argc = try c.varint("argc")
+        guard argc <= UInt64(c.remaining) else {
+            throw DumpError(path: path, location: check.location,
+                            problem: .absurdValue(kind: "meta", field: "argc", value: argc,
+                                                  limit: UInt64(c.remaining)))
+        }
+        var argv: [String] = []
+        for _ in 0..<argc { argv.append(try c.string("argv")) }
+        return Metadata(producer: producer, producerVersion: producerVersion, pid: pid,
+                        startTimeUnixNanoseconds: start, clockUnitNanoseconds: clock,
+                        pointerSize: UInt8(pointerSize), commandLine: argv)
+    }
+
+    private func allocatorKind(_ value: UInt64, at offset: UInt64) -> AllocatorKind {
+        if value <= UInt64(UInt8.max), let kind = AllocatorKind(rawValue: UInt8(value)) { return kind }
+        ownDiagnostics.warn(key: "unknown-allocator-\(value)",
+                            "alloc record with unknown allocator kind \(value), counted as 'other'",
+                            at: "\(path): byte \(offset)")
+        return .other
+    }
+}
+

@@ -1,0 +1,30 @@
+/// Facts about the traced program, from the dump's `meta` record.
+public struct Metadata: Sendable, Equatable {
+    /// The program that wrote the dump, e.g. `memscope-record`.
+    public var producer: String
+    public var producerVersion: String
+    public var pid: UInt32
+    /// Wall-clock start of the run, nanoseconds since the Unix epoch; 0 when unknown.
+    public var startTimeUnixNanoseconds: UInt64
+    /// How many nanoseconds one timestamp tick lasts (1 for nanosecond clocks).
+    public var clockUnitNanoseconds: UInt64
+    /// Pointer size of the traced process in bytes: 4 or 8.
+    public var pointerSize: UInt8
+    /// The traced command line, program first.
+    public var commandLine: [String]
+
+    public init(producer: String, producerVersion: String, pid: UInt32 = 0,
+                startTimeUnixNanoseconds: UInt64 = 0, clockUnitNanoseconds: UInt64 = 1,
+                pointerSize: UInt8 = 8, commandLine: [String] = []) {
+        self.producer = producer
+        self.producerVersion = producerVersion
+        self.pid = pid
+        self.startTimeUnixNanoseconds = startTimeUnixNanoseconds
+        self.clockUnitNanoseconds = clockUnitNanoseconds
+        self.pointerSize = pointerSize
+        self.commandLine = commandLine
+    }
+
+    /// Used when a dump was cut off before its `meta` record.
+    public static let unknown = Metadata(producer: "unknown", producerVersion: "")
+}

@@ -1,0 +1,121 @@
+/// One record of a memscope dump, exactly as the `.msd` format defines it.
+///
+/// The parse stage yields records in file order; the analysis stage consumes them.
+/// Table records (`string`, `frame`, `stack`) define interned values that later
+/// records refer to by id. Ids start at 1 and grow by one; id 0 means "none".
+/// Timestamps are in the dump's clock unit (see ``Metadata/clockUnitNanoseconds``).
+public enum Record: Sendable, Equatable {
+    case meta(Metadata)
+    case string(id: UInt32, value: String)
+    case frame(Frame)
+    case stack(id: UInt32, parent: UInt32, frame: UInt32)
+    case alloc(Alloc)
+    case free(Free)
+    case realloc(Realloc)
+    case threadStart(timestamp: UInt64, thread: UInt32, parent: UInt32)
+    case threadName(timestamp: UInt64, thread: UInt32, name: UInt32)
+    case threadExit(timestamp: UInt64, thread: UInt32)
+    case processEnd(ProcessEnd)
+    /// A record kind this version does not interpret (reserved or newer), kept
+    /// byte for byte so that `convert` loses nothing.
+    case unknown(kind: UInt8, payload: [UInt8])
+}
+
+/// A block allocated by malloc, calloc, an aligned allocator, operator new, mmap…
+public struct Alloc: Sendable, Equatable {
+    public var timestamp: UInt64
+    public var thread: UInt32
+    public var address: UInt64
+    public var size: UInt64
+    public var kind: AllocatorKind
+    public var stack: UInt32
+
+    public init(timestamp: UInt64, thread: UInt32, address: UInt64, size: UInt64,
+                kind: AllocatorKind = .malloc, stack: UInt32) {
+        self.timestamp = timestamp
+        self.thread = thread
+        self.address = address
+        self.size = size
+        self.kind = kind
+        self.stack = stack
+    }
+}
+
+/// A block released by free, operator delete, munmap…
+public struct Free: Sendable, Equatable {
+    public var timestamp: UInt64
+    public var thread: UInt32
+    public var address: UInt64
+    public var stack: UInt32
+
+    public init(timestamp: UInt64, thread: UInt32, address: UInt64, stack: UInt32) {
+        self.timestamp = timestamp
+        self.thread = thread
+        self.address = address
+        self.stack = stack
+    }
+}
+
+/// A realloc call. `oldAddress == 0` allocates; `newAddress == 0 && newSize == 0`
+/// frees; `newAddress == 0 && newSize > 0` is a failed realloc (the old block stays).
+public struct Realloc: Sendable, Equatable {
+    public var timestamp: UInt64
+    public var thread: UInt32
+    public var oldAddress: UInt64
+    public var newAddress: UInt64
+    public var newSize: UInt64
+    public var stack: UInt32
+
+    public init(timestamp: UInt64, thread: UInt32, oldAddress: UInt64, newAddress: UInt64,
+                newSize: UInt64, stack: UInt32) {
+        self.timestamp = timestamp
+        self.thread = thread
+        self.oldAddress = oldAddress
+        self.newAddress = newAddress
+        self.newSize = newSize
+        self.stack = stack
+    }
+}
+
+/// How the traced process ended.
+public struct ProcessEnd: Sendable, Equatable {
+    public enum How: UInt8, Sendable, Equatable, CaseIterable {
+        case exited = 0
+        case signalled = 1
+        case unknown = 2
+    }
+    public var timestamp: UInt64
+    public var how: How
+    /// The exit status when `how == .exited`, the signal number when `.signalled`.
+    public var code: UInt32
+
+    public init(timestamp: UInt64, how: How, code: UInt32) {
+        self.timestamp = timestamp
+        self.how = how
+        self.code = code
+    }
+}
+
+/// One interned frame: where an instruction pointer is, as far as it was symbolized.
+public struct Frame: Sendable, Equatable {
+    public var id: UInt32
+    public var instructionPointer: UInt64
+    /// String id of the (demangled) function name; 0 when unknown.
+    public var function: UInt32
+    /// String id of the source file; 0 when unknown.
+    public var file: UInt32
+    /// Source line; 0 when unknown.
+    public var line: UInt32
+    /// String id of the module (executable or shared library path); 0 when unknown.
+    public var module: UInt32
+
+    public init(id: UInt32, instructionPointer: UInt64, function: UInt32, file: UInt32,
+                line: UInt32, module: UInt32) {
+        self.id = id
+        self.instructionPointer = instructionPointer
+        self.function = function
+        self.file = file
+        self.line = line
+        self.module = module
+    }
+}

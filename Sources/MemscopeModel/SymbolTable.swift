@@ -1,0 +1,83 @@
+/// The interned strings, frames and stacks of a dump, indexed by id (index 0 = none).
+///
+/// Stacks form a trie: a stack is its parent stack plus one frame, the frame being the
+/// innermost (callee) end. Walking `parent` links leads outward, toward `main`.
+/// - Complexity: memory is linear in distinct strings, frames and stacks.
+public struct SymbolTable: Sendable, Equatable {
+    public private(set) var strings: [String] = [""]
+    public private(set) var frames: [Frame] = [Frame(id: 0, instructionPointer: 0, function: 0, file: 0, line: 0, module: 0)]
+    public private(set) var stackParents: [UInt32] = [0]
+    public private(set) var stackFrames: [UInt32] = [0]
+    public private(set) var stackDepths: [UInt32] = [0]
+
+    public init() {}
+
+    public var stackCount: Int { stackParents.count - 1 }
+    public var frameCount: Int { frames.count - 1 }
+    public var stringCount: Int { strings.count - 1 }
+
+    /// Adds the next string. The reader has checked that `id` is the next id.
+    public mutating func addString(_ value: String) { strings.append(value) }
+    public mutating func addFrame(_ frame: Frame) { frames.append(frame) }
+    public mutating func addStack(parent: UInt32, frame: UInt32) {
+        stackParents.append(parent)
+        stackFrames.append(frame)
+        stackDepths.append(stackDepths[Int(parent)] + 1)
+    }
+
+    /// Applies a table record; returns false for records that are not table records.
+    @discardableResult
+    public mutating func apply(_ record: Record) -> Bool {
+        switch record {
+        case .string(_, let value): addString(value)
+        case .frame(let frame): addFrame(frame)
+        case .stack(_, let parent, let frame): addStack(parent: parent, frame: frame)
+        default: return false
+        }
+        return true
+    }
+
+    public func string(_ id: UInt32) -> String {
+        Int(id) < strings.count ? strings[Int(id)] : ""
+    }
+
+    public func frame(_ id: UInt32) -> Frame {
+        Int(id) < frames.count ? frames[Int(id)] : frames[0]
+    }
+
+    /// The frames of a stack, innermost first.
+    public func frames(ofStack stack: UInt32) -> [UInt32] {
+        var result: [UInt32] = []
+        var current = Int(stack)
+        while current > 0 && current < stackParents.count {
+            result.append(stackFrames[current])
+            current = Int(stackParents[current])
+        }
+        return result
+    }
+
+    /// A human-readable name for a frame: the function, or the address in its module.
+    public func displayName(ofFrame id: UInt32) -> String {
+        let frame = frame(id)
+        let function = string(frame.function)
+        if !function.isEmpty { return function }
+        let module = string(frame.module)
+        let address = "0x" + String(frame.instructionPointer, radix: 16)
+        if module.isEmpty { return address }
+        return "\(address) in \(baseName(module))"
+    }
+
+    /// `file:line` of a frame, or an empty string when unknown.
+    public func location(ofFrame id: UInt32) -> String {
+        let frame = frame(id)
+        let file = string(frame.file)
+        if file.isEmpty { return "" }
+        return frame.line > 0 ? "\(file):\(frame.line)" : file
+    }
+}
+
+/// The last path component of a path.
+public func baseName(_ path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return path }
+    return String(path[path.index(after: slash)...])
+}
