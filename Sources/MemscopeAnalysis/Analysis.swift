@@ -1,1 +1,190 @@
-public enum AnalysisModule {}
+import MemscopeModel
+
+/// Everything the analysis stage computes from a dump: exact figures traceable to events.
+public struct Analysis: Sendable, Equatable {
+    public var metadata: Metadata
+    public var totals: Totals
+    public var symbols: SymbolTable
+    /// Per allocation site (a stack id), only sites with at least one allocation, by stack id.
+    public var sites: [SiteStats]
+    /// The calling-context tree, callers at the top (flamegraph).
+    public var topDown: CallTree
+    /// The inverted tree, allocating functions at the top (icicle / bottom-up).
+    public var bottomUp: CallTree
+    public var timeline: Timeline
+    public var addressReuse: AddressReuse
+    public var reallocChains: ReallocChains
+    /// Blocks allocated on one thread and freed on another, per thread pair.
+    public var crossThread: [ThreadPair]
+    public var threads: [ThreadStats]
+    /// Memory errors, one entry per distinct (kind, stacks), in order of first occurrence.
+    public var errors: [MemoryErrorSite]
+    public var processEnd: ProcessEnd?
+    public var diagnostics: Diagnostics
+    /// The dump was cut off; figures describe the part that was read.
+    public var truncated: Bool
+}
+
+/// The headline figures.
+public struct Totals: Sendable, Equatable {
+    /// Event records read (alloc, free, realloc, thread and process records).
+    public var events: UInt64 = 0
+    /// Allocation calls; a realloc counts as one.
+    public var allocations: UInt64 = 0
+    /// Blocks freed (by free, or by a realloc that moved or released them).
+    public var frees: UInt64 = 0
+    /// Realloc calls that resized a live block.
+    public var reallocs: UInt64 = 0
+    public var bytesAllocated: UInt64 = 0
+    public var peakBytes: UInt64 = 0
+    public var peakTimeNanoseconds: UInt64 = 0
+    /// Live at the end of the dump.
+    public var leakedBytes: UInt64 = 0
+    public var leakedBlocks: UInt64 = 0
+    /// heaptrack's definition: blocks freed with no other allocation or free in between.
+    public var temporaryAllocations: UInt64 = 0
+    /// Distinct stacks that allocated.
+    public var distinctStacks: UInt64 = 0
+    public var threads: UInt64 = 0
+    /// Memory errors (every occurrence).
+    public var errors: UInt64 = 0
+    /// Blocks allocated on one thread and freed on another.
+    public var crossThreadFrees: UInt64 = 0
+    /// The last timestamp of the dump, in ns since its start.
+    public var durationNanoseconds: UInt64 = 0
+    /// Allocation calls that returned NULL (recorded with address 0).
+    public var failedAllocations: UInt64 = 0
+    /// free(NULL) calls, which do nothing.
+    public var nullFrees: UInt64 = 0
+}
+
+/// The costs of one allocation site or call-tree node.
+public struct Costs: Sendable, Equatable {
+    public var allocations: UInt64 = 0
+    public var bytesAllocated: UInt64 = 0
+    /// Bytes live at the moment of the global peak.
+    public var peakBytes: UInt64 = 0
+    public var leakedBytes: UInt64 = 0
+    public var leakedBlocks: UInt64 = 0
+    public var temporaryAllocations: UInt64 = 0
+
+    public init() {}
+
+    public static func += (lhs: inout Costs, rhs: Costs) {
+        lhs.allocations += rhs.allocations
+        lhs.bytesAllocated += rhs.bytesAllocated
+        lhs.peakBytes += rhs.peakBytes
+        lhs.leakedBytes += rhs.leakedBytes
+        lhs.leakedBlocks += rhs.leakedBlocks
+        lhs.temporaryAllocations += rhs.temporaryAllocations
+    }
+
+    public var isZero: Bool { self == Costs() }
+}
+
+/// What one allocation site (a full stack) did.
+public struct SiteStats: Sendable, Equatable {
+    public var stack: UInt32
+    public var costs: Costs
+    public var frees: UInt64
+    public var reallocs: UInt64
+    /// Lifetimes of the site's freed blocks.
+    public var lifetimes: LifetimeStats
+}
+
+/// Lifetimes (alloc to free) of blocks, in decade buckets (see ``LifetimeBuckets``).
+public struct LifetimeStats: Sendable, Equatable {
+    public var count: UInt64 = 0
+    public var totalNanoseconds: UInt64 = 0
+    public var minNanoseconds: UInt64 = 0
+    public var maxNanoseconds: UInt64 = 0
+    public var buckets: [UInt64] = Array(repeating: 0, count: LifetimeBuckets.count)
+
+    public var meanNanoseconds: UInt64 { count == 0 ? 0 : totalNanoseconds / count }
+}
+
+/// Memory over time, reduced to at most ``AnalysisOptions/timelinePoints`` points of equal width.
+public struct Timeline: Sendable, Equatable {
+    public struct Point: Sendable, Equatable {
+        /// Start of the interval, ns since the start of the dump.
+        public var timeNanoseconds: UInt64
+        /// Highest live heap in the interval (the global peak is kept exactly).
+        public var maxLiveBytes: UInt64
+        public var minLiveBytes: UInt64
+        /// Live heap at the end of the interval.
+        public var endLiveBytes: UInt64
+        public var allocations: UInt64
+        public var bytesAllocated: UInt64
+        public var frees: UInt64
+    }
+    /// Width of every point in ns.
+    public var intervalNanoseconds: UInt64
+    public var points: [Point]
+}
+
+/// How often addresses were used again.
+public struct AddressReuse: Sendable, Equatable {
+    public var distinctAddresses: UInt64 = 0
+    /// Addresses that held more than one block over the run.
+    public var reusedAddresses: UInt64 = 0
+    /// Allocations that landed on an address used before.
+    public var allocationsAtReusedAddresses: UInt64 = 0
+    /// Most blocks any one address held.
+    public var maxGeneration: UInt64 = 0
+}
+
+/// Realloc chains: the successive blocks of one logically growing buffer.
+public struct ReallocChains: Sendable, Equatable {
+    /// Chains with at least one realloc.
+    public var chains: UInt64 = 0
+    public var reallocs: UInt64 = 0
+    public var longest: UInt64 = 0
+    /// The allocation stack of the longest chain's first block.
+    public var longestRootStack: UInt32 = 0
+    /// Reallocs that moved the block to a new address.
+    public var moves: UInt64 = 0
+}
+
+public struct ThreadPair: Sendable, Equatable {
+    public var allocatingThread: UInt32
+    public var freeingThread: UInt32
+    public var blocks: UInt64
+    public var bytes: UInt64
+}
+
+public struct ThreadStats: Sendable, Equatable {
+    public var thread: UInt32
+    public var name: String
+    public var firstSeenNanoseconds: UInt64
+    public var lastSeenNanoseconds: UInt64
+    public var started: Bool
+    public var exited: Bool
+    public var allocations: UInt64
+    public var bytesAllocated: UInt64
+    public var frees: UInt64
+}
+
+/// One distinct memory error seen in the events.
+public struct MemoryErrorSite: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable {
+        /// A free of an address whose block was already freed.
+        case doubleFree = "double_free"
+        /// A free of an address that never held a block in the dump.
+        case invalidFree = "invalid_free"
+        /// A realloc of an address whose block was already freed.
+        case reallocAfterFree = "realloc_after_free"
+        /// A realloc of an address that never held a block.
+        case invalidRealloc = "invalid_realloc"
+    }
+    public var kind: Kind
+    /// The stack of the offending free or realloc.
+    public var stack: UInt32
+    /// The allocation stack of the block that lived there (0 when none).
+    public var allocationStack: UInt32
+    /// The stack of the earlier free (0 when none).
+    public var firstFreeStack: UInt32
+    public var count: UInt64
+    public var firstAddress: UInt64
+    public var firstTimeNanoseconds: UInt64
+    public var firstThread: UInt32
+}

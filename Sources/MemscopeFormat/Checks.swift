@@ -4,8 +4,8 @@ struct Checks {
     let location: DumpError.Location
     let kind: String
 
-    func sequence(table: String, id: UInt64, expected: UInt32) throws {
-        guard id == UInt64(expected) else {
+    func sequence(table: String, id: UInt64, expected: UInt64) throws {
+        guard id == expected, id <= UInt64(UInt32.max) else {
             throw DumpError(path: path, location: location,
                             problem: .idOutOfSequence(table: table, expected: expected, found: id))
         }

@@ -22,7 +22,7 @@ public struct DumpError: Error, CustomStringConvertible, Equatable, Sendable {
         case recordTooLarge(kind: String, length: UInt64)
         case badVarint(kind: String, field: String)
         case recordTooShort(kind: String, field: String)
-        case idOutOfSequence(table: String, expected: UInt32, found: UInt64)
+        case idOutOfSequence(table: String, expected: UInt64, found: UInt64)
         case undefinedReference(kind: String, field: String, id: UInt64, defined: Int)
         case absurdValue(kind: String, field: String, value: UInt64, limit: UInt64)
         case badValue(kind: String, field: String, value: String, expected: String)

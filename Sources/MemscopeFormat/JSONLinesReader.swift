@@ -143,8 +143,8 @@ final class JSONLinesReader: RecordReader {
     private func raw(_ fields: inout Fields) throws -> Record {
         let check = fields.checks("raw")
         let kind = try fields.integer("kind")
-        guard kind <= 255, RecordKind(rawValue: UInt8(kind)) == nil, kind != 0 else {
-            throw check.bad("kind", "\(kind)", expected: "a kind byte (1…255) that version 1 does not define")
+        guard kind <= 255, RecordKind(rawValue: UInt8(kind)) == nil else {
+            throw check.bad("kind", "\(kind)", expected: "a kind byte (0…255) that version 1 does not define")
         }
         try requireMeta(found: "raw")
         let hex = try fields.string("payload")
@@ -187,12 +187,12 @@ final class JSONLinesReader: RecordReader {
                 commandLine: try f.strings("argv")))
         case .string:
             let id = try f.integer("id")
-            try check.sequence(table: "string", id: id, expected: ids.strings + 1)
+            try check.sequence(table: "string", id: id, expected: UInt64(ids.strings) + 1)
             ids.strings += 1
             return .string(id: UInt32(id), value: try f.string("value"))
         case .frame:
             let id = try f.integer("id")
-            try check.sequence(table: "frame", id: id, expected: ids.frames + 1)
+            try check.sequence(table: "frame", id: id, expected: UInt64(ids.frames) + 1)
             let frame = Frame(
                 id: UInt32(id),
                 instructionPointer: try f.address("ip", default: 0),
@@ -204,7 +204,7 @@ final class JSONLinesReader: RecordReader {
             return .frame(frame)
         case .stack:
             let id = try f.integer("id")
-            try check.sequence(table: "stack", id: id, expected: ids.stacks + 1)
+            try check.sequence(table: "stack", id: id, expected: UInt64(ids.stacks) + 1)
             let parent = try check.reference("stack", try f.integer("parent", default: 0), defined: ids.stacks)
             let frame = try check.reference("frame", try f.integer("frame"), defined: ids.frames)
             guard frame != 0 else { throw check.bad("frame", "0", expected: "a frame id of 1 or more") }

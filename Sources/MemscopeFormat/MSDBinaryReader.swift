@@ -54,6 +54,10 @@ final class MSDBinaryReader: RecordReader {
             noteTruncation(at: input.offset, what: "the file header (\(count) of \(MSDFormat.headerSize) bytes)")
             return false
         }
+        guard bytes.prefix(8).elementsEqual(MSDFormat.magic) else {
+            let found = bytes.prefix(8).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
+            throw DumpError(path: path, location: .byte(0), problem: .notADump(found: found))
+        }
         let version = UInt16(bytes[8]) | UInt16(bytes[9]) << 8
         guard version == MSDFormat.version else {
             throw DumpError(path: path, location: .byte(8), problem: .unsupportedVersion(found: version))
@@ -142,12 +146,12 @@ final class MSDBinaryReader: RecordReader {
             return .meta(try decodeMeta(&c, check: check))
         case .string:
             let id = try c.varint("id")
-            try check.sequence(table: "string", id: id, expected: ids.strings + 1)
+            try check.sequence(table: "string", id: id, expected: UInt64(ids.strings) + 1)
             ids.strings += 1
             return .string(id: UInt32(id), value: try c.string("value"))
         case .frame:
             let id = try c.varint("id")
-            try check.sequence(table: "frame", id: id, expected: ids.frames + 1)
+            try check.sequence(table: "frame", id: id, expected: UInt64(ids.frames) + 1)
             let ip = try c.varint("ip")
             let function = try check.reference("string", try c.varint("function"), defined: ids.strings)
             let file = try check.reference("string", try c.varint("file"), defined: ids.strings)
@@ -158,7 +162,7 @@ final class MSDBinaryReader: RecordReader {
                                 line: line, module: module))
         case .stack:
             let id = try c.varint("id")
-            try check.sequence(table: "stack", id: id, expected: ids.stacks + 1)
+            try check.sequence(table: "stack", id: id, expected: UInt64(ids.stacks) + 1)
             let parent = try check.reference("stack", try c.varint("parent"), defined: ids.stacks)
             let frame = try check.reference("frame", try c.varint("frame"), defined: ids.frames)
             guard frame != 0 else {

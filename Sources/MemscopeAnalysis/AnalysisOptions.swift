@@ -1,0 +1,15 @@
+/// Settings of the analysis stage.
+public struct AnalysisOptions: Sendable, Equatable {
+    /// Most points kept in the memory-over-time series. Default: 2048.
+    public var timelinePoints: Int
+    /// Most distinct memory-error sites kept; further occurrences are still counted
+    /// in ``Totals/errors``. Default: 10 000.
+    public var maxErrorSites: Int
+
+    public init(timelinePoints: Int = 2048, maxErrorSites: Int = 10_000) {
+        self.timelinePoints = timelinePoints
+        self.maxErrorSites = maxErrorSites
+    }
+
+    public static let `default` = AnalysisOptions()
+}

@@ -1,0 +1,196 @@
+import MemscopeModel
+
+extension Analyzer {
+    // MARK: - Live-byte bookkeeping
+
+    /// Changes a site's live bytes, first saving its value at the last global peak.
+    ///
+    /// Peak attribution without copying: when the total reaches a new maximum,
+    /// `peakEpoch` grows. A site's value at that peak is its value just before its first
+    /// change afterwards, saved here, or its current value if it never changes again.
+    @inline(__always)
+    func changeSiteLive(_ stack: UInt32, add: UInt64 = 0, remove: UInt64 = 0) {
+        let s = Int(stack)
+        if sites[s].savedEpoch != peakEpoch {
+            sites[s].savedEpoch = peakEpoch
+            sites[s].bytesAtPeak = sites[s].liveBytes
+        }
+        sites[s].liveBytes = sites[s].liveBytes &+ add &- remove
+    }
+
+    // MARK: - Events
+
+    func allocate(address: UInt64, size: UInt64, stack: UInt32, thread: UInt32, ticks: UInt64,
+                  chainLength: UInt32 = 0, chainRoot: UInt32? = nil, keepGeneration: Bool = false) {
+        guard address != 0 else {
+            totals.failedAllocations += 1
+            return
+        }
+        let slot = blocks.findOrInsert(address)
+        if blocks.slots[slot].isLive {
+            diagnostics.warn(key: "alloc-at-live",
+                             "a block was allocated at an address that is still live; the earlier block is taken as freed (its free is missing from the dump)",
+                             at: "event \(totals.events), address 0x\(String(address, radix: 16))",
+                             hint: "the recorder may have missed a free (e.g. from a custom allocator)")
+            release(slot: slot, ticks: ticks, thread: thread, stack: 0)
+        }
+        var entry = blocks.slots[slot]
+        if !keepGeneration {
+            if entry.generation == 0 {
+                reuse.distinctAddresses += 1
+            } else {
+                reuse.allocationsAtReusedAddresses += 1
+                if entry.generation == 1 { reuse.reusedAddresses += 1 }
+            }
+            entry.generation += 1
+            reuse.maxGeneration = max(reuse.maxGeneration, UInt64(entry.generation))
+        }
+        entry.size = size
+        entry.timestamp = ticks
+        entry.stack = stack
+        entry.freeStack = 0
+        entry.thread = thread
+        entry.chainLength = chainLength
+        entry.chainRoot = chainRoot ?? stack
+        entry.isLive = true
+        blocks.slots[slot] = entry
+
+        let s = Int(stack)
+        sites[s].allocations += 1
+        sites[s].bytesAllocated += size
+        sites[s].liveBlocks += 1
+        changeSiteLive(stack, add: size)
+        totals.allocations += 1
+        totals.bytesAllocated += size
+        liveBytes += size
+        if liveBytes > totals.peakBytes {
+            totals.peakBytes = liveBytes
+            peakTicks = ticks
+            peakEpoch &+= 1
+        }
+        lastAllocation = address
+        threads.withThread(thread, ticks: ticks) {
+            $0.allocations += 1
+            $0.bytesAllocated += size
+        }
+        timeline.record(time: ticks, live: liveBytes, allocatedBytes: size, isAllocation: true, isFree: false)
+    }
+
+    /// Frees the live block in `slot`: temporaries, lifetimes, hand-offs, chain ends.
+    func release(slot: Int, ticks: UInt64, thread: UInt32, stack: UInt32) {
+        let entry = blocks.slots[slot]
+        let s = Int(entry.stack)
+        if lastAllocation == entry.address {
+            sites[s].temporary += 1
+            totals.temporaryAllocations += 1
+        }
+        lastAllocation = 0
+        let lifetime = nanoseconds(ticks &- entry.timestamp)
+        sites[s].frees += 1
+        sites[s].lifetimeCount += 1
+        sites[s].lifetimeTotal &+= lifetime
+        sites[s].lifetimeMin = min(sites[s].lifetimeMin, lifetime)
+        sites[s].lifetimeMax = max(sites[s].lifetimeMax, lifetime)
+        lifetimeBuckets[s * LifetimeBuckets.count + LifetimeBuckets.bucket(forNanoseconds: lifetime)] += 1
+        sites[s].liveBlocks -= 1
+        changeSiteLive(entry.stack, remove: entry.size)
+        liveBytes -= entry.size
+        totals.frees += 1
+        if thread != entry.thread {
+            totals.crossThreadFrees += 1
+            let key = UInt64(entry.thread) << 32 | UInt64(thread)
+            crossThread[key, default: (0, 0)].blocks += 1
+            crossThread[key, default: (0, 0)].bytes += entry.size
+        }
+        threads.withThread(thread, ticks: ticks) { $0.frees += 1 }
+        blocks.slots[slot].isLive = false
+        blocks.slots[slot].freeStack = stack
+        blocks.slots[slot].timestamp = ticks
+        timeline.record(time: ticks, live: liveBytes, allocatedBytes: 0, isAllocation: false, isFree: true)
+    }
+
+    func free(_ f: Free, ticks: UInt64) {
+        guard f.address != 0 else {
+            totals.nullFrees += 1
+            return
+        }
+        if let slot = blocks.find(f.address) {
+            if blocks.slots[slot].isLive {
+                endChain(blocks.slots[slot])
+                release(slot: slot, ticks: ticks, thread: f.thread, stack: f.stack)
+            } else {
+                let entry = blocks.slots[slot]
+                reportError(.doubleFree, stack: f.stack, allocationStack: entry.stack,
+                            firstFreeStack: entry.freeStack, address: f.address, ticks: ticks, thread: f.thread)
+            }
+        } else {
+            reportError(.invalidFree, stack: f.stack, allocationStack: 0, firstFreeStack: 0,
+                        address: f.address, ticks: ticks, thread: f.thread)
+        }
+    }
+
+    func realloc(_ r: Realloc, ticks: UInt64) {
+        if r.oldAddress == 0 {
+            allocate(address: r.newAddress, size: r.newSize, stack: r.stack, thread: r.thread, ticks: ticks)
+            return
+        }
+        if r.newAddress == 0 && r.newSize > 0 {
+            totals.failedAllocations += 1
+            return
+        }
+        guard let slot = blocks.find(r.oldAddress), blocks.slots[slot].isLive else {
+            let entry = blocks.find(r.oldAddress).map { blocks.slots[$0] }
+            reportError(entry == nil ? .invalidRealloc : .reallocAfterFree, stack: r.stack,
+                        allocationStack: entry?.stack ?? 0, firstFreeStack: entry?.freeStack ?? 0,
+                        address: r.oldAddress, ticks: ticks, thread: r.thread)
+            if r.newAddress != 0 {
+                allocate(address: r.newAddress, size: r.newSize, stack: r.stack, thread: r.thread, ticks: ticks)
+            }
+            return
+        }
+        let old = blocks.slots[slot]
+        release(slot: slot, ticks: ticks, thread: r.thread, stack: r.stack)
+        if r.newAddress == 0 {
+            endChain(old)
+            return
+        }
+        let length = old.chainLength + 1
+        totals.reallocs += 1
+        chains.reallocs += 1
+        sites[Int(r.stack)].reallocs += 1
+        if r.newAddress != r.oldAddress { chains.moves += 1 }
+        allocate(address: r.newAddress, size: r.newSize, stack: r.stack, thread: r.thread, ticks: ticks,
+                 chainLength: length, chainRoot: old.chainRoot, keepGeneration: r.newAddress == r.oldAddress)
+    }
+
+    /// Records the end of a block's realloc chain (when it is freed, or at the end).
+    func endChain(_ entry: BlockEntry) {
+        guard entry.chainLength > 0 else { return }
+        chains.chains += 1
+        let length = UInt64(entry.chainLength)
+        if length > chains.longest || (length == chains.longest && entry.chainRoot < chains.longestRootStack) {
+            chains.longest = length
+            chains.longestRootStack = entry.chainRoot
+        }
+    }
+
+    func reportError(_ kind: MemoryErrorSite.Kind, stack: UInt32, allocationStack: UInt32, firstFreeStack: UInt32,
+                     address: UInt64, ticks: UInt64, thread: UInt32) {
+        totals.errors += 1
+        let key = ErrorKey(kind: kind, stack: stack, allocationStack: allocationStack, firstFreeStack: firstFreeStack)
+        if let i = errorIndex[key] {
+            errors[i].count += 1
+            return
+        }
+        guard errors.count < options.maxErrorSites else {
+            diagnostics.warn(key: "too-many-error-sites",
+                             "more than \(options.maxErrorSites) distinct memory-error sites; later ones are counted but not listed",
+                             at: "event \(totals.events)")
+            return
+        }
+        errorIndex[key] = errors.count
+        errors.append(MemoryErrorSite(kind: kind, stack: stack, allocationStack: allocationStack,
+                                      firstFreeStack: firstFreeStack, count: 1, firstAddress: address,
+                                      firstTimeNanoseconds: nanoseconds(ticks), firstThread: thread))
+    }
+}

@@ -1,0 +1,74 @@
+import MemscopeModel
+
+extension Analyzer {
+    /// Completes the analysis. Blocks still live become leaks.
+    /// - Parameters:
+    ///   - diagnostics: the reader's warnings, reported before the analysis' own.
+    ///   - truncated: whether the reader found the dump cut off.
+    public func finish(diagnostics readerDiagnostics: Diagnostics = Diagnostics(), truncated: Bool = false) -> Analysis {
+        if metadata == nil {
+            diagnostics.warn(key: "no-meta", "the dump holds no meta record; the program's command line, pid and clock unit are unknown (nanoseconds assumed)",
+                             at: "start of the dump", hint: "the dump was probably cut off before its first record")
+        }
+        for entry in blocks.slots where entry.address != 0 && entry.isLive { endChain(entry) }
+
+        var siteStats: [SiteStats] = []
+        var costs: [(stack: UInt32, costs: Costs)] = []
+        for s in sites.indices where sites[s].allocations > 0 || sites[s].liveBlocks > 0 {
+            let site = sites[s]
+            var c = Costs()
+            c.allocations = site.allocations
+            c.bytesAllocated = site.bytesAllocated
+            c.peakBytes = site.savedEpoch == peakEpoch ? site.bytesAtPeak : site.liveBytes
+            c.leakedBytes = site.liveBytes
+            c.leakedBlocks = site.liveBlocks
+            c.temporaryAllocations = site.temporary
+            let bucketStart = s * LifetimeBuckets.count
+            let lifetimes = LifetimeStats(
+                count: site.lifetimeCount, totalNanoseconds: site.lifetimeTotal,
+                minNanoseconds: site.lifetimeCount == 0 ? 0 : site.lifetimeMin,
+                maxNanoseconds: site.lifetimeMax,
+                buckets: Array(lifetimeBuckets[bucketStart..<bucketStart + LifetimeBuckets.count]))
+            siteStats.append(SiteStats(stack: UInt32(s), costs: c, frees: site.frees, reallocs: site.reallocs,
+                                       lifetimes: lifetimes))
+            costs.append((UInt32(s), c))
+        }
+
+        var final = totals
+        final.leakedBytes = liveBytes
+        final.leakedBlocks = siteStats.reduce(0) { $0 + $1.costs.leakedBlocks }
+        final.peakTimeNanoseconds = nanoseconds(peakTicks)
+        final.distinctStacks = UInt64(siteStats.filter { $0.stack != 0 && $0.costs.allocations > 0 }.count)
+        final.threads = UInt64(threads.stats.count)
+        final.durationNanoseconds = nanoseconds(lastTicks)
+
+        let builder = CallTreeBuilder(symbols: symbols)
+        var allDiagnostics = readerDiagnostics
+        allDiagnostics.merge(diagnostics)
+
+        return Analysis(
+            metadata: metadata ?? .unknown,
+            totals: final,
+            symbols: symbols,
+            sites: siteStats,
+            topDown: builder.build(.topDown, costs: costs),
+            bottomUp: builder.build(.bottomUp, costs: costs),
+            timeline: timeline.timeline(nanosecondsPerTick: clockUnit),
+            addressReuse: reuse,
+            reallocChains: chains,
+            crossThread: crossThread.map { key, value in
+                ThreadPair(allocatingThread: UInt32(key >> 32), freeingThread: UInt32(truncatingIfNeeded: key),
+                           blocks: value.blocks, bytes: value.bytes)
+            }.sorted { ($0.bytes, $1.allocatingThread, $1.freeingThread) > ($1.bytes, $0.allocatingThread, $0.freeingThread) },
+            threads: threads.stats.map { stats in
+                var converted = stats
+                converted.firstSeenNanoseconds = nanoseconds(stats.firstSeenNanoseconds)
+                converted.lastSeenNanoseconds = nanoseconds(stats.lastSeenNanoseconds)
+                return converted
+            }.sorted { $0.thread < $1.thread },
+            errors: errors,
+            processEnd: processEnd,
+            diagnostics: allDiagnostics,
+            truncated: truncated)
+    }
+}

@@ -1,0 +1,96 @@
+import MemscopeModel
+
+/// The figures of `memscope summary`, for people (``text``) and machines (``json``).
+public struct Summary: Sendable {
+    public let analysis: Analysis
+    /// The input format's name, e.g. `msd`.
+    public let format: String
+    public let path: String
+
+    public init(analysis: Analysis, format: String, path: String) {
+        self.analysis = analysis
+        self.format = format
+        self.path = path
+    }
+
+    /// One JSON object, keys sorted, integers for every figure (bytes in bytes, times in
+    /// ns since the start of the dump).
+    public var json: String {
+        let t = analysis.totals
+        var fields: [(String, String)] = [
+            ("format", jsonString(format)),
+            ("events", "\(t.events)"),
+            ("allocations", "\(t.allocations)"),
+            ("frees", "\(t.frees)"),
+            ("reallocs", "\(t.reallocs)"),
+            ("bytes_allocated", "\(t.bytesAllocated)"),
+            ("peak_bytes", "\(t.peakBytes)"),
+            ("peak_time_ns", "\(t.peakTimeNanoseconds)"),
+            ("leaked_bytes", "\(t.leakedBytes)"),
+            ("leaked_blocks", "\(t.leakedBlocks)"),
+            ("temporary_allocations", "\(t.temporaryAllocations)"),
+            ("distinct_stacks", "\(t.distinctStacks)"),
+            ("threads", "\(t.threads)"),
+            ("errors", "\(t.errors)"),
+            ("cross_thread_frees", "\(t.crossThreadFrees)"),
+            ("duration_ns", "\(t.durationNanoseconds)"),
+            ("truncated", analysis.truncated ? "true" : "false"),
+            ("command_line", "[" + analysis.metadata.commandLine.map(jsonString).joined(separator: ",") + "]"),
+            ("warnings", "[" + analysis.diagnostics.lines.map(jsonString).joined(separator: ",") + "]"),
+        ]
+        fields.append(("process_end", processEndJSON))
+        fields.sort { $0.0 < $1.0 }
+        return "{" + fields.map { "\(jsonString($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+    }
+
+    private var processEndJSON: String {
+        guard let end = analysis.processEnd else { return "null" }
+        let how = switch end.how { case .exited: "exited"; case .signalled: "signalled"; case .unknown: "unknown" }
+        return "{\"code\":\(end.code),\"how\":\"\(how)\",\"time_ns\":\(saturatingMultiply(end.timestamp, analysis.metadata.clockUnitNanoseconds))}"
+    }
+
+    /// A page of text for a person.
+    public func text(topSites: Int = 5) -> String {
+        let a = analysis
+        let t = a.totals
+        var out: [String] = []
+        let command = a.metadata.commandLine.joined(separator: " ")
+        out.append("memscope summary of \(path) (\(format))")
+        out.append("  command        \(command.isEmpty ? "unknown" : command)  (pid \(a.metadata.pid))")
+        out.append("  duration       \(Units.duration(nanoseconds: t.durationNanoseconds))")
+        out.append("  ended          \(a.endDescription)")
+        out.append("")
+        out.append("  allocations    \(Units.count(t.allocations))  (\(Units.count(t.reallocs)) reallocs, \(Units.count(t.temporaryAllocations)) temporary)")
+        out.append("  frees          \(Units.count(t.frees))")
+        out.append("  allocated      \(Units.bytes(t.bytesAllocated))  (\(Units.count(t.bytesAllocated)) bytes)")
+        out.append("  peak           \(Units.bytes(t.peakBytes))  (\(Units.count(t.peakBytes)) bytes) at \(Units.duration(nanoseconds: t.peakTimeNanoseconds))")
+        out.append("  leaked         \(Units.bytes(t.leakedBytes))  in \(Units.count(t.leakedBlocks)) blocks")
+        out.append("  threads        \(t.threads)  (\(Units.count(t.crossThreadFrees)) blocks freed by another thread)")
+        out.append("  stacks         \(Units.count(t.distinctStacks)) distinct allocation stacks")
+        out.append("  memory errors  \(Units.count(t.errors))")
+        for error in a.errors.prefix(topSites) {
+            let top = a.describeStack(error.stack).first ?? "unknown location"
+            out.append("    \(String(error.kind.rawValue.map { $0 == "_" ? " " : $0 })) ×\(error.count) at \(top)")
+        }
+        appendTop("peak memory", by: \.peakBytes, topSites, &out)
+        appendTop("leaked memory", by: \.leakedBytes, topSites, &out)
+        appendTop("allocated bytes", by: \.bytesAllocated, topSites, &out)
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private func appendTop(_ title: String, by cost: KeyPath<Costs, UInt64>, _ count: Int, _ out: inout [String]) {
+        let ranked = analysis.sites
+            .filter { $0.costs[keyPath: cost] > 0 }
+            .sorted { ($0.costs[keyPath: cost], $1.stack) > ($1.costs[keyPath: cost], $0.stack) }
+            .prefix(count)
+        guard !ranked.isEmpty else { return }
+        out.append("")
+        out.append("top sites by \(title):")
+        for site in ranked {
+            let frames = analysis.describeStack(site.stack)
+            let value = Units.bytes(site.costs[keyPath: cost])
+            out.append("  \(value + String(repeating: " ", count: max(0, 10 - value.count))) \(frames.first ?? "(no stack)")  [\(Units.count(site.costs.allocations)) allocations]")
+            for caller in frames.dropFirst().prefix(2) { out.append("             ← \(caller)") }
+        }
+    }
+}

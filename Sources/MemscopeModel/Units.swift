@@ -1,0 +1,55 @@
+/// Human-readable units, fixed formatting (no locale), for deterministic output.
+public enum Units {
+    /// `1.5 MiB`, `512 B`: binary units, one decimal above bytes.
+    public static func bytes(_ value: UInt64) -> String {
+        if value < 1024 { return "\(value) B" }
+        let units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+        var scaled = Double(value) / 1024
+        var unit = 0
+        while scaled >= 1024 && unit < units.count - 1 {
+            scaled /= 1024
+            unit += 1
+        }
+        return "\(fixed(scaled, decimals: 1)) \(units[unit])"
+    }
+
+    /// `1.23 s`, `15.0 ms`, `820 ns`.
+    public static func duration(nanoseconds value: UInt64) -> String {
+        switch value {
+        case ..<1_000: return "\(value) ns"
+        case ..<1_000_000: return "\(fixed(Double(value) / 1e3, decimals: 1)) µs"
+        case ..<1_000_000_000: return "\(fixed(Double(value) / 1e6, decimals: 1)) ms"
+        default: return "\(fixed(Double(value) / 1e9, decimals: 2)) s"
+        }
+    }
+
+    /// `12,345,678`.
+    public static func count(_ value: UInt64) -> String {
+        let digits = String(value)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// A decimal with a fixed number of digits after the point, rounded half up.
+    public static func fixed(_ value: Double, decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (value * scale).rounded()
+        guard scaled.isFinite, abs(scaled) < 9e18 else { return "\(value)" }
+        let integer = Int64(scaled)
+        let sign = integer < 0 ? "-" : ""
+        let magnitude = integer.magnitude
+        let whole = magnitude / UInt64(scale)
+        let fraction = magnitude % UInt64(scale)
+        if decimals == 0 { return "\(sign)\(whole)" }
+        let fractionText = String(fraction)
+        return "\(sign)\(whole).\(String(repeating: "0", count: decimals - fractionText.count))\(fractionText)"
+    }
+
+    /// `0x7f00a0`.
+    public static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import MemscopeAnalysis
+import MemscopeFormat
+import MemscopeModel
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print one pipeline stage's output as stable text.",
+        discussion: """
+            For debugging and golden tests. --stage parse prints every record as read, with \
+            the innermost function of each event's stack; --stage analyze prints every \
+            figure the analysis computed: totals, per-site costs and lifetimes, both call \
+            trees, the memory timeline, address reuse, realloc chains, cross-thread frees, \
+            threads, memory errors and warnings.
+
+            Examples:
+              memscope inspect --stage parse samples/tiny.jsonl
+              memscope inspect --stage analyze samples/memory-errors.msd
+            """)
+
+    enum Stage: String, ExpressibleByArgument, CaseIterable {
+        case parse, analyze
+    }
+
+    @Option(help: "The stage whose output to print (values: parse, analyze).")
+    var stage: Stage
+
+    @OptionGroup var input: InputOptions
+
+    func run() throws {
+        try Console.run {
+            switch stage {
+            case .parse: try printRecords()
+            case .analyze:
+                let (analysis, _) = try analyze(input)
+                print(AnalysisDump.render(analysis), terminator: "")
+            }
+        }
+    }
+
+    private func printRecords() throws {
+        let reader = try DumpOpener.open(path: input.dump, format: input.format)
+        var symbols = SymbolTable()
+        print("format \(reader.format.rawValue)")
+        var index = 0
+        var output = ""
+        try reader.forEach { record in
+            index += 1
+            symbols.apply(record)
+            output += "#\(index) \(RecordText.describe(record, symbols: symbols))\n"
+            if output.utf8.count > 1 << 16 {
+                print(output, terminator: "")
+                output = ""
+            }
+        }
+        print(output, terminator: "")
+        print("warnings")
+        for line in reader.diagnostics.lines { print("  \(line)") }
+    }
+}
+
+/// One record as a line of `key=value` text.
+enum RecordText {
+    static func describe(_ record: Record, symbols: SymbolTable) -> String {
+        func at(_ stack: UInt32) -> String {
+            guard stack != 0, let frame = symbols.frames(ofStack: stack).first else { return "stack=0" }
+            return "stack=\(stack) (\(symbols.displayName(ofFrame: frame)))"
+        }
+        switch record {
+        case .meta(let m):
+            return "meta producer=\(jsonString(m.producer)) version=\(jsonString(m.producerVersion)) pid=\(m.pid) start_time_unix_ns=\(m.startTimeUnixNanoseconds) clock_unit_ns=\(m.clockUnitNanoseconds) pointer_size=\(m.pointerSize) argv=[\(m.commandLine.map(jsonString).joined(separator: ","))]"
+        case .string(let id, let value):
+            return "string id=\(id) value=\(jsonString(value))"
+        case .frame(let f):
+            return "frame id=\(f.id) ip=\(Units.hex(f.instructionPointer)) function=\(f.function) file=\(f.file) line=\(f.line) module=\(f.module) (\(symbols.displayName(ofFrame: f.id)))"
+        case .stack(let id, let parent, let frame):
+            return "stack id=\(id) parent=\(parent) frame=\(frame) (\(symbols.displayName(ofFrame: frame)))"
+        case .alloc(let a):
+            return "alloc ts=\(a.timestamp) thread=\(a.thread) addr=\(Units.hex(a.address)) size=\(a.size) allocator=\(a.kind.name) \(at(a.stack))"
+        case .free(let f):
+            return "free ts=\(f.timestamp) thread=\(f.thread) addr=\(Units.hex(f.address)) \(at(f.stack))"
+        case .realloc(let r):
+            return "realloc ts=\(r.timestamp) thread=\(r.thread) old_addr=\(Units.hex(r.oldAddress)) new_addr=\(Units.hex(r.newAddress)) size=\(r.newSize) \(at(r.stack))"
+        case .threadStart(let ts, let thread, let parent):
+            return "thread_start ts=\(ts) thread=\(thread) parent=\(parent)"
+        case .threadName(let ts, let thread, let name):
+            return "thread_name ts=\(ts) thread=\(thread) name=\(name) (\(jsonString(symbols.string(name))))"
+        case .threadExit(let ts, let thread):
+            return "thread_exit ts=\(ts) thread=\(thread)"
+        case .processEnd(let e):
+            return "process_end ts=\(e.timestamp) how=\(e.how) code=\(e.code)"
+        case .unknown(let kind, let payload):
+            return "skipped kind=\(RecordKind.describe(kind)) bytes=\(payload.count)"
+        }
+    }
+}

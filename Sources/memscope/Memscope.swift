@@ -1,0 +1,28 @@
+import ArgumentParser
+
+@main
+struct Memscope: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "memscope",
+        abstract: "Turn memory-profiling dumps into figures and offline reports.",
+        discussion: """
+            memscope reads .msd dumps (binary or JSON Lines, optionally zstd-compressed) and \
+            computes exact figures from their events: allocations, peak, leaks, temporary \
+            allocations, lifetimes, memory errors.
+
+            Example workflow:
+              memscope summary samples/server-leak.msd
+              memscope summary --json samples/server-leak.msd | jq .peak_bytes
+              memscope inspect --stage analyze samples/tiny.jsonl
+              memscope convert samples/server-leak.msd -o server.jsonl
+
+            Exit codes: 0 success, 1 bad input or I/O error, 64 wrong usage.
+            """,
+        version: MemscopeVersion.string,
+        subcommands: [Summary.self, Inspect.self, Convert.self]
+    )
+}
+
+enum MemscopeVersion {
+    static let string = "0.1.0"
+}
