@@ -1,3 +1,7 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import MemscopeModel
 
 /// Something that yields batches of records (the parse stage's readers conform).
@@ -8,15 +12,108 @@ public protocol RecordBatchSource: AnyObject {
 }
 
 /// Runs parse and analyze over a whole dump.
+///
+/// Parsing runs on a second thread and hands batches of records to the analysis through
+/// a bounded queue, so the two stages overlap on a two-core machine while memory stays
+/// bounded by a few batches.
 public enum AnalysisPipeline {
+    /// Records per batch.
+    static let batchSize = 16_384
+    /// Batches in flight between the two threads.
+    static let queueDepth = 4
+
     /// Reads every record from `reader` and analyses it.
     public static func run(reader: some RecordBatchSource, options: AnalysisOptions = .default) throws -> Analysis {
         let analyzer = Analyzer(options: options)
-        var batch: [Record] = []
-        batch.reserveCapacity(8192)
-        while try reader.read(into: &batch, maxCount: 8192) {
-            analyzer.consume(batch)
+        let queue = BatchQueue(depth: queueDepth)
+        let emptied = BatchQueue(depth: queueDepth + 2)
+        for _ in 0..<queueDepth + 1 {
+            var batch: [Record] = []
+            batch.reserveCapacity(batchSize)
+            emptied.put(.batch(batch))
         }
-        return analyzer.finish(diagnostics: reader.diagnostics, truncated: reader.wasTruncated)
+        let box = UncheckedBox<any RecordBatchSource>(reader)
+        DispatchQueue.global().async {
+            do {
+                while true {
+                    // Reuse an emptied buffer: no fresh pages to fault in per batch.
+                    guard case .batch(var batch) = emptied.take() else { return }
+                    guard try box.value.read(into: &batch, maxCount: batchSize) else { break }
+                    queue.put(.batch(batch))
+                }
+                queue.put(.end)
+            } catch {
+                queue.put(.failure(error))
+            }
+        }
+        while true {
+            switch queue.take() {
+            case .batch(var batch):
+                analyzer.consume(batch)
+                batch.removeAll(keepingCapacity: true)
+                emptied.put(.batch(batch))
+            case .end: return analyzer.finish(diagnostics: reader.diagnostics, truncated: reader.wasTruncated)
+            case .failure(let error): throw error
+            }
+        }
+    }
+}
+
+/// Moves a non-Sendable value to exactly one other thread, which alone uses it until it
+/// signals completion through the queue.
+private final class UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// A bounded single-producer, single-consumer queue of batches (pthread mutex and
+/// condition variables: DispatchSemaphore traps when released below its start value).
+private final class BatchQueue: @unchecked Sendable {
+    enum Item {
+        case batch([Record])
+        case end
+        case failure(any Error)
+    }
+
+    private var items: [Item] = []
+    private var head = 0
+    private let capacity: Int
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+    init(depth: Int) {
+        capacity = depth
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(changed, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(changed)
+        pthread_mutex_destroy(mutex)
+        changed.deallocate()
+        mutex.deallocate()
+    }
+
+    func put(_ item: Item) {
+        pthread_mutex_lock(mutex)
+        while items.count - head >= capacity { pthread_cond_wait(changed, mutex) }
+        items.append(item)
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(mutex)
+    }
+
+    func take() -> Item {
+        pthread_mutex_lock(mutex)
+        while items.count == head { pthread_cond_wait(changed, mutex) }
+        let item = items[head]
+        items[head] = .end  // drop the queue's reference, so the batch stays uniquely owned
+        head += 1
+        if head == items.count {
+            items.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(mutex)
+        return item
     }
 }

@@ -1,6 +1,6 @@
 import MemscopeModel
 
-extension Analyzer {
+extension AnalyzerCore {
     // MARK: - Live-byte bookkeeping
 
     /// Changes a site's live bytes, first saving its value at the last global peak.
@@ -9,18 +9,17 @@ extension Analyzer {
     /// `peakEpoch` grows. A site's value at that peak is its value just before its first
     /// change afterwards, saved here, or its current value if it never changes again.
     @inline(__always)
-    func changeSiteLive(_ stack: UInt32, add: UInt64 = 0, remove: UInt64 = 0) {
-        let s = Int(stack)
-        if sites[s].savedEpoch != peakEpoch {
-            sites[s].savedEpoch = peakEpoch
-            sites[s].bytesAtPeak = sites[s].liveBytes
+    func changeLive(_ site: inout SiteAccumulator, add: UInt64 = 0, remove: UInt64 = 0) {
+        if site.savedEpoch != peakEpoch {
+            site.savedEpoch = peakEpoch
+            site.bytesAtPeak = site.liveBytes
         }
-        sites[s].liveBytes = sites[s].liveBytes &+ add &- remove
+        site.liveBytes = site.liveBytes &+ add &- remove
     }
 
     // MARK: - Events
 
-    func allocate(address: UInt64, size: UInt64, stack: UInt32, thread: UInt32, ticks: UInt64,
+    mutating func allocate(address: UInt64, size: UInt64, stack: UInt32, thread: UInt32, ticks: UInt64,
                   chainLength: UInt32 = 0, chainRoot: UInt32? = nil, keepGeneration: Bool = false) {
         guard address != 0 else {
             totals.failedAllocations += 1
@@ -55,11 +54,13 @@ extension Analyzer {
         entry.isLive = true
         blocks.slots[slot] = entry
 
-        let s = Int(stack)
-        sites[s].allocations += 1
-        sites[s].bytesAllocated += size
-        sites[s].liveBlocks += 1
-        changeSiteLive(stack, add: size)
+        let s = site(of: stack)
+        var site = sites[s]
+        site.allocations += 1
+        site.bytesAllocated += size
+        site.liveBlocks += 1
+        changeLive(&site, add: size)
+        sites[s] = site
         totals.allocations += 1
         totals.bytesAllocated += size
         liveBytes += size
@@ -69,47 +70,56 @@ extension Analyzer {
             peakEpoch &+= 1
         }
         lastAllocation = address
-        threads.withThread(thread, ticks: ticks) {
-            $0.allocations += 1
-            $0.bytesAllocated += size
-        }
+        let t = threads.index(of: thread, ticks: ticks)
+        threads.stats[t].allocations += 1
+        threads.stats[t].bytesAllocated += size
+        threads.stats[t].lastSeenNanoseconds = ticks
         timeline.record(time: ticks, live: liveBytes, allocatedBytes: size, isAllocation: true, isFree: false)
     }
 
     /// Frees the live block in `slot`: temporaries, lifetimes, hand-offs, chain ends.
-    func release(slot: Int, ticks: UInt64, thread: UInt32, stack: UInt32) {
+    mutating func release(slot: Int, ticks: UInt64, thread: UInt32, stack: UInt32) {
         let entry = blocks.slots[slot]
-        let s = Int(entry.stack)
+        let s = site(of: entry.stack)
+        var site = sites[s]
         if lastAllocation == entry.address {
-            sites[s].temporary += 1
+            site.temporary += 1
             totals.temporaryAllocations += 1
         }
         lastAllocation = 0
         let lifetime = nanoseconds(ticks &- entry.timestamp)
-        sites[s].frees += 1
-        sites[s].lifetimeCount += 1
-        sites[s].lifetimeTotal &+= lifetime
-        sites[s].lifetimeMin = min(sites[s].lifetimeMin, lifetime)
-        sites[s].lifetimeMax = max(sites[s].lifetimeMax, lifetime)
-        lifetimeBuckets[s * LifetimeBuckets.count + LifetimeBuckets.bucket(forNanoseconds: lifetime)] += 1
-        sites[s].liveBlocks -= 1
-        changeSiteLive(entry.stack, remove: entry.size)
+        site.frees += 1
+        site.lifetimeCount += 1
+        site.lifetimeTotal &+= lifetime
+        site.lifetimeMin = min(site.lifetimeMin, lifetime)
+        site.lifetimeMax = max(site.lifetimeMax, lifetime)
+        site.liveBlocks -= 1
+        changeLive(&site, remove: entry.size)
+        site.lifetimeBuckets[LifetimeBuckets.bucket(forNanoseconds: lifetime)] += 1
+        sites[s] = site
         liveBytes -= entry.size
         totals.frees += 1
-        if thread != entry.thread {
-            totals.crossThreadFrees += 1
-            let key = UInt64(entry.thread) << 32 | UInt64(thread)
-            crossThread[key, default: (0, 0)].blocks += 1
-            crossThread[key, default: (0, 0)].bytes += entry.size
-        }
-        threads.withThread(thread, ticks: ticks) { $0.frees += 1 }
+        if thread != entry.thread { countHandOff(from: entry.thread, to: thread, bytes: entry.size) }
+        let t = threads.index(of: thread, ticks: ticks)
+        threads.stats[t].frees += 1
+        threads.stats[t].lastSeenNanoseconds = ticks
         blocks.slots[slot].isLive = false
         blocks.slots[slot].freeStack = stack
         blocks.slots[slot].timestamp = ticks
         timeline.record(time: ticks, live: liveBytes, allocatedBytes: 0, isAllocation: false, isFree: true)
     }
 
-    func free(_ f: Free, ticks: UInt64) {
+    /// Counts a block allocated by one thread and freed by another.
+    mutating func countHandOff(from allocating: UInt32, to freeing: UInt32, bytes: UInt64) {
+        totals.crossThreadFrees += 1
+        let key = UInt64(allocating) << 32 | UInt64(freeing)
+        var pair = crossThread[key] ?? ThreadPairCount()
+        pair.blocks += 1
+        pair.bytes += bytes
+        crossThread[key] = pair
+    }
+
+    mutating func free(_ f: Free, ticks: UInt64) {
         guard f.address != 0 else {
             totals.nullFrees += 1
             return
@@ -129,7 +139,7 @@ extension Analyzer {
         }
     }
 
-    func realloc(_ r: Realloc, ticks: UInt64) {
+    mutating func realloc(_ r: Realloc, ticks: UInt64) {
         if r.oldAddress == 0 {
             allocate(address: r.newAddress, size: r.newSize, stack: r.stack, thread: r.thread, ticks: ticks)
             return
@@ -157,14 +167,14 @@ extension Analyzer {
         let length = old.chainLength + 1
         totals.reallocs += 1
         chains.reallocs += 1
-        sites[Int(r.stack)].reallocs += 1
+        sites[site(of: r.stack)].reallocs += 1
         if r.newAddress != r.oldAddress { chains.moves += 1 }
         allocate(address: r.newAddress, size: r.newSize, stack: r.stack, thread: r.thread, ticks: ticks,
                  chainLength: length, chainRoot: old.chainRoot, keepGeneration: r.newAddress == r.oldAddress)
     }
 
     /// Records the end of a block's realloc chain (when it is freed, or at the end).
-    func endChain(_ entry: BlockEntry) {
+    mutating func endChain(_ entry: BlockEntry) {
         guard entry.chainLength > 0 else { return }
         chains.chains += 1
         let length = UInt64(entry.chainLength)
@@ -174,7 +184,7 @@ extension Analyzer {
         }
     }
 
-    func reportError(_ kind: MemoryErrorSite.Kind, stack: UInt32, allocationStack: UInt32, firstFreeStack: UInt32,
+    mutating func reportError(_ kind: MemoryErrorSite.Kind, stack: UInt32, allocationStack: UInt32, firstFreeStack: UInt32,
                      address: UInt64, ticks: UInt64, thread: UInt32) {
         totals.errors += 1
         let key = ErrorKey(kind: kind, stack: stack, allocationStack: allocationStack, firstFreeStack: firstFreeStack)

@@ -1,11 +1,7 @@
 import MemscopeModel
 
-extension Analyzer {
-    /// Completes the analysis. Blocks still live become leaks.
-    /// - Parameters:
-    ///   - diagnostics: the reader's warnings, reported before the analysis' own.
-    ///   - truncated: whether the reader found the dump cut off.
-    public func finish(diagnostics readerDiagnostics: Diagnostics = Diagnostics(), truncated: Bool = false) -> Analysis {
+extension AnalyzerCore {
+    mutating func finish(diagnostics readerDiagnostics: Diagnostics = Diagnostics(), truncated: Bool = false) -> Analysis {
         if metadata == nil {
             diagnostics.warn(key: "no-meta", "the dump holds no meta record; the program's command line, pid and clock unit are unknown (nanoseconds assumed)",
                              at: "start of the dump", hint: "the dump was probably cut off before its first record")
@@ -14,7 +10,8 @@ extension Analyzer {
 
         var siteStats: [SiteStats] = []
         var costs: [(stack: UInt32, costs: Costs)] = []
-        for s in sites.indices where sites[s].allocations > 0 || sites[s].liveBlocks > 0 {
+        for s in siteStacks.indices.sorted(by: { siteStacks[$0] < siteStacks[$1] })
+        where sites[s].allocations > 0 || sites[s].liveBlocks > 0 {
             let site = sites[s]
             var c = Costs()
             c.allocations = site.allocations
@@ -23,15 +20,14 @@ extension Analyzer {
             c.leakedBytes = site.liveBytes
             c.leakedBlocks = site.liveBlocks
             c.temporaryAllocations = site.temporary
-            let bucketStart = s * LifetimeBuckets.count
             let lifetimes = LifetimeStats(
                 count: site.lifetimeCount, totalNanoseconds: site.lifetimeTotal,
                 minNanoseconds: site.lifetimeCount == 0 ? 0 : site.lifetimeMin,
                 maxNanoseconds: site.lifetimeMax,
-                buckets: Array(lifetimeBuckets[bucketStart..<bucketStart + LifetimeBuckets.count]))
-            siteStats.append(SiteStats(stack: UInt32(s), costs: c, frees: site.frees, reallocs: site.reallocs,
+                buckets: (0..<LifetimeBuckets.count).map { site.lifetimeBuckets[$0] })
+            siteStats.append(SiteStats(stack: siteStacks[s], costs: c, frees: site.frees, reallocs: site.reallocs,
                                        lifetimes: lifetimes))
-            costs.append((UInt32(s), c))
+            costs.append((siteStacks[s], c))
         }
 
         var final = totals
@@ -56,7 +52,7 @@ extension Analyzer {
             timeline: timeline.timeline(nanosecondsPerTick: clockUnit),
             addressReuse: reuse,
             reallocChains: chains,
-            crossThread: crossThread.map { key, value in
+            crossThread: crossThread.entries.map { key, value in
                 ThreadPair(allocatingThread: UInt32(key >> 32), freeingThread: UInt32(truncatingIfNeeded: key),
                            blocks: value.blocks, bytes: value.bytes)
             }.sorted { ($0.bytes, $1.allocatingThread, $1.freeingThread) > ($1.bytes, $0.allocatingThread, $0.freeingThread) },

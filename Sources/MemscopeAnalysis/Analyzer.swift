@@ -2,6 +2,9 @@ import MemscopeModel
 
 /// Turns a stream of records into an ``Analysis``, in one pass.
 ///
+/// A thin reference wrapper around ``AnalyzerCore``, a struct, so that the hot loop runs
+/// in mutating methods whose exclusive access the compiler checks statically.
+///
 /// ```swift
 /// let analyzer = Analyzer()
 /// try reader.forEach { analyzer.consume($0) }   // or consume(batch)
@@ -10,14 +13,40 @@ import MemscopeModel
 /// Memory grows with live blocks, distinct addresses, distinct stacks and threads, never
 /// with the number of events.
 public final class Analyzer {
+    var core: AnalyzerCore
+
+    public init(options: AnalysisOptions = .default) {
+        core = AnalyzerCore(options: options)
+    }
+
+    /// Consumes a batch of records in order.
+    public func consume(_ batch: [Record]) { core.consume(batch) }
+
+    /// Consumes one record.
+    public func consume(_ record: Record) { core.consume(record) }
+
+    /// Completes the analysis. Blocks still live become leaks.
+    /// - Parameters:
+    ///   - diagnostics: the reader's warnings, reported before the analysis' own.
+    ///   - truncated: whether the reader found the dump cut off.
+    public func finish(diagnostics: Diagnostics = Diagnostics(), truncated: Bool = false) -> Analysis {
+        core.finish(diagnostics: diagnostics, truncated: truncated)
+    }
+}
+
+/// The state and event handlers of the analysis.
+struct AnalyzerCore {
     let options: AnalysisOptions
     var metadata: Metadata?
     var symbols = SymbolTable()
     var blocks = AddressTable()
-    /// Per stack id (index 0 = no stack).
-    var sites: [SiteAccumulator] = [SiteAccumulator()]
-    /// Per stack id, ``LifetimeBuckets/count`` counters each.
-    var lifetimeBuckets: [UInt64] = Array(repeating: 0, count: LifetimeBuckets.count)
+    /// Per allocating stack, in order of first allocation (dense, so the hot ones stay
+    /// in cache however many stack records the dump has).
+    var sites: [SiteAccumulator] = []
+    /// The stack id of each entry of `sites`.
+    var siteStacks: [UInt32] = []
+    /// Per stack id (index 0 = no stack): its index in `sites`, or -1.
+    var siteOfStack: [Int32] = [-1]
     var totals = Totals()
     var liveBytes: UInt64 = 0
     /// Incremented whenever a new global peak is reached.
@@ -28,7 +57,7 @@ public final class Analyzer {
     var lastTicks: UInt64 = 0
     var timeline: TimelineReducer
     var threads = ThreadTable()
-    var crossThread: [UInt64: (blocks: UInt64, bytes: UInt64)] = [:]
+    var crossThread = IntegerMap<ThreadPairCount>()
     var errorIndex: [ErrorKey: Int] = [:]
     var errors: [MemoryErrorSite] = []
     var chains = ReallocChains()
@@ -36,23 +65,34 @@ public final class Analyzer {
     var processEnd: ProcessEnd?
     var diagnostics = Diagnostics()
 
-    public init(options: AnalysisOptions = .default) {
+    init(options: AnalysisOptions) {
         self.options = options
         self.timeline = TimelineReducer(capacity: options.timelinePoints)
     }
 
     var clockUnit: UInt64 { metadata?.clockUnitNanoseconds ?? 1 }
 
+    /// The dense site index of a stack, created on first use.
+    @inline(__always)
+    mutating func site(of stack: UInt32) -> Int {
+        let known = siteOfStack[Int(stack)]
+        if known >= 0 { return Int(known) }
+        let index = sites.count
+        sites.append(SiteAccumulator())
+        siteStacks.append(stack)
+        siteOfStack[Int(stack)] = Int32(index)
+        return index
+    }
+
     @inline(__always)
     func nanoseconds(_ ticks: UInt64) -> UInt64 { saturatingMultiply(ticks, clockUnit) }
 
-    /// Consumes a batch of records in order.
-    public func consume(_ batch: [Record]) {
+    mutating func consume(_ batch: [Record]) {
         for record in batch { consume(record) }
     }
 
-    /// Consumes one record.
-    public func consume(_ record: Record) {
+    @inline(__always)
+    mutating func consume(_ record: Record) {
         switch record {
         case .alloc(let a):
             let t = tick(a.timestamp)
@@ -64,8 +104,7 @@ public final class Analyzer {
         case .string, .frame, .stack:
             symbols.apply(record)
             if case .stack = record {
-                sites.append(SiteAccumulator())
-                lifetimeBuckets.append(contentsOf: repeatElement(0, count: LifetimeBuckets.count))
+                siteOfStack.append(-1)
             }
         case .meta(let m):
             metadata = m
@@ -90,7 +129,7 @@ public final class Analyzer {
     /// Counts an event and returns its effective time: timestamps that go backwards are
     /// clamped to the latest seen, with one grouped warning.
     @inline(__always)
-    func tick(_ ticks: UInt64) -> UInt64 {
+    mutating func tick(_ ticks: UInt64) -> UInt64 {
         totals.events += 1
         if ticks >= lastTicks {
             lastTicks = ticks
@@ -120,6 +159,15 @@ struct SiteAccumulator {
     var lifetimeTotal: UInt64 = 0
     var lifetimeMin: UInt64 = .max
     var lifetimeMax: UInt64 = 0
+    /// Lifetime counts per ``LifetimeBuckets`` bucket, kept inline so one site is one
+    /// contiguous record in cache.
+    var lifetimeBuckets = InlineArray<10, UInt64>(repeating: 0)
+}
+
+/// Blocks and bytes freed by one thread that another allocated.
+struct ThreadPairCount {
+    var blocks: UInt64 = 0
+    var bytes: UInt64 = 0
 }
 
 /// Distinct memory errors are merged by this key.
@@ -133,25 +181,31 @@ struct ErrorKey: Hashable {
 /// Threads by OS id, with a one-entry cache (consecutive events tend to share a thread).
 struct ThreadTable {
     var stats: [ThreadStats] = []
-    private var index: [UInt32: Int] = [:]
-    private var cachedThread: UInt32 = 0
-    private var cachedIndex = -1
+    private var index = IntegerMap<Int>()
+    /// A direct-mapped cache: slot `thread % 64` holds (thread + 1, index).
+    private var cache = [(UInt64, Int)](repeating: (0, 0), count: 64)
 
+    /// The dense index of a thread, registering it on first sight.
     @inline(__always)
-    mutating func withThread(_ thread: UInt32, ticks: UInt64, _ body: (inout ThreadStats) -> Void) {
+    mutating func index(of thread: UInt32, ticks: UInt64) -> Int {
+        let slot = Int(thread & 63)
+        if cache[slot].0 == UInt64(thread) + 1 { return cache[slot].1 }
         let i: Int
-        if cachedIndex >= 0 && cachedThread == thread {
-            i = cachedIndex
-        } else if let found = index[thread] {
+        if let found = index[UInt64(thread)] {
             i = found
         } else {
             i = stats.count
-            index[thread] = i
+            index[UInt64(thread)] = i
             stats.append(ThreadStats(thread: thread, name: "", firstSeenNanoseconds: ticks, lastSeenNanoseconds: ticks,
                                      started: false, exited: false, allocations: 0, bytesAllocated: 0, frees: 0))
         }
-        cachedThread = thread
-        cachedIndex = i
+        cache[slot] = (UInt64(thread) + 1, i)
+        return i
+    }
+
+    @inline(__always)
+    mutating func withThread(_ thread: UInt32, ticks: UInt64, _ body: (inout ThreadStats) -> Void) {
+        let i = index(of: thread, ticks: ticks)
         stats[i].lastSeenNanoseconds = ticks
         body(&stats[i])
     }

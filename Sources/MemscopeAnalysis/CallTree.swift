@@ -49,71 +49,132 @@ struct CallTreeBuilder {
             first[text] = UInt32(id)
             return UInt32(id)
         }
+        classifyFrames()
     }
 
+    /// What makes two frames the same node: names, and the address when unsymbolized.
     private struct Key: Hashable {
-        var parent: Int
         var function: UInt32
         var file: UInt32
         var module: UInt32
-        /// Unsymbolized frames keep their address apart.
         var address: UInt64
     }
 
-    private func key(parent: Int, frameID: UInt32) -> Key {
-        let frame = symbols.frame(frameID)
-        let function = canonical[Int(frame.function)]
-        return Key(parent: parent, function: function, file: canonical[Int(frame.file)],
-                   module: canonical[Int(frame.module)], address: function == 0 ? frame.instructionPointer : 0)
+    /// Per frame id, the id of its class of equal frames (frames that merge into one node).
+    private var frameClass: [UInt32] = []
+    private var classKeys: [Key] = []
+    /// Per frame class, its position in sibling order (see `SortName`).
+    private var classRank: [Int] = []
+
+    private mutating func classifyFrames() {
+        var classes: [Key: UInt32] = [:]
+        frameClass = symbols.frames.map { frame in
+            let function = canonical[Int(frame.function)]
+            let key = Key(function: function, file: canonical[Int(frame.file)], module: canonical[Int(frame.module)],
+                          address: function == 0 ? frame.instructionPointer : 0)
+            if let existing = classes[key] { return existing }
+            let id = UInt32(classKeys.count)
+            classes[key] = id
+            classKeys.append(key)
+            return id
+        }
+        let names = classKeys.map { key in
+            SortName(function: symbols.string(key.function), file: symbols.string(key.file),
+                     module: symbols.string(key.module), ip: key.address)
+        }
+        classRank = Array(repeating: 0, count: classKeys.count)
+        for (rank, id) in names.indices.sorted(by: { names[$0] < names[$1] }).enumerated() { classRank[id] = rank }
     }
 
     /// Builds the tree; `costs` maps stack id → costs for every stack with costs.
+    ///
+    /// - Complexity: top-down O(stacks) (each stack's node is found once, from its
+    ///   parent's); bottom-up O(total depth of the stacks with costs).
     func build(_ direction: CallTree.Direction, costs: [(stack: UInt32, costs: Costs)]) -> CallTree {
-        var nodes = [CallTree.Node(parent: -1, function: 0, file: 0, module: 0, line: 0, frame: 0, depth: 0,
-                                   selfCosts: Costs(), totalCosts: Costs(), children: [])]
-        var index: [Key: Int] = [:]
+        var parents: [Int] = [-1]
+        var frameIDs: [UInt32] = [0]
+        var keys: [Key] = [Key(function: 0, file: 0, module: 0, address: 0)]
+        var lines: [UInt32] = [0]
+        var depths: [Int] = [0]
+        var selfCosts: [Costs] = [Costs()]
+        var index = IntegerMap<Int>()
 
         func child(of parent: Int, frameID: UInt32) -> Int {
-            let k = key(parent: parent, frameID: frameID)
+            let frameClassID = frameClass[Int(frameID)]
+            let k = classKeys[Int(frameClassID)]
             let line = symbols.frame(frameID).line
-            if let existing = index[k] {
-                if line != 0 && (nodes[existing].line == 0 || line < nodes[existing].line) { nodes[existing].line = line }
+            let lookup = UInt64(parent) << 32 | UInt64(frameClassID)
+            if let existing = index[lookup] {
+                if line != 0 && (lines[existing] == 0 || line < lines[existing]) { lines[existing] = line }
                 return existing
             }
-            let id = nodes.count
-            nodes.append(CallTree.Node(parent: parent, function: k.function, file: k.file, module: k.module,
-                                       line: line, frame: frameID, depth: nodes[parent].depth + 1,
-                                       selfCosts: Costs(), totalCosts: Costs(), children: []))
-            nodes[parent].children.append(id)
-            index[k] = id
+            let id = parents.count
+            parents.append(parent)
+            frameIDs.append(frameID)
+            keys.append(k)
+            lines.append(line)
+            depths.append(depths[parent] + 1)
+            selfCosts.append(Costs())
+            index[lookup] = id
             return id
         }
 
-        for (stack, cost) in costs {
-            let frames = symbols.frames(ofStack: stack)  // innermost first
-            var node = 0
-            nodes[0].totalCosts += cost
-            let path: AnySequence<UInt32> = direction == .topDown ? AnySequence(frames.reversed()) : AnySequence(frames)
-            for frameID in path {
-                node = child(of: node, frameID: frameID)
-                nodes[node].totalCosts += cost
+        switch direction {
+        case .topDown:
+            var nodeOfStack = [Int](repeating: -1, count: symbols.stackParents.count)
+            nodeOfStack[0] = 0
+            var pending: [Int] = []
+            for (stack, cost) in costs {
+                var s = Int(stack)
+                while nodeOfStack[s] < 0 {
+                    pending.append(s)
+                    s = Int(symbols.stackParents[s])
+                }
+                while let next = pending.popLast() {
+                    nodeOfStack[next] = child(of: nodeOfStack[Int(symbols.stackParents[next])],
+                                              frameID: symbols.stackFrames[next])
+                }
+                selfCosts[nodeOfStack[Int(stack)]] += cost
             }
-            nodes[node].selfCosts += cost
+        case .bottomUp:
+            for (stack, cost) in costs {
+                var node = 0
+                var s = Int(stack)
+                while s > 0 {
+                    node = child(of: node, frameID: symbols.stackFrames[s])
+                    s = Int(symbols.stackParents[s])
+                }
+                selfCosts[node] += cost
+            }
         }
-        let unsorted = nodes
-        for i in nodes.indices {
-            nodes[i].children.sort { a, b in order(unsorted[a], unsorted[b]) }
+
+        // Children have higher ids than their parents, so one backward sweep sums subtrees.
+        var totalCosts = selfCosts
+        for id in stride(from: parents.count - 1, to: 0, by: -1) { totalCosts[parents[id]] += totalCosts[id] }
+        var children = [[Int]](repeating: [], count: parents.count)
+        for id in 1..<max(1, parents.count) { children[parents[id]].append(id) }
+        let ranks = frameIDs.map { classRank[Int(frameClass[Int($0)])] }
+        var nodes: [CallTree.Node] = []
+        nodes.reserveCapacity(parents.count)
+        for id in parents.indices {
+            let k = keys[id]
+            nodes.append(CallTree.Node(
+                parent: parents[id], function: k.function, file: k.file, module: k.module, line: lines[id],
+                frame: frameIDs[id], depth: depths[id], selfCosts: selfCosts[id], totalCosts: totalCosts[id],
+                children: children[id].sorted { ranks[$0] < ranks[$1] }))
         }
         return CallTree(direction: direction, nodes: nodes)
     }
+}
 
-    private func order(_ a: CallTree.Node, _ b: CallTree.Node) -> Bool {
-        let (fa, fb) = (symbols.string(a.function), symbols.string(b.function))
-        if fa != fb { return fa < fb }
-        let (la, lb) = (symbols.string(a.file), symbols.string(b.file))
-        if la != lb { return la < lb }
-        let (ma, mb) = (symbols.string(a.module), symbols.string(b.module))
-        if ma != mb { return ma < mb }
-        return symbols.frame(a.frame).instructionPointer < symbols.frame(b.frame).instructionPointer
+/// The order of siblings: function name, then file, then module, then address.
+private struct SortName: Comparable {
+    var function: String
+    var file: String
+    var module: String
+    var ip: UInt64
+
+    static func < (a: SortName, b: SortName) -> Bool {
+        (a.function, a.file, a.module, a.ip) < (b.function, b.file, b.module, b.ip)
     }
 }

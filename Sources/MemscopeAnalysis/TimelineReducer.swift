@@ -30,8 +30,9 @@ struct TimelineReducer {
     }
 
     let capacity: Int
-    /// Interval width in ticks.
+    /// Interval width in ticks: always `1 << widthShift`.
     private(set) var width: UInt64 = 1
+    private var widthShift: UInt64 = 0
     private(set) var buckets: [Bucket] = []
 
     init(capacity: Int) { self.capacity = max(2, capacity) }
@@ -39,11 +40,11 @@ struct TimelineReducer {
     /// Records the live heap after an event at `time`.
     @inline(__always)
     mutating func record(time: UInt64, live: UInt64, allocatedBytes: UInt64, isAllocation: Bool, isFree: Bool) {
-        var index = time / width
+        var index = time >> widthShift
         if index >= UInt64(buckets.count) {
             while index >= UInt64(capacity) {
                 halve()
-                index = time / width
+                index = time >> widthShift
             }
             let previous = buckets.last?.endLive ?? 0
             while UInt64(buckets.count) <= index { buckets.append(Bucket(live: previous)) }
@@ -71,6 +72,7 @@ struct TimelineReducer {
         }
         buckets = merged
         width *= 2
+        widthShift += 1
     }
 
     func timeline(nanosecondsPerTick unit: UInt64) -> Timeline {

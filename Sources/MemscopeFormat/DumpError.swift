@@ -109,3 +109,14 @@ public struct DumpError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 }
+
+extension DumpError.Location: CustomStringConvertible {
+    /// `byte 1234`, `line 7:3`, or an empty string.
+    public var description: String {
+        switch self {
+        case .none: ""
+        case .byte(let offset): "byte \(offset)"
+        case .line(let line, let column): "line \(line):\(column)"
+        }
+    }
+}

@@ -39,7 +39,12 @@ final class JSONLinesReader: RecordReader {
                 finished = true
                 return !batch.isEmpty
             }
-            if let record = try parse(line: line.bytes, complete: line.complete) { batch.append(record) }
+            do {
+                if let record = try parse(line: line.bytes, complete: line.complete) { batch.append(record) }
+            } catch var error as DumpError {
+                error.path = path
+                throw error
+            }
         }
         return true
     }
@@ -269,7 +274,7 @@ struct Fields {
     let line: Int
     let members: [(String, JSONValue)]
 
-    func checks(_ kind: String) -> Checks { Checks(path: path, location: .line(line, column: 1), kind: kind) }
+    func checks(_ kind: String) -> Checks { Checks(location: .line(line, column: 1), kind: kind) }
 
     private func value(_ name: String) -> JSONValue? {
         members.first { $0.0 == name }?.1

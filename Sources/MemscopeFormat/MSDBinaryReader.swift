@@ -110,6 +110,9 @@ final class MSDBinaryReader: RecordReader {
         input.start += total
         do {
             return try decode(kind: kind, payload: payload, count: Int(length), at: recordOffset)
+        } catch var error as DumpError {
+            error.path = path
+            throw error
         } catch let error as FieldError {
             let kindName = RecordKind.describe(kind)
             switch error {
@@ -125,16 +128,28 @@ final class MSDBinaryReader: RecordReader {
 
     private func decode(kind: UInt8, payload: UnsafeRawPointer, count: Int, at offset: UInt64) throws -> Record {
         var c = PayloadCursor(payload, count: count)
+        // Fast path for the kinds that make up nearly all of a dump.
+        if ids.sawAnyRecord {
+            switch kind {
+            case RecordKind.alloc.rawValue:
+                return try decodeAlloc(&c, check: Checks(location: .byte(offset), kindByte: kind))
+            case RecordKind.free.rawValue:
+                return try decodeFree(&c, check: Checks(location: .byte(offset), kindByte: kind))
+            case RecordKind.realloc.rawValue:
+                return try decodeRealloc(&c, check: Checks(location: .byte(offset), kindByte: kind))
+            default: break
+            }
+        }
         guard let known = RecordKind(rawValue: kind) else {
-            try requireMeta(found: RecordKind.describe(kind), at: offset)
+            if !ids.sawAnyRecord { try requireMeta(found: RecordKind.describe(kind), at: offset) }
             ownDiagnostics.warn(key: "unknown-kind-\(kind)",
                                 "skipped a record of kind \(RecordKind.describe(kind)), which this version does not interpret",
                                 at: "\(path): byte \(offset)",
                                 hint: "a newer memscope may show it")
             return .unknown(kind: kind, payload: Array(UnsafeRawBufferPointer(start: payload, count: count)))
         }
-        if known != .meta { try requireMeta(found: known.name, at: offset) }
-        let check = Checks(path: path, location: .byte(offset), kind: known.name)
+        if !ids.sawAnyRecord && known != .meta { try requireMeta(found: known.name, at: offset) }
+        let check = Checks(location: .byte(offset), kindByte: kind)
         switch known {
         case .meta:
             guard !ids.sawMeta else { throw DumpError(path: path, location: .byte(offset), problem: .duplicateMeta) }
@@ -173,29 +188,11 @@ final class MSDBinaryReader: RecordReader {
             ids.stacks += 1
             return .stack(id: UInt32(id), parent: parent, frame: frame)
         case .alloc:
-            let ts = try c.varint("timestamp")
-            let thread = try check.fits32("thread", try c.varint("thread"))
-            let address = try c.varint("address")
-            let size = try check.size(try c.varint("size"))
-            let kindValue = try c.varint("allocator")
-            let stack = try check.reference("stack", try c.varint("stack"), defined: ids.stacks)
-            return .alloc(Alloc(timestamp: ts, thread: thread, address: address, size: size,
-                                kind: allocatorKind(kindValue, at: offset), stack: stack))
+            return try decodeAlloc(&c, check: check)
         case .free:
-            let ts = try c.varint("timestamp")
-            let thread = try check.fits32("thread", try c.varint("thread"))
-            let address = try c.varint("address")
-            let stack = try check.reference("stack", try c.varint("stack"), defined: ids.stacks)
-            return .free(Free(timestamp: ts, thread: thread, address: address, stack: stack))
+            return try decodeFree(&c, check: check)
         case .realloc:
-            let ts = try c.varint("timestamp")
-            let thread = try check.fits32("thread", try c.varint("thread"))
-            let old = try c.varint("old_address")
-            let new = try c.varint("new_address")
-            let size = try check.size(try c.varint("new_size"))
-            let stack = try check.reference("stack", try c.varint("stack"), defined: ids.stacks)
-            return .realloc(Realloc(timestamp: ts, thread: thread, oldAddress: old, newAddress: new,
-                                    newSize: size, stack: stack))
+            return try decodeRealloc(&c, check: check)
         case .threadStart:
             let ts = try c.varint("timestamp")
             let thread = try check.fits32("thread", try c.varint("thread"))
@@ -221,6 +218,39 @@ final class MSDBinaryReader: RecordReader {
             let code = try check.fits32("code", try c.varint("code"))
             return .processEnd(ProcessEnd(timestamp: ts, how: how, code: code))
         }
+    }
+
+    @inline(__always)
+    private func decodeAlloc(_ c: inout PayloadCursor, check: Checks) throws -> Record {
+        let ts = try c.varint("timestamp")
+        let thread = try check.fits32("thread", try c.varint("thread"))
+        let address = try c.varint("address")
+        let size = try check.size(try c.varint("size"))
+        let kindValue = try c.varint("allocator")
+        let stack = try check.reference("stack", try c.varint("stack"), defined: ids.stacks)
+        return .alloc(Alloc(timestamp: ts, thread: thread, address: address, size: size,
+                            kind: allocatorKind(kindValue, at: check.location), stack: stack))
+    }
+
+    @inline(__always)
+    private func decodeFree(_ c: inout PayloadCursor, check: Checks) throws -> Record {
+        let ts = try c.varint("timestamp")
+        let thread = try check.fits32("thread", try c.varint("thread"))
+        let address = try c.varint("address")
+        let stack = try check.reference("stack", try c.varint("stack"), defined: ids.stacks)
+        return .free(Free(timestamp: ts, thread: thread, address: address, stack: stack))
+    }
+
+    @inline(__always)
+    private func decodeRealloc(_ c: inout PayloadCursor, check: Checks) throws -> Record {
+        let ts = try c.varint("timestamp")
+        let thread = try check.fits32("thread", try c.varint("thread"))
+        let old = try c.varint("old_address")
+        let new = try c.varint("new_address")
+        let size = try check.size(try c.varint("new_size"))
+        let stack = try check.reference("stack", try c.varint("stack"), defined: ids.stacks)
+        return .realloc(Realloc(timestamp: ts, thread: thread, oldAddress: old, newAddress: new,
+                                newSize: size, stack: stack))
     }
 
     private func requireMeta(found: String, at offset: UInt64) throws {
@@ -262,11 +292,11 @@ final class MSDBinaryReader: RecordReader {
                         pointerSize: UInt8(pointerSize), commandLine: argv)
     }
 
-    private func allocatorKind(_ value: UInt64, at offset: UInt64) -> AllocatorKind {
+    private func allocatorKind(_ value: UInt64, at location: DumpError.Location) -> AllocatorKind {
         if value <= UInt64(UInt8.max), let kind = AllocatorKind(rawValue: UInt8(value)) { return kind }
         ownDiagnostics.warn(key: "unknown-allocator-\(value)",
                             "alloc record with unknown allocator kind \(value), counted as 'other'",
-                            at: "\(path): byte \(offset)")
+                            at: "\(path): \(location)")
         return .other
     }
 }

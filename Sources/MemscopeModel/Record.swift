@@ -5,7 +5,8 @@
 /// records refer to by id. Ids start at 1 and grow by one; id 0 means "none".
 /// Timestamps are in the dump's clock unit (see ``Metadata/clockUnitNanoseconds``).
 public enum Record: Sendable, Equatable {
-    case meta(Metadata)
+    /// Indirect: keeps every other record small (metadata is large and appears once).
+    indirect case meta(Metadata)
     case string(id: UInt32, value: String)
     case frame(Frame)
     case stack(id: UInt32, parent: UInt32, frame: UInt32)

@@ -1,1 +1,97 @@
-print("todo")
+import MemscopeModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// memscope-bench: generates synthetic dumps of 1M and 10M events (.msd and an equivalent
+// heaptrack file), then times `memscope summary --json` (read + analyze), the C baseline
+// loop and heaptrack_print on them in the same go, and prints a table with ratios.
+//
+// Usage: memscope-bench [--events 1000000,10000000] [--out bench-out] [--memscope PATH]
+//                       [--baseline PATH] [--heaptrack-print PATH] [--runs N]
+
+var sizes = [1_000_000, 10_000_000]
+var outDirectory = "bench-out"
+var memscopePath = ".build/release/memscope"
+var baselinePath = "bench-out/baseline"
+var heaptrackPrint = "heaptrack_print"
+var runs = 3
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+    guard let value = arguments.next() else {
+        warn("memscope-bench: \(argument) needs a value\n")
+        exit(64)
+    }
+    switch argument {
+    case "--events": sizes = value.split(separator: ",").compactMap { Int($0) }
+    case "--out": outDirectory = value
+    case "--memscope": memscopePath = value
+    case "--baseline": baselinePath = value
+    case "--heaptrack-print": heaptrackPrint = value
+    case "--runs": runs = max(1, Int(value) ?? 3)
+    default:
+        warn("memscope-bench: unknown option \(argument)\n")
+        exit(64)
+    }
+}
+mkdir(outDirectory, 0o755)
+
+struct Row {
+    var tool: String
+    var events: Int
+    var inputBytes: UInt64
+    var measurement: Measurement
+}
+
+/// The best (fastest) of `runs` runs; peak RSS from the same run.
+func best(_ arguments: [String], runs: Int, outDirectory: String) -> Measurement? {
+    var result: Measurement?
+    for _ in 0..<runs {
+        guard let m = measure(arguments, stdoutPath: "\(outDirectory)/last-output.txt") else { return nil }
+        if m.exitStatus != 0 { return m }
+        if result == nil || m.seconds < result!.seconds { result = m }
+    }
+    return result
+}
+
+func warn(_ text: String, _: Int32 = 0) {
+    var text = text
+    text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
+var rows: [Row] = []
+for events in sizes {
+    let msd = "\(outDirectory)/bench-\(events).msd"
+    let heaptrack = "\(outDirectory)/bench-\(events).heaptrack"
+    if fileSize(msd) == 0 || fileSize(heaptrack) == 0 {
+        warn("generating \(events) events…\n")
+        try Workload(events: events, seed: 42).write(msdPath: msd, heaptrackPath: heaptrack)
+    }
+    if let m = best([memscopePath, "summary", "--json", "--quiet", msd], runs: runs, outDirectory: outDirectory) {
+        rows.append(Row(tool: "memscope summary", events: events, inputBytes: fileSize(msd), measurement: m))
+    }
+    if which(baselinePath) != nil, let m = best([baselinePath, msd], runs: runs, outDirectory: outDirectory) {
+        rows.append(Row(tool: "C baseline loop", events: events, inputBytes: fileSize(msd), measurement: m))
+    }
+    if let tool = which(heaptrackPrint), let m = best([tool, "--print-flamegraph", "0", heaptrack], runs: 1, outDirectory: outDirectory) {
+        rows.append(Row(tool: "heaptrack_print", events: events, inputBytes: fileSize(heaptrack), measurement: m))
+    }
+}
+
+func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+    let padding = String(repeating: " ", count: max(0, width - text.count))
+    return right ? padding + text : text + padding
+}
+
+print("| tool | events | input | seconds | events/s | peak RSS | time vs memscope | RSS vs memscope |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+for row in rows {
+    let m = row.measurement
+    let reference = rows.first { $0.tool == "memscope summary" && $0.events == row.events }?.measurement
+    let rate = m.seconds > 0 ? Double(row.events) / m.seconds : 0
+    let timeRatio = reference.map { Units.fixed(m.seconds / $0.seconds, decimals: 2) + "×" } ?? "–"
+    let rssRatio = reference.map { Units.fixed(Double(m.peakRSSBytes) / Double($0.peakRSSBytes), decimals: 2) + "×" } ?? "–"
+    let status = m.exitStatus == 0 ? "" : " (exit \(m.exitStatus))"
+    print("| \(row.tool)\(status) | \(Units.count(UInt64(row.events))) | \(Units.bytes(row.inputBytes)) | \(Units.fixed(m.seconds, decimals: 3)) | \(Units.fixed(rate / 1e6, decimals: 1))M | \(Units.bytes(m.peakRSSBytes)) | \(timeRatio) | \(rssRatio) |")
+}

@@ -1,0 +1,23 @@
+/// A small, fast, seeded random generator: the same seed gives the same workload.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in 0..<bound.
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+
+    /// Skewed toward small values: roughly Zipf-like over 0..<bound.
+    mutating func skewed(_ bound: Int) -> Int {
+        let u = Double(next() >> 11) / Double(1 << 53)
+        return min(bound - 1, Int(Double(bound) * u * u * u))
+    }
+}

@@ -1,0 +1,114 @@
+import MemscopeFormat
+import MemscopeModel
+
+/// A synthetic but allocator-like workload: threads, a pool of deep stacks with skewed
+/// popularity, LIFO address reuse per size class, reallocs, cross-thread frees and leaks.
+/// It is written twice, as .msd and as a heaptrack data file, so both tools read the
+/// same events.
+struct Workload {
+    let events: Int
+    let seed: UInt64
+
+    func write(msdPath: String, heaptrackPath: String) throws {
+        var rng = SplitMix64(seed: seed)
+        let msd = try MSDBinaryWriter(sink: ByteSink(file: AtomicOutputFile(path: msdPath)))
+        let heaptrack = try HeaptrackWriter(path: heaptrackPath)
+        let threads: [UInt32] = (0..<8).map { 5000 + UInt32($0) }
+
+        try msd.write(.meta(Metadata(producer: "memscope-bench", producerVersion: "1", pid: 4999,
+                                     commandLine: ["./bench-workload", "--events", "\(events)"])))
+        try heaptrack.header(command: "./bench-workload --events \(events)")
+
+        // Symbols: 1200 functions in 3 modules, 4000 stacks of depth 6…35.
+        var stringCount: UInt32 = 0
+        func string(_ text: String) throws -> UInt32 {
+            stringCount += 1
+            try msd.write(.string(id: stringCount, value: text))
+            try heaptrack.string(text)
+            return stringCount
+        }
+        let modules = try ["/usr/bin/bench-workload", "/usr/lib/libbench.so", "/lib/x86_64-linux-gnu/libc.so.6"].map(string)
+        let file = try string("src/workload.cpp")
+        var frames: [UInt32] = []
+        for f in 0..<1200 {
+            let name = try string("bench::module\(f % 17)::function_\(f)(int, std::vector<int>&)")
+            let id = UInt32(frames.count + 1)
+            let ip = 0x40_0000 + UInt64(f) * 0x40
+            let module = modules[f % modules.count]
+            try msd.write(.frame(Frame(id: id, instructionPointer: ip, function: name, file: file,
+                                       line: UInt32(10 + f), module: module)))
+            try heaptrack.instructionPointer(ip, module: module, function: name, file: file, line: UInt32(10 + f))
+            frames.append(id)
+        }
+        var stacks: [UInt32] = []
+        var stackCount: UInt32 = 0
+        for _ in 0..<4000 {
+            let depth = 6 + rng.below(30)
+            var parent: UInt32 = stacks.isEmpty || rng.below(3) == 0 ? 0 : stacks[rng.below(stacks.count)]
+            for _ in 0..<(parent == 0 ? depth : 1 + rng.below(4)) {
+                let frame = frames[rng.skewed(frames.count)]
+                stackCount += 1
+                try msd.write(.stack(id: stackCount, parent: parent, frame: frame))
+                try heaptrack.trace(instructionPointer: frame, parent: parent)
+                parent = stackCount
+            }
+            stacks.append(parent)
+        }
+
+        // Events.
+        var live: [(address: UInt64, size: UInt64, stack: UInt32)] = []
+        var freeLists: [Int: [UInt64]] = [:]
+        var bump: UInt64 = 0x5555_5555_0000
+        var time: UInt64 = 0
+        var written = 0
+        func address(for size: UInt64) -> UInt64 {
+            let sizeClass = Int((size + 15) / 16)
+            if let reused = freeLists[sizeClass]?.popLast() { return reused }
+            let a = bump
+            bump += UInt64(sizeClass * 16)
+            return a
+        }
+        func release(_ block: (address: UInt64, size: UInt64, stack: UInt32)) {
+            freeLists[Int((block.size + 15) / 16), default: []].append(block.address)
+        }
+        while written < events {
+            time += 20 + UInt64(rng.below(60))
+            let thread = threads[rng.skewed(threads.count)]
+            let roll = rng.below(100)
+            if live.isEmpty || roll < 48 {
+                let size = UInt64(8 << rng.skewed(12)) + UInt64(rng.below(64))
+                let stack = stacks[rng.skewed(stacks.count)]
+                let a = address(for: size)
+                try msd.write(.alloc(Alloc(timestamp: time, thread: thread, address: a, size: size, stack: stack)))
+                try heaptrack.alloc(size: size, stack: stack, time: time)
+                // One in 60 allocations leaks: it never enters the list of blocks to free.
+                if rng.below(60) != 0 { live.append((a, size, stack)) }
+            } else if roll < 52 {
+                let i = rng.below(live.count)
+                let old = live[i]
+                let size = min(old.size * 2, 1 << 24)
+                let stack = stacks[rng.skewed(stacks.count)]
+                let a = address(for: size)
+                try msd.write(.realloc(Realloc(timestamp: time, thread: thread, oldAddress: old.address,
+                                               newAddress: a, newSize: size, stack: stack)))
+                try heaptrack.free(size: old.size, stack: old.stack)
+                try heaptrack.alloc(size: size, stack: stack, time: time)
+                release(old)
+                live[i] = (a, size, stack)
+            } else {
+                // Mostly free recent blocks (short lifetimes), sometimes old ones.
+                let i = rng.below(4) == 0 ? rng.below(live.count) : live.count - 1 - rng.below(min(live.count, 16))
+                let block = live[i]
+                live.swapAt(i, live.count - 1)
+                live.removeLast()
+                try msd.write(.free(Free(timestamp: time, thread: thread, address: block.address, stack: 0)))
+                try heaptrack.free(size: block.size, stack: block.stack)
+                release(block)
+            }
+            written += 1
+        }
+        try msd.write(.processEnd(ProcessEnd(timestamp: time, how: .exited, code: 0)))
+        try msd.finish()
+        try heaptrack.finish(time: time)
+    }
+}
