@@ -26,7 +26,10 @@ public enum DumpOpener {
         if startsWith(input, MSDFormat.zstdMagic) {
             input = BufferedInput(source: try ZstdByteSource(wrapping: source, path: path, firstBytes: input))
             _ = try input.ensure(MSDFormat.magic.count)
-            if input.available == 0 { throw DumpError(path: path, problem: .emptyFile) }
+            if input.available == 0 {
+                let cut = !input.source.diagnostics.isEmpty
+                throw DumpError(path: path, problem: cut ? .zstd(reason: "the compressed stream is cut off before any data") : .emptyFile)
+            }
         }
         _ = try input.ensure(MSDFormat.magic.count)
         let detected = try format ?? detect(input, path: path)

@@ -74,7 +74,7 @@ for events in sizes {
     if which(baselinePath) != nil, let m = best([baselinePath, msd], runs: runs, outDirectory: outDirectory) {
         rows.append(Row(tool: "C baseline loop", events: events, inputBytes: fileSize(msd), measurement: m))
     }
-    if let tool = which(heaptrackPrint), let m = best([tool, "--print-flamegraph", "0", heaptrack], runs: 1, outDirectory: outDirectory) {
+    if let tool = which(heaptrackPrint), let m = best([tool, heaptrack], runs: 1, outDirectory: outDirectory) {
         rows.append(Row(tool: "heaptrack_print", events: events, inputBytes: fileSize(heaptrack), measurement: m))
     }
 }

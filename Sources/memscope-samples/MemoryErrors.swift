@@ -147,7 +147,7 @@ enum MemoryErrors {
         b.free(options, thread: tid, main(45) + [f("options_free", "src/options.c:73")])
         b.elapse(3_000...6_000)
         b.badFree(palette, thread: tid, main(47) + [f("cleanup_and_exit", "src/main.c:141"), f("image_destroy", "src/image.c:41")])
-        _ = (image, pixels, text)
+        _ = (image, pixels, text)  // still live when glibc aborts: the leak
         // glibc prints "free(): double free detected in tcache 2" and calls abort().
         b.elapse(90_000...150_000)
         b.processEnd(.signalled, code: 6)

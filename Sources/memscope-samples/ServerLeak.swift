@@ -10,7 +10,7 @@ import MemscopeModel
 enum ServerLeak {
     static let pid: UInt32 = 4242
     static let workers = 4
-    static let requests = 720
+    static let requests = 700
     static let cacheCapacity = 64
 
     static let bin = "/usr/sbin/minihttpd"
@@ -196,7 +196,7 @@ private final class Server {
         let tid = thread.tid
         let idle = b.rng.uniform(30_000...260_000)
         let headerCount = b.rng.int(3...6)
-        let bodyLength = b.rng.uniform(180...5200)
+        let bodyLength = b.rng.uniform(180...4200)
         let newSession = b.rng.chance(0.5)
         let staticFile: UInt64? = b.rng.chance(0.06) ? b.rng.pick([148_311, 185_344, 262_981, 553_472]) : nil
 

@@ -143,8 +143,8 @@ private final class Ingest {
                 }
             }
         }
-        main.wait(poll: 100_000) { self.producersExited == 2 }
-        main.act(45_000) {}
+        main.wait(poll: 20_000) { self.producersExited == 2 }
+        main.act(10_000) {}
         main.act(0) { self.closed = true }
         main.wait(poll: 20_000) { self.consumersExited == 2 }
         main.act(30_000) {

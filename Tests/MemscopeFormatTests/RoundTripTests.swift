@@ -1,0 +1,87 @@
+import Foundation
+import MemscopeFormat
+import MemscopeModel
+import MemscopeTestSupport
+import Testing
+
+/// A dump with every record kind, including one this version does not interpret.
+func everyKindDump() -> [Record] {
+    var dump = DumpBuilder(metadata: Metadata(producer: "test \"quoted\"", producerVersion: "1.2", pid: 99,
+                                              startTimeUnixNanoseconds: 1_700_000_000_000_000_000,
+                                              clockUnitNanoseconds: 1000, pointerSize: 8,
+                                              commandLine: ["./prog", "--name=</script>", "tab\there", "ünïcødé"]))
+    let s = dump.stack("main", "worker", "make_buffer")
+    dump.append(.threadStart(timestamp: 1, thread: 2, parent: 1))
+    dump.threadName(ts: 1, thread: 2, "worker-1")
+    dump.alloc(ts: 2, thread: 2, address: 0x7fff_ffff_ffff_fff0, size: 1 << 40, kind: .operatorNewArray, stack: s)
+    dump.realloc(ts: 3, thread: 2, from: 0x7fff_ffff_ffff_fff0, to: 0x1000, size: 32, stack: s)
+    dump.append(.unknown(kind: 0x35, payload: [1, 2, 3, 0xFF]))
+    dump.free(ts: 4, thread: 1, address: 0x1000, stack: 0)
+    dump.append(.threadExit(timestamp: 5, thread: 2))
+    dump.end(ts: 6, how: .signalled, code: 11)
+    return dump.records
+}
+
+@Suite struct RoundTripTests {
+    @Test func binaryFormRoundTrips() throws {
+        let records = everyKindDump()
+        let read = try readAll(encodeBinary(records))
+        #expect(read.records == records)
+        #expect(!read.truncated)
+    }
+
+    @Test func textFormRoundTrips() throws {
+        let records = everyKindDump()
+        var text = "{\"type\":\"header\",\"format\":\"msd\",\"version\":1}\n"
+        for record in records { text += JSONLinesWriter.line(for: record) + "\n" }
+        let read = try readAll(Array(text.utf8), path: "test.jsonl")
+        #expect(read.records == records)
+    }
+
+    @Test func writersProduceWhatReadersRead() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        for format in DumpFormat.allCases {
+            for zstd in [false, true] {
+                let path = directory.appendingPathComponent("dump-\(format.rawValue)-\(zstd)").path
+                let writer = try makeDumpWriter(format: format,
+                                                sink: ByteSink(file: AtomicOutputFile(path: path), zstdLevel: zstd ? 3 : nil))
+                for record in everyKindDump() { try writer.write(record) }
+                try writer.finish()
+                let reader = try DumpOpener.open(path: path)
+                var records: [Record] = []
+                try reader.forEach { records.append($0) }
+                #expect(reader.format == format, "format of \(path)")
+                #expect(records == everyKindDump(), "records of \(path)")
+            }
+        }
+    }
+
+    @Test func binaryEncodingIsStable() throws {
+        // Pins the byte layout that docs/FORMAT.md documents.
+        let alloc = Record.alloc(Alloc(timestamp: 300, thread: 7, address: 0x1000, size: 16, kind: .calloc, stack: 2))
+        #expect(encodeRecord(alloc) == [0x10, 8, 0xAC, 0x02, 7, 0x80, 0x20, 16, 1, 2])
+        let free = Record.free(Free(timestamp: 1, thread: 1, address: 1, stack: 0))
+        #expect(encodeRecord(free) == [0x11, 4, 1, 1, 1, 0])
+        #expect(Array(encodeBinary([]).prefix(12)) == [0x89, 0x4D, 0x53, 0x44, 0x0D, 0x0A, 0x1A, 0x0A, 1, 0, 0, 0])
+    }
+
+    @Test(arguments: [UInt64(0), 1, 127, 128, 300, 1 << 32, UInt64.max])
+    func varintsRoundTrip(value: UInt64) throws {
+        let records: [Record] = [
+            .meta(Metadata(producer: "t", producerVersion: "1")),
+            .alloc(Alloc(timestamp: value, thread: 1, address: value, size: min(value, 1 << 48), stack: 0)),
+        ]
+        #expect(try readAll(encodeBinary(records)).records == records)
+    }
+
+    @Test func unknownKindsAreSkippedWithOneGroupedWarning() throws {
+        var records = everyKindDump()
+        records.insert(.unknown(kind: 0x35, payload: []), at: 3)
+        records.insert(.unknown(kind: 0x35, payload: [9]), at: 4)
+        let read = try readAll(encodeBinary(records))
+        let groups = read.diagnostics.groups.filter { $0.key == "unknown-kind-53" }
+        #expect(groups.count == 1)
+        #expect(groups.first?.count == 3)
+        #expect(read.diagnostics.lines.first { $0.contains("rss_sample") }?.contains("(3 times") == true)
+    }
+}
