@@ -31,7 +31,8 @@ public struct Totals: Sendable, Equatable {
     public var events: UInt64 = 0
     /// Allocation calls; a realloc counts as one.
     public var allocations: UInt64 = 0
-    /// Blocks freed (by free, or by a realloc that moved or released them).
+    /// Blocks released: by free, or by a realloc of a live block (a realloc is a release
+    /// followed by an allocation, even when the block stays in place, as in heaptrack).
     public var frees: UInt64 = 0
     /// Realloc calls that resized a live block.
     public var reallocs: UInt64 = 0

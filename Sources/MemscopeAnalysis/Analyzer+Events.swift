@@ -144,10 +144,6 @@ extension AnalyzerCore {
             allocate(address: r.newAddress, size: r.newSize, stack: r.stack, thread: r.thread, ticks: ticks)
             return
         }
-        if r.newAddress == 0 && r.newSize > 0 {
-            totals.failedAllocations += 1
-            return
-        }
         guard let slot = blocks.find(r.oldAddress), blocks.slots[slot].isLive else {
             let entry = blocks.find(r.oldAddress).map { blocks.slots[$0] }
             reportError(entry == nil ? .invalidRealloc : .reallocAfterFree, stack: r.stack,
@@ -155,7 +151,13 @@ extension AnalyzerCore {
                         address: r.oldAddress, ticks: ticks, thread: r.thread)
             if r.newAddress != 0 {
                 allocate(address: r.newAddress, size: r.newSize, stack: r.stack, thread: r.thread, ticks: ticks)
+            } else if r.newSize > 0 {
+                totals.failedAllocations += 1
             }
+            return
+        }
+        if r.newAddress == 0 && r.newSize > 0 {
+            totals.failedAllocations += 1
             return
         }
         let old = blocks.slots[slot]

@@ -88,7 +88,7 @@ final class MSDBinaryReader: RecordReader {
         do {
             length = try header.varint("length")
         } catch .truncated {
-            noteTruncation(at: recordOffset, what: "the header of a \(RecordKind.describe(kind)) record")
+            noteTruncation(at: recordOffset, what: "the header of a record of kind \(RecordKind.describe(kind))")
             return nil
         } catch {
             throw DumpError(path: path, location: .byte(recordOffset),
@@ -102,7 +102,7 @@ final class MSDBinaryReader: RecordReader {
         let total = headerLength + Int(length)
         if total > input.available {
             guard try input.ensure(total) else {
-                noteTruncation(at: recordOffset, what: "a \(RecordKind.describe(kind)) record")
+                noteTruncation(at: recordOffset, what: "a record of kind \(RecordKind.describe(kind))")
                 return nil
             }
         }
