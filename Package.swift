@@ -51,6 +51,6 @@ let package = Package(
             dependencies: ["MemscopeAnalysis", "MemscopeFormat", "MemscopeTestSupport"],
             exclude: ["Snapshots"]
         ),
-        .testTarget(name: "MemscopeCLITests", dependencies: ["MemscopeTestSupport"]),
+        .testTarget(name: "MemscopeCLITests", dependencies: ["MemscopeTestSupport", "memscope", "memscope-bench"]),
     ]
 )

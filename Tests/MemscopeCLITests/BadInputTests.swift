@@ -1,0 +1,73 @@
+import Foundation
+import MemscopeTestSupport
+import Testing
+
+/// Every malformed sample and the error (or warning) it must produce.
+let malformedExpectations: [(file: String, status: Int32, message: String)] = [
+    ("absurd-size.msd", 1, "byte 187: error: alloc record: size 1152921504606846976 is absurd"),
+    ("bad-json.jsonl", 1, "bad-json.jsonl:4:50: error: expected a quoted member name"),
+    ("bad-magic.msd", 1, "byte 0: error: not a memscope dump"),
+    ("bad-pointer-size.msd", 1, "byte 12: error: meta record: pointer_size is 16; expected 4 or 8"),
+    ("bad-varint.msd", 1, "byte 187: error: alloc record: field 'size' is not a valid LEB128 integer"),
+    ("empty.msd", 1, "empty.msd: error: the file is empty"),
+    ("meta-not-first.msd", 1, "byte 12: error: expected a meta record first, found a string record"),
+    ("missing-field.jsonl", 1, "missing-field.jsonl:12:1: error: alloc record lacks the field 'size'"),
+    ("not-a-dump.txt", 1, "byte 0: error: not a memscope dump"),
+    ("record-too-large.msd", 1, "byte 187: error: alloc record declares 16777217 payload bytes"),
+    ("record-too-short.msd", 1, "byte 187: error: alloc record ends before its field 'stack'"),
+    ("string-id-out-of-sequence.msd", 1, "byte 126: error: string record has id 5; expected 4"),
+    ("undefined-stack.msd", 1, "byte 187: error: alloc record refers to stack 3, but only 2 are defined so far"),
+    ("unsupported-version.msd", 1, "byte 8: error: unsupported .msd version 2"),
+    ("truncated.msd", 0, "warning: samples/malformed/truncated.msd: byte 264: the dump is cut off inside a record of kind alloc"),
+    ("unknown-kind.msd", 0, "skipped a record of kind rss_sample (0x35, reserved)"),
+]
+
+@Suite struct BadInputTests {
+    @Test(arguments: malformedExpectations.map(\.file))
+    func malformedSampleGivesItsError(file: String) throws {
+        let expectation = try #require(malformedExpectations.first { $0.file == file })
+        let result = try run("memscope", ["summary", "samples/malformed/\(file)"], currentDirectory: TestPaths.packageRoot)
+        #expect(result.status == expectation.status, "\(file): \(result.stderr)")
+        #expect(result.stderr.contains(expectation.message), "\(file): \(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("crashed"))
+        if expectation.status == 1 {
+            #expect(result.stderr.contains("\n  hint: "), "\(file) error has a hint")
+            #expect(result.stdout.isEmpty)
+        } else {
+            #expect(result.stdout.contains("memscope summary of"))
+        }
+    }
+
+    @Test func missingFileAndDirectory() throws {
+        let missing = try memscope("summary", "/nonexistent/dump.msd")
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "/nonexistent/dump.msd: error: cannot open the file: No such file or directory\n  hint: check the path and its permissions\n")
+        let directory = try memscope("summary", "/tmp")
+        #expect(directory.status == 1 && directory.stderr.contains("it is a directory"))
+    }
+
+    @Test func truncatedSampleReportsThePrefixFiguresAtEveryCut() throws {
+        // Cut a real sample at many offsets: no crash, exit 0, a warning, figures of the prefix.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: TestPaths.sample("memory-errors.msd")))
+        let directory = try TestPaths.temporaryDirectory()
+        var previousEvents = -1
+        for cut in stride(from: 12, to: bytes.count, by: 97) {
+            let path = directory.appendingPathComponent("cut-\(cut).msd").path
+            try bytes.prefix(cut).write(to: URL(fileURLWithPath: path))
+            let result = try run("memscope", ["summary", "--json", path])
+            #expect(result.status == 0, "cut \(cut): \(result.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let events = try #require(json["events"] as? Int)
+            #expect(events >= previousEvents, "cut \(cut)")
+            previousEvents = events
+            let warnings = try #require(json["warnings"] as? [String])
+            if json["truncated"] as? Bool == true {
+                #expect(warnings.contains { $0.contains("cut off") }, "cut \(cut)")
+            } else {
+                // Only a cut exactly between records is not truncated; before the meta record it still warns.
+                #expect(warnings.allSatisfy { $0.contains("no meta record") }, "cut \(cut): \(warnings)")
+            }
+        }
+        #expect(previousEvents > 100)
+    }
+}
