@@ -6,6 +6,8 @@ import MemscopeModel
 /// It is written twice, as .msd and as a heaptrack data file, so both tools read the
 /// same events.
 struct Workload {
+    /// Bump when the generated events change.
+    static let version = 2
     let events: Int
     let seed: UInt64
 
@@ -71,21 +73,36 @@ struct Workload {
         func release(_ block: (address: UInt64, size: UInt64, stack: UInt32)) {
             freeLists[Int((block.size + 15) / 16), default: []].append(block.address)
         }
+        // heaptrack matches a free to the last allocation by (size, stack) class, memscope
+        // by address; a free of another block of the last allocation's class would count as
+        // temporary for one and not the other. The workload avoids that case, so the two
+        // tools' figures must agree exactly.
+        var lastAllocated: (address: UInt64, size: UInt64, stack: UInt32)?
+        func ambiguous(_ block: (address: UInt64, size: UInt64, stack: UInt32)) -> Bool {
+            guard let last = lastAllocated else { return false }
+            return block.size == last.size && block.stack == last.stack && block.address != last.address
+        }
         while written < events {
             time += 20 + UInt64(rng.below(60))
             let thread = threads[rng.skewed(threads.count)]
-            let roll = rng.below(100)
+            var roll = rng.below(100)
+            var index = live.isEmpty ? 0 : rng.below(live.count)
+            if roll >= 52 && !live.isEmpty {
+                // Mostly free recent blocks (short lifetimes), sometimes old ones.
+                if rng.below(4) != 0 { index = live.count - 1 - rng.below(min(live.count, 16)) }
+            }
+            if !live.isEmpty && roll >= 48 && ambiguous(live[index]) { roll = 0 }
             if live.isEmpty || roll < 48 {
                 let size = UInt64(8 << rng.skewed(12)) + UInt64(rng.below(64))
                 let stack = stacks[rng.skewed(stacks.count)]
                 let a = address(for: size)
                 try msd.write(.alloc(Alloc(timestamp: time, thread: thread, address: a, size: size, stack: stack)))
                 try heaptrack.alloc(size: size, stack: stack, time: time)
+                lastAllocated = (a, size, stack)
                 // One in 60 allocations leaks: it never enters the list of blocks to free.
                 if rng.below(60) != 0 { live.append((a, size, stack)) }
             } else if roll < 52 {
-                let i = rng.below(live.count)
-                let old = live[i]
+                let old = live[index]
                 let size = min(old.size * 2, 1 << 24)
                 let stack = stacks[rng.skewed(stacks.count)]
                 let a = address(for: size)
@@ -94,16 +111,16 @@ struct Workload {
                 try heaptrack.free(size: old.size, stack: old.stack)
                 try heaptrack.alloc(size: size, stack: stack, time: time)
                 release(old)
-                live[i] = (a, size, stack)
+                live[index] = (a, size, stack)
+                lastAllocated = (a, size, stack)
             } else {
-                // Mostly free recent blocks (short lifetimes), sometimes old ones.
-                let i = rng.below(4) == 0 ? rng.below(live.count) : live.count - 1 - rng.below(min(live.count, 16))
-                let block = live[i]
-                live.swapAt(i, live.count - 1)
+                let block = live[index]
+                live.swapAt(index, live.count - 1)
                 live.removeLast()
                 try msd.write(.free(Free(timestamp: time, thread: thread, address: block.address, stack: 0)))
                 try heaptrack.free(size: block.size, stack: block.stack)
                 release(block)
+                lastAllocated = nil
             }
             written += 1
         }

@@ -10,6 +10,7 @@ import Glibc
 //
 // Usage: memscope-bench [--events 1000000,10000000] [--out bench-out] [--memscope PATH]
 //                       [--baseline PATH] [--heaptrack-print PATH] [--runs N]
+//        memscope-bench --generate N --out DIR     (only write DIR/bench-N.msd and .heaptrack)
 
 var sizes = [1_000_000, 10_000_000]
 var outDirectory = "bench-out"
@@ -17,6 +18,7 @@ var memscopePath = ".build/release/memscope"
 var baselinePath = "bench-out/baseline"
 var heaptrackPrint = "heaptrack_print"
 var runs = 3
+var generateOnly: Int?
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     guard let value = arguments.next() else {
@@ -30,12 +32,18 @@ while let argument = arguments.next() {
     case "--baseline": baselinePath = value
     case "--heaptrack-print": heaptrackPrint = value
     case "--runs": runs = max(1, Int(value) ?? 3)
+    case "--generate": generateOnly = Int(value)
     default:
         warn("memscope-bench: unknown option \(argument)\n")
         exit(64)
     }
 }
 mkdir(outDirectory, 0o755)
+if let events = generateOnly {
+    try Workload(events: events, seed: 42).write(msdPath: "\(outDirectory)/bench-\(events).msd",
+                                                heaptrackPath: "\(outDirectory)/bench-\(events).heaptrack")
+    exit(0)
+}
 
 struct Row {
     var tool: String
@@ -62,8 +70,9 @@ func warn(_ text: String, _: Int32 = 0) {
 
 var rows: [Row] = []
 for events in sizes {
-    let msd = "\(outDirectory)/bench-\(events).msd"
-    let heaptrack = "\(outDirectory)/bench-\(events).heaptrack"
+    // The workload's version is in the name, so a changed generator never reuses stale files.
+    let msd = "\(outDirectory)/bench-\(events)-w\(Workload.version).msd"
+    let heaptrack = "\(outDirectory)/bench-\(events)-w\(Workload.version).heaptrack"
     if fileSize(msd) == 0 || fileSize(heaptrack) == 0 {
         warn("generating \(events) events…\n")
         try Workload(events: events, seed: 42).write(msdPath: msd, heaptrackPath: heaptrack)

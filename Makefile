@@ -1,0 +1,19 @@
+# Shortcuts for the scripts in scripts/ (which work without make too).
+.PHONY: demo test bench samples deps
+
+demo:
+	./scripts/demo.sh
+
+test:
+	./scripts/test.sh
+
+bench:
+	./scripts/bench.sh
+
+deps:
+	./scripts/install-deps.sh
+
+# Regenerates the bundled samples (deterministic: the files must not change).
+samples:
+	swift run memscope-samples samples
+	swift run memscope-samples --malformed samples/malformed

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The benchmark: read + analyze of generated 1M and 10M event dumps, with the C
+# baseline loop and heaptrack_print on the same events in the same run.
+# Extra arguments go to memscope-bench (e.g. --events 1000000 --runs 5).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+swift build -c release --product memscope
+swift build -c release --product memscope-bench
+mkdir -p bench-out
+gcc -O2 -o bench-out/baseline scripts/bench-baseline.c
+.build/release/memscope-bench "$@"

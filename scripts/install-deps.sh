@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages memscope needs to build and test. Idempotent: apt runs
+# only when a package is missing. Needs root (or sudo) on a fresh machine.
+set -euo pipefail
+
+packages=(
+  libzstd-dev        # zstd-compressed dumps
+  zlib1g-dev
+  heaptrack          # reference figures in the tests (heaptrack_print)
+  valgrind
+  time               # /usr/bin/time for the benchmark
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "installing: ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
