@@ -9,12 +9,18 @@ extension AnalyzerCore {
     /// `peakEpoch` grows. A site's value at that peak is its value just before its first
     /// change afterwards, saved here, or its current value if it never changes again.
     @inline(__always)
-    func changeLive(_ site: inout SiteAccumulator, add: UInt64 = 0, remove: UInt64 = 0) {
-        if site.savedEpoch != peakEpoch {
-            site.savedEpoch = peakEpoch
+    static func changeLive(_ site: inout SiteAccumulator, add: UInt64 = 0, remove: UInt64 = 0, epoch: UInt32) {
+        if site.savedEpoch != epoch {
+            site.savedEpoch = epoch
             site.bytesAtPeak = site.liveBytes
         }
         site.liveBytes = site.liveBytes &+ add &- remove
+    }
+
+    /// Mutates one site in place (no copy of the record in and out).
+    @inline(__always)
+    mutating func withSite(_ s: Int, _ body: (inout SiteAccumulator) -> Void) {
+        body(&sites[s])
     }
 
     // MARK: - Events
@@ -55,12 +61,13 @@ extension AnalyzerCore {
         blocks.slots[slot] = entry
 
         let s = site(of: stack)
-        var site = sites[s]
-        site.allocations += 1
-        site.bytesAllocated += size
-        site.liveBlocks += 1
-        changeLive(&site, add: size)
-        sites[s] = site
+        let epoch = peakEpoch
+        withSite(s) { site in
+            site.allocations &+= 1
+            site.bytesAllocated &+= size
+            site.liveBlocks &+= 1
+            Self.changeLive(&site, add: size, epoch: epoch)
+        }
         totals.allocations += 1
         totals.bytesAllocated += size
         liveBytes += size
@@ -81,22 +88,22 @@ extension AnalyzerCore {
     mutating func release(slot: Int, ticks: UInt64, thread: UInt32, stack: UInt32) {
         let entry = blocks.slots[slot]
         let s = site(of: entry.stack)
-        var site = sites[s]
-        if lastAllocation == entry.address {
-            site.temporary += 1
-            totals.temporaryAllocations += 1
-        }
+        let temporary = lastAllocation == entry.address
+        if temporary { totals.temporaryAllocations &+= 1 }
         lastAllocation = 0
         let lifetime = nanoseconds(ticks &- entry.timestamp)
-        site.frees += 1
-        site.lifetimeCount += 1
-        site.lifetimeTotal &+= lifetime
-        site.lifetimeMin = min(site.lifetimeMin, lifetime)
-        site.lifetimeMax = max(site.lifetimeMax, lifetime)
-        site.liveBlocks -= 1
-        changeLive(&site, remove: entry.size)
-        site.lifetimeBuckets[LifetimeBuckets.bucket(forNanoseconds: lifetime)] += 1
-        sites[s] = site
+        let epoch = peakEpoch
+        withSite(s) { site in
+            if temporary { site.temporary &+= 1 }
+            site.frees &+= 1
+            site.lifetimeCount &+= 1
+            site.lifetimeTotal &+= lifetime
+            site.lifetimeMin = min(site.lifetimeMin, lifetime)
+            site.lifetimeMax = max(site.lifetimeMax, lifetime)
+            site.liveBlocks &-= 1
+            Self.changeLive(&site, remove: entry.size, epoch: epoch)
+            site.lifetimeBuckets[LifetimeBuckets.bucket(forNanoseconds: lifetime)] &+= 1
+        }
         liveBytes -= entry.size
         totals.frees += 1
         if thread != entry.thread { countHandOff(from: entry.thread, to: thread, bytes: entry.size) }

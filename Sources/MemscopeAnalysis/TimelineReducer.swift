@@ -33,47 +33,64 @@ struct TimelineReducer {
     /// Interval width in ticks: always `1 << widthShift`.
     private(set) var width: UInt64 = 1
     private var widthShift: UInt64 = 0
-    private(set) var buckets: [Bucket] = []
+    /// Closed intervals, before `currentIndex`.
+    private var closed: [Bucket] = []
+    /// The interval events are landing in, kept out of the array: thousands of
+    /// consecutive events share it, so the hot path touches no array at all.
+    private var current = Bucket(live: 0)
+    private var currentIndex: UInt64 = 0
 
     init(capacity: Int) { self.capacity = max(2, capacity) }
 
-    /// Records the live heap after an event at `time`.
+    /// Records the live heap after an event at `time` (times never go backwards).
     @inline(__always)
     mutating func record(time: UInt64, live: UInt64, allocatedBytes: UInt64, isAllocation: Bool, isFree: Bool) {
-        var index = time >> widthShift
-        if index >= UInt64(buckets.count) {
-            while index >= UInt64(capacity) {
-                halve()
-                index = time >> widthShift
-            }
-            let previous = buckets.last?.endLive ?? 0
-            while UInt64(buckets.count) <= index { buckets.append(Bucket(live: previous)) }
-        }
-        let i = Int(index)
-        buckets[i].maxLive = max(buckets[i].maxLive, live)
-        buckets[i].minLive = min(buckets[i].minLive, live)
-        buckets[i].endLive = live
+        if time >> widthShift != currentIndex { advance(to: time) }
+        current.maxLive = max(current.maxLive, live)
+        current.minLive = min(current.minLive, live)
+        current.endLive = live
         if isAllocation {
-            buckets[i].allocations += 1
-            buckets[i].bytesAllocated += allocatedBytes
+            current.allocations &+= 1
+            current.bytesAllocated &+= allocatedBytes
         }
-        if isFree { buckets[i].frees += 1 }
+        if isFree { current.frees &+= 1 }
+    }
+
+    /// Closes the current interval and opens the one holding `time`, widening every
+    /// interval while the run would need more than `capacity` of them.
+    private mutating func advance(to time: UInt64) {
+        while time >> widthShift >= UInt64(capacity) { halve() }
+        let index = time >> widthShift
+        guard index != currentIndex else { return }
+        closed.append(current)
+        let live = current.endLive
+        while UInt64(closed.count) < index { closed.append(Bucket(live: live)) }
+        current = Bucket(live: live)
+        currentIndex = index
     }
 
     private mutating func halve() {
+        var all = closed
+        all.append(current)
+        while UInt64(all.count) <= currentIndex { all.append(Bucket(live: current.endLive)) }
         var merged: [Bucket] = []
         merged.reserveCapacity(capacity)
         var i = 0
-        while i < buckets.count {
-            var bucket = buckets[i]
-            if i + 1 < buckets.count { bucket.absorb(buckets[i + 1]) }
+        while i < all.count {
+            var bucket = all[i]
+            if i + 1 < all.count { bucket.absorb(all[i + 1]) }
             merged.append(bucket)
             i += 2
         }
-        buckets = merged
         width *= 2
         widthShift += 1
+        currentIndex >>= 1
+        current = merged[Int(currentIndex)]
+        closed = Array(merged[..<Int(currentIndex)])
     }
+
+    /// Every interval from the start to the last event.
+    var buckets: [Bucket] { closed + [current] }
 
     func timeline(nanosecondsPerTick unit: UInt64) -> Timeline {
         let points = buckets.enumerated().map { index, bucket in
