@@ -71,13 +71,15 @@ public struct Costs: Sendable, Equatable {
 
     public init() {}
 
+    /// Adds costs. Byte sums wrap instead of trapping: only a forged dump (2^16 blocks of
+    /// 2^48 bytes) can exceed 64 bits, and a wrong figure there beats a crash.
     public static func += (lhs: inout Costs, rhs: Costs) {
-        lhs.allocations += rhs.allocations
-        lhs.bytesAllocated += rhs.bytesAllocated
-        lhs.peakBytes += rhs.peakBytes
-        lhs.leakedBytes += rhs.leakedBytes
-        lhs.leakedBlocks += rhs.leakedBlocks
-        lhs.temporaryAllocations += rhs.temporaryAllocations
+        lhs.allocations &+= rhs.allocations
+        lhs.bytesAllocated &+= rhs.bytesAllocated
+        lhs.peakBytes &+= rhs.peakBytes
+        lhs.leakedBytes &+= rhs.leakedBytes
+        lhs.leakedBlocks &+= rhs.leakedBlocks
+        lhs.temporaryAllocations &+= rhs.temporaryAllocations
     }
 
     public var isZero: Bool { self == Costs() }

@@ -69,8 +69,8 @@ extension AnalyzerCore {
             Self.changeLive(&site, add: size, epoch: epoch)
         }
         totals.allocations += 1
-        totals.bytesAllocated += size
-        liveBytes += size
+        totals.bytesAllocated &+= size
+        liveBytes &+= size
         if liveBytes > totals.peakBytes {
             totals.peakBytes = liveBytes
             peakTicks = ticks
@@ -79,7 +79,7 @@ extension AnalyzerCore {
         lastAllocation = address
         let t = threads.index(of: thread, ticks: ticks)
         threads.stats[t].allocations += 1
-        threads.stats[t].bytesAllocated += size
+        threads.stats[t].bytesAllocated &+= size
         threads.stats[t].lastSeenNanoseconds = ticks
         timeline.record(time: ticks, live: liveBytes, allocatedBytes: size, isAllocation: true, isFree: false)
     }
@@ -104,7 +104,7 @@ extension AnalyzerCore {
             Self.changeLive(&site, remove: entry.size, epoch: epoch)
             site.lifetimeBuckets[LifetimeBuckets.bucket(forNanoseconds: lifetime)] &+= 1
         }
-        liveBytes -= entry.size
+        liveBytes &-= entry.size
         totals.frees += 1
         if thread != entry.thread { countHandOff(from: entry.thread, to: thread, bytes: entry.size) }
         let t = threads.index(of: thread, ticks: ticks)
@@ -122,7 +122,7 @@ extension AnalyzerCore {
         let key = UInt64(allocating) << 32 | UInt64(freeing)
         var pair = crossThread[key] ?? ThreadPairCount()
         pair.blocks += 1
-        pair.bytes += bytes
+        pair.bytes &+= bytes
         crossThread[key] = pair
     }
 

@@ -137,4 +137,14 @@ import Testing
         #expect(a.diagnostics.groups.allSatisfy { $0.count == 2 })
         #expect(a.totals.leakedBytes == 8)
     }
+
+    @Test func forgedHugeSizesDoNotTrap() {
+        // 70 000 live blocks of 2^48 bytes: more than 64 bits of bytes. Sums wrap, nothing traps.
+        var dump = DumpBuilder()
+        let s = dump.stack("main")
+        for i in 0..<70_000 { dump.alloc(ts: UInt64(i), address: 0x1000 + UInt64(i) * 16, size: 1 << 48, stack: s) }
+        let a = analyze(dump.records)
+        #expect(a.totals.allocations == 70_000)
+        #expect(a.totals.leakedBlocks == 70_000)
+    }
 }
