@@ -30,6 +30,21 @@ import Testing
         }
     }
 
+    /// The bundled sample with errors, cut at every byte offset.
+    @Test func sampleDumpCutAtEveryOffset() throws {
+        let bytes = try [UInt8](contentsOf: TestPaths.sample("memory-errors.msd"))
+        let full = try readAll(bytes).records
+        #expect(full.count > 300)
+        var previous = 0
+        for cut in MSDFormat.headerSize..<bytes.count {
+            let read = try readAll(Array(bytes.prefix(cut)))
+            #expect(read.records == Array(full.prefix(read.records.count)), "cut at \(cut)")
+            #expect(read.records.count >= previous, "cut at \(cut)")
+            #expect(read.truncated || read.records.count > previous || cut == MSDFormat.headerSize, "cut at \(cut)")
+            previous = read.records.count
+        }
+    }
+
     @Test func zstdDumpCutShortReadsItsPrefix() throws {
         let directory = try TestPaths.temporaryDirectory()
         let path = directory.appendingPathComponent("d.msd.zst").path
