@@ -16,17 +16,25 @@ let package = Package(
     targets: [
         // C libraries, found through pkg-config at build time.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo",
+                       providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
 
         // Pipeline stages.
         .target(name: "MemscopeModel"),
         .target(name: "MemscopeFormat", dependencies: ["MemscopeModel", "CZstd"]),
         .target(name: "MemscopeAnalysis", dependencies: ["MemscopeModel"]),
+        .target(name: "MemscopeScene"),
+        .target(name: "MemscopeLayout", dependencies: ["MemscopeAnalysis", "MemscopeScene"]),
+        .target(name: "MemscopeCairo", dependencies: ["MemscopeScene", "MemscopeLayout", "CPangoCairo"]),
+        .target(name: "MemscopeTemplates", path: "Templates",
+                resources: [.copy("report.html"), .copy("report.css"), .copy("report.js")]),
+        .target(name: "MemscopeReport", dependencies: ["MemscopeModel", "MemscopeAnalysis", "MemscopeLayout", "MemscopeTemplates"]),
 
         // Executables.
         .executableTarget(
             name: "memscope",
             dependencies: [
-                "MemscopeModel", "MemscopeFormat", "MemscopeAnalysis",
+                "MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeLayout", "MemscopeCairo", "MemscopeReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

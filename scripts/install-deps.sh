@@ -5,6 +5,10 @@ set -euo pipefail
 
 packages=(
   libzstd-dev        # zstd-compressed dumps
+  libcairo2-dev      # the report's pictures
+  libpango1.0-dev
+  fonts-dejavu-core  # the one font the pictures use
+  chromium-headless-shell  # browser tests of the report (run without network)
   zlib1g-dev
   heaptrack          # reference figures in the tests (heaptrack_print)
   valgrind

@@ -12,6 +12,8 @@ public struct Analysis: Sendable, Equatable {
     /// The inverted tree, allocating functions at the top (icicle / bottom-up).
     public var bottomUp: CallTree
     public var timeline: Timeline
+    /// Width of each interval of ``SiteStats/lane``.
+    public var laneIntervalNanoseconds: UInt64
     public var addressReuse: AddressReuse
     public var reallocChains: ReallocChains
     /// Blocks allocated on one thread and freed on another, per thread pair.
@@ -93,6 +95,9 @@ public struct SiteStats: Sendable, Equatable {
     public var reallocs: UInt64
     /// Lifetimes of the site's freed blocks.
     public var lifetimes: LifetimeStats
+    /// The site's highest live bytes in each of ``Analysis/laneIntervalNanoseconds``-wide
+    /// intervals from the start of the dump (64 at most).
+    public var lane: [UInt64]
 }
 
 /// Lifetimes (alloc to free) of blocks, in decade buckets (see ``LifetimeBuckets``).
@@ -165,6 +170,10 @@ public struct ThreadStats: Sendable, Equatable {
     public var allocations: UInt64
     public var bytesAllocated: UInt64
     public var frees: UInt64
+    /// Bytes of blocks this thread allocated that were live at once, at most.
+    public var peakBytes: UInt64
+    /// Bytes of blocks this thread allocated still live at the end.
+    public var liveBytes: UInt64
 }
 
 /// One distinct memory error seen in the events.

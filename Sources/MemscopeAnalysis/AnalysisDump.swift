@@ -31,6 +31,8 @@ public enum AnalysisDump {
             let l = site.lifetimes
             out.append("  stack \(site.stack): \(costText(c)), frees \(site.frees), reallocs \(site.reallocs)")
             out.append("    lifetimes n=\(l.count) min=\(l.minNanoseconds) mean=\(l.meanNanoseconds) max=\(l.maxNanoseconds) buckets=\(l.buckets.map(String.init).joined(separator: ","))")
+            let lane = site.lane.reversed().drop { $0 == 0 }.reversed()
+            out.append("    lane every \(a.laneIntervalNanoseconds) ns: \(lane.map(String.init).joined(separator: ","))")
             for frame in a.describeStack(site.stack) { out.append("    at \(frame)") }
         }
 
@@ -60,7 +62,7 @@ public enum AnalysisDump {
         }
         out.append("threads")
         for thread in a.threads {
-            out.append("  \(a.threadLabel(thread.thread)): first \(thread.firstSeenNanoseconds) ns, last \(thread.lastSeenNanoseconds) ns, started \(thread.started), exited \(thread.exited), allocations \(thread.allocations), bytes \(thread.bytesAllocated), frees \(thread.frees)")
+            out.append("  \(a.threadLabel(thread.thread)): first \(thread.firstSeenNanoseconds) ns, last \(thread.lastSeenNanoseconds) ns, started \(thread.started), exited \(thread.exited), allocations \(thread.allocations), bytes \(thread.bytesAllocated), frees \(thread.frees), peak \(thread.peakBytes), live \(thread.liveBytes)")
         }
         out.append("errors")
         for error in a.errors {

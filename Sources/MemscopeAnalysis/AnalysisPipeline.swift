@@ -23,7 +23,9 @@ public enum AnalysisPipeline {
     static let queueDepth = 4
 
     /// Reads every record from `reader` and analyses it.
-    public static func run(reader: some RecordBatchSource, options: AnalysisOptions = .default) throws -> Analysis {
+    /// - Parameter afterBatch: called on the calling thread after each batch (progress).
+    public static func run(reader: some RecordBatchSource, options: AnalysisOptions = .default,
+                           afterBatch: () -> Void = {}) throws -> Analysis {
         let analyzer = Analyzer(options: options)
         let queue = BatchQueue(depth: queueDepth)
         let emptied = BatchQueue(depth: queueDepth + 2)
@@ -50,6 +52,7 @@ public enum AnalysisPipeline {
             switch queue.take() {
             case .batch(var batch):
                 analyzer.consume(batch)
+                afterBatch()
                 batch.removeAll(keepingCapacity: true)
                 emptied.put(.batch(batch))
             case .end: return analyzer.finish(diagnostics: reader.diagnostics, truncated: reader.wasTruncated)

@@ -23,6 +23,26 @@ extension AnalyzerCore {
         body(&sites[s])
     }
 
+    /// Keeps a site's lane (its live bytes over time) up to date before a change of
+    /// `adding` bytes at `ticks`. The lane's current interval lives in the site record; a
+    /// closed interval is written out (and gaps filled with the unchanged live bytes) only
+    /// when the site's events move to a later interval.
+    @inline(__always)
+    mutating func updateLane(_ s: Int, adding: UInt64, ticks: UInt64) {
+        var bucket = lanes.bucket(ticks)
+        if bucket >= SiteLanes.points {
+            lanes.widen(until: ticks, sites: &sites)
+            bucket = lanes.bucket(ticks)
+        }
+        let live = sites[s].liveBytes
+        if bucket != sites[s].laneBucket {
+            lanes.close(site: s, bucket: sites[s].laneBucket, maximum: sites[s].laneMax, through: bucket, live: live)
+            sites[s].laneBucket = bucket
+            sites[s].laneMax = live
+        }
+        sites[s].laneMax = max(sites[s].laneMax, live &+ adding)
+    }
+
     // MARK: - Events
 
     mutating func allocate(address: UInt64, size: UInt64, stack: UInt32, thread: UInt32, ticks: UInt64,
@@ -62,6 +82,7 @@ extension AnalyzerCore {
 
         let s = site(of: stack)
         let epoch = peakEpoch
+        updateLane(s, adding: size, ticks: ticks)
         withSite(s) { site in
             site.allocations &+= 1
             site.bytesAllocated &+= size
@@ -81,6 +102,8 @@ extension AnalyzerCore {
         threads.stats[t].allocations += 1
         threads.stats[t].bytesAllocated &+= size
         threads.stats[t].lastSeenNanoseconds = ticks
+        threads.stats[t].liveBytes &+= size
+        threads.stats[t].peakBytes = max(threads.stats[t].peakBytes, threads.stats[t].liveBytes)
         timeline.record(time: ticks, live: liveBytes, allocatedBytes: size, isAllocation: true, isFree: false)
     }
 
@@ -93,6 +116,7 @@ extension AnalyzerCore {
         lastAllocation = 0
         let lifetime = nanoseconds(ticks &- entry.timestamp)
         let epoch = peakEpoch
+        updateLane(s, adding: 0, ticks: ticks)
         withSite(s) { site in
             if temporary { site.temporary &+= 1 }
             site.frees &+= 1
@@ -107,6 +131,7 @@ extension AnalyzerCore {
         liveBytes &-= entry.size
         totals.frees += 1
         if thread != entry.thread { countHandOff(from: entry.thread, to: thread, bytes: entry.size) }
+        threads.stats[threads.index(of: entry.thread, ticks: entry.timestamp)].liveBytes &-= entry.size
         let t = threads.index(of: thread, ticks: ticks)
         threads.stats[t].frees += 1
         threads.stats[t].lastSeenNanoseconds = ticks

@@ -8,6 +8,7 @@ extension AnalyzerCore {
         }
         for entry in blocks.slots where entry.address != 0 && entry.isLive { endChain(entry) }
 
+        let siteLanes = lanes.finished(sites: sites, lastTicks: lastTicks)
         var siteStats: [SiteStats] = []
         var costs: [(stack: UInt32, costs: Costs)] = []
         for s in siteStacks.indices.sorted(by: { siteStacks[$0] < siteStacks[$1] })
@@ -26,7 +27,7 @@ extension AnalyzerCore {
                 maxNanoseconds: site.lifetimeMax,
                 buckets: (0..<LifetimeBuckets.count).map { site.lifetimeBuckets[$0] })
             siteStats.append(SiteStats(stack: siteStacks[s], costs: c, frees: site.frees, reallocs: site.reallocs,
-                                       lifetimes: lifetimes))
+                                       lifetimes: lifetimes, lane: siteLanes[s]))
             costs.append((siteStacks[s], c))
         }
 
@@ -50,6 +51,7 @@ extension AnalyzerCore {
             topDown: builder.build(.topDown, costs: costs),
             bottomUp: builder.build(.bottomUp, costs: costs),
             timeline: timeline.timeline(nanosecondsPerTick: clockUnit),
+            laneIntervalNanoseconds: saturatingMultiply(lanes.intervalTicks, clockUnit),
             addressReuse: reuse,
             reallocChains: chains,
             crossThread: crossThread.entries.map { key, value in

@@ -45,6 +45,8 @@ struct AnalyzerCore {
     var sites: [SiteAccumulator] = []
     /// The stack id of each entry of `sites`.
     var siteStacks: [UInt32] = []
+    /// Per site, ``SiteLanes/points`` maxima of its live bytes over time (closed intervals).
+    var lanes = SiteLanes()
     /// Per stack id (index 0 = no stack): its index in `sites`, or -1.
     var siteOfStack: [Int32] = [-1]
     var totals = Totals()
@@ -80,6 +82,7 @@ struct AnalyzerCore {
         let index = sites.count
         sites.append(SiteAccumulator())
         siteStacks.append(stack)
+        lanes.addSite()
         siteOfStack[Int(stack)] = Int32(index)
         return index
     }
@@ -162,6 +165,9 @@ struct SiteAccumulator {
     /// Lifetime counts per ``LifetimeBuckets`` bucket, kept inline so one site is one
     /// contiguous record in cache.
     var lifetimeBuckets = InlineArray<10, UInt64>(repeating: 0)
+    /// The lane interval this site's events last fell in, and its highest live bytes there.
+    var laneBucket: Int = 0
+    var laneMax: UInt64 = 0
 }
 
 /// Blocks and bytes freed by one thread that another allocated.
@@ -197,7 +203,8 @@ struct ThreadTable {
             i = stats.count
             index[UInt64(thread)] = i
             stats.append(ThreadStats(thread: thread, name: "", firstSeenNanoseconds: ticks, lastSeenNanoseconds: ticks,
-                                     started: false, exited: false, allocations: 0, bytesAllocated: 0, frees: 0))
+                                     started: false, exited: false, allocations: 0, bytesAllocated: 0, frees: 0,
+                                     peakBytes: 0, liveBytes: 0))
         }
         cache[slot] = (UInt64(thread) + 1, i)
         return i

@@ -1,5 +1,6 @@
 import CZstd
 import MemscopeModel
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -11,6 +12,9 @@ protocol ByteSource: AnyObject {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
     /// Warnings about the source itself (e.g. a truncated zstd stream).
     var diagnostics: Diagnostics { get }
+    /// Bytes taken from the file so far (compressed bytes for a zstd source); safe to read
+    /// from another thread, for progress bars.
+    var rawBytesRead: UInt64 { get }
 }
 
 /// Reads a file with read(2).
@@ -18,6 +22,8 @@ final class FileByteSource: ByteSource {
     let path: String
     private let fd: Int32
     var diagnostics = Diagnostics()
+    private let consumed = Atomic<UInt64>(0)
+    var rawBytesRead: UInt64 { consumed.load(ordering: .relaxed) }
 
     init(path: String) throws {
         self.path = path
@@ -38,7 +44,10 @@ final class FileByteSource: ByteSource {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 { return n }
+            if n >= 0 {
+                consumed.add(UInt64(n), ordering: .relaxed)
+                return n
+            }
             if errno == EINTR { continue }
             throw DumpError(path: path, problem: .readFailed(reason: String(cString: strerror(errno))))
         }
@@ -50,6 +59,7 @@ final class MemoryByteSource: ByteSource {
     private let bytes: [UInt8]
     private var position = 0
     var diagnostics = Diagnostics()
+    var rawBytesRead: UInt64 { 0 }
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -78,6 +88,7 @@ final class ZstdByteSource: ByteSource {
     private var frameOpen = false
     private var compressedOffset: UInt64 = 0
     var diagnostics = Diagnostics()
+    var rawBytesRead: UInt64 { inner.rawBytesRead }
 
     /// - Parameter firstBytes: bytes already read from `inner` while sniffing; they are
     ///   decompressed first.

@@ -25,6 +25,8 @@ final class JSONLinesReader: RecordReader {
         self.input = input
     }
 
+    var bytesRead: UInt64 { input.source.rawBytesRead }
+
     var diagnostics: Diagnostics {
         var all = input.source.diagnostics
         all.merge(ownDiagnostics)

@@ -16,6 +16,8 @@ final class MSDBinaryReader: RecordReader {
         self.input = input
     }
 
+    var bytesRead: UInt64 { input.source.rawBytesRead }
+
     var diagnostics: Diagnostics {
         var all = input.source.diagnostics
         all.merge(ownDiagnostics)

@@ -11,6 +11,8 @@ public protocol RecordReader: AnyObject {
     var diagnostics: Diagnostics { get }
     /// True once the input ended inside a record (the dump was cut off).
     var wasTruncated: Bool { get }
+    /// Bytes of the file consumed so far; may be read from another thread (progress bars).
+    var bytesRead: UInt64 { get }
     /// Replaces `batch` with up to `maxCount` records; returns false (and an empty batch)
     /// once the input is exhausted.
     /// - Throws: ``DumpError`` for input that cannot be read as a dump.

@@ -11,6 +11,7 @@ struct Memscope: ParsableCommand {
             allocations, lifetimes, memory errors.
 
             Example workflow:
+              memscope render samples/server-leak.msd -o report.html
               memscope summary samples/server-leak.msd
               memscope summary --json samples/server-leak.msd | jq .peak_bytes
               memscope inspect --stage analyze samples/tiny.jsonl
@@ -19,7 +20,7 @@ struct Memscope: ParsableCommand {
             Exit codes: 0 success, 1 bad input or I/O error, 64 wrong usage.
             """,
         version: MemscopeVersion.string,
-        subcommands: [Summary.self, Inspect.self, Convert.self]
+        subcommands: [Render.self, Summary.self, Inspect.self, Convert.self]
     )
 }
 

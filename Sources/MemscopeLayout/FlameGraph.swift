@@ -1,0 +1,182 @@
+import MemscopeAnalysis
+import MemscopeModel
+
+/// The cost a flamegraph measures.
+public enum FlameCost: String, Sendable, CaseIterable {
+    case bytesAllocated = "allocated"
+    case allocations
+    case peak
+    case leaked
+    case temporary
+
+    public var title: String {
+        switch self {
+        case .bytesAllocated: "Bytes allocated"
+        case .allocations: "Allocation calls"
+        case .peak: "Live at peak"
+        case .leaked: "Leaked"
+        case .temporary: "Temporary allocations"
+        }
+    }
+
+    /// Whether values are bytes (else counts).
+    public var isBytes: Bool {
+        switch self {
+        case .bytesAllocated, .peak, .leaked: true
+        case .allocations, .temporary: false
+        }
+    }
+
+    public func value(_ costs: Costs) -> UInt64 {
+        switch self {
+        case .bytesAllocated: costs.bytesAllocated
+        case .allocations: costs.allocations
+        case .peak: costs.peakBytes
+        case .leaked: costs.leakedBytes
+        case .temporary: costs.temporaryAllocations
+        }
+    }
+}
+
+/// One box of a flamegraph: a call-tree node, or the aggregate of a parent's small children.
+public struct FlameNode: Sendable, Equatable {
+    /// Index of the parent in ``FlameGraph/nodes`` (-1 for the root).
+    public var parent: Int
+    public var depth: Int
+    /// The function (or "all", or "N small frames").
+    public var name: String
+    /// `file:line`, or empty.
+    public var location: String
+    /// The module's file name, or empty.
+    public var module: String
+    /// Every cost at this node, children included, in ``FlameCost/allCases`` order.
+    public var values: [UInt64]
+    /// Folded children: how many nodes this box stands for (0 for a real node).
+    public var folded: Int
+
+    public func value(_ cost: FlameCost) -> UInt64 { values[cost.index] }
+}
+
+extension FlameCost {
+    /// Position in ``FlameNode/values``.
+    public var index: Int { Self.allCases.firstIndex(of: self)! }
+}
+
+/// A pruned call tree in one direction, carrying every cost, nodes in pre-order (parents
+/// first, each subtree contiguous, siblings in call-tree order). A node is kept when it
+/// is big enough in any cost; the rest fold into one aggregate per parent.
+public struct FlameGraph: Sendable, Equatable {
+    public var direction: CallTree.Direction
+    public var nodes: [FlameNode]
+    /// Deepest row kept; deeper frames are cut (their cost stays in their ancestors).
+    public var maxDepth: Int
+    /// Nodes deeper than ``maxDepth`` that were cut.
+    public var cutNodes: Int
+
+    public func total(_ cost: FlameCost) -> UInt64 { nodes.first?.value(cost) ?? 0 }
+}
+
+/// Options of ``FlameGraphBuilder``.
+public struct FlameGraphOptions: Sendable, Equatable {
+    /// Children below this fraction of the total (in every cost) fold into one aggregate
+    /// per parent. Default: 1/20 000, finer than a pixel, so zooming in the page still
+    /// shows detail.
+    public var minimumFraction: Double
+    /// Most nodes kept; the fraction is raised until the graph fits. Default: 8 000.
+    public var maxNodes: Int
+    /// Deepest row kept. Default: 120.
+    public var maxDepth: Int
+
+    public init(minimumFraction: Double = 1.0 / 20_000, maxNodes: Int = 8_000, maxDepth: Int = 120) {
+        self.minimumFraction = minimumFraction
+        self.maxNodes = maxNodes
+        self.maxDepth = maxDepth
+    }
+
+    public static let `default` = FlameGraphOptions()
+}
+
+/// Builds a ``FlameGraph`` from an analysis' call tree.
+public enum FlameGraphBuilder {
+    public static func build(_ analysis: Analysis, direction: CallTree.Direction,
+                             options: FlameGraphOptions = .default) -> FlameGraph {
+        let tree = direction == .topDown ? analysis.topDown : analysis.bottomUp
+        var fraction = options.minimumFraction
+        while true {
+            let graph = prune(tree, analysis: analysis, fraction: fraction, options: options)
+            if graph.nodes.count <= options.maxNodes || fraction >= 0.05 { return graph }
+            fraction *= 2
+        }
+    }
+
+    private static func values(_ costs: Costs) -> [UInt64] { FlameCost.allCases.map { $0.value(costs) } }
+
+    private static func prune(_ tree: CallTree, analysis: Analysis, fraction: Double,
+                              options: FlameGraphOptions) -> FlameGraph {
+        let rootValues = values(tree.nodes[0].totalCosts)
+        let thresholds = rootValues.map { Double($0) * fraction }
+        func bigEnough(_ v: [UInt64]) -> Bool {
+            zip(v, thresholds).contains { value, threshold in value > 0 && Double(value) >= threshold }
+        }
+        var nodes = [FlameNode(parent: -1, depth: 0, name: "all", location: "", module: "", values: rootValues, folded: 0)]
+        var cut = 0
+        var stack: [(treeIndex: Int, graphIndex: Int)] = [(0, 0)]
+        while let (treeIndex, graphIndex) = stack.popLast() {
+            let depth = nodes[graphIndex].depth
+            var kept: [(Int, Int)] = []
+            var foldedValues = [UInt64](repeating: 0, count: FlameCost.allCases.count)
+            var foldedCount = 0
+            for child in tree.nodes[treeIndex].children {
+                let node = tree.nodes[child]
+                let v = values(node.totalCosts)
+                guard v.contains(where: { $0 > 0 }) else { continue }
+                if depth + 1 > options.maxDepth {
+                    cut += 1
+                    continue
+                }
+                guard bigEnough(v) else {
+                    for i in v.indices { foldedValues[i] &+= v[i] }
+                    foldedCount += 1
+                    continue
+                }
+                let file = analysis.symbols.string(node.file)
+                nodes.append(FlameNode(
+                    parent: graphIndex, depth: depth + 1,
+                    name: analysis.symbols.displayName(ofFrame: node.frame),
+                    location: file.isEmpty ? "" : (node.line > 0 ? "\(file):\(node.line)" : file),
+                    module: baseName(analysis.symbols.string(node.module)),
+                    values: v, folded: 0))
+                kept.append((child, nodes.count - 1))
+            }
+            if foldedCount > 0 {
+                nodes.append(FlameNode(parent: graphIndex, depth: depth + 1,
+                                       name: foldedCount == 1 ? "1 small frame" : "\(foldedCount) small frames",
+                                       location: "", module: "", values: foldedValues, folded: foldedCount))
+            }
+            for entry in kept.reversed() { stack.append(entry) }
+        }
+        return FlameGraph(direction: tree.direction, nodes: reorderPreOrder(nodes), maxDepth: options.maxDepth,
+                          cutNodes: cut)
+    }
+
+    /// Children were appended per parent; rebuild a strict pre-order so every node's
+    /// subtree is contiguous (the page's zoom relies on it).
+    private static func reorderPreOrder(_ nodes: [FlameNode]) -> [FlameNode] {
+        var children = [[Int]](repeating: [], count: nodes.count)
+        for i in 1..<max(1, nodes.count) { children[nodes[i].parent].append(i) }
+        var order: [Int] = []
+        order.reserveCapacity(nodes.count)
+        var stack = [0]
+        while let i = stack.popLast() {
+            order.append(i)
+            stack.append(contentsOf: children[i].reversed())
+        }
+        var newIndex = [Int](repeating: 0, count: nodes.count)
+        for (position, old) in order.enumerated() { newIndex[old] = position }
+        return order.map { old in
+            var node = nodes[old]
+            if node.parent >= 0 { node.parent = newIndex[node.parent] }
+            return node
+        }
+    }
+}

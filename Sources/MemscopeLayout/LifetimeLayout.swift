@@ -1,0 +1,83 @@
+import MemscopeAnalysis
+import MemscopeModel
+import MemscopeScene
+
+/// Lifetime pictures: a histogram of block lifetimes (decade buckets), and one lane per
+/// top allocation site showing its live bytes over time as a heat strip.
+public enum LifetimeLayout {
+    /// The sites shown in lanes: the largest by bytes live at peak, then bytes allocated.
+    public static func topSites(_ analysis: Analysis, count: Int = 12) -> [SiteStats] {
+        Array(analysis.sites
+            .filter { $0.costs.bytesAllocated > 0 }
+            .sorted { ($0.costs.peakBytes, $0.costs.bytesAllocated, $1.stack) > ($1.costs.peakBytes, $1.costs.bytesAllocated, $0.stack) }
+            .prefix(count))
+    }
+
+    /// A short name for a site: its innermost frame with its location.
+    public static func siteName(_ analysis: Analysis, _ site: SiteStats) -> String {
+        analysis.describeStack(site.stack).first ?? "(no stack)"
+    }
+
+    /// Horizontal bars: how many blocks lived for <1µs, <10µs, … (freed blocks only).
+    public static func histogram(_ buckets: [UInt64], measurer: some TextMeasuring, width: Double = 560,
+                                 fontSize: Double = 11) -> Scene {
+        let rowHeight = 22.0
+        let labelWidth = 64.0
+        let top = 8.0
+        var scene = Scene(width: width, height: top * 2 + rowHeight * Double(buckets.count))
+        let total = max(buckets.reduce(0, +), 1)
+        let largest = max(buckets.max() ?? 1, 1)
+        let barSpace = width - labelWidth - 150
+        for (i, count) in buckets.enumerated() {
+            let y = top + Double(i) * rowHeight
+            let label = i < LifetimeBuckets.labels.count ? LifetimeBuckets.labels[i] : "?"
+            scene.add(.text(TextShape(label, at: Point(labelWidth - 8, y + 4), size: fontSize, colour: .mutedText, anchor: .end)))
+            let barWidth = Double(count) / Double(largest) * barSpace
+            scene.add(.rect(Rect(x: labelWidth, y: y + 3, width: max(barWidth, count > 0 ? 1 : 0), height: rowHeight - 6),
+                            fill: Colour.heap.withAlpha(0.7)))
+            let percent = Units.fixed(Double(count) * 100 / Double(total), decimals: 1)
+            scene.add(.text(TextShape("\(Units.count(count)) (\(percent)%)", at: Point(labelWidth + barWidth + 6, y + 4),
+                                      size: fontSize, colour: .text)))
+        }
+        return scene
+    }
+
+    /// One lane per site: name, heat strip of its live bytes over time, and its maximum.
+    public static func lanes(_ analysis: Analysis, sites: [SiteStats], measurer: some TextMeasuring,
+                             width: Double = 1200, fontSize: Double = 11) -> Scene {
+        let laneHeight = 20.0
+        let nameWidth = 330.0
+        let valueWidth = 90.0
+        let top = 6.0
+        let axisHeight = 24.0
+        let stripWidth = width - nameWidth - valueWidth - 16
+        let points = sites.first?.lane.count ?? 0
+        var scene = Scene(width: width, height: top + Double(sites.count) * laneHeight + axisHeight)
+        let interval = analysis.laneIntervalNanoseconds
+        let duration = max(analysis.totals.durationNanoseconds, 1)
+        let shownIntervals = max(1, min(points, Int((duration + interval - 1) / max(interval, 1))))
+        let cellWidth = stripWidth / Double(shownIntervals)
+        for (row, site) in sites.enumerated() {
+            let y = top + Double(row) * laneHeight
+            let name = siteName(analysis, site)
+            let fitted = measurer.fit(name, size: fontSize, maxWidth: nameWidth - 12) ?? ""
+            scene.add(.text(TextShape(fitted, at: Point(nameWidth - 8, y + 3), size: fontSize, colour: .text, anchor: .end)))
+            let maximum = max(site.lane.max() ?? 0, 1)
+            for (i, value) in site.lane.prefix(shownIntervals).enumerated() {
+                let fill = Palette.heat(Double(value) / Double(maximum))
+                scene.add(.rect(Rect(x: nameWidth + Double(i) * cellWidth, y: y + 2, width: cellWidth + 0.2, height: laneHeight - 4),
+                                fill: fill))
+            }
+            scene.add(.text(TextShape(Units.bytes(site.lane.max() ?? 0), at: Point(nameWidth + stripWidth + 8, y + 3),
+                                      size: fontSize, colour: .mutedText)))
+        }
+        let axisY = top + Double(sites.count) * laneHeight + 2
+        let span = UInt64(shownIntervals) * interval
+        for tick in Axis.timeTicks(maximum: span, count: 8) {
+            let x = nameWidth + tick.value / Double(max(span, 1)) * stripWidth
+            scene.add(.line(from: Point(x, axisY), to: Point(x, axisY + 4), stroke: .axis, width: 1, dashed: false))
+            scene.add(.text(TextShape(tick.label, at: Point(x, axisY + 6), size: fontSize, colour: .mutedText, anchor: .middle)))
+        }
+        return scene
+    }
+}

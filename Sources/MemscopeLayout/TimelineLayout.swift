@@ -1,0 +1,117 @@
+import MemscopeAnalysis
+import MemscopeModel
+import MemscopeScene
+
+/// Options of ``TimelineLayout``.
+public struct TimelineLayoutOptions: Sendable, Equatable {
+    /// Picture width in px. Default: 1200.
+    public var width: Double
+    /// Height of the live-heap panel. Default: 260.
+    public var heapHeight: Double
+    /// Height of the allocation-rate panel. Default: 90.
+    public var rateHeight: Double
+    /// Axis label size in px. Default: 11.
+    public var fontSize: Double
+
+    public init(width: Double = 1200, heapHeight: Double = 260, rateHeight: Double = 90, fontSize: Double = 11) {
+        self.width = width
+        self.heapHeight = heapHeight
+        self.rateHeight = rateHeight
+        self.fontSize = fontSize
+    }
+
+    public static let `default` = TimelineLayoutOptions()
+}
+
+/// Memory over time: the live heap (the envelope of each interval's maximum, so no peak
+/// is lost) with the peak marked, and below it the allocation rate.
+public enum TimelineLayout {
+    static let left = 78.0
+    static let right = 16.0
+    static let top = 22.0
+    static let gap = 34.0
+    static let bottom = 26.0
+
+    public static func scene(_ analysis: Analysis, measurer: some TextMeasuring,
+                             options: TimelineLayoutOptions = .default) -> Scene {
+        let timeline = analysis.timeline
+        let totals = analysis.totals
+        let height = top + options.heapHeight + gap + options.rateHeight + bottom
+        var scene = Scene(width: options.width, height: height)
+        let plotWidth = options.width - left - right
+        let duration = max(totals.durationNanoseconds,
+                           UInt64(timeline.points.count) * timeline.intervalNanoseconds, 1)
+        func x(_ ns: Double) -> Double { left + ns / Double(duration) * plotWidth }
+
+        // Live heap panel.
+        let yTicks = Axis.byteTicks(maximum: max(totals.peakBytes, 1))
+        let yMax = max(yTicks.last?.value ?? 1, Double(totals.peakBytes), 1)
+        func y(_ bytes: UInt64) -> Double { top + options.heapHeight - Double(bytes) / yMax * options.heapHeight }
+        for tick in yTicks {
+            let ty = top + options.heapHeight - tick.value / yMax * options.heapHeight
+            scene.add(.line(from: Point(left, ty), to: Point(left + plotWidth, ty), stroke: .grid, width: 1, dashed: false))
+            scene.add(.text(TextShape(tick.label, at: Point(left - 6, ty - options.fontSize * 0.6), size: options.fontSize,
+                                      colour: .mutedText, anchor: .end)))
+        }
+        var outline: [Point] = []
+        let interval = Double(timeline.intervalNanoseconds)
+        for (i, point) in timeline.points.enumerated() {
+            let start = Double(i) * interval
+            outline.append(Point(x(start), y(point.maxLiveBytes)))
+            outline.append(Point(x(min(start + interval, Double(duration))), y(point.maxLiveBytes)))
+        }
+        if !outline.isEmpty {
+            let baseline = top + options.heapHeight
+            scene.add(.polygon([Point(outline[0].x, baseline)] + outline + [Point(outline[outline.count - 1].x, baseline)],
+                               fill: Colour.heap.withAlpha(0.28)))
+            scene.add(.polyline(outline, stroke: .heap, width: 1.5))
+        }
+        scene.add(.line(from: Point(left, top + options.heapHeight), to: Point(left + plotWidth, top + options.heapHeight),
+                        stroke: .axis, width: 1, dashed: false))
+        scene.add(.text(TextShape("Live heap", at: Point(left, 3), size: options.fontSize, colour: .text, bold: true)))
+
+        // The peak.
+        if totals.peakBytes > 0 {
+            let px = x(Double(totals.peakTimeNanoseconds))
+            let py = y(totals.peakBytes)
+            scene.add(.line(from: Point(px, top), to: Point(px, top + options.heapHeight), stroke: .peak, width: 1, dashed: true))
+            let label = "peak \(Units.bytes(totals.peakBytes)) at \(Units.duration(nanoseconds: totals.peakTimeNanoseconds))"
+            let labelWidth = measurer.width(of: label, size: options.fontSize, bold: true)
+            let rightSide = px + 6 + labelWidth < left + plotWidth
+            scene.add(.text(TextShape(label, at: Point(rightSide ? px + 6 : px - 6, max(top, py - options.fontSize * 1.5)),
+                                      size: options.fontSize, colour: .peak, anchor: rightSide ? .start : .end, bold: true)))
+        }
+
+        // Allocation rate panel.
+        let rateTop = top + options.heapHeight + gap
+        let seconds = max(interval, 1) / 1e9
+        let rates = timeline.points.map { Double($0.bytesAllocated) / seconds }
+        let maxRate = rates.max() ?? 0
+        let rateTicks = Axis.byteTicks(maximum: UInt64(min(maxRate, 1e18)), count: 2)
+        let rateMax = max(rateTicks.last?.value ?? 1, maxRate, 1)
+        for tick in rateTicks {
+            let ty = rateTop + options.rateHeight - tick.value / rateMax * options.rateHeight
+            scene.add(.line(from: Point(left, ty), to: Point(left + plotWidth, ty), stroke: .grid, width: 1, dashed: false))
+            scene.add(.text(TextShape(tick.value == 0 ? "0" : "\(tick.label)/s", at: Point(left - 6, ty - options.fontSize * 0.6),
+                                      size: options.fontSize, colour: .mutedText, anchor: .end)))
+        }
+        for (i, rate) in rates.enumerated() where rate > 0 {
+            let x0 = x(Double(i) * interval)
+            let x1 = x(min(Double(i + 1) * interval, Double(duration)))
+            let h = rate / rateMax * options.rateHeight
+            scene.add(.rect(Rect(x: x0, y: rateTop + options.rateHeight - h, width: max(x1 - x0, 0.5), height: h),
+                            fill: Colour.rate.withAlpha(0.75)))
+        }
+        scene.add(.text(TextShape("Allocation rate", at: Point(left, rateTop - options.fontSize * 1.6), size: options.fontSize,
+                                  colour: .text, bold: true)))
+        let axisY = rateTop + options.rateHeight
+        scene.add(.line(from: Point(left, axisY), to: Point(left + plotWidth, axisY), stroke: .axis, width: 1, dashed: false))
+        for tick in Axis.timeTicks(maximum: duration) {
+            let tx = x(tick.value)
+            scene.add(.line(from: Point(tx, axisY), to: Point(tx, axisY + 4), stroke: .axis, width: 1, dashed: false))
+            scene.add(.text(TextShape(tick.label, at: Point(tx, axisY + 6), size: options.fontSize, colour: .mutedText,
+                                      anchor: .middle)))
+        }
+        return scene
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import MemscopeAnalysis
+import MemscopeLayout
+import MemscopeModel
+import MemscopeTemplates
+
+/// Writes the one offline HTML page: template, styles, script, pictures and data, all
+/// inline; the Content-Security-Policy forbids every request.
+public enum HTMLReport {
+    public static func render(_ input: ReportInput) throws -> String {
+        let a = input.analysis
+        let command = a.metadata.commandLine.joined(separator: " ")
+        let title = "memscope report: " + (command.isEmpty ? baseName(input.inputPath) : String(command.prefix(120)))
+        var subtitle = "Dump <code>\(HTML.escape(input.inputPath))</code> (\(HTML.escape(input.format)))"
+        if a.metadata.pid != 0 { subtitle += " · pid \(a.metadata.pid)" }
+        if !a.metadata.producer.isEmpty && a.metadata.producer != "unknown" {
+            subtitle += " · recorded by \(HTML.escape(a.metadata.producer)) \(HTML.escape(a.metadata.producerVersion))"
+        }
+        if a.metadata.startTimeUnixNanoseconds > 0 {
+            subtitle += " · started \(HTML.escape(utc(a.metadata.startTimeUnixNanoseconds)))"
+        }
+        if !command.isEmpty { subtitle += "<br>Command: <code>\(HTML.escape(command))</code>" }
+        let nav = [("summary", "Summary"), ("timeline", "Memory over time"), ("flamegraph", "Flamegraphs"),
+                   ("lifetimes", "Lifetimes"), ("tables", "Sites, leaks, threads, errors")]
+            .map { "<a href=\"#\($0.0)\">\(HTML.escape($0.1))</a>" }.joined()
+        let costButtons = FlameCost.allCases.map {
+            "<button type=\"button\" data-cost=\"\($0.rawValue)\" aria-pressed=\"\($0 == input.defaultCost)\">\(HTML.escape($0.title))</button>"
+        }.joined()
+        let defaultPNG = input.pictures.flamePNGs[input.defaultCost].map { "data:image/png;base64," + Data($0).base64EncodedString() } ?? ""
+        var flameNote = "<p class=\"note\">Hover a frame for its full name, location and cost; click to zoom in, click again "
+            + "(or reset) to zoom out; search takes a substring or a regular expression. Frames below "
+            + "\(Units.fixed(input.flameOptions.minimumFraction * 100, decimals: 3))% of every cost fold into one grey box per caller."
+        let cut = max(input.topDown.cutNodes, input.bottomUp.cutNodes)
+        if cut > 0 { flameNote += " \(cut) frames deeper than \(input.flameOptions.maxDepth) levels are not shown; their cost stays in their callers." }
+        flameNote += " The opening picture is drawn by Cairo; other views are drawn by the page from the same layout.</p>"
+        let timelineNote = "<p class=\"note\">Live heap: the highest live bytes within each of \(a.timeline.points.count) "
+            + "intervals of \(HTML.escape(Units.duration(nanoseconds: a.timeline.intervalNanoseconds))), so no peak is lost. "
+            + "Allocation rate: bytes allocated per second in each interval. No RSS samples in this dump.</p>"
+        let summary = MemscopeAnalysis.Summary(analysis: a, format: input.format, path: input.inputPath)
+        let values: [String: String] = [
+            "version": input.version,
+            "title": title,
+            "subtitle": subtitle,
+            "nav": nav,
+            "css": try ReportTemplates.text("report.css"),
+            "summary": SummarySection.html(a),
+            "timelinePicture": input.pictures.timelineSVG,
+            "timelineNote": timelineNote,
+            "costButtons": costButtons,
+            "defaultFlamePicture": defaultPNG,
+            "flameNote": flameNote,
+            "lifetimes": LifetimesSection.html(input),
+            "tables": TablesSection.html(a),
+            "ownership": "",
+            "footer": "Made by memscope \(HTML.escape(input.version)) from <code>\(HTML.escape(input.inputPath))</code>. "
+                + "Offline: this page loads nothing from anywhere. The summary is also in "
+                + "<code>&lt;script id=\"memscope-summary\"&gt;</code> as JSON.",
+            "summaryJSON": summary.json,
+            "flameJSON": FlameData.json(input),
+            "script": try ReportTemplates.text("report.js"),
+        ]
+        return try TemplateFiller.fill(try ReportTemplates.text("report.html"), values)
+    }
+
+    /// `2023-11-14 22:13:20 UTC` from Unix nanoseconds (deterministic: no local zone).
+    static func utc(_ nanoseconds: UInt64) -> String {
+        var seconds = Int64(nanoseconds / 1_000_000_000)
+        let secondOfDay = seconds % 86_400
+        seconds /= 86_400
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let z = seconds + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) UTC"
+    }
+}

@@ -1,0 +1,56 @@
+import MemscopeAnalysis
+import MemscopeLayout
+
+/// Everything a report needs, already computed and painted. The report stage only
+/// writes HTML: it never draws and never analyses.
+public struct ReportInput: Sendable {
+    public var analysis: Analysis
+    /// The dump's path as the user gave it, and its format's name.
+    public var inputPath: String
+    public var format: String
+    public var version: String
+    /// Both flamegraphs (top-down and bottom-up), pruned.
+    public var topDown: FlameGraph
+    public var bottomUp: FlameGraph
+    /// The flamegraph layout the pictures used (the page's script repeats it).
+    public var flameLayout: FlameLayoutOptions
+    public var flameOptions: FlameGraphOptions
+    /// Cairo-painted pictures.
+    public var pictures: ReportPictures
+    /// The cost the flamegraph opens with.
+    public var defaultCost: FlameCost
+
+    public init(analysis: Analysis, inputPath: String, format: String, version: String, topDown: FlameGraph,
+                bottomUp: FlameGraph, flameLayout: FlameLayoutOptions, flameOptions: FlameGraphOptions,
+                pictures: ReportPictures, defaultCost: FlameCost) {
+        self.analysis = analysis
+        self.inputPath = inputPath
+        self.format = format
+        self.version = version
+        self.topDown = topDown
+        self.bottomUp = bottomUp
+        self.flameLayout = flameLayout
+        self.flameOptions = flameOptions
+        self.pictures = pictures
+        self.defaultCost = defaultCost
+    }
+}
+
+/// The pictures of a report, painted by Cairo.
+public struct ReportPictures: Sendable {
+    /// Memory over time, inline SVG (ids prefixed).
+    public var timelineSVG: String
+    /// Lifetime histogram, inline SVG.
+    public var lifetimeHistogramSVG: String
+    /// Per-site lanes of live bytes over time, inline SVG.
+    public var lanesSVG: String
+    /// Top-down icicle flamegraph PNG per cost (costs with no value have none).
+    public var flamePNGs: [FlameCost: [UInt8]]
+
+    public init(timelineSVG: String, lifetimeHistogramSVG: String, lanesSVG: String, flamePNGs: [FlameCost: [UInt8]]) {
+        self.timelineSVG = timelineSVG
+        self.lifetimeHistogramSVG = lifetimeHistogramSVG
+        self.lanesSVG = lanesSVG
+        self.flamePNGs = flamePNGs
+    }
+}

@@ -1,0 +1,38 @@
+import MemscopeAnalysis
+import MemscopeModel
+
+/// The summary cards, the captured/inferred legend and the warnings.
+enum SummarySection {
+    static func html(_ a: Analysis) -> String {
+        let t = a.totals
+        let seconds = Double(max(t.durationNanoseconds, 1)) / 1e9
+        let rate = Units.count(UInt64(Double(t.allocations) / seconds))
+        let temporaryShare = t.allocations == 0 ? "0" : Units.fixed(Double(t.temporaryAllocations) * 100 / Double(t.allocations), decimals: 1)
+        var cards: [String] = []
+        func card(_ label: String, _ value: String, _ detail: String = "", bad: Bool = false) {
+            cards.append("<div class=\"card\(bad ? " bad" : "")\"><div class=\"label\">\(HTML.escape(label))</div>"
+                + "<div class=\"value\">\(HTML.escape(value))</div>"
+                + (detail.isEmpty ? "" : "<div class=\"detail\">\(HTML.escape(detail))</div>") + "</div>")
+        }
+        card("Duration", Units.duration(nanoseconds: t.durationNanoseconds), "last event of the dump")
+        card("Allocation calls", Units.count(t.allocations), "\(Units.count(t.reallocs)) reallocs · \(rate)/s")
+        card("Bytes allocated", Units.bytes(t.bytesAllocated), "\(Units.count(t.bytesAllocated)) bytes")
+        card("Peak live heap", Units.bytes(t.peakBytes), "at \(Units.duration(nanoseconds: t.peakTimeNanoseconds))")
+        card("Leaked at end", Units.bytes(t.leakedBytes), "\(Units.count(t.leakedBlocks)) blocks still live", bad: t.leakedBytes > 0)
+        card("Temporary allocations", Units.count(t.temporaryAllocations), "\(temporaryShare)% of calls")
+        card("Threads", "\(t.threads)", "\(Units.count(t.crossThreadFrees)) blocks freed by another thread")
+        card("Memory errors", Units.count(t.errors), t.errors == 0 ? "none seen in the events" : "double or invalid frees", bad: t.errors > 0)
+        card("Program ended", a.endDescription, a.processEnd == nil ? "" : "recorded by the producer",
+             bad: a.processEnd?.how == .signalled)
+        var html = "<div class=\"cards\">\(cards.joined())</div>\n"
+        html += "<div class=\"legend\"><span><span class=\"badge captured\">captured</span> computed exactly from the recorded events: "
+            + "every figure on this page</span><span><span class=\"badge inferred\">inferred</span> derived by a rule, shown with "
+            + "its evidence and confidence: none in this report</span></div>\n"
+        if !a.diagnostics.isEmpty {
+            html += "<div class=\"warnings\"><strong>Warnings while reading this dump</strong><ul>"
+            html += a.diagnostics.lines.map { "<li>\(HTML.escape($0))</li>" }.joined()
+            html += "</ul></div>\n"
+        }
+        return html
+    }
+}

@@ -1,0 +1,150 @@
+import MemscopeAnalysis
+import MemscopeLayout
+import MemscopeModel
+
+/// The tables: top sites, leaks, temporary allocations, threads, hand-offs, errors, reuse.
+enum TablesSection {
+    static let maxRows = 50
+
+    static func html(_ a: Analysis) -> String {
+        [topSites(a), leaks(a), temporary(a), threads(a), handOffs(a), errors(a), reuse(a)].joined(separator: "\n")
+    }
+
+    // MARK: - Pieces
+
+    static func num(_ value: UInt64, bytes: Bool = false) -> String {
+        "<td class=\"num\" data-value=\"\(value)\">\(HTML.escape(bytes ? Units.bytes(value) : Units.count(value)))</td>"
+    }
+
+    /// A site: its innermost frame, and its whole stack folded under a disclosure.
+    static func site(_ a: Analysis, _ stack: UInt32, open: Bool = false) -> String {
+        let frames = a.describeStack(stack)
+        guard let first = frames.first else { return "<td class=\"fn\"><span class=\"empty\">no stack recorded</span></td>" }
+        let list = frames.map { "<li>\(HTML.escape($0))</li>" }.joined()
+        return "<td class=\"fn\"><details\(open ? " open" : "")><summary>\(HTML.escape(first))</summary>"
+            + "<ol class=\"stack\">\(list)</ol></details></td>"
+    }
+
+    static func table(_ headers: [(String, Bool)], rows: [String], sortable: Bool = true) -> String {
+        let head = headers.map { "<th\($0.1 ? " class=\"num\"" : "")>\(HTML.escape($0.0))</th>" }.joined()
+        return "<table\(sortable ? " class=\"sortable\"" : "")><thead><tr>\(head)</tr></thead><tbody>\(rows.joined())</tbody></table>"
+    }
+
+    // MARK: - Tables
+
+    static func topSites(_ a: Analysis) -> String {
+        let sites = a.sites.sorted { ($0.costs.bytesAllocated, $1.stack) > ($1.costs.bytesAllocated, $0.stack) }.prefix(maxRows)
+        let rows = sites.map { s in
+            "<tr>\(site(a, s.stack))\(num(s.costs.allocations))\(num(s.costs.bytesAllocated, bytes: true))"
+                + "\(num(s.costs.peakBytes, bytes: true))\(num(s.costs.leakedBytes, bytes: true))\(num(s.costs.temporaryAllocations))"
+                + "<td class=\"num\" data-value=\"\(s.lifetimes.meanNanoseconds)\">\(s.lifetimes.count == 0 ? "–" : HTML.escape(Units.duration(nanoseconds: s.lifetimes.meanNanoseconds)))</td>"
+                + "\(num(s.reallocs))</tr>"
+        }
+        return "<h3>Top allocation sites</h3><p class=\"note\">The \(sites.count) sites (full stacks) that allocated the most bytes, "
+            + "of \(a.sites.count). Click a column to sort; open a site for its stack.</p>"
+            + table([("site", false), ("calls", true), ("allocated", true), ("at peak", true), ("leaked", true),
+                     ("temporary", true), ("mean lifetime", true), ("reallocs", true)], rows: rows)
+    }
+
+    static func leaks(_ a: Analysis) -> String {
+        let leaking = a.sites.filter { $0.costs.leakedBytes > 0 || $0.costs.leakedBlocks > 0 }
+            .sorted { ($0.costs.leakedBytes, $1.stack) > ($1.costs.leakedBytes, $0.stack) }
+        guard !leaking.isEmpty else { return "<h3>Leaks</h3><p class=\"empty\">Every allocated block was freed.</p>" }
+        let rows = leaking.prefix(maxRows).map { s in
+            "<tr>\(site(a, s.stack, open: true))\(num(s.costs.leakedBytes, bytes: true))\(num(s.costs.leakedBlocks))"
+                + "\(num(s.costs.allocations))</tr>"
+        }
+        return "<h3>Leaks by site</h3><p class=\"note\">Blocks still live when the dump ends, by allocation stack "
+            + "(\(leaking.count) sites, \(Units.bytes(a.totals.leakedBytes)) in \(Units.count(a.totals.leakedBlocks)) blocks).</p>"
+            + table([("allocated at", false), ("leaked", true), ("blocks", true), ("calls", true)], rows: rows)
+    }
+
+    static func temporary(_ a: Analysis) -> String {
+        let sites = a.sites.filter { $0.costs.temporaryAllocations > 0 }
+            .sorted { ($0.costs.temporaryAllocations, $1.stack) > ($1.costs.temporaryAllocations, $0.stack) }
+        guard !sites.isEmpty else { return "<h3>Temporary allocations</h3><p class=\"empty\">None.</p>" }
+        let rows = sites.prefix(30).map { s in
+            let share = Units.fixed(Double(s.costs.temporaryAllocations) * 100 / Double(max(s.costs.allocations, 1)), decimals: 1)
+            return "<tr>\(site(a, s.stack))\(num(s.costs.temporaryAllocations))\(num(s.costs.allocations))"
+                + "<td class=\"num\" data-value=\"\(share)\">\(share)%</td></tr>"
+        }
+        return "<h3>Temporary allocations by site</h3><p class=\"note\">A temporary allocation is freed before any other "
+            + "allocation or free happens (heaptrack's definition): churn that a reused buffer would avoid.</p>"
+            + table([("site", false), ("temporary", true), ("calls", true), ("share", true)], rows: rows)
+    }
+
+    static func threads(_ a: Analysis) -> String {
+        guard !a.threads.isEmpty else { return "" }
+        let rows = a.threads.map { t in
+            "<tr><td data-value=\"\(t.thread)\">\(HTML.escape(String(t.thread)))</td><td>\(HTML.escape(t.name))</td>"
+                + "\(num(t.allocations))\(num(t.bytesAllocated, bytes: true))\(num(t.peakBytes, bytes: true))"
+                + "\(num(t.liveBytes, bytes: true))\(num(t.frees))"
+                + "<td class=\"num\" data-value=\"\(t.firstSeenNanoseconds)\">\(HTML.escape(Units.duration(nanoseconds: t.firstSeenNanoseconds)))</td>"
+                + "<td class=\"num\" data-value=\"\(t.lastSeenNanoseconds)\">\(HTML.escape(Units.duration(nanoseconds: t.lastSeenNanoseconds)))</td></tr>"
+        }
+        return "<h3>Threads</h3><p class=\"note\">Peak and live count the blocks each thread allocated, wherever they were freed.</p>"
+            + table([("thread", false), ("name", false), ("calls", true), ("allocated", true), ("peak", true),
+                     ("live at end", true), ("frees", true), ("first seen", true), ("last seen", true)], rows: rows)
+    }
+
+    static func handOffs(_ a: Analysis) -> String {
+        guard !a.crossThread.isEmpty else { return "" }
+        let rows = a.crossThread.prefix(maxRows).map { p in
+            "<tr><td>\(HTML.escape(a.threadLabel(p.allocatingThread)))</td><td>\(HTML.escape(a.threadLabel(p.freeingThread)))</td>"
+                + "\(num(p.blocks))\(num(p.bytes, bytes: true))</tr>"
+        }
+        return "<h3>Cross-thread frees</h3><p class=\"note\">Blocks allocated on one thread and freed on another: buffers handed over.</p>"
+            + table([("allocated by", false), ("freed by", false), ("blocks", true), ("bytes", true)], rows: rows)
+    }
+
+    static let explanations: [MemoryErrorSite.Kind: String] = [
+        .doubleFree: "The block at this address was already freed, and is freed again. glibc usually aborts here.",
+        .invalidFree: "This address never held a block in the dump: a pointer into the middle of a block, to static memory, or garbage.",
+        .reallocAfterFree: "realloc was given a pointer whose block was already freed.",
+        .invalidRealloc: "realloc was given an address that never held a block in the dump.",
+    ]
+
+    static func errors(_ a: Analysis) -> String {
+        guard !a.errors.isEmpty else { return "<h3>Memory errors</h3><p class=\"empty\">No double or invalid frees in the events.</p>" }
+        func stack(_ title: String, _ id: UInt32) -> String {
+            guard id != 0 else { return "" }
+            let frames = a.describeStack(id).map { "<li>\(HTML.escape($0))</li>" }.joined()
+            return "<div><strong>\(HTML.escape(title))</strong><ol class=\"stack\">\(frames)</ol></div>"
+        }
+        let rows = a.errors.map { e in
+            "<tr><td><span class=\"error-kind\">\(HTML.escape(e.kind.rawValue.replacingUnderscores))</span><br>"
+                + "\(HTML.escape(explanations[e.kind] ?? ""))</td>\(num(e.count))"
+                + "<td>\(HTML.escape(Units.hex(e.firstAddress))) at \(HTML.escape(Units.duration(nanoseconds: e.firstTimeNanoseconds))) "
+                + "on thread \(HTML.escape(a.threadLabel(e.firstThread)))</td>"
+                + "<td class=\"fn\">\(stack("the bad call", e.stack))\(stack("allocated at", e.allocationStack))\(stack("first freed at", e.firstFreeStack))</td></tr>"
+        }
+        return "<h3>Memory errors</h3><p class=\"note\">Frees and reallocs of addresses that were not live, seen in the events. "
+            + "Writes after free and overflows cannot be seen this way.</p>"
+            + table([("error", false), ("times", true), ("first", false), ("stacks", false)], rows: rows, sortable: false)
+    }
+
+    static func reuse(_ a: Analysis) -> String {
+        let r = a.addressReuse
+        let c = a.reallocChains
+        let rows = [
+            "<tr><td>distinct addresses</td>\(num(r.distinctAddresses))</tr>",
+            "<tr><td>addresses that held more than one block</td>\(num(r.reusedAddresses))</tr>",
+            "<tr><td>allocations at a reused address</td>\(num(r.allocationsAtReusedAddresses))</tr>",
+            "<tr><td>most blocks at one address (generations)</td>\(num(r.maxGeneration))</tr>",
+            "<tr><td>realloc chains (buffers grown by realloc)</td>\(num(c.chains))</tr>",
+            "<tr><td>reallocs / of which moved the block</td><td class=\"num\">\(Units.count(c.reallocs)) / \(Units.count(c.moves))</td></tr>",
+            "<tr><td>longest chain (reallocs)</td>\(num(c.longest))</tr>",
+        ]
+        var html = "<h3>Address reuse and realloc chains</h3><p class=\"note\">Reuse matters when reading errors: a stale pointer "
+            + "to a reused address frees someone else's block.</p>" + table([("", false), ("", true)], rows: rows, sortable: false)
+        if c.longestRootStack != 0 {
+            html += "<p class=\"note\">The longest chain started at:</p><ol class=\"stack\">"
+                + a.describeStack(c.longestRootStack).map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ol>"
+        }
+        return html
+    }
+}
+
+extension String {
+    var replacingUnderscores: String { String(map { $0 == "_" ? " " : $0 }) }
+}

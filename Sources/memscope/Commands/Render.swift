@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import MemscopeAnalysis
+import MemscopeFormat
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write one offline HTML report of a dump.",
+        discussion: """
+            The report holds the summary, memory over time, allocation flamegraphs for every \
+            cost (bytes allocated, calls, live at peak, leaked, temporary; top-down and \
+            bottom-up; searchable, zoomable), lifetime lanes and histograms, and tables of \
+            sites, leaks, threads and memory errors. Pictures are drawn with Cairo; the page \
+            needs no network (its Content-Security-Policy forbids every request).
+
+            Examples:
+              memscope render samples/server-leak.msd                # writes memscope-server-leak.html
+              memscope render dump.msd -o report.html --force
+              memscope render dump.msd --images pictures/            # also every picture as PNG and SVG
+            """)
+
+    @OptionGroup var input: InputOptions
+
+    @Option(name: .shortAndLong, help: "The report to write. Default: memscope-<dump name>.html in the current directory.",
+            completion: .file(extensions: ["html"]))
+    var output: String?
+
+    @Flag(help: "Overwrite the report if it exists.")
+    var force = false
+
+    @Flag(name: .shortAndLong, help: "No progress bar, no warnings and no closing message.")
+    var quiet = false
+
+    @Option(help: "Also write every picture as PNG and SVG into this directory.", completion: .directory)
+    var images: String?
+
+    func run() throws {
+        try Console.run {
+            let path = output ?? Self.defaultOutput(for: input.dump)
+            if !force && access(path, F_OK) == 0 {
+                throw DumpError(path: path, problem: .writeFailed(reason: "the file exists (pass --force to overwrite it)"))
+            }
+            let progress = Progress(enabled: !quiet && isatty(2) == 1)
+            let reader = try DumpOpener.open(path: input.dump, format: input.format)
+            let total = Self.fileSize(input.dump)
+            let analysis = try AnalysisPipeline.run(reader: ReaderAdapter(reader)) {
+                progress.update("reading", fraction: total > 0 ? Double(reader.bytesRead) / Double(total) : 0)
+            }
+            progress.update("drawing", fraction: 1)
+            if !quiet { Console.printWarnings(analysis.diagnostics) }
+            let (html, pictures) = try RenderPipeline().render(analysis, inputPath: input.dump, format: reader.format.rawValue)
+            progress.update("writing", fraction: 1)
+            let file = try AtomicOutputFile(path: path, overwrite: true)
+            try file.write(html)
+            try file.commit()
+            if let images {
+                let written = try pictures.write(to: images)
+                if !quiet { print("Wrote \(written.count) pictures to \(images)") }
+            }
+            progress.finish()
+            if !quiet { print("Wrote \(path) (\(Self.megabytes(html.utf8.count)))") }
+        }
+    }
+
+    /// `memscope-<name>.html`, the name without its directory and dump extensions.
+    static func defaultOutput(for dump: String) -> String {
+        var name = Substring(dump.split(separator: "/").last ?? "dump")
+        for suffix in [".zst", ".gz", ".msd", ".jsonl", ".json"] where name.hasSuffix(suffix) {
+            name = name.dropLast(suffix.count)
+        }
+        if name.hasPrefix("memscope-") { name = name.dropFirst("memscope-".count) }
+        return "memscope-\(name.isEmpty ? "dump" : name).html"
+    }
+
+    static func fileSize(_ path: String) -> UInt64 {
+        var info = stat()
+        return stat(path, &info) == 0 ? UInt64(info.st_size) : 0
+    }
+
+    static func megabytes(_ bytes: Int) -> String {
+        bytes >= 1_000_000 ? "\(Double(bytes / 100_000) / 10) MB" : "\(max(1, bytes / 1000)) kB"
+    }
+}
+
+/// A one-line progress bar on stderr, only on a terminal.
+final class Progress {
+    private let enabled: Bool
+    private var last = timespec()
+    private var shown = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ stage: String, fraction: Double) {
+        guard enabled else { return }
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let elapsed = Double(now.tv_sec - last.tv_sec) + Double(now.tv_nsec - last.tv_nsec) / 1e9
+        guard elapsed >= 0.1 || stage != "reading" else { return }
+        last = now
+        let width = 30
+        let done = Int(max(0, min(1, fraction)) * Double(width))
+        let bar = String(repeating: "#", count: done) + String(repeating: "-", count: width - done)
+        FileHandleStandardError.write("\r[\(bar)] \(stage) \(Int(fraction * 100))%   ")
+        shown = true
+    }
+
+    func finish() {
+        if enabled && shown { FileHandleStandardError.write("\r" + String(repeating: " ", count: 60) + "\r") }
+    }
+}

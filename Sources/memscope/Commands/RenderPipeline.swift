@@ -1,0 +1,99 @@
+import Dispatch
+import Foundation
+import MemscopeAnalysis
+import MemscopeCairo
+import MemscopeLayout
+import MemscopeReport
+import MemscopeScene
+
+/// Layout → paint → report, for one analysed dump.
+struct RenderPipeline {
+    var flameLayout = FlameLayoutOptions.default
+    var flameOptions = FlameGraphOptions.default
+
+    /// The pictures and the page.
+    func render(_ analysis: Analysis, inputPath: String, format: String) throws -> (html: String, pictures: Pictures) {
+        let topDown = FlameGraphBuilder.build(analysis, direction: .topDown, options: flameOptions)
+        let bottomUp = FlameGraphBuilder.build(analysis, direction: .bottomUp, options: flameOptions)
+        let measurer = CairoTextMeasurer()
+        let timeline = TimelineLayout.scene(analysis, measurer: measurer)
+        let histogramBuckets = (0..<LifetimeBuckets.count).map { i in analysis.sites.reduce(UInt64(0)) { $0 + $1.lifetimes.buckets[i] } }
+        let histogram = LifetimeLayout.histogram(histogramBuckets, measurer: measurer)
+        let lanes = LifetimeLayout.lanes(analysis, sites: LifetimeLayout.topSites(analysis), measurer: measurer)
+        let flamePNGs = try paintFlames(topDown)
+        let pictures = Pictures(timeline: timeline, histogram: histogram, lanes: lanes, topDown: topDown, bottomUp: bottomUp,
+                                flameLayout: flameLayout)
+        let reportPictures = ReportPictures(
+            timelineSVG: try CairoPainter.inlineSVG(timeline, idPrefix: "timeline"),
+            lifetimeHistogramSVG: try CairoPainter.inlineSVG(histogram, idPrefix: "histogram"),
+            lanesSVG: try CairoPainter.inlineSVG(lanes, idPrefix: "lanes"),
+            flamePNGs: flamePNGs)
+        let defaultCost: FlameCost = analysis.totals.peakBytes > 0 ? .peak : .allocations
+        let input = ReportInput(analysis: analysis, inputPath: inputPath, format: format, version: MemscopeVersion.string,
+                                topDown: topDown, bottomUp: bottomUp, flameLayout: flameLayout, flameOptions: flameOptions,
+                                pictures: reportPictures, defaultCost: defaultCost)
+        return (try HTMLReport.render(input), pictures)
+    }
+
+    /// The top-down icicle of every cost that has a value, painted on both cores.
+    private func paintFlames(_ graph: FlameGraph) throws -> [FlameCost: [UInt8]] {
+        let costs = FlameCost.allCases.filter { graph.total($0) > 0 }
+        let results = PaintResults(count: costs.count)
+        let layout = flameLayout
+        DispatchQueue.concurrentPerform(iterations: costs.count) { i in
+            let measurer = CairoTextMeasurer()  // Pango objects are per thread
+            let scene = FlameLayout.scene(graph, cost: costs[i], measurer: measurer, options: layout)
+            results.set(i, Result { try CairoPainter.png(scene) })
+        }
+        var pngs: [FlameCost: [UInt8]] = [:]
+        for (i, cost) in costs.enumerated() { pngs[cost] = try results.get(i) }
+        return pngs
+    }
+}
+
+/// Every scene of a report, for `--images`.
+struct Pictures {
+    var timeline: Scene
+    var histogram: Scene
+    var lanes: Scene
+    var topDown: FlameGraph
+    var bottomUp: FlameGraph
+    var flameLayout: FlameLayoutOptions
+
+    /// Writes each picture as PNG and SVG into `directory`; returns the file names.
+    func write(to directory: String) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let measurer = CairoTextMeasurer()
+        var scenes: [(String, Scene)] = [("timeline", timeline), ("lifetimes", histogram), ("lanes", lanes)]
+        for graph in [topDown, bottomUp] {
+            for cost in FlameCost.allCases where graph.total(cost) > 0 {
+                scenes.append(("flamegraph-\(cost.rawValue)-\(graph.direction.rawValue)",
+                               FlameLayout.scene(graph, cost: cost, measurer: measurer, options: flameLayout)))
+            }
+        }
+        var written: [String] = []
+        for (name, scene) in scenes {
+            try Data(CairoPainter.png(scene)).write(to: URL(fileURLWithPath: "\(directory)/\(name).png"), options: .atomic)
+            try Data(CairoPainter.svg(scene).utf8).write(to: URL(fileURLWithPath: "\(directory)/\(name).svg"), options: .atomic)
+            written += ["\(name).png", "\(name).svg"]
+        }
+        return written
+    }
+}
+
+/// Results filled in by concurrent workers, each index written once.
+private final class PaintResults: @unchecked Sendable {
+    private var results: [Result<[UInt8], any Error>?]
+    private let lock = NSLock()
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ result: Result<[UInt8], any Error>) {
+        lock.lock()
+        results[i] = result
+        lock.unlock()
+    }
+    func get(_ i: Int) throws -> [UInt8] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try results[i]?.get() ?? []
+    }
+}

@@ -1,0 +1,326 @@
+// memscope report: flamegraph interaction, sortable tables, URL state.
+// Everything it needs is inline in the page; it makes no requests.
+"use strict";
+(function () {
+  const data = JSON.parse(document.getElementById("flame-data").textContent);
+  const selftest = location.hash.includes("selftest");
+  const $ = (id) => document.getElementById(id);
+  const costIndex = (key) => data.costs.findIndex((c) => c.key === key);
+
+  // ---- formatting ----
+  function bytes(v) {
+    if (v < 1024) return v + " B";
+    const units = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    let u = -1;
+    do { v /= 1024; u++; } while (v >= 1024 && u < units.length - 1);
+    return v.toFixed(1) + " " + units[u];
+  }
+  const count = (v) => v.toLocaleString("en-US");
+  const formatCost = (cost, v) => (cost.bytes ? bytes(v) : count(v));
+  const percent = (part, whole) => (whole > 0 ? ((100 * part) / whole).toFixed(2) : "0.00") + "%";
+
+  // ---- state (mirrored in the URL hash, so a view can be linked) ----
+  const state = { cost: data.defaultCost, dir: "top-down", orient: "icicle", zoom: 0, search: "" };
+  function readHash() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    if (params.has("cost") && costIndex(params.get("cost")) >= 0) state.cost = params.get("cost");
+    if (params.get("dir") === "bottom-up") state.dir = "bottom-up";
+    if (params.get("orient") === "flame") state.orient = "flame";
+    if (params.has("zoom")) state.zoom = Math.max(0, parseInt(params.get("zoom"), 10) || 0);
+    if (params.has("search")) state.search = params.get("search");
+  }
+  function writeHash() {
+    const params = new URLSearchParams();
+    if (state.cost !== data.defaultCost) params.set("cost", state.cost);
+    if (state.dir !== "top-down") params.set("dir", state.dir);
+    if (state.orient !== "icicle") params.set("orient", state.orient);
+    if (state.zoom) params.set("zoom", String(state.zoom));
+    if (state.search) params.set("search", state.search);
+    const hash = params.toString();
+    history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
+  }
+
+  // ---- trees ----
+  for (const key of Object.keys(data.trees)) {
+    const t = data.trees[key];
+    const n = t.parent.length;
+    t.depth = new Int32Array(n);
+    t.end = new Int32Array(n); // one past the last node of each subtree (pre-order)
+    let maxDepth = 0;
+    for (let i = 1; i < n; i++) {
+      t.depth[i] = t.depth[t.parent[i]] + 1;
+      if (t.depth[i] > maxDepth) maxDepth = t.depth[i];
+    }
+    t.maxDepth = maxDepth;
+    const stack = [];
+    for (let i = 0; i < n; i++) {
+      while (stack.length && t.depth[stack[stack.length - 1]] >= t.depth[i]) t.end[stack.pop()] = i;
+      stack.push(i);
+    }
+    while (stack.length) t.end[stack.pop()] = n;
+  }
+  const tree = () => data.trees[state.dir];
+  const cost = () => data.costs[costIndex(state.cost)];
+
+  // ---- layout: the same arithmetic as memscope's FlameLayout ----
+  function layout() {
+    const t = tree();
+    const v = t.values[costIndex(state.cost)];
+    const n = t.parent.length;
+    const zoom = state.zoom < n ? state.zoom : 0;
+    const x = new Float64Array(n), w = new Float64Array(n), next = new Float64Array(n);
+    const rootValue = v[zoom];
+    const scale = rootValue > 0 ? data.width / rootValue : 0;
+    for (let i = 0; i < n; i++) {
+      const p = t.parent[i];
+      const xi = p < 0 ? 0 : next[p];
+      const wi = v[i] * scale;
+      if (p >= 0) next[p] += wi;
+      next[i] = xi;
+      x[i] = xi;
+      w[i] = wi;
+    }
+    if (zoom) {
+      const shift = x[zoom];
+      for (let i = 0; i < n; i++) {
+        if (i >= zoom && i < t.end[zoom]) x[i] -= shift;
+        else w[i] = 0;
+      }
+      for (let a = t.parent[zoom]; a >= 0; a = t.parent[a]) { x[a] = 0; w[a] = data.width; }
+    }
+    const rows = t.maxDepth + 1;
+    const y = (i) => (state.orient === "icicle" ? t.depth[i] : rows - 1 - t.depth[i]) * data.rowHeight;
+    return { t, v, x, w, y, rows, zoom, rootValue };
+  }
+
+  // ---- search ----
+  function matcher() {
+    if (!state.search) return null;
+    try { return new RegExp(state.search, "i"); } catch (e) {
+      const needle = state.search.toLowerCase();
+      return { test: (s) => s.toLowerCase().includes(needle) };
+    }
+  }
+
+  // ---- drawing ----
+  const canvas = $("flame-canvas"), img = $("flame-img"), view = $("flame-view");
+  const initialPicture = img.getAttribute("src");
+  const ctx = canvas.getContext("2d");
+  let current = null, hovered = -1;
+
+  function usePicture() {
+    return state.dir === "top-down" && state.orient === "icicle" && !state.zoom && data.images[state.cost];
+  }
+
+  function draw() {
+    const L = layout();
+    current = L;
+    const height = L.rows * data.rowHeight;
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.round(data.width * ratio);
+    canvas.height = Math.round(height * ratio);
+    canvas.style.width = data.width + "px";
+    canvas.style.height = height + "px";
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, data.width, height);
+    const picture = usePicture();
+    img.hidden = !picture;
+    if (picture) {
+      const src = data.images[state.cost] === "initial" ? initialPicture : data.images[state.cost];
+      if (img.getAttribute("src") !== src) img.src = src;
+      img.style.height = height + "px";
+    }
+    const m = matcher();
+    const names = data.strings;
+    let matched = 0;
+    const matchedUnder = new Int32Array(L.t.parent.length).fill(-1);
+    ctx.font = data.fontSize + "px 'DejaVu Sans', sans-serif";
+    ctx.textBaseline = "middle";
+    for (let i = 0; i < L.t.parent.length; i++) {
+      const w = L.w[i];
+      if (w < 0.3) continue;
+      const x = L.x[i], y = L.y(i);
+      const name = names[L.t.name[i]];
+      const isMatch = m && i > 0 && !L.t.folded[i] && m.test(name);
+      const p = L.t.parent[i];
+      if (p >= 0 && matchedUnder[p] >= 0) matchedUnder[i] = matchedUnder[p];
+      if (isMatch && matchedUnder[i] < 0) {
+        matchedUnder[i] = i;
+        if (!L.zoom || (i >= L.zoom && i < L.t.end[L.zoom])) matched += L.v[i];
+      }
+      if (!picture) {
+        ctx.fillStyle = i === 0 || L.t.folded[i] ? data.aggregateColour : data.colours[L.t.name[i]];
+        ctx.fillRect(x, y, Math.max(w - 0.5, 0.3), data.rowHeight - 1);
+        if (w >= 24) {
+          const label = i === 0 ? "all: " + cost().title.toLowerCase() : name;
+          ctx.fillStyle = L.t.folded[i] ? "#59636e" : "#1f2328";
+          ctx.fillText(fit(label, w - 6), x + 3, y + (data.rowHeight - 1) / 2);
+        }
+      }
+      if (isMatch) {
+        ctx.fillStyle = "rgba(213, 51, 255, 0.55)";
+        ctx.fillRect(x, y, Math.max(w - 0.5, 0.3), data.rowHeight - 1);
+      }
+    }
+    if (hovered >= 0 && L.w[hovered] >= 0.3) {
+      ctx.strokeStyle = "#1f2328";
+      ctx.lineWidth = 1.5;
+      ctx.strokeRect(L.x[hovered] + 0.75, L.y(hovered) + 0.75, Math.max(L.w[hovered] - 1.5, 0.5), data.rowHeight - 2.5);
+    }
+    $("flame-matched").textContent = m ? "Matched: " + percent(matched, L.rootValue) + " (" + formatCost(cost(), matched) + ")" : "";
+    $("flame-reset").disabled = !state.zoom;
+    $("flame-total").textContent = cost().title + ": " + formatCost(cost(), L.rootValue) +
+      (state.zoom ? " in " + names[L.t.name[state.zoom]] : "");
+    for (const b of document.querySelectorAll("[data-cost]")) b.setAttribute("aria-pressed", String(b.dataset.cost === state.cost));
+    $("flame-dir").value = state.dir;
+    $("flame-orient").value = state.orient;
+    writeHash();
+  }
+
+  const fitCache = new Map();
+  function fit(text, width) {
+    const key = text + "\u0000" + Math.floor(width);
+    if (fitCache.has(key)) return fitCache.get(key);
+    let result = text;
+    if (ctx.measureText(text).width > width) {
+      let lo = 0, hi = text.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (ctx.measureText(text.slice(0, mid) + "…").width <= width) lo = mid; else hi = mid - 1;
+      }
+      result = lo >= 3 ? text.slice(0, lo) + "…" : "";
+    }
+    fitCache.set(key, result);
+    return result;
+  }
+
+  // ---- hit testing and tooltip ----
+  function nodeAt(px, py) {
+    const L = current;
+    if (!L) return -1;
+    for (let i = 0; i < L.t.parent.length; i++) {
+      if (L.w[i] < 0.3) continue;
+      const y = L.y(i);
+      if (py >= y && py < y + data.rowHeight && px >= L.x[i] && px < L.x[i] + L.w[i]) return i;
+    }
+    return -1;
+  }
+  function describe(i) {
+    const L = current, t = L.t, names = data.strings, c = cost();
+    const lines = [];
+    lines.push(["name", i === 0 ? "all" : names[t.name[i]]]);
+    if (t.loc[i]) lines.push(["location", names[t.loc[i]]]);
+    if (t.module[i]) lines.push(["module", names[t.module[i]]]);
+    lines.push(["cost", c.title + ": " + formatCost(c, L.v[i]) + " (" + percent(L.v[i], t.values[costIndex(state.cost)][0]) + " of total)"]);
+    lines.push(["count", count(t.values[costIndex("allocations")][i]) + " allocation calls"]);
+    if (t.folded[i]) lines.push(["folded", t.folded[i] + " frames, each below " + data.foldedBelow + " of every cost, folded into one box"]);
+    return lines;
+  }
+  function showTip(i, clientX, clientY) {
+    const tip = $("flame-tip");
+    if (i < 0) { tip.hidden = true; return; }
+    tip.textContent = "";
+    for (const [cls, text] of describe(i)) {
+      const line = document.createElement("div");
+      line.className = "tip-" + cls;
+      line.textContent = text;
+      tip.appendChild(line);
+    }
+    tip.hidden = false;
+    const box = view.getBoundingClientRect();
+    let left = clientX - box.left + 14, top = clientY - box.top + 14;
+    if (left + 420 > view.clientWidth + view.scrollLeft) left = Math.max(0, left - 440);
+    tip.style.left = left + view.scrollLeft + "px";
+    tip.style.top = top + "px";
+  }
+  function pointer(event) {
+    const r = canvas.getBoundingClientRect();
+    return [((event.clientX - r.left) * data.width) / r.width, event.clientY - r.top];
+  }
+  canvas.addEventListener("mousemove", (event) => {
+    const [px, py] = pointer(event);
+    const i = nodeAt(px, py);
+    if (i !== hovered) { hovered = i; draw(); }
+    showTip(i, event.clientX, event.clientY);
+  });
+  canvas.addEventListener("mouseleave", () => { hovered = -1; $("flame-tip").hidden = true; draw(); });
+  canvas.addEventListener("click", (event) => {
+    const [px, py] = pointer(event);
+    const i = nodeAt(px, py);
+    if (i < 0) return;
+    state.zoom = i === state.zoom ? tree().parent[i] : i;
+    if (state.zoom < 0) state.zoom = 0;
+    hovered = -1;
+    draw();
+  });
+
+  // ---- controls ----
+  for (const b of document.querySelectorAll("[data-cost]")) {
+    b.addEventListener("click", () => { state.cost = b.dataset.cost; state.zoom = 0; draw(); });
+  }
+  $("flame-dir").addEventListener("change", (e) => { state.dir = e.target.value; state.zoom = 0; draw(); });
+  $("flame-orient").addEventListener("change", (e) => { state.orient = e.target.value; draw(); });
+  $("flame-reset").addEventListener("click", () => { state.zoom = 0; draw(); });
+  const search = $("flame-search");
+  search.addEventListener("input", () => { state.search = search.value; draw(); });
+
+  // ---- sortable tables ----
+  for (const table of document.querySelectorAll("table.sortable")) {
+    table.querySelectorAll("th").forEach((th, column) => {
+      th.addEventListener("click", () => {
+        const body = table.tBodies[0];
+        const rows = Array.from(body.rows);
+        const descending = th.getAttribute("aria-sort") !== "descending";
+        table.querySelectorAll("th").forEach((h) => h.removeAttribute("aria-sort"));
+        th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+        const key = (row) => {
+          const cell = row.cells[column];
+          const v = cell.dataset.value;
+          return v !== undefined ? Number(v) : cell.textContent.toLowerCase();
+        };
+        rows.sort((a, b) => {
+          const ka = key(a), kb = key(b);
+          const order = ka < kb ? -1 : ka > kb ? 1 : 0;
+          return descending ? -order : order;
+        });
+        for (const row of rows) body.appendChild(row);
+      });
+    });
+  }
+
+  readHash();
+  search.value = state.search;
+  draw();
+
+  // ---- self-test, for the browser tests: #selftest runs hover, search and zoom through
+  // real DOM events and writes what it saw into #selftest-result. ----
+  if (selftest) {
+    const result = {};
+    const L = current;
+    let widest = -1;
+    for (let i = 1; i < L.t.parent.length; i++) if (!L.t.folded[i] && (widest < 0 || L.w[i] > L.w[widest])) widest = i;
+    const r = canvas.getBoundingClientRect();
+    const at = (i) => ({ clientX: r.left + ((L.x[i] + L.w[i] / 2) * r.width) / data.width, clientY: r.top + L.y(i) + data.rowHeight / 2, bubbles: true });
+    result.pictureShown = !img.hidden && img.src.startsWith("data:image/png;base64,");
+    canvas.dispatchEvent(new MouseEvent("mousemove", at(widest)));
+    result.hoverName = data.strings[L.t.name[widest]];
+    result.tooltip = $("flame-tip").hidden ? "" : $("flame-tip").textContent;
+    state.search = result.hoverName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    draw();
+    result.matched = $("flame-matched").textContent;
+    canvas.dispatchEvent(new MouseEvent("click", at(widest)));
+    result.zoom = state.zoom;
+    result.zoomedTotal = $("flame-total").textContent;
+    result.hash = location.hash;
+    const pixel = ctx.getImageData(Math.floor(canvas.width / 2), Math.floor(data.rowHeight / 2), 1, 1).data;
+    result.drawnAfterZoom = pixel[3] > 0;
+    $("flame-reset").click();
+    result.zoomAfterReset = state.zoom;
+    const sortable = document.querySelector("table.sortable th");
+    if (sortable) { sortable.click(); result.sorted = sortable.getAttribute("aria-sort"); }
+    const out = document.createElement("pre");
+    out.id = "selftest-result";
+    out.textContent = JSON.stringify(result);
+    document.body.appendChild(out);
+  }
+})();
