@@ -59,6 +59,13 @@ let package = Package(
             dependencies: ["MemscopeAnalysis", "MemscopeFormat", "MemscopeTestSupport"],
             exclude: ["Snapshots"]
         ),
+        .testTarget(
+            name: "MemscopeLayoutTests",
+            dependencies: ["MemscopeLayout", "MemscopeTestSupport"],
+            exclude: ["Snapshots"]
+        ),
+        .testTarget(name: "MemscopeCairoTests", dependencies: ["MemscopeCairo", "MemscopeLayout", "MemscopeTestSupport", "CPangoCairo"]),
+        .testTarget(name: "MemscopeReportTests", dependencies: ["MemscopeReport", "MemscopeLayout", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeCLITests", dependencies: ["MemscopeTestSupport", "memscope", "memscope-bench"]),
     ]
 )

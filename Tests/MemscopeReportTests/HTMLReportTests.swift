@@ -1,0 +1,67 @@
+import Foundation
+@testable import MemscopeReport
+import MemscopeAnalysis
+import MemscopeLayout
+import MemscopeModel
+import MemscopeTestSupport
+import Testing
+
+@Suite struct HTMLReportTests {
+    static let hostile = "</script><script>document.body.insertAdjacentHTML('beforeend','<p id=pwned>x</p>')</script><img src=x onerror=alert(1)>&amp;\"'"
+
+    func input(_ records: [Record]) -> ReportInput {
+        let analysis = MemscopeTestSupport.analyze(records)
+        let pictures = ReportPictures(timelineSVG: "<svg id=\"t\"></svg>", lifetimeHistogramSVG: "<svg></svg>",
+                                      lanesSVG: "<svg></svg>", flamePNGs: [.peak: [0x89, 0x50]])
+        return ReportInput(analysis: analysis, inputPath: "dump.msd", format: "msd", version: "test",
+                           topDown: FlameGraphBuilder.build(analysis, direction: .topDown),
+                           bottomUp: FlameGraphBuilder.build(analysis, direction: .bottomUp),
+                           flameLayout: .default, flameOptions: .default, pictures: pictures, defaultCost: .peak)
+    }
+
+    @Test func escapingHappensInOnePlace() {
+        #expect(HTML.escape("<a href=\"x\">Tom & Jerry's</a>") == "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;")
+        #expect(HTML.escape("tab\tok\u{1}bad") == "tab\tok\u{FFFD}bad")
+        #expect(jsonString("</script>") == "\"\\u003c/script\\u003e\"")
+    }
+
+    @Test func pageIsOfflineAndComplete() throws {
+        let html = try HTMLReport.render(input(smallProgramDump()))
+        #expect(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"))
+        #expect(!html.contains("{{"))
+        for forbidden in ["src=\"http", "href=\"http", "url(http", "src=\"//", "@import", "<link "] {
+            #expect(!html.contains(forbidden), "\(forbidden)")
+        }
+        for section in ["id=\"summary\"", "id=\"timeline\"", "id=\"flamegraph\"", "id=\"lifetimes\"", "id=\"tables\"",
+                        "id=\"memscope-summary\"", "id=\"flame-data\""] {
+            #expect(html.contains(section), "\(section)")
+        }
+        #expect(html.contains("Leaks by site") && html.contains("Memory errors") && html.contains("double free"))
+    }
+
+    @Test func machineReadableSummaryEqualsSummaryJSON() throws {
+        let report = input(smallProgramDump())
+        let html = try HTMLReport.render(report)
+        let start = try #require(html.firstRange(of: "<script type=\"application/json\" id=\"memscope-summary\">"))
+        let end = try #require(html[start.upperBound...].firstRange(of: "</script>"))
+        let embedded = String(html[start.upperBound..<end.lowerBound])
+        #expect(embedded == MemscopeAnalysis.Summary(analysis: report.analysis, format: "msd", path: "dump.msd").json)
+    }
+
+    @Test func hostileNamesNeverBecomeMarkup() throws {
+        var dump = DumpBuilder(metadata: Metadata(producer: Self.hostile, producerVersion: "1", commandLine: [Self.hostile, "--x"]))
+        let s = dump.stack([Self.hostile, "ok"])
+        dump.threadName(ts: 0, thread: 1, Self.hostile)
+        dump.alloc(ts: 1, address: 0x10, size: 8, stack: s)
+        dump.free(ts: 2, address: 0x10, stack: s)
+        dump.free(ts: 3, address: 0x10, stack: s)
+        let html = try HTMLReport.render(input(dump.records))
+        // The payload appears only escaped: never a raw tag, and never inside a script.
+        #expect(!html.contains("<script>document"))
+        #expect(!html.contains("<img src=x"))
+        #expect(!html.contains("<p id=pwned>"))
+        #expect(html.contains("&lt;/script&gt;&lt;script&gt;"))
+        let scripts = html.matches(of: /<script[^>]*>/).count
+        #expect(scripts == 3)  // two JSON blocks and the report script
+    }
+}
