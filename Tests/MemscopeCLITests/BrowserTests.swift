@@ -1,0 +1,116 @@
+import Foundation
+import MemscopeFormat
+import MemscopeModel
+import MemscopeTestSupport
+import Testing
+
+/// The report in a real browser: headless Chromium, with the network cut off.
+@Suite(.serialized) struct BrowserTests {
+    static func browser() throws -> String {
+        for name in ["chromium-headless-shell", "chromium"] where isInstalled(name) { return name }
+        throw BrowserMissing()
+    }
+
+    struct BrowserMissing: Error, CustomStringConvertible {
+        var description: String { "chromium-headless-shell is missing: run scripts/install-deps.sh" }
+    }
+
+    /// Runs the browser on a page (with `unshare --net` when root) and returns stdout.
+    static func chromium(_ arguments: [String], page: String) throws -> ProcessResult {
+        let flags = ["--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--virtual-time-budget=5000"] + arguments + [page]
+        if getuid() == 0 && isInstalled("unshare") {
+            return try run("unshare", ["--net", try browser()] + flags)
+        }
+        return try run(try browser(), ["--host-resolver-rules=MAP * ~NOTFOUND"] + flags)
+    }
+
+    static func render(_ dump: String) throws -> String {
+        let out = try TestPaths.temporaryDirectory().appendingPathComponent("report.html").path
+        let result = try memscope("render", "-q", dump, "-o", out)
+        #expect(result.status == 0, "\(result.stderr)")
+        return out
+    }
+
+    /// The page's own self-test: hover, search, zoom, reset and sort through real DOM events.
+    static func selftest(_ report: String) throws -> [String: Any] {
+        let dom = try chromium(["--dump-dom"], page: "file://\(report)#selftest").stdout
+        let match = try #require(dom.firstMatch(of: /<pre id="selftest-result">([^<]*)<\/pre>/), "no self-test result in the DOM")
+        let json = String(match.1).replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&quot;", with: "\"")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+        return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    }
+
+    @Test(arguments: ["server-leak.msd", "realloc-builder.msd", "thread-handoff.msd", "memory-errors.msd"])
+    func flamegraphHoverSearchAndZoomWork(sample: String) throws {
+        let result = try Self.selftest(Self.render(TestPaths.sample(sample)))
+        #expect(result["pictureShown"] as? Bool == true, "the Cairo picture is shown first")
+        let name = try #require(result["hoverName"] as? String)
+        let tooltip = try #require(result["tooltip"] as? String)
+        #expect(tooltip.hasPrefix(name) && tooltip.contains("allocation calls") && tooltip.contains("% of total"), "\(tooltip)")
+        let matched = try #require(result["matched"] as? String)
+        #expect(matched.hasPrefix("Matched: ") && !matched.hasPrefix("Matched: 0.00%"), "\(matched)")
+        #expect((result["zoom"] as? Int ?? 0) > 0)
+        #expect((result["zoomedTotal"] as? String)?.hasSuffix(" in \(name)") == true)
+        #expect((result["hash"] as? String)?.contains("zoom=") == true, "state in the URL")
+        #expect(result["drawnAfterZoom"] as? Bool == true)
+        #expect(result["zoomAfterReset"] as? Int == 0)
+        #expect(result["sorted"] as? String == "descending")
+    }
+
+    @Test func injectedNamesShowLiterallyAndRunNothing() throws {
+        let payload = "</script><script>document.body.insertAdjacentHTML('beforeend','<p id=\"pwned\">x</p>')</script>"
+            + "<img src=x onerror=\"document.body.insertAdjacentHTML('beforeend','<p id=pwned2>x</p>')\">"
+        var dump = DumpBuilder(metadata: Metadata(producer: "p", producerVersion: "1", commandLine: [payload]))
+        let stack = dump.stack(["main", payload])
+        dump.threadName(ts: 0, thread: 1, payload)
+        dump.alloc(ts: 1, address: 0x10, size: 8, stack: stack)
+        dump.alloc(ts: 2, address: 0x20, size: 8, stack: stack)
+        dump.free(ts: 3, address: 0x20, stack: stack)
+        let path = try TestPaths.temporaryDirectory().appendingPathComponent("hostile.jsonl").path
+        let writer = try JSONLinesWriter(sink: ByteSink(file: AtomicOutputFile(path: path)))
+        for record in dump.records { try writer.write(record) }
+        try writer.finish()
+        let report = try Self.render(path)
+        let dom = try Self.chromium(["--dump-dom"], page: "file://\(report)").stdout
+        #expect(dom.contains("<body"))
+        // A real element would serialise as a tag; the escaped text serialises as &lt;p ….
+        #expect(!dom.contains("<p id=\"pwned\">") && !dom.contains("<p id=\"pwned2\">"), "injected markup ran")
+        #expect(dom.contains("&lt;/script&gt;&lt;script&gt;document.body.insertAdjacentHTML"), "the name shows as text")
+        // The page's own script still ran (the payload did not break it).
+        #expect(try Self.selftest(report)["zoomAfterReset"] as? Int == 0)
+    }
+
+    /// URLs other than file: and data: that a page asked for, from Chromium's net log.
+    static func remoteRequests(_ page: String) throws -> [String] {
+        let log = try TestPaths.temporaryDirectory().appendingPathComponent("net.json").path
+        _ = try chromium(["--log-net-log=\(log)", "--dump-dom"], page: "file://\(page)")
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: log)))
+        let netlog = try #require(object as? [String: Any])
+        let constants = try #require(netlog["constants"] as? [String: Any])
+        let types = try #require(constants["logEventTypes"] as? [String: Int])
+        #expect(types["URL_REQUEST_START_JOB"] != nil)
+        let events = try #require(netlog["events"] as? [[String: Any]])
+        #expect(!events.isEmpty)
+        let urls = events.compactMap { ($0["params"] as? [String: Any])?["url"] as? String }
+        let remote = urls.filter { !$0.hasPrefix("file:") && !$0.hasPrefix("data:") && !$0.hasPrefix("about:") && !$0.hasPrefix("chrome") }
+        return remote
+    }
+
+    @Test func pageRequestsNothing() throws {
+        let report = try Self.render(TestPaths.sample("server-leak.msd"))
+        #expect(try Self.remoteRequests(report).isEmpty)
+        // The check itself works: a page without our CSP that references the network is caught.
+        let probe = try TestPaths.temporaryDirectory().appendingPathComponent("probe.html")
+        try Data("<html><body><img src=\"http://cdn.example.invalid/leak.png\"></body></html>".utf8).write(to: probe)
+        #expect(try Self.remoteRequests(probe.path).contains("http://cdn.example.invalid/leak.png"))
+    }
+
+    @Test func screenshotShowsTheReport() throws {
+        let report = try Self.render(TestPaths.sample("server-leak.msd"))
+        let shot = try TestPaths.temporaryDirectory().appendingPathComponent("shot.png").path
+        let result = try run(TestPaths.packageRoot.appendingPathComponent("scripts/screenshot.sh").path, [report, shot, "1400", "1800"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let png = try Data(contentsOf: URL(fileURLWithPath: shot))
+        #expect(png.count > 50_000, "a blank page compresses to a few kB")
+    }
+}
