@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 swift build -c release --product memscope
-.build/release/memscope summary samples/server-leak.msd
+.build/release/memscope render --force samples/server-leak.msd

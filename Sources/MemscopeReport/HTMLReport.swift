@@ -20,8 +20,12 @@ public enum HTMLReport {
             subtitle += " · started \(HTML.escape(utc(a.metadata.startTimeUnixNanoseconds)))"
         }
         if !command.isEmpty { subtitle += "<br>Command: <code>\(HTML.escape(command))</code>" }
-        let nav = [("summary", "Summary"), ("timeline", "Memory over time"), ("flamegraph", "Flamegraphs"),
-                   ("lifetimes", "Lifetimes"), ("tables", "Sites, leaks, threads, errors")]
+        let errors = TablesSection.errors(a)
+        var links: [(String, String)] = [("summary", "Summary")]
+        if !errors.isEmpty { links.append(("errors", "Memory errors")) }
+        links += [("timeline", "Memory over time"), ("flamegraph", "Flamegraphs"), ("lifetimes", "Lifetimes"),
+                  ("tables", "Sites, leaks, threads")]
+        let nav = links
             .map { "<a href=\"#\($0.0)\">\(HTML.escape($0.1))</a>" }.joined()
         let costButtons = FlameCost.allCases.map {
             "<button type=\"button\" data-cost=\"\($0.rawValue)\" aria-pressed=\"\($0 == input.defaultCost)\">\(HTML.escape($0.title))</button>"
@@ -44,6 +48,7 @@ public enum HTMLReport {
             "nav": nav,
             "css": try ReportTemplates.text("report.css"),
             "summary": SummarySection.html(a),
+            "errors": errors.isEmpty ? "" : "<section id=\"errors\">\n<h2>Memory errors</h2>\n\(errors)\n</section>",
             "timelinePicture": input.pictures.timelineSVG,
             "timelineNote": timelineNote,
             "costButtons": costButtons,

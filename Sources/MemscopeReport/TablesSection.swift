@@ -7,7 +7,7 @@ enum TablesSection {
     static let maxRows = 50
 
     static func html(_ a: Analysis) -> String {
-        [topSites(a), leaks(a), temporary(a), threads(a), handOffs(a), errors(a), reuse(a)].joined(separator: "\n")
+        [topSites(a), leaks(a), temporary(a), threads(a), handOffs(a), reuse(a)].joined(separator: "\n")
     }
 
     // MARK: - Pieces
@@ -104,23 +104,25 @@ enum TablesSection {
         .invalidRealloc: "realloc was given an address that never held a block in the dump.",
     ]
 
+    /// One block per distinct error: what happened, then its stacks side by side.
     static func errors(_ a: Analysis) -> String {
-        guard !a.errors.isEmpty else { return "<h3>Memory errors</h3><p class=\"empty\">No double or invalid frees in the events.</p>" }
+        guard !a.errors.isEmpty else { return "" }
         func stack(_ title: String, _ id: UInt32) -> String {
             guard id != 0 else { return "" }
             let frames = a.describeStack(id).map { "<li>\(HTML.escape($0))</li>" }.joined()
             return "<div><strong>\(HTML.escape(title))</strong><ol class=\"stack\">\(frames)</ol></div>"
         }
-        let rows = a.errors.map { e in
-            "<tr><td><span class=\"error-kind\">\(HTML.escape(e.kind.rawValue.replacingUnderscores))</span><br>"
-                + "\(HTML.escape(explanations[e.kind] ?? ""))</td>\(num(e.count))"
-                + "<td>\(HTML.escape(Units.hex(e.firstAddress))) at \(HTML.escape(Units.duration(nanoseconds: e.firstTimeNanoseconds))) "
-                + "on thread \(HTML.escape(a.threadLabel(e.firstThread)))</td>"
-                + "<td class=\"fn\">\(stack("the bad call", e.stack))\(stack("allocated at", e.allocationStack))\(stack("first freed at", e.firstFreeStack))</td></tr>"
+        let blocks = a.errors.map { e in
+            "<div class=\"error\"><div><span class=\"error-kind\">\(HTML.escape(e.kind.rawValue.replacingUnderscores))</span>"
+                + " ×\(Units.count(e.count)), first at \(HTML.escape(Units.hex(e.firstAddress))), "
+                + "\(HTML.escape(Units.duration(nanoseconds: e.firstTimeNanoseconds))), thread \(HTML.escape(a.threadLabel(e.firstThread)))"
+                + "<div class=\"note\">\(HTML.escape(explanations[e.kind] ?? ""))</div></div>"
+                + "<div class=\"stacks\">\(stack("the bad call", e.stack))\(stack("allocated at", e.allocationStack))"
+                + "\(stack("first freed at", e.firstFreeStack))</div></div>"
         }
-        return "<h3>Memory errors</h3><p class=\"note\">Frees and reallocs of addresses that were not live, seen in the events. "
-            + "Writes after free and overflows cannot be seen this way.</p>"
-            + table([("error", false), ("times", true), ("first", false), ("stacks", false)], rows: rows, sortable: false)
+        return "<p class=\"note\">Frees and reallocs of addresses that were not live, seen in the events "
+            + "(\(Units.count(a.totals.errors)) in all). Writes after free and overflows cannot be seen this way.</p>"
+            + blocks.joined()
     }
 
     static func reuse(_ a: Analysis) -> String {
