@@ -88,7 +88,10 @@
       }
       for (let a = t.parent[zoom]; a >= 0; a = t.parent[a]) { x[a] = 0; w[a] = data.width; }
     }
-    const rows = t.maxDepth + 1;
+    // Rows down to the deepest visible box, as FlameLayout.visibleRows computes them.
+    let deepest = 0;
+    for (let i = 0; i < n; i++) if (w[i] >= 0.3 && t.depth[i] > deepest) deepest = t.depth[i];
+    const rows = deepest + 1;
     const y = (i) => (state.orient === "icicle" ? t.depth[i] : rows - 1 - t.depth[i]) * data.rowHeight;
     return { t, v, x, w, y, rows, zoom, rootValue };
   }

@@ -101,7 +101,7 @@ public enum FlameGraphBuilder {
     public static func build(_ analysis: Analysis, direction: CallTree.Direction,
                              options: FlameGraphOptions = .default) -> FlameGraph {
         let tree = direction == .topDown ? analysis.topDown : analysis.bottomUp
-        var fraction = options.minimumFraction
+        var fraction = max(options.minimumFraction, budgetFraction(tree, options: options))
         while true {
             let graph = prune(tree, analysis: analysis, fraction: fraction, options: options)
             if graph.nodes.count <= options.maxNodes || fraction >= 0.05 { return graph }
@@ -110,6 +110,27 @@ public enum FlameGraphBuilder {
     }
 
     private static func values(_ costs: Costs) -> [UInt64] { FlameCost.allCases.map { $0.value(costs) } }
+
+    /// The smallest fraction that keeps about half the node budget (the rest is room for
+    /// one aggregate per kept parent). A node's share is its largest fraction of any
+    /// cost's total; shares never grow from a parent to its children, so the kept nodes
+    /// are exactly those whose share reaches the fraction.
+    private static func budgetFraction(_ tree: CallTree, options: FlameGraphOptions) -> Double {
+        let totals = values(tree.nodes[0].totalCosts).map { $0 == 0 ? 0 : 1 / Double($0) }
+        var shares: [Double] = []
+        shares.reserveCapacity(tree.nodes.count)
+        for node in tree.nodes.dropFirst() where node.depth <= options.maxDepth {
+            let c = node.totalCosts
+            let share = max(Double(c.bytesAllocated) * totals[0], Double(c.allocations) * totals[1],
+                            Double(c.peakBytes) * totals[2], Double(c.leakedBytes) * totals[3],
+                            Double(c.temporaryAllocations) * totals[4])
+            if share > 0 { shares.append(share) }
+        }
+        let keep = max(1, options.maxNodes / 2)
+        guard shares.count > keep else { return 0 }
+        shares.sort(by: >)
+        return shares[keep - 1].nextUp
+    }
 
     private static func prune(_ tree: CallTree, analysis: Analysis, fraction: Double,
                               options: FlameGraphOptions) -> FlameGraph {

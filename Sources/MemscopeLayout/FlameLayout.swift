@@ -37,13 +37,12 @@ public struct FlameLayoutOptions: Sendable, Equatable {
 
 /// Lays out a ``FlameGraph`` for one cost: each child starts at its parent's left edge
 /// plus its earlier siblings' widths; widths are proportional to the cost. The page's
-/// script repeats exactly this arithmetic to hit-test the picture. Rows are the depth of
-/// the whole graph, whatever the cost, so every cost's picture has the same height.
+/// script repeats exactly this arithmetic to hit-test the picture.
 public enum FlameLayout {
     public static func boxes(_ graph: FlameGraph, cost: FlameCost, options: FlameLayoutOptions = .default) -> [FlameBox] {
         guard let root = graph.nodes.first, root.value(cost) > 0 else { return [] }
         let scale = options.width / Double(root.value(cost))
-        let rows = Double(height(graph, options: options) / options.rowHeight)
+        let rows = Double(visibleRows(graph, cost: cost, options: options))
         var boxes = [FlameBox](repeating: FlameBox(x: 0, y: 0, width: 0), count: graph.nodes.count)
         var nextX = [Double](repeating: 0, count: graph.nodes.count)
         for (i, node) in graph.nodes.enumerated() {
@@ -57,15 +56,26 @@ public enum FlameLayout {
         return boxes
     }
 
-    public static func height(_ graph: FlameGraph, options: FlameLayoutOptions = .default) -> Double {
-        let depth = graph.nodes.map(\.depth).max() ?? 0
-        return Double(depth + 1) * options.rowHeight
+    /// Rows down to the deepest box at least ``FlameLayoutOptions/minimumBoxWidth`` wide:
+    /// deeper rows would be blank. The page's script computes the same.
+    public static func visibleRows(_ graph: FlameGraph, cost: FlameCost, options: FlameLayoutOptions = .default) -> Int {
+        guard let root = graph.nodes.first, root.value(cost) > 0 else { return 1 }
+        let scale = options.width / Double(root.value(cost))
+        var deepest = 0
+        for node in graph.nodes where Double(node.value(cost)) * scale >= options.minimumBoxWidth {
+            deepest = max(deepest, node.depth)
+        }
+        return deepest + 1
+    }
+
+    public static func height(_ graph: FlameGraph, cost: FlameCost, options: FlameLayoutOptions = .default) -> Double {
+        Double(visibleRows(graph, cost: cost, options: options)) * options.rowHeight
     }
 
     /// The picture: boxes coloured by function, labels that fit.
     public static func scene(_ graph: FlameGraph, cost: FlameCost, measurer: some TextMeasuring,
                              options: FlameLayoutOptions = .default) -> Scene {
-        var scene = Scene(width: options.width, height: max(options.rowHeight, height(graph, options: options)))
+        var scene = Scene(width: options.width, height: height(graph, cost: cost, options: options))
         let boxes = boxes(graph, cost: cost, options: options)
         for (node, box) in zip(graph.nodes, boxes) where box.width >= options.minimumBoxWidth {
             let fill = node.folded > 0 || node.parent < 0 ? Colour.aggregate : Palette.flame(node.name)

@@ -45,18 +45,23 @@ struct Render: ParsableCommand {
                 throw DumpError(path: path, problem: .writeFailed(reason: "the file exists (pass --force to overwrite it)"))
             }
             let progress = Progress(enabled: !quiet && isatty(2) == 1)
+            var clock = StageClock()
             let reader = try DumpOpener.open(path: input.dump, format: input.format)
             let total = Self.fileSize(input.dump)
             let analysis = try AnalysisPipeline.run(reader: ReaderAdapter(reader)) {
                 progress.update("reading", fraction: total > 0 ? Double(reader.bytesRead) / Double(total) : 0)
             }
+            clock.lap("read+analyze")
             progress.update("drawing", fraction: 1)
             if !quiet { Console.printWarnings(analysis.diagnostics) }
-            let (html, pictures) = try RenderPipeline().render(analysis, inputPath: input.dump, format: reader.format.rawValue)
+            let (html, pictures) = try RenderPipeline().render(analysis, inputPath: input.dump, format: reader.format.rawValue,
+                                                               clock: &clock)
             progress.update("writing", fraction: 1)
             let file = try AtomicOutputFile(path: path, overwrite: true)
             try file.write(html)
             try file.commit()
+            clock.lap("write")
+            clock.report()
             if let images {
                 let written = try pictures.write(to: images)
                 if !quiet { print("Wrote \(written.count) pictures to \(images)") }
@@ -83,6 +88,30 @@ struct Render: ParsableCommand {
 
     static func megabytes(_ bytes: Int) -> String {
         bytes >= 1_000_000 ? "\(Double(bytes / 100_000) / 10) MB" : "\(max(1, bytes / 1000)) kB"
+    }
+}
+
+/// Per-stage wall times, printed to stderr as `timing STAGE SECONDS` lines when the
+/// environment sets MEMSCOPE_TIMINGS=1 (the benchmark reads them).
+struct StageClock {
+    private var last = StageClock.now()
+    private(set) var laps: [(String, Double)] = []
+
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    mutating func lap(_ stage: String) {
+        let t = Self.now()
+        laps.append((stage, t - last))
+        last = t
+    }
+
+    func report() {
+        guard getenv("MEMSCOPE_TIMINGS").map({ String(cString: $0) == "1" }) == true else { return }
+        for (stage, seconds) in laps { FileHandleStandardError.write("timing \(stage) \(seconds)\n") }
     }
 }
 

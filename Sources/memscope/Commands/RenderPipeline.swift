@@ -12,15 +12,19 @@ struct RenderPipeline {
     var flameOptions = FlameGraphOptions.default
 
     /// The pictures and the page.
-    func render(_ analysis: Analysis, inputPath: String, format: String) throws -> (html: String, pictures: Pictures) {
+    func render(_ analysis: Analysis, inputPath: String, format: String,
+                clock: inout StageClock) throws -> (html: String, pictures: Pictures) {
         let topDown = FlameGraphBuilder.build(analysis, direction: .topDown, options: flameOptions)
         let bottomUp = FlameGraphBuilder.build(analysis, direction: .bottomUp, options: flameOptions)
+        clock.lap("flamegraph trees")
         let measurer = CairoTextMeasurer()
         let timeline = TimelineLayout.scene(analysis, measurer: measurer)
         let histogramBuckets = (0..<LifetimeBuckets.count).map { i in analysis.sites.reduce(UInt64(0)) { $0 + $1.lifetimes.buckets[i] } }
         let histogram = LifetimeLayout.histogram(histogramBuckets, measurer: measurer)
         let lanes = LifetimeLayout.lanes(analysis, sites: LifetimeLayout.topSites(analysis), measurer: measurer)
+        clock.lap("chart layouts")
         let flamePNGs = try paintFlames(topDown)
+        clock.lap("flamegraph layout+paint")
         let pictures = Pictures(timeline: timeline, histogram: histogram, lanes: lanes, topDown: topDown, bottomUp: bottomUp,
                                 flameLayout: flameLayout)
         let reportPictures = ReportPictures(
@@ -29,10 +33,13 @@ struct RenderPipeline {
             lanesSVG: try CairoPainter.inlineSVG(lanes, idPrefix: "lanes"),
             flamePNGs: flamePNGs)
         let defaultCost: FlameCost = analysis.totals.peakBytes > 0 ? .peak : .allocations
+        clock.lap("chart paint")
         let input = ReportInput(analysis: analysis, inputPath: inputPath, format: format, version: MemscopeVersion.string,
                                 topDown: topDown, bottomUp: bottomUp, flameLayout: flameLayout, flameOptions: flameOptions,
                                 pictures: reportPictures, defaultCost: defaultCost)
-        return (try HTMLReport.render(input), pictures)
+        let html = try HTMLReport.render(input)
+        clock.lap("html")
+        return (html, pictures)
     }
 
     /// The top-down icicle of every cost that has a value, painted on both cores.
