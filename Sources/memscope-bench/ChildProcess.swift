@@ -10,18 +10,27 @@ struct Measurement {
 }
 
 /// Runs `arguments` with stdout sent to `stdoutPath`, and measures it with wait4(2).
-func measure(_ arguments: [String], stdoutPath: String) -> Measurement? {
+func measure(_ arguments: [String], stdoutPath: String, stderrPath: String = "/dev/null",
+             environment: [String: String] = [:]) -> Measurement? {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var start = timespec()
     clock_gettime(CLOCK_MONOTONIC, &start)
     var pid: pid_t = 0
-    guard posix_spawnp(&pid, arguments[0], &actions, nil, &argv, environ) == 0 else { return nil }
+    var environmentStrings: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") }
+    var index = 0
+    while let entry = environ[index] {
+        environmentStrings.append(strdup(entry))
+        index += 1
+    }
+    environmentStrings.append(nil)
+    defer { environmentStrings.forEach { free($0) } }
+    guard posix_spawnp(&pid, arguments[0], &actions, nil, &argv, &environmentStrings) == 0 else { return nil }
     var status: Int32 = 0
     var usage = rusage()
     while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}

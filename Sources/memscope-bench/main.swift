@@ -1,3 +1,4 @@
+import Foundation
 import MemscopeModel
 
 #if canImport(Glibc)
@@ -69,6 +70,15 @@ func warn(_ text: String, _: Int32 = 0) {
 }
 
 var rows: [Row] = []
+var stages: [(events: Int, reportBytes: UInt64, laps: [(String, Double)])] = []
+var paints: [(events: Int, seconds: Double)] = []
+
+func realPath(_ path: String) -> String {
+    guard let resolved = realpath(path, nil) else { return path }
+    defer { free(resolved) }
+    return String(cString: resolved)
+}
+
 for events in sizes {
     // The workload's version is in the name, so a changed generator never reuses stale files.
     let msd = "\(outDirectory)/bench-\(events)-w\(Workload.version).msd"
@@ -79,6 +89,23 @@ for events in sizes {
     }
     if let m = best([memscopePath, "summary", "--json", "--quiet", msd], runs: runs, outDirectory: outDirectory) {
         rows.append(Row(tool: "memscope summary", events: events, inputBytes: fileSize(msd), measurement: m))
+    }
+    if let m = measure([memscopePath, "render", "-q", "--force", msd, "-o", "\(outDirectory)/report-\(events).html"],
+                       stdoutPath: "/dev/null", stderrPath: "\(outDirectory)/render-timings.txt",
+                       environment: ["MEMSCOPE_TIMINGS": "1"]) {
+        rows.append(Row(tool: "memscope render", events: events, inputBytes: fileSize(msd), measurement: m))
+        let timings = (try? String(contentsOfFile: "\(outDirectory)/render-timings.txt", encoding: .utf8)) ?? ""
+        stages.append((events, fileSize("\(outDirectory)/report-\(events).html"), timings.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ")
+            guard parts.count >= 3, parts[0] == "timing", let seconds = Double(parts[parts.count - 1]) else { return nil }
+            return (parts[1..<parts.count - 1].joined(separator: " "), seconds)
+        }))
+        if let browser = which("chromium-headless-shell"),
+           let shot = measure([browser, "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1400,2400",
+                               "--screenshot=\(outDirectory)/report-\(events).png", "file://\(realPath("\(outDirectory)/report-\(events).html"))"],
+                              stdoutPath: "/dev/null") {
+            paints.append((events, shot.seconds))
+        }
     }
     if which(baselinePath) != nil, let m = best([baselinePath, msd], runs: runs, outDirectory: outDirectory) {
         rows.append(Row(tool: "C baseline loop", events: events, inputBytes: fileSize(msd), measurement: m))
@@ -103,4 +130,19 @@ for row in rows {
     let rssRatio = reference.map { Units.fixed(Double(m.peakRSSBytes) / Double($0.peakRSSBytes), decimals: 2) + "×" } ?? "–"
     let status = m.exitStatus == 0 ? "" : " (exit \(m.exitStatus))"
     print("| \(row.tool)\(status) | \(Units.count(UInt64(row.events))) | \(Units.bytes(row.inputBytes)) | \(Units.fixed(m.seconds, decimals: 3)) | \(Units.fixed(rate / 1e6, decimals: 1))M | \(Units.bytes(m.peakRSSBytes)) | \(timeRatio) | \(rssRatio) |")
+}
+
+print("")
+print("| render stage | events | seconds |")
+print("|---|---:|---:|")
+for stage in stages {
+    for (name, seconds) in stage.laps {
+        print("| \(name) | \(Units.count(UInt64(stage.events))) | \(Units.fixed(seconds, decimals: 3)) |")
+    }
+    let added = stage.laps.filter { $0.0 != "read+analyze" }.reduce(0) { $0 + $1.1 }
+    print("| **render added to the analysis** | \(Units.count(UInt64(stage.events))) | **\(Units.fixed(added, decimals: 3))** |")
+    print("| report size | \(Units.count(UInt64(stage.events))) | \(Units.bytes(stage.reportBytes)) |")
+}
+for paint in paints {
+    print("| report load + paint in headless Chromium (screenshot) | \(Units.count(UInt64(paint.events))) | \(Units.fixed(paint.seconds, decimals: 3)) |")
 }
