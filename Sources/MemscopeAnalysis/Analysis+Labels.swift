@@ -14,15 +14,31 @@ extension Analysis {
 
     /// The frames of a stack, innermost first, as `function (file:line) [module]`.
     public func describeStack(_ stack: UInt32) -> [String] {
-        symbols.frames(ofStack: stack).map { frameID in
-            let frame = symbols.frame(frameID)
-            var text = symbols.displayName(ofFrame: frameID)
-            let location = symbols.location(ofFrame: frameID)
-            if !location.isEmpty { text += " (\(location))" }
-            let module = symbols.string(frame.module)
-            if !module.isEmpty { text += " [\(baseName(module))]" }
-            return text
+        symbols.frames(ofStack: stack).map(describeFrame)
+    }
+
+    /// One frame as `function (file:line) [module]`; long paths keep their last parts.
+    public func describeFrame(_ frameID: UInt32) -> String {
+        let frame = symbols.frame(frameID)
+        var text = symbols.displayName(ofFrame: frameID)
+        let location = symbols.location(ofFrame: frameID)
+        if !location.isEmpty { text += " (\(shortPath(location)))" }
+        let module = symbols.string(frame.module)
+        if !module.isEmpty { text += " [\(baseName(module))]" }
+        return text
+    }
+
+    /// A name for an allocation site: its first frame outside allocators and language
+    /// runtimes (Rust `alloc::`, C++ `std::`, `operator new`, libc wrappers, Swift
+    /// runtime…), followed by the allocator frame it went through. A display choice:
+    /// the whole stack is always shown next to it.
+    public func siteTitle(_ stack: UInt32) -> String {
+        let frames = symbols.frames(ofStack: stack)
+        guard let innermost = frames.first else { return "(no stack)" }
+        guard let caller = frames.first(where: { !isRuntimeFrame(symbols.displayName(ofFrame: $0)) }), caller != innermost else {
+            return describeFrame(innermost)
         }
+        return describeFrame(caller) + ", via " + symbols.displayName(ofFrame: innermost)
     }
 
     /// The name of a thread: `4243 "worker-1"` or `4243`.
@@ -44,6 +60,28 @@ extension Analysis {
         case .unknown: return "unknown"
         }
     }
+}
+
+/// Prefixes of allocator and runtime functions, skipped when naming a site.
+let runtimePrefixes = [
+    "alloc::", "core::", "std::", "<alloc::", "<core::", "<std::", "__rust_", "__rdl_", "__rg_",
+    "__gnu_cxx::", "operator new", "operator delete", "__cxa_",
+    "malloc", "calloc", "realloc", "free", "posix_memalign", "aligned_alloc", "memalign", "valloc", "pvalloc",
+    "__libc_", "__GI_", "_IO_", "__strdup", "strdup", "strndup", "__strndup", "xmalloc", "xcalloc", "xrealloc",
+    "xstrdup", "g_malloc", "g_malloc0", "g_realloc", "g_strdup", "g_slice_",
+    "swift_allocObject", "swift_slowAlloc", "swift_allocBox", "swift::", "_swift_",
+]
+
+func isRuntimeFrame(_ name: String) -> Bool {
+    runtimePrefixes.contains { name.hasPrefix($0) }
+}
+
+/// `…/alloc/src/raw_vec.rs:785` for paths longer than 40 characters.
+public func shortPath(_ path: String) -> String {
+    guard path.count > 40 else { return path }
+    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count > 3 else { return path }
+    return "…/" + parts.suffix(3).joined(separator: "/")
 }
 
 /// The conventional name of a Linux signal number.

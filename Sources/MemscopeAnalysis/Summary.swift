@@ -89,7 +89,7 @@ public struct Summary: Sendable {
         for site in ranked {
             let frames = analysis.describeStack(site.stack)
             let value = Units.bytes(site.costs[keyPath: cost])
-            out.append("  \(value + String(repeating: " ", count: max(0, 10 - value.count))) \(frames.first ?? "(no stack)")  [\(Units.count(site.costs.allocations)) allocations]")
+            out.append("  \(value + String(repeating: " ", count: max(0, 10 - value.count))) \(analysis.siteTitle(site.stack))  [\(Units.count(site.costs.allocations)) allocations]")
             for caller in frames.dropFirst().prefix(2) { out.append("             ← \(caller)") }
         }
     }

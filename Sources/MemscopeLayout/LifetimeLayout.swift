@@ -15,7 +15,7 @@ public enum LifetimeLayout {
 
     /// A short name for a site: its innermost frame with its location.
     public static func siteName(_ analysis: Analysis, _ site: SiteStats) -> String {
-        analysis.describeStack(site.stack).first ?? "(no stack)"
+        analysis.siteTitle(site.stack)
     }
 
     /// Horizontal bars: how many blocks lived for <1µs, <10µs, … (freed blocks only).

@@ -78,8 +78,12 @@ public enum TimelineLayout {
             let label = "peak \(Units.bytes(totals.peakBytes)) at \(Units.duration(nanoseconds: totals.peakTimeNanoseconds))"
             let labelWidth = measurer.width(of: label, size: options.fontSize, bold: true)
             let rightSide = px + 6 + labelWidth < left + plotWidth
-            scene.add(.text(TextShape(label, at: Point(rightSide ? px + 6 : px - 6, max(top, py - options.fontSize * 1.5)),
-                                      size: options.fontSize, colour: .peak, anchor: rightSide ? .start : .end, bold: true)))
+            let labelX = rightSide ? px + 6 : px - 6 - labelWidth
+            let labelY = max(top, py - options.fontSize * 1.5)
+            // A white backing keeps the label readable over the curve.
+            scene.add(.rect(Rect(x: labelX - 3, y: labelY - 1, width: labelWidth + 6, height: options.fontSize * 1.3 + 2),
+                            fill: Colour.white.withAlpha(0.85)))
+            scene.add(.text(TextShape(label, at: Point(labelX, labelY), size: options.fontSize, colour: .peak, bold: true)))
         }
 
         // Allocation rate panel.

@@ -16,12 +16,13 @@ enum TablesSection {
         "<td class=\"num\" data-value=\"\(value)\">\(HTML.escape(bytes ? Units.bytes(value) : Units.count(value)))</td>"
     }
 
-    /// A site: its innermost frame, and its whole stack folded under a disclosure.
+    /// A site: its title (first frame outside the allocator), and its whole stack folded
+    /// under a disclosure.
     static func site(_ a: Analysis, _ stack: UInt32, open: Bool = false) -> String {
         let frames = a.describeStack(stack)
-        guard let first = frames.first else { return "<td class=\"fn\"><span class=\"empty\">no stack recorded</span></td>" }
+        guard !frames.isEmpty else { return "<td class=\"fn\"><span class=\"empty\">no stack recorded</span></td>" }
         let list = frames.map { "<li>\(HTML.escape($0))</li>" }.joined()
-        return "<td class=\"fn\"><details\(open ? " open" : "")><summary>\(HTML.escape(first))</summary>"
+        return "<td class=\"fn\"><details\(open ? " open" : "")><summary>\(HTML.escape(a.siteTitle(stack)))</summary>"
             + "<ol class=\"stack\">\(list)</ol></details></td>"
     }
 
