@@ -1,0 +1,26 @@
+@testable import MemscopeAnalysis
+import MemscopeModel
+import MemscopeTestSupport
+import Testing
+
+@Suite struct LabelTests {
+    @Test func siteTitleSkipsAllocatorAndRuntimeFrames() {
+        var dump = DumpBuilder()
+        let rust = dump.stack("main", "app::load_config", "alloc::raw_vec::finish_grow", "__rust_alloc")
+        let cpp = dump.stack("main", "Parser::parse", "std::vector<int>::_M_realloc_insert", "operator new(unsigned long)", "malloc")
+        let plain = dump.stack("main", "make_node")
+        let onlyRuntime = dump.stack("malloc")
+        for (i, s) in [rust, cpp, plain, onlyRuntime].enumerated() { dump.alloc(ts: UInt64(i), address: 0x10 + UInt64(i) * 16, size: 8, stack: s) }
+        let a = analyze(dump.records)
+        #expect(a.siteTitle(rust) == "app::load_config (app::load_config.c:10) [prog], via __rust_alloc")
+        #expect(a.siteTitle(cpp) == "Parser::parse (Parser::parse.c:10) [prog], via malloc")
+        #expect(a.siteTitle(plain) == "make_node (make_node.c:10) [prog]")
+        #expect(a.siteTitle(onlyRuntime) == "malloc (malloc.c:10) [prog]")
+    }
+
+    @Test func longPathsKeepTheirLastParts() {
+        #expect(shortPath("src/main.c:10") == "src/main.c:10")
+        #expect(shortPath("/rustc/90b35a6239c3d8bdabc530a6a0816f7ff89a0aaf/library/alloc/src/raw_vec.rs:785")
+                == "…/alloc/src/raw_vec.rs:785")
+    }
+}
