@@ -13,16 +13,18 @@ extension Analysis {
     }
 
     /// The frames of a stack, innermost first, as `function (file:line) [module]`.
-    public func describeStack(_ stack: UInt32) -> [String] {
-        symbols.frames(ofStack: stack).map(describeFrame)
+    /// - Parameter shortPaths: shorten long file paths to their last parts (default), or
+    ///   keep them whole (exports).
+    public func describeStack(_ stack: UInt32, shortPaths: Bool = true) -> [String] {
+        symbols.frames(ofStack: stack).map { describeFrame($0, shortPaths: shortPaths) }
     }
 
     /// One frame as `function (file:line) [module]`; long paths keep their last parts.
-    public func describeFrame(_ frameID: UInt32) -> String {
+    public func describeFrame(_ frameID: UInt32, shortPaths: Bool = true) -> String {
         let frame = symbols.frame(frameID)
         var text = symbols.displayName(ofFrame: frameID)
         let location = symbols.location(ofFrame: frameID)
-        if !location.isEmpty { text += " (\(shortPath(location)))" }
+        if !location.isEmpty { text += " (\(shortPaths ? shortPath(location) : location))" }
         let module = symbols.string(frame.module)
         if !module.isEmpty { text += " [\(baseName(module))]" }
         return text

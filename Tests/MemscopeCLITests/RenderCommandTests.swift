@@ -63,3 +63,59 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 }
+
+@Suite struct CheckAndExportTests {
+    @Test func checkPassesAndFailsWithDistinctExitCodes() throws {
+        let ok = try memscope("check", TestPaths.sample("server-leak.msd"), "--max-leaked", "1MiB", "--max-peak", "200MiB", "--max-errors", "0")
+        #expect(ok.status == 0)
+        #expect(ok.stdout.contains("ok   leaked_bytes: 202.6 KiB (207,472 bytes); limit ≤ 1.0 MiB"))
+        #expect(ok.stdout.hasSuffix("All 3 limits hold.\n"))
+        let bad = try memscope("check", TestPaths.sample("memory-errors.msd"), "--max-errors", "0", "--max-leaked", "900KiB")
+        #expect(bad.status == 3)
+        #expect(bad.stdout.contains("FAIL errors: 3; limit ≤ 0; exceeded by 3"))
+        #expect(bad.stdout.contains("FAIL leaked_bytes: 900.3 KiB (921,872 bytes); limit ≤ 900.0 KiB; exceeded by 272 B"))
+        let usage = try memscope("check", TestPaths.sample("tiny.jsonl"))
+        #expect(usage.status == 64)
+        let unreadable = try memscope("check", "/nonexistent.msd", "--max-errors", "0")
+        #expect(unreadable.status == 1)
+    }
+
+    @Test func baselineGrowthAndJSON() throws {
+        let result = try memscope("check", TestPaths.sample("memory-errors.msd"), "--baseline", TestPaths.sample("server-leak.msd"),
+                                  "--max-growth", "10%", "--json")
+        #expect(result.status == 3)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(object?["passed"] as? Bool == false)
+        let checks = object?["checks"] as? [[String: Any]] ?? []
+        let leaked = checks.first { $0["metric"] as? String == "leaked_bytes growth" }
+        #expect(leaked?["passed"] as? Bool == false)
+        #expect(leaked?["detail"] as? String == "+344.3% over the baseline's 202.6 KiB")
+        let peak = checks.first { $0["metric"] as? String == "peak_bytes growth" }
+        #expect(peak?["passed"] as? Bool == true)
+    }
+
+    @Test(arguments: ["1.5MiB", "1572864", "1536K", "1.5 MiB"])
+    func sizesTakeUnits(size: String) throws {
+        // tiny.jsonl peaks at 384 bytes: every spelling of 1.5 MiB passes, and 300 B fails.
+        #expect(try memscope("check", TestPaths.sample("tiny.jsonl"), "--max-peak", size).status == 0)
+        #expect(try memscope("check", TestPaths.sample("tiny.jsonl"), "--max-peak", "300B").status == 3)
+    }
+
+    @Test func exportWritesEveryTableDeterministically() throws {
+        let a = try TestPaths.temporaryDirectory().path
+        let b = try TestPaths.temporaryDirectory().path
+        #expect(try memscope("export", "--csv", a, TestPaths.sample("server-leak.msd")).status == 0)
+        #expect(try memscope("export", "--csv", b, TestPaths.sample("server-leak.msd")).status == 0)
+        let names = try FileManager.default.contentsOfDirectory(atPath: a).sorted()
+        #expect(names == ["cross_thread.csv", "errors.csv", "leaks.csv", "lifetimes.csv", "sites.csv", "summary.json", "threads.csv", "timeline.csv"])
+        for name in names {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: "\(a)/\(name)")) == Data(contentsOf: URL(fileURLWithPath: "\(b)/\(name)")))
+        }
+        let leaks = try String(contentsOfFile: "\(a)/leaks.csv", encoding: .utf8).split(separator: "\r\n")
+        #expect(leaks.first == "stack_id,site,leaked_bytes,leaked_blocks,allocations,stack")
+        #expect(leaks.count == 2)
+        #expect(leaks[1].contains(",207472,296,360,"))
+        let summary = try String(contentsOfFile: "\(a)/summary.json", encoding: .utf8)
+        #expect(summary == (try memscope("summary", "--json", TestPaths.sample("server-leak.msd")).stdout))
+    }
+}
