@@ -119,3 +119,21 @@ import Testing
         #expect(summary == (try memscope("summary", "--json", TestPaths.sample("server-leak.msd")).stdout))
     }
 }
+
+@Suite struct BatchRenderTests {
+    @Test func rendersEachDumpAndAnIndexAndReportsFailuresAtTheEnd() throws {
+        let directory = try TestPaths.temporaryDirectory().appendingPathComponent("out").path
+        let result = try run("memscope", ["render", "samples/tiny.jsonl", "samples/server-leak.msd", "samples/malformed/empty.msd",
+                                          "samples/tiny.jsonl", "-o", directory], currentDirectory: TestPaths.packageRoot)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("samples/malformed/empty.msd: error: the file is empty"))
+        #expect(result.stdout.contains("Wrote \(directory)/index.html (3 of 4 reports)"))
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: directory))
+        #expect(names == ["index.html", "memscope-tiny.html", "memscope-server-leak.html", "memscope-tiny-2.html"])
+        let index = try String(contentsOfFile: "\(directory)/index.html", encoding: .utf8)
+        #expect(index.contains("<a href=\"memscope-server-leak.html\">samples/server-leak.msd</a>"))
+        #expect(index.contains("202.6 KiB"))
+        #expect(index.contains("failed: samples/malformed/empty.msd: error: the file is empty"))
+        #expect(index.contains("default-src 'none'"))
+    }
+}

@@ -1,7 +1,9 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import MemscopeAnalysis
 import MemscopeFormat
+import MemscopeReport
 
 #if canImport(Glibc)
 import Glibc
@@ -17,15 +19,24 @@ struct Render: ParsableCommand {
             sites, leaks, threads and memory errors. Pictures are drawn with Cairo; the page \
             needs no network (its Content-Security-Policy forbids every request).
 
+            With several dumps, -o names a directory (default: memscope-reports): each dump \
+            gets its own report there, two at a time, plus an index.html of their headline \
+            figures. A dump that fails does not stop the others; memscope exits 1 at the end.
+
             Examples:
               memscope render samples/server-leak.msd                # writes memscope-server-leak.html
               memscope render dump.msd -o report.html --force
               memscope render dump.msd --images pictures/            # also every picture as PNG and SVG
+              memscope render nightly/*.msd -o reports/              # a report each, and reports/index.html
             """)
 
-    @OptionGroup var input: InputOptions
+    @Argument(help: "The dumps to read (.msd binary or JSON Lines, optionally zstd-compressed).", completion: .file())
+    var dumps: [String]
 
-    @Option(name: .shortAndLong, help: "The report to write. Default: memscope-<dump name>.html in the current directory.",
+    @Option(help: "Read the input as this format instead of detecting it (values: msd, jsonl).")
+    var format: DumpFormat?
+
+    @Option(name: .shortAndLong, help: "The report to write (a directory with several dumps). Default: memscope-<dump name>.html, or memscope-reports/.",
             completion: .file(extensions: ["html"]))
     var output: String?
 
@@ -38,7 +49,14 @@ struct Render: ParsableCommand {
     @Option(help: "Also write every picture as PNG and SVG into this directory.", completion: .directory)
     var images: String?
 
+    func validate() throws {
+        if dumps.isEmpty { throw ValidationError("Missing expected argument '<dumps>'") }
+        if dumps.count > 1 && images != nil { throw ValidationError("--images takes one dump at a time.") }
+    }
+
     func run() throws {
+        if dumps.count > 1 { return try runBatch() }
+        let input = try InputOptions.with(path: dumps[0], format: format)
         try Console.run {
             let path = output ?? Self.defaultOutput(for: input.dump)
             if !force && access(path, F_OK) == 0 {
@@ -71,6 +89,67 @@ struct Render: ParsableCommand {
         }
     }
 
+    /// Renders every dump into a directory, two at a time, and writes an index.
+    private func runBatch() throws {
+        let directory = output ?? "memscope-reports"
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            Console.printError(DumpError(path: directory, problem: .writeFailed(reason: "cannot create the directory")).description)
+            throw ExitCode(1)
+        }
+        let names = Self.uniqueNames(dumps)
+        let results = BatchResults(count: dumps.count)
+        let (dumps, format, force) = (self.dumps, self.format, self.force)
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            for i in stride(from: worker, to: dumps.count, by: 2) {
+                results.set(i, Self.renderOne(dumps[i], format: format, to: "\(directory)/\(names[i])", force: force, report: names[i]))
+            }
+        }
+        let entries = results.entries
+        let index = try AtomicOutputFile(path: "\(directory)/index.html")
+        try index.write(BatchIndex.html(entries, version: MemscopeVersion.string))
+        try index.commit()
+        let failures = entries.filter { $0.error != nil }
+        if !quiet {
+            for entry in entries where entry.error == nil { print("Wrote \(directory)/\(entry.report ?? "")") }
+            print("Wrote \(directory)/index.html (\(entries.count - failures.count) of \(entries.count) reports)")
+        }
+        for failure in failures { Console.printError(failure.error ?? "") }
+        if !failures.isEmpty { throw ExitCode(1) }
+    }
+
+    /// One dump of a batch; errors become the entry's error text.
+    private static func renderOne(_ dump: String, format: DumpFormat?, to path: String, force: Bool, report: String) -> BatchIndex.Entry {
+        do {
+            if !force && access(path, F_OK) == 0 {
+                throw DumpError(path: path, problem: .writeFailed(reason: "the file exists (pass --force to overwrite it)"))
+            }
+            let reader = try DumpOpener.open(path: dump, format: format)
+            let analysis = try AnalysisPipeline.run(reader: ReaderAdapter(reader))
+            var clock = StageClock()
+            let (html, _) = try RenderPipeline().render(analysis, inputPath: dump, format: reader.format.rawValue, clock: &clock)
+            let file = try AtomicOutputFile(path: path, overwrite: true)
+            try file.write(html)
+            try file.commit()
+            return BatchIndex.Entry(input: dump, report: report, totals: analysis.totals,
+                                    command: analysis.metadata.commandLine.joined(separator: " "), error: nil)
+        } catch {
+            return BatchIndex.Entry(input: dump, report: nil, totals: nil, command: "", error: "\(error)")
+        }
+    }
+
+    /// Report names for the dumps, numbered where two dumps share a name.
+    static func uniqueNames(_ dumps: [String]) -> [String] {
+        var seen: [String: Int] = [:]
+        return dumps.map { dump in
+            let base = defaultOutput(for: dump)
+            let count = seen[base, default: 0]
+            seen[base] = count + 1
+            return count == 0 ? base : String(base.dropLast(5)) + "-\(count + 1).html"
+        }
+    }
+
     /// `memscope-<name>.html`, the name without its directory and dump extensions.
     static func defaultOutput(for dump: String) -> String {
         var name = Substring(dump.split(separator: "/").last ?? "dump")
@@ -88,6 +167,23 @@ struct Render: ParsableCommand {
 
     static func megabytes(_ bytes: Int) -> String {
         bytes >= 1_000_000 ? "\(Double(bytes / 100_000) / 10) MB" : "\(max(1, bytes / 1000)) kB"
+    }
+}
+
+/// Batch results, each index written once by one worker.
+final class BatchResults: @unchecked Sendable {
+    private var results: [BatchIndex.Entry?]
+    private let lock = NSLock()
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ entry: BatchIndex.Entry) {
+        lock.lock()
+        results[i] = entry
+        lock.unlock()
+    }
+    var entries: [BatchIndex.Entry] {
+        lock.lock()
+        defer { lock.unlock() }
+        return results.compactMap { $0 }
     }
 }
 
