@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "MemscopeLayout", dependencies: ["MemscopeAnalysis", "MemscopeScene"]),
         .target(name: "MemscopeCairo", dependencies: ["MemscopeScene", "MemscopeLayout", "CPangoCairo"]),
         .target(name: "MemscopeTemplates", path: "Templates",
-                resources: [.copy("report.html"), .copy("report.css"), .copy("report.js")]),
+                resources: [.copy("report.html"), .copy("report.css"), .copy("report.js"), .copy("diff.html")]),
         .target(name: "MemscopeReport", dependencies: ["MemscopeModel", "MemscopeAnalysis", "MemscopeLayout", "MemscopeTemplates"]),
 
         // Executables.

@@ -16,7 +16,9 @@ enum ServerLeak {
     static let bin = "/usr/sbin/minihttpd"
     static let libc = "/lib/x86_64-linux-gnu/libc.so.6"
 
-    static func build() -> [Record] {
+    /// - Parameter fixed: the release before the bug (`server-fixed.msd`): eviction frees
+    ///   the value too. The two dumps are the baseline and the regression of a nightly run.
+    static func build(fixed: Bool = false) -> [Record] {
         let meta = Metadata(producer: "memscope-record", producerVersion: "0.1.0", pid: pid,
                             startTimeUnixNanoseconds: 1_732_521_600_104_857_600, clockUnitNanoseconds: 1, pointerSize: 8,
                             commandLine: [bin, "--port", "8080", "--workers", "4", "--session-cache", "64",
@@ -25,7 +27,7 @@ enum ServerLeak {
                               modules: [(bin, 0x5555_5555_5000), (libc, 0x7fff_f7c2_8000)],
                               heap: Heap(mainThread: pid))
         let scheduler = Scheduler(builder: b)
-        let server = Server(b: b, scheduler: scheduler)
+        let server = Server(b: b, scheduler: scheduler, fixed: fixed)
         server.setUp()
         scheduler.run()
         return b.records
@@ -49,9 +51,12 @@ private final class Server {
     /// LRU order, least recent first.
     var cache: [(node: UInt64, session: UInt64, value: UInt64)] = []
 
-    init(b: SampleBuilder, scheduler: Scheduler) {
+    let fixed: Bool
+
+    init(b: SampleBuilder, scheduler: Scheduler, fixed: Bool) {
         self.b = b
         self.scheduler = scheduler
+        self.fixed = fixed
     }
 
     // MARK: Call paths
@@ -311,6 +316,10 @@ private final class Server {
             b.free(victim.session, thread: tid, insert + [fn("cache_insert", "src/cache.c:98"),
                                                          fn("cache_evict_lru", "src/cache.c:162"),
                                                          fn("session_free", "src/session.c:63")])
+            if fixed {
+                b.free(victim.value, thread: tid, insert + [fn("cache_insert", "src/cache.c:98"),
+                                                           fn("cache_evict_lru", "src/cache.c:165")])
+            }
             b.elapse(300...800)
         }
         let node = b.malloc(48, thread: tid, insert + [fn("cache_insert", "src/cache.c:103")])

@@ -73,6 +73,7 @@ do {
         }
     } else {
         try writeDump(ServerLeak.build(), to: "\(directory)/server-leak.msd", format: .msd)
+        try writeDump(ServerLeak.build(fixed: true), to: "\(directory)/server-fixed.msd", format: .msd)
         try writeDump(ReallocBuilder.build(), to: "\(directory)/realloc-builder.msd", format: .msd)
         try writeDump(ThreadHandoff.build(), to: "\(directory)/thread-handoff.msd", format: .msd)
         try writeDump(MemoryErrors.build(), to: "\(directory)/memory-errors.msd", format: .msd)

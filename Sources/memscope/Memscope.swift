@@ -20,7 +20,7 @@ struct Memscope: ParsableCommand {
             Exit codes: 0 success, 1 bad input or I/O error, 64 wrong usage.
             """,
         version: MemscopeVersion.string,
-        subcommands: [Render.self, Summary.self, Check.self, Export.self, Inspect.self, Convert.self]
+        subcommands: [Render.self, Summary.self, Check.self, Diff.self, Export.self, Inspect.self, Convert.self]
     )
 }
 

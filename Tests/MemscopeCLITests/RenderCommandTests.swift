@@ -137,3 +137,33 @@ import Testing
         #expect(index.contains("default-src 'none'"))
     }
 }
+
+@Suite struct DiffCommandTests {
+    @Test func diffJSONShowsTheLeakAsTheRegression() throws {
+        let result = try memscope("diff", "--json", TestPaths.sample("server-fixed.msd"), TestPaths.sample("server-leak.msd"))
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let deltas = try #require(object["deltas"] as? [String: [String: Any]])
+        #expect(deltas["leaked_bytes"]?["base"] as? Int == 0)
+        #expect(deltas["leaked_bytes"]?["new"] as? Int == 207_472)
+        #expect(deltas["leaked_bytes"]?["delta"] as? Int == 207_472)
+        #expect(deltas["allocations"]?["delta"] as? Int == 0)
+        let sites = try #require(object["sites"] as? [[String: Any]])
+        #expect((sites.first?["site"] as? String)?.hasPrefix("cache_insert (src/cache.c:103)") == true)
+        let new = try #require(sites.first?["new"] as? [String: Int])
+        #expect(new["leaked_bytes"] == 207_472)
+    }
+
+    @Test func diffReportIsOfflineAndDrawn() throws {
+        let out = try TestPaths.temporaryDirectory().appendingPathComponent("diff.html").path
+        let result = try memscope("diff", TestPaths.sample("server-fixed.msd"), TestPaths.sample("server-leak.msd"), "-o", out)
+        #expect(result.status == 0)
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(html.contains("default-src 'none'"))
+        #expect(html.matches(of: /data:image\/png;base64,/).count == 5)
+        // The page opens on the cost that changed most: leaked bytes, from nothing.
+        #expect(html.contains("data-cost=\"leaked\" aria-pressed=\"true\""))
+        let again = try memscope("diff", TestPaths.sample("server-fixed.msd"), TestPaths.sample("server-leak.msd"), "-o", out)
+        #expect(again.status == 1 && again.stderr.contains("pass --force"))
+    }
+}

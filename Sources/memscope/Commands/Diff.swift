@@ -1,0 +1,103 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import MemscopeAnalysis
+import MemscopeCairo
+import MemscopeFormat
+import MemscopeLayout
+import MemscopeReport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare two dumps: summary deltas, a differential flamegraph and per-site changes.",
+        discussion: """
+            Frames and sites are matched by function, file and module, so two runs of the same \
+            program compare even though their addresses differ. Growth is red, shrink blue.
+
+            Examples:
+              memscope diff last-week.msd tonight.msd -o diff.html
+              memscope diff --json last-week.msd tonight.msd | jq .deltas.peak_bytes
+            """)
+
+    @Argument(help: "The earlier dump.", completion: .file())
+    var base: String
+
+    @Argument(help: "The later dump.", completion: .file())
+    var new: String
+
+    @Option(help: "Read both inputs as this format instead of detecting it (values: msd, jsonl).")
+    var format: DumpFormat?
+
+    @Option(name: .shortAndLong, help: "The report to write. Default: memscope-diff-<base>-<new>.html.")
+    var output: String?
+
+    @Flag(help: "Print the deltas as one JSON object instead of writing a report.")
+    var json = false
+
+    @Flag(help: "Overwrite the report if it exists.")
+    var force = false
+
+    @Flag(name: .shortAndLong, help: "No warnings and no closing message.")
+    var quiet = false
+
+    func run() throws {
+        try Console.run {
+            let path = output ?? "memscope-diff-\(Self.stem(base))-\(Self.stem(new)).html"
+            if !json && !force && access(path, F_OK) == 0 {
+                throw DumpError(path: path, problem: .writeFailed(reason: "the file exists (pass --force to overwrite it)"))
+            }
+            let (baseAnalysis, baseFormat) = try analyze(InputOptions.with(path: base, format: format))
+            let (newAnalysis, newFormat) = try analyze(InputOptions.with(path: new, format: format))
+            if !quiet && !json {
+                Console.printWarnings(baseAnalysis.diagnostics)
+                Console.printWarnings(newAnalysis.diagnostics)
+            }
+            let diff = AnalysisDiff(base: baseAnalysis, new: newAnalysis)
+            let baseSummary = MemscopeAnalysis.Summary(analysis: baseAnalysis, format: baseFormat.rawValue, path: base)
+            let newSummary = MemscopeAnalysis.Summary(analysis: newAnalysis, format: newFormat.rawValue, path: new)
+            if json {
+                print(DiffReport.json(diff, base: baseSummary, new: newSummary))
+                return
+            }
+            let html = try DiffReport.html(diff, base: baseSummary, new: newSummary, pictures: try Self.paint(diff),
+                                           version: MemscopeVersion.string)
+            let file = try AtomicOutputFile(path: path, overwrite: true)
+            try file.write(html)
+            try file.commit()
+            if !quiet { print("Wrote \(path) (\(Render.megabytes(html.utf8.count)))") }
+        }
+    }
+
+    static func paint(_ diff: AnalysisDiff) throws -> [FlameCost: [UInt8]] {
+        let costs = FlameCost.allCases.filter { cost in diff.tree.first.map { cost.value($0.base) > 0 || cost.value($0.new) > 0 } ?? false }
+        let results = DiffPictures()
+        DispatchQueue.concurrentPerform(iterations: costs.count) { i in
+            let scene = DiffFlameLayout.scene(diff, cost: costs[i], measurer: CairoTextMeasurer())
+            results.set(costs[i], Result { try CairoPainter.png(scene) })
+        }
+        return try results.all()
+    }
+
+    static func stem(_ path: String) -> String {
+        String(Render.defaultOutput(for: path).dropFirst("memscope-".count).dropLast(".html".count))
+    }
+}
+
+private final class DiffPictures: @unchecked Sendable {
+    private var pictures: [FlameCost: Result<[UInt8], any Error>] = [:]
+    private let lock = NSLock()
+    func set(_ cost: FlameCost, _ result: Result<[UInt8], any Error>) {
+        lock.lock()
+        pictures[cost] = result
+        lock.unlock()
+    }
+    func all() throws -> [FlameCost: [UInt8]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try pictures.mapValues { try $0.get() }
+    }
+}
