@@ -167,3 +167,23 @@ import Testing
         #expect(again.status == 1 && again.stderr.contains("pass --force"))
     }
 }
+
+@Suite struct NightlyScriptTests {
+    @Test func nightlyScriptFailsOnTheRegressionAndPassesOnTheBaseline() throws {
+        let binary = builtExecutable("memscope")
+        let out = try TestPaths.temporaryDirectory().path
+        var environment = ProcessInfo.processInfo.environment
+        environment["MEMSCOPE"] = binary
+        environment["OUT"] = out
+        let script = TestPaths.packageRoot.appendingPathComponent("samples/nightly.sh").path
+        let regression = try run(script, [], environment: environment, currentDirectory: TestPaths.packageRoot)
+        #expect(regression.status == 3, "\(regression.stderr)")
+        #expect(regression.stdout.contains("FAIL leaked_bytes growth"))
+        let clean = try run(script, ["samples/server-fixed.msd"], environment: environment, currentDirectory: TestPaths.packageRoot)
+        #expect(clean.status == 0, "\(clean.stderr)")
+        #expect(clean.stdout.contains("All 6 limits hold."))
+        for file in ["report.html", "diff.html", "tables/sites.csv"] {
+            #expect(FileManager.default.fileExists(atPath: "\(out)/\(file)"), "\(file)")
+        }
+    }
+}

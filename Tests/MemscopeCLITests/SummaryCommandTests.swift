@@ -81,3 +81,21 @@ let expectedFigures: [(sample: String, figures: [String: Int])] = [
         #expect(stage.status == 64)
     }
 }
+
+@Suite struct GeneratedDocsTests {
+    @Test(arguments: [("bash", "memscope.bash"), ("zsh", "_memscope"), ("fish", "memscope.fish")])
+    func committedCompletionsAreCurrent(shell: String, file: String) throws {
+        let generated = try memscope("--generate-completion-script", shell)
+        #expect(generated.status == 0)
+        let committed = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("docs/completions/\(file)"), encoding: .utf8)
+        #expect(generated.stdout == committed, "run scripts/generate-docs.sh")
+    }
+
+    @Test func manPageCoversEveryCommand() throws {
+        let man = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("docs/man/memscope.1"), encoding: .utf8)
+        for command in ["render", "summary", "check", "diff", "export", "inspect", "convert"] {
+            #expect(man.contains(command), "\(command) is in the man page; run scripts/generate-docs.sh")
+        }
+        #expect(man.contains("--max-leaked"))
+    }
+}

@@ -42,6 +42,9 @@ public func memscope(_ arguments: String...) throws -> ProcessResult {
     try run("memscope", arguments)
 }
 
+/// The path of an executable built by this package (or found on PATH).
+public func builtExecutable(_ program: String) -> String { executableURL(program).path }
+
 private func executableURL(_ program: String) -> URL {
     if program.contains("/") { return URL(fileURLWithPath: program) }
     // Package executables sit next to the test bundle (.build/<triple>/debug/).

@@ -1,0 +1,159 @@
+function __memscope_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __memscope_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __memscope_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __memscope_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __memscope_parse_tokens -S
+    set -l unparsed_tokens (__memscope_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'memscope'
+        __memscope_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'render'
+            __memscope_parse_subcommand -r 1 'format=' 'o/output=' 'force' 'q/quiet' 'images=' 'version' 'h/help'
+        case 'summary'
+            __memscope_parse_subcommand 1 'format=' 'json' 'q/quiet' 'version' 'h/help'
+        case 'check'
+            __memscope_parse_subcommand 1 'format=' 'max-leaked=' 'max-peak=' 'max-bytes-allocated=' 'max-allocations=' 'max-temporary=' 'max-errors=' 'baseline=' 'max-growth=' 'json' 'version' 'h/help'
+        case 'diff'
+            __memscope_parse_subcommand 2 'format=' 'o/output=' 'json' 'force' 'q/quiet' 'version' 'h/help'
+        case 'export'
+            __memscope_parse_subcommand 1 'csv=' 'format=' 'version' 'h/help'
+        case 'inspect'
+            __memscope_parse_subcommand 1 'stage=' 'format=' 'version' 'h/help'
+        case 'convert'
+            __memscope_parse_subcommand 1 'format=' 'o/output=' 'to=' 'zstd' 'level=' 'force' 'version' 'h/help'
+        case 'help'
+            __memscope_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __memscope_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __memscope_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __memscope_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __memscope_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__memscope_tokens -p)
+    if test -z "$(__memscope_tokens -t)"
+        set -l index (count (__memscope_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'memscope' -f
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope" version' -l 'version' -d 'Show the version.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope" -eq 1' -fa 'render' -d 'Write one offline HTML report of a dump.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope" -eq 1' -fa 'summary' -d 'Print the headline figures of a dump.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope" -eq 1' -fa 'check' -d 'Check a dump against limits, for CI: exit 0 when every limit holds, 3 when one is exceeded.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope" -eq 1' -fa 'diff' -d 'Compare two dumps: summary deltas, a differential flamegraph and per-site changes.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope" -eq 1' -fa 'export' -d 'Write every table of a dump\'s analysis as CSV files (and the summary as JSON).'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope" -eq 1' -fa 'inspect' -d 'Print one pipeline stage\'s output as stable text.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope" -eq 1' -fa 'convert' -d 'Translate a dump between the binary and the JSON Lines form.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope render" -ge 1' -F
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" format' -l 'format' -d 'Read the input as this format instead of detecting it (values: msd, jsonl).' -rfka 'msd jsonl'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" o output' -l 'output' -s 'o' -d 'The report to write (a directory with several dumps). Default: memscope-<dump name>.html, or memscope-reports/.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'html\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" force' -l 'force' -d 'Overwrite the report if it exists.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" q quiet' -l 'quiet' -s 'q' -d 'No progress bar, no warnings and no closing message.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" images' -l 'images' -d 'Also write every picture as PNG and SVG into this directory.' -rfa '(__memscope_complete_directories)'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" version' -l 'version' -d 'Show the version.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope summary" -eq 1' -F
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" format' -l 'format' -d 'Read the input as this format instead of detecting it (values: msd, jsonl).' -rfka 'msd jsonl'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" json' -l 'json' -d 'Print one JSON object instead of text.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" q quiet' -l 'quiet' -s 'q' -d 'Do not print warnings to stderr.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" version' -l 'version' -d 'Show the version.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope check" -eq 1' -F
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" format' -l 'format' -d 'Read the input as this format instead of detecting it (values: msd, jsonl).' -rfka 'msd jsonl'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" max-leaked' -l 'max-leaked' -d 'Most bytes leaked (live at the end).' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" max-peak' -l 'max-peak' -d 'Most bytes live at the peak.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" max-bytes-allocated' -l 'max-bytes-allocated' -d 'Most bytes allocated in all.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" max-allocations' -l 'max-allocations' -d 'Most allocation calls.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" max-temporary' -l 'max-temporary' -d 'Most temporary allocations.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" max-errors' -l 'max-errors' -d 'Most memory errors (double and invalid frees).' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" baseline' -l 'baseline' -d 'An earlier dump to compare with (any supported format).' -rF
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" max-growth' -l 'max-growth' -d 'Largest growth over the baseline of peak, leaked bytes, bytes allocated and allocation calls, e.g. 10%.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" json' -l 'json' -d 'Print one JSON object instead of text.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" version' -l 'version' -d 'Show the version.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope diff" -eq 1' -F
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope diff" -eq 2' -F
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" format' -l 'format' -d 'Read both inputs as this format instead of detecting it (values: msd, jsonl).' -rfka 'msd jsonl'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" o output' -l 'output' -s 'o' -d 'The report to write. Default: memscope-diff-<base>-<new>.html.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" json' -l 'json' -d 'Print the deltas as one JSON object instead of writing a report.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" force' -l 'force' -d 'Overwrite the report if it exists.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" q quiet' -l 'quiet' -s 'q' -d 'No warnings and no closing message.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" version' -l 'version' -d 'Show the version.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope export" csv' -l 'csv' -d 'The directory to write the CSV files into (created if missing).' -rfa '(__memscope_complete_directories)'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope export" -eq 1' -F
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope export" format' -l 'format' -d 'Read the input as this format instead of detecting it (values: msd, jsonl).' -rfka 'msd jsonl'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope export" version' -l 'version' -d 'Show the version.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope export" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect" stage' -l 'stage' -d 'The stage whose output to print (values: parse, analyze).' -rfka 'parse analyze'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope inspect" -eq 1' -F
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect" format' -l 'format' -d 'Read the input as this format instead of detecting it (values: msd, jsonl).' -rfka 'msd jsonl'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect" version' -l 'version' -d 'Show the version.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope convert" -eq 1' -F
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope convert" format' -l 'format' -d 'Read the input as this format instead of detecting it (values: msd, jsonl).' -rfka 'msd jsonl'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope convert" o output' -l 'output' -s 'o' -d 'The file to write.' -rF
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope convert" to' -l 'to' -d 'The form to write (values: msd, jsonl). Default: jsonl when the output name ends in .jsonl or .jsonl.zst, else msd.' -rfka 'msd jsonl'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope convert" zstd' -l 'zstd' -d 'Compress the output with zstd.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope convert" level' -l 'level' -d 'zstd compression level, 1 to 19.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope convert" force' -l 'force' -d 'Overwrite the output if it exists.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope convert" version' -l 'version' -d 'Show the version.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope convert" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope help" version' -l 'version' -d 'Show the version.'
