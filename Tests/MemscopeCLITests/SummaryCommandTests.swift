@@ -64,7 +64,7 @@ let expectedFigures: [(sample: String, figures: [String: Int])] = [
     }
 
     @Test func helpExplainsEachCommandWithAnExample() throws {
-        for command in ["summary", "inspect", "convert"] {
+        for command in ["render", "summary", "check", "diff", "export", "inspect", "convert"] {
             let help = try memscope(command, "--help")
             #expect(help.status == 0)
             #expect(help.stdout.contains("memscope \(command) "), "\(command) --help has an example")
