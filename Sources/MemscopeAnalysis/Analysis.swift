@@ -25,6 +25,27 @@ public struct Analysis: Sendable, Equatable {
     public var diagnostics: Diagnostics
     /// The dump was cut off; figures describe the part that was read.
     public var truncated: Bool
+    /// What the input could and could not record, for inputs other than .msd dumps.
+    public var notes = InputNotes()
+}
+
+/// Plain statements about an input's limits, shown in every report of it.
+public struct InputNotes: Sendable, Equatable {
+    /// The input, e.g. "heaptrack data file, format 3"; empty for memscope's own dumps.
+    public var source: String
+    /// Views this input cannot have, and why, e.g. "Threads: heaptrack records no thread ids."
+    public var missingViews: [String]
+    /// Figures that are inferred rather than captured, each with its rule, e.g.
+    /// "Lifetimes: each free is matched to the latest allocation of the same size and stack (LIFO)."
+    public var inferred: [String]
+
+    public init(source: String = "", missingViews: [String] = [], inferred: [String] = []) {
+        self.source = source
+        self.missingViews = missingViews
+        self.inferred = inferred
+    }
+
+    public var isEmpty: Bool { source.isEmpty && missingViews.isEmpty && inferred.isEmpty }
 }
 
 /// The headline figures.

@@ -25,9 +25,22 @@ enum SummarySection {
         card("Program ended", a.endDescription, a.processEnd == nil ? "" : "recorded by the producer",
              bad: a.processEnd?.how == .signalled)
         var html = "<div class=\"cards\">\(cards.joined())</div>\n"
-        html += "<div class=\"legend\"><span><span class=\"badge captured\">captured</span> computed exactly from the recorded events: "
-            + "every figure on this page</span><span><span class=\"badge inferred\">inferred</span> derived by a rule, shown with "
-            + "its evidence and confidence: none in this report</span></div>\n"
+        let inferredNote = a.notes.inferred.isEmpty ? "none in this report" : "listed below, each with its rule"
+        html += "<div class=\"legend\"><span><span class=\"badge captured\">captured</span> computed exactly from the recorded events"
+            + "\(a.notes.inferred.isEmpty ? ": every figure on this page" : "")</span><span><span class=\"badge inferred\">inferred</span> "
+            + "derived by a rule, shown with its evidence and confidence: \(inferredNote)</span></div>\n"
+        if !a.notes.isEmpty {
+            html += "<div class=\"input-notes\">"
+            if !a.notes.source.isEmpty { html += "<p><strong>Input:</strong> \(HTML.escape(a.notes.source))</p>" }
+            if !a.notes.inferred.isEmpty {
+                html += "<p><span class=\"badge inferred\">inferred</span> in this report:</p><ul>"
+                    + a.notes.inferred.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
+            }
+            if !a.notes.missingViews.isEmpty {
+                html += "<p>What this input cannot show:</p><ul>" + a.notes.missingViews.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
+            }
+            html += "</div>\n"
+        }
         if !a.diagnostics.isEmpty {
             html += "<div class=\"warnings\"><strong>Warnings while reading this dump</strong><ul>"
             html += a.diagnostics.lines.map { "<li>\(HTML.escape($0))</li>" }.joined()
