@@ -119,6 +119,8 @@ public struct SiteStats: Sendable, Equatable {
     /// The site's highest live bytes in each of ``Analysis/laneIntervalNanoseconds``-wide
     /// intervals from the start of the dump (64 at most).
     public var lane: [UInt64]
+    /// The site's allocations by size.
+    public var sizes: SizeHistogram
 }
 
 /// Lifetimes (alloc to free) of blocks, in decade buckets (see ``LifetimeBuckets``).

@@ -83,12 +83,21 @@ extension AnalyzerCore {
         let s = site(of: stack)
         let epoch = peakEpoch
         updateLane(s, adding: size, ticks: ticks)
+        let sizeBucket = SizeBuckets.bucket(forSize: size)
+        sizeBytes[s &* SizeBuckets.count &+ sizeBucket] &+= size
+        var countOverflow = false
         withSite(s) { site in
+            if site.sizeCounts[sizeBucket] == UInt32.max {
+                site.sizeCounts[sizeBucket] = 0
+                countOverflow = true
+            }
+            site.sizeCounts[sizeBucket] &+= 1
             site.allocations &+= 1
             site.bytesAllocated &+= size
             site.liveBlocks &+= 1
             Self.changeLive(&site, add: size, epoch: epoch)
         }
+        if countOverflow { sizeCountOverflow[s &* SizeBuckets.count &+ sizeBucket, default: 0] &+= 1 << 32 }
         totals.allocations += 1
         totals.bytesAllocated &+= size
         liveBytes &+= size

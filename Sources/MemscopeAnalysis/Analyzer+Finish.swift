@@ -26,8 +26,13 @@ extension AnalyzerCore {
                 minNanoseconds: site.lifetimeCount == 0 ? 0 : site.lifetimeMin,
                 maxNanoseconds: site.lifetimeMax,
                 buckets: (0..<LifetimeBuckets.count).map { site.lifetimeBuckets[$0] })
+            var sizes = SizeHistogram()
+            for b in 0..<SizeBuckets.count {
+                sizes.counts[b] = UInt64(site.sizeCounts[b]) + (sizeCountOverflow[s * SizeBuckets.count + b] ?? 0)
+                sizes.bytes[b] = sizeBytes[s * SizeBuckets.count + b]
+            }
             siteStats.append(SiteStats(stack: siteStacks[s], costs: c, frees: site.frees, reallocs: site.reallocs,
-                                       lifetimes: lifetimes, lane: siteLanes[s]))
+                                       lifetimes: lifetimes, lane: siteLanes[s], sizes: sizes))
             costs.append((siteStacks[s], c))
         }
 

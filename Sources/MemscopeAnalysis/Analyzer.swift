@@ -47,6 +47,10 @@ struct AnalyzerCore {
     var siteStacks: [UInt32] = []
     /// Per site, ``SiteLanes/points`` maxima of its live bytes over time (closed intervals).
     var lanes = SiteLanes()
+    /// Per site, bytes allocated per ``SizeBuckets`` bucket (cold: summed here, not in the site record).
+    var sizeBytes: [UInt64] = []
+    /// Counts that overflowed a site's 32-bit size counters (practically never).
+    var sizeCountOverflow: [Int: UInt64] = [:]
     /// Per stack id (index 0 = no stack): its index in `sites`, or -1.
     var siteOfStack: [Int32] = [-1]
     var totals = Totals()
@@ -83,6 +87,7 @@ struct AnalyzerCore {
         sites.append(SiteAccumulator())
         siteStacks.append(stack)
         lanes.addSite()
+        sizeBytes.append(contentsOf: repeatElement(0, count: SizeBuckets.count))
         siteOfStack[Int(stack)] = Int32(index)
         return index
     }
@@ -165,6 +170,8 @@ struct SiteAccumulator {
     /// Lifetime counts per ``LifetimeBuckets`` bucket, kept inline so one site is one
     /// contiguous record in cache.
     var lifetimeBuckets = InlineArray<10, UInt64>(repeating: 0)
+    /// Allocations per ``SizeBuckets`` bucket (bytes per bucket are kept in `sizeBytes`).
+    var sizeCounts = InlineArray<16, UInt32>(repeating: 0)
     /// The lane interval this site's events last fell in, and its highest live bytes there.
     var laneBucket: Int = 0
     var laneMax: UInt64 = 0

@@ -21,23 +21,29 @@ public enum LifetimeLayout {
     /// Horizontal bars: how many blocks lived for <1µs, <10µs, … (freed blocks only).
     public static func histogram(_ buckets: [UInt64], measurer: some TextMeasuring, width: Double = 560,
                                  fontSize: Double = 11) -> Scene {
+        bars(labels: LifetimeBuckets.labels, counts: buckets, notes: nil, measurer: measurer, width: width, fontSize: fontSize)
+    }
+
+    /// Horizontal bars with a label, a count and its share, and an optional note per bar.
+    public static func bars(labels: [String], counts: [UInt64], notes: [String]?, measurer: some TextMeasuring,
+                            width: Double = 560, fontSize: Double = 11, colour: Colour = Colour.heap.withAlpha(0.7)) -> Scene {
         let rowHeight = 22.0
-        let labelWidth = 64.0
+        let labelWidth = 70.0
         let top = 8.0
-        var scene = Scene(width: width, height: top * 2 + rowHeight * Double(buckets.count))
-        let total = max(buckets.reduce(0, +), 1)
-        let largest = max(buckets.max() ?? 1, 1)
-        let barSpace = width - labelWidth - 150
-        for (i, count) in buckets.enumerated() {
+        var scene = Scene(width: width, height: top * 2 + rowHeight * Double(counts.count))
+        let total = max(counts.reduce(0, +), 1)
+        let largest = max(counts.max() ?? 1, 1)
+        let barSpace = width - labelWidth - 190
+        for (i, count) in counts.enumerated() {
             let y = top + Double(i) * rowHeight
-            let label = i < LifetimeBuckets.labels.count ? LifetimeBuckets.labels[i] : "?"
+            let label = i < labels.count ? labels[i] : "?"
             scene.add(.text(TextShape(label, at: Point(labelWidth - 8, y + 4), size: fontSize, colour: .mutedText, anchor: .end)))
             let barWidth = Double(count) / Double(largest) * barSpace
-            scene.add(.rect(Rect(x: labelWidth, y: y + 3, width: max(barWidth, count > 0 ? 1 : 0), height: rowHeight - 6),
-                            fill: Colour.heap.withAlpha(0.7)))
+            scene.add(.rect(Rect(x: labelWidth, y: y + 3, width: max(barWidth, count > 0 ? 1 : 0), height: rowHeight - 6), fill: colour))
             let percent = Units.fixed(Double(count) * 100 / Double(total), decimals: 1)
-            scene.add(.text(TextShape("\(Units.count(count)) (\(percent)%)", at: Point(labelWidth + barWidth + 6, y + 4),
-                                      size: fontSize, colour: .text)))
+            var text = "\(Units.count(count)) (\(percent)%)"
+            if let notes, i < notes.count, !notes[i].isEmpty { text += " · \(notes[i])" }
+            scene.add(.text(TextShape(text, at: Point(labelWidth + barWidth + 6, y + 4), size: fontSize, colour: .text)))
         }
         return scene
     }

@@ -24,7 +24,7 @@ public enum HTMLReport {
         var links: [(String, String)] = [("summary", "Summary")]
         if !errors.isEmpty { links.append(("errors", "Memory errors")) }
         links += [("timeline", "Memory over time"), ("flamegraph", "Flamegraphs"), ("lifetimes", "Lifetimes"),
-                  ("tables", "Sites, leaks, threads")]
+                  ("sizes", "Sizes"), ("tables", "Sites, leaks, threads")]
         let nav = links
             .map { "<a href=\"#\($0.0)\">\(HTML.escape($0.1))</a>" }.joined()
         let costButtons = FlameCost.allCases.map {
@@ -55,6 +55,7 @@ public enum HTMLReport {
             "defaultFlamePicture": defaultPNG,
             "flameNote": flameNote,
             "lifetimes": LifetimesSection.html(input),
+            "sizes": SizesSection.html(input),
             "tables": TablesSection.html(a),
             "ownership": "",
             "footer": "Made by memscope \(HTML.escape(input.version)) from <code>\(HTML.escape(input.inputPath))</code>. "

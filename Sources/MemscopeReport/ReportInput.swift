@@ -44,13 +44,17 @@ public struct ReportPictures: Sendable {
     public var lifetimeHistogramSVG: String
     /// Per-site lanes of live bytes over time, inline SVG.
     public var lanesSVG: String
+    /// Allocation sizes of the whole run, inline SVG.
+    public var sizeHistogramSVG: String
     /// Top-down icicle flamegraph PNG per cost (costs with no value have none).
     public var flamePNGs: [FlameCost: [UInt8]]
 
-    public init(timelineSVG: String, lifetimeHistogramSVG: String, lanesSVG: String, flamePNGs: [FlameCost: [UInt8]]) {
+    public init(timelineSVG: String, lifetimeHistogramSVG: String, lanesSVG: String, sizeHistogramSVG: String,
+                flamePNGs: [FlameCost: [UInt8]]) {
         self.timelineSVG = timelineSVG
         self.lifetimeHistogramSVG = lifetimeHistogramSVG
         self.lanesSVG = lanesSVG
+        self.sizeHistogramSVG = sizeHistogramSVG
         self.flamePNGs = flamePNGs
     }
 }

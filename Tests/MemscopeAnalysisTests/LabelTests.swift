@@ -24,3 +24,21 @@ import Testing
                 == "…/alloc/src/raw_vec.rs:785")
     }
 }
+
+@Suite struct SizeBucketTests {
+    @Test func bucketsArePowersOfTwo() {
+        let cases: [(UInt64, Int)] = [(0, 0), (1, 0), (8, 0), (9, 1), (16, 1), (17, 2), (32, 2), (33, 3), (1024, 7),
+                                      (1025, 8), (16_384, 11), (16_385, 12), (65_536, 12), (65_537, 13), (1_048_576, 14), (1_048_577, 15)]
+        for (size, bucket) in cases { #expect(SizeBuckets.bucket(forSize: size) == bucket, "\(size)") }
+    }
+
+    @Test func sitesCountTheirSizes() {
+        var dump = DumpBuilder()
+        let s = dump.stack("main", "f")
+        for (i, size) in [4, 8, 30, 100, 5000].enumerated() { dump.alloc(ts: UInt64(i), address: 0x100 + UInt64(i) * 0x1000, size: UInt64(size), stack: s) }
+        let site = analyze(dump.records).sites[0]
+        #expect(site.sizes.counts[0] == 2 && site.sizes.bytes[0] == 12)
+        #expect(site.sizes.counts[2] == 1 && site.sizes.counts[4] == 1 && site.sizes.counts[10] == 1)
+        #expect(site.sizes.tiny == 3)
+    }
+}

@@ -12,7 +12,7 @@ import Testing
     func input(_ records: [Record]) -> ReportInput {
         let analysis = MemscopeTestSupport.analyze(records)
         let pictures = ReportPictures(timelineSVG: "<svg id=\"t\"></svg>", lifetimeHistogramSVG: "<svg></svg>",
-                                      lanesSVG: "<svg></svg>", flamePNGs: [.peak: [0x89, 0x50]])
+                                      lanesSVG: "<svg></svg>", sizeHistogramSVG: "<svg></svg>", flamePNGs: [.peak: [0x89, 0x50]])
         return ReportInput(analysis: analysis, inputPath: "dump.msd", format: "msd", version: "test",
                            topDown: FlameGraphBuilder.build(analysis, direction: .topDown),
                            bottomUp: FlameGraphBuilder.build(analysis, direction: .bottomUp),

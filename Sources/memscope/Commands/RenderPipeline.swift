@@ -3,6 +3,7 @@ import Foundation
 import MemscopeAnalysis
 import MemscopeCairo
 import MemscopeLayout
+import MemscopeModel
 import MemscopeReport
 import MemscopeScene
 
@@ -22,15 +23,20 @@ struct RenderPipeline {
         let histogramBuckets = (0..<LifetimeBuckets.count).map { i in analysis.sites.reduce(UInt64(0)) { $0 + $1.lifetimes.buckets[i] } }
         let histogram = LifetimeLayout.histogram(histogramBuckets, measurer: measurer)
         let lanes = LifetimeLayout.lanes(analysis, sites: LifetimeLayout.topSites(analysis), measurer: measurer)
+        var sizes = SizeHistogram()
+        for site in analysis.sites { sizes += site.sizes }
+        let sizeHistogram = LifetimeLayout.bars(labels: SizeBuckets.labels, counts: sizes.counts,
+                                                notes: sizes.bytes.map { $0 == 0 ? "" : Units.bytes($0) }, measurer: measurer)
         clock.lap("chart layouts")
         let flamePNGs = try paintFlames(topDown)
         clock.lap("flamegraph layout+paint")
-        let pictures = Pictures(timeline: timeline, histogram: histogram, lanes: lanes, topDown: topDown, bottomUp: bottomUp,
+        let pictures = Pictures(timeline: timeline, histogram: histogram, lanes: lanes, sizes: sizeHistogram, topDown: topDown, bottomUp: bottomUp,
                                 flameLayout: flameLayout)
         let reportPictures = ReportPictures(
             timelineSVG: try CairoPainter.inlineSVG(timeline, idPrefix: "timeline"),
             lifetimeHistogramSVG: try CairoPainter.inlineSVG(histogram, idPrefix: "histogram"),
             lanesSVG: try CairoPainter.inlineSVG(lanes, idPrefix: "lanes"),
+            sizeHistogramSVG: try CairoPainter.inlineSVG(sizeHistogram, idPrefix: "sizes"),
             flamePNGs: flamePNGs)
         let defaultCost: FlameCost = analysis.totals.peakBytes > 0 ? .peak : .allocations
         clock.lap("chart paint")
@@ -63,6 +69,7 @@ struct Pictures {
     var timeline: Scene
     var histogram: Scene
     var lanes: Scene
+    var sizes: Scene
     var topDown: FlameGraph
     var bottomUp: FlameGraph
     var flameLayout: FlameLayoutOptions
@@ -71,7 +78,7 @@ struct Pictures {
     func write(to directory: String) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let measurer = CairoTextMeasurer()
-        var scenes: [(String, Scene)] = [("timeline", timeline), ("lifetimes", histogram), ("lanes", lanes)]
+        var scenes: [(String, Scene)] = [("timeline", timeline), ("lifetimes", histogram), ("lanes", lanes), ("sizes", sizes)]
         for graph in [topDown, bottomUp] {
             for cost in FlameCost.allCases where graph.total(cost) > 0 {
                 scenes.append(("flamegraph-\(cost.rawValue)-\(graph.direction.rawValue)",
