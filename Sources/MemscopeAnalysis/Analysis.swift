@@ -27,6 +27,8 @@ public struct Analysis: Sendable, Equatable {
     public var truncated: Bool
     /// What the input could and could not record, for inputs other than .msd dumps.
     public var notes = InputNotes()
+    /// Leaks taken out of the leak figures by suppression rules, per rule that matched.
+    public var suppressed: [SuppressedLeaks] = []
 }
 
 /// Plain statements about an input's limits, shown in every report of it.
@@ -62,9 +64,12 @@ public struct Totals: Sendable, Equatable {
     public var bytesAllocated: UInt64 = 0
     public var peakBytes: UInt64 = 0
     public var peakTimeNanoseconds: UInt64 = 0
-    /// Live at the end of the dump.
+    /// Live at the end of the dump, less suppressed leaks.
     public var leakedBytes: UInt64 = 0
     public var leakedBlocks: UInt64 = 0
+    /// Live at the end but matched by a leak suppression.
+    public var suppressedBytes: UInt64 = 0
+    public var suppressedBlocks: UInt64 = 0
     /// heaptrack's definition: blocks freed with no other allocation or free in between.
     public var temporaryAllocations: UInt64 = 0
     /// Distinct stacks that allocated.

@@ -14,6 +14,7 @@ public enum AnalysisDump {
         out.append("  bytes_allocated \(t.bytesAllocated)")
         out.append("  peak_bytes \(t.peakBytes) at \(t.peakTimeNanoseconds) ns")
         out.append("  leaked \(t.leakedBytes) bytes in \(t.leakedBlocks) blocks")
+        out.append("  suppressed \(t.suppressedBytes) bytes in \(t.suppressedBlocks) blocks")
         out.append("  temporary_allocations \(t.temporaryAllocations)")
         out.append("  distinct_stacks \(t.distinctStacks)")
         out.append("  threads \(t.threads)")

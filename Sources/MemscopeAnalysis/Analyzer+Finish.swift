@@ -36,9 +36,34 @@ extension AnalyzerCore {
             costs.append((siteStacks[s], c))
         }
 
+        var suppressed: [SuppressedLeaks] = []
+        var suppressedBytes: UInt64 = 0
+        var suppressedBlocks: UInt64 = 0
+        if !options.suppressions.rules.isEmpty {
+            for i in siteStats.indices where siteStats[i].costs.leakedBlocks > 0 {
+                guard let rule = options.suppressions.match(siteStats[i].stack, in: symbols) else { continue }
+                let (bytes, blocks) = (siteStats[i].costs.leakedBytes, siteStats[i].costs.leakedBlocks)
+                if let k = suppressed.firstIndex(where: { $0.line == rule.line }) {
+                    suppressed[k].sites += 1
+                    suppressed[k].blocks += blocks
+                    suppressed[k].bytes &+= bytes
+                } else {
+                    suppressed.append(SuppressedLeaks(pattern: rule.pattern, line: rule.line, sites: 1, blocks: blocks, bytes: bytes))
+                }
+                suppressedBytes &+= bytes
+                suppressedBlocks += blocks
+                siteStats[i].costs.leakedBytes = 0
+                siteStats[i].costs.leakedBlocks = 0
+                costs[i].costs.leakedBytes = 0
+                costs[i].costs.leakedBlocks = 0
+            }
+        }
+
         var final = totals
-        final.leakedBytes = liveBytes
+        final.leakedBytes = liveBytes &- suppressedBytes
         final.leakedBlocks = siteStats.reduce(0) { $0 + $1.costs.leakedBlocks }
+        final.suppressedBytes = suppressedBytes
+        final.suppressedBlocks = suppressedBlocks
         final.peakTimeNanoseconds = nanoseconds(peakTicks)
         final.distinctStacks = UInt64(siteStats.filter { $0.stack != 0 && $0.costs.allocations > 0 }.count)
         final.threads = UInt64(threads.stats.count)
@@ -72,6 +97,7 @@ extension AnalyzerCore {
             errors: errors,
             processEnd: processEnd,
             diagnostics: allDiagnostics,
-            truncated: truncated)
+            truncated: truncated,
+            suppressed: suppressed.sorted { $0.line < $1.line })
     }
 }

@@ -28,6 +28,8 @@ public struct Summary: Sendable {
             ("peak_time_ns", "\(t.peakTimeNanoseconds)"),
             ("leaked_bytes", "\(t.leakedBytes)"),
             ("leaked_blocks", "\(t.leakedBlocks)"),
+            ("suppressed_bytes", "\(t.suppressedBytes)"),
+            ("suppressed_blocks", "\(t.suppressedBlocks)"),
             ("temporary_allocations", "\(t.temporaryAllocations)"),
             ("distinct_stacks", "\(t.distinctStacks)"),
             ("threads", "\(t.threads)"),
@@ -65,6 +67,9 @@ public struct Summary: Sendable {
         out.append("  allocated      \(Units.bytes(t.bytesAllocated))  (\(Units.count(t.bytesAllocated)) bytes)")
         out.append("  peak           \(Units.bytes(t.peakBytes))  (\(Units.count(t.peakBytes)) bytes) at \(Units.duration(nanoseconds: t.peakTimeNanoseconds))")
         out.append("  leaked         \(Units.bytes(t.leakedBytes))  in \(Units.count(t.leakedBlocks)) blocks")
+        if t.suppressedBlocks > 0 {
+            out.append("  suppressed     \(Units.bytes(t.suppressedBytes))  in \(Units.count(t.suppressedBlocks)) blocks (\(a.suppressed.map { "leak:\($0.pattern)" }.joined(separator: ", ")))")
+        }
         out.append("  threads        \(t.threads)  (\(Units.count(t.crossThreadFrees)) blocks freed by another thread)")
         out.append("  stacks         \(Units.count(t.distinctStacks)) distinct allocation stacks")
         out.append("  memory errors  \(Units.count(t.errors))")

@@ -30,6 +30,7 @@ public struct DumpError: Error, CustomStringConvertible, Equatable, Sendable {
         case json(expected: String, found: String)
         case missingField(kind: String, field: String)
         case lineTooLong(length: Int)
+        case badSuppression(text: String)
     }
 
     public var path: String
@@ -85,6 +86,7 @@ public struct DumpError: Error, CustomStringConvertible, Equatable, Sendable {
         case .json(let expected, let found): "expected \(expected), found \(found)"
         case .missingField(let kind, let field): "\(kind) record lacks the field '\(field)'"
         case .lineTooLong(let length): "line longer than \(length) bytes"
+        case .badSuppression(let text): "expected a suppression such as leak:PATTERN, found '\(text)'"
         }
     }
 
@@ -106,6 +108,7 @@ public struct DumpError: Error, CustomStringConvertible, Equatable, Sendable {
         case .json, .missingField:
             "each line of the text form is one JSON object with a \"type\" field; see docs/FORMAT.md"
         case .lineTooLong: "the text form keeps each record on one line"
+        case .badSuppression: "suppression files use LeakSanitizer's format: one leak:PATTERN per line, # for comments"
         }
     }
 }

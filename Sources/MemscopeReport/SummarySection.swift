@@ -18,7 +18,9 @@ enum SummarySection {
         card("Allocation calls", Units.count(t.allocations), "\(Units.count(t.reallocs)) reallocs · \(rate)/s")
         card("Bytes allocated", Units.bytes(t.bytesAllocated), "\(Units.count(t.bytesAllocated)) bytes")
         card("Peak live heap", Units.bytes(t.peakBytes), "at \(Units.duration(nanoseconds: t.peakTimeNanoseconds))")
-        card("Leaked at end", Units.bytes(t.leakedBytes), "\(Units.count(t.leakedBlocks)) blocks still live", bad: t.leakedBytes > 0)
+        card("Leaked at end", Units.bytes(t.leakedBytes),
+             "\(Units.count(t.leakedBlocks)) blocks still live" + (t.suppressedBlocks > 0 ? "; \(Units.bytes(t.suppressedBytes)) suppressed" : ""),
+             bad: t.leakedBytes > 0)
         card("Temporary allocations", Units.count(t.temporaryAllocations), "\(temporaryShare)% of calls")
         card("Threads", "\(t.threads)", "\(Units.count(t.crossThreadFrees)) blocks freed by another thread")
         card("Memory errors", Units.count(t.errors), t.errors == 0 ? "none seen in the events" : "double or invalid frees", bad: t.errors > 0)

@@ -47,17 +47,30 @@ enum TablesSection {
                      ("temporary", true), ("mean lifetime", true), ("reallocs", true)], rows: rows)
     }
 
+    static func suppressed(_ a: Analysis) -> String {
+        guard !a.suppressed.isEmpty else { return "" }
+        let rows = a.suppressed.map { s in
+            "<tr><td><code>leak:\(HTML.escape(s.pattern))</code> (line \(s.line))</td>\(num(s.sites))\(num(s.blocks))\(num(s.bytes, bytes: true))</tr>"
+        }
+        return "<h3>Suppressed leaks</h3><p class=\"note\">Leaks matched by the suppressions file: counted here, not in the leak figures "
+            + "(\(Units.bytes(a.totals.suppressedBytes)) in \(Units.count(a.totals.suppressedBlocks)) blocks).</p>"
+            + table([("rule", false), ("sites", true), ("blocks", true), ("bytes", true)], rows: rows, sortable: false)
+    }
+
     static func leaks(_ a: Analysis) -> String {
         let leaking = a.sites.filter { $0.costs.leakedBytes > 0 || $0.costs.leakedBlocks > 0 }
             .sorted { ($0.costs.leakedBytes, $1.stack) > ($1.costs.leakedBytes, $0.stack) }
-        guard !leaking.isEmpty else { return "<h3>Leaks</h3><p class=\"empty\">Every allocated block was freed.</p>" }
+        guard !leaking.isEmpty else {
+            return "<h3>Leaks</h3><p class=\"empty\">\(a.suppressed.isEmpty ? "Every allocated block was freed." : "No leaks but suppressed ones.")</p>"
+                + suppressed(a)
+        }
         let rows = leaking.prefix(maxRows).map { s in
             "<tr>\(site(a, s.stack, open: true))\(num(s.costs.leakedBytes, bytes: true))\(num(s.costs.leakedBlocks))"
                 + "\(num(s.costs.allocations))</tr>"
         }
         return "<h3>Leaks by site</h3><p class=\"note\">Blocks still live when the dump ends, by allocation stack "
             + "(\(leaking.count) sites, \(Units.bytes(a.totals.leakedBytes)) in \(Units.count(a.totals.leakedBlocks)) blocks).</p>"
-            + table([("allocated at", false), ("leaked", true), ("blocks", true), ("calls", true)], rows: rows)
+            + table([("allocated at", false), ("leaked", true), ("blocks", true), ("calls", true)], rows: rows) + suppressed(a)
     }
 
     static func temporary(_ a: Analysis) -> String {

@@ -187,3 +187,25 @@ import Testing
         }
     }
 }
+
+@Suite struct SuppressionCommandTests {
+    @Test func suppressionsMoveLeaksAndShowInTheReport() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let file = directory.appendingPathComponent("lsan.supp").path
+        try Data("# known: ticket 42\nleak:cache_insert\n".utf8).write(to: URL(fileURLWithPath: file))
+        let json = try memscope("summary", "--json", "--suppressions", file, TestPaths.sample("server-leak.msd"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["leaked_bytes"] as? Int == 0)
+        #expect(object["suppressed_bytes"] as? Int == 207_472)
+        #expect(object["suppressed_blocks"] as? Int == 296)
+        let check = try memscope("check", "--suppressions", file, TestPaths.sample("server-leak.msd"), "--max-leaked", "0")
+        #expect(check.status == 0)
+        let out = directory.appendingPathComponent("r.html").path
+        #expect(try memscope("render", "-q", "--suppressions", file, TestPaths.sample("server-leak.msd"), "-o", out).status == 0)
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(html.contains("Suppressed leaks") && html.contains("<code>leak:cache_insert</code> (line 2)"))
+        try Data("leak cache_insert\n".utf8).write(to: URL(fileURLWithPath: file))
+        let bad = try memscope("summary", "--suppressions", file, TestPaths.sample("server-leak.msd"))
+        #expect(bad.status == 1 && bad.stderr.contains("lsan.supp:1:1: error: expected a suppression such as leak:PATTERN"))
+    }
+}

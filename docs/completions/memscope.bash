@@ -188,13 +188,17 @@ _memscope_render() {
     repeating_flags=()
     non_repeating_flags=(--force --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--format --output -o --images)
+    non_repeating_options=(--format --suppressions --output -o --images)
     __memscope_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
         __memscope_add_completions -W 'msd'$'\n''jsonl'
+        return
+        ;;
+    '--suppressions')
+        __memscope_add_completions -f
         return
         ;;
     '--output'|'-o')
@@ -220,13 +224,17 @@ _memscope_summary() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--format)
+    non_repeating_options=(--format --suppressions)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
         __memscope_add_completions -W 'msd'$'\n''jsonl'
+        return
+        ;;
+    '--suppressions')
+        __memscope_add_completions -f
         return
         ;;
     esac
@@ -244,13 +252,17 @@ _memscope_check() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--format --max-leaked --max-peak --max-bytes-allocated --max-allocations --max-temporary --max-errors --baseline --max-growth)
+    non_repeating_options=(--format --suppressions --max-leaked --max-peak --max-bytes-allocated --max-allocations --max-temporary --max-errors --baseline --max-growth)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
         __memscope_add_completions -W 'msd'$'\n''jsonl'
+        return
+        ;;
+    '--suppressions')
+        __memscope_add_completions -f
         return
         ;;
     '--max-leaked')
@@ -324,7 +336,7 @@ _memscope_export() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--csv --format)
+    non_repeating_options=(--csv --format --suppressions)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
@@ -335,6 +347,10 @@ _memscope_export() {
         ;;
     '--format')
         __memscope_add_completions -W 'msd'$'\n''jsonl'
+        return
+        ;;
+    '--suppressions')
+        __memscope_add_completions -f
         return
         ;;
     esac
@@ -352,7 +368,7 @@ _memscope_inspect() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--stage --format)
+    non_repeating_options=(--stage --format --suppressions)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
@@ -363,6 +379,10 @@ _memscope_inspect() {
         ;;
     '--format')
         __memscope_add_completions -W 'msd'$'\n''jsonl'
+        return
+        ;;
+    '--suppressions')
+        __memscope_add_completions -f
         return
         ;;
     esac
@@ -380,13 +400,17 @@ _memscope_convert() {
     repeating_flags=()
     non_repeating_flags=(--zstd --force --version -h --help)
     repeating_options=()
-    non_repeating_options=(--format --output -o --to --level)
+    non_repeating_options=(--format --suppressions --output -o --to --level)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
         __memscope_add_completions -W 'msd'$'\n''jsonl'
+        return
+        ;;
+    '--suppressions')
+        __memscope_add_completions -f
         return
         ;;
     '--output'|'-o')

@@ -78,7 +78,9 @@ struct Check: ParsableCommand {
             limit("temporary_allocations", t.temporaryAllocations, maxTemporary, bytes: false)
             limit("errors", t.errors, maxErrors, bytes: false)
             if let baseline, let growth = maxGrowth {
-                let old = try analyze(InputOptions.with(path: baseline, format: nil)).0.totals
+                var baselineInput = try InputOptions.with(path: baseline, format: nil)
+                baselineInput.suppressions = input.suppressions
+                let old = try analyze(baselineInput).0.totals
                 for (metric, new, base, bytes) in [("peak_bytes", t.peakBytes, old.peakBytes, true),
                                                    ("leaked_bytes", t.leakedBytes, old.leakedBytes, true),
                                                    ("bytes_allocated", t.bytesAllocated, old.bytesAllocated, true),

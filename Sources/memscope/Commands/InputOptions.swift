@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MemscopeAnalysis
 import MemscopeFormat
 import MemscopeModel
@@ -17,6 +18,28 @@ struct InputOptions: ParsableArguments {
 
     @Option(help: "Read the input as this format instead of detecting it (values: msd, jsonl).")
     var format: DumpFormat?
+
+    @Option(help: "Leak suppressions in LeakSanitizer's format (leak:PATTERN lines): matching leaks are reported as suppressed.",
+            completion: .file())
+    var suppressions: String?
+
+    /// The analysis options these inputs ask for.
+    func analysisOptions() throws -> AnalysisOptions {
+        AnalysisOptions(suppressions: try loadSuppressions(suppressions))
+    }
+}
+
+/// Reads a suppressions file (or none).
+func loadSuppressions(_ path: String?) throws -> Suppressions {
+    guard let path else { return Suppressions() }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw DumpError(path: path, problem: .cannotOpen(reason: "no such readable file"))
+    }
+    do {
+        return try Suppressions(parsing: String(decoding: data, as: UTF8.self))
+    } catch {
+        throw DumpError(path: path, location: .line(error.line, column: 1), problem: .badSuppression(text: error.text))
+    }
 }
 
 /// Prints an error or warnings to stderr and maps failures to exit codes, in one place.
@@ -55,7 +78,11 @@ enum FileHandleStandardError {
 }
 
 /// Reads a whole dump and analyses it.
-func analyze(_ input: InputOptions, options: AnalysisOptions = .default) throws -> (Analysis, DumpFormat) {
+func analyze(_ input: InputOptions) throws -> (Analysis, DumpFormat) {
+    try analyze(input, options: try input.analysisOptions())
+}
+
+func analyze(_ input: InputOptions, options: AnalysisOptions) throws -> (Analysis, DumpFormat) {
     let reader = try DumpOpener.open(path: input.dump, format: input.format)
     let analysis = try AnalysisPipeline.run(reader: ReaderAdapter(reader), options: options)
     return (analysis, reader.format)

@@ -36,6 +36,10 @@ struct Render: ParsableCommand {
     @Option(help: "Read the input as this format instead of detecting it (values: msd, jsonl).")
     var format: DumpFormat?
 
+    @Option(help: "Leak suppressions in LeakSanitizer's format (leak:PATTERN lines): matching leaks are reported as suppressed.",
+            completion: .file())
+    var suppressions: String?
+
     @Option(name: .shortAndLong, help: "The report to write (a directory with several dumps). Default: memscope-<dump name>.html, or memscope-reports/.",
             completion: .file(extensions: ["html"]))
     var output: String?
@@ -56,7 +60,8 @@ struct Render: ParsableCommand {
 
     func run() throws {
         if dumps.count > 1 { return try runBatch() }
-        let input = try InputOptions.with(path: dumps[0], format: format)
+        var input = try InputOptions.with(path: dumps[0], format: format)
+        input.suppressions = suppressions
         try Console.run {
             let path = output ?? Self.defaultOutput(for: input.dump)
             if !force && access(path, F_OK) == 0 {
@@ -66,7 +71,7 @@ struct Render: ParsableCommand {
             var clock = StageClock()
             let reader = try DumpOpener.open(path: input.dump, format: input.format)
             let total = Self.fileSize(input.dump)
-            let analysis = try AnalysisPipeline.run(reader: ReaderAdapter(reader)) {
+            let analysis = try AnalysisPipeline.run(reader: ReaderAdapter(reader), options: input.analysisOptions()) {
                 progress.update("reading", fraction: total > 0 ? Double(reader.bytesRead) / Double(total) : 0)
             }
             clock.lap("read+analyze")
@@ -101,9 +106,17 @@ struct Render: ParsableCommand {
         let names = Self.uniqueNames(dumps)
         let results = BatchResults(count: dumps.count)
         let (dumps, format, force) = (self.dumps, self.format, self.force)
+        let options: AnalysisOptions
+        do {
+            options = AnalysisOptions(suppressions: try loadSuppressions(suppressions))
+        } catch {
+            Console.printError("\(error)")
+            throw ExitCode(1)
+        }
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
             for i in stride(from: worker, to: dumps.count, by: 2) {
-                results.set(i, Self.renderOne(dumps[i], format: format, to: "\(directory)/\(names[i])", force: force, report: names[i]))
+                results.set(i, Self.renderOne(dumps[i], format: format, options: options, to: "\(directory)/\(names[i])",
+                                              force: force, report: names[i]))
             }
         }
         let entries = results.entries
@@ -120,13 +133,14 @@ struct Render: ParsableCommand {
     }
 
     /// One dump of a batch; errors become the entry's error text.
-    private static func renderOne(_ dump: String, format: DumpFormat?, to path: String, force: Bool, report: String) -> BatchIndex.Entry {
+    private static func renderOne(_ dump: String, format: DumpFormat?, options: AnalysisOptions, to path: String, force: Bool,
+                                  report: String) -> BatchIndex.Entry {
         do {
             if !force && access(path, F_OK) == 0 {
                 throw DumpError(path: path, problem: .writeFailed(reason: "the file exists (pass --force to overwrite it)"))
             }
             let reader = try DumpOpener.open(path: dump, format: format)
-            let analysis = try AnalysisPipeline.run(reader: ReaderAdapter(reader))
+            let analysis = try AnalysisPipeline.run(reader: ReaderAdapter(reader), options: options)
             var clock = StageClock()
             let (html, _) = try RenderPipeline().render(analysis, inputPath: dump, format: reader.format.rawValue, clock: &clock)
             let file = try AtomicOutputFile(path: path, overwrite: true)
