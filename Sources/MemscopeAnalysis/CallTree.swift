@@ -91,6 +91,16 @@ struct CallTreeBuilder {
     /// - Complexity: top-down O(stacks) (each stack's node is found once, from its
     ///   parent's); bottom-up O(total depth of the stacks with costs).
     func build(_ direction: CallTree.Direction, costs: [(stack: UInt32, costs: Costs)]) -> CallTree {
+        build(direction, costs: costs, paths: nil)
+    }
+
+    /// Builds the tree from explicit frame lists (innermost first), e.g. after a filter.
+    func build(_ direction: CallTree.Direction, paths: [(frames: [UInt32], costs: Costs)]) -> CallTree {
+        build(direction, costs: [], paths: paths)
+    }
+
+    private func build(_ direction: CallTree.Direction, costs: [(stack: UInt32, costs: Costs)],
+                       paths: [(frames: [UInt32], costs: Costs)]?) -> CallTree {
         var parents: [Int] = [-1]
         var frameIDs: [UInt32] = [0]
         var keys: [Key] = [Key(function: 0, file: 0, module: 0, address: 0)]
@@ -119,8 +129,17 @@ struct CallTreeBuilder {
             return id
         }
 
+        if let paths {
+            for (frames, cost) in paths {
+                var node = 0
+                for frameID in direction == .topDown ? Array(frames.reversed()) : frames {
+                    node = child(of: node, frameID: frameID)
+                }
+                selfCosts[node] += cost
+            }
+        }
         switch direction {
-        case .topDown:
+        case .topDown where paths == nil:
             var nodeOfStack = [Int](repeating: -1, count: symbols.stackParents.count)
             nodeOfStack[0] = 0
             var pending: [Int] = []
@@ -136,8 +155,10 @@ struct CallTreeBuilder {
                 }
                 selfCosts[nodeOfStack[Int(stack)]] += cost
             }
+        case .topDown:
+            break
         case .bottomUp:
-            for (stack, cost) in costs {
+            for (stack, cost) in costs where paths == nil {
                 var node = 0
                 var s = Int(stack)
                 while s > 0 {

@@ -36,6 +36,7 @@ public enum HTMLReport {
             + "\(Units.fixed(input.flameOptions.minimumFraction * 100, decimals: 3))% of every cost fold into one grey box per caller."
         let cut = max(input.topDown.cutNodes, input.bottomUp.cutNodes)
         if cut > 0 { flameNote += " \(cut) frames deeper than \(input.flameOptions.maxDepth) levels are not shown; their cost stays in their callers." }
+        flameNote += " Frames: \(HTML.escape(input.frameFilter)) (tables keep whole stacks; <code>memscope render --all-frames</code> shows every frame)."
         flameNote += " The opening picture is drawn by Cairo; other views are drawn by the page from the same layout.</p>"
         let timelineNote = "<p class=\"note\">Live heap: the highest live bytes within each of \(a.timeline.points.count) "
             + "intervals of \(HTML.escape(Units.duration(nanoseconds: a.timeline.intervalNanoseconds))), so no peak is lost. "

@@ -19,10 +19,12 @@ public struct ReportInput: Sendable {
     public var pictures: ReportPictures
     /// The cost the flamegraph opens with.
     public var defaultCost: FlameCost
+    /// What the flamegraphs' frame filter hides, in words.
+    public var frameFilter: String
 
     public init(analysis: Analysis, inputPath: String, format: String, version: String, topDown: FlameGraph,
                 bottomUp: FlameGraph, flameLayout: FlameLayoutOptions, flameOptions: FlameGraphOptions,
-                pictures: ReportPictures, defaultCost: FlameCost) {
+                pictures: ReportPictures, defaultCost: FlameCost, frameFilter: String = "all frames shown") {
         self.analysis = analysis
         self.inputPath = inputPath
         self.format = format
@@ -33,6 +35,7 @@ public struct ReportInput: Sendable {
         self.flameOptions = flameOptions
         self.pictures = pictures
         self.defaultCost = defaultCost
+        self.frameFilter = frameFilter
     }
 }
 

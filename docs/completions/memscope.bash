@@ -186,9 +186,9 @@ _memscope() {
 
 _memscope_render() {
     repeating_flags=()
-    non_repeating_flags=(--force --quiet -q --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--format --suppressions --output -o --images)
+    non_repeating_flags=(--force --quiet -q --all-frames --collapse-recursion --version -h --help)
+    repeating_options=(--exclude-module)
+    non_repeating_options=(--format --suppressions --output -o --images --include --exclude --min-fraction)
     __memscope_offer_flags_options -1
 
     # Offer option value completions
@@ -207,6 +207,18 @@ _memscope_render() {
         ;;
     '--images')
         __memscope_add_completions -d
+        return
+        ;;
+    '--exclude-module')
+        return
+        ;;
+    '--include')
+        return
+        ;;
+    '--exclude')
+        return
+        ;;
+    '--min-fraction')
         return
         ;;
     esac

@@ -23,7 +23,7 @@ function __memscope_parse_tokens -S
         __memscope_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'render'
-            __memscope_parse_subcommand -r 1 'format=' 'suppressions=' 'o/output=' 'force' 'q/quiet' 'images=' 'version' 'h/help'
+            __memscope_parse_subcommand -r 1 'format=' 'suppressions=' 'o/output=' 'force' 'q/quiet' 'images=' 'all-frames' 'collapse-recursion' 'exclude-module=+' 'include=' 'exclude=' 'min-fraction=' 'version' 'h/help'
         case 'summary'
             __memscope_parse_subcommand 1 'format=' 'suppressions=' 'json' 'q/quiet' 'version' 'h/help'
         case 'check'
@@ -108,6 +108,12 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_opti
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" force' -l 'force' -d 'Overwrite the report if it exists.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" q quiet' -l 'quiet' -s 'q' -d 'No progress bar, no warnings and no closing message.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" images' -l 'images' -d 'Also write every picture as PNG and SVG into this directory.' -rfa '(__memscope_complete_directories)'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" all-frames' -l 'all-frames' -d 'Show every frame: keep allocator and runtime frames, and the frames above main.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" collapse-recursion' -l 'collapse-recursion' -d 'Merge directly recursive calls of one function into one frame.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render"' -l 'exclude-module' -d 'Hide frames of modules whose path contains this text (repeatable).' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" include' -l 'include' -d 'Show only sites with a frame (function or file) matching this regular expression.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" exclude' -l 'exclude' -d 'Leave out sites with a frame (function or file) matching this regular expression.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" min-fraction' -l 'min-fraction' -d 'Fold frames below this share of every cost into one box per caller, e.g. 0.1%. Default: 0.005%.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" version' -l 'version' -d 'Show the version.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope summary" -eq 1' -F

@@ -53,6 +53,8 @@ struct Render: ParsableCommand {
     @Option(help: "Also write every picture as PNG and SVG into this directory.", completion: .directory)
     var images: String?
 
+    @OptionGroup(title: "Flamegraph frames") var frames: FrameOptions
+
     func validate() throws {
         if dumps.isEmpty { throw ValidationError("Missing expected argument '<dumps>'") }
         if dumps.count > 1 && images != nil { throw ValidationError("--images takes one dump at a time.") }
@@ -77,8 +79,8 @@ struct Render: ParsableCommand {
             clock.lap("read+analyze")
             progress.update("drawing", fraction: 1)
             if !quiet { Console.printWarnings(analysis.diagnostics) }
-            let (html, pictures) = try RenderPipeline().render(analysis, inputPath: input.dump, format: reader.format.rawValue,
-                                                               clock: &clock)
+            let (html, pictures) = try frames.pipeline().render(analysis, inputPath: input.dump, format: reader.format.rawValue,
+                                                                clock: &clock)
             progress.update("writing", fraction: 1)
             let file = try AtomicOutputFile(path: path, overwrite: true)
             try file.write(html)
@@ -106,6 +108,7 @@ struct Render: ParsableCommand {
         let names = Self.uniqueNames(dumps)
         let results = BatchResults(count: dumps.count)
         let (dumps, format, force) = (self.dumps, self.format, self.force)
+        let pipeline = try frames.pipeline()
         let options: AnalysisOptions
         do {
             options = AnalysisOptions(suppressions: try loadSuppressions(suppressions))
@@ -115,8 +118,8 @@ struct Render: ParsableCommand {
         }
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
             for i in stride(from: worker, to: dumps.count, by: 2) {
-                results.set(i, Self.renderOne(dumps[i], format: format, options: options, to: "\(directory)/\(names[i])",
-                                              force: force, report: names[i]))
+                results.set(i, Self.renderOne(dumps[i], format: format, options: options, pipeline: pipeline,
+                                              to: "\(directory)/\(names[i])", force: force, report: names[i]))
             }
         }
         let entries = results.entries
@@ -133,8 +136,8 @@ struct Render: ParsableCommand {
     }
 
     /// One dump of a batch; errors become the entry's error text.
-    private static func renderOne(_ dump: String, format: DumpFormat?, options: AnalysisOptions, to path: String, force: Bool,
-                                  report: String) -> BatchIndex.Entry {
+    private static func renderOne(_ dump: String, format: DumpFormat?, options: AnalysisOptions, pipeline: RenderPipeline,
+                                  to path: String, force: Bool, report: String) -> BatchIndex.Entry {
         do {
             if !force && access(path, F_OK) == 0 {
                 throw DumpError(path: path, problem: .writeFailed(reason: "the file exists (pass --force to overwrite it)"))
@@ -142,7 +145,7 @@ struct Render: ParsableCommand {
             let reader = try DumpOpener.open(path: dump, format: format)
             let analysis = try AnalysisPipeline.run(reader: ReaderAdapter(reader), options: options)
             var clock = StageClock()
-            let (html, _) = try RenderPipeline().render(analysis, inputPath: dump, format: reader.format.rawValue, clock: &clock)
+            let (html, _) = try pipeline.render(analysis, inputPath: dump, format: reader.format.rawValue, clock: &clock)
             let file = try AtomicOutputFile(path: path, overwrite: true)
             try file.write(html)
             try file.commit()
@@ -181,6 +184,47 @@ struct Render: ParsableCommand {
 
     static func megabytes(_ bytes: Int) -> String {
         bytes >= 1_000_000 ? "\(Double(bytes / 100_000) / 10) MB" : "\(max(1, bytes / 1000)) kB"
+    }
+}
+
+/// The flamegraph's frame filter and folding threshold.
+struct FrameOptions: ParsableArguments {
+    @Flag(help: "Show every frame: keep allocator and runtime frames, and the frames above main.")
+    var allFrames = false
+
+    @Flag(help: "Merge directly recursive calls of one function into one frame.")
+    var collapseRecursion = false
+
+    @Option(help: "Hide frames of modules whose path contains this text (repeatable).")
+    var excludeModule: [String] = []
+
+    @Option(help: "Show only sites with a frame (function or file) matching this regular expression.")
+    var include: String?
+
+    @Option(help: "Leave out sites with a frame (function or file) matching this regular expression.")
+    var exclude: String?
+
+    @Option(help: "Fold frames below this share of every cost into one box per caller, e.g. 0.1%. Default: 0.005%.")
+    var minFraction: Percentage?
+
+    func validate() throws {
+        do {
+            try filter.validate()
+        } catch {
+            throw ValidationError("--include/--exclude: not a regular expression: \(error.localizedDescription)")
+        }
+    }
+
+    var filter: FrameFilter {
+        FrameFilter(hideRuntimeFrames: !allFrames, stopAtMain: !allFrames, collapseRecursion: collapseRecursion,
+                    excludeModules: excludeModule, include: include, exclude: exclude)
+    }
+
+    func pipeline() throws -> RenderPipeline {
+        var pipeline = RenderPipeline()
+        pipeline.frameFilter = filter
+        if let minFraction { pipeline.flameOptions.minimumFraction = max(minFraction.value / 100, 1e-9) }
+        return pipeline
     }
 }
 

@@ -11,12 +11,14 @@ import MemscopeScene
 struct RenderPipeline {
     var flameLayout = FlameLayoutOptions.default
     var flameOptions = FlameGraphOptions.default
+    var frameFilter = FrameFilter()
 
     /// The pictures and the page.
     func render(_ analysis: Analysis, inputPath: String, format: String,
                 clock: inout StageClock) throws -> (html: String, pictures: Pictures) {
-        let topDown = FlameGraphBuilder.build(analysis, direction: .topDown, options: flameOptions)
-        let bottomUp = FlameGraphBuilder.build(analysis, direction: .bottomUp, options: flameOptions)
+        let shown = frameFilter.apply(to: analysis)
+        let topDown = FlameGraphBuilder.build(shown, direction: .topDown, options: flameOptions)
+        let bottomUp = FlameGraphBuilder.build(shown, direction: .bottomUp, options: flameOptions)
         clock.lap("flamegraph trees")
         let measurer = CairoTextMeasurer()
         let timeline = TimelineLayout.scene(analysis, measurer: measurer)
@@ -42,7 +44,7 @@ struct RenderPipeline {
         clock.lap("chart paint")
         let input = ReportInput(analysis: analysis, inputPath: inputPath, format: format, version: MemscopeVersion.string,
                                 topDown: topDown, bottomUp: bottomUp, flameLayout: flameLayout, flameOptions: flameOptions,
-                                pictures: reportPictures, defaultCost: defaultCost)
+                                pictures: reportPictures, defaultCost: defaultCost, frameFilter: frameFilter.description)
         let html = try HTMLReport.render(input)
         clock.lap("html")
         return (html, pictures)

@@ -1,0 +1,113 @@
+import Foundation
+import MemscopeModel
+
+/// Which frames a flamegraph shows. Figures are never filtered: a filter only reshapes
+/// the call trees (dropping frames, or whole sites when filtering sites in or out).
+public struct FrameFilter: Sendable, Equatable {
+    /// Drop allocator and runtime frames at the allocating end (malloc wrappers,
+    /// `operator new`, Rust `alloc::`, C++ `std::`, Swift runtime), so each stack ends at
+    /// the code that asked for memory. Default: true.
+    public var hideRuntimeFrames: Bool
+    /// Drop the frames above `main` and a thread's entry (`_start`, `__libc_start_main`,
+    /// `start_thread`, `clone3`…). Default: true.
+    public var stopAtMain: Bool
+    /// Merge directly recursive calls of one function into one frame. Default: false.
+    public var collapseRecursion: Bool
+    /// Drop frames whose module path contains one of these strings.
+    public var excludeModules: [String]
+    /// Keep only sites with a frame (function or file) matching this regular expression.
+    public var include: String?
+    /// Drop sites with a frame (function or file) matching this regular expression.
+    public var exclude: String?
+
+    public init(hideRuntimeFrames: Bool = true, stopAtMain: Bool = true, collapseRecursion: Bool = false,
+                excludeModules: [String] = [], include: String? = nil, exclude: String? = nil) {
+        self.hideRuntimeFrames = hideRuntimeFrames
+        self.stopAtMain = stopAtMain
+        self.collapseRecursion = collapseRecursion
+        self.excludeModules = excludeModules
+        self.include = include
+        self.exclude = exclude
+    }
+
+    /// Shows every frame.
+    public static let none = FrameFilter(hideRuntimeFrames: false, stopAtMain: false)
+
+    static let entryFrames: Set<String> = [
+        "_start", "__libc_start_main", "__libc_start_main_impl", "__libc_start_call_main", "start_thread", "clone3",
+        "clone", "__clone", "__clone3", "thread_start", "__pthread_start",
+    ]
+
+    /// A human description of what is hidden, for the report.
+    public var description: String {
+        var parts: [String] = []
+        if hideRuntimeFrames { parts.append("allocator and runtime frames hidden") }
+        if stopAtMain { parts.append("frames above main and thread entries hidden") }
+        if collapseRecursion { parts.append("recursion collapsed") }
+        if !excludeModules.isEmpty { parts.append("modules hidden: \(excludeModules.joined(separator: ", "))") }
+        if let include { parts.append("only sites matching /\(include)/") }
+        if let exclude { parts.append("sites matching /\(exclude)/ left out") }
+        return parts.isEmpty ? "all frames shown" : parts.joined(separator: "; ")
+    }
+
+    /// Throws when a regular expression does not compile.
+    public func validate() throws {
+        for pattern in [include, exclude].compactMap({ $0 }) { _ = try NSRegularExpression(pattern: pattern) }
+    }
+
+    /// The analysis with its call trees rebuilt through the filter (figures unchanged).
+    public func apply(to analysis: Analysis) -> Analysis {
+        guard self != .none else { return analysis }
+        let symbols = analysis.symbols
+        let includeRegex = include.flatMap { try? NSRegularExpression(pattern: $0) }
+        let excludeRegex = exclude.flatMap { try? NSRegularExpression(pattern: $0) }
+        func matches(_ regex: NSRegularExpression, _ frames: [UInt32]) -> Bool {
+            frames.contains { frame in
+                let texts = [symbols.displayName(ofFrame: frame), symbols.string(symbols.frame(frame).file)]
+                return texts.contains { regex.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) != nil }
+            }
+        }
+        var paths: [(frames: [UInt32], costs: Costs)] = []
+        for site in analysis.sites {
+            var frames = symbols.frames(ofStack: site.stack)  // innermost first
+            if let includeRegex, !matches(includeRegex, frames) { continue }
+            if let excludeRegex, matches(excludeRegex, frames) { continue }
+            if stopAtMain {
+                if let main = frames.firstIndex(where: { symbols.displayName(ofFrame: $0) == "main" }) {
+                    frames = Array(frames[...main])
+                }
+                // Then language start-up code between main and the program's own main
+                // (Rust's std::rt::lang_start…, for instance).
+                while frames.count > 1, let last = frames.last {
+                    let name = symbols.displayName(ofFrame: last)
+                    let nextIsRuntime = isRuntimeFrame(symbols.displayName(ofFrame: frames[frames.count - 2]))
+                    guard Self.entryFrames.contains(name) || isRuntimeFrame(name) || (name == "main" && nextIsRuntime) else { break }
+                    frames.removeLast()
+                }
+            }
+            if hideRuntimeFrames {
+                while frames.count > 1, isRuntimeFrame(symbols.displayName(ofFrame: frames[0])) { frames.removeFirst() }
+            }
+            if !excludeModules.isEmpty {
+                let kept = frames.filter { frame in
+                    let module = symbols.string(symbols.frame(frame).module)
+                    return !excludeModules.contains { module.contains($0) }
+                }
+                if !kept.isEmpty { frames = kept }
+            }
+            if collapseRecursion {
+                var collapsed: [UInt32] = []
+                for frame in frames where collapsed.last.map({ symbols.displayName(ofFrame: $0) != symbols.displayName(ofFrame: frame) }) ?? true {
+                    collapsed.append(frame)
+                }
+                frames = collapsed
+            }
+            paths.append((frames, site.costs))
+        }
+        let builder = CallTreeBuilder(symbols: symbols)
+        var filtered = analysis
+        filtered.topDown = builder.build(.topDown, paths: paths)
+        filtered.bottomUp = builder.build(.bottomUp, paths: paths)
+        return filtered
+    }
+}
