@@ -29,6 +29,9 @@ public struct Analysis: Sendable, Equatable {
     public var notes = InputNotes()
     /// Leaks taken out of the leak figures by suppression rules, per rule that matched.
     public var suppressed: [SuppressedLeaks] = []
+    /// What part of the dump the figures cover, when restricted (a time window, a thread);
+    /// empty for the whole dump.
+    public var scope = ""
 }
 
 /// Plain statements about an input's limits, shown in every report of it.

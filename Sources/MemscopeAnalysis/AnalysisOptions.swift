@@ -7,6 +7,13 @@ public struct AnalysisOptions: Sendable, Equatable {
     public var maxErrorSites: Int
     /// Leaks matching these rules are reported as suppressed, not leaked. Default: none.
     public var suppressions: Suppressions
+    /// Count allocations, frees and the peak only from this time on (ns since the start);
+    /// blocks allocated earlier are carried in: live, but not counted. Default: 0.
+    public var windowStartNanoseconds: UInt64 = 0
+    /// Stop at this time (ns): "leaked" then means live at the end of the window. Default: none.
+    public var windowEndNanoseconds: UInt64? = nil
+    /// Only blocks allocated by this thread (and their frees, on any thread). Default: all.
+    public var thread: UInt32? = nil
 
     public init(timelinePoints: Int = 2048, maxErrorSites: Int = 10_000, suppressions: Suppressions = Suppressions()) {
         self.timelinePoints = timelinePoints

@@ -82,44 +82,51 @@ extension AnalyzerCore {
 
         let s = site(of: stack)
         let epoch = peakEpoch
+        // Before a window's start a block is carried in: live, but not counted.
+        let isCounted = counted(ticks)
         updateLane(s, adding: size, ticks: ticks)
         let sizeBucket = SizeBuckets.bucket(forSize: size)
-        sizeBytes[s &* SizeBuckets.count &+ sizeBucket] &+= size
+        if isCounted { sizeBytes[s &* SizeBuckets.count &+ sizeBucket] &+= size }
         var countOverflow = false
         withSite(s) { site in
-            if site.sizeCounts[sizeBucket] == UInt32.max {
-                site.sizeCounts[sizeBucket] = 0
-                countOverflow = true
+            if isCounted {
+                if site.sizeCounts[sizeBucket] == UInt32.max {
+                    site.sizeCounts[sizeBucket] = 0
+                    countOverflow = true
+                }
+                site.sizeCounts[sizeBucket] &+= 1
+                site.allocations &+= 1
+                site.bytesAllocated &+= size
             }
-            site.sizeCounts[sizeBucket] &+= 1
-            site.allocations &+= 1
-            site.bytesAllocated &+= size
             site.liveBlocks &+= 1
             Self.changeLive(&site, add: size, epoch: epoch)
         }
         if countOverflow { sizeCountOverflow[s &* SizeBuckets.count &+ sizeBucket, default: 0] &+= 1 << 32 }
-        totals.allocations += 1
-        totals.bytesAllocated &+= size
         liveBytes &+= size
-        if liveBytes > totals.peakBytes {
-            totals.peakBytes = liveBytes
-            peakTicks = ticks
-            peakEpoch &+= 1
-        }
-        lastAllocation = address
         let t = threads.index(of: thread, ticks: ticks)
-        threads.stats[t].allocations += 1
-        threads.stats[t].bytesAllocated &+= size
+        if isCounted {
+            totals.allocations += 1
+            totals.bytesAllocated &+= size
+            if liveBytes > totals.peakBytes {
+                totals.peakBytes = liveBytes
+                peakTicks = ticks
+                peakEpoch &+= 1
+            }
+            threads.stats[t].allocations += 1
+            threads.stats[t].bytesAllocated &+= size
+        }
+        lastAllocation = isCounted ? address : 0
         threads.stats[t].lastSeenNanoseconds = ticks
         threads.stats[t].liveBytes &+= size
         threads.stats[t].peakBytes = max(threads.stats[t].peakBytes, threads.stats[t].liveBytes)
-        timeline.record(time: ticks, live: liveBytes, allocatedBytes: size, isAllocation: true, isFree: false)
+        timeline.record(time: ticks, live: liveBytes, allocatedBytes: isCounted ? size : 0, isAllocation: isCounted, isFree: false)
     }
 
     /// Frees the live block in `slot`: temporaries, lifetimes, hand-offs, chain ends.
     mutating func release(slot: Int, ticks: UInt64, thread: UInt32, stack: UInt32) {
         let entry = blocks.slots[slot]
         let s = site(of: entry.stack)
+        let isCounted = counted(ticks)
         let temporary = lastAllocation == entry.address
         if temporary { totals.temporaryAllocations &+= 1 }
         lastAllocation = 0
@@ -127,22 +134,26 @@ extension AnalyzerCore {
         let epoch = peakEpoch
         updateLane(s, adding: 0, ticks: ticks)
         withSite(s) { site in
-            if temporary { site.temporary &+= 1 }
-            site.frees &+= 1
-            site.lifetimeCount &+= 1
-            site.lifetimeTotal &+= lifetime
-            site.lifetimeMin = min(site.lifetimeMin, lifetime)
-            site.lifetimeMax = max(site.lifetimeMax, lifetime)
+            if isCounted {
+                if temporary { site.temporary &+= 1 }
+                site.frees &+= 1
+                site.lifetimeCount &+= 1
+                site.lifetimeTotal &+= lifetime
+                site.lifetimeMin = min(site.lifetimeMin, lifetime)
+                site.lifetimeMax = max(site.lifetimeMax, lifetime)
+                site.lifetimeBuckets[LifetimeBuckets.bucket(forNanoseconds: lifetime)] &+= 1
+            }
             site.liveBlocks &-= 1
             Self.changeLive(&site, remove: entry.size, epoch: epoch)
-            site.lifetimeBuckets[LifetimeBuckets.bucket(forNanoseconds: lifetime)] &+= 1
         }
         liveBytes &-= entry.size
-        totals.frees += 1
-        if thread != entry.thread { countHandOff(from: entry.thread, to: thread, bytes: entry.size) }
-        threads.stats[threads.index(of: entry.thread, ticks: entry.timestamp)].liveBytes &-= entry.size
         let t = threads.index(of: thread, ticks: ticks)
-        threads.stats[t].frees += 1
+        if isCounted {
+            totals.frees += 1
+            if thread != entry.thread { countHandOff(from: entry.thread, to: thread, bytes: entry.size) }
+            threads.stats[t].frees += 1
+        }
+        threads.stats[threads.index(of: entry.thread, ticks: entry.timestamp)].liveBytes &-= entry.size
         threads.stats[t].lastSeenNanoseconds = ticks
         blocks.slots[slot].isLive = false
         blocks.slots[slot].freeStack = stack
@@ -208,10 +219,12 @@ extension AnalyzerCore {
             return
         }
         let length = old.chainLength + 1
-        totals.reallocs += 1
-        chains.reallocs += 1
-        sites[site(of: r.stack)].reallocs += 1
-        if r.newAddress != r.oldAddress { chains.moves += 1 }
+        if counted(ticks) {
+            totals.reallocs += 1
+            chains.reallocs += 1
+            sites[site(of: r.stack)].reallocs += 1
+            if r.newAddress != r.oldAddress { chains.moves += 1 }
+        }
         allocate(address: r.newAddress, size: r.newSize, stack: r.stack, thread: r.thread, ticks: ticks,
                  chainLength: length, chainRoot: old.chainRoot, keepGeneration: r.newAddress == r.oldAddress)
     }

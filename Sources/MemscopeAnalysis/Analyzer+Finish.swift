@@ -73,7 +73,14 @@ extension AnalyzerCore {
         var allDiagnostics = readerDiagnostics
         allDiagnostics.merge(diagnostics)
 
-        return Analysis(
+        var scopeParts: [String] = []
+        if options.windowStartNanoseconds > 0 || options.windowEndNanoseconds != nil {
+            let end = options.windowEndNanoseconds.map { Units.duration(nanoseconds: $0) } ?? "the end"
+            scopeParts.append("from \(Units.duration(nanoseconds: options.windowStartNanoseconds)) to \(end): "
+                + "allocations, frees and the peak count inside the window; earlier blocks are carried in; leaked means live at the window's end")
+        }
+        if let thread = options.thread { scopeParts.append("blocks allocated by thread \(thread) only (and their frees on any thread)") }
+        var analysis = Analysis(
             metadata: metadata ?? .unknown,
             totals: final,
             symbols: symbols,
@@ -99,5 +106,7 @@ extension AnalyzerCore {
             diagnostics: allDiagnostics,
             truncated: truncated,
             suppressed: suppressed.sorted { $0.line < $1.line })
+        analysis.scope = scopeParts.joined(separator: "; ")
+        return analysis
     }
 }

@@ -70,6 +70,10 @@ struct AnalyzerCore {
     var reuse = AddressReuse()
     var processEnd: ProcessEnd?
     var diagnostics = Diagnostics()
+    /// With a thread filter: the live blocks that thread allocated.
+    var threadBlocks: Set<UInt64> = []
+    /// Set once an event lies past the window's end: later events are ignored.
+    var pastWindow = false
 
     init(options: AnalysisOptions) {
         self.options = options
@@ -101,6 +105,11 @@ struct AnalyzerCore {
 
     @inline(__always)
     mutating func consume(_ record: Record) {
+        var record = record
+        if options.windowEndNanoseconds != nil || options.thread != nil {
+            guard let admitted = admit(record) else { return }
+            record = admitted
+        }
         switch record {
         case .alloc(let a):
             let t = tick(a.timestamp)
@@ -132,6 +141,63 @@ struct AnalyzerCore {
         case .unknown:
             break
         }
+    }
+
+    /// The window and thread filters: the record as it takes part in the analysis, or nil.
+    ///
+    /// With a thread filter, a realloc is split by thread: the thread that calls it frees
+    /// the old block and allocates the new one, so another thread's realloc of one of this
+    /// thread's blocks is a free here, and this thread's realloc of another thread's block
+    /// is an allocation.
+    mutating func admit(_ record: Record) -> Record? {
+        let timestamp: UInt64? = switch record {
+        case .alloc(let a): a.timestamp
+        case .free(let f): f.timestamp
+        case .realloc(let r): r.timestamp
+        case .threadStart(let ts, _, _), .threadName(let ts, _, _), .threadExit(let ts, _): ts
+        case .processEnd(let e): e.timestamp
+        default: nil
+        }
+        if let end = options.windowEndNanoseconds, let timestamp {
+            if pastWindow || nanoseconds(timestamp) > end {
+                pastWindow = true
+                return nil
+            }
+        }
+        guard let thread = options.thread else { return record }
+        switch record {
+        case .alloc(let a):
+            guard a.thread == thread else { return nil }
+            threadBlocks.insert(a.address)
+        case .free(let f):
+            return threadBlocks.remove(f.address) != nil ? record : nil
+        case .realloc(let r):
+            let ownsOld = r.oldAddress != 0 && threadBlocks.contains(r.oldAddress)
+            if r.thread == thread {
+                if r.oldAddress == 0 || ownsOld {
+                    if ownsOld && !(r.newAddress == 0 && r.newSize > 0) { threadBlocks.remove(r.oldAddress) }
+                    if r.newAddress != 0 { threadBlocks.insert(r.newAddress) }
+                    return record
+                }
+                // Another thread's block: only the new block belongs to this view.
+                guard r.newAddress != 0 else { return nil }
+                threadBlocks.insert(r.newAddress)
+                return .alloc(Alloc(timestamp: r.timestamp, thread: r.thread, address: r.newAddress, size: r.newSize,
+                                    kind: .realloc, stack: r.stack))
+            }
+            guard ownsOld else { return nil }
+            if r.newAddress == 0 && r.newSize > 0 { return nil }  // failed: the block stays
+            threadBlocks.remove(r.oldAddress)
+            return .free(Free(timestamp: r.timestamp, thread: r.thread, address: r.oldAddress, stack: r.stack))
+        default: break
+        }
+        return record
+    }
+
+    /// Whether an event at `ticks` is counted (inside the window's start).
+    @inline(__always)
+    func counted(_ ticks: UInt64) -> Bool {
+        options.windowStartNanoseconds == 0 || nanoseconds(ticks) >= options.windowStartNanoseconds
     }
 
     /// Counts an event and returns its effective time: timestamps that go backwards are

@@ -37,6 +37,7 @@ public struct Summary: Sendable {
             ("cross_thread_frees", "\(t.crossThreadFrees)"),
             ("duration_ns", "\(t.durationNanoseconds)"),
             ("truncated", analysis.truncated ? "true" : "false"),
+            ("scope", jsonString(analysis.scope)),
             ("command_line", "[" + analysis.metadata.commandLine.map(jsonString).joined(separator: ",") + "]"),
             ("warnings", "[" + analysis.diagnostics.lines.map(jsonString).joined(separator: ",") + "]"),
         ]
@@ -61,6 +62,7 @@ public struct Summary: Sendable {
         out.append("  command        \(command.isEmpty ? "unknown" : command)  (pid \(a.metadata.pid))")
         out.append("  duration       \(Units.duration(nanoseconds: t.durationNanoseconds))")
         out.append("  ended          \(a.endDescription)")
+        if !a.scope.isEmpty { out.append("  scope          \(a.scope)") }
         out.append("")
         out.append("  allocations    \(Units.count(t.allocations))  (\(Units.count(t.reallocs)) reallocs, \(Units.count(t.temporaryAllocations)) temporary)")
         out.append("  frees          \(Units.count(t.frees))")

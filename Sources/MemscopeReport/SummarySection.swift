@@ -26,7 +26,8 @@ enum SummarySection {
         card("Memory errors", Units.count(t.errors), t.errors == 0 ? "none seen in the events" : "double or invalid frees", bad: t.errors > 0)
         card("Program ended", a.endDescription, a.processEnd == nil ? "" : "recorded by the producer",
              bad: a.processEnd?.how == .signalled)
-        var html = "<div class=\"cards\">\(cards.joined())</div>\n"
+        var html = a.scope.isEmpty ? "" : "<div class=\"warnings\"><strong>Restricted view:</strong> \(HTML.escape(a.scope)).</div>\n"
+        html += "<div class=\"cards\">\(cards.joined())</div>\n"
         let inferredNote = a.notes.inferred.isEmpty ? "none in this report" : "listed below, each with its rule"
         html += "<div class=\"legend\"><span><span class=\"badge captured\">captured</span> computed exactly from the recorded events"
             + "\(a.notes.inferred.isEmpty ? ": every figure on this page" : "")</span><span><span class=\"badge inferred\">inferred</span> "

@@ -209,3 +209,18 @@ import Testing
         #expect(bad.status == 1 && bad.stderr.contains("lsan.supp:1:1: error: expected a suppression such as leak:PATTERN"))
     }
 }
+
+@Suite struct ScopeOptionTests {
+    @Test func windowsAndThreadsRestrictEveryCommand() throws {
+        let json = try memscope("summary", "--json", "--from", "50%", "--to", "30ms", TestPaths.sample("server-leak.msd"))
+        #expect(json.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((object["scope"] as? String)?.hasPrefix("from 18.5 ms to 30.0 ms") == true)
+        #expect((object["duration_ns"] as? Int ?? .max) <= 30_000_000)
+        let out = try TestPaths.temporaryDirectory().appendingPathComponent("t.html").path
+        #expect(try memscope("render", "-q", "--thread", "4243", TestPaths.sample("server-leak.msd"), "-o", out).status == 0)
+        #expect(try String(contentsOfFile: out, encoding: .utf8).contains("Restricted view:</strong> blocks allocated by thread 4243"))
+        let bad = try memscope("summary", "--from", "12 parsecs", TestPaths.sample("server-leak.msd"))
+        #expect(bad.status == 64)
+    }
+}

@@ -188,7 +188,7 @@ _memscope_render() {
     repeating_flags=()
     non_repeating_flags=(--force --quiet -q --all-frames --collapse-recursion --version -h --help)
     repeating_options=(--exclude-module)
-    non_repeating_options=(--format --suppressions --output -o --images --include --exclude --min-fraction)
+    non_repeating_options=(--format --suppressions --from --to --thread --output -o --images --include --exclude --min-fraction)
     __memscope_offer_flags_options -1
 
     # Offer option value completions
@@ -199,6 +199,15 @@ _memscope_render() {
         ;;
     '--suppressions')
         __memscope_add_completions -f
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--thread')
         return
         ;;
     '--output'|'-o')
@@ -236,7 +245,7 @@ _memscope_summary() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--format --suppressions)
+    non_repeating_options=(--format --suppressions --from --to --thread)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
@@ -247,6 +256,15 @@ _memscope_summary() {
         ;;
     '--suppressions')
         __memscope_add_completions -f
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--thread')
         return
         ;;
     esac
@@ -264,7 +282,7 @@ _memscope_check() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--format --suppressions --max-leaked --max-peak --max-bytes-allocated --max-allocations --max-temporary --max-errors --baseline --max-growth)
+    non_repeating_options=(--format --suppressions --from --to --thread --max-leaked --max-peak --max-bytes-allocated --max-allocations --max-temporary --max-errors --baseline --max-growth)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
@@ -275,6 +293,15 @@ _memscope_check() {
         ;;
     '--suppressions')
         __memscope_add_completions -f
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--thread')
         return
         ;;
     '--max-leaked')
@@ -348,7 +375,7 @@ _memscope_export() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--csv --format --suppressions)
+    non_repeating_options=(--csv --format --suppressions --from --to --thread)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
@@ -363,6 +390,15 @@ _memscope_export() {
         ;;
     '--suppressions')
         __memscope_add_completions -f
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--thread')
         return
         ;;
     esac
@@ -380,7 +416,7 @@ _memscope_inspect() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--stage --format --suppressions)
+    non_repeating_options=(--stage --format --suppressions --from --to --thread)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
@@ -395,6 +431,15 @@ _memscope_inspect() {
         ;;
     '--suppressions')
         __memscope_add_completions -f
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--thread')
         return
         ;;
     esac
@@ -412,17 +457,13 @@ _memscope_convert() {
     repeating_flags=()
     non_repeating_flags=(--zstd --force --version -h --help)
     repeating_options=()
-    non_repeating_options=(--format --suppressions --output -o --to --level)
+    non_repeating_options=(--format --output -o --to --level)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
         __memscope_add_completions -W 'msd'$'\n''jsonl'
-        return
-        ;;
-    '--suppressions')
-        __memscope_add_completions -f
         return
         ;;
     '--output'|'-o')

@@ -23,19 +23,19 @@ function __memscope_parse_tokens -S
         __memscope_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'render'
-            __memscope_parse_subcommand -r 1 'format=' 'suppressions=' 'o/output=' 'force' 'q/quiet' 'images=' 'all-frames' 'collapse-recursion' 'exclude-module=+' 'include=' 'exclude=' 'min-fraction=' 'version' 'h/help'
+            __memscope_parse_subcommand -r 1 'format=' 'suppressions=' 'from=' 'to=' 'thread=' 'o/output=' 'force' 'q/quiet' 'images=' 'all-frames' 'collapse-recursion' 'exclude-module=+' 'include=' 'exclude=' 'min-fraction=' 'version' 'h/help'
         case 'summary'
-            __memscope_parse_subcommand 1 'format=' 'suppressions=' 'json' 'q/quiet' 'version' 'h/help'
+            __memscope_parse_subcommand 1 'format=' 'suppressions=' 'from=' 'to=' 'thread=' 'json' 'q/quiet' 'version' 'h/help'
         case 'check'
-            __memscope_parse_subcommand 1 'format=' 'suppressions=' 'max-leaked=' 'max-peak=' 'max-bytes-allocated=' 'max-allocations=' 'max-temporary=' 'max-errors=' 'baseline=' 'max-growth=' 'json' 'version' 'h/help'
+            __memscope_parse_subcommand 1 'format=' 'suppressions=' 'from=' 'to=' 'thread=' 'max-leaked=' 'max-peak=' 'max-bytes-allocated=' 'max-allocations=' 'max-temporary=' 'max-errors=' 'baseline=' 'max-growth=' 'json' 'version' 'h/help'
         case 'diff'
             __memscope_parse_subcommand 2 'format=' 'o/output=' 'json' 'force' 'q/quiet' 'version' 'h/help'
         case 'export'
-            __memscope_parse_subcommand 1 'csv=' 'format=' 'suppressions=' 'version' 'h/help'
+            __memscope_parse_subcommand 1 'csv=' 'format=' 'suppressions=' 'from=' 'to=' 'thread=' 'version' 'h/help'
         case 'inspect'
-            __memscope_parse_subcommand 1 'stage=' 'format=' 'suppressions=' 'version' 'h/help'
+            __memscope_parse_subcommand 1 'stage=' 'format=' 'suppressions=' 'from=' 'to=' 'thread=' 'version' 'h/help'
         case 'convert'
-            __memscope_parse_subcommand 1 'format=' 'suppressions=' 'o/output=' 'to=' 'zstd' 'level=' 'force' 'version' 'h/help'
+            __memscope_parse_subcommand 1 'format=' 'o/output=' 'to=' 'zstd' 'level=' 'force' 'version' 'h/help'
         case 'help'
             __memscope_parse_subcommand -r 1 'version'
         end
@@ -104,6 +104,9 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "m
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope render" -ge 1' -F
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" format' -l 'format' -d 'Read the input as this format instead of detecting it (values: msd, jsonl).' -rfka 'msd jsonl'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" suppressions' -l 'suppressions' -d 'Leak suppressions in LeakSanitizer\'s format (leak:PATTERN lines): matching leaks are reported as suppressed.' -rF
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" from' -l 'from' -d 'Count only from this time: 12.5s, 850ms, 40us, or a percentage of the run such as 25%.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" to' -l 'to' -d 'Stop at this time (same forms as --from); leaked then means live at this time.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" thread' -l 'thread' -d 'Only blocks allocated by this thread id (and their frees, on any thread).' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" o output' -l 'output' -s 'o' -d 'The report to write (a directory with several dumps). Default: memscope-<dump name>.html, or memscope-reports/.' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'html\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" force' -l 'force' -d 'Overwrite the report if it exists.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" q quiet' -l 'quiet' -s 'q' -d 'No progress bar, no warnings and no closing message.'
@@ -119,6 +122,9 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_opti
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope summary" -eq 1' -F
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" format' -l 'format' -d 'Read the input as this format instead of detecting it (values: msd, jsonl).' -rfka 'msd jsonl'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" suppressions' -l 'suppressions' -d 'Leak suppressions in LeakSanitizer\'s format (leak:PATTERN lines): matching leaks are reported as suppressed.' -rF
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" from' -l 'from' -d 'Count only from this time: 12.5s, 850ms, 40us, or a percentage of the run such as 25%.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" to' -l 'to' -d 'Stop at this time (same forms as --from); leaked then means live at this time.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" thread' -l 'thread' -d 'Only blocks allocated by this thread id (and their frees, on any thread).' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" json' -l 'json' -d 'Print one JSON object instead of text.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" q quiet' -l 'quiet' -s 'q' -d 'Do not print warnings to stderr.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" version' -l 'version' -d 'Show the version.'
@@ -126,6 +132,9 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_opti
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope check" -eq 1' -F
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" format' -l 'format' -d 'Read the input as this format instead of detecting it (values: msd, jsonl).' -rfka 'msd jsonl'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" suppressions' -l 'suppressions' -d 'Leak suppressions in LeakSanitizer\'s format (leak:PATTERN lines): matching leaks are reported as suppressed.' -rF
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" from' -l 'from' -d 'Count only from this time: 12.5s, 850ms, 40us, or a percentage of the run such as 25%.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" to' -l 'to' -d 'Stop at this time (same forms as --from); leaked then means live at this time.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" thread' -l 'thread' -d 'Only blocks allocated by this thread id (and their frees, on any thread).' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" max-leaked' -l 'max-leaked' -d 'Most bytes leaked (live at the end).' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" max-peak' -l 'max-peak' -d 'Most bytes live at the peak.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" max-bytes-allocated' -l 'max-bytes-allocated' -d 'Most bytes allocated in all.' -rfka ''
@@ -150,17 +159,22 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_opti
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope export" -eq 1' -F
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope export" format' -l 'format' -d 'Read the input as this format instead of detecting it (values: msd, jsonl).' -rfka 'msd jsonl'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope export" suppressions' -l 'suppressions' -d 'Leak suppressions in LeakSanitizer\'s format (leak:PATTERN lines): matching leaks are reported as suppressed.' -rF
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope export" from' -l 'from' -d 'Count only from this time: 12.5s, 850ms, 40us, or a percentage of the run such as 25%.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope export" to' -l 'to' -d 'Stop at this time (same forms as --from); leaked then means live at this time.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope export" thread' -l 'thread' -d 'Only blocks allocated by this thread id (and their frees, on any thread).' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope export" version' -l 'version' -d 'Show the version.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope export" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect" stage' -l 'stage' -d 'The stage whose output to print (values: parse, analyze).' -rfka 'parse analyze'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope inspect" -eq 1' -F
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect" format' -l 'format' -d 'Read the input as this format instead of detecting it (values: msd, jsonl).' -rfka 'msd jsonl'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect" suppressions' -l 'suppressions' -d 'Leak suppressions in LeakSanitizer\'s format (leak:PATTERN lines): matching leaks are reported as suppressed.' -rF
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect" from' -l 'from' -d 'Count only from this time: 12.5s, 850ms, 40us, or a percentage of the run such as 25%.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect" to' -l 'to' -d 'Stop at this time (same forms as --from); leaked then means live at this time.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect" thread' -l 'thread' -d 'Only blocks allocated by this thread id (and their frees, on any thread).' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect" version' -l 'version' -d 'Show the version.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope convert" -eq 1' -F
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope convert" format' -l 'format' -d 'Read the input as this format instead of detecting it (values: msd, jsonl).' -rfka 'msd jsonl'
-complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope convert" suppressions' -l 'suppressions' -d 'Leak suppressions in LeakSanitizer\'s format (leak:PATTERN lines): matching leaks are reported as suppressed.' -rF
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope convert" o output' -l 'output' -s 'o' -d 'The file to write.' -rF
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope convert" to' -l 'to' -d 'The form to write (values: msd, jsonl). Default: jsonl when the output name ends in .jsonl or .jsonl.zst, else msd.' -rfka 'msd jsonl'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope convert" zstd' -l 'zstd' -d 'Compress the output with zstd.'

@@ -14,7 +14,7 @@ struct Convert: ParsableCommand {
               memscope convert server.jsonl -o server.msd.zst --zstd
             """)
 
-    @OptionGroup var input: InputOptions
+    @OptionGroup var input: DumpInput
 
     @Option(name: .shortAndLong, help: "The file to write.", completion: .file())
     var output: String

@@ -23,9 +23,29 @@ struct InputOptions: ParsableArguments {
             completion: .file())
     var suppressions: String?
 
+    @Option(help: "Count only from this time: 12.5s, 850ms, 40us, or a percentage of the run such as 25%.")
+    var from: TimeArgument?
+
+    @Option(help: "Stop at this time (same forms as --from); leaked then means live at this time.")
+    var to: TimeArgument?
+
+    @Option(help: "Only blocks allocated by this thread id (and their frees, on any thread).")
+    var thread: UInt32?
+
     /// The analysis options these inputs ask for.
     func analysisOptions() throws -> AnalysisOptions {
-        AnalysisOptions(suppressions: try loadSuppressions(suppressions))
+        var options = AnalysisOptions(suppressions: try loadSuppressions(suppressions))
+        var known: UInt64?
+        let total = { () throws -> UInt64 in
+            if let known { return known }
+            let value = try duration(of: dump, format: format)
+            known = value
+            return value
+        }
+        if let from { options.windowStartNanoseconds = try from.nanoseconds(duration: total) }
+        if let to { options.windowEndNanoseconds = try to.nanoseconds(duration: total) }
+        options.thread = thread
+        return options
     }
 }
 
@@ -40,6 +60,15 @@ func loadSuppressions(_ path: String?) throws -> Suppressions {
     } catch {
         throw DumpError(path: path, location: .line(error.line, column: 1), problem: .badSuppression(text: error.text))
     }
+}
+
+/// Just the dump to read (for commands that do not analyse it, like convert).
+struct DumpInput: ParsableArguments {
+    @Argument(help: "The dump to read (.msd binary or JSON Lines, optionally zstd-compressed).", completion: .file())
+    var dump: String
+
+    @Option(help: "Read the input as this format instead of detecting it (values: msd, jsonl).")
+    var format: DumpFormat?
 }
 
 /// Prints an error or warnings to stderr and maps failures to exit codes, in one place.

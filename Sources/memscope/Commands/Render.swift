@@ -40,6 +40,15 @@ struct Render: ParsableCommand {
             completion: .file())
     var suppressions: String?
 
+    @Option(help: "Count only from this time: 12.5s, 850ms, 40us, or a percentage of the run such as 25%.")
+    var from: TimeArgument?
+
+    @Option(help: "Stop at this time (same forms as --from); leaked then means live at this time.")
+    var to: TimeArgument?
+
+    @Option(help: "Only blocks allocated by this thread id (and their frees, on any thread).")
+    var thread: UInt32?
+
     @Option(name: .shortAndLong, help: "The report to write (a directory with several dumps). Default: memscope-<dump name>.html, or memscope-reports/.",
             completion: .file(extensions: ["html"]))
     var output: String?
@@ -57,6 +66,9 @@ struct Render: ParsableCommand {
 
     func validate() throws {
         if dumps.isEmpty { throw ValidationError("Missing expected argument '<dumps>'") }
+        if dumps.count > 1 && (from != nil || to != nil || thread != nil) {
+            throw ValidationError("--from, --to and --thread take one dump at a time.")
+        }
         if dumps.count > 1 && images != nil { throw ValidationError("--images takes one dump at a time.") }
     }
 
@@ -64,6 +76,9 @@ struct Render: ParsableCommand {
         if dumps.count > 1 { return try runBatch() }
         var input = try InputOptions.with(path: dumps[0], format: format)
         input.suppressions = suppressions
+        input.from = from
+        input.to = to
+        input.thread = thread
         try Console.run {
             let path = output ?? Self.defaultOutput(for: input.dump)
             if !force && access(path, F_OK) == 0 {
