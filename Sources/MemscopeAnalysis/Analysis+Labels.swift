@@ -74,7 +74,8 @@ let runtimePrefixes = [
     "swift_allocObject", "swift_slowAlloc", "swift_allocBox", "swift::", "_swift_",
 ]
 
-func isRuntimeFrame(_ name: String) -> Bool {
+/// Whether a function belongs to an allocator or a language runtime (see `runtimePrefixes`).
+public func isRuntimeFrame(_ name: String) -> Bool {
     runtimePrefixes.contains { name.hasPrefix($0) }
 }
 

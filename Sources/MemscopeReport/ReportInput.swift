@@ -21,10 +21,13 @@ public struct ReportInput: Sendable {
     public var defaultCost: FlameCost
     /// What the flamegraphs' frame filter hides, in words.
     public var frameFilter: String
+    /// Source lines around top sites (empty with --no-source).
+    public var source: SourceContext
 
     public init(analysis: Analysis, inputPath: String, format: String, version: String, topDown: FlameGraph,
                 bottomUp: FlameGraph, flameLayout: FlameLayoutOptions, flameOptions: FlameGraphOptions,
-                pictures: ReportPictures, defaultCost: FlameCost, frameFilter: String = "all frames shown") {
+                pictures: ReportPictures, defaultCost: FlameCost, frameFilter: String = "all frames shown",
+                source: SourceContext = SourceContext()) {
         self.analysis = analysis
         self.inputPath = inputPath
         self.format = format
@@ -36,6 +39,7 @@ public struct ReportInput: Sendable {
         self.pictures = pictures
         self.defaultCost = defaultCost
         self.frameFilter = frameFilter
+        self.source = source
     }
 }
 

@@ -6,8 +6,8 @@ import MemscopeModel
 enum TablesSection {
     static let maxRows = 50
 
-    static func html(_ a: Analysis) -> String {
-        [topSites(a), leaks(a), temporary(a), threads(a), handOffs(a), reuse(a)].joined(separator: "\n")
+    static func html(_ a: Analysis, source: SourceContext = SourceContext()) -> String {
+        [topSites(a, source: source), leaks(a), temporary(a), threads(a), handOffs(a), reuse(a)].joined(separator: "\n")
     }
 
     // MARK: - Pieces
@@ -18,12 +18,12 @@ enum TablesSection {
 
     /// A site: its title (first frame outside the allocator), and its whole stack folded
     /// under a disclosure.
-    static func site(_ a: Analysis, _ stack: UInt32, open: Bool = false) -> String {
+    static func site(_ a: Analysis, _ stack: UInt32, open: Bool = false, source: SourceContext? = nil) -> String {
         let frames = a.describeStack(stack)
         guard !frames.isEmpty else { return "<td class=\"fn\"><span class=\"empty\">no stack recorded</span></td>" }
         let list = frames.map { "<li>\(HTML.escape($0))</li>" }.joined()
         return "<td class=\"fn\"><details\(open ? " open" : "")><summary>\(HTML.escape(a.siteTitle(stack)))</summary>"
-            + "<ol class=\"stack\">\(list)</ol></details></td>"
+            + "\(source?.html(a, stack: stack) ?? "")<ol class=\"stack\">\(list)</ol></details></td>"
     }
 
     static func table(_ headers: [(String, Bool)], rows: [String], sortable: Bool = true) -> String {
@@ -33,10 +33,10 @@ enum TablesSection {
 
     // MARK: - Tables
 
-    static func topSites(_ a: Analysis) -> String {
+    static func topSites(_ a: Analysis, source: SourceContext) -> String {
         let sites = a.sites.sorted { ($0.costs.bytesAllocated, $1.stack) > ($1.costs.bytesAllocated, $0.stack) }.prefix(maxRows)
         let rows = sites.map { s in
-            "<tr>\(site(a, s.stack))\(num(s.costs.allocations))\(num(s.costs.bytesAllocated, bytes: true))"
+            "<tr>\(site(a, s.stack, source: source))\(num(s.costs.allocations))\(num(s.costs.bytesAllocated, bytes: true))"
                 + "\(num(s.costs.peakBytes, bytes: true))\(num(s.costs.leakedBytes, bytes: true))\(num(s.costs.temporaryAllocations))"
                 + "<td class=\"num\" data-value=\"\(s.lifetimes.meanNanoseconds)\">\(s.lifetimes.count == 0 ? "–" : HTML.escape(Units.duration(nanoseconds: s.lifetimes.meanNanoseconds)))</td>"
                 + "\(num(s.reallocs))</tr>"

@@ -65,3 +65,25 @@ import Testing
         #expect(scripts == 3)  // two JSON blocks and the report script
     }
 }
+
+@Suite struct SourceContextTests {
+    @Test func linesAroundTopSitesAreEmbeddedEscaped() throws {
+        // A frame pointing at a real file of ours: this test file. Line 9 opens HTMLReportTests, and
+        // line 10, inside the excerpt, holds the hostile payload, which must come out escaped.
+        let file = TestPaths.packageRoot.appendingPathComponent("Tests/MemscopeReportTests/HTMLReportTests.swift").path
+        var dump = DumpBuilder()
+        let name = dump.string("make_payload")
+        let path = dump.string(file)
+        dump.append(.frame(Frame(id: 1, instructionPointer: 0x400100, function: name, file: path, line: 9, module: 0)))
+        dump.append(.stack(id: 1, parent: 0, frame: 1))
+        dump.alloc(ts: 1, address: 0x10, size: 64, stack: 1)
+        let analysis = MemscopeTestSupport.analyze(dump.records)
+        let source = SourceContext(analysis: analysis)
+        let html = source.html(analysis, stack: 1)
+        #expect(html.contains("<pre class=\"source\""))
+        #expect(html.contains("<span class=\"hit\">    9 "))
+        #expect(html.contains("&lt;/script&gt;"))
+        #expect(!html.contains("</script>"))
+        #expect(SourceContext().html(analysis, stack: 1).isEmpty)
+    }
+}

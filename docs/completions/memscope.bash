@@ -186,7 +186,7 @@ _memscope() {
 
 _memscope_render() {
     repeating_flags=()
-    non_repeating_flags=(--force --quiet -q --all-frames --collapse-recursion --version -h --help)
+    non_repeating_flags=(--force --quiet -q --all-frames --collapse-recursion --no-source --version -h --help)
     repeating_options=(--exclude-module)
     non_repeating_options=(--format --suppressions --from --to --thread --output -o --images --include --exclude --min-fraction)
     __memscope_offer_flags_options -1

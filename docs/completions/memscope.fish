@@ -23,7 +23,7 @@ function __memscope_parse_tokens -S
         __memscope_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'render'
-            __memscope_parse_subcommand -r 1 'format=' 'suppressions=' 'from=' 'to=' 'thread=' 'o/output=' 'force' 'q/quiet' 'images=' 'all-frames' 'collapse-recursion' 'exclude-module=+' 'include=' 'exclude=' 'min-fraction=' 'version' 'h/help'
+            __memscope_parse_subcommand -r 1 'format=' 'suppressions=' 'from=' 'to=' 'thread=' 'o/output=' 'force' 'q/quiet' 'images=' 'all-frames' 'collapse-recursion' 'exclude-module=+' 'include=' 'exclude=' 'min-fraction=' 'no-source' 'version' 'h/help'
         case 'summary'
             __memscope_parse_subcommand 1 'format=' 'suppressions=' 'from=' 'to=' 'thread=' 'json' 'q/quiet' 'version' 'h/help'
         case 'check'
@@ -117,6 +117,7 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_opti
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" include' -l 'include' -d 'Show only sites with a frame (function or file) matching this regular expression.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" exclude' -l 'exclude' -d 'Leave out sites with a frame (function or file) matching this regular expression.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" min-fraction' -l 'min-fraction' -d 'Fold frames below this share of every cost into one box per caller, e.g. 0.1%. Default: 0.005%.' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" no-source' -l 'no-source' -d 'Leave source lines out of the report (for confidential code); by default the lines around top sites are embedded when the files are readable.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" version' -l 'version' -d 'Show the version.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope summary" -eq 1' -F

@@ -222,6 +222,9 @@ struct FrameOptions: ParsableArguments {
     @Option(help: "Fold frames below this share of every cost into one box per caller, e.g. 0.1%. Default: 0.005%.")
     var minFraction: Percentage?
 
+    @Flag(help: "Leave source lines out of the report (for confidential code); by default the lines around top sites are embedded when the files are readable.")
+    var noSource = false
+
     func validate() throws {
         do {
             try filter.validate()
@@ -238,6 +241,7 @@ struct FrameOptions: ParsableArguments {
     func pipeline() throws -> RenderPipeline {
         var pipeline = RenderPipeline()
         pipeline.frameFilter = filter
+        pipeline.includeSource = !noSource
         if let minFraction { pipeline.flameOptions.minimumFraction = max(minFraction.value / 100, 1e-9) }
         return pipeline
     }

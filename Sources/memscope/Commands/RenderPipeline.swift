@@ -12,6 +12,8 @@ struct RenderPipeline {
     var flameLayout = FlameLayoutOptions.default
     var flameOptions = FlameGraphOptions.default
     var frameFilter = FrameFilter()
+    /// Embed source lines around top sites (off with --no-source).
+    var includeSource = true
 
     /// The pictures and the page.
     func render(_ analysis: Analysis, inputPath: String, format: String,
@@ -44,7 +46,8 @@ struct RenderPipeline {
         clock.lap("chart paint")
         let input = ReportInput(analysis: analysis, inputPath: inputPath, format: format, version: MemscopeVersion.string,
                                 topDown: topDown, bottomUp: bottomUp, flameLayout: flameLayout, flameOptions: flameOptions,
-                                pictures: reportPictures, defaultCost: defaultCost, frameFilter: frameFilter.description)
+                                pictures: reportPictures, defaultCost: defaultCost, frameFilter: frameFilter.description,
+                                source: includeSource ? SourceContext(analysis: analysis) : SourceContext())
         let html = try HTMLReport.render(input)
         clock.lap("html")
         return (html, pictures)
