@@ -40,7 +40,8 @@ extension Analysis {
         guard let caller = frames.first(where: { !isRuntimeFrame(symbols.displayName(ofFrame: $0)) }), caller != innermost else {
             return describeFrame(innermost)
         }
-        return describeFrame(caller) + ", via " + symbols.displayName(ofFrame: innermost)
+        let via = symbols.displayName(ofFrame: innermost)
+        return describeFrame(caller) + ", via " + (via.count > 48 ? String(via.prefix(47)) + "…" : via)
     }
 
     /// The name of a thread: `4243 "worker-1"` or `4243`.

@@ -14,6 +14,8 @@ public struct Analysis: Sendable, Equatable {
     public var timeline: Timeline
     /// Width of each interval of ``SiteStats/lane``.
     public var laneIntervalNanoseconds: UInt64
+    /// Width of each interval of ``ThreadStats/lane``.
+    public var threadLaneIntervalNanoseconds: UInt64 = 0
     public var addressReuse: AddressReuse
     public var reallocChains: ReallocChains
     /// Blocks allocated on one thread and freed on another, per thread pair.
@@ -205,6 +207,8 @@ public struct ThreadStats: Sendable, Equatable {
     public var peakBytes: UInt64
     /// Bytes of blocks this thread allocated still live at the end.
     public var liveBytes: UInt64
+    /// Highest live bytes of this thread's blocks per ``Analysis/threadLaneIntervalNanoseconds`` interval.
+    public var lane: [UInt64] = []
 }
 
 /// One distinct memory error seen in the events.

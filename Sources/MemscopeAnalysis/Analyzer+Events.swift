@@ -119,6 +119,7 @@ extension AnalyzerCore {
         threads.stats[t].lastSeenNanoseconds = ticks
         threads.stats[t].liveBytes &+= size
         threads.stats[t].peakBytes = max(threads.stats[t].peakBytes, threads.stats[t].liveBytes)
+        threadLanes.record(thread: t, newLive: threads.stats[t].liveBytes, ticks: ticks)
         timeline.record(time: ticks, live: liveBytes, allocatedBytes: isCounted ? size : 0, isAllocation: isCounted, isFree: false)
     }
 
@@ -153,7 +154,9 @@ extension AnalyzerCore {
             if thread != entry.thread { countHandOff(from: entry.thread, to: thread, bytes: entry.size) }
             threads.stats[t].frees += 1
         }
-        threads.stats[threads.index(of: entry.thread, ticks: entry.timestamp)].liveBytes &-= entry.size
+        let owner = threads.index(of: entry.thread, ticks: entry.timestamp)
+        threads.stats[owner].liveBytes &-= entry.size
+        threadLanes.record(thread: owner, newLive: threads.stats[owner].liveBytes, ticks: ticks)
         threads.stats[t].lastSeenNanoseconds = ticks
         blocks.slots[slot].isLive = false
         blocks.slots[slot].freeStack = stack

@@ -95,8 +95,9 @@ extension AnalyzerCore {
                 ThreadPair(allocatingThread: UInt32(key >> 32), freeingThread: UInt32(truncatingIfNeeded: key),
                            blocks: value.blocks, bytes: value.bytes)
             }.sorted { ($0.bytes, $1.allocatingThread, $1.freeingThread) > ($1.bytes, $0.allocatingThread, $0.freeingThread) },
-            threads: threads.stats.map { stats in
+            threads: zip(threads.stats, threadLanes.finished(threads: threads.stats.count, lastTicks: lastTicks)).map { stats, lane in
                 var converted = stats
+                converted.lane = lane
                 converted.firstSeenNanoseconds = nanoseconds(stats.firstSeenNanoseconds)
                 converted.lastSeenNanoseconds = nanoseconds(stats.lastSeenNanoseconds)
                 return converted
@@ -107,6 +108,7 @@ extension AnalyzerCore {
             truncated: truncated,
             suppressed: suppressed.sorted { $0.line < $1.line })
         analysis.scope = scopeParts.joined(separator: "; ")
+        analysis.threadLaneIntervalNanoseconds = saturatingMultiply(threadLanes.intervalTicks, clockUnit)
         return analysis
     }
 }

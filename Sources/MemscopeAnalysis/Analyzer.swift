@@ -47,6 +47,8 @@ struct AnalyzerCore {
     var siteStacks: [UInt32] = []
     /// Per site, ``SiteLanes/points`` maxima of its live bytes over time (closed intervals).
     var lanes = SiteLanes()
+    /// The same per thread (blocks each thread allocated).
+    var threadLanes = ThreadLanes()
     /// Per site, bytes allocated per ``SizeBuckets`` bucket (cold: summed here, not in the site record).
     var sizeBytes: [UInt64] = []
     /// Counts that overflowed a site's 32-bit size counters (practically never).

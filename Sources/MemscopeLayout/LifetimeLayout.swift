@@ -51,33 +51,47 @@ public enum LifetimeLayout {
     /// One lane per site: name, heat strip of its live bytes over time, and its maximum.
     public static func lanes(_ analysis: Analysis, sites: [SiteStats], measurer: some TextMeasuring,
                              width: Double = 1200, fontSize: Double = 11) -> Scene {
+        laneChart(rows: sites.map { (siteName(analysis, $0), $0.lane) }, interval: analysis.laneIntervalNanoseconds,
+                  duration: analysis.totals.durationNanoseconds, measurer: measurer, width: width, fontSize: fontSize)
+    }
+
+    /// One lane per thread (the blocks it allocated), the threads with the highest peak first.
+    public static func threadLanes(_ analysis: Analysis, measurer: some TextMeasuring, count: Int = 10,
+                                   width: Double = 1200, fontSize: Double = 11) -> Scene {
+        let threads = analysis.threads.filter { $0.peakBytes > 0 }
+            .sorted { ($0.peakBytes, $1.thread) > ($1.peakBytes, $0.thread) }.prefix(count)
+        return laneChart(rows: threads.map { (analysis.threadLabel($0.thread), $0.lane) },
+                         interval: analysis.threadLaneIntervalNanoseconds, duration: analysis.totals.durationNanoseconds,
+                         measurer: measurer, width: width, fontSize: fontSize)
+    }
+
+    /// Rows of heat strips: a name, one cell per interval shaded by the row's own maximum,
+    /// the maximum on the right, and a time axis.
+    public static func laneChart(rows: [(name: String, lane: [UInt64])], interval: UInt64, duration: UInt64,
+                                 measurer: some TextMeasuring, width: Double = 1200, fontSize: Double = 11) -> Scene {
         let laneHeight = 20.0
         let nameWidth = 330.0
         let valueWidth = 90.0
         let top = 6.0
         let axisHeight = 24.0
         let stripWidth = width - nameWidth - valueWidth - 16
-        let points = sites.first?.lane.count ?? 0
-        var scene = Scene(width: width, height: top + Double(sites.count) * laneHeight + axisHeight)
-        let interval = analysis.laneIntervalNanoseconds
-        let duration = max(analysis.totals.durationNanoseconds, 1)
-        let shownIntervals = max(1, min(points, Int((duration + interval - 1) / max(interval, 1))))
+        let points = rows.first?.lane.count ?? 0
+        var scene = Scene(width: width, height: top + Double(rows.count) * laneHeight + axisHeight)
+        let shownIntervals = max(1, min(points, Int((max(duration, 1) + interval - 1) / max(interval, 1))))
         let cellWidth = stripWidth / Double(shownIntervals)
-        for (row, site) in sites.enumerated() {
+        for (row, entry) in rows.enumerated() {
             let y = top + Double(row) * laneHeight
-            let name = siteName(analysis, site)
-            let fitted = measurer.fit(name, size: fontSize, maxWidth: nameWidth - 12) ?? ""
+            let fitted = measurer.fit(entry.name, size: fontSize, maxWidth: nameWidth - 12) ?? ""
             scene.add(.text(TextShape(fitted, at: Point(nameWidth - 8, y + 3), size: fontSize, colour: .text, anchor: .end)))
-            let maximum = max(site.lane.max() ?? 0, 1)
-            for (i, value) in site.lane.prefix(shownIntervals).enumerated() {
-                let fill = Palette.heat(Double(value) / Double(maximum))
+            let maximum = max(entry.lane.max() ?? 0, 1)
+            for (i, value) in entry.lane.prefix(shownIntervals).enumerated() {
                 scene.add(.rect(Rect(x: nameWidth + Double(i) * cellWidth, y: y + 2, width: cellWidth + 0.2, height: laneHeight - 4),
-                                fill: fill))
+                                fill: Palette.heat(Double(value) / Double(maximum))))
             }
-            scene.add(.text(TextShape(Units.bytes(site.lane.max() ?? 0), at: Point(nameWidth + stripWidth + 8, y + 3),
+            scene.add(.text(TextShape(Units.bytes(entry.lane.max() ?? 0), at: Point(nameWidth + stripWidth + 8, y + 3),
                                       size: fontSize, colour: .mutedText)))
         }
-        let axisY = top + Double(sites.count) * laneHeight + 2
+        let axisY = top + Double(rows.count) * laneHeight + 2
         let span = UInt64(shownIntervals) * interval
         for tick in Axis.timeTicks(maximum: span, count: 8) {
             let x = nameWidth + tick.value / Double(max(span, 1)) * stripWidth

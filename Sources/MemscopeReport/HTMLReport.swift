@@ -57,7 +57,7 @@ public enum HTMLReport {
             "flameNote": flameNote,
             "lifetimes": LifetimesSection.html(input),
             "sizes": SizesSection.html(input),
-            "tables": TablesSection.html(a, source: input.source),
+            "tables": TablesSection.html(a, source: input.source, threadLanes: input.pictures.threadLanesSVG),
             "ownership": "",
             "footer": "Made by memscope \(HTML.escape(input.version)) from <code>\(HTML.escape(input.inputPath))</code>. "
                 + "Offline: this page loads nothing from anywhere. The summary is also in "

@@ -53,6 +53,8 @@ public struct ReportPictures: Sendable {
     public var lanesSVG: String
     /// Allocation sizes of the whole run, inline SVG.
     public var sizeHistogramSVG: String
+    /// Per-thread lanes of live bytes over time, inline SVG (empty with one thread).
+    public var threadLanesSVG: String = ""
     /// Top-down icicle flamegraph PNG per cost (costs with no value have none).
     public var flamePNGs: [FlameCost: [UInt8]]
 

@@ -6,8 +6,9 @@ import MemscopeModel
 enum TablesSection {
     static let maxRows = 50
 
-    static func html(_ a: Analysis, source: SourceContext = SourceContext()) -> String {
-        [topSites(a, source: source), leaks(a), temporary(a), threads(a), handOffs(a), reuse(a)].joined(separator: "\n")
+    static func html(_ a: Analysis, source: SourceContext = SourceContext(), threadLanes: String = "") -> String {
+        [topSites(a, source: source), leaks(a), temporary(a), threads(a, lanes: threadLanes), handOffs(a), reuse(a)]
+            .joined(separator: "\n")
     }
 
     // MARK: - Pieces
@@ -87,8 +88,10 @@ enum TablesSection {
             + table([("site", false), ("temporary", true), ("calls", true), ("share", true)], rows: rows)
     }
 
-    static func threads(_ a: Analysis) -> String {
+    static func threads(_ a: Analysis, lanes: String = "") -> String {
         guard !a.threads.isEmpty else { return "" }
+        let picture = lanes.isEmpty ? "" : "<p class=\"note\">Live bytes of the blocks each thread allocated, over time "
+            + "(each lane shaded by its own maximum, on the right).</p><figure>\(lanes)</figure>"
         let rows = a.threads.map { t in
             "<tr><td data-value=\"\(t.thread)\">\(HTML.escape(String(t.thread)))</td><td>\(HTML.escape(t.name))</td>"
                 + "\(num(t.allocations))\(num(t.bytesAllocated, bytes: true))\(num(t.peakBytes, bytes: true))"
@@ -96,7 +99,7 @@ enum TablesSection {
                 + "<td class=\"num\" data-value=\"\(t.firstSeenNanoseconds)\">\(HTML.escape(Units.duration(nanoseconds: t.firstSeenNanoseconds)))</td>"
                 + "<td class=\"num\" data-value=\"\(t.lastSeenNanoseconds)\">\(HTML.escape(Units.duration(nanoseconds: t.lastSeenNanoseconds)))</td></tr>"
         }
-        return "<h3>Threads</h3><p class=\"note\">Peak and live count the blocks each thread allocated, wherever they were freed.</p>"
+        return "<h3>Threads</h3>\(picture)<p class=\"note\">Peak and live count the blocks each thread allocated, wherever they were freed.</p>"
             + table([("thread", false), ("name", false), ("calls", true), ("allocated", true), ("peak", true),
                      ("live at end", true), ("frees", true), ("first seen", true), ("last seen", true)], rows: rows)
     }

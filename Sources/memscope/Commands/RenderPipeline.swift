@@ -42,11 +42,16 @@ struct RenderPipeline {
             lanesSVG: try CairoPainter.inlineSVG(lanes, idPrefix: "lanes"),
             sizeHistogramSVG: try CairoPainter.inlineSVG(sizeHistogram, idPrefix: "sizes"),
             flamePNGs: flamePNGs)
+        var withThreads = reportPictures
+        if analysis.threads.count > 1 {
+            withThreads.threadLanesSVG = try CairoPainter.inlineSVG(LifetimeLayout.threadLanes(analysis, measurer: measurer),
+                                                                    idPrefix: "threads")
+        }
         let defaultCost: FlameCost = analysis.totals.peakBytes > 0 ? .peak : .allocations
         clock.lap("chart paint")
         let input = ReportInput(analysis: analysis, inputPath: inputPath, format: format, version: MemscopeVersion.string,
                                 topDown: topDown, bottomUp: bottomUp, flameLayout: flameLayout, flameOptions: flameOptions,
-                                pictures: reportPictures, defaultCost: defaultCost, frameFilter: frameFilter.description,
+                                pictures: withThreads, defaultCost: defaultCost, frameFilter: frameFilter.description,
                                 source: includeSource ? SourceContext(analysis: analysis) : SourceContext())
         let html = try HTMLReport.render(input)
         clock.lap("html")
