@@ -79,7 +79,7 @@ struct Check: ParsableCommand {
             limit("errors", t.errors, maxErrors, bytes: false)
             if let baseline, let growth = maxGrowth {
                 var baselineInput = try InputOptions.with(path: baseline, format: nil)
-                baselineInput.suppressions = input.suppressions
+                baselineInput.scope = input.scope
                 let old = try analyze(baselineInput).0.totals
                 for (metric, new, base, bytes) in [("peak_bytes", t.peakBytes, old.peakBytes, true),
                                                    ("leaked_bytes", t.leakedBytes, old.leakedBytes, true),

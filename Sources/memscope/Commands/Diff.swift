@@ -74,30 +74,17 @@ struct Diff: ParsableCommand {
 
     static func paint(_ diff: AnalysisDiff) throws -> [FlameCost: [UInt8]] {
         let costs = FlameCost.allCases.filter { cost in diff.tree.first.map { cost.value($0.base) > 0 || cost.value($0.new) > 0 } ?? false }
-        let results = DiffPictures()
+        let results = ResultSlots<Result<[UInt8], any Error>>(count: costs.count)
         DispatchQueue.concurrentPerform(iterations: costs.count) { i in
             let scene = DiffFlameLayout.scene(diff, cost: costs[i], measurer: CairoTextMeasurer())
-            results.set(costs[i], Result { try CairoPainter.png(scene) })
+            results.set(i, Result { try CairoPainter.png(scene) })
         }
-        return try results.all()
+        var pictures: [FlameCost: [UInt8]] = [:]
+        for (cost, result) in zip(costs, results.values) { pictures[cost] = try result.get() }
+        return pictures
     }
 
     static func stem(_ path: String) -> String {
         String(Render.defaultOutput(for: path).dropFirst("memscope-".count).dropLast(".html".count))
-    }
-}
-
-private final class DiffPictures: @unchecked Sendable {
-    private var pictures: [FlameCost: Result<[UInt8], any Error>] = [:]
-    private let lock = NSLock()
-    func set(_ cost: FlameCost, _ result: Result<[UInt8], any Error>) {
-        lock.lock()
-        pictures[cost] = result
-        lock.unlock()
-    }
-    func all() throws -> [FlameCost: [UInt8]] {
-        lock.lock()
-        defer { lock.unlock() }
-        return try pictures.mapValues { try $0.get() }
     }
 }

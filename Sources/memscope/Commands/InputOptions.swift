@@ -19,6 +19,17 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Read the input as this format instead of detecting it (values: msd, jsonl).")
     var format: DumpFormat?
 
+    @OptionGroup var scope: ScopeOptions
+
+    /// The analysis options these inputs ask for.
+    func analysisOptions() throws -> AnalysisOptions {
+        try scope.analysisOptions(dump: dump, format: format)
+    }
+}
+
+/// What part of a dump to analyse, and which leaks to suppress; shared by every command
+/// that analyses a dump.
+struct ScopeOptions: ParsableArguments {
     @Option(help: "Leak suppressions in LeakSanitizer's format (leak:PATTERN lines): matching leaks are reported as suppressed.",
             completion: .file())
     var suppressions: String?
@@ -32,8 +43,10 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Only blocks allocated by this thread id (and their frees, on any thread).")
     var thread: UInt32?
 
-    /// The analysis options these inputs ask for.
-    func analysisOptions() throws -> AnalysisOptions {
+    var isRestricted: Bool { from != nil || to != nil || thread != nil }
+
+    /// Analysis options for `dump` (percentages of the run are resolved by a quick pass).
+    func analysisOptions(dump: String, format: DumpFormat?) throws -> AnalysisOptions {
         var options = AnalysisOptions(suppressions: try loadSuppressions(suppressions))
         var known: UInt64?
         let total = { () throws -> UInt64 in

@@ -36,18 +36,7 @@ struct Render: ParsableCommand {
     @Option(help: "Read the input as this format instead of detecting it (values: msd, jsonl).")
     var format: DumpFormat?
 
-    @Option(help: "Leak suppressions in LeakSanitizer's format (leak:PATTERN lines): matching leaks are reported as suppressed.",
-            completion: .file())
-    var suppressions: String?
-
-    @Option(help: "Count only from this time: 12.5s, 850ms, 40us, or a percentage of the run such as 25%.")
-    var from: TimeArgument?
-
-    @Option(help: "Stop at this time (same forms as --from); leaked then means live at this time.")
-    var to: TimeArgument?
-
-    @Option(help: "Only blocks allocated by this thread id (and their frees, on any thread).")
-    var thread: UInt32?
+    @OptionGroup var scope: ScopeOptions
 
     @Option(name: .shortAndLong, help: "The report to write (a directory with several dumps). Default: memscope-<dump name>.html, or memscope-reports/.",
             completion: .file(extensions: ["html"]))
@@ -66,7 +55,7 @@ struct Render: ParsableCommand {
 
     func validate() throws {
         if dumps.isEmpty { throw ValidationError("Missing expected argument '<dumps>'") }
-        if dumps.count > 1 && (from != nil || to != nil || thread != nil) {
+        if dumps.count > 1 && scope.isRestricted {
             throw ValidationError("--from, --to and --thread take one dump at a time.")
         }
         if dumps.count > 1 && images != nil { throw ValidationError("--images takes one dump at a time.") }
@@ -75,10 +64,7 @@ struct Render: ParsableCommand {
     func run() throws {
         if dumps.count > 1 { return try runBatch() }
         var input = try InputOptions.with(path: dumps[0], format: format)
-        input.suppressions = suppressions
-        input.from = from
-        input.to = to
-        input.thread = thread
+        input.scope = scope
         try Console.run {
             let path = output ?? Self.defaultOutput(for: input.dump)
             if !force && access(path, F_OK) == 0 {
@@ -121,12 +107,12 @@ struct Render: ParsableCommand {
             throw ExitCode(1)
         }
         let names = Self.uniqueNames(dumps)
-        let results = BatchResults(count: dumps.count)
+        let results = ResultSlots<BatchIndex.Entry>(count: dumps.count)
         let (dumps, format, force) = (self.dumps, self.format, self.force)
         let pipeline = try frames.pipeline()
         let options: AnalysisOptions
         do {
-            options = AnalysisOptions(suppressions: try loadSuppressions(suppressions))
+            options = AnalysisOptions(suppressions: try loadSuppressions(scope.suppressions))
         } catch {
             Console.printError("\(error)")
             throw ExitCode(1)
@@ -137,7 +123,7 @@ struct Render: ParsableCommand {
                                               to: "\(directory)/\(names[i])", force: force, report: names[i]))
             }
         }
-        let entries = results.entries
+        let entries = results.values
         let index = try AtomicOutputFile(path: "\(directory)/index.html")
         try index.write(BatchIndex.html(entries, version: MemscopeVersion.string))
         try index.commit()
@@ -244,23 +230,6 @@ struct FrameOptions: ParsableArguments {
         pipeline.includeSource = !noSource
         if let minFraction { pipeline.flameOptions.minimumFraction = max(minFraction.value / 100, 1e-9) }
         return pipeline
-    }
-}
-
-/// Batch results, each index written once by one worker.
-final class BatchResults: @unchecked Sendable {
-    private var results: [BatchIndex.Entry?]
-    private let lock = NSLock()
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ entry: BatchIndex.Entry) {
-        lock.lock()
-        results[i] = entry
-        lock.unlock()
-    }
-    var entries: [BatchIndex.Entry] {
-        lock.lock()
-        defer { lock.unlock() }
-        return results.compactMap { $0 }
     }
 }
 

@@ -61,7 +61,7 @@ struct RenderPipeline {
     /// The top-down icicle of every cost that has a value, painted on both cores.
     private func paintFlames(_ graph: FlameGraph) throws -> [FlameCost: [UInt8]] {
         let costs = FlameCost.allCases.filter { graph.total($0) > 0 }
-        let results = PaintResults(count: costs.count)
+        let results = ResultSlots<Result<[UInt8], any Error>>(count: costs.count)
         let layout = flameLayout
         DispatchQueue.concurrentPerform(iterations: costs.count) { i in
             let measurer = CairoTextMeasurer()  // Pango objects are per thread
@@ -69,7 +69,7 @@ struct RenderPipeline {
             results.set(i, Result { try CairoPainter.png(scene) })
         }
         var pngs: [FlameCost: [UInt8]] = [:]
-        for (i, cost) in costs.enumerated() { pngs[cost] = try results.get(i) }
+        for (cost, result) in zip(costs, results.values) { pngs[cost] = try result.get() }
         return pngs
     }
 }
@@ -102,22 +102,5 @@ struct Pictures {
             written += ["\(name).png", "\(name).svg"]
         }
         return written
-    }
-}
-
-/// Results filled in by concurrent workers, each index written once.
-private final class PaintResults: @unchecked Sendable {
-    private var results: [Result<[UInt8], any Error>?]
-    private let lock = NSLock()
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ result: Result<[UInt8], any Error>) {
-        lock.lock()
-        results[i] = result
-        lock.unlock()
-    }
-    func get(_ i: Int) throws -> [UInt8] {
-        lock.lock()
-        defer { lock.unlock() }
-        return try results[i]?.get() ?? []
     }
 }
