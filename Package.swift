@@ -37,7 +37,8 @@ let package = Package(
         .executableTarget(
             name: "memscope",
             dependencies: [
-                "MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeLayout", "MemscopeCairo", "MemscopeReport",
+                "MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeImport", "MemscopeLayout", "MemscopeCairo",
+                "MemscopeReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,6 +70,7 @@ let package = Package(
         ),
         .testTarget(name: "MemscopeCairoTests", dependencies: ["MemscopeCairo", "MemscopeLayout", "MemscopeTestSupport", "CPangoCairo"]),
         .testTarget(name: "MemscopeReportTests", dependencies: ["MemscopeReport", "MemscopeLayout", "MemscopeTestSupport"]),
+        .testTarget(name: "MemscopeImportTests", dependencies: ["MemscopeImport", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeCLITests", dependencies: ["MemscopeTestSupport", "memscope", "memscope-bench"]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MemscopeAnalysis
 import MemscopeFormat
+import MemscopeImport
 import MemscopeModel
 
 #if canImport(Glibc)
@@ -8,15 +9,20 @@ import Glibc
 #endif
 
 extension DumpFormat: ExpressibleByArgument {}
+extension InputFormat: ExpressibleByArgument {}
+extension FoldedCost: ExpressibleByArgument {}
 
 /// The dump to read, shared by every command that reads one.
 struct InputOptions: ParsableArguments {
-    @Argument(help: "The dump to read (.msd binary or JSON Lines, optionally zstd-compressed).",
+    @Argument(help: "The dump to read (.msd binary or JSON Lines, optionally zstd-compressed), or a heaptrack, massif, DHAT, memscope-rs or folded-stacks file.",
               completion: .file())
     var dump: String
 
-    @Option(help: "Read the input as this format instead of detecting it (values: msd, jsonl).")
-    var format: DumpFormat?
+    @Option(help: "Read the input as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).")
+    var format: InputFormat?
+
+    @Option(help: "What the counts of folded stacks are (values: allocations, bytes).")
+    var foldedCost: FoldedCost = .allocations
 }
 
 /// Prints an error or warnings to stderr and maps failures to exit codes, in one place.
@@ -34,6 +40,9 @@ enum Console {
         do {
             try body()
         } catch let error as DumpError {
+            printError(error.description)
+            throw ExitCode(1)
+        } catch let error as ImportError {
             printError(error.description)
             throw ExitCode(1)
         }
@@ -54,11 +63,11 @@ enum FileHandleStandardError {
     }
 }
 
-/// Reads a whole dump and analyses it.
-func analyze(_ input: InputOptions, options: AnalysisOptions = .default) throws -> (Analysis, DumpFormat) {
-    let reader = try DumpOpener.open(path: input.dump, format: input.format)
-    let analysis = try AnalysisPipeline.run(reader: ReaderAdapter(reader), options: options)
-    return (analysis, reader.format)
+/// Reads a whole dump, or another tool's file, and analyses it.
+func analyze(_ input: InputOptions, options: AnalysisOptions = .default,
+             progress: (UInt64) -> Void = { _ in }) throws -> (Analysis, InputFormat) {
+    try InputLoader.analyze(path: input.dump, format: input.format, foldedCost: input.foldedCost, options: options,
+                            progress: progress)
 }
 
 /// Lets the analysis stage pull batches from a reader without importing the parse stage.

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import MemscopeAnalysis
 import MemscopeFormat
+import MemscopeImport
 import MemscopeReport
 
 #if canImport(Glibc)
@@ -33,8 +34,11 @@ struct Render: ParsableCommand {
     @Argument(help: "The dumps to read (.msd binary or JSON Lines, optionally zstd-compressed).", completion: .file())
     var dumps: [String]
 
-    @Option(help: "Read the input as this format instead of detecting it (values: msd, jsonl).")
-    var format: DumpFormat?
+    @Option(help: "Read the input as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).")
+    var format: InputFormat?
+
+    @Option(help: "What the counts of folded stacks are (values: allocations, bytes).")
+    var foldedCost: FoldedCost = .allocations
 
     @Option(name: .shortAndLong, help: "The report to write (a directory with several dumps). Default: memscope-<dump name>.html, or memscope-reports/.",
             completion: .file(extensions: ["html"]))
@@ -56,7 +60,7 @@ struct Render: ParsableCommand {
 
     func run() throws {
         if dumps.count > 1 { return try runBatch() }
-        let input = try InputOptions.with(path: dumps[0], format: format)
+        let input = try InputOptions.with(path: dumps[0], format: format, foldedCost: foldedCost)
         try Console.run {
             let path = output ?? Self.defaultOutput(for: input.dump)
             if !force && access(path, F_OK) == 0 {
@@ -64,15 +68,14 @@ struct Render: ParsableCommand {
             }
             let progress = Progress(enabled: !quiet && isatty(2) == 1)
             var clock = StageClock()
-            let reader = try DumpOpener.open(path: input.dump, format: input.format)
             let total = Self.fileSize(input.dump)
-            let analysis = try AnalysisPipeline.run(reader: ReaderAdapter(reader)) {
-                progress.update("reading", fraction: total > 0 ? Double(reader.bytesRead) / Double(total) : 0)
+            let (analysis, detected) = try analyze(input) { bytesRead in
+                progress.update("reading", fraction: total > 0 ? Double(bytesRead) / Double(total) : 0)
             }
             clock.lap("read+analyze")
             progress.update("drawing", fraction: 1)
             if !quiet { Console.printWarnings(analysis.diagnostics) }
-            let (html, pictures) = try RenderPipeline().render(analysis, inputPath: input.dump, format: reader.format.rawValue,
+            let (html, pictures) = try RenderPipeline().render(analysis, inputPath: input.dump, format: detected.rawValue,
                                                                clock: &clock)
             progress.update("writing", fraction: 1)
             let file = try AtomicOutputFile(path: path, overwrite: true)
@@ -100,10 +103,10 @@ struct Render: ParsableCommand {
         }
         let names = Self.uniqueNames(dumps)
         let results = BatchResults(count: dumps.count)
-        let (dumps, format, force) = (self.dumps, self.format, self.force)
+        let (dumps, format, foldedCost, force) = (self.dumps, self.format, self.foldedCost, self.force)
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
             for i in stride(from: worker, to: dumps.count, by: 2) {
-                results.set(i, Self.renderOne(dumps[i], format: format, to: "\(directory)/\(names[i])", force: force, report: names[i]))
+                results.set(i, Self.renderOne(dumps[i], format: format, foldedCost: foldedCost, to: "\(directory)/\(names[i])", force: force, report: names[i]))
             }
         }
         let entries = results.entries
@@ -120,15 +123,14 @@ struct Render: ParsableCommand {
     }
 
     /// One dump of a batch; errors become the entry's error text.
-    private static func renderOne(_ dump: String, format: DumpFormat?, to path: String, force: Bool, report: String) -> BatchIndex.Entry {
+    private static func renderOne(_ dump: String, format: InputFormat?, foldedCost: FoldedCost, to path: String, force: Bool, report: String) -> BatchIndex.Entry {
         do {
             if !force && access(path, F_OK) == 0 {
                 throw DumpError(path: path, problem: .writeFailed(reason: "the file exists (pass --force to overwrite it)"))
             }
-            let reader = try DumpOpener.open(path: dump, format: format)
-            let analysis = try AnalysisPipeline.run(reader: ReaderAdapter(reader))
+            let (analysis, detected) = try analyze(InputOptions.with(path: dump, format: format, foldedCost: foldedCost))
             var clock = StageClock()
-            let (html, _) = try RenderPipeline().render(analysis, inputPath: dump, format: reader.format.rawValue, clock: &clock)
+            let (html, _) = try RenderPipeline().render(analysis, inputPath: dump, format: detected.rawValue, clock: &clock)
             let file = try AtomicOutputFile(path: path, overwrite: true)
             try file.write(html)
             try file.commit()
