@@ -32,9 +32,9 @@ struct JSONDocument {
     func integer(_ value: Any?, _ key: String) throws -> UInt64 {
         guard let value else { throw ImportError(path: path, problem: .missingKey(format: format, key: key)) }
         if type(of: value) != Bool.self, let number = value as? NSNumber {
-            if let exact = UInt64(exactly: number.doubleValue) ?? UInt64(exactly: number.uint64Value) { return exact }
-            let double = number.doubleValue
-            if double >= 0 && double.isFinite { return UInt64(min(double, Double(UInt64.max / 2))) }
+            // Integers above 2^53 (ns timestamps, thread hashes) must not go through Double.
+            let integer = number.uint64Value
+            if number.int64Value >= 0 || integer > UInt64(Int64.max), Double(integer) == number.doubleValue { return integer }
         }
         throw mistyped(key, "a non-negative integer", value)
     }

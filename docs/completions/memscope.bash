@@ -188,13 +188,17 @@ _memscope_render() {
     repeating_flags=()
     non_repeating_flags=(--force --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--format --output -o --images)
+    non_repeating_options=(--format --folded-cost --output -o --images)
     __memscope_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
-        __memscope_add_completions -W 'msd'$'\n''jsonl'
+        __memscope_add_completions -W 'msd'$'\n''jsonl'$'\n''heaptrack'$'\n''massif'$'\n''dhat'$'\n''memscope-rs'$'\n''folded'
+        return
+        ;;
+    '--folded-cost')
+        __memscope_add_completions -W 'allocations'$'\n''bytes'
         return
         ;;
     '--output'|'-o')
@@ -220,13 +224,17 @@ _memscope_summary() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--format)
+    non_repeating_options=(--format --folded-cost)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
-        __memscope_add_completions -W 'msd'$'\n''jsonl'
+        __memscope_add_completions -W 'msd'$'\n''jsonl'$'\n''heaptrack'$'\n''massif'$'\n''dhat'$'\n''memscope-rs'$'\n''folded'
+        return
+        ;;
+    '--folded-cost')
+        __memscope_add_completions -W 'allocations'$'\n''bytes'
         return
         ;;
     esac
@@ -244,13 +252,17 @@ _memscope_check() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--format --max-leaked --max-peak --max-bytes-allocated --max-allocations --max-temporary --max-errors --baseline --max-growth)
+    non_repeating_options=(--format --folded-cost --max-leaked --max-peak --max-bytes-allocated --max-allocations --max-temporary --max-errors --baseline --max-growth)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
-        __memscope_add_completions -W 'msd'$'\n''jsonl'
+        __memscope_add_completions -W 'msd'$'\n''jsonl'$'\n''heaptrack'$'\n''massif'$'\n''dhat'$'\n''memscope-rs'$'\n''folded'
+        return
+        ;;
+    '--folded-cost')
+        __memscope_add_completions -W 'allocations'$'\n''bytes'
         return
         ;;
     '--max-leaked')
@@ -299,7 +311,7 @@ _memscope_diff() {
     # Offer option value completions
     case "${prev}" in
     '--format')
-        __memscope_add_completions -W 'msd'$'\n''jsonl'
+        __memscope_add_completions -W 'msd'$'\n''jsonl'$'\n''heaptrack'$'\n''massif'$'\n''dhat'$'\n''memscope-rs'$'\n''folded'
         return
         ;;
     '--output'|'-o')
@@ -324,7 +336,7 @@ _memscope_export() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--csv --format)
+    non_repeating_options=(--csv --format --folded-cost)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
@@ -334,7 +346,11 @@ _memscope_export() {
         return
         ;;
     '--format')
-        __memscope_add_completions -W 'msd'$'\n''jsonl'
+        __memscope_add_completions -W 'msd'$'\n''jsonl'$'\n''heaptrack'$'\n''massif'$'\n''dhat'$'\n''memscope-rs'$'\n''folded'
+        return
+        ;;
+    '--folded-cost')
+        __memscope_add_completions -W 'allocations'$'\n''bytes'
         return
         ;;
     esac
@@ -352,7 +368,7 @@ _memscope_inspect() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--stage --format)
+    non_repeating_options=(--stage --format --folded-cost)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
@@ -362,7 +378,11 @@ _memscope_inspect() {
         return
         ;;
     '--format')
-        __memscope_add_completions -W 'msd'$'\n''jsonl'
+        __memscope_add_completions -W 'msd'$'\n''jsonl'$'\n''heaptrack'$'\n''massif'$'\n''dhat'$'\n''memscope-rs'$'\n''folded'
+        return
+        ;;
+    '--folded-cost')
+        __memscope_add_completions -W 'allocations'$'\n''bytes'
         return
         ;;
     esac
@@ -380,13 +400,17 @@ _memscope_convert() {
     repeating_flags=()
     non_repeating_flags=(--zstd --force --version -h --help)
     repeating_options=()
-    non_repeating_options=(--format --output -o --to --level)
+    non_repeating_options=(--format --folded-cost --output -o --to --level)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
-        __memscope_add_completions -W 'msd'$'\n''jsonl'
+        __memscope_add_completions -W 'msd'$'\n''jsonl'$'\n''heaptrack'$'\n''massif'$'\n''dhat'$'\n''memscope-rs'$'\n''folded'
+        return
+        ;;
+    '--folded-cost')
+        __memscope_add_completions -W 'allocations'$'\n''bytes'
         return
         ;;
     '--output'|'-o')
