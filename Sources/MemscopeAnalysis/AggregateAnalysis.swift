@@ -143,3 +143,13 @@ extension AddressReuse {
     /// No figures, for inputs that record no addresses.
     public static var none: AddressReuse { AddressReuse() }
 }
+
+extension Analysis {
+    /// Recomputes both call trees from ``sites``, after an importer adjusted site costs.
+    public mutating func rebuildCallTrees() {
+        let builder = CallTreeBuilder(symbols: symbols)
+        let costs = sites.map { (stack: $0.stack, costs: $0.costs) }
+        topDown = builder.build(.topDown, costs: costs)
+        bottomUp = builder.build(.bottomUp, costs: costs)
+    }
+}

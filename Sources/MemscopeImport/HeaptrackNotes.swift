@@ -25,6 +25,13 @@ enum HeaptrackNotes {
         if reader.inlinedFrames > 0 {
             notes.inferred.append("Inlined frames: \(reader.inlinedFrames) inlined calls are shown as frames of their own, as heaptrack does.")
         }
+        let quirk = reader.infoZeroQuirkFrees
+        if quirk > 0, let site = analysis.sites.firstIndex(where: { $0.stack == reader.infoZeroStack }) {
+            analysis.totals.temporaryAllocations += quirk
+            analysis.sites[site].costs.temporaryAllocations += quirk
+            analysis.rebuildCallTrees()
+            notes.inferred.append("Temporary allocations: \(quirk) frees of heaptrack's first allocation class right after another free are counted as temporary, as heaptrack_print counts them (its reader mistakes class 0 for \"no allocation\"), so the figure equals heaptrack's.")
+        }
         analysis.notes = notes
     }
 }

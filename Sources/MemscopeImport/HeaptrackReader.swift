@@ -37,6 +37,12 @@ final class HeaptrackReader: RecordBatchSource {
     private var freedAddresses: [UInt64] = []
     private var nextAddress: UInt64 = 0x1000
     private var milliseconds: UInt64 = 0
+    /// Whether the last `+`/`-` line was a `+` (heaptrack's temporary state).
+    private var previousWasAllocation = false
+    /// Frees of allocation info 0 right after another free: heaptrack's reader counts them
+    /// as temporary (its "none" value is also a real info index); the address rule does not.
+    private(set) var infoZeroQuirkFrees: UInt64 = 0
+    var infoZeroStack: UInt32 { infoStacks.first ?? 0 }
 
     init(path: String, file: DecodedFile) {
         self.path = path
@@ -237,6 +243,7 @@ final class HeaptrackReader: RecordBatchSource {
             nextAddress += 16
         }
         live[info].append(address)
+        previousWasAllocation = true
         try emit(.alloc(Alloc(timestamp: milliseconds, thread: 1, address: address, size: infoSizes[info],
                               stack: infoStacks[info])))
     }
@@ -250,6 +257,8 @@ final class HeaptrackReader: RecordBatchSource {
             return
         }
         freedAddresses.append(address)
+        if info == 0 && !previousWasAllocation { infoZeroQuirkFrees += 1 }
+        previousWasAllocation = false
         try emit(.free(Free(timestamp: milliseconds, thread: 1, address: address, stack: 0)))
     }
 

@@ -70,6 +70,20 @@ import Testing
         }
     }
 
+    /// One generated workload written as .msd and as a heaptrack file (memscope-bench):
+    /// importing the heaptrack file gives the .msd's figures, over 60 000 events.
+    @Test func heaptrackImportEqualsTheSameWorkloadAsMSD() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let generated = try run("memscope-bench", ["--generate", "60000", "--out", directory.path])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let msd = try summaryOf(directory.appendingPathComponent("bench-60000.msd").path)
+        let imported = try summaryOf(directory.appendingPathComponent("bench-60000.heaptrack").path)
+        #expect(imported["format"] as? String == "heaptrack")
+        for key in ["allocations", "bytes_allocated", "temporary_allocations", "peak_bytes", "leaked_bytes", "leaked_blocks", "frees"] {
+            #expect(imported[key] as? Int == msd[key] as? Int, "\(key): heaptrack import \(imported[key] ?? "nil"), msd \(msd[key] ?? "nil")")
+        }
+    }
+
     /// The committed reference text is what heaptrack_print really prints for the fixture.
     @Test(arguments: ["heaptrack.workload.zst", "heaptrack.workload.gz"])
     func committedHeaptrackPrintOutputIsReal(file: String) throws {
