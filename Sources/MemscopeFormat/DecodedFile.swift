@@ -61,6 +61,12 @@ public final class DecodedFile {
     /// The next line without its line end (`\n` or `\r\n`); nil at the end of the input.
     /// A last line without a line end is returned too.
     public func nextLine() throws -> String? {
+        try nextLineBytes().map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Like ``nextLine()``, without making a String: the bytes stay valid until the next
+    /// call that reads from the file.
+    public func nextLineBytes() throws -> UnsafeRawBufferPointer? {
         var scanned = 0
         while true {
             let available = input.available
@@ -69,10 +75,9 @@ public final class DecodedFile {
                 if let newline = bytes[scanned...].firstIndex(of: 0x0A) {
                     var end = newline
                     if end > 0 && bytes[end - 1] == 0x0D { end -= 1 }
-                    let line = String(decoding: bytes[0..<end], as: UTF8.self)
                     input.start += newline + 1
                     lineNumber += 1
-                    return line
+                    return UnsafeRawBufferPointer(rebasing: bytes[0..<end])
                 }
                 scanned = available
             }
@@ -83,10 +88,9 @@ public final class DecodedFile {
             if !(try input.fill()) {
                 guard input.available > 0 else { return nil }
                 let bytes = UnsafeRawBufferPointer(start: input.pointer, count: input.available)
-                let line = String(decoding: bytes, as: UTF8.self)
                 input.start += input.available
                 lineNumber += 1
-                return line
+                return bytes
             }
         }
     }

@@ -60,7 +60,7 @@ final class HeaptrackReader: RecordBatchSource {
                 pending.removeAll(keepingCapacity: true)
                 continue
             }
-            guard !finished, let line = try file.nextLine() else {
+            guard !finished, let line = try file.nextLineBytes() else {
                 if !finished {
                     finished = true
                     diagnostics.merge(file.diagnostics)
@@ -77,6 +77,40 @@ final class HeaptrackReader: RecordBatchSource {
 
     private func fields(_ line: String) -> LineFields {
         LineFields(line, skip: 2, path: path, line: file.lineNumber, format: .heaptrack)
+    }
+
+    /// Parses one line; the event lines (`+`, `-`, `c`), most of any file, without a String.
+    private func parse(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let letter = bytes.first else { return }
+        if fileVersion > 0, bytes.count > 2, bytes[1] == 0x20, let value = Self.hex(bytes, from: 2) {
+            switch letter {
+            case UInt8(ascii: "+"): return try allocate(info: try checkedInfo(value))
+            case UInt8(ascii: "-"): return try free(info: try checkedInfo(value))
+            case UInt8(ascii: "c"): return setTime(value)
+            default: break
+            }
+        }
+        try parse(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// A hex number filling `bytes[from...]`, or nil (then the slow path words the error).
+    private static func hex(_ bytes: UnsafeRawBufferPointer, from start: Int) -> UInt64? {
+        var value: UInt64 = 0
+        var index = start
+        while index < bytes.count {
+            let c = bytes[index]
+            let digit: UInt8
+            switch c {
+            case 0x30...0x39: digit = c - 0x30
+            case 0x61...0x66: digit = c - 0x61 + 10
+            case 0x41...0x46: digit = c - 0x41 + 10
+            default: return nil
+            }
+            guard value >> 60 == 0 else { return nil }
+            value = value << 4 | UInt64(digit)
+            index += 1
+        }
+        return index > start ? value : nil
     }
 
     private func parse(_ line: String) throws {
@@ -225,7 +259,10 @@ final class HeaptrackReader: RecordBatchSource {
 
     private func allocationInfo(_ line: String) throws -> Int {
         var f = fields(line)
-        let index = try f.hex("the allocation info index")
+        return try checkedInfo(try f.hex("the allocation info index"))
+    }
+
+    private func checkedInfo(_ index: UInt64) throws -> Int {
         guard index < UInt64(infoSizes.count) else {
             throw ImportError(path: path, location: .line(file.lineNumber, column: 3),
                               problem: .undefinedIndex(format: .heaptrack, table: "allocation info", index: index, defined: infoSizes.count))
@@ -234,7 +271,10 @@ final class HeaptrackReader: RecordBatchSource {
     }
 
     private func parseAllocation(_ line: String) throws {
-        let info = try allocationInfo(line)
+        try allocate(info: try allocationInfo(line))
+    }
+
+    private func allocate(info: Int) throws {
         let address: UInt64
         if let reused = freedAddresses.popLast() {
             address = reused
@@ -249,7 +289,10 @@ final class HeaptrackReader: RecordBatchSource {
     }
 
     private func parseFree(_ line: String) throws {
-        let info = try allocationInfo(line)
+        try free(info: try allocationInfo(line))
+    }
+
+    private func free(info: Int) throws {
         guard let address = live[info].popLast() else {
             diagnostics.warn(key: "heaptrack-free-unmatched", "free of an allocation info with no live allocation skipped",
                              at: "\(path):\(file.lineNumber)",
@@ -264,7 +307,10 @@ final class HeaptrackReader: RecordBatchSource {
 
     private func parseTime(_ line: String) throws {
         var f = fields(line)
-        let value = try f.hex("the time in ms")
+        setTime(try f.hex("the time in ms"))
+    }
+
+    private func setTime(_ value: UInt64) {
         if value < milliseconds {
             diagnostics.warn(key: "heaptrack-time-backwards", "time line going backwards skipped (heaptrack calls it damaged)",
                              at: "\(path):\(file.lineNumber)")
