@@ -25,6 +25,10 @@ enum HeaptrackNotes {
         if reader.inlinedFrames > 0 {
             notes.inferred.append("Inlined frames: \(reader.inlinedFrames) inlined calls are shown as frames of their own, as heaptrack does.")
         }
+        let suppressed = HeaptrackSuppressions.apply(HeaptrackSuppressions.builtin + reader.embeddedSuppressions, to: &analysis)
+        if suppressed.sites > 0 {
+            notes.inferred.append("Leaked: \(suppressed.bytes) bytes at \(suppressed.sites) sites match heaptrack's leak suppressions (its built-in list of known system-library leaks and \(reader.embeddedSuppressions.count) embedded in the file) and are not counted as leaked, as heaptrack_print does.")
+        }
         let quirk = reader.infoZeroQuirkFrees
         if quirk > 0, let site = analysis.sites.firstIndex(where: { $0.stack == reader.infoZeroStack }) {
             analysis.totals.temporaryAllocations += quirk

@@ -18,6 +18,8 @@ final class HeaptrackReader: RecordBatchSource {
     private(set) var heaptrackVersion: UInt64 = 0
     private(set) var attached = false
     private(set) var inlinedFrames = 0
+    /// The `leak:` patterns embedded in the file (`S` lines).
+    private(set) var embeddedSuppressions: [String] = []
     private var commandLine: [String] = []
     private var pending: [Record] = []
     private var metaWritten = false
@@ -127,8 +129,12 @@ final class HeaptrackReader: RecordBatchSource {
         case UInt8(ascii: "I"), UInt8(ascii: "R"), UInt8(ascii: "#"): break
         case UInt8(ascii: "A"): attached = true
         case UInt8(ascii: "S"):
-            diagnostics.warn(key: "heaptrack-suppression", "embedded leak suppression ignored; leaks are shown unsuppressed",
-                             at: "\(path):\(file.lineNumber)")
+            if let pattern = HeaptrackSuppressions.pattern(ofSuppressionLine: String(line.dropFirst(1))) {
+                embeddedSuppressions.append(pattern)
+            } else {
+                diagnostics.warn(key: "heaptrack-suppression", "suppression line without 'leak:' skipped",
+                                 at: "\(path):\(file.lineNumber)")
+            }
         case UInt8(ascii: "s"): try parseString(line)
         case UInt8(ascii: "i"): try parseInstructionPointer(line)
         case UInt8(ascii: "t"): try parseTrace(line)

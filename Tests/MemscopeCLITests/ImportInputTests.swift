@@ -58,6 +58,8 @@ import Testing
          "dhat-not-json: error: Valgrind DHAT JSON: not valid JSON"),
         ("folded-no-count", "main;work 12\nmain;idle\n", "folded",
          "folded-no-count:2:10: error: folded stacks: expected a stack, a space and a count at the end of the line, found 'main;idle'"),
+        ("memscope-rs-binary", "MEMSCOPE\u{3}\u{0}\u{0}\u{0}", nil,
+         "memscope-rs-binary: error: memscope-rs export: unsupported version binary .memscope (0.1.x)"),
         ("memscope-rs-no-size", "{\"allocations\":[{\"ptr\":1}]}", nil,
          "memscope-rs-no-size: error: memscope-rs export: lacks the key 'allocations[0].size'"),
     ]

@@ -196,3 +196,33 @@ import Testing
         }
     }
 }
+
+@Suite struct HeaptrackSuppressionTests {
+    /// Leaks in a built-in suppressed function (tzset_internal) and in one matching an
+    /// embedded `leak:cache_*` are not counted; heaptrack_print says 7B leaked, 356B suppressed.
+    @Test func leaksMatchingSuppressionsAreNotCountedAsHeaptrackPrintDoes() throws {
+        let text = "v 10400 2\nX ./supp\nS leak:cache_*\ns ./supp\ns main\ns tzset_internal\ns cache_insert\ns keep_me\n"
+            + "i 10 1 2\nt 1 0\ni 20 1 3\nt 2 1\ni 30 1 4\nt 3 1\ni 40 1 5\nt 4 1\na 64 2\na 100 3\na 7 4\n+ 0\n+ 1\n+ 1\n+ 2\n- 1\n"
+        let path = try TestPaths.temporaryDirectory().appendingPathComponent("supp").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let (analysis, _) = try InputLoader.analyze(path: path)
+        #expect(analysis.totals.leakedBytes == 7 && analysis.totals.leakedBlocks == 1)
+        #expect(analysis.topDown.nodes[0].totalCosts.leakedBytes == 7)
+        #expect(analysis.notes.inferred.contains { $0.hasPrefix("Leaked: 356 bytes at 2 sites") })
+        if isInstalled("heaptrack_print") {
+            let printed = try run("heaptrack_print", [path]).stdout
+            #expect(printed.contains("total memory leaked: 7B\n") && printed.contains("suppressed leaks: 356B\n"))
+        }
+    }
+
+    @Test func templateMatchFollowsLeakSanitizer() {
+        func match(_ template: String, _ text: String) -> Bool {
+            HeaptrackSuppressions.templateMatch(Array(template.utf8), Array(text.utf8))
+        }
+        #expect(match("cache_*", "cache_insert") && match("insert", "cache_insert"))
+        #expect(match("^cache", "cache_insert") && !match("^insert", "cache_insert"))
+        #expect(match("insert$", "cache_insert") && !match("cache$", "cache_insert"))
+        #expect(match("a*c", "abc") && !match("a*d", "abc") && !match("x", ""))
+        #expect(HeaptrackSuppressions.pattern(ofSuppressionLine: " 10 leak:foo ") == "foo")
+    }
+}
