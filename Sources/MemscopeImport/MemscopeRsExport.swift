@@ -48,13 +48,15 @@ enum MemscopeRsExport {
         } else {
             list = try json.array(try json.object(root, "(top level)")["allocations"], "allocations")
         }
-        let allocations = try list.enumerated().map { try MemscopeRsAllocation(json: json, value: $1, index: $0) }
+        let entries = try list.enumerated().map { try MemscopeRsAllocation(json: json, value: $1, index: $0) }
+        // Container and value entries (no heap pointer) get virtual addresses; they are not allocations.
+        let allocations = entries.filter { !$0.isVirtual }
         var analysis = try MemscopeRsReplay.analyze(allocations, options: options, diagnostics: decoded.diagnostics)
-        analysis.notes = notes(allocations, directory: isDirectory, file: file)
+        analysis.notes = notes(allocations, virtual: entries.count - allocations.count, directory: isDirectory, file: file)
         return analysis
     }
 
-    private static func notes(_ allocations: [MemscopeRsAllocation], directory: Bool, file: String) -> InputNotes {
+    private static func notes(_ allocations: [MemscopeRsAllocation], virtual: Int, directory: Bool, file: String) -> InputNotes {
         let freed = allocations.filter { $0.freedAt != nil }.count
         var notes = InputNotes(
             source: "memscope-rs export (\(directory ? "0.2.x JSON directory" : "JSON file \(baseName(file))")), \(allocations.count) tracked allocations",
@@ -68,7 +70,10 @@ enum MemscopeRsExport {
                 "Sizes: memscope-rs estimates a value's size from its type (e.g. a Vec's capacity times its element size), not from the allocator.",
             ])
         if freed == 0 {
-            notes.missingViews.append("Frees and lifetimes: the export lists live allocations only (its lifetime_ms is the age at export), so everything reads as leaked and the peak is the heap at export.")
+            notes.missingViews.append("Frees and lifetimes: the export lists only values still tracked at export (its lifetime_ms is their age then), so leaked means \"never untracked before export\" and the peak is the tracked heap at export.")
+        }
+        if virtual > 0 {
+            notes.missingViews.append("\(virtual) container or value entries with virtual addresses (no heap pointer) are not counted as allocations.")
         }
         return notes
     }
@@ -76,6 +81,7 @@ enum MemscopeRsExport {
 
 /// One entry of a memscope-rs allocation list; unknown fields are ignored.
 struct MemscopeRsAllocation {
+    var address: UInt64
     var size: UInt64
     var allocatedAt: UInt64
     var freedAt: UInt64?
@@ -87,6 +93,13 @@ struct MemscopeRsAllocation {
     init(json: JSONDocument, value: Any, index: Int) throws {
         let entry = try json.object(value, "allocations[\(index)]")
         size = try json.integer(entry["size"], "allocations[\(index)].size")
+        // A hex string in 0.2.x, an integer in 0.1.x; either may appear under either name.
+        let pointer = entry["address"] ?? entry["ptr"]
+        if let text = pointer as? String {
+            address = UInt64(text.hasPrefix("0x") ? String(text.dropFirst(2)) : text, radix: 16) ?? 0
+        } else {
+            address = try json.optionalInteger(pointer, "allocations[\(index)].ptr") ?? 0
+        }
         allocatedAt = try json.optionalInteger(entry["timestamp_alloc"] ?? entry["timestamp"] ?? entry["allocated_at_ns"],
                                                "allocations[\(index)].timestamp") ?? 0
         let freed = try json.optionalInteger(entry["timestamp_dealloc"], "allocations[\(index)].timestamp_dealloc")
@@ -95,6 +108,15 @@ struct MemscopeRsAllocation {
         typeName = entry["type_name"] as? String ?? entry["type"] as? String ?? "unknown type"
         variable = entry["var_name"] as? String ?? ""
         module = entry["module_path"] as? String ?? entry["scope_name"] as? String ?? ""
+    }
+
+    /// memscope-rs's virtual container/value addresses: 0x10000000000 + i (0.2.3),
+    /// 0x300000000 + i (from Metadata events) and 128 PB + i (0.2.4 and later).
+    var isVirtual: Bool {
+        let span: UInt64 = 1 << 24
+        return (0x100_0000_0000..<0x100_0000_0000 + span).contains(address)
+            || (0x3_0000_0000..<0x3_0000_0000 + span).contains(address)
+            || address >= 1 << 57
     }
 }
 

@@ -90,7 +90,7 @@ import Testing
         ("Tests/Fixtures/imports/massif.out.workload", "Valgrind massif output, 71 snapshots (11 with trees)"),
         ("Tests/Fixtures/imports/dhat.out.workload", "Valgrind DHAT JSON, version 2, mode heap, 7 program points"),
         ("Tests/Fixtures/imports/workload.allocations.folded", "folded stacks, 9 lines"),
-        ("Tests/Fixtures/memscope-rs/export-0.2", "memscope-rs export (0.2.x JSON directory), 3 tracked allocations"),
+        ("Tests/Fixtures/memscope-rs/export-0.2", "memscope-rs export (0.2.x JSON directory), 2 tracked allocations"),
     ]
 
     /// Every import renders, and its report states the input and what it cannot show.
