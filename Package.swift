@@ -16,13 +16,16 @@ let package = Package(
     targets: [
         // C libraries, found through pkg-config at build time.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo",
                        providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
 
         // Pipeline stages.
         .target(name: "MemscopeModel"),
-        .target(name: "MemscopeFormat", dependencies: ["MemscopeModel", "CZstd"]),
+        .target(name: "MemscopeFormat", dependencies: ["MemscopeModel", "CZstd", "CZlib"]),
         .target(name: "MemscopeAnalysis", dependencies: ["MemscopeModel"]),
+        // Other tools' files (heaptrack, massif, DHAT, memscope-rs, folded stacks) → Analysis.
+        .target(name: "MemscopeImport", dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis"]),
         .target(name: "MemscopeScene"),
         .target(name: "MemscopeLayout", dependencies: ["MemscopeAnalysis", "MemscopeScene"]),
         .target(name: "MemscopeCairo", dependencies: ["MemscopeScene", "MemscopeLayout", "CPangoCairo"]),
@@ -34,7 +37,8 @@ let package = Package(
         .executableTarget(
             name: "memscope",
             dependencies: [
-                "MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeLayout", "MemscopeCairo", "MemscopeReport",
+                "MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeImport", "MemscopeLayout", "MemscopeCairo",
+                "MemscopeReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,6 +70,7 @@ let package = Package(
         ),
         .testTarget(name: "MemscopeCairoTests", dependencies: ["MemscopeCairo", "MemscopeLayout", "MemscopeTestSupport", "CPangoCairo"]),
         .testTarget(name: "MemscopeReportTests", dependencies: ["MemscopeReport", "MemscopeLayout", "MemscopeTestSupport"]),
+        .testTarget(name: "MemscopeImportTests", dependencies: ["MemscopeImport", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeCLITests", dependencies: ["MemscopeTestSupport", "memscope", "memscope-bench"]),
     ]
 )

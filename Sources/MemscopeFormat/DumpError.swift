@@ -27,6 +27,7 @@ public struct DumpError: Error, CustomStringConvertible, Equatable, Sendable {
         case absurdValue(kind: String, field: String, value: UInt64, limit: UInt64)
         case badValue(kind: String, field: String, value: String, expected: String)
         case zstd(reason: String)
+        case gzip(reason: String)
         case json(expected: String, found: String)
         case missingField(kind: String, field: String)
         case lineTooLong(length: Int)
@@ -83,6 +84,7 @@ public struct DumpError: Error, CustomStringConvertible, Equatable, Sendable {
         case .badValue(let kind, let field, let value, let expected):
             "\(kind) record: \(field) is \(value); expected \(expected)"
         case .zstd(let reason): "zstd decompression failed: \(reason)"
+        case .gzip(let reason): "gzip decompression failed: \(reason)"
         case .json(let expected, let found): "expected \(expected), found \(found)"
         case .missingField(let kind, let field): "\(kind) record lacks the field '\(field)'"
         case .lineTooLong(let length): "line longer than \(length) bytes"
@@ -96,7 +98,7 @@ public struct DumpError: Error, CustomStringConvertible, Equatable, Sendable {
         case .writeFailed: "check that the directory exists, is writable and has free space"
         case .emptyFile: "the traced program may have died before the recorder wrote anything"
         case .notADump:
-            "memscope reads .msd dumps (binary or JSON Lines, optionally zstd-compressed); see docs/FORMAT.md"
+            "memscope reads .msd dumps (binary or JSON Lines, optionally zstd-compressed; see docs/FORMAT.md) and heaptrack, massif, DHAT, memscope-rs and folded-stack files (see README); --format forces one"
         case .unsupportedVersion: "upgrade memscope, or re-record the dump with a matching recorder"
         case .metaNotFirst, .duplicateMeta: "the producer must write the meta record right after the header"
         case .recordTooLarge, .badVarint, .recordTooShort:
@@ -105,6 +107,7 @@ public struct DumpError: Error, CustomStringConvertible, Equatable, Sendable {
             "a producer must define strings, frames and stacks before referring to them, numbering each table 1, 2, 3, …"
         case .absurdValue, .badValue: "the producer wrote a value outside the format's range; see docs/FORMAT.md"
         case .zstd: "the file looks zstd-compressed but cannot be decompressed; check it with `zstd -t`"
+        case .gzip: "the file looks gzip-compressed but cannot be decompressed; check it with `gzip -t`"
         case .json, .missingField:
             "each line of the text form is one JSON object with a \"type\" field; see docs/FORMAT.md"
         case .lineTooLong: "the text form keeps each record on one line"

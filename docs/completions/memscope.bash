@@ -188,13 +188,17 @@ _memscope_render() {
     repeating_flags=()
     non_repeating_flags=(--force --quiet -q --all-frames --collapse-recursion --no-source --version -h --help)
     repeating_options=(--exclude-module)
-    non_repeating_options=(--format --suppressions --from --to --thread --output -o --images --include --exclude --min-fraction)
+    non_repeating_options=(--format --folded-cost --suppressions --from --to --thread --output -o --images --include --exclude --min-fraction)
     __memscope_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
-        __memscope_add_completions -W 'msd'$'\n''jsonl'
+        __memscope_add_completions -W 'msd'$'\n''jsonl'$'\n''heaptrack'$'\n''massif'$'\n''dhat'$'\n''memscope-rs'$'\n''folded'
+        return
+        ;;
+    '--folded-cost')
+        __memscope_add_completions -W 'allocations'$'\n''bytes'
         return
         ;;
     '--suppressions')
@@ -245,13 +249,17 @@ _memscope_summary() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--format --suppressions --from --to --thread)
+    non_repeating_options=(--format --folded-cost --suppressions --from --to --thread)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
-        __memscope_add_completions -W 'msd'$'\n''jsonl'
+        __memscope_add_completions -W 'msd'$'\n''jsonl'$'\n''heaptrack'$'\n''massif'$'\n''dhat'$'\n''memscope-rs'$'\n''folded'
+        return
+        ;;
+    '--folded-cost')
+        __memscope_add_completions -W 'allocations'$'\n''bytes'
         return
         ;;
     '--suppressions')
@@ -282,13 +290,17 @@ _memscope_check() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--format --suppressions --from --to --thread --max-leaked --max-peak --max-bytes-allocated --max-allocations --max-temporary --max-errors --baseline --max-growth)
+    non_repeating_options=(--format --folded-cost --suppressions --from --to --thread --max-leaked --max-peak --max-bytes-allocated --max-allocations --max-temporary --max-errors --baseline --max-growth)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
-        __memscope_add_completions -W 'msd'$'\n''jsonl'
+        __memscope_add_completions -W 'msd'$'\n''jsonl'$'\n''heaptrack'$'\n''massif'$'\n''dhat'$'\n''memscope-rs'$'\n''folded'
+        return
+        ;;
+    '--folded-cost')
+        __memscope_add_completions -W 'allocations'$'\n''bytes'
         return
         ;;
     '--suppressions')
@@ -350,7 +362,7 @@ _memscope_diff() {
     # Offer option value completions
     case "${prev}" in
     '--format')
-        __memscope_add_completions -W 'msd'$'\n''jsonl'
+        __memscope_add_completions -W 'msd'$'\n''jsonl'$'\n''heaptrack'$'\n''massif'$'\n''dhat'$'\n''memscope-rs'$'\n''folded'
         return
         ;;
     '--output'|'-o')
@@ -375,7 +387,7 @@ _memscope_export() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--csv --format --suppressions --from --to --thread)
+    non_repeating_options=(--csv --format --folded-cost --suppressions --from --to --thread)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
@@ -385,7 +397,11 @@ _memscope_export() {
         return
         ;;
     '--format')
-        __memscope_add_completions -W 'msd'$'\n''jsonl'
+        __memscope_add_completions -W 'msd'$'\n''jsonl'$'\n''heaptrack'$'\n''massif'$'\n''dhat'$'\n''memscope-rs'$'\n''folded'
+        return
+        ;;
+    '--folded-cost')
+        __memscope_add_completions -W 'allocations'$'\n''bytes'
         return
         ;;
     '--suppressions')
@@ -416,7 +432,7 @@ _memscope_inspect() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--stage --format --suppressions --from --to --thread)
+    non_repeating_options=(--stage --format --folded-cost --suppressions --from --to --thread)
     __memscope_offer_flags_options 1
 
     # Offer option value completions
@@ -426,7 +442,11 @@ _memscope_inspect() {
         return
         ;;
     '--format')
-        __memscope_add_completions -W 'msd'$'\n''jsonl'
+        __memscope_add_completions -W 'msd'$'\n''jsonl'$'\n''heaptrack'$'\n''massif'$'\n''dhat'$'\n''memscope-rs'$'\n''folded'
+        return
+        ;;
+    '--folded-cost')
+        __memscope_add_completions -W 'allocations'$'\n''bytes'
         return
         ;;
     '--suppressions')

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MemscopeAnalysis
 import MemscopeFormat
+import MemscopeImport
 import MemscopeModel
 
 struct Check: ParsableCommand {
@@ -110,8 +111,8 @@ struct Check: ParsableCommand {
 
 extension InputOptions {
     /// Options for a second input (e.g. a baseline) given by path.
-    static func with(path: String, format: DumpFormat?) throws -> InputOptions {
-        var arguments = [path]
+    static func with(path: String, format: InputFormat?, foldedCost: FoldedCost = .allocations) throws -> InputOptions {
+        var arguments = [path, "--folded-cost", foldedCost.rawValue]
         if let format { arguments += ["--format", format.rawValue] }
         return try InputOptions.parse(arguments)
     }

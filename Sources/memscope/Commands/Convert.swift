@@ -37,7 +37,10 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         try Console.run {
-            let reader = try DumpOpener.open(path: input.dump, format: input.format)
+            guard input.format.map({ $0 == .msd || $0 == .jsonl }) ?? true else {
+                throw ValidationError("convert reads memscope dumps only (--format msd or jsonl).")
+            }
+            let reader = try DumpOpener.open(path: input.dump, format: input.format.flatMap { DumpFormat(rawValue: $0.rawValue) })
             let format = to ?? (output.hasSuffix(".jsonl") || output.hasSuffix(".jsonl.zst") ? .jsonl : .msd)
             let file = try AtomicOutputFile(path: output, overwrite: force)
             let writer = try makeDumpWriter(format: format, sink: ByteSink(file: file, zstdLevel: zstd ? level : nil))

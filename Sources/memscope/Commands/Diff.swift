@@ -4,6 +4,7 @@ import Foundation
 import MemscopeAnalysis
 import MemscopeCairo
 import MemscopeFormat
+import MemscopeImport
 import MemscopeLayout
 import MemscopeReport
 
@@ -29,8 +30,8 @@ struct Diff: ParsableCommand {
     @Argument(help: "The later dump.", completion: .file())
     var new: String
 
-    @Option(help: "Read both inputs as this format instead of detecting it (values: msd, jsonl).")
-    var format: DumpFormat?
+    @Option(help: "Read both inputs as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).")
+    var format: InputFormat?
 
     @Option(name: .shortAndLong, help: "The report to write. Default: memscope-diff-<base>-<new>.html.")
     var output: String?

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MemscopeAnalysis
 import MemscopeFormat
+import MemscopeImport
 import MemscopeModel
 
 #if canImport(Glibc)
@@ -9,21 +10,26 @@ import Glibc
 #endif
 
 extension DumpFormat: ExpressibleByArgument {}
+extension InputFormat: ExpressibleByArgument {}
+extension FoldedCost: ExpressibleByArgument {}
 
 /// The dump to read, shared by every command that reads one.
 struct InputOptions: ParsableArguments {
-    @Argument(help: "The dump to read (.msd binary or JSON Lines, optionally zstd-compressed).",
+    @Argument(help: "The dump to read (.msd binary or JSON Lines, optionally zstd-compressed), or a heaptrack, massif, DHAT, memscope-rs or folded-stacks file.",
               completion: .file())
     var dump: String
 
-    @Option(help: "Read the input as this format instead of detecting it (values: msd, jsonl).")
-    var format: DumpFormat?
+    @Option(help: "Read the input as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).")
+    var format: InputFormat?
+
+    @Option(help: "What the counts of folded stacks are (values: allocations, bytes).")
+    var foldedCost: FoldedCost = .allocations
 
     @OptionGroup var scope: ScopeOptions
 
     /// The analysis options these inputs ask for.
     func analysisOptions() throws -> AnalysisOptions {
-        try scope.analysisOptions(dump: dump, format: format)
+        try scope.analysisOptions(dump: dump, format: format, foldedCost: foldedCost)
     }
 }
 
@@ -46,12 +52,12 @@ struct ScopeOptions: ParsableArguments {
     var isRestricted: Bool { from != nil || to != nil || thread != nil }
 
     /// Analysis options for `dump` (percentages of the run are resolved by a quick pass).
-    func analysisOptions(dump: String, format: DumpFormat?) throws -> AnalysisOptions {
+    func analysisOptions(dump: String, format: InputFormat?, foldedCost: FoldedCost) throws -> AnalysisOptions {
         var options = AnalysisOptions(suppressions: try loadSuppressions(suppressions))
         var known: UInt64?
         let total = { () throws -> UInt64 in
             if let known { return known }
-            let value = try duration(of: dump, format: format)
+            let value = try InputLoader.analyze(path: dump, format: format, foldedCost: foldedCost).0.totals.durationNanoseconds
             known = value
             return value
         }
@@ -101,6 +107,9 @@ enum Console {
         } catch let error as DumpError {
             printError(error.description)
             throw ExitCode(1)
+        } catch let error as ImportError {
+            printError(error.description)
+            throw ExitCode(1)
         }
     }
 }
@@ -119,15 +128,15 @@ enum FileHandleStandardError {
     }
 }
 
-/// Reads a whole dump and analyses it.
-func analyze(_ input: InputOptions) throws -> (Analysis, DumpFormat) {
-    try analyze(input, options: try input.analysisOptions())
+/// Reads a whole dump, or another tool's file, and analyses it.
+func analyze(_ input: InputOptions, progress: (UInt64) -> Void = { _ in }) throws -> (Analysis, InputFormat) {
+    try analyze(input, options: try input.analysisOptions(), progress: progress)
 }
 
-func analyze(_ input: InputOptions, options: AnalysisOptions) throws -> (Analysis, DumpFormat) {
-    let reader = try DumpOpener.open(path: input.dump, format: input.format)
-    let analysis = try AnalysisPipeline.run(reader: ReaderAdapter(reader), options: options)
-    return (analysis, reader.format)
+func analyze(_ input: InputOptions, options: AnalysisOptions,
+             progress: (UInt64) -> Void = { _ in }) throws -> (Analysis, InputFormat) {
+    try InputLoader.analyze(path: input.dump, format: input.format, foldedCost: input.foldedCost, options: options,
+                            progress: progress)
 }
 
 /// Lets the analysis stage pull batches from a reader without importing the parse stage.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MemscopeAnalysis
 import MemscopeFormat
+import MemscopeImport
 import MemscopeModel
 
 struct Inspect: ParsableCommand {
@@ -39,18 +40,21 @@ struct Inspect: ParsableCommand {
     }
 
     private func printRecords() throws {
-        let reader = try DumpOpener.open(path: input.dump, format: input.format)
+        let (reader, format) = try InputLoader.eventSource(path: input.dump, format: input.format)
         var symbols = SymbolTable()
-        print("format \(reader.format.rawValue)")
+        print("format \(format.rawValue)")
         var index = 0
         var output = ""
-        try reader.forEach { record in
-            index += 1
-            symbols.apply(record)
-            output += "#\(index) \(RecordText.describe(record, symbols: symbols))\n"
-            if output.utf8.count > 1 << 16 {
-                print(output, terminator: "")
-                output = ""
+        var batch: [Record] = []
+        while try reader.read(into: &batch, maxCount: 4096) {
+            for record in batch {
+                index += 1
+                symbols.apply(record)
+                output += "#\(index) \(RecordText.describe(record, symbols: symbols))\n"
+                if output.utf8.count > 1 << 16 {
+                    print(output, terminator: "")
+                    output = ""
+                }
             }
         }
         print(output, terminator: "")

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import MemscopeAnalysis
 import MemscopeFormat
+import MemscopeImport
 import MemscopeReport
 
 #if canImport(Glibc)
@@ -33,8 +34,11 @@ struct Render: ParsableCommand {
     @Argument(help: "The dumps to read (.msd binary or JSON Lines, optionally zstd-compressed).", completion: .file())
     var dumps: [String]
 
-    @Option(help: "Read the input as this format instead of detecting it (values: msd, jsonl).")
-    var format: DumpFormat?
+    @Option(help: "Read the input as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).")
+    var format: InputFormat?
+
+    @Option(help: "What the counts of folded stacks are (values: allocations, bytes).")
+    var foldedCost: FoldedCost = .allocations
 
     @OptionGroup var scope: ScopeOptions
 
@@ -63,7 +67,7 @@ struct Render: ParsableCommand {
 
     func run() throws {
         if dumps.count > 1 { return try runBatch() }
-        var input = try InputOptions.with(path: dumps[0], format: format)
+        var input = try InputOptions.with(path: dumps[0], format: format, foldedCost: foldedCost)
         input.scope = scope
         try Console.run {
             let path = output ?? Self.defaultOutput(for: input.dump)
@@ -72,15 +76,14 @@ struct Render: ParsableCommand {
             }
             let progress = Progress(enabled: !quiet && isatty(2) == 1)
             var clock = StageClock()
-            let reader = try DumpOpener.open(path: input.dump, format: input.format)
             let total = Self.fileSize(input.dump)
-            let analysis = try AnalysisPipeline.run(reader: ReaderAdapter(reader), options: input.analysisOptions()) {
-                progress.update("reading", fraction: total > 0 ? Double(reader.bytesRead) / Double(total) : 0)
+            let (analysis, detected) = try analyze(input) { bytesRead in
+                progress.update("reading", fraction: total > 0 ? Double(bytesRead) / Double(total) : 0)
             }
             clock.lap("read+analyze")
             progress.update("drawing", fraction: 1)
             if !quiet { Console.printWarnings(analysis.diagnostics) }
-            let (html, pictures) = try frames.pipeline().render(analysis, inputPath: input.dump, format: reader.format.rawValue,
+            let (html, pictures) = try frames.pipeline().render(analysis, inputPath: input.dump, format: detected.rawValue,
                                                                 clock: &clock)
             progress.update("writing", fraction: 1)
             let file = try AtomicOutputFile(path: path, overwrite: true)
@@ -108,7 +111,7 @@ struct Render: ParsableCommand {
         }
         let names = Self.uniqueNames(dumps)
         let results = ResultSlots<BatchIndex.Entry>(count: dumps.count)
-        let (dumps, format, force) = (self.dumps, self.format, self.force)
+        let (dumps, format, foldedCost, force) = (self.dumps, self.format, self.foldedCost, self.force)
         let pipeline = try frames.pipeline()
         let options: AnalysisOptions
         do {
@@ -119,7 +122,7 @@ struct Render: ParsableCommand {
         }
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
             for i in stride(from: worker, to: dumps.count, by: 2) {
-                results.set(i, Self.renderOne(dumps[i], format: format, options: options, pipeline: pipeline,
+                results.set(i, Self.renderOne(dumps[i], format: format, foldedCost: foldedCost, options: options, pipeline: pipeline,
                                               to: "\(directory)/\(names[i])", force: force, report: names[i]))
             }
         }
@@ -137,16 +140,16 @@ struct Render: ParsableCommand {
     }
 
     /// One dump of a batch; errors become the entry's error text.
-    private static func renderOne(_ dump: String, format: DumpFormat?, options: AnalysisOptions, pipeline: RenderPipeline,
-                                  to path: String, force: Bool, report: String) -> BatchIndex.Entry {
+    private static func renderOne(_ dump: String, format: InputFormat?, foldedCost: FoldedCost, options: AnalysisOptions,
+                                  pipeline: RenderPipeline, to path: String, force: Bool, report: String) -> BatchIndex.Entry {
         do {
             if !force && access(path, F_OK) == 0 {
                 throw DumpError(path: path, problem: .writeFailed(reason: "the file exists (pass --force to overwrite it)"))
             }
-            let reader = try DumpOpener.open(path: dump, format: format)
-            let analysis = try AnalysisPipeline.run(reader: ReaderAdapter(reader), options: options)
+            let (analysis, detected) = try analyze(InputOptions.with(path: dump, format: format, foldedCost: foldedCost),
+                                                   options: options)
             var clock = StageClock()
-            let (html, _) = try pipeline.render(analysis, inputPath: dump, format: reader.format.rawValue, clock: &clock)
+            let (html, _) = try pipeline.render(analysis, inputPath: dump, format: detected.rawValue, clock: &clock)
             let file = try AtomicOutputFile(path: path, overwrite: true)
             try file.write(html)
             try file.commit()

@@ -1,5 +1,4 @@
 import ArgumentParser
-import MemscopeFormat
 import MemscopeModel
 
 /// A point in a dump's run: `12.5s`, `850ms`, `40us`, `1200ns`, or `25%` of the run.
@@ -39,24 +38,4 @@ struct TimeArgument: ExpressibleByArgument, Equatable {
         case .percent(let p): UInt64((Double(try duration()) * p / 100).rounded())
         }
     }
-}
-
-/// The last timestamp of a dump in ns (a quick pass, for percentages of the run).
-func duration(of path: String, format: DumpFormat?) throws -> UInt64 {
-    let reader = try DumpOpener.open(path: path, format: format)
-    var unit: UInt64 = 1
-    var last: UInt64 = 0
-    try reader.forEach { record in
-        switch record {
-        case .meta(let m): unit = m.clockUnitNanoseconds
-        case .alloc(let a): last = max(last, a.timestamp)
-        case .free(let f): last = max(last, f.timestamp)
-        case .realloc(let r): last = max(last, r.timestamp)
-        case .processEnd(let e): last = max(last, e.timestamp)
-        case .threadStart(let ts, _, _), .threadName(let ts, _, _), .threadExit(let ts, _): last = max(last, ts)
-        default: break
-        }
-    }
-    let (product, overflow) = last.multipliedReportingOverflow(by: unit)
-    return overflow ? .max : product
 }

@@ -1,0 +1,84 @@
+import MemscopeAnalysis
+import MemscopeFormat
+import MemscopeModel
+
+/// The one entry point for reading any input: memscope dumps go through the dump reader
+/// and the analyzer; other tools' files through their importers.
+///
+/// ```swift
+/// let (analysis, format) = try InputLoader.analyze(path: "heaptrack.app.1234.zst")
+/// ```
+public enum InputLoader {
+    /// Detects the format of `path` by content.
+    public static func detect(path: String) throws -> InputFormat {
+        try FormatSniffer.detect(path: path)
+    }
+
+    /// Reads and analyses `path`.
+    /// - Parameters:
+    ///   - format: forces a format instead of detecting it.
+    ///   - foldedCost: what the counts of folded stacks mean.
+    ///   - progress: called with the bytes of the file read so far, for event inputs.
+    /// - Throws: ``DumpError`` or ``ImportError``, located, with a hint.
+    public static func analyze(path: String, format: InputFormat? = nil, foldedCost: FoldedCost = .allocations,
+                               options: AnalysisOptions = .default,
+                               progress: (UInt64) -> Void = { _ in }) throws -> (analysis: Analysis, format: InputFormat) {
+        let detected = try format ?? detect(path: path)
+        switch detected {
+        case .msd, .jsonl, .heaptrack:
+            let (source, actual) = try eventSource(path: path, format: format, detected: detected)
+            var analysis = try AnalysisPipeline.run(reader: source, options: options) { progress(source.bytesRead) }
+            if let heaptrack = source as? HeaptrackReader { HeaptrackNotes.apply(to: &analysis, reader: heaptrack) }
+            return (analysis, actual)
+        case .folded:
+            return (try FoldedStacks.analyze(path: path, cost: foldedCost, options: options), .folded)
+        case .dhat:
+            return (try DHATImporter.analyze(path: path, options: options), .dhat)
+        case .massif:
+            return (try MassifImporter.analyze(path: path, options: options), .massif)
+        case .memscopeRs:
+            return (try MemscopeRsExport.analyze(path: path, options: options), .memscopeRs)
+        }
+    }
+
+    /// The event records of an event input (memscope dumps, heaptrack files), for
+    /// `inspect --stage parse`.
+    /// - Throws: ``ImportError/Problem/noEventRecords(format:)`` for aggregate inputs.
+    public static func eventSource(path: String, format: InputFormat? = nil) throws -> (source: any EventSource, format: InputFormat) {
+        try eventSource(path: path, format: format, detected: format ?? detect(path: path))
+    }
+
+    private static func eventSource(path: String, format: InputFormat?,
+                                    detected: InputFormat) throws -> (source: any EventSource, format: InputFormat) {
+        switch detected {
+        case .msd, .jsonl:
+            // Forced: read as that form; detected: let the dump reader detect (and word its errors).
+            let reader = try DumpOpener.open(path: path, format: format.flatMap { DumpFormat(rawValue: $0.rawValue) })
+            return (DumpRecordSource(reader), InputFormat(rawValue: reader.format.rawValue) ?? detected)
+        case .heaptrack:
+            return (HeaptrackReader(path: path, file: try DecodedFile(path: path)), .heaptrack)
+        default:
+            throw ImportError(path: path, problem: .noEventRecords(format: detected))
+        }
+    }
+}
+
+/// A source of event records with its progress.
+public protocol EventSource: RecordBatchSource {
+    /// Bytes of the file read so far.
+    var bytesRead: UInt64 { get }
+}
+
+extension HeaptrackReader: EventSource {}
+
+/// A memscope dump reader as an ``EventSource``.
+final class DumpRecordSource: EventSource {
+    let reader: any RecordReader
+    init(_ reader: any RecordReader) { self.reader = reader }
+    var diagnostics: Diagnostics { reader.diagnostics }
+    var wasTruncated: Bool { reader.wasTruncated }
+    var bytesRead: UInt64 { reader.bytesRead }
+    func read(into batch: inout [Record], maxCount: Int) throws -> Bool {
+        try reader.read(into: &batch, maxCount: maxCount)
+    }
+}
