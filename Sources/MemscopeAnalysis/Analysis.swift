@@ -46,10 +46,17 @@ public struct InputNotes: Sendable, Equatable {
     /// "Lifetimes: each free is matched to the latest allocation of the same size and stack (LIFO)."
     public var inferred: [String]
 
-    public init(source: String = "", missingViews: [String] = [], inferred: [String] = []) {
+    /// Figures this input cannot have, by their `summary --json` key (`allocations`,
+    /// `bytes_allocated`, `temporary_allocations`, `frees`, `peak_bytes`, `leaked_bytes`,
+    /// `threads`, `errors`, `cross_thread_frees`) or view (`timeline`, `lifetimes`, `sizes`,
+    /// `duration`). Reports show them as unavailable rather than as zero.
+    public var unavailable: Set<String>
+
+    public init(source: String = "", missingViews: [String] = [], inferred: [String] = [], unavailable: Set<String> = []) {
         self.source = source
         self.missingViews = missingViews
         self.inferred = inferred
+        self.unavailable = unavailable
     }
 
     public var isEmpty: Bool { source.isEmpty && missingViews.isEmpty && inferred.isEmpty }

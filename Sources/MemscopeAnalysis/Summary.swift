@@ -42,6 +42,7 @@ public struct Summary: Sendable {
             ("warnings", "[" + analysis.diagnostics.lines.map(jsonString).joined(separator: ",") + "]"),
         ]
         fields.append(("process_end", processEndJSON))
+        fields.append(("unavailable", "[" + analysis.notes.unavailable.sorted().map(jsonString).joined(separator: ",") + "]"))
         fields.sort { $0.0 < $1.0 }
         return "{" + fields.map { "\(jsonString($0.0)):\($0.1)" }.joined(separator: ",") + "}"
     }

@@ -104,6 +104,8 @@ enum DHATImporter {
             notes.missingViews.append("Heap bytes: DHAT ran in \(mode) mode, so its counts are not heap allocations.")
         }
         if !unitNote.isEmpty { notes.inferred.append(unitNote) }
+        notes.unavailable = ["timeline", "duration", "temporary_allocations", "threads", "errors", "cross_thread_frees", "lifetimes", "sizes"]
+        if !lifetimesRecorded { notes.unavailable.formUnion(["peak_bytes", "leaked_bytes", "frees"]) }
         return notes
     }
 }

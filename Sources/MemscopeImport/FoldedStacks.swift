@@ -56,7 +56,10 @@ enum FoldedStacks {
                 ],
                 inferred: [
                     "Cost: each line's count is read as \(meaning) (--folded-cost \(cost.rawValue)); the file does not say which cost it holds.",
-                ]))
+                ],
+                unavailable: Set(["allocations", "bytes_allocated", "temporary_allocations", "frees", "peak_bytes", "leaked_bytes",
+                                  "threads", "errors", "cross_thread_frees", "timeline", "duration", "lifetimes", "sizes"])
+                    .subtracting([cost == .allocations ? "allocations" : "bytes_allocated"])))
         switch cost {
         case .allocations: input.allocations = total
         case .bytes: input.bytesAllocated = total

@@ -36,6 +36,7 @@ enum HeaptrackNotes {
             analysis.rebuildCallTrees()
             notes.inferred.append("Temporary allocations: \(quirk) frees of heaptrack's first allocation class right after another free are counted as temporary, as heaptrack_print counts them (its reader mistakes class 0 for \"no allocation\"), so the figure equals heaptrack's.")
         }
+        notes.unavailable = ["threads", "errors", "cross_thread_frees"]
         analysis.notes = notes
     }
 }

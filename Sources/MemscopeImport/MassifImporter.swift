@@ -121,6 +121,8 @@ enum MassifImporter {
         }
         if !unitNote.isEmpty { notes.inferred.append(unitNote) }
         notes.missingViews.append("Heap overhead (mem_heap_extra_B) and stacks (mem_stacks_B) are not shown; the timeline is the useful heap (mem_heap_B).")
+        notes.unavailable = ["allocations", "bytes_allocated", "temporary_allocations", "frees", "threads", "errors",
+                             "cross_thread_frees", "lifetimes", "sizes"]
         return notes
     }
 }

@@ -72,6 +72,8 @@ enum MemscopeRsExport {
         if freed == 0 {
             notes.missingViews.append("Frees and lifetimes: the export lists only values still tracked at export (its lifetime_ms is their age then), so leaked means \"never untracked before export\" and the peak is the tracked heap at export.")
         }
+        notes.unavailable = ["errors", "cross_thread_frees"]
+        if freed == 0 { notes.unavailable.formUnion(["frees", "lifetimes"]) }
         if virtual > 0 {
             notes.missingViews.append("\(virtual) container or value entries with virtual addresses (no heap pointer) are not counted as allocations.")
         }

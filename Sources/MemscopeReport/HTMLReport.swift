@@ -50,13 +50,16 @@ public enum HTMLReport {
             "css": try ReportTemplates.text("report.css"),
             "summary": SummarySection.html(a),
             "errors": errors.isEmpty ? "" : "<section id=\"errors\">\n<h2>Memory errors</h2>\n\(errors)\n</section>",
-            "timelinePicture": input.pictures.timelineSVG,
-            "timelineNote": timelineNote,
+            "timelinePicture": a.notes.unavailable.contains("timeline") ? "" : input.pictures.timelineSVG,
+            "timelineNote": a.notes.unavailable.contains("timeline")
+                ? "<p class=\"empty\">This input records no times, so there is no memory over time (see the summary).</p>" : timelineNote,
             "costButtons": costButtons,
             "defaultFlamePicture": defaultPNG,
             "flameNote": flameNote,
-            "lifetimes": LifetimesSection.html(input),
-            "sizes": SizesSection.html(input),
+            "lifetimes": a.notes.unavailable.contains("lifetimes")
+                ? "<p class=\"empty\">This input records no block lifetimes (see the summary).</p>" : LifetimesSection.html(input),
+            "sizes": a.notes.unavailable.contains("sizes")
+                ? "<p class=\"empty\">This input records no allocation sizes (see the summary).</p>" : SizesSection.html(input),
             "tables": TablesSection.html(a, source: input.source, threadLanes: input.pictures.threadLanesSVG),
             "ownership": "",
             "footer": "Made by memscope \(HTML.escape(input.version)) from <code>\(HTML.escape(input.inputPath))</code>. "

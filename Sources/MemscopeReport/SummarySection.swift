@@ -9,27 +9,35 @@ enum SummarySection {
         let rate = Units.count(UInt64(Double(t.allocations) / seconds))
         let temporaryShare = t.allocations == 0 ? "0" : Units.fixed(Double(t.temporaryAllocations) * 100 / Double(t.allocations), decimals: 1)
         var cards: [String] = []
-        func card(_ label: String, _ value: String, _ detail: String = "", bad: Bool = false) {
+        let unavailable = a.notes.unavailable
+        func card(_ label: String, _ value: String, _ detail: String = "", bad: Bool = false, key: String = "") {
+            if !key.isEmpty && unavailable.contains(key) {
+                cards.append("<div class=\"card unavailable\"><div class=\"label\">\(HTML.escape(label))</div>"
+                    + "<div class=\"value\">—</div><div class=\"detail\">not in this input</div></div>")
+                return
+            }
             cards.append("<div class=\"card\(bad ? " bad" : "")\"><div class=\"label\">\(HTML.escape(label))</div>"
                 + "<div class=\"value\">\(HTML.escape(value))</div>"
                 + (detail.isEmpty ? "" : "<div class=\"detail\">\(HTML.escape(detail))</div>") + "</div>")
         }
-        card("Duration", Units.duration(nanoseconds: t.durationNanoseconds), "last event of the dump")
-        card("Allocation calls", Units.count(t.allocations), "\(Units.count(t.reallocs)) reallocs · \(rate)/s")
-        card("Bytes allocated", Units.bytes(t.bytesAllocated), "\(Units.count(t.bytesAllocated)) bytes")
-        card("Peak live heap", Units.bytes(t.peakBytes), "at \(Units.duration(nanoseconds: t.peakTimeNanoseconds))")
+        card("Duration", Units.duration(nanoseconds: t.durationNanoseconds), "last event of the dump", key: "duration")
+        card("Allocation calls", Units.count(t.allocations), "\(Units.count(t.reallocs)) reallocs · \(rate)/s", key: "allocations")
+        card("Bytes allocated", Units.bytes(t.bytesAllocated), "\(Units.count(t.bytesAllocated)) bytes", key: "bytes_allocated")
+        card("Peak live heap", Units.bytes(t.peakBytes), "at \(Units.duration(nanoseconds: t.peakTimeNanoseconds))", key: "peak_bytes")
         card("Leaked at end", Units.bytes(t.leakedBytes),
              "\(Units.count(t.leakedBlocks)) blocks still live" + (t.suppressedBlocks > 0 ? "; \(Units.bytes(t.suppressedBytes)) suppressed" : ""),
-             bad: t.leakedBytes > 0)
-        card("Temporary allocations", Units.count(t.temporaryAllocations), "\(temporaryShare)% of calls")
-        card("Threads", "\(t.threads)", "\(Units.count(t.crossThreadFrees)) blocks freed by another thread")
-        card("Memory errors", Units.count(t.errors), t.errors == 0 ? "none seen in the events" : "double or invalid frees", bad: t.errors > 0)
+             bad: t.leakedBytes > 0, key: "leaked_bytes")
+        card("Temporary allocations", Units.count(t.temporaryAllocations), "\(temporaryShare)% of calls", key: "temporary_allocations")
+        card("Threads", "\(t.threads)", "\(Units.count(t.crossThreadFrees)) blocks freed by another thread", key: "threads")
+        card("Memory errors", Units.count(t.errors), t.errors == 0 ? "none seen in the events" : "double or invalid frees", bad: t.errors > 0,
+             key: "errors")
         card("Program ended", a.endDescription, a.processEnd == nil ? "" : "recorded by the producer",
              bad: a.processEnd?.how == .signalled)
         var html = a.scope.isEmpty ? "" : "<div class=\"warnings\"><strong>Restricted view:</strong> \(HTML.escape(a.scope)).</div>\n"
         html += "<div class=\"cards\">\(cards.joined())</div>\n"
         let inferredNote = a.notes.inferred.isEmpty ? "none in this report" : "listed below, each with its rule"
-        html += "<div class=\"legend\"><span><span class=\"badge captured\">captured</span> computed exactly from the recorded events"
+        let captured = a.notes.source.isEmpty ? "computed exactly from the recorded events" : "taken exactly from the input file"
+        html += "<div class=\"legend\"><span><span class=\"badge captured\">captured</span> \(captured)"
             + "\(a.notes.inferred.isEmpty ? ": every figure on this page" : "")</span><span><span class=\"badge inferred\">inferred</span> "
             + "derived by a rule, shown with its evidence and confidence: \(inferredNote)</span></div>\n"
         if !a.notes.isEmpty {
