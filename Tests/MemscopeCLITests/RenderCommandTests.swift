@@ -224,3 +224,20 @@ import Testing
         #expect(bad.status == 64)
     }
 }
+
+@Suite struct UnavailableFiguresTests {
+    @Test func importedInputsMarkWhatTheyCannotHave() throws {
+        let massif = TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures/imports/massif.out.workload").path
+        let json = try memscope("summary", "--json", massif)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let unavailable = try #require(object["unavailable"] as? [String])
+        #expect(unavailable.contains("allocations") && unavailable.contains("lifetimes") && !unavailable.contains("peak_bytes"))
+        let out = try TestPaths.temporaryDirectory().appendingPathComponent("m.html").path
+        #expect(try memscope("render", "-q", massif, "-o", out).status == 0)
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(html.contains("<div class=\"label\">Allocation calls</div><div class=\"value\">—</div><div class=\"detail\">not in this input</div>"))
+        #expect(html.contains("This input records no block lifetimes"))
+        let own = try memscope("summary", "--json", TestPaths.sample("tiny.jsonl"))
+        #expect(own.stdout.contains("\"unavailable\":[]"))
+    }
+}
