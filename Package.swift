@@ -4,7 +4,7 @@ import PackageDescription
 /// memscope: memory-profiling dumps in, one offline HTML report out.
 ///
 /// One module per pipeline stage. Imports go one way only:
-/// Format → Model, Analysis → Model, memscope (CLI) → all.
+/// Format → Model, Analysis → Model, Record → Format + Model, memscope (CLI) → all.
 let package = Package(
     name: "memscope",
     products: [
@@ -22,13 +22,23 @@ let package = Package(
         .target(name: "MemscopeFormat", dependencies: ["MemscopeModel", "CZstd"]),
         .target(name: "MemscopeAnalysis", dependencies: ["MemscopeModel"]),
 
+        // The recorder: spool → symbolized .msd (libdw, libiberty, the Swift demangler).
+        .target(
+            name: "CMemscopeNative",
+            linkerSettings: [.linkedLibrary("dw"), .linkedLibrary("elf"), .linkedLibrary("iberty")]
+        ),
+        .target(name: "MemscopeRecord", dependencies: ["MemscopeModel", "MemscopeFormat", "CMemscopeNative"]),
+        // Compiles Preload/*.c into libmemscope-preload.so with the C compiler (no Swift runtime).
+        .plugin(name: "BuildPreloadLibrary", capability: .buildTool()),
+
         // Executables.
         .executableTarget(
             name: "memscope",
             dependencies: [
-                "MemscopeModel", "MemscopeFormat", "MemscopeAnalysis",
+                "MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeRecord",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["BuildPreloadLibrary"]
         ),
         .executableTarget(
             name: "memscope-samples",

@@ -19,7 +19,7 @@ struct Memscope: ParsableCommand {
             Exit codes: 0 success, 1 bad input or I/O error, 64 wrong usage.
             """,
         version: MemscopeVersion.string,
-        subcommands: [Summary.self, Inspect.self, Convert.self]
+        subcommands: [Summary.self, Inspect.self, Convert.self, RecordCommand.self]
     )
 }
 
