@@ -62,5 +62,6 @@ let package = Package(
             exclude: ["Snapshots"]
         ),
         .testTarget(name: "MemscopeCLITests", dependencies: ["MemscopeTestSupport", "memscope", "memscope-bench"]),
+        .testTarget(name: "MemscopeRecordTests", dependencies: ["MemscopeTestSupport", "memscope"]),
     ]
 )

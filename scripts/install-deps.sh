@@ -7,7 +7,12 @@ packages=(
   libzstd-dev        # zstd-compressed dumps
   zlib1g-dev
   heaptrack          # reference figures in the tests (heaptrack_print)
-  valgrind
+  valgrind           # memcheck, the reference for the recorder's figures
+  gcc                # builds the recorder's preload library and the test programs
+  libunwind-dev      # the recorder's stack unwinder
+  libdw-dev          # DWARF symbolization (elfutils)
+  libelf-dev
+  libiberty-dev      # C++ and Rust demangling
   time               # /usr/bin/time for the benchmark
 )
 
