@@ -3,7 +3,8 @@
  * Environment (set by `memscope record`):
  *   MEMSCOPE_SPOOL        base path; process P writes BASE.P
  *   MEMSCOPE_FOLLOW_FORK  "0": a forked child stops recording (and drops LD_PRELOAD)
- *   MEMSCOPE_UNWIND       "fp": walk frame pointers instead of using libunwind */
+ *   MEMSCOPE_UNWIND       "fp": walk frame pointers instead of using libunwind
+ *   MEMSCOPE_SCAN         "0": no reference scan at exit */
 #include "recorder.h"
 
 #include <dlfcn.h>
@@ -19,6 +20,7 @@ MS_TLS struct ms_thread ms_self;
 int ms_state = MS_UNINITIALISED;
 uint32_t ms_spool_epoch;
 uint64_t ms_generation;
+uint64_t ms_image_start;
 static int starting;
 
 uint32_t ms_gettid(void) { return (uint32_t)syscall(SYS_gettid); }
@@ -71,6 +73,7 @@ static void read_name(const char *path, char *out, size_t size) {
 static void record_start(uint32_t parent_tid) {
     struct ms_spool_header *h = ms_spool_header();
     ms_generation = __atomic_add_fetch(&h->next_generation, 1, __ATOMIC_RELAXED);
+    ms_image_start = ms_now();
     ms_record_image();
     ms_threads_init();
     if (ms_generation == 1) {
@@ -101,6 +104,17 @@ __attribute__((constructor)) static void recorder_constructor(void) {
     if (ms_busy) return;
     ms_busy = 1;
     ms_ensure_started();
+    ms_busy = 0;
+}
+
+/* At exit: the reference scan, unless MEMSCOPE_SCAN=0. (Not after _exit or a
+ * fatal signal: the heap may be inconsistent then.) */
+__attribute__((destructor)) static void recorder_destructor(void) {
+    if (ms_state != MS_ACTIVE || ms_busy) return;
+    const char *scan = getenv("MEMSCOPE_SCAN");
+    if (scan && strcmp(scan, "0") == 0) return;
+    ms_busy = 1;
+    ms_scan_references();
     ms_busy = 0;
 }
 

@@ -65,8 +65,8 @@ enum ms_event {
     MS_EV_SCOPE_EXIT = 13,  /* ts */
     MS_EV_TASK_ENTER = 14,  /* ts task_id */
     MS_EV_TASK_EXIT = 15,   /* ts */
-    MS_EV_REFERENCE = 16,   /* from_block to_block offset_in_from to_offset */
-    MS_EV_ROOT = 17,        /* to_block to_offset root_kind */
+    MS_EV_REFERENCE = 16,   /* from_block to_block interior(0/1) offset_into_to — scan results, no ts */
+    MS_EV_ROOT = 17,        /* to_block offset_into_to root_kind(1 module data, 2 stack, 3 other) */
     MS_EV_END = 18,         /* ts how code (how: 0 exited, 1 signalled) */
     MS_EV_SCAN = 19,        /* ts live_blocks — a reference scan starts */
 };
@@ -103,6 +103,7 @@ enum ms_state { MS_UNINITIALISED = 0, MS_ACTIVE = 1, MS_OFF = 2 };
 extern int ms_state MS_HIDDEN;
 extern uint32_t ms_spool_epoch MS_HIDDEN;
 extern uint64_t ms_generation MS_HIDDEN;
+extern uint64_t ms_image_start MS_HIDDEN; /* timestamp at which this program image started */
 MS_HIDDEN bool ms_ensure_started(void);
 MS_HIDDEN uint64_t ms_now(void);
 MS_HIDDEN uint32_t ms_gettid(void);
@@ -111,6 +112,7 @@ MS_HIDDEN uint32_t ms_gettid(void);
 MS_HIDDEN bool ms_spool_open(const char *path, const struct ms_spool_header *inherit, uint32_t parent_pid);
 MS_HIDDEN void ms_spool_forget_inherited(void);
 MS_HIDDEN struct ms_spool_header *ms_spool_header(void);
+MS_HIDDEN int ms_spool_fd(void);
 MS_HIDDEN uint8_t *ms_event_begin(size_t max_bytes);
 MS_HIDDEN void ms_event_end(uint8_t *end);
 MS_HIDDEN void ms_thread_release_chunk(void);
@@ -144,6 +146,7 @@ MS_HIDDEN void ms_record_image(void);
 /* Threads (threads.c). */
 MS_HIDDEN void ms_threads_init(void);
 MS_HIDDEN void ms_thread_attach(void);
+MS_HIDDEN bool ms_is_dead_thread_stack(uintptr_t start, uintptr_t end);
 
 /* Reference scan (scan.c). */
 MS_HIDDEN void ms_scan_references(void);

@@ -15,6 +15,7 @@ static int spool_fd = -1;
 static struct ms_spool_header *header;
 
 struct ms_spool_header *ms_spool_header(void) { return header; }
+int ms_spool_fd(void) { return spool_fd; }
 
 static uint64_t clock_ns(clockid_t clock) {
     struct timespec t;

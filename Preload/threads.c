@@ -13,7 +13,7 @@ struct start_args {
 
 /* pthread_t → tid, for names set from another thread. */
 #define REGISTRY_SIZE 4096
-static struct { pthread_t thread; uint32_t tid; } registry[REGISTRY_SIZE];
+static struct { pthread_t thread; uint32_t tid; bool exited; } registry[REGISTRY_SIZE];
 
 static pthread_key_t exit_key;
 static bool exit_key_ready;
@@ -24,6 +24,7 @@ static void remember(pthread_t thread, uint32_t tid) {
         uint32_t seen = __atomic_load_n(&registry[slot].tid, __ATOMIC_ACQUIRE);
         if (seen == 0 || registry[slot].thread == thread) {
             registry[slot].thread = thread;
+            registry[slot].exited = false;
             __atomic_store_n(&registry[slot].tid, tid, __ATOMIC_RELEASE);
             return;
         }
@@ -40,8 +41,31 @@ static uint32_t lookup(pthread_t thread) {
     return 0;
 }
 
+/* True when [start, end) holds the descriptor (so the stack) of an exited thread
+ * and of no running one: glibc keeps such stacks mapped for reuse. */
+bool ms_is_dead_thread_stack(uintptr_t start, uintptr_t end) {
+    bool dead = false;
+    for (size_t i = 0; i < REGISTRY_SIZE; i++) {
+        if (!__atomic_load_n(&registry[i].tid, __ATOMIC_ACQUIRE)) continue;
+        uintptr_t descriptor = (uintptr_t)registry[i].thread;
+        if (descriptor < start || descriptor >= end) continue;
+        if (!registry[i].exited) return false;
+        dead = true;
+    }
+    return dead;
+}
+
+static void mark_exited(pthread_t thread) {
+    size_t slot = ((uintptr_t)thread >> 6) % REGISTRY_SIZE;
+    for (size_t i = 0; i < REGISTRY_SIZE; i++, slot = (slot + 1) % REGISTRY_SIZE) {
+        if (!__atomic_load_n(&registry[slot].tid, __ATOMIC_ACQUIRE)) return;
+        if (registry[slot].thread == thread) { registry[slot].exited = true; return; }
+    }
+}
+
 static void on_thread_exit(void *value) {
     (void)value;
+    mark_exited(pthread_self());
     if (ms_state != MS_ACTIVE) return;
     int was_busy = ms_busy;
     ms_busy = 1;

@@ -23,6 +23,10 @@ public struct Analysis: Sendable, Equatable {
     public var diagnostics: Diagnostics
     /// The dump was cut off; figures describe the part that was read.
     public var truncated: Bool
+    /// Leak kinds from the recorder's reference scan; nil when the dump holds no scan.
+    public var leakKinds: LeakKinds? = nil
+    /// Annotation, scope, task, reference and module records seen.
+    public var observations = ObservationCounts()
 }
 
 /// The headline figures.

@@ -42,7 +42,7 @@ extension AnalyzerCore {
         var allDiagnostics = readerDiagnostics
         allDiagnostics.merge(diagnostics)
 
-        return Analysis(
+        var analysis = Analysis(
             metadata: metadata ?? .unknown,
             totals: final,
             symbols: symbols,
@@ -66,5 +66,12 @@ extension AnalyzerCore {
             processEnd: processEnd,
             diagnostics: allDiagnostics,
             truncated: truncated)
+        analysis.observations = observations
+        if referenceScan.time != nil {
+            let live = blocks.slots.lazy.filter { $0.address != 0 && $0.isLive }
+                .map { (address: $0.address, size: $0.size, ticks: $0.timestamp) }
+            analysis.leakKinds = referenceScan.classify(live: Array(live))
+        }
+        return analysis
     }
 }

@@ -39,6 +39,13 @@ public struct Summary: Sendable {
             ("warnings", "[" + analysis.diagnostics.lines.map(jsonString).joined(separator: ",") + "]"),
         ]
         fields.append(("process_end", processEndJSON))
+        let kinds = analysis.leakKinds
+        for (name, figure) in [("definitely_lost", kinds?.definitelyLost), ("indirectly_lost", kinds?.indirectlyLost),
+                               ("possibly_lost", kinds?.possiblyLost), ("still_reachable", kinds?.stillReachable)] {
+            fields.append(("\(name)_bytes", figure.map { "\($0.bytes)" } ?? "null"))
+            fields.append(("\(name)_blocks", figure.map { "\($0.blocks)" } ?? "null"))
+        }
+        fields.append(("leak_kinds_caveat", kinds == nil ? "null" : jsonString(LeakKinds.caveat)))
         fields.sort { $0.0 < $1.0 }
         return "{" + fields.map { "\(jsonString($0.0)):\($0.1)" }.joined(separator: ",") + "}"
     }
@@ -65,6 +72,12 @@ public struct Summary: Sendable {
         out.append("  allocated      \(Units.bytes(t.bytesAllocated))  (\(Units.count(t.bytesAllocated)) bytes)")
         out.append("  peak           \(Units.bytes(t.peakBytes))  (\(Units.count(t.peakBytes)) bytes) at \(Units.duration(nanoseconds: t.peakTimeNanoseconds))")
         out.append("  leaked         \(Units.bytes(t.leakedBytes))  in \(Units.count(t.leakedBlocks)) blocks")
+        if let kinds = a.leakKinds {
+            func figure(_ f: LeakKinds.Figure) -> String { "\(Units.bytes(f.bytes)) in \(Units.count(f.blocks))" }
+            out.append("    definitely lost \(figure(kinds.definitelyLost)), indirectly lost \(figure(kinds.indirectlyLost)), "
+                       + "possibly lost \(figure(kinds.possiblyLost)), still reachable \(figure(kinds.stillReachable))")
+            out.append("    (leak kinds \(LeakKinds.caveat))")
+        }
         out.append("  threads        \(t.threads)  (\(Units.count(t.crossThreadFrees)) blocks freed by another thread)")
         out.append("  stacks         \(Units.count(t.distinctStacks)) distinct allocation stacks")
         out.append("  memory errors  \(Units.count(t.errors))")

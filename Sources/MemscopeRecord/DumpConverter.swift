@@ -112,8 +112,35 @@ public final class DumpConverter {
             try writer.write(.threadExit(timestamp: ts, thread: thread))
         case .fork(_, let child):
             result.inheritedByChild[child] = Array(live.values).sorted { $0.timestamp < $1.timestamp }
-        case .stack, .module, .image, .end, .annotate, .scopeEnter, .scopeExit, .taskEnter, .taskExit,
-             .reference, .root, .scan:
+        case .module(let module):
+            let buildID = module.buildID.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+            try writer.write(.moduleMap(ModuleMapping(
+                timestamp: module.timestamp, start: module.start, end: module.end, loadBias: module.bias,
+                path: try string(module.path), buildID: buildID.isEmpty ? 0 : try string(buildID))))
+        case .annotate(let ts, let address, let name, let type):
+            try writer.write(.annotation(Annotation(timestamp: ts, thread: thread, address: address,
+                                                    name: name.isEmpty ? 0 : try string(name),
+                                                    typeName: type.isEmpty ? 0 : try string(type))))
+        case .scopeEnter(let ts, let name):
+            try writer.write(.scopeEnter(timestamp: ts, thread: thread, name: try string(name)))
+        case .scopeExit(let ts):
+            try writer.write(.scopeExit(timestamp: ts, thread: thread))
+        case .taskEnter(let ts, let task):
+            try writer.write(.task(timestamp: ts, thread: thread, task: task))
+        case .taskExit(let ts):
+            try writer.write(.task(timestamp: ts, thread: thread, task: 0))
+        case .scan(let ts, _):
+            scanTime = ts
+            try writer.write(.pointerReference(PointerReference(timestamp: ts, source: .block, from: 0, to: 0,
+                                                                interior: false)))
+        case .reference(let from, let to, let interior):
+            try writer.write(.pointerReference(PointerReference(timestamp: scanTime, source: .block, from: from,
+                                                                to: to, interior: interior)))
+        case .root(let to, let interior, let region):
+            let source = PointerReference.Source(rawValue: region) ?? .otherMemory
+            try writer.write(.pointerReference(PointerReference(timestamp: scanTime, source: source, from: 0,
+                                                                to: to, interior: interior)))
+        case .stack, .image, .end:
             break
         }
     }
@@ -163,6 +190,8 @@ public final class DumpConverter {
     }
 
     private var frameCount: UInt32 = 0
+    /// Time of the reference scan whose results are being written.
+    private var scanTime: UInt64 = 0
 
     private func stackID(raw: UInt32) throws -> UInt32 {
         if raw == 0 { return 0 }

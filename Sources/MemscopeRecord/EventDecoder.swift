@@ -38,8 +38,13 @@ struct EventDecoder {
         case 13: event = .scopeExit(timestamp: u())
         case 14: event = .taskEnter(timestamp: u(), task: u())
         case 15: event = .taskExit(timestamp: u())
-        case 16: event = .reference(from: u(), to: u(), offset: u())
-        case 17: event = .root(to: u(), offset: u(), region: UInt8(truncatingIfNeeded: u()))
+        case 16:
+            let from = u(), to = u(), interior = u() != 0
+            _ = u() // offset into the block
+            event = .reference(from: from, to: to, interior: interior)
+        case 17:
+            let to = u(), offset = u()
+            event = .root(to: to, interior: offset != 0, region: UInt8(truncatingIfNeeded: u()))
         case 18: event = .end(timestamp: u(), how: UInt8(truncatingIfNeeded: u()), code: u32())
         case 19: event = .scan(timestamp: u(), liveBlocks: u())
         default: event = nil

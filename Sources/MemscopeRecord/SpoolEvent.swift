@@ -16,8 +16,8 @@ enum SpoolEvent {
     case scopeExit(timestamp: UInt64)
     case taskEnter(timestamp: UInt64, task: UInt64)
     case taskExit(timestamp: UInt64)
-    case reference(from: UInt64, to: UInt64, offset: UInt64)
-    case root(to: UInt64, offset: UInt64, region: UInt8)
+    case reference(from: UInt64, to: UInt64, interior: Bool)
+    case root(to: UInt64, interior: Bool, region: UInt8)
     case end(timestamp: UInt64, how: UInt8, code: UInt32)
     case scan(timestamp: UInt64, liveBlocks: UInt64)
 

@@ -1,0 +1,329 @@
+/* The reference scan (at exit): which live blocks point to which, and which are
+ * pointed to from the roots (writable memory that is not heap: module data and
+ * bss, the stacks of threads still running, other anonymous mappings), so that
+ * memscope can classify leaks as memcheck does. The live blocks are rebuilt from
+ * this process's own spool. The results are observations: any word whose value
+ * equals a block's address counts, even when it is an integer. */
+#include "recorder.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+struct op { uint64_t ts, seq, address, size; int alloc; };
+struct block { uintptr_t start; size_t size; };
+
+struct ops { struct op *items; size_t count, capacity; };
+
+static struct block *blocks; /* the live blocks, by start address */
+static size_t block_count, block_capacity;
+
+static void *map_anonymous(size_t bytes) {
+    void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static bool push(struct ops *o, uint64_t ts, uint64_t address, uint64_t size, int alloc) {
+    if (ts < ms_image_start) return true; /* a block of an image replaced by exec: gone */
+    if (o->count == o->capacity) {
+        size_t capacity = o->capacity ? o->capacity * 2 : 65536;
+        struct op *items = o->items ? mremap(o->items, o->capacity * sizeof *items, capacity * sizeof *items, MREMAP_MAYMOVE)
+                                    : map_anonymous(capacity * sizeof *items);
+        if (!items || items == MAP_FAILED) return false;
+        o->items = items;
+        o->capacity = capacity;
+    }
+    o->items[o->count] = (struct op){ts, o->count, address, size, alloc};
+    o->count++;
+    return true;
+}
+
+static const uint8_t *get(const uint8_t *p, const uint8_t *end, uint64_t *out) {
+    uint64_t v = 0;
+    for (unsigned shift = 0; p < end; shift += 7) {
+        uint8_t b = *p++;
+        if (shift < 64) v |= (uint64_t)(b & 0x7f) << shift;
+        if (b < 0x80) { *out = v; return p; }
+    }
+    return NULL;
+}
+
+static const uint8_t *skip_string(const uint8_t *p, const uint8_t *end) {
+    uint64_t n;
+    p = get(p, end, &n);
+    return p && n <= (uint64_t)(end - p) ? p + n : NULL;
+}
+
+/* Heap operations of one chunk, in order. Returns false on a malformed chunk. */
+static bool collect_chunk(const uint8_t *p, const uint8_t *end, struct ops *o) {
+    static const int plain_fields[] = {
+        [MS_EV_THREAD_START] = 2, [MS_EV_THREAD_EXIT] = 1, [MS_EV_FORK] = 2, [MS_EV_SCOPE_EXIT] = 1,
+        [MS_EV_TASK_ENTER] = 2, [MS_EV_TASK_EXIT] = 1, [MS_EV_REFERENCE] = 4, [MS_EV_ROOT] = 3,
+        [MS_EV_END] = 3, [MS_EV_SCAN] = 2,
+    };
+    while (p && p < end) {
+        uint8_t tag = *p++;
+        uint64_t f[5];
+        switch (tag) {
+        case MS_EV_ALLOC:
+            for (int i = 0; i < 5 && p; i++) p = get(p, end, &f[i]);
+            if (p && f[1] && !push(o, f[0], f[1], f[2], 1)) return false;
+            break;
+        case MS_EV_FREE:
+            for (int i = 0; i < 3 && p; i++) p = get(p, end, &f[i]);
+            if (p && !push(o, f[0], f[1], 0, 0)) return false;
+            break;
+        case MS_EV_REALLOC: /* ts old new size stack */
+            for (int i = 0; i < 5 && p; i++) p = get(p, end, &f[i]);
+            if (!p) break;
+            if (f[2] == 0 && f[3] > 0) break; /* failed: the old block stays */
+            if (f[1] && !push(o, f[0], f[1], 0, 0)) return false;
+            if (f[2] && !push(o, f[0], f[2], f[3], 1)) return false;
+            break;
+        case MS_EV_STACK: {
+            uint64_t depth;
+            for (int i = 0; i < 2 && p; i++) p = get(p, end, &f[i]);
+            if (p) p = get(p, end, &depth);
+            for (uint64_t i = 0; p && i < depth; i++) p = get(p, end, &f[0]);
+            break;
+        }
+        case MS_EV_THREAD_NAME:
+            for (int i = 0; i < 2 && p; i++) p = get(p, end, &f[i]);
+            if (p) p = skip_string(p, end);
+            break;
+        case MS_EV_MODULE:
+            for (int i = 0; i < 5 && p; i++) p = get(p, end, &f[0]);
+            if (p) p = skip_string(p, end);
+            if (p) p = skip_string(p, end);
+            break;
+        case MS_EV_IMAGE:
+            for (int i = 0; i < 2 && p; i++) p = get(p, end, &f[0]);
+            if (p) p = skip_string(p, end);
+            break;
+        case MS_EV_ANNOTATE:
+            for (int i = 0; i < 2 && p; i++) p = get(p, end, &f[0]);
+            if (p) p = skip_string(p, end);
+            if (p) p = skip_string(p, end);
+            break;
+        case MS_EV_SCOPE_ENTER:
+            if (p) p = get(p, end, &f[0]);
+            if (p) p = skip_string(p, end);
+            break;
+        default:
+            if (tag >= sizeof plain_fields / sizeof plain_fields[0] || !plain_fields[tag]) return false;
+            for (int i = 0; i < plain_fields[tag] && p; i++) p = get(p, end, &f[0]);
+        }
+    }
+    return true;
+}
+
+static int by_time(const void *a, const void *b) {
+    const struct op *x = a, *y = b;
+    if (x->ts != y->ts) return x->ts < y->ts ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int by_start(const void *a, const void *b) {
+    const struct block *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Replays the operations through an address table; returns the live blocks sorted. */
+static struct block *live_blocks(struct ops *o, size_t *count) {
+    qsort(o->items, o->count, sizeof *o->items, by_time);
+    size_t capacity = 1024;
+    while (capacity < o->count * 2) capacity *= 2;
+    struct block *table = map_anonymous(capacity * sizeof *table);
+    if (!table) return NULL;
+    block_capacity = capacity;
+    size_t live = 0;
+    for (size_t i = 0; i < o->count; i++) {
+        struct op *op = &o->items[i];
+        size_t slot = (op->address * 0x9E3779B97F4A7C15ull >> 20) & (capacity - 1);
+        while (table[slot].start && table[slot].start != op->address) slot = (slot + 1) & (capacity - 1);
+        if (op->alloc) {
+            if (!table[slot].start) live++;
+            table[slot] = (struct block){op->address, op->size};
+        } else if (table[slot].start) {
+            /* Backward-shift deletion keeps the probe chains whole. */
+            live--;
+            size_t hole = slot, next = (slot + 1) & (capacity - 1);
+            while (table[next].start) {
+                size_t home = (table[next].start * 0x9E3779B97F4A7C15ull >> 20) & (capacity - 1);
+                if (((next - home) & (capacity - 1)) >= ((next - hole) & (capacity - 1))) {
+                    table[hole] = table[next];
+                    hole = next;
+                }
+                next = (next + 1) & (capacity - 1);
+            }
+            table[hole] = (struct block){0, 0};
+        }
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < capacity; i++)
+        if (table[i].start) table[n++] = table[i];
+    qsort(table, n, sizeof *table, by_start);
+    *count = n;
+    return table;
+}
+
+
+/* The scan's own working memory, which must not count as a root. */
+static struct { uintptr_t start, end; } own[3];
+
+static bool is_own(uintptr_t start, uintptr_t end) {
+    for (int i = 0; i < 3; i++)
+        if (own[i].start < end && start < own[i].end) return true;
+    return false;
+}
+
+/* True when some live block starts in [start, end). */
+static bool holds_blocks(uintptr_t start, uintptr_t end) {
+    size_t low = 0, high = block_count;
+    while (low < high) {
+        size_t mid = (low + high) / 2;
+        if (blocks[mid].start < start) low = mid + 1; else high = mid;
+    }
+    return low < block_count && blocks[low].start < end;
+}
+
+/* The block whose range holds `value` (a zero-size block holds only its start). */
+static struct block *block_at(uintptr_t value) {
+    size_t low = 0, high = block_count;
+    while (low < high) {
+        size_t mid = (low + high) / 2;
+        if (blocks[mid].start <= value) low = mid + 1; else high = mid;
+    }
+    if (low == 0) return NULL;
+    struct block *b = &blocks[low - 1];
+    if (value == b->start || value < b->start + b->size) return b;
+    return NULL;
+}
+
+static void emit_reference(uint8_t tag, uint64_t from_or_region, uintptr_t to, uintptr_t word) {
+    uint8_t *e = ms_event_begin(48);
+    if (!e) return;
+    *e++ = tag;
+    if (tag == MS_EV_REFERENCE) {
+        e = ms_put(e, from_or_region);
+        e = ms_put(e, to);
+        e = ms_put(e, word == to ? 0 : 1);
+        e = ms_put(e, word - to);
+    } else {
+        e = ms_put(e, to);
+        e = ms_put(e, word - to);
+        e = ms_put(e, from_or_region);
+    }
+    ms_event_end(e);
+}
+
+/* Scans [start, end) word by word; each distinct target once per (source, start/interior). */
+static void scan_range(uintptr_t start, uintptr_t end, uint8_t tag, uint64_t source) {
+    start = (start + sizeof(uintptr_t) - 1) & ~(uintptr_t)(sizeof(uintptr_t) - 1);
+    uintptr_t last_to = 0, last_word = 0;
+    for (uintptr_t p = start; p + sizeof(uintptr_t) <= end; p += sizeof(uintptr_t)) {
+        uintptr_t word = *(const uintptr_t *)p;
+        if (word < blocks[0].start) continue;
+        struct block *b = block_at(word);
+        if (!b || (tag == MS_EV_REFERENCE && b->start == source)) continue;
+        /* glibc lets a block's last 8 bytes overlap the next chunk's header; a
+         * 16-aligned word pointing there is the allocator's pointer to that chunk
+         * (its bins, its top chunk), not a reference to this block. */
+        if (word != b->start && (word & 15) == 0 && word + 8 >= b->start + b->size) continue;
+        if (b->start == last_to && (word == b->start) == (last_word == b->start)) continue;
+        last_to = b->start;
+        last_word = word;
+        emit_reference(tag, source, b->start, word);
+    }
+}
+
+/* Root kinds, as in the .msd pointer_reference record. */
+enum { ROOT_DATA = 1, ROOT_STACK = 2, ROOT_OTHER = 3 };
+
+static void scan_roots(uintptr_t stack_pointer) {
+    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    size_t capacity = 1 << 20, used = 0;
+    char *text = map_anonymous(capacity);
+    if (!text) { close(fd); return; }
+    own[2].start = (uintptr_t)text;
+    own[2].end = (uintptr_t)text + capacity;
+    ssize_t n;
+    while (used < capacity - 1 && (n = read(fd, text + used, capacity - 1 - used)) > 0) used += (size_t)n;
+    close(fd);
+    text[used] = 0;
+    for (char *line = text; line && *line;) {
+        char *next = strchr(line, '\n');
+        if (next) *next++ = 0;
+        uintptr_t start = strtoul(line, &line, 16);
+        uintptr_t end = strtoul(line + 1, &line, 16);
+        char perms[5] = {0};
+        memcpy(perms, line + 1, 4);
+        const char *path = strchr(line, '/');
+        if (!path) path = strchr(line, '[');
+        bool heap_mapping = path && strncmp(path, "[heap]", 6) == 0;
+        bool readable_private = perms[0] == 'r' && perms[1] == 'w' && perms[3] == 'p';
+        bool special = path && (strncmp(path, "[vvar]", 6) == 0 || strncmp(path, "[vsyscall]", 10) == 0);
+        /* The exiting thread's own stack is no root: main has returned, and the
+         * frames left belong to exit(); memcheck does not count them either. */
+        bool own_stack = stack_pointer >= start && stack_pointer < end;
+        if (readable_private && !heap_mapping && !special && !own_stack && !holds_blocks(start, end) &&
+            !is_own(start, end) && !ms_is_dead_thread_stack(start, end)) {
+            bool is_stack = path && strncmp(path, "[stack]", 7) == 0;
+            int kind = is_stack ? ROOT_STACK : (path && path[0] == '/') ? ROOT_DATA : ROOT_OTHER;
+            scan_range(start, end, MS_EV_ROOT, (uint64_t)kind);
+        }
+        line = next;
+    }
+    munmap(text, capacity);
+}
+
+void ms_scan_references(void) {
+    struct ms_spool_header *h = ms_spool_header();
+    if (!h) return;
+    uint64_t chunks = __atomic_load_n(&h->next_chunk, __ATOMIC_ACQUIRE);
+    if (chunks > MS_MAX_CHUNKS) chunks = MS_MAX_CHUNKS;
+    int fd = ms_spool_fd();
+    size_t bytes = MS_SPOOL_HEADER_SIZE + chunks * MS_CHUNK_SIZE;
+    const uint8_t *spool = mmap(NULL, bytes, PROT_READ, MAP_SHARED, fd, 0);
+    if (spool == MAP_FAILED) return;
+    struct ops o = {0};
+    for (uint64_t i = 0; i < chunks; i++) {
+        const uint8_t *chunk = spool + MS_SPOOL_HEADER_SIZE + i * MS_CHUNK_SIZE;
+        const struct ms_chunk_header *c = (const struct ms_chunk_header *)chunk;
+        uint32_t used = __atomic_load_n(&c->used, __ATOMIC_ACQUIRE);
+        if (!c->tid || used > MS_CHUNK_SIZE - MS_CHUNK_HEADER_SIZE) continue;
+        if (!collect_chunk(chunk + MS_CHUNK_HEADER_SIZE, chunk + MS_CHUNK_HEADER_SIZE + used, &o)) break;
+    }
+    munmap((void *)spool, bytes);
+    size_t count = 0;
+    blocks = o.items ? live_blocks(&o, &count) : NULL;
+    block_count = count;
+    if (o.items) {
+        own[0].start = (uintptr_t)o.items;
+        own[0].end = (uintptr_t)(o.items + o.capacity);
+    }
+    if (blocks) {
+        own[1].start = (uintptr_t)blocks;
+        own[1].end = (uintptr_t)(blocks + block_capacity);
+    }
+    uint8_t *e = ms_event_begin(32);
+    if (e) {
+        *e++ = MS_EV_SCAN;
+        e = ms_put(e, ms_now());
+        e = ms_put(e, count);
+        ms_event_end(e);
+    }
+    if (blocks && count) {
+        uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+        scan_roots(here);
+        for (size_t i = 0; i < count; i++)
+            scan_range(blocks[i].start, blocks[i].start + blocks[i].size, MS_EV_REFERENCE, blocks[i].start);
+    }
+    if (o.items) munmap(o.items, o.capacity * sizeof *o.items);
+    if (blocks) munmap(blocks, block_capacity * sizeof *blocks);
+    blocks = NULL;
+    block_count = 0;
+}
