@@ -5,7 +5,7 @@
 #include <string.h>
 
 void ms_record_alloc(void *p, size_t size, int kind) {
-    uint32_t stack = ms_capture_stack();
+    uint32_t stack = ms_capture_stack(false);
     uint8_t *e = ms_event_begin(64);
     if (!e) return;
     *e++ = MS_EV_ALLOC;
@@ -18,7 +18,7 @@ void ms_record_alloc(void *p, size_t size, int kind) {
 }
 
 void ms_record_free(void *p) {
-    uint32_t stack = ms_capture_stack();
+    uint32_t stack = ms_capture_stack(true);
     uint8_t *e = ms_event_begin(48);
     if (!e) return;
     *e++ = MS_EV_FREE;
@@ -29,7 +29,7 @@ void ms_record_free(void *p) {
 }
 
 void ms_record_realloc(void *old, void *p, size_t size) {
-    uint32_t stack = ms_capture_stack();
+    uint32_t stack = ms_capture_stack(false);
     uint8_t *e = ms_event_begin(64);
     if (!e) return;
     *e++ = MS_EV_REALLOC;

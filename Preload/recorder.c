@@ -4,7 +4,8 @@
  *   MEMSCOPE_SPOOL        base path; process P writes BASE.P
  *   MEMSCOPE_FOLLOW_FORK  "0": a forked child stops recording (and drops LD_PRELOAD)
  *   MEMSCOPE_UNWIND       "fp": walk frame pointers instead of using libunwind
- *   MEMSCOPE_SCAN         "0": no reference scan at exit */
+ *   MEMSCOPE_SCAN         "0": no reference scan at exit
+ *   MEMSCOPE_FREE_FRAMES  frames kept in a free's stack (default 16) */
 #include "recorder.h"
 
 #include <dlfcn.h>

@@ -27,6 +27,7 @@
 #define MS_CHUNK_HEADER_SIZE 8u
 #define MS_MAX_CHUNKS (256u * 1024u) /* 64 GiB of sparse spool at most */
 #define MS_MAX_FRAMES 256
+#define MS_FREE_FRAMES 16 /* default depth of a free's stack */
 #define MS_MAX_STRING 4000u
 
 struct ms_spool_header {
@@ -125,8 +126,9 @@ static inline uint8_t *ms_put(uint8_t *p, uint64_t v) {
 MS_HIDDEN uint8_t *ms_put_string(uint8_t *p, const char *s, size_t len);
 
 /* Stacks (stacks.c): captures the caller's stack and returns its id, defining it
- * in the spool the first time this thread sees it. 0 when unwinding failed. */
-MS_HIDDEN uint32_t ms_capture_stack(void);
+ * in the spool the first time this thread sees it. 0 when unwinding failed.
+ * A free's stack keeps only its innermost MEMSCOPE_FREE_FRAMES frames. */
+MS_HIDDEN uint32_t ms_capture_stack(bool for_free);
 MS_HIDDEN void ms_stacks_reset_thread(void);
 MS_HIDDEN void ms_stacks_set_own_range(uintptr_t start, uintptr_t end);
 

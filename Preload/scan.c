@@ -12,10 +12,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-struct op { uint64_t ts, seq, address, size; int alloc; };
 struct block { uintptr_t start; size_t size; };
 
-struct ops { struct op *items; size_t count, capacity; };
+/* The latest operation seen on each address: whichever came last in time decides
+ * whether a block lives there at exit. Threads' chunks are read one after the
+ * other, so the time stamp (then the reading order, which keeps each thread's
+ * order) says which operation was last; no global sort is needed. */
+struct latest { uint64_t address, ts, seq, size; int alloc; };
+struct ops { struct latest *items; size_t count, capacity; uint64_t seq; };
 
 static struct block *blocks; /* the live blocks, by start address */
 static size_t block_count, block_capacity;
@@ -25,18 +29,39 @@ static void *map_anonymous(size_t bytes) {
     return p == MAP_FAILED ? NULL : p;
 }
 
+static size_t slot_of(uint64_t address, size_t capacity) {
+    return (size_t)((address * 0x9E3779B97F4A7C15ull) >> 20) & (capacity - 1);
+}
+
+static bool grow(struct ops *o) {
+    size_t capacity = o->capacity ? o->capacity * 2 : 65536;
+    struct latest *items = map_anonymous(capacity * sizeof *items);
+    if (!items) return false;
+    for (size_t i = 0; i < o->capacity; i++) {
+        if (!o->items[i].address) continue;
+        size_t slot = slot_of(o->items[i].address, capacity);
+        while (items[slot].address) slot = (slot + 1) & (capacity - 1);
+        items[slot] = o->items[i];
+    }
+    if (o->items) munmap(o->items, o->capacity * sizeof *o->items);
+    o->items = items;
+    o->capacity = capacity;
+    return true;
+}
+
 static bool push(struct ops *o, uint64_t ts, uint64_t address, uint64_t size, int alloc) {
     if (ts < ms_image_start) return true; /* a block of an image replaced by exec: gone */
-    if (o->count == o->capacity) {
-        size_t capacity = o->capacity ? o->capacity * 2 : 65536;
-        struct op *items = o->items ? mremap(o->items, o->capacity * sizeof *items, capacity * sizeof *items, MREMAP_MAYMOVE)
-                                    : map_anonymous(capacity * sizeof *items);
-        if (!items || items == MAP_FAILED) return false;
-        o->items = items;
-        o->capacity = capacity;
+    if ((o->count + 1) * 2 > o->capacity && !grow(o)) return false;
+    uint64_t seq = ++o->seq;
+    size_t slot = slot_of(address, o->capacity);
+    while (o->items[slot].address && o->items[slot].address != address) slot = (slot + 1) & (o->capacity - 1);
+    struct latest *e = &o->items[slot];
+    if (!e->address) {
+        o->count++;
+    } else if (e->ts > ts || (e->ts == ts && e->seq > seq)) {
+        return true; /* an earlier operation, read after a later one */
     }
-    o->items[o->count] = (struct op){ts, o->count, address, size, alloc};
-    o->count++;
+    *e = (struct latest){address, ts, seq, size, alloc};
     return true;
 }
 
@@ -119,56 +144,26 @@ static bool collect_chunk(const uint8_t *p, const uint8_t *end, struct ops *o) {
     return true;
 }
 
-static int by_time(const void *a, const void *b) {
-    const struct op *x = a, *y = b;
-    if (x->ts != y->ts) return x->ts < y->ts ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 static int by_start(const void *a, const void *b) {
     const struct block *x = a, *y = b;
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* Replays the operations through an address table; returns the live blocks sorted. */
+/* The blocks whose address's last operation is an allocation, sorted by address. */
 static struct block *live_blocks(struct ops *o, size_t *count) {
-    qsort(o->items, o->count, sizeof *o->items, by_time);
-    size_t capacity = 1024;
-    while (capacity < o->count * 2) capacity *= 2;
-    struct block *table = map_anonymous(capacity * sizeof *table);
-    if (!table) return NULL;
-    block_capacity = capacity;
-    size_t live = 0;
-    for (size_t i = 0; i < o->count; i++) {
-        struct op *op = &o->items[i];
-        size_t slot = (op->address * 0x9E3779B97F4A7C15ull >> 20) & (capacity - 1);
-        while (table[slot].start && table[slot].start != op->address) slot = (slot + 1) & (capacity - 1);
-        if (op->alloc) {
-            if (!table[slot].start) live++;
-            table[slot] = (struct block){op->address, op->size};
-        } else if (table[slot].start) {
-            /* Backward-shift deletion keeps the probe chains whole. */
-            live--;
-            size_t hole = slot, next = (slot + 1) & (capacity - 1);
-            while (table[next].start) {
-                size_t home = (table[next].start * 0x9E3779B97F4A7C15ull >> 20) & (capacity - 1);
-                if (((next - home) & (capacity - 1)) >= ((next - hole) & (capacity - 1))) {
-                    table[hole] = table[next];
-                    hole = next;
-                }
-                next = (next + 1) & (capacity - 1);
-            }
-            table[hole] = (struct block){0, 0};
-        }
-    }
     size_t n = 0;
-    for (size_t i = 0; i < capacity; i++)
-        if (table[i].start) table[n++] = table[i];
+    for (size_t i = 0; i < o->capacity; i++)
+        if (o->items[i].address && o->items[i].alloc) n++;
+    block_capacity = n ? n : 1;
+    struct block *table = map_anonymous(block_capacity * sizeof *table);
+    if (!table) return NULL;
+    n = 0;
+    for (size_t i = 0; i < o->capacity; i++)
+        if (o->items[i].address && o->items[i].alloc) table[n++] = (struct block){o->items[i].address, o->items[i].size};
     qsort(table, n, sizeof *table, by_start);
     *count = n;
     return table;
 }
-
 
 /* The scan's own working memory, which must not count as a root. */
 static struct { uintptr_t start, end; } own[3];
@@ -286,18 +281,20 @@ void ms_scan_references(void) {
     uint64_t chunks = __atomic_load_n(&h->next_chunk, __ATOMIC_ACQUIRE);
     if (chunks > MS_MAX_CHUNKS) chunks = MS_MAX_CHUNKS;
     int fd = ms_spool_fd();
-    size_t bytes = MS_SPOOL_HEADER_SIZE + chunks * MS_CHUNK_SIZE;
-    const uint8_t *spool = mmap(NULL, bytes, PROT_READ, MAP_SHARED, fd, 0);
-    if (spool == MAP_FAILED) return;
     struct ops o = {0};
+    /* One chunk mapped at a time, so the scan's memory stays small. */
     for (uint64_t i = 0; i < chunks; i++) {
-        const uint8_t *chunk = spool + MS_SPOOL_HEADER_SIZE + i * MS_CHUNK_SIZE;
+        off_t offset = (off_t)MS_SPOOL_HEADER_SIZE + (off_t)i * MS_CHUNK_SIZE;
+        const uint8_t *chunk = mmap(NULL, MS_CHUNK_SIZE, PROT_READ, MAP_SHARED, fd, offset);
+        if (chunk == MAP_FAILED) break;
         const struct ms_chunk_header *c = (const struct ms_chunk_header *)chunk;
         uint32_t used = __atomic_load_n(&c->used, __ATOMIC_ACQUIRE);
-        if (!c->tid || used > MS_CHUNK_SIZE - MS_CHUNK_HEADER_SIZE) continue;
-        if (!collect_chunk(chunk + MS_CHUNK_HEADER_SIZE, chunk + MS_CHUNK_HEADER_SIZE + used, &o)) break;
+        bool ok = !c->tid || used > MS_CHUNK_SIZE - MS_CHUNK_HEADER_SIZE ||
+                  collect_chunk(chunk + MS_CHUNK_HEADER_SIZE, chunk + MS_CHUNK_HEADER_SIZE + used, &o);
+        madvise((void *)chunk, MS_CHUNK_SIZE, MADV_DONTNEED);
+        munmap((void *)chunk, MS_CHUNK_SIZE);
+        if (!ok) break;
     }
-    munmap((void *)spool, bytes);
     size_t count = 0;
     blocks = o.items ? live_blocks(&o, &count) : NULL;
     block_count = count;

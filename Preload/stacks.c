@@ -3,6 +3,7 @@
  * written to the spool once per thread; events then carry only its id. */
 #include "recorder.h"
 
+#define UNW_LOCAL_ONLY
 #include <libunwind.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,11 @@ static int unwind(uintptr_t *ips, int max) {
         use_frame_pointers = mode && strcmp(mode, "fp") == 0;
     }
     if (use_frame_pointers) return unwind_frame_pointers(ips, max);
+    static MS_TLS bool cache_set;
+    if (!cache_set) {
+        unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+        cache_set = true;
+    }
     return unw_backtrace((void **)ips, max);
 }
 
@@ -147,14 +153,29 @@ static uint32_t define_stack(struct stack_table *t, uint64_t hash, const uintptr
     return id;
 }
 
-uint32_t ms_capture_stack(void) {
+/* Frames kept for frees (MEMSCOPE_FREE_FRAMES): the innermost ones name the call
+ * site; a shallower walk makes the most frequent call cheaper. */
+static int free_frames = -1;
+
+static int free_frame_limit(void) {
+    if (free_frames < 0) {
+        const char *value = getenv("MEMSCOPE_FREE_FRAMES");
+        long n = value ? strtol(value, NULL, 10) : MS_FREE_FRAMES;
+        free_frames = n < 1 ? 1 : n > MS_MAX_FRAMES ? MS_MAX_FRAMES : (int)n;
+    }
+    return free_frames;
+}
+
+uint32_t ms_capture_stack(bool for_free) {
     uintptr_t raw[MS_MAX_FRAMES + 8];
-    int n = unwind(raw, MS_MAX_FRAMES + 8);
+    int limit = (for_free ? free_frame_limit() : MS_MAX_FRAMES) + 8;
+    int n = unwind(raw, limit);
     int skip = 0;
     while (skip < n && raw[skip] >= own_start && raw[skip] < own_end) skip++;
     const uintptr_t *ips = raw + skip;
     int depth = n - skip;
-    if (depth > MS_MAX_FRAMES) depth = MS_MAX_FRAMES;
+    int max_depth = for_free ? free_frame_limit() : MS_MAX_FRAMES;
+    if (depth > max_depth) depth = max_depth;
     if (depth <= 0) return 0;
 
     struct stack_table *t = thread_table();

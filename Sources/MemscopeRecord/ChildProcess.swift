@@ -37,24 +37,36 @@ struct TracedProcess {
         return TracedProcess(pid: pid)
     }
 
-    /// Waits for the program, then for every descendant left behind; returns
-    /// the wait status of each process memscope reaped, by pid.
-    func waitForAll() -> [pid_t: Int32] {
+    /// What waiting observed: each reaped process's wait status, and the program's run time.
+    struct Ending {
+        var statuses: [pid_t: Int32] = [:]
+        var programSeconds = 0.0
+    }
+
+    /// Waits for the program, then for every descendant left behind.
+    func waitForAll(startedAt start: Double) -> Ending {
         ForwardedSignals.install(child: pid)
         defer { ForwardedSignals.uninstall() }
-        var statuses: [pid_t: Int32] = [:]
+        var ending = Ending()
         while true {
             var status: Int32 = 0
             let reaped = waitpid(-1, &status, 0)
             if reaped > 0 {
-                statuses[reaped] = status
+                ending.statuses[reaped] = status
+                if reaped == pid { ending.programSeconds = monotonicSeconds() - start }
                 continue
             }
             if errno == EINTR { continue }
             break // ECHILD: nobody left
         }
-        return statuses
+        return ending
     }
+}
+
+func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
 /// How a process ended, from its wait status.

@@ -42,6 +42,10 @@ public struct RecordOutcome: Sendable {
     public var exitCode: Int32
     /// The program's dump first, then one per recorded fork child.
     public var dumps: [RecordedDump]
+    /// Wall time from start to the program's exit (the recorder's overhead included).
+    public var programSeconds: Double
+    /// Time spent turning the spools into dumps (symbolization included).
+    public var conversionSeconds: Double
 }
 
 /// `memscope record`: runs a program with the preload library, then turns the
@@ -52,9 +56,12 @@ public enum Recorder {
         removeSpools(base: spoolBase)
         defer { removeSpools(base: spoolBase) }
 
+        let start = monotonicSeconds()
         let child = try TracedProcess.spawn(command: options.command,
                                             environment: environment(options, spoolBase: spoolBase))
-        let statuses = child.waitForAll()
+        let ending = child.waitForAll(startedAt: start)
+        let statuses = ending.statuses
+        let conversionStart = monotonicSeconds()
         let rootStatus = statuses[child.pid] ?? 0
         let exitCode: Int32 = rootStatus & 0x7f == 0 ? (rootStatus >> 8) & 0xff : 128 + (rootStatus & 0x7f)
 
@@ -82,7 +89,8 @@ public enum Recorder {
             dumps.append(try convert(spool: "\(spoolBase).\(pid)", output: output, options: options,
                                      inherited: [], end: end).0)
         }
-        return RecordOutcome(exitCode: exitCode, dumps: dumps)
+        return RecordOutcome(exitCode: exitCode, dumps: dumps, programSeconds: ending.programSeconds,
+                             conversionSeconds: monotonicSeconds() - conversionStart)
     }
 
     private static func convert(spool: String, output: String, options: RecordOptions, inherited: [InheritedBlock],

@@ -73,7 +73,17 @@ struct RecordCommand: ParsableCommand {
             if dump.spoolOverflowed { line += "; the spool limit was reached and later events were dropped" }
             FileHandleStandardError.write(line + "\n")
         }
+        FileHandleStandardError.write(
+            "memscope record: the program ran \(seconds(outcome.programSeconds)) s (recorder included); "
+                + "writing the dumps took \(seconds(outcome.conversionSeconds)) s\n")
         throw ExitCode(outcome.exitCode)
+    }
+
+    /// Seconds with three decimals.
+    private func seconds(_ value: Double) -> String {
+        let milliseconds = Int((value * 1000).rounded())
+        let fraction = String(milliseconds % 1000)
+        return "\(milliseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     private func describe(_ end: ProcessEnd) -> String {
