@@ -15,6 +15,7 @@ static inline bool enter(void) {
         if (!started) return false;
     }
     ms_busy = 1;
+    if (__builtin_expect(ms_scan_requested, 0)) ms_scan_on_request();
     return true;
 }
 

@@ -4,13 +4,14 @@
  *   MEMSCOPE_SPOOL        base path; process P writes BASE.P
  *   MEMSCOPE_FOLLOW_FORK  "0": a forked child stops recording (and drops LD_PRELOAD)
  *   MEMSCOPE_UNWIND       "fp": walk frame pointers instead of using libunwind
- *   MEMSCOPE_SCAN         "0": no reference scan at exit
+ *   MEMSCOPE_SCAN         "0": no reference scan at exit (SIGUSR2 asks for one at any time)
  *   MEMSCOPE_FREE_FRAMES  frames kept in a free's stack (default 16) */
 #include "recorder.h"
 
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <link.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -23,6 +24,7 @@ uint32_t ms_spool_epoch;
 uint64_t ms_generation;
 uint64_t ms_image_start;
 static int starting;
+static void install_scan_signal(void);
 
 uint32_t ms_gettid(void) { return (uint32_t)syscall(SYS_gettid); }
 
@@ -98,6 +100,7 @@ bool ms_ensure_started(void) {
     ms_spool_epoch++;
     __atomic_store_n(&ms_state, MS_ACTIVE, __ATOMIC_RELEASE);
     record_start(0);
+    install_scan_signal();
     return true;
 }
 
@@ -115,8 +118,37 @@ __attribute__((destructor)) static void recorder_destructor(void) {
     const char *scan = getenv("MEMSCOPE_SCAN");
     if (scan && strcmp(scan, "0") == 0) return;
     ms_busy = 1;
-    ms_scan_references();
+    ms_scan_references(true);
     ms_busy = 0;
+}
+
+/* SIGUSR2 asks for a scan; the next allocator call (outside the signal handler)
+ * runs it. Installed only when the program has no SIGUSR2 handler of its own. */
+int ms_scan_requested;
+static int scan_running;
+
+static void request_scan(int signal) {
+    (void)signal;
+    __atomic_store_n(&ms_scan_requested, 1, __ATOMIC_RELAXED);
+}
+
+static void install_scan_signal(void) {
+    struct sigaction current;
+    if (sigaction(SIGUSR2, NULL, &current) != 0 || current.sa_handler != SIG_DFL) return;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = request_scan;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGUSR2, &action, NULL);
+}
+
+/* Called with ms_busy set, from a hook. */
+void ms_scan_on_request(void) {
+    if (!__atomic_exchange_n(&ms_scan_requested, 0, __ATOMIC_ACQUIRE)) return;
+    if (__atomic_exchange_n(&scan_running, 1, __ATOMIC_ACQUIRE)) return;
+    ms_scan_references(false);
+    __atomic_store_n(&scan_running, 0, __ATOMIC_RELEASE);
 }
 
 static bool follows_fork(void) {

@@ -150,7 +150,9 @@ MS_HIDDEN void ms_threads_init(void);
 MS_HIDDEN void ms_thread_attach(void);
 MS_HIDDEN bool ms_is_dead_thread_stack(uintptr_t start, uintptr_t end);
 
-/* Reference scan (scan.c). */
-MS_HIDDEN void ms_scan_references(void);
+/* Reference scan (scan.c): at exit, or on demand (SIGUSR2) while the program runs. */
+MS_HIDDEN void ms_scan_references(bool at_exit);
+extern int ms_scan_requested MS_HIDDEN;
+MS_HIDDEN void ms_scan_on_request(void);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 struct block { uintptr_t start; size_t size; };
@@ -215,11 +216,17 @@ static void emit_reference(uint8_t tag, uint64_t from_or_region, uintptr_t to, u
 }
 
 /* Scans [start, end) word by word; each distinct target once per (source, start/interior). */
-static void scan_range(uintptr_t start, uintptr_t end, uint8_t tag, uint64_t source) {
-    start = (start + sizeof(uintptr_t) - 1) & ~(uintptr_t)(sizeof(uintptr_t) - 1);
-    uintptr_t last_to = 0, last_word = 0;
-    for (uintptr_t p = start; p + sizeof(uintptr_t) <= end; p += sizeof(uintptr_t)) {
-        uintptr_t word = *(const uintptr_t *)p;
+/* Other threads may free and unmap memory under the scan (while the program runs,
+ * or even during exit): such reads go through process_vm_readv, which fails
+ * instead of faulting. That is every read of an on-demand scan, and at exit the
+ * roots and the large blocks (glibc unmaps those when they are freed). */
+static bool careful_reads;
+static uintptr_t read_buffer[8192];
+
+static void scan_words(const uintptr_t *words, size_t count, uint8_t tag, uint64_t source,
+                       uintptr_t *last_to, uintptr_t *last_word) {
+    for (size_t i = 0; i < count; i++) {
+        uintptr_t word = words[i];
         if (word < blocks[0].start) continue;
         struct block *b = block_at(word);
         if (!b || (tag == MS_EV_REFERENCE && b->start == source)) continue;
@@ -227,17 +234,38 @@ static void scan_range(uintptr_t start, uintptr_t end, uint8_t tag, uint64_t sou
          * 16-aligned word pointing there is the allocator's pointer to that chunk
          * (its bins, its top chunk), not a reference to this block. */
         if (word != b->start && (word & 15) == 0 && word + 8 >= b->start + b->size) continue;
-        if (b->start == last_to && (word == b->start) == (last_word == b->start)) continue;
-        last_to = b->start;
-        last_word = word;
+        if (b->start == *last_to && (word == b->start) == (*last_word == b->start)) continue;
+        *last_to = b->start;
+        *last_word = word;
         emit_reference(tag, source, b->start, word);
+    }
+}
+
+static void scan_range(uintptr_t start, uintptr_t end, uint8_t tag, uint64_t source) {
+    start = (start + sizeof(uintptr_t) - 1) & ~(uintptr_t)(sizeof(uintptr_t) - 1);
+    if (end < start + sizeof(uintptr_t)) return;
+    size_t count = (end - start) / sizeof(uintptr_t);
+    uintptr_t last_to = 0, last_word = 0;
+    if (!careful_reads && (tag == MS_EV_REFERENCE && end - start < 65536)) {
+        scan_words((const uintptr_t *)start, count, tag, source, &last_to, &last_word);
+        return;
+    }
+    size_t capacity = sizeof read_buffer / sizeof read_buffer[0];
+    for (size_t done = 0; done < count;) {
+        size_t n = count - done < capacity ? count - done : capacity;
+        struct iovec local = {read_buffer, n * sizeof(uintptr_t)};
+        struct iovec remote = {(void *)(start + done * sizeof(uintptr_t)), n * sizeof(uintptr_t)};
+        ssize_t got = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+        if (got <= 0) return; /* gone meanwhile */
+        scan_words(read_buffer, (size_t)got / sizeof(uintptr_t), tag, source, &last_to, &last_word);
+        done += (size_t)got / sizeof(uintptr_t);
     }
 }
 
 /* Root kinds, as in the .msd pointer_reference record. */
 enum { ROOT_DATA = 1, ROOT_STACK = 2, ROOT_OTHER = 3 };
 
-static void scan_roots(uintptr_t stack_pointer) {
+static void scan_roots(uintptr_t stack_pointer, bool at_exit) {
     int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
     if (fd < 0) return;
     size_t capacity = 1 << 20, used = 0;
@@ -264,7 +292,8 @@ static void scan_roots(uintptr_t stack_pointer) {
         /* The exiting thread's own stack is no root: main has returned, and the
          * frames left belong to exit(); memcheck does not count them either. */
         bool own_stack = stack_pointer >= start && stack_pointer < end;
-        if (readable_private && !heap_mapping && !special && !own_stack && !holds_blocks(start, end) &&
+        if (own_stack && !at_exit) start = stack_pointer; /* live frames only */
+        if (readable_private && !heap_mapping && !special && !(own_stack && at_exit) && !holds_blocks(start, end) &&
             !is_own(start, end) && !ms_is_dead_thread_stack(start, end)) {
             bool is_stack = path && strncmp(path, "[stack]", 7) == 0;
             int kind = is_stack ? ROOT_STACK : (path && path[0] == '/') ? ROOT_DATA : ROOT_OTHER;
@@ -275,7 +304,8 @@ static void scan_roots(uintptr_t stack_pointer) {
     munmap(text, capacity);
 }
 
-void ms_scan_references(void) {
+void ms_scan_references(bool at_exit) {
+    careful_reads = !at_exit;
     struct ms_spool_header *h = ms_spool_header();
     if (!h) return;
     uint64_t chunks = __atomic_load_n(&h->next_chunk, __ATOMIC_ACQUIRE);
@@ -315,7 +345,7 @@ void ms_scan_references(void) {
     }
     if (blocks && count) {
         uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-        scan_roots(here);
+        scan_roots(here, at_exit);
         for (size_t i = 0; i < count; i++)
             scan_range(blocks[i].start, blocks[i].start + blocks[i].size, MS_EV_REFERENCE, blocks[i].start);
     }

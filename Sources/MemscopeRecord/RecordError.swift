@@ -6,6 +6,7 @@ public struct RecordError: Error, CustomStringConvertible, Sendable {
         case spoolUnreadable(path: String, reason: String)
         case spoolNotRecognised(path: String)
         case noSpool(program: String)
+        case outputNotWritable(path: String, reason: String)
     }
 
     public var problem: Problem
@@ -26,6 +27,8 @@ public struct RecordError: Error, CustomStringConvertible, Sendable {
         case .noSpool(let program):
             "memscope record: error: \(program) ran, but the recorder never started in it (no spool was written)\n"
                 + "  hint: statically linked programs and set-user-id programs ignore LD_PRELOAD"
+        case .outputNotWritable(let path, let reason):
+            "memscope record: error: cannot write \(path) (its directory: \(reason)); the program was not started"
         }
     }
 }

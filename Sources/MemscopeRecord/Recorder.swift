@@ -53,6 +53,10 @@ public struct RecordOutcome: Sendable {
 public enum Recorder {
     public static func record(_ options: RecordOptions) throws -> RecordOutcome {
         let spoolBase = spoolBase(for: options.output)
+        let directory = spoolBase.lastIndex(of: "/").map { String(spoolBase[..<$0]) } ?? "."
+        guard access(directory.isEmpty ? "/" : directory, W_OK) == 0 else {
+            throw RecordError(.outputNotWritable(path: options.output, reason: String(cString: strerror(errno))))
+        }
         removeSpools(base: spoolBase)
         defer { removeSpools(base: spoolBase) }
 

@@ -60,3 +60,19 @@ import Testing
         #expect(figures.stillReachable == 96)
     }
 }
+
+/// A scan asked for with SIGUSR2 while the program runs.
+@Suite struct OnDemandScanTests {
+    @Test func sigusr2ScansAProgramThatNeverExits() throws {
+        let program = try TestProgram.compile("on-demand-scan")
+        let (result, dump) = try program.record()
+        #expect(result.status == 143, "\(result.stderr)")
+        let json = try summaryJSON(dump)
+        #expect(json["still_reachable_bytes"] as? Int == 5 * 48)
+        #expect(json["still_reachable_blocks"] as? Int == 5)
+        #expect(json["definitely_lost_bytes"] as? Int == 3 * 64)
+        #expect(json["definitely_lost_blocks"] as? Int == 3)
+        #expect(json["indirectly_lost_bytes"] as? Int == 0)
+        #expect(json["leaked_blocks"] as? Int == 8)
+    }
+}

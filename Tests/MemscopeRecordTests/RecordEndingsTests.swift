@@ -94,5 +94,8 @@ import Testing
         #expect(result.stderr.contains("cannot run /nonexistent/program"))
         let usage = try run("memscope", ["record"])
         #expect(usage.status == 64)
+        let unwritable = try run("memscope", ["record", "-o", "/nonexistent/dir/x.msd", "--", "/bin/true"])
+        #expect(unwritable.status == 1)
+        #expect(unwritable.stderr.contains("cannot write /nonexistent/dir/x.msd"))
     }
 }
