@@ -93,6 +93,12 @@ enum ForwardedSignals {
         }
         signal(SIGTERM, forward)
         signal(SIGHUP, forward)
+        // memscope may have been started with these blocked (test runners do); unblock them.
+        var forwarded = sigset_t()
+        sigemptyset(&forwarded)
+        sigaddset(&forwarded, SIGTERM)
+        sigaddset(&forwarded, SIGHUP)
+        sigprocmask(SIG_UNBLOCK, &forwarded, nil)
     }
 
     static func uninstall() {

@@ -99,3 +99,32 @@ import Testing
         #expect(unwritable.stderr.contains("cannot write /nonexistent/dir/x.msd"))
     }
 }
+
+/// SIGTERM sent to memscope reaches the program; memscope survives to write the dump.
+@Suite struct ForwardedSignalTests {
+    @Test func sigtermToMemscopeEndsTheProgramAndTheDumpIsWritten() throws {
+        let program = try TestProgram.compile("crash")
+        let dump = program.directory.appendingPathComponent("forwarded.msd").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(memscopeExecutable()))
+        process.arguments = ["record", "-o", dump, "--", program.path, "wait"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the program has made its allocations (the spool has events), then signal memscope.
+        Thread.sleep(forTimeInterval: 1.0)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+        let recorded = try RecordedDump(path: dump)
+        #expect(recorded.figures(through: "before") == (10, 0, 1000))
+        #expect(recorded.analysis.processEnd?.how == .signalled)
+        #expect(recorded.analysis.processEnd?.code == 15)
+    }
+
+    private func memscopeExecutable() -> String? {
+        let bundle = Bundle.main.bundleURL
+        return [bundle.deletingLastPathComponent(), bundle]
+            .map { $0.appendingPathComponent("memscope").path }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
