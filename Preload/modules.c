@@ -1,6 +1,7 @@
 /* The module map: every loaded ELF object with its address range, load bias
  * and build id, so that memscope can symbolize the raw addresses afterwards.
- * Written at start, after fork, and after each dlopen/dlclose. */
+ * Written at start, after fork and exec, and after each dlopen (a module that
+ * dlclose unmapped stays in the map until another one is reported at its address). */
 #include "recorder.h"
 
 #include <dlfcn.h>
@@ -96,10 +97,4 @@ MS_EXPORT void *dlopen(const char *file, int mode) {
         ms_busy = 0;
     }
     return handle;
-}
-
-MS_EXPORT int dlclose(void *handle) {
-    static int (*real)(void *);
-    if (!real) real = (int (*)(void *))dlsym(RTLD_NEXT, "dlclose");
-    return real(handle);
 }

@@ -10,7 +10,12 @@ struct Memscope: ParsableCommand {
             computes exact figures from their events: allocations, peak, leaks, temporary \
             allocations, lifetimes, memory errors.
 
+            `memscope record -- CMD` runs a native program and records every heap \
+            allocation into a dump.
+
             Example workflow:
+              memscope record -o app.msd -- ./app --port 8080
+              memscope summary app.msd
               memscope summary samples/server-leak.msd
               memscope summary --json samples/server-leak.msd | jq .peak_bytes
               memscope inspect --stage analyze samples/tiny.jsonl

@@ -27,6 +27,19 @@ import Testing
         #expect(!recorded.truncated)
     }
 
+    @Test func zstdDumpsReadBackTheSame() throws {
+        let program = try TestProgram.compile("counts")
+        let (plain, plainDump) = try program.record()
+        let (compressed, zstdDump) = try program.record(options: ["--zstd"], dumpName: "counts.msd.zst")
+        #expect(plain.status == 0 && compressed.status == 0)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: zstdDump))
+        #expect(Array(bytes.prefix(4)) == [0x28, 0xB5, 0x2F, 0xFD])
+        let a = try summaryJSON(plainDump), b = try summaryJSON(zstdDump)
+        for key in ["allocations", "frees", "bytes_allocated", "leaked_bytes", "still_reachable_bytes"] {
+            #expect(a[key] as? Int == b[key] as? Int, "\(key)")
+        }
+    }
+
     @Test func allocatorKindsAndSourceLines() throws {
         let program = try TestProgram.compile("counts")
         let (_, dump) = try program.record()
