@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/ (which work without make too).
-.PHONY: demo test bench samples deps
+.PHONY: demo test bench bench-record samples deps
 
 demo:
 	./scripts/demo.sh
@@ -9,6 +9,9 @@ test:
 
 bench:
 	./scripts/bench.sh
+
+bench-record:
+	./scripts/bench-record.sh
 
 deps:
 	./scripts/install-deps.sh

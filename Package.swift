@@ -4,7 +4,7 @@ import PackageDescription
 /// memscope: memory-profiling dumps in, one offline HTML report out.
 ///
 /// One module per pipeline stage. Imports go one way only:
-/// Format → Model, Analysis → Model, memscope (CLI) → all.
+/// Format → Model, Analysis → Model, Record → Format + Model, memscope (CLI) → all.
 let package = Package(
     name: "memscope",
     products: [
@@ -33,14 +33,24 @@ let package = Package(
                 resources: [.copy("report.html"), .copy("report.css"), .copy("report.js"), .copy("diff.html")]),
         .target(name: "MemscopeReport", dependencies: ["MemscopeModel", "MemscopeAnalysis", "MemscopeLayout", "MemscopeTemplates"]),
 
+        // The recorder: spool → symbolized .msd (libdw, libiberty, the Swift demangler).
+        .target(
+            name: "CMemscopeNative",
+            linkerSettings: [.linkedLibrary("dw"), .linkedLibrary("elf"), .linkedLibrary("iberty")]
+        ),
+        .target(name: "MemscopeRecord", dependencies: ["MemscopeModel", "MemscopeFormat", "CMemscopeNative"]),
+        // Compiles Preload/*.c into libmemscope-preload.so with the C compiler (no Swift runtime).
+        .plugin(name: "BuildPreloadLibrary", capability: .buildTool()),
+
         // Executables.
         .executableTarget(
             name: "memscope",
             dependencies: [
                 "MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeImport", "MemscopeLayout", "MemscopeCairo",
-                "MemscopeReport",
+                "MemscopeReport", "MemscopeRecord",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["BuildPreloadLibrary"]
         ),
         .executableTarget(
             name: "memscope-samples",
@@ -72,5 +82,6 @@ let package = Package(
         .testTarget(name: "MemscopeReportTests", dependencies: ["MemscopeReport", "MemscopeLayout", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeImportTests", dependencies: ["MemscopeImport", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeCLITests", dependencies: ["MemscopeTestSupport", "memscope", "memscope-bench"]),
+        .testTarget(name: "MemscopeRecordTests", dependencies: ["MemscopeTestSupport", "memscope"]),
     ]
 )

@@ -10,3 +10,5 @@ swift build -c release --product memscope-bench
 mkdir -p bench-out
 gcc -O2 -o bench-out/baseline scripts/bench-baseline.c
 .build/release/memscope-bench "$@"
+# The recorder's overhead against native and heaptrack (docs/RECORDER.md).
+./scripts/bench-record.sh

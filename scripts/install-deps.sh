@@ -11,7 +11,12 @@ packages=(
   chromium-headless-shell  # browser tests of the report (run without network)
   zlib1g-dev
   heaptrack          # reference figures in the tests (heaptrack_print)
-  valgrind
+  valgrind           # memcheck, the reference for the recorder's figures
+  gcc                # builds the recorder's preload library and the test programs
+  libunwind-dev      # the recorder's stack unwinder
+  libdw-dev          # DWARF symbolization (elfutils)
+  libelf-dev
+  libiberty-dev      # C++ and Rust demangling
   time               # /usr/bin/time for the benchmark
 )
 

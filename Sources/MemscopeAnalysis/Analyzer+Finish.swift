@@ -109,6 +109,12 @@ extension AnalyzerCore {
             suppressed: suppressed.sorted { $0.line < $1.line })
         analysis.scope = scopeParts.joined(separator: "; ")
         analysis.threadLaneIntervalNanoseconds = saturatingMultiply(threadLanes.intervalTicks, clockUnit)
+        analysis.observations = observations
+        if referenceScan.time != nil {
+            let live = blocks.slots.lazy.filter { $0.address != 0 && $0.isLive }
+                .map { (address: $0.address, size: $0.size, ticks: $0.timestamp) }
+            analysis.leakKinds = referenceScan.classify(live: Array(live))
+        }
         return analysis
     }
 }

@@ -76,6 +76,8 @@ struct AnalyzerCore {
     var threadBlocks: Set<UInt64> = []
     /// Set once an event lies past the window's end: later events are ignored.
     var pastWindow = false
+    var referenceScan = ReferenceScan()
+    var observations = ObservationCounts()
 
     init(options: AnalysisOptions) {
         self.options = options
@@ -140,6 +142,17 @@ struct AnalyzerCore {
         case .processEnd(let end):
             _ = tick(end.timestamp)
             processEnd = end
+        case .annotation:
+            observations.annotations += 1
+        case .scopeEnter:
+            observations.scopes += 1
+        case .scopeExit, .task:
+            if case .task = record { observations.taskSwitches += 1 }
+        case .pointerReference(let reference):
+            observations.pointerReferences += 1
+            referenceScan.consume(reference)
+        case .moduleMap:
+            observations.modules += 1
         case .unknown:
             break
         }

@@ -43,6 +43,13 @@ public struct Summary: Sendable {
         ]
         fields.append(("process_end", processEndJSON))
         fields.append(("unavailable", "[" + analysis.notes.unavailable.sorted().map(jsonString).joined(separator: ",") + "]"))
+        let kinds = analysis.leakKinds
+        for (name, figure) in [("definitely_lost", kinds?.definitelyLost), ("indirectly_lost", kinds?.indirectlyLost),
+                               ("possibly_lost", kinds?.possiblyLost), ("still_reachable", kinds?.stillReachable)] {
+            fields.append(("\(name)_bytes", figure.map { "\($0.bytes)" } ?? "null"))
+            fields.append(("\(name)_blocks", figure.map { "\($0.blocks)" } ?? "null"))
+        }
+        fields.append(("leak_kinds_caveat", kinds == nil ? "null" : jsonString(LeakKinds.caveat)))
         fields.sort { $0.0 < $1.0 }
         return "{" + fields.map { "\(jsonString($0.0)):\($0.1)" }.joined(separator: ",") + "}"
     }
@@ -72,6 +79,12 @@ public struct Summary: Sendable {
         out.append("  leaked         \(Units.bytes(t.leakedBytes))  in \(Units.count(t.leakedBlocks)) blocks")
         if t.suppressedBlocks > 0 {
             out.append("  suppressed     \(Units.bytes(t.suppressedBytes))  in \(Units.count(t.suppressedBlocks)) blocks (\(a.suppressed.map { "leak:\($0.pattern)" }.joined(separator: ", ")))")
+        }
+        if let kinds = a.leakKinds {
+            func figure(_ f: LeakKinds.Figure) -> String { "\(Units.bytes(f.bytes)) in \(Units.count(f.blocks))" }
+            out.append("    definitely lost \(figure(kinds.definitelyLost)), indirectly lost \(figure(kinds.indirectlyLost)), "
+                       + "possibly lost \(figure(kinds.possiblyLost)), still reachable \(figure(kinds.stillReachable))")
+            out.append("    (leak kinds \(LeakKinds.caveat))")
         }
         out.append("  threads        \(t.threads)  (\(Units.count(t.crossThreadFrees)) blocks freed by another thread)")
         out.append("  stacks         \(Units.count(t.distinctStacks)) distinct allocation stacks")

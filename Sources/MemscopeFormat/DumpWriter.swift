@@ -146,6 +146,18 @@ public final class MSDBinaryWriter: DumpWriter {
             p.varint(ts); p.varint(thread)
         case .processEnd(let e):
             p.varint(e.timestamp); p.varint(e.how.rawValue); p.varint(e.code)
+        case .annotation(let a):
+            p.varint(a.timestamp); p.varint(a.thread); p.varint(a.address); p.varint(a.name); p.varint(a.typeName)
+        case .scopeEnter(let ts, let thread, let name):
+            p.varint(ts); p.varint(thread); p.varint(name)
+        case .scopeExit(let ts, let thread):
+            p.varint(ts); p.varint(thread)
+        case .task(let ts, let thread, let task):
+            p.varint(ts); p.varint(thread); p.varint(task)
+        case .pointerReference(let r):
+            p.varint(r.timestamp); p.varint(r.source.rawValue); p.varint(r.from); p.varint(r.to); p.varint(r.interior ? 1 : 0)
+        case .moduleMap(let m):
+            p.varint(m.timestamp); p.varint(m.start); p.varint(m.end); p.varint(m.loadBias); p.varint(m.path); p.varint(m.buildID)
         case .unknown(_, let payload):
             p.bytes += payload
         }
@@ -199,6 +211,21 @@ public final class JSONLinesWriter: DumpWriter {
         case .processEnd(let e):
             let how = switch e.how { case .exited: "exited"; case .signalled: "signalled"; case .unknown: "unknown" }
             return "{\"type\":\"process_end\",\"ts\":\(e.timestamp),\"how\":\"\(how)\",\"code\":\(e.code)}"
+        case .annotation(let a):
+            return "{\"type\":\"annotation\",\"ts\":\(a.timestamp),\"thread\":\(a.thread),\"addr\":\"\(hex(a.address))\","
+                + "\"name\":\(a.name),\"type_name\":\(a.typeName)}"
+        case .scopeEnter(let ts, let thread, let name):
+            return "{\"type\":\"scope_enter\",\"ts\":\(ts),\"thread\":\(thread),\"name\":\(name)}"
+        case .scopeExit(let ts, let thread):
+            return "{\"type\":\"scope_exit\",\"ts\":\(ts),\"thread\":\(thread)}"
+        case .task(let ts, let thread, let task):
+            return "{\"type\":\"task\",\"ts\":\(ts),\"thread\":\(thread),\"task\":\(task)}"
+        case .pointerReference(let r):
+            return "{\"type\":\"pointer_reference\",\"ts\":\(r.timestamp),\"source\":\"\(r.source.name)\","
+                + "\"from\":\"\(hex(r.from))\",\"to\":\"\(hex(r.to))\",\"interior\":\(r.interior ? 1 : 0)}"
+        case .moduleMap(let m):
+            return "{\"type\":\"module_map\",\"ts\":\(m.timestamp),\"start\":\"\(hex(m.start))\",\"end\":\"\(hex(m.end))\","
+                + "\"load_bias\":\"\(hex(m.loadBias))\",\"path\":\(m.path),\"build_id\":\(m.buildID)}"
         case .unknown(let kind, let payload):
             let digits = payload.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
             return "{\"type\":\"raw\",\"kind\":\(kind),\"payload\":\"\(digits)\"}"

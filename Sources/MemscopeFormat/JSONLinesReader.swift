@@ -266,6 +266,34 @@ final class JSONLinesReader: RecordReader {
             }
             return .processEnd(ProcessEnd(timestamp: try f.integer("ts"), how: how,
                                           code: try check.fits32("code", try f.integer("code", default: 0))))
+        case .annotation:
+            return .annotation(Annotation(
+                timestamp: try f.integer("ts"), thread: try check.fits32("thread", try f.integer("thread")),
+                address: try f.address("addr"),
+                name: try check.reference("string", try f.integer("name", default: 0), defined: ids.strings),
+                typeName: try check.reference("string", try f.integer("type_name", default: 0), defined: ids.strings)))
+        case .scopeEnter:
+            return .scopeEnter(timestamp: try f.integer("ts"), thread: try check.fits32("thread", try f.integer("thread")),
+                               name: try check.reference("string", try f.integer("name"), defined: ids.strings))
+        case .scopeExit:
+            return .scopeExit(timestamp: try f.integer("ts"), thread: try check.fits32("thread", try f.integer("thread")))
+        case .task:
+            return .task(timestamp: try f.integer("ts"), thread: try check.fits32("thread", try f.integer("thread")),
+                         task: try f.integer("task"))
+        case .pointerReference:
+            let sourceName = try f.string("source")
+            guard let source = PointerReference.Source(name: sourceName) else {
+                throw check.bad("source", "\"\(sourceName)\"", expected: "\"block\", \"module_data\", \"stack\" or \"other\"")
+            }
+            return .pointerReference(PointerReference(
+                timestamp: try f.integer("ts"), source: source, from: try f.address("from", default: 0),
+                to: try f.address("to"), interior: try f.integer("interior", default: 0) != 0))
+        case .moduleMap:
+            return .moduleMap(ModuleMapping(
+                timestamp: try f.integer("ts"), start: try f.address("start"), end: try f.address("end"),
+                loadBias: try f.address("load_bias", default: 0),
+                path: try check.reference("string", try f.integer("path"), defined: ids.strings),
+                buildID: try check.reference("string", try f.integer("build_id", default: 0), defined: ids.strings)))
         }
     }
 }

@@ -219,6 +219,36 @@ final class MSDBinaryReader: RecordReader {
             }
             let code = try check.fits32("code", try c.varint("code"))
             return .processEnd(ProcessEnd(timestamp: ts, how: how, code: code))
+        case .annotation:
+            return .annotation(Annotation(
+                timestamp: try c.varint("timestamp"), thread: try check.fits32("thread", try c.varint("thread")),
+                address: try c.varint("address"),
+                name: try check.reference("string", try c.varint("name"), defined: ids.strings),
+                typeName: try check.reference("string", try c.varint("type"), defined: ids.strings)))
+        case .scopeEnter:
+            return .scopeEnter(timestamp: try c.varint("timestamp"), thread: try check.fits32("thread", try c.varint("thread")),
+                               name: try check.reference("string", try c.varint("name"), defined: ids.strings))
+        case .scopeExit:
+            return .scopeExit(timestamp: try c.varint("timestamp"), thread: try check.fits32("thread", try c.varint("thread")))
+        case .task:
+            return .task(timestamp: try c.varint("timestamp"), thread: try check.fits32("thread", try c.varint("thread")),
+                         task: try c.varint("task"))
+        case .pointerReference:
+            let ts = try c.varint("timestamp")
+            let sourceValue = try c.varint("source")
+            guard sourceValue <= 3, let source = PointerReference.Source(rawValue: UInt8(sourceValue)) else {
+                throw DumpError(path: path, location: .byte(offset),
+                                problem: .badValue(kind: "pointer_reference", field: "source", value: "\(sourceValue)",
+                                                   expected: "0 (block), 1 (module data), 2 (stack) or 3 (other)"))
+            }
+            return .pointerReference(PointerReference(timestamp: ts, source: source, from: try c.varint("from"),
+                                                      to: try c.varint("to"), interior: try c.varint("interior") != 0))
+        case .moduleMap:
+            return .moduleMap(ModuleMapping(
+                timestamp: try c.varint("timestamp"), start: try c.varint("start"), end: try c.varint("end"),
+                loadBias: try c.varint("load_bias"),
+                path: try check.reference("string", try c.varint("path"), defined: ids.strings),
+                buildID: try check.reference("string", try c.varint("build_id"), defined: ids.strings)))
         }
     }
 

@@ -28,6 +28,12 @@ public enum RecordKind: UInt8, Sendable, CaseIterable {
     case threadName = 0x21
     case threadExit = 0x22
     case processEnd = 0x2F
+    case annotation = 0x30
+    case scopeEnter = 0x31
+    case scopeExit = 0x32
+    case task = 0x33
+    case pointerReference = 0x36
+    case moduleMap = 0x38
 
     /// The `type` of the record in the text form.
     public var name: String {
@@ -43,6 +49,12 @@ public enum RecordKind: UInt8, Sendable, CaseIterable {
         case .threadName: "thread_name"
         case .threadExit: "thread_exit"
         case .processEnd: "process_end"
+        case .annotation: "annotation"
+        case .scopeEnter: "scope_enter"
+        case .scopeExit: "scope_exit"
+        case .task: "task"
+        case .pointerReference: "pointer_reference"
+        case .moduleMap: "module_map"
         }
     }
 
@@ -53,15 +65,9 @@ public enum RecordKind: UInt8, Sendable, CaseIterable {
 
     /// Kinds reserved for later versions; readers of version 1 skip them.
     public static let reserved: [UInt8: String] = [
-        0x30: "annotation",
-        0x31: "scope_enter",
-        0x32: "scope_exit",
-        0x33: "task",
         0x34: "marker",
         0x35: "rss_sample",
-        0x36: "pointer_reference",
         0x37: "memory_error",
-        0x38: "module_map",
     ]
 
     /// A name for any kind byte, known or not.
@@ -88,6 +94,12 @@ extension Record {
         case .threadName: RecordKind.threadName.rawValue
         case .threadExit: RecordKind.threadExit.rawValue
         case .processEnd: RecordKind.processEnd.rawValue
+        case .annotation: RecordKind.annotation.rawValue
+        case .scopeEnter: RecordKind.scopeEnter.rawValue
+        case .scopeExit: RecordKind.scopeExit.rawValue
+        case .task: RecordKind.task.rawValue
+        case .pointerReference: RecordKind.pointerReference.rawValue
+        case .moduleMap: RecordKind.moduleMap.rawValue
         case .unknown(let kind, _): kind
         }
     }

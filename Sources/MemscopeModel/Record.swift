@@ -17,6 +17,18 @@ public enum Record: Sendable, Equatable {
     case threadName(timestamp: UInt64, thread: UInt32, name: UInt32)
     case threadExit(timestamp: UInt64, thread: UInt32)
     case processEnd(ProcessEnd)
+    /// A name and type a program gave to the block at an address (memscope_annotate).
+    case annotation(Annotation)
+    /// A user scope begins on a thread; scopes nest per thread.
+    case scopeEnter(timestamp: UInt64, thread: UInt32, name: UInt32)
+    /// The innermost open scope of the thread ends.
+    case scopeExit(timestamp: UInt64, thread: UInt32)
+    /// From now on the thread's events belong to this task (0: to no task).
+    case task(timestamp: UInt64, thread: UInt32, task: UInt64)
+    /// An observed pointer to a block, found by the recorder's reference scan.
+    case pointerReference(PointerReference)
+    /// A module (executable or shared library) mapped in the traced process.
+    case moduleMap(ModuleMapping)
     /// A record kind this version does not interpret (reserved or newer), kept
     /// byte for byte so that `convert` loses nothing.
     case unknown(kind: UInt8, payload: [UInt8])

@@ -10,8 +10,12 @@ struct Memscope: ParsableCommand {
             computes exact figures from their events: allocations, peak, leaks, temporary \
             allocations, lifetimes, memory errors.
 
+            `memscope record -- CMD` runs a native program and records every heap \
+            allocation into a dump.
+
             Example workflow:
-              memscope render samples/server-leak.msd -o report.html
+              memscope record -o app.msd -- ./app --port 8080
+              memscope render app.msd -o report.html
               memscope summary samples/server-leak.msd
               memscope summary --json samples/server-leak.msd | jq .peak_bytes
               memscope inspect --stage analyze samples/tiny.jsonl
@@ -20,7 +24,8 @@ struct Memscope: ParsableCommand {
             Exit codes: 0 success, 1 bad input or I/O error, 64 wrong usage.
             """,
         version: MemscopeVersion.string,
-        subcommands: [Render.self, Summary.self, Check.self, Diff.self, Export.self, Inspect.self, Convert.self]
+        subcommands: [Render.self, RecordCommand.self, Summary.self, Check.self, Diff.self, Export.self, Inspect.self,
+                      Convert.self]
     )
 }
 

@@ -173,13 +173,13 @@ _memscope() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    render|summary|check|diff|export|inspect|convert|help)
+    render|record|summary|check|diff|export|inspect|convert|help)
         # Offer subcommand argument completions
         "_memscope_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'render summary check diff export inspect convert help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'render record summary check diff export inspect convert help' -- "${cur}"))
         ;;
     esac
 }
@@ -240,6 +240,21 @@ _memscope_render() {
     case "${positional_number}" in
     *)
         __memscope_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_memscope_record() {
+    repeating_flags=()
+    non_repeating_flags=(--no-follow-fork --frame-pointers --zstd --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--output -o)
+    __memscope_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--output'|'-o')
         return
         ;;
     esac

@@ -93,6 +93,18 @@ enum RecordText {
             return "thread_exit ts=\(ts) thread=\(thread)"
         case .processEnd(let e):
             return "process_end ts=\(e.timestamp) how=\(e.how) code=\(e.code)"
+        case .annotation(let a):
+            return "annotation ts=\(a.timestamp) thread=\(a.thread) addr=\(Units.hex(a.address)) name=\(jsonString(symbols.string(a.name))) type_name=\(jsonString(symbols.string(a.typeName)))"
+        case .scopeEnter(let ts, let thread, let name):
+            return "scope_enter ts=\(ts) thread=\(thread) name=\(jsonString(symbols.string(name)))"
+        case .scopeExit(let ts, let thread):
+            return "scope_exit ts=\(ts) thread=\(thread)"
+        case .task(let ts, let thread, let task):
+            return "task ts=\(ts) thread=\(thread) task=\(task)"
+        case .pointerReference(let r):
+            return "pointer_reference ts=\(r.timestamp) source=\(r.source.name) from=\(Units.hex(r.from)) to=\(Units.hex(r.to)) interior=\(r.interior ? 1 : 0)"
+        case .moduleMap(let m):
+            return "module_map ts=\(m.timestamp) start=\(Units.hex(m.start)) end=\(Units.hex(m.end)) load_bias=\(Units.hex(m.loadBias)) path=\(jsonString(symbols.string(m.path)))"
         case .unknown(let kind, let payload):
             return "skipped kind=\(RecordKind.describe(kind)) bytes=\(payload.count)"
         }

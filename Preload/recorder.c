@@ -1,0 +1,219 @@
+/* Start-up, fork, exec and exit of the recorder.
+ *
+ * Environment (set by `memscope record`):
+ *   MEMSCOPE_SPOOL        base path; process P writes BASE.P
+ *   MEMSCOPE_FOLLOW_FORK  "0": a forked child stops recording (and drops LD_PRELOAD)
+ *   MEMSCOPE_UNWIND       "fp": walk frame pointers instead of using libunwind
+ *   MEMSCOPE_SCAN         "0": no reference scan at exit (SIGUSR2 asks for one at any time)
+ *   MEMSCOPE_FREE_FRAMES  frames kept in a free's stack (default 16) */
+#include "recorder.h"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <link.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+MS_TLS int ms_busy;
+MS_TLS struct ms_thread ms_self;
+int ms_state = MS_UNINITIALISED;
+uint32_t ms_spool_epoch;
+uint64_t ms_generation;
+uint64_t ms_image_start;
+static int starting;
+static void install_scan_signal(void);
+
+uint32_t ms_gettid(void) { return (uint32_t)syscall(SYS_gettid); }
+
+/* BASE.PID, without printf (which may allocate). */
+static bool spool_path(char *out, size_t size, pid_t pid) {
+    const char *base = getenv("MEMSCOPE_SPOOL");
+    if (!base || !base[0]) return false;
+    size_t len = strlen(base);
+    char digits[16];
+    int n = 0;
+    unsigned value = (unsigned)pid;
+    do { digits[n++] = (char)('0' + value % 10); value /= 10; } while (value);
+    if (len + 1 + (size_t)n + 1 > size) return false;
+    memcpy(out, base, len);
+    out[len++] = '.';
+    while (n) out[len++] = digits[--n];
+    out[len] = 0;
+    return true;
+}
+
+static int find_own_range(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size;
+    (void)data;
+    uintptr_t self = (uintptr_t)&find_own_range;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD) continue;
+        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+        if (self >= start && self < start + ph->p_memsz) {
+            ms_stacks_set_own_range(start, start + ph->p_memsz);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void read_name(const char *path, char *out, size_t size) {
+    out[0] = 0;
+    int fd = open(path, 0);
+    if (fd < 0) return;
+    ssize_t n = read(fd, out, size - 1);
+    close(fd);
+    if (n <= 0) return;
+    if (out[n - 1] == '\n') n--;
+    out[n] = 0;
+}
+
+/* The first events of a process image: image, modules, and the main thread. */
+static void record_start(uint32_t parent_tid) {
+    struct ms_spool_header *h = ms_spool_header();
+    ms_generation = __atomic_add_fetch(&h->next_generation, 1, __ATOMIC_RELAXED);
+    ms_image_start = ms_now();
+    ms_record_image();
+    ms_threads_init();
+    if (ms_generation == 1) {
+        ms_record_thread_start(parent_tid);
+        char name[64];
+        read_name("/proc/self/comm", name, sizeof name);
+        if (name[0]) ms_record_thread_name(ms_gettid(), name);
+    }
+}
+
+/* Called with ms_busy set. Opens this process's spool on first use. */
+bool ms_ensure_started(void) {
+    if (ms_state != MS_UNINITIALISED) return ms_state == MS_ACTIVE;
+    if (__atomic_exchange_n(&starting, 1, __ATOMIC_ACQUIRE)) return false; /* another thread is starting */
+    char path[4096];
+    if (!spool_path(path, sizeof path, getpid()) || !ms_spool_open(path, NULL, 0)) {
+        __atomic_store_n(&ms_state, MS_OFF, __ATOMIC_RELEASE);
+        return false;
+    }
+    dl_iterate_phdr(find_own_range, NULL);
+    ms_spool_epoch++;
+    __atomic_store_n(&ms_state, MS_ACTIVE, __ATOMIC_RELEASE);
+    record_start(0);
+    install_scan_signal();
+    return true;
+}
+
+__attribute__((constructor)) static void recorder_constructor(void) {
+    if (ms_busy) return;
+    ms_busy = 1;
+    ms_ensure_started();
+    ms_busy = 0;
+}
+
+/* At exit: the reference scan, unless MEMSCOPE_SCAN=0. (Not after _exit or a
+ * fatal signal: the heap may be inconsistent then.) */
+__attribute__((destructor)) static void recorder_destructor(void) {
+    if (ms_state != MS_ACTIVE || ms_busy) return;
+    const char *scan = getenv("MEMSCOPE_SCAN");
+    if (scan && strcmp(scan, "0") == 0) return;
+    ms_busy = 1;
+    ms_scan_references(true);
+    ms_busy = 0;
+}
+
+/* SIGUSR2 asks for a scan; the next allocator call (outside the signal handler)
+ * runs it. Installed only when the program has no SIGUSR2 handler of its own. */
+int ms_scan_requested;
+static int scan_running;
+
+static void request_scan(int signal) {
+    (void)signal;
+    __atomic_store_n(&ms_scan_requested, 1, __ATOMIC_RELAXED);
+}
+
+static void install_scan_signal(void) {
+    struct sigaction current;
+    if (sigaction(SIGUSR2, NULL, &current) != 0 || current.sa_handler != SIG_DFL) return;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = request_scan;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGUSR2, &action, NULL);
+}
+
+/* Called with ms_busy set, from a hook. */
+void ms_scan_on_request(void) {
+    if (!__atomic_exchange_n(&ms_scan_requested, 0, __ATOMIC_ACQUIRE)) return;
+    if (__atomic_exchange_n(&scan_running, 1, __ATOMIC_ACQUIRE)) return;
+    ms_scan_references(false);
+    __atomic_store_n(&scan_running, 0, __ATOMIC_RELEASE);
+}
+
+static bool follows_fork(void) {
+    const char *value = getenv("MEMSCOPE_FOLLOW_FORK");
+    return !(value && strcmp(value, "0") == 0);
+}
+
+static void after_fork_in_child(uint32_t parent_pid, uint32_t parent_tid) {
+    struct ms_spool_header inherited = *ms_spool_header();
+    ms_spool_forget_inherited();
+    ms_stacks_reset_thread();
+    char path[4096];
+    if (!follows_fork() || !spool_path(path, sizeof path, getpid()) ||
+        !ms_spool_open(path, &inherited, parent_pid)) {
+        ms_state = MS_OFF;
+        if (!follows_fork()) unsetenv("LD_PRELOAD");
+        return;
+    }
+    ms_spool_epoch++;
+    record_start(parent_tid);
+}
+
+MS_EXPORT pid_t fork(void) {
+    static pid_t (*real)(void);
+    if (!real) real = (pid_t(*)(void))dlsym(RTLD_NEXT, "fork");
+    uint32_t parent_pid = (uint32_t)getpid();
+    uint32_t parent_tid = ms_gettid();
+    pid_t pid = real();
+    if (ms_state != MS_ACTIVE || ms_busy) return pid;
+    ms_busy = 1;
+    if (pid == 0) {
+        after_fork_in_child(parent_pid, parent_tid);
+    } else if (pid > 0) {
+        uint8_t *e = ms_event_begin(32);
+        if (e) {
+            *e++ = MS_EV_FORK;
+            e = ms_put(e, ms_now());
+            e = ms_put(e, (uint64_t)pid);
+            ms_event_end(e);
+        }
+    }
+    ms_busy = 0;
+    return pid;
+}
+
+/* Exit statuses the process reports itself (memscope prefers what waitpid says). */
+static void note_exit(int status) {
+    if (ms_state != MS_ACTIVE) return;
+    ms_busy = 1;
+    ms_record_end(0, status & 0xff);
+    ms_busy = 0;
+}
+
+MS_EXPORT void exit(int status) {
+    static void (*real)(int);
+    if (!real) real = (void (*)(int))dlsym(RTLD_NEXT, "exit");
+    note_exit(status);
+    real(status);
+    __builtin_unreachable();
+}
+
+MS_EXPORT void _exit(int status) {
+    note_exit(status);
+    syscall(SYS_exit_group, status);
+    __builtin_unreachable();
+}
+
+MS_EXPORT void _Exit(int status) { _exit(status); }

@@ -1,0 +1,158 @@
+/* memscope's LD_PRELOAD recorder: shared declarations.
+ *
+ * The recorder is plain C so that the traced program loads only libc and
+ * libunwind with it (no Swift runtime). It writes a spool file that
+ * `memscope record` turns into a .msd dump; docs/RECORDER.md describes both. */
+#ifndef MEMSCOPE_RECORDER_H
+#define MEMSCOPE_RECORDER_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define MS_TLS __thread __attribute__((tls_model("initial-exec")))
+#define MS_HIDDEN __attribute__((visibility("hidden")))
+#define MS_EXPORT __attribute__((visibility("default")))
+
+/* Spool layout: one header page, then fixed-size chunks. Each chunk belongs to
+ * one thread and holds whole events; `used` is published after each event. */
+#define MS_SPOOL_MAGIC "MSDSPOOL"
+#define MS_SPOOL_VERSION 1u
+#define MS_SPOOL_HEADER_SIZE 4096u
+#define MS_CHUNK_SIZE (256u * 1024u)
+#define MS_CHUNK_HEADER_SIZE 8u
+#define MS_MAX_CHUNKS (256u * 1024u) /* 64 GiB of sparse spool at most */
+#define MS_MAX_FRAMES 256
+#define MS_FREE_FRAMES 16 /* default depth of a free's stack */
+#define MS_MAX_STRING 4000u
+
+struct ms_spool_header {
+    char magic[8];
+    uint32_t version;
+    uint32_t chunk_size;
+    uint64_t next_chunk;       /* chunks reserved so far (atomic) */
+    uint64_t next_stack_id;    /* last stack id handed out (atomic) */
+    uint64_t next_generation;  /* program images started in this process (atomic) */
+    uint64_t start_monotonic_ns;
+    uint64_t start_realtime_ns;
+    uint32_t pid;
+    uint32_t parent_pid;       /* the recorded process we were forked from, 0 for the first */
+    uint64_t overflowed;       /* 1 when the chunk limit was reached: events were dropped */
+};
+
+struct ms_chunk_header {
+    uint32_t tid;
+    uint32_t used; /* bytes of whole events after this header (release-stored) */
+};
+
+/* Event tags; every field after the tag is an unsigned LEB128 unless noted. */
+enum ms_event {
+    MS_EV_ALLOC = 1,        /* ts addr size kind stack */
+    MS_EV_FREE = 2,         /* ts addr stack */
+    MS_EV_REALLOC = 3,      /* ts old new size stack */
+    MS_EV_STACK = 4,        /* id generation depth ip×depth (innermost first) */
+    MS_EV_THREAD_START = 5, /* ts parent_tid */
+    MS_EV_THREAD_NAME = 6,  /* ts tid name:str */
+    MS_EV_THREAD_EXIT = 7,  /* ts */
+    MS_EV_MODULE = 8,       /* ts generation start end bias path:str build_id:str(bytes) */
+    MS_EV_FORK = 9,         /* ts child_pid */
+    MS_EV_IMAGE = 10,       /* ts generation exe:str — a program image starts (first run or exec) */
+    MS_EV_ANNOTATE = 11,    /* ts addr name:str type:str */
+    MS_EV_SCOPE_ENTER = 12, /* ts name:str */
+    MS_EV_SCOPE_EXIT = 13,  /* ts */
+    MS_EV_TASK_ENTER = 14,  /* ts task_id */
+    MS_EV_TASK_EXIT = 15,   /* ts */
+    MS_EV_REFERENCE = 16,   /* from_block to_block interior(0/1) offset_into_to — scan results, no ts */
+    MS_EV_ROOT = 17,        /* to_block offset_into_to root_kind(1 module data, 2 stack, 3 other) */
+    MS_EV_END = 18,         /* ts how code (how: 0 exited, 1 signalled) */
+    MS_EV_SCAN = 19,        /* ts live_blocks — a reference scan starts */
+};
+
+/* Allocator kinds, the .msd encoding. */
+enum ms_kind {
+    MS_MALLOC = 0, MS_CALLOC = 1, MS_REALLOC = 2, MS_POSIX_MEMALIGN = 3,
+    MS_ALIGNED_ALLOC = 4, MS_MEMALIGN = 5, MS_VALLOC = 6, MS_PVALLOC = 7,
+};
+
+/* The real allocator (glibc exports these without a dlsym bootstrap). */
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+extern void *__libc_memalign(size_t, size_t);
+extern void *__libc_valloc(size_t);
+extern void *__libc_pvalloc(size_t);
+
+/* Per-thread state. `busy` guards against recursion: while set, hooks call the
+ * real allocator and record nothing. */
+struct ms_thread {
+    uint32_t tid;
+    uint32_t spool_epoch; /* the spool (process) this state was set up for */
+    uint8_t *chunk;       /* current chunk mapping, NULL when none */
+    uint32_t used;
+    bool exited;
+};
+extern MS_TLS int ms_busy MS_HIDDEN;
+extern MS_TLS struct ms_thread ms_self MS_HIDDEN;
+
+/* Global state (recorder.c). */
+enum ms_state { MS_UNINITIALISED = 0, MS_ACTIVE = 1, MS_OFF = 2 };
+extern int ms_state MS_HIDDEN;
+extern uint32_t ms_spool_epoch MS_HIDDEN;
+extern uint64_t ms_generation MS_HIDDEN;
+extern uint64_t ms_image_start MS_HIDDEN; /* timestamp at which this program image started */
+MS_HIDDEN bool ms_ensure_started(void);
+MS_HIDDEN uint64_t ms_now(void);
+MS_HIDDEN uint32_t ms_gettid(void);
+
+/* Spool writing (spool.c). */
+MS_HIDDEN bool ms_spool_open(const char *path, const struct ms_spool_header *inherit, uint32_t parent_pid);
+MS_HIDDEN void ms_spool_forget_inherited(void);
+MS_HIDDEN struct ms_spool_header *ms_spool_header(void);
+MS_HIDDEN int ms_spool_fd(void);
+MS_HIDDEN uint8_t *ms_event_begin(size_t max_bytes);
+MS_HIDDEN void ms_event_end(uint8_t *end);
+MS_HIDDEN void ms_thread_release_chunk(void);
+
+static inline uint8_t *ms_put(uint8_t *p, uint64_t v) {
+    while (v >= 0x80) { *p++ = (uint8_t)(v | 0x80); v >>= 7; }
+    *p++ = (uint8_t)v;
+    return p;
+}
+MS_HIDDEN uint8_t *ms_put_string(uint8_t *p, const char *s, size_t len);
+
+/* Stacks (stacks.c): captures the caller's stack and returns its id, defining it
+ * in the spool the first time this thread sees it. 0 when unwinding failed.
+ * A free's stack keeps only its innermost MEMSCOPE_FREE_FRAMES frames. */
+MS_HIDDEN uint32_t ms_capture_stack(bool for_free);
+MS_HIDDEN void ms_stacks_reset_thread(void);
+MS_HIDDEN void ms_stacks_set_own_range(uintptr_t start, uintptr_t end);
+
+/* Events (events.c). */
+MS_HIDDEN void ms_record_alloc(void *p, size_t size, int kind);
+MS_HIDDEN void ms_record_free(void *p);
+MS_HIDDEN void ms_record_realloc(void *old, void *p, size_t size);
+MS_HIDDEN void ms_record_thread_start(uint32_t parent);
+MS_HIDDEN void ms_record_thread_name(uint32_t tid, const char *name);
+MS_HIDDEN void ms_record_simple(int tag);
+MS_HIDDEN void ms_record_end(int how, int code);
+
+/* Module map (modules.c). */
+MS_HIDDEN void ms_record_modules(void);
+MS_HIDDEN void ms_record_image(void);
+
+/* Threads (threads.c). */
+MS_HIDDEN void ms_threads_init(void);
+MS_HIDDEN void ms_thread_attach(void);
+MS_HIDDEN bool ms_is_dead_thread_stack(uintptr_t start, uintptr_t end);
+
+/* Reference scan (scan.c): at exit, or on demand (SIGUSR2) while the program runs. */
+MS_HIDDEN void ms_scan_references(bool at_exit);
+extern int ms_scan_requested MS_HIDDEN;
+MS_HIDDEN void ms_scan_on_request(void);
+
+#endif

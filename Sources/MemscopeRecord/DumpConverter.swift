@@ -1,0 +1,222 @@
+import MemscopeFormat
+import MemscopeModel
+
+/// A block that was live in a process when it forked: the child's dump starts
+/// with it, so that the child freeing it is not mistaken for an invalid free.
+public struct InheritedBlock: Sendable {
+    var timestamp: UInt64
+    var thread: UInt32
+    var address: UInt64
+    var size: UInt64
+    var kind: UInt8
+    var addresses: [UInt64]
+}
+
+/// What converting one spool produced.
+public struct ConversionResult: Sendable {
+    public var events = 0
+    public var spoolOverflowed = false
+    /// Blocks live at each fork, by child pid.
+    public var inheritedByChild: [UInt32: [InheritedBlock]] = [:]
+    public var processEnd: ProcessEnd?
+}
+
+/// Turns a spool into a normal version-1 `.msd` dump: events in order of
+/// occurrence, stacks symbolized from the recorded module map and demangled.
+public final class DumpConverter {
+    private let spool: SpoolFile
+    private let index: SpoolIndex
+    private let writer: MSDBinaryWriter
+    private var symbolizers: [UInt32: Symbolizer] = [:]
+    private var strings: [String: UInt32] = [:]
+    private var frames: [FrameKey: UInt32] = [:]
+    private var stackNodes: [StackNodeKey: UInt32] = [:]
+    private var rawStacks: [UInt32: UInt32] = [:]
+    private var live: [UInt64: InheritedBlock] = [:]
+    private let tracksLiveBlocks: Bool
+
+    private struct FrameKey: Hashable { var generation: UInt32; var address: UInt64 }
+    private struct StackNodeKey: Hashable { var parent: UInt32; var frame: UInt32 }
+
+    public static let preloadLibraryName = "libmemscope-preload.so"
+
+    /// - Parameters:
+    ///   - spoolPath: the spool of one process.
+    ///   - sink: where the dump goes.
+    ///   - commandLine: the traced command line, for `meta`.
+    public init(spoolPath: String, sink: ByteSink, commandLine: [String], producerVersion: String) throws {
+        spool = try SpoolFile(path: spoolPath)
+        index = SpoolIndex(spool: spool)
+        tracksLiveBlocks = !index.forks.isEmpty
+        writer = try MSDBinaryWriter(sink: sink)
+        try writer.write(.meta(Metadata(producer: "memscope-record", producerVersion: producerVersion,
+                                        pid: spool.pid, startTimeUnixNanoseconds: spool.startRealtimeNanoseconds,
+                                        clockUnitNanoseconds: 1, pointerSize: 8, commandLine: commandLine)))
+    }
+
+    public var pid: UInt32 { spool.pid }
+
+    /// Writes every event, then `process_end`: `waitStatus` when memscope reaped the
+    /// process, else what the process reported (exit/_exit), else "unknown".
+    public func convert(inherited: [InheritedBlock] = [], end: ProcessEnd?) throws -> ConversionResult {
+        var result = ConversionResult(spoolOverflowed: spool.overflowed)
+        for block in inherited {
+            try writeAlloc(timestamp: block.timestamp, thread: block.thread, address: block.address, size: block.size,
+                           kind: block.kind, stack: try stackID(generation: 1, addresses: block.addresses))
+        }
+        var merged = MergedEvents(spool: spool)
+        var lastTimestamp: UInt64 = 0
+        while let (thread, event) = merged.next() {
+            if let ts = event.timestamp { lastTimestamp = max(lastTimestamp, ts) }
+            try write(event, thread: thread, result: &result)
+            result.events += 1
+        }
+        let processEnd = end ?? index.reportedEnd.map {
+            ProcessEnd(timestamp: lastTimestamp, how: $0.how == 1 ? .signalled : .exited, code: $0.code)
+        } ?? ProcessEnd(timestamp: lastTimestamp, how: .unknown, code: 0)
+        var ended = processEnd
+        ended.timestamp = max(ended.timestamp, lastTimestamp)
+        try writer.write(.processEnd(ended))
+        result.processEnd = ended
+        try writer.finish()
+        return result
+    }
+
+    private func write(_ event: SpoolEvent, thread: UInt32, result: inout ConversionResult) throws {
+        switch event {
+        case .alloc(let ts, let address, let size, let kind, let stack):
+            try writeAlloc(timestamp: ts, thread: thread, address: address, size: size, kind: kind,
+                           stack: try stackID(raw: stack))
+            if tracksLiveBlocks, address != 0 {
+                live[address] = InheritedBlock(timestamp: ts, thread: thread, address: address, size: size, kind: kind,
+                                               addresses: index.stacks[stack]?.addresses ?? [])
+            }
+        case .free(let ts, let address, let stack):
+            try writer.write(.free(Free(timestamp: ts, thread: thread, address: address, stack: try stackID(raw: stack))))
+            if tracksLiveBlocks { live[address] = nil }
+        case .realloc(let ts, let old, let new, let size, let stack):
+            try writer.write(.realloc(Realloc(timestamp: ts, thread: thread, oldAddress: old, newAddress: new,
+                                              newSize: size, stack: try stackID(raw: stack))))
+            if tracksLiveBlocks, new != 0 || size == 0 {
+                live[old] = nil
+                if new != 0 {
+                    live[new] = InheritedBlock(timestamp: ts, thread: thread, address: new, size: size, kind: 2,
+                                               addresses: index.stacks[stack]?.addresses ?? [])
+                }
+            }
+        case .threadStart(let ts, let parent):
+            try writer.write(.threadStart(timestamp: ts, thread: thread, parent: parent))
+        case .threadName(let ts, let named, let name):
+            try writer.write(.threadName(timestamp: ts, thread: named, name: try string(name)))
+        case .threadExit(let ts):
+            try writer.write(.threadExit(timestamp: ts, thread: thread))
+        case .fork(_, let child):
+            result.inheritedByChild[child] = Array(live.values).sorted { $0.timestamp < $1.timestamp }
+        case .module(let module):
+            let buildID = module.buildID.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+            try writer.write(.moduleMap(ModuleMapping(
+                timestamp: module.timestamp, start: module.start, end: module.end, loadBias: module.bias,
+                path: try string(module.path), buildID: buildID.isEmpty ? 0 : try string(buildID))))
+        case .annotate(let ts, let address, let name, let type):
+            try writer.write(.annotation(Annotation(timestamp: ts, thread: thread, address: address,
+                                                    name: name.isEmpty ? 0 : try string(name),
+                                                    typeName: type.isEmpty ? 0 : try string(type))))
+        case .scopeEnter(let ts, let name):
+            try writer.write(.scopeEnter(timestamp: ts, thread: thread, name: try string(name)))
+        case .scopeExit(let ts):
+            try writer.write(.scopeExit(timestamp: ts, thread: thread))
+        case .taskEnter(let ts, let task):
+            try writer.write(.task(timestamp: ts, thread: thread, task: task))
+        case .taskExit(let ts):
+            try writer.write(.task(timestamp: ts, thread: thread, task: 0))
+        case .scan(let ts, _):
+            scanTime = ts
+            try writer.write(.pointerReference(PointerReference(timestamp: ts, source: .block, from: 0, to: 0,
+                                                                interior: false)))
+        case .reference(let from, let to, let interior):
+            try writer.write(.pointerReference(PointerReference(timestamp: scanTime, source: .block, from: from,
+                                                                to: to, interior: interior)))
+        case .root(let to, let interior, let region):
+            let source = PointerReference.Source(rawValue: region) ?? .otherMemory
+            try writer.write(.pointerReference(PointerReference(timestamp: scanTime, source: source, from: 0,
+                                                                to: to, interior: interior)))
+        case .stack, .image, .end:
+            break
+        }
+    }
+
+    private func writeAlloc(timestamp: UInt64, thread: UInt32, address: UInt64, size: UInt64, kind: UInt8,
+                            stack: UInt32) throws {
+        try writer.write(.alloc(Alloc(timestamp: timestamp, thread: thread, address: address,
+                                      size: min(size, 1 << 48), kind: AllocatorKind(rawValue: kind) ?? .other,
+                                      stack: stack)))
+    }
+
+    // MARK: Interning
+
+    private func string(_ value: String) throws -> UInt32 {
+        if let id = strings[value] { return id }
+        let id = UInt32(strings.count + 1)
+        strings[value] = id
+        try writer.write(.string(id: id, value: value))
+        return id
+    }
+
+    private func symbolizer(_ generation: UInt32) -> Symbolizer {
+        if let existing = symbolizers[generation] { return existing }
+        let made = Symbolizer(modules: index.modulesByGeneration[generation] ?? [])
+        symbolizers[generation] = made
+        return made
+    }
+
+    /// The frame of a return address, or nil for the recorder's own frames.
+    private func frameID(generation: UInt32, address: UInt64) throws -> UInt32? {
+        let key = FrameKey(generation: generation, address: address)
+        if let id = frames[key] { return id == 0 ? nil : id }
+        let symbol = symbolizer(generation).symbolize(returnAddress: address)
+        if let module = symbol.module, module.hasSuffix("/" + DumpConverter.preloadLibraryName) {
+            frames[key] = 0
+            return nil
+        }
+        let function = try symbol.function.map(string) ?? 0
+        let file = try symbol.file.map(string) ?? 0
+        let module = try symbol.module.map(string) ?? 0
+        frameCount += 1
+        let id = frameCount
+        frames[key] = id
+        try writer.write(.frame(Frame(id: id, instructionPointer: address, function: function, file: file,
+                                      line: symbol.line, module: module)))
+        return id
+    }
+
+    private var frameCount: UInt32 = 0
+    /// Time of the reference scan whose results are being written.
+    private var scanTime: UInt64 = 0
+
+    private func stackID(raw: UInt32) throws -> UInt32 {
+        if raw == 0 { return 0 }
+        if let id = rawStacks[raw] { return id }
+        guard let stack = index.stacks[raw] else { return 0 }
+        let id = try stackID(generation: stack.generation, addresses: stack.addresses)
+        rawStacks[raw] = id
+        return id
+    }
+
+    /// Interns a raw stack (innermost address first) into the dump's stack trie.
+    private func stackID(generation: UInt32, addresses: [UInt64]) throws -> UInt32 {
+        var parent: UInt32 = 0
+        for address in addresses.reversed() {
+            guard let frame = try frameID(generation: generation, address: address) else { continue }
+            let key = StackNodeKey(parent: parent, frame: frame)
+            if let id = stackNodes[key] {
+                parent = id
+                continue
+            }
+            let id = UInt32(stackNodes.count + 1)
+            stackNodes[key] = id
+            try writer.write(.stack(id: id, parent: parent, frame: frame))
+            parent = id
+        }
+        return parent
+    }
+}

@@ -1,0 +1,192 @@
+import MemscopeFormat
+import MemscopeModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How to record.
+public struct RecordOptions: Sendable {
+    public var command: [String]
+    public var output: String
+    public var followFork: Bool
+    public var framePointers: Bool
+    public var zstd: Bool
+    public var preloadLibrary: String
+    public var producerVersion: String
+
+    public init(command: [String], output: String, followFork: Bool, framePointers: Bool, zstd: Bool,
+                preloadLibrary: String, producerVersion: String) {
+        self.command = command
+        self.output = output
+        self.followFork = followFork
+        self.framePointers = framePointers
+        self.zstd = zstd
+        self.preloadLibrary = preloadLibrary
+        self.producerVersion = producerVersion
+    }
+}
+
+/// One dump written by a recording.
+public struct RecordedDump: Sendable {
+    public var path: String
+    public var pid: UInt32
+    public var events: Int
+    public var processEnd: ProcessEnd
+    public var spoolOverflowed: Bool
+}
+
+/// What a recording produced.
+public struct RecordOutcome: Sendable {
+    /// The program's exit status, or 128 + the signal that killed it.
+    public var exitCode: Int32
+    /// The program's dump first, then one per recorded fork child.
+    public var dumps: [RecordedDump]
+    /// Wall time from start to the program's exit (the recorder's overhead included).
+    public var programSeconds: Double
+    /// Time spent turning the spools into dumps (symbolization included).
+    public var conversionSeconds: Double
+}
+
+/// `memscope record`: runs a program with the preload library, then turns the
+/// spools it left (one per process) into symbolized `.msd` dumps.
+public enum Recorder {
+    public static func record(_ options: RecordOptions) throws -> RecordOutcome {
+        let spoolBase = spoolBase(for: options.output)
+        let directory = spoolBase.lastIndex(of: "/").map { String(spoolBase[..<$0]) } ?? "."
+        guard access(directory.isEmpty ? "/" : directory, W_OK) == 0 else {
+            throw RecordError(.outputNotWritable(path: options.output, reason: String(cString: strerror(errno))))
+        }
+        removeSpools(base: spoolBase)
+        defer { removeSpools(base: spoolBase) }
+
+        let start = monotonicSeconds()
+        let child = try TracedProcess.spawn(command: options.command,
+                                            environment: environment(options, spoolBase: spoolBase))
+        let ending = child.waitForAll(startedAt: start)
+        let statuses = ending.statuses
+        let conversionStart = monotonicSeconds()
+        let rootStatus = statuses[child.pid] ?? 0
+        let exitCode: Int32 = rootStatus & 0x7f == 0 ? (rootStatus >> 8) & 0xff : 128 + (rootStatus & 0x7f)
+
+        let rootSpool = "\(spoolBase).\(child.pid)"
+        guard access(rootSpool, F_OK) == 0 else { throw RecordError(.noSpool(program: options.command[0])) }
+
+        var dumps: [RecordedDump] = []
+        var pending: [(pid: UInt32, inherited: [InheritedBlock])] = [(UInt32(child.pid), [])]
+        var converted = Set<UInt32>()
+        while !pending.isEmpty {
+            let (pid, inherited) = pending.removeFirst()
+            guard converted.insert(pid).inserted else { continue }
+            let spool = "\(spoolBase).\(pid)"
+            guard access(spool, F_OK) == 0 else { continue }
+            let output = pid == UInt32(child.pid) ? options.output : "\(options.output).\(pid)"
+            let end = statuses[pid_t(pid)].map(processEnd(waitStatus:))
+            let (dump, children) = try convert(spool: spool, output: output, options: options,
+                                               inherited: inherited, end: end)
+            dumps.append(dump)
+            pending += children.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+        for pid in spoolPids(base: spoolBase) where !converted.contains(pid) {
+            let output = "\(options.output).\(pid)"
+            let end = statuses[pid_t(pid)].map(processEnd(waitStatus:))
+            dumps.append(try convert(spool: "\(spoolBase).\(pid)", output: output, options: options,
+                                     inherited: [], end: end).0)
+        }
+        return RecordOutcome(exitCode: exitCode, dumps: dumps, programSeconds: ending.programSeconds,
+                             conversionSeconds: monotonicSeconds() - conversionStart)
+    }
+
+    private static func convert(spool: String, output: String, options: RecordOptions, inherited: [InheritedBlock],
+                                end: ProcessEnd?) throws -> (RecordedDump, [UInt32: [InheritedBlock]]) {
+        let file = try AtomicOutputFile(path: output)
+        let sink = ByteSink(file: file, zstdLevel: options.zstd ? 3 : nil)
+        let converter = try DumpConverter(spoolPath: spool, sink: sink, commandLine: options.command,
+                                          producerVersion: options.producerVersion)
+        let result = try converter.convert(inherited: inherited, end: end)
+        let dump = RecordedDump(path: output, pid: converter.pid, events: result.events,
+                                processEnd: result.processEnd ?? ProcessEnd(timestamp: 0, how: .unknown, code: 0),
+                                spoolOverflowed: result.spoolOverflowed)
+        return (dump, result.inheritedByChild)
+    }
+
+    /// The spools live next to the output, named after it and after memscope's pid.
+    static func spoolBase(for output: String) -> String {
+        let slash = output.lastIndex(of: "/")
+        let directory = slash.map { String(output[...$0]) } ?? ""
+        let name = slash.map { String(output[output.index(after: $0)...]) } ?? output
+        return "\(directory).\(name).spool-\(getpid())"
+    }
+
+    private static func spoolPids(base: String) -> [UInt32] {
+        let slash = base.lastIndex(of: "/")
+        let directory = slash.map { String(base[..<$0]) } ?? "."
+        let prefix = (slash.map { String(base[base.index(after: $0)...]) } ?? base) + "."
+        guard let dir = opendir(directory.isEmpty ? "/" : directory) else { return [] }
+        defer { closedir(dir) }
+        var pids: [UInt32] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name.hasPrefix(prefix), let pid = UInt32(name.dropFirst(prefix.count)) { pids.append(pid) }
+        }
+        return pids.sorted()
+    }
+
+    private static func removeSpools(base: String) {
+        for pid in spoolPids(base: base) { unlink("\(base).\(pid)") }
+    }
+
+    private static func environment(_ options: RecordOptions, spoolBase: String) -> [String] {
+        var variables: [String] = []
+        var preload = options.preloadLibrary
+        var index = 0
+        while let entry = environ[index] {
+            let text = String(cString: entry)
+            index += 1
+            if text.hasPrefix("LD_PRELOAD=") {
+                let existing = text.dropFirst("LD_PRELOAD=".count)
+                if !existing.isEmpty { preload += ":" + existing }
+                continue
+            }
+            if text.hasPrefix("MEMSCOPE_SPOOL=") || text.hasPrefix("MEMSCOPE_FOLLOW_FORK=")
+                || text.hasPrefix("MEMSCOPE_UNWIND=") { continue }
+            variables.append(text)
+        }
+        variables.append("LD_PRELOAD=\(preload)")
+        variables.append("MEMSCOPE_SPOOL=\(absolute(spoolBase))")
+        variables.append("MEMSCOPE_FOLLOW_FORK=\(options.followFork ? "1" : "0")")
+        if options.framePointers { variables.append("MEMSCOPE_UNWIND=fp") }
+        return variables
+    }
+
+    /// An absolute path, so the program may change directory.
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return path }
+        let cwd = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        return cwd + "/" + path
+    }
+
+    /// The preload library: MEMSCOPE_PRELOAD, else next to the memscope executable
+    /// (where `swift build` puts it), else in an install prefix.
+    public static func findPreloadLibrary() throws -> String {
+        if let configured = getenv("MEMSCOPE_PRELOAD").map({ String(cString: $0) }), !configured.isEmpty {
+            return absolute(configured)
+        }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        let executable = n > 0 ? buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : ""
+        let directory = executable.lastIndex(of: "/").map { String(executable[..<$0]) } ?? "."
+        let name = DumpConverter.preloadLibraryName
+        let candidates = [
+            "\(directory)/memscope_memscope.resources/\(name)",
+            "\(directory)/\(name)",
+            "\(directory)/../lib/memscope/\(name)",
+        ]
+        if let found = candidates.first(where: { access($0, R_OK) == 0 }) { return found }
+        throw RecordError(.preloadLibraryMissing(searched: candidates))
+    }
+}

@@ -1,0 +1,47 @@
+/// One event as the preload library wrote it into the spool (Preload/recorder.h).
+/// Stacks are raw: ids of `stack` definitions that list return addresses.
+enum SpoolEvent {
+    case alloc(timestamp: UInt64, address: UInt64, size: UInt64, kind: UInt8, stack: UInt32)
+    case free(timestamp: UInt64, address: UInt64, stack: UInt32)
+    case realloc(timestamp: UInt64, old: UInt64, new: UInt64, size: UInt64, stack: UInt32)
+    case stack(id: UInt32, generation: UInt32, addresses: [UInt64])
+    case threadStart(timestamp: UInt64, parent: UInt32)
+    case threadName(timestamp: UInt64, thread: UInt32, name: String)
+    case threadExit(timestamp: UInt64)
+    case module(SpoolModule)
+    case fork(timestamp: UInt64, child: UInt32)
+    case image(timestamp: UInt64, generation: UInt32, executable: String)
+    case annotate(timestamp: UInt64, address: UInt64, name: String, type: String)
+    case scopeEnter(timestamp: UInt64, name: String)
+    case scopeExit(timestamp: UInt64)
+    case taskEnter(timestamp: UInt64, task: UInt64)
+    case taskExit(timestamp: UInt64)
+    case reference(from: UInt64, to: UInt64, interior: Bool)
+    case root(to: UInt64, interior: Bool, region: UInt8)
+    case end(timestamp: UInt64, how: UInt8, code: UInt32)
+    case scan(timestamp: UInt64, liveBlocks: UInt64)
+
+    /// Events without a timestamp keep their place in their thread's order.
+    var timestamp: UInt64? {
+        switch self {
+        case .alloc(let ts, _, _, _, _), .free(let ts, _, _), .realloc(let ts, _, _, _, _),
+             .threadStart(let ts, _), .threadName(let ts, _, _), .threadExit(let ts), .fork(let ts, _),
+             .image(let ts, _, _), .annotate(let ts, _, _, _), .scopeEnter(let ts, _), .scopeExit(let ts),
+             .taskEnter(let ts, _), .taskExit(let ts), .end(let ts, _, _), .scan(let ts, _):
+            ts
+        case .module(let m): m.timestamp
+        case .stack, .reference, .root: nil
+        }
+    }
+}
+
+/// A loaded ELF object: where it was mapped, in which program image.
+struct SpoolModule: Equatable {
+    var timestamp: UInt64
+    var generation: UInt32
+    var start: UInt64
+    var end: UInt64
+    var bias: UInt64
+    var path: String
+    var buildID: [UInt8]
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import MemscopeModel
+import MemscopeFormat
+import MemscopeRecord
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct RecordCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Run a program and record every heap allocation into a .msd dump.",
+        discussion: """
+            The program runs with memscope's recorder preloaded (LD_PRELOAD). It interposes \
+            malloc, calloc, realloc, free, posix_memalign, aligned_alloc, memalign, valloc and \
+            pvalloc, so C++, Rust and Swift allocations are seen too. When the program ends (even \
+            by a crash or a signal), memscope symbolizes the stacks and writes the dump. It exits \
+            with the program's status (128 + the signal when it was killed).
+
+            A forked child writes its own dump, DUMP.PID (unless --no-follow-fork). After exec, \
+            the process continues the same dump.
+
+            Examples:
+              memscope record -o app.msd -- ./app --port 8080
+              memscope record --no-follow-fork -- make -j2
+              memscope summary app.msd
+            """
+    )
+
+    @Option(name: .shortAndLong, help: "Where to write the dump (default: memscope.PROGRAM.PID.msd).")
+    var output: String?
+
+    @Flag(name: .customLong("no-follow-fork"), help: "Do not record forked children (they run untraced).")
+    var noFollowFork = false
+
+    @Flag(name: .customLong("frame-pointers"),
+          help: "Walk frame pointers instead of using libunwind (faster; needs code built with frame pointers).")
+    var framePointers = false
+
+    @Flag(help: "Compress the dump with zstd.")
+    var zstd = false
+
+    @Argument(parsing: .captureForPassthrough, help: "The program and its arguments, after --.")
+    var command: [String] = []
+
+    func validate() throws {
+        if program.isEmpty { throw ValidationError("give the program to record after --, e.g. memscope record -- ./app") }
+    }
+
+    private var program: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
+
+    func run() throws {
+        let program = self.program
+        let name = program[0].split(separator: "/").last.map(String.init) ?? "program"
+        let options = RecordOptions(
+            command: program, output: output ?? "memscope.\(name).\(getpid()).msd", followFork: !noFollowFork,
+            framePointers: framePointers, zstd: zstd, preloadLibrary: "", producerVersion: MemscopeVersion.string)
+        let outcome: RecordOutcome
+        do {
+            var resolved = options
+            resolved.preloadLibrary = try Recorder.findPreloadLibrary()
+            outcome = try Recorder.record(resolved)
+        } catch let error as RecordError {
+            Console.printError(error.description)
+            throw ExitCode(1)
+        } catch let error as DumpError {
+            Console.printError(error.description)
+            throw ExitCode(1)
+        }
+        for dump in outcome.dumps {
+            var line = "memscope record: wrote \(dump.path) (\(dump.events) events, pid \(dump.pid), \(describe(dump.processEnd)))"
+            if dump.spoolOverflowed { line += "; the spool limit was reached and later events were dropped" }
+            FileHandleStandardError.write(line + "\n")
+        }
+        FileHandleStandardError.write(
+            "memscope record: the program ran \(seconds(outcome.programSeconds)) s (recorder included); "
+                + "writing the dumps took \(seconds(outcome.conversionSeconds)) s\n")
+        throw ExitCode(outcome.exitCode)
+    }
+
+    /// Seconds with three decimals.
+    private func seconds(_ value: Double) -> String {
+        let milliseconds = Int((value * 1000).rounded())
+        let fraction = String(milliseconds % 1000)
+        return "\(milliseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+
+    private func describe(_ end: ProcessEnd) -> String {
+        switch end.how {
+        case .exited: "exited with status \(end.code)"
+        case .signalled: "killed by signal \(end.code)"
+        case .unknown: "end not observed"
+        }
+    }
+}

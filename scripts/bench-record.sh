@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The recorder's overhead: scripts/bench-record.c (allocation-heavy, 50 distinct
+# stacks, 1M allocations + 1M frees; with 0 and with 8 passes of work over each
+# block) run natively, under `memscope record` (libunwind, then frame pointers) and
+# under heaptrack, best of RUNS (default 5).
+# Times are wall seconds; "program" is the time until the traced program exits,
+# "total" includes writing the dump (memscope: symbolization; heaptrack: its
+# interpret step). Peak RSS of the program is measured by GNU time with the
+# recorder preloaded directly (memscope's own process would be counted otherwise).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+swift build -c release --product memscope >/dev/null
+runs="${RUNS:-5}"
+out=bench-out/record
+mkdir -p "$out"
+gcc -O2 -g -o "$out/bench-record" scripts/bench-record.c
+program="$out/bench-record"
+memscope=.build/release/memscope
+preload=.build/release/memscope_memscope.resources/libmemscope-preload.so
+
+best() { sort -g | head -1; }
+wall_and_rss() { /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt"; cat "$out/time.txt"; }
+program_seconds() { sed -n 's/.*the program ran \([0-9.]*\) s.*/\1/p' "$out/stderr.txt"; }
+
+rm -f "$out"/sp.*
+read -r _ preload_rss < <(wall_and_rss env MEMSCOPE_SPOOL="$PWD/$out/sp" LD_PRELOAD="$PWD/$preload" "$program")
+spool_bytes=$(du -B1 "$out"/sp.* | awk '{s+=$1} END {print s}'); rm -f "$out"/sp.*
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f×", (b > 0 ? a / b : 0) }'; }
+echo "best of $runs runs, $(nproc) cores, $(date -u +%F)"
+echo "| workload | run | program s | total s | program vs native | program vs heaptrack total |"
+echo "|---|---|---:|---:|---:|---:|"
+for passes in 0 8; do
+  args=(200000 "$passes")
+  native=(); native_rss=()
+  for _ in $(seq "$runs"); do read -r t m < <(wall_and_rss "$program" "${args[@]}"); native+=("$t"); native_rss+=("$m"); done
+  declare -A prog total
+  for mode in libunwind fp; do
+    flag=(); [ "$mode" = fp ] && flag=(--frame-pointers)
+    p=(); w=()
+    for _ in $(seq "$runs"); do
+      read -r t _ < <(wall_and_rss "$memscope" record "${flag[@]}" -o "$out/bench.msd" -- "$program" "${args[@]}")
+      w+=("$t"); p+=("$(program_seconds)")
+    done
+    prog[$mode]=$(printf '%s\n' "${p[@]}" | best); total[$mode]=$(printf '%s\n' "${w[@]}" | best)
+  done
+  h=(); h_rss=()
+  for _ in $(seq "$runs"); do read -r t m < <(wall_and_rss heaptrack -o "$out/heaptrack" "$program" "${args[@]}"); h+=("$t"); h_rss+=("$m"); rm -f "$out"/heaptrack*; done
+  n=$(printf '%s\n' "${native[@]}" | best); nr=$(printf '%s\n' "${native_rss[@]}" | sort -g | head -1)
+  hb=$(printf '%s\n' "${h[@]}" | best); hr=$(printf '%s\n' "${h_rss[@]}" | sort -g | head -1)
+  name="$passes passes"
+  echo "| $name | native | $n | $n | 1.0× | |"
+  echo "| $name | memscope record | ${prog[libunwind]} | ${total[libunwind]} | $(ratio "${prog[libunwind]}" "$n") | $(ratio "${prog[libunwind]}" "$hb") |"
+  echo "| $name | memscope record --frame-pointers | ${prog[fp]} | ${total[fp]} | $(ratio "${prog[fp]}" "$n") | $(ratio "${prog[fp]}" "$hb") |"
+  echo "| $name | heaptrack | | $hb | $(ratio "$hb" "$n") (total) | 1.0× |"
+done
+dump_bytes=$(stat -c %s "$out/bench.msd")
+echo
+echo "peak RSS (0 passes): native $nr KiB; with the recorder $preload_rss KiB; heaptrack (program + its helper) $hr KiB"
+echo "spool $spool_bytes bytes on disk (sparse); dump $dump_bytes bytes"
