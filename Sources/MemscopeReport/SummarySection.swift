@@ -40,6 +40,17 @@ enum SummarySection {
         html += "<div class=\"legend\"><span><span class=\"badge captured\">captured</span> \(captured)"
             + "\(a.notes.inferred.isEmpty ? ": every figure on this page" : "")</span><span><span class=\"badge inferred\">inferred</span> "
             + "derived by a rule, shown with its evidence and confidence: \(inferredNote)</span></div>\n"
+        if let kinds = a.leakKinds {
+            func figure(_ name: String, _ f: LeakKinds.Figure) -> String {
+                "<span><strong>\(HTML.escape(name))</strong> \(HTML.escape(Units.bytes(f.bytes))) in \(Units.count(f.blocks)) blocks</span>"
+            }
+            html += "<div class=\"input-notes\"><p><span class=\"badge inferred\">observed</span> Leak kinds from the recorder's "
+                + "scan of memory at exit: " + [figure("definitely lost", kinds.definitelyLost), figure("indirectly lost", kinds.indirectlyLost),
+                                                 figure("possibly lost", kinds.possiblyLost), figure("still reachable", kinds.stillReachable)]
+                    .joined(separator: " · ")
+                + (kinds.notScanned.blocks > 0 ? " · <span><strong>not scanned</strong> \(HTML.escape(Units.bytes(kinds.notScanned.bytes))) in \(Units.count(kinds.notScanned.blocks)) blocks</span>" : "")
+                + ".</p><p class=\"note\">Caveat: \(HTML.escape(LeakKinds.caveat)).</p></div>\n"
+        }
         if !a.notes.isEmpty {
             html += "<div class=\"input-notes\">"
             if !a.notes.source.isEmpty { html += "<p><strong>Input:</strong> \(HTML.escape(a.notes.source))</p>" }

@@ -241,3 +241,14 @@ import Testing
         #expect(own.stdout.contains("\"unavailable\":[]"))
     }
 }
+
+@Suite struct RecordedSampleReportTests {
+    @Test func leakKindsShowAsObservedWithTheirCaveat() throws {
+        let out = try TestPaths.temporaryDirectory().appendingPathComponent("r.html").path
+        #expect(try memscope("render", "-q", TestPaths.sample("recorded/minihttpd.msd"), "-o", out).status == 0)
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(html.contains("<span class=\"badge inferred\">observed</span> Leak kinds"))
+        #expect(html.contains("<strong>definitely lost</strong> 9.0 KiB in 44 blocks"))
+        #expect(html.contains("Caveat: "))
+    }
+}
