@@ -90,7 +90,7 @@ extension Analysis {
             symbols: input.symbols,
             sites: sorted.map {
                 SiteStats(stack: $0.stack, costs: $0.costs, frees: $0.frees, reallocs: 0,
-                          lifetimes: LifetimeStats(), lane: [], sizes: SizeHistogram())
+                          lifetimes: LifetimeStats(), lane: [], sizes: SizeHistogram(counts: []))
             },
             topDown: builder.build(.topDown, costs: costs),
             bottomUp: builder.build(.bottomUp, costs: costs),

@@ -34,6 +34,8 @@ public struct Analysis: Sendable, Equatable {
     /// What part of the dump the figures cover, when restricted (a time window, a thread);
     /// empty for the whole dump.
     public var scope = ""
+    /// Allocations and bytes by size, for the whole run.
+    public var sizes = SizeHistogram()
     /// Leak kinds from the recorder's reference scan; nil when the dump holds no scan.
     public var leakKinds: LeakKinds? = nil
     /// Annotation, scope, task, reference and module records seen.

@@ -25,6 +25,7 @@ public enum AnalysisDump {
         out.append("  duration \(t.durationNanoseconds) ns")
         out.append("  end \(a.endDescription)")
         out.append("  truncated \(a.truncated)")
+        out.append("  sizes \(zip(a.sizes.counts, a.sizes.bytes).enumerated().filter { $0.element.0 > 0 }.map { "\(SizeBuckets.labels[$0.offset])=\($0.element.0)/\($0.element.1)" }.joined(separator: " "))")
 
         out.append("sites")
         for site in a.sites {
@@ -33,7 +34,7 @@ public enum AnalysisDump {
             out.append("  stack \(site.stack): \(costText(c)), frees \(site.frees), reallocs \(site.reallocs)")
             out.append("    lifetimes n=\(l.count) min=\(l.minNanoseconds) mean=\(l.meanNanoseconds) max=\(l.maxNanoseconds) buckets=\(l.buckets.map(String.init).joined(separator: ","))")
             let lane = site.lane.reversed().drop { $0 == 0 }.reversed()
-            out.append("    sizes \(zip(site.sizes.counts, site.sizes.bytes).enumerated().filter { $0.element.0 > 0 }.map { "\(SizeBuckets.labels[$0.offset])=\($0.element.0)/\($0.element.1)" }.joined(separator: " "))")
+            out.append("    sizes \(site.sizes.counts.enumerated().filter { $0.element > 0 }.map { "\(SizeBuckets.labels[$0.offset])=\($0.element)" }.joined(separator: " "))")
             out.append("    lane every \(a.laneIntervalNanoseconds) ns: \(lane.map(String.init).joined(separator: ","))")
             for frame in a.describeStack(site.stack) { out.append("    at \(frame)") }
         }

@@ -86,7 +86,10 @@ extension AnalyzerCore {
         let isCounted = counted(ticks)
         updateLane(s, adding: size, ticks: ticks)
         let sizeBucket = SizeBuckets.bucket(forSize: size)
-        if isCounted { sizeBytes[s &* SizeBuckets.count &+ sizeBucket] &+= size }
+        if isCounted {
+            runSizes.counts[sizeBucket] &+= 1
+            runSizes.bytes[sizeBucket] &+= size
+        }
         var countOverflow = false
         withSite(s) { site in
             if isCounted {

@@ -26,11 +26,9 @@ extension AnalyzerCore {
                 minNanoseconds: site.lifetimeCount == 0 ? 0 : site.lifetimeMin,
                 maxNanoseconds: site.lifetimeMax,
                 buckets: (0..<LifetimeBuckets.count).map { site.lifetimeBuckets[$0] })
-            var sizes = SizeHistogram()
-            for b in 0..<SizeBuckets.count {
-                sizes.counts[b] = UInt64(site.sizeCounts[b]) + (sizeCountOverflow[s * SizeBuckets.count + b] ?? 0)
-                sizes.bytes[b] = sizeBytes[s * SizeBuckets.count + b]
-            }
+            let sizes = SizeHistogram(counts: (0..<SizeBuckets.count).map { b in
+                UInt64(site.sizeCounts[b]) + (sizeCountOverflow[s * SizeBuckets.count + b] ?? 0)
+            })
             siteStats.append(SiteStats(stack: siteStacks[s], costs: c, frees: site.frees, reallocs: site.reallocs,
                                        lifetimes: lifetimes, lane: siteLanes[s], sizes: sizes))
             costs.append((siteStacks[s], c))
@@ -108,6 +106,7 @@ extension AnalyzerCore {
             truncated: truncated,
             suppressed: suppressed.sorted { $0.line < $1.line })
         analysis.scope = scopeParts.joined(separator: "; ")
+        analysis.sizes = runSizes
         analysis.threadLaneIntervalNanoseconds = saturatingMultiply(threadLanes.intervalTicks, clockUnit)
         analysis.observations = observations
         if referenceScan.time != nil {

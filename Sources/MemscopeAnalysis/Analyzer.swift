@@ -49,8 +49,8 @@ struct AnalyzerCore {
     var lanes = SiteLanes()
     /// The same per thread (blocks each thread allocated).
     var threadLanes = ThreadLanes()
-    /// Per site, bytes allocated per ``SizeBuckets`` bucket (cold: summed here, not in the site record).
-    var sizeBytes: [UInt64] = []
+    /// Allocations and bytes per ``SizeBuckets`` bucket, for the whole run.
+    var runSizes = SizeHistogram()
     /// Counts that overflowed a site's 32-bit size counters (practically never).
     var sizeCountOverflow: [Int: UInt64] = [:]
     /// Per stack id (index 0 = no stack): its index in `sites`, or -1.
@@ -79,8 +79,12 @@ struct AnalyzerCore {
     var referenceScan = ReferenceScan()
     var observations = ObservationCounts()
 
+    /// Whether a window's end or a thread filter applies (records then pass `admit`).
+    let filtering: Bool
+
     init(options: AnalysisOptions) {
         self.options = options
+        self.filtering = options.windowEndNanoseconds != nil || options.thread != nil
         self.timeline = TimelineReducer(capacity: options.timelinePoints)
     }
 
@@ -95,7 +99,6 @@ struct AnalyzerCore {
         sites.append(SiteAccumulator())
         siteStacks.append(stack)
         lanes.addSite()
-        sizeBytes.append(contentsOf: repeatElement(0, count: SizeBuckets.count))
         siteOfStack[Int(stack)] = Int32(index)
         return index
     }
@@ -109,11 +112,15 @@ struct AnalyzerCore {
 
     @inline(__always)
     mutating func consume(_ record: Record) {
-        var record = record
-        if options.windowEndNanoseconds != nil || options.thread != nil {
-            guard let admitted = admit(record) else { return }
-            record = admitted
+        if filtering {
+            if let admitted = admit(record) { handle(admitted) }
+            return
         }
+        handle(record)
+    }
+
+    @inline(__always)
+    mutating func handle(_ record: Record) {
         switch record {
         case .alloc(let a):
             let t = tick(a.timestamp)
@@ -251,7 +258,7 @@ struct SiteAccumulator {
     /// Lifetime counts per ``LifetimeBuckets`` bucket, kept inline so one site is one
     /// contiguous record in cache.
     var lifetimeBuckets = InlineArray<10, UInt64>(repeating: 0)
-    /// Allocations per ``SizeBuckets`` bucket (bytes per bucket are kept in `sizeBytes`).
+    /// Allocations per ``SizeBuckets`` bucket (bytes per bucket only for the whole run).
     var sizeCounts = InlineArray<16, UInt32>(repeating: 0)
     /// The lane interval this site's events last fell in, and its highest live bytes there.
     var laneBucket: Int = 0

@@ -23,17 +23,18 @@ public enum SizeBuckets {
 }
 
 /// How many allocations of each size bucket a site (or the run) made, and their bytes.
+/// Bytes per bucket are kept for the whole run only (a site's would cost a cache miss per
+/// allocation); a site's histogram has counts and empty `bytes`.
 public struct SizeHistogram: Sendable, Equatable {
     public var counts: [UInt64] = Array(repeating: 0, count: SizeBuckets.count)
     public var bytes: [UInt64] = Array(repeating: 0, count: SizeBuckets.count)
 
     public init() {}
 
-    public static func += (lhs: inout SizeHistogram, rhs: SizeHistogram) {
-        for i in 0..<SizeBuckets.count {
-            lhs.counts[i] &+= rhs.counts[i]
-            lhs.bytes[i] &+= rhs.bytes[i]
-        }
+    /// Counts only (bytes not tracked).
+    public init(counts: [UInt64]) {
+        self.counts = counts
+        self.bytes = []
     }
 
     /// Allocations of at most 32 bytes.

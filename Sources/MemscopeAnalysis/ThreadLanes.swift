@@ -18,19 +18,25 @@ struct ThreadLanes {
     }
 
     /// Records that `thread`'s live bytes became `newLive` at `ticks`.
+    @inline(__always)
     mutating func record(thread: Int, newLive: UInt64, ticks: UInt64) {
-        ensure(thread)
-        while ticks >> shift >= UInt64(SiteLanes.points) && shift < 63 { widen() }
-        let bucket = Int(ticks >> shift)
-        if bucket != currentBucket[thread] {
-            let base = thread * SiteLanes.points
-            values[base + currentBucket[thread]] = max(values[base + currentBucket[thread]], currentMax[thread])
-            for b in stride(from: currentBucket[thread] + 1, to: bucket, by: 1) { values[base + b] = max(values[base + b], live[thread]) }
-            currentBucket[thread] = bucket
-            currentMax[thread] = live[thread]
+        if thread >= currentBucket.count { ensure(thread) }
+        if ticks >> shift >= UInt64(SiteLanes.points) {
+            while ticks >> shift >= UInt64(SiteLanes.points) && shift < 63 { widen() }
         }
+        let bucket = Int(ticks >> shift)
+        if bucket != currentBucket[thread] { closeInterval(thread: thread, bucket: bucket) }
         currentMax[thread] = max(currentMax[thread], live[thread], newLive)
         live[thread] = newLive
+    }
+
+    /// Writes a thread's closed interval and fills the quiet ones after it.
+    private mutating func closeInterval(thread: Int, bucket: Int) {
+        let base = thread * SiteLanes.points
+        values[base + currentBucket[thread]] = max(values[base + currentBucket[thread]], currentMax[thread])
+        for b in stride(from: currentBucket[thread] + 1, to: bucket, by: 1) { values[base + b] = max(values[base + b], live[thread]) }
+        currentBucket[thread] = bucket
+        currentMax[thread] = live[thread]
     }
 
     private mutating func widen() {

@@ -40,12 +40,12 @@ enum SizesSection {
             let cells = used.map { b -> String in
                 let count = site.sizes.counts[b]
                 let fraction = Double(count) / Double(largest)
-                return "<td class=\"num\" style=\"background:\(Palette.heat(fraction).hexString)\(fraction > 0.6 ? ";color:#fff" : "")\" "
-                    + "title=\"\(HTML.escape(Units.bytes(site.sizes.bytes[b])))\">\(count == 0 ? "" : Units.count(count))</td>"
+                return "<td class=\"num\" style=\"background:\(Palette.heat(fraction).hexString)\(fraction > 0.6 ? ";color:#fff" : "")\">"
+                    + "\(count == 0 ? "" : Units.count(count))</td>"
             }.joined()
             return "<tr>\(TablesSection.site(a, site.stack))\(cells)</tr>"
         }
         return "<h3>Sizes per site</h3><p class=\"note\">Calls per size for the 12 sites with the most calls "
-            + "(hover a cell for its bytes).</p><table><thead><tr><th>site</th>\(head)</tr></thead><tbody>\(rows.joined())</tbody></table>"
+            + "(counts of calls).</p><table><thead><tr><th>site</th>\(head)</tr></thead><tbody>\(rows.joined())</tbody></table>"
     }
 }

@@ -36,8 +36,10 @@ import Testing
         var dump = DumpBuilder()
         let s = dump.stack("main", "f")
         for (i, size) in [4, 8, 30, 100, 5000].enumerated() { dump.alloc(ts: UInt64(i), address: 0x100 + UInt64(i) * 0x1000, size: UInt64(size), stack: s) }
-        let site = analyze(dump.records).sites[0]
-        #expect(site.sizes.counts[0] == 2 && site.sizes.bytes[0] == 12)
+        let a = analyze(dump.records)
+        let site = a.sites[0]
+        #expect(site.sizes.counts[0] == 2 && a.sizes.counts[0] == 2 && a.sizes.bytes[0] == 12)
+        #expect(a.sizes.bytes.reduce(0, +) == a.totals.bytesAllocated)
         #expect(site.sizes.counts[2] == 1 && site.sizes.counts[4] == 1 && site.sizes.counts[10] == 1)
         #expect(site.sizes.tiny == 3)
     }

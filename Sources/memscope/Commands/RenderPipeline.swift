@@ -27,8 +27,7 @@ struct RenderPipeline {
         let histogramBuckets = (0..<LifetimeBuckets.count).map { i in analysis.sites.reduce(UInt64(0)) { $0 + $1.lifetimes.buckets[i] } }
         let histogram = LifetimeLayout.histogram(histogramBuckets, measurer: measurer)
         let lanes = LifetimeLayout.lanes(analysis, sites: LifetimeLayout.topSites(analysis), measurer: measurer)
-        var sizes = SizeHistogram()
-        for site in analysis.sites { sizes += site.sizes }
+        let sizes = analysis.sizes
         let sizeHistogram = LifetimeLayout.bars(labels: SizeBuckets.labels, counts: sizes.counts,
                                                 notes: sizes.bytes.map { $0 == 0 ? "" : Units.bytes($0) }, measurer: measurer)
         clock.lap("chart layouts")
