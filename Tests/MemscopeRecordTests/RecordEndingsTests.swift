@@ -79,6 +79,21 @@ import Testing
         #expect(dumps == ["fork.msd"])
     }
 
+    @Test func programsStartedByTheProgramAreRecordedUnlessNoFollowFork() throws {
+        let program = try TestProgram.compile("spawn")
+        let (followed, _) = try program.record()
+        #expect(followed.status == 0, "\(followed.stderr)")
+        var dumps = try FileManager.default.contentsOfDirectory(atPath: program.directory.path).filter { $0.hasPrefix("spawn.msd") }
+        #expect(dumps.count == 2)
+        let shell = try RecordedDump(path: program.directory.appendingPathComponent(try #require(dumps.first { $0 != "spawn.msd" })).path)
+        #expect(shell.analysis.processEnd?.code == 3)
+        for dump in dumps { try FileManager.default.removeItem(at: program.directory.appendingPathComponent(dump)) }
+        let (alone, _) = try program.record(options: ["--no-follow-fork"])
+        #expect(alone.status == 0, "\(alone.stderr)")
+        dumps = try FileManager.default.contentsOfDirectory(atPath: program.directory.path).filter { $0.hasPrefix("spawn.msd") }
+        #expect(dumps == ["spawn.msd"])
+    }
+
     @Test func execContinuesTheSameDump() throws {
         let program = try TestProgram.compile("exec")
         let (result, dump) = try program.record()
