@@ -42,6 +42,7 @@ struct ms_spool_header {
     uint32_t pid;
     uint32_t parent_pid;       /* the recorded process we were forked from, 0 for the first */
     uint64_t overflowed;       /* 1 when the chunk limit was reached: events were dropped */
+    uint64_t max_chunks;       /* chunks the file was sized for (64 GiB, less where the file system refuses) */
 };
 
 struct ms_chunk_header {
