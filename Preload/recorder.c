@@ -173,6 +173,7 @@ static bool follows_fork(void) {
 static void after_fork_in_child(uint32_t parent_pid, uint32_t parent_tid) {
     struct ms_spool_header inherited = *ms_spool_header();
     ms_spool_forget_inherited();
+    ms_threads_after_fork();
     ms_stacks_reset_thread();
     char path[4096];
     if (!follows_fork() || !spool_path(path, sizeof path, getpid()) ||

@@ -150,6 +150,7 @@ MS_HIDDEN void ms_record_image(void);
 MS_HIDDEN void ms_threads_init(void);
 MS_HIDDEN void ms_thread_attach(void);
 MS_HIDDEN bool ms_is_dead_thread_stack(uintptr_t start, uintptr_t end);
+MS_HIDDEN void ms_threads_after_fork(void);
 
 /* Reference scan (scan.c): at exit, or on demand (SIGUSR2) while the program runs. */
 MS_HIDDEN void ms_scan_references(bool at_exit);
