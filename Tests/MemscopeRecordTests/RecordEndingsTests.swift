@@ -125,8 +125,14 @@ import Testing
         process.arguments = ["record", "-o", dump, "--", program.path, "wait"]
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Wait until the program has made its allocations (the spool has events), then signal memscope.
-        Thread.sleep(forTimeInterval: 1.0)
+        // Wait until the program runs (its spool appears next to the dump), then signal memscope.
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: program.directory.path)) ?? []
+            if names.contains(where: { $0.hasPrefix(".forwarded.msd.spool-") }) { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.5)
         process.terminate()
         process.waitUntilExit()
         #expect(process.terminationStatus == 143)
