@@ -134,6 +134,9 @@ import Testing
         }
         Thread.sleep(forTimeInterval: 0.5)
         process.terminate()
+        // A watchdog, so that a lost signal fails the test instead of hanging the suite.
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if process.isRunning { kill(pid, SIGKILL) } }
         process.waitUntilExit()
         #expect(process.terminationStatus == 143)
         let recorded = try RecordedDump(path: dump)
