@@ -2,7 +2,9 @@
  *
  * Environment (set by `memscope record`):
  *   MEMSCOPE_SPOOL        base path; process P writes BASE.P
- *   MEMSCOPE_FOLLOW_FORK  "0": a forked child stops recording (and drops LD_PRELOAD)
+ *   MEMSCOPE_FOLLOW_FORK  "0": a forked child stops recording (and drops LD_PRELOAD), and
+ *                         programs the traced one starts are not recorded
+ *   MEMSCOPE_RECORDER     memscope's pid (the parent of the traced program)
  *   MEMSCOPE_UNWIND       "fp": walk frame pointers instead of using libunwind
  *   MEMSCOPE_SCAN         "0": no reference scan at exit (SIGUSR2 asks for one at any time)
  *   MEMSCOPE_FREE_FRAMES  frames kept in a free's stack (default 16) */
@@ -87,12 +89,24 @@ static void record_start(uint32_t parent_tid) {
     }
 }
 
+static bool follows_fork(void);
+
+/* With --no-follow-fork, a new program image records only when memscope started it
+ * (its parent is MEMSCOPE_RECORDER) or when it continues a recorded process after
+ * exec (its spool exists): programs started by the traced one (system, posix_spawn)
+ * are left alone. */
+static bool wanted_here(const char *path) {
+    if (follows_fork() || access(path, F_OK) == 0) return true;
+    const char *recorder = getenv("MEMSCOPE_RECORDER");
+    return recorder && strtol(recorder, NULL, 10) == (long)getppid();
+}
+
 /* Called with ms_busy set. Opens this process's spool on first use. */
 bool ms_ensure_started(void) {
     if (ms_state != MS_UNINITIALISED) return ms_state == MS_ACTIVE;
     if (__atomic_exchange_n(&starting, 1, __ATOMIC_ACQUIRE)) return false; /* another thread is starting */
     char path[4096];
-    if (!spool_path(path, sizeof path, getpid()) || !ms_spool_open(path, NULL, 0)) {
+    if (!spool_path(path, sizeof path, getpid()) || !wanted_here(path) || !ms_spool_open(path, NULL, 0)) {
         __atomic_store_n(&ms_state, MS_OFF, __ATOMIC_RELEASE);
         return false;
     }
@@ -159,6 +173,7 @@ static bool follows_fork(void) {
 static void after_fork_in_child(uint32_t parent_pid, uint32_t parent_tid) {
     struct ms_spool_header inherited = *ms_spool_header();
     ms_spool_forget_inherited();
+    ms_threads_after_fork();
     ms_stacks_reset_thread();
     char path[4096];
     if (!follows_fork() || !spool_path(path, sizeof path, getpid()) ||

@@ -42,6 +42,7 @@ struct ms_spool_header {
     uint32_t pid;
     uint32_t parent_pid;       /* the recorded process we were forked from, 0 for the first */
     uint64_t overflowed;       /* 1 when the chunk limit was reached: events were dropped */
+    uint64_t max_chunks;       /* chunks the file was sized for (64 GiB, less where the file system refuses) */
 };
 
 struct ms_chunk_header {
@@ -149,6 +150,7 @@ MS_HIDDEN void ms_record_image(void);
 MS_HIDDEN void ms_threads_init(void);
 MS_HIDDEN void ms_thread_attach(void);
 MS_HIDDEN bool ms_is_dead_thread_stack(uintptr_t start, uintptr_t end);
+MS_HIDDEN void ms_threads_after_fork(void);
 
 /* Reference scan (scan.c): at exit, or on demand (SIGUSR2) while the program runs. */
 MS_HIDDEN void ms_scan_references(bool at_exit);

@@ -309,7 +309,7 @@ void ms_scan_references(bool at_exit) {
     struct ms_spool_header *h = ms_spool_header();
     if (!h) return;
     uint64_t chunks = __atomic_load_n(&h->next_chunk, __ATOMIC_ACQUIRE);
-    if (chunks > MS_MAX_CHUNKS) chunks = MS_MAX_CHUNKS;
+    if (chunks > h->max_chunks) chunks = h->max_chunks;
     int fd = ms_spool_fd();
     struct ops o = {0};
     /* One chunk mapped at a time, so the scan's memory stays small. */

@@ -33,8 +33,12 @@ bool ms_spool_open(const char *path, const struct ms_spool_header *inherit, uint
         fd = open(path, O_RDWR | O_CLOEXEC);
     }
     if (fd < 0) return false;
-    off_t size = (off_t)MS_SPOOL_HEADER_SIZE + (off_t)MS_MAX_CHUNKS * MS_CHUNK_SIZE;
-    if (fresh && ftruncate(fd, size) != 0) { close(fd); return false; }
+    /* A sparse file of 64 GiB; file systems with a smaller limit get less. */
+    uint64_t max_chunks = MS_MAX_CHUNKS;
+    while (fresh && ftruncate(fd, (off_t)MS_SPOOL_HEADER_SIZE + (off_t)max_chunks * MS_CHUNK_SIZE) != 0) {
+        max_chunks /= 4;
+        if (max_chunks < 16) { close(fd); unlink(path); return false; }
+    }
     void *map = mmap(NULL, MS_SPOOL_HEADER_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (map == MAP_FAILED) { close(fd); return false; }
     struct ms_spool_header *h = map;
@@ -46,6 +50,7 @@ bool ms_spool_open(const char *path, const struct ms_spool_header *inherit, uint
         h->start_realtime_ns = inherit ? inherit->start_realtime_ns : clock_ns(CLOCK_REALTIME);
         h->pid = (uint32_t)getpid();
         h->parent_pid = parent_pid;
+        h->max_chunks = max_chunks;
     } else if (memcmp(h->magic, MS_SPOOL_MAGIC, 8) != 0) {
         munmap(map, MS_SPOOL_HEADER_SIZE);
         close(fd);
@@ -70,7 +75,7 @@ void ms_spool_forget_inherited(void) {
 static bool next_chunk(void) {
     ms_thread_release_chunk();
     uint64_t index = __atomic_fetch_add(&header->next_chunk, 1, __ATOMIC_RELAXED);
-    if (index >= MS_MAX_CHUNKS) {
+    if (index >= header->max_chunks) {
         __atomic_store_n(&header->overflowed, 1, __ATOMIC_RELAXED);
         return false;
     }

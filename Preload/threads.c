@@ -63,6 +63,14 @@ static void mark_exited(pthread_t thread) {
     }
 }
 
+/* In a fork child only the forking thread exists: the others' stacks are dead copies. */
+void ms_threads_after_fork(void) {
+    pthread_t self = pthread_self();
+    for (size_t i = 0; i < REGISTRY_SIZE; i++)
+        if (__atomic_load_n(&registry[i].tid, __ATOMIC_ACQUIRE) && !pthread_equal(registry[i].thread, self))
+            registry[i].exited = true;
+}
+
 static void on_thread_exit(void *value) {
     (void)value;
     mark_exited(pthread_self());

@@ -151,12 +151,13 @@ public enum Recorder {
                 continue
             }
             if text.hasPrefix("MEMSCOPE_SPOOL=") || text.hasPrefix("MEMSCOPE_FOLLOW_FORK=")
-                || text.hasPrefix("MEMSCOPE_UNWIND=") { continue }
+                || text.hasPrefix("MEMSCOPE_UNWIND=") || text.hasPrefix("MEMSCOPE_RECORDER=") { continue }
             variables.append(text)
         }
         variables.append("LD_PRELOAD=\(preload)")
         variables.append("MEMSCOPE_SPOOL=\(absolute(spoolBase))")
         variables.append("MEMSCOPE_FOLLOW_FORK=\(options.followFork ? "1" : "0")")
+        variables.append("MEMSCOPE_RECORDER=\(getpid())")
         if options.framePointers { variables.append("MEMSCOPE_UNWIND=fp") }
         return variables
     }

@@ -34,7 +34,7 @@ final class SpoolFile {
             throw RecordError(.spoolNotRecognised(path: path))
         }
         chunkSize = Int(SpoolFile.u32(header, 12))
-        let chunkCount = min(Int(SpoolFile.u64(header, 16)), 256 * 1024)
+        let chunkCount = min(Int(clamping: SpoolFile.u64(header, 16)), Int(clamping: SpoolFile.u64(header, 72)))
         startRealtimeNanoseconds = SpoolFile.u64(header, 48)
         pid = SpoolFile.u32(header, 56)
         parentPid = SpoolFile.u32(header, 60)

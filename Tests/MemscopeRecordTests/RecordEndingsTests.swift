@@ -79,6 +79,21 @@ import Testing
         #expect(dumps == ["fork.msd"])
     }
 
+    @Test func programsStartedByTheProgramAreRecordedUnlessNoFollowFork() throws {
+        let program = try TestProgram.compile("spawn")
+        let (followed, _) = try program.record()
+        #expect(followed.status == 0, "\(followed.stderr)")
+        var dumps = try FileManager.default.contentsOfDirectory(atPath: program.directory.path).filter { $0.hasPrefix("spawn.msd") }
+        #expect(dumps.count == 2)
+        let shell = try RecordedDump(path: program.directory.appendingPathComponent(try #require(dumps.first { $0 != "spawn.msd" })).path)
+        #expect(shell.analysis.processEnd?.code == 3)
+        for dump in dumps { try FileManager.default.removeItem(at: program.directory.appendingPathComponent(dump)) }
+        let (alone, _) = try program.record(options: ["--no-follow-fork"])
+        #expect(alone.status == 0, "\(alone.stderr)")
+        dumps = try FileManager.default.contentsOfDirectory(atPath: program.directory.path).filter { $0.hasPrefix("spawn.msd") }
+        #expect(dumps == ["spawn.msd"])
+    }
+
     @Test func execContinuesTheSameDump() throws {
         let program = try TestProgram.compile("exec")
         let (result, dump) = try program.record()
@@ -110,9 +125,18 @@ import Testing
         process.arguments = ["record", "-o", dump, "--", program.path, "wait"]
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Wait until the program has made its allocations (the spool has events), then signal memscope.
-        Thread.sleep(forTimeInterval: 1.0)
+        // Wait until the program runs (its spool appears next to the dump), then signal memscope.
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: program.directory.path)) ?? []
+            if names.contains(where: { $0.hasPrefix(".forwarded.msd.spool-") }) { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.5)
         process.terminate()
+        // A watchdog, so that a lost signal fails the test instead of hanging the suite.
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if process.isRunning { kill(pid, SIGKILL) } }
         process.waitUntilExit()
         #expect(process.terminationStatus == 143)
         let recorded = try RecordedDump(path: dump)
