@@ -39,8 +39,8 @@ let package = Package(
             linkerSettings: [.linkedLibrary("dw"), .linkedLibrary("elf"), .linkedLibrary("iberty")]
         ),
         .target(name: "MemscopeRecord", dependencies: ["MemscopeModel", "MemscopeFormat", "CMemscopeNative"]),
-        // Compiles Preload/*.c into libmemscope-preload.so with the C compiler (no Swift runtime).
-        .plugin(name: "BuildPreloadLibrary", capability: .buildTool()),
+        // Compiles Sources/MemscopePreload/*.c into libmemscope-preload.so with the C compiler (no Swift runtime).
+        .plugin(name: "BuildPreloadLibrary", capability: .buildTool(), path: "Sources/BuildPreloadLibrary"),
 
         // Executables.
         .executableTarget(

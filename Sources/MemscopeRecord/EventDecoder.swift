@@ -1,5 +1,5 @@
 /// Decodes the preload library's event encoding: a tag byte, then LEB128 fields
-/// and length-prefixed strings (Preload/recorder.h, `enum ms_event`).
+/// and length-prefixed strings (Sources/MemscopePreload/recorder.h, `enum ms_event`).
 struct EventDecoder {
     let bytes: UnsafeRawBufferPointer
     var offset: Int

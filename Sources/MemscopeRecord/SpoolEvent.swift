@@ -1,4 +1,4 @@
-/// One event as the preload library wrote it into the spool (Preload/recorder.h).
+/// One event as the preload library wrote it into the spool (Sources/MemscopePreload/recorder.h).
 /// Stacks are raw: ids of `stack` definitions that list return addresses.
 enum SpoolEvent {
     case alloc(timestamp: UInt64, address: UInt64, size: UInt64, kind: UInt8, stack: UInt32)

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// A spool written by the preload library: a header page, then chunks of whole
-/// events, each chunk owned by one thread (layout in Preload/recorder.h and
+/// events, each chunk owned by one thread (layout in Sources/MemscopePreload/recorder.h and
 /// docs/RECORDER.md). Mapped read-only; only the chunks handed out are read.
 final class SpoolFile {
     static let magic: [UInt8] = Array("MSDSPOOL".utf8)

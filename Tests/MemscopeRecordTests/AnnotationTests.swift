@@ -3,7 +3,7 @@ import MemscopeModel
 import MemscopeTestSupport
 import Testing
 
-/// The annotation ABI (include/memscope.h) and demangling, on the samples under
+/// The annotation ABI (Sources/MemscopePreload/include/memscope.h) and demangling, on the samples under
 /// samples/annotations/ built with gcc, rustc and swiftc.
 @Suite struct AnnotationTests {
     static let samples = TestPaths.packageRoot.appendingPathComponent("samples/annotations")
@@ -11,7 +11,7 @@ import Testing
     @Test func cAnnotationsScopesAndTasksReachTheDump() throws {
         let directory = try TestPaths.temporaryDirectory()
         let binary = directory.appendingPathComponent("annotate").path
-        let include = TestPaths.packageRoot.appendingPathComponent("include").path
+        let include = TestPaths.packageRoot.appendingPathComponent("Sources/MemscopePreload/include").path
         let built = try run("gcc", ["-g", "-I", include, "-o", binary, Self.samples.appendingPathComponent("annotate.c").path])
         #expect(built.status == 0, "\(built.stderr)")
         #expect(try run(binary, []).status == 0) // runs without memscope too

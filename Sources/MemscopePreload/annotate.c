@@ -1,4 +1,4 @@
-/* The annotation ABI (include/memscope.h). A program finds these with dlsym, so
+/* The annotation ABI (Sources/MemscopePreload/include/memscope.h). A program finds these with dlsym, so
  * it runs unchanged without memscope. */
 #include "recorder.h"
 

@@ -1,7 +1,7 @@
 import Foundation
 import PackagePlugin
 
-/// Builds the recorder's LD_PRELOAD library (`Preload/*.c`) with the system C
+/// Builds the recorder's LD_PRELOAD library (`Sources/MemscopePreload/*.c`) with the system C
 /// compiler, so that it links only libc and libunwind. A SwiftPM dynamic-library
 /// product would link the Swift runtime into every traced program.
 ///
@@ -10,7 +10,7 @@ import PackagePlugin
 @main
 struct BuildPreloadLibrary: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) async throws -> [Command] {
-        let sourceDirectory = context.package.directoryURL.appending(path: "Preload")
+        let sourceDirectory = context.package.directoryURL.appending(path: "Sources/MemscopePreload")
         let names = try FileManager.default.contentsOfDirectory(atPath: sourceDirectory.path).sorted()
         let sources = names.filter { $0.hasSuffix(".c") }.map { sourceDirectory.appending(path: $0) }
         let headers = names.filter { $0.hasSuffix(".h") }.map { sourceDirectory.appending(path: $0) }
