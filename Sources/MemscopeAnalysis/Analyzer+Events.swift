@@ -23,24 +23,32 @@ extension AnalyzerCore {
         body(&sites[s])
     }
 
-    /// Keeps a site's lane (its live bytes over time) up to date before a change of
-    /// `adding` bytes at `ticks`. The lane's current interval lives in the site record; a
-    /// closed interval is written out (and gaps filled with the unchanged live bytes) only
-    /// when the site's events move to a later interval.
+    /// The lane interval of `ticks`, widening every lane first when the run outgrew them.
     @inline(__always)
-    mutating func updateLane(_ s: Int, adding: UInt64, ticks: UInt64) {
-        var bucket = lanes.bucket(ticks)
-        if bucket >= SiteLanes.points {
-            lanes.widen(until: ticks, sites: &sites)
-            bucket = lanes.bucket(ticks)
+    mutating func laneBucket(_ ticks: UInt64) -> Int32 {
+        if lanes.bucket(ticks) >= SiteLanes.points { lanes.widen(until: ticks, sites: &sites) }
+        return Int32(lanes.bucket(ticks))
+    }
+
+    /// Keeps a site's lane (its live bytes over time) up to date before a change of
+    /// `adding` bytes, inside the site's record. When the site's events move to a later
+    /// interval, it returns the closed interval for ``closeLane(_:_:)`` to write out.
+    @inline(__always)
+    static func updateLane(_ site: inout SiteAccumulator, bucket: Int32, adding: UInt64) -> (Int32, UInt64, UInt64)? {
+        var closed: (Int32, UInt64, UInt64)?
+        if bucket != site.laneBucket {
+            closed = (site.laneBucket, site.laneMax, site.liveBytes)
+            site.laneBucket = bucket
+            site.laneMax = site.liveBytes
         }
-        let live = sites[s].liveBytes
-        if bucket != sites[s].laneBucket {
-            lanes.close(site: s, bucket: sites[s].laneBucket, maximum: sites[s].laneMax, through: bucket, live: live)
-            sites[s].laneBucket = bucket
-            sites[s].laneMax = live
-        }
-        sites[s].laneMax = max(sites[s].laneMax, live &+ adding)
+        site.laneMax = max(site.laneMax, site.liveBytes &+ adding)
+        return closed
+    }
+
+    /// Writes a closed lane interval (rare: once per site and interval).
+    mutating func closeLane(_ s: Int, _ closed: (bucket: Int32, maximum: UInt64, live: UInt64)?) {
+        guard let closed else { return }
+        lanes.close(site: s, bucket: Int(closed.bucket), maximum: closed.maximum, through: Int(sites[s].laneBucket), live: closed.live)
     }
 
     // MARK: - Events
@@ -84,7 +92,8 @@ extension AnalyzerCore {
         let epoch = peakEpoch
         // Before a window's start a block is carried in: live, but not counted.
         let isCounted = counted(ticks)
-        updateLane(s, adding: size, ticks: ticks)
+        let lane = laneBucket(ticks)
+        var closed: (Int32, UInt64, UInt64)?
         let sizeBucket = SizeBuckets.bucket(forSize: size)
         if isCounted {
             runSizes.counts[sizeBucket] &+= 1
@@ -92,6 +101,7 @@ extension AnalyzerCore {
         }
         var countOverflow = false
         withSite(s) { site in
+            closed = Self.updateLane(&site, bucket: lane, adding: size)
             if isCounted {
                 if site.sizeCounts[sizeBucket] == UInt32.max {
                     site.sizeCounts[sizeBucket] = 0
@@ -104,6 +114,7 @@ extension AnalyzerCore {
             site.liveBlocks &+= 1
             Self.changeLive(&site, add: size, epoch: epoch)
         }
+        closeLane(s, closed)
         if countOverflow { sizeCountOverflow[s &* SizeBuckets.count &+ sizeBucket, default: 0] &+= 1 << 32 }
         liveBytes &+= size
         let t = threads.index(of: thread, ticks: ticks)
@@ -136,8 +147,10 @@ extension AnalyzerCore {
         lastAllocation = 0
         let lifetime = nanoseconds(ticks &- entry.timestamp)
         let epoch = peakEpoch
-        updateLane(s, adding: 0, ticks: ticks)
+        let lane = laneBucket(ticks)
+        var closed: (Int32, UInt64, UInt64)?
         withSite(s) { site in
+            closed = Self.updateLane(&site, bucket: lane, adding: 0)
             if isCounted {
                 if temporary { site.temporary &+= 1 }
                 site.frees &+= 1
@@ -150,6 +163,7 @@ extension AnalyzerCore {
             site.liveBlocks &-= 1
             Self.changeLive(&site, remove: entry.size, epoch: epoch)
         }
+        closeLane(s, closed)
         liveBytes &-= entry.size
         let t = threads.index(of: thread, ticks: ticks)
         if isCounted {

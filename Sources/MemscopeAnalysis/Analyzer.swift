@@ -241,28 +241,31 @@ struct AnalyzerCore {
 
 /// Per-site running figures.
 struct SiteAccumulator {
-    var allocations: UInt64 = 0
-    var bytesAllocated: UInt64 = 0
-    var temporary: UInt64 = 0
-    var frees: UInt64 = 0
-    var reallocs: UInt64 = 0
+    // Hot: touched by every allocation and free of the site (the first cache line).
     var liveBytes: UInt64 = 0
-    var liveBlocks: UInt64 = 0
     /// Live bytes at the last global peak, valid when `savedEpoch == peakEpoch`.
     var bytesAtPeak: UInt64 = 0
+    var liveBlocks: UInt64 = 0
+    var allocations: UInt64 = 0
+    var bytesAllocated: UInt64 = 0
+    /// The highest live bytes in the lane interval `laneBucket` (the one the site's
+    /// events last fell in).
+    var laneMax: UInt64 = 0
+    var laneBucket: Int32 = 0
     var savedEpoch: UInt32 = 0
+    var frees: UInt64 = 0
+    // Warm: frees and sizes.
+    var temporary: UInt64 = 0
+    var reallocs: UInt64 = 0
     var lifetimeCount: UInt64 = 0
     var lifetimeTotal: UInt64 = 0
     var lifetimeMin: UInt64 = .max
     var lifetimeMax: UInt64 = 0
+    /// Allocations per ``SizeBuckets`` bucket (bytes per bucket only for the whole run).
+    var sizeCounts = InlineArray<16, UInt32>(repeating: 0)
     /// Lifetime counts per ``LifetimeBuckets`` bucket, kept inline so one site is one
     /// contiguous record in cache.
     var lifetimeBuckets = InlineArray<10, UInt64>(repeating: 0)
-    /// Allocations per ``SizeBuckets`` bucket (bytes per bucket only for the whole run).
-    var sizeCounts = InlineArray<16, UInt32>(repeating: 0)
-    /// The lane interval this site's events last fell in, and its highest live bytes there.
-    var laneBucket: Int = 0
-    var laneMax: UInt64 = 0
 }
 
 /// Blocks and bytes freed by one thread that another allocated.

@@ -54,8 +54,9 @@ struct SiteLanes {
         return sites.indices.map { s in
             var lane = Array(values[s * Self.points..<(s + 1) * Self.points])
             let site = sites[s]
-            lane[site.laneBucket] = max(lane[site.laneBucket], site.laneMax)
-            var b = site.laneBucket + 1
+            let current = Int(site.laneBucket)
+            lane[current] = max(lane[current], site.laneMax)
+            var b = current + 1
             while b <= last {
                 lane[b] = max(lane[b], site.liveBytes)
                 b += 1
