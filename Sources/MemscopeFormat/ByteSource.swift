@@ -119,14 +119,7 @@ final class ZstdByteSource: ByteSource {
     }
 
     private func readCompressed() throws -> Int {
-        if let pending, pending.available > 0 {
-            let count = min(pending.available, inputBuffer.count)
-            inputBuffer.baseAddress!.copyMemory(from: pending.pointer, byteCount: count)
-            pending.start += count
-            return count
-        }
-        pending = nil
-        return try inner.read(into: inputBuffer)
+        try readSniffedThenInner(pending: &pending, inner: inner, into: inputBuffer)
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
@@ -219,4 +212,18 @@ final class BufferedInput {
 
     /// Reads more bytes if any; returns false when nothing more can come.
     func fill() throws -> Bool { try ensure(available + 1) }
+}
+
+/// The next compressed bytes for a decompressor: first what sniffing already read
+/// (`pending`), then the wrapped source.
+func readSniffedThenInner(pending: inout BufferedInput?, inner: ByteSource,
+                          into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    if let sniffed = pending, sniffed.available > 0 {
+        let count = min(sniffed.available, buffer.count)
+        buffer.baseAddress!.copyMemory(from: sniffed.pointer, byteCount: count)
+        sniffed.start += count
+        return count
+    }
+    pending = nil
+    return try inner.read(into: buffer)
 }

@@ -38,14 +38,7 @@ final class GzipByteSource: ByteSource {
     }
 
     private func readCompressed() throws -> Int {
-        if let pending, pending.available > 0 {
-            let count = min(pending.available, inputBuffer.count)
-            inputBuffer.baseAddress!.copyMemory(from: pending.pointer, byteCount: count)
-            pending.start += count
-            return count
-        }
-        pending = nil
-        return try inner.read(into: inputBuffer)
+        try readSniffedThenInner(pending: &pending, inner: inner, into: inputBuffer)
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
