@@ -20,7 +20,8 @@
   const percent = (part, whole) => (whole > 0 ? ((100 * part) / whole).toFixed(2) : "0.00") + "%";
 
   // ---- state (mirrored in the URL hash, so a view can be linked) ----
-  const state = { cost: data.defaultCost, dir: "top-down", orient: "icicle", zoom: 0, search: "" };
+  const state = { cost: data.defaultCost, dir: "top-down", orient: "icicle", zoom: 0, search: "", thread: "" };
+  const threadTrees = new Map(data.threads.map((t) => [String(t.thread), t.trees]));
   function readHash() {
     const params = new URLSearchParams(location.hash.slice(1));
     if (params.has("cost") && costIndex(params.get("cost")) >= 0) state.cost = params.get("cost");
@@ -28,6 +29,7 @@
     if (params.get("orient") === "flame") state.orient = "flame";
     if (params.has("zoom")) state.zoom = Math.max(0, parseInt(params.get("zoom"), 10) || 0);
     if (params.has("search")) state.search = params.get("search");
+    if (threadTrees.has(params.get("thread"))) state.thread = params.get("thread");
   }
   function writeHash() {
     const params = new URLSearchParams();
@@ -36,13 +38,14 @@
     if (state.orient !== "icicle") params.set("orient", state.orient);
     if (state.zoom) params.set("zoom", String(state.zoom));
     if (state.search) params.set("search", state.search);
+    if (state.thread) params.set("thread", state.thread);
     const hash = params.toString();
     history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
   }
 
   // ---- trees ----
-  for (const key of Object.keys(data.trees)) {
-    const t = data.trees[key];
+  const allTrees = [data.trees, ...threadTrees.values()].flatMap((trees) => Object.values(trees));
+  for (const t of allTrees) {
     const n = t.parent.length;
     t.depth = new Int32Array(n);
     t.end = new Int32Array(n); // one past the last node of each subtree (pre-order)
@@ -59,7 +62,7 @@
     }
     while (stack.length) t.end[stack.pop()] = n;
   }
-  const tree = () => data.trees[state.dir];
+  const tree = () => (state.thread ? threadTrees.get(state.thread) : data.trees)[state.dir];
   const cost = () => data.costs[costIndex(state.cost)];
 
   // ---- layout: the same arithmetic as memscope's FlameLayout ----
@@ -109,10 +112,11 @@
   const canvas = $("flame-canvas"), img = $("flame-img"), view = $("flame-view");
   const initialPicture = img.getAttribute("src");
   const ctx = canvas.getContext("2d");
+  const threadSelect = $("flame-thread");
   let current = null, hovered = -1;
 
   function usePicture() {
-    return state.dir === "top-down" && state.orient === "icicle" && !state.zoom && data.images[state.cost];
+    return !state.thread && state.dir === "top-down" && state.orient === "icicle" && !state.zoom && data.images[state.cost];
   }
 
   function draw() {
@@ -128,6 +132,8 @@
     ctx.clearRect(0, 0, data.width, height);
     const picture = usePicture();
     img.hidden = !picture;
+    // Over the picture the canvas only draws highlights; alone it gives the view its height.
+    canvas.style.position = picture ? "absolute" : "relative";
     if (picture) {
       const src = data.images[state.cost] === "initial" ? initialPicture : data.images[state.cost];
       if (img.getAttribute("src") !== src) img.src = src;
@@ -177,6 +183,7 @@
     for (const b of document.querySelectorAll("[data-cost]")) b.setAttribute("aria-pressed", String(b.dataset.cost === state.cost));
     $("flame-dir").value = state.dir;
     $("flame-orient").value = state.orient;
+    if (threadSelect) threadSelect.value = state.thread;
     writeHash();
   }
 
@@ -264,6 +271,7 @@
   $("flame-dir").addEventListener("change", (e) => { state.dir = e.target.value; state.zoom = 0; draw(); });
   $("flame-orient").addEventListener("change", (e) => { state.orient = e.target.value; draw(); });
   $("flame-reset").addEventListener("click", () => { state.zoom = 0; draw(); });
+  if (threadSelect) threadSelect.addEventListener("change", (e) => { state.thread = e.target.value; state.zoom = 0; draw(); });
   const search = $("flame-search");
   search.addEventListener("input", () => { state.search = search.value; draw(); });
 
@@ -319,6 +327,15 @@
     result.drawnAfterZoom = pixel[3] > 0;
     $("flame-reset").click();
     result.zoomAfterReset = state.zoom;
+    if (threadSelect) {
+      const before = $("flame-total").textContent;
+      threadSelect.value = String(data.threads[0].thread);
+      threadSelect.dispatchEvent(new Event("change"));
+      result.thread = { selected: state.thread, total: $("flame-total").textContent, allTotal: before,
+                        pictureHidden: img.hidden, hash: location.hash, viewHeight: view.clientHeight };
+      threadSelect.value = "";
+      threadSelect.dispatchEvent(new Event("change"));
+    }
     const sortable = document.querySelector("table.sortable th");
     if (sortable) { sortable.click(); result.sorted = sortable.getAttribute("aria-sort"); }
     const out = document.createElement("pre");

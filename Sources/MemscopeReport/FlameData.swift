@@ -26,6 +26,10 @@ enum FlameData {
         }
         let topDown = tree(input.topDown)
         let bottomUp = tree(input.bottomUp)
+        let threads = input.threadFlames.map { flame in
+            "{\"thread\":\(flame.thread),\"label\":\(jsonString(flame.label)),"
+                + "\"trees\":{\"top-down\":\(tree(flame.topDown)),\"bottom-up\":\(tree(flame.bottomUp))}}"
+        }
         let colours = strings.map { jsonString(Palette.flame($0).hexString) }
         let costs = FlameCost.allCases.map {
             "{\"key\":\(jsonString($0.rawValue)),\"title\":\(jsonString($0.title)),\"bytes\":\($0.isBytes)}"
@@ -43,7 +47,8 @@ enum FlameData {
             + "\"foldedBelow\":\(jsonString(folded)),"
             + "\"strings\":[\(strings.map(jsonString).joined(separator: ","))],\"colours\":[\(colours.joined(separator: ","))],"
             + "\"images\":{\(images.joined(separator: ","))},"
-            + "\"trees\":{\"top-down\":\(topDown),\"bottom-up\":\(bottomUp)}}"
+            + "\"trees\":{\"top-down\":\(topDown),\"bottom-up\":\(bottomUp)},"
+            + "\"threads\":[\(threads.joined(separator: ","))]}"
     }
 
     private static func array<T: BinaryInteger>(_ values: [T]) -> String {

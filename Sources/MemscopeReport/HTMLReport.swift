@@ -30,6 +30,11 @@ public enum HTMLReport {
         let costButtons = FlameCost.allCases.map {
             "<button type=\"button\" data-cost=\"\($0.rawValue)\" aria-pressed=\"\($0 == input.defaultCost)\">\(HTML.escape($0.title))</button>"
         }.joined()
+        let threadOptions = input.threadFlames.map {
+            "<option value=\"\($0.thread)\">\(HTML.escape($0.label)) alone</option>"
+        }.joined()
+        let threadSelect = input.threadFlames.isEmpty ? ""
+            : "<select id=\"flame-thread\" aria-label=\"thread\"><option value=\"\">all threads</option>\(threadOptions)</select>"
         let defaultPNG = input.pictures.flamePNGs[input.defaultCost].map { "data:image/png;base64," + Data($0).base64EncodedString() } ?? ""
         var flameNote = "<p class=\"note\">Hover a frame for its full name, location and cost; click to zoom in, click again "
             + "(or reset) to zoom out; search takes a substring or a regular expression. Frames below "
@@ -37,6 +42,9 @@ public enum HTMLReport {
         let cut = max(input.topDown.cutNodes, input.bottomUp.cutNodes)
         if cut > 0 { flameNote += " \(cut) frames deeper than \(input.flameOptions.maxDepth) levels are not shown; their cost stays in their callers." }
         flameNote += " Frames: \(HTML.escape(input.frameFilter)) (tables keep whole stacks; <code>memscope render --all-frames</code> shows every frame)."
+        if !input.threadFlames.isEmpty {
+            flameNote += " A thread chosen alone shows only the blocks it allocated (wherever they were freed); its peak is that thread's own peak."
+        }
         flameNote += " The opening picture is drawn by Cairo; other views are drawn by the page from the same layout.</p>"
         let timelineNote = "<p class=\"note\">Live heap: the highest live bytes within each of \(a.timeline.points.count) "
             + "intervals of \(HTML.escape(Units.duration(nanoseconds: a.timeline.intervalNanoseconds))), so no peak is lost. "
@@ -54,6 +62,7 @@ public enum HTMLReport {
             "timelineNote": a.notes.unavailable.contains("timeline")
                 ? "<p class=\"empty\">This input records no times, so there is no memory over time (see the summary).</p>" : timelineNote,
             "costButtons": costButtons,
+            "threadSelect": threadSelect,
             "defaultFlamePicture": defaultPNG,
             "flameNote": flameNote,
             "lifetimes": a.notes.unavailable.contains("lifetimes")

@@ -23,6 +23,8 @@ public struct ReportInput: Sendable {
     public var frameFilter: String
     /// Source lines around top sites (empty with --no-source).
     public var source: SourceContext
+    /// Flamegraphs of the top threads alone, for the page's thread selector (empty: none).
+    public var threadFlames: [ThreadFlame] = []
 
     public init(analysis: Analysis, inputPath: String, format: String, version: String, topDown: FlameGraph,
                 bottomUp: FlameGraph, flameLayout: FlameLayoutOptions, flameOptions: FlameGraphOptions,
@@ -40,6 +42,22 @@ public struct ReportInput: Sendable {
         self.defaultCost = defaultCost
         self.frameFilter = frameFilter
         self.source = source
+    }
+}
+
+/// The flamegraphs of one thread's blocks: an analysis restricted to that thread.
+public struct ThreadFlame: Sendable {
+    public var thread: UInt32
+    /// How the page names it: `thread 3 (worker)`.
+    public var label: String
+    public var topDown: FlameGraph
+    public var bottomUp: FlameGraph
+
+    public init(thread: UInt32, label: String, topDown: FlameGraph, bottomUp: FlameGraph) {
+        self.thread = thread
+        self.label = label
+        self.topDown = topDown
+        self.bottomUp = bottomUp
     }
 }
 

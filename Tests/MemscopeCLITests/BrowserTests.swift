@@ -55,6 +55,18 @@ import Testing
         #expect(result["drawnAfterZoom"] as? Bool == true)
         #expect(result["zoomAfterReset"] as? Int == 0)
         #expect(result["sorted"] as? String == "descending")
+        // Per-thread flamegraphs: only dumps with several threads have the selector.
+        let thread = result["thread"] as? [String: Any]
+        if sample == "server-leak.msd" || sample == "thread-handoff.msd" {
+            let selected = try #require(thread?["selected"] as? String, "a thread selector")
+            #expect(!selected.isEmpty)
+            #expect(thread?["pictureHidden"] as? Bool == true, "a thread's flamegraph is drawn by the page")
+            #expect((thread?["viewHeight"] as? Int ?? 0) > 40, "the drawn flamegraph takes room")
+            #expect((thread?["hash"] as? String)?.contains("thread=\(selected)") == true, "the thread is in the URL")
+            #expect(thread?["total"] as? String != thread?["allTotal"] as? String, "one thread's total is not the run's")
+        } else {
+            #expect(thread == nil)
+        }
     }
 
     @Test func injectedNamesShowLiterallyAndRunNothing() throws {

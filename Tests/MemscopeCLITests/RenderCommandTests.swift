@@ -251,4 +251,44 @@ import Testing
         #expect(html.contains("<strong>definitely lost</strong> 9.0 KiB in 44 blocks"))
         #expect(html.contains("Caveat: "))
     }
+
+    /// The page's per-thread flamegraphs come from analyses restricted to one thread: their
+    /// totals must equal what `summary --thread` says about the same thread.
+    @Test func threadFlamegraphsAgreeWithSummaryOfThatThread() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let out = directory.appendingPathComponent("r.html").path
+        let sample = TestPaths.sample("server-leak.msd")
+        #expect(try memscope("render", sample, "-o", out, "--thread-flamegraphs", "3").status == 0)
+        let data = try flameData(out)
+        let threads = try #require(data["threads"] as? [[String: Any]])
+        #expect(threads.count == 3)
+        let costs = try #require(data["costs"] as? [[String: Any]]).map { $0["key"] as? String ?? "" }
+        var previousAllocated = Int.max
+        for thread in threads {
+            let id = try #require(thread["thread"] as? Int)
+            #expect((thread["label"] as? String)?.hasPrefix("thread \(id)") == true)
+            let summary = try JSONSerialization.jsonObject(
+                with: Data(try memscope("summary", "--json", "--thread", String(id), sample).stdout.utf8)) as? [String: Any]
+            let tree = try #require((thread["trees"] as? [String: Any])?["top-down"] as? [String: Any])
+            let values = try #require(tree["values"] as? [[Int]])
+            func root(_ key: String) -> Int { values[costs.firstIndex(of: key)!][0] }
+            #expect(root("peak") == summary?["peak_bytes"] as? Int, "thread \(id) peak")
+            #expect(root("allocated") == summary?["bytes_allocated"] as? Int, "thread \(id) bytes")
+            #expect(root("allocations") == summary?["allocations"] as? Int, "thread \(id) calls")
+            #expect(root("leaked") == summary?["leaked_bytes"] as? Int, "thread \(id) leaked")
+            #expect(root("allocated") <= previousAllocated, "threads ordered by bytes allocated")
+            previousAllocated = root("allocated")
+        }
+        #expect(try memscope("render", sample, "-o", out, "--force", "--thread-flamegraphs", "0").status == 0)
+        #expect((try flameData(out)["threads"] as? [Any])?.isEmpty == true, "--thread-flamegraphs 0: none")
+        #expect(!(try String(contentsOfFile: out, encoding: .utf8)).contains("id=\"flame-thread\""))
+        #expect(try memscope("render", sample, "-o", out, "--force", "--thread", "4243").status == 0)
+        #expect((try flameData(out)["threads"] as? [Any])?.isEmpty == true, "a one-thread report has no thread views")
+    }
+
+    private func flameData(_ path: String) throws -> [String: Any] {
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        let match = try #require(html.firstMatch(of: /<script type="application\/json" id="flame-data">([^<]*)<\/script>/))
+        return try #require(try JSONSerialization.jsonObject(with: Data(String(match.1).utf8)) as? [String: Any])
+    }
 }

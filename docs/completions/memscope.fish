@@ -23,7 +23,7 @@ function __memscope_parse_tokens -S
         __memscope_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'render'
-            __memscope_parse_subcommand -r 1 'format=' 'folded-cost=' 'suppressions=' 'from=' 'to=' 'thread=' 'o/output=' 'force' 'q/quiet' 'images=' 'all-frames' 'collapse-recursion' 'exclude-module=+' 'include=' 'exclude=' 'min-fraction=' 'no-source' 'version' 'h/help'
+            __memscope_parse_subcommand -r 1 'format=' 'folded-cost=' 'suppressions=' 'from=' 'to=' 'thread=' 'o/output=' 'force' 'q/quiet' 'images=' 'all-frames' 'collapse-recursion' 'exclude-module=+' 'include=' 'exclude=' 'min-fraction=' 'no-source' 'thread-flamegraphs=' 'version' 'h/help'
         case 'record'
             __memscope_parse_subcommand -r 1 'o/output=' 'no-follow-fork' 'frame-pointers' 'zstd' 'version' 'h/help'
         case 'summary'
@@ -122,6 +122,7 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_opti
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" exclude' -l 'exclude' -d 'Leave out sites with a frame (function or file) matching this regular expression.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" min-fraction' -l 'min-fraction' -d 'Fold frames below this share of every cost into one box per caller, e.g. 0.1%. Default: 0.005%.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" no-source' -l 'no-source' -d 'Leave source lines out of the report (for confidential code); by default the lines around top sites are embedded when the files are readable.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" thread-flamegraphs' -l 'thread-flamegraphs' -d 'Flamegraphs of each of this many threads alone (those that allocated most bytes), for the page\'s thread selector; each reads the dump once more. 0: none.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" version' -l 'version' -d 'Show the version.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope record" o output' -l 'output' -s 'o' -d 'Where to write the dump (default: memscope.PROGRAM.PID.msd).' -rfka ''

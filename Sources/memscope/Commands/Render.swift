@@ -57,12 +57,16 @@ struct Render: ParsableCommand {
 
     @OptionGroup(title: "Flamegraph frames") var frames: FrameOptions
 
+    @Option(help: "Flamegraphs of each of this many threads alone (those that allocated most bytes), for the page's thread selector; each reads the dump once more. 0: none.")
+    var threadFlamegraphs = 4
+
     func validate() throws {
         if dumps.isEmpty { throw ValidationError("Missing expected argument '<dumps>'") }
         if dumps.count > 1 && scope.isRestricted {
             throw ValidationError("--from, --to and --thread take one dump at a time.")
         }
         if dumps.count > 1 && images != nil { throw ValidationError("--images takes one dump at a time.") }
+        if threadFlamegraphs < 0 { throw ValidationError("--thread-flamegraphs takes a count of 0 or more.") }
     }
 
     func run() throws {
@@ -83,8 +87,10 @@ struct Render: ParsableCommand {
             clock.lap("read+analyze")
             progress.update("drawing", fraction: 1)
             if !quiet { Console.printWarnings(analysis.diagnostics) }
+            let threads = try threadAnalyses(analysis, input: input)
+            if !threads.isEmpty { clock.lap("read+analyze per thread") }
             let (html, pictures) = try frames.pipeline().render(analysis, inputPath: input.dump, format: detected.rawValue,
-                                                                clock: &clock)
+                                                                threads: threads, clock: &clock)
             progress.update("writing", fraction: 1)
             let file = try AtomicOutputFile(path: path, overwrite: true)
             try file.write(html)
@@ -97,6 +103,21 @@ struct Render: ParsableCommand {
             }
             progress.finish()
             if !quiet { print("Wrote \(path) (\(Self.megabytes(html.utf8.count)))") }
+        }
+    }
+
+    /// The dump analysed once more per top thread, restricted to that thread's blocks
+    /// (none with one thread, or when the whole report is already one thread's).
+    private func threadAnalyses(_ analysis: Analysis, input: InputOptions) throws -> [(thread: UInt32, analysis: Analysis)] {
+        guard analysis.threads.count > 1, scope.thread == nil, threadFlamegraphs > 0 else { return [] }
+        let top = analysis.threads.filter { $0.allocations > 0 }
+            .sorted { ($0.bytesAllocated, $1.thread) > ($1.bytesAllocated, $0.thread) }
+            .prefix(threadFlamegraphs)
+        let base = try input.analysisOptions()
+        return try top.map { stats in
+            var options = base
+            options.thread = stats.thread
+            return (stats.thread, try analyze(input, options: options).0)
         }
     }
 

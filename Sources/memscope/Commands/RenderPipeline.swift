@@ -16,7 +16,8 @@ struct RenderPipeline {
     var includeSource = true
 
     /// The pictures and the page.
-    func render(_ analysis: Analysis, inputPath: String, format: String,
+    /// - Parameter threads: analyses restricted to one thread each, for per-thread flamegraphs.
+    func render(_ analysis: Analysis, inputPath: String, format: String, threads: [(thread: UInt32, analysis: Analysis)] = [],
                 clock: inout StageClock) throws -> (html: String, pictures: Pictures) {
         let shown = frameFilter.apply(to: analysis)
         let topDown = FlameGraphBuilder.build(shown, direction: .topDown, options: flameOptions)
@@ -52,7 +53,15 @@ struct RenderPipeline {
                                 topDown: topDown, bottomUp: bottomUp, flameLayout: flameLayout, flameOptions: flameOptions,
                                 pictures: withThreads, defaultCost: defaultCost, frameFilter: frameFilter.description,
                                 source: includeSource ? SourceContext(analysis: analysis) : SourceContext())
-        let html = try HTMLReport.render(input)
+        var withThreadFlames = input
+        withThreadFlames.threadFlames = threads.map { thread, restricted in
+            let shown = frameFilter.apply(to: restricted)
+            return ThreadFlame(thread: thread, label: "thread " + analysis.threadLabel(thread),
+                               topDown: FlameGraphBuilder.build(shown, direction: .topDown, options: flameOptions),
+                               bottomUp: FlameGraphBuilder.build(shown, direction: .bottomUp, options: flameOptions))
+        }
+        if !threads.isEmpty { clock.lap("thread flamegraph trees") }
+        let html = try HTMLReport.render(withThreadFlames)
         clock.lap("html")
         return (html, pictures)
     }
