@@ -26,7 +26,14 @@ public enum AnalysisPipeline {
     /// - Parameter afterBatch: called on the calling thread after each batch (progress).
     public static func run(reader: some RecordBatchSource, options: AnalysisOptions = .default,
                            afterBatch: () -> Void = {}) throws -> Analysis {
-        let analyzer = Analyzer(options: options)
+        try run(reader: reader, everyOptions: [options], afterBatch: afterBatch)[0]
+    }
+
+    /// Reads every record once and analyses it once per options (a report's per-thread
+    /// views): the parse is shared, each analysis is independent.
+    public static func run(reader: some RecordBatchSource, everyOptions: [AnalysisOptions],
+                           afterBatch: () -> Void = {}) throws -> [Analysis] {
+        let analyzers = everyOptions.map { Analyzer(options: $0) }
         let queue = BatchQueue(depth: queueDepth)
         let emptied = BatchQueue(depth: queueDepth + 2)
         for _ in 0..<queueDepth + 1 {
@@ -51,11 +58,19 @@ public enum AnalysisPipeline {
         while true {
             switch queue.take() {
             case .batch(var batch):
-                analyzer.consume(batch)
+                if analyzers.count == 1 {
+                    analyzers[0].consume(batch)
+                } else {
+                    // Independent analyses of one batch: each analyzer is used by one worker.
+                    let shared = UncheckedBox((analyzers, batch))
+                    DispatchQueue.concurrentPerform(iterations: analyzers.count) { i in
+                        shared.value.0[i].consume(shared.value.1)
+                    }
+                }
                 afterBatch()
                 batch.removeAll(keepingCapacity: true)
                 emptied.put(.batch(batch))
-            case .end: return analyzer.finish(diagnostics: reader.diagnostics, truncated: reader.wasTruncated)
+            case .end: return analyzers.map { $0.finish(diagnostics: reader.diagnostics, truncated: reader.wasTruncated) }
             case .failure(let error): throw error
             }
         }

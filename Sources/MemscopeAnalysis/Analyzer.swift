@@ -72,8 +72,6 @@ struct AnalyzerCore {
     var reuse = AddressReuse()
     var processEnd: ProcessEnd?
     var diagnostics = Diagnostics()
-    /// With a thread filter: the live blocks that thread allocated.
-    var threadBlocks: Set<UInt64> = []
     /// Set once an event lies past the window's end: later events are ignored.
     var pastWindow = false
     var referenceScan = ReferenceScan()
@@ -187,33 +185,31 @@ struct AnalyzerCore {
             }
         }
         guard let thread = options.thread else { return record }
+        // The view's own block table says which blocks are this thread's: only they are live in it.
+        func isOwn(_ address: UInt64) -> Bool {
+            guard address != 0, let slot = blocks.find(address) else { return false }
+            return blocks.slots[slot].isLive
+        }
         switch record {
         case .alloc(let a):
-            guard a.thread == thread else { return nil }
-            threadBlocks.insert(a.address)
+            return a.thread == thread ? record : nil
         case .free(let f):
-            return threadBlocks.remove(f.address) != nil ? record : nil
+            return isOwn(f.address) ? record : nil
         case .realloc(let r):
-            let ownsOld = r.oldAddress != 0 && threadBlocks.contains(r.oldAddress)
+            let ownsOld = isOwn(r.oldAddress)
             if r.thread == thread {
-                if r.oldAddress == 0 || ownsOld {
-                    if ownsOld && !(r.newAddress == 0 && r.newSize > 0) { threadBlocks.remove(r.oldAddress) }
-                    if r.newAddress != 0 { threadBlocks.insert(r.newAddress) }
-                    return record
-                }
+                if r.oldAddress == 0 || ownsOld { return record }
                 // Another thread's block: only the new block belongs to this view.
                 guard r.newAddress != 0 else { return nil }
-                threadBlocks.insert(r.newAddress)
                 return .alloc(Alloc(timestamp: r.timestamp, thread: r.thread, address: r.newAddress, size: r.newSize,
                                     kind: .realloc, stack: r.stack))
             }
             guard ownsOld else { return nil }
             if r.newAddress == 0 && r.newSize > 0 { return nil }  // failed: the block stays
-            threadBlocks.remove(r.oldAddress)
             return .free(Free(timestamp: r.timestamp, thread: r.thread, address: r.oldAddress, stack: r.stack))
-        default: break
+        default:
+            return record
         }
-        return record
     }
 
     /// Whether an event at `ticks` is counted (inside the window's start).

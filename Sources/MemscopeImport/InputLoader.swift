@@ -41,6 +41,24 @@ public enum InputLoader {
         }
     }
 
+    /// Like ``analyze(path:format:foldedCost:options:progress:)``, once per options, reading
+    /// an event input only once (aggregate inputs are small and read per options).
+    public static func analyze(path: String, format: InputFormat? = nil, foldedCost: FoldedCost = .allocations,
+                               everyOptions: [AnalysisOptions]) throws -> [Analysis] {
+        let detected = try format ?? detect(path: path)
+        switch detected {
+        case .msd, .jsonl, .heaptrack:
+            let (source, _) = try eventSource(path: path, format: format, detected: detected)
+            var analyses = try AnalysisPipeline.run(reader: source, everyOptions: everyOptions)
+            if let heaptrack = source as? HeaptrackReader {
+                for i in analyses.indices { HeaptrackNotes.apply(to: &analyses[i], reader: heaptrack) }
+            }
+            return analyses
+        default:
+            return try everyOptions.map { try analyze(path: path, format: detected, foldedCost: foldedCost, options: $0).analysis }
+        }
+    }
+
     /// The event records of an event input (memscope dumps, heaptrack files), for
     /// `inspect --stage parse`.
     /// - Throws: ``ImportError/Problem/noEventRecords(format:)`` for aggregate inputs.

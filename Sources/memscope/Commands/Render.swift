@@ -57,7 +57,7 @@ struct Render: ParsableCommand {
 
     @OptionGroup(title: "Flamegraph frames") var frames: FrameOptions
 
-    @Option(help: "Flamegraphs of each of this many threads alone (those that allocated most bytes), for the page's thread selector; each reads the dump once more. 0: none.")
+    @Option(help: "Flamegraphs of each of this many threads alone (those that allocated most bytes), for the page's thread selector (one more read of the dump for all of them). 0: none.")
     var threadFlamegraphs = 4
 
     func validate() throws {
@@ -114,11 +114,14 @@ struct Render: ParsableCommand {
             .sorted { ($0.bytesAllocated, $1.thread) > ($1.bytesAllocated, $0.thread) }
             .prefix(threadFlamegraphs)
         let base = try input.analysisOptions()
-        return try top.map { stats in
+        let everyOptions = top.map { stats in
             var options = base
             options.thread = stats.thread
-            return (stats.thread, try analyze(input, options: options).0)
+            return options
         }
+        let analyses = try InputLoader.analyze(path: input.dump, format: input.format, foldedCost: input.foldedCost,
+                                               everyOptions: everyOptions)
+        return zip(top, analyses).map { ($0.thread, $1) }
     }
 
     /// Renders every dump into a directory, two at a time, and writes an index.
