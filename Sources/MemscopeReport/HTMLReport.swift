@@ -44,6 +44,9 @@ public enum HTMLReport {
         flameNote += " Frames: \(HTML.escape(input.frameFilter)) (tables keep whole stacks; <code>memscope render --all-frames</code> shows every frame)."
         if !input.threadFlames.isEmpty {
             flameNote += " A thread chosen alone shows only the blocks it allocated (wherever they were freed); its peak is that thread's own peak."
+        } else if a.threads.count > 1 && a.scope.isEmpty && a.notes.unavailable.isEmpty {
+            flameNote += " No per-thread flamegraphs in this report: <code>memscope render --thread-flamegraphs 4</code> adds them "
+                + "(by default only dumps of up to 2,000,000 events have them: they cost one more read of the dump)."
         }
         flameNote += " The opening picture is drawn by Cairo; other views are drawn by the page from the same layout.</p>"
         let timelineNote = "<p class=\"note\">Live heap: the highest live bytes within each of \(a.timeline.points.count) "

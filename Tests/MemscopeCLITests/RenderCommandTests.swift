@@ -281,7 +281,12 @@ import Testing
         }
         #expect(try memscope("render", sample, "-o", out, "--force", "--thread-flamegraphs", "0").status == 0)
         #expect((try flameData(out)["threads"] as? [Any])?.isEmpty == true, "--thread-flamegraphs 0: none")
-        #expect(!(try String(contentsOfFile: out, encoding: .utf8)).contains("id=\"flame-thread\""))
+        let without = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(!without.contains("id=\"flame-thread\""))
+        #expect(without.contains("No per-thread flamegraphs in this report"), "the page says how to get them")
+        #expect(try memscope("render", sample, "-o", out, "--force").status == 0)
+        #expect((try flameData(out)["threads"] as? [Any])?.count == 4, "a small dump has four by default")
+        #expect(try memscope("render", sample, "-o", out, "--force", "--thread-flamegraphs", "-1").status == 64)
         #expect(try memscope("render", sample, "-o", out, "--force", "--thread", "4243").status == 0)
         #expect((try flameData(out)["threads"] as? [Any])?.isEmpty == true, "a one-thread report has no thread views")
     }

@@ -57,8 +57,12 @@ struct Render: ParsableCommand {
 
     @OptionGroup(title: "Flamegraph frames") var frames: FrameOptions
 
-    @Option(help: "Flamegraphs of each of this many threads alone (those that allocated most bytes), for the page's thread selector (one more read of the dump for all of them). 0: none.")
-    var threadFlamegraphs = 4
+    @Option(help: "Flamegraphs of each of this many threads alone (those that allocated most bytes), for the page's thread selector; they cost one more read of the dump. Default: 4 for dumps of up to 2,000,000 events, 0 above. 0: none.")
+    var threadFlamegraphs: Int?
+
+    /// Above this many events, per-thread flamegraphs are left out unless asked for: their
+    /// extra read would exceed the report's render budget (0.5 s over the analysis).
+    static let threadFlamegraphEventLimit: UInt64 = 2_000_000
 
     func validate() throws {
         if dumps.isEmpty { throw ValidationError("Missing expected argument '<dumps>'") }
@@ -66,7 +70,7 @@ struct Render: ParsableCommand {
             throw ValidationError("--from, --to and --thread take one dump at a time.")
         }
         if dumps.count > 1 && images != nil { throw ValidationError("--images takes one dump at a time.") }
-        if threadFlamegraphs < 0 { throw ValidationError("--thread-flamegraphs takes a count of 0 or more.") }
+        if let threadFlamegraphs, threadFlamegraphs < 0 { throw ValidationError("--thread-flamegraphs takes a count of 0 or more.") }
     }
 
     func run() throws {
@@ -109,10 +113,11 @@ struct Render: ParsableCommand {
     /// The dump analysed once more per top thread, restricted to that thread's blocks
     /// (none with one thread, or when the whole report is already one thread's).
     private func threadAnalyses(_ analysis: Analysis, input: InputOptions) throws -> [(thread: UInt32, analysis: Analysis)] {
-        guard analysis.threads.count > 1, scope.thread == nil, threadFlamegraphs > 0 else { return [] }
+        let count = threadFlamegraphs ?? (analysis.totals.events <= Self.threadFlamegraphEventLimit ? 4 : 0)
+        guard analysis.threads.count > 1, scope.thread == nil, count > 0 else { return [] }
         let top = analysis.threads.filter { $0.allocations > 0 }
             .sorted { ($0.bytesAllocated, $1.thread) > ($1.bytesAllocated, $0.thread) }
-            .prefix(threadFlamegraphs)
+            .prefix(count)
         let base = try input.analysisOptions()
         let everyOptions = top.map { stats in
             var options = base
