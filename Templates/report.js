@@ -20,8 +20,10 @@
   const percent = (part, whole) => (whole > 0 ? ((100 * part) / whole).toFixed(2) : "0.00") + "%";
 
   // ---- state (mirrored in the URL hash, so a view can be linked) ----
-  const state = { cost: data.defaultCost, dir: "top-down", orient: "icicle", zoom: 0, search: "", thread: "" };
-  const threadTrees = new Map(data.threads.map((t) => [String(t.thread), t.trees]));
+  const state = { cost: data.defaultCost, dir: "top-down", orient: "icicle", zoom: 0, search: "", thread: "", window: "" };
+  // Precomputed flamegraphs of parts of the run: one thread's blocks, or one time window.
+  const threadTrees = new Map(data.threads.map((v) => [v.key, v.trees]));
+  const windowTrees = new Map(data.windows.map((v) => [v.key, v.trees]));
   function readHash() {
     const params = new URLSearchParams(location.hash.slice(1));
     if (params.has("cost") && costIndex(params.get("cost")) >= 0) state.cost = params.get("cost");
@@ -30,6 +32,7 @@
     if (params.has("zoom")) state.zoom = Math.max(0, parseInt(params.get("zoom"), 10) || 0);
     if (params.has("search")) state.search = params.get("search");
     if (threadTrees.has(params.get("thread"))) state.thread = params.get("thread");
+    else if (windowTrees.has(params.get("window"))) state.window = params.get("window");
   }
   function writeHash() {
     const params = new URLSearchParams();
@@ -39,12 +42,13 @@
     if (state.zoom) params.set("zoom", String(state.zoom));
     if (state.search) params.set("search", state.search);
     if (state.thread) params.set("thread", state.thread);
+    if (state.window) params.set("window", state.window);
     const hash = params.toString();
     history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
   }
 
   // ---- trees ----
-  const allTrees = [data.trees, ...threadTrees.values()].flatMap((trees) => Object.values(trees));
+  const allTrees = [data.trees, ...threadTrees.values(), ...windowTrees.values()].flatMap((trees) => Object.values(trees));
   for (const t of allTrees) {
     const n = t.parent.length;
     t.depth = new Int32Array(n);
@@ -62,7 +66,8 @@
     }
     while (stack.length) t.end[stack.pop()] = n;
   }
-  const tree = () => (state.thread ? threadTrees.get(state.thread) : data.trees)[state.dir];
+  const tree = () => (state.thread ? threadTrees.get(state.thread)
+    : state.window ? windowTrees.get(state.window) : data.trees)[state.dir];
   const cost = () => data.costs[costIndex(state.cost)];
 
   // ---- layout: the same arithmetic as memscope's FlameLayout ----
@@ -112,11 +117,11 @@
   const canvas = $("flame-canvas"), img = $("flame-img"), view = $("flame-view");
   const initialPicture = img.getAttribute("src");
   const ctx = canvas.getContext("2d");
-  const threadSelect = $("flame-thread");
+  const threadSelect = $("flame-thread"), windowSelect = $("flame-window");
   let current = null, hovered = -1;
 
   function usePicture() {
-    return !state.thread && state.dir === "top-down" && state.orient === "icicle" && !state.zoom && data.images[state.cost];
+    return !state.thread && !state.window && state.dir === "top-down" && state.orient === "icicle" && !state.zoom && data.images[state.cost];
   }
 
   function draw() {
@@ -184,6 +189,7 @@
     $("flame-dir").value = state.dir;
     $("flame-orient").value = state.orient;
     if (threadSelect) threadSelect.value = state.thread;
+    if (windowSelect) windowSelect.value = state.window;
     writeHash();
   }
 
@@ -271,7 +277,8 @@
   $("flame-dir").addEventListener("change", (e) => { state.dir = e.target.value; state.zoom = 0; draw(); });
   $("flame-orient").addEventListener("change", (e) => { state.orient = e.target.value; draw(); });
   $("flame-reset").addEventListener("click", () => { state.zoom = 0; draw(); });
-  if (threadSelect) threadSelect.addEventListener("change", (e) => { state.thread = e.target.value; state.zoom = 0; draw(); });
+  if (threadSelect) threadSelect.addEventListener("change", (e) => { state.thread = e.target.value; state.window = ""; state.zoom = 0; draw(); });
+  if (windowSelect) windowSelect.addEventListener("change", (e) => { state.window = e.target.value; state.thread = ""; state.zoom = 0; draw(); });
   const search = $("flame-search");
   search.addEventListener("input", () => { state.search = search.value; draw(); });
 
@@ -329,12 +336,22 @@
     result.zoomAfterReset = state.zoom;
     if (threadSelect) {
       const before = $("flame-total").textContent;
-      threadSelect.value = String(data.threads[0].thread);
+      threadSelect.value = data.threads[0].key;
       threadSelect.dispatchEvent(new Event("change"));
       result.thread = { selected: state.thread, total: $("flame-total").textContent, allTotal: before,
                         pictureHidden: img.hidden, hash: location.hash, viewHeight: view.clientHeight };
       threadSelect.value = "";
       threadSelect.dispatchEvent(new Event("change"));
+    }
+    if (windowSelect) {
+      const before = $("flame-total").textContent;
+      windowSelect.value = "peak";
+      windowSelect.dispatchEvent(new Event("change"));
+      result.window = { selected: state.window, total: $("flame-total").textContent, allTotal: before,
+                        pictureHidden: img.hidden, hash: location.hash, viewHeight: view.clientHeight,
+                        options: windowSelect.options.length };
+      windowSelect.value = "";
+      windowSelect.dispatchEvent(new Event("change"));
     }
     const sortable = document.querySelector("table.sortable th");
     if (sortable) { sortable.click(); result.sorted = sortable.getAttribute("aria-sort"); }

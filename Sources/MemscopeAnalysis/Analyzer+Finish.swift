@@ -12,7 +12,10 @@ extension AnalyzerCore {
         var siteStats: [SiteStats] = []
         var costs: [(stack: UInt32, costs: Costs)] = []
         for s in siteStacks.indices.sorted(by: { siteStacks[$0] < siteStacks[$1] })
-        where sites[s].allocations > 0 || sites[s].liveBlocks > 0 {
+        // In a window, a site may only have carried-in blocks, freed after the window's peak:
+        // no allocations and nothing live at the end, but its share of the peak counts.
+        where sites[s].allocations > 0 || sites[s].liveBlocks > 0
+            || (sites[s].savedEpoch == peakEpoch && sites[s].bytesAtPeak > 0) {
             let site = sites[s]
             var c = Costs()
             c.allocations = site.allocations

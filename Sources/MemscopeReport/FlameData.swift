@@ -26,10 +26,14 @@ enum FlameData {
         }
         let topDown = tree(input.topDown)
         let bottomUp = tree(input.bottomUp)
-        let threads = input.threadFlames.map { flame in
-            "{\"thread\":\(flame.thread),\"label\":\(jsonString(flame.label)),"
-                + "\"trees\":{\"top-down\":\(tree(flame.topDown)),\"bottom-up\":\(tree(flame.bottomUp))}}"
+        func views(_ list: [FlameView]) -> String {
+            "[" + list.map { view in
+                "{\"key\":\(jsonString(view.key)),\"label\":\(jsonString(view.label)),"
+                    + "\"trees\":{\"top-down\":\(tree(view.topDown)),\"bottom-up\":\(tree(view.bottomUp))}}"
+            }.joined(separator: ",") + "]"
         }
+        let threads = views(input.threadFlames)
+        let windows = views(input.windowFlames)
         let colours = strings.map { jsonString(Palette.flame($0).hexString) }
         let costs = FlameCost.allCases.map {
             "{\"key\":\(jsonString($0.rawValue)),\"title\":\(jsonString($0.title)),\"bytes\":\($0.isBytes)}"
@@ -48,7 +52,7 @@ enum FlameData {
             + "\"strings\":[\(strings.map(jsonString).joined(separator: ","))],\"colours\":[\(colours.joined(separator: ","))],"
             + "\"images\":{\(images.joined(separator: ","))},"
             + "\"trees\":{\"top-down\":\(topDown),\"bottom-up\":\(bottomUp)},"
-            + "\"threads\":[\(threads.joined(separator: ","))]}"
+            + "\"threads\":\(threads),\"windows\":\(windows)}"
     }
 
     private static func array<T: BinaryInteger>(_ values: [T]) -> String {

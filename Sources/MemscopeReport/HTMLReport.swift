@@ -30,11 +30,13 @@ public enum HTMLReport {
         let costButtons = FlameCost.allCases.map {
             "<button type=\"button\" data-cost=\"\($0.rawValue)\" aria-pressed=\"\($0 == input.defaultCost)\">\(HTML.escape($0.title))</button>"
         }.joined()
-        let threadOptions = input.threadFlames.map {
-            "<option value=\"\($0.thread)\">\(HTML.escape($0.label)) alone</option>"
-        }.joined()
-        let threadSelect = input.threadFlames.isEmpty ? ""
-            : "<select id=\"flame-thread\" aria-label=\"thread\"><option value=\"\">all threads</option>\(threadOptions)</select>"
+        func select(_ id: String, _ label: String, all: String, _ views: [FlameView], suffix: String) -> String {
+            guard !views.isEmpty else { return "" }
+            let options = views.map { "<option value=\"\(HTML.escape($0.key))\">\(HTML.escape($0.label))\(suffix)</option>" }.joined()
+            return "<select id=\"\(id)\" aria-label=\"\(label)\"><option value=\"\">\(all)</option>\(options)</select>"
+        }
+        let threadSelect = select("flame-thread", "thread", all: "all threads", input.threadFlames, suffix: " alone")
+            + select("flame-window", "time window", all: "the whole run", input.windowFlames, suffix: "")
         let defaultPNG = input.pictures.flamePNGs[input.defaultCost].map { "data:image/png;base64," + Data($0).base64EncodedString() } ?? ""
         var flameNote = "<p class=\"note\">Hover a frame for its full name, location and cost; click to zoom in, click again "
             + "(or reset) to zoom out; search takes a substring or a regular expression. Frames below "
@@ -44,7 +46,12 @@ public enum HTMLReport {
         flameNote += " Frames: \(HTML.escape(input.frameFilter)) (tables keep whole stacks; <code>memscope render --all-frames</code> shows every frame)."
         if !input.threadFlames.isEmpty {
             flameNote += " A thread chosen alone shows only the blocks it allocated (wherever they were freed); its peak is that thread's own peak."
-        } else if a.threads.count > 1 && a.scope.isEmpty && a.notes.unavailable.isEmpty {
+        }
+        if !input.windowFlames.isEmpty {
+            flameNote += " A time window counts what was allocated within it; its peak is the highest point inside it, and "
+                + "<em>Leaked</em> means still live at the window's end. A thread and a window are not combined: choosing one resets the other."
+        }
+        if input.threadFlames.isEmpty && a.threads.count > 1 && a.scope.isEmpty && a.notes.unavailable.isEmpty {
             flameNote += " No per-thread flamegraphs in this report: <code>memscope render --thread-flamegraphs 4</code> adds them "
                 + "(by default only dumps of up to 2,000,000 events have them: they cost one more read of the dump)."
         }

@@ -24,7 +24,10 @@ public struct ReportInput: Sendable {
     /// Source lines around top sites (empty with --no-source).
     public var source: SourceContext
     /// Flamegraphs of the top threads alone, for the page's thread selector (empty: none).
-    public var threadFlames: [ThreadFlame] = []
+    public var threadFlames: [FlameView] = []
+    /// Flamegraphs of time windows (equal slices of the run, then the peak's), for the
+    /// page's window picker (empty: none).
+    public var windowFlames: [FlameView] = []
 
     public init(analysis: Analysis, inputPath: String, format: String, version: String, topDown: FlameGraph,
                 bottomUp: FlameGraph, flameLayout: FlameLayoutOptions, flameOptions: FlameGraphOptions,
@@ -45,16 +48,18 @@ public struct ReportInput: Sendable {
     }
 }
 
-/// The flamegraphs of one thread's blocks: an analysis restricted to that thread.
-public struct ThreadFlame: Sendable {
-    public var thread: UInt32
-    /// How the page names it: `thread 3 (worker)`.
+/// Flamegraphs of a part of the run, for the page's selectors: an analysis restricted to
+/// one thread's blocks, or to a time window.
+public struct FlameView: Sendable {
+    /// Its value in the page's selector and URL: a thread id, or a window's number.
+    public var key: String
+    /// How the page names it: `thread 3 "worker"`, `2.0 ms – 4.0 ms`.
     public var label: String
     public var topDown: FlameGraph
     public var bottomUp: FlameGraph
 
-    public init(thread: UInt32, label: String, topDown: FlameGraph, bottomUp: FlameGraph) {
-        self.thread = thread
+    public init(key: String, label: String, topDown: FlameGraph, bottomUp: FlameGraph) {
+        self.key = key
         self.label = label
         self.topDown = topDown
         self.bottomUp = bottomUp

@@ -67,6 +67,13 @@ import Testing
         } else {
             #expect(thread == nil)
         }
+        // The window picker: the slices and the peak's window, drawn by the page.
+        let window = try #require(result["window"] as? [String: Any], "every sample has times, so a window picker")
+        #expect(window["selected"] as? String == "peak")
+        #expect(window["options"] as? Int == 12, "the whole run, ten slices and the peak's window")
+        #expect(window["pictureHidden"] as? Bool == true)
+        #expect((window["viewHeight"] as? Int ?? 0) > 40)
+        #expect((window["hash"] as? String)?.contains("window=peak") == true)
     }
 
     @Test func injectedNamesShowLiterallyAndRunNothing() throws {

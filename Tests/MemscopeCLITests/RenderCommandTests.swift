@@ -265,7 +265,7 @@ import Testing
         let costs = try #require(data["costs"] as? [[String: Any]]).map { $0["key"] as? String ?? "" }
         var previousAllocated = Int.max
         for thread in threads {
-            let id = try #require(thread["thread"] as? Int)
+            let id = try #require(Int(thread["key"] as? String ?? ""))
             #expect((thread["label"] as? String)?.hasPrefix("thread \(id)") == true)
             let summary = try JSONSerialization.jsonObject(
                 with: Data(try memscope("summary", "--json", "--thread", String(id), sample).stdout.utf8)) as? [String: Any]
@@ -295,5 +295,48 @@ import Testing
         let html = try String(contentsOfFile: path, encoding: .utf8)
         let match = try #require(html.firstMatch(of: /<script type="application\/json" id="flame-data">([^<]*)<\/script>/))
         return try #require(try JSONSerialization.jsonObject(with: Data(String(match.1).utf8)) as? [String: Any])
+    }
+
+    /// The window picker's flamegraphs are analyses of time windows: each one's totals must
+    /// equal what `summary --from --to` says about the same window.
+    @Test func windowFlamegraphsAgreeWithSummaryOfThatWindow() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let out = directory.appendingPathComponent("r.html").path
+        let sample = TestPaths.sample("thread-handoff.msd")
+        #expect(try memscope("render", sample, "-o", out, "--window-flamegraphs", "4", "--thread-flamegraphs", "0").status == 0)
+        let whole = try #require(try JSONSerialization.jsonObject(
+            with: Data(try memscope("summary", "--json", sample).stdout.utf8)) as? [String: Any])
+        let duration = try #require(whole["duration_ns"] as? Int)
+        let peakTime = try #require(whole["peak_time_ns"] as? Int)
+        let data = try flameData(out)
+        #expect((data["threads"] as? [Any])?.isEmpty == true)
+        let windows = try #require(data["windows"] as? [[String: Any]])
+        #expect(windows.map { $0["key"] as? String ?? "" } == ["1", "2", "3", "4", "peak"])
+        let costs = try #require(data["costs"] as? [[String: Any]]).map { $0["key"] as? String ?? "" }
+        let width = duration / 4
+        let peakStart = min(max(peakTime - width / 2, 0), duration - width)
+        let bounds = (0..<4).map { (duration * $0 / 4, duration * ($0 + 1) / 4) } + [(peakStart, peakStart + width)]
+        var allocatedInSlices = 0
+        for (window, (from, to)) in zip(windows, bounds) {
+            let summary = try #require(try JSONSerialization.jsonObject(
+                with: Data(try memscope("summary", "--json", "--from", "\(from)ns", "--to", "\(to)ns", sample).stdout.utf8))
+                as? [String: Any])
+            let tree = try #require((window["trees"] as? [String: Any])?["bottom-up"] as? [String: Any])
+            let values = try #require(tree["values"] as? [[Int]])
+            func root(_ key: String) -> Int { values[costs.firstIndex(of: key)!][0] }
+            let key = window["key"] as? String ?? "?"
+            #expect(root("allocated") == summary["bytes_allocated"] as? Int, "window \(key) bytes")
+            #expect(root("allocations") == summary["allocations"] as? Int, "window \(key) calls")
+            #expect(root("peak") == summary["peak_bytes"] as? Int, "window \(key) [\(from), \(to)] peak")
+            #expect(root("leaked") == summary["leaked_bytes"] as? Int, "window \(key) live at its end")
+            if key != "peak" { allocatedInSlices += root("allocations") }
+        }
+        #expect(allocatedInSlices == whole["allocations"] as? Int, "the slices partition the run's allocation calls")
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(html.contains("<option value=\"peak\">around the peak: "))
+        #expect(try memscope("render", sample, "-o", out, "--force", "--window-flamegraphs", "0").status == 0)
+        #expect((try flameData(out)["windows"] as? [Any])?.isEmpty == true)
+        #expect(try memscope("render", sample, "-o", out, "--force", "--from", "10%").status == 0)
+        #expect((try flameData(out)["windows"] as? [Any])?.isEmpty == true, "a windowed report has no window picker")
     }
 }

@@ -188,7 +188,7 @@ _memscope_render() {
     repeating_flags=()
     non_repeating_flags=(--force --quiet -q --all-frames --collapse-recursion --no-source --version -h --help)
     repeating_options=(--exclude-module)
-    non_repeating_options=(--format --folded-cost --suppressions --from --to --thread --output -o --images --include --exclude --min-fraction --thread-flamegraphs)
+    non_repeating_options=(--format --folded-cost --suppressions --from --to --thread --output -o --images --include --exclude --min-fraction --thread-flamegraphs --window-flamegraphs)
     __memscope_offer_flags_options -1
 
     # Offer option value completions
@@ -235,6 +235,9 @@ _memscope_render() {
         return
         ;;
     '--thread-flamegraphs')
+        return
+        ;;
+    '--window-flamegraphs')
         return
         ;;
     esac

@@ -4,6 +4,7 @@ import Foundation
 import MemscopeAnalysis
 import MemscopeFormat
 import MemscopeImport
+import MemscopeModel
 import MemscopeReport
 
 #if canImport(Glibc)
@@ -57,12 +58,15 @@ struct Render: ParsableCommand {
 
     @OptionGroup(title: "Flamegraph frames") var frames: FrameOptions
 
-    @Option(help: "Flamegraphs of each of this many threads alone (those that allocated most bytes), for the page's thread selector; they cost one more read of the dump. Default: 4 for dumps of up to 2,000,000 events, 0 above. 0: none.")
+    @Option(help: "Flamegraphs of each of this many threads alone (those that allocated most bytes), for the page's thread selector. Default: 4 for dumps of up to 2,000,000 events, 0 above. 0: none.")
     var threadFlamegraphs: Int?
 
-    /// Above this many events, per-thread flamegraphs are left out unless asked for: their
-    /// extra read would exceed the report's render budget (0.5 s over the analysis).
-    static let threadFlamegraphEventLimit: UInt64 = 2_000_000
+    @Option(help: "Flamegraphs of this many equal time slices of the run, and of a slice around the peak, for the page's window picker. Default: 10 for dumps of up to 2,000,000 events, 0 above. 0: none.")
+    var windowFlamegraphs: Int?
+
+    /// Above this many events, thread and window flamegraphs are left out unless asked for:
+    /// their extra read of the dump would exceed the report's render budget (0.5 s over the analysis).
+    static let partialViewEventLimit: UInt64 = 2_000_000
 
     func validate() throws {
         if dumps.isEmpty { throw ValidationError("Missing expected argument '<dumps>'") }
@@ -71,6 +75,9 @@ struct Render: ParsableCommand {
         }
         if dumps.count > 1 && images != nil { throw ValidationError("--images takes one dump at a time.") }
         if let threadFlamegraphs, threadFlamegraphs < 0 { throw ValidationError("--thread-flamegraphs takes a count of 0 or more.") }
+        if let windowFlamegraphs, !(0...100).contains(windowFlamegraphs) {
+            throw ValidationError("--window-flamegraphs takes a count from 0 to 100.")
+        }
     }
 
     func run() throws {
@@ -91,10 +98,10 @@ struct Render: ParsableCommand {
             clock.lap("read+analyze")
             progress.update("drawing", fraction: 1)
             if !quiet { Console.printWarnings(analysis.diagnostics) }
-            let threads = try threadAnalyses(analysis, input: input)
-            if !threads.isEmpty { clock.lap("read+analyze per thread") }
+            let views = try partialAnalyses(analysis, input: input)
+            if !views.threads.isEmpty || !views.windows.isEmpty { clock.lap("read+analyze per thread and window") }
             let (html, pictures) = try frames.pipeline().render(analysis, inputPath: input.dump, format: detected.rawValue,
-                                                                threads: threads, clock: &clock)
+                                                                views: views, clock: &clock)
             progress.update("writing", fraction: 1)
             let file = try AtomicOutputFile(path: path, overwrite: true)
             try file.write(html)
@@ -110,23 +117,55 @@ struct Render: ParsableCommand {
         }
     }
 
-    /// The dump analysed once more per top thread, restricted to that thread's blocks
-    /// (none with one thread, or when the whole report is already one thread's).
-    private func threadAnalyses(_ analysis: Analysis, input: InputOptions) throws -> [(thread: UInt32, analysis: Analysis)] {
-        let count = threadFlamegraphs ?? (analysis.totals.events <= Self.threadFlamegraphEventLimit ? 4 : 0)
-        guard analysis.threads.count > 1, scope.thread == nil, count > 0 else { return [] }
-        let top = analysis.threads.filter { $0.allocations > 0 }
-            .sorted { ($0.bytesAllocated, $1.thread) > ($1.bytesAllocated, $0.thread) }
-            .prefix(count)
+    /// The dump read once more and analysed per top thread (restricted to that thread's
+    /// blocks) and per time window, for the page's selectors. None when the report is
+    /// already restricted, or above the event limit unless asked for.
+    private func partialAnalyses(_ analysis: Analysis, input: InputOptions) throws -> PartialAnalyses {
+        let small = analysis.totals.events <= Self.partialViewEventLimit
+        let threadCount = threadFlamegraphs ?? (small ? 4 : 0)
+        let windowCount = windowFlamegraphs ?? (small ? 10 : 0)
+        var everyOptions: [AnalysisOptions] = []
+        var keys: [(key: String, label: String, isThread: Bool)] = []
         let base = try input.analysisOptions()
-        let everyOptions = top.map { stats in
-            var options = base
-            options.thread = stats.thread
-            return options
+        if analysis.threads.count > 1 && !scope.isRestricted {
+            let top = analysis.threads.filter { $0.allocations > 0 }
+                .sorted { ($0.bytesAllocated, $1.thread) > ($1.bytesAllocated, $0.thread) }
+                .prefix(threadCount)
+            for stats in top {
+                var options = base
+                options.thread = stats.thread
+                everyOptions.append(options)
+                keys.append((String(stats.thread), "thread " + analysis.threadLabel(stats.thread), true))
+            }
         }
+        let duration = analysis.totals.durationNanoseconds
+        if windowCount > 0 && duration >= UInt64(windowCount) && !scope.isRestricted
+            && !analysis.notes.unavailable.contains("timeline") {
+            var windows: [(String, UInt64, UInt64)] = (0..<UInt64(windowCount)).map { i in
+                (String(i + 1), duration * i / UInt64(windowCount), duration * (i + 1) / UInt64(windowCount))
+            }
+            // The peak's window: a slice's width centred on the peak, kept inside the run.
+            let width = duration / UInt64(windowCount)
+            let start = min((analysis.totals.peakTimeNanoseconds > width / 2 ? analysis.totals.peakTimeNanoseconds - width / 2 : 0), duration - width)
+            windows.append(("peak", start, start + width))
+            for (key, from, to) in windows {
+                var options = base
+                options.windowStartNanoseconds = from
+                options.windowEndNanoseconds = to
+                everyOptions.append(options)
+                let range = Units.duration(nanoseconds: from) + " – " + Units.duration(nanoseconds: to)
+                keys.append((key, key == "peak" ? "around the peak: " + range : range, false))
+            }
+        }
+        guard !everyOptions.isEmpty else { return PartialAnalyses() }
         let analyses = try InputLoader.analyze(path: input.dump, format: input.format, foldedCost: input.foldedCost,
                                                everyOptions: everyOptions)
-        return zip(top, analyses).map { ($0.thread, $1) }
+        var parts = PartialAnalyses()
+        for (key, analysis) in zip(keys, analyses) {
+            let part = PartialAnalyses.Part(key: key.key, label: key.label, analysis: analysis)
+            if key.isThread { parts.threads.append(part) } else { parts.windows.append(part) }
+        }
+        return parts
     }
 
     /// Renders every dump into a directory, two at a time, and writes an index.

@@ -16,8 +16,9 @@ struct RenderPipeline {
     var includeSource = true
 
     /// The pictures and the page.
-    /// - Parameter threads: analyses restricted to one thread each, for per-thread flamegraphs.
-    func render(_ analysis: Analysis, inputPath: String, format: String, threads: [(thread: UInt32, analysis: Analysis)] = [],
+    /// - Parameter views: analyses restricted to one thread or one time window each, for the
+    ///   page's selectors.
+    func render(_ analysis: Analysis, inputPath: String, format: String, views: PartialAnalyses = PartialAnalyses(),
                 clock: inout StageClock) throws -> (html: String, pictures: Pictures) {
         let shown = frameFilter.apply(to: analysis)
         let topDown = FlameGraphBuilder.build(shown, direction: .topDown, options: flameOptions)
@@ -54,13 +55,17 @@ struct RenderPipeline {
                                 pictures: withThreads, defaultCost: defaultCost, frameFilter: frameFilter.description,
                                 source: includeSource ? SourceContext(analysis: analysis) : SourceContext())
         var withThreadFlames = input
-        withThreadFlames.threadFlames = threads.map { thread, restricted in
-            let shown = frameFilter.apply(to: restricted)
-            return ThreadFlame(thread: thread, label: "thread " + analysis.threadLabel(thread),
-                               topDown: FlameGraphBuilder.build(shown, direction: .topDown, options: flameOptions),
-                               bottomUp: FlameGraphBuilder.build(shown, direction: .bottomUp, options: flameOptions))
+        func flames(_ parts: [PartialAnalyses.Part]) -> [FlameView] {
+            parts.map { part in
+                let shown = frameFilter.apply(to: part.analysis)
+                return FlameView(key: part.key, label: part.label,
+                                 topDown: FlameGraphBuilder.build(shown, direction: .topDown, options: flameOptions),
+                                 bottomUp: FlameGraphBuilder.build(shown, direction: .bottomUp, options: flameOptions))
+            }
         }
-        if !threads.isEmpty { clock.lap("thread flamegraph trees") }
+        withThreadFlames.threadFlames = flames(views.threads)
+        withThreadFlames.windowFlames = flames(views.windows)
+        if !views.threads.isEmpty || !views.windows.isEmpty { clock.lap("thread and window flamegraph trees") }
         let html = try HTMLReport.render(withThreadFlames)
         clock.lap("html")
         return (html, pictures)
@@ -111,4 +116,15 @@ struct Pictures {
         }
         return written
     }
+}
+
+/// Analyses of parts of a run: the top threads alone, and time windows.
+struct PartialAnalyses {
+    struct Part {
+        var key: String
+        var label: String
+        var analysis: Analysis
+    }
+    var threads: [Part] = []
+    var windows: [Part] = []
 }
