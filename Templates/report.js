@@ -278,6 +278,13 @@
   $("flame-orient").addEventListener("change", (e) => { state.orient = e.target.value; draw(); });
   $("flame-reset").addEventListener("click", () => { state.zoom = 0; draw(); });
   if (threadSelect) threadSelect.addEventListener("change", (e) => { state.thread = e.target.value; state.window = ""; state.zoom = 0; draw(); });
+  for (const link of document.querySelectorAll("[data-window]")) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      state.window = link.dataset.window; state.thread = ""; state.zoom = 0; draw();
+      $("flamegraph").scrollIntoView();
+    });
+  }
   if (windowSelect) windowSelect.addEventListener("change", (e) => { state.window = e.target.value; state.thread = ""; state.zoom = 0; draw(); });
   const search = $("flame-search");
   search.addEventListener("input", () => { state.search = search.value; draw(); });
@@ -350,6 +357,11 @@
       result.window = { selected: state.window, total: $("flame-total").textContent, allTotal: before,
                         pictureHidden: img.hidden, hash: location.hash, viewHeight: view.clientHeight,
                         options: windowSelect.options.length };
+      windowSelect.value = "";
+      windowSelect.dispatchEvent(new Event("change"));
+      const link = document.querySelector("[data-window]");
+      link.click();
+      result.window.linkSelects = windowSelect.value === link.dataset.window && state.window === link.dataset.window;
       windowSelect.value = "";
       windowSelect.dispatchEvent(new Event("change"));
     }

@@ -59,6 +59,12 @@ public enum HTMLReport {
         let timelineNote = "<p class=\"note\">Live heap: the highest live bytes within each of \(a.timeline.points.count) "
             + "intervals of \(HTML.escape(Units.duration(nanoseconds: a.timeline.intervalNanoseconds))), so no peak is lost. "
             + "Allocation rate: bytes allocated per second in each interval. No RSS samples in this dump.</p>"
+        var windowLinks = ""
+        if !input.windowFlames.isEmpty {
+            windowLinks = "<p class=\"window-links\">Flamegraphs of a time window: " + input.windowFlames.map {
+                "<a href=\"#flamegraph\" data-window=\"\(HTML.escape($0.key))\">\(HTML.escape($0.label))</a>"
+            }.joined(separator: " · ") + "</p>"
+        }
         let summary = MemscopeAnalysis.Summary(analysis: a, format: input.format, path: input.inputPath)
         let values: [String: String] = [
             "version": input.version,
@@ -70,7 +76,8 @@ public enum HTMLReport {
             "errors": errors.isEmpty ? "" : "<section id=\"errors\">\n<h2>Memory errors</h2>\n\(errors)\n</section>",
             "timelinePicture": a.notes.unavailable.contains("timeline") ? "" : input.pictures.timelineSVG,
             "timelineNote": a.notes.unavailable.contains("timeline")
-                ? "<p class=\"empty\">This input records no times, so there is no memory over time (see the summary).</p>" : timelineNote,
+                ? "<p class=\"empty\">This input records no times, so there is no memory over time (see the summary).</p>"
+                : timelineNote + windowLinks,
             "costButtons": costButtons,
             "threadSelect": threadSelect,
             "defaultFlamePicture": defaultPNG,

@@ -74,6 +74,7 @@ import Testing
         #expect(window["pictureHidden"] as? Bool == true)
         #expect((window["viewHeight"] as? Int ?? 0) > 40)
         #expect((window["hash"] as? String)?.contains("window=peak") == true)
+        #expect(window["linkSelects"] as? Bool == true, "a window link under the timeline selects that window")
     }
 
     @Test func injectedNamesShowLiterallyAndRunNothing() throws {
