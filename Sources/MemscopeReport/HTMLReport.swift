@@ -53,7 +53,7 @@ public enum HTMLReport {
         }
         if input.threadFlames.isEmpty && a.threads.count > 1 && a.scope.isEmpty && a.notes.unavailable.isEmpty {
             flameNote += " No per-thread flamegraphs in this report: <code>memscope render --thread-flamegraphs 4</code> adds them "
-                + "(by default only dumps of up to 2,000,000 events have them: they cost one more read of the dump)."
+                + "(by default only smaller dumps have them, up to 2,000,000 events and 13,000 call-tree nodes: they cost one more read of the dump and weigh on the page)."
         }
         flameNote += " The opening picture is drawn by Cairo; other views are drawn by the page from the same layout.</p>"
         let timelineNote = "<p class=\"note\">Live heap: the highest live bytes within each of \(a.timeline.points.count) "

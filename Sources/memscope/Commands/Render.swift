@@ -58,15 +58,18 @@ struct Render: ParsableCommand {
 
     @OptionGroup(title: "Flamegraph frames") var frames: FrameOptions
 
-    @Option(help: "Flamegraphs of each of this many threads alone (those that allocated most bytes), for the page's thread selector. Default: 4 for dumps of up to 2,000,000 events, 0 above. 0: none.")
+    @Option(help: "Flamegraphs of each of this many threads alone (those that allocated most bytes), for the page's thread selector. Default: 4 for dumps of up to 2,000,000 events and 13,000 call-tree nodes, 0 above. 0: none.")
     var threadFlamegraphs: Int?
 
-    @Option(help: "Flamegraphs of this many equal time slices of the run, and of a slice around the peak, for the page's window picker. Default: 10 for dumps of up to 2,000,000 events, 0 above. 0: none.")
+    @Option(help: "Flamegraphs of this many equal time slices of the run, and of a slice around the peak, for the page's window picker. Default: 10 for dumps of up to 2,000,000 events and 13,000 call-tree nodes, 0 above. 0: none.")
     var windowFlamegraphs: Int?
 
     /// Above this many events, thread and window flamegraphs are left out unless asked for:
     /// their extra read of the dump would exceed the report's render budget (0.5 s over the analysis).
     static let partialViewEventLimit: UInt64 = 2_000_000
+    /// Nor above this many call-tree nodes (both directions): 15 views of such trees would
+    /// weigh more on the page than the rest of the report.
+    static let partialViewNodeLimit = 13_000
 
     func validate() throws {
         if dumps.isEmpty { throw ValidationError("Missing expected argument '<dumps>'") }
@@ -121,7 +124,8 @@ struct Render: ParsableCommand {
     /// blocks) and per time window, for the page's selectors. None when the report is
     /// already restricted, or above the event limit unless asked for.
     private func partialAnalyses(_ analysis: Analysis, input: InputOptions) throws -> PartialAnalyses {
-        let small = analysis.totals.events <= Self.partialViewEventLimit
+        let treeNodes = analysis.topDown.nodes.count + analysis.bottomUp.nodes.count
+        let small = analysis.totals.events <= Self.partialViewEventLimit && treeNodes <= Self.partialViewNodeLimit
         let threadCount = threadFlamegraphs ?? (small ? 4 : 0)
         let windowCount = windowFlamegraphs ?? (small ? 10 : 0)
         var everyOptions: [AnalysisOptions] = []
