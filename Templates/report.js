@@ -367,6 +367,7 @@
     }
     const sortable = document.querySelector("table.sortable th");
     if (sortable) { sortable.click(); result.sorted = sortable.getAttribute("aria-sort"); }
+    result.background = getComputedStyle(document.documentElement).backgroundColor;
     const out = document.createElement("pre");
     out.id = "selftest-result";
     out.textContent = JSON.stringify(result);

@@ -32,8 +32,8 @@ import Testing
     }
 
     /// The page's own self-test: hover, search, zoom, reset and sort through real DOM events.
-    static func selftest(_ report: String) throws -> [String: Any] {
-        let dom = try chromium(["--dump-dom"], page: "file://\(report)#selftest").stdout
+    static func selftest(_ report: String, flags: [String] = []) throws -> [String: Any] {
+        let dom = try chromium(["--dump-dom"] + flags, page: "file://\(report)#selftest").stdout
         let match = try #require(dom.firstMatch(of: /<pre id="selftest-result">([^<]*)<\/pre>/), "no self-test result in the DOM")
         let json = String(match.1).replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&quot;", with: "\"")
             .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
@@ -123,6 +123,13 @@ import Testing
         let probe = try TestPaths.temporaryDirectory().appendingPathComponent("probe.html")
         try Data("<html><body><img src=\"http://cdn.example.invalid/leak.png\"></body></html>".utf8).write(to: probe)
         #expect(try Self.remoteRequests(probe.path).contains("http://cdn.example.invalid/leak.png"))
+    }
+
+    @Test func darkThemeFollowsTheSystemSetting() throws {
+        let report = try Self.render(TestPaths.sample("tiny.jsonl"))
+        #expect(try Self.selftest(report)["background"] as? String == "rgb(255, 255, 255)")
+        let dark = try Self.selftest(report, flags: ["--blink-settings=preferredColorScheme=0"])
+        #expect(dark["background"] as? String == "rgb(13, 17, 23)", "prefers-color-scheme: dark gives the dark theme")
     }
 
     @Test func screenshotShowsTheReport() throws {
