@@ -20,7 +20,7 @@
   const percent = (part, whole) => (whole > 0 ? ((100 * part) / whole).toFixed(2) : "0.00") + "%";
 
   // ---- state (mirrored in the URL hash, so a view can be linked) ----
-  const state = { cost: data.defaultCost, dir: "top-down", orient: "icicle", zoom: 0, search: "", thread: "", window: "" };
+  const state = { cost: data.defaultCost, dir: "top-down", orient: "icicle", zoom: 0, search: "", thread: "", window: "", allFrames: false };
   // Precomputed flamegraphs of parts of the run: one thread's blocks, or one time window.
   const threadTrees = new Map(data.threads.map((v) => [v.key, v.trees]));
   const windowTrees = new Map(data.windows.map((v) => [v.key, v.trees]));
@@ -33,6 +33,7 @@
     if (params.has("search")) state.search = params.get("search");
     if (threadTrees.has(params.get("thread"))) state.thread = params.get("thread");
     else if (windowTrees.has(params.get("window"))) state.window = params.get("window");
+    else if (data.allFrames && params.get("frames") === "all") state.allFrames = true;
   }
   function writeHash() {
     const params = new URLSearchParams();
@@ -43,12 +44,13 @@
     if (state.search) params.set("search", state.search);
     if (state.thread) params.set("thread", state.thread);
     if (state.window) params.set("window", state.window);
+    if (state.allFrames) params.set("frames", "all");
     const hash = params.toString();
     history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
   }
 
   // ---- trees ----
-  const allTrees = [data.trees, ...threadTrees.values(), ...windowTrees.values()].flatMap((trees) => Object.values(trees));
+  const allTrees = [data.trees, ...threadTrees.values(), ...windowTrees.values(), ...(data.allFrames ? [data.allFrames.trees] : [])].flatMap((trees) => Object.values(trees));
   for (const t of allTrees) {
     const n = t.parent.length;
     t.depth = new Int32Array(n);
@@ -67,7 +69,7 @@
     while (stack.length) t.end[stack.pop()] = n;
   }
   const tree = () => (state.thread ? threadTrees.get(state.thread)
-    : state.window ? windowTrees.get(state.window) : data.trees)[state.dir];
+    : state.window ? windowTrees.get(state.window) : state.allFrames ? data.allFrames.trees : data.trees)[state.dir];
   const cost = () => data.costs[costIndex(state.cost)];
 
   // ---- layout: the same arithmetic as memscope's FlameLayout ----
@@ -117,11 +119,11 @@
   const canvas = $("flame-canvas"), img = $("flame-img"), view = $("flame-view");
   const initialPicture = img.getAttribute("src");
   const ctx = canvas.getContext("2d");
-  const threadSelect = $("flame-thread"), windowSelect = $("flame-window");
+  const threadSelect = $("flame-thread"), windowSelect = $("flame-window"), allFramesBox = $("flame-all-frames");
   let current = null, hovered = -1;
 
   function usePicture() {
-    return !state.thread && !state.window && state.dir === "top-down" && state.orient === "icicle" && !state.zoom && data.images[state.cost];
+    return !state.thread && !state.window && !state.allFrames && state.dir === "top-down" && state.orient === "icicle" && !state.zoom && data.images[state.cost];
   }
 
   function draw() {
@@ -190,6 +192,7 @@
     $("flame-orient").value = state.orient;
     if (threadSelect) threadSelect.value = state.thread;
     if (windowSelect) windowSelect.value = state.window;
+    if (allFramesBox) allFramesBox.checked = state.allFrames;
     writeHash();
   }
 
@@ -277,15 +280,23 @@
   $("flame-dir").addEventListener("change", (e) => { state.dir = e.target.value; state.zoom = 0; draw(); });
   $("flame-orient").addEventListener("change", (e) => { state.orient = e.target.value; draw(); });
   $("flame-reset").addEventListener("click", () => { state.zoom = 0; draw(); });
-  if (threadSelect) threadSelect.addEventListener("change", (e) => { state.thread = e.target.value; state.window = ""; state.zoom = 0; draw(); });
+  function choose(part, value) {
+    state.thread = part === "thread" ? value : "";
+    state.window = part === "window" ? value : "";
+    state.allFrames = part === "allFrames" ? value : false;
+    state.zoom = 0;
+    draw();
+  }
+  if (threadSelect) threadSelect.addEventListener("change", (e) => choose("thread", e.target.value));
+  if (allFramesBox) allFramesBox.addEventListener("change", (e) => choose("allFrames", e.target.checked));
   for (const link of document.querySelectorAll("[data-window]")) {
     link.addEventListener("click", (event) => {
       event.preventDefault();
-      state.window = link.dataset.window; state.thread = ""; state.zoom = 0; draw();
+      choose("window", link.dataset.window);
       $("flamegraph").scrollIntoView();
     });
   }
-  if (windowSelect) windowSelect.addEventListener("change", (e) => { state.window = e.target.value; state.thread = ""; state.zoom = 0; draw(); });
+  if (windowSelect) windowSelect.addEventListener("change", (e) => choose("window", e.target.value));
   const search = $("flame-search");
   search.addEventListener("input", () => { state.search = search.value; draw(); });
 
@@ -367,6 +378,13 @@
     }
     const sortable = document.querySelector("table.sortable th");
     if (sortable) { sortable.click(); result.sorted = sortable.getAttribute("aria-sort"); }
+    if (allFramesBox) {
+      const filteredNodes = tree().parent.length;
+      allFramesBox.click();
+      result.allFrames = { checked: state.allFrames, nodes: tree().parent.length, filteredNodes,
+                           pictureHidden: img.hidden, hash: location.hash, viewHeight: view.clientHeight };
+      allFramesBox.click();
+    }
     result.background = getComputedStyle(document.documentElement).backgroundColor;
     const out = document.createElement("pre");
     out.id = "selftest-result";

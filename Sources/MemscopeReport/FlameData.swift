@@ -34,6 +34,7 @@ enum FlameData {
         }
         let threads = views(input.threadFlames)
         let windows = views(input.windowFlames)
+        let allFrames = input.allFramesFlame.map { views([$0]).dropFirst().dropLast() }.map(String.init) ?? "null"
         let colours = strings.map { jsonString(Palette.flame($0).hexString) }
         let costs = FlameCost.allCases.map {
             "{\"key\":\(jsonString($0.rawValue)),\"title\":\(jsonString($0.title)),\"bytes\":\($0.isBytes)}"
@@ -52,7 +53,7 @@ enum FlameData {
             + "\"strings\":[\(strings.map(jsonString).joined(separator: ","))],\"colours\":[\(colours.joined(separator: ","))],"
             + "\"images\":{\(images.joined(separator: ","))},"
             + "\"trees\":{\"top-down\":\(topDown),\"bottom-up\":\(bottomUp)},"
-            + "\"threads\":\(threads),\"windows\":\(windows)}"
+            + "\"threads\":\(threads),\"windows\":\(windows),\"allFrames\":\(allFrames)}"
     }
 
     private static func array<T: BinaryInteger>(_ values: [T]) -> String {

@@ -37,6 +37,8 @@ public enum HTMLReport {
         }
         let threadSelect = select("flame-thread", "thread", all: "all threads", input.threadFlames, suffix: " alone")
             + select("flame-window", "time window", all: "the whole run", input.windowFlames, suffix: "")
+            + (input.allFramesFlame == nil ? ""
+                : "<label class=\"toggle\"><input type=\"checkbox\" id=\"flame-all-frames\"> every frame (no filter)</label>")
         let defaultPNG = input.pictures.flamePNGs[input.defaultCost].map { "data:image/png;base64," + Data($0).base64EncodedString() } ?? ""
         var flameNote = "<p class=\"note\">Hover a frame for its full name, location and cost; click to zoom in, click again "
             + "(or reset) to zoom out; search takes a substring or a regular expression. Frames below "
@@ -47,9 +49,12 @@ public enum HTMLReport {
         if !input.threadFlames.isEmpty {
             flameNote += " A thread chosen alone shows only the blocks it allocated (wherever they were freed); its peak is that thread's own peak."
         }
+        if input.allFramesFlame != nil {
+            flameNote += " <em>Every frame</em> shows the whole run with no frame filter."
+        }
         if !input.windowFlames.isEmpty {
             flameNote += " A time window counts what was allocated within it; its peak is the highest point inside it, and "
-                + "<em>Leaked</em> means still live at the window's end. A thread and a window are not combined: choosing one resets the other."
+                + "<em>Leaked</em> means still live at the window's end. A thread, a window and every frame are not combined: choosing one resets the others."
         }
         if input.threadFlames.isEmpty && a.threads.count > 1 && a.scope.isEmpty && a.notes.unavailable.isEmpty {
             flameNote += " No per-thread flamegraphs in this report: <code>memscope render --thread-flamegraphs 4</code> adds them "

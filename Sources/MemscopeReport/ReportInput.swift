@@ -28,6 +28,9 @@ public struct ReportInput: Sendable {
     /// Flamegraphs of time windows (equal slices of the run, then the peak's), for the
     /// page's window picker (empty: none).
     public var windowFlames: [FlameView] = []
+    /// The whole run's flamegraphs with every frame (no frame filter), for the page's toggle;
+    /// nil when the report's flamegraphs already show every frame, or the trees are too big.
+    public var allFramesFlame: FlameView?
 
     public init(analysis: Analysis, inputPath: String, format: String, version: String, topDown: FlameGraph,
                 bottomUp: FlameGraph, flameLayout: FlameLayoutOptions, flameOptions: FlameGraphOptions,

@@ -75,6 +75,12 @@ import Testing
         #expect((window["viewHeight"] as? Int ?? 0) > 40)
         #expect((window["hash"] as? String)?.contains("window=peak") == true)
         #expect(window["linkSelects"] as? Bool == true, "a window link under the timeline selects that window")
+        // The every-frame toggle: the unfiltered trees have more frames (allocator, runtime, entry).
+        let allFrames = try #require(result["allFrames"] as? [String: Any], "the default filter hides frames, so a toggle")
+        #expect(allFrames["checked"] as? Bool == true)
+        #expect((allFrames["nodes"] as? Int ?? 0) > (allFrames["filteredNodes"] as? Int ?? .max), "\(allFrames)")
+        #expect(allFrames["pictureHidden"] as? Bool == true)
+        #expect((allFrames["hash"] as? String)?.contains("frames=all") == true)
     }
 
     @Test func injectedNamesShowLiterallyAndRunNothing() throws {

@@ -339,4 +339,25 @@ import Testing
         #expect(try memscope("render", sample, "-o", out, "--force", "--from", "10%").status == 0)
         #expect((try flameData(out)["windows"] as? [Any])?.isEmpty == true, "a windowed report has no window picker")
     }
+
+    /// The every-frame toggle's trees are the whole run's without a frame filter: the same
+    /// totals, more frames; absent when the report already shows every frame.
+    @Test func everyFrameTreesKeepTheTotals() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let out = directory.appendingPathComponent("r.html").path
+        let sample = TestPaths.sample("server-leak.msd")
+        #expect(try memscope("render", sample, "-o", out).status == 0)
+        let data = try flameData(out)
+        let all = try #require((data["allFrames"] as? [String: Any])?["trees"] as? [String: Any])
+        let filtered = try #require(data["trees"] as? [String: Any])
+        for direction in ["top-down", "bottom-up"] {
+            let a = try #require(all[direction] as? [String: Any]), f = try #require(filtered[direction] as? [String: Any])
+            let aValues = try #require(a["values"] as? [[Int]]), fValues = try #require(f["values"] as? [[Int]])
+            #expect(aValues.map { $0[0] } == fValues.map { $0[0] }, "\(direction): totals per cost")
+            #expect((a["parent"] as? [Int])?.count ?? 0 > (f["parent"] as? [Int])?.count ?? .max, "\(direction): more frames")
+        }
+        #expect(try memscope("render", sample, "-o", out, "--force", "--all-frames").status == 0)
+        #expect(try flameData(out)["allFrames"] is NSNull, "--all-frames: the flamegraphs already show every frame")
+        #expect(!(try String(contentsOfFile: out, encoding: .utf8)).contains("id=\"flame-all-frames\""))
+    }
 }

@@ -161,10 +161,10 @@ struct Render: ParsableCommand {
                 keys.append((key, key == "peak" ? "around the peak: " + range : range, false))
             }
         }
-        guard !everyOptions.isEmpty else { return PartialAnalyses() }
+        guard !everyOptions.isEmpty else { return PartialAnalyses(allFrames: treeNodes <= Self.partialViewNodeLimit) }
         let analyses = try InputLoader.analyze(path: input.dump, format: input.format, foldedCost: input.foldedCost,
                                                everyOptions: everyOptions)
-        var parts = PartialAnalyses()
+        var parts = PartialAnalyses(allFrames: treeNodes <= Self.partialViewNodeLimit)
         for (key, analysis) in zip(keys, analyses) {
             let part = PartialAnalyses.Part(key: key.key, label: key.label, analysis: analysis)
             if key.isThread { parts.threads.append(part) } else { parts.windows.append(part) }

@@ -65,6 +65,12 @@ struct RenderPipeline {
         }
         withThreadFlames.threadFlames = flames(views.threads)
         withThreadFlames.windowFlames = flames(views.windows)
+        if views.allFrames && frameFilter != .none {
+            withThreadFlames.allFramesFlame = FlameView(
+                key: "all", label: "every frame",
+                topDown: FlameGraphBuilder.build(analysis, direction: .topDown, options: flameOptions),
+                bottomUp: FlameGraphBuilder.build(analysis, direction: .bottomUp, options: flameOptions))
+        }
         if !views.threads.isEmpty || !views.windows.isEmpty { clock.lap("thread and window flamegraph trees") }
         let html = try HTMLReport.render(withThreadFlames)
         clock.lap("html")
@@ -127,4 +133,6 @@ struct PartialAnalyses {
     }
     var threads: [Part] = []
     var windows: [Part] = []
+    /// Whether the page also gets the whole run's flamegraphs with every frame.
+    var allFrames = false
 }
