@@ -138,14 +138,3 @@ func analyze(_ input: InputOptions, options: AnalysisOptions,
     try InputLoader.analyze(path: input.dump, format: input.format, foldedCost: input.foldedCost, options: options,
                             progress: progress)
 }
-
-/// Lets the analysis stage pull batches from a reader without importing the parse stage.
-final class ReaderAdapter: RecordBatchSource {
-    let reader: any RecordReader
-    init(_ reader: any RecordReader) { self.reader = reader }
-    var diagnostics: Diagnostics { reader.diagnostics }
-    var wasTruncated: Bool { reader.wasTruncated }
-    func read(into batch: inout [Record], maxCount: Int) throws -> Bool {
-        try reader.read(into: &batch, maxCount: maxCount)
-    }
-}
