@@ -11,16 +11,16 @@ extension AnalyzerCore {
         let siteLanes = lanes.finished(sites: sites, lastTicks: lastTicks)
         var siteStats: [SiteStats] = []
         var costs: [(stack: UInt32, costs: Costs)] = []
-        for s in siteStacks.indices.sorted(by: { siteStacks[$0] < siteStacks[$1] })
-        // In a window, a site may only have carried-in blocks, freed after the window's peak:
-        // no allocations and nothing live at the end, but its share of the peak counts.
-        where sites[s].allocations > 0 || sites[s].liveBlocks > 0
-            || (sites[s].savedEpoch == peakEpoch && sites[s].bytesAtPeak > 0) {
+        for s in siteStacks.indices.sorted(by: { siteStacks[$0] < siteStacks[$1] }) {
             let site = sites[s]
+            let peakBytes = site.savedEpoch == peakEpoch ? site.bytesAtPeak : site.liveBytes
+            // In a window, a site may only have carried-in blocks, freed after the window's peak:
+            // no allocations and nothing live at the end, but its share of the peak counts.
+            guard site.allocations > 0 || site.liveBlocks > 0 || peakBytes > 0 else { continue }
             var c = Costs()
             c.allocations = site.allocations
             c.bytesAllocated = site.bytesAllocated
-            c.peakBytes = site.savedEpoch == peakEpoch ? site.bytesAtPeak : site.liveBytes
+            c.peakBytes = peakBytes
             c.leakedBytes = site.liveBytes
             c.leakedBlocks = site.liveBlocks
             c.temporaryAllocations = site.temporary

@@ -23,39 +23,33 @@ public enum InputLoader {
     public static func analyze(path: String, format: InputFormat? = nil, foldedCost: FoldedCost = .allocations,
                                options: AnalysisOptions = .default,
                                progress: (UInt64) -> Void = { _ in }) throws -> (analysis: Analysis, format: InputFormat) {
-        let detected = try format ?? detect(path: path)
-        switch detected {
-        case .msd, .jsonl, .heaptrack:
-            let (source, actual) = try eventSource(path: path, format: format, detected: detected)
-            var analysis = try AnalysisPipeline.run(reader: source, options: options) { progress(source.bytesRead) }
-            if let heaptrack = source as? HeaptrackReader { HeaptrackNotes.apply(to: &analysis, reader: heaptrack) }
-            return (analysis, actual)
-        case .folded:
-            return (try FoldedStacks.analyze(path: path, cost: foldedCost, options: options), .folded)
-        case .dhat:
-            return (try DHATImporter.analyze(path: path, options: options), .dhat)
-        case .massif:
-            return (try MassifImporter.analyze(path: path, options: options), .massif)
-        case .memscopeRs:
-            return (try MemscopeRsExport.analyze(path: path, options: options), .memscopeRs)
-        }
+        let (analyses, actual) = try analyze(path: path, format: format, foldedCost: foldedCost, everyOptions: [options],
+                                             progress: progress)
+        return (analyses[0], actual)
     }
 
     /// Like ``analyze(path:format:foldedCost:options:progress:)``, once per options, reading
     /// an event input only once (aggregate inputs are small and read per options).
     public static func analyze(path: String, format: InputFormat? = nil, foldedCost: FoldedCost = .allocations,
-                               everyOptions: [AnalysisOptions]) throws -> [Analysis] {
+                               everyOptions: [AnalysisOptions],
+                               progress: (UInt64) -> Void = { _ in }) throws -> (analyses: [Analysis], format: InputFormat) {
         let detected = try format ?? detect(path: path)
         switch detected {
         case .msd, .jsonl, .heaptrack:
-            let (source, _) = try eventSource(path: path, format: format, detected: detected)
-            var analyses = try AnalysisPipeline.run(reader: source, everyOptions: everyOptions)
+            let (source, actual) = try eventSource(path: path, format: format, detected: detected)
+            var analyses = try AnalysisPipeline.run(reader: source, everyOptions: everyOptions) { progress(source.bytesRead) }
             if let heaptrack = source as? HeaptrackReader {
                 for i in analyses.indices { HeaptrackNotes.apply(to: &analyses[i], reader: heaptrack) }
             }
-            return analyses
-        default:
-            return try everyOptions.map { try analyze(path: path, format: detected, foldedCost: foldedCost, options: $0).analysis }
+            return (analyses, actual)
+        case .folded:
+            return (try everyOptions.map { try FoldedStacks.analyze(path: path, cost: foldedCost, options: $0) }, .folded)
+        case .dhat:
+            return (try everyOptions.map { try DHATImporter.analyze(path: path, options: $0) }, .dhat)
+        case .massif:
+            return (try everyOptions.map { try MassifImporter.analyze(path: path, options: $0) }, .massif)
+        case .memscopeRs:
+            return (try everyOptions.map { try MemscopeRsExport.analyze(path: path, options: $0) }, .memscopeRs)
         }
     }
 

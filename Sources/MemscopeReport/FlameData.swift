@@ -26,15 +26,13 @@ enum FlameData {
         }
         let topDown = tree(input.topDown)
         let bottomUp = tree(input.bottomUp)
-        func views(_ list: [FlameView]) -> String {
-            "[" + list.map { view in
-                "{\"key\":\(jsonString(view.key)),\"label\":\(jsonString(view.label)),"
-                    + "\"trees\":{\"top-down\":\(tree(view.topDown)),\"bottom-up\":\(tree(view.bottomUp))}}"
-            }.joined(separator: ",") + "]"
+        func view(_ view: FlameView) -> String {
+            "{\"key\":\(jsonString(view.key)),\"label\":\(jsonString(view.label)),"
+                + "\"trees\":{\"top-down\":\(tree(view.topDown)),\"bottom-up\":\(tree(view.bottomUp))}}"
         }
-        let threads = views(input.threadFlames)
-        let windows = views(input.windowFlames)
-        let allFrames = input.allFramesFlame.map { views([$0]).dropFirst().dropLast() }.map(String.init) ?? "null"
+        let threads = "[" + input.threadFlames.map(view).joined(separator: ",") + "]"
+        let windows = "[" + input.windowFlames.map(view).joined(separator: ",") + "]"
+        let allFrames = input.allFramesFlame.map(view) ?? "null"
         let colours = strings.map { jsonString(Palette.flame($0).hexString) }
         let costs = FlameCost.allCases.map {
             "{\"key\":\(jsonString($0.rawValue)),\"title\":\(jsonString($0.title)),\"bytes\":\($0.isBytes)}"

@@ -35,7 +35,7 @@ public enum HTMLReport {
             let options = views.map { "<option value=\"\(HTML.escape($0.key))\">\(HTML.escape($0.label))\(suffix)</option>" }.joined()
             return "<select id=\"\(id)\" aria-label=\"\(label)\"><option value=\"\">\(all)</option>\(options)</select>"
         }
-        let threadSelect = select("flame-thread", "thread", all: "all threads", input.threadFlames, suffix: " alone")
+        let viewControls = select("flame-thread", "thread", all: "all threads", input.threadFlames, suffix: " alone")
             + select("flame-window", "time window", all: "the whole run", input.windowFlames, suffix: "")
             + (input.allFramesFlame == nil ? ""
                 : "<label class=\"toggle\"><input type=\"checkbox\" id=\"flame-all-frames\"> every frame (no filter)</label>")
@@ -84,7 +84,7 @@ public enum HTMLReport {
                 ? "<p class=\"empty\">This input records no times, so there is no memory over time (see the summary).</p>"
                 : timelineNote + windowLinks,
             "costButtons": costButtons,
-            "threadSelect": threadSelect,
+            "viewControls": viewControls,
             "defaultFlamePicture": defaultPNG,
             "flameNote": flameNote,
             "lifetimes": a.notes.unavailable.contains("lifetimes")

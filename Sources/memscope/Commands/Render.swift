@@ -122,53 +122,52 @@ struct Render: ParsableCommand {
 
     /// The dump read once more and analysed per top thread (restricted to that thread's
     /// blocks) and per time window, for the page's selectors. None when the report is
-    /// already restricted, or above the event limit unless asked for.
+    /// already restricted, or above the size limits unless asked for.
     private func partialAnalyses(_ analysis: Analysis, input: InputOptions) throws -> PartialAnalyses {
         let treeNodes = analysis.topDown.nodes.count + analysis.bottomUp.nodes.count
         let small = analysis.totals.events <= Self.partialViewEventLimit && treeNodes <= Self.partialViewNodeLimit
+        var parts = PartialAnalyses(allFrames: treeNodes <= Self.partialViewNodeLimit)
+        guard !scope.isRestricted else { return parts }
         let threadCount = threadFlamegraphs ?? (small ? 4 : 0)
         let windowCount = windowFlamegraphs ?? (small ? 10 : 0)
-        var everyOptions: [AnalysisOptions] = []
-        var keys: [(key: String, label: String, isThread: Bool)] = []
         let base = try input.analysisOptions()
-        if analysis.threads.count > 1 && !scope.isRestricted {
+
+        var threads: [(key: String, label: String, options: AnalysisOptions)] = []
+        if analysis.threads.count > 1 {
             let top = analysis.threads.filter { $0.allocations > 0 }
                 .sorted { ($0.bytesAllocated, $1.thread) > ($1.bytesAllocated, $0.thread) }
                 .prefix(threadCount)
             for stats in top {
                 var options = base
                 options.thread = stats.thread
-                everyOptions.append(options)
-                keys.append((String(stats.thread), "thread " + analysis.threadLabel(stats.thread), true))
+                threads.append((String(stats.thread), "thread " + analysis.threadLabel(stats.thread), options))
             }
         }
+        var windows: [(key: String, label: String, options: AnalysisOptions)] = []
         let duration = analysis.totals.durationNanoseconds
-        if windowCount > 0 && duration >= UInt64(windowCount) && !scope.isRestricted
-            && !analysis.notes.unavailable.contains("timeline") {
-            var windows: [(String, UInt64, UInt64)] = (0..<UInt64(windowCount)).map { i in
-                (String(i + 1), duration * i / UInt64(windowCount), duration * (i + 1) / UInt64(windowCount))
-            }
+        if windowCount > 0 && duration >= UInt64(windowCount) && !analysis.notes.unavailable.contains("timeline") {
+            let count = UInt64(windowCount)
+            var bounds: [(String, UInt64, UInt64)] = (0..<count).map { i in (String(i + 1), duration * i / count, duration * (i + 1) / count) }
             // The peak's window: a slice's width centred on the peak, kept inside the run.
-            let width = duration / UInt64(windowCount)
-            let start = min((analysis.totals.peakTimeNanoseconds > width / 2 ? analysis.totals.peakTimeNanoseconds - width / 2 : 0), duration - width)
-            windows.append(("peak", start, start + width))
-            for (key, from, to) in windows {
+            let width = duration / count
+            let peak = analysis.totals.peakTimeNanoseconds
+            let start = min(peak > width / 2 ? peak - width / 2 : 0, duration - width)
+            bounds.append(("peak", start, start + width))
+            for (key, from, to) in bounds {
                 var options = base
                 options.windowStartNanoseconds = from
                 options.windowEndNanoseconds = to
-                everyOptions.append(options)
                 let range = Units.duration(nanoseconds: from) + " – " + Units.duration(nanoseconds: to)
-                keys.append((key, key == "peak" ? "around the peak: " + range : range, false))
+                windows.append((key, key == "peak" ? "around the peak: " + range : range, options))
             }
         }
-        guard !everyOptions.isEmpty else { return PartialAnalyses(allFrames: treeNodes <= Self.partialViewNodeLimit) }
+        let wanted = threads + windows
+        guard !wanted.isEmpty else { return parts }
         let analyses = try InputLoader.analyze(path: input.dump, format: input.format, foldedCost: input.foldedCost,
-                                               everyOptions: everyOptions)
-        var parts = PartialAnalyses(allFrames: treeNodes <= Self.partialViewNodeLimit)
-        for (key, analysis) in zip(keys, analyses) {
-            let part = PartialAnalyses.Part(key: key.key, label: key.label, analysis: analysis)
-            if key.isThread { parts.threads.append(part) } else { parts.windows.append(part) }
-        }
+                                               everyOptions: wanted.map(\.options)).analyses
+        let all = zip(wanted, analyses).map { PartialAnalyses.Part(key: $0.key, label: $0.label, analysis: $1) }
+        parts.threads = Array(all.prefix(threads.count))
+        parts.windows = Array(all.dropFirst(threads.count))
         return parts
     }
 

@@ -55,21 +55,18 @@ struct RenderPipeline {
                                 pictures: withThreads, defaultCost: defaultCost, frameFilter: frameFilter.description,
                                 source: includeSource ? SourceContext(analysis: analysis) : SourceContext())
         var withThreadFlames = input
+        func flameView(_ key: String, _ label: String, shown: Analysis) -> FlameView {
+            FlameView(key: key, label: label,
+                      topDown: FlameGraphBuilder.build(shown, direction: .topDown, options: flameOptions),
+                      bottomUp: FlameGraphBuilder.build(shown, direction: .bottomUp, options: flameOptions))
+        }
         func flames(_ parts: [PartialAnalyses.Part]) -> [FlameView] {
-            parts.map { part in
-                let shown = frameFilter.apply(to: part.analysis)
-                return FlameView(key: part.key, label: part.label,
-                                 topDown: FlameGraphBuilder.build(shown, direction: .topDown, options: flameOptions),
-                                 bottomUp: FlameGraphBuilder.build(shown, direction: .bottomUp, options: flameOptions))
-            }
+            parts.map { flameView($0.key, $0.label, shown: frameFilter.apply(to: $0.analysis)) }
         }
         withThreadFlames.threadFlames = flames(views.threads)
         withThreadFlames.windowFlames = flames(views.windows)
         if views.allFrames && frameFilter != .none {
-            withThreadFlames.allFramesFlame = FlameView(
-                key: "all", label: "every frame",
-                topDown: FlameGraphBuilder.build(analysis, direction: .topDown, options: flameOptions),
-                bottomUp: FlameGraphBuilder.build(analysis, direction: .bottomUp, options: flameOptions))
+            withThreadFlames.allFramesFlame = flameView("all", "every frame", shown: analysis)
         }
         if !views.threads.isEmpty || !views.windows.isEmpty { clock.lap("thread and window flamegraph trees") }
         let html = try HTMLReport.render(withThreadFlames)
