@@ -45,6 +45,12 @@ public struct DumpError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 
     public var description: String {
+        Self.describe(path: path, location: location, message: message, hint: hint)
+    }
+
+    /// `path: byte N: error: message` (or `path:line:column: …`), then the hint on its own
+    /// line: the wording of every input error, whichever stage found it.
+    public static func describe(path: String, location: Location, message: String, hint: String) -> String {
         var text = path
         switch location {
         case .none: break
@@ -52,7 +58,6 @@ public struct DumpError: Error, CustomStringConvertible, Equatable, Sendable {
         case .line(let line, let column): text += ":\(line):\(column)"
         }
         text += ": error: \(message)"
-        let hint = self.hint
         if !hint.isEmpty { text += "\n  hint: \(hint)" }
         return text
     }

@@ -35,15 +35,7 @@ public struct ImportError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 
     public var description: String {
-        var text = path
-        switch location {
-        case .none: break
-        case .byte(let offset): text += ": byte \(offset)"
-        case .line(let line, let column): text += ":\(line):\(column)"
-        }
-        text += ": error: \(message)"
-        if !hint.isEmpty { text += "\n  hint: \(hint)" }
-        return text
+        DumpError.describe(path: path, location: location, message: message, hint: hint)
     }
 
     public var message: String {
