@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "MemscopeAnalysis", dependencies: ["MemscopeModel"]),
         // Other tools' files (heaptrack, massif, DHAT, memscope-rs, folded stacks) → Analysis.
         .target(name: "MemscopeImport", dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis"]),
+        // Who holds whom: ownership inferred from the events and the recorder's observations.
+        .target(name: "MemscopeOwnership", dependencies: ["MemscopeModel", "MemscopeAnalysis"]),
         .target(name: "MemscopeScene"),
         .target(name: "MemscopeLayout", dependencies: ["MemscopeAnalysis", "MemscopeScene"]),
         .target(name: "MemscopeCairo", dependencies: ["MemscopeScene", "MemscopeLayout", "CPangoCairo"]),
@@ -47,7 +49,7 @@ let package = Package(
             name: "memscope",
             dependencies: [
                 "MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeImport", "MemscopeLayout", "MemscopeCairo",
-                "MemscopeReport", "MemscopeRecord",
+                "MemscopeReport", "MemscopeRecord", "MemscopeOwnership",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["BuildPreloadLibrary"]

@@ -11,6 +11,14 @@ public protocol RecordBatchSource: AnyObject {
     func read(into batch: inout [Record], maxCount: Int) throws -> Bool
 }
 
+/// Something else that reads every record of a dump alongside the analyses (the
+/// ownership inference).
+public protocol RecordConsumer: AnyObject {
+    func consume(_ batch: [Record])
+}
+
+extension Analyzer: RecordConsumer {}
+
 /// Runs parse and analyze over a whole dump.
 ///
 /// Parsing runs on a second thread and hands batches of records to the analysis through
@@ -31,9 +39,12 @@ public enum AnalysisPipeline {
 
     /// Reads every record once and analyses it once per options (a report's per-thread
     /// views): the parse is shared, each analysis is independent.
+    /// - Parameter alongside: more consumers, each fed every batch like an analysis.
     public static func run(reader: some RecordBatchSource, everyOptions: [AnalysisOptions],
+                           alongside: [any RecordConsumer] = [],
                            afterBatch: () -> Void = {}) throws -> [Analysis] {
         let analyzers = everyOptions.map { Analyzer(options: $0) }
+        let consumers: [any RecordConsumer] = analyzers + alongside
         let queue = BatchQueue(depth: queueDepth)
         let emptied = BatchQueue(depth: queueDepth + 2)
         for _ in 0..<queueDepth + 1 {
@@ -58,12 +69,12 @@ public enum AnalysisPipeline {
         while true {
             switch queue.take() {
             case .batch(var batch):
-                if analyzers.count == 1 {
-                    analyzers[0].consume(batch)
+                if consumers.count == 1 {
+                    consumers[0].consume(batch)
                 } else {
-                    // Independent analyses of one batch: each analyzer is used by one worker.
-                    let shared = UncheckedBox((analyzers, batch))
-                    DispatchQueue.concurrentPerform(iterations: analyzers.count) { i in
+                    // Independent analyses of one batch: each consumer is used by one worker.
+                    let shared = UncheckedBox((consumers, batch))
+                    DispatchQueue.concurrentPerform(iterations: consumers.count) { i in
                         shared.value.0[i].consume(shared.value.1)
                     }
                 }

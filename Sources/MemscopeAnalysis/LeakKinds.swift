@@ -51,16 +51,46 @@ struct ReferenceScan {
     }
 
     /// Classifies the blocks live at the end (address, size, allocation time), as
-    /// memcheck does: mark from the roots, then each unmarked block leads the blocks
-    /// only it reaches (indirectly lost); leaders are definitely lost.
+    /// memcheck does (see ``LeakKind/classify(references:scanTime:live:)``).
     func classify(live: [(address: UInt64, size: UInt64, ticks: UInt64)]) -> LeakKinds? {
         guard let time else { return nil }
         var kinds = LeakKinds()
+        for (block, kind) in LeakKind.classify(references: references, scanTime: time, live: live) {
+            let size = block.size
+            switch kind {
+            case .stillReachable: kinds.stillReachable.add(size)
+            case .possiblyLost: kinds.possiblyLost.add(size)
+            case .indirectlyLost: kinds.indirectlyLost.add(size)
+            case .definitelyLost: kinds.definitelyLost.add(size)
+            case .notScanned: kinds.notScanned.add(size)
+            }
+        }
+        return kinds
+    }
+}
+
+/// memcheck's kind of one leaked block.
+public enum LeakKind: String, Sendable, Equatable, CaseIterable {
+    case definitelyLost = "definitely lost"
+    case indirectlyLost = "indirectly lost"
+    case possiblyLost = "possibly lost"
+    case stillReachable = "still reachable"
+    case notScanned = "not scanned"
+
+    /// Classifies the blocks live at the end (address, size, allocation time) from the
+    /// references of one scan made at `scanTime`, as memcheck does: mark from the roots,
+    /// then each unmarked block leads the blocks only it reaches (indirectly lost); leaders
+    /// are definitely lost. Blocks allocated after the scan are not scanned. Returned in
+    /// address order.
+    public static func classify(references: [PointerReference], scanTime: UInt64,
+                                live: [(address: UInt64, size: UInt64, ticks: UInt64)])
+        -> [(block: (address: UInt64, size: UInt64), kind: LeakKind)] {
+        var result: [(block: (address: UInt64, size: UInt64), kind: LeakKind)] = []
         var index: [UInt64: Int] = [:]
         var scanned: [(address: UInt64, size: UInt64)] = []
         for block in live.sorted(by: { $0.address < $1.address }) {
-            if block.ticks > time {
-                kinds.notScanned.add(block.size)
+            if block.ticks > scanTime {
+                result.append(((block.address, block.size), .notScanned))
                 continue
             }
             index[block.address] = scanned.count
@@ -95,26 +125,25 @@ struct ReferenceScan {
         for block in scanned.indices where marks[block] == .reachable { possibleStarts += interiorEdges[block] }
         spread(from: possibleStarts, as: .possibly)
 
-        var leaders = [Bool](repeating: false, count: scanned.count)
         for leader in scanned.indices where marks[leader] == .none {
-            leaders[leader] = true
             var work = edges[leader] + interiorEdges[leader]
             while let block = work.popLast() {
                 guard block != leader, marks[block] == .none else { continue }
-                leaders[block] = false // an earlier leader reached from this one joins its group
                 marks[block] = .indirect
                 work += edges[block] + interiorEdges[block]
             }
         }
         for (block, entry) in scanned.enumerated() {
-            switch marks[block] {
-            case .reachable: kinds.stillReachable.add(entry.size)
-            case .possibly: kinds.possiblyLost.add(entry.size)
-            case .indirect: kinds.indirectlyLost.add(entry.size)
-            case .none: kinds.definitelyLost.add(entry.size)
+            let kind: LeakKind = switch marks[block] {
+            case .reachable: .stillReachable
+            case .possibly: .possiblyLost
+            case .indirect: .indirectlyLost
+            case .none: .definitelyLost
             }
+            result.append((entry, kind))
         }
-        return kinds
+        result.sort { $0.block.address < $1.block.address }
+        return result
     }
 }
 

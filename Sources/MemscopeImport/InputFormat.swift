@@ -29,6 +29,10 @@ public enum InputFormat: String, Sendable, CaseIterable {
 
     /// True for inputs replayed event by event through the analyzer.
     public var hasEvents: Bool { self == .msd || self == .jsonl || self == .heaptrack }
+
+    /// True for inputs whose events name real blocks (address, thread, time) and may carry
+    /// the recorder's observations: memscope's own dumps. Ownership inference needs them.
+    public var carriesBlockEvents: Bool { self == .msd || self == .jsonl }
 }
 
 /// What a folded-stack count means (`--folded-cost`).

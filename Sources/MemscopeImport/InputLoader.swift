@@ -30,14 +30,19 @@ public enum InputLoader {
 
     /// Like ``analyze(path:format:foldedCost:options:progress:)``, once per options, reading
     /// an event input only once (aggregate inputs are small and read per options).
+    /// - Parameter alongside: consumers fed every record too, for memscope's own dumps only
+    ///   (``InputFormat/carriesBlockEvents``); they see nothing for other formats.
     public static func analyze(path: String, format: InputFormat? = nil, foldedCost: FoldedCost = .allocations,
-                               everyOptions: [AnalysisOptions],
+                               everyOptions: [AnalysisOptions], alongside: [any RecordConsumer] = [],
                                progress: (UInt64) -> Void = { _ in }) throws -> (analyses: [Analysis], format: InputFormat) {
         let detected = try format ?? detect(path: path)
         switch detected {
         case .msd, .jsonl, .heaptrack:
             let (source, actual) = try eventSource(path: path, format: format, detected: detected)
-            var analyses = try AnalysisPipeline.run(reader: source, everyOptions: everyOptions) { progress(source.bytesRead) }
+            let extra = actual.carriesBlockEvents ? alongside : []
+            var analyses = try AnalysisPipeline.run(reader: source, everyOptions: everyOptions, alongside: extra) {
+                progress(source.bytesRead)
+            }
             if let heaptrack = source as? HeaptrackReader {
                 for i in analyses.indices { HeaptrackNotes.apply(to: &analyses[i], reader: heaptrack) }
             }

@@ -4,6 +4,7 @@ import MemscopeAnalysis
 import MemscopeFormat
 import MemscopeImport
 import MemscopeModel
+import MemscopeOwnership
 
 #if canImport(Glibc)
 import Glibc
@@ -137,4 +138,15 @@ func analyze(_ input: InputOptions, options: AnalysisOptions,
              progress: (UInt64) -> Void = { _ in }) throws -> (Analysis, InputFormat) {
     try InputLoader.analyze(path: input.dump, format: input.format, foldedCost: input.foldedCost, options: options,
                             progress: progress)
+}
+
+/// The ownership graph of a memscope dump (other formats name no blocks: an error).
+func ownershipGraph(_ input: InputOptions) throws -> OwnershipGraph {
+    let inference = OwnershipInference()
+    let (_, format) = try InputLoader.analyze(path: input.dump, format: input.format, foldedCost: input.foldedCost,
+                                              everyOptions: [try input.analysisOptions()], alongside: [inference])
+    guard format.carriesBlockEvents else {
+        throw ValidationError("\(input.dump): ownership needs memscope's own dumps (.msd or JSON Lines); a \(format.displayName) records no block addresses and threads to infer it from")
+    }
+    return inference.finish()
 }

@@ -3,6 +3,7 @@ import MemscopeAnalysis
 import MemscopeFormat
 import MemscopeImport
 import MemscopeModel
+import MemscopeOwnership
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,19 +13,29 @@ struct Inspect: ParsableCommand {
             the innermost function of each event's stack; --stage analyze prints every \
             figure the analysis computed: totals, per-site costs and lifetimes, both call \
             trees, the memory timeline, address reuse, realloc chains, cross-thread frees, \
-            threads, memory errors and warnings.
+            threads, memory errors and warnings; --stage ownership prints the ownership \
+            graph (nodes, and edges with their provenance, rule, evidence, contradictions \
+            and confidence), as text or, with --json, as one JSON object. \
+            --no-inference leaves the inferred edges and types out.
 
             Examples:
               memscope inspect --stage parse samples/tiny.jsonl
               memscope inspect --stage analyze samples/memory-errors.msd
+              memscope inspect --stage ownership --json samples/server-leak.msd
             """)
 
     enum Stage: String, ExpressibleByArgument, CaseIterable {
-        case parse, analyze
+        case parse, analyze, ownership
     }
 
-    @Option(help: "The stage whose output to print (values: parse, analyze).")
+    @Option(help: "The stage whose output to print (values: parse, analyze, ownership).")
     var stage: Stage
+
+    @Flag(help: "With --stage ownership: print JSON instead of text.")
+    var json = false
+
+    @Flag(help: "With --stage ownership: leave out every inferred edge and type.")
+    var noInference = false
 
     @OptionGroup var input: InputOptions
 
@@ -35,6 +46,10 @@ struct Inspect: ParsableCommand {
             case .analyze:
                 let (analysis, _) = try analyze(input)
                 print(AnalysisDump.render(analysis), terminator: "")
+            case .ownership:
+                var graph = try ownershipGraph(input)
+                if noInference { graph = graph.observedOnly() }
+                print(json ? graph.json() : graph.text(), terminator: "")
             }
         }
     }

@@ -1,0 +1,198 @@
+import MemscopeModel
+
+/// Who holds whom: the ownership graph of a dump, with the evidence behind every edge.
+///
+/// Nodes are code locations: allocation sites (the first frame of an allocating stack that
+/// is not an allocator or language runtime), free sites (where a block handed between threads
+/// was freed) and async tasks. Edges are either *observed* (read off the events: pointer
+/// references seen by the recorder's scan, realloc chains, cross-thread frees, task
+/// annotations) or *inferred* (owns, shares: a rule over the observations). Each edge says
+/// which rule produced it, how many block pairs support it, how many speak against it, and
+/// a confidence computed from those two counts (see ``OwnershipEdge/confidence``).
+public struct OwnershipGraph: Sendable, Equatable {
+    public var nodes: [OwnershipNode]
+    public var edges: [OwnershipEdge]
+    /// What the graph could see: scans, task annotations, hypotheses rejected.
+    public var coverage: OwnershipCoverage
+
+    public init(nodes: [OwnershipNode], edges: [OwnershipEdge], coverage: OwnershipCoverage) {
+        self.nodes = nodes
+        self.edges = edges
+        self.coverage = coverage
+    }
+
+    /// The graph without anything inferred: observed edges only, and node types only when
+    /// the program annotated them (`--no-inference`).
+    public func observedOnly() -> OwnershipGraph {
+        var copy = self
+        copy.edges = edges.filter { $0.provenance == .observed }
+        copy.nodes = nodes.map { node in
+            var n = node
+            if n.typeProvenance == .inferred {
+                n.type = nil
+                n.typeRule = nil
+                n.typeProvenance = nil
+            }
+            return n
+        }
+        copy.coverage.inferenceIncluded = false
+        return copy
+    }
+}
+
+public enum Provenance: String, Sendable, Equatable, Comparable {
+    case observed, inferred
+    public static func < (a: Provenance, b: Provenance) -> Bool { a.rawValue < b.rawValue }
+}
+
+public enum OwnershipNodeKind: String, Sendable, Equatable {
+    /// Where blocks were allocated.
+    case allocationSite = "allocation_site"
+    /// Where blocks allocated on another thread were freed (only hand-off edges end here).
+    case freeSite = "free_site"
+    /// An async task the program annotated.
+    case task
+}
+
+public struct OwnershipNode: Sendable, Equatable, Identifiable {
+    public var id: Int
+    public var kind: OwnershipNodeKind
+    public var function: String
+    public var file: String
+    public var line: UInt32
+    /// The module (executable or shared library) of the site's frame.
+    public var module: String
+    /// A type: annotated by the program (observed) or recognised from the stack's symbols
+    /// (inferred, with ``typeRule``).
+    public var type: String?
+    public var typeProvenance: Provenance?
+    public var typeRule: String?
+    /// Variable names the program annotated on this site's blocks, most frequent first.
+    public var variables: [String]
+    /// Allocation calls made here (a realloc counts as one) and their bytes, over the run.
+    public var blocks: UInt64
+    public var bytes: UInt64
+    /// Blocks and bytes still live at the end of the dump.
+    public var leakedBlocks: UInt64
+    public var leakedBytes: UInt64
+    /// Of the leaked bytes, memcheck's kinds from the dump's last reference scan (nil without one).
+    public var leakKinds: NodeLeakKinds?
+    /// For tasks: the threads the task ran on.
+    public var threads: [UInt32]
+
+    public init(id: Int, kind: OwnershipNodeKind, function: String, file: String = "", line: UInt32 = 0,
+                module: String = "", type: String? = nil, typeProvenance: Provenance? = nil, typeRule: String? = nil,
+                variables: [String] = [], blocks: UInt64 = 0, bytes: UInt64 = 0, leakedBlocks: UInt64 = 0,
+                leakedBytes: UInt64 = 0, leakKinds: NodeLeakKinds? = nil, threads: [UInt32] = []) {
+        self.id = id
+        self.kind = kind
+        self.function = function
+        self.file = file
+        self.line = line
+        self.module = module
+        self.type = type
+        self.typeProvenance = typeProvenance
+        self.typeRule = typeRule
+        self.variables = variables
+        self.blocks = blocks
+        self.bytes = bytes
+        self.leakedBlocks = leakedBlocks
+        self.leakedBytes = leakedBytes
+        self.leakKinds = leakKinds
+        self.threads = threads
+    }
+
+    /// `function (file:line)` or the function alone.
+    public var location: String {
+        file.isEmpty ? function : "\(function) (\(baseName(file))\(line > 0 ? ":\(line)" : ""))"
+    }
+}
+
+/// Leaked bytes of one node by memcheck's kinds.
+public struct NodeLeakKinds: Sendable, Equatable {
+    public var definitelyLost: UInt64 = 0
+    public var indirectlyLost: UInt64 = 0
+    public var possiblyLost: UInt64 = 0
+    public var stillReachable: UInt64 = 0
+    public var notScanned: UInt64 = 0
+
+    public init() {}
+}
+
+public enum OwnershipEdgeKind: String, Sendable, Equatable, CaseIterable, Comparable {
+    case references
+    case owns
+    case shares
+    case reallocates
+    case handsOff = "hands_off"
+    case task
+
+    public var provenance: Provenance {
+        switch self {
+        case .owns, .shares: .inferred
+        case .references, .reallocates, .handsOff, .task: .observed
+        }
+    }
+
+    public var label: String {
+        switch self {
+        case .handsOff: "hands off"
+        default: rawValue
+        }
+    }
+
+    public static func < (a: Self, b: Self) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+public struct OwnershipEdge: Sendable, Equatable {
+    public var from: Int
+    public var to: Int
+    public var kind: OwnershipEdgeKind
+    public var provenance: Provenance
+    /// The rule that produced the edge, in words.
+    public var rule: String
+    /// Block pairs (or blocks, or calls, as the rule says) that support the edge.
+    public var evidence: UInt64
+    /// Block pairs that speak against it.
+    public var contradictions: UInt64
+    /// Detail for the reader: the threads of a hand-off, the reallocs of a chain.
+    public var detail: String
+
+    public init(from: Int, to: Int, kind: OwnershipEdgeKind, rule: String, evidence: UInt64,
+                contradictions: UInt64 = 0, detail: String = "") {
+        self.from = from
+        self.to = to
+        self.kind = kind
+        self.provenance = kind.provenance
+        self.rule = rule
+        self.evidence = evidence
+        self.contradictions = contradictions
+        self.detail = detail
+    }
+
+    /// For observed edges, the share of supporting pairs, e / (e + c). For inferred edges a
+    /// smoothed share, (e + ½) / (e + c + 1), so that a rule seen once cannot claim certainty:
+    /// one supporting pair gives 0.75, ten give 0.95.
+    public var confidence: Double {
+        let e = Double(evidence), c = Double(contradictions)
+        switch provenance {
+        case .observed: return e + c == 0 ? 0 : e / (e + c)
+        case .inferred: return (e + 0.5) / (e + c + 1)
+        }
+    }
+}
+
+public struct OwnershipCoverage: Sendable, Equatable {
+    /// Reference scans in the dump (the recorder's; each sees the blocks live at its time).
+    public var scans: Int = 0
+    /// Whether the dump has task annotations.
+    public var taskAnnotations: Bool = false
+    /// Inferred hypotheses that the evidence rejected (confidence below the threshold).
+    public var rejectedHypotheses: Int = 0
+    /// False when the graph was stripped of inferred elements.
+    public var inferenceIncluded: Bool = true
+
+    public init() {}
+}

@@ -1,0 +1,109 @@
+import MemscopeAnalysis
+import MemscopeModel
+
+/// Settings of the inference rules.
+public struct OwnershipOptions: Sendable, Equatable {
+    /// Two allocations on one thread belong to one burst, and two frees to one cascade,
+    /// only when no more than this many nanoseconds separate them.
+    public var gapNanoseconds: UInt64
+    /// Inferred edges below this confidence are rejected (counted, not shown).
+    public var minimumConfidence: Double
+
+    public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75) {
+        self.gapNanoseconds = gapNanoseconds
+        self.minimumConfidence = minimumConfidence
+    }
+
+    public static let `default` = OwnershipOptions()
+}
+
+/// Builds the ``OwnershipGraph`` of a dump in one pass over its records.
+///
+/// Memory grows with live blocks, distinct sites and site pairs, and the references of one
+/// scan; never with the number of events.
+///
+/// ```swift
+/// let inference = OwnershipInference()
+/// inference.consume(batch)          // every batch, in order
+/// let graph = inference.finish()
+/// ```
+public final class OwnershipInference: RecordConsumer {
+    var state: OwnershipState
+
+    public init(options: OwnershipOptions = .default) {
+        state = OwnershipState(options: options)
+    }
+
+    public func consume(_ batch: [Record]) {
+        for record in batch { state.consume(record) }
+    }
+
+    public func finish() -> OwnershipGraph { state.finish() }
+}
+
+/// One live block, as the rules see it.
+struct TrackedBlock {
+    var serial: UInt64
+    /// The node of the logical buffer (its first allocation, kept across reallocs).
+    var origin: Int32
+    /// The node that made its current allocation (the realloc's, after a realloc).
+    var site: Int32
+    var thread: UInt32
+    var size: UInt64
+    var ticks: UInt64
+    /// The block this one is linked to as its owner candidate (serial 0: none).
+    var owner: UInt64 = 0
+    var ownerNode: Int32 = -1
+    /// Whether the link came from a scan (sole referrer) rather than from the creation burst.
+    var ownerByReference = false
+    /// Blocks linked to this one as their owner, not yet judged.
+    var dependants: UInt32 = 0
+    /// Seen referred to by two or more blocks, or by a root, in some scan.
+    var sharedReferrers = false
+    var rootReferenced = false
+}
+
+/// One judgement left open until a free cascade closes.
+struct PendingDeath {
+    var owner: UInt64
+    var ownerNode: Int32
+    var node: Int32
+    var byReference: Bool
+    var referredElsewhere: Bool
+}
+
+/// Per thread: the current allocation burst and free cascade.
+struct ThreadState {
+    var burstContext: UInt32 = 0
+    var burstOwner: UInt64 = 0
+    var burstOwnerAddress: UInt64 = 0
+    var burstOwnerNode: Int32 = -1
+    var burstSites: [Int32] = []
+    var lastAllocation: UInt64 = 0
+    var hasBurst = false
+    /// 0 while no cascade is open.
+    var cascade: UInt64 = 0
+    var lastFree: UInt64 = 0
+    var pending: [PendingDeath] = []
+    var task: UInt64 = 0
+}
+
+/// Supporting and contradicting block pairs of one inferred hypothesis.
+struct Tally {
+    var support: UInt64 = 0
+    var against: UInt64 = 0
+    var byCreation: UInt64 = 0
+    var byReference: UInt64 = 0
+}
+
+struct NodePair: Hashable, Comparable {
+    var from: Int32
+    var to: Int32
+    static func < (a: NodePair, b: NodePair) -> Bool { (a.from, a.to) < (b.from, b.to) }
+}
+
+struct HandOffKey: Hashable {
+    var pair: NodePair
+    var fromThread: UInt32
+    var toThread: UInt32
+}

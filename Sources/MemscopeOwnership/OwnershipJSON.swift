@@ -1,0 +1,32 @@
+import MemscopeModel
+
+extension OwnershipGraph {
+    /// `{"nodes": [...], "edges": [...], "coverage": {...}}`, one node or edge per line, keys in
+    /// a fixed order (`memscope inspect --stage ownership --json`).
+    public func json() -> String {
+        var out = "{\"nodes\": [\n"
+        out += nodes.map { n in
+            var fields = [
+                "\"id\": \(n.id)", "\"kind\": \(jsonString(n.kind.rawValue))", "\"function\": \(jsonString(n.function))",
+                "\"file\": \(jsonString(n.file))", "\"line\": \(n.line)", "\"module\": \(jsonString(n.module))",
+                "\"type\": \(n.type.map(jsonString) ?? "null")",
+                "\"type_provenance\": \(n.typeProvenance.map { jsonString($0.rawValue) } ?? "null")",
+                "\"type_rule\": \(n.typeRule.map(jsonString) ?? "null")",
+                "\"variables\": [\(n.variables.map(jsonString).joined(separator: ", "))]",
+                "\"blocks\": \(n.blocks)", "\"bytes\": \(n.bytes)",
+                "\"leaked_blocks\": \(n.leakedBlocks)", "\"leaked_bytes\": \(n.leakedBytes)",
+            ]
+            if let k = n.leakKinds {
+                fields.append("\"leak_kinds\": {\"definitely_lost\": \(k.definitelyLost), \"indirectly_lost\": \(k.indirectlyLost), \"possibly_lost\": \(k.possiblyLost), \"still_reachable\": \(k.stillReachable), \"not_scanned\": \(k.notScanned)}")
+            }
+            if n.kind == .task { fields.append("\"threads\": [\(n.threads.map(String.init).joined(separator: ", "))]") }
+            return "  {" + fields.joined(separator: ", ") + "}"
+        }.joined(separator: ",\n")
+        out += "\n], \"edges\": [\n"
+        out += edges.map { e in
+            "  {\"from\": \(e.from), \"to\": \(e.to), \"kind\": \(jsonString(e.kind.rawValue)), \"provenance\": \(jsonString(e.provenance.rawValue)), \"rule\": \(jsonString(e.rule)), \"evidence\": \(e.evidence), \"contradictions\": \(e.contradictions), \"confidence\": \(Units.fixed(e.confidence, decimals: 3)), \"detail\": \(jsonString(e.detail))}"
+        }.joined(separator: ",\n")
+        out += "\n], \"coverage\": {\"scans\": \(coverage.scans), \"task_annotations\": \(coverage.taskAnnotations), \"rejected_hypotheses\": \(coverage.rejectedHypotheses), \"inference_included\": \(coverage.inferenceIncluded)}}\n"
+        return out
+    }
+}

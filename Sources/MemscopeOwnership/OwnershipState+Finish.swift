@@ -1,0 +1,144 @@
+import MemscopeAnalysis
+import MemscopeModel
+
+extension OwnershipState {
+    mutating func finish() -> OwnershipGraph {
+        if scan.isOpen { closeScan() }
+        for thread in threads.keys.sorted() { closeCascade(of: thread) }
+        // Blocks alive at the end whose owner died before them outlived it.
+        for block in blocks.values where block.owner != 0 && deadOwners[block.owner] != nil {
+            judge(PendingDeath(owner: block.owner, ownerNode: block.ownerNode, node: block.origin,
+                               byReference: block.ownerByReference, referredElsewhere: false), together: false)
+        }
+        countLeaks()
+        return assemble()
+    }
+
+    private mutating func countLeaks() {
+        var live: [(address: UInt64, size: UInt64, ticks: UInt64)] = []
+        for (address, block) in blocks {
+            nodes[Int(block.site)].leakedBlocks += 1
+            nodes[Int(block.site)].leakedBytes &+= block.size
+            live.append((address, block.size, block.ticks))
+        }
+        guard let time = scan.lastTime else { return }
+        for entry in LeakKind.classify(references: scan.lastReferences, scanTime: time, live: live) {
+            guard let block = blocks[entry.block.address] else { continue }
+            var kinds = nodes[Int(block.site)].leakKinds ?? NodeLeakKinds()
+            switch entry.kind {
+            case .definitelyLost: kinds.definitelyLost &+= entry.block.size
+            case .indirectlyLost: kinds.indirectlyLost &+= entry.block.size
+            case .possiblyLost: kinds.possiblyLost &+= entry.block.size
+            case .stillReachable: kinds.stillReachable &+= entry.block.size
+            case .notScanned: kinds.notScanned &+= entry.block.size
+            }
+            nodes[Int(block.site)].leakKinds = kinds
+        }
+    }
+
+    /// Nodes in a stable order (kind, bytes, location), edges between them.
+    private func assemble() -> OwnershipGraph {
+        var edges: [(NodePair, OwnershipEdge)] = []
+        var coverage = self.coverage
+        func accept(_ pair: NodePair, _ edge: OwnershipEdge) {
+            if edge.provenance == .inferred && edge.confidence < options.minimumConfidence {
+                coverage.rejectedHypotheses += 1
+            } else {
+                edges.append((pair, edge))
+            }
+        }
+        for (pair, count) in references {
+            accept(pair, OwnershipEdge(from: 0, to: 0, kind: .references,
+                                       rule: "a scan saw blocks of the source holding the addresses of blocks of the target",
+                                       evidence: count, detail: "block pairs, counted per scan"))
+        }
+        for (pair, tally) in owns where tally.support > 0 {
+            var ways: [String] = []
+            if tally.byCreation > 0 { ways.append("\(tally.byCreation) created right after it (same thread and caller)") }
+            if tally.byReference > 0 { ways.append("\(tally.byReference) held only by it in a scan") }
+            accept(pair, OwnershipEdge(from: 0, to: 0, kind: .owns,
+                                       rule: "linked to an owner block (\(ways.joined(separator: "; "))), freed in the same free cascade, and referred to by nothing else",
+                                       evidence: tally.support, contradictions: tally.against,
+                                       detail: "contradictions: linked blocks freed apart from their owner, or also referred to elsewhere"))
+        }
+        for (pair, tally) in shares where tally.support > 0 {
+            var ways: [String] = []
+            if tally.byReference > 0 { ways.append("\(tally.byReference) referred to by two or more blocks in a scan") }
+            if tally.byCreation > 0 { ways.append("\(tally.byCreation) of a reference-counted type") }
+            accept(pair, OwnershipEdge(from: 0, to: 0, kind: .shares,
+                                       rule: "the target's blocks are held by several owners (\(ways.joined(separator: "; ")))",
+                                       evidence: tally.support, contradictions: tally.against,
+                                       detail: "contradictions: target blocks this source was the only one to refer to"))
+        }
+        for (pair, count) in reallocs {
+            accept(pair, OwnershipEdge(from: 0, to: 0, kind: .reallocates,
+                                       rule: "realloc moved or resized a buffer first allocated at the source",
+                                       evidence: count, detail: "realloc calls"))
+        }
+        for (key, value) in handOffs {
+            accept(key.pair, OwnershipEdge(from: 0, to: 0, kind: .handsOff,
+                                           rule: "allocated on one thread, freed on another",
+                                           evidence: value.blocks,
+                                           detail: "thread \(key.fromThread) → thread \(key.toThread), \(value.bytes) bytes"))
+        }
+        for (pair, count) in taskAllocations {
+            accept(pair, OwnershipEdge(from: 0, to: 0, kind: .task,
+                                       rule: "allocated while the thread ran the task (task annotations)",
+                                       evidence: count, detail: "allocations"))
+        }
+
+        // Node order: allocation sites by bytes, then the rest; only nodes with blocks or edges.
+        var used = Set<Int32>()
+        for (pair, _) in edges {
+            used.insert(pair.from)
+            used.insert(pair.to)
+        }
+        let order = nodes.indices.filter { nodes[$0].blocks > 0 || used.contains(Int32($0)) }.sorted { a, b in
+            let x = nodes[a], y = nodes[b]
+            if x.key.kind != y.key.kind { return kindRank(x.key.kind) < kindRank(y.key.kind) }
+            if x.bytes != y.bytes { return x.bytes > y.bytes }
+            return (x.key.function, x.key.file, x.key.line, x.key.module, x.key.task)
+                < (y.key.function, y.key.file, y.key.line, y.key.module, y.key.task)
+        }
+        var idOf = [Int](repeating: -1, count: nodes.count)
+        for (id, index) in order.enumerated() { idOf[index] = id + 1 }
+        let graphNodes = order.map { index in makeNode(nodes[index], id: idOf[index]) }
+        var graphEdges = edges.map { pair, edge in
+            var e = edge
+            e.from = idOf[Int(pair.from)]
+            e.to = idOf[Int(pair.to)]
+            return e
+        }
+        graphEdges.sort { ($0.kind, $0.from, $0.to, $0.detail) < ($1.kind, $1.from, $1.to, $1.detail) }
+        return OwnershipGraph(nodes: graphNodes, edges: graphEdges, coverage: coverage)
+    }
+
+    private func kindRank(_ kind: OwnershipNodeKind) -> Int {
+        switch kind {
+        case .allocationSite: 0
+        case .freeSite: 1
+        case .task: 2
+        }
+    }
+
+    private func makeNode(_ n: NodeAccumulator, id: Int) -> OwnershipNode {
+        var node = OwnershipNode(id: id, kind: n.key.kind, function: n.key.function, file: n.key.file, line: n.key.line,
+                                 module: n.key.module, blocks: n.blocks, bytes: n.bytes, leakedBlocks: n.leakedBlocks,
+                                 leakedBytes: n.leakedBytes, leakKinds: n.leakKinds, threads: n.threads.sorted())
+        node.variables = mostFrequentFirst(n.variables)
+        if let annotated = mostFrequentFirst(n.annotatedTypes).first {
+            node.type = annotated
+            node.typeProvenance = .observed
+            node.typeRule = "annotated by the program (memscope_annotate)"
+        } else if let best = n.containerTypes.sorted(by: { ($0.value.count, $1.key) > ($1.value.count, $0.key) }).first {
+            node.type = best.key
+            node.typeProvenance = .inferred
+            node.typeRule = best.value.rule
+        }
+        return node
+    }
+
+    private func mostFrequentFirst(_ counts: [String: UInt64]) -> [String] {
+        counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
+    }
+}

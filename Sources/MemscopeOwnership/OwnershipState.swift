@@ -1,0 +1,131 @@
+import MemscopeAnalysis
+import MemscopeModel
+
+/// Per node, what the finished graph reports.
+struct NodeAccumulator {
+    var key: NodeKey
+    var blocks: UInt64 = 0
+    var bytes: UInt64 = 0
+    var leakedBlocks: UInt64 = 0
+    var leakedBytes: UInt64 = 0
+    var leakKinds: NodeLeakKinds?
+    var annotatedTypes: [String: UInt64] = [:]
+    var variables: [String: UInt64] = [:]
+    var containerTypes: [String: (count: UInt64, rule: String, refcounted: Bool)] = [:]
+    var threads: Set<UInt32> = []
+}
+
+/// The rules' state; see ``OwnershipInference``.
+struct OwnershipState {
+    let options: OwnershipOptions
+    var clockUnit: UInt64 = 1
+    var symbols = SymbolTable()
+    var resolver = SiteResolver()
+    var nodes: [NodeAccumulator] = []
+    var nodeIndex: [NodeKey: Int32] = [:]
+    /// Per stack id: its allocation-site node (-1 until resolved).
+    var siteNodeOfStack: [Int32] = []
+    var freeNodeOfStack: [Int32] = []
+    var containerOfStack: [Int: ContainerType?] = [:]
+    var blocks: [UInt64: TrackedBlock] = [:]
+    var serials: UInt64 = 0
+    var threads: [UInt32: ThreadState] = [:]
+    var cascades: UInt64 = 0
+    /// Owners that died while blocks linked to them were alive: their cascade and how many
+    /// of those blocks are still to be judged.
+    var deadOwners: [UInt64: (cascade: UInt64, dependants: UInt32)] = [:]
+    /// Where the live owners with dependants are (by serial; realloc moves them).
+    var ownerAddresses: [UInt64: UInt64] = [:]
+
+    var owns: [NodePair: Tally] = [:]
+    var shares: [NodePair: Tally] = [:]
+    var references: [NodePair: UInt64] = [:]
+    var reallocs: [NodePair: UInt64] = [:]
+    var handOffs: [HandOffKey: (blocks: UInt64, bytes: UInt64)] = [:]
+    var taskAllocations: [NodePair: UInt64] = [:]
+    var scan = ScanCollector()
+    var coverage = OwnershipCoverage()
+
+    init(options: OwnershipOptions) {
+        self.options = options
+    }
+
+    mutating func consume(_ record: Record) {
+        if scan.isOpen, !record.isPointerReference { closeScan() }
+        switch record {
+        case .meta(let meta): clockUnit = max(1, meta.clockUnitNanoseconds)
+        case .string, .frame, .stack: symbols.apply(record)
+        case .alloc(let a): allocate(a.address, size: a.size, stack: a.stack, thread: a.thread, ticks: a.timestamp, origin: nil)
+        case .free(let f): release(f.address, stack: f.stack, thread: f.thread, ticks: f.timestamp)
+        case .realloc(let r): reallocate(r)
+        case .annotation(let a): annotate(a)
+        case .task(_, let thread, let task):
+            threads[thread, default: ThreadState()].task = task
+            if task != 0 {
+                coverage.taskAnnotations = true
+                nodes[Int(node(for: NodeKey(task: task)))].threads.insert(thread)
+            }
+        case .pointerReference(let reference): observe(reference)
+        default: break
+        }
+    }
+
+    // MARK: Nodes
+
+    mutating func node(for key: NodeKey) -> Int32 {
+        if let known = nodeIndex[key] { return known }
+        let index = Int32(nodes.count)
+        nodes.append(NodeAccumulator(key: key))
+        nodeIndex[key] = index
+        return index
+    }
+
+    /// The allocation-site node of a stack.
+    mutating func siteNode(_ stack: UInt32) -> Int32 {
+        let index = Int(stack)
+        if index < siteNodeOfStack.count, siteNodeOfStack[index] >= 0 { return siteNodeOfStack[index] }
+        let node = resolveNode(stack, kind: .allocationSite)
+        if index >= siteNodeOfStack.count { siteNodeOfStack += [Int32](repeating: -1, count: index - siteNodeOfStack.count + 1) }
+        siteNodeOfStack[index] = node
+        noteContainer(stack, node: node)
+        return node
+    }
+
+    mutating func freeNode(_ stack: UInt32) -> Int32 {
+        let index = Int(stack)
+        if index < freeNodeOfStack.count, freeNodeOfStack[index] >= 0 { return freeNodeOfStack[index] }
+        let node = resolveNode(stack, kind: .freeSite)
+        if index >= freeNodeOfStack.count { freeNodeOfStack += [Int32](repeating: -1, count: index - freeNodeOfStack.count + 1) }
+        freeNodeOfStack[index] = node
+        return node
+    }
+
+    private mutating func resolveNode(_ stack: UInt32, kind: OwnershipNodeKind) -> Int32 {
+        let site = resolver.resolve(stack, symbols).siteStack
+        let frame = symbols.frame(site == 0 ? 0 : symbols.stackFrames[Int(site)])
+        var key = NodeKey(kind: kind, frame: frame, symbols: symbols)
+        if site == 0 { key.function = "(no stack)" }
+        return node(for: key)
+    }
+
+    /// Types recognised from the stack's functions, counted per node.
+    private mutating func noteContainer(_ stack: UInt32, node: Int32) {
+        let frames = symbols.frames(ofStack: stack).map { symbols.displayName(ofFrame: $0) }
+        guard let type = ContainerTypes.recognise(frames) else { return }
+        let known = nodes[Int(node)].containerTypes[type.name]
+        nodes[Int(node)].containerTypes[type.name] = ((known?.count ?? 0) + 1, known?.rule ?? type.rule, type.refcounted)
+    }
+
+    func nanoseconds(_ ticks: UInt64) -> UInt64 { ticks.multipliedReportingOverflow(by: clockUnit).partialValue }
+
+    func isRefcounted(_ node: Int32) -> Bool {
+        nodes[Int(node)].containerTypes.values.contains { $0.refcounted }
+    }
+}
+
+extension Record {
+    var isPointerReference: Bool {
+        if case .pointerReference = self { return true }
+        return false
+    }
+}

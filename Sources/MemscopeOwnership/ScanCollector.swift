@@ -1,0 +1,101 @@
+import MemscopeModel
+
+/// The references of the scan being read, resolved to the blocks live at its time.
+struct ScanCollector {
+    struct Pair: Comparable {
+        var to: UInt64  // serial
+        var from: UInt64  // serial
+        var toAddress: UInt64
+        var fromAddress: UInt64
+        static func < (a: Pair, b: Pair) -> Bool { (a.to, a.from) < (b.to, b.from) }
+    }
+
+    var isOpen = false
+    var pairs: [Pair] = []
+    var rooted: Set<UInt64> = []
+    /// The last scan's raw references and time, for memcheck's leak kinds at the end.
+    var lastReferences: [PointerReference] = []
+    var lastTime: UInt64?
+}
+
+extension OwnershipState {
+    mutating func observe(_ reference: PointerReference) {
+        if reference.to == 0 {  // a scan starts; it replaces the previous one
+            if scan.isOpen { closeScan() }
+            coverage.scans += 1
+            scan.isOpen = true
+            scan.lastTime = reference.timestamp
+            scan.lastReferences.removeAll(keepingCapacity: true)
+            return
+        }
+        scan.isOpen = true
+        scan.lastReferences.append(reference)
+        guard let target = blocks[reference.to] else { return }
+        if reference.source != .block {
+            scan.rooted.insert(target.serial)
+            return
+        }
+        guard let source = blocks[reference.from], source.serial != target.serial else { return }
+        scan.pairs.append(.init(to: target.serial, from: source.serial, toAddress: reference.to, fromAddress: reference.from))
+    }
+
+    /// Turns a whole scan into evidence: one `references` observation per distinct block
+    /// pair; `shares` for blocks with two or more referrers (or of a reference-counted
+    /// type); and, for a block whose only referrer is one other block and no root, that
+    /// block becomes its owner candidate (replacing the creation burst's guess).
+    mutating func closeScan() {
+        scan.isOpen = false
+        var pairs = scan.pairs
+        scan.pairs = []
+        pairs.sort()
+        var start = 0
+        while start < pairs.count {
+            var end = start
+            var distinct: [ScanCollector.Pair] = []
+            while end < pairs.count && pairs[end].to == pairs[start].to {
+                if distinct.last?.from != pairs[end].from { distinct.append(pairs[end]) }
+                end += 1
+            }
+            judgeReferrers(distinct, rooted: scan.rooted.contains(pairs[start].to))
+            start = end
+        }
+        markRooted()
+        scan.rooted = []
+    }
+
+    private mutating func markRooted() {
+        guard !scan.rooted.isEmpty else { return }
+        for (address, block) in blocks where scan.rooted.contains(block.serial) {
+            blocks[address]!.rootReferenced = true
+        }
+    }
+
+    private mutating func judgeReferrers(_ referrers: [ScanCollector.Pair], rooted: Bool) {
+        guard let first = referrers.first, var target = blocks[first.toAddress], target.serial == first.to else { return }
+        let shared = referrers.count >= 2 || isRefcounted(target.origin)
+        for pair in referrers {
+            guard let source = blocks[pair.fromAddress], source.serial == pair.from else { continue }
+            let nodes = NodePair(from: source.origin, to: target.origin)
+            references[nodes, default: 0] += 1
+            var tally = shares[nodes] ?? Tally()
+            if shared { tally.support += 1 } else { tally.against += 1 }
+            if shared && referrers.count < 2 { tally.byCreation += 1 }  // by type only
+            if shared && referrers.count >= 2 { tally.byReference += 1 }
+            shares[nodes] = tally
+        }
+        if referrers.count >= 2 { target.sharedReferrers = true }
+        if rooted { target.rootReferenced = true }
+        if referrers.count == 1 && !rooted, let source = blocks[first.fromAddress], source.serial == first.from,
+           target.owner != source.serial {
+            // The sole referrer becomes the owner candidate.
+            if target.owner != 0 { releaseDependant(owner: target.owner) }
+            target.owner = source.serial
+            target.ownerNode = source.origin
+            target.ownerByReference = true
+            blocks[first.toAddress] = target
+            addDependant(to: first.fromAddress)
+            return
+        }
+        blocks[first.toAddress] = target
+    }
+}

@@ -1,0 +1,60 @@
+import MemscopeAnalysis
+import MemscopeModel
+
+/// Where a stack allocated from: its first frame outside allocators and language runtimes
+/// (the *site*), and the stack above that frame (the *caller context*: two allocations
+/// with the same context were made by one function reached along one call path).
+struct SiteResolver {
+    struct Resolved {
+        /// The stack node whose innermost frame is the site frame (0: no stack).
+        var siteStack: UInt32
+        /// The site frame's parent stack node.
+        var context: UInt32
+    }
+
+    private var cache: [Resolved?] = [nil]
+
+    mutating func resolve(_ stack: UInt32, _ symbols: SymbolTable) -> Resolved {
+        let index = Int(stack)
+        if index < cache.count, let known = cache[index] { return known }
+        var current = stack
+        while current != 0 {
+            let frame = symbols.stackFrames[Int(current)]
+            if !isRuntimeFrame(symbols.displayName(ofFrame: frame)) { break }
+            let parent = symbols.stackParents[Int(current)]
+            if parent == 0 { break }  // all runtime: keep the outermost
+            current = parent
+        }
+        let resolved = Resolved(siteStack: current, context: current == 0 ? 0 : symbols.stackParents[Int(current)])
+        if index >= cache.count { cache += [Resolved?](repeating: nil, count: index - cache.count + 1) }
+        cache[index] = resolved
+        return resolved
+    }
+}
+
+/// A node's identity: a code location, kept apart by node kind.
+struct NodeKey: Hashable {
+    var kind: OwnershipNodeKind
+    var function: String
+    var file: String
+    var line: UInt32
+    var module: String
+    var task: UInt64 = 0
+
+    init(kind: OwnershipNodeKind, frame: Frame, symbols: SymbolTable) {
+        self.kind = kind
+        function = symbols.displayName(ofFrame: frame.id)
+        file = symbols.string(frame.file)
+        line = frame.line
+        module = symbols.string(frame.module)
+    }
+
+    init(task: UInt64) {
+        kind = .task
+        function = "task \(task)"
+        file = ""
+        line = 0
+        module = ""
+        self.task = task
+    }
+}
