@@ -59,6 +59,10 @@ let package = Package(
             dependencies: ["MemscopeModel", "MemscopeFormat"]
         ),
         .executableTarget(
+            name: "memscope-ownership-eval",
+            dependencies: ["MemscopeModel", "MemscopeAnalysis", "MemscopeImport", "MemscopeOwnership"]
+        ),
+        .executableTarget(
             name: "memscope-bench",
             dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis"]
         ),
@@ -83,7 +87,8 @@ let package = Package(
         .testTarget(name: "MemscopeCairoTests", dependencies: ["MemscopeCairo", "MemscopeLayout", "MemscopeTestSupport", "CPangoCairo"]),
         .testTarget(name: "MemscopeReportTests", dependencies: ["MemscopeReport", "MemscopeLayout", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeImportTests", dependencies: ["MemscopeImport", "MemscopeTestSupport"]),
+        .testTarget(name: "MemscopeOwnershipTests", dependencies: ["MemscopeOwnership", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeCLITests", dependencies: ["MemscopeTestSupport", "memscope", "memscope-bench"]),
-        .testTarget(name: "MemscopeRecordTests", dependencies: ["MemscopeTestSupport", "memscope"]),
+        .testTarget(name: "MemscopeRecordTests", dependencies: ["MemscopeTestSupport", "memscope", "memscope-ownership-eval"]),
     ]
 )

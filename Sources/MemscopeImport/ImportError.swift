@@ -22,6 +22,8 @@ public struct ImportError: Error, CustomStringConvertible, Equatable, Sendable {
         case notAnExportDirectory
         /// `inspect --stage parse` on an input that has no event records.
         case noEventRecords(format: InputFormat)
+        /// Ownership inference on an input that names no blocks (addresses, threads).
+        case noBlockEvents(format: InputFormat)
     }
 
     public var path: String
@@ -58,6 +60,8 @@ public struct ImportError: Error, CustomStringConvertible, Equatable, Sendable {
             "the directory holds no memscope-rs export (no memory_analysis.json or *_memory_analysis.json)"
         case .noEventRecords(let format):
             "\(format.displayName) holds totals, not event records, so there is no parse stage to show"
+        case .noBlockEvents(let format):
+            "ownership needs memscope's own dumps: a \(format.displayName) names no blocks by address and thread to infer it from"
         }
     }
 
@@ -72,6 +76,8 @@ public struct ImportError: Error, CustomStringConvertible, Equatable, Sendable {
             "pass the directory GlobalTracker::export_json wrote (it holds memory_analysis.json), or one of its files"
         case .noEventRecords:
             "use `memscope inspect --stage analyze` to see every figure the import computed"
+        case .noBlockEvents:
+            "record the program with `memscope record -- PROGRAM` to get a dump with blocks, threads and pointer scans"
         }
     }
 

@@ -54,11 +54,12 @@ struct TrackedBlock {
     /// The block this one is linked to as its owner candidate (serial 0: none).
     var owner: UInt64 = 0
     var ownerNode: Int32 = -1
+    var ownerThread: UInt32 = 0
     /// Whether the link came from a scan (sole referrer) rather than from the creation burst.
     var ownerByReference = false
     /// Blocks linked to this one as their owner, not yet judged.
     var dependants: UInt32 = 0
-    /// Seen referred to by two or more blocks, or by a root, in some scan.
+    /// Seen referred to by two or more blocks, or from a module's data (a global), in some scan.
     var sharedReferrers = false
     var rootReferenced = false
 }
@@ -70,6 +71,9 @@ struct PendingDeath {
     var node: Int32
     var byReference: Bool
     var referredElsewhere: Bool
+    /// The thread that freed the block, and the owner's.
+    var thread: UInt32
+    var ownerThread: UInt32
 }
 
 /// Per thread: the current allocation burst and free cascade.
@@ -94,6 +98,10 @@ struct Tally {
     var against: UInt64 = 0
     var byCreation: UInt64 = 0
     var byReference: UInt64 = 0
+    /// Owns hypotheses: linked blocks freed while their owner lived (neutral).
+    var early: UInt64 = 0
+    /// Owns hypotheses: of the supporting pairs, blocks their owner freed while it lived.
+    var replaced: UInt64 = 0
 }
 
 struct NodePair: Hashable, Comparable {

@@ -27,6 +27,7 @@ extension OwnershipState {
             if joins {
                 block.owner = state.burstOwner
                 block.ownerNode = state.burstOwnerNode
+                block.ownerThread = thread
                 addDependant(to: state.burstOwnerAddress)
                 state.burstSites.append(site)
             } else {
@@ -110,15 +111,20 @@ extension OwnershipState {
     }
 
     /// Judges the deaths left open in the thread's cascade: an owner that died in the
-    /// same cascade supports the link; one that lives on, or died elsewhere, contradicts it.
+    /// same cascade supports the link; one that died elsewhere contradicts it; one that
+    /// lives on supports it only when the link was seen in a scan and the owner's thread
+    /// freed the block (an owner replacing what it holds), and says nothing otherwise.
     mutating func closeCascade(of thread: UInt32) {
         guard let state = threads[thread], state.cascade != 0 else { return }
         threads[thread]!.cascade = 0
         let pending = state.pending
         threads[thread]!.pending = []
         for death in pending {
-            let ownerCascade = deadOwners[death.owner]?.cascade
-            judge(death, together: ownerCascade == state.cascade)
+            if let ownerCascade = deadOwners[death.owner]?.cascade {
+                judge(death, ownerCascade == state.cascade ? .together : .apart)
+            } else {
+                judge(death, death.byReference && death.thread == death.ownerThread ? .byOwner : .early)
+            }
             releaseDependant(owner: death.owner)
         }
     }
@@ -133,23 +139,32 @@ extension OwnershipState {
         guard block.owner != 0 else { return }
         let death = PendingDeath(owner: block.owner, ownerNode: block.ownerNode,
                                  node: block.origin, byReference: block.ownerByReference,
-                                 referredElsewhere: block.sharedReferrers || block.rootReferenced)
+                                 referredElsewhere: block.sharedReferrers || block.rootReferenced,
+                                 thread: thread, ownerThread: block.ownerThread)
         if let dead = deadOwners[block.owner], dead.cascade != cascade {
-            judge(death, together: false)
+            judge(death, .apart)
             releaseDependant(owner: block.owner)
         } else {
             threads[thread]!.pending.append(death)
         }
     }
 
-    mutating func judge(_ death: PendingDeath, together: Bool) {
+    enum Death { case together, byOwner, apart, early }
+
+    /// One linked pair's evidence: freed together, or freed by the owner's thread while
+    /// the owner held it alone (and referred to by nothing else), supports ownership;
+    /// freed apart (the block outlived its owner, or died in another cascade) or referred
+    /// to elsewhere contradicts it; freed early otherwise is neutral.
+    mutating func judge(_ death: PendingDeath, _ outcome: Death) {
         let pair = NodePair(from: death.ownerNode, to: death.node)
         var tally = owns[pair] ?? Tally()
-        if together && !death.referredElsewhere {
+        switch outcome {
+        case .together where !death.referredElsewhere, .byOwner where !death.referredElsewhere:
             tally.support += 1
             if death.byReference { tally.byReference += 1 } else { tally.byCreation += 1 }
-        } else {
-            tally.against += 1
+            if outcome == .byOwner { tally.replaced += 1 }
+        case .together, .byOwner, .apart: tally.against += 1
+        case .early: tally.early += 1
         }
         owns[pair] = tally
     }

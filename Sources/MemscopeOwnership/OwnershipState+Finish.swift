@@ -8,7 +8,8 @@ extension OwnershipState {
         // Blocks alive at the end whose owner died before them outlived it.
         for block in blocks.values where block.owner != 0 && deadOwners[block.owner] != nil {
             judge(PendingDeath(owner: block.owner, ownerNode: block.ownerNode, node: block.origin,
-                               byReference: block.ownerByReference, referredElsewhere: false), together: false)
+                               byReference: block.ownerByReference, referredElsewhere: false,
+                               thread: block.thread, ownerThread: block.ownerThread), .apart)
         }
         countLeaks()
         return assemble()
@@ -56,10 +57,11 @@ extension OwnershipState {
             var ways: [String] = []
             if tally.byCreation > 0 { ways.append("\(tally.byCreation) created right after it (same thread and caller)") }
             if tally.byReference > 0 { ways.append("\(tally.byReference) held only by it in a scan") }
+            let freed = tally.replaced > 0 ? "freed in the same free cascade (\(tally.support - tally.replaced)) or, when held only by it, by its thread while it lived (\(tally.replaced))" : "freed in the same free cascade" 
             accept(pair, OwnershipEdge(from: 0, to: 0, kind: .owns,
-                                       rule: "linked to an owner block (\(ways.joined(separator: "; "))), freed in the same free cascade, and referred to by nothing else",
+                                       rule: "linked to an owner block (\(ways.joined(separator: "; "))), \(freed), and referred to by no other block nor global",
                                        evidence: tally.support, contradictions: tally.against,
-                                       detail: "contradictions: linked blocks freed apart from their owner, or also referred to elsewhere"))
+                                       detail: "contradictions: linked blocks freed apart from their owner, or also referred to elsewhere; \(tally.early) freed earlier by their owner"))
         }
         for (pair, tally) in shares where tally.support > 0 {
             var ways: [String] = []

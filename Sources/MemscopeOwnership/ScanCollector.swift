@@ -32,7 +32,10 @@ extension OwnershipState {
         scan.lastReferences.append(reference)
         guard let target = blocks[reference.to] else { return }
         if reference.source != .block {
-            scan.rooted.insert(target.serial)
+            // Only globals count against ownership: a local variable or a register
+            // pointing at a block is how code uses what it owns (and stale stack words
+            // would make it look shared).
+            if reference.source == .moduleData { scan.rooted.insert(target.serial) }
             return
         }
         guard let source = blocks[reference.from], source.serial != target.serial else { return }
@@ -85,13 +88,17 @@ extension OwnershipState {
         }
         if referrers.count >= 2 { target.sharedReferrers = true }
         if rooted { target.rootReferenced = true }
-        if referrers.count == 1 && !rooted, let source = blocks[first.fromAddress], source.serial == first.from,
-           target.owner != source.serial {
-            // The sole referrer becomes the owner candidate.
+        if referrers.count == 1 && !rooted, let source = blocks[first.fromAddress], source.serial == first.from {
+            // The sole referrer becomes (or confirms) the owner candidate.
+            target.ownerByReference = true
+            if target.owner == source.serial {
+                blocks[first.toAddress] = target
+                return
+            }
             if target.owner != 0 { releaseDependant(owner: target.owner) }
             target.owner = source.serial
             target.ownerNode = source.origin
-            target.ownerByReference = true
+            target.ownerThread = source.thread
             blocks[first.toAddress] = target
             addDependant(to: first.fromAddress)
             return

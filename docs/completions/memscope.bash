@@ -451,7 +451,7 @@ _memscope_export() {
 
 _memscope_inspect() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --no-inference --version -h --help)
     repeating_options=()
     non_repeating_options=(--stage --format --folded-cost --suppressions --from --to --thread)
     __memscope_offer_flags_options 1
@@ -459,7 +459,7 @@ _memscope_inspect() {
     # Offer option value completions
     case "${prev}" in
     '--stage')
-        __memscope_add_completions -W 'parse'$'\n''analyze'
+        __memscope_add_completions -W 'parse'$'\n''analyze'$'\n''ownership'
         return
         ;;
     '--format')

@@ -146,7 +146,7 @@ func ownershipGraph(_ input: InputOptions) throws -> OwnershipGraph {
     let (_, format) = try InputLoader.analyze(path: input.dump, format: input.format, foldedCost: input.foldedCost,
                                               everyOptions: [try input.analysisOptions()], alongside: [inference])
     guard format.carriesBlockEvents else {
-        throw ValidationError("\(input.dump): ownership needs memscope's own dumps (.msd or JSON Lines); a \(format.displayName) records no block addresses and threads to infer it from")
+        throw ImportError(path: input.dump, problem: .noBlockEvents(format: format))
     }
     return inference.finish()
 }

@@ -1,0 +1,217 @@
+import MemscopeModel
+import MemscopeOwnership
+import MemscopeTestSupport
+import Testing
+
+/// The rules, one situation each, on hand-built dumps (times in ns, one clock tick = 1 ns).
+@Suite struct InferenceRulesTests {
+    func graph(_ dump: DumpBuilder) -> OwnershipGraph {
+        let inference = OwnershipInference()
+        inference.consume(dump.records)
+        return inference.finish()
+    }
+
+    func id(_ g: OwnershipGraph, _ function: String, kind: OwnershipNodeKind = .allocationSite) -> Int? {
+        g.nodes.first { $0.function == function && $0.kind == kind }?.id
+    }
+
+    func edge(_ g: OwnershipGraph, _ kind: OwnershipEdgeKind, _ from: String, _ to: String,
+              fromKind: OwnershipNodeKind = .allocationSite, toKind: OwnershipNodeKind = .allocationSite) -> OwnershipEdge? {
+        guard let f = id(g, from, kind: fromKind), let t = id(g, to, kind: toKind) else { return nil }
+        return g.edges.first { $0.kind == kind && $0.from == f && $0.to == t }
+    }
+
+    static let separate: UInt64 = 1_000_000  // far more than the 100 µs burst and cascade gap
+
+    /// `count` nodes (build → node_new) each followed at once by a label (build → label_new),
+    /// then, later, each pair freed in its own cascade; `apart` labels are freed much later.
+    func nodesAndLabels(_ count: Int, apart: Set<Int> = [], labelsInGlobals: Bool = false) -> DumpBuilder {
+        var d = DumpBuilder()
+        let node = d.stack("main", "build", "node_new", "malloc")
+        let label = d.stack("main", "build", "label_new", "strdup", "malloc")
+        let other = d.stack("main", "other")
+        var t: UInt64 = 1_000
+        for i in 0..<count {
+            let a = UInt64(0x10000 + i * 0x100)
+            d.alloc(ts: t, address: a, size: 48, stack: node)
+            d.alloc(ts: t + 10, address: a + 0x40, size: 16, stack: label)
+            t += Self.separate
+        }
+        if labelsInGlobals {  // a scan: every label is also referred to from module data
+            d.append(.pointerReference(PointerReference(timestamp: t, source: .block, from: 0, to: 0, interior: false)))
+            for i in 0..<count {
+                d.append(.pointerReference(PointerReference(timestamp: t, source: .moduleData, from: 0x601000,
+                                                            to: UInt64(0x10000 + i * 0x100 + 0x40), interior: false)))
+            }
+            t += Self.separate
+        }
+        for i in 0..<count {
+            let a = UInt64(0x10000 + i * 0x100)
+            if !apart.contains(i) { d.free(ts: t, address: a + 0x40) }
+            d.free(ts: t + 10, address: a)
+            d.alloc(ts: t + 20, address: 0x900000 + UInt64(i) * 0x10, size: 1, stack: other)
+            t += Self.separate
+        }
+        for i in apart.sorted() {
+            d.free(ts: t, address: UInt64(0x10000 + i * 0x100) + 0x40)
+            t += Self.separate
+        }
+        return d
+    }
+
+    @Test func createdWithItsOwnerAndFreedWithItIsOwned() throws {
+        let g = graph(nodesAndLabels(8))
+        let owns = try #require(edge(g, .owns, "node_new", "label_new"))
+        #expect(owns.provenance == .inferred)
+        #expect(owns.evidence == 8)
+        #expect(owns.contradictions == 0)
+        #expect(abs(owns.confidence - 8.5 / 9) < 1e-9)
+        #expect(owns.rule.contains("created right after it"))
+        #expect(edge(g, .owns, "label_new", "node_new") == nil)
+    }
+
+    @Test func blocksThatOutliveTheirOwnerContradictIt() throws {
+        let g = graph(nodesAndLabels(8, apart: [0, 1, 2, 3, 4, 5]))
+        #expect(edge(g, .owns, "node_new", "label_new") == nil, "2 for, 6 against: rejected")
+        #expect(g.coverage.rejectedHypotheses == 1)
+        let mixed = graph(nodesAndLabels(10, apart: [0]))
+        let owns = try #require(edge(mixed, .owns, "node_new", "label_new"))
+        #expect(owns.evidence == 9)
+        #expect(owns.contradictions == 1)
+    }
+
+    /// Two blocks of `holder` each referring to one `shared` block, and one `solo` block
+    /// referred to only by a `box`; then a scan; then everything freed, box and solo together.
+    @Test func scansGiveReferencesSharingAndSoleOwners() throws {
+        var d = DumpBuilder()
+        let holder = d.stack("main", "holder_new")
+        let shared = d.stack("main", "shared_new")
+        let box = d.stack("main", "box_new")
+        let solo = d.stack("main", "solo_new")
+        d.alloc(ts: 1_000, address: 0x1000, size: 64, stack: shared)
+        d.alloc(ts: 2_000_000, address: 0x2000, size: 16, stack: holder)
+        d.alloc(ts: 4_000_000, address: 0x3000, size: 16, stack: holder)
+        d.alloc(ts: 6_000_000, address: 0x4000, size: 16, stack: box)
+        d.alloc(ts: 8_000_000, address: 0x5000, size: 32, stack: solo)
+        d.append(.pointerReference(PointerReference(timestamp: 9_000_000, source: .block, from: 0, to: 0, interior: false)))
+        for (from, to) in [(0x2000, 0x1000), (0x3000, 0x1000), (0x4000, 0x5000)] as [(UInt64, UInt64)] {
+            d.append(.pointerReference(PointerReference(timestamp: 9_000_000, source: .block, from: from, to: to, interior: false)))
+        }
+        d.free(ts: 10_000_000, address: 0x5000)
+        d.free(ts: 10_000_010, address: 0x4000)
+        d.alloc(ts: 12_000_000, address: 0x6000, size: 1, stack: d.stack("main", "other"))
+        let g = graph(d)
+        #expect(edge(g, .references, "holder_new", "shared_new")?.evidence == 2)
+        #expect(edge(g, .references, "holder_new", "shared_new")?.provenance == .observed)
+        #expect(edge(g, .shares, "holder_new", "shared_new")?.evidence == 2)
+        #expect(edge(g, .owns, "holder_new", "shared_new") == nil)
+        let owns = try #require(edge(g, .owns, "box_new", "solo_new"))
+        #expect(owns.evidence == 1)
+        #expect(owns.rule.contains("held only by it in a scan"))
+        #expect(g.coverage.scans == 1)
+    }
+
+    @Test func aGlobalReferenceMeansNotOwned() throws {
+        let g = graph(nodesAndLabels(4, labelsInGlobals: true))
+        #expect(edge(g, .owns, "node_new", "label_new") == nil)
+    }
+
+    @Test func reallocChainsAndHandOffsAreObserved() throws {
+        var d = DumpBuilder()
+        let create = d.stack("main", "buf_new")
+        let grow = d.stack("main", "buf_grow")
+        let consume = d.stack("consumer", "buf_done")
+        d.alloc(ts: 1_000, thread: 1, address: 0x1000, size: 8, stack: create)
+        d.realloc(ts: 2_000, thread: 1, from: 0x1000, to: 0x2000, size: 16, stack: grow)
+        d.realloc(ts: 3_000, thread: 1, from: 0x2000, to: 0x3000, size: 32, stack: grow)
+        d.free(ts: 4_000, thread: 2, address: 0x3000, stack: consume)
+        let g = graph(d)
+        let chain = try #require(edge(g, .reallocates, "buf_new", "buf_grow"))
+        #expect(chain.evidence == 2)
+        #expect(edge(g, .reallocates, "buf_grow", "buf_grow") == nil, "the buffer keeps its first site")
+        let handOff = try #require(edge(g, .handsOff, "buf_new", "buf_done", toKind: .freeSite))
+        #expect(handOff.evidence == 1)
+        #expect(handOff.detail == "thread 1 → thread 2, 32 bytes")
+        let grown = try #require(g.nodes.first { $0.function == "buf_grow" })
+        #expect(grown.blocks == 2)
+        #expect(grown.bytes == 48)
+    }
+
+    @Test func taskAnnotationsGiveTaskEdges() throws {
+        var d = DumpBuilder()
+        let work = d.stack("main", "handle_request")
+        d.append(.task(timestamp: 10, thread: 1, task: 42))
+        d.alloc(ts: 20, thread: 1, address: 0x1000, size: 8, stack: work)
+        d.append(.task(timestamp: 30, thread: 1, task: 0))
+        d.append(.task(timestamp: 40, thread: 2, task: 42))
+        d.alloc(ts: 50, thread: 2, address: 0x2000, size: 8, stack: work)
+        d.alloc(ts: 60, thread: 1, address: 0x3000, size: 8, stack: work)
+        let g = graph(d)
+        let task = try #require(g.nodes.first { $0.kind == .task })
+        #expect(task.threads == [1, 2])
+        #expect(g.edges.first { $0.kind == .task && $0.from == task.id }?.evidence == 2)
+        #expect(g.coverage.taskAnnotations)
+    }
+
+    @Test func containerTypesComeFromSymbolsAndAnnotationsWin() throws {
+        var d = DumpBuilder()
+        let rc = d.stack("main", "app::make_cache", "alloc::rc::Rc<app::Cache>::new", "__rust_alloc")
+        let vec = d.stack("main", "app::collect", "alloc::raw_vec::RawVec<u8>::grow_one", "__rust_alloc")
+        let annotated = d.stack("main", "app::collect2", "alloc::raw_vec::RawVec<u8>::grow_one", "__rust_alloc")
+        d.alloc(ts: 1, address: 0x1000, size: 8, stack: rc)
+        d.alloc(ts: 2_000_000, address: 0x2000, size: 8, stack: vec)
+        d.alloc(ts: 4_000_000, address: 0x3000, size: 8, stack: annotated)
+        d.append(.annotation(Annotation(timestamp: 4_000_001, thread: 1, address: 0x3000, name: d.string("names"),
+                                        typeName: d.string("Vec<String>"))))
+        let g = graph(d)
+        let cache = try #require(g.nodes.first { $0.function == "app::make_cache" })
+        #expect(cache.type == "Rc<app::Cache>")
+        #expect(cache.typeProvenance == .inferred)
+        #expect(cache.typeRule?.contains("alloc::rc::Rc<") == true)
+        #expect(g.nodes.first { $0.function == "app::collect" }?.type == "Vec<u8>")
+        let named = try #require(g.nodes.first { $0.function == "app::collect2" })
+        #expect(named.type == "Vec<String>")
+        #expect(named.typeProvenance == .observed)
+        #expect(named.variables == ["names"])
+
+        let plain = g.observedOnly()
+        #expect(plain.nodes.first { $0.function == "app::make_cache" }?.type == nil)
+        #expect(plain.nodes.first { $0.function == "app::collect2" }?.type == "Vec<String>")
+        #expect(!plain.coverage.inferenceIncluded)
+    }
+
+    @Test func noInferenceKeepsOnlyObservedEdges() {
+        let g = graph(nodesAndLabels(4))
+        #expect(g.edges.contains { $0.provenance == .inferred })
+        #expect(!g.observedOnly().edges.contains { $0.provenance == .inferred })
+    }
+
+    @Test func jsonHasTheDocumentedKeys() throws {
+        let json = graph(nodesAndLabels(3)).json()
+        for key in ["\"nodes\"", "\"edges\"", "\"id\"", "\"function\"", "\"file\"", "\"line\"", "\"type\"", "\"blocks\"",
+                    "\"bytes\"", "\"from\"", "\"to\"", "\"kind\"", "\"provenance\"", "\"rule\"", "\"evidence\"",
+                    "\"contradictions\"", "\"confidence\""] {
+            #expect(json.contains(key), "missing \(key)")
+        }
+        #expect(json.contains("\"kind\": \"owns\", \"provenance\": \"inferred\""))
+        #expect(json == graph(nodesAndLabels(3)).json(), "deterministic")
+    }
+
+    @Test func leaksAreClassifiedPerNodeFromTheLastScan() throws {
+        var d = DumpBuilder()
+        let list = d.stack("main", "list_new")
+        let lost = d.stack("main", "lose")
+        d.alloc(ts: 1, address: 0x1000, size: 40, stack: list)
+        d.alloc(ts: 2_000_000, address: 0x2000, size: 64, stack: lost)
+        d.alloc(ts: 4_000_000, address: 0x3000, size: 8, stack: lost)
+        d.append(.pointerReference(PointerReference(timestamp: 5_000_000, source: .block, from: 0, to: 0, interior: false)))
+        d.append(.pointerReference(PointerReference(timestamp: 5_000_000, source: .moduleData, from: 0x601000, to: 0x1000, interior: false)))
+        d.append(.pointerReference(PointerReference(timestamp: 5_000_000, source: .block, from: 0x2000, to: 0x3000, interior: false)))
+        let g = graph(d)
+        let kept = try #require(g.nodes.first { $0.function == "list_new" }?.leakKinds)
+        #expect(kept.stillReachable == 40)
+        let gone = try #require(g.nodes.first { $0.function == "lose" }?.leakKinds)
+        #expect(gone.definitelyLost == 64)
+        #expect(gone.indirectlyLost == 8)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import MemscopeTestSupport
+import Testing
+
+/// The ownership inference on real recordings of programs with known ownership
+/// (Tests/OwnershipPrograms), scored by memscope-ownership-eval against their truth files.
+@Suite(.serialized) struct OwnershipAccuracyTests {
+    @Test func ownsAndReferencesMeetTheirTargets() throws {
+        let programs = TestPaths.packageRoot.appendingPathComponent("Tests/OwnershipPrograms").path
+        let result = try run("memscope-ownership-eval", ["--programs", programs, "--memscope", builtExecutable("memscope")])
+        #expect(result.status == 0, "\(result.stderr)")
+        func row(_ kind: String) -> (precision: Double, recall: Double)? {
+            guard let line = result.stdout.split(separator: "\n").first(where: { $0.hasPrefix("| \(kind) |") }) else { return nil }
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count >= 3, let p = Double(cells[1].dropLast()), let r = Double(cells[2].dropLast()) else { return nil }
+            return (p, r)
+        }
+        for kind in ["owns", "references"] {
+            let score = try #require(row(kind), "no \(kind) row in:\n\(result.stdout)")
+            #expect(score.precision >= 95, "\(kind) precision \(score.precision)%\n\(result.stdout)")
+            #expect(score.recall >= 90, "\(kind) recall \(score.recall)%\n\(result.stdout)")
+        }
+        for kind in ["shares", "reallocates", "hands_off"] {
+            let score = try #require(row(kind))
+            #expect(score.precision == 100, "\(kind)\n\(result.stdout)")
+        }
+    }
+
+    @Test func inspectPrintsTheGraphOfARecording() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let source = TestPaths.packageRoot.appendingPathComponent("Tests/OwnershipPrograms/string.c").path
+        let binary = directory.appendingPathComponent("string").path
+        let compiled = try run("gcc", ["-g", "-O0", "-o", binary, source])
+        #expect(compiled.status == 0, "\(compiled.stderr)")
+        let dump = directory.appendingPathComponent("string.msd").path
+        #expect(try run("memscope", ["record", "-o", dump, "--", binary]).status == 0)
+        let json = try run("memscope", ["inspect", "--stage", "ownership", "--json", dump])
+        #expect(json.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let nodes = try #require(object["nodes"] as? [[String: Any]])
+        let edges = try #require(object["edges"] as? [[String: Any]])
+        let str = try #require(nodes.first { $0["function"] as? String == "str_new" && $0["bytes"] as? Int == 60 * 24 })
+        #expect(str["blocks"] as? Int == 60)
+        #expect(edges.contains { $0["kind"] as? String == "owns" && $0["from"] as? Int == str["id"] as? Int
+                && $0["provenance"] as? String == "inferred" && ($0["evidence"] as? Int ?? 0) == 60 })
+        let plain = try run("memscope", ["inspect", "--stage", "ownership", "--json", "--no-inference", dump])
+        #expect(!plain.stdout.contains("\"inferred\""))
+        #expect(plain.stdout.contains("\"reallocates\""))
+
+        let massif = TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures/imports").path
+        let files = ["massif.out.workload"]
+        let other = try run("memscope", ["inspect", "--stage", "ownership", massif + "/" + (try #require(files.first))])
+        #expect(other.status == 1)
+        #expect(other.stderr.contains("ownership needs memscope's own dumps"))
+    }
+}
