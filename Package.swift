@@ -19,6 +19,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo",
                        providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
+        .systemLibrary(name: "CGraphviz", pkgConfig: "libgvc", providers: [.apt(["libgraphviz-dev"])]),
 
         // Pipeline stages.
         .target(name: "MemscopeModel"),
@@ -30,10 +31,13 @@ let package = Package(
         .target(name: "MemscopeOwnership", dependencies: ["MemscopeModel", "MemscopeAnalysis"]),
         .target(name: "MemscopeScene"),
         .target(name: "MemscopeLayout", dependencies: ["MemscopeAnalysis", "MemscopeScene"]),
+        // The ownership graph's picture: Graphviz places, the scene builder draws.
+        .target(name: "MemscopeGraphLayout", dependencies: ["MemscopeOwnership", "MemscopeScene", "MemscopeLayout", "CGraphviz"]),
         .target(name: "MemscopeCairo", dependencies: ["MemscopeScene", "MemscopeLayout", "CPangoCairo"]),
         .target(name: "MemscopeTemplates", path: "Templates",
                 resources: [.copy("report.html"), .copy("report.css"), .copy("report.js"), .copy("diff.html")]),
-        .target(name: "MemscopeReport", dependencies: ["MemscopeModel", "MemscopeAnalysis", "MemscopeLayout", "MemscopeTemplates"]),
+        .target(name: "MemscopeReport", dependencies: ["MemscopeModel", "MemscopeAnalysis", "MemscopeLayout", "MemscopeTemplates",
+                                                      "MemscopeOwnership", "MemscopeGraphLayout"]),
 
         // The recorder: spool → symbolized .msd (libdw, libiberty, the Swift demangler).
         .target(
@@ -49,7 +53,7 @@ let package = Package(
             name: "memscope",
             dependencies: [
                 "MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeImport", "MemscopeLayout", "MemscopeCairo",
-                "MemscopeReport", "MemscopeRecord", "MemscopeOwnership",
+                "MemscopeReport", "MemscopeRecord", "MemscopeOwnership", "MemscopeGraphLayout",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["BuildPreloadLibrary"]

@@ -385,6 +385,24 @@
                            pictureHidden: img.hidden, hash: location.hash, viewHeight: view.clientHeight };
       allFramesBox.click();
     }
+    const hits = document.querySelectorAll("#ownership .hit");
+    if (hits.length) {
+      const node = document.querySelector("#ownership .hit.node");
+      const edge = document.querySelector("#ownership a.hit.edge");
+      node.scrollIntoView({ block: "center" });
+      const box = node.getBoundingClientRect();
+      const svg = document.querySelector("#ownership .graph svg").getBoundingClientRect();
+      result.ownership = {
+        hits: hits.length,
+        titled: [...hits].every((h) => h.title.length > 0),
+        nodeTitle: node.title,
+        onTop: document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2) === node,
+        insidePicture: box.width > 4 && box.height > 4 && box.left >= svg.left - 1 && box.right <= svg.right + 1
+          && box.top >= svg.top - 1 && box.bottom <= svg.bottom + 1,
+        edgeRow: edge ? Boolean(document.querySelector(edge.getAttribute("href"))) : null,
+      };
+      window.scrollTo(0, 0);
+    }
     result.background = getComputedStyle(document.documentElement).backgroundColor;
     const out = document.createElement("pre");
     out.id = "selftest-result";

@@ -7,6 +7,7 @@ packages=(
   libzstd-dev        # zstd-compressed dumps
   libcairo2-dev      # the report's pictures
   libpango1.0-dev
+  libgraphviz-dev    # the ownership graph's layout (Graphviz dot, libgvc)
   fonts-dejavu-core  # the one font the pictures use
   chromium-headless-shell  # browser tests of the report (run without network)
   zlib1g-dev

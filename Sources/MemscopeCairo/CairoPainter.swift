@@ -111,6 +111,22 @@ public enum CairoPainter {
             for p in points.dropFirst() { cairo_line_to(cr, p.x, p.y) }
             cairo_close_path(cr)
             cairo_fill(cr)
+        case .bezier(let points, let stroke, let width, let dashed):
+            guard let first = points.first else { return }
+            set(cr, stroke)
+            cairo_set_line_width(cr, width)
+            if dashed {
+                let pattern: [Double] = [5, 3]
+                cairo_set_dash(cr, pattern, 2, 0)
+            }
+            cairo_move_to(cr, first.x, first.y)
+            var i = 1
+            while i + 2 < points.count {
+                cairo_curve_to(cr, points[i].x, points[i].y, points[i + 1].x, points[i + 1].y, points[i + 2].x, points[i + 2].y)
+                i += 3
+            }
+            cairo_stroke(cr)
+            cairo_set_dash(cr, nil, 0, 0)
         }
     }
 

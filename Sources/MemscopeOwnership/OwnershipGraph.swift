@@ -147,6 +147,11 @@ public enum OwnershipEdgeKind: String, Sendable, Equatable, CaseIterable, Compar
 }
 
 public struct OwnershipEdge: Sendable, Equatable {
+    public struct ThreadPair: Sendable, Equatable {
+        public var from: UInt32
+        public var to: UInt32
+    }
+
     public var from: Int
     public var to: Int
     public var kind: OwnershipEdgeKind
@@ -159,6 +164,8 @@ public struct OwnershipEdge: Sendable, Equatable {
     public var contradictions: UInt64
     /// Detail for the reader: the threads of a hand-off, the reallocs of a chain.
     public var detail: String
+    /// For hand-offs: the allocating and the freeing thread.
+    public var threads: ThreadPair?
 
     public init(from: Int, to: Int, kind: OwnershipEdgeKind, rule: String, evidence: UInt64,
                 contradictions: UInt64 = 0, detail: String = "") {

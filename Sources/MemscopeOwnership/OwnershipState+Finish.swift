@@ -61,7 +61,7 @@ extension OwnershipState {
             accept(pair, OwnershipEdge(from: 0, to: 0, kind: .owns,
                                        rule: "linked to an owner block (\(ways.joined(separator: "; "))), \(freed), and referred to by no other block nor global",
                                        evidence: tally.support, contradictions: tally.against,
-                                       detail: "contradictions: linked blocks freed apart from their owner, or also referred to elsewhere; \(tally.early) freed earlier by their owner"))
+                                       detail: "against: freed apart from the owner, or also referred to elsewhere; \(tally.early) neutral: freed while the owner lived"))
         }
         for (pair, tally) in shares where tally.support > 0 {
             var ways: [String] = []
@@ -70,7 +70,7 @@ extension OwnershipState {
             accept(pair, OwnershipEdge(from: 0, to: 0, kind: .shares,
                                        rule: "the target's blocks are held by several owners (\(ways.joined(separator: "; ")))",
                                        evidence: tally.support, contradictions: tally.against,
-                                       detail: "contradictions: target blocks this source was the only one to refer to"))
+                                       detail: "against: target blocks this source alone referred to"))
         }
         for (pair, count) in reallocs {
             accept(pair, OwnershipEdge(from: 0, to: 0, kind: .reallocates,
@@ -78,10 +78,11 @@ extension OwnershipState {
                                        evidence: count, detail: "realloc calls"))
         }
         for (key, value) in handOffs {
-            accept(key.pair, OwnershipEdge(from: 0, to: 0, kind: .handsOff,
-                                           rule: "allocated on one thread, freed on another",
-                                           evidence: value.blocks,
-                                           detail: "thread \(key.fromThread) → thread \(key.toThread), \(value.bytes) bytes"))
+            var edge = OwnershipEdge(from: 0, to: 0, kind: .handsOff, rule: "allocated on one thread, freed on another",
+                                     evidence: value.blocks,
+                                     detail: "thread \(key.fromThread) → thread \(key.toThread), \(value.bytes) bytes")
+            edge.threads = .init(from: key.fromThread, to: key.toThread)
+            accept(key.pair, edge)
         }
         for (pair, count) in taskAllocations {
             accept(pair, OwnershipEdge(from: 0, to: 0, kind: .task,

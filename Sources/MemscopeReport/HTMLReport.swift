@@ -25,6 +25,7 @@ public enum HTMLReport {
         if !errors.isEmpty { links.append(("errors", "Memory errors")) }
         links += [("timeline", "Memory over time"), ("flamegraph", "Flamegraphs"), ("lifetimes", "Lifetimes"),
                   ("sizes", "Sizes"), ("tables", "Sites, leaks, threads")]
+        if input.ownership != nil { links.append(("ownership", "Ownership")) }
         let nav = links
             .map { "<a href=\"#\($0.0)\">\(HTML.escape($0.1))</a>" }.joined()
         let costButtons = FlameCost.allCases.map {
@@ -77,7 +78,8 @@ public enum HTMLReport {
             "subtitle": subtitle,
             "nav": nav,
             "css": try ReportTemplates.text("report.css"),
-            "summary": SummarySection.html(a),
+            "summary": SummarySection.html(a, ownership: OwnershipSection.inferredNotes(input.ownership),
+                                           inferenceOff: OwnershipSection.inferenceOff(input.ownership)),
             "errors": errors.isEmpty ? "" : "<section id=\"errors\">\n<h2>Memory errors</h2>\n\(errors)\n</section>",
             "timelinePicture": a.notes.unavailable.contains("timeline") ? "" : input.pictures.timelineSVG,
             "timelineNote": a.notes.unavailable.contains("timeline")
@@ -92,7 +94,7 @@ public enum HTMLReport {
             "sizes": a.notes.unavailable.contains("sizes")
                 ? "<p class=\"empty\">This input records no allocation sizes (see the summary).</p>" : SizesSection.html(input),
             "tables": TablesSection.html(a, source: input.source, threadLanes: input.pictures.threadLanesSVG),
-            "ownership": "",
+            "ownership": OwnershipSection.html(input.ownership),
             "footer": "Made by memscope \(HTML.escape(input.version)) from <code>\(HTML.escape(input.inputPath))</code>. "
                 + "Offline: this page loads nothing from anywhere. The summary is also in "
                 + "<code>&lt;script id=\"memscope-summary\"&gt;</code> as JSON.",

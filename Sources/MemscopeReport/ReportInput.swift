@@ -31,6 +31,8 @@ public struct ReportInput: Sendable {
     /// The whole run's flamegraphs with every frame (no frame filter), for the page's toggle;
     /// nil when the report's flamegraphs already show every frame, or the trees are too big.
     public var allFramesFlame: FlameView?
+    /// The ownership section (nil: none, for aggregate inputs that say so elsewhere).
+    public var ownership: OwnershipView?
 
     public init(analysis: Analysis, inputPath: String, format: String, version: String, topDown: FlameGraph,
                 bottomUp: FlameGraph, flameLayout: FlameLayoutOptions, flameOptions: FlameGraphOptions,

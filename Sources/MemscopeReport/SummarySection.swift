@@ -3,7 +3,11 @@ import MemscopeModel
 
 /// The summary cards, the captured/inferred legend and the warnings.
 enum SummarySection {
-    static func html(_ a: Analysis) -> String {
+    /// - Parameter ownership: what the ownership section inferred (or that inference is off),
+    ///   listed with the input's own inferred figures.
+    static func html(_ a: Analysis, ownership: [String] = [], inferenceOff: Bool = false) -> String {
+        var a = a
+        a.notes.inferred += ownership
         let t = a.totals
         let seconds = Double(max(t.durationNanoseconds, 1)) / 1e9
         let rate = Units.count(UInt64(Double(t.allocations) / seconds))
@@ -35,7 +39,8 @@ enum SummarySection {
              bad: a.processEnd?.how == .signalled)
         var html = a.scope.isEmpty ? "" : "<div class=\"warnings\"><strong>Restricted view:</strong> \(HTML.escape(a.scope)).</div>\n"
         html += "<div class=\"cards\">\(cards.joined())</div>\n"
-        let inferredNote = a.notes.inferred.isEmpty ? "none in this report" : "listed below, each with its rule"
+        let inferredNote = inferenceOff ? "none: inference is off (--no-inference)"
+            : a.notes.inferred.isEmpty ? "none in this report" : "listed below, each with its rule"
         let captured = a.notes.source.isEmpty ? "computed exactly from the recorded events" : "taken exactly from the input file"
         html += "<div class=\"legend\"><span><span class=\"badge captured\">captured</span> \(captured)"
             + "\(a.notes.inferred.isEmpty ? ": every figure on this page" : "")</span><span><span class=\"badge inferred\">inferred</span> "

@@ -74,4 +74,7 @@ public enum Shape: Sendable, Equatable {
     case polyline([Point], stroke: Colour, width: Double)
     /// A closed, filled polygon (area charts).
     case polygon([Point], fill: Colour)
+    /// A path of cubic Bézier segments: a start point, then (control, control, end) triples
+    /// (graph edges, as the layout engine routed them).
+    case bezier([Point], stroke: Colour, width: Double, dashed: Bool)
 }

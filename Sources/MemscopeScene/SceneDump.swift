@@ -17,6 +17,8 @@ public enum SceneDump {
                 lines.append("polyline \(points.count) points \(points.prefix(3).map { "\(n($0.x)),\(n($0.y))" }.joined(separator: " "))… stroke \(colour(stroke)) width \(n(width))")
             case .polygon(let points, let fill):
                 lines.append("polygon \(points.count) points \(points.prefix(3).map { "\(n($0.x)),\(n($0.y))" }.joined(separator: " "))… fill \(colour(fill))")
+            case .bezier(let points, let stroke, let width, let dashed):
+                lines.append("bezier \(points.count) points \(points.first.map { "\(n($0.x)),\(n($0.y))" } ?? "") -> \(points.last.map { "\(n($0.x)),\(n($0.y))" } ?? "") stroke \(colour(stroke)) width \(n(width))\(dashed ? " dashed" : "")")
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -107,6 +107,19 @@ import Testing
     }
 
     /// URLs other than file: and data: that a page asked for, from Chromium's net log.
+    /// The ownership graph's hover regions sit on the picture, each with its details, and
+    /// edge labels link to their rows in the edge table.
+    @Test func ownershipGraphHasHoverDetails() throws {
+        let result = try Self.selftest(Self.render(TestPaths.sample("recorded/minihttpd.msd")))
+        let ownership = try #require(result["ownership"] as? [String: Any], "no ownership graph on the page")
+        #expect((ownership["hits"] as? Int ?? 0) >= 4)
+        #expect(ownership["titled"] as? Bool == true)
+        #expect((ownership["nodeTitle"] as? String)?.contains("allocated here") == true, "\(ownership)")
+        #expect(ownership["onTop"] as? Bool == true, "the region is what the pointer reaches")
+        #expect(ownership["insidePicture"] as? Bool == true)
+        #expect(ownership["edgeRow"] as? Bool == true)
+    }
+
     static func remoteRequests(_ page: String) throws -> [String] {
         let log = try TestPaths.temporaryDirectory().appendingPathComponent("net.json").path
         _ = try chromium(["--log-net-log=\(log)", "--dump-dom"], page: "file://\(page)")

@@ -5,6 +5,7 @@ import MemscopeAnalysis
 import MemscopeFormat
 import MemscopeImport
 import MemscopeModel
+import MemscopeOwnership
 import MemscopeReport
 
 #if canImport(Glibc)
@@ -58,6 +59,8 @@ struct Render: ParsableCommand {
 
     @OptionGroup(title: "Flamegraph frames") var frames: FrameOptions
 
+    @OptionGroup(title: "Ownership graph") var ownershipOptions: OwnershipGraphOptions
+
     @Option(help: "Flamegraphs of each of this many threads alone (those that allocated most bytes), for the page's thread selector. Default: 4 for dumps of up to 2,000,000 events and 13,000 call-tree nodes, 0 above. 0: none.")
     var threadFlamegraphs: Int?
 
@@ -95,16 +98,18 @@ struct Render: ParsableCommand {
             let progress = Progress(enabled: !quiet && isatty(2) == 1)
             var clock = StageClock()
             let total = Self.fileSize(input.dump)
-            let (analysis, detected) = try analyze(input) { bytesRead in
+            let wantsOwnership = !ownershipOptions.noOwnership && !scope.isRestricted
+            let (analysis, detected, graph) = try analyzeWithOwnership(input, options: try input.analysisOptions()) { bytesRead in
                 progress.update("reading", fraction: total > 0 ? Double(bytesRead) / Double(total) : 0)
             }
-            clock.lap("read+analyze")
+            clock.lap("read+analyze" + (wantsOwnership && graph != nil ? "+ownership" : ""))
             progress.update("drawing", fraction: 1)
             if !quiet { Console.printWarnings(analysis.diagnostics) }
             let views = try partialAnalyses(analysis, input: input)
             if !views.threads.isEmpty || !views.windows.isEmpty { clock.lap("read+analyze per thread and window") }
-            let (html, pictures) = try frames.pipeline().render(analysis, inputPath: input.dump, format: detected.rawValue,
-                                                                views: views, clock: &clock)
+            let ownership = Self.ownershipPart(graph, format: detected, wanted: wantsOwnership, restricted: scope.isRestricted)
+            let (html, pictures) = try pipeline().render(analysis, inputPath: input.dump, format: detected.rawValue,
+                                                                views: views, ownership: ownership, clock: &clock)
             progress.update("writing", fraction: 1)
             let file = try AtomicOutputFile(path: path, overwrite: true)
             try file.write(html)
@@ -183,7 +188,7 @@ struct Render: ParsableCommand {
         let names = Self.uniqueNames(dumps)
         let results = ResultSlots<BatchIndex.Entry>(count: dumps.count)
         let (dumps, format, foldedCost, force) = (self.dumps, self.format, self.foldedCost, self.force)
-        let pipeline = try frames.pipeline()
+        let pipeline = try self.pipeline()
         let options: AnalysisOptions
         do {
             options = AnalysisOptions(suppressions: try loadSuppressions(scope.suppressions))
@@ -217,10 +222,12 @@ struct Render: ParsableCommand {
             if !force && access(path, F_OK) == 0 {
                 throw DumpError(path: path, problem: .writeFailed(reason: "the file exists (pass --force to overwrite it)"))
             }
-            let (analysis, detected) = try analyze(InputOptions.with(path: dump, format: format, foldedCost: foldedCost),
-                                                   options: options)
+            let (analysis, detected, graph) = try analyzeWithOwnership(
+                InputOptions.with(path: dump, format: format, foldedCost: foldedCost), options: options)
             var clock = StageClock()
-            let (html, _) = try pipeline.render(analysis, inputPath: dump, format: detected.rawValue, clock: &clock)
+            let ownership = ownershipPart(graph, format: detected, wanted: pipeline.includeOwnership, restricted: false)
+            let (html, _) = try pipeline.render(analysis, inputPath: dump, format: detected.rawValue, ownership: ownership,
+                                                clock: &clock)
             let file = try AtomicOutputFile(path: path, overwrite: true)
             try file.write(html)
             try file.commit()
@@ -229,6 +236,25 @@ struct Render: ParsableCommand {
         } catch {
             return BatchIndex.Entry(input: dump, report: nil, totals: nil, command: "", error: "\(error)")
         }
+    }
+
+    /// The render settings: frames and the ownership graph.
+    func pipeline() throws -> RenderPipeline {
+        var pipeline = try frames.pipeline()
+        pipeline.includeOwnership = !ownershipOptions.noOwnership
+        pipeline.includeInference = !ownershipOptions.noInference
+        pipeline.ownershipSites = ownershipOptions.ownershipSites
+        return pipeline
+    }
+
+    /// What the ownership section gets: the graph, or why there is none.
+    static func ownershipPart(_ graph: OwnershipGraph?, format: InputFormat, wanted: Bool, restricted: Bool) -> OwnershipPart {
+        if restricted { return .unavailable("The ownership graph covers whole runs; this report is restricted to a thread or a time window.") }
+        if !wanted { return .unavailable("Left out (--no-ownership).") }
+        guard let graph else {
+            return .unavailable("A \(format.displayName) names no blocks by address and thread, so ownership cannot be inferred from it: record the program with memscope record.")
+        }
+        return .graph(graph)
     }
 
     /// Report names for the dumps, numbered where two dumps share a name.
@@ -259,6 +285,22 @@ struct Render: ParsableCommand {
 
     static func megabytes(_ bytes: Int) -> String {
         bytes >= 1_000_000 ? "\(Double(bytes / 100_000) / 10) MB" : "\(max(1, bytes / 1000)) kB"
+    }
+}
+
+/// Whether the report has an ownership graph, and with what.
+struct OwnershipGraphOptions: ParsableArguments {
+    @Flag(help: "Leave out every inferred element: owns and shares edges, and container types recognised from symbols (observed edges stay).")
+    var noInference = false
+
+    @Flag(help: "Leave the ownership section out (it costs one more consumer of the dump's events).")
+    var noOwnership = false
+
+    @Option(help: "Draw this many allocation sites (those with the most bytes) in the ownership graph. Default: 24.")
+    var ownershipSites: Int = 24
+
+    func validate() throws {
+        if !(1...200).contains(ownershipSites) { throw ValidationError("--ownership-sites takes a count from 1 to 200.") }
     }
 }
 

@@ -2,8 +2,10 @@ import Dispatch
 import Foundation
 import MemscopeAnalysis
 import MemscopeCairo
+import MemscopeGraphLayout
 import MemscopeLayout
 import MemscopeModel
+import MemscopeOwnership
 import MemscopeReport
 import MemscopeScene
 
@@ -14,12 +16,16 @@ struct RenderPipeline {
     var frameFilter = FrameFilter()
     /// Embed source lines around top sites (off with --no-source).
     var includeSource = true
+    var includeOwnership = true
+    /// Show inferred edges and types (off with --no-inference).
+    var includeInference = true
+    var ownershipSites = GraphSelection.defaultSiteLimit
 
     /// The pictures and the page.
     /// - Parameter views: analyses restricted to one thread or one time window each, for the
     ///   page's selectors.
     func render(_ analysis: Analysis, inputPath: String, format: String, views: PartialAnalyses = PartialAnalyses(),
-                clock: inout StageClock) throws -> (html: String, pictures: Pictures) {
+                ownership: OwnershipPart? = nil, clock: inout StageClock) throws -> (html: String, pictures: Pictures) {
         let shown = frameFilter.apply(to: analysis)
         let topDown = FlameGraphBuilder.build(shown, direction: .topDown, options: flameOptions)
         let bottomUp = FlameGraphBuilder.build(shown, direction: .bottomUp, options: flameOptions)
@@ -35,7 +41,7 @@ struct RenderPipeline {
         clock.lap("chart layouts")
         let flamePNGs = try paintFlames(topDown)
         clock.lap("flamegraph layout+paint")
-        let pictures = Pictures(timeline: timeline, histogram: histogram, lanes: lanes, sizes: sizeHistogram, topDown: topDown, bottomUp: bottomUp,
+        var pictures = Pictures(timeline: timeline, histogram: histogram, lanes: lanes, sizes: sizeHistogram, topDown: topDown, bottomUp: bottomUp,
                                 flameLayout: flameLayout)
         let reportPictures = ReportPictures(
             timelineSVG: try CairoPainter.inlineSVG(timeline, idPrefix: "timeline"),
@@ -69,6 +75,21 @@ struct RenderPipeline {
             withThreadFlames.allFramesFlame = flameView("all", "every frame", shown: analysis)
         }
         if !views.threads.isEmpty || !views.windows.isEmpty { clock.lap("thread and window flamegraph trees") }
+        var ownershipScene: Scene?
+        switch ownership {
+        case nil: break
+        case .unavailable(let reason): withThreadFlames.ownership = .unavailable(reason)
+        case .graph(let full):
+            let graph = includeInference ? full : full.observedOnly()
+            let selection = GraphSelection(graph, siteLimit: ownershipSites)
+            let picture = try OwnershipLayout.picture(selection, measurer: measurer, placer: GraphvizPlacer())
+            ownershipScene = picture.scene
+            withThreadFlames.ownership = .shown(graph: graph, selection: selection,
+                                                svg: try CairoPainter.inlineSVG(picture.scene, idPrefix: "ownership"),
+                                                regions: picture.regions)
+            clock.lap("ownership graph layout+paint")
+        }
+        pictures.ownership = ownershipScene
         let html = try HTMLReport.render(withThreadFlames)
         clock.lap("html")
         return (html, pictures)
@@ -99,12 +120,14 @@ struct Pictures {
     var topDown: FlameGraph
     var bottomUp: FlameGraph
     var flameLayout: FlameLayoutOptions
+    var ownership: Scene?
 
     /// Writes each picture as PNG and SVG into `directory`; returns the file names.
     func write(to directory: String) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let measurer = CairoTextMeasurer()
         var scenes: [(String, Scene)] = [("timeline", timeline), ("lifetimes", histogram), ("lanes", lanes), ("sizes", sizes)]
+        if let ownership { scenes.append(("ownership", ownership)) }
         for graph in [topDown, bottomUp] {
             for cost in FlameCost.allCases where graph.total(cost) > 0 {
                 scenes.append(("flamegraph-\(cost.rawValue)-\(graph.direction.rawValue)",
@@ -119,6 +142,12 @@ struct Pictures {
         }
         return written
     }
+}
+
+/// The ownership graph for the report, or why there is none.
+enum OwnershipPart {
+    case graph(OwnershipGraph)
+    case unavailable(String)
 }
 
 /// Analyses of parts of a run: the top threads alone, and time windows.

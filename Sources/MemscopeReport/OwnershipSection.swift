@@ -1,0 +1,175 @@
+import MemscopeGraphLayout
+import MemscopeModel
+import MemscopeOwnership
+
+/// What the report's ownership section shows.
+public enum OwnershipView: Sendable {
+    /// The graph, the part of it drawn, the drawing (inline SVG) and its hover regions.
+    case shown(graph: OwnershipGraph, selection: GraphSelection, svg: String, regions: [OwnershipLayout.Region])
+    /// Why there is no graph (an input without block events, a dump too large, no edges).
+    case unavailable(String)
+}
+
+/// The ownership section: the graph with hover details, the legend and every edge.
+enum OwnershipSection {
+    static let tableLimit = 400
+
+    static func html(_ view: OwnershipView?) -> String {
+        guard let view else { return "" }
+        var html = "<section id=\"ownership\">\n<h2>Ownership</h2>\n"
+        switch view {
+        case .unavailable(let reason):
+            html += "<p class=\"empty\">\(HTML.escape(reason))</p>\n"
+        case .shown(let graph, let selection, let svg, let regions):
+            html += intro(graph, selection)
+            if selection.nodes.isEmpty {
+                html += "<p class=\"empty\">No edges: no pointer scans, realloc chains, cross-thread frees or task annotations, and no ownership the rules could support.</p>\n"
+            } else {
+                html += legend(graph.coverage.inferenceIncluded)
+                html += "<div class=\"graph-wrap\"><div class=\"graph\">\(svg)"
+                html += hits(graph, selection, regions, width: width(of: svg), height: height(of: svg)) + "</div></div>\n"
+            }
+            html += edgeTable(graph)
+        }
+        return html + "</section>"
+    }
+
+    /// The summary's list of inferred elements: the ownership section's.
+    static func inferredNotes(_ view: OwnershipView?) -> [String] {
+        guard case .shown(let graph, _, _, _) = view, graph.coverage.inferenceIncluded else { return [] }
+        let owns = graph.edges.filter { $0.kind == .owns }.count, shares = graph.edges.filter { $0.kind == .shares }.count
+        let types = graph.nodes.filter { $0.typeProvenance == .inferred }.count
+        guard owns + shares + types > 0 else { return [] }
+        return ["Ownership: \(owns) owns and \(shares) shares edges between allocation sites, and \(types) container types recognised from stack symbols, each with its rule, evidence and confidence (see Ownership). Everything else there is observed."]
+    }
+
+    static func inferenceOff(_ view: OwnershipView?) -> Bool {
+        if case .shown(let graph, _, _, _) = view { return !graph.coverage.inferenceIncluded }
+        return false
+    }
+
+    static func intro(_ graph: OwnershipGraph, _ selection: GraphSelection) -> String {
+        let c = graph.coverage
+        var text = "Who holds whom, by allocation site. <strong>Observed</strong> edges (solid) are read off the events: "
+            + "pointers the recorder's scans found in blocks (<em>references</em>), realloc chains, blocks freed on another thread "
+            + "(<em>hands off</em>) and task annotations. "
+        if c.inferenceIncluded {
+            text += "<strong>Inferred</strong> edges (dashed) come from rules over those observations: <em>owns</em> (created with or held "
+                + "alone by an owner block, freed with it, referred to by nothing else) and <em>shares</em> (held by several blocks, "
+                + "or of a reference-counted type); each says its rule, the block pairs for and against it, and a confidence "
+                + "(e + ½) / (e + c + 1). \(Units.count(UInt64(c.rejectedHypotheses))) hypotheses below 75% confidence were rejected and are not shown. "
+        } else {
+            text += "Inference is off (<code>--no-inference</code>): no <em>owns</em> or <em>shares</em> edges and no container types from symbols. "
+        }
+        text += c.scans == 0
+            ? "This dump has no pointer scans (record with <code>memscope record</code>; it scans at exit, and on SIGUSR2), so there are no <em>references</em> and ownership rests on creation and free order alone."
+            : "The dump holds \(c.scans) pointer scan\(c.scans == 1 ? "" : "s"); a word that merely equals an address counts as a pointer."
+        if selection.omittedNodes > 0 {
+            text += " The picture shows the \(selection.nodes.filter { $0.kind == .allocationSite }.count) sites with the most bytes; \(selection.omittedNodes) more sites with edges are only in the table."
+        }
+        if selection.clustering != .none { text += " Boxes are grouped by \(selection.clustering.rawValue)." }
+        return "<p class=\"note\">\(text) Hover a box or an edge label for its details; click an edge label for its row below.</p>\n"
+    }
+
+    static func legend(_ inference: Bool) -> String {
+        let kinds = OwnershipEdgeKind.allCases.filter { inference || $0.provenance == .observed }
+        return "<div class=\"legend graph-legend\">" + kinds.map { kind in
+            let style = kind.provenance == .inferred ? "dashed" : "solid"
+            return "<span><i class=\"edge-key \(style)\" style=\"border-color:\(OwnershipLayout.colour(kind).hexString)\"></i>\(HTML.escape(kind.label)) (\(kind.provenance.rawValue))</span>"
+        }.joined() + "<span><i class=\"node-key leak\"></i>site with definitely or indirectly lost bytes</span></div>\n"
+    }
+
+    static func hits(_ graph: OwnershipGraph, _ selection: GraphSelection, _ regions: [OwnershipLayout.Region],
+                     width: Double, height: Double) -> String {
+        guard width > 0, height > 0 else { return "" }
+        let nodes = Dictionary(uniqueKeysWithValues: graph.nodes.map { ($0.id, $0) })
+        let rows = Dictionary(graph.edges.enumerated().map { (Key($0.element), $0.offset) }, uniquingKeysWith: { a, _ in a })
+        func percent(_ v: Double, _ of: Double) -> String { Units.fixed(v / of * 100, decimals: 3) + "%" }
+        return regions.map { region in
+            let f = region.frame
+            let place = "left:\(percent(f.x, width));top:\(percent(f.y, height));width:\(percent(f.width, width));height:\(percent(f.height, height))"
+            switch region.target {
+            case .node(let id):
+                guard let node = nodes[id] else { return "" }
+                return "<span class=\"hit node\" style=\"\(place)\" title=\"\(HTML.escape(nodeDetails(node)))\"></span>"
+            case .edge(let index):
+                let edge = selection.edges[index]
+                let row = rows[Key(edge)].map { "#edge-\($0 + 1)" } ?? "#ownership-edges"
+                return "<a class=\"hit edge\" href=\"\(row)\" style=\"\(place)\" title=\"\(HTML.escape(edgeDetails(edge, nodes)))\"></a>"
+            }
+        }.joined()
+    }
+
+    struct Key: Hashable {
+        var from: Int, to: Int, kind: OwnershipEdgeKind, detail: String
+        init(_ e: OwnershipEdge) {
+            from = e.from
+            to = e.to
+            kind = e.kind
+            detail = e.detail
+        }
+    }
+
+    static func nodeDetails(_ n: OwnershipNode) -> String {
+        var lines = [n.function]
+        if !n.file.isEmpty { lines.append("\(n.file)\(n.line > 0 ? ":\(n.line)" : "")") }
+        if !n.module.isEmpty { lines.append("module \(n.module)") }
+        if let type = n.type {
+            lines.append("type \(type) (\(n.typeProvenance?.rawValue ?? "")\(n.typeRule.map { ": \($0)" } ?? ""))")
+        }
+        if !n.variables.isEmpty { lines.append("variables \(n.variables.joined(separator: ", "))") }
+        switch n.kind {
+        case .allocationSite:
+            lines.append("\(Units.count(n.blocks)) blocks, \(Units.bytes(n.bytes)) allocated here")
+            if n.leakedBlocks > 0 { lines.append("leaked \(Units.bytes(n.leakedBytes)) in \(Units.count(n.leakedBlocks)) blocks") }
+            if let k = n.leakKinds {
+                lines.append("definitely lost \(Units.bytes(k.definitelyLost)), indirectly lost \(Units.bytes(k.indirectlyLost)), possibly lost \(Units.bytes(k.possiblyLost)), still reachable \(Units.bytes(k.stillReachable)) (observed by the last scan)")
+            }
+        case .freeSite: lines.append("frees blocks allocated on another thread")
+        case .task: lines.append("task on threads \(n.threads.map(String.init).joined(separator: ", "))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func edgeDetails(_ e: OwnershipEdge, _ nodes: [Int: OwnershipNode]) -> String {
+        [
+            "\(e.kind.label) (\(e.provenance.rawValue))",
+            "\(nodes[e.from]?.location ?? "?") → \(nodes[e.to]?.location ?? "?")",
+            "rule: \(e.rule)",
+            "evidence \(Units.count(e.evidence)), contradictions \(Units.count(e.contradictions)), confidence \(Units.fixed(e.confidence * 100, decimals: 1))%",
+            e.detail,
+        ].filter { !$0.isEmpty }.joined(separator: "\n")
+    }
+
+    static func edgeTable(_ graph: OwnershipGraph) -> String {
+        guard !graph.edges.isEmpty else { return "" }
+        let nodes = Dictionary(uniqueKeysWithValues: graph.nodes.map { ($0.id, $0) })
+        var html = "<h3 id=\"ownership-edges\">Every edge (\(Units.count(UInt64(graph.edges.count))))</h3>\n<div class=\"scroll\"><table class=\"edges\"><thead><tr>"
+            + "<th>#</th><th>kind</th><th>from</th><th>to</th><th>provenance</th><th class=\"num\">evidence</th>"
+            + "<th class=\"num\">against</th><th class=\"num\">confidence</th><th>rule</th></tr></thead><tbody>"
+        for (i, e) in graph.edges.prefix(tableLimit).enumerated() {
+            let badge = "<span class=\"badge \(e.provenance == .inferred ? "inferred" : "captured")\">\(e.provenance.rawValue)</span>"
+            html += "<tr id=\"edge-\(i + 1)\"><td class=\"num\">\(i + 1)</td><td>\(HTML.escape(e.kind.label))</td>"
+                + "<td class=\"fn\">\(HTML.escape(nodes[e.from]?.location ?? "?"))</td><td class=\"fn\">\(HTML.escape(nodes[e.to]?.location ?? "?"))</td>"
+                + "<td>\(badge)</td><td class=\"num\">\(Units.count(e.evidence))</td><td class=\"num\">\(Units.count(e.contradictions))</td>"
+                + "<td class=\"num\">\(Units.fixed(e.confidence * 100, decimals: 1))%</td>"
+                + "<td class=\"rule\">\(HTML.escape(e.rule))\(e.detail.isEmpty ? "" : " <span class=\"note\">(\(HTML.escape(e.detail)))</span>")</td></tr>"
+        }
+        html += "</tbody></table></div>\n"
+        if graph.edges.count > tableLimit {
+            html += "<p class=\"note\">\(graph.edges.count - tableLimit) more edges: <code>memscope inspect --stage ownership --json</code> lists them all.</p>\n"
+        }
+        return html
+    }
+
+    static func width(of svg: String) -> Double { attribute("width", svg) }
+    static func height(of svg: String) -> Double { attribute("height", svg) }
+
+    private static func attribute(_ name: String, _ svg: String) -> Double {
+        guard let start = svg.range(of: "<svg") , let tagEnd = svg[start.upperBound...].firstIndex(of: ">") else { return 0 }
+        let tag = svg[start.upperBound..<tagEnd]
+        guard let key = tag.range(of: " \(name)=\"") else { return 0 }
+        let value = tag[key.upperBound...].prefix { $0.isNumber || $0 == "." }
+        return Double(value) ?? 0
+    }
+}
