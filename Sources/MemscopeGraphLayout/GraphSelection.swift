@@ -9,12 +9,18 @@ public struct GraphSelection: Sendable, Equatable {
     }
 
     public var nodes: [OwnershipNode]
+    /// The edges drawn: one per (from, to, kind), hand-offs of several thread pairs summed.
     public var edges: [OwnershipEdge]
+    /// For each drawn edge, the index in the graph's edges of the first it stands for.
+    public var firstGraphEdge: [Int]
     public var clustering: Clustering
     /// Nodes with edges that were left out of the picture (the table still lists their edges).
     public var omittedNodes: Int
+    /// Edges between drawn nodes left out to keep the picture readable.
+    public var omittedEdges: Int
 
     public static let defaultSiteLimit = 24
+    public static let edgeLimit = 60
 
     public init(_ graph: OwnershipGraph, siteLimit: Int = defaultSiteLimit) {
         var linked = Set<Int>()
@@ -30,9 +36,38 @@ public struct GraphSelection: Sendable, Equatable {
                 chosen.insert(id)
             }
         }
-        nodes = graph.nodes.filter { chosen.contains($0.id) }
-        edges = graph.edges.filter { chosen.contains($0.from) && chosen.contains($0.to) }
-        omittedNodes = linked.subtracting(chosen).count
+        // One drawn edge per (from, to, kind); the strongest first, up to the limit.
+        struct Key: Hashable { var from: Int, to: Int, kind: OwnershipEdgeKind }
+        var groups: [Key: (edge: OwnershipEdge, first: Int, members: Int)] = [:]
+        for (index, edge) in graph.edges.enumerated() where chosen.contains(edge.from) && chosen.contains(edge.to) {
+            let key = Key(from: edge.from, to: edge.to, kind: edge.kind)
+            if var group = groups[key] {
+                group.edge.evidence += edge.evidence
+                group.edge.contradictions += edge.contradictions
+                group.members += 1
+                group.edge.threads = nil
+                group.edge.detail = "\(group.members) thread pairs"
+                groups[key] = group
+            } else {
+                groups[key] = (edge, index, 1)
+            }
+        }
+        let ranked = groups.values.sorted { a, b in
+            if a.edge.kind != b.edge.kind { return a.edge.kind < b.edge.kind }
+            if a.edge.evidence != b.edge.evidence { return a.edge.evidence > b.edge.evidence }
+            return a.first < b.first
+        }
+        let kept = ranked.prefix(Self.edgeLimit).sorted { $0.first < $1.first }
+        omittedEdges = ranked.count - kept.count
+        edges = kept.map(\.edge)
+        firstGraphEdge = kept.map(\.first)
+        var drawn = Set<Int>()
+        for edge in edges {
+            drawn.insert(edge.from)
+            drawn.insert(edge.to)
+        }
+        nodes = graph.nodes.filter { drawn.contains($0.id) }
+        omittedNodes = linked.subtracting(drawn).count
         let modules = Set(nodes.filter { $0.kind == .allocationSite }.map(\.module))
         let types = nodes.compactMap(\.type)
         clustering = modules.count > 1 ? .module : (types.count >= 2 ? .type : .none)

@@ -48,7 +48,7 @@ enum ContainerTypes {
     static func recognise(_ functions: [String]) -> ContainerType? {
         for function in functions {
             for pattern in patterns {
-                guard let range = function.range(of: pattern.needle) else { continue }
+                guard let range = qualifiedNameMatch(function, pattern.needle) else { continue }
                 var name = pattern.name
                 if pattern.generic, let argument = genericArgument(function[range.upperBound...]) {
                     name += "<\(argument)>"
@@ -58,6 +58,17 @@ enum ContainerTypes {
             }
         }
         return nil
+    }
+
+    /// Where `needle` starts the function's own qualified name: at the start (after a
+    /// `<` of a Rust trait impl), or after the return type of a C++ template function;
+    /// never in its parameter list (`f(std::vector<int>&)` allocates no vector itself).
+    private static func qualifiedNameMatch(_ function: String, _ needle: String) -> Range<String.Index>? {
+        let name = function.hasPrefix("<") ? function.dropFirst() : Substring(function)
+        if name.hasPrefix(needle) { return name.startIndex..<name.index(name.startIndex, offsetBy: needle.count) }
+        let head = name.prefix { $0 != "(" }
+        guard let range = head.range(of: " " + needle) else { return nil }
+        return name.index(after: range.lowerBound)..<range.upperBound
     }
 
     /// The first generic argument, up to the `,` or `>` that closes it at depth 0.

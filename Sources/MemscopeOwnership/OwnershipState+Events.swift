@@ -13,34 +13,33 @@ extension OwnershipState {
         nodes[Int(site)].bytes &+= size
         serials += 1
         var block = TrackedBlock(serial: serials, origin: origin ?? site, site: site, thread: thread, size: size, ticks: ticks)
-        var state = threads[thread, default: ThreadState()]
-        if state.task != 0 {
-            let task = node(for: NodeKey(task: state.task))
+        let t = slot(thread)
+        if threads[t].task != 0 {
+            let task = node(for: NodeKey(task: threads[t].task))
             taskAllocations[NodePair(from: task, to: site), default: 0] += 1
         }
         if origin == nil {
             let context = resolver.resolve(stack, symbols).context
             let now = nanoseconds(ticks)
-            let joins = state.hasBurst && state.burstContext == context && !state.burstSites.contains(site)
-                && now &- state.lastAllocation <= options.gapNanoseconds
-                && blocks[state.burstOwnerAddress]?.serial == state.burstOwner
+            let joins = threads[t].hasBurst && threads[t].burstContext == context && !threads[t].burstSites.contains(site)
+                && now &- threads[t].lastAllocation <= options.gapNanoseconds
+                && blocks[threads[t].burstOwnerAddress]?.serial == threads[t].burstOwner
             if joins {
-                block.owner = state.burstOwner
-                block.ownerNode = state.burstOwnerNode
+                block.owner = threads[t].burstOwner
+                block.ownerNode = threads[t].burstOwnerNode
                 block.ownerThread = thread
-                addDependant(to: state.burstOwnerAddress)
-                state.burstSites.append(site)
+                addDependant(to: threads[t].burstOwnerAddress)
+                threads[t].burstSites.append(site)
             } else {
-                state.hasBurst = true
-                state.burstContext = context
-                state.burstOwner = block.serial
-                state.burstOwnerAddress = address
-                state.burstOwnerNode = site
-                state.burstSites = [site]
+                threads[t].hasBurst = true
+                threads[t].burstContext = context
+                threads[t].burstOwner = block.serial
+                threads[t].burstOwnerAddress = address
+                threads[t].burstOwnerNode = site
+                threads[t].burstSites = [site]
             }
-            state.lastAllocation = now
+            threads[t].lastAllocation = now
         }
-        threads[thread] = state
         blocks[address] = block
     }
 
@@ -81,8 +80,8 @@ extension OwnershipState {
         // The block keeps its identity (serial, owner links): one logical buffer.
         if block.dependants > 0 { ownerAddresses[block.serial] = r.newAddress }
         blocks[r.newAddress] = block
-        for (thread, state) in threads where state.burstOwnerAddress == r.oldAddress && state.burstOwner == block.serial {
-            threads[thread]!.burstOwnerAddress = r.newAddress
+        for t in threads.indices where threads[t].burstOwnerAddress == r.oldAddress && threads[t].burstOwner == block.serial {
+            threads[t].burstOwnerAddress = r.newAddress
         }
     }
 
@@ -99,14 +98,15 @@ extension OwnershipState {
     /// is too long ago.
     mutating func openCascade(of thread: UInt32, ticks: UInt64) -> UInt64 {
         let now = nanoseconds(ticks)
-        if let state = threads[thread], state.cascade != 0, now &- state.lastFree <= options.gapNanoseconds {
-            threads[thread]!.lastFree = now
-            return state.cascade
+        let t = slot(thread)
+        if threads[t].cascade != 0, now &- threads[t].lastFree <= options.gapNanoseconds {
+            threads[t].lastFree = now
+            return threads[t].cascade
         }
         closeCascade(of: thread)
         cascades += 1
-        threads[thread, default: ThreadState()].cascade = cascades
-        threads[thread]!.lastFree = now
+        threads[t].cascade = cascades
+        threads[t].lastFree = now
         return cascades
     }
 
@@ -115,13 +115,15 @@ extension OwnershipState {
     /// lives on supports it only when the link was seen in a scan and the owner's thread
     /// freed the block (an owner replacing what it holds), and says nothing otherwise.
     mutating func closeCascade(of thread: UInt32) {
-        guard let state = threads[thread], state.cascade != 0 else { return }
-        threads[thread]!.cascade = 0
-        let pending = state.pending
-        threads[thread]!.pending = []
+        let t = slot(thread)
+        let cascade = threads[t].cascade
+        guard cascade != 0 else { return }
+        threads[t].cascade = 0
+        let pending = threads[t].pending
+        threads[t].pending = []
         for death in pending {
             if let ownerCascade = deadOwners[death.owner]?.cascade {
-                judge(death, ownerCascade == state.cascade ? .together : .apart)
+                judge(death, ownerCascade == cascade ? .together : .apart)
             } else {
                 judge(death, death.byReference && death.thread == death.ownerThread ? .byOwner : .early)
             }
@@ -145,7 +147,7 @@ extension OwnershipState {
             judge(death, .apart)
             releaseDependant(owner: block.owner)
         } else {
-            threads[thread]!.pending.append(death)
+            threads[slot(thread)].pending.append(death)
         }
     }
 

@@ -4,7 +4,7 @@ import MemscopeModel
 extension OwnershipState {
     mutating func finish() -> OwnershipGraph {
         if scan.isOpen { closeScan() }
-        for thread in threads.keys.sorted() { closeCascade(of: thread) }
+        for thread in threadIDs.sorted() { closeCascade(of: thread) }
         // Blocks alive at the end whose owner died before them outlived it.
         for block in blocks.values where block.owner != 0 && deadOwners[block.owner] != nil {
             judge(PendingDeath(owner: block.owner, ownerNode: block.ownerNode, node: block.origin,

@@ -26,10 +26,14 @@ struct OwnershipState {
     /// Per stack id: its allocation-site node (-1 until resolved).
     var siteNodeOfStack: [Int32] = []
     var freeNodeOfStack: [Int32] = []
-    var containerOfStack: [Int: ContainerType?] = [:]
+    /// Per frame id: the container its function reveals (recognised once per frame).
+    var containerOfFrame: [UInt32: ContainerType?] = [:]
     var blocks: [UInt64: TrackedBlock] = [:]
     var serials: UInt64 = 0
-    var threads: [UInt32: ThreadState] = [:]
+    /// Per thread, densely: its burst and cascade (``slot(_:)`` finds a thread's index).
+    var threads: [ThreadState] = []
+    var threadSlots: [UInt32: Int] = [:]
+    var threadIDs: [UInt32] = []
     var cascades: UInt64 = 0
     /// Owners that died while blocks linked to them were alive: their cascade and how many
     /// of those blocks are still to be judged.
@@ -60,7 +64,7 @@ struct OwnershipState {
         case .realloc(let r): reallocate(r)
         case .annotation(let a): annotate(a)
         case .task(_, let thread, let task):
-            threads[thread, default: ThreadState()].task = task
+            threads[slot(thread)].task = task
             if task != 0 {
                 coverage.taskAnnotations = true
                 nodes[Int(node(for: NodeKey(task: task)))].threads.insert(thread)
@@ -68,6 +72,15 @@ struct OwnershipState {
         case .pointerReference(let reference): observe(reference)
         default: break
         }
+    }
+
+    /// The index of a thread's state, created on first use.
+    mutating func slot(_ thread: UInt32) -> Int {
+        if let known = threadSlots[thread] { return known }
+        threads.append(ThreadState())
+        threadIDs.append(thread)
+        threadSlots[thread] = threads.count - 1
+        return threads.count - 1
     }
 
     // MARK: Nodes
@@ -110,8 +123,17 @@ struct OwnershipState {
 
     /// Types recognised from the stack's functions, counted per node.
     private mutating func noteContainer(_ stack: UInt32, node: Int32) {
-        let frames = symbols.frames(ofStack: stack).map { symbols.displayName(ofFrame: $0) }
-        guard let type = ContainerTypes.recognise(frames) else { return }
+        var found: ContainerType?
+        for frame in symbols.frames(ofStack: stack) {
+            if containerOfFrame[frame] == nil {
+                containerOfFrame[frame] = .some(ContainerTypes.recognise([symbols.displayName(ofFrame: frame)]))
+            }
+            if let type = containerOfFrame[frame] ?? nil {
+                found = type
+                break
+            }
+        }
+        guard let type = found else { return }
         let known = nodes[Int(node)].containerTypes[type.name]
         nodes[Int(node)].containerTypes[type.name] = ((known?.count ?? 0) + 1, known?.rule ?? type.rule, type.refcounted)
     }

@@ -67,6 +67,9 @@ enum OwnershipSection {
         if selection.omittedNodes > 0 {
             text += " The picture shows the \(selection.nodes.filter { $0.kind == .allocationSite }.count) sites with the most bytes; \(selection.omittedNodes) more sites with edges are only in the table."
         }
+        if selection.omittedEdges > 0 {
+            text += " \(selection.omittedEdges) weaker edges between the drawn sites are only in the table."
+        }
         if selection.clustering != .none { text += " Boxes are grouped by \(selection.clustering.rawValue)." }
         return "<p class=\"note\">\(text) Hover a box or an edge label for its details; click an edge label for its row below.</p>\n"
     }
@@ -83,7 +86,6 @@ enum OwnershipSection {
                      width: Double, height: Double) -> String {
         guard width > 0, height > 0 else { return "" }
         let nodes = Dictionary(uniqueKeysWithValues: graph.nodes.map { ($0.id, $0) })
-        let rows = Dictionary(graph.edges.enumerated().map { (Key($0.element), $0.offset) }, uniquingKeysWith: { a, _ in a })
         func percent(_ v: Double, _ of: Double) -> String { Units.fixed(v / of * 100, decimals: 3) + "%" }
         return regions.map { region in
             let f = region.frame
@@ -94,20 +96,11 @@ enum OwnershipSection {
                 return "<span class=\"hit node\" style=\"\(place)\" title=\"\(HTML.escape(nodeDetails(node)))\"></span>"
             case .edge(let index):
                 let edge = selection.edges[index]
-                let row = rows[Key(edge)].map { "#edge-\($0 + 1)" } ?? "#ownership-edges"
+                let first = selection.firstGraphEdge[index]
+                let row = first < tableLimit ? "#edge-\(first + 1)" : "#ownership-edges"
                 return "<a class=\"hit edge\" href=\"\(row)\" style=\"\(place)\" title=\"\(HTML.escape(edgeDetails(edge, nodes)))\"></a>"
             }
         }.joined()
-    }
-
-    struct Key: Hashable {
-        var from: Int, to: Int, kind: OwnershipEdgeKind, detail: String
-        init(_ e: OwnershipEdge) {
-            from = e.from
-            to = e.to
-            kind = e.kind
-            detail = e.detail
-        }
     }
 
     static func nodeDetails(_ n: OwnershipNode) -> String {

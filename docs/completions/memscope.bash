@@ -186,7 +186,7 @@ _memscope() {
 
 _memscope_render() {
     repeating_flags=()
-    non_repeating_flags=(--force --quiet -q --all-frames --collapse-recursion --no-source --no-inference --no-ownership --version -h --help)
+    non_repeating_flags=(--force --quiet -q --all-frames --collapse-recursion --no-source --no-inference --no-ownership --ownership --version -h --help)
     repeating_options=(--exclude-module)
     non_repeating_options=(--format --folded-cost --suppressions --from --to --thread --output -o --images --include --exclude --min-fraction --ownership-sites --thread-flamegraphs --window-flamegraphs)
     __memscope_offer_flags_options -1

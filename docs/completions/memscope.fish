@@ -23,7 +23,7 @@ function __memscope_parse_tokens -S
         __memscope_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'render'
-            __memscope_parse_subcommand -r 1 'format=' 'folded-cost=' 'suppressions=' 'from=' 'to=' 'thread=' 'o/output=' 'force' 'q/quiet' 'images=' 'all-frames' 'collapse-recursion' 'exclude-module=+' 'include=' 'exclude=' 'min-fraction=' 'no-source' 'no-inference' 'no-ownership' 'ownership-sites=' 'thread-flamegraphs=' 'window-flamegraphs=' 'version' 'h/help'
+            __memscope_parse_subcommand -r 1 'format=' 'folded-cost=' 'suppressions=' 'from=' 'to=' 'thread=' 'o/output=' 'force' 'q/quiet' 'images=' 'all-frames' 'collapse-recursion' 'exclude-module=+' 'include=' 'exclude=' 'min-fraction=' 'no-source' 'no-inference' 'no-ownership' 'ownership' 'ownership-sites=' 'thread-flamegraphs=' 'window-flamegraphs=' 'version' 'h/help'
         case 'record'
             __memscope_parse_subcommand -r 1 'o/output=' 'no-follow-fork' 'frame-pointers' 'zstd' 'version' 'h/help'
         case 'summary'
@@ -123,7 +123,8 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_opti
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" min-fraction' -l 'min-fraction' -d 'Fold frames below this share of every cost into one box per caller, e.g. 0.1%. Default: 0.005%.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" no-source' -l 'no-source' -d 'Leave source lines out of the report (for confidential code); by default the lines around top sites are embedded when the files are readable.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" no-inference' -l 'no-inference' -d 'Leave out every inferred element: owns and shares edges, and container types recognised from symbols (observed edges stay).'
-complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" no-ownership' -l 'no-ownership' -d 'Leave the ownership section out (it costs one more consumer of the dump\'s events).'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" no-ownership' -l 'no-ownership' -d 'Leave the ownership section out.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" ownership' -l 'ownership' -d 'Build the ownership graph whatever the dump\'s size (by default only for dumps of up to 2,000,000 events: it reads the dump once more).'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" ownership-sites' -l 'ownership-sites' -d 'Draw this many allocation sites (those with the most bytes) in the ownership graph. Default: 24.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" thread-flamegraphs' -l 'thread-flamegraphs' -d 'Flamegraphs of each of this many threads alone (those that allocated most bytes), for the page\'s thread selector. Default: 4 for dumps of up to 2,000,000 events and 13,000 call-tree nodes, 0 above. 0: none.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" window-flamegraphs' -l 'window-flamegraphs' -d 'Flamegraphs of this many equal time slices of the run, and of a slice around the peak, for the page\'s window picker. Default: 10 for dumps of up to 2,000,000 events and 13,000 call-tree nodes, 0 above. 0: none.' -rfka ''

@@ -140,20 +140,11 @@ func analyze(_ input: InputOptions, options: AnalysisOptions,
                             progress: progress)
 }
 
-/// The analysis and, for memscope's own dumps, the ownership graph, in one read.
-func analyzeWithOwnership(_ input: InputOptions, options: AnalysisOptions, progress: (UInt64) -> Void = { _ in })
-    throws -> (Analysis, InputFormat, OwnershipGraph?) {
-    let inference = OwnershipInference()
-    let (analyses, format) = try InputLoader.analyze(path: input.dump, format: input.format, foldedCost: input.foldedCost,
-                                                     everyOptions: [options], alongside: [inference], progress: progress)
-    return (analyses[0], format, format.carriesBlockEvents ? inference.finish() : nil)
-}
-
 /// The ownership graph of a memscope dump (other formats name no blocks: an error).
 func ownershipGraph(_ input: InputOptions) throws -> OwnershipGraph {
     let inference = OwnershipInference()
     let (_, format) = try InputLoader.analyze(path: input.dump, format: input.format, foldedCost: input.foldedCost,
-                                              everyOptions: [try input.analysisOptions()], alongside: [inference])
+                                              everyOptions: [], alongside: [inference])
     guard format.carriesBlockEvents else {
         throw ImportError(path: input.dump, problem: .noBlockEvents(format: format))
     }

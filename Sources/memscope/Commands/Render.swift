@@ -98,16 +98,17 @@ struct Render: ParsableCommand {
             let progress = Progress(enabled: !quiet && isatty(2) == 1)
             var clock = StageClock()
             let total = Self.fileSize(input.dump)
-            let wantsOwnership = !ownershipOptions.noOwnership && !scope.isRestricted
-            let (analysis, detected, graph) = try analyzeWithOwnership(input, options: try input.analysisOptions()) { bytesRead in
+            let (analysis, detected) = try analyze(input) { bytesRead in
                 progress.update("reading", fraction: total > 0 ? Double(bytesRead) / Double(total) : 0)
             }
-            clock.lap("read+analyze" + (wantsOwnership && graph != nil ? "+ownership" : ""))
+            clock.lap("read+analyze")
             progress.update("drawing", fraction: 1)
             if !quiet { Console.printWarnings(analysis.diagnostics) }
             let views = try partialAnalyses(analysis, input: input)
             if !views.threads.isEmpty || !views.windows.isEmpty { clock.lap("read+analyze per thread and window") }
-            let ownership = Self.ownershipPart(graph, format: detected, wanted: wantsOwnership, restricted: scope.isRestricted)
+            let ownership = try Self.ownershipPart(input, analysis: analysis, format: detected, choice: ownershipOptions,
+                                                   restricted: scope.isRestricted)
+            if case .graph = ownership { clock.lap("read+infer ownership") }
             let (html, pictures) = try pipeline().render(analysis, inputPath: input.dump, format: detected.rawValue,
                                                                 views: views, ownership: ownership, clock: &clock)
             progress.update("writing", fraction: 1)
@@ -187,7 +188,7 @@ struct Render: ParsableCommand {
         }
         let names = Self.uniqueNames(dumps)
         let results = ResultSlots<BatchIndex.Entry>(count: dumps.count)
-        let (dumps, format, foldedCost, force) = (self.dumps, self.format, self.foldedCost, self.force)
+        let (dumps, format, foldedCost, force, choice) = (self.dumps, self.format, self.foldedCost, self.force, self.ownershipOptions)
         let pipeline = try self.pipeline()
         let options: AnalysisOptions
         do {
@@ -198,7 +199,7 @@ struct Render: ParsableCommand {
         }
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
             for i in stride(from: worker, to: dumps.count, by: 2) {
-                results.set(i, Self.renderOne(dumps[i], format: format, foldedCost: foldedCost, options: options, pipeline: pipeline,
+                results.set(i, Self.renderOne(dumps[i], format: format, foldedCost: foldedCost, options: options, pipeline: pipeline, choice: choice,
                                               to: "\(directory)/\(names[i])", force: force, report: names[i]))
             }
         }
@@ -217,15 +218,15 @@ struct Render: ParsableCommand {
 
     /// One dump of a batch; errors become the entry's error text.
     private static func renderOne(_ dump: String, format: InputFormat?, foldedCost: FoldedCost, options: AnalysisOptions,
-                                  pipeline: RenderPipeline, to path: String, force: Bool, report: String) -> BatchIndex.Entry {
+                                  pipeline: RenderPipeline, choice: OwnershipGraphOptions, to path: String, force: Bool, report: String) -> BatchIndex.Entry {
         do {
             if !force && access(path, F_OK) == 0 {
                 throw DumpError(path: path, problem: .writeFailed(reason: "the file exists (pass --force to overwrite it)"))
             }
-            let (analysis, detected, graph) = try analyzeWithOwnership(
-                InputOptions.with(path: dump, format: format, foldedCost: foldedCost), options: options)
+            let input = try InputOptions.with(path: dump, format: format, foldedCost: foldedCost)
+            let (analysis, detected) = try analyze(input, options: options)
             var clock = StageClock()
-            let ownership = ownershipPart(graph, format: detected, wanted: pipeline.includeOwnership, restricted: false)
+            let ownership = try ownershipPart(input, analysis: analysis, format: detected, choice: choice, restricted: false)
             let (html, _) = try pipeline.render(analysis, inputPath: dump, format: detected.rawValue, ownership: ownership,
                                                 clock: &clock)
             let file = try AtomicOutputFile(path: path, overwrite: true)
@@ -241,21 +242,28 @@ struct Render: ParsableCommand {
     /// The render settings: frames and the ownership graph.
     func pipeline() throws -> RenderPipeline {
         var pipeline = try frames.pipeline()
-        pipeline.includeOwnership = !ownershipOptions.noOwnership
         pipeline.includeInference = !ownershipOptions.noInference
         pipeline.ownershipSites = ownershipOptions.ownershipSites
         return pipeline
     }
 
     /// What the ownership section gets: the graph, or why there is none.
-    static func ownershipPart(_ graph: OwnershipGraph?, format: InputFormat, wanted: Bool, restricted: Bool) -> OwnershipPart {
+    /// Reads the dump once more for the ownership graph: by default only for dumps of up
+    /// to ``ownershipEventLimit`` events (the inference costs about 0.25 µs per event).
+    static func ownershipPart(_ input: InputOptions, analysis: Analysis, format: InputFormat, choice: OwnershipGraphOptions,
+                              restricted: Bool) throws -> OwnershipPart {
         if restricted { return .unavailable("The ownership graph covers whole runs; this report is restricted to a thread or a time window.") }
-        if !wanted { return .unavailable("Left out (--no-ownership).") }
-        guard let graph else {
+        if choice.noOwnership { return .unavailable("Left out (--no-ownership).") }
+        guard format.carriesBlockEvents else {
             return .unavailable("A \(format.displayName) names no blocks by address and thread, so ownership cannot be inferred from it: record the program with memscope record.")
         }
-        return .graph(graph)
+        guard choice.ownership || analysis.totals.events <= ownershipEventLimit else {
+            return .unavailable("Left out: this dump has \(Units.count(analysis.totals.events)) events, and the ownership graph is built by default only for dumps of up to \(Units.count(ownershipEventLimit)) (it reads the dump once more, about 0.25 µs per event). memscope render --ownership adds it; memscope inspect --stage ownership prints it.")
+        }
+        return .graph(try ownershipGraph(input))
     }
+
+    static let ownershipEventLimit: UInt64 = 2_000_000
 
     /// Report names for the dumps, numbered where two dumps share a name.
     static func uniqueNames(_ dumps: [String]) -> [String] {
@@ -293,13 +301,17 @@ struct OwnershipGraphOptions: ParsableArguments {
     @Flag(help: "Leave out every inferred element: owns and shares edges, and container types recognised from symbols (observed edges stay).")
     var noInference = false
 
-    @Flag(help: "Leave the ownership section out (it costs one more consumer of the dump's events).")
+    @Flag(help: "Leave the ownership section out.")
     var noOwnership = false
+
+    @Flag(help: "Build the ownership graph whatever the dump's size (by default only for dumps of up to 2,000,000 events: it reads the dump once more).")
+    var ownership = false
 
     @Option(help: "Draw this many allocation sites (those with the most bytes) in the ownership graph. Default: 24.")
     var ownershipSites: Int = 24
 
     func validate() throws {
+        if ownership && noOwnership { throw ValidationError("--ownership and --no-ownership contradict each other.") }
         if !(1...200).contains(ownershipSites) { throw ValidationError("--ownership-sites takes a count from 1 to 200.") }
     }
 }

@@ -16,7 +16,6 @@ struct RenderPipeline {
     var frameFilter = FrameFilter()
     /// Embed source lines around top sites (off with --no-source).
     var includeSource = true
-    var includeOwnership = true
     /// Show inferred edges and types (off with --no-inference).
     var includeInference = true
     var ownershipSites = GraphSelection.defaultSiteLimit
