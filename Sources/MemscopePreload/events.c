@@ -4,10 +4,10 @@
 
 #include <string.h>
 
-void ms_record_alloc(void *p, size_t size, int kind) {
+uint32_t ms_record_alloc(void *p, size_t size, int kind) {
     uint32_t stack = ms_capture_stack(false);
     uint8_t *e = ms_event_begin(64);
-    if (!e) return;
+    if (!e) return stack;
     *e++ = MS_EV_ALLOC;
     e = ms_put(e, ms_now());
     e = ms_put(e, (uintptr_t)p);
@@ -15,23 +15,25 @@ void ms_record_alloc(void *p, size_t size, int kind) {
     e = ms_put(e, (uint64_t)kind);
     e = ms_put(e, stack);
     ms_event_end(e);
+    return stack;
 }
 
-void ms_record_free(void *p) {
+uint32_t ms_record_free(void *p) {
     uint32_t stack = ms_capture_stack(true);
     uint8_t *e = ms_event_begin(48);
-    if (!e) return;
+    if (!e) return stack;
     *e++ = MS_EV_FREE;
     e = ms_put(e, ms_now());
     e = ms_put(e, (uintptr_t)p);
     e = ms_put(e, stack);
     ms_event_end(e);
+    return stack;
 }
 
-void ms_record_realloc(void *old, void *p, size_t size) {
+uint32_t ms_record_realloc(void *old, void *p, size_t size) {
     uint32_t stack = ms_capture_stack(false);
     uint8_t *e = ms_event_begin(64);
-    if (!e) return;
+    if (!e) return stack;
     *e++ = MS_EV_REALLOC;
     e = ms_put(e, ms_now());
     e = ms_put(e, (uintptr_t)old);
@@ -39,6 +41,7 @@ void ms_record_realloc(void *old, void *p, size_t size) {
     e = ms_put(e, size);
     e = ms_put(e, stack);
     ms_event_end(e);
+    return stack;
 }
 
 void ms_record_thread_start(uint32_t parent) {
