@@ -4,10 +4,9 @@
 
 #include <string.h>
 
-uint32_t ms_record_alloc(void *p, size_t size, int kind) {
-    uint32_t stack = ms_capture_stack(false);
+void ms_write_alloc(void *p, size_t size, int kind, uint32_t stack) {
     uint8_t *e = ms_event_begin(64);
-    if (!e) return stack;
+    if (!e) return;
     *e++ = MS_EV_ALLOC;
     e = ms_put(e, ms_now());
     e = ms_put(e, (uintptr_t)p);
@@ -15,6 +14,11 @@ uint32_t ms_record_alloc(void *p, size_t size, int kind) {
     e = ms_put(e, (uint64_t)kind);
     e = ms_put(e, stack);
     ms_event_end(e);
+}
+
+uint32_t ms_record_alloc(void *p, size_t size, int kind) {
+    uint32_t stack = ms_capture_stack(false);
+    ms_write_alloc(p, size, kind, stack);
     return stack;
 }
 
@@ -30,10 +34,9 @@ uint32_t ms_record_free(void *p) {
     return stack;
 }
 
-uint32_t ms_record_realloc(void *old, void *p, size_t size) {
-    uint32_t stack = ms_capture_stack(false);
+void ms_write_realloc(void *old, void *p, size_t size, uint32_t stack) {
     uint8_t *e = ms_event_begin(64);
-    if (!e) return stack;
+    if (!e) return;
     *e++ = MS_EV_REALLOC;
     e = ms_put(e, ms_now());
     e = ms_put(e, (uintptr_t)old);
@@ -41,6 +44,11 @@ uint32_t ms_record_realloc(void *old, void *p, size_t size) {
     e = ms_put(e, size);
     e = ms_put(e, stack);
     ms_event_end(e);
+}
+
+uint32_t ms_record_realloc(void *old, void *p, size_t size) {
+    uint32_t stack = ms_capture_stack(false);
+    ms_write_realloc(old, p, size, stack);
     return stack;
 }
 

@@ -164,29 +164,33 @@ static void check_pattern(const struct slot *s, uint32_t found) {
     if (damaged) report(ERROR_WRITE_AFTER_FREE, s, SIDE_INSIDE, first, damaged, found);
 }
 
-void *ms_debug_alloc(size_t alignment, size_t size, bool zero, int kind) {
+/* A new block from glibc with its red zones filled, tracked under `stack`; NULL when glibc
+ * has no memory or the table no room (then nothing is left allocated). */
+static void *new_block(size_t alignment, size_t size, uint32_t stack) {
     size_t front = red();
     if (alignment > front && front) front = alignment;
     size_t total;
-    void *base = NULL;
-    if (!__builtin_add_overflow(size, front + red(), &total))
-        base = alignment > 16 ? __libc_memalign(alignment, total) : __libc_malloc(total);
-    if (!base) {
-        errno = ENOMEM;
-        ms_record_alloc(NULL, size, kind);
-        return NULL;
-    }
+    if (__builtin_add_overflow(size, front + red(), &total)) return NULL;
+    void *base = alignment > 16 ? __libc_memalign(alignment, total) : __libc_malloc(total);
+    if (!base) return NULL;
     uint8_t *user = (uint8_t *)base + front;
     if (front) memset(base, MS_GUARD_BYTE, front);
     if (red()) memset(user + size, MS_GUARD_BYTE, red());
-    if (zero) memset(user, 0, size);
-    struct slot s = {(uintptr_t)user, (uintptr_t)base, size, (uint32_t)front, 0, 0, LIVE};
-    s.stack = ms_record_alloc(user, size, kind);
-    if (!insert(&s)) { /* no room to track it: hand out a plain block instead */
+    struct slot s = {(uintptr_t)user, (uintptr_t)base, size, (uint32_t)front, stack, 0, LIVE};
+    if (!insert(&s)) {
         __libc_free(base);
-        return __libc_malloc(size);
+        return NULL;
     }
     return user;
+}
+
+void *ms_debug_alloc(size_t alignment, size_t size, bool zero, int kind) {
+    uint32_t stack = ms_capture_stack(false);
+    void *p = new_block(alignment, size, stack);
+    if (!p) errno = ENOMEM;
+    else if (zero) memset(p, 0, size);
+    ms_write_alloc(p, size, kind, stack);
+    return p;
 }
 
 /* Frees for real the blocks that overflow the quarantine budget, oldest first. */
@@ -292,16 +296,11 @@ void ms_debug_free(void *p, bool recording) {
 void *ms_debug_realloc(void *old, size_t size, bool recording) {
     if (!old) {
         if (!recording) return __libc_malloc(size);
-        /* Recorded as realloc(NULL, n), as without --guard. */
-        size_t front = red(), total;
-        void *base = __builtin_add_overflow(size, front + red(), &total) ? NULL : __libc_malloc(total);
-        uint8_t *user = base ? (uint8_t *)base + front : NULL;
-        struct slot s = {(uintptr_t)user, (uintptr_t)base, size, (uint32_t)front, 0, 0, LIVE};
-        if (base && red()) { memset(base, MS_GUARD_BYTE, front); memset(user + size, MS_GUARD_BYTE, red()); }
-        s.stack = ms_record_realloc(NULL, user, size);
-        if (base && !insert(&s)) { __libc_free(base); return NULL; }
-        if (!base) errno = ENOMEM;
-        return user;
+        uint32_t stack = ms_capture_stack(false);
+        void *p = new_block(0, size, stack);
+        if (!p) errno = ENOMEM;
+        ms_write_realloc(NULL, p, size, stack); /* as without --guard: realloc(NULL, n) */
+        return p;
     }
     pthread_mutex_lock(&lock);
     struct slot *known = find((uintptr_t)old);
@@ -310,54 +309,45 @@ void *ms_debug_realloc(void *old, size_t size, bool recording) {
     if (!known) {
         if (looks_guarded((uintptr_t)old)) { /* realloc after free: a new block, nothing to copy */
             if (!recording) return NULL;
-            return ms_debug_alloc(0, size, false, MS_REALLOC);
+            uint32_t stack = ms_capture_stack(false);
+            void *p = new_block(0, size, stack);
+            ms_write_realloc(old, p, size, stack);
+            return p;
         }
         void *p = __libc_realloc(old, size);
         if (recording) ms_record_realloc(old, p, size);
         return p;
     }
-    if (current.state != LIVE) { /* realloc of a quarantined block */
-        if (recording) ms_record_realloc(old, NULL, size);
+    if (current.state != LIVE) { /* realloc of a quarantined block: refused, the analysis reports it */
+        if (recording) ms_record_realloc(old, NULL, size ? size : 1);
+        errno = ENOMEM;
         return NULL;
     }
+    struct slot s;
+    bool again;
     if (!recording) { /* not recording (a fork child with --no-follow-fork): plain blocks from now on */
         void *p = size ? __libc_malloc(size) : NULL;
         if (size && !p) return NULL;
         if (p) memcpy(p, old, current.size < size ? current.size : size);
-        struct slot s;
-        bool again;
         if (take((uintptr_t)old, 0, &s, &again)) retire(&s, 0, false);
         return p;
     }
+    uint32_t stack = ms_capture_stack(false);
     if (size == 0) { /* glibc: frees the block and returns NULL */
-        uint32_t stack = ms_record_realloc(old, NULL, 0);
-        struct slot s;
-        bool again;
+        ms_write_realloc(old, NULL, 0, stack);
         if (take((uintptr_t)old, stack, &s, &again)) retire(&s, stack, true);
         return NULL;
     }
-    size_t front = red(), total;
-    void *base = __builtin_add_overflow(size, front + red(), &total) ? NULL : __libc_malloc(total);
-    if (!base) {
-        ms_record_realloc(old, NULL, size);
+    void *p = new_block(0, size, stack);
+    if (!p) { /* the old block stays */
+        ms_write_realloc(old, NULL, size, stack);
         errno = ENOMEM;
-        return NULL; /* the old block stays */
+        return NULL;
     }
-    uint8_t *user = (uint8_t *)base + front;
-    if (red()) { memset(base, MS_GUARD_BYTE, front); memset(user + size, MS_GUARD_BYTE, red()); }
-    memcpy(user, old, current.size < size ? current.size : size);
-    struct slot fresh = {(uintptr_t)user, (uintptr_t)base, size, (uint32_t)front, 0, 0, LIVE};
-    fresh.stack = ms_record_realloc(old, user, size);
-    struct slot s;
-    bool again;
-    if (take((uintptr_t)old, fresh.stack, &s, &again)) retire(&s, fresh.stack, true);
-    if (!insert(&fresh)) { /* cannot track it: a plain copy */
-        void *plain = __libc_malloc(size);
-        if (plain) memcpy(plain, user, size);
-        __libc_free(base);
-        return plain;
-    }
-    return user;
+    memcpy(p, old, current.size < size ? current.size : size);
+    ms_write_realloc(old, p, size, stack);
+    if (take((uintptr_t)old, stack, &s, &again)) retire(&s, stack, true);
+    return p;
 }
 
 /* The requested size of a block this allocator handed out, or SIZE_MAX when unknown. */

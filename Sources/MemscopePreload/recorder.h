@@ -139,6 +139,9 @@ MS_HIDDEN void ms_stacks_set_own_range(uintptr_t start, uintptr_t end);
 MS_HIDDEN uint32_t ms_record_alloc(void *p, size_t size, int kind);
 MS_HIDDEN uint32_t ms_record_free(void *p);
 MS_HIDDEN uint32_t ms_record_realloc(void *old, void *p, size_t size);
+/* The same with a stack captured beforehand. */
+MS_HIDDEN void ms_write_alloc(void *p, size_t size, int kind, uint32_t stack);
+MS_HIDDEN void ms_write_realloc(void *old, void *p, size_t size, uint32_t stack);
 MS_HIDDEN void ms_record_thread_start(uint32_t parent);
 MS_HIDDEN void ms_record_thread_name(uint32_t tid, const char *name);
 MS_HIDDEN void ms_record_simple(int tag);

@@ -103,6 +103,21 @@ import Testing
         #expect(live.analysis.errors.first?.firstFreeStack == 0)
     }
 
+    @Test func aDoubleFreeIsHeldBackByTheQuarantine() throws {
+        let reference = try run("valgrind", [try Self.program.get().path, "double-free"]).stderr
+        #expect(reference.contains("Invalid free()"))
+        #expect(reference.contains("0 bytes inside a block of size 32 free'd"))
+        let (result, path) = try Self.program.get().record(["double-free"], options: ["--quarantine", "1MiB"],
+                                                           dumpName: "double.msd")
+        #expect(result.status == 0, "\(result.stderr)") // glibc never sees the second free
+        let dump = try RecordedDump(path: path)
+        let error = try #require(dump.analysis.errors.first)
+        #expect(dump.analysis.errors.count == 1 && error.kind == .doubleFree && error.blockSize == 32)
+        #expect(dump.functions(ofStack: error.stack).first == "drop_block")
+        #expect(dump.functions(ofStack: error.allocationStack).first == "make_block")
+        #expect(dump.functions(ofStack: error.firstFreeStack).first == "drop_block")
+    }
+
     @Test func withoutTheOptionsNothingIsChecked() throws {
         let (result, path) = try Self.program.get().record(["realloc"], dumpName: "plain.msd")
         #expect(result.status == 0)

@@ -7,6 +7,8 @@
  *   aligned     posix_memalign(64) and aligned_alloc(256): alignment must hold; writes
  *               3 bytes past the aligned_alloc block
  *   live        writes one byte past a block that is never freed (found at exit)
+ *   double-free frees a 32-byte block twice (safe only under --quarantine, which holds
+ *               the block back, or under memcheck)
  * Exit status 0, or 2 when contents or alignment were not kept. No stdio, so that
  * memcheck's figures are not disturbed by the C library's buffers. */
 #include <stdint.h>
@@ -68,6 +70,12 @@ __attribute__((noinline)) static void live_overflow(void) {
     sink[24] = 'x';
 }
 
+__attribute__((noinline)) static void free_twice(void) {
+    char *p = make_block(32);
+    drop_block(p);
+    drop_block(p);
+}
+
 int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "";
     if (strcmp(mode, "overflow") == 0) overflow_one();
@@ -76,5 +84,6 @@ int main(int argc, char **argv) {
     else if (strcmp(mode, "realloc") == 0) return grow_block();
     else if (strcmp(mode, "aligned") == 0) return aligned_blocks();
     else if (strcmp(mode, "live") == 0) live_overflow();
+    else if (strcmp(mode, "double-free") == 0) free_twice();
     return 0;
 }
