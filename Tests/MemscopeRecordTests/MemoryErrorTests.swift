@@ -118,6 +118,16 @@ import Testing
         #expect(dump.functions(ofStack: error.firstFreeStack).first == "drop_block")
     }
 
+    @Test func convertKeepsMemoryErrorRecords() throws {
+        let (_, path) = try Self.program.get().record(["after-free"], options: ["--guard", "--quarantine", "64k"],
+                                                      dumpName: "convert.msd")
+        let text = path + ".jsonl", back = path + ".back.msd"
+        #expect(try run("memscope", ["convert", path, "-o", text]).status == 0)
+        #expect(try String(contentsOfFile: text, encoding: .utf8).contains("\"type\":\"memory_error\""))
+        #expect(try run("memscope", ["convert", text, "-o", back]).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: back)) == Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
     @Test func withoutTheOptionsNothingIsChecked() throws {
         let (result, path) = try Self.program.get().record(["realloc"], dumpName: "plain.msd")
         #expect(result.status == 0)
