@@ -32,6 +32,7 @@ enum { EMPTY = 0, LIVE = 1, QUARANTINED = 2, DELETED = 3 };
 enum { ERROR_OVERFLOW = 0, ERROR_WRITE_AFTER_FREE = 1 };
 enum { SIDE_INSIDE = 0, SIDE_AFTER = 1, SIDE_BEFORE = 2 };
 
+/* A block, as the functions below handle it. */
 struct slot {
     uintptr_t user;
     uintptr_t base;
@@ -42,16 +43,51 @@ struct slot {
     uint32_t state;
 };
 
+/* A block, as the table stores it (24 bytes): `bits` packs the size (48 bits), the
+ * left zone (log2 + 1, 0 for none; 8 bits) and the state (8 bits). */
+struct entry {
+    uintptr_t user;
+    uint64_t bits;
+    uint32_t stack;
+    uint32_t free_stack;
+};
+
+#define MS_MAX_SIZE ((1ull << 48) - 1)
+
+static inline uint32_t state_of(const struct entry *e) { return (uint32_t)(e->bits >> 56); }
+
+static inline void set_state(struct entry *e, uint32_t state) {
+    e->bits = (e->bits & ~(0xFFull << 56)) | ((uint64_t)state << 56);
+}
+
+static struct slot unpack(const struct entry *e) {
+    unsigned code = (unsigned)(e->bits >> 48) & 0xFF;
+    uint32_t front = code ? 1u << (code - 1) : 0;
+    return (struct slot){e->user, e->user - front, e->bits & MS_MAX_SIZE, front, e->stack, e->free_stack, state_of(e)};
+}
+
+static struct entry pack(const struct slot *s) {
+    uint64_t code = s->front ? (uint64_t)__builtin_ctz(s->front) + 1 : 0;
+    return (struct entry){s->user, (s->size & MS_MAX_SIZE) | code << 48 | (uint64_t)s->state << 56, s->stack, s->free_stack};
+}
+
 int ms_debug;
 static uint64_t budget;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct slot *table;
+static struct entry *table;
 static size_t capacity, used; /* used: live + quarantined + deleted slots */
 static uintptr_t *fifo;       /* ring of quarantined user pointers */
 static size_t fifo_capacity, fifo_head, fifo_count;
 static uint64_t quarantined_bytes;
 
 static size_t red(void) { return (ms_debug & MS_DEBUG_GUARD) ? MS_RED : 0; }
+
+/* What a quarantined block holds back: its glibc chunk (the block, its red zones, glibc's
+ * 8-byte header, rounded up to 16 bytes, 32 at least). */
+static uint64_t cost(const struct slot *s) {
+    uint64_t chunk = (s->size + s->front + red() + 8 + 15) & ~15ull;
+    return chunk < 32 ? 32 : chunk;
+}
 
 void ms_debug_init(void) {
     const char *guard = getenv("MEMSCOPE_GUARD");
@@ -79,26 +115,29 @@ static void *map(size_t bytes) {
 static size_t home(uintptr_t user, size_t cap) { return (size_t)((user * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1); }
 
 /* Called with the lock held. */
-static struct slot *find(uintptr_t user) {
+static struct entry *find(uintptr_t user) {
     if (!table) return NULL;
     for (size_t i = home(user, capacity);; i = (i + 1) & (capacity - 1)) {
-        if (table[i].state == EMPTY) return NULL;
-        if (table[i].user == user && table[i].state != DELETED) return &table[i];
+        uint32_t state = state_of(&table[i]);
+        if (state == EMPTY) return NULL;
+        if (table[i].user == user && state != DELETED) return &table[i];
     }
 }
+
+static bool holds(const struct entry *e) { return state_of(e) == LIVE || state_of(e) == QUARANTINED; }
 
 /* Called with the lock held; false when out of memory. */
 static bool grow(void) {
     size_t kept = 0;
-    for (size_t i = 0; i < capacity; i++) kept += table[i].state == LIVE || table[i].state == QUARANTINED;
-    size_t new_capacity = 1u << 14;
-    while (new_capacity < kept * 4) new_capacity *= 2;
-    struct slot *new_table = map(new_capacity * sizeof *new_table);
+    for (size_t i = 0; i < capacity; i++) kept += holds(&table[i]);
+    size_t new_capacity = 1u << 14; /* at most 2/3 full after growing, 3/4 before */
+    while (new_capacity * 2 < kept * 3) new_capacity *= 2;
+    struct entry *new_table = map(new_capacity * sizeof *new_table);
     if (!new_table) return false;
     for (size_t i = 0; i < capacity; i++) {
-        if (table[i].state != LIVE && table[i].state != QUARANTINED) continue;
+        if (!holds(&table[i])) continue;
         size_t j = home(table[i].user, new_capacity);
-        while (new_table[j].state != EMPTY) j = (j + 1) & (new_capacity - 1);
+        while (state_of(&new_table[j]) != EMPTY) j = (j + 1) & (new_capacity - 1);
         new_table[j] = table[i];
     }
     if (table) munmap(table, capacity * sizeof *table);
@@ -111,12 +150,12 @@ static bool grow(void) {
 static bool insert(const struct slot *s) {
     pthread_mutex_lock(&lock);
     bool ok = true;
-    if ((used + 1) * 2 > capacity) ok = grow();
+    if ((used + 1) * 4 > capacity * 3) ok = grow();
     if (ok) {
         size_t i = home(s->user, capacity);
-        while (table[i].state == LIVE || table[i].state == QUARANTINED) i = (i + 1) & (capacity - 1);
-        if (table[i].state == EMPTY) used++;
-        table[i] = *s;
+        while (holds(&table[i])) i = (i + 1) & (capacity - 1); /* a deleted slot is reused */
+        if (state_of(&table[i]) == EMPTY) used++;
+        table[i] = pack(s);
     }
     pthread_mutex_unlock(&lock);
     return ok;
@@ -167,6 +206,8 @@ static void check_pattern(const struct slot *s, uint32_t found) {
 /* A new block from glibc with its red zones filled, tracked under `stack`; NULL when glibc
  * has no memory or the table no room (then nothing is left allocated). */
 static void *new_block(size_t alignment, size_t size, uint32_t stack) {
+    if (size > MS_MAX_SIZE) return NULL;
+    if (alignment & (alignment - 1)) alignment = (size_t)1 << (64 - __builtin_clzll(alignment)); /* as glibc */
     size_t front = red();
     if (alignment > front && front) front = alignment;
     size_t total;
@@ -204,12 +245,15 @@ static void evict(uint32_t found, bool recording) {
         uintptr_t user = fifo[fifo_head];
         fifo_head = (fifo_head + 1) % fifo_capacity;
         fifo_count--;
-        struct slot *found_slot = find(user);
-        struct slot s = found_slot ? *found_slot : (struct slot){0};
-        if (found_slot) found_slot->state = DELETED;
-        quarantined_bytes -= s.size + s.front + red();
+        struct entry *held = find(user);
+        struct slot s = held ? unpack(held) : (struct slot){0};
+        if (held) {
+            set_state(held, DELETED);
+            uint64_t c = cost(&s);
+            quarantined_bytes -= c < quarantined_bytes ? c : quarantined_bytes;
+        }
         pthread_mutex_unlock(&lock);
-        if (!found_slot) continue;
+        if (!held) continue;
         if (recording) check_pattern(&s, found);
         __libc_free((void *)s.base);
     }
@@ -242,13 +286,13 @@ static void retire(struct slot *s, uint32_t found, bool recording) {
     if (recording) check_zones(s, found);
     if (ms_debug & MS_DEBUG_QUARANTINE) {
         memset((void *)s->user, MS_FREED_BYTE, s->size);
-        if (push_quarantine(s->user, s->size + s->front + red())) {
+        if (push_quarantine(s->user, cost(s))) {
             evict(found, recording);
             return;
         }
         pthread_mutex_lock(&lock);
-        struct slot *kept = find(s->user);
-        if (kept) kept->state = DELETED;
+        struct entry *kept = find(s->user);
+        if (kept) set_state(kept, DELETED);
         pthread_mutex_unlock(&lock);
     }
     __libc_free((void *)s->base);
@@ -269,13 +313,13 @@ static bool looks_guarded(uintptr_t p) {
 static bool take(uintptr_t user, uint32_t free_stack, struct slot *out, bool *again) {
     *again = false;
     pthread_mutex_lock(&lock);
-    struct slot *s = find(user);
-    bool live = s && s->state == LIVE;
-    if (s && s->state == QUARANTINED) *again = true;
+    struct entry *e = find(user);
+    bool live = e && state_of(e) == LIVE;
+    if (e && state_of(e) == QUARANTINED) *again = true;
     if (live) {
-        s->free_stack = free_stack;
-        *out = *s;
-        s->state = (ms_debug & MS_DEBUG_QUARANTINE) ? QUARANTINED : DELETED;
+        e->free_stack = free_stack;
+        *out = unpack(e);
+        set_state(e, (ms_debug & MS_DEBUG_QUARANTINE) ? QUARANTINED : DELETED);
     }
     pthread_mutex_unlock(&lock);
     return live;
@@ -303,8 +347,8 @@ void *ms_debug_realloc(void *old, size_t size, bool recording) {
         return p;
     }
     pthread_mutex_lock(&lock);
-    struct slot *known = find((uintptr_t)old);
-    struct slot current = known ? *known : (struct slot){0};
+    struct entry *known = find((uintptr_t)old);
+    struct slot current = known ? unpack(known) : (struct slot){0};
     pthread_mutex_unlock(&lock);
     if (!known) {
         if (looks_guarded((uintptr_t)old)) { /* realloc after free: a new block, nothing to copy */
@@ -353,8 +397,8 @@ void *ms_debug_realloc(void *old, size_t size, bool recording) {
 /* The requested size of a block this allocator handed out, or SIZE_MAX when unknown. */
 size_t ms_debug_usable_size(void *p) {
     pthread_mutex_lock(&lock);
-    struct slot *s = find((uintptr_t)p);
-    size_t size = s && s->state == LIVE ? (size_t)s->size : SIZE_MAX;
+    struct entry *e = find((uintptr_t)p);
+    size_t size = e && state_of(e) == LIVE ? (size_t)unpack(e).size : SIZE_MAX;
     pthread_mutex_unlock(&lock);
     return size;
 }
@@ -364,8 +408,9 @@ void ms_debug_check_at_exit(void) {
     if (!ms_debug) return;
     pthread_mutex_lock(&lock);
     for (size_t i = 0; i < capacity; i++) {
-        if (table[i].state == LIVE) check_zones(&table[i], 0);
-        else if (table[i].state == QUARANTINED) check_pattern(&table[i], 0);
+        struct slot s = unpack(&table[i]);
+        if (s.state == LIVE) check_zones(&s, 0);
+        else if (s.state == QUARANTINED) check_pattern(&s, 0);
     }
     pthread_mutex_unlock(&lock);
 }
