@@ -147,9 +147,12 @@ enum TablesSection {
         }
         let blocks = a.errors.map { e in
             let found = e.kind == .overflow || e.kind == .writeAfterFree
+            let foundByTheFree = e.foundStack != 0 && e.foundStack == e.firstFreeStack
             let stacks = found
-                ? (e.foundStack == 0 ? "<div><strong>found at exit</strong></div>" : stack("found by", e.foundStack))
-                    + stack("allocated at", e.allocationStack) + stack("freed at", e.firstFreeStack)
+                ? (e.foundStack == 0 ? "<div><strong>found at exit</strong></div>"
+                    : foundByTheFree ? "" : stack("found by", e.foundStack))
+                    + stack("allocated at", e.allocationStack)
+                    + stack(foundByTheFree ? "freed at (found there)" : "freed at", e.firstFreeStack)
                 : stack("the bad call", e.stack) + stack("allocated at", e.allocationStack) + stack("first freed at", e.firstFreeStack)
             let detail = found ? "<div>\(HTML.escape(damage(e)))</div>" : ""
             return "<div class=\"error\"><div><span class=\"error-kind\">\(HTML.escape(e.kind.rawValue.replacingUnderscores))</span>"

@@ -73,7 +73,7 @@ import Testing
         return (findings, dump)
     }
 
-    @Test(arguments: ["overflow", "underflow", "after-free", "realloc", "aligned", "live"])
+    @Test(arguments: ["overflow", "underflow", "after-free", "evicted", "realloc", "aligned", "live"])
     func findingsAgreeWithMemcheck(mode: String) throws {
         let reference = try Self.memcheck(mode)
         #expect(!reference.isEmpty, "memcheck reported nothing for \(mode)")
@@ -81,7 +81,7 @@ import Testing
         #expect(findings == reference, "\(mode)")
         // One site per distinct error, with its plain-language kind.
         let kinds = Set(dump.analysis.errors.map(\.kind))
-        #expect(kinds == [mode == "after-free" ? .writeAfterFree : .overflow], "\(mode)")
+        #expect(kinds == [mode == "after-free" || mode == "evicted" ? .writeAfterFree : .overflow], "\(mode)")
     }
 
     @Test func theFindingsAreWhatTheProgramDid() throws {
@@ -98,6 +98,10 @@ import Testing
         let (_, overflow) = try Self.memscope("overflow")
         let site = try #require(overflow.analysis.errors.first)
         #expect(overflow.functions(ofStack: site.foundStack).first == "drop_block") // found by the free
+        let (_, evicted) = try Self.memscope("evicted")  // found when a later free pushed it out of quarantine
+        let pushed = try #require(evicted.analysis.errors.first)
+        #expect(evicted.functions(ofStack: pushed.foundStack).prefix(2) == ["drop_block", "push_out"])
+        #expect(evicted.functions(ofStack: pushed.firstFreeStack).prefix(2) == ["drop_block", "write_after_free"])
         let (_, live) = try Self.memscope("live")
         #expect(live.analysis.errors.first?.foundStack == 0)                      // found at exit
         #expect(live.analysis.errors.first?.firstFreeStack == 0)

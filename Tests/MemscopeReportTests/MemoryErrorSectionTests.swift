@@ -31,7 +31,7 @@ import Testing
         #expect(html.contains("overflow</span> ×1"))
         #expect(html.contains("1 byte changed; 0 bytes after a block of size 10"))
         #expect(html.contains("2 bytes changed; 4 bytes inside a block of size 10"))
-        #expect(html.contains("<strong>found by</strong>") && html.contains("<strong>found at exit</strong>"))
+        #expect(html.contains("<strong>freed at (found there)</strong>") && html.contains("<strong>found at exit</strong>"))
         #expect(html.contains("Reads after free and reads past a block cannot be seen"))
         #expect(html.contains(HTML.escape(TablesSection.explanations[.writeAfterFree]!)))
     }

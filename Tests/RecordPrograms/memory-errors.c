@@ -7,6 +7,8 @@
  *   aligned     posix_memalign(64) and aligned_alloc(256): alignment must hold; writes
  *               3 bytes past the aligned_alloc block
  *   live        writes one byte past a block that is never freed (found at exit)
+ *   evicted     writes after free as after-free does, then frees a 2 MiB block, which
+ *               (under --quarantine 1MiB) pushes the damaged block out of quarantine
  *   double-free frees a 32-byte block twice (safe only under --quarantine, which holds
  *               the block back, or under memcheck)
  * Exit status 0, or 2 when contents or alignment were not kept. No stdio, so that
@@ -70,6 +72,12 @@ __attribute__((noinline)) static void live_overflow(void) {
     sink[24] = 'x';
 }
 
+__attribute__((noinline)) static void push_out(void) {
+    char *big = make_block(2 << 20);
+    memset(big, 0, 2 << 20);
+    drop_block(big);
+}
+
 __attribute__((noinline)) static void free_twice(void) {
     char *p = make_block(32);
     drop_block(p);
@@ -85,5 +93,9 @@ int main(int argc, char **argv) {
     else if (strcmp(mode, "aligned") == 0) return aligned_blocks();
     else if (strcmp(mode, "live") == 0) live_overflow();
     else if (strcmp(mode, "double-free") == 0) free_twice();
+    else if (strcmp(mode, "evicted") == 0) {
+        write_after_free();
+        push_out();
+    }
     return 0;
 }
