@@ -403,16 +403,51 @@ size_t ms_debug_usable_size(void *p) {
     return size;
 }
 
-/* At exit: the red zones of every live block and the pattern of every quarantined one. */
+static bool damaged(const struct slot *s) {
+    if (s->state == QUARANTINED) {
+        const uint8_t *p = (const uint8_t *)s->user;
+        for (size_t i = 0; i < s->size; i++)
+            if (p[i] != MS_FREED_BYTE) return true;
+        return false;
+    }
+    if (s->state != LIVE || !(ms_debug & MS_DEBUG_GUARD)) return false;
+    const uint8_t *left = (const uint8_t *)s->base, *right = (const uint8_t *)s->user + s->size;
+    for (size_t i = 0; i < s->front; i++)
+        if (left[i] != MS_GUARD_BYTE) return true;
+    for (size_t i = 0; i < MS_RED; i++)
+        if (right[i] != MS_GUARD_BYTE) return true;
+    return false;
+}
+
+static int by_address(const void *a, const void *b) {
+    uintptr_t x = ((const struct slot *)a)->user, y = ((const struct slot *)b)->user;
+    return x < y ? -1 : x > y;
+}
+
+/* At exit: the red zones of every live block and the pattern of every quarantined one,
+ * reported in address order (the table's order depends on where the heap was mapped). */
 void ms_debug_check_at_exit(void) {
     if (!ms_debug) return;
     pthread_mutex_lock(&lock);
+    size_t count = 0;
     for (size_t i = 0; i < capacity; i++) {
         struct slot s = unpack(&table[i]);
-        if (s.state == LIVE) check_zones(&s, 0);
-        else if (s.state == QUARANTINED) check_pattern(&s, 0);
+        count += damaged(&s);
+    }
+    struct slot *found = count ? map(count * sizeof *found) : NULL;
+    size_t n = 0;
+    for (size_t i = 0; found && i < capacity; i++) {
+        struct slot s = unpack(&table[i]);
+        if (damaged(&s)) found[n++] = s;
     }
     pthread_mutex_unlock(&lock);
+    if (!found) return;
+    qsort(found, n, sizeof *found, by_address); /* ms_busy is set: a malloc here goes straight to glibc */
+    for (size_t i = 0; i < n; i++) {
+        if (found[i].state == LIVE) check_zones(&found[i], 0);
+        else check_pattern(&found[i], 0);
+    }
+    munmap(found, count * sizeof *found);
 }
 
 void ms_debug_before_fork(void) {
