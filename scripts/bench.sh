@@ -12,3 +12,5 @@ gcc -O2 -o bench-out/baseline scripts/bench-baseline.c
 .build/release/memscope-bench "$@"
 # The recorder's overhead against native and heaptrack (docs/RECORDER.md).
 ./scripts/bench-record.sh
+# The cost of record --guard and --quarantine against a plain record (docs/RECORDER.md).
+./scripts/bench-guard.sh

@@ -40,6 +40,14 @@ public struct Analysis: Sendable, Equatable {
     public var leakKinds: LeakKinds? = nil
     /// Annotation, scope, task, reference and module records seen.
     public var observations = ObservationCounts()
+    /// Per module (see ``ModuleMap``): allocations, frees and leaks, most bytes first.
+    public var modules: [ModuleStats] = []
+    /// Blocks allocated by one module's code and released by another's, most bytes first.
+    public var moduleHandOffs: [ModuleHandOff] = []
+    /// Leaks whose allocating module differs from their last observed holder's.
+    public var crossModuleLeaks: [CrossModuleLeak] = []
+    /// Module address ranges and the per-stack attribution behind ``modulePath(ofStack:)``.
+    public var moduleMap = ModuleMap()
 }
 
 /// Plain statements about an input's limits, shown in every report of it.
@@ -235,6 +243,10 @@ public struct MemoryErrorSite: Sendable, Equatable {
         case reallocAfterFree = "realloc_after_free"
         /// A realloc of an address that never held a block.
         case invalidRealloc = "invalid_realloc"
+        /// A write outside a block (a damaged red zone, `record --guard`).
+        case overflow = "overflow"
+        /// A write to a freed block (a changed quarantine pattern, `record --quarantine`).
+        case writeAfterFree = "write_after_free"
     }
     public var kind: Kind
     /// The stack of the offending free or realloc.
@@ -247,4 +259,16 @@ public struct MemoryErrorSite: Sendable, Equatable {
     public var firstAddress: UInt64
     public var firstTimeNanoseconds: UInt64
     public var firstThread: UInt32
+    /// The stack of the operation that found an overflow or a write after free (a free,
+    /// or the call that evicted the block from quarantine); 0 when found at exit or for
+    /// the other kinds (whose `stack` is the offending call).
+    public var foundStack: UInt32 = 0
+    /// For overflows and writes after free: where the damage is, at the first occurrence.
+    public var side: MemoryError.Side? = nil
+    /// The damaged byte nearest the block at the first occurrence (see ``MemoryError/Side``).
+    public var offset: UInt64 = 0
+    /// Damaged bytes, most in any one occurrence.
+    public var bytesDamaged: UInt64 = 0
+    /// The size of the block at the first occurrence (0 when unknown).
+    public var blockSize: UInt64 = 0
 }

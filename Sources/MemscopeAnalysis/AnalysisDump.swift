@@ -70,6 +70,9 @@ public enum AnalysisDump {
         out.append("errors")
         for error in a.errors {
             out.append("  \(error.kind.rawValue) x\(error.count) first at \(Units.hex(error.firstAddress)), \(error.firstTimeNanoseconds) ns, thread \(error.firstThread)")
+            if let side = error.side {
+                out.append("    \(error.bytesDamaged) bytes changed, \(error.offset) bytes \(side.name) a block of size \(error.blockSize)\(error.foundStack == 0 ? ", found at exit" : "")")
+            }
             for frame in a.describeStack(error.stack) { out.append("    at \(frame)") }
             if error.allocationStack != 0 {
                 out.append("    allocated at:")
@@ -79,6 +82,16 @@ public enum AnalysisDump {
                 out.append("    first freed at:")
                 for frame in a.describeStack(error.firstFreeStack) { out.append("      \(frame)") }
             }
+        }
+        out.append("modules")
+        for m in a.modules {
+            out.append("  \(m.path.isEmpty ? "(unknown)" : m.path): allocations \(m.allocations), bytes \(m.bytesAllocated), frees \(m.frees), leaked \(m.leakedBytes) in \(m.leakedBlocks)")
+        }
+        for h in a.moduleHandOffs {
+            out.append("  hand-off \(h.allocatingModule) -> \(h.freeingModule): \(h.blocks) blocks, \(h.bytes) bytes")
+        }
+        for l in a.crossModuleLeaks {
+            out.append("  leak \(l.allocatingModule) held by \(l.holderModule) (\(l.holder.rawValue)): \(l.blocks) blocks, \(l.bytes) bytes")
         }
         out.append("warnings")
         for line in a.diagnostics.lines { out.append("  \(line)") }

@@ -169,6 +169,7 @@ extension AnalyzerCore {
         if isCounted {
             totals.frees += 1
             if thread != entry.thread { countHandOff(from: entry.thread, to: thread, bytes: entry.size) }
+            if stack != 0 { modules.release(allocationStack: entry.stack, freeStack: stack, bytes: entry.size, symbols: symbols) }
             threads.stats[t].frees += 1
         }
         let owner = threads.index(of: entry.thread, ticks: entry.timestamp)
@@ -203,7 +204,8 @@ extension AnalyzerCore {
             } else {
                 let entry = blocks.slots[slot]
                 reportError(.doubleFree, stack: f.stack, allocationStack: entry.stack,
-                            firstFreeStack: entry.freeStack, address: f.address, ticks: ticks, thread: f.thread)
+                            firstFreeStack: entry.freeStack, address: f.address, ticks: ticks, thread: f.thread,
+                            blockSize: entry.size)
             }
         } else {
             reportError(.invalidFree, stack: f.stack, allocationStack: 0, firstFreeStack: 0,
@@ -260,12 +262,30 @@ extension AnalyzerCore {
         }
     }
 
+    /// Counts a memory error the recorder found in memory (a `memory_error` record).
+    mutating func reportFound(_ error: MemoryError) {
+        let kind: MemoryErrorSite.Kind = error.kind == .overflow ? .overflow : .writeAfterFree
+        var found = MemoryErrorSite(kind: kind, stack: error.foundStack, allocationStack: error.allocationStack,
+                                    firstFreeStack: error.freeStack, count: 1, firstAddress: error.address,
+                                    firstTimeNanoseconds: 0, firstThread: error.thread)
+        found.foundStack = error.foundStack
+        found.side = error.side
+        found.offset = error.offset
+        found.bytesDamaged = error.bytes
+        found.blockSize = error.size
+        reportError(kind, stack: error.foundStack, allocationStack: error.allocationStack, firstFreeStack: error.freeStack,
+                    address: error.address, ticks: error.timestamp, thread: error.thread, blockSize: error.size,
+                    found: found)
+    }
+
     mutating func reportError(_ kind: MemoryErrorSite.Kind, stack: UInt32, allocationStack: UInt32, firstFreeStack: UInt32,
-                     address: UInt64, ticks: UInt64, thread: UInt32) {
+                     address: UInt64, ticks: UInt64, thread: UInt32, blockSize: UInt64 = 0, found: MemoryErrorSite? = nil) {
         totals.errors += 1
-        let key = ErrorKey(kind: kind, stack: stack, allocationStack: allocationStack, firstFreeStack: firstFreeStack)
+        let key = ErrorKey(kind: kind, stack: stack, allocationStack: allocationStack, firstFreeStack: firstFreeStack,
+                           foundStack: found?.foundStack ?? 0, side: found?.side?.rawValue ?? 0xFF)
         if let i = errorIndex[key] {
             errors[i].count += 1
+            errors[i].bytesDamaged = max(errors[i].bytesDamaged, found?.bytesDamaged ?? 0)
             return
         }
         guard errors.count < options.maxErrorSites else {
@@ -275,8 +295,11 @@ extension AnalyzerCore {
             return
         }
         errorIndex[key] = errors.count
-        errors.append(MemoryErrorSite(kind: kind, stack: stack, allocationStack: allocationStack,
-                                      firstFreeStack: firstFreeStack, count: 1, firstAddress: address,
-                                      firstTimeNanoseconds: nanoseconds(ticks), firstThread: thread))
+        var site = found ?? MemoryErrorSite(kind: kind, stack: stack, allocationStack: allocationStack,
+                                            firstFreeStack: firstFreeStack, count: 1, firstAddress: address,
+                                            firstTimeNanoseconds: 0, firstThread: thread)
+        site.firstTimeNanoseconds = nanoseconds(ticks)
+        if site.blockSize == 0 { site.blockSize = blockSize }
+        errors.append(site)
     }
 }

@@ -117,6 +117,8 @@ extension AnalyzerCore {
                 .map { (address: $0.address, size: $0.size, ticks: $0.timestamp) }
             analysis.leakKinds = referenceScan.classify(live: Array(live))
         }
+        finishModules(&analysis)
+        analysis.moduleMap = modules.map
         return analysis
     }
 }

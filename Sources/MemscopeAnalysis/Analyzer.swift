@@ -76,6 +76,7 @@ struct AnalyzerCore {
     var pastWindow = false
     var referenceScan = ReferenceScan()
     var observations = ObservationCounts()
+    var modules = ModuleAccumulator()
 
     /// Whether a window's end or a thread filter applies (records then pass `admit`).
     let filtering: Bool
@@ -156,8 +157,11 @@ struct AnalyzerCore {
         case .pointerReference(let reference):
             observations.pointerReferences += 1
             referenceScan.consume(reference)
-        case .moduleMap:
+        case .moduleMap(let mapping):
             observations.modules += 1
+            modules.map.add(mapping)
+        case .memoryError(let error):
+            reportFound(error) // not a heap event: not counted in totals.events
         case .unknown:
             break
         }
@@ -276,6 +280,8 @@ struct ErrorKey: Hashable {
     var stack: UInt32
     var allocationStack: UInt32
     var firstFreeStack: UInt32
+    var foundStack: UInt32 = 0
+    var side: UInt8 = 0xFF
 }
 
 /// Threads by OS id, with a one-entry cache (consecutive events tend to share a thread).

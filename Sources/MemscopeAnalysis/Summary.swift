@@ -90,8 +90,14 @@ public struct Summary: Sendable {
         out.append("  stacks         \(Units.count(t.distinctStacks)) distinct allocation stacks")
         out.append("  memory errors  \(Units.count(t.errors))")
         for error in a.errors.prefix(topSites) {
-            let top = a.describeStack(error.stack).first ?? "unknown location"
-            out.append("    \(String(error.kind.rawValue.map { $0 == "_" ? " " : $0 })) ×\(error.count) at \(top)")
+            let kind = String(error.kind.rawValue.map { $0 == "_" ? " " : $0 })
+            if let side = error.side { // found in memory: where, and the block's allocation
+                let top = a.describeStack(error.allocationStack).first ?? "unknown location"
+                out.append("    \(kind) ×\(error.count), \(error.offset) bytes \(side.name) a block of size \(error.blockSize) allocated at \(top)")
+            } else {
+                let top = a.describeStack(error.stack).first ?? "unknown location"
+                out.append("    \(kind) ×\(error.count) at \(top)")
+            }
         }
         appendTop("peak memory", by: \.peakBytes, topSites, &out)
         appendTop("leaked memory", by: \.leakedBytes, topSites, &out)

@@ -158,6 +158,10 @@ public final class MSDBinaryWriter: DumpWriter {
             p.varint(r.timestamp); p.varint(r.source.rawValue); p.varint(r.from); p.varint(r.to); p.varint(r.interior ? 1 : 0)
         case .moduleMap(let m):
             p.varint(m.timestamp); p.varint(m.start); p.varint(m.end); p.varint(m.loadBias); p.varint(m.path); p.varint(m.buildID)
+        case .memoryError(let e):
+            p.varint(e.timestamp); p.varint(e.thread); p.varint(e.kind.rawValue); p.varint(e.address); p.varint(e.size)
+            p.varint(e.side.rawValue); p.varint(e.offset); p.varint(e.bytes)
+            p.varint(e.allocationStack); p.varint(e.freeStack); p.varint(e.foundStack)
         case .unknown(_, let payload):
             p.bytes += payload
         }
@@ -226,6 +230,11 @@ public final class JSONLinesWriter: DumpWriter {
         case .moduleMap(let m):
             return "{\"type\":\"module_map\",\"ts\":\(m.timestamp),\"start\":\"\(hex(m.start))\",\"end\":\"\(hex(m.end))\","
                 + "\"load_bias\":\"\(hex(m.loadBias))\",\"path\":\(m.path),\"build_id\":\(m.buildID)}"
+        case .memoryError(let e):
+            return "{\"type\":\"memory_error\",\"ts\":\(e.timestamp),\"thread\":\(e.thread),\"kind\":\"\(e.kind.name)\","
+                + "\"addr\":\"\(hex(e.address))\",\"size\":\(e.size),\"side\":\"\(e.side.name)\",\"offset\":\(e.offset),"
+                + "\"bytes\":\(e.bytes),\"alloc_stack\":\(e.allocationStack),\"free_stack\":\(e.freeStack),"
+                + "\"found_stack\":\(e.foundStack)}"
         case .unknown(let kind, let payload):
             let digits = payload.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
             return "{\"type\":\"raw\",\"kind\":\(kind),\"payload\":\"\(digits)\"}"

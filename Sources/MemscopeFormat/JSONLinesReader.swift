@@ -288,6 +288,22 @@ final class JSONLinesReader: RecordReader {
             return .pointerReference(PointerReference(
                 timestamp: try f.integer("ts"), source: source, from: try f.address("from", default: 0),
                 to: try f.address("to"), interior: try f.integer("interior", default: 0) != 0))
+        case .memoryError:
+            let kindName = try f.string("kind")
+            guard let errorKind = MemoryError.Kind(name: kindName) else {
+                throw check.bad("kind", "\"\(kindName)\"", expected: "\"overflow\" or \"write_after_free\"")
+            }
+            let sideName = try f.string("side")
+            guard let side = MemoryError.Side(name: sideName) else {
+                throw check.bad("side", "\"\(sideName)\"", expected: "\"inside\", \"after\" or \"before\"")
+            }
+            return .memoryError(MemoryError(
+                timestamp: try f.integer("ts"), thread: try check.fits32("thread", try f.integer("thread")),
+                kind: errorKind, address: try f.address("addr"), size: try check.size(try f.integer("size")),
+                side: side, offset: try f.integer("offset", default: 0), bytes: try f.integer("bytes"),
+                allocationStack: try check.reference("stack", try f.integer("alloc_stack", default: 0), defined: ids.stacks),
+                freeStack: try check.reference("stack", try f.integer("free_stack", default: 0), defined: ids.stacks),
+                foundStack: try check.reference("stack", try f.integer("found_stack", default: 0), defined: ids.stacks)))
         case .moduleMap:
             return .moduleMap(ModuleMapping(
                 timestamp: try f.integer("ts"), start: try f.address("start"), end: try f.address("end"),

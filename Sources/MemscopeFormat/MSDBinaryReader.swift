@@ -243,6 +243,8 @@ final class MSDBinaryReader: RecordReader {
             }
             return .pointerReference(PointerReference(timestamp: ts, source: source, from: try c.varint("from"),
                                                       to: try c.varint("to"), interior: try c.varint("interior") != 0))
+        case .memoryError:
+            return try decodeMemoryError(&c, check: check)
         case .moduleMap:
             return .moduleMap(ModuleMapping(
                 timestamp: try c.varint("timestamp"), start: try c.varint("start"), end: try c.varint("end"),
@@ -283,6 +285,33 @@ final class MSDBinaryReader: RecordReader {
         let stack = try check.reference("stack", try c.varint("stack"), defined: ids.stacks)
         return .realloc(Realloc(timestamp: ts, thread: thread, oldAddress: old, newAddress: new,
                                 newSize: size, stack: stack))
+    }
+
+    private func decodeMemoryError(_ c: inout PayloadCursor, check: Checks) throws -> Record {
+        let ts = try c.varint("timestamp")
+        let thread = try check.fits32("thread", try c.varint("thread"))
+        let kindValue = try c.varint("kind")
+        guard kindValue <= 1, let kind = MemoryError.Kind(rawValue: UInt8(kindValue)) else {
+            throw DumpError(path: path, location: check.location,
+                            problem: .badValue(kind: "memory_error", field: "kind", value: "\(kindValue)",
+                                               expected: "0 (overflow) or 1 (write after free)"))
+        }
+        let address = try c.varint("address")
+        let size = try check.size(try c.varint("size"))
+        let sideValue = try c.varint("side")
+        guard sideValue <= 2, let side = MemoryError.Side(rawValue: UInt8(sideValue)) else {
+            throw DumpError(path: path, location: check.location,
+                            problem: .badValue(kind: "memory_error", field: "side", value: "\(sideValue)",
+                                               expected: "0 (inside), 1 (after) or 2 (before)"))
+        }
+        let offset = try c.varint("offset")
+        let bytes = try c.varint("bytes")
+        let allocationStack = try check.reference("stack", try c.varint("alloc_stack"), defined: ids.stacks)
+        let freeStack = try check.reference("stack", try c.varint("free_stack"), defined: ids.stacks)
+        let foundStack = try check.reference("stack", try c.varint("found_stack"), defined: ids.stacks)
+        return .memoryError(MemoryError(timestamp: ts, thread: thread, kind: kind, address: address, size: size,
+                                        side: side, offset: offset, bytes: bytes, allocationStack: allocationStack,
+                                        freeStack: freeStack, foundStack: foundStack))
     }
 
     private func requireMeta(found: String, at offset: UInt64) throws {

@@ -33,6 +33,7 @@ public enum RecordKind: UInt8, Sendable, CaseIterable {
     case scopeExit = 0x32
     case task = 0x33
     case pointerReference = 0x36
+    case memoryError = 0x37
     case moduleMap = 0x38
 
     /// The `type` of the record in the text form.
@@ -54,6 +55,7 @@ public enum RecordKind: UInt8, Sendable, CaseIterable {
         case .scopeExit: "scope_exit"
         case .task: "task"
         case .pointerReference: "pointer_reference"
+        case .memoryError: "memory_error"
         case .moduleMap: "module_map"
         }
     }
@@ -67,7 +69,6 @@ public enum RecordKind: UInt8, Sendable, CaseIterable {
     public static let reserved: [UInt8: String] = [
         0x34: "marker",
         0x35: "rss_sample",
-        0x37: "memory_error",
     ]
 
     /// A name for any kind byte, known or not.
@@ -100,6 +101,7 @@ extension Record {
         case .task: RecordKind.task.rawValue
         case .pointerReference: RecordKind.pointerReference.rawValue
         case .moduleMap: RecordKind.moduleMap.rawValue
+        case .memoryError: RecordKind.memoryError.rawValue
         case .unknown(let kind, _): kind
         }
     }

@@ -87,3 +87,87 @@ public struct ModuleMapping: Sendable, Equatable {
         self.buildID = buildID
     }
 }
+
+/// A memory error a debugging recorder detected in the traced program's memory
+/// (`memscope record --guard` / `--quarantine`): a damaged red zone or a changed
+/// freed-block pattern. Errors visible in the heap events themselves (double and
+/// invalid frees) are not written as records: the analysis derives them.
+public struct MemoryError: Sendable, Equatable {
+    public enum Kind: UInt8, Sendable, Equatable, CaseIterable {
+        /// A write outside the block: a red zone next to it was changed.
+        case overflow = 0
+        /// A write to a freed block: its fill pattern was changed while in quarantine.
+        case writeAfterFree = 1
+
+        public var name: String {
+            switch self {
+            case .overflow: "overflow"
+            case .writeAfterFree: "write_after_free"
+            }
+        }
+
+        public init?(name: String) {
+            guard let kind = Self.allCases.first(where: { $0.name == name }) else { return nil }
+            self = kind
+        }
+    }
+
+    /// Where the damaged bytes are, relative to the block.
+    public enum Side: UInt8, Sendable, Equatable, CaseIterable {
+        /// Inside the (freed) block; `offset` counts from its first byte.
+        case inside = 0
+        /// Past its end; `offset` counts from the first byte after the block (0 = that byte).
+        case after = 1
+        /// Before its start; `offset` is how far before (1 = the byte just before).
+        case before = 2
+
+        public var name: String {
+            switch self {
+            case .inside: "inside"
+            case .after: "after"
+            case .before: "before"
+            }
+        }
+
+        public init?(name: String) {
+            guard let side = Self.allCases.first(where: { $0.name == name }) else { return nil }
+            self = side
+        }
+    }
+
+    /// When it was found (not when the bad write happened, which cannot be seen).
+    public var timestamp: UInt64
+    /// The thread that found it.
+    public var thread: UInt32
+    public var kind: Kind
+    /// The block's address (as the program saw it) and requested size.
+    public var address: UInt64
+    public var size: UInt64
+    public var side: Side
+    /// The damaged byte nearest the block (for `inside`: the first changed byte); see ``Side``.
+    public var offset: UInt64
+    /// How many bytes of the red zone or of the freed block differ from the pattern.
+    public var bytes: UInt64
+    /// Stack of the block's allocation, 0 = unknown.
+    public var allocationStack: UInt32
+    /// Stack of the block's free, 0 = not freed (a live block checked at exit).
+    public var freeStack: UInt32
+    /// Stack of the operation that found it (the free, or the call that evicted the block
+    /// from quarantine); 0 = found at exit.
+    public var foundStack: UInt32
+
+    public init(timestamp: UInt64, thread: UInt32, kind: Kind, address: UInt64, size: UInt64, side: Side,
+                offset: UInt64, bytes: UInt64, allocationStack: UInt32, freeStack: UInt32, foundStack: UInt32) {
+        self.timestamp = timestamp
+        self.thread = thread
+        self.kind = kind
+        self.address = address
+        self.size = size
+        self.side = side
+        self.offset = offset
+        self.bytes = bytes
+        self.allocationStack = allocationStack
+        self.freeStack = freeStack
+        self.foundStack = foundStack
+    }
+}

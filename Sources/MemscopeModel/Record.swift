@@ -29,6 +29,9 @@ public enum Record: Sendable, Equatable {
     case pointerReference(PointerReference)
     /// A module (executable or shared library) mapped in the traced process.
     case moduleMap(ModuleMapping)
+    /// A memory error the recorder found in the program's memory (a damaged red zone,
+    /// a write to a freed block).
+    case memoryError(MemoryError)
     /// A record kind this version does not interpret (reserved or newer), kept
     /// byte for byte so that `convert` loses nothing.
     case unknown(kind: UInt8, payload: [UInt8])

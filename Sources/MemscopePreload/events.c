@@ -4,8 +4,7 @@
 
 #include <string.h>
 
-void ms_record_alloc(void *p, size_t size, int kind) {
-    uint32_t stack = ms_capture_stack(false);
+void ms_write_alloc(void *p, size_t size, int kind, uint32_t stack) {
     uint8_t *e = ms_event_begin(64);
     if (!e) return;
     *e++ = MS_EV_ALLOC;
@@ -17,19 +16,25 @@ void ms_record_alloc(void *p, size_t size, int kind) {
     ms_event_end(e);
 }
 
-void ms_record_free(void *p) {
+uint32_t ms_record_alloc(void *p, size_t size, int kind) {
+    uint32_t stack = ms_capture_stack(false);
+    ms_write_alloc(p, size, kind, stack);
+    return stack;
+}
+
+uint32_t ms_record_free(void *p) {
     uint32_t stack = ms_capture_stack(true);
     uint8_t *e = ms_event_begin(48);
-    if (!e) return;
+    if (!e) return stack;
     *e++ = MS_EV_FREE;
     e = ms_put(e, ms_now());
     e = ms_put(e, (uintptr_t)p);
     e = ms_put(e, stack);
     ms_event_end(e);
+    return stack;
 }
 
-void ms_record_realloc(void *old, void *p, size_t size) {
-    uint32_t stack = ms_capture_stack(false);
+void ms_write_realloc(void *old, void *p, size_t size, uint32_t stack) {
     uint8_t *e = ms_event_begin(64);
     if (!e) return;
     *e++ = MS_EV_REALLOC;
@@ -39,6 +44,12 @@ void ms_record_realloc(void *old, void *p, size_t size) {
     e = ms_put(e, size);
     e = ms_put(e, stack);
     ms_event_end(e);
+}
+
+uint32_t ms_record_realloc(void *old, void *p, size_t size) {
+    uint32_t stack = ms_capture_stack(false);
+    ms_write_realloc(old, p, size, stack);
+    return stack;
 }
 
 void ms_record_thread_start(uint32_t parent) {

@@ -7,7 +7,9 @@
  *   MEMSCOPE_RECORDER     memscope's pid (the parent of the traced program)
  *   MEMSCOPE_UNWIND       "fp": walk frame pointers instead of using libunwind
  *   MEMSCOPE_SCAN         "0": no reference scan at exit (SIGUSR2 asks for one at any time)
- *   MEMSCOPE_FREE_FRAMES  frames kept in a free's stack (default 16) */
+ *   MEMSCOPE_FREE_FRAMES  frames kept in a free's stack (default 16)
+ *   MEMSCOPE_GUARD        "1": red zones around every block (guard.c)
+ *   MEMSCOPE_QUARANTINE   bytes of freed blocks held back from reuse and checked (guard.c) */
 #include "recorder.h"
 
 #include <dlfcn.h>
@@ -111,6 +113,7 @@ bool ms_ensure_started(void) {
         return false;
     }
     dl_iterate_phdr(find_own_range, NULL);
+    ms_debug_init();
     ms_spool_epoch++;
     __atomic_store_n(&ms_state, MS_ACTIVE, __ATOMIC_RELEASE);
     record_start(0);
@@ -129,10 +132,10 @@ __attribute__((constructor)) static void recorder_constructor(void) {
  * fatal signal: the heap may be inconsistent then.) */
 __attribute__((destructor)) static void recorder_destructor(void) {
     if (ms_state != MS_ACTIVE || ms_busy) return;
-    const char *scan = getenv("MEMSCOPE_SCAN");
-    if (scan && strcmp(scan, "0") == 0) return;
     ms_busy = 1;
-    ms_scan_references(true);
+    ms_debug_check_at_exit();
+    const char *scan = getenv("MEMSCOPE_SCAN");
+    if (!(scan && strcmp(scan, "0") == 0)) ms_scan_references(true);
     ms_busy = 0;
 }
 
@@ -191,7 +194,9 @@ MS_EXPORT pid_t fork(void) {
     if (!real) real = (pid_t(*)(void))dlsym(RTLD_NEXT, "fork");
     uint32_t parent_pid = (uint32_t)getpid();
     uint32_t parent_tid = ms_gettid();
+    ms_debug_before_fork(); /* no other thread holds the debugging allocator's lock in the child */
     pid_t pid = real();
+    ms_debug_after_fork();
     if (ms_state != MS_ACTIVE || ms_busy) return pid;
     ms_busy = 1;
     if (pid == 0) {

@@ -71,6 +71,8 @@ enum ms_event {
     MS_EV_ROOT = 17,        /* to_block offset_into_to root_kind(1 module data, 2 stack, 3 other) */
     MS_EV_END = 18,         /* ts how code (how: 0 exited, 1 signalled) */
     MS_EV_SCAN = 19,        /* ts live_blocks — a reference scan starts */
+    MS_EV_MEMORY_ERROR = 20, /* ts kind(0 overflow, 1 write after free) addr size side(0 inside, 1 after, 2 before)
+                                offset bytes alloc_stack free_stack found_stack — from --guard / --quarantine */
 };
 
 /* Allocator kinds, the .msd encoding. */
@@ -133,10 +135,13 @@ MS_HIDDEN uint32_t ms_capture_stack(bool for_free);
 MS_HIDDEN void ms_stacks_reset_thread(void);
 MS_HIDDEN void ms_stacks_set_own_range(uintptr_t start, uintptr_t end);
 
-/* Events (events.c). */
-MS_HIDDEN void ms_record_alloc(void *p, size_t size, int kind);
-MS_HIDDEN void ms_record_free(void *p);
-MS_HIDDEN void ms_record_realloc(void *old, void *p, size_t size);
+/* Events (events.c). Heap events return the id of the stack they captured. */
+MS_HIDDEN uint32_t ms_record_alloc(void *p, size_t size, int kind);
+MS_HIDDEN uint32_t ms_record_free(void *p);
+MS_HIDDEN uint32_t ms_record_realloc(void *old, void *p, size_t size);
+/* The same with a stack captured beforehand. */
+MS_HIDDEN void ms_write_alloc(void *p, size_t size, int kind, uint32_t stack);
+MS_HIDDEN void ms_write_realloc(void *old, void *p, size_t size, uint32_t stack);
 MS_HIDDEN void ms_record_thread_start(uint32_t parent);
 MS_HIDDEN void ms_record_thread_name(uint32_t tid, const char *name);
 MS_HIDDEN void ms_record_simple(int tag);
@@ -151,6 +156,22 @@ MS_HIDDEN void ms_threads_init(void);
 MS_HIDDEN void ms_thread_attach(void);
 MS_HIDDEN bool ms_is_dead_thread_stack(uintptr_t start, uintptr_t end);
 MS_HIDDEN void ms_threads_after_fork(void);
+
+/* Debugging allocator (guard.c): red zones (--guard) and a quarantine of freed blocks
+ * (--quarantine). `ms_debug` is set once, at start, from MEMSCOPE_GUARD and
+ * MEMSCOPE_QUARANTINE, and never cleared: frees must find the blocks it handed out even
+ * when nothing is recorded any more. */
+enum { MS_DEBUG_GUARD = 1, MS_DEBUG_QUARANTINE = 2 };
+extern int ms_debug MS_HIDDEN;
+MS_HIDDEN void ms_debug_init(void);
+MS_HIDDEN void *ms_debug_alloc(size_t alignment, size_t size, bool zero, int kind); /* recording */
+MS_HIDDEN void ms_debug_free(void *p, bool recording);
+MS_HIDDEN void *ms_debug_realloc(void *old, size_t size, bool recording);
+MS_HIDDEN size_t ms_debug_usable_size(void *p); /* SIZE_MAX when not one of its blocks */
+MS_HIDDEN void ms_debug_check_at_exit(void);
+MS_HIDDEN bool ms_debug_owns(uintptr_t start, uintptr_t end);
+MS_HIDDEN void ms_debug_before_fork(void);
+MS_HIDDEN void ms_debug_after_fork(void);
 
 /* Reference scan (scan.c): at exit, or on demand (SIGUSR2) while the program runs. */
 MS_HIDDEN void ms_scan_references(bool at_exit);

@@ -294,7 +294,7 @@ static void scan_roots(uintptr_t stack_pointer, bool at_exit) {
         bool own_stack = stack_pointer >= start && stack_pointer < end;
         if (own_stack && !at_exit) start = stack_pointer; /* live frames only */
         if (readable_private && !heap_mapping && !special && !(own_stack && at_exit) && !holds_blocks(start, end) &&
-            !is_own(start, end) && !ms_is_dead_thread_stack(start, end)) {
+            !is_own(start, end) && !ms_debug_owns(start, end) && !ms_is_dead_thread_stack(start, end)) {
             bool is_stack = path && strncmp(path, "[stack]", 7) == 0;
             int kind = is_stack ? ROOT_STACK : (path && path[0] == '/') ? ROOT_DATA : ROOT_OTHER;
             scan_range(start, end, MS_EV_ROOT, (uint64_t)kind);

@@ -140,6 +140,12 @@ public final class DumpConverter {
             let source = PointerReference.Source(rawValue: region) ?? .otherMemory
             try writer.write(.pointerReference(PointerReference(timestamp: scanTime, source: source, from: 0,
                                                                 to: to, interior: interior)))
+        case .memoryError(let e):
+            guard let kind = MemoryError.Kind(rawValue: e.kind), let side = MemoryError.Side(rawValue: e.side) else { break }
+            try writer.write(.memoryError(MemoryError(
+                timestamp: e.timestamp, thread: thread, kind: kind, address: e.address, size: min(e.size, 1 << 48),
+                side: side, offset: e.offset, bytes: e.bytes, allocationStack: try stackID(raw: e.allocationStack),
+                freeStack: try stackID(raw: e.freeStack), foundStack: try stackID(raw: e.foundStack))))
         case .stack, .image, .end:
             break
         }

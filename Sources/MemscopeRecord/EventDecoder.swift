@@ -47,6 +47,11 @@ struct EventDecoder {
             event = .root(to: to, interior: offset != 0, region: UInt8(truncatingIfNeeded: u()))
         case 18: event = .end(timestamp: u(), how: UInt8(truncatingIfNeeded: u()), code: u32())
         case 19: event = .scan(timestamp: u(), liveBlocks: u())
+        case 20:
+            event = .memoryError(SpoolMemoryError(
+                timestamp: u(), kind: UInt8(truncatingIfNeeded: u()), address: u(), size: u(),
+                side: UInt8(truncatingIfNeeded: u()), offset: u(), bytes: u(), allocationStack: u32(),
+                freeStack: u32(), foundStack: u32()))
         default: event = nil
         }
         return failed ? nil : event

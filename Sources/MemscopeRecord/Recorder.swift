@@ -14,6 +14,10 @@ public struct RecordOptions: Sendable {
     public var zstd: Bool
     public var preloadLibrary: String
     public var producerVersion: String
+    /// Red zones around every block, checked on free and at exit (`--guard`).
+    public var guardBlocks = false
+    /// Bytes of freed blocks held back from reuse and checked for writes (`--quarantine`); 0 = none.
+    public var quarantineBytes: UInt64 = 0
 
     public init(command: [String], output: String, followFork: Bool, framePointers: Bool, zstd: Bool,
                 preloadLibrary: String, producerVersion: String) {
@@ -151,7 +155,8 @@ public enum Recorder {
                 continue
             }
             if text.hasPrefix("MEMSCOPE_SPOOL=") || text.hasPrefix("MEMSCOPE_FOLLOW_FORK=")
-                || text.hasPrefix("MEMSCOPE_UNWIND=") || text.hasPrefix("MEMSCOPE_RECORDER=") { continue }
+                || text.hasPrefix("MEMSCOPE_UNWIND=") || text.hasPrefix("MEMSCOPE_RECORDER=")
+                || text.hasPrefix("MEMSCOPE_GUARD=") || text.hasPrefix("MEMSCOPE_QUARANTINE=") { continue }
             variables.append(text)
         }
         variables.append("LD_PRELOAD=\(preload)")
@@ -159,6 +164,8 @@ public enum Recorder {
         variables.append("MEMSCOPE_FOLLOW_FORK=\(options.followFork ? "1" : "0")")
         variables.append("MEMSCOPE_RECORDER=\(getpid())")
         if options.framePointers { variables.append("MEMSCOPE_UNWIND=fp") }
+        if options.guardBlocks { variables.append("MEMSCOPE_GUARD=1") }
+        if options.quarantineBytes > 0 { variables.append("MEMSCOPE_QUARANTINE=\(options.quarantineBytes)") }
         return variables
     }
 

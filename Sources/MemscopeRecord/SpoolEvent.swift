@@ -20,6 +20,7 @@ enum SpoolEvent {
     case root(to: UInt64, interior: Bool, region: UInt8)
     case end(timestamp: UInt64, how: UInt8, code: UInt32)
     case scan(timestamp: UInt64, liveBlocks: UInt64)
+    case memoryError(SpoolMemoryError)
 
     /// Events without a timestamp keep their place in their thread's order.
     var timestamp: UInt64? {
@@ -30,6 +31,7 @@ enum SpoolEvent {
              .taskEnter(let ts, _), .taskExit(let ts), .end(let ts, _, _), .scan(let ts, _):
             ts
         case .module(let m): m.timestamp
+        case .memoryError(let e): e.timestamp
         case .stack, .reference, .root: nil
         }
     }
@@ -44,4 +46,18 @@ struct SpoolModule: Equatable {
     var bias: UInt64
     var path: String
     var buildID: [UInt8]
+}
+
+/// A damaged red zone or freed-block pattern (`--guard`, `--quarantine`); stacks are raw ids.
+struct SpoolMemoryError: Equatable {
+    var timestamp: UInt64
+    var kind: UInt8
+    var address: UInt64
+    var size: UInt64
+    var side: UInt8
+    var offset: UInt64
+    var bytes: UInt64
+    var allocationStack: UInt32
+    var freeStack: UInt32
+    var foundStack: UInt32
 }

@@ -33,7 +33,7 @@ enum SummarySection {
              bad: t.leakedBytes > 0, key: "leaked_bytes")
         card("Temporary allocations", Units.count(t.temporaryAllocations), "\(temporaryShare)% of calls", key: "temporary_allocations")
         card("Threads", "\(t.threads)", "\(Units.count(t.crossThreadFrees)) blocks freed by another thread", key: "threads")
-        card("Memory errors", Units.count(t.errors), t.errors == 0 ? "none seen in the events" : "double or invalid frees", bad: t.errors > 0,
+        card("Memory errors", Units.count(t.errors), t.errors == 0 ? "none seen in the events" : errorKinds(a), bad: t.errors > 0,
              key: "errors")
         card("Program ended", a.endDescription, a.processEnd == nil ? "" : "recorded by the producer",
              bad: a.processEnd?.how == .signalled)
@@ -74,5 +74,19 @@ enum SummarySection {
             html += "</ul></div>\n"
         }
         return html
+    }
+
+    /// The kinds of the errors, e.g. "overflow, write after free".
+    static func errorKinds(_ a: Analysis) -> String {
+        var kinds: [String] = []
+        for e in a.errors {
+            let name = switch e.kind {
+            case .doubleFree, .invalidFree, .reallocAfterFree, .invalidRealloc: "double or invalid frees"
+            case .overflow: "overflows"
+            case .writeAfterFree: "writes after free"
+            }
+            if !kinds.contains(name) { kinds.append(name) }
+        }
+        return kinds.isEmpty ? "double or invalid frees" : kinds.joined(separator: ", ")
     }
 }

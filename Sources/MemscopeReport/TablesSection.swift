@@ -7,7 +7,8 @@ enum TablesSection {
     static let maxRows = 50
 
     static func html(_ a: Analysis, source: SourceContext = SourceContext(), threadLanes: String = "") -> String {
-        [topSites(a, source: source), leaks(a), temporary(a), threads(a, lanes: threadLanes), handOffs(a), reuse(a)]
+        [topSites(a, source: source), leaks(a), temporary(a), threads(a, lanes: threadLanes), handOffs(a),
+         ModulesSection.html(a), reuse(a)]
             .joined(separator: "\n")
     }
 
@@ -119,7 +120,22 @@ enum TablesSection {
         .invalidFree: "This address never held a block in the dump: a pointer into the middle of a block, to static memory, or garbage.",
         .reallocAfterFree: "realloc was given a pointer whose block was already freed.",
         .invalidRealloc: "realloc was given an address that never held a block in the dump.",
+        .overflow: "The program wrote outside the block: a red zone next to it (record --guard) was changed. "
+            + "The write itself is not seen, only the damage, found when the block was freed or at exit.",
+        .writeAfterFree: "The program wrote to the block after freeing it: the pattern it was filled with in quarantine "
+            + "(record --quarantine) was changed. The write itself is not seen, only the damage, found when the block left quarantine or at exit.",
     ]
+
+    /// Where the damage is, in memcheck's words ("1 bytes after a block of size 10").
+    static func damage(_ e: MemoryErrorSite) -> String {
+        guard let side = e.side else { return "" }
+        let place = switch side {
+        case .inside: "\(e.offset) bytes inside a block of size \(e.blockSize) (the first changed byte)"
+        case .after: "\(e.offset) bytes after a block of size \(e.blockSize) (the nearest changed byte)"
+        case .before: "\(e.offset) bytes before a block of size \(e.blockSize) (the nearest changed byte)"
+        }
+        return "\(Units.count(e.bytesDamaged)) byte\(e.bytesDamaged == 1 ? "" : "s") changed; \(place)"
+    }
 
     /// One block per distinct error: what happened, then its stacks side by side.
     static func errors(_ a: Analysis) -> String {
@@ -130,15 +146,25 @@ enum TablesSection {
             return "<div><strong>\(HTML.escape(title))</strong><ol class=\"stack\">\(frames)</ol></div>"
         }
         let blocks = a.errors.map { e in
-            "<div class=\"error\"><div><span class=\"error-kind\">\(HTML.escape(e.kind.rawValue.replacingUnderscores))</span>"
+            let found = e.kind == .overflow || e.kind == .writeAfterFree
+            let foundByTheFree = e.foundStack != 0 && e.foundStack == e.firstFreeStack
+            let stacks = found
+                ? (e.foundStack == 0 ? "<div><strong>found at exit</strong></div>"
+                    : foundByTheFree ? "" : stack("found by", e.foundStack))
+                    + stack("allocated at", e.allocationStack)
+                    + stack(foundByTheFree ? "freed at (found there)" : "freed at", e.firstFreeStack)
+                : stack("the bad call", e.stack) + stack("allocated at", e.allocationStack) + stack("first freed at", e.firstFreeStack)
+            let detail = found ? "<div>\(HTML.escape(damage(e)))</div>" : ""
+            return "<div class=\"error\"><div><span class=\"error-kind\">\(HTML.escape(e.kind.rawValue.replacingUnderscores))</span>"
                 + " ×\(Units.count(e.count)), first at \(HTML.escape(Units.hex(e.firstAddress))), "
                 + "\(HTML.escape(Units.duration(nanoseconds: e.firstTimeNanoseconds))), thread \(HTML.escape(a.threadLabel(e.firstThread)))"
-                + "<div class=\"note\">\(HTML.escape(explanations[e.kind] ?? ""))</div></div>"
-                + "<div class=\"stacks\">\(stack("the bad call", e.stack))\(stack("allocated at", e.allocationStack))"
-                + "\(stack("first freed at", e.firstFreeStack))</div></div>"
+                + detail + "<div class=\"note\">\(HTML.escape(explanations[e.kind] ?? ""))</div></div>"
+                + "<div class=\"stacks\">\(stacks)</div></div>"
         }
-        return "<p class=\"note\">Frees and reallocs of addresses that were not live, seen in the events "
-            + "(\(Units.count(a.totals.errors)) in all). Writes after free and overflows cannot be seen this way.</p>"
+        return "<p class=\"note\">One entry per distinct error site (\(Units.count(a.totals.errors)) errors in all). Double and "
+            + "invalid frees are seen in the heap events. Overflows and writes after free are seen only when the program was "
+            + "recorded with <code>memscope record --guard</code> and <code>--quarantine SIZE</code>, and only as damage found "
+            + "later. Reads after free and reads past a block cannot be seen this way at all.</p>"
             + blocks.joined()
     }
 

@@ -15,6 +15,8 @@ public struct DumpBuilder {
     private var frames: [String: UInt32] = [:]
     private var stacks: [[UInt32]: UInt32] = [:]
     private var counts = (strings: UInt32(0), frames: UInt32(0), stacks: UInt32(0))
+    /// Modules of functions whose frames are not in `/bin/prog` (set before their first use).
+    public var modules: [String: String] = [:]
 
     public init(metadata: Metadata = Metadata(producer: "test", producerVersion: "1", pid: 7, commandLine: ["./prog"])) {
         records = [.meta(metadata)]
@@ -28,12 +30,12 @@ public struct DumpBuilder {
         return counts.strings
     }
 
-    /// A frame for a function (file `<function>.c`, line 10, module `/bin/prog`).
+    /// A frame for a function (file `<function>.c`, line 10, module `/bin/prog` unless `modules` names another).
     public mutating func frame(_ function: String) -> UInt32 {
         if let id = frames[function] { return id }
         let name = string(function)
         let file = string("\(function).c")
-        let module = string("/bin/prog")
+        let module = string(modules[function] ?? "/bin/prog")
         counts.frames += 1
         frames[function] = counts.frames
         records.append(.frame(Frame(id: counts.frames, instructionPointer: 0x400000 + UInt64(counts.frames) * 16,

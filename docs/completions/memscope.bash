@@ -256,14 +256,17 @@ _memscope_render() {
 
 _memscope_record() {
     repeating_flags=()
-    non_repeating_flags=(--no-follow-fork --frame-pointers --zstd --version -h --help)
+    non_repeating_flags=(--no-follow-fork --frame-pointers --zstd --guard --version -h --help)
     repeating_options=()
-    non_repeating_options=(--output -o)
+    non_repeating_options=(--output -o --quarantine)
     __memscope_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--output'|'-o')
+        return
+        ;;
+    '--quarantine')
         return
         ;;
     esac

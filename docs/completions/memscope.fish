@@ -25,7 +25,7 @@ function __memscope_parse_tokens -S
         case 'render'
             __memscope_parse_subcommand -r 1 'format=' 'folded-cost=' 'suppressions=' 'from=' 'to=' 'thread=' 'o/output=' 'force' 'q/quiet' 'images=' 'all-frames' 'collapse-recursion' 'exclude-module=+' 'include=' 'exclude=' 'min-fraction=' 'no-source' 'no-inference' 'no-ownership' 'ownership' 'ownership-sites=' 'thread-flamegraphs=' 'window-flamegraphs=' 'version' 'h/help'
         case 'record'
-            __memscope_parse_subcommand -r 1 'o/output=' 'no-follow-fork' 'frame-pointers' 'zstd' 'version' 'h/help'
+            __memscope_parse_subcommand -r 1 'o/output=' 'no-follow-fork' 'frame-pointers' 'zstd' 'guard' 'quarantine=' 'version' 'h/help'
         case 'summary'
             __memscope_parse_subcommand 1 'format=' 'folded-cost=' 'suppressions=' 'from=' 'to=' 'thread=' 'json' 'q/quiet' 'version' 'h/help'
         case 'check'
@@ -134,6 +134,8 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_opti
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope record" no-follow-fork' -l 'no-follow-fork' -d 'Do not record forked children (they run untraced).'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope record" frame-pointers' -l 'frame-pointers' -d 'Walk frame pointers instead of using libunwind (faster; needs code built with frame pointers).'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope record" zstd' -l 'zstd' -d 'Compress the dump with zstd.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope record" guard' -l 'guard' -d 'Put a red zone on both sides of every block; report writes past or before a block (checked at free and at exit).'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope record" quarantine' -l 'quarantine' -d 'Hold up to SIZE bytes of freed blocks back from reuse, filled with a pattern; report writes after free (e.g. 64MiB).' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope record" version' -l 'version' -d 'Show the version.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope record" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope summary" -eq 1' -F
@@ -159,7 +161,7 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_opti
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" max-bytes-allocated' -l 'max-bytes-allocated' -d 'Most bytes allocated in all.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" max-allocations' -l 'max-allocations' -d 'Most allocation calls.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" max-temporary' -l 'max-temporary' -d 'Most temporary allocations.' -rfka ''
-complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" max-errors' -l 'max-errors' -d 'Most memory errors (double and invalid frees).' -rfka ''
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" max-errors' -l 'max-errors' -d 'Most memory errors: double and invalid frees, overflows and writes after free (the last two from record --guard / --quarantine).' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" baseline' -l 'baseline' -d 'An earlier dump to compare with (any supported format).' -rF
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" max-growth' -l 'max-growth' -d 'Largest growth over the baseline of peak, leaked bytes, bytes allocated and allocation calls, e.g. 10%.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" json' -l 'json' -d 'Print one JSON object instead of text.'

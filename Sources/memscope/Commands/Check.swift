@@ -39,7 +39,7 @@ struct Check: ParsableCommand {
     @Option(help: "Most temporary allocations.")
     var maxTemporary: UInt64?
 
-    @Option(help: "Most memory errors (double and invalid frees).")
+    @Option(help: "Most memory errors: double and invalid frees, overflows and writes after free (the last two from record --guard / --quarantine).")
     var maxErrors: UInt64?
 
     @Option(help: "An earlier dump to compare with (any supported format).", completion: .file())

@@ -9,7 +9,7 @@ struct Export: ParsableCommand {
         abstract: "Write every table of a dump's analysis as CSV files (and the summary as JSON).",
         discussion: """
             Files: summary.json, sites.csv, leaks.csv, threads.csv, cross_thread.csv, errors.csv, \
-            timeline.csv, lifetimes.csv. Bytes in bytes, times in ns; stacks innermost first, \
+            modules.csv, module_hand_offs.csv, timeline.csv, lifetimes.csv. Bytes in bytes, times in ns; stacks innermost first, \
             frames separated by " <- ". The same dump always gives byte-identical files.
 
             Example:
@@ -54,9 +54,16 @@ enum CSVExport {
                                                    "\($0.liveBytes)", "\($0.frees)", "\($0.firstSeenNanoseconds)", "\($0.lastSeenNanoseconds)"] })),
             ("cross_thread.csv", table(["allocating_thread", "freeing_thread", "blocks", "bytes"],
                                        a.crossThread.map { ["\($0.allocatingThread)", "\($0.freeingThread)", "\($0.blocks)", "\($0.bytes)"] })),
-            ("errors.csv", table(["kind", "count", "first_address", "first_time_ns", "first_thread", "stack", "allocation_stack", "first_free_stack"],
+            ("errors.csv", table(["kind", "count", "first_address", "first_time_ns", "first_thread", "stack", "allocation_stack", "first_free_stack",
+                                  "side", "offset", "bytes_damaged", "block_size"],
                                  a.errors.map { ["\($0.kind.rawValue)", "\($0.count)", Units.hex($0.firstAddress), "\($0.firstTimeNanoseconds)",
-                                                 "\($0.firstThread)", stack(a, $0.stack), stack(a, $0.allocationStack), stack(a, $0.firstFreeStack)] })),
+                                                 "\($0.firstThread)", stack(a, $0.stack), stack(a, $0.allocationStack), stack(a, $0.firstFreeStack),
+                                                 $0.side?.name ?? "", $0.side == nil ? "" : "\($0.offset)",
+                                                 $0.side == nil ? "" : "\($0.bytesDamaged)", "\($0.blockSize)"] })),
+            ("modules.csv", table(["module", "allocations", "bytes_allocated", "frees", "leaked_bytes", "leaked_blocks"],
+                                  a.modules.map { [$0.path, "\($0.allocations)", "\($0.bytesAllocated)", "\($0.frees)", "\($0.leakedBytes)", "\($0.leakedBlocks)"] })),
+            ("module_hand_offs.csv", table(["allocating_module", "freeing_module", "blocks", "bytes"],
+                                           a.moduleHandOffs.map { [$0.allocatingModule, $0.freeingModule, "\($0.blocks)", "\($0.bytes)"] })),
             ("timeline.csv", table(["time_ns", "max_live_bytes", "min_live_bytes", "end_live_bytes", "allocations", "bytes_allocated", "frees"],
                                    a.timeline.points.map { ["\($0.timeNanoseconds)", "\($0.maxLiveBytes)", "\($0.minLiveBytes)", "\($0.endLiveBytes)",
                                                             "\($0.allocations)", "\($0.bytesAllocated)", "\($0.frees)"] })),

@@ -120,6 +120,8 @@ enum RecordText {
             return "pointer_reference ts=\(r.timestamp) source=\(r.source.name) from=\(Units.hex(r.from)) to=\(Units.hex(r.to)) interior=\(r.interior ? 1 : 0)"
         case .moduleMap(let m):
             return "module_map ts=\(m.timestamp) start=\(Units.hex(m.start)) end=\(Units.hex(m.end)) load_bias=\(Units.hex(m.loadBias)) path=\(jsonString(symbols.string(m.path)))"
+        case .memoryError(let e):
+            return "memory_error ts=\(e.timestamp) thread=\(e.thread) kind=\(e.kind.name) addr=\(Units.hex(e.address)) size=\(e.size) side=\(e.side.name) offset=\(e.offset) bytes=\(e.bytes) alloc_\(at(e.allocationStack)) free_\(at(e.freeStack)) found_\(at(e.foundStack))"
         case .unknown(let kind, let payload):
             return "skipped kind=\(RecordKind.describe(kind)) bytes=\(payload.count)"
         }

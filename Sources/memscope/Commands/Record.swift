@@ -21,9 +21,17 @@ struct RecordCommand: ParsableCommand {
             A forked child writes its own dump, DUMP.PID (unless --no-follow-fork). After exec, \
             the process continues the same dump.
 
+            Memory errors (opt-in, classic debug-allocator techniques): --guard puts a red zone \
+            on both sides of every block and checks it when the block is freed and at exit \
+            (writes past or before a block); --quarantine SIZE fills freed blocks with a pattern \
+            and holds up to SIZE bytes of them back from reuse, checking the pattern when a \
+            block leaves quarantine and at exit (writes after free). Reads are not seen. The \
+            findings are memory_error records; the report's "Memory errors" section lists them.
+
             Examples:
               memscope record -o app.msd -- ./app --port 8080
               memscope record --no-follow-fork -- make -j2
+              memscope record --guard --quarantine 64MiB -- ./app
               memscope summary app.msd
             """
     )
@@ -41,6 +49,15 @@ struct RecordCommand: ParsableCommand {
     @Flag(help: "Compress the dump with zstd.")
     var zstd = false
 
+    @Flag(name: .customLong("guard"),
+          help: "Put a red zone on both sides of every block; report writes past or before a block (checked at free and at exit).")
+    var guardBlocks = false
+
+    @Option(name: .customLong("quarantine"),
+            help: ArgumentHelp("Hold up to SIZE bytes of freed blocks back from reuse, filled with a pattern; report writes after free (e.g. 64MiB).",
+                               valueName: "size"))
+    var quarantine: ByteSize?
+
     @Argument(parsing: .captureForPassthrough, help: "The program and its arguments, after --.")
     var command: [String] = []
 
@@ -53,9 +70,11 @@ struct RecordCommand: ParsableCommand {
     func run() throws {
         let program = self.program
         let name = program[0].split(separator: "/").last.map(String.init) ?? "program"
-        let options = RecordOptions(
+        var options = RecordOptions(
             command: program, output: output ?? "memscope.\(name).\(getpid()).msd", followFork: !noFollowFork,
             framePointers: framePointers, zstd: zstd, preloadLibrary: "", producerVersion: MemscopeVersion.string)
+        options.guardBlocks = guardBlocks
+        options.quarantineBytes = quarantine?.bytes ?? 0
         let outcome: RecordOutcome
         do {
             var resolved = options

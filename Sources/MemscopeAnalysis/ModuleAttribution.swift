@@ -1,0 +1,195 @@
+import MemscopeModel
+
+/// What the code of one module (executable or shared library) allocated, freed and leaked.
+/// An allocation or free belongs to the module of its stack's first frame that is not an
+/// allocator or runtime frame (``ModuleMap/module(ofStack:symbols:)``).
+public struct ModuleStats: Sendable, Equatable {
+    /// The module's path; empty when unknown (no frame with a module).
+    public var path: String
+    public var allocations: UInt64 = 0
+    public var bytesAllocated: UInt64 = 0
+    /// Blocks freed by code in this module (whoever allocated them).
+    public var frees: UInt64 = 0
+    /// Blocks allocated by code in this module and still live at the end (less suppressed ones).
+    public var leakedBytes: UInt64 = 0
+    public var leakedBlocks: UInt64 = 0
+}
+
+/// Blocks allocated by code in one module and released (freed, or reallocated) by code
+/// in another: where ownership crosses a library boundary (FFI hand-offs show up here).
+public struct ModuleHandOff: Sendable, Equatable {
+    public var allocatingModule: String
+    public var freeingModule: String
+    public var blocks: UInt64
+    public var bytes: UInt64
+
+    public init(allocatingModule: String, freeingModule: String, blocks: UInt64, bytes: UInt64) {
+        self.allocatingModule = allocatingModule
+        self.freeingModule = freeingModule
+        self.blocks = blocks
+        self.bytes = bytes
+    }
+}
+
+/// Leaked blocks allocated by code in one module whose last observed holder is another
+/// module (see ``ModuleHolder``).
+public struct CrossModuleLeak: Sendable, Equatable {
+    public var allocatingModule: String
+    public var holderModule: String
+    public var holder: ModuleHolder
+    public var blocks: UInt64
+    public var bytes: UInt64
+
+    public init(allocatingModule: String, holderModule: String, holder: ModuleHolder, blocks: UInt64, bytes: UInt64) {
+        self.allocatingModule = allocatingModule
+        self.holderModule = holderModule
+        self.holder = holder
+        self.blocks = blocks
+        self.bytes = bytes
+    }
+}
+
+/// How the last holder of a leaked block was determined.
+public enum ModuleHolder: String, Sendable, Equatable {
+    /// The block was last reallocated by code in the holder module.
+    case reallocatedBy = "reallocated_by"
+    /// The last reference scan found a pointer to the block inside a live block that
+    /// code in the holder module allocated.
+    case referencedFrom = "referenced_from"
+}
+
+/// The modules' address ranges (from `module_map` records) and, per stack, the module the
+/// stack is attributed to, computed once.
+public struct ModuleMap: Sendable, Equatable {
+    struct Range: Sendable, Equatable {
+        var start: UInt64
+        var end: UInt64
+        var path: UInt32
+    }
+    var ranges: [Range] = []
+    /// Per stack id: the attributed module's string id, or `UInt32.max` when not computed yet.
+    var byStack: [UInt32] = []
+
+    public init() {}
+
+    mutating func add(_ mapping: ModuleMapping) {
+        ranges.append(Range(start: mapping.start, end: mapping.end, path: mapping.path))
+    }
+
+    /// The string id of the module a stack is attributed to: the module of its innermost
+    /// frame that is not an allocator or runtime frame (the innermost frame when all are),
+    /// from the frame's own module or else from the `module_map` range holding its
+    /// address; 0 when unknown.
+    public func module(ofStack stack: UInt32, symbols: SymbolTable) -> UInt32 {
+        let frames = symbols.frames(ofStack: stack)
+        guard let chosen = frames.first(where: { !isRuntimeFrame(symbols.displayName(ofFrame: $0)) }) ?? frames.first
+        else { return 0 }
+        let frame = symbols.frame(chosen)
+        if frame.module != 0 { return frame.module }
+        // A return address lies in the module; the last mapping seen wins (dlopen reuse).
+        return ranges.last { frame.instructionPointer >= $0.start && frame.instructionPointer < $0.end }?.path ?? 0
+    }
+
+    /// ``module(ofStack:symbols:)``, cached per stack.
+    mutating func cachedModule(ofStack stack: UInt32, symbols: SymbolTable) -> UInt32 {
+        let i = Int(stack)
+        if i >= byStack.count { byStack += Array(repeating: UInt32.max, count: i + 1 - byStack.count) }
+        if byStack[i] != UInt32.max { return byStack[i] }
+        let module = self.module(ofStack: stack, symbols: symbols)
+        byStack[i] = module
+        return module
+    }
+}
+
+/// Per-module figures gathered during the pass.
+struct ModuleAccumulator {
+    var map = ModuleMap()
+    /// Frees per freeing module, indexed by its string id.
+    var frees: [UInt64] = []
+    /// Hand-offs keyed by allocating module << 32 | freeing module.
+    var handOffs: [UInt64: ThreadPairCount] = [:]
+
+    mutating func release(allocationStack: UInt32, freeStack: UInt32, bytes: UInt64, symbols: SymbolTable) {
+        let freeing = map.cachedModule(ofStack: freeStack, symbols: symbols)
+        if Int(freeing) >= frees.count { frees += Array(repeating: 0, count: Int(freeing) + 1 - frees.count) }
+        frees[Int(freeing)] += 1
+        let allocating = map.cachedModule(ofStack: allocationStack, symbols: symbols)
+        guard allocating != freeing, allocating != 0, freeing != 0 else { return }
+        let key = UInt64(allocating) << 32 | UInt64(freeing)
+        handOffs[key, default: ThreadPairCount()].blocks += 1
+        handOffs[key, default: ThreadPairCount()].bytes &+= bytes
+    }
+}
+
+extension Analysis {
+    /// The path of the module an allocation or free stack is attributed to (the module of
+    /// its first frame that is not an allocator or runtime frame); empty when unknown.
+    /// Use it to group sites, blocks or graph nodes by module.
+    public func modulePath(ofStack stack: UInt32) -> String {
+        symbols.string(moduleMap.module(ofStack: stack, symbols: symbols))
+    }
+}
+
+extension AnalyzerCore {
+    /// Fills the module tables of a finished analysis.
+    mutating func finishModules(_ analysis: inout Analysis) {
+        var stats: [UInt32: ModuleStats] = [:]
+        func entry(_ module: UInt32) -> ModuleStats { stats[module] ?? ModuleStats(path: symbols.string(module)) }
+        for site in analysis.sites {
+            let module = modules.map.cachedModule(ofStack: site.stack, symbols: symbols)
+            var s = entry(module)
+            s.allocations += site.costs.allocations
+            s.bytesAllocated &+= site.costs.bytesAllocated
+            s.leakedBytes &+= site.costs.leakedBytes
+            s.leakedBlocks += site.costs.leakedBlocks
+            stats[module] = s
+        }
+        for (module, frees) in modules.frees.enumerated() where frees > 0 {
+            var s = entry(UInt32(module))
+            s.frees += frees
+            stats[UInt32(module)] = s
+        }
+        // Only worth a table when the run involved a module at all.
+        analysis.modules = stats.values.filter { $0.allocations > 0 || $0.frees > 0 }
+            .sorted { ($0.bytesAllocated, $1.path) > ($1.bytesAllocated, $0.path) }
+        analysis.moduleHandOffs = modules.handOffs.map { key, value in
+            ModuleHandOff(allocatingModule: symbols.string(UInt32(key >> 32)),
+                          freeingModule: symbols.string(UInt32(truncatingIfNeeded: key)),
+                          blocks: value.blocks, bytes: value.bytes)
+        }.sorted { ($0.bytes, $1.allocatingModule, $1.freeingModule) > ($1.bytes, $0.allocatingModule, $0.freeingModule) }
+        analysis.crossModuleLeaks = crossModuleLeaks()
+    }
+
+    /// Leaked blocks whose allocating module differs from their last observed holder's.
+    private mutating func crossModuleLeaks() -> [CrossModuleLeak] {
+        struct Key: Hashable { var allocating: UInt32; var holder: UInt32; var how: ModuleHolder }
+        var found: [Key: ThreadPairCount] = [:]
+        var referrers: [UInt64: [UInt64]] = [:]
+        if referenceScan.time != nil {
+            for reference in referenceScan.references where reference.source == .block && !reference.interior {
+                referrers[reference.to, default: []].append(reference.from)
+            }
+        }
+        for entry in blocks.slots where entry.address != 0 && entry.isLive {
+            let allocating = modules.map.cachedModule(ofStack: entry.chainRoot, symbols: symbols)
+            guard allocating != 0 else { continue }
+            var holders: [(UInt32, ModuleHolder)] = []
+            if entry.stack != entry.chainRoot {
+                holders.append((modules.map.cachedModule(ofStack: entry.stack, symbols: symbols), .reallocatedBy))
+            }
+            for from in referrers[entry.address] ?? [] {
+                guard let slot = blocks.find(from), blocks.slots[slot].isLive else { continue }
+                holders.append((modules.map.cachedModule(ofStack: blocks.slots[slot].stack, symbols: symbols), .referencedFrom))
+            }
+            // One entry per block: the first holder in another module.
+            guard let (holder, how) = holders.first(where: { $0.0 != allocating && $0.0 != 0 }) else { continue }
+            found[Key(allocating: allocating, holder: holder, how: how), default: ThreadPairCount()].blocks += 1
+            found[Key(allocating: allocating, holder: holder, how: how), default: ThreadPairCount()].bytes &+= entry.size
+        }
+        return found.map { key, value in
+            CrossModuleLeak(allocatingModule: symbols.string(key.allocating), holderModule: symbols.string(key.holder),
+                            holder: key.how, blocks: value.blocks, bytes: value.bytes)
+        }.sorted { ($0.bytes, $1.allocatingModule, $1.holderModule, $1.holder.rawValue)
+            > ($1.bytes, $0.allocatingModule, $0.holderModule, $0.holder.rawValue) }
+    }
+}
