@@ -150,6 +150,10 @@ public struct OwnershipEdge: Sendable, Equatable {
     public struct ThreadPair: Sendable, Equatable {
         public var from: UInt32
         public var to: UInt32
+        public init(from: UInt32, to: UInt32) {
+            self.from = from
+            self.to = to
+        }
     }
 
     public var from: Int

@@ -240,6 +240,32 @@ import Testing
         #expect(html.contains("This input records no block lifetimes"))
         let own = try memscope("summary", "--json", TestPaths.sample("tiny.jsonl"))
         #expect(own.stdout.contains("\"unavailable\":[]"))
+        #expect(html.contains("<section id=\"ownership\">") && html.contains("names no blocks by address and thread"))
+    }
+
+    /// The ownership section with and without inference, and left out on request.
+    @Test func ownershipSectionHonoursNoInference() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        let dump = TestPaths.sample("realloc-builder.msd")
+        let full = dir.appendingPathComponent("full.html").path, plain = dir.appendingPathComponent("plain.html").path
+        #expect(try memscope("render", "-q", dump, "-o", full).status == 0)
+        #expect(try memscope("render", "-q", "--no-inference", dump, "-o", plain).status == 0)
+        let a = try String(contentsOfFile: full, encoding: .utf8), b = try String(contentsOfFile: plain, encoding: .utf8)
+        func section(_ html: String) -> Substring {
+            guard let start = html.range(of: "<section id=\"ownership\">") else { return "" }
+            return html[start.lowerBound...].split(separator: "</section>").first ?? ""
+        }
+        #expect(section(a).contains("<td>owns</td>"))
+        #expect(section(a).contains("(inferred type)") || a.contains("container types recognised"))
+        #expect(!section(b).contains("<td>owns</td>") && !section(b).contains(">inferred</span>"))
+        #expect(section(b).contains("<td>reallocates</td>"), "observed edges stay")
+        #expect(b.contains("Inference is off"))
+        #expect(b.contains("none: inference is off (--no-inference)"))
+        let none = dir.appendingPathComponent("none.html").path
+        #expect(try memscope("render", "-q", "--no-ownership", dump, "-o", none).status == 0)
+        #expect(try String(contentsOfFile: none, encoding: .utf8).contains("Left out (--no-ownership)."))
+        let both = try memscope("render", "-q", "--ownership", "--no-ownership", dump, "-o", none, "--force")
+        #expect(both.status == 64 && both.stderr.contains("contradict"))
     }
 }
 
