@@ -161,7 +161,7 @@ enum TablesSection {
                 + detail + "<div class=\"note\">\(HTML.escape(explanations[e.kind] ?? ""))</div></div>"
                 + "<div class=\"stacks\">\(stacks)</div></div>"
         }
-        return "<p class=\"note\">One entry per distinct error site (\(Units.count(a.totals.errors)) errors in all). Double and "
+        return "<p class=\"note\">One entry per distinct error site (\(Units.count(a.totals.errors)) error\(a.totals.errors == 1 ? "" : "s") in all). Double and "
             + "invalid frees are seen in the heap events. Overflows and writes after free are seen only when the program was "
             + "recorded with <code>memscope record --guard</code> and <code>--quarantine SIZE</code>, and only as damage found "
             + "later. Reads after free and reads past a block cannot be seen this way at all.</p>"
