@@ -25,7 +25,7 @@ public enum OwnershipLayout {
 
     static let nameSize = 11.5
     static let detailSize = 10.0
-    static let labelSize = 9.5
+    static let labelSize = 10.0
     static let lineHeight = 15.0
     static let padding = 8.0
     static let maxBoxWidth = 270.0
@@ -97,6 +97,7 @@ public enum OwnershipLayout {
     public static func label(_ edge: OwnershipEdge) -> String {
         var text = "\(edge.kind.label) ×\(Units.count(edge.evidence))"
         if let threads = edge.threads { text += ", thread \(threads.from) → \(threads.to)" }
+        if edge.kind == .handsOff && edge.threads == nil && edge.detail.hasSuffix("thread pairs") { text += ", \(edge.detail)" }
         if edge.provenance == .inferred {
             if edge.contradictions > 0 { text += ", \(Units.count(edge.contradictions)) against" }
             text += ", \(Int((edge.confidence * 100).rounded(.down)))%"
@@ -116,7 +117,7 @@ public enum OwnershipLayout {
         if !node.variables.isEmpty { lines.append(line("as " + node.variables.prefix(3).joined(separator: ", "))) }
         switch node.kind {
         case .allocationSite:
-            lines.append(line("\(Units.count(node.blocks)) blocks · \(Units.bytes(node.bytes))"))
+            lines.append(line("\(Units.count(node.blocks)) block\(node.blocks == 1 ? "" : "s") · \(Units.bytes(node.bytes))"))
             if node.leakedBytes > 0 {
                 var leak = "leaked \(Units.bytes(node.leakedBytes))"
                 if let kinds = node.leakKinds, kinds.definitelyLost > 0 { leak += " · \(Units.bytes(kinds.definitelyLost)) definitely lost" }
