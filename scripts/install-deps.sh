@@ -14,6 +14,7 @@ packages=(
   heaptrack          # reference figures in the tests (heaptrack_print)
   valgrind           # memcheck, the reference for the recorder's figures
   gcc                # builds the recorder's preload library and the test programs
+  g++                # a C++ test program (container types from symbols)
   libunwind-dev      # the recorder's stack unwinder
   libdw-dev          # DWARF symbolization (elfutils)
   libelf-dev

@@ -77,7 +77,32 @@ let runtimePrefixes = [
 
 /// Whether a function belongs to an allocator or a language runtime (see `runtimePrefixes`).
 public func isRuntimeFrame(_ name: String) -> Bool {
-    runtimePrefixes.contains { name.hasPrefix($0) }
+    if runtimePrefixes.contains(where: { name.hasPrefix($0) }) { return true }
+    // A C++ template function's demangled name starts with its return type:
+    // `void std::vector<int>::_M_realloc_insert<…>(…)`.
+    guard let qualified = nameAfterReturnType(name) else { return false }
+    return runtimePrefixes.contains { qualified.hasPrefix($0) }
+}
+
+/// The qualified name after a leading return type (a space outside `<…>` before the
+/// parameter list), or nil when there is none.
+func nameAfterReturnType(_ name: String) -> Substring? {
+    var depth = 0
+    var lastSpace: String.Index?
+    var i = name.startIndex
+    while i < name.endIndex {
+        switch name[i] {
+        case "<": depth += 1
+        case ">": depth -= 1
+        case "(": if depth == 0 { i = name.endIndex; continue }
+        case " ": if depth == 0 { lastSpace = i }
+        default: break
+        }
+        i = name.index(after: i)
+    }
+    guard let lastSpace else { return nil }
+    let rest = name[name.index(after: lastSpace)...]
+    return rest.isEmpty ? nil : rest
 }
 
 /// `…/alloc/src/raw_vec.rs:785` for paths longer than 40 characters.

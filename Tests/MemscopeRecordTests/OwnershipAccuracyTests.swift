@@ -26,6 +26,31 @@ import Testing
         }
     }
 
+    /// Real C++ symbols, demangled by the recorder: the container types are inferred at the
+    /// user's own functions (the library's template frames are skipped, return type and all).
+    @Test func containerTypesOfARealCPlusPlusProgram() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let source = TestPaths.packageRoot.appendingPathComponent("Tests/RecordPrograms/container-types.cc").path
+        let binary = directory.appendingPathComponent("types").path
+        let compiled = try run("g++", ["-g", "-O0", "-o", binary, source])
+        #expect(compiled.status == 0, "\(compiled.stderr)")
+        let dump = directory.appendingPathComponent("types.msd").path
+        #expect(try run("memscope", ["record", "-o", dump, "--", binary]).status == 0)
+        let json = try run("memscope", ["inspect", "--stage", "ownership", "--json", dump])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let nodes = try #require(object["nodes"] as? [[String: Any]])
+        func type(_ function: String) -> String? {
+            nodes.first { ($0["function"] as? String)?.hasPrefix(function) == true }?["type"] as? String
+        }
+        #expect(type("fill(int)") == "std::vector<int>")
+        #expect(type("make_widget()") == "std::shared_ptr")
+        #expect(nodes.contains { $0["function"] as? String == "main" && $0["type"] as? String == "std::string" })
+        #expect(nodes.allSatisfy { $0["type"] == nil || $0["type"] is NSNull || $0["type_provenance"] as? String == "inferred" })
+        #expect(!nodes.contains { ($0["function"] as? String)?.contains("_M_realloc_insert") == true })
+        let plain = try run("memscope", ["inspect", "--stage", "ownership", "--json", "--no-inference", dump])
+        #expect(!plain.stdout.contains("std::shared_ptr\""))
+    }
+
     @Test func inspectPrintsTheGraphOfARecording() throws {
         let directory = try TestPaths.temporaryDirectory()
         let source = TestPaths.packageRoot.appendingPathComponent("Tests/OwnershipPrograms/string.c").path
