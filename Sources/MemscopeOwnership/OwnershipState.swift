@@ -23,9 +23,9 @@ struct OwnershipState {
     var resolver = SiteResolver()
     var nodes: [NodeAccumulator] = []
     var nodeIndex: [NodeKey: Int32] = [:]
-    /// Per stack id: its allocation-site node (-1 until resolved).
-    var siteNodeOfStack: [Int32] = []
-    var freeNodeOfStack: [Int32] = []
+    /// Per stack id: its allocation-site node, and its free-site node.
+    var siteNodeOfStack = NodeOfStack()
+    var freeNodeOfStack = NodeOfStack()
     /// Per frame id: the container its function reveals (recognised once per frame).
     var containerOfFrame: [UInt32: ContainerType?] = [:]
     var blocks: [UInt64: TrackedBlock] = [:]
@@ -95,21 +95,18 @@ struct OwnershipState {
 
     /// The allocation-site node of a stack.
     mutating func siteNode(_ stack: UInt32) -> Int32 {
-        let index = Int(stack)
-        if index < siteNodeOfStack.count, siteNodeOfStack[index] >= 0 { return siteNodeOfStack[index] }
+        if let known = siteNodeOfStack[stack] { return known }
         let node = resolveNode(stack, kind: .allocationSite)
-        if index >= siteNodeOfStack.count { siteNodeOfStack += [Int32](repeating: -1, count: index - siteNodeOfStack.count + 1) }
-        siteNodeOfStack[index] = node
+        siteNodeOfStack[stack] = node
         noteContainer(stack, node: node)
         return node
     }
 
+    /// The free-site node of a stack.
     mutating func freeNode(_ stack: UInt32) -> Int32 {
-        let index = Int(stack)
-        if index < freeNodeOfStack.count, freeNodeOfStack[index] >= 0 { return freeNodeOfStack[index] }
+        if let known = freeNodeOfStack[stack] { return known }
         let node = resolveNode(stack, kind: .freeSite)
-        if index >= freeNodeOfStack.count { freeNodeOfStack += [Int32](repeating: -1, count: index - freeNodeOfStack.count + 1) }
-        freeNodeOfStack[index] = node
+        freeNodeOfStack[stack] = node
         return node
     }
 
@@ -142,6 +139,20 @@ struct OwnershipState {
 
     func isRefcounted(_ node: Int32) -> Bool {
         nodes[Int(node)].containerTypes.values.contains { $0.refcounted }
+    }
+}
+
+/// A node per stack id, dense (stack ids are small and dense).
+struct NodeOfStack {
+    private var nodes: [Int32] = []
+
+    subscript(stack: UInt32) -> Int32? {
+        get { Int(stack) < nodes.count && nodes[Int(stack)] >= 0 ? nodes[Int(stack)] : nil }
+        set {
+            let index = Int(stack)
+            if index >= nodes.count { nodes += [Int32](repeating: -1, count: index - nodes.count + 1) }
+            nodes[index] = newValue ?? -1
+        }
     }
 }
 

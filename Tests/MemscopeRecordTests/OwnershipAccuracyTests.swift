@@ -5,6 +5,18 @@ import Testing
 /// The ownership inference on real recordings of programs with known ownership
 /// (Tests/OwnershipPrograms), scored by memscope-ownership-eval against their truth files.
 @Suite(.serialized) struct OwnershipAccuracyTests {
+    /// Compiles a program of the repository (-g -O0) and records it; returns the dump's path.
+    static func record(_ source: String, compiler: String) throws -> String {
+        let directory = try TestPaths.temporaryDirectory()
+        let binary = directory.appendingPathComponent("program").path
+        let compiled = try run(compiler, ["-g", "-O0", "-o", binary, TestPaths.packageRoot.appendingPathComponent(source).path])
+        guard compiled.status == 0 else { throw TestFailure("\(compiler) failed on \(source): \(compiled.stderr)") }
+        let dump = directory.appendingPathComponent("program.msd").path
+        let recorded = try run("memscope", ["record", "-o", dump, "--", binary])
+        guard recorded.status == 0 else { throw TestFailure("memscope record failed: \(recorded.stderr)") }
+        return dump
+    }
+
     @Test func ownsAndReferencesMeetTheirTargets() throws {
         let programs = TestPaths.packageRoot.appendingPathComponent("Tests/OwnershipPrograms").path
         let result = try run("memscope-ownership-eval", ["--programs", programs, "--memscope", builtExecutable("memscope")])
@@ -29,13 +41,7 @@ import Testing
     /// Real C++ symbols, demangled by the recorder: the container types are inferred at the
     /// user's own functions (the library's template frames are skipped, return type and all).
     @Test func containerTypesOfARealCPlusPlusProgram() throws {
-        let directory = try TestPaths.temporaryDirectory()
-        let source = TestPaths.packageRoot.appendingPathComponent("Tests/RecordPrograms/container-types.cc").path
-        let binary = directory.appendingPathComponent("types").path
-        let compiled = try run("g++", ["-g", "-O0", "-o", binary, source])
-        #expect(compiled.status == 0, "\(compiled.stderr)")
-        let dump = directory.appendingPathComponent("types.msd").path
-        #expect(try run("memscope", ["record", "-o", dump, "--", binary]).status == 0)
+        let dump = try Self.record("Tests/RecordPrograms/container-types.cc", compiler: "g++")
         let json = try run("memscope", ["inspect", "--stage", "ownership", "--json", dump])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let nodes = try #require(object["nodes"] as? [[String: Any]])
@@ -52,13 +58,7 @@ import Testing
     }
 
     @Test func inspectPrintsTheGraphOfARecording() throws {
-        let directory = try TestPaths.temporaryDirectory()
-        let source = TestPaths.packageRoot.appendingPathComponent("Tests/OwnershipPrograms/string.c").path
-        let binary = directory.appendingPathComponent("string").path
-        let compiled = try run("gcc", ["-g", "-O0", "-o", binary, source])
-        #expect(compiled.status == 0, "\(compiled.stderr)")
-        let dump = directory.appendingPathComponent("string.msd").path
-        #expect(try run("memscope", ["record", "-o", dump, "--", binary]).status == 0)
+        let dump = try Self.record("Tests/OwnershipPrograms/string.c", compiler: "gcc")
         let json = try run("memscope", ["inspect", "--stage", "ownership", "--json", dump])
         #expect(json.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
