@@ -11,7 +11,9 @@ import MemscopeModel
 ///   otherwise; memscope-rs's own reader always reads a u16, which is wrong for its files;
 /// - a record's length is computed as if every string were inline, so it is wrong
 ///   whenever references are used: records are parsed field by field and the length is
-///   never used to skip.
+///   never used to skip. It still tells the two record layouts of version 3 apart (borrow
+///   info, clone info and an ownership-history flag were added during 0.1.4): the bytes
+///   read, plus what each reference saved against its inline string, must equal it.
 ///
 /// Every count and length is checked against the bytes that remain, so a hostile file
 /// cannot make the reader allocate more than the file's size or loop for long.
@@ -27,6 +29,16 @@ struct MemscopeRsBinaryFile {
     /// The string table, nil for `NONE`.
     var stringTable: [String]?
     var compressedIndices = false
+    /// The UTF-8 length of each table entry as written (for the writer's record lengths).
+    private var tableLengths: [Int] = []
+    /// memscope-rs's records changed during 0.1.4 (both as version 3): the borrow info,
+    /// clone info and ownership-history flag came later. The layout whose bytes match a
+    /// record's length field is used; this is the one that matched last.
+    var extendedRecords = true
+    /// Records whose length field matched neither layout (read with the later one).
+    var unmatchedLengths = 0
+    /// What string-table references saved in the current record, against inline strings.
+    private var referenceSavings = 0
     var allocations: [MemscopeRsAllocation] = []
     var smartPointers = 0
     var memoryLayouts = 0
@@ -65,9 +77,12 @@ struct MemscopeRsBinaryFile {
             throw error(at: 0, "the magic 'MEMSCOPE'", found: describe(Array(head.prefix(8))))
         }
         version = Self.u32(head, 8)
-        guard (1...3).contains(version) else {
+        // Versions 1 and 2 (16- and 24-byte headers, other records) lived only between
+        // memscope-rs commits during 0.1.4's development.
+        guard version == 3 else {
             throw ImportError(path: path, location: .byte(8), problem: .unsupportedVersion(
-                format: .memscopeRs, found: "binary .memscope version \(version)", supported: "binary .memscope versions 1 to 3"))
+                format: .memscopeRs, found: "binary .memscope version \(version)",
+                supported: "binary .memscope version 3, the one memscope-rs 0.1.10 writes"))
         }
         announcedCount = Self.u32(head, 12)
         exportMode = head[16]
@@ -98,7 +113,9 @@ struct MemscopeRsBinaryFile {
             var table: [String] = []
             table.reserveCapacity(count)
             for i in 0..<count {
+                let before = offset
                 table.append(try rawString("string-table entry \(i)"))
+                tableLengths.append(offset - before - 4)
             }
             stringTable = table
         default:
@@ -120,7 +137,7 @@ struct MemscopeRsBinaryFile {
             }
             let start = offset
             do {
-                allocations.append(try readRecord(index))
+                allocations.append(try readEitherLayout(index))
             } catch let end as EndOfData {
                 truncated = true
                 guard index > 0 else {
@@ -148,14 +165,57 @@ struct MemscopeRsBinaryFile {
         }
     }
 
-    /// One allocation record (`BinaryWriter::write_allocation`).
-    private mutating func readRecord(_ index: Int) throws -> MemscopeRsAllocation {
+    /// A record in the layout that its length field confirms: the writer computes the
+    /// length as if every string were inline, so the bytes read plus what references saved
+    /// must equal it. When neither layout matches, the reading in the layout of the
+    /// previous record is kept (with a warning), or its error (or truncation) is reported.
+    private mutating func readEitherLayout(_ index: Int) throws -> MemscopeRsAllocation {
+        let start = offset
+        var first: (result: Result<MemscopeRsAllocation, any Error>, end: Int, parts: (Bool, Bool))?
+        for extended in [extendedRecords, !extendedRecords] {
+            offset = start
+            do {
+                let (allocation, matches) = try readRecord(index, extended: extended)
+                if matches {
+                    extendedRecords = extended
+                    count(recordParts)
+                    return allocation
+                }
+                if first == nil { first = (.success(allocation), offset, recordParts) }
+            } catch {
+                if first == nil { first = (.failure(error), offset, recordParts) }
+            }
+        }
+        let (result, end, parts) = first!
+        let allocation = try result.get()
+        offset = end
+        count(parts)
+        unmatchedLengths += 1
+        diagnostics.warn(key: "memscope-rs-length", "a record's length field matches neither of memscope-rs's record layouts; read as the layout of the record before it",
+                         at: "\(path): byte \(start)", hint: "the file may be corrupt; check the figures against memscope-rs's own report")
+        return allocation
+    }
+
+    /// Whether the record just read had smart-pointer info and a memory layout.
+    private var recordParts = (false, false)
+
+    private mutating func count(_ parts: (Bool, Bool)) {
+        if parts.0 { smartPointers += 1 }
+        if parts.1 { memoryLayouts += 1 }
+    }
+
+    /// One allocation record (`BinaryWriter::write_allocation`), and whether its length
+    /// field matches what was read.
+    private mutating func readRecord(_ index: Int, extended: Bool) throws -> (MemscopeRsAllocation, Bool) {
         let typeAt = offset
         let type = try u8("record type")
         guard type == 1 else {
             throw error(at: typeAt, "an allocation record (type 1) or the 'ADVD' trailer", found: "record type \(type)")
         }
-        _ = try u32("record length")  // wrong whenever string-table references are used: never trusted
+        let length = Int(try u32("record length"))  // wrong whenever string-table references are used
+        let valueStart = offset
+        referenceSavings = 0
+        recordParts = (false, false)
         let ptr = try u64("pointer")
         let size = try u64("size")
         let allocated = try u64("allocation time")
@@ -169,29 +229,32 @@ struct MemscopeRsBinaryFile {
         for i in 0..<frames { _ = try string("stack-trace frame \(i)", optional: false) }
         _ = try take(4 + 1, "borrow count and leak flag")
         if try flag("lifetime's presence flag") { _ = try take(8, "lifetime") }
-        if try flag("borrow info's presence flag") {
-            _ = try take(12, "borrow counts")
-            if try flag("last borrow time's presence flag") { _ = try take(8, "last borrow time") }
+        if extended {
+            if try flag("borrow info's presence flag") {
+                _ = try take(12, "borrow counts")
+                if try flag("last borrow time's presence flag") { _ = try take(8, "last borrow time") }
+            }
+            if try flag("clone info's presence flag") {
+                _ = try take(5, "clone count and clone flag")
+                if try flag("original pointer's presence flag") { _ = try take(8, "original pointer") }
+            }
+            _ = try u8("ownership-history flag")
         }
-        if try flag("clone info's presence flag") {
-            _ = try take(5, "clone count and clone flag")
-            if try flag("original pointer's presence flag") { _ = try take(8, "original pointer") }
-        }
-        _ = try u8("ownership-history flag")
         if try flag("smart-pointer info's presence flag") {
             try skipSmartPointerInfo()
-            smartPointers += 1
+            recordParts.0 = true
         }
         if try flag("memory layout's presence flag") {
             try skipMemoryLayout()
-            memoryLayouts += 1
+            recordParts.1 = true
         }
         for field in Self.jsonFields {
             if try flag("\(field)'s presence flag") { _ = try string("\(field) (JSON)", optional: false) }
         }
-        return MemscopeRsAllocation(address: ptr, size: size, allocatedAt: allocated, freedAt: freed == 0 ? nil : freed,
-                                    thread: thread ?? "", typeName: typeName ?? "unknown type",
-                                    variable: variable ?? "", module: scope ?? "")
+        let allocation = MemscopeRsAllocation(address: ptr, size: size, allocatedAt: allocated, freedAt: freed == 0 ? nil : freed,
+                                              thread: thread ?? "", typeName: typeName ?? "unknown type",
+                                              variable: variable ?? "", module: scope ?? "")
+        return (allocation, offset - valueStart + referenceSavings == length)
     }
 
     static let jsonFields = ["generic_info", "dynamic_type_info", "runtime_state", "stack_allocation", "temporary_object",
@@ -325,6 +388,7 @@ struct MemscopeRsBinaryFile {
                 throw ImportError(path: path, location: .byte(UInt64(indexAt)), problem: .undefinedIndex(
                     format: .memscopeRs, table: "string-table entry (\(what))", index: UInt64(index), defined: table.count))
             }
+            referenceSavings += 4 + tableLengths[index] - (offset - at)
             return table[index]
         }
         return String(decoding: try take(Int(length), what), as: UTF8.self)

@@ -94,6 +94,31 @@ import Testing
         #expect(file.allocations.map(\.module) == inputs.map { $0.scopeName ?? "" })
     }
 
+    /// Records of memscope-rs 0.1.4 before its borrow/clone extensions (also version 3): the
+    /// length field picks the layout, with and without string-table references.
+    @Test(arguments: [false, true])
+    func earlierRecordLayoutIsRecognisedByItsLength(table: Bool) throws {
+        var writer = table ? MemscopeRsBinaryFixtures.writer : Writer()
+        writer.extendedRecords = false
+        let inputs = MemscopeRsBinaryFixtures.allocations
+        let file = try parse(writer.bytes(inputs))
+        #expect(!file.extendedRecords && file.unmatchedLengths == 0 && file.diagnostics.isEmpty)
+        #expect(file.allocations.map(\.size) == inputs.map(\.size))
+        #expect(file.allocations.map(\.variable) == inputs.map { $0.varName ?? "" })
+        #expect(file.smartPointers == 1 && file.memoryLayouts == 1)
+        let later = try parse(MemscopeRsBinaryFixtures.demo)
+        #expect(later.extendedRecords && later.unmatchedLengths == 0 && later.diagnostics.isEmpty)
+    }
+
+    /// A wrong length field alone does not stop the reading: a warning, the same entries.
+    @Test func wrongLengthFieldWarns() throws {
+        var bytes = Self.small
+        bytes[41] &+= 1  // the length field of the only record, at 40 + 1
+        let file = try parse(bytes)
+        #expect(file.allocations.count == 1 && file.unmatchedLengths == 1)
+        #expect(file.diagnostics.lines.first?.hasPrefix("input.memscope: byte 40: a record's length field matches neither") == true)
+    }
+
     /// Every cut of the demo file: before the first whole record it is a located error;
     /// after, the whole records it holds, flagged as truncated, never a trap.
     @Test func everyTruncationGivesTheWholeRecordsOrALocatedError() throws {
@@ -133,7 +158,7 @@ import Testing
         switch n {
         case 0:
             bytes[8] = 9
-            expected = "input.memscope: byte 8: error: memscope-rs export: unsupported version binary .memscope version 9"
+            expected = "input.memscope: byte 8: error: memscope-rs export: unsupported version binary .memscope version 9; memscope reads binary .memscope version 3"
         case 1:
             bytes.replaceSubrange(32..<36, with: Array("XXXX".utf8))
             expected = "input.memscope: byte 32: error: memscope-rs export: expected the string-table marker 'STBL' or 'NONE', found 'XXXX'"

@@ -102,6 +102,9 @@ public struct MemscopeRsBinaryWriter {
     public var compressedIndices = true
     /// 1 = Full, 0 = UserOnly (`write_enhanced_header`).
     public var exportMode: UInt8 = 1
+    /// false: the records of memscope-rs 0.1.4 before its commit 9931a13 (2025-08-20), also
+    /// version 3, without borrow info, clone info and the ownership-history flag.
+    public var extendedRecords = true
     /// Appends an `ADVD` segment with lifecycle metrics (`write_advanced_metrics_segment`).
     public var advancedTrailer = false
 
@@ -166,17 +169,19 @@ public struct MemscopeRsBinaryWriter {
         }
         v += le(a.borrowCount, 4) + [a.isLeaked ? 1 : 0]
         v += optional(a.lifetimeMs)
-        if let (immutable, mutable, most, last) = a.borrowInfo {
-            v += [1] + le(immutable, 4) + le(mutable, 4) + le(most, 4) + optional(last)
-        } else {
-            v.append(0)
+        if extendedRecords {  // the "improve.md extensions"
+            if let (immutable, mutable, most, last) = a.borrowInfo {
+                v += [1] + le(immutable, 4) + le(mutable, 4) + le(most, 4) + optional(last)
+            } else {
+                v.append(0)
+            }
+            if let (count, isClone, original) = a.cloneInfo {
+                v += [1] + le(count, 4) + [isClone ? 1 : 0] + optional(original)
+            } else {
+                v.append(0)
+            }
+            v.append(a.ownershipHistoryAvailable ? 1 : 0)
         }
-        if let (count, isClone, original) = a.cloneInfo {
-            v += [1] + le(count, 4) + [isClone ? 1 : 0] + optional(original)
-        } else {
-            v.append(0)
-        }
-        v.append(a.ownershipHistoryAvailable ? 1 : 0)
         if let p = a.smartPointer {
             v += [1] + le(p.dataPointer, 8) + optional(p.clonedFrom)
             v += le(UInt32(p.clones.count), 4)
