@@ -41,6 +41,8 @@ struct MemscopeRsBinaryFile {
     private var referenceSavings = 0
     var allocations: [MemscopeRsAllocation] = []
     var smartPointers = 0
+    /// Records with a stack_trace list.
+    var stackTraces = 0
     var memoryLayouts = 0
     var hasAdvancedTrailer = false
     var diagnostics = Diagnostics()
@@ -171,7 +173,7 @@ struct MemscopeRsBinaryFile {
     /// previous record is kept (with a warning), or its error (or truncation) is reported.
     private mutating func readEitherLayout(_ index: Int) throws -> MemscopeRsAllocation {
         let start = offset
-        var first: (result: Result<MemscopeRsAllocation, any Error>, end: Int, parts: (Bool, Bool))?
+        var first: (result: Result<MemscopeRsAllocation, any Error>, end: Int, parts: (Bool, Bool, Bool))?
         for extended in [extendedRecords, !extendedRecords] {
             offset = start
             do {
@@ -197,11 +199,12 @@ struct MemscopeRsBinaryFile {
     }
 
     /// Whether the record just read had smart-pointer info and a memory layout.
-    private var recordParts = (false, false)
+    private var recordParts = (false, false, false)
 
-    private mutating func count(_ parts: (Bool, Bool)) {
+    private mutating func count(_ parts: (Bool, Bool, Bool)) {
         if parts.0 { smartPointers += 1 }
         if parts.1 { memoryLayouts += 1 }
+        if parts.2 { stackTraces += 1 }
     }
 
     /// One allocation record (`BinaryWriter::write_allocation`), and whether its length
@@ -215,7 +218,7 @@ struct MemscopeRsBinaryFile {
         let length = Int(try u32("record length"))  // wrong whenever string-table references are used
         let valueStart = offset
         referenceSavings = 0
-        recordParts = (false, false)
+        recordParts = (false, false, false)
         let ptr = try u64("pointer")
         let size = try u64("size")
         let allocated = try u64("allocation time")
@@ -226,6 +229,7 @@ struct MemscopeRsBinaryFile {
         let thread = try string("thread id", optional: false)
         let frames = Int(try u32("stack-trace count"))
         try fits(frames, each: 4, "stack-trace count")
+        recordParts.2 = frames > 0
         for i in 0..<frames { _ = try string("stack-trace frame \(i)", optional: false) }
         _ = try take(4 + 1, "borrow count and leak flag")
         if try flag("lifetime's presence flag") { _ = try take(8, "lifetime") }

@@ -70,7 +70,14 @@ enum MemscopeRsExport {
         if file.exportMode == 0 {
             analysis.notes.missingViews.append("Unnamed allocations: this is a user-only export, so memscope-rs wrote only the values that have a variable name.")
         }
+        let synthetic = allocations.filter { (0x5000_0000...0xFFFF_FFFF).contains($0.address) }.count
+        if synthetic > 0 {
+            analysis.notes.inferred.append("Synthetic pointers: \(synthetic == 1 ? "1 entry carries" : "\(synthetic) entries carry") a pointer memscope-rs made up (0x50000000 to 0xFFFFFFFF: it gives them to Rc, Arc and Box values, to values with no heap pointer, and to every value in its fast mode); each still counts as one allocation of its estimated size.")
+        }
         var fields = ["Smart-pointer details, memory layouts and the JSON analysis fields of each record are read past, not shown."]
+        if file.stackTraces > 0 {
+            fields.append("\(file.stackTraces == 1 ? "1 record has" : "\(file.stackTraces) records have") a stack_trace list of names; it is not used for the flamegraphs, so that every record is grouped the same way.")
+        }
         if file.hasAdvancedTrailer { fields.append("The advanced-metrics (ADVD) trailer is not read.") }
         analysis.notes.missingViews.append(fields.joined(separator: " "))
         return analysis

@@ -60,6 +60,7 @@ import Testing
         #expect(analysis.notes.source == "memscope-rs export (binary .memscope file demo.memscope, version 3, full export), 4 tracked allocations")
         #expect(analysis.notes.missingViews.contains { $0.contains("Borrow and clone counts") })
         #expect(analysis.notes.missingViews.contains { $0.contains("(ADVD) trailer") })
+        #expect(analysis.notes.inferred.contains { $0.hasPrefix("Synthetic pointers: 1 entry carries") })
     }
 
     /// Table references (1- and 2-byte indices), inline strings and None strings.

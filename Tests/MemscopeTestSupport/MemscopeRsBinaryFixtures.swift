@@ -16,7 +16,7 @@ public enum MemscopeRsBinaryFixtures {
         buffer.lifetimeMs = 3
         buffer.borrowCount = 3
         buffer.borrowInfo = (2, 1, 1, 3_500)
-        var shared = A(ptr: 0x5600_0000_2000, size: 24, allocatedAt: 2_000, threadId: "ThreadId(2)")
+        var shared = A(ptr: 0x5000_0001, size: 24, allocatedAt: 2_000, threadId: "ThreadId(2)")  // memscope-rs's synthetic Rc pointer
         shared.typeName = "Rc<String>"
         shared.cloneInfo = (2, false, nil)
         shared.smartPointer = .init(dataPointer: 0x5600_0000_2010, clones: [0x5600_0000_2100, 0x5600_0000_2200],
