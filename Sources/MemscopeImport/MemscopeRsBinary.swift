@@ -332,23 +332,23 @@ struct MemscopeRsBinaryFile {
 
     private var remaining: Int { bytes.count - offset }
 
-    private mutating func take(_ count: Int, _ what: String) throws -> ArraySlice<UInt8> {
-        guard count <= remaining else { throw EndOfData(offset: offset, what: what) }
+    private mutating func take(_ count: Int, _ what: @autoclosure () -> String) throws -> ArraySlice<UInt8> {
+        guard count <= remaining else { throw EndOfData(offset: offset, what: what()) }
         defer { offset += count }
         return bytes[offset..<offset + count]
     }
 
-    private mutating func u8(_ what: String) throws -> UInt8 { try take(1, what).first! }
+    private mutating func u8(_ what: @autoclosure () -> String) throws -> UInt8 { try take(1, what()).first! }
 
-    private mutating func u16(_ what: String) throws -> UInt16 {
-        let b = try take(2, what)
+    private mutating func u16(_ what: @autoclosure () -> String) throws -> UInt16 {
+        let b = try take(2, what())
         return UInt16(b[b.startIndex]) | UInt16(b[b.startIndex + 1]) << 8
     }
 
-    private mutating func u32(_ what: String) throws -> UInt32 { Self.u32(try take(4, what), 0) }
+    private mutating func u32(_ what: @autoclosure () -> String) throws -> UInt32 { Self.u32(try take(4, what()), 0) }
 
-    private mutating func u64(_ what: String) throws -> UInt64 {
-        let b = try take(8, what)
+    private mutating func u64(_ what: @autoclosure () -> String) throws -> UInt64 {
+        let b = try take(8, what())
         return (0..<8).reduce(UInt64(0)) { $0 | UInt64(b[b.startIndex + $1]) << (8 * UInt64($1)) }
     }
 
@@ -357,55 +357,55 @@ struct MemscopeRsBinaryFile {
     }
 
     /// A presence flag: 0 or 1, anything else is malformed.
-    private mutating func flag(_ what: String) throws -> Bool {
+    private mutating func flag(_ what: @autoclosure () -> String) throws -> Bool {
         let at = offset
-        let value = try u8(what)
-        guard value <= 1 else { throw error(at: at, "the \(what) (0 or 1)", found: "\(value)") }
+        let value = try u8(what())
+        guard value <= 1 else { throw error(at: at, "the \(what()) (0 or 1)", found: "\(value)") }
         return value == 1
     }
 
     /// A count of items of at least `each` bytes must fit in what remains; if not, the
     /// file is cut off (or the count is corrupt, which reads the same way).
-    private func fits(_ count: Int, each: Int, _ what: String) throws {
-        guard count <= remaining / each else { throw EndOfData(offset: offset - 4, what: "\(count) items the \(what) announces") }
+    private func fits(_ count: Int, each: Int, _ what: @autoclosure () -> String) throws {
+        guard count <= remaining / each else { throw EndOfData(offset: offset - 4, what: "\(count) items the \(what()) announces") }
     }
 
     /// `primitives::write_string`: u32 length and UTF-8 bytes.
-    private mutating func rawString(_ what: String) throws -> String {
-        let length = Int(try u32("\(what)'s length"))
-        return String(decoding: try take(length, what), as: UTF8.self)
+    private mutating func rawString(_ what: @autoclosure () -> String) throws -> String {
+        let length = Int(try u32("\(what())'s length"))
+        return String(decoding: try take(length, what()), as: UTF8.self)
     }
 
     /// A record's string (`write_optional_string` / `write_string`): `0xFFFFFFFE` = None,
     /// `0xFFFF` = string-table reference (only when the file has a table), else inline.
-    private mutating func string(_ what: String, optional: Bool = true) throws -> String? {
+    private mutating func string(_ describe: @autoclosure () -> String, optional: Bool = true) throws -> String? {
         let at = offset
-        let length = try u32("\(what)'s length")
+        let length = try u32("\(describe())'s length")
         if length == 0xFFFF_FFFE {
-            guard optional else { throw error(at: at, "the \(what) (a string)", found: "the None marker 0xFFFFFFFE") }
+            guard optional else { throw error(at: at, "the \(describe()) (a string)", found: "the None marker 0xFFFFFFFE") }
             return nil
         }
         if length == 0xFFFF, let table = stringTable {
             let indexAt = offset
-            let index = try tableIndex(what)
+            let index = try tableIndex(describe())
             guard index < table.count else {
                 throw ImportError(path: path, location: .byte(UInt64(indexAt)), problem: .undefinedIndex(
-                    format: .memscopeRs, table: "string-table entry (\(what))", index: UInt64(index), defined: table.count))
+                    format: .memscopeRs, table: "string-table entry (\(describe()))", index: UInt64(index), defined: table.count))
             }
             referenceSavings += 4 + tableLengths[index] - (offset - at)
             return table[index]
         }
-        return String(decoding: try take(Int(length), what), as: UTF8.self)
+        return String(decoding: try take(Int(length), describe()), as: UTF8.self)
     }
 
     /// `StringTable::write_compressed_index`: < 0x80 one byte; 0x80–0xBF: 14 bits in two
     /// bytes; 0xC0 then a u16. A u16 when the table's flag says uncompressed.
-    private mutating func tableIndex(_ what: String) throws -> Int {
-        guard compressedIndices else { return Int(try u16("\(what)'s string-table index")) }
-        let first = try u8("\(what)'s string-table index")
+    private mutating func tableIndex(_ what: @autoclosure () -> String) throws -> Int {
+        guard compressedIndices else { return Int(try u16("\(what())'s string-table index")) }
+        let first = try u8("\(what())'s string-table index")
         if first < 0x80 { return Int(first) }
-        if first < 0xC0 { return Int(first & 0x3F) << 8 | Int(try u8("\(what)'s string-table index (second byte)")) }
-        return Int(try u16("\(what)'s string-table index (u16 after 0xC0)"))
+        if first < 0xC0 { return Int(first & 0x3F) << 8 | Int(try u8("\(what())'s string-table index (second byte)")) }
+        return Int(try u16("\(what())'s string-table index (u16 after 0xC0)"))
     }
 
     // MARK: Errors
