@@ -209,4 +209,37 @@ import Testing
         #expect(file.allocations.count == 1 && file.truncated)
         #expect(file.diagnostics.lines.first?.contains("byte \(count)") == true)
     }
+
+    /// Random corruption (seeded: a failing seed reproduces) never traps or hangs: each file
+    /// is read, or refused with a located error.
+    @Test func corruptedFilesAreReadOrRefusedNeverTrapped() throws {
+        let demo = MemscopeRsBinaryFixtures.demo
+        for seed in UInt64(0)..<400 {
+            var random = SeededRandom(seed: seed)
+            var bytes = demo
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                let at = Int.random(in: 8..<bytes.count, using: &random)
+                bytes[at] = seed % 3 == 0 ? 0xFF : UInt8.random(in: 0...255, using: &random)
+            }
+            do {
+                _ = try analyze(bytes)
+            } catch let error as ImportError {
+                guard case .byte = error.location else {
+                    Issue.record("seed \(seed): an error without a byte offset: \(error)")
+                    continue
+                }
+            }
+        }
+    }
+
+    /// Hostile figures (sizes near 2^64, frees before allocations, time running backwards).
+    @Test func hostileFiguresDoNotTrap() throws {
+        let records: [Writer.Allocation] = [
+            .init(ptr: 1, size: .max, allocatedAt: .max, deallocatedAt: 1, typeName: "T"),
+            .init(ptr: 2, size: .max - 1, allocatedAt: 0, typeName: "T"),
+            .init(ptr: 3, size: 0, allocatedAt: 5, deallocatedAt: .max, typeName: ""),
+        ]
+        let analysis = try analyze(Writer().bytes(records))
+        #expect(analysis.totals.allocations == 3)
+    }
 }
