@@ -26,6 +26,10 @@ struct MemscopeRsBinaryFile {
     var announcedCount: UInt32 = 0
     /// 0 = UserOnly (only allocations with a variable name), 1 = Full.
     var exportMode: UInt8 = 0
+    /// `FileHeader::new_legacy` (written by `export_to_binary`, the path that can add an
+    /// `ADVD` trailer): no feature flags, and an export mode of UserOnly that filtered
+    /// nothing. Only the other header (`export_to_binary_with_mode`) means its mode.
+    var legacyHeader = false
     /// The string table, nil for `NONE`.
     var stringTable: [String]?
     var compressedIndices = false
@@ -88,6 +92,7 @@ struct MemscopeRsBinaryFile {
         }
         announcedCount = Self.u32(head, 12)
         exportMode = head[16]
+        legacyHeader = head[21] == 0
     }
 
     private mutating func readStringTable() throws {

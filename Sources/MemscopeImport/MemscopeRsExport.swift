@@ -64,10 +64,10 @@ enum MemscopeRsExport {
         all.merge(file.diagnostics)
         let allocations = file.allocations.filter { !$0.isVirtual }
         var analysis = try MemscopeRsReplay.analyze(allocations, options: options, diagnostics: all, truncated: file.truncated)
-        let mode = file.exportMode == 0 ? "user-only" : "full"
+        let mode = file.legacyHeader ? "" : file.exportMode == 0 ? ", user-only export" : ", full export"
         analysis.notes = notes(allocations, virtual: file.allocations.count - allocations.count,
-                               kind: "binary .memscope file \(baseName(path)), version \(file.version), \(mode) export")
-        if file.exportMode == 0 {
+                               kind: "binary .memscope file \(baseName(path)), version \(file.version)\(mode)")
+        if !file.legacyHeader && file.exportMode == 0 {
             analysis.notes.missingViews.append("Unnamed allocations: this is a user-only export, so memscope-rs wrote only the values that have a variable name.")
         }
         let synthetic = allocations.filter { (0x5000_0000...0xFFFF_FFFF).contains($0.address) }.count

@@ -93,7 +93,7 @@ import Testing
         ("Tests/Fixtures/imports/workload.allocations.folded", "folded stacks, 9 lines"),
         ("Tests/Fixtures/memscope-rs/export-0.2", "memscope-rs export (0.2.x JSON directory), 2 tracked allocations"),
         ("Tests/Fixtures/memscope-rs/v0.1/demo.memscope",
-         "memscope-rs export (binary .memscope file demo.memscope, version 3, full export), 4 tracked allocations"),
+         "memscope-rs export (binary .memscope file demo.memscope, version 3), 4 tracked allocations"),
     ]
 
     /// Every import renders, and its report states the input and what it cannot show.

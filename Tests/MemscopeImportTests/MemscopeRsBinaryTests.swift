@@ -57,7 +57,8 @@ import Testing
         #expect(t.leakedBytes == leaked.reduce(0) { $0 + $1.size } && t.leakedBlocks == UInt64(leaked.count))
         #expect(t.threads == UInt64(Set(inputs.map(\.threadId)).count))
         #expect(!analysis.truncated)
-        #expect(analysis.notes.source == "memscope-rs export (binary .memscope file demo.memscope, version 3, full export), 4 tracked allocations")
+        #expect(analysis.notes.source == "memscope-rs export (binary .memscope file demo.memscope, version 3), 4 tracked allocations")
+        #expect(!analysis.notes.missingViews.contains { $0.hasPrefix("Unnamed allocations") })
         #expect(analysis.notes.missingViews.contains { $0.contains("Borrow and clone counts") })
         #expect(analysis.notes.missingViews.contains { $0.contains("(ADVD) trailer") })
         #expect(analysis.notes.inferred.contains { $0.hasPrefix("Synthetic pointers: 1 entry carries") })
@@ -118,6 +119,17 @@ import Testing
         let file = try parse(bytes)
         #expect(file.allocations.count == 1 && file.unmatchedLengths == 1)
         #expect(file.diagnostics.lines.first?.hasPrefix("input.memscope: byte 40: a record's length field matches neither") == true)
+    }
+
+    /// The enhanced header's export mode: user-only exports say what they leave out.
+    @Test(arguments: [UInt8(0), 1])
+    func exportModeOfTheEnhancedHeader(mode: UInt8) throws {
+        var writer = Writer()
+        writer.exportMode = mode
+        let named = MemscopeRsBinaryFixtures.allocations.filter { mode == 1 || $0.varName != nil }
+        let analysis = try analyze(writer.bytes(named))
+        #expect(analysis.notes.source.hasSuffix("version 3, \(mode == 0 ? "user-only" : "full") export), \(named.count) tracked allocations"))
+        #expect(analysis.notes.missingViews.contains { $0.hasPrefix("Unnamed allocations") } == (mode == 0))
     }
 
     /// Every cut of the demo file: before the first whole record it is a located error;

@@ -40,6 +40,7 @@ public enum MemscopeRsBinaryFixtures {
 
     public static var writer: MemscopeRsBinaryWriter {
         var writer = MemscopeRsBinaryWriter(stringTable: stringTable)
+        writer.legacyHeader = true  // as export_to_binary writes it, the only path with ADVD
         writer.advancedTrailer = true
         return writer
     }

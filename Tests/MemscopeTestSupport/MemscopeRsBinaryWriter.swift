@@ -100,8 +100,11 @@ public struct MemscopeRsBinaryWriter {
     /// nil: the `NONE` marker.
     public var stringTable: [String]?
     public var compressedIndices = true
-    /// 1 = Full, 0 = UserOnly (`write_enhanced_header`).
+    /// 1 = Full, 0 = UserOnly (`write_enhanced_header`; the caller filters the records).
     public var exportMode: UInt8 = 1
+    /// `write_header` (`FileHeader::new_legacy`), as `export_to_binary` writes it: UserOnly,
+    /// user count = record count (as u16), no feature flags. The only path with `ADVD`.
+    public var legacyHeader = false
     /// false: the records of memscope-rs 0.1.4 before its commit 9931a13 (2025-08-20), also
     /// version 3, without borrow info, clone info and the ownership-history flag.
     public var extendedRecords = true
@@ -115,15 +118,19 @@ public struct MemscopeRsBinaryWriter {
 
     public func bytes(_ allocations: [Allocation]) -> [UInt8] {
         var out: [UInt8] = []
-        // FileHeader::new + to_bytes
+        // FileHeader::new (or new_legacy) + to_bytes
         out += Array("MEMSCOPE".utf8)
         out += le(UInt32(3), 4)
         out += le(UInt32(allocations.count), 4)
-        out.append(exportMode)
-        let user = allocations.filter { $0.varName != nil }.count
-        out += le(UInt16(user), 2)
-        out += le(UInt16(allocations.count - user), 2)
-        out.append(0b11)  // CALL_STACK_NORMALIZATION | FFI_FUNCTION_RESOLUTION
+        if legacyHeader {
+            out += [0] + le(UInt16(truncatingIfNeeded: allocations.count), 2) + le(UInt16(0), 2) + [0]
+        } else {
+            out.append(exportMode)
+            let user = allocations.filter { $0.varName != nil }.count
+            out += le(UInt16(user), 2)
+            out += le(UInt16(allocations.count - user), 2)
+            out.append(0b11)  // CALL_STACK_NORMALIZATION | FFI_FUNCTION_RESOLUTION
+        }
         out += le(UInt16(0), 2) + le(UInt32(0), 4) + le(UInt16(0), 2) + [0, 0]
         // write_string_table_if_present
         if let table = stringTable {
