@@ -39,7 +39,7 @@ struct MemscopeRsBinaryFile {
     /// clone info and ownership-history flag came later. The layout whose bytes match a
     /// record's length field is used; this is the one that matched last.
     var extendedRecords = true
-    /// Records whose length field matched neither layout (read with the later one).
+    /// Records whose length field matched neither layout (read as the record before them).
     var unmatchedLengths = 0
     /// What string-table references saved in the current record, against inline strings.
     private var referenceSavings = 0
@@ -138,7 +138,7 @@ struct MemscopeRsBinaryFile {
                 break
             }
             if index >= Int(announcedCount) {
-                diagnostics.warn(key: "memscope-rs-extra", "\(bytes.count - offset) bytes after the \(announcedCount) records the header announces ignored",
+                diagnostics.warn(key: "memscope-rs-extra", "\(bytes.count - offset) bytes after the \(announcedCount) records the header announces are ignored",
                                  at: "\(path): byte \(offset)")
                 break
             }
@@ -203,7 +203,7 @@ struct MemscopeRsBinaryFile {
         return allocation
     }
 
-    /// Whether the record just read had smart-pointer info and a memory layout.
+    /// Whether the record just read had smart-pointer info, a memory layout and a stack trace.
     private var recordParts = (false, false, false)
 
     private mutating func count(_ parts: (Bool, Bool, Bool)) {
@@ -422,6 +422,6 @@ struct MemscopeRsBinaryFile {
     private func describe(_ bytes: some Collection<UInt8>) -> String {
         let printable = bytes.allSatisfy { (0x20..<0x7F).contains($0) }
         if printable && !bytes.isEmpty { return "'\(String(decoding: bytes, as: UTF8.self))'" }
-        return bytes.isEmpty ? "nothing" : "bytes " + bytes.map { String($0, radix: 16, uppercase: false).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(separator: " ")
+        return bytes.isEmpty ? "nothing" : "bytes " + bytes.map { ($0 < 0x10 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
     }
 }

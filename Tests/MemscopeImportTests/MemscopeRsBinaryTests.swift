@@ -244,6 +244,13 @@ import Testing
         }
     }
 
+    /// Bytes after the announced records that are not an `ADVD` trailer: read, with a warning.
+    @Test func trailingBytesWarn() throws {
+        let file = try parse(Self.small + [1, 2, 3])
+        #expect(file.allocations.count == 1 && !file.truncated)
+        #expect(file.diagnostics.lines == ["input.memscope: byte \(Self.small.count): 3 bytes after the 1 records the header announces are ignored"])
+    }
+
     /// Hostile figures (sizes near 2^64, frees before allocations, time running backwards).
     @Test func hostileFiguresDoNotTrap() throws {
         let records: [Writer.Allocation] = [
