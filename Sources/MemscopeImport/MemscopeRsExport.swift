@@ -35,10 +35,8 @@ enum MemscopeRsExport {
         }
         let decoded = try DecodedFile(path: file)
         let head = try decoded.peek(8)
-        if head.starts(with: Array("MEMSCOPE".utf8)) {
-            throw ImportError(path: file, problem: .unsupportedVersion(
-                format: .memscopeRs, found: "binary .memscope (0.1.x)",
-                supported: "JSON exports; convert it first with memscope-rs's parse_binary_to_standard_json"))
+        if head.starts(with: MemscopeRsBinaryFile.magic) {
+            return try analyzeBinary(try decoded.readAll(), path: file, diagnostics: decoded.diagnostics, options: options)
         }
         let json = JSONDocument(path: file, format: .memscopeRs)
         let root = try JSONDocument.parse(try decoded.readAll(), path: file, format: .memscopeRs)
@@ -52,14 +50,43 @@ enum MemscopeRsExport {
         // Container and value entries (no heap pointer) get virtual addresses; they are not allocations.
         let allocations = entries.filter { !$0.isVirtual }
         var analysis = try MemscopeRsReplay.analyze(allocations, options: options, diagnostics: decoded.diagnostics)
-        analysis.notes = notes(allocations, virtual: entries.count - allocations.count, directory: isDirectory, file: file)
+        let kind = isDirectory ? "0.2.x JSON directory" : "JSON file \(baseName(file))"
+        analysis.notes = notes(allocations, virtual: entries.count - allocations.count, kind: kind)
         return analysis
     }
 
-    private static func notes(_ allocations: [MemscopeRsAllocation], virtual: Int, directory: Bool, file: String) -> InputNotes {
+    /// A binary `.memscope` file (0.1.x): its records give the same allocation entries as
+    /// the JSON exports, replayed the same way.
+    static func analyzeBinary(_ bytes: [UInt8], path: String, diagnostics: Diagnostics,
+                              options: AnalysisOptions) throws -> Analysis {
+        let file = try MemscopeRsBinaryFile(bytes: bytes, path: path)
+        var all = diagnostics
+        all.merge(file.diagnostics)
+        let allocations = file.allocations.filter { !$0.isVirtual }
+        var analysis = try MemscopeRsReplay.analyze(allocations, options: options, diagnostics: all, truncated: file.truncated)
+        let mode = file.legacyHeader ? "" : file.exportMode == 0 ? ", user-only export" : ", full export"
+        analysis.notes = notes(allocations, virtual: file.allocations.count - allocations.count,
+                               kind: "binary .memscope file \(baseName(path)), version \(file.version)\(mode)")
+        if !file.legacyHeader && file.exportMode == 0 {
+            analysis.notes.missingViews.append("Unnamed allocations: this is a user-only export, so memscope-rs wrote only the values that have a variable name.")
+        }
+        let synthetic = allocations.filter { (0x5000_0000...0xFFFF_FFFF).contains($0.address) }.count
+        if synthetic > 0 {
+            analysis.notes.inferred.append("Synthetic pointers: \(synthetic == 1 ? "1 entry carries" : "\(synthetic) entries carry") a pointer memscope-rs made up (0x50000000 to 0xFFFFFFFF: it gives them to Rc, Arc and Box values, to values with no heap pointer, and to every value in its fast mode); each still counts as one allocation of its estimated size.")
+        }
+        var fields = ["Smart-pointer details, memory layouts and the JSON analysis fields of each record are read past, not shown."]
+        if file.stackTraces > 0 {
+            fields.append("\(file.stackTraces == 1 ? "1 record has" : "\(file.stackTraces) records have") a stack_trace list of names; it is not used for the flamegraphs, so that every record is grouped the same way.")
+        }
+        if file.hasAdvancedTrailer { fields.append("The advanced-metrics (ADVD) trailer is not read.") }
+        analysis.notes.missingViews.append(fields.joined(separator: " "))
+        return analysis
+    }
+
+    private static func notes(_ allocations: [MemscopeRsAllocation], virtual: Int, kind: String) -> InputNotes {
         let freed = allocations.filter { $0.freedAt != nil }.count
         var notes = InputNotes(
-            source: "memscope-rs export (\(directory ? "0.2.x JSON directory" : "JSON file \(baseName(file))")), \(allocations.count) tracked allocations",
+            source: "memscope-rs export (\(kind)), \(allocations.count) tracked allocations",
             missingViews: [
                 "Call stacks: memscope-rs records none; the flamegraphs group allocations by module path, type name and variable name instead.",
                 "Untracked memory: only values passed to track! are listed, not every heap allocation.",
@@ -91,6 +118,18 @@ struct MemscopeRsAllocation {
     var typeName: String
     var variable: String
     var module: String
+
+    init(address: UInt64, size: UInt64, allocatedAt: UInt64, freedAt: UInt64?, thread: String,
+         typeName: String, variable: String, module: String) {
+        self.address = address
+        self.size = size
+        self.allocatedAt = allocatedAt
+        self.freedAt = freedAt
+        self.thread = thread
+        self.typeName = typeName
+        self.variable = variable
+        self.module = module
+    }
 
     init(json: JSONDocument, value: Any, index: Int) throws {
         let entry = try json.object(value, "allocations[\(index)]")
@@ -125,7 +164,7 @@ struct MemscopeRsAllocation {
 /// Replays a memscope-rs allocation list as events in time order.
 enum MemscopeRsReplay {
     static func analyze(_ allocations: [MemscopeRsAllocation], options: AnalysisOptions,
-                        diagnostics: Diagnostics) throws -> Analysis {
+                        diagnostics: Diagnostics, truncated: Bool = false) throws -> Analysis {
         let start = allocations.map(\.allocatedAt).min() ?? 0
         var records: [Record] = [.meta(Metadata(producer: "memscope-rs", producerVersion: "", startTimeUnixNanoseconds: start))]
         var strings: [String: UInt32] = [:]
@@ -182,7 +221,7 @@ enum MemscopeRsReplay {
         let analyzer = Analyzer(options: options)
         analyzer.consume(records)
         analyzer.consume(events.map(\.record))
-        var analysis = analyzer.finish(diagnostics: diagnostics)
+        var analysis = analyzer.finish(diagnostics: diagnostics, truncated: truncated)
         analysis.addressReuse = AddressReuse.none
         return analysis
     }

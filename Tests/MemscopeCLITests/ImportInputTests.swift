@@ -12,6 +12,7 @@ import Testing
         ("Tests/Fixtures/imports/dhat.out.workload", "dhat"),
         ("Tests/Fixtures/imports/workload.allocations.folded", "folded"),
         ("Tests/Fixtures/memscope-rs/v0.1/demo_memory_analysis.json", "memscope-rs"),
+        ("Tests/Fixtures/memscope-rs/v0.1/demo.memscope", "memscope-rs"),
         ("samples/tiny.jsonl", "jsonl"),
         ("samples/server-leak.msd", "msd"),
     ]
@@ -59,7 +60,7 @@ import Testing
         ("folded-no-count", "main;work 12\nmain;idle\n", "folded",
          "folded-no-count:2:10: error: folded stacks: expected a stack, a space and a count at the end of the line, found 'main;idle'"),
         ("memscope-rs-binary", "MEMSCOPE\u{3}\u{0}\u{0}\u{0}", nil,
-         "memscope-rs-binary: error: memscope-rs export: unsupported version binary .memscope (0.1.x)"),
+         "memscope-rs-binary: byte 0: error: memscope-rs export: expected the 32-byte header, found the end of the file (it is 12 bytes long)"),
         ("memscope-rs-no-size", "{\"allocations\":[{\"ptr\":1}]}", nil,
          "memscope-rs-no-size: error: memscope-rs export: lacks the key 'allocations[0].size'"),
     ]
@@ -91,6 +92,8 @@ import Testing
         ("Tests/Fixtures/imports/dhat.out.workload", "Valgrind DHAT JSON, version 2, mode heap, 7 program points"),
         ("Tests/Fixtures/imports/workload.allocations.folded", "folded stacks, 9 lines"),
         ("Tests/Fixtures/memscope-rs/export-0.2", "memscope-rs export (0.2.x JSON directory), 2 tracked allocations"),
+        ("Tests/Fixtures/memscope-rs/v0.1/demo.memscope",
+         "memscope-rs export (binary .memscope file demo.memscope, version 3), 4 tracked allocations"),
     ]
 
     /// Every import renders, and its report states the input and what it cannot show.
@@ -118,5 +121,57 @@ import Testing
         let analyzed = try run("memscope", ["inspect", "--stage", "analyze", "Tests/Fixtures/imports/dhat.out.workload"],
                                currentDirectory: TestPaths.packageRoot)
         #expect(analyzed.status == 0, "\(analyzed.stderr)")
+    }
+
+    // MARK: memscope-rs binary .memscope
+
+    /// The truncated fixture renders its two whole records, with a located warning.
+    @Test func truncatedMemscopeRsBinaryRendersItsWholeRecords() throws {
+        let path = "Tests/Fixtures/memscope-rs/v0.1/demo-truncated.memscope"
+        let start = MemscopeRsBinaryFixtures.recordStart(2)
+        let summary = try run("memscope", ["summary", "--json", path], currentDirectory: TestPaths.packageRoot)
+        #expect(summary.status == 0, "\(summary.stderr)")
+        // The cut is 40 bytes in, inside the variable name's 4-byte length, which begins 38 bytes in.
+        #expect(summary.stderr.contains("warning: \(path): byte \(start + 38): the file ends inside record 2 (it began at byte \(start);"),
+                "\(summary.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(summary.stdout.utf8)) as? [String: Any])
+        #expect(json["allocations"] as? Int == 2 && json["bytes_allocated"] as? Int == 1024 + 24)
+        let output = try TestPaths.temporaryDirectory().appendingPathComponent("report.html").path
+        let rendered = try run("memscope", ["render", path, "-o", output, "-q"], currentDirectory: TestPaths.packageRoot)
+        #expect(rendered.status == 0, "\(rendered.stderr)")
+    }
+
+    /// A malformed binary file, forced or detected: the byte offset, what was expected, a hint.
+    @Test(arguments: [false, true])
+    func malformedMemscopeRsBinaryNamesTheByte(forced: Bool) throws {
+        var bytes = MemscopeRsBinaryFixtures.demo
+        let start = MemscopeRsBinaryFixtures.recordStart(0)
+        bytes[start + 29] = 7  // record 0's deallocation flag
+        let directory = try TestPaths.temporaryDirectory()
+        try Data(bytes).write(to: directory.appendingPathComponent("broken.bin"))
+        let result = try run("memscope", ["render", "broken.bin", "-o", "out.html"] + (forced ? ["--format", "memscope-rs"] : []),
+                             currentDirectory: directory)
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("broken.bin: byte \(start + 29): error: memscope-rs export: expected the deallocation time's presence flag (0 or 1), found 7\n  hint: "),
+                "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out.html").path))
+    }
+
+    /// `summary --json` has the same keys for the binary file as for the JSON export, and the
+    /// report escapes the file's strings (a variable named `<b>name</b>&amp;`).
+    @Test func memscopeRsBinarySummaryKeysAndEscaping() throws {
+        func keys(_ path: String) throws -> Set<String> {
+            let result = try run("memscope", ["summary", "--json", path], currentDirectory: TestPaths.packageRoot)
+            #expect(result.status == 0, "\(result.stderr)")
+            return Set(try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]).keys)
+        }
+        #expect(try keys("Tests/Fixtures/memscope-rs/v0.1/demo.memscope") == keys("Tests/Fixtures/memscope-rs/v0.1/demo_memory_analysis.json"))
+        let output = try TestPaths.temporaryDirectory().appendingPathComponent("report.html").path
+        let rendered = try run("memscope", ["render", "Tests/Fixtures/memscope-rs/v0.1/demo.memscope", "-o", output, "-q"],
+                               currentDirectory: TestPaths.packageRoot)
+        #expect(rendered.status == 0, "\(rendered.stderr)")
+        let html = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(!html.contains("<b>name</b>"))
+        #expect(html.contains("HashMap&lt;String, u64&gt;") || html.contains("HashMap\\u003cString"))
     }
 }
