@@ -32,19 +32,11 @@ final class HeaptrackReader: RecordBatchSource {
     private var stackCount: UInt32 = 0
     /// Per trace index (0 = root): the memscope stack of its innermost frame.
     private var traceStacks: [UInt32] = [0]
-    private var infoSizes: [UInt64] = []
-    private var infoStacks: [UInt32] = []
-    /// Per allocation info, the synthetic addresses of its live blocks, latest last.
-    private var live: [[UInt64]] = []
-    private var freedAddresses: [UInt64] = []
-    private var nextAddress: UInt64 = 0x1000
-    private var milliseconds: UInt64 = 0
-    /// Whether the last `+`/`-` line was a `+` (heaptrack's temporary state).
-    private var previousWasAllocation = false
-    /// Frees of allocation info 0 right after another free: heaptrack's reader counts them
-    /// as temporary (its "none" value is also a real info index); the address rule does not.
-    private(set) var infoZeroQuirkFrees: UInt64 = 0
-    var infoZeroStack: UInt32 { infoStacks.first ?? 0 }
+    /// Allocation infos, live blocks, synthetic addresses and time.
+    private var events = HeaptrackEvents()
+    /// See ``HeaptrackEvents/infoZeroQuirkFrees``.
+    var infoZeroQuirkFrees: UInt64 { events.infoZeroQuirkFrees }
+    var infoZeroStack: UInt32 { events.firstInfoStack ?? 0 }
 
     init(path: String, file: DecodedFile) {
         self.path = path
@@ -72,9 +64,22 @@ final class HeaptrackReader: RecordBatchSource {
                 }
                 break
             }
-            try parse(line)
+            if metaWritten, let record = try event(line) {
+                batch.append(record)
+            } else {
+                try parse(line)
+            }
         }
         return !batch.isEmpty
+    }
+
+    /// The record of a `+` or `-` line (most of any file), straight into the batch; nil for
+    /// every other line, and for the lines that need a warning (the slow path words it).
+    private func event(_ bytes: UnsafeRawBufferPointer) throws -> Record? {
+        guard fileVersion > 0, bytes.count > 2, bytes[1] == 0x20, let letter = bytes.first,
+              letter == UInt8(ascii: "+") || letter == UInt8(ascii: "-"), let value = Self.hex(bytes, from: 2) else { return nil }
+        let info = try checkedInfo(value)
+        return letter == UInt8(ascii: "+") ? events.allocate(info) : events.free(info)
     }
 
     private func fields(_ line: String) -> LineFields {
@@ -258,9 +263,7 @@ final class HeaptrackReader: RecordBatchSource {
             throw ImportError(path: path, location: .line(file.lineNumber, column: 3),
                               problem: .undefinedIndex(format: .heaptrack, table: "trace", index: trace, defined: traceStacks.count - 1))
         }
-        infoSizes.append(size)
-        infoStacks.append(traceStacks[Int(trace)])
-        live.append([])
+        events.addInfo(size: size, stack: traceStacks[Int(trace)])
     }
 
     private func allocationInfo(_ line: String) throws -> Int {
@@ -269,9 +272,9 @@ final class HeaptrackReader: RecordBatchSource {
     }
 
     private func checkedInfo(_ index: UInt64) throws -> Int {
-        guard index < UInt64(infoSizes.count) else {
+        guard index < UInt64(events.infoCount) else {
             throw ImportError(path: path, location: .line(file.lineNumber, column: 3),
-                              problem: .undefinedIndex(format: .heaptrack, table: "allocation info", index: index, defined: infoSizes.count))
+                              problem: .undefinedIndex(format: .heaptrack, table: "allocation info", index: index, defined: events.infoCount))
         }
         return Int(index)
     }
@@ -281,17 +284,7 @@ final class HeaptrackReader: RecordBatchSource {
     }
 
     private func allocate(info: Int) throws {
-        let address: UInt64
-        if let reused = freedAddresses.popLast() {
-            address = reused
-        } else {
-            address = nextAddress
-            nextAddress += 16
-        }
-        live[info].append(address)
-        previousWasAllocation = true
-        try emit(.alloc(Alloc(timestamp: milliseconds, thread: 1, address: address, size: infoSizes[info],
-                              stack: infoStacks[info])))
+        try emit(events.allocate(info))
     }
 
     private func parseFree(_ line: String) throws {
@@ -299,16 +292,13 @@ final class HeaptrackReader: RecordBatchSource {
     }
 
     private func free(info: Int) throws {
-        guard let address = live[info].popLast() else {
+        guard let record = events.free(info) else {
             diagnostics.warn(key: "heaptrack-free-unmatched", "free of an allocation info with no live allocation skipped",
                              at: "\(path):\(file.lineNumber)",
                              hint: "the file may have been written by a tracker that attached to a running process")
             return
         }
-        freedAddresses.append(address)
-        if info == 0 && !previousWasAllocation { infoZeroQuirkFrees += 1 }
-        previousWasAllocation = false
-        try emit(.free(Free(timestamp: milliseconds, thread: 1, address: address, stack: 0)))
+        try emit(record)
     }
 
     private func parseTime(_ line: String) throws {
@@ -317,11 +307,9 @@ final class HeaptrackReader: RecordBatchSource {
     }
 
     private func setTime(_ value: UInt64) {
-        if value < milliseconds {
+        if !events.setTime(value) {
             diagnostics.warn(key: "heaptrack-time-backwards", "time line going backwards skipped (heaptrack calls it damaged)",
                              at: "\(path):\(file.lineNumber)")
-            return
         }
-        milliseconds = value
     }
 }

@@ -110,6 +110,11 @@ for events in sizes {
     if which(baselinePath) != nil, let m = best([baselinePath, msd], runs: runs, outDirectory: outDirectory) {
         rows.append(Row(tool: "C baseline loop", events: events, inputBytes: fileSize(msd), measurement: m))
     }
+    // The same events as a heaptrack file, to a whole report: against heaptrack_print's text summary.
+    if let m = best([memscopePath, "render", "-q", "--force", heaptrack, "-o", "\(outDirectory)/report-heaptrack-\(events).html"],
+                    runs: runs, outDirectory: outDirectory) {
+        rows.append(Row(tool: "memscope render (heaptrack file)", events: events, inputBytes: fileSize(heaptrack), measurement: m))
+    }
     if let tool = which(heaptrackPrint), let m = best([tool, heaptrack], runs: 1, outDirectory: outDirectory) {
         rows.append(Row(tool: "heaptrack_print", events: events, inputBytes: fileSize(heaptrack), measurement: m))
     }
