@@ -59,7 +59,9 @@ public struct ImportError: Error, CustomStringConvertible, Equatable, Sendable {
         case .notAnExportDirectory:
             "the directory holds no memscope-rs export (no memory_analysis.json or *_memory_analysis.json)"
         case .noEventRecords(let format):
-            "\(format.displayName) holds totals, not event records, so there is no parse stage to show"
+            format == .memscopeRs
+                ? "a memscope-rs export lists tracked values, which memscope replays as allocations; it has no memscope records, so there is no parse stage to show"
+                : "\(format.displayName) holds totals, not event records, so there is no parse stage to show"
         case .noBlockEvents(let format):
             "ownership needs memscope's own dumps: a \(format.displayName) names no blocks by address and thread to infer it from"
         }

@@ -118,6 +118,9 @@ import Testing
                                 currentDirectory: TestPaths.packageRoot)
         #expect(aggregate.status == 1)
         #expect(aggregate.stderr.contains("holds totals, not event records"))
+        let replayed = try run("memscope", ["inspect", "--stage", "parse", "Tests/Fixtures/memscope-rs/v0.1/demo.memscope"],
+                               currentDirectory: TestPaths.packageRoot)
+        #expect(replayed.status == 1 && replayed.stderr.contains("replays as allocations"))
         let analyzed = try run("memscope", ["inspect", "--stage", "analyze", "Tests/Fixtures/imports/dhat.out.workload"],
                                currentDirectory: TestPaths.packageRoot)
         #expect(analyzed.status == 0, "\(analyzed.stderr)")
