@@ -35,8 +35,8 @@ final class HeaptrackReader: RecordBatchSource {
     /// Allocation infos, live blocks, synthetic addresses and time.
     private var events = HeaptrackEvents()
     /// See ``HeaptrackEvents/infoZeroQuirkFrees``.
-    var infoZeroQuirkFrees: UInt64 { events.infoZeroQuirkFrees }
-    var infoZeroStack: UInt32 { events.firstInfoStack ?? 0 }
+    private(set) var infoZeroQuirkFrees: UInt64 = 0
+    private(set) var infoZeroStack: UInt32 = 0
 
     init(path: String, file: DecodedFile) {
         self.path = path
@@ -57,6 +57,7 @@ final class HeaptrackReader: RecordBatchSource {
             guard !finished, let line = try file.nextLineBytes() else {
                 if !finished {
                     finished = true
+                    releaseTables()
                     diagnostics.merge(file.diagnostics)
                     if !metaWritten { try writeMeta() }
                     batch.append(contentsOf: pending)
@@ -71,6 +72,16 @@ final class HeaptrackReader: RecordBatchSource {
             }
         }
         return !batch.isEmpty
+    }
+
+    /// At the end of the file: keeps what the notes need and lets the tables go before the
+    /// analysis builds its call trees (the infos alone can be tens of MB).
+    private func releaseTables() {
+        infoZeroQuirkFrees = events.infoZeroQuirkFrees
+        infoZeroStack = events.firstInfoStack ?? 0
+        events = HeaptrackEvents()
+        ipFrames = []
+        traceStacks = []
     }
 
     /// The record of a `+` or `-` line (most of any file), straight into the batch; nil for
