@@ -169,6 +169,7 @@ struct CallTreeBuilder {
             }
         }
 
+        index = IntegerMap<Int>()  // not needed any more: let it go before the nodes are made
         // Children have higher ids than their parents, so one backward sweep sums subtrees.
         var totalCosts = selfCosts
         for id in stride(from: parents.count - 1, to: 0, by: -1) { totalCosts[parents[id]] += totalCosts[id] }
@@ -179,10 +180,14 @@ struct CallTreeBuilder {
         nodes.reserveCapacity(parents.count)
         for id in parents.indices {
             let k = keys[id]
+            // Sorted in place and moved into the node: no second array per node.
+            var kids: [Int] = []
+            swap(&kids, &children[id])
+            kids.sort { ranks[$0] < ranks[$1] }
             nodes.append(CallTree.Node(
                 parent: parents[id], function: k.function, file: k.file, module: k.module, line: lines[id],
                 frame: frameIDs[id], depth: depths[id], selfCosts: selfCosts[id], totalCosts: totalCosts[id],
-                children: children[id].sorted { ranks[$0] < ranks[$1] }))
+                children: kids))
         }
         return CallTree(direction: direction, nodes: nodes)
     }
