@@ -102,6 +102,8 @@ struct Tally {
     var early: UInt64 = 0
     /// Owns hypotheses: of the supporting pairs, blocks their owner freed while it lived.
     var replaced: UInt64 = 0
+    /// Owns hypotheses: of the supporting pairs, blocks moved to a new sole holder after the owner died.
+    var moved: UInt64 = 0
 }
 
 struct NodePair: Hashable, Comparable {

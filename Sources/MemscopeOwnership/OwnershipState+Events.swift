@@ -151,21 +151,24 @@ extension OwnershipState {
         }
     }
 
-    enum Death { case together, byOwner, apart, early }
+    enum Death { case together, byOwner, moved, apart, early }
 
-    /// One linked pair's evidence: freed together, or freed by the owner's thread while
-    /// the owner held it alone (and referred to by nothing else), supports ownership;
+    /// One linked pair's evidence: freed together, freed by the owner's thread while the
+    /// owner held it alone, or moved to a new sole holder once the owner was gone (and
+    /// referred to by nothing else), supports ownership;
     /// freed apart (the block outlived its owner, or died in another cascade) or referred
     /// to elsewhere contradicts it; freed early otherwise is neutral.
     mutating func judge(_ death: PendingDeath, _ outcome: Death) {
         let pair = NodePair(from: death.ownerNode, to: death.node)
         var tally = owns[pair] ?? Tally()
         switch outcome {
-        case .together where !death.referredElsewhere, .byOwner where !death.referredElsewhere:
+        case .together where !death.referredElsewhere, .byOwner where !death.referredElsewhere,
+             .moved where !death.referredElsewhere:
             tally.support += 1
             if death.byReference { tally.byReference += 1 } else { tally.byCreation += 1 }
             if outcome == .byOwner { tally.replaced += 1 }
-        case .together, .byOwner, .apart: tally.against += 1
+            if outcome == .moved { tally.moved += 1 }
+        case .together, .byOwner, .moved, .apart: tally.against += 1
         case .early: tally.early += 1
         }
         owns[pair] = tally

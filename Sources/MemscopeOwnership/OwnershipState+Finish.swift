@@ -57,7 +57,10 @@ extension OwnershipState {
             var ways: [String] = []
             if tally.byCreation > 0 { ways.append("\(tally.byCreation) created right after it (same thread and caller)") }
             if tally.byReference > 0 { ways.append("\(tally.byReference) held only by it in a scan") }
-            let freed = tally.replaced > 0 ? "freed in the same free cascade (\(tally.support - tally.replaced)) or, when held only by it, by its thread while it lived (\(tally.replaced))" : "freed in the same free cascade" 
+            var ends = ["freed in the same free cascade (\(tally.support - tally.replaced - tally.moved))"]
+            if tally.replaced > 0 { ends.append("freed by its thread while it lived and held it alone (\(tally.replaced))") }
+            if tally.moved > 0 { ends.append("held alone by it, then by another block after it was freed (\(tally.moved))") }
+            let freed = ends.count == 1 ? "freed in the same free cascade" : ends.joined(separator: ", or ")
             accept(pair, OwnershipEdge(from: 0, to: 0, kind: .owns,
                                        rule: "linked to an owner block (\(ways.joined(separator: "; "))), \(freed), and referred to by no other block nor global",
                                        evidence: tally.support, contradictions: tally.against,

@@ -95,7 +95,16 @@ extension OwnershipState {
                 blocks[first.toAddress] = target
                 return
             }
-            if target.owner != 0 { releaseDependant(owner: target.owner) }
+            if target.owner != 0 {
+                if target.ownerByReference && deadOwners[target.owner] != nil {
+                    // Moved: the block its last scan saw as its only holder is gone, and
+                    // another block now holds it alone (a grown array, a rehashed table).
+                    judge(PendingDeath(owner: target.owner, ownerNode: target.ownerNode, node: target.origin, byReference: true,
+                                       referredElsewhere: target.sharedReferrers || target.rootReferenced,
+                                       thread: target.thread, ownerThread: target.ownerThread), .moved)
+                }
+                releaseDependant(owner: target.owner)
+            }
             target.owner = source.serial
             target.ownerNode = source.origin
             target.ownerThread = source.thread

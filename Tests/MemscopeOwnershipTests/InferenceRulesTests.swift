@@ -111,6 +111,36 @@ import Testing
         #expect(g.coverage.scans == 1)
     }
 
+    /// A block held alone by an old array, then (after the array was freed) by a new one:
+    /// ownership moved, which supports both owners.
+    @Test func ownershipMovedToANewHolderSupportsTheOldOne() throws {
+        var d = DumpBuilder()
+        let old = d.stack("main", "table_new")
+        let grown = d.stack("main", "table_grow")
+        let entry = d.stack("main", "entry_new")
+        func scan(_ t: UInt64, _ pairs: [(UInt64, UInt64)]) {
+            d.append(.pointerReference(PointerReference(timestamp: t, source: .block, from: 0, to: 0, interior: false)))
+            for (from, to) in pairs {
+                d.append(.pointerReference(PointerReference(timestamp: t, source: .block, from: from, to: to, interior: false)))
+            }
+        }
+        d.alloc(ts: 1_000, address: 0x1000, size: 64, stack: old)
+        d.alloc(ts: 2_000_000, address: 0x2000, size: 16, stack: entry)
+        scan(3_000_000, [(0x1000, 0x2000)])
+        d.alloc(ts: 4_000_000, address: 0x3000, size: 128, stack: grown)
+        d.free(ts: 4_000_100, address: 0x1000)
+        d.alloc(ts: 6_000_000, address: 0x4000, size: 1, stack: d.stack("main", "other"))
+        scan(7_000_000, [(0x3000, 0x2000)])
+        d.free(ts: 8_000_000, address: 0x2000)
+        d.free(ts: 8_000_010, address: 0x3000)
+        d.alloc(ts: 10_000_000, address: 0x5000, size: 1, stack: d.stack("main", "other"))
+        let g = graph(d)
+        let moved = try #require(edge(g, .owns, "table_new", "entry_new"))
+        #expect(moved.evidence == 1 && moved.contradictions == 0)
+        #expect(moved.rule.contains("then by another block after it was freed (1)"), "\(moved.rule)")
+        #expect(edge(g, .owns, "table_grow", "entry_new")?.evidence == 1)
+    }
+
     @Test func aGlobalReferenceMeansNotOwned() throws {
         let g = graph(nodesAndLabels(4, labelsInGlobals: true))
         #expect(edge(g, .owns, "node_new", "label_new") == nil)
