@@ -202,6 +202,9 @@ public struct OwnershipCoverage: Sendable, Equatable {
     public var taskAnnotations: Bool = false
     /// Inferred hypotheses that the evidence rejected (confidence below the threshold).
     public var rejectedHypotheses: Int = 0
+    /// Site pairs whose references were too rare to be the program's (fewer than one in ten
+    /// scanned source blocks): likely stale words in memory never written. Left out.
+    public var sparseReferences: Int = 0
     /// False when the graph was stripped of inferred elements.
     public var inferenceIncluded: Bool = true
 

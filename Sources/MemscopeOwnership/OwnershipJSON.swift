@@ -26,7 +26,7 @@ extension OwnershipGraph {
         out += edges.map { e in
             "  {\"from\": \(e.from), \"to\": \(e.to), \"kind\": \(jsonString(e.kind.rawValue)), \"provenance\": \(jsonString(e.provenance.rawValue)), \"rule\": \(jsonString(e.rule)), \"evidence\": \(e.evidence), \"contradictions\": \(e.contradictions), \"confidence\": \(Units.fixed(e.confidence, decimals: 3)), \"detail\": \(jsonString(e.detail))}"
         }.joined(separator: ",\n")
-        out += "\n], \"coverage\": {\"scans\": \(coverage.scans), \"task_annotations\": \(coverage.taskAnnotations), \"rejected_hypotheses\": \(coverage.rejectedHypotheses), \"inference_included\": \(coverage.inferenceIncluded)}}\n"
+        out += "\n], \"coverage\": {\"scans\": \(coverage.scans), \"task_annotations\": \(coverage.taskAnnotations), \"rejected_hypotheses\": \(coverage.rejectedHypotheses), \"sparse_references\": \(coverage.sparseReferences), \"inference_included\": \(coverage.inferenceIncluded)}}\n"
         return out
     }
 }

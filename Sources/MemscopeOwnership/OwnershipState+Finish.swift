@@ -48,7 +48,14 @@ extension OwnershipState {
                 edges.append((pair, edge))
             }
         }
-        for (pair, count) in references {
+        // A reference between sites must recur: rarer ones look like stale words in memory the
+        // program never wrote (a reused block still holding an old pointer).
+        var sparse = Set<NodePair>()
+        for (pair, count) in references where count * Self.referenceShare < scannedBlocks[Int(pair.from)] {
+            sparse.insert(pair)
+        }
+        coverage.sparseReferences = sparse.count
+        for (pair, count) in references where !sparse.contains(pair) {
             accept(pair, OwnershipEdge(from: 0, to: 0, kind: .references,
                                        rule: "a scan saw blocks of the source holding the addresses of blocks of the target",
                                        evidence: count, detail: "block pairs, counted per scan"))
@@ -66,7 +73,7 @@ extension OwnershipState {
                                        evidence: tally.support, contradictions: tally.against,
                                        detail: "against: freed apart from the owner, or also referred to elsewhere; \(tally.early) neutral: freed while the owner lived"))
         }
-        for (pair, tally) in shares where tally.support > 0 {
+        for (pair, tally) in shares where tally.support > 0 && !sparse.contains(pair) {
             var ways: [String] = []
             if tally.byReference > 0 { ways.append("\(tally.byReference) referred to by two or more blocks in a scan") }
             if tally.byCreation > 0 { ways.append("\(tally.byCreation) of a reference-counted type") }
@@ -118,6 +125,9 @@ extension OwnershipState {
         graphEdges.sort { ($0.kind, $0.from, $0.to, $0.detail) < ($1.kind, $1.from, $1.to, $1.detail) }
         return OwnershipGraph(nodes: graphNodes, edges: graphEdges, coverage: coverage)
     }
+
+    /// A site-level reference needs at least one of this many scanned source blocks to hold one.
+    static let referenceShare: UInt64 = 10
 
     private func kindRank(_ kind: OwnershipNodeKind) -> Int {
         switch kind {

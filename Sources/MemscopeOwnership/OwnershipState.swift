@@ -48,6 +48,8 @@ struct OwnershipState {
     var handOffs: [HandOffKey: (blocks: UInt64, bytes: UInt64)] = [:]
     var taskAllocations: [NodePair: UInt64] = [:]
     var scan = ScanCollector()
+    /// Per node: its blocks live at a scan, summed over the scans.
+    var scannedBlocks: [UInt64] = []
     var coverage = OwnershipCoverage()
 
     init(options: OwnershipOptions) {
@@ -89,6 +91,7 @@ struct OwnershipState {
         if let known = nodeIndex[key] { return known }
         let index = Int32(nodes.count)
         nodes.append(NodeAccumulator(key: key))
+        scannedBlocks.append(0)
         nodeIndex[key] = index
         return index
     }

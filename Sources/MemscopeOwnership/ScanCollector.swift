@@ -64,6 +64,7 @@ extension OwnershipState {
         }
         markRooted()
         scan.rooted = []
+        for block in blocks.values { scannedBlocks[Int(block.origin)] += 1 }
     }
 
     private mutating func markRooted() {

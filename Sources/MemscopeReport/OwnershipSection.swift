@@ -64,6 +64,9 @@ enum OwnershipSection {
         text += c.scans == 0
             ? "This dump has no pointer scans (record with <code>memscope record</code>; it scans at exit, and on SIGUSR2), so there are no <em>references</em> and ownership rests on creation and free order alone."
             : "The dump holds \(c.scans) pointer scan\(c.scans == 1 ? "" : "s"); a word that merely equals an address counts as a pointer."
+        if c.sparseReferences > 0 {
+            text += " \(c.sparseReferences) site pair\(c.sparseReferences == 1 ? "" : "s") whose references were found in fewer than one in ten of the source's scanned blocks \(c.sparseReferences == 1 ? "is" : "are") left out: such words look like old pointers left in memory the program never wrote."
+        }
         if selection.omittedNodes > 0 {
             text += " The picture shows the \(selection.nodes.filter { $0.kind == .allocationSite }.count) sites with the most bytes; \(selection.omittedNodes) more sites with edges are only in the table."
         }
