@@ -30,6 +30,19 @@ public struct LeakKinds: Sendable, Equatable {
     /// Live at the end but allocated after the last scan.
     public var notScanned = Figure()
 
+    public init() {}
+
+    /// Counts one block of `size` bytes under its kind.
+    public mutating func add(_ kind: LeakKind, size: UInt64) {
+        switch kind {
+        case .definitelyLost: definitelyLost.add(size)
+        case .indirectlyLost: indirectlyLost.add(size)
+        case .possiblyLost: possiblyLost.add(size)
+        case .stillReachable: stillReachable.add(size)
+        case .notScanned: notScanned.add(size)
+        }
+    }
+
     /// The caveat shown wherever these figures are.
     public static let caveat = "observed by scanning memory for pointer-sized words that hold a block's address; an integer can look like a pointer"
 }
@@ -56,14 +69,7 @@ struct ReferenceScan {
         guard let time else { return nil }
         var kinds = LeakKinds()
         for (block, kind) in LeakKind.classify(references: references, scanTime: time, live: live) {
-            let size = block.size
-            switch kind {
-            case .stillReachable: kinds.stillReachable.add(size)
-            case .possiblyLost: kinds.possiblyLost.add(size)
-            case .indirectlyLost: kinds.indirectlyLost.add(size)
-            case .definitelyLost: kinds.definitelyLost.add(size)
-            case .notScanned: kinds.notScanned.add(size)
-            }
+            kinds.add(kind, size: block.size)
         }
         return kinds
     }

@@ -120,7 +120,7 @@ public enum OwnershipLayout {
             lines.append(line("\(Units.count(node.blocks)) block\(node.blocks == 1 ? "" : "s") · \(Units.bytes(node.bytes))"))
             if node.leakedBytes > 0 {
                 var leak = "leaked \(Units.bytes(node.leakedBytes))"
-                if let kinds = node.leakKinds, kinds.definitelyLost > 0 { leak += " · \(Units.bytes(kinds.definitelyLost)) definitely lost" }
+                if let kinds = node.leakKinds, kinds.definitelyLost.bytes > 0 { leak += " · \(Units.bytes(kinds.definitelyLost.bytes)) definitely lost" }
                 lines.append(line(leak, colour: Colour.peak))
             }
         case .freeSite:
@@ -134,7 +134,7 @@ public enum OwnershipLayout {
     static func style(_ node: OwnershipNode) -> (fill: Colour, stroke: Colour, width: Double) {
         switch node.kind {
         case .allocationSite:
-            if let kinds = node.leakKinds, kinds.definitelyLost + kinds.indirectlyLost > 0 {
+            if let kinds = node.leakKinds, kinds.definitelyLost.bytes + kinds.indirectlyLost.bytes > 0 {
                 return (Colour(hex: 0xFFEBE9), Colour.peak, 2)
             }
             return node.leakedBytes > 0 ? (Colour(hex: 0xFFF8F0), Colour(hex: 0xBC4C00), 1.5) : (Colour(hex: 0xEEF4FF), Colour.heap, 1)

@@ -1,3 +1,4 @@
+import MemscopeAnalysis
 import MemscopeModel
 
 /// Who holds whom: the ownership graph of a dump, with the evidence behind every edge.
@@ -76,14 +77,14 @@ public struct OwnershipNode: Sendable, Equatable, Identifiable {
     public var leakedBlocks: UInt64
     public var leakedBytes: UInt64
     /// Of the leaked bytes, memcheck's kinds from the dump's last reference scan (nil without one).
-    public var leakKinds: NodeLeakKinds?
+    public var leakKinds: LeakKinds?
     /// For tasks: the threads the task ran on.
     public var threads: [UInt32]
 
     public init(id: Int, kind: OwnershipNodeKind, function: String, file: String = "", line: UInt32 = 0,
                 module: String = "", type: String? = nil, typeProvenance: Provenance? = nil, typeRule: String? = nil,
                 variables: [String] = [], blocks: UInt64 = 0, bytes: UInt64 = 0, leakedBlocks: UInt64 = 0,
-                leakedBytes: UInt64 = 0, leakKinds: NodeLeakKinds? = nil, threads: [UInt32] = []) {
+                leakedBytes: UInt64 = 0, leakKinds: LeakKinds? = nil, threads: [UInt32] = []) {
         self.id = id
         self.kind = kind
         self.function = function
@@ -106,17 +107,6 @@ public struct OwnershipNode: Sendable, Equatable, Identifiable {
     public var location: String {
         file.isEmpty ? function : "\(function) (\(baseName(file))\(line > 0 ? ":\(line)" : ""))"
     }
-}
-
-/// Leaked bytes of one node by memcheck's kinds.
-public struct NodeLeakKinds: Sendable, Equatable {
-    public var definitelyLost: UInt64 = 0
-    public var indirectlyLost: UInt64 = 0
-    public var possiblyLost: UInt64 = 0
-    public var stillReachable: UInt64 = 0
-    public var notScanned: UInt64 = 0
-
-    public init() {}
 }
 
 public enum OwnershipEdgeKind: String, Sendable, Equatable, CaseIterable, Comparable {

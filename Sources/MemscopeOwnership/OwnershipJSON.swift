@@ -17,7 +17,7 @@ extension OwnershipGraph {
                 "\"leaked_blocks\": \(n.leakedBlocks)", "\"leaked_bytes\": \(n.leakedBytes)",
             ]
             if let k = n.leakKinds {
-                fields.append("\"leak_kinds\": {\"definitely_lost\": \(k.definitelyLost), \"indirectly_lost\": \(k.indirectlyLost), \"possibly_lost\": \(k.possiblyLost), \"still_reachable\": \(k.stillReachable), \"not_scanned\": \(k.notScanned)}")
+                fields.append("\"leak_kinds\": {\"definitely_lost\": \(k.definitelyLost.bytes), \"indirectly_lost\": \(k.indirectlyLost.bytes), \"possibly_lost\": \(k.possiblyLost.bytes), \"still_reachable\": \(k.stillReachable.bytes), \"not_scanned\": \(k.notScanned.bytes)}")
             }
             if n.kind == .task { fields.append("\"threads\": [\(n.threads.map(String.init).joined(separator: ", "))]") }
             return "  {" + fields.joined(separator: ", ") + "}"

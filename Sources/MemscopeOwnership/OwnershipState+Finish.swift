@@ -25,14 +25,8 @@ extension OwnershipState {
         guard let time = scan.lastTime else { return }
         for entry in LeakKind.classify(references: scan.lastReferences, scanTime: time, live: live) {
             guard let block = blocks[entry.block.address] else { continue }
-            var kinds = nodes[Int(block.site)].leakKinds ?? NodeLeakKinds()
-            switch entry.kind {
-            case .definitelyLost: kinds.definitelyLost &+= entry.block.size
-            case .indirectlyLost: kinds.indirectlyLost &+= entry.block.size
-            case .possiblyLost: kinds.possiblyLost &+= entry.block.size
-            case .stillReachable: kinds.stillReachable &+= entry.block.size
-            case .notScanned: kinds.notScanned &+= entry.block.size
-            }
+            var kinds = nodes[Int(block.site)].leakKinds ?? LeakKinds()
+            kinds.add(entry.kind, size: entry.block.size)
             nodes[Int(block.site)].leakKinds = kinds
         }
     }

@@ -8,7 +8,7 @@ struct NodeAccumulator {
     var bytes: UInt64 = 0
     var leakedBlocks: UInt64 = 0
     var leakedBytes: UInt64 = 0
-    var leakKinds: NodeLeakKinds?
+    var leakKinds: LeakKinds?
     var annotatedTypes: [String: UInt64] = [:]
     var variables: [String: UInt64] = [:]
     var containerTypes: [String: (count: UInt64, rule: String, refcounted: Bool)] = [:]

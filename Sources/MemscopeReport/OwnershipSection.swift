@@ -119,7 +119,7 @@ enum OwnershipSection {
             lines.append("\(Units.count(n.blocks)) blocks, \(Units.bytes(n.bytes)) allocated here")
             if n.leakedBlocks > 0 { lines.append("leaked \(Units.bytes(n.leakedBytes)) in \(Units.count(n.leakedBlocks)) blocks") }
             if let k = n.leakKinds {
-                lines.append("definitely lost \(Units.bytes(k.definitelyLost)), indirectly lost \(Units.bytes(k.indirectlyLost)), possibly lost \(Units.bytes(k.possiblyLost)), still reachable \(Units.bytes(k.stillReachable)) (observed by the last scan)")
+                lines.append("definitely lost \(Units.bytes(k.definitelyLost.bytes)), indirectly lost \(Units.bytes(k.indirectlyLost.bytes)), possibly lost \(Units.bytes(k.possiblyLost.bytes)), still reachable \(Units.bytes(k.stillReachable.bytes)) (observed by the last scan)")
             }
         case .freeSite: lines.append("frees blocks allocated on another thread")
         case .task: lines.append("task on threads \(n.threads.map(String.init).joined(separator: ", "))")

@@ -1,3 +1,4 @@
+import MemscopeAnalysis
 import MemscopeGraphLayout
 import MemscopeLayout
 import MemscopeOwnership
@@ -12,7 +13,7 @@ import Testing
                           blocks: 300, bytes: 9600),
             OwnershipNode(id: 2, kind: .allocationSite, function: "label_new", file: "/src/tree.c", line: 25, module: modules[1],
                           type: "Vec<u8>", typeProvenance: .inferred, typeRule: "rule", blocks: 300, bytes: 2900,
-                          leakedBlocks: 1, leakedBytes: 16, leakKinds: { var k = NodeLeakKinds(); k.definitelyLost = 16; return k }()),
+                          leakedBlocks: 1, leakedBytes: 16, leakKinds: { var k = LeakKinds(); k.add(.definitelyLost, size: 16); return k }()),
             OwnershipNode(id: 3, kind: .allocationSite, function: "unlinked", file: "/src/tree.c", line: 30, module: modules[2],
                           blocks: 1, bytes: 8),
             OwnershipNode(id: 4, kind: .freeSite, function: "consume", file: "/src/q.c", line: 9, module: modules[0]),

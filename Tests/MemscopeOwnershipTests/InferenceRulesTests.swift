@@ -239,9 +239,9 @@ import Testing
         d.append(.pointerReference(PointerReference(timestamp: 5_000_000, source: .block, from: 0x2000, to: 0x3000, interior: false)))
         let g = graph(d)
         let kept = try #require(g.nodes.first { $0.function == "list_new" }?.leakKinds)
-        #expect(kept.stillReachable == 40)
+        #expect(kept.stillReachable.bytes == 40)
         let gone = try #require(g.nodes.first { $0.function == "lose" }?.leakKinds)
-        #expect(gone.definitelyLost == 64)
-        #expect(gone.indirectlyLost == 8)
+        #expect(gone.definitelyLost.bytes == 64)
+        #expect(gone.indirectlyLost.bytes == 8)
     }
 }
