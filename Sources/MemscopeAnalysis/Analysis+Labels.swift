@@ -86,7 +86,7 @@ public func isRuntimeFrame(_ name: String) -> Bool {
 
 /// The qualified name after a leading return type (a space outside `<…>` before the
 /// parameter list), or nil when there is none.
-func nameAfterReturnType(_ name: String) -> Substring? {
+public func nameAfterReturnType(_ name: String) -> Substring? {
     var depth = 0
     var lastSpace: String.Index?
     var i = name.startIndex

@@ -1,4 +1,5 @@
 import Foundation
+import MemscopeAnalysis
 
 /// Containers recognised from the functions of an allocating stack: an inference, shown
 /// with its rule. The patterns match demangled names of the usual runtime functions.
@@ -44,18 +45,17 @@ enum ContainerTypes {
         Pattern(needle: "std::deque<", name: "std::deque", generic: true, refcounted: false),
     ]
 
-    /// The container that the functions of a stack (innermost first) reveal, if any.
-    static func recognise(_ functions: [String]) -> ContainerType? {
-        for function in functions {
-            for pattern in patterns {
-                guard let range = qualifiedNameMatch(function, pattern.needle) else { continue }
-                var name = pattern.name
-                if pattern.generic, let argument = genericArgument(function[range.upperBound...]) {
-                    name += "<\(argument)>"
-                }
-                return ContainerType(name: name, rule: "allocated under \(shorten(function)) (matches \(pattern.needle)…)",
-                                     refcounted: pattern.refcounted)
+    /// The container that one function of an allocating stack reveals, if any (the first
+    /// pattern that matches decides).
+    static func recognise(_ function: String) -> ContainerType? {
+        for pattern in patterns {
+            guard let range = qualifiedNameMatch(function, pattern.needle) else { continue }
+            var name = pattern.name
+            if pattern.generic, let argument = genericArgument(function[range.upperBound...]) {
+                name += "<\(argument)>"
             }
+            return ContainerType(name: name, rule: "allocated under \(shorten(function)) (matches \(pattern.needle)…)",
+                                 refcounted: pattern.refcounted)
         }
         return nil
     }
@@ -65,10 +65,9 @@ enum ContainerTypes {
     /// never in its parameter list (`f(std::vector<int>&)` allocates no vector itself).
     private static func qualifiedNameMatch(_ function: String, _ needle: String) -> Range<String.Index>? {
         let name = function.hasPrefix("<") ? function.dropFirst() : Substring(function)
-        if name.hasPrefix(needle) { return name.startIndex..<name.index(name.startIndex, offsetBy: needle.count) }
-        let head = name.prefix { $0 != "(" }
-        guard let range = head.range(of: " " + needle) else { return nil }
-        return name.index(after: range.lowerBound)..<range.upperBound
+        guard let qualified = name.hasPrefix(needle) ? name : nameAfterReturnType(function), qualified.hasPrefix(needle)
+        else { return nil }
+        return qualified.startIndex..<qualified.index(qualified.startIndex, offsetBy: needle.count)
     }
 
     /// The first generic argument, up to the `,` or `>` that closes it at depth 0.

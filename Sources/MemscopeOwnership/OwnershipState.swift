@@ -126,7 +126,7 @@ struct OwnershipState {
         var found: ContainerType?
         for frame in symbols.frames(ofStack: stack) {
             if containerOfFrame[frame] == nil {
-                containerOfFrame[frame] = .some(ContainerTypes.recognise([symbols.displayName(ofFrame: frame)]))
+                containerOfFrame[frame] = .some(ContainerTypes.recognise(symbols.displayName(ofFrame: frame)))
             }
             if let type = containerOfFrame[frame] ?? nil {
                 found = type
