@@ -31,8 +31,9 @@ public struct GraphSelection: Sendable, Equatable {
         let sites = graph.nodes.filter { $0.kind == .allocationSite && linked.contains($0.id) }  // bytes order
         var chosen = Set(sites.prefix(siteLimit).map(\.id))
         // Free sites and tasks joined to a chosen site.
+        let kinds = Dictionary(uniqueKeysWithValues: graph.nodes.map { ($0.id, $0.kind) })
         for edge in graph.edges where chosen.contains(edge.from) || chosen.contains(edge.to) {
-            for id in [edge.from, edge.to] where graph.nodes.first(where: { $0.id == id })?.kind != .allocationSite {
+            for id in [edge.from, edge.to] where kinds[id] != .allocationSite {
                 chosen.insert(id)
             }
         }

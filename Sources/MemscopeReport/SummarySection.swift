@@ -6,14 +6,14 @@ enum SummarySection {
     /// - Parameter ownership: what the ownership section inferred (or that inference is off),
     ///   listed with the input's own inferred figures.
     static func html(_ a: Analysis, ownership: [String] = [], inferenceOff: Bool = false) -> String {
-        var a = a
-        a.notes.inferred += ownership
+        var notes = a.notes
+        notes.inferred += ownership
         let t = a.totals
         let seconds = Double(max(t.durationNanoseconds, 1)) / 1e9
         let rate = Units.count(UInt64(Double(t.allocations) / seconds))
         let temporaryShare = t.allocations == 0 ? "0" : Units.fixed(Double(t.temporaryAllocations) * 100 / Double(t.allocations), decimals: 1)
         var cards: [String] = []
-        let unavailable = a.notes.unavailable
+        let unavailable = notes.unavailable
         func card(_ label: String, _ value: String, _ detail: String = "", bad: Bool = false, key: String = "") {
             if !key.isEmpty && unavailable.contains(key) {
                 cards.append("<div class=\"card unavailable\"><div class=\"label\">\(HTML.escape(label))</div>"
@@ -40,10 +40,10 @@ enum SummarySection {
         var html = a.scope.isEmpty ? "" : "<div class=\"warnings\"><strong>Restricted view:</strong> \(HTML.escape(a.scope)).</div>\n"
         html += "<div class=\"cards\">\(cards.joined())</div>\n"
         let inferredNote = inferenceOff ? "none: inference is off (--no-inference)"
-            : a.notes.inferred.isEmpty ? "none in this report" : "listed below, each with its rule"
-        let captured = a.notes.source.isEmpty ? "computed exactly from the recorded events" : "taken exactly from the input file"
+            : notes.inferred.isEmpty ? "none in this report" : "listed below, each with its rule"
+        let captured = notes.source.isEmpty ? "computed exactly from the recorded events" : "taken exactly from the input file"
         html += "<div class=\"legend\"><span><span class=\"badge captured\">captured</span> \(captured)"
-            + "\(a.notes.inferred.isEmpty ? ": every figure on this page" : "")</span><span><span class=\"badge inferred\">inferred</span> "
+            + "\(notes.inferred.isEmpty ? ": every figure on this page" : "")</span><span><span class=\"badge inferred\">inferred</span> "
             + "derived by a rule, shown with its evidence and confidence: \(inferredNote)</span></div>\n"
         if let kinds = a.leakKinds {
             func figure(_ name: String, _ f: LeakKinds.Figure) -> String {
@@ -56,15 +56,15 @@ enum SummarySection {
                 + (kinds.notScanned.blocks > 0 ? " · <span><strong>not scanned</strong> \(HTML.escape(Units.bytes(kinds.notScanned.bytes))) in \(Units.count(kinds.notScanned.blocks)) blocks</span>" : "")
                 + ".</p><p class=\"note\">Caveat: \(HTML.escape(LeakKinds.caveat)).</p></div>\n"
         }
-        if !a.notes.isEmpty {
+        if !notes.isEmpty {
             html += "<div class=\"input-notes\">"
-            if !a.notes.source.isEmpty { html += "<p><strong>Input:</strong> \(HTML.escape(a.notes.source))</p>" }
-            if !a.notes.inferred.isEmpty {
+            if !notes.source.isEmpty { html += "<p><strong>Input:</strong> \(HTML.escape(notes.source))</p>" }
+            if !notes.inferred.isEmpty {
                 html += "<p><span class=\"badge inferred\">inferred</span> in this report:</p><ul>"
-                    + a.notes.inferred.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
+                    + notes.inferred.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
             }
-            if !a.notes.missingViews.isEmpty {
-                html += "<p>What this input cannot show:</p><ul>" + a.notes.missingViews.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
+            if !notes.missingViews.isEmpty {
+                html += "<p>What this input cannot show:</p><ul>" + notes.missingViews.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
             }
             html += "</div>\n"
         }
