@@ -46,8 +46,9 @@ public enum OwnershipLayout {
             }
             requestNodes.append(.init(id: node.id, width: width, height: height, cluster: selection.cluster(of: node)))
         }
+        let labels = selection.edges.map(label)
         let request = GraphPlacementRequest(nodes: requestNodes,
-                                            edges: selection.edges.map { .init(from: $0.from, to: $0.to, label: label($0)) },
+                                            edges: zip(selection.edges, labels).map { .init(from: $0.from, to: $0.to, label: $1) },
                                             labelFontSize: labelSize)
         let placement = try placer.place(request)
         var scene = Scene(width: placement.width.rounded(.up), height: placement.height.rounded(.up))
@@ -70,7 +71,7 @@ public enum OwnershipLayout {
                               dashed: edge.provenance == .inferred))
             if let tip = placed.arrowTip, let last = placed.path.last { scene.add(.polygon(arrowHead(from: last, to: tip), fill: colour)) }
             if let center = placed.labelCenter {
-                let text = label(edge)
+                let text = labels[index]
                 let width = measurer.width(of: text, size: labelSize, bold: false)
                 let frame = Rect(x: center.x - width / 2 - 2, y: center.y - 7, width: width + 4, height: 14)
                 scene.add(.rect(frame, fill: Colour(hex: 0xFFFFFF, alpha: 0.85)))

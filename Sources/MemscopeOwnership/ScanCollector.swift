@@ -62,16 +62,13 @@ extension OwnershipState {
             judgeReferrers(distinct, rooted: scan.rooted.contains(pairs[start].to))
             start = end
         }
-        markRooted()
-        scan.rooted = []
-        for block in blocks.values { scannedBlocks[Int(block.origin)] += 1 }
-    }
-
-    private mutating func markRooted() {
-        guard !scan.rooted.isEmpty else { return }
-        for (address, block) in blocks where scan.rooted.contains(block.serial) {
-            blocks[address]!.rootReferenced = true
+        // One pass over the blocks the scan saw: which a global refers to, and how many
+        // each site had (the share a site-level reference needs).
+        for (address, block) in blocks {
+            scannedBlocks[Int(block.origin)] += 1
+            if scan.rooted.contains(block.serial) { blocks[address]!.rootReferenced = true }
         }
+        scan.rooted = []
     }
 
     private mutating func judgeReferrers(_ referrers: [ScanCollector.Pair], rooted: Bool) {
