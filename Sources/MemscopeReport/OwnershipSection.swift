@@ -4,8 +4,10 @@ import MemscopeOwnership
 
 /// What the report's ownership section shows.
 public enum OwnershipView: Sendable {
-    /// The graph, the part of it drawn, the drawing (inline SVG) and its hover regions.
-    case shown(graph: OwnershipGraph, selection: GraphSelection, svg: String, regions: [OwnershipLayout.Region])
+    /// The graph, the part of it drawn, the drawing (inline SVG, and its size in pixels) and
+    /// its hover regions.
+    case shown(graph: OwnershipGraph, selection: GraphSelection, svg: String, width: Double, height: Double,
+               regions: [OwnershipLayout.Region])
     /// Why there is no graph (an input without block events, a dump too large, no edges).
     case unavailable(String)
 }
@@ -20,14 +22,14 @@ enum OwnershipSection {
         switch view {
         case .unavailable(let reason):
             html += "<p class=\"empty\">\(HTML.escape(reason))</p>\n"
-        case .shown(let graph, let selection, let svg, let regions):
+        case .shown(let graph, let selection, let svg, let width, let height, let regions):
             html += intro(graph, selection)
             if selection.nodes.isEmpty {
                 html += "<p class=\"empty\">No edges: no pointer scans, realloc chains, cross-thread frees or task annotations, and no ownership the rules could support.</p>\n"
             } else {
                 html += legend(graph.coverage.inferenceIncluded)
                 html += "<div class=\"graph-wrap\"><div class=\"graph\">\(svg)"
-                html += hits(graph, selection, regions, width: width(of: svg), height: height(of: svg)) + "</div></div>\n"
+                html += hits(graph, selection, regions, width: width, height: height) + "</div></div>\n"
             }
             html += edgeTable(graph)
         }
@@ -36,7 +38,7 @@ enum OwnershipSection {
 
     /// The summary's list of inferred elements: the ownership section's.
     static func inferredNotes(_ view: OwnershipView?) -> [String] {
-        guard case .shown(let graph, _, _, _) = view, graph.coverage.inferenceIncluded else { return [] }
+        guard case .shown(let graph, _, _, _, _, _) = view, graph.coverage.inferenceIncluded else { return [] }
         let owns = graph.edges.filter { $0.kind == .owns }.count, shares = graph.edges.filter { $0.kind == .shares }.count
         let types = graph.nodes.filter { $0.typeProvenance == .inferred }.count
         guard owns + shares + types > 0 else { return [] }
@@ -44,7 +46,7 @@ enum OwnershipSection {
     }
 
     static func inferenceOff(_ view: OwnershipView?) -> Bool {
-        if case .shown(let graph, _, _, _) = view { return !graph.coverage.inferenceIncluded }
+        if case .shown(let graph, _, _, _, _, _) = view { return !graph.coverage.inferenceIncluded }
         return false
     }
 
@@ -156,16 +158,5 @@ enum OwnershipSection {
             html += "<p class=\"note\">\(graph.edges.count - tableLimit) more edges: <code>memscope inspect --stage ownership --json</code> lists them all.</p>\n"
         }
         return html
-    }
-
-    static func width(of svg: String) -> Double { attribute("width", svg) }
-    static func height(of svg: String) -> Double { attribute("height", svg) }
-
-    private static func attribute(_ name: String, _ svg: String) -> Double {
-        guard let start = svg.range(of: "<svg") , let tagEnd = svg[start.upperBound...].firstIndex(of: ">") else { return 0 }
-        let tag = svg[start.upperBound..<tagEnd]
-        guard let key = tag.range(of: " \(name)=\"") else { return 0 }
-        let value = tag[key.upperBound...].prefix { $0.isNumber || $0 == "." }
-        return Double(value) ?? 0
     }
 }

@@ -85,6 +85,7 @@ struct RenderPipeline {
             ownershipScene = picture.scene
             withThreadFlames.ownership = .shown(graph: graph, selection: selection,
                                                 svg: try CairoPainter.inlineSVG(picture.scene, idPrefix: "ownership"),
+                                                width: picture.scene.width, height: picture.scene.height,
                                                 regions: picture.regions)
             clock.lap("ownership graph layout+paint")
         }
