@@ -92,7 +92,17 @@ struct ThreadState {
     var task: UInt64 = 0
 }
 
-/// Supporting and contradicting block pairs of one inferred hypothesis.
+/// Block pairs for and against one `shares` hypothesis, and why they were for it.
+struct SharesTally {
+    var support: UInt64 = 0
+    var against: UInt64 = 0
+    /// Supporting pairs whose target two or more blocks referred to in a scan.
+    var byReferrers: UInt64 = 0
+    /// Supporting pairs whose target is of a reference-counted type (one referrer).
+    var byType: UInt64 = 0
+}
+
+/// Supporting and contradicting block pairs of one `owns` hypothesis.
 struct Tally {
     var support: UInt64 = 0
     var against: UInt64 = 0

@@ -69,8 +69,8 @@ extension OwnershipState {
         }
         for (pair, tally) in shares where tally.support > 0 && !sparse.contains(pair) {
             var ways: [String] = []
-            if tally.byReference > 0 { ways.append("\(tally.byReference) referred to by two or more blocks in a scan") }
-            if tally.byCreation > 0 { ways.append("\(tally.byCreation) of a reference-counted type") }
+            if tally.byReferrers > 0 { ways.append("\(tally.byReferrers) referred to by two or more blocks in a scan") }
+            if tally.byType > 0 { ways.append("\(tally.byType) of a reference-counted type") }
             accept(pair, OwnershipEdge(from: 0, to: 0, kind: .shares,
                                        rule: "the target's blocks are held by several owners (\(ways.joined(separator: "; ")))",
                                        evidence: tally.support, contradictions: tally.against,

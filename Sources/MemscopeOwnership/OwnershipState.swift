@@ -42,7 +42,7 @@ struct OwnershipState {
     var ownerAddresses: [UInt64: UInt64] = [:]
 
     var owns: [NodePair: Tally] = [:]
-    var shares: [NodePair: Tally] = [:]
+    var shares: [NodePair: SharesTally] = [:]
     var references: [NodePair: UInt64] = [:]
     var reallocs: [NodePair: UInt64] = [:]
     var handOffs: [HandOffKey: (blocks: UInt64, bytes: UInt64)] = [:]

@@ -78,10 +78,10 @@ extension OwnershipState {
             guard let source = blocks[pair.fromAddress], source.serial == pair.from else { continue }
             let nodes = NodePair(from: source.origin, to: target.origin)
             references[nodes, default: 0] += 1
-            var tally = shares[nodes] ?? Tally()
+            var tally = shares[nodes] ?? SharesTally()
             if shared { tally.support += 1 } else { tally.against += 1 }
-            if shared && referrers.count < 2 { tally.byCreation += 1 }  // by type only
-            if shared && referrers.count >= 2 { tally.byReference += 1 }
+            if shared && referrers.count < 2 { tally.byType += 1 }
+            if shared && referrers.count >= 2 { tally.byReferrers += 1 }
             shares[nodes] = tally
         }
         if referrers.count >= 2 { target.sharedReferrers = true }
