@@ -53,7 +53,7 @@ let package = Package(
             name: "memscope",
             dependencies: [
                 "MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeImport", "MemscopeLayout", "MemscopeCairo",
-                "MemscopeReport", "MemscopeRecord", "MemscopeOwnership", "MemscopeGraphLayout",
+                "MemscopeReport", "MemscopeRecord", "MemscopeOwnership", "MemscopeGraphLayout", "CMemscopeNative",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["BuildPreloadLibrary"]

@@ -27,6 +27,11 @@ struct Memscope: ParsableCommand {
         subcommands: [Render.self, RecordCommand.self, Summary.self, Check.self, Diff.self, Export.self, Inspect.self,
                       Convert.self]
     )
+
+    static func main() {
+        MallocPolicy.apply()
+        main(nil)
+    }
 }
 
 enum MemscopeVersion {

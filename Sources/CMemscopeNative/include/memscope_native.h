@@ -32,4 +32,8 @@ char *ms_demangle(const char *name);
 /* Makes the calling process adopt orphaned descendants (PR_SET_CHILD_SUBREAPER). */
 int ms_become_subreaper(void);
 
+/* Fixes glibc's mmap threshold at `bytes` (it otherwise rises as large blocks are
+ * freed, and freed memory then stays in the process). Returns mallopt's result. */
+int ms_fix_mmap_threshold(int bytes);
+
 #endif
