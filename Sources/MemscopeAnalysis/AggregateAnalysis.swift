@@ -149,7 +149,14 @@ extension Analysis {
     public mutating func rebuildCallTrees() {
         let builder = CallTreeBuilder(symbols: symbols)
         let costs = sites.map { (stack: $0.stack, costs: $0.costs) }
+        releaseCallTrees()
         topDown = builder.build(.topDown, costs: costs)
         bottomUp = builder.build(.bottomUp, costs: costs)
+    }
+
+    /// Empties both call trees, before new ones are built in their place.
+    mutating func releaseCallTrees() {
+        topDown = CallTree(direction: .topDown, nodes: [])
+        bottomUp = CallTree(direction: .bottomUp, nodes: [])
     }
 }

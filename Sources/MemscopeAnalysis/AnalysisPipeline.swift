@@ -81,7 +81,9 @@ public enum AnalysisPipeline {
                 afterBatch()
                 batch.removeAll(keepingCapacity: true)
                 emptied.put(.batch(batch))
-            case .end: return analyzers.map { $0.finish(diagnostics: reader.diagnostics, truncated: reader.wasTruncated) }
+            case .end:
+                emptied.discardAll()  // the batch buffers, before the analyses' peak in finish
+                return analyzers.map { $0.finish(diagnostics: reader.diagnostics, truncated: reader.wasTruncated) }
             case .failure(let error): throw error
             }
         }
@@ -127,6 +129,15 @@ private final class BatchQueue: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         while items.count - head >= capacity { pthread_cond_wait(changed, mutex) }
         items.append(item)
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Drops every item (the reader has stopped).
+    func discardAll() {
+        pthread_mutex_lock(mutex)
+        items.removeAll()
+        head = 0
         pthread_cond_broadcast(changed)
         pthread_mutex_unlock(mutex)
     }

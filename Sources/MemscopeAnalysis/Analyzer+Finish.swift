@@ -86,8 +86,8 @@ extension AnalyzerCore {
             totals: final,
             symbols: symbols,
             sites: siteStats,
-            topDown: builder.build(.topDown, costs: costs),
-            bottomUp: builder.build(.bottomUp, costs: costs),
+            topDown: CallTree(direction: .topDown, nodes: []),
+            bottomUp: CallTree(direction: .bottomUp, nodes: []),
             timeline: timeline.timeline(nanosecondsPerTick: clockUnit),
             laneIntervalNanoseconds: saturatingMultiply(lanes.intervalTicks, clockUnit),
             addressReuse: reuse,
@@ -119,6 +119,11 @@ extension AnalyzerCore {
         }
         finishModules(&analysis)
         analysis.moduleMap = modules.map
+        // The block table's last use was above: let it go before the trees are built (the
+        // peak of a report of a big dump).
+        blocks = AddressTable(capacity: 0)
+        analysis.topDown = builder.build(.topDown, costs: costs)
+        analysis.bottomUp = builder.build(.bottomUp, costs: costs)
         return analysis
     }
 }

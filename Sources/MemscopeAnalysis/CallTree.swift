@@ -101,30 +101,26 @@ struct CallTreeBuilder {
 
     private func build(_ direction: CallTree.Direction, costs: [(stack: UInt32, costs: Costs)],
                        paths: [(frames: [UInt32], costs: Costs)]?) -> CallTree {
-        var parents: [Int] = [-1]
-        var frameIDs: [UInt32] = [0]
-        var keys: [Key] = [Key(function: 0, file: 0, module: 0, address: 0)]
-        var lines: [UInt32] = [0]
-        var depths: [Int] = [0]
-        var selfCosts: [Costs] = [Costs()]
+        // Nodes are made as they are found, with their costs filled in afterwards: one array
+        // of nodes and the lookup index, no parallel arrays per field (the peak of a report
+        // of a big dump is here).
+        var nodes = [CallTree.Node(parent: -1, function: 0, file: 0, module: 0, line: 0, frame: 0, depth: 0,
+                                   selfCosts: Costs(), totalCosts: Costs(), children: [])]
         var index = IntegerMap<Int>()
 
         func child(of parent: Int, frameID: UInt32) -> Int {
             let frameClassID = frameClass[Int(frameID)]
-            let k = classKeys[Int(frameClassID)]
             let line = symbols.frame(frameID).line
             let lookup = UInt64(parent) << 32 | UInt64(frameClassID)
             if let existing = index[lookup] {
-                if line != 0 && (lines[existing] == 0 || line < lines[existing]) { lines[existing] = line }
+                if line != 0 && (nodes[existing].line == 0 || line < nodes[existing].line) { nodes[existing].line = line }
                 return existing
             }
-            let id = parents.count
-            parents.append(parent)
-            frameIDs.append(frameID)
-            keys.append(k)
-            lines.append(line)
-            depths.append(depths[parent] + 1)
-            selfCosts.append(Costs())
+            let k = classKeys[Int(frameClassID)]
+            let id = nodes.count
+            nodes.append(CallTree.Node(parent: parent, function: k.function, file: k.file, module: k.module, line: line,
+                                       frame: frameID, depth: nodes[parent].depth + 1, selfCosts: Costs(),
+                                       totalCosts: Costs(), children: []))
             index[lookup] = id
             return id
         }
@@ -135,12 +131,12 @@ struct CallTreeBuilder {
                 for frameID in direction == .topDown ? Array(frames.reversed()) : frames {
                     node = child(of: node, frameID: frameID)
                 }
-                selfCosts[node] += cost
+                nodes[node].selfCosts += cost
             }
         }
         switch direction {
         case .topDown where paths == nil:
-            var nodeOfStack = [Int](repeating: -1, count: symbols.stackParents.count)
+            var nodeOfStack = [Int32](repeating: -1, count: symbols.stackParents.count)
             nodeOfStack[0] = 0
             var pending: [Int] = []
             for (stack, cost) in costs {
@@ -150,10 +146,10 @@ struct CallTreeBuilder {
                     s = Int(symbols.stackParents[s])
                 }
                 while let next = pending.popLast() {
-                    nodeOfStack[next] = child(of: nodeOfStack[Int(symbols.stackParents[next])],
-                                              frameID: symbols.stackFrames[next])
+                    nodeOfStack[next] = Int32(child(of: Int(nodeOfStack[Int(symbols.stackParents[next])]),
+                                                    frameID: symbols.stackFrames[next]))
                 }
-                selfCosts[nodeOfStack[Int(stack)]] += cost
+                nodes[Int(nodeOfStack[Int(stack)])].selfCosts += cost
             }
         case .topDown:
             break
@@ -165,29 +161,25 @@ struct CallTreeBuilder {
                     node = child(of: node, frameID: symbols.stackFrames[s])
                     s = Int(symbols.stackParents[s])
                 }
-                selfCosts[node] += cost
+                nodes[node].selfCosts += cost
             }
         }
 
-        index = IntegerMap<Int>()  // not needed any more: let it go before the nodes are made
+        index = IntegerMap<Int>()  // not needed any more
         // Children have higher ids than their parents, so one backward sweep sums subtrees.
-        var totalCosts = selfCosts
-        for id in stride(from: parents.count - 1, to: 0, by: -1) { totalCosts[parents[id]] += totalCosts[id] }
-        var children = [[Int]](repeating: [], count: parents.count)
-        for id in 1..<max(1, parents.count) { children[parents[id]].append(id) }
-        let ranks = frameIDs.map { classRank[Int(frameClass[Int($0)])] }
-        var nodes: [CallTree.Node] = []
-        nodes.reserveCapacity(parents.count)
-        for id in parents.indices {
-            let k = keys[id]
-            // Sorted in place and moved into the node: no second array per node.
-            var kids: [Int] = []
-            swap(&kids, &children[id])
-            kids.sort { ranks[$0] < ranks[$1] }
-            nodes.append(CallTree.Node(
-                parent: parents[id], function: k.function, file: k.file, module: k.module, line: lines[id],
-                frame: frameIDs[id], depth: depths[id], selfCosts: selfCosts[id], totalCosts: totalCosts[id],
-                children: kids))
+        for id in nodes.indices { nodes[id].totalCosts = nodes[id].selfCosts }
+        var childCounts = [Int32](repeating: 0, count: nodes.count)
+        for id in stride(from: nodes.count - 1, to: 0, by: -1) {
+            let parent = nodes[id].parent
+            nodes[parent].totalCosts += nodes[id].totalCosts
+            childCounts[parent] += 1
+        }
+        for id in nodes.indices where childCounts[id] > 0 { nodes[id].children.reserveCapacity(Int(childCounts[id])) }
+        childCounts = []
+        for id in 1..<max(1, nodes.count) { nodes[nodes[id].parent].children.append(id) }
+        let ranks = nodes.map { classRank[Int(frameClass[Int($0.frame)])] }
+        for id in nodes.indices where nodes[id].children.count > 1 {
+            nodes[id].children.sort { ranks[$0] < ranks[$1] }
         }
         return CallTree(direction: direction, nodes: nodes)
     }

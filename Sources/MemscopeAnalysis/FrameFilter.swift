@@ -57,7 +57,16 @@ public struct FrameFilter: Sendable, Equatable {
 
     /// The analysis with its call trees rebuilt through the filter (figures unchanged).
     public func apply(to analysis: Analysis) -> Analysis {
-        guard self != .none else { return analysis }
+        var filtered = analysis
+        apply(to: &filtered)
+        return filtered
+    }
+
+    /// Rebuilds the analysis' call trees through the filter (figures unchanged). The old
+    /// trees are let go before the new ones are built, so when the caller holds the only
+    /// copy, two pairs of trees are never in memory at once.
+    public func apply(to analysis: inout Analysis) {
+        guard self != .none else { return }
         let symbols = analysis.symbols
         let includeRegex = include.flatMap { try? NSRegularExpression(pattern: $0) }
         let excludeRegex = exclude.flatMap { try? NSRegularExpression(pattern: $0) }
@@ -105,9 +114,8 @@ public struct FrameFilter: Sendable, Equatable {
             paths.append((frames, site.costs))
         }
         let builder = CallTreeBuilder(symbols: symbols)
-        var filtered = analysis
-        filtered.topDown = builder.build(.topDown, paths: paths)
-        filtered.bottomUp = builder.build(.bottomUp, paths: paths)
-        return filtered
+        analysis.releaseCallTrees()
+        analysis.topDown = builder.build(.topDown, paths: paths)
+        analysis.bottomUp = builder.build(.bottomUp, paths: paths)
     }
 }

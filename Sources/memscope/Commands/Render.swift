@@ -109,7 +109,7 @@ struct Render: ParsableCommand {
             let ownership = try Self.ownershipPart(input, analysis: analysis, format: detected, choice: ownershipOptions,
                                                    restricted: scope.isRestricted)
             if case .graph = ownership { clock.lap("read+infer ownership") }
-            let (html, pictures) = try pipeline().render(analysis, inputPath: input.dump, format: detected.rawValue,
+            let (html, pictures) = try pipeline().render(consume analysis, inputPath: input.dump, format: detected.rawValue,
                                                                 views: views, ownership: ownership, clock: &clock)
             progress.update("writing", fraction: 1)
             let file = try AtomicOutputFile(path: path, overwrite: true)

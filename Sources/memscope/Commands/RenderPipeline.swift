@@ -23,9 +23,14 @@ struct RenderPipeline {
     /// The pictures and the page.
     /// - Parameter views: analyses restricted to one thread or one time window each, for the
     ///   page's selectors.
-    func render(_ analysis: Analysis, inputPath: String, format: String, views: PartialAnalyses = PartialAnalyses(),
+    /// - Parameter analysis: consumed: its call trees are replaced by the filtered ones (the
+    ///   unfiltered trees are let go first, unless the "every frame" view needs them).
+    func render(_ unfiltered: consuming Analysis, inputPath: String, format: String, views: PartialAnalyses = PartialAnalyses(),
                 ownership: OwnershipPart? = nil, clock: inout StageClock) throws -> (html: String, pictures: Pictures) {
-        let shown = frameFilter.apply(to: analysis)
+        var analysis = unfiltered
+        let everyFrame = views.allFrames && frameFilter != .none ? analysis : nil
+        frameFilter.apply(to: &analysis)
+        let shown = analysis
         let topDown = FlameGraphBuilder.build(shown, direction: .topDown, options: flameOptions)
         let bottomUp = FlameGraphBuilder.build(shown, direction: .bottomUp, options: flameOptions)
         clock.lap("flamegraph trees")
@@ -70,8 +75,8 @@ struct RenderPipeline {
         }
         withThreadFlames.threadFlames = flames(views.threads)
         withThreadFlames.windowFlames = flames(views.windows)
-        if views.allFrames && frameFilter != .none {
-            withThreadFlames.allFramesFlame = flameView("all", "every frame", shown: analysis)
+        if let everyFrame {
+            withThreadFlames.allFramesFlame = flameView("all", "every frame", shown: everyFrame)
         }
         if !views.threads.isEmpty || !views.windows.isEmpty { clock.lap("thread and window flamegraph trees") }
         var ownershipScene: Scene?
