@@ -5,6 +5,13 @@ import PackageDescription
 ///
 /// One module per pipeline stage. Imports go one way only:
 /// Format → Model, Analysis → Model, Record → Format + Model, memscope (CLI) → all.
+
+/// The streaming stages (reading, importing, analysing) check exclusive access at compile
+/// time only in release builds: their per-event state lives in class instances, and the
+/// run-time checks cost about 7% of reading a heaptrack file. Debug builds, and so the
+/// tests, keep the run-time checks. Bounds and overflow checks stay on everywhere.
+let streamingStage: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "memscope",
     products: [
@@ -23,10 +30,11 @@ let package = Package(
 
         // Pipeline stages.
         .target(name: "MemscopeModel"),
-        .target(name: "MemscopeFormat", dependencies: ["MemscopeModel", "CZstd", "CZlib"]),
-        .target(name: "MemscopeAnalysis", dependencies: ["MemscopeModel"]),
+        .target(name: "MemscopeFormat", dependencies: ["MemscopeModel", "CZstd", "CZlib"], swiftSettings: streamingStage),
+        .target(name: "MemscopeAnalysis", dependencies: ["MemscopeModel"], swiftSettings: streamingStage),
         // Other tools' files (heaptrack, massif, DHAT, memscope-rs, folded stacks) → Analysis.
-        .target(name: "MemscopeImport", dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis"]),
+        .target(name: "MemscopeImport", dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis"],
+                swiftSettings: streamingStage),
         // Who holds whom: ownership inferred from the events and the recorder's observations.
         .target(name: "MemscopeOwnership", dependencies: ["MemscopeModel", "MemscopeAnalysis"]),
         .target(name: "MemscopeScene"),
