@@ -31,9 +31,11 @@ let package = Package(
         // Pipeline stages.
         .target(name: "MemscopeModel"),
         .target(name: "MemscopeFormat", dependencies: ["MemscopeModel", "CZstd", "CZlib"], swiftSettings: streamingStage),
+        // Cache hints for the streaming stages' table lookups.
+        .target(name: "CPrefetch"),
         .target(name: "MemscopeAnalysis", dependencies: ["MemscopeModel"], swiftSettings: streamingStage),
         // Other tools' files (heaptrack, massif, DHAT, memscope-rs, folded stacks) → Analysis.
-        .target(name: "MemscopeImport", dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis"],
+        .target(name: "MemscopeImport", dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "CPrefetch"],
                 swiftSettings: streamingStage),
         // Who holds whom: ownership inferred from the events and the recorder's observations.
         .target(name: "MemscopeOwnership", dependencies: ["MemscopeModel", "MemscopeAnalysis"]),

@@ -18,6 +18,9 @@ struct BlockEntry {
     var chainLength: UInt32 = 0
     /// Allocation stack of the first block of the realloc chain.
     var chainRoot: UInt32 = 0
+    /// The dense index of the allocation stack's site (``AnalyzerCore/site(of:)``), so a
+    /// free needs no second lookup.
+    var site: Int32 = 0
     var isLive = false
 }
 

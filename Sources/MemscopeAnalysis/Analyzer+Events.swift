@@ -46,8 +46,7 @@ extension AnalyzerCore {
     }
 
     /// Writes a closed lane interval (rare: once per site and interval).
-    mutating func closeLane(_ s: Int, _ closed: (bucket: Int32, maximum: UInt64, live: UInt64)?) {
-        guard let closed else { return }
+    mutating func closeLane(_ s: Int, _ closed: (bucket: Int32, maximum: UInt64, live: UInt64)) {
         lanes.close(site: s, bucket: Int(closed.bucket), maximum: closed.maximum, through: Int(sites[s].laneBucket), live: closed.live)
     }
 
@@ -85,10 +84,11 @@ extension AnalyzerCore {
         entry.thread = thread
         entry.chainLength = chainLength
         entry.chainRoot = chainRoot ?? stack
+        let s = site(of: stack)
+        entry.site = Int32(s)
         entry.isLive = true
         blocks.slots[slot] = entry
 
-        let s = site(of: stack)
         let epoch = peakEpoch
         // Before a window's start a block is carried in: live, but not counted.
         let isCounted = counted(ticks)
@@ -114,7 +114,7 @@ extension AnalyzerCore {
             site.liveBlocks &+= 1
             Self.changeLive(&site, add: size, epoch: epoch)
         }
-        closeLane(s, closed)
+        if let closed { closeLane(s, closed) }
         if countOverflow { sizeCountOverflow[s &* SizeBuckets.count &+ sizeBucket, default: 0] &+= 1 << 32 }
         liveBytes &+= size
         let t = threads.index(of: thread, ticks: ticks)
@@ -140,7 +140,7 @@ extension AnalyzerCore {
     /// Frees the live block in `slot`: temporaries, lifetimes, hand-offs, chain ends.
     mutating func release(slot: Int, ticks: UInt64, thread: UInt32, stack: UInt32) {
         let entry = blocks.slots[slot]
-        let s = site(of: entry.stack)
+        let s = Int(entry.site)
         let isCounted = counted(ticks)
         let temporary = lastAllocation == entry.address
         if temporary { totals.temporaryAllocations &+= 1 }
@@ -163,7 +163,7 @@ extension AnalyzerCore {
             site.liveBlocks &-= 1
             Self.changeLive(&site, remove: entry.size, epoch: epoch)
         }
-        closeLane(s, closed)
+        if let closed { closeLane(s, closed) }
         liveBytes &-= entry.size
         let t = threads.index(of: thread, ticks: ticks)
         if isCounted {

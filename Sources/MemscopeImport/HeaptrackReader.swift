@@ -34,6 +34,16 @@ final class HeaptrackReader: RecordBatchSource {
     private var traceStacks: [UInt32] = [0]
     /// Allocation infos, live blocks, synthetic addresses and time.
     private var events = HeaptrackEvents()
+    /// A `+` or `-` line read ahead of its replay (see ``HeaptrackEvents/prefetch(_:)``).
+    private struct AheadEvent {
+        var isAllocation: Bool
+        var info: Int
+        var line: Int
+    }
+    private var ahead: [AheadEvent] = []
+    /// How many lines are read ahead: enough for the loads to overlap, few enough that
+    /// the early ones are still cached when replayed.
+    private static let lookahead = 16
     /// See ``HeaptrackEvents/infoZeroQuirkFrees``.
     private(set) var infoZeroQuirkFrees: UInt64 = 0
     private(set) var infoZeroStack: UInt32 = 0
@@ -48,13 +58,14 @@ final class HeaptrackReader: RecordBatchSource {
 
     func read(into batch: inout [Record], maxCount: Int) throws -> Bool {
         batch.removeAll(keepingCapacity: true)
-        while batch.count < maxCount {
+        while batch.count + ahead.count < maxCount {
             if !pending.isEmpty {
                 batch.append(contentsOf: pending)
                 pending.removeAll(keepingCapacity: true)
                 continue
             }
             guard !finished, let line = try file.nextLineBytes() else {
+                replayAhead(into: &batch)
                 if !finished {
                     finished = true
                     releaseTables()
@@ -65,13 +76,31 @@ final class HeaptrackReader: RecordBatchSource {
                 }
                 break
             }
-            if metaWritten, let record = try event(line) {
-                batch.append(record)
+            if metaWritten, let event = try event(line) {
+                events.prefetch(event.info)
+                ahead.append(event)
+                if ahead.count == Self.lookahead { replayAhead(into: &batch) }
             } else {
+                replayAhead(into: &batch)
                 try parse(line)
             }
         }
+        replayAhead(into: &batch)
         return !batch.isEmpty
+    }
+
+    /// Replays the `+`/`-` lines read ahead, in order.
+    private func replayAhead(into batch: inout [Record]) {
+        for event in ahead {
+            if event.isAllocation {
+                batch.append(events.allocate(event.info))
+            } else if let record = events.free(event.info) {
+                batch.append(record)
+            } else {
+                warnUnmatchedFree(line: event.line)
+            }
+        }
+        ahead.removeAll(keepingCapacity: true)
     }
 
     /// At the end of the file: keeps what the notes need and lets the tables go before the
@@ -84,13 +113,12 @@ final class HeaptrackReader: RecordBatchSource {
         traceStacks = []
     }
 
-    /// The record of a `+` or `-` line (most of any file), straight into the batch; nil for
-    /// every other line, and for the lines that need a warning (the slow path words it).
-    private func event(_ bytes: UnsafeRawBufferPointer) throws -> Record? {
+    /// A `+` or `-` line (most of any file), read without a String; nil for every other
+    /// line, and for the lines that need a warning (the slow path words it).
+    private func event(_ bytes: UnsafeRawBufferPointer) throws -> AheadEvent? {
         guard fileVersion > 0, bytes.count > 2, bytes[1] == 0x20, let letter = bytes.first,
               letter == UInt8(ascii: "+") || letter == UInt8(ascii: "-"), let value = Self.hex(bytes, from: 2) else { return nil }
-        let info = try checkedInfo(value)
-        return letter == UInt8(ascii: "+") ? events.allocate(info) : events.free(info)
+        return AheadEvent(isAllocation: letter == UInt8(ascii: "+"), info: try checkedInfo(value), line: file.lineNumber)
     }
 
     private func fields(_ line: String) -> LineFields {
@@ -303,13 +331,14 @@ final class HeaptrackReader: RecordBatchSource {
     }
 
     private func free(info: Int) throws {
-        guard let record = events.free(info) else {
-            diagnostics.warn(key: "heaptrack-free-unmatched", "free of an allocation info with no live allocation skipped",
-                             at: "\(path):\(file.lineNumber)",
-                             hint: "the file may have been written by a tracker that attached to a running process")
-            return
-        }
+        guard let record = events.free(info) else { return warnUnmatchedFree(line: file.lineNumber) }
         try emit(record)
+    }
+
+    private func warnUnmatchedFree(line: Int) {
+        diagnostics.warn(key: "heaptrack-free-unmatched", "free of an allocation info with no live allocation skipped",
+                         at: "\(path):\(line)",
+                         hint: "the file may have been written by a tracker that attached to a running process")
     }
 
     private func parseTime(_ line: String) throws {
