@@ -126,6 +126,27 @@ import Testing
         #expect(analyzed.status == 0, "\(analyzed.stderr)")
     }
 
+    /// Event lines are read ahead of their replay (a cache prefetch): warnings still name
+    /// their own lines, and the figures follow the file's order around other lines.
+    @Test func heaptrackEventWarningsNameTheirLines() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        // Line 8 frees info 1 before it has a block; line 13 turns time back; line 14 frees
+        // info 1 again with nothing live.
+        let lines = ["v 10400 3", "X ./app", "s 1 main", "i 1000 1 1", "t 1 0", "a 10 1", "a 20 1", "- 1",
+                     "+ 0", "c 5", "+ 1", "- 1", "c 3", "- 1", "+ 1", "- 0"]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: directory.appendingPathComponent("app.heaptrack"))
+        let result = try run("memscope", ["summary", "--json", "--format", "heaptrack", "app.heaptrack"], currentDirectory: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("app.heaptrack:8"), "\(result.stderr)")
+        #expect(result.stderr.contains("app.heaptrack:13"), "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        // Allocations: + 0 (16 B), + 1 (32 B), + 1 (32 B); frees: line 12 and line 16.
+        #expect(json["allocations"] as? Int == 3, "\(result.stdout)")
+        #expect(json["frees"] as? Int == 2, "\(result.stdout)")
+        #expect(json["leaked_bytes"] as? Int == 32, "\(result.stdout)")
+        #expect(json["peak_bytes"] as? Int == 16 + 32, "\(result.stdout)")
+    }
+
     // MARK: memscope-rs binary .memscope
 
     /// The truncated fixture renders its two whole records, with a located warning.
