@@ -186,10 +186,10 @@ extension AnalyzerCore {
     mutating func countHandOff(from allocating: UInt32, to freeing: UInt32, bytes: UInt64) {
         totals.crossThreadFrees += 1
         let key = UInt64(allocating) << 32 | UInt64(freeing)
-        var pair = crossThread[key] ?? ThreadPairCount()
-        pair.blocks += 1
-        pair.bytes &+= bytes
-        crossThread[key] = pair
+        crossThread.update(key, initial: ThreadPairCount()) { pair in
+            pair.blocks += 1
+            pair.bytes &+= bytes
+        }
     }
 
     mutating func free(_ f: Free, ticks: UInt64) {

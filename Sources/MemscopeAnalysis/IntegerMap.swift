@@ -60,6 +60,25 @@ struct IntegerMap<Value> {
         }
     }
 
+    /// Changes the value of `key` in place (one probe), inserting `initial` first if absent.
+    @inline(__always)
+    mutating func update(_ key: UInt64, initial: @autoclosure () -> Value, _ body: (inout Value) -> Void) {
+        let stored = key &+ 1
+        var i = home(stored)
+        while true {
+            let k = keys[i]
+            if k == stored {
+                body(&values[i]!)
+                return
+            }
+            if k == 0 { break }
+            i = (i + 1) & mask
+        }
+        var value = initial()
+        body(&value)
+        self[key] = value
+    }
+
     /// Every key and value, in no particular order.
     var entries: [(key: UInt64, value: Value)] {
         keys.indices.compactMap { i in

@@ -107,7 +107,7 @@ struct ModuleAccumulator {
     /// Frees per freeing module, indexed by its string id.
     var frees: [UInt64] = []
     /// Hand-offs keyed by allocating module << 32 | freeing module.
-    var handOffs: [UInt64: ThreadPairCount] = [:]
+    var handOffs = IntegerMap<ThreadPairCount>()
 
     mutating func release(allocationStack: UInt32, freeStack: UInt32, bytes: UInt64, symbols: SymbolTable) {
         let freeing = map.cachedModule(ofStack: freeStack, symbols: symbols)
@@ -116,8 +116,10 @@ struct ModuleAccumulator {
         let allocating = map.cachedModule(ofStack: allocationStack, symbols: symbols)
         guard allocating != freeing, allocating != 0, freeing != 0 else { return }
         let key = UInt64(allocating) << 32 | UInt64(freeing)
-        handOffs[key, default: ThreadPairCount()].blocks += 1
-        handOffs[key, default: ThreadPairCount()].bytes &+= bytes
+        handOffs.update(key, initial: ThreadPairCount()) { pair in
+            pair.blocks += 1
+            pair.bytes &+= bytes
+        }
     }
 }
 
@@ -152,7 +154,7 @@ extension AnalyzerCore {
         // Only worth a table when the run involved a module at all.
         analysis.modules = stats.values.filter { $0.allocations > 0 || $0.frees > 0 }
             .sorted { ($0.bytesAllocated, $1.path) > ($1.bytesAllocated, $0.path) }
-        analysis.moduleHandOffs = modules.handOffs.map { key, value in
+        analysis.moduleHandOffs = modules.handOffs.entries.map { key, value in
             ModuleHandOff(allocatingModule: symbols.string(UInt32(key >> 32)),
                           freeingModule: symbols.string(UInt32(truncatingIfNeeded: key)),
                           blocks: value.blocks, bytes: value.bytes)

@@ -106,14 +106,17 @@ public struct Summary: Sendable {
     }
 
     private func appendTop(_ title: String, by cost: KeyPath<Costs, UInt64>, _ count: Int, _ out: inout [String]) {
-        let ranked = analysis.sites
-            .filter { $0.costs[keyPath: cost] > 0 }
-            .sorted { ($0.costs[keyPath: cost], $1.stack) > ($1.costs[keyPath: cost], $0.stack) }
+        // Ranked on (cost, stack) pairs, not on the sites: sorting thousands of whole
+        // site records through a key path cost more than the rest of the summary.
+        let ranked = analysis.sites.indices
+            .map { (value: analysis.sites[$0].costs[keyPath: cost], stack: analysis.sites[$0].stack, index: $0) }
+            .filter { $0.value > 0 }
+            .sorted { ($0.value, $1.stack) > ($1.value, $0.stack) }
             .prefix(count)
         guard !ranked.isEmpty else { return }
         out.append("")
         out.append("top sites by \(title):")
-        for site in ranked {
+        for site in ranked.map({ analysis.sites[$0.index] }) {
             let frames = analysis.describeStack(site.stack)
             let value = Units.bytes(site.costs[keyPath: cost])
             out.append("  \(value + String(repeating: " ", count: max(0, 10 - value.count))) \(analysis.siteTitle(site.stack))  [\(Units.count(site.costs.allocations)) allocations]")
