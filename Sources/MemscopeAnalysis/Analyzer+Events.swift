@@ -96,8 +96,8 @@ extension AnalyzerCore {
         var closed: (Int32, UInt64, UInt64)?
         let sizeBucket = SizeBuckets.bucket(forSize: size)
         if isCounted {
-            runSizes.counts[sizeBucket] &+= 1
-            runSizes.bytes[sizeBucket] &+= size
+            runSizeCounts[sizeBucket] &+= 1
+            runSizeBytes[sizeBucket] &+= size
         }
         var countOverflow = false
         withSite(s) { site in
@@ -126,14 +126,19 @@ extension AnalyzerCore {
                 peakTicks = ticks
                 peakEpoch &+= 1
             }
-            threads.stats[t].allocations += 1
-            threads.stats[t].bytesAllocated &+= size
         }
         lastAllocation = isCounted ? address : 0
-        threads.stats[t].lastSeenNanoseconds = ticks
-        threads.stats[t].liveBytes &+= size
-        threads.stats[t].peakBytes = max(threads.stats[t].peakBytes, threads.stats[t].liveBytes)
-        threadLanes.record(thread: t, newLive: threads.stats[t].liveBytes, ticks: ticks)
+        let threadLive = threads.withCounters(t) { c in
+            if isCounted {
+                c.allocations += 1
+                c.bytesAllocated &+= size
+            }
+            c.lastSeen = ticks
+            c.liveBytes &+= size
+            c.peakBytes = max(c.peakBytes, c.liveBytes)
+            return c.liveBytes
+        }
+        threadLanes.record(thread: t, newLive: threadLive, ticks: ticks)
         timeline.record(time: ticks, live: liveBytes, allocatedBytes: isCounted ? size : 0, isAllocation: isCounted, isFree: false)
     }
 
@@ -170,16 +175,26 @@ extension AnalyzerCore {
             totals.frees += 1
             if thread != entry.thread { countHandOff(from: entry.thread, to: thread, bytes: entry.size) }
             if stack != 0 { modules.release(allocationStack: entry.stack, freeStack: stack, bytes: entry.size, symbols: symbols) }
-            threads.stats[t].frees += 1
         }
         let owner = threads.index(of: entry.thread, ticks: entry.timestamp)
-        threads.stats[owner].liveBytes &-= entry.size
-        threadLanes.record(thread: owner, newLive: threads.stats[owner].liveBytes, ticks: ticks)
-        threads.stats[t].lastSeenNanoseconds = ticks
-        blocks.slots[slot].isLive = false
-        blocks.slots[slot].freeStack = stack
-        blocks.slots[slot].timestamp = ticks
+        let ownerLive = threads.withCounters(owner) { c in
+            c.liveBytes &-= entry.size
+            return c.liveBytes
+        }
+        threadLanes.record(thread: owner, newLive: ownerLive, ticks: ticks)
+        threads.withCounters(t) { c in
+            if isCounted { c.frees += 1 }
+            c.lastSeen = ticks
+        }
+        Self.markFreed(&blocks.slots[slot], stack: stack, ticks: ticks)
         timeline.record(time: ticks, live: liveBytes, allocatedBytes: 0, isAllocation: false, isFree: true)
+    }
+
+    @inline(__always)
+    static func markFreed(_ entry: inout BlockEntry, stack: UInt32, ticks: UInt64) {
+        entry.isLive = false
+        entry.freeStack = stack
+        entry.timestamp = ticks
     }
 
     /// Counts a block allocated by one thread and freed by another.

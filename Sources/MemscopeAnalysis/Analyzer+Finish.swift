@@ -96,7 +96,7 @@ extension AnalyzerCore {
                 ThreadPair(allocatingThread: UInt32(key >> 32), freeingThread: UInt32(truncatingIfNeeded: key),
                            blocks: value.blocks, bytes: value.bytes)
             }.sorted { ($0.bytes, $1.allocatingThread, $1.freeingThread) > ($1.bytes, $0.allocatingThread, $0.freeingThread) },
-            threads: zip(threads.stats, threadLanes.finished(threads: threads.stats.count, lastTicks: lastTicks)).map { stats, lane in
+            threads: zip(threads.merged, threadLanes.finished(threads: threads.stats.count, lastTicks: lastTicks)).map { stats, lane in
                 var converted = stats
                 converted.lane = lane
                 converted.firstSeenNanoseconds = nanoseconds(stats.firstSeenNanoseconds)
@@ -109,7 +109,12 @@ extension AnalyzerCore {
             truncated: truncated,
             suppressed: suppressed.sorted { $0.line < $1.line })
         analysis.scope = scopeParts.joined(separator: "; ")
-        analysis.sizes = runSizes
+        var sizes = SizeHistogram()
+        for b in 0..<SizeBuckets.count {
+            sizes.counts[b] = runSizeCounts[b]
+            sizes.bytes[b] = runSizeBytes[b]
+        }
+        analysis.sizes = sizes
         analysis.threadLaneIntervalNanoseconds = saturatingMultiply(threadLanes.intervalTicks, clockUnit)
         analysis.observations = observations
         if referenceScan.time != nil {

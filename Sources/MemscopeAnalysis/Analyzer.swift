@@ -50,7 +50,9 @@ struct AnalyzerCore {
     /// The same per thread (blocks each thread allocated).
     var threadLanes = ThreadLanes()
     /// Allocations and bytes per ``SizeBuckets`` bucket, for the whole run.
-    var runSizes = SizeHistogram()
+    /// (Inline, not ``SizeHistogram``'s arrays: no copy-on-write check per allocation.)
+    var runSizeCounts = InlineArray<16, UInt64>(repeating: 0)
+    var runSizeBytes = InlineArray<16, UInt64>(repeating: 0)
     /// Counts that overflowed a site's 32-bit size counters (practically never).
     var sizeCountOverflow: [Int: UInt64] = [:]
     /// Per stack id (index 0 = no stack): its index in `sites`, or -1.
@@ -284,9 +286,22 @@ struct ErrorKey: Hashable {
     var side: UInt8 = 0xFF
 }
 
+/// The per-event figures of one thread, apart from its name and flags: an event updates
+/// one plain record in one access, not fields of a record that holds a String and an array.
+struct ThreadCounters {
+    var lastSeen: UInt64
+    var allocations: UInt64 = 0
+    var bytesAllocated: UInt64 = 0
+    var frees: UInt64 = 0
+    var peakBytes: UInt64 = 0
+    var liveBytes: UInt64 = 0
+}
+
 /// Threads by OS id, with a one-entry cache (consecutive events tend to share a thread).
 struct ThreadTable {
+    /// Names and flags; the counters are in `counters` until ``merged``.
     var stats: [ThreadStats] = []
+    var counters: [ThreadCounters] = []
     private var index = IntegerMap<Int>()
     /// A direct-mapped cache: slot `thread % 64` holds (thread + 1, index).
     private var cache = [(UInt64, Int)](repeating: (0, 0), count: 64)
@@ -305,15 +320,36 @@ struct ThreadTable {
             stats.append(ThreadStats(thread: thread, name: "", firstSeenNanoseconds: ticks, lastSeenNanoseconds: ticks,
                                      started: false, exited: false, allocations: 0, bytesAllocated: 0, frees: 0,
                                      peakBytes: 0, liveBytes: 0))
+            counters.append(ThreadCounters(lastSeen: ticks))
         }
         cache[slot] = (UInt64(thread) + 1, i)
         return i
     }
 
+    /// Changes a thread's counters in place.
+    @inline(__always)
+    mutating func withCounters<Result>(_ i: Int, _ body: (inout ThreadCounters) -> Result) -> Result {
+        body(&counters[i])
+    }
+
     @inline(__always)
     mutating func withThread(_ thread: UInt32, ticks: UInt64, _ body: (inout ThreadStats) -> Void) {
         let i = index(of: thread, ticks: ticks)
-        stats[i].lastSeenNanoseconds = ticks
+        counters[i].lastSeen = ticks
         body(&stats[i])
+    }
+
+    /// Every thread's stats with its counters (times still in ticks).
+    var merged: [ThreadStats] {
+        zip(stats, counters).map { stats, c in
+            var merged = stats
+            merged.lastSeenNanoseconds = c.lastSeen
+            merged.allocations = c.allocations
+            merged.bytesAllocated = c.bytesAllocated
+            merged.frees = c.frees
+            merged.peakBytes = c.peakBytes
+            merged.liveBytes = c.liveBytes
+            return merged
+        }
     }
 }
