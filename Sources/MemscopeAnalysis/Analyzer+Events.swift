@@ -17,6 +17,18 @@ extension AnalyzerCore {
         site.liveBytes = site.liveBytes &+ add &- remove
     }
 
+    /// Counts one allocation in a site's size bucket; false when the 32-bit count wrapped
+    /// (the caller carries 2^32 into `sizeCountOverflow`).
+    @inline(__always)
+    static func countSize(_ counts: inout SiteSizeCounts, bucket: Int) -> Bool {
+        if counts[bucket] == UInt32.max {
+            counts[bucket] = 0
+            return false
+        }
+        counts[bucket] &+= 1
+        return true
+    }
+
     /// Mutates one site in place (no copy of the record in and out).
     @inline(__always)
     mutating func withSite(_ s: Int, _ body: (inout SiteAccumulator) -> Void) {
@@ -99,15 +111,9 @@ extension AnalyzerCore {
             runSizeCounts[sizeBucket] &+= 1
             runSizeBytes[sizeBucket] &+= size
         }
-        var countOverflow = false
         withSite(s) { site in
             closed = Self.updateLane(&site, bucket: lane, adding: size)
             if isCounted {
-                if site.sizeCounts[sizeBucket] == UInt32.max {
-                    site.sizeCounts[sizeBucket] = 0
-                    countOverflow = true
-                }
-                site.sizeCounts[sizeBucket] &+= 1
                 site.allocations &+= 1
                 site.bytesAllocated &+= size
             }
@@ -115,7 +121,9 @@ extension AnalyzerCore {
             Self.changeLive(&site, add: size, epoch: epoch)
         }
         if let closed { closeLane(s, closed) }
-        if countOverflow { sizeCountOverflow[s &* SizeBuckets.count &+ sizeBucket, default: 0] &+= 1 << 32 }
+        if isCounted && !Self.countSize(&siteSizes[s], bucket: sizeBucket) {
+            sizeCountOverflow[s &* SizeBuckets.count &+ sizeBucket, default: 0] &+= 1 << 32
+        }
         liveBytes &+= size
         let t = threads.index(of: thread, ticks: ticks)
         if isCounted {
@@ -156,18 +164,10 @@ extension AnalyzerCore {
         var closed: (Int32, UInt64, UInt64)?
         withSite(s) { site in
             closed = Self.updateLane(&site, bucket: lane, adding: 0)
-            if isCounted {
-                if temporary { site.temporary &+= 1 }
-                site.frees &+= 1
-                site.lifetimeCount &+= 1
-                site.lifetimeTotal &+= lifetime
-                site.lifetimeMin = min(site.lifetimeMin, lifetime)
-                site.lifetimeMax = max(site.lifetimeMax, lifetime)
-                site.lifetimeBuckets[LifetimeBuckets.bucket(forNanoseconds: lifetime)] &+= 1
-            }
             site.liveBlocks &-= 1
             Self.changeLive(&site, remove: entry.size, epoch: epoch)
         }
+        if isCounted { siteFrees[s].count(lifetime: lifetime, temporary: temporary) }
         if let closed { closeLane(s, closed) }
         liveBytes &-= entry.size
         let t = threads.index(of: thread, ticks: ticks)
@@ -259,7 +259,7 @@ extension AnalyzerCore {
         if counted(ticks) {
             totals.reallocs += 1
             chains.reallocs += 1
-            sites[site(of: r.stack)].reallocs += 1
+            siteFrees[site(of: r.stack)].reallocs += 1
             if r.newAddress != r.oldAddress { chains.moves += 1 }
         }
         allocate(address: r.newAddress, size: r.newSize, stack: r.stack, thread: r.thread, ticks: ticks,

@@ -13,6 +13,7 @@ extension AnalyzerCore {
         var costs: [(stack: UInt32, costs: Costs)] = []
         for s in siteStacks.indices.sorted(by: { siteStacks[$0] < siteStacks[$1] }) {
             let site = sites[s]
+            let freed = siteFrees[s]
             let peakBytes = site.savedEpoch == peakEpoch ? site.bytesAtPeak : site.liveBytes
             // In a window, a site may only have carried-in blocks, freed after the window's peak:
             // no allocations and nothing live at the end, but its share of the peak counts.
@@ -23,16 +24,16 @@ extension AnalyzerCore {
             c.peakBytes = peakBytes
             c.leakedBytes = site.liveBytes
             c.leakedBlocks = site.liveBlocks
-            c.temporaryAllocations = site.temporary
+            c.temporaryAllocations = freed.temporary
             let lifetimes = LifetimeStats(
-                count: site.lifetimeCount, totalNanoseconds: site.lifetimeTotal,
-                minNanoseconds: site.lifetimeCount == 0 ? 0 : site.lifetimeMin,
-                maxNanoseconds: site.lifetimeMax,
-                buckets: (0..<LifetimeBuckets.count).map { site.lifetimeBuckets[$0] })
+                count: freed.lifetimeCount, totalNanoseconds: freed.lifetimeTotal,
+                minNanoseconds: freed.lifetimeCount == 0 ? 0 : freed.lifetimeMin,
+                maxNanoseconds: freed.lifetimeMax,
+                buckets: (0..<LifetimeBuckets.count).map { freed.lifetimeBuckets[$0] })
             let sizes = SizeHistogram(counts: (0..<SizeBuckets.count).map { b in
-                UInt64(site.sizeCounts[b]) + (sizeCountOverflow[s * SizeBuckets.count + b] ?? 0)
+                UInt64(siteSizes[s][b]) + (sizeCountOverflow[s * SizeBuckets.count + b] ?? 0)
             })
-            siteStats.append(SiteStats(stack: siteStacks[s], costs: c, frees: site.frees, reallocs: site.reallocs,
+            siteStats.append(SiteStats(stack: siteStacks[s], costs: c, frees: freed.frees, reallocs: freed.reallocs,
                                        lifetimes: lifetimes, lane: siteLanes[s], sizes: sizes))
             costs.append((siteStacks[s], c))
         }

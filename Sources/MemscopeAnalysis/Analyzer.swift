@@ -43,6 +43,10 @@ struct AnalyzerCore {
     /// Per allocating stack, in order of first allocation (dense, so the hot ones stay
     /// in cache however many stack records the dump has).
     var sites: [SiteAccumulator] = []
+    /// Per site (same index): frees, lifetimes and reallocs.
+    var siteFrees: [SiteFrees] = []
+    /// Per site (same index): allocations per size bucket.
+    var siteSizes: [SiteSizeCounts] = []
     /// The stack id of each entry of `sites`.
     var siteStacks: [UInt32] = []
     /// Per site, ``SiteLanes/points`` maxima of its live bytes over time (closed intervals).
@@ -98,6 +102,8 @@ struct AnalyzerCore {
         if known >= 0 { return Int(known) }
         let index = sites.count
         sites.append(SiteAccumulator())
+        siteFrees.append(SiteFrees())
+        siteSizes.append(SiteSizeCounts(repeating: 0))
         siteStacks.append(stack)
         lanes.addSite()
         siteOfStack[Int(stack)] = Int32(index)
@@ -241,9 +247,11 @@ struct AnalyzerCore {
     }
 }
 
-/// Per-site running figures.
+/// Per-site running figures touched by every allocation and free of the site. The
+/// figures only frees touch (``SiteFrees``) and only allocations touch (size counts) are
+/// kept in arrays of their own, so an event brings two small records into the cache, not
+/// one site's whole 264 bytes.
 struct SiteAccumulator {
-    // Hot: touched by every allocation and free of the site (the first cache line).
     var liveBytes: UInt64 = 0
     /// Live bytes at the last global peak, valid when `savedEpoch == peakEpoch`.
     var bytesAtPeak: UInt64 = 0
@@ -255,20 +263,35 @@ struct SiteAccumulator {
     var laneMax: UInt64 = 0
     var laneBucket: Int32 = 0
     var savedEpoch: UInt32 = 0
+}
+
+/// Per-site figures of frees and reallocs.
+struct SiteFrees {
     var frees: UInt64 = 0
-    // Warm: frees and sizes.
     var temporary: UInt64 = 0
     var reallocs: UInt64 = 0
     var lifetimeCount: UInt64 = 0
     var lifetimeTotal: UInt64 = 0
     var lifetimeMin: UInt64 = .max
     var lifetimeMax: UInt64 = 0
-    /// Allocations per ``SizeBuckets`` bucket (bytes per bucket only for the whole run).
-    var sizeCounts = InlineArray<16, UInt32>(repeating: 0)
-    /// Lifetime counts per ``LifetimeBuckets`` bucket, kept inline so one site is one
-    /// contiguous record in cache.
+    /// Lifetime counts per ``LifetimeBuckets`` bucket, inline.
     var lifetimeBuckets = InlineArray<10, UInt64>(repeating: 0)
+
+    @inline(__always)
+    mutating func count(lifetime: UInt64, temporary isTemporary: Bool) {
+        if isTemporary { temporary &+= 1 }
+        frees &+= 1
+        lifetimeCount &+= 1
+        lifetimeTotal &+= lifetime
+        lifetimeMin = min(lifetimeMin, lifetime)
+        lifetimeMax = max(lifetimeMax, lifetime)
+        lifetimeBuckets[LifetimeBuckets.bucket(forNanoseconds: lifetime)] &+= 1
+    }
 }
+
+/// Allocations per ``SizeBuckets`` bucket of one site (bytes per bucket only for the
+/// whole run); counts past `UInt32.max` carry into ``AnalyzerCore/sizeCountOverflow``.
+typealias SiteSizeCounts = InlineArray<16, UInt32>
 
 /// Blocks and bytes freed by one thread that another allocated.
 struct ThreadPairCount {
