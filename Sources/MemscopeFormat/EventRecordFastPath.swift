@@ -40,32 +40,31 @@ enum EventRecordFastPath {
             let record: Record
             switch next.pointee {
             case RecordKind.alloc.rawValue:
-                let timestamp = UncheckedVarint.read(&p, malformed: &malformed)
+                let timestamp = UncheckedVarint.readWide(&p, malformed: &malformed)
                 let thread = UncheckedVarint.read(&p, malformed: &malformed)
-                let address = UncheckedVarint.read(&p, malformed: &malformed)
+                let address = UncheckedVarint.readWide(&p, malformed: &malformed)
                 let size = UncheckedVarint.read(&p, malformed: &malformed)
                 let allocator = UncheckedVarint.read(&p, malformed: &malformed)
                 let stack = UncheckedVarint.read(&p, malformed: &malformed)
                 guard !malformed, p <= payloadEnd, thread <= UInt64(UInt32.max), size <= MSDFormat.maxBlockSize,
-                      stack <= stacks, allocator <= UInt64(UInt8.max),
-                      let kind = AllocatorKind(rawValue: UInt8(truncatingIfNeeded: allocator))
+                      stack <= stacks, let kind = allocatorKind(allocator)
                 else { break records }
                 record = .alloc(Alloc(timestamp: timestamp, thread: UInt32(truncatingIfNeeded: thread),
                                       address: address, size: size, kind: kind,
                                       stack: UInt32(truncatingIfNeeded: stack)))
             case RecordKind.free.rawValue:
-                let timestamp = UncheckedVarint.read(&p, malformed: &malformed)
+                let timestamp = UncheckedVarint.readWide(&p, malformed: &malformed)
                 let thread = UncheckedVarint.read(&p, malformed: &malformed)
-                let address = UncheckedVarint.read(&p, malformed: &malformed)
+                let address = UncheckedVarint.readWide(&p, malformed: &malformed)
                 let stack = UncheckedVarint.read(&p, malformed: &malformed)
                 guard !malformed, p <= payloadEnd, thread <= UInt64(UInt32.max), stack <= stacks else { break records }
                 record = .free(Free(timestamp: timestamp, thread: UInt32(truncatingIfNeeded: thread),
                                     address: address, stack: UInt32(truncatingIfNeeded: stack)))
             case RecordKind.realloc.rawValue:
-                let timestamp = UncheckedVarint.read(&p, malformed: &malformed)
+                let timestamp = UncheckedVarint.readWide(&p, malformed: &malformed)
                 let thread = UncheckedVarint.read(&p, malformed: &malformed)
-                let oldAddress = UncheckedVarint.read(&p, malformed: &malformed)
-                let newAddress = UncheckedVarint.read(&p, malformed: &malformed)
+                let oldAddress = UncheckedVarint.readWide(&p, malformed: &malformed)
+                let newAddress = UncheckedVarint.readWide(&p, malformed: &malformed)
                 let newSize = UncheckedVarint.read(&p, malformed: &malformed)
                 let stack = UncheckedVarint.read(&p, malformed: &malformed)
                 guard !malformed, p <= payloadEnd, thread <= UInt64(UInt32.max), newSize <= MSDFormat.maxBlockSize,
@@ -81,5 +80,26 @@ enum EventRecordFastPath {
             next = payloadEnd
         }
         return next - start
+    }
+
+    /// `AllocatorKind(rawValue:)`, spelled out so that it is inlined: the initializer is a
+    /// call into another module, and this runs for every alloc record.
+    @inline(__always)
+    private static func allocatorKind(_ value: UInt64) -> AllocatorKind? {
+        switch value {
+        case 0: .malloc
+        case 1: .calloc
+        case 2: .realloc
+        case 3: .posixMemalign
+        case 4: .alignedAlloc
+        case 5: .memalign
+        case 6: .valloc
+        case 7: .pvalloc
+        case 8: .operatorNew
+        case 9: .operatorNewArray
+        case 10: .mmap
+        case 11: .other
+        default: nil
+        }
     }
 }

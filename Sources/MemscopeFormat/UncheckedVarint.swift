@@ -9,9 +9,8 @@ enum UncheckedVarint {
     /// reader rejects (longer than 10 bytes, or 2^64 or more) sets `malformed` and moves `p`
     /// 10 bytes on; the value is then meaningless.
     ///
-    /// One- and two-byte encodings (thread ids, sizes, stack ids, payload lengths) take a
-    /// branch each. Encodings of 3 to 8 bytes (timestamps, user-space addresses: everything
-    /// below 2^56) are decoded from one 8-byte load, without a loop.
+    /// For fields that are mostly one or two bytes (thread ids, sizes, allocators, stack
+    /// ids, payload lengths): each of those takes one branch, longer ones go on to ``readWide``.
     @inline(__always)
     static func read(_ p: inout UnsafePointer<UInt8>, malformed: inout Bool) -> UInt64 {
         let first = UInt64(p[0])
@@ -24,6 +23,14 @@ enum UncheckedVarint {
             p += 2
             return (first & 0x7F) | second &<< 7
         }
+        return readWide(&p, malformed: &malformed)
+    }
+
+    /// The same as ``read(_:malformed:)``, for fields that are mostly 3 to 8 bytes long
+    /// (timestamps, addresses): encodings of up to 8 bytes, everything below 2^56, are
+    /// decoded from one 8-byte load, without a loop or a branch on their length.
+    @inline(__always)
+    static func readWide(_ p: inout UnsafePointer<UInt8>, malformed: inout Bool) -> UInt64 {
         let word = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
         // Bit 7 of each byte that ends an encoding (its continuation bit is clear).
         let stops = ~word & 0x8080_8080_8080_8080
