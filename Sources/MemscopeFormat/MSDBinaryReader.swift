@@ -10,6 +10,9 @@ final class MSDBinaryReader: RecordReader {
     private(set) var wasTruncated = false
     private var headerChecked = false
     private var finished = false
+    /// Whether runs of alloc, free and realloc records go through ``EventRecordFastPath``;
+    /// tests turn it off to compare with the general decoder alone.
+    var usesEventFastPath = true
 
     init(path: String, input: BufferedInput) {
         self.path = path
@@ -31,6 +34,11 @@ final class MSDBinaryReader: RecordReader {
             guard try readHeader() else { return finish() }
         }
         while batch.count < maxCount {
+            if usesEventFastPath && ids.sawAnyRecord && input.available >= EventRecordFastPath.minimumWindow {
+                input.start += EventRecordFastPath.decode(UnsafeRawBufferPointer(start: input.pointer, count: input.available),
+                                                          definedStacks: ids.stacks, into: &batch, maxCount: maxCount)
+                if batch.count == maxCount { break }
+            }
             guard let record = try nextRecord() else {
                 finished = true
                 return !batch.isEmpty
