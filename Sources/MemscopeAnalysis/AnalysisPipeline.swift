@@ -25,14 +25,10 @@ extension Analyzer: RecordConsumer {}
 /// a bounded queue, so the two stages overlap on a two-core machine while memory stays
 /// bounded by a few batches.
 public enum AnalysisPipeline {
-    /// Records per batch, for one consumer: small enough that a batch (about 64 bytes a
-    /// record) stays in cache from its analysis to its clean-up beside the analysis' own
-    /// tables. 16,384 records (1 MB) took a sixth more cache misses than 1,024 in a cache
-    /// simulation of the benchmark dump.
-    static let batchSize = 1_024
-    /// Records per batch when several consumers share each batch: every batch then costs
-    /// a dispatch to both cores, so batches are larger.
-    static let sharedBatchSize = 8_192
+    /// Records per batch. (1,024 took a sixth fewer cache misses than 16,384 in a cache
+    /// simulation, but measured no faster on the machine and varied more: each batch is a
+    /// hand-off between the threads.)
+    static let batchSize = 16_384
     /// Batches in flight between the two threads.
     static let queueDepth = 4
 
@@ -51,7 +47,6 @@ public enum AnalysisPipeline {
                            afterBatch: () -> Void = {}) throws -> [Analysis] {
         let analyzers = everyOptions.map { Analyzer(options: $0) }
         let consumers: [any RecordConsumer] = analyzers + alongside
-        let batchSize = consumers.count == 1 ? Self.batchSize : Self.sharedBatchSize
         let queue = BatchQueue(depth: queueDepth)
         let emptied = BatchQueue(depth: queueDepth + 2)
         for _ in 0..<queueDepth + 1 {
