@@ -88,11 +88,7 @@ let package = Package(
             path: "Tests/MemscopeTestSupport"
         ),
         .testTarget(name: "MemscopeFormatTests", dependencies: ["MemscopeFormat", "MemscopeTestSupport"]),
-        .testTarget(
-            name: "MemscopeAnalysisTests",
-            dependencies: ["MemscopeAnalysis", "MemscopeFormat", "MemscopeTestSupport"],
-            exclude: ["Snapshots"]
-        ),
+        .testTarget(name: "MemscopeAnalysisTests", dependencies: ["MemscopeAnalysis", "MemscopeFormat", "MemscopeTestSupport"]),
         .testTarget(
             name: "MemscopeLayoutTests",
             dependencies: ["MemscopeLayout", "MemscopeTestSupport"],
