@@ -31,7 +31,7 @@ let package = Package(
         // Pipeline stages.
         .target(name: "MemscopeModel"),
         .target(name: "MemscopeFormat", dependencies: ["MemscopeModel", "CZstd", "CZlib"], swiftSettings: streamingStage),
-        // Cache hints for the streaming stages' table lookups.
+        // A cache hint for the heaptrack reader's table lookups.
         .target(name: "CPrefetch"),
         .target(name: "MemscopeAnalysis", dependencies: ["MemscopeModel"], swiftSettings: streamingStage),
         // Other tools' files (heaptrack, massif, DHAT, memscope-rs, folded stacks) → Analysis.

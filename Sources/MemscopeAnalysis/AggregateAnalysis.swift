@@ -156,7 +156,7 @@ extension Analysis {
 
     /// Empties both call trees, before new ones are built in their place.
     mutating func releaseCallTrees() {
-        topDown = CallTree(direction: .topDown, nodes: [])
-        bottomUp = CallTree(direction: .bottomUp, nodes: [])
+        topDown = CallTree.empty(.topDown)
+        bottomUp = CallTree.empty(.bottomUp)
     }
 }

@@ -33,6 +33,9 @@ public struct CallTree: Sendable, Equatable {
 
     public var direction: Direction
     public var nodes: [Node]
+
+    /// A tree without nodes, standing in until the real one is built.
+    static func empty(_ direction: Direction) -> CallTree { CallTree(direction: direction, nodes: []) }
 }
 
 /// Builds both trees from per-site costs.

@@ -23,16 +23,15 @@ struct RenderPipeline {
     /// The pictures and the page.
     /// - Parameter views: analyses restricted to one thread or one time window each, for the
     ///   page's selectors.
-    /// - Parameter analysis: consumed: its call trees are replaced by the filtered ones (the
+    /// - Parameter unfiltered: consumed: its call trees are replaced by the filtered ones (the
     ///   unfiltered trees are let go first, unless the "every frame" view needs them).
     func render(_ unfiltered: consuming Analysis, inputPath: String, format: String, views: PartialAnalyses = PartialAnalyses(),
                 ownership: OwnershipPart? = nil, clock: inout StageClock) throws -> (html: String, pictures: Pictures) {
         var analysis = unfiltered
         let everyFrame = views.allFrames && frameFilter != .none ? analysis : nil
         frameFilter.apply(to: &analysis)
-        let shown = analysis
-        let topDown = FlameGraphBuilder.build(shown, direction: .topDown, options: flameOptions)
-        let bottomUp = FlameGraphBuilder.build(shown, direction: .bottomUp, options: flameOptions)
+        let topDown = FlameGraphBuilder.build(analysis, direction: .topDown, options: flameOptions)
+        let bottomUp = FlameGraphBuilder.build(analysis, direction: .bottomUp, options: flameOptions)
         clock.lap("flamegraph trees")
         let measurer = CairoTextMeasurer()
         let timeline = TimelineLayout.scene(analysis, measurer: measurer)
