@@ -1,21 +1,7 @@
 import MemscopeModel
 
 extension AnalyzerCore {
-    // MARK: - Live-byte bookkeeping
-
-    /// Changes a site's live bytes, first saving its value at the last global peak.
-    ///
-    /// Peak attribution without copying: when the total reaches a new maximum,
-    /// `peakEpoch` grows. A site's value at that peak is its value just before its first
-    /// change afterwards, saved here, or its current value if it never changes again.
-    @inline(__always)
-    static func changeLive(_ site: inout SiteAccumulator, add: UInt64 = 0, remove: UInt64 = 0, epoch: UInt32) {
-        if site.savedEpoch != epoch {
-            site.savedEpoch = epoch
-            site.bytesAtPeak = site.liveBytes
-        }
-        site.liveBytes = site.liveBytes &+ add &- remove
-    }
+    // MARK: - Per-site counts
 
     /// Counts one allocation in a site's size bucket; false when the 32-bit count wrapped
     /// (the caller carries 2^32 into `sizeCountOverflow`).
@@ -27,39 +13,6 @@ extension AnalyzerCore {
         }
         counts[bucket] &+= 1
         return true
-    }
-
-    /// Mutates one site in place (no copy of the record in and out).
-    @inline(__always)
-    mutating func withSite(_ s: Int, _ body: (inout SiteAccumulator) -> Void) {
-        body(&sites[s])
-    }
-
-    /// The lane interval of `ticks`, widening every lane first when the run outgrew them.
-    @inline(__always)
-    mutating func laneBucket(_ ticks: UInt64) -> Int32 {
-        if lanes.bucket(ticks) >= SiteLanes.points { lanes.widen(until: ticks, sites: &sites) }
-        return Int32(lanes.bucket(ticks))
-    }
-
-    /// Keeps a site's lane (its live bytes over time) up to date before a change of
-    /// `adding` bytes, inside the site's record. When the site's events move to a later
-    /// interval, it returns the closed interval for ``closeLane(_:_:)`` to write out.
-    @inline(__always)
-    static func updateLane(_ site: inout SiteAccumulator, bucket: Int32, adding: UInt64) -> (Int32, UInt64, UInt64)? {
-        var closed: (Int32, UInt64, UInt64)?
-        if bucket != site.laneBucket {
-            closed = (site.laneBucket, site.laneMax, site.liveBytes)
-            site.laneBucket = bucket
-            site.laneMax = site.liveBytes
-        }
-        site.laneMax = max(site.laneMax, site.liveBytes &+ adding)
-        return closed
-    }
-
-    /// Writes a closed lane interval (rare: once per site and interval).
-    mutating func closeLane(_ s: Int, _ closed: (bucket: Int32, maximum: UInt64, live: UInt64)) {
-        lanes.close(site: s, bucket: Int(closed.bucket), maximum: closed.maximum, through: Int(sites[s].laneBucket), live: closed.live)
     }
 
     // MARK: - Events
@@ -104,25 +57,13 @@ extension AnalyzerCore {
         let epoch = peakEpoch
         // Before a window's start a block is carried in: live, but not counted.
         let isCounted = counted(ticks)
-        let lane = laneBucket(ticks)
-        var closed: (Int32, UInt64, UInt64)?
-        let sizeBucket = SizeBuckets.bucket(forSize: size)
         if isCounted {
+            let sizeBucket = SizeBuckets.bucket(forSize: size)
             runSizeCounts[sizeBucket] &+= 1
             runSizeBytes[sizeBucket] &+= size
-        }
-        withSite(s) { site in
-            closed = Self.updateLane(&site, bucket: lane, adding: size)
-            if isCounted {
-                site.allocations &+= 1
-                site.bytesAllocated &+= size
+            if !Self.countSize(&siteSizes[s], bucket: sizeBucket) {
+                sizeCountOverflow[s &* SizeBuckets.count &+ sizeBucket, default: 0] &+= 1 << 32
             }
-            site.liveBlocks &+= 1
-            Self.changeLive(&site, add: size, epoch: epoch)
-        }
-        if let closed { closeLane(s, closed) }
-        if isCounted && !Self.countSize(&siteSizes[s], bucket: sizeBucket) {
-            sizeCountOverflow[s &* SizeBuckets.count &+ sizeBucket, default: 0] &+= 1 << 32
         }
         liveBytes &+= size
         let t = threads.index(of: thread, ticks: ticks)
@@ -136,17 +77,9 @@ extension AnalyzerCore {
             }
         }
         lastAllocation = isCounted ? address : 0
-        let threadLive = threads.withCounters(t) { c in
-            if isCounted {
-                c.allocations += 1
-                c.bytesAllocated &+= size
-            }
-            c.lastSeen = ticks
-            c.liveBytes &+= size
-            c.peakBytes = max(c.peakBytes, c.liveBytes)
-            return c.liveBytes
-        }
-        threadLanes.record(thread: t, newLive: threadLive, ticks: ticks)
+        threads.lastSeen[t] = ticks
+        emit(LiveChange(ticks: ticks, size: size, site: Int32(s), epoch: epoch, thread: UInt32(t), owner: UInt32(t),
+                        isRelease: false, counted: isCounted))
         timeline.record(time: ticks, live: liveBytes, allocatedBytes: isCounted ? size : 0, isAllocation: isCounted, isFree: false)
     }
 
@@ -159,16 +92,7 @@ extension AnalyzerCore {
         if temporary { totals.temporaryAllocations &+= 1 }
         lastAllocation = 0
         let lifetime = nanoseconds(ticks &- entry.timestamp)
-        let epoch = peakEpoch
-        let lane = laneBucket(ticks)
-        var closed: (Int32, UInt64, UInt64)?
-        withSite(s) { site in
-            closed = Self.updateLane(&site, bucket: lane, adding: 0)
-            site.liveBlocks &-= 1
-            Self.changeLive(&site, remove: entry.size, epoch: epoch)
-        }
         if isCounted { siteFrees[s].count(lifetime: lifetime, temporary: temporary) }
-        if let closed { closeLane(s, closed) }
         liveBytes &-= entry.size
         let t = threads.index(of: thread, ticks: ticks)
         if isCounted {
@@ -177,15 +101,9 @@ extension AnalyzerCore {
             if stack != 0 { modules.release(allocationStack: entry.stack, freeStack: stack, bytes: entry.size, symbols: symbols) }
         }
         let owner = threads.index(of: entry.thread, ticks: entry.timestamp)
-        let ownerLive = threads.withCounters(owner) { c in
-            c.liveBytes &-= entry.size
-            return c.liveBytes
-        }
-        threadLanes.record(thread: owner, newLive: ownerLive, ticks: ticks)
-        threads.withCounters(t) { c in
-            if isCounted { c.frees += 1 }
-            c.lastSeen = ticks
-        }
+        threads.lastSeen[t] = ticks
+        emit(LiveChange(ticks: ticks, size: entry.size, site: Int32(s), epoch: peakEpoch, thread: UInt32(t),
+                        owner: UInt32(owner), isRelease: true, counted: isCounted))
         Self.markFreed(&blocks.slots[slot], stack: stack, ticks: ticks)
         timeline.record(time: ticks, live: liveBytes, allocatedBytes: 0, isAllocation: false, isFree: true)
     }

@@ -8,7 +8,9 @@ extension AnalyzerCore {
         }
         for entry in blocks.slots where entry.address != 0 && entry.isLive { endChain(entry) }
 
-        let siteLanes = lanes.finished(sites: sites, lastTicks: lastTicks)
+        live.finish(siteCount: siteStacks.count, threadCount: threads.stats.count)
+        let sites = live.sites
+        let siteLanes = live.lanes.finished(sites: sites, lastTicks: lastTicks)
         var siteStats: [SiteStats] = []
         var costs: [(stack: UInt32, costs: Costs)] = []
         for s in siteStacks.indices.sorted(by: { siteStacks[$0] < siteStacks[$1] }) {
@@ -90,14 +92,14 @@ extension AnalyzerCore {
             topDown: CallTree.empty(.topDown),
             bottomUp: CallTree.empty(.bottomUp),
             timeline: timeline.timeline(nanosecondsPerTick: clockUnit),
-            laneIntervalNanoseconds: saturatingMultiply(lanes.intervalTicks, clockUnit),
+            laneIntervalNanoseconds: saturatingMultiply(live.lanes.intervalTicks, clockUnit),
             addressReuse: reuse,
             reallocChains: chains,
             crossThread: crossThread.entries.map { key, value in
                 ThreadPair(allocatingThread: UInt32(key >> 32), freeingThread: UInt32(truncatingIfNeeded: key),
                            blocks: value.blocks, bytes: value.bytes)
             }.sorted { ($0.bytes, $1.allocatingThread, $1.freeingThread) > ($1.bytes, $0.allocatingThread, $0.freeingThread) },
-            threads: zip(threads.merged, threadLanes.finished(threads: threads.stats.count, lastTicks: lastTicks)).map { stats, lane in
+            threads: zip(threads.merged(with: live.threads), live.threadLanes.finished(threads: threads.stats.count, lastTicks: lastTicks)).map { stats, lane in
                 var converted = stats
                 converted.lane = lane
                 converted.firstSeenNanoseconds = nanoseconds(stats.firstSeenNanoseconds)
@@ -116,7 +118,7 @@ extension AnalyzerCore {
             sizes.bytes[b] = runSizeBytes[b]
         }
         analysis.sizes = sizes
-        analysis.threadLaneIntervalNanoseconds = saturatingMultiply(threadLanes.intervalTicks, clockUnit)
+        analysis.threadLaneIntervalNanoseconds = saturatingMultiply(live.threadLanes.intervalTicks, clockUnit)
         analysis.observations = observations
         if referenceScan.time != nil {
             let live = blocks.slots.lazy.filter { $0.address != 0 && $0.isLive }

@@ -40,26 +40,25 @@ struct AnalyzerCore {
     var metadata: Metadata?
     var symbols = SymbolTable()
     var blocks = AddressTable()
-    /// Per allocating stack, in order of first allocation (dense, so the hot ones stay
-    /// in cache however many stack records the dump has).
-    var sites: [SiteAccumulator] = []
+    /// The live stage: per-site and per-thread live bytes over time. Changes go to it at
+    /// once, or to `outbox` when it runs on a thread of its own (``AnalysisPipeline``).
+    var live = LiveTracker()
+    /// Whether live changes are collected in `outbox` instead of applied.
+    var defersLiveChanges = false
+    var outbox: [LiveChange] = []
     /// Per site (same index): frees, lifetimes and reallocs.
     var siteFrees: [SiteFrees] = []
     /// Per site (same index): allocations per size bucket.
     var siteSizes: [SiteSizeCounts] = []
-    /// The stack id of each entry of `sites`.
+    /// The allocation stack of each site (dense index, in order of first allocation).
     var siteStacks: [UInt32] = []
-    /// Per site, ``SiteLanes/points`` maxima of its live bytes over time (closed intervals).
-    var lanes = SiteLanes()
-    /// The same per thread (blocks each thread allocated).
-    var threadLanes = ThreadLanes()
     /// Allocations and bytes per ``SizeBuckets`` bucket, for the whole run.
     /// (Inline, not ``SizeHistogram``'s arrays: no copy-on-write check per allocation.)
     var runSizeCounts = InlineArray<16, UInt64>(repeating: 0)
     var runSizeBytes = InlineArray<16, UInt64>(repeating: 0)
     /// Counts that overflowed a site's 32-bit size counters (practically never).
     var sizeCountOverflow: [Int: UInt64] = [:]
-    /// Per stack id (index 0 = no stack): its index in `sites`, or -1.
+    /// Per stack id (index 0 = no stack): its site index, or -1.
     var siteOfStack: [Int32] = [-1]
     var totals = Totals()
     var liveBytes: UInt64 = 0
@@ -100,12 +99,10 @@ struct AnalyzerCore {
     mutating func site(of stack: UInt32) -> Int {
         let known = siteOfStack[Int(stack)]
         if known >= 0 { return Int(known) }
-        let index = sites.count
-        sites.append(SiteAccumulator())
+        let index = siteStacks.count
         siteFrees.append(SiteFrees())
         siteSizes.append(SiteSizeCounts(repeating: 0))
         siteStacks.append(stack)
-        lanes.addSite()
         siteOfStack[Int(stack)] = Int32(index)
         return index
     }
@@ -115,6 +112,26 @@ struct AnalyzerCore {
 
     mutating func consume(_ batch: [Record]) {
         for record in batch { consume(record) }
+    }
+
+    /// Consumes a batch, collecting its live changes in `changes` (which must be empty)
+    /// for a ``LiveTracker`` on another thread.
+    mutating func consume(_ batch: [Record], deferringInto changes: inout [LiveChange]) {
+        swap(&outbox, &changes)
+        defersLiveChanges = true
+        for record in batch { consume(record) }
+        defersLiveChanges = false
+        swap(&outbox, &changes)
+    }
+
+    /// Hands a live change to the live stage.
+    @inline(__always)
+    mutating func emit(_ change: LiveChange) {
+        if defersLiveChanges {
+            outbox.append(change)
+        } else {
+            live.apply(change)
+        }
     }
 
     @inline(__always)
@@ -309,22 +326,12 @@ struct ErrorKey: Hashable {
     var side: UInt8 = 0xFF
 }
 
-/// The per-event figures of one thread, apart from its name and flags: an event updates
-/// one plain record in one access, not fields of a record that holds a String and an array.
-struct ThreadCounters {
-    var lastSeen: UInt64
-    var allocations: UInt64 = 0
-    var bytesAllocated: UInt64 = 0
-    var frees: UInt64 = 0
-    var peakBytes: UInt64 = 0
-    var liveBytes: UInt64 = 0
-}
-
 /// Threads by OS id, with a one-entry cache (consecutive events tend to share a thread).
 struct ThreadTable {
-    /// Names and flags; the counters are in `counters` until ``merged``.
+    /// Names and flags; the time of each thread's last event is in `lastSeen`, and its
+    /// counters in the live stage, until ``merged(with:)``.
     var stats: [ThreadStats] = []
-    var counters: [ThreadCounters] = []
+    var lastSeen: [UInt64] = []
     private var index = IntegerMap<Int>()
     /// A direct-mapped cache: slot `thread % 64` holds (thread + 1, index).
     private var cache = [(UInt64, Int)](repeating: (0, 0), count: 64)
@@ -343,30 +350,25 @@ struct ThreadTable {
             stats.append(ThreadStats(thread: thread, name: "", firstSeenNanoseconds: ticks, lastSeenNanoseconds: ticks,
                                      started: false, exited: false, allocations: 0, bytesAllocated: 0, frees: 0,
                                      peakBytes: 0, liveBytes: 0))
-            counters.append(ThreadCounters(lastSeen: ticks))
+            lastSeen.append(ticks)
         }
         cache[slot] = (UInt64(thread) + 1, i)
         return i
     }
 
-    /// Changes a thread's counters in place.
-    @inline(__always)
-    mutating func withCounters<Result>(_ i: Int, _ body: (inout ThreadCounters) -> Result) -> Result {
-        body(&counters[i])
-    }
-
     @inline(__always)
     mutating func withThread(_ thread: UInt32, ticks: UInt64, _ body: (inout ThreadStats) -> Void) {
         let i = index(of: thread, ticks: ticks)
-        counters[i].lastSeen = ticks
+        lastSeen[i] = ticks
         body(&stats[i])
     }
 
-    /// Every thread's stats with its counters (times still in ticks).
-    var merged: [ThreadStats] {
-        zip(stats, counters).map { stats, c in
-            var merged = stats
-            merged.lastSeenNanoseconds = c.lastSeen
+    /// Every thread's stats with its counters from the live stage (times still in ticks).
+    func merged(with live: [ThreadLive]) -> [ThreadStats] {
+        stats.indices.map { i in
+            var merged = stats[i]
+            merged.lastSeenNanoseconds = lastSeen[i]
+            let c = i < live.count ? live[i] : ThreadLive()
             merged.allocations = c.allocations
             merged.bytesAllocated = c.bytesAllocated
             merged.frees = c.frees
