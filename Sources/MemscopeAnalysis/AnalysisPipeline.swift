@@ -75,9 +75,9 @@ public enum AnalysisPipeline {
 
     /// Starts the parse thread: it fills buffers taken from `emptied` and puts them on
     /// `batches`, then `.end` or the error that stopped it.
-    private static func startReading(_ reader: some RecordBatchSource) -> (batches: BatchQueue<Record>, emptied: BatchQueue<Record>) {
-        let queue = BatchQueue<Record>(depth: queueDepth)
-        let emptied = BatchQueue<Record>(depth: queueDepth + 2)
+    private static func startReading(_ reader: some RecordBatchSource) -> (batches: BatchQueue<[Record]>, emptied: BatchQueue<[Record]>) {
+        let queue = BatchQueue<[Record]>(depth: queueDepth)
+        let emptied = BatchQueue<[Record]>(depth: queueDepth + 2)
         for _ in 0..<queueDepth + 1 {
             var batch: [Record] = []
             batch.reserveCapacity(batchSize)
@@ -102,22 +102,22 @@ public enum AnalysisPipeline {
 
     /// One analysis in two stages: the block stage on a thread of its own, the live stage
     /// on the calling thread.
-    private static func runStaged(_ analyzer: Analyzer, batches: BatchQueue<Record>, emptied: BatchQueue<Record>,
+    private static func runStaged(_ analyzer: Analyzer, batches: BatchQueue<[Record]>, emptied: BatchQueue<[Record]>,
                                   reader: some RecordBatchSource, afterBatch: () -> Void) throws -> Analysis {
-        let changes = BatchQueue<LiveChange>(depth: queueDepth)
-        let emptiedChanges = BatchQueue<LiveChange>(depth: queueDepth + 2)
+        let changes = BatchQueue<LiveChangeBuffer>(depth: queueDepth)
+        let emptiedChanges = BatchQueue<LiveChangeBuffer>(depth: queueDepth + 2)
         for _ in 0..<queueDepth + 1 {
-            var buffer: [LiveChange] = []
-            buffer.reserveCapacity(batchSize * 2)  // a realloc is a release and an allocation
-            emptiedChanges.put(.batch(buffer))
+            // A realloc is a release and an allocation.
+            emptiedChanges.put(.batch(LiveChangeBuffer(capacity: batchSize * 2)))
         }
+        var tracker = analyzer.core.takeLiveStage()
         let box = UncheckedBox(analyzer)
         DispatchQueue(label: "memscope.blocks").async {
             while true {
                 switch batches.take() {
                 case .batch(var batch):
-                    guard case .batch(var buffer) = emptiedChanges.take() else { return }
-                    box.value.core.consume(batch, deferringInto: &buffer)
+                    guard case .batch(let buffer) = emptiedChanges.take() else { return }
+                    box.value.core.consume(batch, deferringInto: buffer)
                     batch.removeAll(keepingCapacity: true)
                     emptied.put(.batch(batch))
                     changes.put(.batch(buffer))
@@ -130,13 +130,12 @@ public enum AnalysisPipeline {
                 }
             }
         }
-        var tracker = LiveTracker()
         while true {
             switch changes.take() {
-            case .batch(var buffer):
+            case .batch(let buffer):
                 tracker.apply(buffer)
                 afterBatch()
-                buffer.removeAll(keepingCapacity: true)
+                buffer.removeAll()
                 emptiedChanges.put(.batch(buffer))
             case .end:
                 // The block stage is done with the analyzer: the live stage joins it.
@@ -159,9 +158,9 @@ private final class UncheckedBox<Value>: @unchecked Sendable {
 
 /// A bounded single-producer, single-consumer queue of batches (pthread mutex and
 /// condition variables: DispatchSemaphore traps when released below its start value).
-private final class BatchQueue<Element>: @unchecked Sendable {
+private final class BatchQueue<Payload>: @unchecked Sendable {
     enum Item {
-        case batch([Element])
+        case batch(Payload)
         case end
         case failure(any Error)
     }

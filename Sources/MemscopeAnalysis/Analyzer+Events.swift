@@ -1,20 +1,6 @@
 import MemscopeModel
 
 extension AnalyzerCore {
-    // MARK: - Per-site counts
-
-    /// Counts one allocation in a site's size bucket; false when the 32-bit count wrapped
-    /// (the caller carries 2^32 into `sizeCountOverflow`).
-    @inline(__always)
-    static func countSize(_ counts: inout SiteSizeCounts, bucket: Int) -> Bool {
-        if counts[bucket] == UInt32.max {
-            counts[bucket] = 0
-            return false
-        }
-        counts[bucket] &+= 1
-        return true
-    }
-
     // MARK: - Events
 
     mutating func allocate(address: UInt64, size: UInt64, stack: UInt32, thread: UInt32, ticks: UInt64,
@@ -54,33 +40,17 @@ extension AnalyzerCore {
         entry.isLive = true
         blocks.slots[slot] = entry
 
-        let epoch = peakEpoch
         // Before a window's start a block is carried in: live, but not counted.
         let isCounted = counted(ticks)
-        if isCounted {
-            let sizeBucket = SizeBuckets.bucket(forSize: size)
-            runSizeCounts[sizeBucket] &+= 1
-            runSizeBytes[sizeBucket] &+= size
-            if !Self.countSize(&siteSizes[s], bucket: sizeBucket) {
-                sizeCountOverflow[s &* SizeBuckets.count &+ sizeBucket, default: 0] &+= 1 << 32
-            }
-        }
-        liveBytes &+= size
         let t = threads.index(of: thread, ticks: ticks)
         if isCounted {
             totals.allocations += 1
             totals.bytesAllocated &+= size
-            if liveBytes > totals.peakBytes {
-                totals.peakBytes = liveBytes
-                peakTicks = ticks
-                peakEpoch &+= 1
-            }
         }
         lastAllocation = isCounted ? address : 0
         threads.lastSeen[t] = ticks
-        emit(LiveChange(ticks: ticks, size: size, site: Int32(s), epoch: epoch, thread: UInt32(t), owner: UInt32(t),
-                        isRelease: false, counted: isCounted))
-        timeline.record(time: ticks, live: liveBytes, allocatedBytes: isCounted ? size : 0, isAllocation: isCounted, isFree: false)
+        emit(LiveChange(ticks: ticks, size: size, lifetime: 0, site: Int32(s), thread: UInt32(t), owner: UInt32(t),
+                        isRelease: false, counted: isCounted, temporary: false))
     }
 
     /// Frees the live block in `slot`: temporaries, lifetimes, hand-offs, chain ends.
@@ -92,8 +62,6 @@ extension AnalyzerCore {
         if temporary { totals.temporaryAllocations &+= 1 }
         lastAllocation = 0
         let lifetime = nanoseconds(ticks &- entry.timestamp)
-        if isCounted { siteFrees[s].count(lifetime: lifetime, temporary: temporary) }
-        liveBytes &-= entry.size
         let t = threads.index(of: thread, ticks: ticks)
         if isCounted {
             totals.frees += 1
@@ -102,10 +70,9 @@ extension AnalyzerCore {
         }
         let owner = threads.index(of: entry.thread, ticks: entry.timestamp)
         threads.lastSeen[t] = ticks
-        emit(LiveChange(ticks: ticks, size: entry.size, site: Int32(s), epoch: peakEpoch, thread: UInt32(t),
-                        owner: UInt32(owner), isRelease: true, counted: isCounted))
+        emit(LiveChange(ticks: ticks, size: entry.size, lifetime: lifetime, site: Int32(s), thread: UInt32(t),
+                        owner: UInt32(owner), isRelease: true, counted: isCounted, temporary: temporary))
         Self.markFreed(&blocks.slots[slot], stack: stack, ticks: ticks)
-        timeline.record(time: ticks, live: liveBytes, allocatedBytes: 0, isAllocation: false, isFree: true)
     }
 
     @inline(__always)
@@ -177,7 +144,7 @@ extension AnalyzerCore {
         if counted(ticks) {
             totals.reallocs += 1
             chains.reallocs += 1
-            siteFrees[site(of: r.stack)].reallocs += 1
+            siteReallocs[site(of: r.stack)] += 1
             if r.newAddress != r.oldAddress { chains.moves += 1 }
         }
         allocate(address: r.newAddress, size: r.newSize, stack: r.stack, thread: r.thread, ticks: ticks,

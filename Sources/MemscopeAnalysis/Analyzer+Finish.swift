@@ -15,8 +15,8 @@ extension AnalyzerCore {
         var costs: [(stack: UInt32, costs: Costs)] = []
         for s in siteStacks.indices.sorted(by: { siteStacks[$0] < siteStacks[$1] }) {
             let site = sites[s]
-            let freed = siteFrees[s]
-            let peakBytes = site.savedEpoch == peakEpoch ? site.bytesAtPeak : site.liveBytes
+            let freed = live.siteFrees[s]
+            let peakBytes = site.savedEpoch == live.peakEpoch ? site.bytesAtPeak : site.liveBytes
             // In a window, a site may only have carried-in blocks, freed after the window's peak:
             // no allocations and nothing live at the end, but its share of the peak counts.
             guard site.allocations > 0 || site.liveBlocks > 0 || peakBytes > 0 else { continue }
@@ -33,9 +33,9 @@ extension AnalyzerCore {
                 maxNanoseconds: freed.lifetimeMax,
                 buckets: (0..<LifetimeBuckets.count).map { freed.lifetimeBuckets[$0] })
             let sizes = SizeHistogram(counts: (0..<SizeBuckets.count).map { b in
-                UInt64(siteSizes[s][b]) + (sizeCountOverflow[s * SizeBuckets.count + b] ?? 0)
+                UInt64(live.siteSizes[s][b]) + (live.sizeCountOverflow[s * SizeBuckets.count + b] ?? 0)
             })
-            siteStats.append(SiteStats(stack: siteStacks[s], costs: c, frees: freed.frees, reallocs: freed.reallocs,
+            siteStats.append(SiteStats(stack: siteStacks[s], costs: c, frees: freed.frees, reallocs: siteReallocs[s],
                                        lifetimes: lifetimes, lane: siteLanes[s], sizes: sizes))
             costs.append((siteStacks[s], c))
         }
@@ -64,11 +64,12 @@ extension AnalyzerCore {
         }
 
         var final = totals
-        final.leakedBytes = liveBytes &- suppressedBytes
+        final.peakBytes = live.peakBytes
+        final.leakedBytes = live.liveBytes &- suppressedBytes
         final.leakedBlocks = siteStats.reduce(0) { $0 + $1.costs.leakedBlocks }
         final.suppressedBytes = suppressedBytes
         final.suppressedBlocks = suppressedBlocks
-        final.peakTimeNanoseconds = nanoseconds(peakTicks)
+        final.peakTimeNanoseconds = nanoseconds(live.peakTicks)
         final.distinctStacks = UInt64(siteStats.filter { $0.stack != 0 && $0.costs.allocations > 0 }.count)
         final.threads = UInt64(threads.stats.count)
         final.durationNanoseconds = nanoseconds(lastTicks)
@@ -91,7 +92,7 @@ extension AnalyzerCore {
             sites: siteStats,
             topDown: CallTree.empty(.topDown),
             bottomUp: CallTree.empty(.bottomUp),
-            timeline: timeline.timeline(nanosecondsPerTick: clockUnit),
+            timeline: live.timeline.timeline(nanosecondsPerTick: clockUnit),
             laneIntervalNanoseconds: saturatingMultiply(live.lanes.intervalTicks, clockUnit),
             addressReuse: reuse,
             reallocChains: chains,
@@ -114,8 +115,8 @@ extension AnalyzerCore {
         analysis.scope = scopeParts.joined(separator: "; ")
         var sizes = SizeHistogram()
         for b in 0..<SizeBuckets.count {
-            sizes.counts[b] = runSizeCounts[b]
-            sizes.bytes[b] = runSizeBytes[b]
+            sizes.counts[b] = live.runSizeCounts[b]
+            sizes.bytes[b] = live.runSizeBytes[b]
         }
         analysis.sizes = sizes
         analysis.threadLaneIntervalNanoseconds = saturatingMultiply(live.threadLanes.intervalTicks, clockUnit)

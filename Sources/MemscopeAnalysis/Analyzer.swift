@@ -40,35 +40,23 @@ struct AnalyzerCore {
     var metadata: Metadata?
     var symbols = SymbolTable()
     var blocks = AddressTable()
-    /// The live stage: per-site and per-thread live bytes over time. Changes go to it at
-    /// once, or to `outbox` when it runs on a thread of its own (``AnalysisPipeline``).
-    var live = LiveTracker()
+    /// The live stage: live bytes, the peak and the timeline, and per-site and per-thread
+    /// figures. Changes go to it at once, or to `outbox` when it runs on a thread of its
+    /// own (``AnalysisPipeline``).
+    var live: LiveTracker
     /// Whether live changes are collected in `outbox` instead of applied.
     var defersLiveChanges = false
-    var outbox: [LiveChange] = []
-    /// Per site (same index): frees, lifetimes and reallocs.
-    var siteFrees: [SiteFrees] = []
-    /// Per site (same index): allocations per size bucket.
-    var siteSizes: [SiteSizeCounts] = []
+    var outbox = LiveChangeBuffer(capacity: 0)
     /// The allocation stack of each site (dense index, in order of first allocation).
     var siteStacks: [UInt32] = []
-    /// Allocations and bytes per ``SizeBuckets`` bucket, for the whole run.
-    /// (Inline, not ``SizeHistogram``'s arrays: no copy-on-write check per allocation.)
-    var runSizeCounts = InlineArray<16, UInt64>(repeating: 0)
-    var runSizeBytes = InlineArray<16, UInt64>(repeating: 0)
-    /// Counts that overflowed a site's 32-bit size counters (practically never).
-    var sizeCountOverflow: [Int: UInt64] = [:]
+    /// Per site: reallocs (rare enough to stay in this stage).
+    var siteReallocs: [UInt64] = []
     /// Per stack id (index 0 = no stack): its site index, or -1.
     var siteOfStack: [Int32] = [-1]
     var totals = Totals()
-    var liveBytes: UInt64 = 0
-    /// Incremented whenever a new global peak is reached.
-    var peakEpoch: UInt32 = 0
-    var peakTicks: UInt64 = 0
     /// Address of the most recent allocation, 0 after any free (heaptrack's rule).
     var lastAllocation: UInt64 = 0
     var lastTicks: UInt64 = 0
-    var timeline: TimelineReducer
     var threads = ThreadTable()
     var crossThread = IntegerMap<ThreadPairCount>()
     var errorIndex: [ErrorKey: Int] = [:]
@@ -89,7 +77,7 @@ struct AnalyzerCore {
     init(options: AnalysisOptions) {
         self.options = options
         self.filtering = options.windowEndNanoseconds != nil || options.thread != nil
-        self.timeline = TimelineReducer(capacity: options.timelinePoints)
+        self.live = LiveTracker(timelinePoints: options.timelinePoints)
     }
 
     var clockUnit: UInt64 { metadata?.clockUnitNanoseconds ?? 1 }
@@ -100,9 +88,8 @@ struct AnalyzerCore {
         let known = siteOfStack[Int(stack)]
         if known >= 0 { return Int(known) }
         let index = siteStacks.count
-        siteFrees.append(SiteFrees())
-        siteSizes.append(SiteSizeCounts(repeating: 0))
         siteStacks.append(stack)
+        siteReallocs.append(0)
         siteOfStack[Int(stack)] = Int32(index)
         return index
     }
@@ -115,13 +102,19 @@ struct AnalyzerCore {
     }
 
     /// Consumes a batch, collecting its live changes in `changes` (which must be empty)
-    /// for a ``LiveTracker`` on another thread.
-    mutating func consume(_ batch: [Record], deferringInto changes: inout [LiveChange]) {
-        swap(&outbox, &changes)
+    /// for the ``LiveTracker`` on another thread.
+    mutating func consume(_ batch: [Record], deferringInto changes: LiveChangeBuffer) {
+        outbox = changes
         defersLiveChanges = true
         for record in batch { consume(record) }
         defersLiveChanges = false
-        swap(&outbox, &changes)
+    }
+
+    /// Hands the live stage over to another thread, leaving an empty one here.
+    mutating func takeLiveStage() -> LiveTracker {
+        let taken = live
+        live = LiveTracker(timelinePoints: options.timelinePoints)
+        return taken
     }
 
     /// Hands a live change to the live stage.
@@ -264,10 +257,10 @@ struct AnalyzerCore {
     }
 }
 
-/// Per-site running figures touched by every allocation and free of the site. The
-/// figures only frees touch (``SiteFrees``) and only allocations touch (size counts) are
-/// kept in arrays of their own, so an event brings two small records into the cache, not
-/// one site's whole 264 bytes.
+/// Per-site running figures touched by every allocation and free of the site (live
+/// stage). The figures only frees touch (``SiteFrees``) and only allocations touch (size
+/// counts) are kept in arrays of their own, so an event brings two small records into the
+/// cache, not one site's whole 264 bytes.
 struct SiteAccumulator {
     var liveBytes: UInt64 = 0
     /// Live bytes at the last global peak, valid when `savedEpoch == peakEpoch`.
@@ -275,18 +268,15 @@ struct SiteAccumulator {
     var liveBlocks: UInt64 = 0
     var allocations: UInt64 = 0
     var bytesAllocated: UInt64 = 0
-    /// The highest live bytes in the lane interval `laneBucket` (the one the site's
-    /// events last fell in).
+    /// The highest live bytes in the lanes' open interval (``SiteLanes/current``).
     var laneMax: UInt64 = 0
-    var laneBucket: Int32 = 0
     var savedEpoch: UInt32 = 0
 }
 
-/// Per-site figures of frees and reallocs.
+/// Per-site figures of frees.
 struct SiteFrees {
     var frees: UInt64 = 0
     var temporary: UInt64 = 0
-    var reallocs: UInt64 = 0
     var lifetimeCount: UInt64 = 0
     var lifetimeTotal: UInt64 = 0
     var lifetimeMin: UInt64 = .max
@@ -307,7 +297,7 @@ struct SiteFrees {
 }
 
 /// Allocations per ``SizeBuckets`` bucket of one site (bytes per bucket only for the
-/// whole run); counts past `UInt32.max` carry into ``AnalyzerCore/sizeCountOverflow``.
+/// whole run); counts past `UInt32.max` carry into ``LiveTracker/sizeCountOverflow``.
 typealias SiteSizeCounts = InlineArray<16, UInt32>
 
 /// Blocks and bytes freed by one thread that another allocated.

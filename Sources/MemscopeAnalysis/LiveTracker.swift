@@ -6,10 +6,10 @@ struct LiveChange {
     var ticks: UInt64
     /// Bytes the block holds.
     var size: UInt64
+    /// A release's block lifetime (nanoseconds).
+    var lifetime: UInt64
     /// Dense site index of the block's allocation stack.
     var site: Int32
-    /// ``AnalyzerCore/peakEpoch`` before the event.
-    var epoch: UInt32
     /// Dense index of the thread that allocates (or frees) the block.
     var thread: UInt32
     /// Dense index of the thread that allocated the block (a release's owner).
@@ -17,6 +17,41 @@ struct LiveChange {
     var isRelease: Bool
     /// Whether the event is inside the window's start (counted, not carried in).
     var counted: Bool
+    /// Whether a release ends a temporary block (freed before any other allocation).
+    var temporary: Bool
+}
+
+/// A batch's live changes, written by the block stage and read by the live stage: raw
+/// storage, so writing one is a store, not an array append.
+final class LiveChangeBuffer: @unchecked Sendable {
+    private(set) var base: UnsafeMutablePointer<LiveChange>
+    private(set) var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always)
+    func append(_ change: LiveChange) {
+        if count == capacity { grow() }
+        (base + count).initialize(to: change)
+        count += 1
+    }
+
+    private func grow() {
+        let bigger = UnsafeMutablePointer<LiveChange>.allocate(capacity: capacity * 2)
+        bigger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity *= 2
+    }
+
+    /// Forgets the changes (a trivial type: nothing to deinitialise).
+    func removeAll() { count = 0 }
 }
 
 /// The running figures of one thread's blocks (its name, flags and last event are kept by
@@ -36,17 +71,40 @@ struct ThreadLive {
 /// beside the block stage (``AnalysisPipeline``); or the block stage applies each change
 /// at once.
 struct LiveTracker {
-    /// Per site (dense index), in order of first allocation.
+    /// Per site (dense index), in order of first allocation: the figures every
+    /// allocation and free of the site touch.
     var sites: [SiteAccumulator] = []
+    /// Per site: frees and lifetimes.
+    var siteFrees: [SiteFrees] = []
+    /// Per site: allocations per size bucket.
+    var siteSizes: [SiteSizeCounts] = []
+    /// Counts that overflowed a site's 32-bit size counters (practically never).
+    var sizeCountOverflow: [Int: UInt64] = [:]
+    /// Allocations and bytes per ``SizeBuckets`` bucket, for the whole run.
+    /// (Inline, not ``SizeHistogram``'s arrays: no copy-on-write check per allocation.)
+    var runSizeCounts = InlineArray<16, UInt64>(repeating: 0)
+    var runSizeBytes = InlineArray<16, UInt64>(repeating: 0)
     /// Per site, its live bytes over time.
     var lanes = SiteLanes()
     /// Per thread (dense index).
     var threads: [ThreadLive] = []
     /// Per thread, the live bytes of its blocks over time.
     var threadLanes = ThreadLanes()
+    var liveBytes: UInt64 = 0
+    /// The highest live bytes of the counted events, and when.
+    var peakBytes: UInt64 = 0
+    var peakTicks: UInt64 = 0
+    /// Incremented whenever a new global peak is reached.
+    var peakEpoch: UInt32 = 0
+    var timeline: TimelineReducer
 
-    mutating func apply(_ changes: [LiveChange]) {
-        for change in changes { apply(change) }
+    init(timelinePoints: Int) {
+        timeline = TimelineReducer(capacity: timelinePoints)
+    }
+
+    mutating func apply(_ changes: LiveChangeBuffer) {
+        let base = changes.base
+        for i in 0..<changes.count { apply(base[i]) }
     }
 
     @inline(__always)
@@ -59,6 +117,8 @@ struct LiveTracker {
     private mutating func addSites(through s: Int) {
         while sites.count <= s {
             sites.append(SiteAccumulator())
+            siteFrees.append(SiteFrees())
+            siteSizes.append(SiteSizeCounts(repeating: 0))
             lanes.addSite()
         }
     }
@@ -71,18 +131,31 @@ struct LiveTracker {
     private mutating func allocate(_ change: LiveChange) {
         let s = Int(change.site)
         let size = change.size
-        let lane = laneBucket(change.ticks)
-        var closed: (Int32, UInt64, UInt64)?
+        let epoch = peakEpoch
+        lanes.advance(to: change.ticks, sites: &sites)
         withSite(s) { site in
-            closed = Self.updateLane(&site, bucket: lane, adding: size)
+            site.laneMax = max(site.laneMax, site.liveBytes &+ size)
             if change.counted {
                 site.allocations &+= 1
                 site.bytesAllocated &+= size
             }
             site.liveBlocks &+= 1
-            Self.changeLive(&site, add: size, epoch: change.epoch)
+            Self.changeLive(&site, add: size, epoch: epoch)
         }
-        if let closed { closeLane(s, closed) }
+        if change.counted {
+            let sizeBucket = SizeBuckets.bucket(forSize: size)
+            runSizeCounts[sizeBucket] &+= 1
+            runSizeBytes[sizeBucket] &+= size
+            if !Self.countSize(&siteSizes[s], bucket: sizeBucket) {
+                sizeCountOverflow[s &* SizeBuckets.count &+ sizeBucket, default: 0] &+= 1 << 32
+            }
+        }
+        liveBytes &+= size
+        if change.counted && liveBytes > peakBytes {
+            peakBytes = liveBytes
+            peakTicks = change.ticks
+            peakEpoch &+= 1
+        }
         let t = Int(change.thread)
         let live = withThread(t) { c in
             if change.counted {
@@ -94,20 +167,22 @@ struct LiveTracker {
             return c.liveBytes
         }
         threadLanes.record(thread: t, newLive: live, ticks: change.ticks)
+        timeline.record(time: change.ticks, live: liveBytes, allocatedBytes: change.counted ? size : 0,
+                        isAllocation: change.counted, isFree: false)
     }
 
     @inline(__always)
     private mutating func release(_ change: LiveChange) {
         let s = Int(change.site)
         let size = change.size
-        let lane = laneBucket(change.ticks)
-        var closed: (Int32, UInt64, UInt64)?
+        lanes.advance(to: change.ticks, sites: &sites)
+        let epoch = peakEpoch
         withSite(s) { site in
-            closed = Self.updateLane(&site, bucket: lane, adding: 0)
             site.liveBlocks &-= 1
-            Self.changeLive(&site, remove: size, epoch: change.epoch)
+            Self.changeLive(&site, remove: size, epoch: epoch)
         }
-        if let closed { closeLane(s, closed) }
+        if change.counted { siteFrees[s].count(lifetime: change.lifetime, temporary: change.temporary) }
+        liveBytes &-= size
         let owner = Int(change.owner)
         let ownerLive = withThread(owner) { c in
             c.liveBytes &-= size
@@ -115,6 +190,19 @@ struct LiveTracker {
         }
         threadLanes.record(thread: owner, newLive: ownerLive, ticks: change.ticks)
         if change.counted { threads[Int(change.thread)].frees += 1 }
+        timeline.record(time: change.ticks, live: liveBytes, allocatedBytes: 0, isAllocation: false, isFree: true)
+    }
+
+    /// Counts one allocation in a site's size bucket; false when the 32-bit count wrapped
+    /// (the caller carries 2^32 into `sizeCountOverflow`).
+    @inline(__always)
+    static func countSize(_ counts: inout SiteSizeCounts, bucket: Int) -> Bool {
+        if counts[bucket] == UInt32.max {
+            counts[bucket] = 0
+            return false
+        }
+        counts[bucket] &+= 1
+        return true
     }
 
     /// Mutates one site in place (no copy of the record in and out).
@@ -131,7 +219,7 @@ struct LiveTracker {
     /// Changes a site's live bytes, first saving its value at the last global peak.
     ///
     /// Peak attribution without copying: when the total reaches a new maximum,
-    /// the block stage's `peakEpoch` grows. A site's value at that peak is its value just
+    /// `peakEpoch` grows. A site's value at that peak is its value just
     /// before its first change afterwards, saved here, or its current value if it never
     /// changes again.
     @inline(__always)
@@ -141,33 +229,6 @@ struct LiveTracker {
             site.bytesAtPeak = site.liveBytes
         }
         site.liveBytes = site.liveBytes &+ add &- remove
-    }
-
-    /// The lane interval of `ticks`, widening every lane first when the run outgrew them.
-    @inline(__always)
-    private mutating func laneBucket(_ ticks: UInt64) -> Int32 {
-        if lanes.bucket(ticks) >= SiteLanes.points { lanes.widen(until: ticks, sites: &sites) }
-        return Int32(lanes.bucket(ticks))
-    }
-
-    /// Keeps a site's lane (its live bytes over time) up to date before a change of
-    /// `adding` bytes, inside the site's record. When the site's events move to a later
-    /// interval, it returns the closed interval for ``closeLane(_:_:)`` to write out.
-    @inline(__always)
-    static func updateLane(_ site: inout SiteAccumulator, bucket: Int32, adding: UInt64) -> (Int32, UInt64, UInt64)? {
-        var closed: (Int32, UInt64, UInt64)?
-        if bucket != site.laneBucket {
-            closed = (site.laneBucket, site.laneMax, site.liveBytes)
-            site.laneBucket = bucket
-            site.laneMax = site.liveBytes
-        }
-        site.laneMax = max(site.laneMax, site.liveBytes &+ adding)
-        return closed
-    }
-
-    /// Writes a closed lane interval (rare: once per site and interval).
-    private mutating func closeLane(_ s: Int, _ closed: (bucket: Int32, maximum: UInt64, live: UInt64)) {
-        lanes.close(site: s, bucket: Int(closed.bucket), maximum: closed.maximum, through: Int(sites[s].laneBucket), live: closed.live)
     }
 
     /// Ends the run: every site the block stage knows (some may have had no change here),
