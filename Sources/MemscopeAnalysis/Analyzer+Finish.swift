@@ -14,28 +14,31 @@ extension AnalyzerCore {
         var siteStats: [SiteStats] = []
         var costs: [(stack: UInt32, costs: Costs)] = []
         for s in siteStacks.indices.sorted(by: { siteStacks[$0] < siteStacks[$1] }) {
-            let site = sites[s]
-            let freed = live.siteFrees[s]
+            let site = sites.figures(s).pointee
+            let lived = sites.lifetimes(s).pointee
+            let sizes = SizeHistogram(counts: (0..<SizeBuckets.count).map { b in
+                UInt64(sites.sizes(s).pointee[b]) + (live.sizeCountOverflow[s * SizeBuckets.count + b] ?? 0)
+            })
+            let allocations = sizes.counts.reduce(0, +)
             let peakBytes = site.savedEpoch == live.peakEpoch ? site.bytesAtPeak : site.liveBytes
             // In a window, a site may only have carried-in blocks, freed after the window's peak:
             // no allocations and nothing live at the end, but its share of the peak counts.
-            guard site.allocations > 0 || site.liveBlocks > 0 || peakBytes > 0 else { continue }
+            guard allocations > 0 || site.liveBlocks > 0 || peakBytes > 0 else { continue }
             var c = Costs()
-            c.allocations = site.allocations
+            c.allocations = allocations
             c.bytesAllocated = site.bytesAllocated
             c.peakBytes = peakBytes
             c.leakedBytes = site.liveBytes
             c.leakedBlocks = site.liveBlocks
-            c.temporaryAllocations = freed.temporary
+            c.temporaryAllocations = site.temporary
             let lifetimes = LifetimeStats(
-                count: freed.lifetimeCount, totalNanoseconds: freed.lifetimeTotal,
-                minNanoseconds: freed.lifetimeCount == 0 ? 0 : freed.lifetimeMin,
-                maxNanoseconds: freed.lifetimeMax,
-                buckets: (0..<LifetimeBuckets.count).map { freed.lifetimeBuckets[$0] })
-            let sizes = SizeHistogram(counts: (0..<SizeBuckets.count).map { b in
-                UInt64(live.siteSizes[s][b]) + (live.sizeCountOverflow[s * SizeBuckets.count + b] ?? 0)
-            })
-            siteStats.append(SiteStats(stack: siteStacks[s], costs: c, frees: freed.frees, reallocs: siteReallocs[s],
+                count: site.frees, totalNanoseconds: lived.total,
+                minNanoseconds: site.frees == 0 ? 0 : lived.minimum,
+                maxNanoseconds: lived.maximum,
+                buckets: (0..<LifetimeBuckets.count).map { b in
+                    UInt64(lived.buckets[b]) + (live.lifetimeCountOverflow[s * LifetimeBuckets.count + b] ?? 0)
+                })
+            siteStats.append(SiteStats(stack: siteStacks[s], costs: c, frees: site.frees, reallocs: siteReallocs[s],
                                        lifetimes: lifetimes, lane: siteLanes[s], sizes: sizes))
             costs.append((siteStacks[s], c))
         }

@@ -258,42 +258,31 @@ struct AnalyzerCore {
 }
 
 /// Per-site running figures touched by every allocation and free of the site (live
-/// stage). The figures only frees touch (``SiteFrees``) and only allocations touch (size
-/// counts) are kept in arrays of their own, so an event brings two small records into the
-/// cache, not one site's whole 264 bytes.
+/// stage, one cache line of ``SiteTable``). A site's allocation count is the sum of its
+/// size counts.
 struct SiteAccumulator {
     var liveBytes: UInt64 = 0
     /// Live bytes at the last global peak, valid when `savedEpoch == peakEpoch`.
     var bytesAtPeak: UInt64 = 0
     var liveBlocks: UInt64 = 0
-    var allocations: UInt64 = 0
     var bytesAllocated: UInt64 = 0
     /// The highest live bytes in the lanes' open interval (``SiteLanes/current``).
     var laneMax: UInt64 = 0
+    var frees: UInt64 = 0
+    /// Blocks freed before any other allocation happened.
+    var temporary: UInt64 = 0
     var savedEpoch: UInt32 = 0
 }
 
-/// Per-site figures of frees.
-struct SiteFrees {
-    var frees: UInt64 = 0
-    var temporary: UInt64 = 0
-    var lifetimeCount: UInt64 = 0
-    var lifetimeTotal: UInt64 = 0
-    var lifetimeMin: UInt64 = .max
-    var lifetimeMax: UInt64 = 0
-    /// Lifetime counts per ``LifetimeBuckets`` bucket, inline.
-    var lifetimeBuckets = InlineArray<10, UInt64>(repeating: 0)
-
-    @inline(__always)
-    mutating func count(lifetime: UInt64, temporary isTemporary: Bool) {
-        if isTemporary { temporary &+= 1 }
-        frees &+= 1
-        lifetimeCount &+= 1
-        lifetimeTotal &+= lifetime
-        lifetimeMin = min(lifetimeMin, lifetime)
-        lifetimeMax = max(lifetimeMax, lifetime)
-        lifetimeBuckets[LifetimeBuckets.bucket(forNanoseconds: lifetime)] &+= 1
-    }
+/// The lifetimes of a site's freed blocks (one cache line of ``SiteTable``); a bucket's
+/// count past `UInt32.max` carries into ``LiveTracker/lifetimeCountOverflow``. Their
+/// number is the site's frees.
+struct SiteLifetimes {
+    var total: UInt64 = 0
+    var minimum: UInt64 = .max
+    var maximum: UInt64 = 0
+    /// Counts per ``LifetimeBuckets`` bucket.
+    var buckets = InlineArray<10, UInt32>(repeating: 0)
 }
 
 /// Allocations per ``SizeBuckets`` bucket of one site (bytes per bucket only for the

@@ -71,15 +71,13 @@ struct ThreadLive {
 /// beside the block stage (``AnalysisPipeline``); or the block stage applies each change
 /// at once.
 struct LiveTracker {
-    /// Per site (dense index), in order of first allocation: the figures every
-    /// allocation and free of the site touch.
-    var sites: [SiteAccumulator] = []
-    /// Per site: frees and lifetimes.
-    var siteFrees: [SiteFrees] = []
-    /// Per site: allocations per size bucket.
-    var siteSizes: [SiteSizeCounts] = []
-    /// Counts that overflowed a site's 32-bit size counters (practically never).
+    /// Per site (dense index), in order of first allocation.
+    var sites = SiteTable()
+    /// Counts that overflowed a site's 32-bit size counters (practically never), by
+    /// `site * SizeBuckets.count + bucket`.
     var sizeCountOverflow: [Int: UInt64] = [:]
+    /// The same for lifetime counters, by `site * LifetimeBuckets.count + bucket`.
+    var lifetimeCountOverflow: [Int: UInt64] = [:]
     /// Allocations and bytes per ``SizeBuckets`` bucket, for the whole run.
     /// (Inline, not ``SizeHistogram``'s arrays: no copy-on-write check per allocation.)
     var runSizeCounts = InlineArray<16, UInt64>(repeating: 0)
@@ -116,9 +114,7 @@ struct LiveTracker {
 
     private mutating func addSites(through s: Int) {
         while sites.count <= s {
-            sites.append(SiteAccumulator())
-            siteFrees.append(SiteFrees())
-            siteSizes.append(SiteSizeCounts(repeating: 0))
+            sites.append()
             lanes.addSite()
         }
     }
@@ -132,21 +128,17 @@ struct LiveTracker {
         let s = Int(change.site)
         let size = change.size
         let epoch = peakEpoch
-        lanes.advance(to: change.ticks, sites: &sites)
-        withSite(s) { site in
-            site.laneMax = max(site.laneMax, site.liveBytes &+ size)
-            if change.counted {
-                site.allocations &+= 1
-                site.bytesAllocated &+= size
-            }
-            site.liveBlocks &+= 1
-            Self.changeLive(&site, add: size, epoch: epoch)
-        }
+        lanes.advance(to: change.ticks, sites: sites)
+        let site = sites.figures(s)
+        site.pointee.laneMax = max(site.pointee.laneMax, site.pointee.liveBytes &+ size)
+        if change.counted { site.pointee.bytesAllocated &+= size }
+        site.pointee.liveBlocks &+= 1
+        Self.changeLive(&site.pointee, add: size, epoch: epoch)
         if change.counted {
             let sizeBucket = SizeBuckets.bucket(forSize: size)
             runSizeCounts[sizeBucket] &+= 1
             runSizeBytes[sizeBucket] &+= size
-            if !Self.countSize(&siteSizes[s], bucket: sizeBucket) {
+            if !Self.countUp(&sites.sizes(s).pointee[sizeBucket]) {
                 sizeCountOverflow[s &* SizeBuckets.count &+ sizeBucket, default: 0] &+= 1 << 32
             }
         }
@@ -175,13 +167,16 @@ struct LiveTracker {
     private mutating func release(_ change: LiveChange) {
         let s = Int(change.site)
         let size = change.size
-        lanes.advance(to: change.ticks, sites: &sites)
+        lanes.advance(to: change.ticks, sites: sites)
         let epoch = peakEpoch
-        withSite(s) { site in
-            site.liveBlocks &-= 1
-            Self.changeLive(&site, remove: size, epoch: epoch)
+        let site = sites.figures(s)
+        site.pointee.liveBlocks &-= 1
+        Self.changeLive(&site.pointee, remove: size, epoch: epoch)
+        if change.counted {
+            site.pointee.frees &+= 1
+            if change.temporary { site.pointee.temporary &+= 1 }
+            countLifetime(change.lifetime, site: s)
         }
-        if change.counted { siteFrees[s].count(lifetime: change.lifetime, temporary: change.temporary) }
         liveBytes &-= size
         let owner = Int(change.owner)
         let ownerLive = withThread(owner) { c in
@@ -193,22 +188,24 @@ struct LiveTracker {
         timeline.record(time: change.ticks, live: liveBytes, allocatedBytes: 0, isAllocation: false, isFree: true)
     }
 
-    /// Counts one allocation in a site's size bucket; false when the 32-bit count wrapped
-    /// (the caller carries 2^32 into `sizeCountOverflow`).
+    /// Adds one to a 32-bit count; false when it wrapped to 0 (the caller carries 2^32
+    /// into an overflow table).
     @inline(__always)
-    static func countSize(_ counts: inout SiteSizeCounts, bucket: Int) -> Bool {
-        if counts[bucket] == UInt32.max {
-            counts[bucket] = 0
-            return false
-        }
-        counts[bucket] &+= 1
-        return true
+    static func countUp(_ count: inout UInt32) -> Bool {
+        count &+= 1
+        return count != 0
     }
 
-    /// Mutates one site in place (no copy of the record in and out).
     @inline(__always)
-    private mutating func withSite(_ s: Int, _ body: (inout SiteAccumulator) -> Void) {
-        body(&sites[s])
+    private mutating func countLifetime(_ lifetime: UInt64, site s: Int) {
+        let l = sites.lifetimes(s)
+        l.pointee.total &+= lifetime
+        l.pointee.minimum = min(l.pointee.minimum, lifetime)
+        l.pointee.maximum = max(l.pointee.maximum, lifetime)
+        let bucket = LifetimeBuckets.bucket(forNanoseconds: lifetime)
+        if !Self.countUp(&l.pointee.buckets[bucket]) {
+            lifetimeCountOverflow[s &* LifetimeBuckets.count &+ bucket, default: 0] &+= 1 << 32
+        }
     }
 
     @inline(__always)

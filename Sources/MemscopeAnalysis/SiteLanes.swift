@@ -24,27 +24,28 @@ struct SiteLanes {
 
     /// Moves the open interval to the one holding `ticks` (times never go backwards).
     @inline(__always)
-    mutating func advance(to ticks: UInt64, sites: inout [SiteAccumulator]) {
-        if ticks >> shift != UInt64(current) { moveOn(to: ticks, sites: &sites) }
+    mutating func advance(to ticks: UInt64, sites: SiteTable) {
+        if ticks >> shift != UInt64(current) { moveOn(to: ticks, sites: sites) }
     }
 
     /// Widens while `ticks` lies past the last interval, then closes every site's open
     /// interval with its maximum and fills the quiet intervals up to the new one with
     /// its live bytes, which stayed unchanged through them.
-    private mutating func moveOn(to ticks: UInt64, sites: inout [SiteAccumulator]) {
+    private mutating func moveOn(to ticks: UInt64, sites: SiteTable) {
         while ticks >> shift >= UInt64(Self.points) && shift < 63 { widen() }
         let target = Int(ticks >> shift)
         guard target != current else { return }
-        for s in sites.indices {
+        for s in 0..<sites.count {
             let base = s * Self.points
-            values[base + current] = max(values[base + current], sites[s].laneMax)
-            let live = sites[s].liveBytes
+            let site = sites.figures(s)
+            values[base + current] = max(values[base + current], site.pointee.laneMax)
+            let live = site.pointee.liveBytes
             var b = current + 1
             while b < target {
                 values[base + b] = max(values[base + b], live)
                 b += 1
             }
-            sites[s].laneMax = live
+            site.pointee.laneMax = live
         }
         current = target
     }
@@ -64,11 +65,11 @@ struct SiteLanes {
 
     /// The lanes of every site, with the open interval and the intervals after it (to
     /// `lastTicks`) filled in.
-    func finished(sites: [SiteAccumulator], lastTicks: UInt64) -> [[UInt64]] {
+    func finished(sites: SiteTable, lastTicks: UInt64) -> [[UInt64]] {
         let last = min(Int(min(lastTicks >> shift, UInt64(Self.points))), Self.points - 1)
-        return sites.indices.map { s in
+        return (0..<sites.count).map { s in
             var lane = Array(values[s * Self.points..<(s + 1) * Self.points])
-            let site = sites[s]
+            let site = sites.figures(s).pointee
             lane[current] = max(lane[current], site.laneMax)
             var b = current + 1
             while b <= last {
