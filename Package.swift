@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "MemscopeFormat", dependencies: ["MemscopeModel", "CZstd", "CZlib"], swiftSettings: streamingStage),
         // A cache hint for the heaptrack reader's table lookups.
         .target(name: "CPrefetch"),
-        .target(name: "MemscopeAnalysis", dependencies: ["MemscopeModel"], swiftSettings: streamingStage),
+        .target(name: "MemscopeAnalysis", dependencies: ["MemscopeModel", "CPrefetch"], swiftSettings: streamingStage),
         // Other tools' files (heaptrack, massif, DHAT, memscope-rs, folded stacks) → Analysis.
         .target(name: "MemscopeImport", dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "CPrefetch"],
                 swiftSettings: streamingStage),

@@ -65,7 +65,6 @@ extension AnalyzerCore {
         let t = threads.index(of: thread, ticks: ticks)
         if isCounted {
             totals.frees += 1
-            if thread != entry.thread { countHandOff(from: entry.thread, to: thread, bytes: entry.size) }
             if stack != 0 { modules.release(allocationStack: entry.stack, freeStack: stack, bytes: entry.size, symbols: symbols) }
         }
         let owner = threads.index(of: entry.thread, ticks: entry.timestamp)
@@ -80,16 +79,6 @@ extension AnalyzerCore {
         entry.isLive = false
         entry.freeStack = stack
         entry.timestamp = ticks
-    }
-
-    /// Counts a block allocated by one thread and freed by another.
-    mutating func countHandOff(from allocating: UInt32, to freeing: UInt32, bytes: UInt64) {
-        totals.crossThreadFrees += 1
-        let key = UInt64(allocating) << 32 | UInt64(freeing)
-        crossThread.update(key, initial: ThreadPairCount()) { pair in
-            pair.blocks += 1
-            pair.bytes &+= bytes
-        }
     }
 
     mutating func free(_ f: Free, ticks: UInt64) {

@@ -68,6 +68,7 @@ extension AnalyzerCore {
 
         var final = totals
         final.peakBytes = live.peakBytes
+        final.crossThreadFrees = live.crossThreadFrees
         final.leakedBytes = live.liveBytes &- suppressedBytes
         final.leakedBlocks = siteStats.reduce(0) { $0 + $1.costs.leakedBlocks }
         final.suppressedBytes = suppressedBytes
@@ -99,8 +100,9 @@ extension AnalyzerCore {
             laneIntervalNanoseconds: saturatingMultiply(live.lanes.intervalTicks, clockUnit),
             addressReuse: reuse,
             reallocChains: chains,
-            crossThread: crossThread.entries.map { key, value in
-                ThreadPair(allocatingThread: UInt32(key >> 32), freeingThread: UInt32(truncatingIfNeeded: key),
+            crossThread: live.handOffs.entries.map { key, value in
+                ThreadPair(allocatingThread: threads.stats[Int(key >> 32)].thread,
+                           freeingThread: threads.stats[Int(UInt32(truncatingIfNeeded: key))].thread,
                            blocks: value.blocks, bytes: value.bytes)
             }.sorted { ($0.bytes, $1.allocatingThread, $1.freeingThread) > ($1.bytes, $0.allocatingThread, $0.freeingThread) },
             threads: zip(threads.merged(with: live.threads), live.threadLanes.finished(threads: threads.stats.count, lastTicks: lastTicks)).map { stats, lane in

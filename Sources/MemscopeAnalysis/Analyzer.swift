@@ -58,7 +58,6 @@ struct AnalyzerCore {
     var lastAllocation: UInt64 = 0
     var lastTicks: UInt64 = 0
     var threads = ThreadTable()
-    var crossThread = IntegerMap<ThreadPairCount>()
     var errorIndex: [ErrorKey: Int] = [:]
     var errors: [MemoryErrorSite] = []
     var chains = ReallocChains()

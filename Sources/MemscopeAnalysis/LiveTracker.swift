@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// What one heap event did to the live bytes of its site and threads, once the block
 /// stage (``AnalyzerCore``) has resolved it against the block table: all that the live
 /// stage (``LiveTracker``) needs, in one 40-byte record.
@@ -88,6 +90,10 @@ struct LiveTracker {
     var threads: [ThreadLive] = []
     /// Per thread, the live bytes of its blocks over time.
     var threadLanes = ThreadLanes()
+    /// Blocks freed by another thread than the one that allocated them, by
+    /// `allocating << 32 | freeing` (dense thread indices).
+    var handOffs = IntegerMap<ThreadPairCount>()
+    var crossThreadFrees: UInt64 = 0
     var liveBytes: UInt64 = 0
     /// The highest live bytes of the counted events, and when.
     var peakBytes: UInt64 = 0
@@ -102,8 +108,19 @@ struct LiveTracker {
 
     mutating func apply(_ changes: LiveChangeBuffer) {
         let base = changes.base
-        for i in 0..<changes.count { apply(base[i]) }
+        let count = changes.count
+        for i in 0..<count {
+            // The site lines a change a few ahead will touch, and the buffer further on.
+            if i + Self.lookahead < count {
+                let ahead = base[i + Self.lookahead]
+                if Int(ahead.site) < sites.count { sites.prefetch(Int(ahead.site), release: ahead.isRelease) }
+                ms_prefetch_for_read(base + i + 4 * Self.lookahead)
+            }
+            apply(base[i])
+        }
     }
+
+    static let lookahead = 8
 
     @inline(__always)
     mutating func apply(_ change: LiveChange) {
@@ -184,8 +201,20 @@ struct LiveTracker {
             return c.liveBytes
         }
         threadLanes.record(thread: owner, newLive: ownerLive, ticks: change.ticks)
-        if change.counted { threads[Int(change.thread)].frees += 1 }
+        if change.counted {
+            threads[Int(change.thread)].frees += 1
+            if change.thread != change.owner { countHandOff(change) }
+        }
         timeline.record(time: change.ticks, live: liveBytes, allocatedBytes: 0, isAllocation: false, isFree: true)
+    }
+
+    /// Counts a block allocated by one thread and freed by another.
+    private mutating func countHandOff(_ change: LiveChange) {
+        crossThreadFrees += 1
+        handOffs.update(UInt64(change.owner) << 32 | UInt64(change.thread), initial: ThreadPairCount()) { pair in
+            pair.blocks += 1
+            pair.bytes &+= change.size
+        }
     }
 
     /// Adds one to a 32-bit count; false when it wrapped to 0 (the caller carries 2^32

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// The live stage's per-site figures, three 64-byte cache lines per site, aligned: the
 /// figures every event of the site touches (``SiteAccumulator``), those only frees touch
 /// (``SiteLifetimes``) and those only allocations touch (``SiteSizeCounts``). An event
@@ -39,6 +41,14 @@ final class SiteTable: @unchecked Sendable {
         storage.deallocate()
         storage = bigger
         capacity *= 2
+    }
+
+    /// Asks for the two lines an event of site `s` will touch.
+    @inline(__always)
+    func prefetch(_ s: Int, release: Bool) {
+        let record = storage + s &* Self.recordSize
+        ms_prefetch_for_write(record)
+        ms_prefetch_for_write(record + (release ? Self.lineSize : 2 * Self.lineSize))
     }
 
     /// The figures every event of site `s` touches.

@@ -6,5 +6,6 @@
 #define MEMSCOPE_PREFETCH_H
 
 static inline void ms_prefetch_for_write(const void *address) { __builtin_prefetch(address, 1, 3); }
+static inline void ms_prefetch_for_read(const void *address) { __builtin_prefetch(address, 0, 3); }
 
 #endif
