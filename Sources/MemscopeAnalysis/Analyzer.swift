@@ -105,7 +105,7 @@ struct AnalyzerCore {
     mutating func consume(_ batch: [Record], deferringInto changes: LiveChangeBuffer) {
         outbox = changes
         defersLiveChanges = true
-        for record in batch { consume(record) }
+        for i in batch.indices { consume(batch[i]) }
         defersLiveChanges = false
     }
 
