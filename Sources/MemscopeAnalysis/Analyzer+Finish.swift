@@ -105,7 +105,7 @@ extension AnalyzerCore {
                            freeingThread: threads.stats[Int(UInt32(truncatingIfNeeded: key))].thread,
                            blocks: value.blocks, bytes: value.bytes)
             }.sorted { ($0.bytes, $1.allocatingThread, $1.freeingThread) > ($1.bytes, $0.allocatingThread, $0.freeingThread) },
-            threads: zip(threads.merged(with: live.threads), live.threadLanes.finished(threads: threads.stats.count, lastTicks: lastTicks)).map { stats, lane in
+            threads: zip(threads.merged(with: live.threads), live.threadLanes.finished(threads: live.threads, count: threads.stats.count, lastTicks: lastTicks)).map { stats, lane in
                 var converted = stats
                 converted.lane = lane
                 converted.firstSeenNanoseconds = nanoseconds(stats.firstSeenNanoseconds)

@@ -64,6 +64,10 @@ struct ThreadLive {
     var frees: UInt64 = 0
     var peakBytes: UInt64 = 0
     var liveBytes: UInt64 = 0
+    /// The lane interval (``ThreadLanes``) the thread's events last fell in, and its
+    /// highest live bytes there.
+    var laneMax: UInt64 = 0
+    var laneBucket = 0
 }
 
 /// The live stage of the analysis: per site and per thread, live bytes over time, their
@@ -137,7 +141,10 @@ struct LiveTracker {
     }
 
     private mutating func addThreads(through t: Int) {
-        while threads.count <= t { threads.append(ThreadLive()) }
+        while threads.count <= t {
+            threads.append(ThreadLive())
+            threadLanes.addThread()
+        }
     }
 
     @inline(__always)
@@ -166,16 +173,12 @@ struct LiveTracker {
             peakEpoch &+= 1
         }
         let t = Int(change.thread)
-        let live = withThread(t) { c in
-            if change.counted {
-                c.allocations += 1
-                c.bytesAllocated &+= size
-            }
-            c.liveBytes &+= size
-            c.peakBytes = max(c.peakBytes, c.liveBytes)
-            return c.liveBytes
+        if threadLanes.needsWidening(change.ticks) { threadLanes.widen(until: change.ticks, threads: &threads) }
+        if change.counted {
+            threads[t].allocations += 1
+            threads[t].bytesAllocated &+= size
         }
-        threadLanes.record(thread: t, newLive: live, ticks: change.ticks)
+        threadLanes.change(&threads[t], index: t, by: size, adding: true, ticks: change.ticks)
         timeline.record(time: change.ticks, live: liveBytes, allocatedBytes: change.counted ? size : 0,
                         isAllocation: change.counted, isFree: false)
     }
@@ -196,11 +199,8 @@ struct LiveTracker {
         }
         liveBytes &-= size
         let owner = Int(change.owner)
-        let ownerLive = withThread(owner) { c in
-            c.liveBytes &-= size
-            return c.liveBytes
-        }
-        threadLanes.record(thread: owner, newLive: ownerLive, ticks: change.ticks)
+        if threadLanes.needsWidening(change.ticks) { threadLanes.widen(until: change.ticks, threads: &threads) }
+        threadLanes.change(&threads[owner], index: owner, by: size, adding: false, ticks: change.ticks)
         if change.counted {
             threads[Int(change.thread)].frees += 1
             if change.thread != change.owner { countHandOff(change) }
@@ -237,10 +237,6 @@ struct LiveTracker {
         }
     }
 
-    @inline(__always)
-    private mutating func withThread<Result>(_ t: Int, _ body: (inout ThreadLive) -> Result) -> Result {
-        body(&threads[t])
-    }
 
     /// Changes a site's live bytes, first saving its value at the last global peak.
     ///
