@@ -10,7 +10,7 @@ struct BlockEntry {
     var stack: UInt32 = 0
     /// Stack of the free, once freed.
     var freeStack: UInt32 = 0
-    /// Thread of the allocation.
+    /// Thread of the allocation (its dense index, ``ThreadTable/index(of:ticks:)``).
     var thread: UInt32 = 0
     /// How many blocks have lived at this address (1 for the first).
     var generation: UInt32 = 0

@@ -32,7 +32,8 @@ extension AnalyzerCore {
         entry.timestamp = ticks
         entry.stack = stack
         entry.freeStack = 0
-        entry.thread = thread
+        let t = threads.index(of: thread, ticks: ticks)
+        entry.thread = UInt32(t)
         entry.chainLength = chainLength
         entry.chainRoot = chainRoot ?? stack
         let s = site(of: stack)
@@ -42,13 +43,11 @@ extension AnalyzerCore {
 
         // Before a window's start a block is carried in: live, but not counted.
         let isCounted = counted(ticks)
-        let t = threads.index(of: thread, ticks: ticks)
         if isCounted {
             totals.allocations += 1
             totals.bytesAllocated &+= size
         }
         lastAllocation = isCounted ? address : 0
-        threads.lastSeen[t] = ticks
         emit(LiveChange(ticks: ticks, size: size, lifetime: 0, site: Int32(s), thread: UInt32(t), owner: UInt32(t),
                         isRelease: false, counted: isCounted, temporary: false))
     }
@@ -67,10 +66,8 @@ extension AnalyzerCore {
             totals.frees += 1
             if stack != 0 { modules.release(allocationStack: entry.stack, freeStack: stack, bytes: entry.size, symbols: symbols) }
         }
-        let owner = threads.index(of: entry.thread, ticks: entry.timestamp)
-        threads.lastSeen[t] = ticks
         emit(LiveChange(ticks: ticks, size: entry.size, lifetime: lifetime, site: Int32(s), thread: UInt32(t),
-                        owner: UInt32(owner), isRelease: true, counted: isCounted, temporary: temporary))
+                        owner: entry.thread, isRelease: true, counted: isCounted, temporary: temporary))
         Self.markFreed(&blocks.slots[slot], stack: stack, ticks: ticks)
     }
 

@@ -306,8 +306,9 @@ struct ErrorKey: Hashable {
 
 /// Threads by OS id, with a one-entry cache (consecutive events tend to share a thread).
 struct ThreadTable {
-    /// Names and flags; the time of each thread's last event is in `lastSeen`, and its
-    /// counters in the live stage, until ``merged(with:)``.
+    /// Names and flags; the time of each thread's last thread record is in `lastSeen`,
+    /// and its counters and last allocation or free in the live stage, until
+    /// ``merged(with:)``.
     var stats: [ThreadStats] = []
     var lastSeen: [UInt64] = []
     private var index = IntegerMap<Int>()
@@ -345,8 +346,8 @@ struct ThreadTable {
     func merged(with live: [ThreadLive]) -> [ThreadStats] {
         stats.indices.map { i in
             var merged = stats[i]
-            merged.lastSeenNanoseconds = lastSeen[i]
             let c = i < live.count ? live[i] : ThreadLive()
+            merged.lastSeenNanoseconds = max(lastSeen[i], c.lastSeen)  // times never go backwards
             merged.allocations = c.allocations
             merged.bytesAllocated = c.bytesAllocated
             merged.frees = c.frees

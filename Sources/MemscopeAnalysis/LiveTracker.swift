@@ -68,6 +68,8 @@ struct ThreadLive {
     /// highest live bytes there.
     var laneMax: UInt64 = 0
     var laneBucket = 0
+    /// The time of the thread's last allocation or free (ticks).
+    var lastSeen: UInt64 = 0
 }
 
 /// The live stage of the analysis: per site and per thread, live bytes over time, their
@@ -178,6 +180,7 @@ struct LiveTracker {
             threads[t].allocations += 1
             threads[t].bytesAllocated &+= size
         }
+        threads[t].lastSeen = change.ticks
         threadLanes.change(&threads[t], index: t, by: size, adding: true, ticks: change.ticks)
         timeline.record(time: change.ticks, live: liveBytes, allocatedBytes: change.counted ? size : 0,
                         isAllocation: change.counted, isFree: false)
@@ -201,6 +204,7 @@ struct LiveTracker {
         let owner = Int(change.owner)
         if threadLanes.needsWidening(change.ticks) { threadLanes.widen(until: change.ticks, threads: &threads) }
         threadLanes.change(&threads[owner], index: owner, by: size, adding: false, ticks: change.ticks)
+        threads[Int(change.thread)].lastSeen = change.ticks
         if change.counted {
             threads[Int(change.thread)].frees += 1
             if change.thread != change.owner { countHandOff(change) }
