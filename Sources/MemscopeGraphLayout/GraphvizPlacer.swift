@@ -27,7 +27,7 @@ public struct GraphvizPlacer: GraphPlacing {
         guard let graph = ms_gv_open("ownership") else { throw GraphvizError(description: "Graphviz: cannot create a graph") }
         defer { agclose(graph) }
         for (name, value) in [("rankdir", "LR"), ("nodesep", "0.35"), ("ranksep", "0.9"), ("splines", "true"),
-                              ("fontname", "DejaVu Sans"), ("fontsize", "11"), ("margin", "0"), ("pad", "0"), ("newrank", "true")] {
+                              ("fontname", "DejaVu Sans"), ("fontsize", "11"), ("margin", "0"), ("pad", "0"), ("newrank", "true"), ("ordering", "out")] {
             ms_gv_set(graph, name, value)
         }
         var clusterGraphs: [String: UnsafeMutablePointer<Agraph_t>] = [:]
