@@ -100,10 +100,10 @@ extension AnalyzerCore {
             laneIntervalNanoseconds: saturatingMultiply(live.lanes.intervalTicks, clockUnit),
             addressReuse: reuse,
             reallocChains: chains,
-            crossThread: live.handOffs.entries.map { key, value in
-                ThreadPair(allocatingThread: threads.stats[Int(key >> 32)].thread,
-                           freeingThread: threads.stats[Int(UInt32(truncatingIfNeeded: key))].thread,
-                           blocks: value.blocks, bytes: value.bytes)
+            crossThread: live.allHandOffs.map { pair in
+                ThreadPair(allocatingThread: threads.stats[pair.allocating].thread,
+                           freeingThread: threads.stats[pair.freeing].thread,
+                           blocks: pair.count.blocks, bytes: pair.count.bytes)
             }.sorted { ($0.bytes, $1.allocatingThread, $1.freeingThread) > ($1.bytes, $0.allocatingThread, $0.freeingThread) },
             threads: zip(threads.merged(with: live.threads), live.threadLanes.finished(threads: live.threads, count: threads.stats.count, lastTicks: lastTicks)).map { stats, lane in
                 var converted = stats

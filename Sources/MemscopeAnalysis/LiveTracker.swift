@@ -97,8 +97,12 @@ struct LiveTracker {
     /// Per thread, the live bytes of its blocks over time.
     var threadLanes = ThreadLanes()
     /// Blocks freed by another thread than the one that allocated them, by
-    /// `allocating << 32 | freeing` (dense thread indices).
+    /// `allocating << 32 | freeing` (dense thread indices), for pairs outside `smallHandOffs`.
     var handOffs = IntegerMap<ThreadPairCount>()
+    /// The same for pairs of the first ``smallThreads`` threads, at
+    /// `allocating * smallThreads + freeing` (no hashing for the common case).
+    var smallHandOffs = [ThreadPairCount](repeating: ThreadPairCount(), count: smallThreads * smallThreads)
+    static let smallThreads = 32
     var crossThreadFrees: UInt64 = 0
     var liveBytes: UInt64 = 0
     /// The highest live bytes of the counted events, and when.
@@ -215,6 +219,12 @@ struct LiveTracker {
     /// Counts a block allocated by one thread and freed by another.
     private mutating func countHandOff(_ change: LiveChange) {
         crossThreadFrees += 1
+        if change.owner < Self.smallThreads && change.thread < Self.smallThreads {
+            let i = Int(change.owner) &* Self.smallThreads &+ Int(change.thread)
+            smallHandOffs[i].blocks += 1
+            smallHandOffs[i].bytes &+= change.size
+            return
+        }
         handOffs.update(UInt64(change.owner) << 32 | UInt64(change.thread), initial: ThreadPairCount()) { pair in
             pair.blocks += 1
             pair.bytes &+= change.size
@@ -255,6 +265,15 @@ struct LiveTracker {
             site.bytesAtPeak = site.liveBytes
         }
         site.liveBytes = site.liveBytes &+ add &- remove
+    }
+
+    /// Every hand-off pair with its count: (allocating, freeing) dense thread indices.
+    var allHandOffs: [(allocating: Int, freeing: Int, count: ThreadPairCount)] {
+        var all = handOffs.entries.map { (Int($0.key >> 32), Int(UInt32(truncatingIfNeeded: $0.key)), $0.value) }
+        for (i, count) in smallHandOffs.enumerated() where count.blocks > 0 {
+            all.append((i / Self.smallThreads, i % Self.smallThreads, count))
+        }
+        return all
     }
 
     /// Ends the run: every site the block stage knows (some may have had no change here),

@@ -29,3 +29,29 @@ import Testing
         #expect(site.lifetimes.buckets[lifetimeBucket] == UInt64(UInt32.max) + 1)
     }
 }
+
+/// Hand-offs between the first 32 threads are counted in a small table, the rest in a
+/// hash map: both give every pair.
+@Suite struct HandOffCountTests {
+    @Test func everyThreadPairIsCountedWhateverItsIndex() {
+        var dump = DumpBuilder()
+        let s = dump.stack("main", "make")
+        let threads = 40
+        for t in 0..<threads {
+            dump.alloc(ts: UInt64(10 + t), thread: UInt32(100 + t), address: 0x1000 + UInt64(t) * 64, size: UInt64(8 + t), stack: s)
+        }
+        for t in 0..<threads {  // each block freed by the next thread
+            dump.free(ts: UInt64(100 + t), thread: UInt32(100 + (t + 1) % threads), address: 0x1000 + UInt64(t) * 64)
+        }
+        let analysis = analyze(dump.records)
+        #expect(analysis.totals.crossThreadFrees == UInt64(threads))
+        #expect(analysis.crossThread.count == threads)
+        for pair in analysis.crossThread {
+            let t = Int(pair.allocatingThread) - 100
+            #expect(Int(pair.freeingThread) - 100 == (t + 1) % threads)
+            #expect(pair.blocks == 1 && pair.bytes == UInt64(8 + t))
+        }
+        // Largest bytes first.
+        #expect(analysis.crossThread.first?.allocatingThread == UInt32(100 + threads - 1))
+    }
+}
