@@ -109,7 +109,12 @@ struct CallTreeBuilder {
         // of a big dump is here).
         var nodes = [CallTree.Node(parent: -1, function: 0, file: 0, module: 0, line: 0, frame: 0, depth: 0,
                                    selfCosts: Costs(), totalCosts: Costs(), children: [])]
-        var index = IntegerMap<Int>()
+        // At most a node per stack top-down, and one per frame of every costed stack bottom-up
+        // (an upper bound, so capped: beyond it the index grows as it fills).
+        let bound = direction == .topDown ? symbols.stackCount : costs.reduce(0) { $0 + Int(symbols.stackDepths[Int($1.stack)]) }
+        let expected = paths == nil ? min(bound, 1 << 18) : 0
+        nodes.reserveCapacity(expected + 1)
+        var index = IntegerMap<Int>(minimumCapacity: expected)
 
         func child(of parent: Int, frameID: UInt32) -> Int {
             let frameClassID = frameClass[Int(frameID)]

@@ -11,11 +11,14 @@ struct IntegerMap<Value> {
     private var shift: UInt64
     private(set) var count = 0
 
-    init() {
-        keys = Array(repeating: 0, count: 16)
-        values = Array(repeating: nil, count: 16)
-        mask = 15
-        shift = 60
+    /// - Parameter minimumCapacity: entries it holds before it first grows.
+    init(minimumCapacity: Int = 0) {
+        var size = 16
+        while size < minimumCapacity * 2 { size *= 2 }
+        keys = Array(repeating: 0, count: size)
+        values = Array(repeating: nil, count: size)
+        mask = size - 1
+        shift = UInt64(64 - size.trailingZeroBitCount)
     }
 
     @inline(__always)

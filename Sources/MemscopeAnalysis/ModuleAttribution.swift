@@ -84,20 +84,72 @@ public struct ModuleMap: Sendable, Equatable {
         let frames = symbols.frames(ofStack: stack)
         guard let chosen = frames.first(where: { !isRuntimeFrame(symbols.displayName(ofFrame: $0)) }) ?? frames.first
         else { return 0 }
-        let frame = symbols.frame(chosen)
-        if frame.module != 0 { return frame.module }
-        // A return address lies in the module; the last mapping seen wins (dlopen reuse).
-        return ranges.last { frame.instructionPointer >= $0.start && frame.instructionPointer < $0.end }?.path ?? 0
+        return module(ofFrame: chosen, symbols: symbols)
     }
 
     /// ``module(ofStack:symbols:)``, cached per stack.
+    ///
+    /// A new stack costs one step per stack along its path that is not cached yet: whether
+    /// a frame is a runtime frame is decided once per frame, and the innermost non-runtime
+    /// frame of a path is remembered per stack (it is the stack's own frame, or its parent
+    /// stack's answer).
     mutating func cachedModule(ofStack stack: UInt32, symbols: SymbolTable) -> UInt32 {
         let i = Int(stack)
+        if i < byStack.count && byStack[i] != UInt32.max { return byStack[i] }
+        let module: UInt32
+        if i > 0 && i < symbols.stackParents.count {
+            let user = userStack(of: i, symbols: symbols)
+            module = self.module(ofFrame: symbols.stackFrames[user != 0 ? user : i], symbols: symbols)
+        } else {
+            module = 0
+        }
         if i >= byStack.count { byStack += Array(repeating: UInt32.max, count: i + 1 - byStack.count) }
-        if byStack[i] != UInt32.max { return byStack[i] }
-        let module = self.module(ofStack: stack, symbols: symbols)
         byStack[i] = module
         return module
+    }
+
+    /// Per stack id: the stack on its path whose frame is its innermost non-runtime frame
+    /// (0: none), or `UInt32.max` when not known yet.
+    private var userStacks: [UInt32] = []
+    /// Per frame id: 0 not known yet, 1 an allocator or runtime frame, 2 not.
+    private var runtimeFrames: [UInt8] = []
+
+    private mutating func userStack(of stack: Int, symbols: SymbolTable) -> Int {
+        var path: [Int] = []
+        var s = stack
+        var found = 0
+        while s > 0 && s < symbols.stackParents.count {
+            if s < userStacks.count && userStacks[s] != UInt32.max {
+                found = Int(userStacks[s])
+                break
+            }
+            path.append(s)
+            if !isRuntime(frame: symbols.stackFrames[s], symbols: symbols) {
+                found = s
+                break
+            }
+            s = Int(symbols.stackParents[s])
+        }
+        if let deepest = path.max(), deepest >= userStacks.count {
+            userStacks += Array(repeating: UInt32.max, count: deepest + 1 - userStacks.count)
+        }
+        for p in path { userStacks[p] = UInt32(found) }
+        return found
+    }
+
+    private mutating func isRuntime(frame id: UInt32, symbols: SymbolTable) -> Bool {
+        let i = Int(id)
+        if i >= runtimeFrames.count { runtimeFrames += Array(repeating: 0, count: i + 1 - runtimeFrames.count) }
+        if runtimeFrames[i] == 0 { runtimeFrames[i] = isRuntimeFrame(symbols.displayName(ofFrame: id)) ? 1 : 2 }
+        return runtimeFrames[i] == 1
+    }
+
+    /// The module of one frame: its own, or else the `module_map` range holding its address.
+    private func module(ofFrame id: UInt32, symbols: SymbolTable) -> UInt32 {
+        let frame = symbols.frame(id)
+        if frame.module != 0 { return frame.module }
+        // A return address lies in the module; the last mapping seen wins (dlopen reuse).
+        return ranges.last { frame.instructionPointer >= $0.start && frame.instructionPointer < $0.end }?.path ?? 0
     }
 }
 
