@@ -105,7 +105,9 @@ struct AnalyzerCore {
     mutating func consume(_ batch: [Record], deferringInto changes: LiveChangeBuffer) {
         outbox = changes
         defersLiveChanges = true
-        for i in batch.indices { consume(batch[i]) }
+        batch.withUnsafeBufferPointer { records in
+            for i in records.indices { consume(records[i]) }
+        }
         defersLiveChanges = false
     }
 
