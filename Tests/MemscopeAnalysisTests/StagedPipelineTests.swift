@@ -106,6 +106,15 @@ import Testing
         }
     }
 
+    @Test func anErrorDeepInTheDumpStopsEveryStage() throws {
+        var records = Self.messyDump(events: 60_000)
+        // A free naming a stack that was never defined, after several batches.
+        records.insert(.free(Free(timestamp: 1 << 40, thread: 1, address: 0x10, stack: 999_999)), at: 50_000)
+        let bytes = encodeBinary(records)
+        #expect(throws: DumpError.self) { _ = try runPipeline(bytes, everyOptions: [.default]) }
+        #expect(throws: DumpError.self) { _ = try runPipeline(bytes, everyOptions: [.default, .default]) }
+    }
+
     @Test func stagedWindowAndThreadViewsMatch() throws {
         let bytes = encodeBinary(Self.messyDump(events: 40_000))
         let parsed = try readAll(bytes).records
