@@ -132,8 +132,8 @@ struct LiveTracker {
         }
     }
 
-    /// How many changes ahead the site lines are asked for (measured: 8 hides most of a
-    /// miss without evicting lines still in use).
+    /// How many changes ahead the site lines are asked for. With 8, the 10M benchmark took
+    /// 8% less CPU than without the hint; other distances were not measured.
     static let lookahead = 8
 
     @inline(__always)
