@@ -24,9 +24,10 @@ extension Analyzer: RecordConsumer {}
 /// Parsing runs on a thread of its own and hands batches of records to the analysis
 /// through a bounded queue, so memory stays bounded by a few batches. A single analysis
 /// runs in two stages on two more threads: the block stage (``AnalyzerCore``: the block
-/// table, sites, lifetimes, totals) hands each batch's ``LiveChange``s to the live stage
-/// (``LiveTracker``: per-site and per-thread live bytes over time). The three threads
-/// share the machine's cores, each waiting only when its queue is full or empty.
+/// table, sites, errors, totals) hands each batch's ``LiveChange``s to the live stage
+/// (``LiveTracker``: live bytes, the peak, the timeline, per-site and per-thread figures).
+/// The three threads share the machine's cores, each waiting only when its queue is full
+/// or empty.
 public enum AnalysisPipeline {
     /// Records per batch. (1,024 took a sixth fewer cache misses than 16,384 in a cache
     /// simulation, but measured no faster on the machine and varied more: each batch is a

@@ -294,6 +294,13 @@ typealias SiteSizeCounts = InlineArray<16, UInt32>
 struct ThreadPairCount {
     var blocks: UInt64 = 0
     var bytes: UInt64 = 0
+
+    /// Counts one more block of `size` bytes.
+    @inline(__always)
+    mutating func add(bytes size: UInt64) {
+        blocks += 1
+        bytes &+= size
+    }
 }
 
 /// Distinct memory errors are merged by this key.

@@ -140,6 +140,9 @@ struct LiveTracker {
     mutating func apply(_ change: LiveChange) {
         if Int(change.site) >= sites.count { addSites(through: Int(change.site)) }
         if Int(max(change.thread, change.owner)) >= threads.count { addThreads(through: Int(max(change.thread, change.owner))) }
+        // Both kinds move the lanes on to the event's interval first.
+        lanes.advance(to: change.ticks, sites: sites)
+        if threadLanes.needsWidening(change.ticks) { threadLanes.widen(until: change.ticks, threads: &threads) }
         if change.isRelease { release(change) } else { allocate(change) }
     }
 
@@ -162,7 +165,6 @@ struct LiveTracker {
         let s = Int(change.site)
         let size = change.size
         let epoch = peakEpoch
-        lanes.advance(to: change.ticks, sites: sites)
         let site = sites.figures(s)
         site.pointee.laneMax = max(site.pointee.laneMax, site.pointee.liveBytes &+ size)
         if change.counted { site.pointee.bytesAllocated &+= size }
@@ -183,7 +185,6 @@ struct LiveTracker {
             peakEpoch &+= 1
         }
         let t = Int(change.thread)
-        if threadLanes.needsWidening(change.ticks) { threadLanes.widen(until: change.ticks, threads: &threads) }
         if change.counted {
             threads[t].allocations += 1
             threads[t].bytesAllocated &+= size
@@ -198,7 +199,6 @@ struct LiveTracker {
     private mutating func release(_ change: LiveChange) {
         let s = Int(change.site)
         let size = change.size
-        lanes.advance(to: change.ticks, sites: sites)
         let epoch = peakEpoch
         let site = sites.figures(s)
         site.pointee.liveBlocks &-= 1
@@ -210,7 +210,6 @@ struct LiveTracker {
         }
         liveBytes &-= size
         let owner = Int(change.owner)
-        if threadLanes.needsWidening(change.ticks) { threadLanes.widen(until: change.ticks, threads: &threads) }
         threadLanes.change(&threads[owner], index: owner, by: size, adding: false, ticks: change.ticks)
         threads[Int(change.thread)].lastSeen = change.ticks
         if change.counted {
@@ -225,13 +224,11 @@ struct LiveTracker {
         crossThreadFrees += 1
         if change.owner < Self.smallThreads && change.thread < Self.smallThreads {
             let i = Int(change.owner) &* Self.smallThreads &+ Int(change.thread)
-            smallHandOffs[i].blocks += 1
-            smallHandOffs[i].bytes &+= change.size
+            smallHandOffs[i].add(bytes: change.size)
             return
         }
-        handOffs.update(UInt64(change.owner) << 32 | UInt64(change.thread), initial: ThreadPairCount()) { pair in
-            pair.blocks += 1
-            pair.bytes &+= change.size
+        handOffs.update(UInt64(change.owner) << 32 | UInt64(change.thread), initial: ThreadPairCount()) {
+            $0.add(bytes: change.size)
         }
     }
 
@@ -254,7 +251,6 @@ struct LiveTracker {
             lifetimeCountOverflow[s &* LifetimeBuckets.count &+ bucket, default: 0] &+= 1 << 32
         }
     }
-
 
     /// Changes a site's live bytes, first saving its value at the last global peak.
     ///

@@ -168,10 +168,7 @@ struct ModuleAccumulator {
         let allocating = map.cachedModule(ofStack: allocationStack, symbols: symbols)
         guard allocating != freeing, allocating != 0, freeing != 0 else { return }
         let key = UInt64(allocating) << 32 | UInt64(freeing)
-        handOffs.update(key, initial: ThreadPairCount()) { pair in
-            pair.blocks += 1
-            pair.bytes &+= bytes
-        }
+        handOffs.update(key, initial: ThreadPairCount()) { $0.add(bytes: bytes) }
     }
 }
 
@@ -237,8 +234,7 @@ extension AnalyzerCore {
             }
             // One entry per block: the first holder in another module.
             guard let (holder, how) = holders.first(where: { $0.0 != allocating && $0.0 != 0 }) else { continue }
-            found[Key(allocating: allocating, holder: holder, how: how), default: ThreadPairCount()].blocks += 1
-            found[Key(allocating: allocating, holder: holder, how: how), default: ThreadPairCount()].bytes &+= entry.size
+            found[Key(allocating: allocating, holder: holder, how: how), default: ThreadPairCount()].add(bytes: entry.size)
         }
         return found.map { key, value in
             CrossModuleLeak(allocatingModule: symbols.string(key.allocating), holderModule: symbols.string(key.holder),

@@ -53,14 +53,19 @@ struct SiteLanes {
     /// Doubles the interval width, merging neighbouring intervals.
     private mutating func widen() {
         shift += 1
-        for s in 0..<values.count / Self.points {
-            let base = s * Self.points
-            for i in 0..<Self.points / 2 {
-                values[base + i] = max(values[base + 2 * i], values[base + 2 * i + 1])
-            }
-            for i in Self.points / 2..<Self.points { values[base + i] = 0 }
-        }
+        Self.mergeNeighbours(&values)
         current /= 2
+    }
+
+    /// Halves the resolution of every lane in `values` (``points`` counters a lane): each
+    /// pair of neighbouring intervals becomes one holding their maximum, and the second
+    /// half of the lane is emptied. Thread lanes share it.
+    static func mergeNeighbours(_ values: inout [UInt64]) {
+        for lane in 0..<values.count / points {
+            let base = lane * points
+            for i in 0..<points / 2 { values[base + i] = max(values[base + 2 * i], values[base + 2 * i + 1]) }
+            for i in points / 2..<points { values[base + i] = 0 }
+        }
     }
 
     /// The lanes of every site, with the open interval and the intervals after it (to

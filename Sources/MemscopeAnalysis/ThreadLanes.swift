@@ -43,12 +43,8 @@ struct ThreadLanes {
     mutating func widen(until ticks: UInt64, threads: inout [ThreadLive]) {
         while needsWidening(ticks) && shift < 63 {
             shift += 1
-            for t in threads.indices {
-                let base = t * SiteLanes.points
-                for i in 0..<SiteLanes.points / 2 { values[base + i] = max(values[base + 2 * i], values[base + 2 * i + 1]) }
-                for i in SiteLanes.points / 2..<SiteLanes.points { values[base + i] = 0 }
-                threads[t].laneBucket /= 2
-            }
+            SiteLanes.mergeNeighbours(&values)
+            for t in threads.indices { threads[t].laneBucket /= 2 }
         }
     }
 
