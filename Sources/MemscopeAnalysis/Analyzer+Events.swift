@@ -78,24 +78,24 @@ extension AnalyzerCore {
         entry.timestamp = ticks
     }
 
-    mutating func free(_ f: Free, ticks: UInt64) {
-        guard f.address != 0 else {
+    mutating func free(address: UInt64, thread: UInt32, stack: UInt32, ticks: UInt64) {
+        guard address != 0 else {
             totals.nullFrees += 1
             return
         }
-        if let slot = blocks.find(f.address) {
+        if let slot = blocks.find(address) {
             if blocks.slots[slot].isLive {
                 endChain(blocks.slots[slot])
-                release(slot: slot, ticks: ticks, thread: f.thread, stack: f.stack)
+                release(slot: slot, ticks: ticks, thread: thread, stack: stack)
             } else {
                 let entry = blocks.slots[slot]
-                reportError(.doubleFree, stack: f.stack, allocationStack: entry.stack,
-                            firstFreeStack: entry.freeStack, address: f.address, ticks: ticks, thread: f.thread,
+                reportError(.doubleFree, stack: stack, allocationStack: entry.stack,
+                            firstFreeStack: entry.freeStack, address: address, ticks: ticks, thread: thread,
                             blockSize: entry.size)
             }
         } else {
-            reportError(.invalidFree, stack: f.stack, allocationStack: 0, firstFreeStack: 0,
-                        address: f.address, ticks: ticks, thread: f.thread)
+            reportError(.invalidFree, stack: stack, allocationStack: 0, firstFreeStack: 0,
+                        address: address, ticks: ticks, thread: thread)
         }
     }
 

@@ -22,8 +22,11 @@ public final class Analyzer {
     /// Consumes a batch of records in order.
     public func consume(_ batch: [Record]) { core.consume(batch) }
 
+    /// Consumes a batch of records in order.
+    public func consume(_ batch: RecordBatch) { core.consume(batch) }
+
     /// Consumes one record.
-    public func consume(_ record: Record) { core.consume(record) }
+    public func consume(_ record: Record) { core.consumeOne(record) }
 
     /// Completes the analysis. Blocks still live become leaks.
     /// - Parameters:
@@ -41,12 +44,12 @@ struct AnalyzerCore {
     var symbols = SymbolTable()
     var blocks = AddressTable()
     /// The live stage: live bytes, the peak and the timeline, and per-site and per-thread
-    /// figures. Changes go to it at once, or to `outbox` when it runs on a thread of its
-    /// own (``AnalysisPipeline``).
+    /// figures. Events write their changes to `outbox`; a one-piece analysis applies them
+    /// after each batch or record, a staged one hands the buffer to the live stage on
+    /// another thread (``AnalysisPipeline``).
     var live: LiveTracker
-    /// Whether live changes are collected in `outbox` instead of applied.
-    var defersLiveChanges = false
-    var outbox = LiveChangeBuffer(capacity: 0)
+    /// Live changes not yet applied.
+    var outbox = LiveChangeBuffer(capacity: 64)
     /// The allocation stack of each site (dense index, in order of first allocation).
     var siteStacks: [UInt32] = []
     /// Per site: reallocs (rare enough to stay in this stage).
@@ -98,17 +101,73 @@ struct AnalyzerCore {
 
     mutating func consume(_ batch: [Record]) {
         for record in batch { consume(record) }
+        applyLiveChanges()
+    }
+
+    /// Consumes one record and applies its live changes.
+    mutating func consumeOne(_ record: Record) {
+        consume(record)
+        applyLiveChanges()
+    }
+
+    /// Applies the changes in `outbox` to the live stage kept here.
+    private mutating func applyLiveChanges() {
+        live.apply(outbox)
+        outbox.removeAll()
+    }
+
+    mutating func consume(_ batch: RecordBatch) {
+        consumeInOrder(batch)
+        applyLiveChanges()
     }
 
     /// Consumes a batch, collecting its live changes in `changes` (which must be empty)
     /// for the ``LiveTracker`` on another thread.
-    mutating func consume(_ batch: [Record], deferringInto changes: LiveChangeBuffer) {
+    mutating func consume(_ batch: RecordBatch, deferringInto changes: LiveChangeBuffer) {
+        let own = outbox
         outbox = changes
-        defersLiveChanges = true
-        batch.withUnsafeBufferPointer { records in
-            for i in records.indices { consume(records[i]) }
+        consumeInOrder(batch)
+        outbox = own
+    }
+
+    /// The batch's events and other records, in order (a hand-written
+    /// ``RecordBatch/forEachInOrder(event:record:)``, so that the event loop is this
+    /// function's own).
+    @inline(__always)
+    private mutating func consumeInOrder(_ batch: RecordBatch) {
+        let events = batch.events
+        var e = 0
+        for (r, position) in batch.recordPositions.enumerated() {
+            while e < position {
+                consume(events[e])
+                e += 1
+            }
+            consume(batch.records[r])
         }
-        defersLiveChanges = false
+        let count = batch.eventCount
+        while e < count {
+            consume(events[e])
+            e += 1
+        }
+    }
+
+    @inline(__always)
+    mutating func consume(_ event: HeapEvent) {
+        if filtering {
+            if let admitted = admit(event.record) { handle(admitted) }
+            return
+        }
+        switch event.kind {
+        case .alloc:
+            allocate(address: event.address, size: event.size, stack: event.stack, thread: event.thread,
+                     ticks: tick(event.timestamp))
+        case .free:
+            free(address: event.address, thread: event.thread, stack: event.stack, ticks: tick(event.timestamp))
+        case .realloc:
+            realloc(Realloc(timestamp: event.timestamp, thread: event.thread, oldAddress: event.oldAddress,
+                            newAddress: event.address, newSize: event.size, stack: event.stack),
+                    ticks: tick(event.timestamp))
+        }
     }
 
     /// Hands the live stage over to another thread, leaving an empty one here.
@@ -118,14 +177,10 @@ struct AnalyzerCore {
         return taken
     }
 
-    /// Hands a live change to the live stage.
+    /// Hands a live change to the live stage (through `outbox`).
     @inline(__always)
     mutating func emit(_ change: LiveChange) {
-        if defersLiveChanges {
-            outbox.append(change)
-        } else {
-            live.apply(change)
-        }
+        outbox.append(change)
     }
 
     @inline(__always)
@@ -144,7 +199,7 @@ struct AnalyzerCore {
             let t = tick(a.timestamp)
             allocate(address: a.address, size: a.size, stack: a.stack, thread: a.thread, ticks: t)
         case .free(let f):
-            free(f, ticks: tick(f.timestamp))
+            free(address: f.address, thread: f.thread, stack: f.stack, ticks: tick(f.timestamp))
         case .realloc(let r):
             realloc(r, ticks: tick(r.timestamp))
         case .string, .frame, .stack:

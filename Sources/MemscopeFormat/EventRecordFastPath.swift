@@ -1,7 +1,7 @@
 import MemscopeModel
 
 /// The fast path of ``MSDBinaryReader`` for the records that make up nearly all of a dump:
-/// alloc, free and realloc.
+/// alloc, free and realloc, decoded straight into a batch's ``HeapEvent``s.
 ///
 /// Why: the general decoder checks bounds and may throw at every field, and built a record
 /// in about 560 instructions. Here a record is taken only when it and ``slack`` bytes after it
@@ -20,24 +20,26 @@ enum EventRecordFastPath {
     /// then the slack.
     static let minimumWindow = 11 + slack
 
-    /// Decodes the alloc, free and realloc records at the front of `bytes` into `batch`, until
-    /// `batch` holds `maxCount` records, the buffer ends (within ``minimumWindow``), or a
-    /// record is not one it takes; returns the bytes those records took.
+    /// Decodes the alloc, free and realloc records at the front of `bytes` into `events`,
+    /// until it wrote `maxCount` events, the buffer ends (within ``minimumWindow``), or a
+    /// record is not one it takes; returns the bytes those records took and the events
+    /// written.
     /// - Parameter definedStacks: how many stacks are defined (events do not define any).
     static func decode(_ bytes: UnsafeRawBufferPointer, definedStacks: UInt32,
-                       into batch: inout [Record], maxCount: Int) -> Int {
-        guard let start = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
+                       into events: UnsafeMutablePointer<HeapEvent>, maxCount: Int) -> (bytes: Int, events: Int) {
+        guard let start = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return (0, 0) }
         let end = start + bytes.count
         let stacks = UInt64(definedStacks)
         var next = start
-        records: while batch.count < maxCount && end - next >= minimumWindow {
+        var written = 0
+        records: while written < maxCount && end - next >= minimumWindow {
             var p = next + 1
             var malformed = false
             let length = UncheckedVarint.read(&p, malformed: &malformed)
             // `end - p >= slack` here, as the length takes at most 10 bytes.
             guard !malformed, length <= MSDFormat.maxPayloadLength, length <= UInt64(end - p - slack) else { break }
             let payloadEnd = p + Int(length)
-            let record: Record
+            let event: HeapEvent
             switch next.pointee {
             case RecordKind.alloc.rawValue:
                 let timestamp = UncheckedVarint.readWide(&p, malformed: &malformed)
@@ -49,17 +51,17 @@ enum EventRecordFastPath {
                 guard !malformed, p <= payloadEnd, thread <= UInt64(UInt32.max), size <= MSDFormat.maxBlockSize,
                       stack <= stacks, let kind = allocatorKind(allocator)
                 else { break records }
-                record = .alloc(Alloc(timestamp: timestamp, thread: UInt32(truncatingIfNeeded: thread),
-                                      address: address, size: size, kind: kind,
-                                      stack: UInt32(truncatingIfNeeded: stack)))
+                event = HeapEvent(kind: .alloc, timestamp: timestamp, thread: UInt32(truncatingIfNeeded: thread),
+                                  address: address, size: size, stack: UInt32(truncatingIfNeeded: stack),
+                                  allocator: kind)
             case RecordKind.free.rawValue:
                 let timestamp = UncheckedVarint.readWide(&p, malformed: &malformed)
                 let thread = UncheckedVarint.read(&p, malformed: &malformed)
                 let address = UncheckedVarint.readWide(&p, malformed: &malformed)
                 let stack = UncheckedVarint.read(&p, malformed: &malformed)
                 guard !malformed, p <= payloadEnd, thread <= UInt64(UInt32.max), stack <= stacks else { break records }
-                record = .free(Free(timestamp: timestamp, thread: UInt32(truncatingIfNeeded: thread),
-                                    address: address, stack: UInt32(truncatingIfNeeded: stack)))
+                event = HeapEvent(kind: .free, timestamp: timestamp, thread: UInt32(truncatingIfNeeded: thread),
+                                  address: address, stack: UInt32(truncatingIfNeeded: stack))
             case RecordKind.realloc.rawValue:
                 let timestamp = UncheckedVarint.readWide(&p, malformed: &malformed)
                 let thread = UncheckedVarint.read(&p, malformed: &malformed)
@@ -69,17 +71,18 @@ enum EventRecordFastPath {
                 let stack = UncheckedVarint.read(&p, malformed: &malformed)
                 guard !malformed, p <= payloadEnd, thread <= UInt64(UInt32.max), newSize <= MSDFormat.maxBlockSize,
                       stack <= stacks else { break records }
-                record = .realloc(Realloc(timestamp: timestamp, thread: UInt32(truncatingIfNeeded: thread),
-                                          oldAddress: oldAddress, newAddress: newAddress, newSize: newSize,
-                                          stack: UInt32(truncatingIfNeeded: stack)))
+                event = HeapEvent(kind: .realloc, timestamp: timestamp, thread: UInt32(truncatingIfNeeded: thread),
+                                  address: newAddress, size: newSize, oldAddress: oldAddress,
+                                  stack: UInt32(truncatingIfNeeded: stack))
             default:
                 break records
             }
-            batch.append(record)
+            (events + written).initialize(to: event)
+            written += 1
             // Bytes after the last known field are skipped (docs/FORMAT.md §3).
             next = payloadEnd
         }
-        return next - start
+        return (next - start, written)
     }
 
     /// `AllocatorKind(rawValue:)`, spelled out so that it is inlined: the initializer is a

@@ -13,6 +13,8 @@ final class MSDBinaryReader: RecordReader {
     /// Whether runs of alloc, free and realloc records go through ``EventRecordFastPath``;
     /// tests turn it off to compare with the general decoder alone.
     var usesEventFastPath = true
+    /// The batch that ``read(into:maxCount:)`` for an array of records reads into first.
+    private var recordScratch: RecordBatch?
 
     init(path: String, input: BufferedInput) {
         self.path = path
@@ -27,16 +29,20 @@ final class MSDBinaryReader: RecordReader {
         return all
     }
 
-    func read(into batch: inout [Record], maxCount: Int) throws -> Bool {
-        batch.removeAll(keepingCapacity: true)
+    func read(into batch: RecordBatch, maxCount: Int) throws -> Bool {
+        batch.removeAll()
         if finished { return false }
         if !headerChecked {
             guard try readHeader() else { return finish() }
         }
         while batch.count < maxCount {
             if usesEventFastPath && ids.sawAnyRecord && input.available >= EventRecordFastPath.minimumWindow {
-                input.start += EventRecordFastPath.decode(UnsafeRawBufferPointer(start: input.pointer, count: input.available),
-                                                          definedStacks: ids.stacks, into: &batch, maxCount: maxCount)
+                batch.reserveEvents(batch.eventCount + maxCount - batch.count)
+                let (bytes, events) = EventRecordFastPath.decode(
+                    UnsafeRawBufferPointer(start: input.pointer, count: input.available), definedStacks: ids.stacks,
+                    into: batch.events + batch.eventCount, maxCount: maxCount - batch.count)
+                input.start += bytes
+                batch.didAppendEvents(events)
                 if batch.count == maxCount { break }
             }
             guard let record = try nextRecord() else {
@@ -46,6 +52,14 @@ final class MSDBinaryReader: RecordReader {
             batch.append(record)
         }
         return true
+    }
+
+    func read(into batch: inout [Record], maxCount: Int) throws -> Bool {
+        let events = recordScratch ?? RecordBatch(capacity: maxCount)
+        recordScratch = events
+        let more = try read(into: events, maxCount: maxCount)
+        batch = events.allRecords
+        return more
     }
 
     private func finish() -> Bool {

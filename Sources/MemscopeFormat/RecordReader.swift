@@ -17,6 +17,19 @@ public protocol RecordReader: AnyObject {
     /// once the input is exhausted.
     /// - Throws: ``DumpError`` for input that cannot be read as a dump.
     func read(into batch: inout [Record], maxCount: Int) throws -> Bool
+    /// The same into a ``RecordBatch`` (the analysis pipeline's form), replacing its content.
+    func read(into batch: RecordBatch, maxCount: Int) throws -> Bool
+}
+
+extension RecordReader {
+    /// Reads an array of records and appends them to `batch`: for readers with no faster way.
+    public func read(into batch: RecordBatch, maxCount: Int) throws -> Bool {
+        var records: [Record] = []
+        let more = try read(into: &records, maxCount: maxCount)
+        batch.removeAll()
+        batch.append(contentsOf: records)
+        return more
+    }
 }
 
 extension RecordReader {

@@ -56,8 +56,8 @@ final class HeaptrackReader: RecordBatchSource {
     /// Bytes of the (compressed) file read so far.
     var bytesRead: UInt64 { file.rawBytesRead }
 
-    func read(into batch: inout [Record], maxCount: Int) throws -> Bool {
-        batch.removeAll(keepingCapacity: true)
+    func read(into batch: RecordBatch, maxCount: Int) throws -> Bool {
+        batch.removeAll()
         while batch.count + ahead.count < maxCount {
             if !pending.isEmpty {
                 batch.append(contentsOf: pending)
@@ -65,7 +65,7 @@ final class HeaptrackReader: RecordBatchSource {
                 continue
             }
             guard !finished, let line = try file.nextLineBytes() else {
-                replayAhead(into: &batch)
+                replayAhead(into: batch)
                 if !finished {
                     finished = true
                     releaseTables()
@@ -79,18 +79,18 @@ final class HeaptrackReader: RecordBatchSource {
             if metaWritten, let event = try event(line) {
                 events.prefetch(event.info)
                 ahead.append(event)
-                if ahead.count == Self.lookahead { replayAhead(into: &batch) }
+                if ahead.count == Self.lookahead { replayAhead(into: batch) }
             } else {
-                replayAhead(into: &batch)
+                replayAhead(into: batch)
                 try parse(line)
             }
         }
-        replayAhead(into: &batch)
+        replayAhead(into: batch)
         return !batch.isEmpty
     }
 
     /// Replays the `+`/`-` lines read ahead, in order.
-    private func replayAhead(into batch: inout [Record]) {
+    private func replayAhead(into batch: RecordBatch) {
         for event in ahead {
             if event.isAllocation {
                 batch.append(events.allocate(event.info))

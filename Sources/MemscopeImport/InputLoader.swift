@@ -95,7 +95,7 @@ final class DumpRecordSource: EventSource {
     var diagnostics: Diagnostics { reader.diagnostics }
     var wasTruncated: Bool { reader.wasTruncated }
     var bytesRead: UInt64 { reader.bytesRead }
-    func read(into batch: inout [Record], maxCount: Int) throws -> Bool {
-        try reader.read(into: &batch, maxCount: maxCount)
+    func read(into batch: RecordBatch, maxCount: Int) throws -> Bool {
+        try reader.read(into: batch, maxCount: maxCount)
     }
 }

@@ -38,6 +38,10 @@ public final class OwnershipInference: RecordConsumer {
         for record in batch { state.consume(record) }
     }
 
+    public func consume(_ batch: RecordBatch) {
+        batch.forEach { state.consume($0) }
+    }
+
     public func finish() -> OwnershipGraph { state.finish() }
 }
 

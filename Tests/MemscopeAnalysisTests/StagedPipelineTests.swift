@@ -139,7 +139,7 @@ private final class Source: RecordBatchSource {
     init(_ reader: any RecordReader) { self.reader = reader }
     var diagnostics: Diagnostics { reader.diagnostics }
     var wasTruncated: Bool { reader.wasTruncated }
-    func read(into batch: inout [Record], maxCount: Int) throws -> Bool {
-        try reader.read(into: &batch, maxCount: maxCount)
+    func read(into batch: RecordBatch, maxCount: Int) throws -> Bool {
+        try reader.read(into: batch, maxCount: maxCount)
     }
 }

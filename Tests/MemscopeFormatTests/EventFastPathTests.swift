@@ -25,19 +25,22 @@ import Testing
         }
         let eventBytes = bytes.count
         bytes += encodeRecord(.threadExit(timestamp: 1, thread: 7)) + generator.noise(count: 100)
-        var batch: [Record] = []
+        let batch = RecordBatch(capacity: 1000)
         let taken = bytes.withUnsafeBytes {
-            EventRecordFastPath.decode($0, definedStacks: 0, into: &batch, maxCount: 1000)
+            EventRecordFastPath.decode($0, definedStacks: 0, into: batch.events, maxCount: 1000)
         }
-        #expect(taken == eventBytes)
-        #expect(batch == events)
+        #expect(taken.bytes == eventBytes)
+        #expect(taken.events == events.count)
+        batch.didAppendEvents(taken.events)
+        #expect(batch.allRecords == events)
 
         batch.removeAll()
         let firstTen = bytes.withUnsafeBytes {
-            EventRecordFastPath.decode($0, definedStacks: 0, into: &batch, maxCount: 10)
+            EventRecordFastPath.decode($0, definedStacks: 0, into: batch.events, maxCount: 10)
         }
-        #expect(batch == Array(events.prefix(10)))
-        #expect(firstTen == events.prefix(10).map { encodeRecord($0).count }.reduce(0, +))
+        batch.didAppendEvents(firstTen.events)
+        #expect(batch.allRecords == Array(events.prefix(10)))
+        #expect(firstTen.bytes == events.prefix(10).map { encodeRecord($0).count }.reduce(0, +))
     }
 
     @Test func sameOutcomeOnGeneratedDumps() {

@@ -60,9 +60,9 @@ struct Inspect: ParsableCommand {
         print("format \(format.rawValue)")
         var index = 0
         var output = ""
-        var batch: [Record] = []
-        while try reader.read(into: &batch, maxCount: 4096) {
-            for record in batch {
+        let batch = RecordBatch(capacity: 4096)
+        while try reader.read(into: batch, maxCount: 4096) {
+            batch.forEach { record in
                 index += 1
                 symbols.apply(record)
                 output += "#\(index) \(RecordText.describe(record, symbols: symbols))\n"
