@@ -30,18 +30,26 @@ extension Analyzer: RecordConsumer {}
 /// The three threads share the machine's cores, each waiting only when its queue is full
 /// or empty.
 public enum AnalysisPipeline {
-    /// Records per batch: 196 KB of events, which stay in a core's cache between the
-    /// stages. (A batch is also a hand-off between threads, so much smaller ones cost more
-    /// in waking threads than they save.)
-    static let batchSize = 4_096
-    /// Batches in flight between two stages: 131,072 events, a few milliseconds of work.
-    ///
-    /// Why so many: three threads share two cores, and the scheduler gives each a slice of
-    /// a few milliseconds. With 4 batches of 16,384, the block stage spent a fifth of its
-    /// time waiting for the parse thread or the live stage while they were descheduled;
-    /// with 32 of 4,096 it hardly waits, and the 10M benchmark took about a tenth less
-    /// time (for 6 MB more memory).
-    static let queueDepth = 32
+    /// How records flow between the threads: records per batch, and batches in flight
+    /// between two stages.
+    struct Flow {
+        var batchSize: Int
+        var depth: Int
+
+        /// One analysis in two stages: batches of 196 KB of events, which stay in a core's
+        /// cache between the stages, and 131,072 events in flight, a few milliseconds of work.
+        ///
+        /// Why so many: three threads share two cores, and the scheduler gives each a slice
+        /// of a few milliseconds. With 4 batches of 16,384, the block stage spent a fifth of
+        /// its time waiting for the parse thread or the live stage while they were
+        /// descheduled. With 32 of 4,096 it hardly waits, and the 10M benchmark took a tenth
+        /// less time (0.59 → 0.53 s with the batches of events; 16 batches: 0.55 s), for
+        /// 6 MB more memory.
+        static let staged = Flow(batchSize: 4_096, depth: 32)
+        /// Several analyses of each batch (a report's views), in parallel: every batch is
+        /// a round of work handed to the cores, so batches are larger and fewer.
+        static let parallel = Flow(batchSize: 16_384, depth: 4)
+    }
 
     /// Reads every record from `reader` and analyses it.
     /// - Parameter afterBatch: called on the calling thread after each batch (progress).
@@ -58,10 +66,11 @@ public enum AnalysisPipeline {
                            afterBatch: () -> Void = {}) throws -> [Analysis] {
         let analyzers = everyOptions.map { Analyzer(options: $0) }
         let consumers: [any RecordConsumer] = analyzers + alongside
-        let (queue, emptied) = startReading(reader)
         if analyzers.count == 1 && alongside.isEmpty {
+            let (queue, emptied) = startReading(reader, flow: .staged)
             return [try runStaged(analyzers[0], batches: queue, emptied: emptied, reader: reader, afterBatch: afterBatch)]
         }
+        let (queue, emptied) = startReading(reader, flow: .parallel)
         while true {
             switch queue.take() {
             case .batch(let batch):
@@ -82,11 +91,11 @@ public enum AnalysisPipeline {
 
     /// Starts the parse thread: it fills buffers taken from `emptied` and puts them on
     /// `batches`, then `.end` or the error that stopped it.
-    private static func startReading(_ reader: some RecordBatchSource) -> (batches: BatchQueue<RecordBatch>, emptied: BatchQueue<RecordBatch>) {
-        let queue = BatchQueue<RecordBatch>(depth: queueDepth)
-        let emptied = BatchQueue<RecordBatch>(depth: queueDepth + 2)
-        for _ in 0..<queueDepth + 1 {
-            emptied.put(.batch(RecordBatch(capacity: batchSize)))
+    private static func startReading(_ reader: some RecordBatchSource, flow: Flow) -> (batches: BatchQueue<RecordBatch>, emptied: BatchQueue<RecordBatch>) {
+        let queue = BatchQueue<RecordBatch>(depth: flow.depth)
+        let emptied = BatchQueue<RecordBatch>(depth: flow.depth + 2, isPool: true)
+        for _ in 0..<flow.depth + 1 {
+            emptied.put(.batch(RecordBatch(capacity: flow.batchSize)))
         }
         let box = UncheckedBox<any RecordBatchSource>(reader)
         DispatchQueue(label: "memscope.parse").async {
@@ -94,7 +103,7 @@ public enum AnalysisPipeline {
                 while true {
                     // Reuse an emptied buffer: no fresh pages to fault in per batch.
                     guard case .batch(let batch) = emptied.take() else { return }
-                    guard try box.value.read(into: batch, maxCount: batchSize) else { break }
+                    guard try box.value.read(into: batch, maxCount: flow.batchSize) else { break }
                     queue.put(.batch(batch))
                 }
                 queue.put(.end)
@@ -109,11 +118,12 @@ public enum AnalysisPipeline {
     /// on the calling thread.
     private static func runStaged(_ analyzer: Analyzer, batches: BatchQueue<RecordBatch>, emptied: BatchQueue<RecordBatch>,
                                   reader: some RecordBatchSource, afterBatch: () -> Void) throws -> Analysis {
-        let changes = BatchQueue<LiveChangeBuffer>(depth: queueDepth)
-        let emptiedChanges = BatchQueue<LiveChangeBuffer>(depth: queueDepth + 2)
-        for _ in 0..<queueDepth + 1 {
+        let flow = Flow.staged
+        let changes = BatchQueue<LiveChangeBuffer>(depth: flow.depth)
+        let emptiedChanges = BatchQueue<LiveChangeBuffer>(depth: flow.depth + 2, isPool: true)
+        for _ in 0..<flow.depth + 1 {
             // A realloc is a release and an allocation.
-            emptiedChanges.put(.batch(LiveChangeBuffer(capacity: batchSize * 2)))
+            emptiedChanges.put(.batch(LiveChangeBuffer(capacity: flow.batchSize * 2)))
         }
         var tracker = analyzer.core.takeLiveStage()
         let box = UncheckedBox(analyzer)
@@ -162,6 +172,11 @@ private final class UncheckedBox<Value>: @unchecked Sendable {
 
 /// A bounded single-producer, single-consumer queue of batches (pthread mutex and
 /// condition variables: DispatchSemaphore traps when released below its start value).
+///
+/// A pool of emptied buffers is taken last in, first out: the buffer just given back is
+/// still in the cache, and buffers a slow reader never needs are never written, so their
+/// pages never count in the resident memory (33 buffers of each kind are made, a heaptrack
+/// file's reader keeps 2 or 3 busy).
 private final class BatchQueue<Payload>: @unchecked Sendable {
     enum Item {
         case batch(Payload)
@@ -172,11 +187,14 @@ private final class BatchQueue<Payload>: @unchecked Sendable {
     private var items: [Item] = []
     private var head = 0
     private let capacity: Int
+    private let isPool: Bool
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    init(depth: Int) {
+    /// - Parameter isPool: taken last in, first out (emptied buffers) instead of in order.
+    init(depth: Int, isPool: Bool = false) {
         capacity = depth
+        self.isPool = isPool
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(changed, nil)
     }
@@ -208,6 +226,12 @@ private final class BatchQueue<Payload>: @unchecked Sendable {
     func take() -> Item {
         pthread_mutex_lock(mutex)
         while items.count == head { pthread_cond_wait(changed, mutex) }
+        if isPool {
+            let item = items.removeLast()
+            pthread_cond_broadcast(changed)
+            pthread_mutex_unlock(mutex)
+            return item
+        }
         let item = items[head]
         items[head] = .end  // drop the queue's reference to the batch
         head += 1

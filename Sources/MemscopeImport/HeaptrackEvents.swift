@@ -45,7 +45,7 @@ struct HeaptrackEvents {
     }
 
     /// A `+` line of a valid info.
-    mutating func allocate(_ info: Int) -> Record {
+    mutating func allocate(_ info: Int) -> HeapEvent {
         let entry = infos[info]
         let slot: Int32
         if let free = unusedSlots.popLast() {
@@ -57,19 +57,19 @@ struct HeaptrackEvents {
         }
         infos[info].latest = slot
         previousWasAllocation = true
-        return .alloc(Alloc(timestamp: milliseconds, thread: 1, address: Self.address(of: slot), size: entry.size,
-                            stack: entry.stack))
+        return HeapEvent(kind: .alloc, timestamp: milliseconds, thread: 1, address: Self.address(of: slot),
+                         size: entry.size, stack: entry.stack)
     }
 
     /// A `-` line of a valid info; nil when the info has no live block.
-    mutating func free(_ info: Int) -> Record? {
+    mutating func free(_ info: Int) -> HeapEvent? {
         let slot = infos[info].latest
         guard slot >= 0 else { return nil }
         infos[info].latest = older[Int(slot)]
         unusedSlots.append(slot)
         if info == 0 && !previousWasAllocation { infoZeroQuirkFrees += 1 }
         previousWasAllocation = false
-        return .free(Free(timestamp: milliseconds, thread: 1, address: Self.address(of: slot), stack: 0))
+        return HeapEvent(kind: .free, timestamp: milliseconds, thread: 1, address: Self.address(of: slot), stack: 0)
     }
 
     /// Slot 0 is 0x1000, then every 16 bytes.

@@ -94,8 +94,8 @@ final class HeaptrackReader: RecordBatchSource {
         for event in ahead {
             if event.isAllocation {
                 batch.append(events.allocate(event.info))
-            } else if let record = events.free(event.info) {
-                batch.append(record)
+            } else if let freed = events.free(event.info) {
+                batch.append(freed)
             } else {
                 warnUnmatchedFree(line: event.line)
             }
@@ -323,7 +323,7 @@ final class HeaptrackReader: RecordBatchSource {
     }
 
     private func allocate(info: Int) throws {
-        try emit(events.allocate(info))
+        try emit(events.allocate(info).record)
     }
 
     private func parseFree(_ line: String) throws {
@@ -331,7 +331,7 @@ final class HeaptrackReader: RecordBatchSource {
     }
 
     private func free(info: Int) throws {
-        guard let record = events.free(info) else { return warnUnmatchedFree(line: file.lineNumber) }
+        guard let record = events.free(info)?.record else { return warnUnmatchedFree(line: file.lineNumber) }
         try emit(record)
     }
 

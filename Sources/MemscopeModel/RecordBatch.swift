@@ -76,9 +76,11 @@ public struct HeapEvent: Sendable, Equatable {
 /// reused without being copied or reallocated.
 public final class RecordBatch: @unchecked Sendable {
     /// The events, `eventCount` of them initialised.
-    public private(set) var events: UnsafeMutablePointer<HeapEvent>
-    public private(set) var eventCount = 0
-    private var eventCapacity: Int
+    public var events: UnsafeMutablePointer<HeapEvent> { storage }
+    public var eventCount: Int { storedEvents }
+    @usableFromInline var storage: UnsafeMutablePointer<HeapEvent>
+    @usableFromInline var storedEvents = 0
+    @usableFromInline var eventCapacity: Int
     /// The records that are not events, in order…
     public private(set) var records: [Record] = []
     /// …and for each, the number of events before it in the batch.
@@ -87,10 +89,10 @@ public final class RecordBatch: @unchecked Sendable {
     /// - Parameter capacity: events the batch holds before it grows.
     public init(capacity: Int = 0) {
         eventCapacity = max(capacity, 16)
-        events = .allocate(capacity: eventCapacity)
+        storage = .allocate(capacity: eventCapacity)
     }
 
-    deinit { events.deallocate() }  // a trivial type: nothing to deinitialise
+    deinit { storage.deallocate() }  // a trivial type: nothing to deinitialise
 
     /// Events and records.
     public var count: Int { eventCount + records.count }
@@ -101,7 +103,7 @@ public final class RecordBatch: @unchecked Sendable {
         if let event = HeapEvent(record) {
             append(event)
         } else {
-            recordPositions.append(eventCount)
+            recordPositions.append(storedEvents)
             records.append(record)
         }
     }
@@ -110,10 +112,11 @@ public final class RecordBatch: @unchecked Sendable {
         for record in records { append(record) }
     }
 
+    @inlinable
     public func append(_ event: HeapEvent) {
-        if eventCount == eventCapacity { reserveEvents(eventCount + 1) }
-        (events + eventCount).initialize(to: event)
-        eventCount += 1
+        if storedEvents == eventCapacity { reserveEvents(storedEvents + 1) }
+        (storage + storedEvents).initialize(to: event)
+        storedEvents += 1
     }
 
     /// Makes room for at least `total` events, so that a writer can fill
@@ -123,25 +126,25 @@ public final class RecordBatch: @unchecked Sendable {
         var capacity = eventCapacity * 2
         while capacity < total { capacity *= 2 }
         let bigger = UnsafeMutablePointer<HeapEvent>.allocate(capacity: capacity)
-        bigger.moveInitialize(from: events, count: eventCount)
-        events.deallocate()
-        events = bigger
+        bigger.moveInitialize(from: storage, count: storedEvents)
+        storage.deallocate()
+        storage = bigger
         eventCapacity = capacity
     }
 
     /// Room for events after the last one, without growing.
-    public var spareEventCapacity: Int { eventCapacity - eventCount }
+    public var spareEventCapacity: Int { eventCapacity - storedEvents }
 
     /// Counts `n` more events, written by the caller after the last one (within
     /// ``spareEventCapacity``).
     public func didAppendEvents(_ n: Int) {
         precondition(n >= 0 && n <= spareEventCapacity, "events written past the batch's capacity")
-        eventCount += n
+        storedEvents += n
     }
 
     /// Empties the batch, keeping its storage.
     public func removeAll() {
-        eventCount = 0
+        storedEvents = 0
         records.removeAll(keepingCapacity: true)
         recordPositions.removeAll(keepingCapacity: true)
     }
