@@ -33,7 +33,8 @@ struct BlockEntry {
 /// peak number of live blocks by reusing addresses.
 /// - Complexity: O(1) expected per lookup.
 struct AddressTable {
-    private(set) var slots: BlockSlots
+    /// Raw storage: no uniqueness check per write.
+    private(set) var slots: UncheckedStore<BlockEntry>
     private var mask: Int
     private var shift: UInt64
     private(set) var count = 0
@@ -41,7 +42,7 @@ struct AddressTable {
     init(capacity: Int = 1 << 12) {
         var size = 16
         while size < capacity * 2 { size *= 2 }
-        slots = BlockSlots(count: size)
+        slots = UncheckedStore(repeating: BlockEntry(), count: size)
         mask = size - 1
         shift = UInt64(64 - size.trailingZeroBitCount)
     }
@@ -86,7 +87,7 @@ struct AddressTable {
     private mutating func grow() {
         let old = slots
         let size = old.count * 2
-        slots = BlockSlots(count: size)
+        slots = UncheckedStore(repeating: BlockEntry(), count: size)
         mask = size - 1
         shift = UInt64(64 - size.trailingZeroBitCount)
         for entry in old where entry.address != 0 {
@@ -94,34 +95,5 @@ struct AddressTable {
             while slots[i].address != 0 { i = (i + 1) & mask }
             slots[i] = entry
         }
-    }
-}
-
-/// The slots of an ``AddressTable``: raw storage behind a reference, so that writing a
-/// slot is a store, without the uniqueness check an array makes before every write (about
-/// 8 per event in the block stage). The table is the only owner and is never copied to be
-/// changed apart, so the reference semantics do not show.
-final class BlockSlots: RandomAccessCollection {
-    private let base: UnsafeMutablePointer<BlockEntry>
-    let count: Int
-
-    init(count: Int) {
-        self.count = count
-        base = .allocate(capacity: count)
-        base.initialize(repeating: BlockEntry(), count: count)
-    }
-
-    deinit {
-        base.deinitialize(count: count)
-        base.deallocate()
-    }
-
-    var startIndex: Int { 0 }
-    var endIndex: Int { count }
-
-    /// Slot `i`; `i` must be in `0..<count` (the table's probes keep it there).
-    subscript(i: Int) -> BlockEntry {
-        @inline(__always) unsafeAddress { UnsafePointer(base + i) }
-        @inline(__always) unsafeMutableAddress { base + i }
     }
 }

@@ -407,7 +407,7 @@ struct ThreadTable {
     }
 
     /// Every thread's stats with its counters from the live stage (times still in ticks).
-    func merged(with live: [ThreadLive]) -> [ThreadStats] {
+    func merged(with live: UncheckedStore<ThreadLive>) -> [ThreadStats] {
         stats.indices.map { i in
             var merged = stats[i]
             let c = i < live.count ? live[i] : ThreadLive()

@@ -110,7 +110,7 @@ struct LiveTracker {
     /// Per site, its live bytes over time.
     var lanes = SiteLanes()
     /// Per thread (dense index).
-    var threads: [ThreadLive] = []
+    var threads = UncheckedStore(repeating: ThreadLive(), count: 0)
     /// Per thread, the live bytes of its blocks over time.
     var threadLanes = ThreadLanes()
     /// Blocks freed by another thread than the one that allocated them, by
@@ -118,7 +118,7 @@ struct LiveTracker {
     var handOffs = IntegerMap<ThreadPairCount>()
     /// The same for pairs of the first ``smallThreads`` threads, at
     /// `allocating * smallThreads + freeing` (no hashing for the common case).
-    var smallHandOffs = [ThreadPairCount](repeating: ThreadPairCount(), count: smallThreads * smallThreads)
+    var smallHandOffs = UncheckedStore(repeating: ThreadPairCount(), count: smallThreads * smallThreads)
     static let smallThreads = 32
     var crossThreadFrees: UInt64 = 0
     var liveBytes: UInt64 = 0
@@ -158,7 +158,7 @@ struct LiveTracker {
         if Int(max(change.thread, change.owner)) >= threads.count { addThreads(through: Int(max(change.thread, change.owner))) }
         // Both kinds move the lanes on to the event's interval first.
         lanes.advance(to: change.ticks, sites: sites)
-        if threadLanes.needsWidening(change.ticks) { threadLanes.widen(until: change.ticks, threads: &threads) }
+        if threadLanes.needsWidening(change.ticks) { threadLanes.widen(until: change.ticks, threads: threads) }
         if change.isRelease { release(change) } else { allocate(change) }
     }
 

@@ -40,7 +40,7 @@ struct ThreadLanes {
     }
 
     /// Doubles the interval width until `ticks` fits, merging neighbouring intervals.
-    mutating func widen(until ticks: UInt64, threads: inout [ThreadLive]) {
+    mutating func widen(until ticks: UInt64, threads: UncheckedStore<ThreadLive>) {
         while needsWidening(ticks) && shift < 63 {
             shift += 1
             SiteLanes.mergeNeighbours(&values)
@@ -49,7 +49,7 @@ struct ThreadLanes {
     }
 
     /// The lane of each thread index below `count`, filled to `lastTicks`.
-    func finished(threads: [ThreadLive], count: Int, lastTicks: UInt64) -> [[UInt64]] {
+    func finished(threads: UncheckedStore<ThreadLive>, count: Int, lastTicks: UInt64) -> [[UInt64]] {
         let last = min(Int(min(lastTicks >> shift, UInt64(SiteLanes.points - 1))), SiteLanes.points - 1)
         return (0..<count).map { t in
             guard t < threads.count else { return Array(repeating: 0, count: SiteLanes.points) }
