@@ -128,6 +128,10 @@ struct LiveTracker {
     /// Incremented whenever a new global peak is reached.
     var peakEpoch: UInt32 = 0
     var timeline: TimelineReducer
+    /// The earliest time at which the site lanes' open interval, the thread lanes' width
+    /// or the timeline's interval changes: an event before it needs none of their checks
+    /// (they cost about 30 instructions per event, a tenth of this stage).
+    private var nextBoundary: UInt64 = 0
 
     init(timelinePoints: Int) {
         timeline = TimelineReducer(capacity: timelinePoints)
@@ -156,10 +160,18 @@ struct LiveTracker {
     mutating func apply(_ change: LiveChange) {
         if Int(change.site) >= sites.count { addSites(through: Int(change.site)) }
         if Int(max(change.thread, change.owner)) >= threads.count { addThreads(through: Int(max(change.thread, change.owner))) }
-        // Both kinds move the lanes on to the event's interval first.
-        lanes.advance(to: change.ticks, sites: sites)
-        if threadLanes.needsWidening(change.ticks) { threadLanes.widen(until: change.ticks, threads: threads) }
+        // Both kinds move the intervals on to the event's time first (a few times per
+        // thousand events).
+        if change.ticks >= nextBoundary { crossBoundary(change.ticks) }
         if change.isRelease { release(change) } else { allocate(change) }
+    }
+
+    /// Moves the site lanes, the thread lanes' width and the timeline on to `ticks`.
+    private mutating func crossBoundary(_ ticks: UInt64) {
+        lanes.advance(to: ticks, sites: sites)
+        if threadLanes.needsWidening(ticks) { threadLanes.widen(until: ticks, threads: threads) }
+        timeline.enter(time: ticks)
+        nextBoundary = min(lanes.nextStart, threadLanes.widthEnd, timeline.nextStart)
     }
 
     private mutating func addSites(through s: Int) {
@@ -207,8 +219,8 @@ struct LiveTracker {
         }
         threads[t].lastSeen = change.ticks
         threadLanes.change(&threads[t], index: t, by: size, adding: true, ticks: change.ticks)
-        timeline.record(time: change.ticks, live: liveBytes, allocatedBytes: change.counted ? size : 0,
-                        isAllocation: change.counted, isFree: false)
+        timeline.record(live: liveBytes, allocatedBytes: change.counted ? size : 0, isAllocation: change.counted,
+                        isFree: false)
     }
 
     @inline(__always)
@@ -232,7 +244,7 @@ struct LiveTracker {
             threads[Int(change.thread)].frees += 1
             if change.thread != change.owner { countHandOff(change) }
         }
-        timeline.record(time: change.ticks, live: liveBytes, allocatedBytes: 0, isAllocation: false, isFree: true)
+        timeline.record(live: liveBytes, allocatedBytes: 0, isAllocation: false, isFree: true)
     }
 
     /// Counts a block allocated by one thread and freed by another.

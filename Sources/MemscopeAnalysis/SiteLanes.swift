@@ -28,6 +28,10 @@ struct SiteLanes {
         if ticks >> shift != UInt64(current) { moveOn(to: ticks, sites: sites) }
     }
 
+    /// The first time past the open interval: until then, ``advance(to:sites:)`` changes
+    /// nothing.
+    var nextStart: UInt64 { saturatingShift(UInt64(current) + 1, by: shift) }
+
     /// Widens while `ticks` lies past the last interval, then closes every site's open
     /// interval with its maximum and fills the quiet intervals up to the new one with
     /// its live bytes, which stayed unchanged through them.

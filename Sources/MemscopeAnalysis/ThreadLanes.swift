@@ -18,6 +18,9 @@ struct ThreadLanes {
     @inline(__always)
     func needsWidening(_ ticks: UInt64) -> Bool { ticks >> shift >= UInt64(SiteLanes.points) }
 
+    /// The first time that needs widening.
+    var widthEnd: UInt64 { saturatingShift(UInt64(SiteLanes.points), by: shift) }
+
     /// Adds `bytes` to thread `t`'s live bytes at `ticks`, or takes them away, keeping its
     /// peak and lane (after ``needsWidening(_:)`` is false).
     @inline(__always)
