@@ -73,8 +73,10 @@ struct AddressTable {
             if key == address { return i }
             if key == 0 {
                 if (count + 1) * 2 > slots.count {
+                    // Not by calling itself again: a recursive function is not inlined.
                     grow()
-                    return findOrInsert(address)
+                    i = home(address)
+                    while slots[i].address != 0 { i = (i + 1) & mask }
                 }
                 slots[i].address = address
                 count += 1

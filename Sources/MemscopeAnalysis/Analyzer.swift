@@ -132,31 +132,29 @@ struct AnalyzerCore {
 
     /// The batch's events and other records, in order (a hand-written
     /// ``RecordBatch/forEachInOrder(event:record:)``, so that the event loop is this
-    /// function's own).
+    /// function's own, with one call of the event handler, which is then inlined).
     @inline(__always)
     private mutating func consumeInOrder(_ batch: RecordBatch) {
         let events = batch.events
+        let count = batch.eventCount
+        let positions = batch.recordPositions
         var e = 0
-        for (r, position) in batch.recordPositions.enumerated() {
-            while e < position {
+        var r = 0
+        while true {
+            let end = r < positions.count ? positions[r] : count
+            while e < end {
                 consume(events[e])
                 e += 1
             }
+            guard r < positions.count else { return }
             consume(batch.records[r])
-        }
-        let count = batch.eventCount
-        while e < count {
-            consume(events[e])
-            e += 1
+            r += 1
         }
     }
 
     @inline(__always)
     mutating func consume(_ event: HeapEvent) {
-        if filtering {
-            if let admitted = admit(event.record) { handle(admitted) }
-            return
-        }
+        if filtering { return consumeFiltered(event) }
         switch event.kind {
         case .alloc:
             allocate(address: event.address, size: event.size, stack: event.stack, thread: event.thread,
@@ -181,6 +179,12 @@ struct AnalyzerCore {
     @inline(__always)
     mutating func emit(_ change: LiveChange) {
         outbox.append(change)
+    }
+
+    /// An event through the window and thread filters (a view's analysis, not the hot path).
+    @inline(never)
+    private mutating func consumeFiltered(_ event: HeapEvent) {
+        if let admitted = admit(event.record) { handle(admitted) }
     }
 
     @inline(__always)
