@@ -93,9 +93,21 @@ public struct ModuleMap: Sendable, Equatable {
     /// a frame is a runtime frame is decided once per frame, and the innermost non-runtime
     /// frame of a path is remembered per stack (it is the stack's own frame, or its parent
     /// stack's answer).
+    @inline(__always)
     mutating func cachedModule(ofStack stack: UInt32, symbols: SymbolTable) -> UInt32 {
         let i = Int(stack)
-        if i < byStack.count && byStack[i] != UInt32.max { return byStack[i] }
+        if i < byStack.count {
+            let known = byStack[i]
+            if known != UInt32.max { return known }
+        }
+        return findModule(ofStack: stack, symbols: symbols)
+    }
+
+    /// ``cachedModule(ofStack:symbols:)`` for a stack seen for the first time (out of line:
+    /// every free asks for two stacks, nearly always known).
+    @inline(never)
+    private mutating func findModule(ofStack stack: UInt32, symbols: SymbolTable) -> UInt32 {
+        let i = Int(stack)
         let module: UInt32
         if i > 0 && i < symbols.stackParents.count {
             let user = userStack(of: i, symbols: symbols)
@@ -156,14 +168,16 @@ public struct ModuleMap: Sendable, Equatable {
 /// Per-module figures gathered during the pass.
 struct ModuleAccumulator {
     var map = ModuleMap()
-    /// Frees per freeing module, indexed by its string id.
-    var frees: [UInt64] = []
+    /// Frees per freeing module, indexed by its string id (raw storage: no uniqueness check
+    /// per free).
+    var frees = UncheckedStore<UInt64>(repeating: 0, count: 0)
     /// Hand-offs keyed by allocating module << 32 | freeing module.
     var handOffs = IntegerMap<ThreadPairCount>()
 
+    @inline(__always)
     mutating func release(allocationStack: UInt32, freeStack: UInt32, bytes: UInt64, symbols: SymbolTable) {
         let freeing = map.cachedModule(ofStack: freeStack, symbols: symbols)
-        if Int(freeing) >= frees.count { frees += Array(repeating: 0, count: Int(freeing) + 1 - frees.count) }
+        while Int(freeing) >= frees.count { frees.append(0) }
         frees[Int(freeing)] += 1
         let allocating = map.cachedModule(ofStack: allocationStack, symbols: symbols)
         guard allocating != freeing, allocating != 0, freeing != 0 else { return }
