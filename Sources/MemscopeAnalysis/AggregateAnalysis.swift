@@ -150,8 +150,7 @@ extension Analysis {
         let builder = CallTreeBuilder(symbols: symbols)
         let costs = sites.map { (stack: $0.stack, costs: $0.costs) }
         releaseCallTrees()
-        topDown = builder.build(.topDown, costs: costs)
-        bottomUp = builder.build(.bottomUp, costs: costs)
+        (topDown, bottomUp) = builder.buildBoth(costs: costs)
     }
 
     /// Empties both call trees, before new ones are built in their place.

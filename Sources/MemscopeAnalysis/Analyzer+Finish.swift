@@ -136,8 +136,7 @@ extension AnalyzerCore {
         // The block table's last use was above: let it go before the trees are built (the
         // peak of a report of a big dump).
         blocks = AddressTable(capacity: 0)
-        analysis.topDown = builder.build(.topDown, costs: costs)
-        analysis.bottomUp = builder.build(.bottomUp, costs: costs)
+        (analysis.topDown, analysis.bottomUp) = builder.buildBoth(costs: costs)
         return analysis
     }
 }

@@ -115,7 +115,6 @@ public struct FrameFilter: Sendable, Equatable {
         }
         let builder = CallTreeBuilder(symbols: symbols)
         analysis.releaseCallTrees()
-        analysis.topDown = builder.build(.topDown, paths: paths)
-        analysis.bottomUp = builder.build(.bottomUp, paths: paths)
+        (analysis.topDown, analysis.bottomUp) = builder.buildBoth(paths: paths)
     }
 }
