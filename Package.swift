@@ -9,8 +9,9 @@ import PackageDescription
 /// The streaming stages (reading, importing, analysing, and the model's record batches)
 /// check exclusive access at compile time only in release builds: their per-event state
 /// lives in class instances, and the run-time checks cost about 7% of reading a heaptrack
-/// file (11% more when record batches kept them). Debug builds, and so the
-/// tests, keep the run-time checks. Bounds and overflow checks stay on everywhere.
+/// file (11% more when record batches kept them). Debug builds, and so the tests, keep the
+/// run-time checks. Overflow checks stay on everywhere, bounds checks everywhere but in the
+/// raw per-event tables (`UncheckedStore` in MemscopeAnalysis).
 let streamingStage: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
