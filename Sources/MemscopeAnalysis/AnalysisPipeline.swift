@@ -40,11 +40,11 @@ public enum AnalysisPipeline {
         /// cache between the stages, and 131,072 events in flight, a few milliseconds of work.
         ///
         /// Why so many: three threads share two cores, and the scheduler gives each a slice
-        /// of a few milliseconds. With 4 batches of 16,384, the block stage spent a fifth of
-        /// its time waiting for the parse thread or the live stage while they were
-        /// descheduled. With 32 of 4,096 it hardly waits, and the 10M benchmark took a tenth
-        /// less time (0.59 → 0.53 s with the batches of events; 16 batches: 0.55 s), for
-        /// 6 MB more memory.
+        /// of a few milliseconds. With 4 batches of 16,384 in flight, the block stage waited
+        /// 0.13–0.19 s of a 0.55 s run for the parse thread or the live stage while they were
+        /// descheduled. With more in flight the 10M benchmark ran faster (medians of one
+        /// alternating loop: 0.565 s with 8 batches of 4,096, 0.551 s with 16, 0.534 s with
+        /// 32), for 6 MB more memory.
         static let staged = Flow(batchSize: 4_096, depth: 32)
         /// Several analyses of each batch (a report's views), in parallel: every batch is
         /// a round of work handed to the cores, so batches are larger and fewer.

@@ -17,8 +17,8 @@ struct LiveChange {
     /// Dense index of the thread that allocated the block (a release's owner).
     var owner: UInt32
     /// The flags below, one bit each, in a whole word: the change is then exactly 40 bytes,
-    /// so copying one is five aligned 8-byte moves (three `Bool`s made it 39 bytes, copied
-    /// with an overlapping unaligned move that stalled the load after it).
+    /// so copying one is five aligned 8-byte moves (three `Bool`s made it 39 bytes, which
+    /// the compiler copied with an overlapping unaligned 8-byte move).
     private var flags: UInt32
 
     init(ticks: UInt64, size: UInt64, lifetime: UInt64, site: Int32, thread: UInt32, owner: UInt32,

@@ -2,9 +2,10 @@
 /// references, so writing, copying and dropping one is a few stores.
 ///
 /// Why: a ``Record`` may hold references (strings, boxed cases), so every copy and every
-/// destruction of one goes through a switch on its case. Those records are nearly all of a
-/// dump, and that switch cost about a fifth of the instructions of reading them and a
-/// tenth of analysing them.
+/// destruction of one goes through a switch on its case, and every append to an array of
+/// them checks the array's uniqueness. Those records are nearly all of a dump, and that
+/// cost about a sixth of the instructions of reading them and a seventh of analysing them
+/// (callgrind, 1M events).
 public struct HeapEvent: Sendable, Equatable {
     public enum Kind: UInt8, Sendable {
         case alloc, free, realloc
