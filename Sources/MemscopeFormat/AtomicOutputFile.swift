@@ -14,7 +14,7 @@ public final class AtomicOutputFile {
     public init(path: String, overwrite: Bool = true) throws {
         self.path = path
         if !overwrite && access(path, F_OK) == 0 {
-            throw DumpError(path: path, problem: .writeFailed(reason: "the file exists (pass --force to overwrite it)"))
+            throw DumpError(path: path, problem: .outputExists)
         }
         let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
         let name = path.contains("/") ? String(path[path.index(after: path.lastIndex(of: "/")!)...]) : path

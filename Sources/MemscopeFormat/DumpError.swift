@@ -14,6 +14,8 @@ public struct DumpError: Error, CustomStringConvertible, Equatable, Sendable {
         case cannotOpen(reason: String)
         case readFailed(reason: String)
         case writeFailed(reason: String)
+        /// The output file exists and overwriting was not asked for.
+        case outputExists
         case emptyFile
         case notADump(found: String)
         case unsupportedVersion(found: UInt16)
@@ -67,6 +69,7 @@ public struct DumpError: Error, CustomStringConvertible, Equatable, Sendable {
         case .cannotOpen(let reason): "cannot open the file: \(reason)"
         case .readFailed(let reason): "cannot read the file: \(reason)"
         case .writeFailed(let reason): "cannot write the file: \(reason)"
+        case .outputExists: "cannot write the file: the file exists (pass --force to overwrite it)"
         case .emptyFile: "the file is empty; expected a memscope dump"
         case .notADump(let found):
             "not a memscope dump: expected the .msd magic bytes 89 4d 53 44 0d 0a 1a 0a, a zstd frame or a JSON Lines header, found \(found)"
@@ -101,6 +104,7 @@ public struct DumpError: Error, CustomStringConvertible, Equatable, Sendable {
         switch problem {
         case .cannotOpen, .readFailed: "check the path and its permissions"
         case .writeFailed: "check that the directory exists, is writable and has free space"
+        case .outputExists: "memscope never overwrites a file unless told to: add --force, or choose another output path"
         case .emptyFile: "the traced program may have died before the recorder wrote anything"
         case .notADump:
             "memscope reads .msd dumps (binary or JSON Lines, optionally zstd-compressed; see docs/FORMAT.md) and heaptrack, massif, DHAT, memscope-rs and folded-stack files (see README); --format forces one"

@@ -25,6 +25,8 @@ import Testing
         let again = try run("memscope", ["render", TestPaths.sample("tiny.jsonl")], currentDirectory: directory)
         #expect(again.status == 1)
         #expect(again.stderr.contains("memscope-tiny.html: error: cannot write the file: the file exists (pass --force to overwrite it)"))
+        #expect(again.stderr.contains("hint: memscope never overwrites a file unless told to: add --force, or choose another output path"))
+        #expect(!again.stderr.contains("free space"))
         let forced = try run("memscope", ["render", "--force", "-q", TestPaths.sample("tiny.jsonl")], currentDirectory: directory)
         #expect(forced.status == 0 && forced.stdout.isEmpty)
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)

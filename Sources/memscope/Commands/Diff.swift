@@ -49,7 +49,7 @@ struct Diff: ParsableCommand {
         try Console.run {
             let path = output ?? "memscope-diff-\(Self.stem(base))-\(Self.stem(new)).html"
             if !json && !force && access(path, F_OK) == 0 {
-                throw DumpError(path: path, problem: .writeFailed(reason: "the file exists (pass --force to overwrite it)"))
+                throw DumpError(path: path, problem: .outputExists)
             }
             let (baseAnalysis, baseFormat) = try analyze(InputOptions.with(path: base, format: format))
             let (newAnalysis, newFormat) = try analyze(InputOptions.with(path: new, format: format))

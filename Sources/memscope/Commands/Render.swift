@@ -93,7 +93,7 @@ struct Render: ParsableCommand {
         try Console.run {
             let path = output ?? Self.defaultOutput(for: input.dump)
             if !force && access(path, F_OK) == 0 {
-                throw DumpError(path: path, problem: .writeFailed(reason: "the file exists (pass --force to overwrite it)"))
+                throw DumpError(path: path, problem: .outputExists)
             }
             let progress = Progress(enabled: !quiet && isatty(2) == 1)
             var clock = StageClock()
@@ -221,7 +221,7 @@ struct Render: ParsableCommand {
                                   pipeline: RenderPipeline, choice: OwnershipGraphOptions, to path: String, force: Bool, report: String) -> BatchIndex.Entry {
         do {
             if !force && access(path, F_OK) == 0 {
-                throw DumpError(path: path, problem: .writeFailed(reason: "the file exists (pass --force to overwrite it)"))
+                throw DumpError(path: path, problem: .outputExists)
             }
             let input = try InputOptions.with(path: dump, format: format, foldedCost: foldedCost)
             let (analysis, detected) = try analyze(input, options: options)
