@@ -30,7 +30,7 @@ struct SiteLanes {
 
     /// The first time past the open interval: until then, ``advance(to:sites:)`` changes
     /// nothing.
-    var nextStart: UInt64 { saturatingShift(UInt64(current) + 1, by: shift) }
+    var nextStart: UInt64 { saturatingMultiply(UInt64(current) + 1, 1 << shift) }
 
     /// Widens while `ticks` lies past the last interval, then closes every site's open
     /// interval with its maximum and fills the quiet intervals up to the new one with

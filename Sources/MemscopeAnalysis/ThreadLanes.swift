@@ -19,7 +19,7 @@ struct ThreadLanes {
     func needsWidening(_ ticks: UInt64) -> Bool { ticks >> shift >= UInt64(SiteLanes.points) }
 
     /// The first time that needs widening.
-    var widthEnd: UInt64 { saturatingShift(UInt64(SiteLanes.points), by: shift) }
+    var widthEnd: UInt64 { saturatingMultiply(UInt64(SiteLanes.points), 1 << shift) }
 
     /// Adds `bytes` to thread `t`'s live bytes at `ticks`, or takes them away, keeping its
     /// peak and lane (after ``needsWidening(_:)`` is false).

@@ -42,21 +42,15 @@ struct TimelineReducer {
 
     init(capacity: Int) { self.capacity = max(2, capacity) }
 
-    /// Records the live heap after an event at `time` (times never go backwards).
-    @inline(__always)
-    mutating func record(time: UInt64, live: UInt64, allocatedBytes: UInt64, isAllocation: Bool, isFree: Bool) {
-        enter(time: time)
-        record(live: live, allocatedBytes: allocatedBytes, isAllocation: isAllocation, isFree: isFree)
-    }
-
-    /// Moves to the interval holding `time` (times never go backwards).
+    /// Moves to the interval holding `time`, before events at that time are recorded
+    /// (times never go backwards).
     @inline(__always)
     mutating func enter(time: UInt64) {
         if time >> widthShift != currentIndex { advance(to: time) }
     }
 
     /// The first time past the current interval: until then, ``enter(time:)`` changes nothing.
-    var nextStart: UInt64 { saturatingShift(currentIndex &+ 1, by: widthShift) }
+    var nextStart: UInt64 { saturatingMultiply(currentIndex &+ 1, 1 << widthShift) }
 
     /// Records the live heap after an event in the current interval (``enter(time:)``).
     @inline(__always)
@@ -122,10 +116,4 @@ struct TimelineReducer {
 func saturatingMultiply(_ a: UInt64, _ b: UInt64) -> UInt64 {
     let (product, overflow) = a.multipliedReportingOverflow(by: b)
     return overflow ? UInt64.max : product
-}
-
-/// `value << shift`, or `UInt64.max` when that does not fit.
-func saturatingShift(_ value: UInt64, by shift: UInt64) -> UInt64 {
-    guard value != 0 else { return 0 }
-    return shift < 64 && value.leadingZeroBitCount >= Int(shift) ? value << shift : .max
 }
