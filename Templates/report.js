@@ -167,10 +167,17 @@
       if (!picture) {
         ctx.fillStyle = i === 0 || L.t.folded[i] ? data.aggregateColour : data.colours[L.t.name[i]];
         ctx.fillRect(x, y, Math.max(w - 0.5, 0.3), data.rowHeight - 1);
+        if (L.t.inlined && L.t.inlined[i] && w >= 3) {
+          // Inlined into its caller: an inner outline (as in the Swift-drawn picture).
+          ctx.strokeStyle = data.inlinedColour;
+          ctx.lineWidth = 1.5;
+          ctx.strokeRect(x + 0.75, y + 0.75, w - 2, data.rowHeight - 2.5);
+        }
         if (w >= 24) {
           const label = i === 0 ? "all: " + cost().title.toLowerCase() : name;
           ctx.fillStyle = L.t.folded[i] ? "#59636e" : "#1f2328";
-          ctx.fillText(fit(label, w - 6), x + 3, y + (data.rowHeight - 1) / 2);
+          const text = i === 0 || L.t.folded[i] ? fit(label, w - 6) : fitName(label, w - 6);
+          ctx.fillText(text, x + 3, y + (data.rowHeight - 1) / 2);
         }
       }
       if (isMatch) {
@@ -213,6 +220,83 @@
     return result;
   }
 
+  // Function names shorten as people read them (the Swift side's ReadableName): without
+  // parameters and return type, then with template/generic arguments elided, then cut
+  // in the middle, never at the tail.
+  function returnTypeEnd(name) {
+    let depth = 0, lastSpace = -1;
+    for (let i = 0; i < name.length; i++) {
+      const c = name[i];
+      if (c === "<") depth++;
+      else if (c === ">") depth--;
+      else if (c === "(" && depth === 0) break;
+      else if (c === " " && depth === 0 && !name.slice(0, i).endsWith("operator")) lastSpace = i;
+    }
+    return lastSpace >= 0 && lastSpace + 1 < name.length ? lastSpace + 1 : 0;
+  }
+  function isOperatorSymbol(name, i) {
+    let start = i;
+    while (start > 0 && "<>=".includes(name[start - 1])) start--;
+    return name.slice(0, start).endsWith("operator");
+  }
+  function withoutParameters(name) {
+    const q = name.slice(returnTypeEnd(name));
+    let depth = 0, previous = " ";
+    for (let i = 0; i < q.length; i++) {
+      const c = q[i];
+      if (c === "<" && !isOperatorSymbol(q, i)) depth++;
+      else if (c === ">" && !isOperatorSymbol(q, i) && previous !== "-") depth = Math.max(0, depth - 1);
+      else if (c === "(" && depth === 0 && i > 0 && !(q.slice(0, i).endsWith("operator") && q.startsWith("()(", i))) return q.slice(0, i);
+      previous = c;
+    }
+    return q;
+  }
+  function elidingArguments(name) {
+    let out = "", depth = 0, previous = " ";
+    for (let i = 0; i < name.length; i++) {
+      const c = name[i];
+      const starts = c === "<" && /[A-Za-z0-9_>]/.test(previous) && !isOperatorSymbol(name, i);
+      if (depth > 0) {
+        if (c === "<") depth++; else if (c === ">") depth--;
+        if (depth === 0) out += "…>";
+      } else if (starts) { depth = 1; out += "<"; }
+      else out += c;
+      previous = c;
+    }
+    return depth > 0 ? out + "…>" : out;
+  }
+  function readableForms(name) {
+    const forms = [name];
+    const bare = withoutParameters(name);
+    if (bare !== forms[forms.length - 1]) forms.push(bare);
+    const elided = elidingArguments(bare);
+    if (elided !== forms[forms.length - 1]) forms.push(elided);
+    return forms;
+  }
+  function middleCut(text, limit) {
+    const chars = Array.from(text);
+    if (chars.length <= limit || limit < 3) return chars.length > limit ? chars.slice(0, limit).join("") : text;
+    const kept = limit - 1, head = Math.floor(kept * 2 / 5), tail = kept - head;
+    return chars.slice(0, head).join("") + "…" + chars.slice(chars.length - tail).join("");
+  }
+  function fitName(name, width) {
+    const key = "n" + name + "\u0000" + Math.floor(width);
+    if (fitCache.has(key)) return fitCache.get(key);
+    const forms = readableForms(name);
+    let result = forms.find(f => ctx.measureText(f).width <= width);
+    if (result === undefined) {
+      const shortest = forms[forms.length - 1];
+      let lo = 0, hi = Array.from(shortest).length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (ctx.measureText(middleCut(shortest, mid)).width <= width) lo = mid; else hi = mid - 1;
+      }
+      result = lo >= 4 ? middleCut(shortest, lo) : fit(shortest, width);
+    }
+    fitCache.set(key, result);
+    return result;
+  }
+
   // ---- hit testing and tooltip ----
   function nodeAt(px, py) {
     const L = current;
@@ -230,6 +314,7 @@
     lines.push(["name", i === 0 ? "all" : names[t.name[i]]]);
     if (t.loc[i]) lines.push(["location", names[t.loc[i]]]);
     if (t.module[i]) lines.push(["module", names[t.module[i]]]);
+    if (t.inlined && t.inlined[i]) lines.push(["inlined", "inlined into its caller (no call of its own; from DWARF inline information)"]);
     lines.push(["cost", c.title + ": " + formatCost(c, L.v[i]) + " (" + percent(L.v[i], t.values[costIndex(state.cost)][0]) + " of total)"]);
     lines.push(["count", count(t.values[costIndex("allocations")][i]) + " allocation calls"]);
     if (t.folded[i]) lines.push(["folded", t.folded[i] + " frames, each below " + data.foldedBelow + " of every cost, folded into one box"]);

@@ -20,6 +20,10 @@ packages=(
   libelf-dev
   libiberty-dev      # C++ and Rust demangling
   time               # /usr/bin/time for the benchmark
+  sqlite3            # real programs nobody here wrote, recorded by the tests
+  git
+  elfutils           # eu-addr2line -i: the reference for inline chains
+  binutils           # addr2line -i: the other reference
 )
 
 missing=()

@@ -27,21 +27,78 @@ extension Analysis {
         if !location.isEmpty { text += " (\(shortPaths ? shortPath(location) : location))" }
         let module = symbols.string(frame.module)
         if !module.isEmpty { text += " [\(baseName(module))]" }
+        if frame.isInlined { text += " (inlined)" }
         return text
     }
 
-    /// A name for an allocation site: its first frame outside allocators and language
-    /// runtimes (Rust `alloc::`, C++ `std::`, `operator new`, libc wrappers, Swift
-    /// runtime…), followed by the allocator frame it went through. A display choice:
-    /// the whole stack is always shown next to it.
+    /// A name for an allocation site: its first frame outside allocators, wrappers and
+    /// language runtimes (Rust `alloc::`, C++ `std::`, `operator new`, `sqlite3Malloc`,
+    /// detected unnamed wrappers…), followed by the allocator frame it went through. A
+    /// display choice: the whole stack is always shown next to it. Titles of different
+    /// sites can read the same; ``siteTitles(_:)`` tells them apart.
     public func siteTitle(_ stack: UInt32) -> String {
         let frames = symbols.frames(ofStack: stack)
         guard let innermost = frames.first else { return "(no stack)" }
-        guard let caller = frames.first(where: { !isRuntimeFrame(symbols.displayName(ofFrame: $0)) }), caller != innermost else {
+        guard let caller = siteFrame(stack), caller != innermost else {
             return describeFrame(innermost)
         }
-        let via = symbols.displayName(ofFrame: innermost)
-        return describeFrame(caller) + ", via " + (via.count > 48 ? String(via.prefix(47)) + "…" : via)
+        return describeFrame(caller) + ", via " + ReadableName.short(symbols.displayName(ofFrame: innermost), limit: 48)
+    }
+
+    /// The frame that names a site: the innermost outside allocators, wrappers and
+    /// runtimes; nil when every frame is one of those, or the stack is empty.
+    public func siteFrame(_ stack: UInt32) -> UInt32? {
+        symbols.frames(ofStack: stack).first { !isAllocatorFrame($0) }
+    }
+
+    /// Titles for several sites, told apart where ``siteTitle(_:)`` reads the same: two
+    /// calls on one line without a column become `#1`, `#2` in code order; one call
+    /// reached from different callers gets `from` the first caller that differs.
+    public func siteTitles(_ stacks: [UInt32]) -> [String] {
+        var titles = stacks.map(siteTitle)
+        var groups: [String: [Int]] = [:]
+        for (i, title) in titles.enumerated() { groups[title, default: []].append(i) }
+        for members in groups.values where members.count > 1 {
+            let sites = members.map { siteFrame(stacks[$0]) ?? symbols.frames(ofStack: stacks[$0]).first ?? 0 }
+            let codes = sites.map { symbols.stableCodeKey(ofFrame: $0) }
+            let order = Array(Set(codes)).sorted { a, b in
+                let fa = sites[codes.firstIndex(of: a)!], fb = sites[codes.firstIndex(of: b)!]
+                let oa = symbols.frame(fa).moduleOffset ?? symbols.frame(fa).instructionPointer
+                let ob = symbols.frame(fb).moduleOffset ?? symbols.frame(fb).instructionPointer
+                return (oa, a) < (ob, b)
+            }
+            for (k, member) in members.enumerated() where order.count > 1 {
+                titles[member] += " #\(order.firstIndex(of: codes[k])! + 1)"
+            }
+            // One call instruction reached along different paths: name the first caller that differs.
+            for code in order {
+                let same = members.indices.filter { codes[$0] == code }
+                guard same.count > 1 else { continue }
+                let paths = same.map { k -> [String] in
+                    let frames = symbols.frames(ofStack: stacks[members[k]])
+                    let start = (frames.firstIndex(of: sites[k]) ?? 0) + 1
+                    return frames[min(start, frames.count)...].map { frame in
+                        let location = symbols.location(ofFrame: frame)
+                        let name = ReadableName.short(symbols.displayName(ofFrame: frame), limit: 48)
+                        return location.isEmpty ? name : "\(name) (\(shortPath(location)))"
+                    }
+                }
+                let depth = (0..<(paths.map(\.count).max() ?? 0)).first { level in
+                    Set(paths.map { level < $0.count ? $0[level] : "" }).count > 1
+                }
+                for (j, k) in same.enumerated() {
+                    let caller = depth.flatMap { $0 < paths[j].count ? paths[j][$0] : nil } ?? "the outermost frame"
+                    titles[members[k]] += ", from " + caller
+                }
+            }
+        }
+        // Still alike (recursion: the first caller that differs reads the same): number them.
+        var repeated: [String: [Int]] = [:]
+        for (i, title) in titles.enumerated() { repeated[title, default: []].append(i) }
+        for members in repeated.values where members.count > 1 {
+            for (n, i) in members.enumerated() { titles[i] += " #\(n + 1)" }
+        }
+        return titles
     }
 
     /// The name of a thread: `4243 "worker-1"` or `4243`.
@@ -65,7 +122,8 @@ extension Analysis {
     }
 }
 
-/// Prefixes of allocator and runtime functions, skipped when naming a site.
+/// Prefixes of allocator and runtime functions, skipped when naming a site (with the
+/// wrappers of ``wrapperPrefixes``).
 let runtimePrefixes = [
     "alloc::", "core::", "std::", "<alloc::", "<core::", "<std::", "__rust_", "__rdl_", "__rg_",
     "__gnu_cxx::", "operator new", "operator delete", "__cxa_",
@@ -77,11 +135,13 @@ let runtimePrefixes = [
 
 /// Whether a function belongs to an allocator or a language runtime (see `runtimePrefixes`).
 public func isRuntimeFrame(_ name: String) -> Bool {
-    if runtimePrefixes.contains(where: { name.hasPrefix($0) }) { return true }
+    if runtimePrefixes.contains(where: { name.hasPrefix($0) }) || wrapperPrefixes.contains(where: { name.hasPrefix($0) }) {
+        return true
+    }
     // A C++ template function's demangled name starts with its return type:
     // `void std::vector<int>::_M_realloc_insert<…>(…)`.
     guard let qualified = nameAfterReturnType(name) else { return false }
-    return runtimePrefixes.contains { qualified.hasPrefix($0) }
+    return runtimePrefixes.contains { qualified.hasPrefix($0) } || wrapperPrefixes.contains { qualified.hasPrefix($0) }
 }
 
 /// The qualified name after a leading return type (a space outside `<…>` before the

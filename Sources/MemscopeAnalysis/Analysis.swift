@@ -48,6 +48,8 @@ public struct Analysis: Sendable, Equatable {
     public var crossModuleLeaks: [CrossModuleLeak] = []
     /// Module address ranges and the per-stack attribution behind ``modulePath(ofStack:)``.
     public var moduleMap = ModuleMap()
+    /// Which frames are allocators, wrappers or runtime code (site names go past them).
+    public var allocatorFrames = AllocatorFrames()
 }
 
 /// Plain statements about an input's limits, shown in every report of it.

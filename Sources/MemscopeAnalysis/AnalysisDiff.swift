@@ -63,10 +63,13 @@ public struct AnalysisDiff: Sendable {
         tree = Self.mergeTrees(base, new)
     }
 
-    /// A site's identity across runs: its frames' names, innermost first.
+    /// A site's identity across runs: its frames' names, innermost first; a frame without
+    /// a name by its module's build id and offset, so stripped code matches across runs
+    /// and machines whatever the load address or the module's path.
     static func key(_ a: Analysis, _ stack: UInt32) -> [String] {
         a.symbols.frames(ofStack: stack).map { frame in
             let f = a.symbols.frame(frame)
+            if f.function == 0, f.moduleOffset != nil { return a.symbols.stableCodeKey(ofFrame: frame) }
             return "\(a.symbols.displayName(ofFrame: frame))\u{1}\(a.symbols.string(f.file))\u{1}\(a.symbols.string(f.module))"
         }
     }

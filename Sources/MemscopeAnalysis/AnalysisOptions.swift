@@ -15,6 +15,12 @@ public struct AnalysisOptions: Sendable, Equatable {
     /// Only blocks allocated by this thread (and their frees, on any thread). Default: all.
     public var thread: UInt32? = nil
 
+    /// Functions matching these regular expressions are allocation wrappers: site names
+    /// go past them, and the frame filter hides them with the allocator. Default: none.
+    public var wrapperPatterns: [String] = []
+    /// Detect unnamed allocation wrappers (``AllocatorFrames``). Default: true.
+    public var detectWrappers = true
+
     public init(timelinePoints: Int = 2048, maxErrorSites: Int = 10_000, suppressions: Suppressions = Suppressions()) {
         self.timelinePoints = timelinePoints
         self.maxErrorSites = maxErrorSites

@@ -133,6 +133,7 @@ extension AnalyzerCore {
         }
         finishModules(&analysis)
         analysis.moduleMap = modules.map
+        analysis.classifyAllocatorFrames(options: options)
         // The block table's last use was above: let it go before the trees are built (the
         // peak of a report of a big dump).
         blocks = AddressTable(capacity: 0)

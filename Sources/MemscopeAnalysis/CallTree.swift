@@ -56,12 +56,14 @@ struct CallTreeBuilder {
         classifyFrames()
     }
 
-    /// What makes two frames the same node: names, and the address when unsymbolized.
+    /// What makes two frames the same node: names, whether inlined, and for a frame
+    /// without a name its offset in its module (its address when that is unknown).
     private struct Key: Hashable {
         var function: UInt32
         var file: UInt32
         var module: UInt32
         var address: UInt64
+        var inlined: Bool
     }
 
     /// Per frame id, the id of its class of equal frames (frames that merge into one node).
@@ -78,7 +80,8 @@ struct CallTreeBuilder {
         frameClass = symbols.frames.map { frame in
             let function = canonical[Int(frame.function)]
             let key = Key(function: function, file: canonical[Int(frame.file)], module: canonical[Int(frame.module)],
-                          address: function == 0 ? frame.instructionPointer : 0)
+                          address: function == 0 ? frame.moduleOffset ?? frame.instructionPointer : 0,
+                          inlined: frame.isInlined)
             if let existing = classes[key] { return existing }
             let id = UInt32(classKeys.count)
             classes[key] = id
@@ -87,7 +90,7 @@ struct CallTreeBuilder {
         }
         let names = classKeys.map { key in
             SortName(function: symbols.string(key.function), file: symbols.string(key.file),
-                     module: symbols.string(key.module), ip: key.address)
+                     module: symbols.string(key.module), ip: key.address, inlined: key.inlined)
         }
         classRank = Array(repeating: 0, count: classKeys.count)
         for (rank, id) in names.indices.sorted(by: { names[$0] < names[$1] }).enumerated() { classRank[id] = rank }
@@ -276,15 +279,16 @@ private struct NodeIndex {
     }
 }
 
-/// The order of siblings: function name, then file, then module, then address.
+/// The order of siblings: function name, then file, then module, then address, out-of-line first.
 private struct SortName: Comparable {
     var function: String
     var file: String
     var module: String
     var ip: UInt64
+    var inlined: Bool
 
     static func < (a: SortName, b: SortName) -> Bool {
-        (a.function, a.file, a.module, a.ip) < (b.function, b.file, b.module, b.ip)
+        (a.function, a.file, a.module, a.ip, a.inlined ? 1 : 0) < (b.function, b.file, b.module, b.ip, b.inlined ? 1 : 0)
     }
 }
 

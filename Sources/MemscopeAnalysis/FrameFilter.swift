@@ -4,12 +4,13 @@ import MemscopeModel
 /// Which frames a flamegraph shows. Figures are never filtered: a filter only reshapes
 /// the call trees (dropping frames, or whole sites when filtering sites in or out).
 public struct FrameFilter: Sendable, Equatable {
-    /// Drop allocator and runtime frames at the allocating end (malloc wrappers,
-    /// `operator new`, Rust `alloc::`, C++ `std::`, Swift runtime), so each stack ends at
-    /// the code that asked for memory. Default: true.
+    /// Drop allocator, wrapper and runtime frames at the allocating end (malloc wrappers,
+    /// `operator new`, Rust `alloc::`, C++ `std::`, Swift runtime, the analysis'
+    /// ``AllocatorFrames``), so each stack ends at the code that asked for memory. Default: true.
     public var hideRuntimeFrames: Bool
     /// Drop the frames above `main` and a thread's entry (`_start`, `__libc_start_main`,
-    /// `start_thread`, `clone3`…). Default: true.
+    /// `start_thread`, `clone3`…); when `main` has no symbol, from libc's caller of main
+    /// up. Default: true.
     public var stopAtMain: Bool
     /// Merge directly recursive calls of one function into one frame. Default: false.
     public var collapseRecursion: Bool
@@ -36,6 +37,8 @@ public struct FrameFilter: Sendable, Equatable {
     static let entryFrames: Set<String> = [
         "_start", "__libc_start_main", "__libc_start_main_impl", "__libc_start_call_main", "start_thread", "clone3",
         "clone", "__clone", "__clone3", "thread_start", "__pthread_start",
+        "std::sys::pal::unix::thread::Thread::new::thread_start", "std::sys::thread::unix::Thread::new::thread_start",
+        "std::sys::unix::thread::Thread::new::thread_start",
     ]
 
     /// A human description of what is hidden, for the report.
@@ -84,6 +87,11 @@ public struct FrameFilter: Sendable, Equatable {
             if stopAtMain {
                 if let main = frames.firstIndex(where: { symbols.displayName(ofFrame: $0) == "main" }) {
                     frames = Array(frames[...main])
+                } else if let entry = frames.firstIndex(where: { Self.entryFrames.contains(symbols.displayName(ofFrame: $0)) }),
+                          entry > 0 {
+                    // No `main` symbol (a stripped program): its caller in libc, or a thread's
+                    // entry, and everything above it go.
+                    frames = Array(frames[..<entry])
                 }
                 // Then language start-up code between main and the program's own main
                 // (Rust's std::rt::lang_start…, for instance).
@@ -95,7 +103,7 @@ public struct FrameFilter: Sendable, Equatable {
                 }
             }
             if hideRuntimeFrames {
-                while frames.count > 1, isRuntimeFrame(symbols.displayName(ofFrame: frames[0])) { frames.removeFirst() }
+                while frames.count > 1, analysis.isAllocatorFrame(frames[0]) { frames.removeFirst() }
             }
             if !excludeModules.isEmpty {
                 let kept = frames.filter { frame in

@@ -116,10 +116,11 @@ public struct Summary: Sendable {
         guard !ranked.isEmpty else { return }
         out.append("")
         out.append("top sites by \(title):")
-        for site in ranked.map({ analysis.sites[$0.index] }) {
+        let titles = analysis.siteTitles(ranked.map(\.stack))
+        for (site, title) in zip(ranked.map({ analysis.sites[$0.index] }), titles) {
             let frames = analysis.describeStack(site.stack)
             let value = Units.bytes(site.costs[keyPath: cost])
-            out.append("  \(value + String(repeating: " ", count: max(0, 10 - value.count))) \(analysis.siteTitle(site.stack))  [\(Units.count(site.costs.allocations)) allocations]")
+            out.append("  \(value + String(repeating: " ", count: max(0, 10 - value.count))) \(title)  [\(Units.count(site.costs.allocations)) allocations]")
             for caller in frames.dropFirst().prefix(2) { out.append("             ← \(caller)") }
         }
     }

@@ -128,6 +128,9 @@ public final class MSDBinaryWriter: DumpWriter {
         case .frame(let f):
             p.varint(f.id); p.varint(f.instructionPointer); p.varint(f.function)
             p.varint(f.file); p.varint(f.line); p.varint(f.module)
+            if f.hasExtendedFields {
+                p.varint(f.column); p.varint(f.flags); p.varint(f.moduleOffset ?? 0); p.varint(f.buildID)
+            }
         case .stack(let id, let parent, let frame):
             p.varint(id); p.varint(parent); p.varint(frame)
         case .alloc(let a):
@@ -195,7 +198,10 @@ public final class JSONLinesWriter: DumpWriter {
             return "{\"type\":\"string\",\"id\":\(id),\"value\":\(jsonString(value))}"
         case .frame(let f):
             return "{\"type\":\"frame\",\"id\":\(f.id),\"ip\":\"\(hex(f.instructionPointer))\",\"function\":\(f.function),"
-                + "\"file\":\(f.file),\"line\":\(f.line),\"module\":\(f.module)}"
+                + "\"file\":\(f.file),\"line\":\(f.line),\"module\":\(f.module)"
+                + (f.column != 0 ? ",\"column\":\(f.column)" : "") + (f.isInlined ? ",\"inlined\":true" : "")
+                + (f.moduleOffset.map { ",\"module_offset\":\"\(hex($0))\"" } ?? "")
+                + (f.buildID != 0 ? ",\"build_id\":\(f.buildID)" : "") + "}"
         case .stack(let id, let parent, let frame):
             return "{\"type\":\"stack\",\"id\":\(id),\"parent\":\(parent),\"frame\":\(frame)}"
         case .alloc(let a):

@@ -206,7 +206,11 @@ final class JSONLinesReader: RecordReader {
                 function: try check.reference("string", try f.integer("function", default: 0), defined: ids.strings),
                 file: try check.reference("string", try f.integer("file", default: 0), defined: ids.strings),
                 line: try check.fits32("line", try f.integer("line", default: 0)),
-                module: try check.reference("string", try f.integer("module", default: 0), defined: ids.strings))
+                module: try check.reference("string", try f.integer("module", default: 0), defined: ids.strings),
+                column: try check.fits32("column", try f.integer("column", default: 0)),
+                isInlined: try f.bool("inlined", default: false),
+                moduleOffset: try f.optionalAddress("module_offset"),
+                buildID: try check.reference("string", try f.integer("build_id", default: 0), defined: ids.strings))
             ids.frames += 1
             return .frame(frame)
         case .stack:
@@ -369,6 +373,17 @@ struct Fields {
             throw wrong(name, v, expected: "an address such as \"0x7f00a0\"")
         default: throw wrong(name, v, expected: "an address such as \"0x7f00a0\"")
         }
+    }
+
+    /// An address, or nil when the member is absent.
+    func optionalAddress(_ name: String) throws -> UInt64? {
+        value(name) == nil ? nil : try address(name)
+    }
+
+    func bool(_ name: String, default fallback: Bool) throws -> Bool {
+        guard let v = value(name) else { return fallback }
+        guard case .bool(let b) = v else { throw wrong(name, v, expected: "true or false") }
+        return b
     }
 
     func strings(_ name: String) throws -> [String] {

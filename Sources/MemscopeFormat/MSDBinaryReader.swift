@@ -196,9 +196,21 @@ final class MSDBinaryReader: RecordReader {
             let file = try check.reference("string", try c.varint("file"), defined: ids.strings)
             let line = try check.fits32("line", try c.varint("line"))
             let module = try check.reference("string", try c.varint("module"), defined: ids.strings)
+            var frame = Frame(id: UInt32(id), instructionPointer: ip, function: function, file: file,
+                              line: line, module: module)
+            // Fields 7-10 came later: a frame that ends after `module` has their defaults.
+            if c.remaining > 0 {
+                frame.column = try check.fits32("column", try c.varint("column"))
+                let flags = c.remaining > 0 ? try c.varint("flags") : 0
+                frame.isInlined = flags & Frame.Flag.inlined != 0
+                let offset = c.remaining > 0 ? try c.varint("module_offset") : 0
+                if flags & Frame.Flag.hasModuleOffset != 0 { frame.moduleOffset = offset }
+                if c.remaining > 0 {
+                    frame.buildID = try check.reference("string", try c.varint("build_id"), defined: ids.strings)
+                }
+            }
             ids.frames += 1
-            return .frame(Frame(id: UInt32(id), instructionPointer: ip, function: function, file: file,
-                                line: line, module: module))
+            return .frame(frame)
         case .stack:
             let id = try c.varint("id")
             try check.sequence(table: "stack", id: id, expected: UInt64(ids.stacks) + 1)

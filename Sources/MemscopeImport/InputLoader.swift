@@ -48,13 +48,23 @@ public enum InputLoader {
             }
             return (analyses, actual)
         case .folded:
-            return (try everyOptions.map { try FoldedStacks.analyze(path: path, cost: foldedCost, options: $0) }, .folded)
+            return (try classified(everyOptions) { try FoldedStacks.analyze(path: path, cost: foldedCost, options: $0) }, .folded)
         case .dhat:
-            return (try everyOptions.map { try DHATImporter.analyze(path: path, options: $0) }, .dhat)
+            return (try classified(everyOptions) { try DHATImporter.analyze(path: path, options: $0) }, .dhat)
         case .massif:
-            return (try everyOptions.map { try MassifImporter.analyze(path: path, options: $0) }, .massif)
+            return (try classified(everyOptions) { try MassifImporter.analyze(path: path, options: $0) }, .massif)
         case .memscopeRs:
-            return (try everyOptions.map { try MemscopeRsExport.analyze(path: path, options: $0) }, .memscopeRs)
+            return (try classified(everyOptions) { try MemscopeRsExport.analyze(path: path, options: $0) }, .memscopeRs)
+        }
+    }
+
+    /// The analyses of an aggregate input, one per options, their allocator frames classified.
+    private static func classified(_ everyOptions: [AnalysisOptions],
+                                   _ analyze: (AnalysisOptions) throws -> Analysis) throws -> [Analysis] {
+        try everyOptions.map { options in
+            var analysis = try analyze(options)
+            analysis.classifyAllocatorFrames(options: options)
+            return analysis
         }
     }
 

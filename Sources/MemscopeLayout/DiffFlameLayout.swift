@@ -39,7 +39,8 @@ public enum DiffFlameLayout {
             shapes.append(.rect(Rect(x: x[i], y: y, width: max(w - 0.5, 0.3), height: options.rowHeight - 1),
                                 fill: colour(change: change, largest: largestChange)))
             guard w >= options.minimumLabelWidth,
-                  let text = measurer.fit(i == 0 ? "all: \(cost.title.lowercased())" : nodes[i].name, size: options.fontSize, maxWidth: w - 6)
+                  let text = i == 0 ? measurer.fit("all: \(cost.title.lowercased())", size: options.fontSize, maxWidth: w - 6)
+                      : measurer.fitName(nodes[i].name, size: options.fontSize, maxWidth: w - 6)
             else { continue }
             shapes.append(.text(TextShape(text, at: Point(x[i] + 3, y + (options.rowHeight - 1 - options.fontSize * 1.2) / 2),
                                           size: options.fontSize)))

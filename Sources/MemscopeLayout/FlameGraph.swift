@@ -53,6 +53,9 @@ public struct FlameNode: Sendable, Equatable {
     public var values: [UInt64]
     /// Folded children: how many nodes this box stands for (0 for a real node).
     public var folded: Int
+    /// The function's code was inlined into its caller's (a frame from DWARF inline
+    /// information, not a call of its own).
+    public var isInlined = false
 
     public func value(_ cost: FlameCost) -> UInt64 { values[cost.index] }
 }
@@ -166,7 +169,7 @@ public enum FlameGraphBuilder {
                     name: analysis.symbols.displayName(ofFrame: node.frame),
                     location: file.isEmpty ? "" : (node.line > 0 ? "\(file):\(node.line)" : file),
                     module: baseName(analysis.symbols.string(node.module)),
-                    values: v, folded: 0))
+                    values: v, folded: 0, isInlined: analysis.symbols.frame(node.frame).isInlined))
                 kept.append((child, nodes.count - 1))
             }
             if foldedCount > 0 {

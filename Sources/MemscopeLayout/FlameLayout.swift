@@ -81,9 +81,17 @@ public enum FlameLayout {
             let fill = node.folded > 0 || node.parent < 0 ? Colour.aggregate : Palette.flame(node.name)
             let rect = Rect(x: box.x, y: box.y, width: max(box.width - 0.5, 0.3), height: options.rowHeight - 1)
             scene.add(.rect(rect, fill: fill))
+            if node.isInlined, rect.width >= 3 {
+                // Inlined code: an inner outline, so the box reads as part of its caller.
+                scene.add(.outline(Rect(x: rect.x + 0.75, y: rect.y + 0.75, width: rect.width - 1.5, height: rect.height - 1.5),
+                                   stroke: Colour.inlinedOutline, width: 1.5))
+            }
             guard box.width >= options.minimumLabelWidth else { continue }
-            let label = node.parent < 0 ? "all: \(cost.title.lowercased())" : node.name
-            guard let text = measurer.fit(label, size: options.fontSize, maxWidth: box.width - 6) else { continue }
+            let fitted = node.parent < 0 || node.folded > 0
+                ? measurer.fit(node.parent < 0 ? "all: \(cost.title.lowercased())" : node.name, size: options.fontSize,
+                               maxWidth: box.width - 6)
+                : measurer.fitName(node.name, size: options.fontSize, maxWidth: box.width - 6)
+            guard let text = fitted else { continue }
             let top = box.y + (options.rowHeight - 1 - options.fontSize * 1.2) / 2
             scene.add(.text(TextShape(text, at: Point(box.x + 3, top), size: options.fontSize,
                                       colour: node.folded > 0 ? .mutedText : .text)))

@@ -1,3 +1,5 @@
+import MemscopeAnalysis
+
 /// Measures text for layouts, so they can fit labels without knowing about fonts.
 ///
 /// Production uses the Cairo/Pango measurer; tests use ``FixedAdvanceMeasurer``.
@@ -34,5 +36,29 @@ extension TextMeasuring {
             }
         }
         return low >= 3 ? String(characters[..<low]) + "…" : nil
+    }
+}
+
+extension TextMeasuring {
+    /// A function name fitted to `maxWidth` the way people read names
+    /// (``ReadableName``): the first of its ever shorter forms that fits, else the
+    /// shortest form cut in the middle, keeping its tail; nil when not even three
+    /// characters fit.
+    public func fitName(_ name: String, size: Double, maxWidth: Double, bold: Bool = false) -> String? {
+        let forms = ReadableName.forms(name)
+        if let fitting = forms.first(where: { width(of: $0, size: size, bold: bold) <= maxWidth }) { return fitting }
+        let shortest = forms.last!
+        // Binary search the longest middle cut that fits.
+        var low = 0
+        var high = shortest.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if width(of: ReadableName.middleCut(shortest, limit: mid), size: size, bold: bold) <= maxWidth {
+                low = mid
+            } else {
+                high = mid - 1
+            }
+        }
+        return low >= 4 ? ReadableName.middleCut(shortest, limit: low) : fit(shortest, size: size, maxWidth: maxWidth, bold: bold)
     }
 }

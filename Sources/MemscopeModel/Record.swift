@@ -114,6 +114,11 @@ public struct ProcessEnd: Sendable, Equatable {
 }
 
 /// One interned frame: where an instruction pointer is, as far as it was symbolized.
+///
+/// One return address may expand into several frames: the functions inlined at that
+/// address, innermost first, each ``isInlined``, then the physical function that holds
+/// the code. All of them share the instruction pointer; each has its own function and
+/// its own position (for an inlined frame's caller: where the call was inlined).
 public struct Frame: Sendable, Equatable {
     public var id: UInt32
     public var instructionPointer: UInt64
@@ -125,14 +130,45 @@ public struct Frame: Sendable, Equatable {
     public var line: UInt32
     /// String id of the module (executable or shared library path); 0 when unknown.
     public var module: UInt32
+    /// Source column; 0 when unknown.
+    public var column: UInt32
+    /// The frame's code was inlined into the next (outer) frame of the same address.
+    public var isInlined: Bool
+    /// The instruction pointer in the module's own address space (what `addr2line -e
+    /// MODULE` takes): the same in every run, whatever the load address. Nil when unknown.
+    public var moduleOffset: UInt64?
+    /// String id of the module's GNU build id in hex; 0 when unknown.
+    public var buildID: UInt32
 
     public init(id: UInt32, instructionPointer: UInt64, function: UInt32, file: UInt32,
-                line: UInt32, module: UInt32) {
+                line: UInt32, module: UInt32, column: UInt32 = 0, isInlined: Bool = false,
+                moduleOffset: UInt64? = nil, buildID: UInt32 = 0) {
         self.id = id
         self.instructionPointer = instructionPointer
         self.function = function
         self.file = file
         self.line = line
         self.module = module
+        self.column = column
+        self.isInlined = isInlined
+        self.moduleOffset = moduleOffset
+        self.buildID = buildID
+    }
+
+    /// Bits of the binary form's `flags` field.
+    public enum Flag {
+        public static let inlined: UInt64 = 1
+        public static let hasModuleOffset: UInt64 = 2
+    }
+
+    /// The `flags` field of the binary form.
+    public var flags: UInt64 {
+        (isInlined ? Flag.inlined : 0) | (moduleOffset != nil ? Flag.hasModuleOffset : 0)
+    }
+
+    /// Whether any field past `module` differs from its default (older producers wrote
+    /// only the first six).
+    public var hasExtendedFields: Bool {
+        column != 0 || isInlined || moduleOffset != nil || buildID != 0
     }
 }

@@ -56,23 +56,42 @@ public struct SymbolTable: Sendable, Equatable {
         return result
     }
 
-    /// A human-readable name for a frame: the function, or the address in its module.
+    /// A human-readable name for a frame: the function; for a frame without a name, its
+    /// module and offset (`libsqlite3.so.0+0xa7504`: the same in every run, unlike the
+    /// address), or the bare address when even the module is unknown.
     public func displayName(ofFrame id: UInt32) -> String {
         let frame = frame(id)
         let function = string(frame.function)
         if !function.isEmpty { return function }
         let module = string(frame.module)
+        if let offset = frame.moduleOffset, !module.isEmpty {
+            return "\(baseName(module))+0x" + String(offset, radix: 16)
+        }
         let address = "0x" + String(frame.instructionPointer, radix: 16)
         if module.isEmpty { return address }
         return "\(address) in \(baseName(module))"
     }
 
-    /// `file:line` of a frame, or an empty string when unknown.
+    /// `file:line:column` of a frame (`file:line` without a column), or an empty string
+    /// when unknown.
     public func location(ofFrame id: UInt32) -> String {
         let frame = frame(id)
         let file = string(frame.file)
         if file.isEmpty { return "" }
-        return frame.line > 0 ? "\(file):\(frame.line)" : file
+        guard frame.line > 0 else { return file }
+        return frame.column > 0 ? "\(file):\(frame.line):\(frame.column)" : "\(file):\(frame.line)"
+    }
+
+    /// What identifies a frame's code across runs and machines: the module's build id
+    /// (else its file name) and the offset in it, plus the frame's place in the inline
+    /// chain; the instruction pointer only when the module offset is unknown.
+    public func stableCodeKey(ofFrame id: UInt32) -> String {
+        let frame = frame(id)
+        let buildID = string(frame.buildID)
+        let module = buildID.isEmpty ? baseName(string(frame.module)) : buildID
+        let place = frame.isInlined ? "i:" + string(frame.function) : ""
+        guard let offset = frame.moduleOffset else { return "\(module)@0x\(String(frame.instructionPointer, radix: 16))\(place)" }
+        return "\(module)+0x\(String(offset, radix: 16))\(place)"
     }
 }
 

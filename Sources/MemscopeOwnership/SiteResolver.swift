@@ -32,13 +32,16 @@ struct SiteResolver {
     }
 }
 
-/// A node's identity: a code location, kept apart by node kind.
+/// A node's identity: a code location, kept apart by node kind. For a site, the call
+/// instruction (module and offset, refined by the inline chain), so two allocations on
+/// one source line are two nodes.
 struct NodeKey: Hashable {
     var kind: OwnershipNodeKind
     var function: String
     var file: String
     var line: UInt32
     var module: String
+    var code = ""
     var task: UInt64 = 0
 
     init(kind: OwnershipNodeKind, frame: Frame, symbols: SymbolTable) {
@@ -47,6 +50,7 @@ struct NodeKey: Hashable {
         file = symbols.string(frame.file)
         line = frame.line
         module = symbols.string(frame.module)
+        if frame.moduleOffset != nil { code = symbols.stableCodeKey(ofFrame: frame.id) }
     }
 
     init(task: UInt64) {

@@ -29,7 +29,7 @@ public final class DumpConverter {
     private let writer: MSDBinaryWriter
     private var symbolizers: [UInt32: Symbolizer] = [:]
     private var strings: [String: UInt32] = [:]
-    private var frames: [FrameKey: UInt32] = [:]
+    private var frames: [FrameKey: [UInt32]] = [:]
     private var stackNodes: [StackNodeKey: UInt32] = [:]
     private var rawStacks: [UInt32: UInt32] = [:]
     private var live: [UInt64: InheritedBlock] = [:]
@@ -175,24 +175,32 @@ public final class DumpConverter {
         return made
     }
 
-    /// The frame of a return address, or nil for the recorder's own frames.
-    private func frameID(generation: UInt32, address: UInt64) throws -> UInt32? {
+    /// The frames of a return address, innermost first: its inline chain, or one
+    /// unnamed frame (module and offset) when nothing names it; none for the recorder's
+    /// own frames. Each distinct address is symbolized once per program image.
+    private func frameIDs(generation: UInt32, address: UInt64) throws -> [UInt32] {
         let key = FrameKey(generation: generation, address: address)
-        if let id = frames[key] { return id == 0 ? nil : id }
+        if let ids = frames[key] { return ids }
         let symbol = symbolizer(generation).symbolize(returnAddress: address)
         if let module = symbol.module, module.hasSuffix("/" + DumpConverter.preloadLibraryName) {
-            frames[key] = 0
-            return nil
+            frames[key] = []
+            return []
         }
-        let function = try symbol.function.map(string) ?? 0
-        let file = try symbol.file.map(string) ?? 0
         let module = try symbol.module.map(string) ?? 0
-        frameCount += 1
-        let id = frameCount
-        frames[key] = id
-        try writer.write(.frame(Frame(id: id, instructionPointer: address, function: function, file: file,
-                                      line: symbol.line, module: module)))
-        return id
+        let buildID = try symbol.buildID.map(string) ?? 0
+        let chain = symbol.frames.isEmpty
+            ? [SymbolizedFrame(function: nil, file: nil, line: 0, column: 0, isInlined: false)] : symbol.frames
+        var ids: [UInt32] = []
+        for frame in chain {
+            frameCount += 1
+            ids.append(frameCount)
+            try writer.write(.frame(Frame(
+                id: frameCount, instructionPointer: address, function: try frame.function.map(string) ?? 0,
+                file: try frame.file.map(string) ?? 0, line: frame.line, module: module, column: frame.column,
+                isInlined: frame.isInlined, moduleOffset: symbol.moduleOffset, buildID: buildID)))
+        }
+        frames[key] = ids
+        return ids
     }
 
     private var frameCount: UInt32 = 0
@@ -212,16 +220,18 @@ public final class DumpConverter {
     private func stackID(generation: UInt32, addresses: [UInt64]) throws -> UInt32 {
         var parent: UInt32 = 0
         for address in addresses.reversed() {
-            guard let frame = try frameID(generation: generation, address: address) else { continue }
-            let key = StackNodeKey(parent: parent, frame: frame)
-            if let id = stackNodes[key] {
+            // The physical function first (outermost), then what was inlined into it.
+            for frame in try frameIDs(generation: generation, address: address).reversed() {
+                let key = StackNodeKey(parent: parent, frame: frame)
+                if let id = stackNodes[key] {
+                    parent = id
+                    continue
+                }
+                let id = UInt32(stackNodes.count + 1)
+                stackNodes[key] = id
+                try writer.write(.stack(id: id, parent: parent, frame: frame))
                 parent = id
-                continue
             }
-            let id = UInt32(stackNodes.count + 1)
-            stackNodes[key] = id
-            try writer.write(.stack(id: id, parent: parent, frame: frame))
-            parent = id
         }
         return parent
     }

@@ -4,18 +4,30 @@ import CMemscopeNative
 import Glibc
 #endif
 
-/// Where a return address is: demangled function, source file and line (from
-/// DWARF where the module has debug info), and the module's path.
-struct SymbolizedFrame {
+/// One frame of a return address's inline chain: demangled function, source position
+/// (from DWARF where the module has debug info).
+struct SymbolizedFrame: Equatable {
     var function: String?
     var file: String?
     var line: UInt32
+    var column: UInt32
+    /// Inlined into the next frame of the chain.
+    var isInlined: Bool
+}
+
+/// Where a return address is: its module, its offset in the module's own address space
+/// and build id (stable across runs), and its inline chain, innermost first (empty when
+/// nothing names the address).
+struct SymbolizedAddress {
     var module: String?
+    var buildID: String?
+    var moduleOffset: UInt64?
+    var frames: [SymbolizedFrame]
 }
 
 /// Symbolizes addresses of one program image from its recorded module map, with
-/// elfutils' libdwfl (DWARF lines, ELF symbol tables, separate debug files found
-/// by build id). Names are demangled by ``Demangler``.
+/// elfutils' libdwfl (DWARF lines and inline scopes, ELF symbol tables, separate debug
+/// files found by build id or debuglink). Names are demangled by ``Demangler``.
 final class Symbolizer {
     private let handle: OpaquePointer?
     private let modules: [SpoolModule]
@@ -45,20 +57,39 @@ final class Symbolizer {
     }
 
     /// Symbolizes a return address (looked up one byte earlier, inside the call).
-    func symbolize(returnAddress: UInt64) -> SymbolizedFrame {
+    func symbolize(returnAddress: UInt64) -> SymbolizedAddress {
         let module = self.module(containing: returnAddress)
-        var frame = SymbolizedFrame(function: nil, file: nil, line: 0, module: module?.path)
-        guard let handle, module != nil, returnAddress > 0 else { return frame }
-        var symbol = ms_symbol()
-        ms_symbolizer_lookup(handle, returnAddress - 1, &symbol)
-        if let name = symbol.function {
-            // ELF symbol versions (`pthread_create@GLIBC_2.2.5`) are not part of the name.
-            let bare = String(cString: name).split(separator: "@", maxSplits: 1).first.map(String.init) ?? ""
-            frame.function = Demangler.demangle(bare)
+        var result = SymbolizedAddress(module: module?.path, buildID: nil, moduleOffset: nil, frames: [])
+        guard let module, returnAddress > 0 else { return result }
+        // The recorded bias is the address of the module's vaddr 0: what addr2line takes.
+        result.moduleOffset = returnAddress &- module.bias
+        guard let handle else { return result }
+        let location = UnsafeMutablePointer<ms_location>.allocate(capacity: 1)
+        defer { location.deallocate() }
+        ms_symbolizer_locate(handle, returnAddress - 1, location)
+        let found = location.pointee
+        result.buildID = module.buildID.isEmpty ? found.build_id.map { String(cString: $0) } : hex(module.buildID)
+        let count = min(Int(found.count), Int(MS_MAX_INLINE))
+        withUnsafeBytes(of: found.frames) { raw in
+            let frames = raw.bindMemory(to: ms_inline_frame.self)
+            for i in 0..<count {
+                let frame = frames[i]
+                result.frames.append(SymbolizedFrame(
+                    function: frame.function.map { Demangler.demangle(Self.unversioned(String(cString: $0))) },
+                    file: frame.file.map { String(cString: $0) }, line: frame.line, column: frame.column,
+                    isInlined: frame.inlined != 0))
+            }
         }
-        if let file = symbol.file { frame.file = String(cString: file) }
-        frame.line = symbol.line
-        return frame
+        return result
+    }
+
+    private func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
+    /// An ELF symbol's name without its version (`pthread_create@GLIBC_2.2.5`).
+    private static func unversioned(_ name: String) -> String {
+        name.split(separator: "@", maxSplits: 1).first.map(String.init) ?? name
     }
 }
 

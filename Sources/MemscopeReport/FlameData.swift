@@ -22,6 +22,7 @@ enum FlameData {
             let values = FlameCost.allCases.map { cost in array(graph.nodes.map { $0.value(cost) }) }
             return "{\"parent\":\(array(graph.nodes.map(\.parent))),\"name\":\(array(names)),\"loc\":\(array(locations)),"
                 + "\"module\":\(array(modules)),\"folded\":\(array(graph.nodes.map(\.folded))),"
+                + (graph.nodes.contains(where: \.isInlined) ? "\"inlined\":\(array(graph.nodes.map { $0.isInlined ? 1 : 0 })),"  : "")
                 + "\"values\":[\(values.joined(separator: ","))]}"
         }
         let topDown = tree(input.topDown)
@@ -47,6 +48,7 @@ enum FlameData {
         return "{\"costs\":[\(costs.joined(separator: ","))],\"defaultCost\":\(jsonString(input.defaultCost.rawValue)),"
             + "\"width\":\(Int(input.flameLayout.width)),\"rowHeight\":\(Int(input.flameLayout.rowHeight)),"
             + "\"fontSize\":\(Int(input.flameLayout.fontSize)),\"aggregateColour\":\(jsonString(Colour.aggregate.hexString)),"
+            + "\"inlinedColour\":\(jsonString(Colour.inlinedOutline.hexString)),"
             + "\"foldedBelow\":\(jsonString(folded)),"
             + "\"strings\":[\(strings.map(jsonString).joined(separator: ","))],\"colours\":[\(colours.joined(separator: ","))],"
             + "\"images\":{\(images.joined(separator: ","))},"

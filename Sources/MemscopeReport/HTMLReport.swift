@@ -47,6 +47,7 @@ public enum HTMLReport {
         let cut = max(input.topDown.cutNodes, input.bottomUp.cutNodes)
         if cut > 0 { flameNote += " \(cut) frames deeper than \(input.flameOptions.maxDepth) levels are not shown; their cost stays in their callers." }
         flameNote += " Frames: \(HTML.escape(input.frameFilter)) (tables keep whole stacks; <code>memscope render --all-frames</code> shows every frame)."
+        flameNote += WrapperNote.html(a)
         if !input.threadFlames.isEmpty {
             flameNote += " A thread chosen alone shows only the blocks it allocated (wherever they were freed); its peak is that thread's own peak."
         }

@@ -26,9 +26,10 @@ enum LifetimesSection {
             .sorted { ($0.1, $1.0.stack) > ($1.1, $0.0.stack) }
             .prefix(8)
         guard !ranked.isEmpty else { return "<p class=\"empty\">No blocks lived under a millisecond.</p>" }
+        let titles = TablesSection.titles(a, ranked.map(\.0))
         let rows = ranked.map { site, short in
             let share = Units.fixed(Double(short) * 100 / Double(max(site.lifetimes.count, 1)), decimals: 0)
-            return "<tr>\(TablesSection.site(a, site.stack))\(TablesSection.num(short))<td class=\"num\">\(share)%</td></tr>"
+            return "<tr>\(TablesSection.site(a, site.stack, titles: titles))\(TablesSection.num(short))<td class=\"num\">\(share)%</td></tr>"
         }
         return "<p class=\"note\">Sites whose blocks were freed within a millisecond of being allocated, most first.</p>"
             + TablesSection.table([("site", false), ("blocks < 1 ms", true), ("of its frees", true)], rows: rows, sortable: false)
@@ -38,6 +39,7 @@ enum LifetimesSection {
     static func perSite(_ a: Analysis, _ sites: [SiteStats]) -> String {
         guard !sites.isEmpty else { return "" }
         let head = LifetimeBuckets.labels.map { "<th class=\"num\">\(HTML.escape($0))</th>" }.joined()
+        let titles = TablesSection.titles(a, sites)
         let rows = sites.map { site -> String in
             let largest = max(site.lifetimes.buckets.max() ?? 0, 1)
             let cells = site.lifetimes.buckets.map { count -> String in
@@ -45,7 +47,7 @@ enum LifetimesSection {
                 let text = count == 0 ? "" : Units.count(count)
                 return "<td class=\"num\" style=\"background:\(colour)\(Double(count) / Double(largest) > 0.6 ? ";color:#fff" : "")\">\(text)</td>"
             }.joined()
-            return "<tr>\(TablesSection.site(a, site.stack))\(cells)</tr>"
+            return "<tr>\(TablesSection.site(a, site.stack, titles: titles))\(cells)</tr>"
         }
         return "<h3>Lifetimes per site</h3><p class=\"note\">How long each top site's freed blocks lived (counts per bucket).</p>"
             + "<table><thead><tr><th>site</th>\(head)</tr></thead><tbody>\(rows.joined())</tbody></table>"

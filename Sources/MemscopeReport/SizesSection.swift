@@ -20,9 +20,10 @@ enum SizesSection {
             .sorted { ($0.sizes.tiny, $1.stack) > ($1.sizes.tiny, $0.stack) }
             .prefix(8)
         guard !ranked.isEmpty else { return "<p class=\"empty\">No allocations of 32 bytes or less.</p>" }
+        let titles = TablesSection.titles(a, ranked)
         let rows = ranked.map { s -> String in
             let share = Units.fixed(Double(s.sizes.tiny) * 100 / Double(max(s.costs.allocations, 1)), decimals: 0)
-            return "<tr>\(TablesSection.site(a, s.stack))\(TablesSection.num(s.sizes.tiny))<td class=\"num\">\(share)%</td></tr>"
+            return "<tr>\(TablesSection.site(a, s.stack, titles: titles))\(TablesSection.num(s.sizes.tiny))<td class=\"num\">\(share)%</td></tr>"
         }
         return "<p class=\"note\">Allocations of 32 bytes or less cost allocator overhead out of proportion to their size; "
             + "an arena, a small-buffer optimisation or a reused object often removes them.</p>"
@@ -35,6 +36,7 @@ enum SizesSection {
         guard !sites.isEmpty else { return "" }
         let used = (0..<SizeBuckets.count).filter { b in sites.contains { $0.sizes.counts[b] > 0 } }
         let head = used.map { "<th class=\"num\">\(HTML.escape(SizeBuckets.labels[$0]))</th>" }.joined()
+        let titles = TablesSection.titles(a, sites)
         let rows = sites.map { site -> String in
             let largest = max(site.sizes.counts.max() ?? 0, 1)
             let cells = used.map { b -> String in
@@ -43,7 +45,7 @@ enum SizesSection {
                 return "<td class=\"num\" style=\"background:\(Palette.heat(fraction).hexString)\(fraction > 0.6 ? ";color:#fff" : "")\">"
                     + "\(count == 0 ? "" : Units.count(count))</td>"
             }.joined()
-            return "<tr>\(TablesSection.site(a, site.stack))\(cells)</tr>"
+            return "<tr>\(TablesSection.site(a, site.stack, titles: titles))\(cells)</tr>"
         }
         return "<h3>Sizes per site</h3><p class=\"note\">Calls per size for the 12 sites with the most calls "
             + "(counts of calls).</p><table><thead><tr><th>site</th>\(head)</tr></thead><tbody>\(rows.joined())</tbody></table>"

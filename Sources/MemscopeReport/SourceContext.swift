@@ -16,7 +16,7 @@ public struct SourceContext: Sendable {
         var files: [String: [Substring]?] = [:]
         let sites = a.sites.sorted { ($0.costs.bytesAllocated, $1.stack) > ($1.costs.bytesAllocated, $0.stack) }.prefix(limit)
         for site in sites {
-            guard let frame = a.symbols.frames(ofStack: site.stack).first(where: { !isRuntimeFrame(a.symbols.displayName(ofFrame: $0)) })
+            guard let frame = a.symbols.frames(ofStack: site.stack).first(where: { !a.isAllocatorFrame($0) })
             else { continue }
             let f = a.symbols.frame(frame)
             let path = a.symbols.string(f.file)
@@ -40,7 +40,7 @@ public struct SourceContext: Sendable {
 
     /// The excerpt for a site as HTML (escaped), or an empty string.
     func html(_ a: Analysis, stack: UInt32) -> String {
-        guard let frame = a.symbols.frames(ofStack: stack).first(where: { !isRuntimeFrame(a.symbols.displayName(ofFrame: $0)) })
+        guard let frame = a.symbols.frames(ofStack: stack).first(where: { !a.isAllocatorFrame($0) })
         else { return "" }
         let f = a.symbols.frame(frame)
         let key = "\(a.symbols.string(f.file)):\(f.line)"

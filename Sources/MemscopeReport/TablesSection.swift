@@ -20,12 +20,21 @@ enum TablesSection {
 
     /// A site: its title (first frame outside the allocator), and its whole stack folded
     /// under a disclosure.
-    static func site(_ a: Analysis, _ stack: UInt32, open: Bool = false, source: SourceContext? = nil) -> String {
+    /// - Parameter titles: titles told apart among a table's rows (``titles(_:_:)``).
+    static func site(_ a: Analysis, _ stack: UInt32, titles: [UInt32: String] = [:], open: Bool = false,
+                     source: SourceContext? = nil) -> String {
         let frames = a.describeStack(stack)
         guard !frames.isEmpty else { return "<td class=\"fn\"><span class=\"empty\">no stack recorded</span></td>" }
         let list = frames.map { "<li>\(HTML.escape($0))</li>" }.joined()
-        return "<td class=\"fn\"><details\(open ? " open" : "")><summary>\(HTML.escape(a.siteTitle(stack)))</summary>"
+        let title = titles[stack] ?? a.siteTitle(stack)
+        return "<td class=\"fn\"><details\(open ? " open" : "")><summary>\(HTML.escape(title))</summary>"
             + "\(source?.html(a, stack: stack) ?? "")<ol class=\"stack\">\(list)</ol></details></td>"
+    }
+
+    /// The titles of a table's sites, told apart where they would read the same.
+    static func titles(_ a: Analysis, _ sites: some Sequence<SiteStats>) -> [UInt32: String] {
+        let stacks = sites.map(\.stack)
+        return Dictionary(zip(stacks, a.siteTitles(stacks)), uniquingKeysWith: { first, _ in first })
     }
 
     static func table(_ headers: [(String, Bool)], rows: [String], sortable: Bool = true) -> String {
@@ -37,8 +46,9 @@ enum TablesSection {
 
     static func topSites(_ a: Analysis, source: SourceContext) -> String {
         let sites = a.sites.sorted { ($0.costs.bytesAllocated, $1.stack) > ($1.costs.bytesAllocated, $0.stack) }.prefix(maxRows)
+        let titles = titles(a, sites)
         let rows = sites.map { s in
-            "<tr>\(site(a, s.stack, source: source))\(num(s.costs.allocations))\(num(s.costs.bytesAllocated, bytes: true))"
+            "<tr>\(site(a, s.stack, titles: titles, source: source))\(num(s.costs.allocations))\(num(s.costs.bytesAllocated, bytes: true))"
                 + "\(num(s.costs.peakBytes, bytes: true))\(num(s.costs.leakedBytes, bytes: true))\(num(s.costs.temporaryAllocations))"
                 + "<td class=\"num\" data-value=\"\(s.lifetimes.meanNanoseconds)\">\(s.lifetimes.count == 0 ? "–" : HTML.escape(Units.duration(nanoseconds: s.lifetimes.meanNanoseconds)))</td>"
                 + "\(num(s.reallocs))</tr>"
@@ -66,8 +76,9 @@ enum TablesSection {
             return "<h3>Leaks</h3><p class=\"empty\">\(a.suppressed.isEmpty ? "Every allocated block was freed." : "No leaks but suppressed ones.")</p>"
                 + suppressed(a)
         }
+        let titles = titles(a, leaking.prefix(maxRows))
         let rows = leaking.prefix(maxRows).map { s in
-            "<tr>\(site(a, s.stack, open: true))\(num(s.costs.leakedBytes, bytes: true))\(num(s.costs.leakedBlocks))"
+            "<tr>\(site(a, s.stack, titles: titles, open: true))\(num(s.costs.leakedBytes, bytes: true))\(num(s.costs.leakedBlocks))"
                 + "\(num(s.costs.allocations))</tr>"
         }
         return "<h3>Leaks by site</h3><p class=\"note\">Blocks still live when the dump ends, by allocation stack "
@@ -79,9 +90,10 @@ enum TablesSection {
         let sites = a.sites.filter { $0.costs.temporaryAllocations > 0 }
             .sorted { ($0.costs.temporaryAllocations, $1.stack) > ($1.costs.temporaryAllocations, $0.stack) }
         guard !sites.isEmpty else { return "<h3>Temporary allocations</h3><p class=\"empty\">None.</p>" }
+        let titles = titles(a, sites.prefix(30))
         let rows = sites.prefix(30).map { s in
             let share = Units.fixed(Double(s.costs.temporaryAllocations) * 100 / Double(max(s.costs.allocations, 1)), decimals: 1)
-            return "<tr>\(site(a, s.stack))\(num(s.costs.temporaryAllocations))\(num(s.costs.allocations))"
+            return "<tr>\(site(a, s.stack, titles: titles))\(num(s.costs.temporaryAllocations))\(num(s.costs.allocations))"
                 + "<td class=\"num\" data-value=\"\(share)\">\(share)%</td></tr>"
         }
         return "<h3>Temporary allocations by site</h3><p class=\"note\">A temporary allocation is freed before any other "

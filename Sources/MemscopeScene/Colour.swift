@@ -44,4 +44,6 @@ public struct Colour: Sendable, Equatable, Hashable {
     public static let rate = Colour(hex: 0x8250DF)
     /// Aggregated ("small frames") boxes.
     public static let aggregate = Colour(hex: 0xC9CED4)
+    /// The inner outline of a flamegraph box whose function was inlined into its caller.
+    public static let inlinedOutline = Colour(hex: 0x57606A)
 }

@@ -11,12 +11,19 @@ func everyKindDump() -> [Record] {
                                               clockUnitNanoseconds: 1000, pointerSize: 8,
                                               commandLine: ["./prog", "--name=</script>", "tab\there", "ünïcødé"]))
     let s = dump.stack("main", "worker", "make_buffer")
+    // Frames with the later fields: an inline chain, and an unnamed frame at offset 0.
+    let physical = dump.codeFrame("build_index", offset: 0x4f20, file: "main.rs", line: 40, column: 9, buildID: "5221b80b")
+    let inlined = dump.codeFrame("insert", offset: 0x4f20, file: "map.rs", line: 1296, column: 0, inlined: true)
+    let unnamed = dump.codeFrame(offset: 0, buildID: "5221b80b")
+    let chain = dump.stack(frames: [physical, inlined, unnamed])
+    dump.alloc(ts: 2, address: 0x2000, size: 8, stack: chain)
     dump.append(.threadStart(timestamp: 1, thread: 2, parent: 1))
     dump.threadName(ts: 1, thread: 2, "worker-1")
     dump.alloc(ts: 2, thread: 2, address: 0x7fff_ffff_ffff_fff0, size: 1 << 40, kind: .operatorNewArray, stack: s)
     dump.realloc(ts: 3, thread: 2, from: 0x7fff_ffff_ffff_fff0, to: 0x1000, size: 32, stack: s)
     dump.append(.unknown(kind: 0x35, payload: [1, 2, 3, 0xFF]))
     dump.free(ts: 4, thread: 1, address: 0x1000, stack: 0)
+    dump.free(ts: 4, thread: 1, address: 0x2000, stack: chain)
     dump.append(.threadExit(timestamp: 5, thread: 2))
     dump.end(ts: 6, how: .signalled, code: 11)
     return dump.records
@@ -28,6 +35,18 @@ func everyKindDump() -> [Record] {
         let read = try readAll(encodeBinary(records))
         #expect(read.records == records)
         #expect(!read.truncated)
+    }
+
+    @Test func framesOfEarlierProducersEndAfterTheirModule() throws {
+        // A frame record of 6 fields (as every dump written before fields 7-10) reads with
+        // their defaults, and a writer leaves them out when they are all defaults.
+        let plain: [Record] = [.meta(Metadata(producer: "t", producerVersion: "1", pid: 1, commandLine: [])), .string(id: 1, value: "f"),
+                               .frame(Frame(id: 1, instructionPointer: 0x401136, function: 1, file: 0, line: 0, module: 0))]
+        let bytes = encodeBinary(plain)
+        #expect(Array(bytes.suffix(11)) == [0x03, 0x09, 0x01, 0xB6, 0xA2, 0x80, 0x02, 0x01, 0x00, 0x00, 0x00])
+        #expect(try readAll(bytes).records == plain)
+        let line = JSONLinesWriter.line(for: plain[2])
+        #expect(!line.contains("inlined") && !line.contains("module_offset") && !line.contains("column"))
     }
 
     @Test func textFormRoundTrips() throws {

@@ -43,6 +43,41 @@ public struct DumpBuilder {
         return counts.frames
     }
 
+    /// A frame as a recorder writes it for code in `module` at `offset` (loaded at
+    /// 0x7f00_0000_0000): named or not, with a line and column, inlined or not. Every call
+    /// makes a new frame.
+    public mutating func codeFrame(_ function: String? = nil, module: String = "/usr/lib/libdemo.so.1", offset: UInt64,
+                                   file: String? = nil, line: UInt32 = 0, column: UInt32 = 0, inlined: Bool = false,
+                                   buildID: String? = nil) -> UInt32 {
+        let name = function.map { string($0) } ?? 0
+        let fileID = file.map { string($0) } ?? 0
+        let moduleID = string(module)
+        let build = buildID.map { string($0) } ?? 0
+        counts.frames += 1
+        records.append(.frame(Frame(id: counts.frames, instructionPointer: 0x7f00_0000_0000 + offset, function: name,
+                                    file: fileID, line: line, module: moduleID, column: column, isInlined: inlined,
+                                    moduleOffset: offset, buildID: build)))
+        return counts.frames
+    }
+
+    /// The stack of frames made by ``codeFrame(_:module:offset:file:line:column:inlined:buildID:)``, outermost first.
+    public mutating func stack(frames path: [UInt32]) -> UInt32 {
+        var parent: UInt32 = 0
+        var prefix: [UInt32] = []
+        for f in path {
+            prefix.append(f)
+            if let id = stacks[prefix] {
+                parent = id
+                continue
+            }
+            counts.stacks += 1
+            stacks[prefix] = counts.stacks
+            records.append(.stack(id: counts.stacks, parent: parent, frame: f))
+            parent = counts.stacks
+        }
+        return parent
+    }
+
     /// The stack for a call path, outermost function first.
     public mutating func stack(_ path: String...) -> UInt32 { stack(path) }
 

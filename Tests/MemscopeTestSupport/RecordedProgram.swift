@@ -9,6 +9,12 @@ public struct TestProgram: Sendable {
     public let path: String
     public let directory: URL
 
+    public init(name: String, path: String, directory: URL) {
+        self.name = name
+        self.path = path
+        self.directory = directory
+    }
+
     public static func compile(_ name: String, flags: [String] = []) throws -> TestProgram {
         let directory = try TestPaths.temporaryDirectory()
         let source = TestPaths.packageRoot.appendingPathComponent("Tests/RecordPrograms/\(name).c").path

@@ -186,8 +186,8 @@ _memscope() {
 
 _memscope_render() {
     repeating_flags=()
-    non_repeating_flags=(--force --quiet -q --all-frames --collapse-recursion --no-source --no-inference --no-ownership --ownership --version -h --help)
-    repeating_options=(--exclude-module)
+    non_repeating_flags=(--no-wrapper-detection --force --quiet -q --all-frames --collapse-recursion --no-source --no-inference --no-ownership --ownership --version -h --help)
+    repeating_options=(--wrapper --exclude-module)
     non_repeating_options=(--format --folded-cost --suppressions --from --to --thread --output -o --images --include --exclude --min-fraction --ownership-sites --thread-flamegraphs --window-flamegraphs)
     __memscope_offer_flags_options -1
 
@@ -212,6 +212,9 @@ _memscope_render() {
         return
         ;;
     '--thread')
+        return
+        ;;
+    '--wrapper')
         return
         ;;
     '--output'|'-o')
@@ -274,8 +277,8 @@ _memscope_record() {
 
 _memscope_summary() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --version -h --help)
-    repeating_options=()
+    non_repeating_flags=(--no-wrapper-detection --json --quiet -q --version -h --help)
+    repeating_options=(--wrapper)
     non_repeating_options=(--format --folded-cost --suppressions --from --to --thread)
     __memscope_offer_flags_options 1
 
@@ -302,6 +305,9 @@ _memscope_summary() {
     '--thread')
         return
         ;;
+    '--wrapper')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -315,8 +321,8 @@ _memscope_summary() {
 
 _memscope_check() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
-    repeating_options=()
+    non_repeating_flags=(--no-wrapper-detection --json --version -h --help)
+    repeating_options=(--wrapper)
     non_repeating_options=(--format --folded-cost --suppressions --from --to --thread --max-leaked --max-peak --max-bytes-allocated --max-allocations --max-temporary --max-errors --baseline --max-growth)
     __memscope_offer_flags_options 1
 
@@ -341,6 +347,9 @@ _memscope_check() {
         return
         ;;
     '--thread')
+        return
+        ;;
+    '--wrapper')
         return
         ;;
     '--max-leaked')
@@ -412,8 +421,8 @@ _memscope_diff() {
 
 _memscope_export() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
-    repeating_options=()
+    non_repeating_flags=(--no-wrapper-detection --version -h --help)
+    repeating_options=(--wrapper)
     non_repeating_options=(--csv --format --folded-cost --suppressions --from --to --thread)
     __memscope_offer_flags_options 1
 
@@ -444,6 +453,9 @@ _memscope_export() {
     '--thread')
         return
         ;;
+    '--wrapper')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -457,8 +469,8 @@ _memscope_export() {
 
 _memscope_inspect() {
     repeating_flags=()
-    non_repeating_flags=(--json --no-inference --version -h --help)
-    repeating_options=()
+    non_repeating_flags=(--json --no-inference --no-wrapper-detection --version -h --help)
+    repeating_options=(--wrapper)
     non_repeating_options=(--stage --format --folded-cost --suppressions --from --to --thread)
     __memscope_offer_flags_options 1
 
@@ -487,6 +499,9 @@ _memscope_inspect() {
         return
         ;;
     '--thread')
+        return
+        ;;
+    '--wrapper')
         return
         ;;
     esac

@@ -16,7 +16,8 @@ struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare two dumps: summary deltas, a differential flamegraph and per-site changes.",
         discussion: """
-            Frames and sites are matched by function, file and module, so two runs of the same \
+            Frames and sites are matched by function, file and module (frames without a symbol by build id \
+            and offset), so two runs of the same \
             program compare even though their addresses differ. Growth is red, shrink blue.
 
             Examples:

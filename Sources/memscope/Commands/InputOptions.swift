@@ -50,7 +50,23 @@ struct ScopeOptions: ParsableArguments {
     @Option(help: "Only blocks allocated by this thread id (and their frees, on any thread).")
     var thread: UInt32?
 
+    @Option(name: .customLong("wrapper"),
+            help: ArgumentHelp("A function of your own that wraps the allocator (a regular expression, repeatable): site names go past it.",
+                               valueName: "regex"))
+    var wrappers: [String] = []
+
+    @Flag(help: "Do not infer allocation wrappers among frames without a symbol.")
+    var noWrapperDetection = false
+
     var isRestricted: Bool { from != nil || to != nil || thread != nil }
+
+    func validate() throws {
+        for pattern in wrappers {
+            do { try AllocatorFrames.validate(patterns: [pattern]) } catch {
+                throw ValidationError("--wrapper \(pattern): not a valid regular expression (\(error.localizedDescription)).")
+            }
+        }
+    }
 
     /// Analysis options for `dump` (percentages of the run are resolved by a quick pass).
     func analysisOptions(dump: String, format: InputFormat?, foldedCost: FoldedCost) throws -> AnalysisOptions {
@@ -65,6 +81,8 @@ struct ScopeOptions: ParsableArguments {
         if let from { options.windowStartNanoseconds = try from.nanoseconds(duration: total) }
         if let to { options.windowEndNanoseconds = try to.nanoseconds(duration: total) }
         options.thread = thread
+        options.wrapperPatterns = wrappers
+        options.detectWrappers = !noWrapperDetection
         return options
     }
 }

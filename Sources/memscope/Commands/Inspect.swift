@@ -91,7 +91,11 @@ enum RecordText {
         case .string(let id, let value):
             return "string id=\(id) value=\(jsonString(value))"
         case .frame(let f):
-            return "frame id=\(f.id) ip=\(Units.hex(f.instructionPointer)) function=\(f.function) file=\(f.file) line=\(f.line) module=\(f.module) (\(symbols.displayName(ofFrame: f.id)))"
+            var extended = f.column != 0 ? " column=\(f.column)" : ""
+            if f.isInlined { extended += " inlined" }
+            if let offset = f.moduleOffset { extended += " module_offset=\(Units.hex(offset))" }
+            if f.buildID != 0 { extended += " build_id=\(f.buildID)" }
+            return "frame id=\(f.id) ip=\(Units.hex(f.instructionPointer)) function=\(f.function) file=\(f.file) line=\(f.line) module=\(f.module)\(extended) (\(symbols.displayName(ofFrame: f.id)))"
         case .stack(let id, let parent, let frame):
             return "stack id=\(id) parent=\(parent) frame=\(frame) (\(symbols.displayName(ofFrame: frame)))"
         case .alloc(let a):

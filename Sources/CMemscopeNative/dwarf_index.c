@@ -1,0 +1,371 @@
+/* A module's DWARF, indexed for address lookups.
+ *
+ * Which compile unit covers an address comes from the CU DIEs' own ranges.
+ * libdwfl's dwfl_module_addrdie instead takes the last CU starting below the
+ * address, so code between CUs (CRT code such as _start) landed in the
+ * previous CU and dwfl_module_getsrc gave it that CU's last line.
+ *
+ * Which functions cover an address: per CU, on its first lookup, one walk of
+ * the DIE tree records each subprogram, entry point and inlined subroutine
+ * with code, its enclosing one, and the disjoint address pieces where it is the
+ * innermost. A lookup is then a binary search. dwarf_getscopes +
+ * dwarf_getscopes_die (what eu-addr2line -i calls) re-walk the CU on every
+ * call: 6 ms per address on a large C++ template CU. */
+#include "symbolize_internal.h"
+
+#include <dwarf.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A function DIE with code: a subprogram, entry point or inlined subroutine. */
+typedef struct {
+    Dwarf_Die die;
+    int32_t parent; /* the enclosing function DIE's node, -1 for none */
+    int tag;
+    bool resolved;  /* the fields below are read on first use */
+    const char *name;
+    const char *call_file; /* inlined subroutines: the caller's position */
+    uint32_t call_line, call_column;
+} scope_node;
+
+/* Addresses [lo, hi) whose innermost function DIE is `node`. */
+typedef struct {
+    Dwarf_Addr lo, hi;
+    int32_t node;
+} scope_piece;
+
+/* One range of a function DIE, while a CU is indexed. */
+typedef struct {
+    Dwarf_Addr lo, hi;
+    int32_t node;
+    uint32_t depth; /* DIE tree depth: the outer of two ranges starting together comes first */
+} scope_range;
+
+typedef struct {
+    Dwarf_Die die;        /* the CU DIE: ranges, line table */
+    Dwarf_Die scope_die;  /* where its function DIEs are: the CU DIE, or a skeleton's split unit */
+    bool indexed;
+    scope_node *nodes;
+    size_t nnodes, node_capacity;
+    scope_piece *pieces;  /* sorted, disjoint */
+    size_t npieces;
+    Dwarf_Files *files;   /* the file table DW_AT_call_file indexes, or NULL */
+    const char *comp_dir;
+} cu_entry;
+
+typedef struct {
+    Dwarf_Addr lo, hi;
+    size_t cu;
+} cu_range;
+
+struct ms_dwarf_index {
+    cu_entry *cus;
+    size_t ncus;
+    cu_range *ranges;     /* sorted by lo */
+    Dwarf_Addr *max_hi;   /* max_hi[i]: the highest hi among ranges[0...i] */
+    size_t nranges;
+};
+
+/* A growable array of T: `items`, `count` and `capacity` fields. */
+#define GROW(array, count, capacity)                                                            \
+    ((count) < (capacity) ? true                                                                \
+                          : grow_array((void **)&(array), &(capacity), sizeof *(array)))
+
+static bool grow_array(void **items, size_t *capacity, size_t size) {
+    size_t wanted = *capacity ? *capacity * 2 : 16;
+    void *bigger = realloc(*items, wanted * size);
+    if (!bigger) return false;
+    *items = bigger;
+    *capacity = wanted;
+    return true;
+}
+
+/* Linkers leave the DWARF of discarded code (duplicate COMDAT functions, code
+ * removed by --gc-sections) at address 0 or 1 (GNU ld) or at -1 or -2 (lld);
+ * no real code is there in a linked executable or shared library. */
+static bool is_tombstone(Dwarf_Addr lo) { return lo <= 1 || lo >= (Dwarf_Addr)-2; }
+
+/* Calls `add(context, lo, hi)` for each non-empty, non-discarded range of `die`. */
+static bool for_each_range(Dwarf_Die *die, bool (*add)(void *, Dwarf_Addr, Dwarf_Addr), void *context) {
+    Dwarf_Addr base, lo, hi;
+    ptrdiff_t offset = 0;
+    while ((offset = dwarf_ranges(die, offset, &base, &lo, &hi)) > 0)
+        if (lo < hi && !is_tombstone(lo) && !add(context, lo, hi)) return false;
+    return true;
+}
+
+/* ---- Compile units ---- */
+
+typedef struct {
+    ms_dwarf_index *index;
+    size_t capacity;
+} cu_builder;
+
+static bool add_cu_range(void *context, Dwarf_Addr lo, Dwarf_Addr hi) {
+    cu_builder *b = context;
+    ms_dwarf_index *x = b->index;
+    if (!GROW(x->ranges, x->nranges, b->capacity)) return false;
+    x->ranges[x->nranges++] = (cu_range){lo, hi, x->ncus};
+    return true;
+}
+
+static int compare_cu_ranges(const void *a, const void *b) {
+    const cu_range *x = a, *y = b;
+    return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+ms_dwarf_index *ms_dwarf_index_create(Dwarf *dwarf) {
+    ms_dwarf_index *x = calloc(1, sizeof *x);
+    if (!x) return NULL;
+    cu_builder builder = {x, 0};
+    size_t cu_capacity = 0;
+    Dwarf_CU *unit = NULL;
+    Dwarf_Die cu_die, split_die;
+    uint8_t unit_type;
+    while (dwarf_get_units(dwarf, unit, &unit, NULL, &unit_type, &cu_die, &split_die) == 0) {
+        /* Type units hold no code; a skeleton's functions are in its split unit. */
+        if (unit_type != DW_UT_compile && unit_type != DW_UT_partial && unit_type != DW_UT_skeleton) continue;
+        if (unit_type == DW_UT_skeleton && split_die.addr == NULL) continue;
+        if (!GROW(x->cus, x->ncus, cu_capacity)) break;
+        cu_entry *cu = &x->cus[x->ncus];
+        *cu = (cu_entry){.die = cu_die, .scope_die = unit_type == DW_UT_skeleton ? split_die : cu_die};
+        size_t before = x->nranges;
+        if (!for_each_range(&cu_die, add_cu_range, &builder)) break;
+        if (x->nranges > before) x->ncus++;
+    }
+    qsort(x->ranges, x->nranges, sizeof *x->ranges, compare_cu_ranges);
+    x->max_hi = malloc((x->nranges ? x->nranges : 1) * sizeof *x->max_hi);
+    if (!x->max_hi) {
+        ms_dwarf_index_destroy(x);
+        return NULL;
+    }
+    for (size_t i = 0; i < x->nranges; i++) {
+        Dwarf_Addr hi = x->ranges[i].hi;
+        x->max_hi[i] = i > 0 && x->max_hi[i - 1] > hi ? x->max_hi[i - 1] : hi;
+    }
+    return x;
+}
+
+/* The CU whose ranges cover pc (the one starting closest below it if several do). */
+static cu_entry *find_cu(ms_dwarf_index *x, Dwarf_Addr pc) {
+    size_t low = 0, high = x->nranges;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (x->ranges[mid].lo <= pc) low = mid + 1; else high = mid;
+    }
+    for (size_t i = low; i > 0 && x->max_hi[i - 1] > pc; i--)
+        if (x->ranges[i - 1].hi > pc) return &x->cus[x->ranges[i - 1].cu];
+    return NULL;
+}
+
+/* ---- Function DIEs of one CU ---- */
+
+typedef struct {
+    cu_entry *cu;
+    scope_range *ranges;
+    size_t nranges, capacity;
+    uint32_t depth;
+    bool failed;
+} scope_builder;
+
+static bool add_scope_range(void *context, Dwarf_Addr lo, Dwarf_Addr hi) {
+    scope_builder *b = context;
+    if (!GROW(b->ranges, b->nranges, b->capacity)) return false;
+    b->ranges[b->nranges++] = (scope_range){lo, hi, (int32_t)b->cu->nnodes, b->depth};
+    return true;
+}
+
+static bool is_function(int tag) {
+    return tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine || tag == DW_TAG_entry_point;
+}
+
+/* DIEs whose children may have code: the tags libdw's scope walk descends into. */
+static bool may_hold_code(int tag) {
+    switch (tag) {
+    case DW_TAG_module: case DW_TAG_lexical_block: case DW_TAG_with_stmt: case DW_TAG_catch_block:
+    case DW_TAG_try_block: case DW_TAG_namespace: case DW_TAG_class_type: case DW_TAG_structure_type:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Records the function DIEs under `parent_die`, whose nearest enclosing
+ * function DIE is node `parent`. */
+static void walk(scope_builder *b, Dwarf_Die *parent_die, int32_t parent) {
+    Dwarf_Die child;
+    if (dwarf_child(parent_die, &child) != 0) return;
+    b->depth++;
+    do {
+        int tag = dwarf_tag(&child);
+        int32_t node = parent;
+        /* Function DIEs without code (declarations, abstract instances of
+         * inlined functions) are walked too: a lambda's code is a subprogram in
+         * its closure type, declared in its enclosing function's abstract
+         * instance. (libdw's scope walk skips them, and eu-addr2line then names
+         * the lambda's inlined callees by the lambda's ELF symbol.) */
+        bool descend = may_hold_code(tag) || is_function(tag);
+        if (is_function(tag)) {
+            size_t before = b->nranges;
+            if (!for_each_range(&child, add_scope_range, b)) b->failed = true;
+            cu_entry *cu = b->cu;
+            if (b->nranges > before && !b->failed) {
+                if (GROW(cu->nodes, cu->nnodes, cu->node_capacity)) {
+                    node = (int32_t)cu->nnodes;
+                    cu->nodes[cu->nnodes++] = (scope_node){.die = child, .parent = parent, .tag = tag};
+                } else {
+                    b->failed = true;
+                }
+            }
+            if (b->failed) b->nranges = before;
+        }
+        if (descend && !b->failed && dwarf_haschildren(&child)) walk(b, &child, node);
+    } while (!b->failed && dwarf_siblingof(&child, &child) == 0);
+    b->depth--;
+}
+
+static int compare_scope_ranges(const void *a, const void *b) {
+    const scope_range *x = a, *y = b;
+    if (x->lo != y->lo) return x->lo < y->lo ? -1 : 1;
+    if (x->depth != y->depth) return x->depth < y->depth ? -1 : 1;
+    return x->hi > y->hi ? -1 : x->hi < y->hi;
+}
+
+static void add_piece(cu_entry *cu, Dwarf_Addr lo, Dwarf_Addr hi, int32_t node) {
+    if (lo >= hi) return;
+    scope_piece *last = cu->npieces ? &cu->pieces[cu->npieces - 1] : NULL;
+    if (last && last->node == node && last->hi == lo) last->hi = hi;
+    else cu->pieces[cu->npieces++] = (scope_piece){lo, hi, node};
+}
+
+/* Cuts the (nested) ranges into disjoint pieces, each owned by the innermost
+ * range covering it: a sweep in start order with a stack of open ranges. */
+static bool build_pieces(cu_entry *cu, scope_range *ranges, size_t n) {
+    qsort(ranges, n, sizeof *ranges, compare_scope_ranges);
+    /* Each range opens at most one piece and resumes its parent once. */
+    cu->pieces = malloc((2 * n + 1) * sizeof *cu->pieces);
+    scope_range **open = malloc((n + 1) * sizeof *open);
+    if (!cu->pieces || !open) {
+        free(open);
+        return false;
+    }
+    size_t depth = 0;
+    Dwarf_Addr at = 0;
+    for (size_t i = 0; i <= n; i++) {
+        /* Close the ranges that end before this one starts (all of them at the end). */
+        while (depth > 0 && (i == n || open[depth - 1]->hi <= ranges[i].lo)) {
+            scope_range *top = open[--depth];
+            add_piece(cu, at, top->hi, top->node);
+            if (top->hi > at) at = top->hi;
+        }
+        if (i == n) break;
+        if (depth > 0) add_piece(cu, at, ranges[i].lo, open[depth - 1]->node);
+        at = ranges[i].lo;
+        open[depth++] = &ranges[i];
+    }
+    free(open);
+    return true;
+}
+
+static void index_cu(cu_entry *cu) {
+    cu->indexed = true;
+    scope_builder b = {.cu = cu};
+    walk(&b, &cu->scope_die, -1);
+    if (b.failed || !build_pieces(cu, b.ranges, b.nranges)) cu->npieces = 0;
+    free(b.ranges);
+    size_t nfiles;
+    if (dwarf_getsrcfiles(&cu->scope_die, &cu->files, &nfiles) != 0) cu->files = NULL;
+    Dwarf_Attribute attr;
+    cu->comp_dir = dwarf_formstring(dwarf_attr(&cu->die, DW_AT_comp_dir, &attr));
+}
+
+static scope_node *find_node(cu_entry *cu, Dwarf_Addr pc) {
+    size_t low = 0, high = cu->npieces;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (cu->pieces[mid].lo <= pc) low = mid + 1; else high = mid;
+    }
+    if (low == 0 || pc >= cu->pieces[low - 1].hi) return NULL;
+    return &cu->nodes[cu->pieces[low - 1].node];
+}
+
+/* A function DIE's name as eu-addr2line prints it: the linkage (mangled) name,
+ * else the plain name, both through DW_AT_abstract_origin and DW_AT_specification. */
+static const char *die_name(Dwarf_Die *die) {
+    Dwarf_Attribute attr;
+    const char *name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &attr));
+    if (!name) name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &attr));
+    if (!name) name = dwarf_diename(die);
+    return name;
+}
+
+static uint32_t die_number(Dwarf_Die *die, unsigned name) {
+    Dwarf_Attribute attr;
+    Dwarf_Word value;
+    return dwarf_formudata(dwarf_attr(die, name, &attr), &value) == 0 ? (uint32_t)value : 0;
+}
+
+static void resolve(cu_entry *cu, scope_node *n, ms_strings *strings) {
+    if (n->resolved) return;
+    n->resolved = true;
+    n->name = die_name(&n->die);
+    if (n->tag != DW_TAG_inlined_subroutine) return;
+    Dwarf_Attribute attr;
+    Dwarf_Word file;
+    if (cu->files && dwarf_formudata(dwarf_attr(&n->die, DW_AT_call_file, &attr), &file) == 0)
+        n->call_file = ms_strings_path(strings, cu->comp_dir, dwarf_filesrc(cu->files, file, NULL, NULL));
+    n->call_line = die_number(&n->die, DW_AT_call_line);
+    n->call_column = die_number(&n->die, DW_AT_call_column);
+}
+
+bool ms_dwarf_locate(ms_dwarf_index *x, Dwarf_Addr pc, ms_strings *strings, ms_location *out) {
+    out->count = 0;
+    cu_entry *cu = find_cu(x, pc);
+    if (!cu) return false;
+    if (!cu->indexed) index_cu(cu);
+
+    /* The innermost position comes from the line table. */
+    ms_inline_frame *first = &out->frames[0];
+    *first = (ms_inline_frame){0};
+    Dwarf_Line *line = dwarf_getsrc_die(&cu->die, pc);
+    if (line) {
+        int number = 0, column = 0;
+        first->file = ms_strings_path(strings, cu->comp_dir, dwarf_linesrc(line, NULL, NULL));
+        dwarf_lineno(line, &number);
+        dwarf_linecol(line, &column);
+        first->line = number > 0 ? (uint32_t)number : 0;
+        first->column = column > 0 ? (uint32_t)column : 0;
+    }
+    out->count = 1;
+
+    /* Each inlined subroutine names its frame and, by its call site, gives the
+     * next-outer frame's position; the chain ends at the subprogram. Chains
+     * longer than MS_MAX_INLINE keep their innermost frames and the outermost. */
+    scope_node *n = find_node(cu, pc);
+    while (n) {
+        resolve(cu, n, strings);
+        bool inlined = n->tag == DW_TAG_inlined_subroutine && n->parent >= 0;
+        scope_node *outer = inlined ? &cu->nodes[n->parent] : NULL;
+        ms_inline_frame *frame = &out->frames[out->count - 1];
+        frame->function = n->name;
+        frame->inlined = inlined;
+        if (!outer) break;
+        if (out->count < MS_MAX_INLINE) out->count++;
+        ms_inline_frame *next = &out->frames[out->count - 1];
+        *next = (ms_inline_frame){.file = n->call_file, .line = n->call_line, .column = n->call_column};
+        n = outer;
+    }
+    return true;
+}
+
+void ms_dwarf_index_destroy(ms_dwarf_index *x) {
+    if (!x) return;
+    for (size_t i = 0; i < x->ncus; i++) {
+        free(x->cus[i].nodes);
+        free(x->cus[i].pieces);
+    }
+    free(x->cus);
+    free(x->ranges);
+    free(x->max_hi);
+    free(x);
+}

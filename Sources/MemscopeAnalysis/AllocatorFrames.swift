@@ -1,0 +1,185 @@
+import Foundation
+import MemscopeModel
+
+/// Which frames belong to an allocator, an allocation wrapper or a language runtime, so
+/// that a site is named by the code that asked for memory (not `sqlite3Malloc`, not
+/// `RawVec::grow`), and the "hide allocator frames" filter knows what to hide.
+///
+/// Three rules, in order:
+/// 1. **Built-in names** (``isRuntimeFrame(_:)``): libc and C++/Rust/Swift runtimes, and
+///    well-known wrappers (`sqlite3Malloc`, `g_malloc`, `xmalloc`, `PyMem_*`, `je_*`…).
+/// 2. **The user's patterns** (`--wrapper REGEX`), matched against function names.
+/// 3. **Detected unnamed wrappers**: a frame without a symbol (a static function of a
+///    stripped library) directly above the allocator or an earlier wrapper, through
+///    which a large share of the distinct allocating stacks pass, from several callers
+///    (``detectionShare``, ``detectionMinimumCallers``). It is inferred, and the report
+///    says so with its evidence.
+public struct AllocatorFrames: Sendable, Equatable {
+    /// A wrapper the site names went past, for the report.
+    public struct Skipped: Sendable, Equatable {
+        public enum Rule: Sendable, Equatable {
+            case builtIn
+            case pattern(String)
+            /// Detected: `stacks` distinct allocating stacks pass through it, from `callers`
+            /// distinct calling frames.
+            case detected(stacks: Int, callers: Int)
+        }
+        public var name: String
+        public var rule: Rule
+        /// Distinct allocating stacks whose site name skipped it.
+        public var stacks: Int
+    }
+
+    /// Per frame id (index 0 unused): whether the frame is an allocator's. Empty until
+    /// classified, when names decide frame by frame.
+    private var flags: [Bool] = []
+    /// Wrappers that site names skipped, most stacks first.
+    public private(set) var skipped: [Skipped] = []
+
+    /// A share of distinct allocating stacks at or above which an unnamed frame directly
+    /// above the allocator is taken for a wrapper.
+    public static let detectionShare = 0.10
+    /// Distinct callers such a frame needs (a wrapper is called from many places), not
+    /// counting known wrappers between them.
+    public static let detectionMinimumCallers = 3
+    /// Distinct stacks such a frame needs.
+    public static let detectionMinimumStacks = 8
+
+    public init() {}
+
+    /// Classifies every frame of `symbols`, detecting unnamed wrappers from the stacks of
+    /// `siteStacks` (distinct allocating stacks).
+    /// - Parameters:
+    ///   - patterns: the user's wrapper patterns; they must compile (``validate(patterns:)``).
+    ///   - detect: whether to detect unnamed wrappers.
+    public init(symbols: SymbolTable, siteStacks: [UInt32], patterns: [String] = [], detect: Bool = true) {
+        let regexes = patterns.compactMap { pattern in (try? NSRegularExpression(pattern: pattern)).map { (pattern, $0) } }
+        var patternOf: [Int: String] = [:]
+        flags = [false] + (1..<max(1, symbols.frames.count)).map { id in
+            let name = symbols.displayName(ofFrame: UInt32(id))
+            if isRuntimeFrame(name) { return true }
+            let range = NSRange(name.startIndex..., in: name)
+            if let (pattern, _) = regexes.first(where: { $0.1.firstMatch(in: name, range: range) != nil }) {
+                patternOf[id] = pattern
+                return true
+            }
+            return false
+        }
+        if detect { detectUnnamedWrappers(symbols: symbols, siteStacks: siteStacks) }
+        countSkipped(symbols: symbols, siteStacks: siteStacks, patternOf: patternOf)
+    }
+
+    /// Throws when a pattern does not compile.
+    public static func validate(patterns: [String]) throws {
+        for pattern in patterns { _ = try NSRegularExpression(pattern: pattern) }
+    }
+
+    /// Whether frame `id` belongs to an allocator, a wrapper or a runtime.
+    public func contains(_ id: UInt32, in symbols: SymbolTable) -> Bool {
+        Int(id) < flags.count ? flags[Int(id)] : isRuntimeFrame(symbols.displayName(ofFrame: id))
+    }
+
+    /// Rounds of detection: each may find the wrapper's own unnamed wrapper callers
+    /// (sqlite's `sqlite3MemMalloc` under `sqlite3Malloc` under `sqlite3DbMallocRawNN`).
+    private static let detectionRounds = 4
+
+    private mutating func detectUnnamedWrappers(symbols: SymbolTable, siteStacks: [UInt32]) {
+        guard !siteStacks.isEmpty else { return }
+        let stacks = Array(Set(siteStacks)).sorted().map { symbols.frames(ofStack: $0) }
+        let needed = max(Self.detectionMinimumStacks, Int((Double(stacks.count) * Self.detectionShare).rounded(.up)))
+        for _ in 0..<Self.detectionRounds {
+            // Per unnamed first-non-allocator frame (by its stable name): stacks and callers.
+            var stackCount: [String: Int] = [:]
+            var callers: [String: Set<String>] = [:]
+            for frames in stacks {
+                guard let i = frames.firstIndex(where: { !flags[Int($0)] }) else { continue }
+                let frame = symbols.frame(frames[i])
+                guard frame.function == 0 || symbols.string(frame.function).isEmpty else { continue }
+                // Its callers: the first frames above it that are not known wrappers (sqlite's
+                // unnamed sqlite3MemMalloc is called by sqlite3Malloc alone, which has many callers).
+                guard let caller = frames[(i + 1)...].first(where: { !flags[Int($0)] }) else { continue }
+                let name = symbols.displayName(ofFrame: frames[i])
+                stackCount[name, default: 0] += 1
+                callers[name, default: []].insert(symbols.displayName(ofFrame: caller))
+            }
+            let found = stackCount.filter { name, count in
+                count >= needed && (callers[name]?.count ?? 0) >= Self.detectionMinimumCallers
+            }
+            guard !found.isEmpty else { return }
+            for id in 1..<flags.count where !flags[id] && found[symbols.displayName(ofFrame: UInt32(id))] != nil {
+                flags[id] = true
+            }
+            for (name, count) in found {
+                skipped.append(Skipped(name: name, rule: .detected(stacks: count, callers: callers[name]?.count ?? 0),
+                                       stacks: 0))
+            }
+        }
+    }
+
+    /// Fills ``skipped`` with every named wrapper that a site name went past, and how
+    /// many stacks each detected or named one affected.
+    private mutating func countSkipped(symbols: SymbolTable, siteStacks: [UInt32], patternOf: [Int: String]) {
+        var counts: [String: Int] = [:]
+        var rules: [String: Skipped.Rule] = [:]
+        for skip in skipped { rules[skip.name] = skip.rule }
+        for stack in Set(siteStacks) {
+            let frames = symbols.frames(ofStack: stack)
+            guard let site = frames.firstIndex(where: { !flags[Int($0)] }) else { continue }
+            var seen: Set<String> = []
+            for id in frames[..<site] {
+                let name = symbols.displayName(ofFrame: id)
+                if rules[name] == nil {
+                    if let pattern = patternOf[Int(id)] { rules[name] = .pattern(pattern) }
+                    else if isWrapperName(name) { rules[name] = .builtIn }
+                    else { continue }  // malloc, operator new and the like: not wrappers
+                }
+                if seen.insert(name).inserted { counts[name, default: 0] += 1 }
+            }
+        }
+        skipped = rules.compactMap { name, rule in
+            guard let count = counts[name] else { return nil }
+            return Skipped(name: name, rule: rule, stacks: count)
+        }.sorted { ($0.stacks, $1.name) > ($1.stacks, $0.name) }
+    }
+}
+
+/// Allocation wrappers of well-known libraries: a site named after one of them says
+/// nothing, so site names go past them (with ``runtimePrefixes``).
+let wrapperPrefixes = [
+    // SQLite
+    "sqlite3Malloc", "sqlite3MemMalloc", "sqlite3MemRealloc", "sqlite3Realloc", "sqlite3_malloc", "sqlite3_realloc",
+    "sqlite3DbMalloc", "sqlite3DbRealloc", "sqlite3DbStrDup", "sqlite3DbStrNDup", "sqlite3DbSpanDup",
+    "dbMallocRawFinish", "dbReallocFinish", "sqlite3MallocZero",
+    // GLib
+    "g_try_malloc", "g_try_realloc", "g_memdup", "g_new", "g_strndup",
+    // git, gcc (libiberty) and other xmalloc families
+    "xmemdup", "xstrndup", "xzalloc", "xmallocz",
+    // CPython
+    "PyMem_", "_PyMem_", "PyObject_Malloc", "PyObject_Calloc", "PyObject_Realloc", "_PyObject_Malloc",
+    "_PyObject_Calloc", "_PyObject_Realloc", "pymalloc_", "_PyObject_GC_New", "_PyObject_GC_Alloc", "gc_alloc",
+    "_PyObject_New", "PyObject_GC_", "PyType_GenericAlloc", "_PyType_AllocNoTrack", "_PyObject_GC_Link",
+    // jemalloc, tcmalloc, mimalloc
+    "je_", "tc_", "tcmalloc::", "mi_malloc", "mi_calloc", "mi_realloc", "mi_heap_", "_mi_",
+    // Rust's hash tables and C++ allocators not under std::
+    "hashbrown::raw::", "<hashbrown::raw::", "__gnu_cxx::new_allocator",
+]
+
+/// Whether `name` is a known allocation wrapper (not the allocator itself).
+public func isWrapperName(_ name: String) -> Bool {
+    let qualified = nameAfterReturnType(name).map(String.init) ?? name
+    return wrapperPrefixes.contains { name.hasPrefix($0) || qualified.hasPrefix($0) }
+        || ["xmalloc", "xcalloc", "xrealloc", "xstrdup", "g_malloc", "g_realloc", "g_strdup", "g_slice_",
+            "__rust_", "__rdl_", "__rg_", "alloc::", "<alloc::", "std::__new_allocator", "std::allocator_traits"]
+            .contains { name.hasPrefix($0) || qualified.hasPrefix($0) }
+}
+
+extension Analysis {
+    /// Classifies the frames of the analysis' sites (see ``AllocatorFrames``).
+    public mutating func classifyAllocatorFrames(options: AnalysisOptions) {
+        allocatorFrames = AllocatorFrames(symbols: symbols, siteStacks: sites.map(\.stack),
+                                          patterns: options.wrapperPatterns, detect: options.detectWrappers)
+    }
+
+    /// Whether frame `id` belongs to an allocator, a wrapper or a runtime.
+    public func isAllocatorFrame(_ id: UInt32) -> Bool { allocatorFrames.contains(id, in: symbols) }
+}
