@@ -199,12 +199,12 @@ static void walk(scope_builder *b, Dwarf_Die *parent_die, int32_t parent) {
     do {
         int tag = dwarf_tag(&child);
         int32_t node = parent;
-        /* Function DIEs without code (declarations, abstract instances of
-         * inlined functions) are walked too: a lambda's code is a subprogram in
-         * its closure type, declared in its enclosing function's abstract
-         * instance. (libdw's scope walk skips them, and eu-addr2line then names
-         * the lambda's inlined callees by the lambda's ELF symbol.) */
-        bool descend = may_hold_code(tag) || is_function(tag);
+        /* Abstract instances of inlined functions are walked too: a lambda's
+         * code is a subprogram in its closure type, declared in its enclosing
+         * function's abstract instance. (libdw's scope walk skips them, and
+         * eu-addr2line then names the lambda's inlined callees by the lambda's
+         * ELF symbol.) Declarations (class members) hold only parameters. */
+        bool descend = may_hold_code(tag) || (is_function(tag) && !dwarf_hasattr(&child, DW_AT_declaration));
         if (is_function(tag)) {
             size_t before = b->nranges;
             if (!for_each_range(&child, add_scope_range, b)) b->failed = true;
@@ -228,7 +228,10 @@ static int compare_scope_ranges(const void *a, const void *b) {
     const scope_range *x = a, *y = b;
     if (x->lo != y->lo) return x->lo < y->lo ? -1 : 1;
     if (x->depth != y->depth) return x->depth < y->depth ? -1 : 1;
-    return x->hi > y->hi ? -1 : x->hi < y->hi;
+    if (x->hi != y->hi) return x->hi > y->hi ? -1 : 1;
+    /* Aliases (sibling DIEs with the same range, as in glibc's assembly): the
+     * first DIE goes last onto the stack and wins, as in libdw's scope walk. */
+    return x->node > y->node ? -1 : x->node < y->node;
 }
 
 static void add_piece(cu_entry *cu, Dwarf_Addr lo, Dwarf_Addr hi, int32_t node) {

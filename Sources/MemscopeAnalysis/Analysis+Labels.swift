@@ -26,7 +26,9 @@ extension Analysis {
         let location = symbols.location(ofFrame: frameID)
         if !location.isEmpty { text += " (\(shortPaths ? shortPath(location) : location))" }
         let module = symbols.string(frame.module)
-        if !module.isEmpty { text += " [\(baseName(module))]" }
+        // A frame without a name is already named by its module (`libz.so.1+0x3f2a`).
+        let namedByModule = frame.moduleOffset != nil && symbols.string(frame.function).isEmpty
+        if !module.isEmpty && !namedByModule { text += " [\(baseName(module))]" }
         if frame.isInlined { text += " (inlined)" }
         return text
     }
@@ -87,8 +89,11 @@ extension Analysis {
                     Set(paths.map { level < $0.count ? $0[level] : "" }).count > 1
                 }
                 for (j, k) in same.enumerated() {
-                    let caller = depth.flatMap { $0 < paths[j].count ? paths[j][$0] : nil } ?? "the outermost frame"
-                    titles[members[k]] += ", from " + caller
+                    if let caller = depth.flatMap({ $0 < paths[j].count ? paths[j][$0] : nil }) {
+                        titles[members[k]] += ", from " + caller
+                    } else {
+                        titles[members[k]] += ", at the stack's root"
+                    }
                 }
             }
         }

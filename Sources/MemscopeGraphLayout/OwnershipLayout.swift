@@ -41,7 +41,10 @@ public enum OwnershipLayout {
             let height = Double(lines.count) * lineHeight + 2 * padding - 3
             boxes[node.id] = lines.map { line in
                 var shape = line
-                shape.text = measurer.fit(line.text, size: line.size, maxWidth: width - 2 * padding, bold: line.bold) ?? ""
+                // A site's name keeps its end (`… ← sqlite3StrAccumEnlarge`, `…::_M_run`).
+                shape.text = (line.bold
+                    ? measurer.fitMiddle(line.text, size: line.size, maxWidth: width - 2 * padding, bold: true)
+                    : measurer.fit(line.text, size: line.size, maxWidth: width - 2 * padding, bold: line.bold)) ?? ""
                 return shape
             }
             requestNodes.append(.init(id: node.id, width: width, height: height, cluster: selection.cluster(of: node)))

@@ -81,7 +81,8 @@ public enum LifetimeLayout {
         let cellWidth = stripWidth / Double(shownIntervals)
         for (row, entry) in rows.enumerated() {
             let y = top + Double(row) * laneHeight
-            let fitted = measurer.fit(entry.name, size: fontSize, maxWidth: nameWidth - 12) ?? ""
+            // Cut in the middle: a site title's end tells it apart from its neighbours (#2, "from …").
+            let fitted = measurer.fitMiddle(entry.name, size: fontSize, maxWidth: nameWidth - 12) ?? ""
             scene.add(.text(TextShape(fitted, at: Point(nameWidth - 8, y + 3), size: fontSize, colour: .text, anchor: .end)))
             let maximum = max(entry.lane.max() ?? 0, 1)
             for (i, value) in entry.lane.prefix(shownIntervals).enumerated() {

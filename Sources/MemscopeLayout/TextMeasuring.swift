@@ -62,3 +62,22 @@ extension TextMeasuring {
         return low >= 4 ? ReadableName.middleCut(shortest, limit: low) : fit(shortest, size: size, maxWidth: maxWidth, bold: bold)
     }
 }
+
+extension TextMeasuring {
+    /// `text` cut in its middle to fit `maxWidth` (its end, which tells labels apart,
+    /// stays); nil when not even four characters fit.
+    public func fitMiddle(_ text: String, size: Double, maxWidth: Double, bold: Bool = false) -> String? {
+        if width(of: text, size: size, bold: bold) <= maxWidth { return text }
+        var low = 0
+        var high = text.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if width(of: ReadableName.middleCut(text, limit: mid), size: size, bold: bold) <= maxWidth {
+                low = mid
+            } else {
+                high = mid - 1
+            }
+        }
+        return low >= 4 ? ReadableName.middleCut(text, limit: low) : nil
+    }
+}

@@ -104,8 +104,8 @@ extension OwnershipState {
             let x = nodes[a], y = nodes[b]
             if x.key.kind != y.key.kind { return kindRank(x.key.kind) < kindRank(y.key.kind) }
             if x.bytes != y.bytes { return x.bytes > y.bytes }
-            return (x.key.function, x.key.file, x.key.line, x.key.module, x.key.task)
-                < (y.key.function, y.key.file, y.key.line, y.key.module, y.key.task)
+            return (x.key.function, x.key.file, x.key.line, x.key.module, x.key.task, x.key.code)
+                < (y.key.function, y.key.file, y.key.line, y.key.module, y.key.task, y.key.code)
         }
         var idOf = [Int](repeating: -1, count: nodes.count)
         for (id, index) in order.enumerated() { idOf[index] = id + 1 }

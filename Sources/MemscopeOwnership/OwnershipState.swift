@@ -118,6 +118,19 @@ struct OwnershipState {
         let frame = symbols.frame(site == 0 ? 0 : symbols.stackFrames[Int(site)])
         var key = NodeKey(kind: kind, frame: frame, symbols: symbols)
         if site == 0 { key.function = "(no stack)" }
+        // A frame without a symbol may be a stripped library's own allocation wrapper
+        // (sqlite's static sqlite3MemMalloc), which would fold every block of the library
+        // into one node: such a site is told apart by its first named caller outside
+        // allocators (past further unnamed frames, sqlite's sqlite3Malloc and the like),
+        // else its first caller outside allocators.
+        let table = symbols
+        let named = { (id: UInt32) in !table.string(table.frame(id).function).isEmpty }
+        let callers = site == 0 ? [] : symbols.frames(ofStack: symbols.stackParents[Int(site)])
+            .filter { !isRuntimeFrame(symbols.displayName(ofFrame: $0)) }
+        if site != 0, !named(frame.id), let caller = callers.first(where: named) ?? callers.first {
+            key.function += " ← " + symbols.displayName(ofFrame: caller)
+            key.code += " ← " + symbols.stableCodeKey(ofFrame: caller)
+        }
         return node(for: key)
     }
 
