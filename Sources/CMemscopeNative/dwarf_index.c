@@ -66,18 +66,13 @@ struct ms_dwarf_index {
     size_t nranges;
 };
 
-/* A growable array of T: `items`, `count` and `capacity` fields. */
-#define GROW(array, count, capacity)                                                            \
-    ((count) < (capacity) ? true                                                                \
-                          : grow_array((void **)&(array), &(capacity), sizeof *(array)))
-
-static bool grow_array(void **items, size_t *capacity, size_t size) {
+/* `items` (holding *capacity elements of `size` bytes) grown to twice the
+ * capacity, or NULL (and `items` untouched) when memory runs out. */
+static void *grown(void *items, size_t *capacity, size_t size) {
     size_t wanted = *capacity ? *capacity * 2 : 16;
-    void *bigger = realloc(*items, wanted * size);
-    if (!bigger) return false;
-    *items = bigger;
-    *capacity = wanted;
-    return true;
+    void *bigger = realloc(items, wanted * size);
+    if (bigger) *capacity = wanted;
+    return bigger;
 }
 
 /* Linkers leave the DWARF of discarded code (duplicate COMDAT functions, code
@@ -104,7 +99,11 @@ typedef struct {
 static bool add_cu_range(void *context, Dwarf_Addr lo, Dwarf_Addr hi) {
     cu_builder *b = context;
     ms_dwarf_index *x = b->index;
-    if (!GROW(x->ranges, x->nranges, b->capacity)) return false;
+    if (x->nranges == b->capacity) {
+        cu_range *ranges = grown(x->ranges, &b->capacity, sizeof *ranges);
+        if (!ranges) return false;
+        x->ranges = ranges;
+    }
     x->ranges[x->nranges++] = (cu_range){lo, hi, x->ncus};
     return true;
 }
@@ -126,11 +125,17 @@ ms_dwarf_index *ms_dwarf_index_create(Dwarf *dwarf) {
         /* Type units hold no code; a skeleton's functions are in its split unit. */
         if (unit_type != DW_UT_compile && unit_type != DW_UT_partial && unit_type != DW_UT_skeleton) continue;
         if (unit_type == DW_UT_skeleton && split_die.addr == NULL) continue;
-        if (!GROW(x->cus, x->ncus, cu_capacity)) break;
-        cu_entry *cu = &x->cus[x->ncus];
-        *cu = (cu_entry){.die = cu_die, .scope_die = unit_type == DW_UT_skeleton ? split_die : cu_die};
+        if (x->ncus == cu_capacity) {
+            cu_entry *cus = grown(x->cus, &cu_capacity, sizeof *cus);
+            if (!cus) break;
+            x->cus = cus;
+        }
+        x->cus[x->ncus] = (cu_entry){.die = cu_die, .scope_die = unit_type == DW_UT_skeleton ? split_die : cu_die};
         size_t before = x->nranges;
-        if (!for_each_range(&cu_die, add_cu_range, &builder)) break;
+        if (!for_each_range(&cu_die, add_cu_range, &builder)) {
+            x->nranges = before; /* out of memory: index the CUs so far */
+            break;
+        }
         if (x->nranges > before) x->ncus++;
     }
     qsort(x->ranges, x->nranges, sizeof *x->ranges, compare_cu_ranges);
@@ -170,7 +175,11 @@ typedef struct {
 
 static bool add_scope_range(void *context, Dwarf_Addr lo, Dwarf_Addr hi) {
     scope_builder *b = context;
-    if (!GROW(b->ranges, b->nranges, b->capacity)) return false;
+    if (b->nranges == b->capacity) {
+        scope_range *ranges = grown(b->ranges, &b->capacity, sizeof *ranges);
+        if (!ranges) return false;
+        b->ranges = ranges;
+    }
     b->ranges[b->nranges++] = (scope_range){lo, hi, (int32_t)b->cu->nnodes, b->depth};
     return true;
 }
@@ -209,15 +218,17 @@ static void walk(scope_builder *b, Dwarf_Die *parent_die, int32_t parent) {
             size_t before = b->nranges;
             if (!for_each_range(&child, add_scope_range, b)) b->failed = true;
             cu_entry *cu = b->cu;
-            if (b->nranges > before && !b->failed) {
-                if (GROW(cu->nodes, cu->nnodes, cu->node_capacity)) {
-                    node = (int32_t)cu->nnodes;
-                    cu->nodes[cu->nnodes++] = (scope_node){.die = child, .parent = parent, .tag = tag};
-                } else {
-                    b->failed = true;
-                }
+            if (b->nranges > before && !b->failed && cu->nnodes == cu->node_capacity) {
+                scope_node *nodes = grown(cu->nodes, &cu->node_capacity, sizeof *nodes);
+                if (nodes) cu->nodes = nodes;
+                else b->failed = true;
             }
-            if (b->failed) b->nranges = before;
+            if (b->failed) {
+                b->nranges = before;
+            } else if (b->nranges > before) {
+                node = (int32_t)cu->nnodes;
+                cu->nodes[cu->nnodes++] = (scope_node){.die = child, .parent = parent, .tag = tag};
+            }
         }
         if (descend && !b->failed && dwarf_haschildren(&child)) walk(b, &child, node);
     } while (!b->failed && dwarf_siblingof(&child, &child) == 0);

@@ -140,6 +140,11 @@ let runtimePrefixes = [
 
 /// Whether a function belongs to an allocator or a language runtime (see `runtimePrefixes`).
 public func isRuntimeFrame(_ name: String) -> Bool {
+    // Rust trait calls through references (`<&dyn core::ops::Fn…>::call_once`) are calls
+    // of the referenced type's code.
+    for reference in ["<&dyn ", "<&mut ", "<&", "<dyn "] where name.hasPrefix(reference) {
+        return isRuntimeFrame("<" + name.dropFirst(reference.count))
+    }
     if runtimePrefixes.contains(where: { name.hasPrefix($0) }) || wrapperPrefixes.contains(where: { name.hasPrefix($0) }) {
         return true
     }

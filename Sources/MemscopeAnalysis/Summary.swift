@@ -118,7 +118,10 @@ public struct Summary: Sendable {
         out.append("top sites by \(title):")
         let titles = analysis.siteTitles(ranked.map(\.stack))
         for (site, title) in zip(ranked.map({ analysis.sites[$0.index] }), titles) {
-            let frames = analysis.describeStack(site.stack)
+            // The callers of the frame that names the site (past the allocator frames).
+            let ids = analysis.symbols.frames(ofStack: site.stack)
+            let start = analysis.siteFrame(site.stack).flatMap { ids.firstIndex(of: $0) }.map { $0 + 1 } ?? 1
+            let frames = [""] + ids.dropFirst(start).prefix(2).map { analysis.describeFrame($0) }
             let value = Units.bytes(site.costs[keyPath: cost])
             out.append("  \(value + String(repeating: " ", count: max(0, 10 - value.count))) \(title)  [\(Units.count(site.costs.allocations)) allocations]")
             for caller in frames.dropFirst().prefix(2) { out.append("             ← \(caller)") }

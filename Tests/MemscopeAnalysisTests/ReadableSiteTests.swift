@@ -163,6 +163,12 @@ import Testing
         #expect(ReadableName.forms(insert).last == "std::vector<…>::_M_realloc_insert<…>")
     }
 
+    @Test func rustCallsThroughReferencesAreRuntimeFrames() {
+        #expect(isRuntimeFrame("<&dyn core::ops::function::Fn<(), Output = i32>>::call_once"))
+        #expect(isRuntimeFrame("<&mut alloc::vec::Vec<u8> as core::fmt::Write>::write_str"))
+        #expect(!isRuntimeFrame("<&shapes::Shape as core::fmt::Debug>::fmt"))
+    }
+
     @Test func operatorsAndRustPathsKeepTheirShape() {
         #expect(ReadableName.forms("operator new(unsigned long)") == ["operator new(unsigned long)", "operator new"])
         #expect(ReadableName.forms("<alloc::vec::Vec<T,A> as core::clone::Clone>::clone").last
