@@ -115,6 +115,32 @@ import Testing
         #expect(titles.contains { $0.hasPrefix("count_words") })
     }
 
+    /// The sites heaptrack_print names for the most allocation calls are memscope's sites
+    /// too, with the same counts.
+    @Test(.enabled(if: isInstalled("heaptrack") && isInstalled("heaptrack_print")))
+    func topSitesAgreeWithHeaptrackPrint() throws {
+        let program = try Self.build("stl.cc")
+        let dump = try Self.record([program.path], name: program.name)
+        let output = program.directory.appendingPathComponent("heaptrack.stl").path
+        let traced = try run("heaptrack", ["-o", output, program.path])
+        #expect(traced.status == 0, "\(traced.stderr)")
+        let printed = try run("heaptrack_print", ["-f", output + ".zst", "-a", "1", "-p", "0", "-T", "0",
+                                                  "-n", "1000000", "-s", "1000000"])
+        let theirs = heaptrackCallsPerSite(printed.stdout)
+        let a = dump.analysis
+        var ours: [String: Int] = [:]
+        for site in a.sites {
+            guard let frame = a.siteFrame(site.stack) else { continue }
+            ours[siteKey(function: a.symbols.displayName(ofFrame: frame), location: a.symbols.location(ofFrame: frame)),
+                 default: 0] += Int(site.costs.allocations)
+        }
+        let top = theirs.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5)
+        #expect(top.count == 5, "\(theirs)")
+        for (key, calls) in top {
+            #expect(ours[key] == calls, "\(key): heaptrack_print \(calls), memscope \(ours[key] ?? 0)")
+        }
+    }
+
     @Test(.enabled(if: isInstalled("rustc"))) func optimizedRustSitesAndThreadRoots() throws {
         let program = try Self.build("shapes.rs")
         let dump = try Self.record([program.path], name: program.name)
