@@ -8,31 +8,36 @@
  * Which functions cover an address: per CU, on its first lookup, one walk of
  * the DIE tree records each subprogram, entry point and inlined subroutine
  * with code, its enclosing one, and the disjoint address pieces where it is the
- * innermost. A lookup is then a binary search. dwarf_getscopes +
- * dwarf_getscopes_die (what eu-addr2line -i calls) re-walk the CU on every
- * call: 6 ms per address on a large C++ template CU. */
+ * innermost; a lookup is then a binary search. The DIEs under an inlined
+ * subroutine (more than half of a C++ CU) are walked only when a lookup first
+ * lands in it. dwarf_getscopes + dwarf_getscopes_die (what eu-addr2line -i
+ * calls) re-walk the CU on every call: 6 ms per address on a large C++
+ * template CU. */
 #include "symbolize_internal.h"
 
 #include <dwarf.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Addresses [lo, hi) whose innermost function DIE is node `node`. */
+typedef struct {
+    Dwarf_Addr lo, hi;
+    int32_t node;
+} scope_piece;
+
 /* A function DIE with code: a subprogram, entry point or inlined subroutine. */
 typedef struct {
     Dwarf_Die die;
     int32_t parent; /* the enclosing function DIE's node, -1 for none */
     int tag;
-    bool resolved;  /* the fields below are read on first use */
+    bool expanded;  /* false: an inlined subroutine whose DIEs are not indexed yet */
+    bool resolved;  /* name and call site read (on first use) */
     const char *name;
     const char *call_file; /* inlined subroutines: the caller's position */
     uint32_t call_line, call_column;
+    scope_piece *pieces;   /* once expanded: the pieces of the DIEs under it */
+    size_t npieces;
 } scope_node;
-
-/* Addresses [lo, hi) whose innermost function DIE is `node`. */
-typedef struct {
-    Dwarf_Addr lo, hi;
-    int32_t node;
-} scope_piece;
 
 /* One range of a function DIE, while a CU is indexed. */
 typedef struct {
@@ -47,7 +52,7 @@ typedef struct {
     bool indexed;
     scope_node *nodes;
     size_t nnodes, node_capacity;
-    scope_piece *pieces;  /* sorted, disjoint */
+    scope_piece *pieces;  /* sorted, disjoint; unexpanded inlined subroutines are refined lazily */
     size_t npieces;
     Dwarf_Files *files;   /* the file table DW_AT_call_file indexes, or NULL */
     const char *comp_dir;
@@ -170,6 +175,7 @@ typedef struct {
     scope_range *ranges;
     size_t nranges, capacity;
     uint32_t depth;
+    bool expand_inlines; /* false: record inlined subroutines, leave their DIEs for later */
     bool failed;
 } scope_builder;
 
@@ -215,9 +221,9 @@ static void walk(scope_builder *b, Dwarf_Die *parent_die, int32_t parent) {
          * ELF symbol.) Declarations (class members) hold only parameters. */
         bool descend = may_hold_code(tag) || (is_function(tag) && !dwarf_hasattr(&child, DW_AT_declaration));
         if (is_function(tag)) {
+            cu_entry *cu = b->cu;
             size_t before = b->nranges;
             if (!for_each_range(&child, add_scope_range, b)) b->failed = true;
-            cu_entry *cu = b->cu;
             if (b->nranges > before && !b->failed && cu->nnodes == cu->node_capacity) {
                 scope_node *nodes = grown(cu->nodes, &cu->node_capacity, sizeof *nodes);
                 if (nodes) cu->nodes = nodes;
@@ -227,8 +233,12 @@ static void walk(scope_builder *b, Dwarf_Die *parent_die, int32_t parent) {
                 b->nranges = before;
             } else if (b->nranges > before) {
                 node = (int32_t)cu->nnodes;
-                cu->nodes[cu->nnodes++] = (scope_node){.die = child, .parent = parent, .tag = tag};
+                bool later = tag == DW_TAG_inlined_subroutine && !b->expand_inlines;
+                cu->nodes[cu->nnodes++] = (scope_node){.die = child, .parent = parent, .tag = tag, .expanded = !later};
             }
+            /* Types (and so nested functions) live in abstract instances, not
+             * under inlined subroutines. */
+            if (tag == DW_TAG_inlined_subroutine && !b->expand_inlines) descend = false;
         }
         if (descend && !b->failed && dwarf_haschildren(&child)) walk(b, &child, node);
     } while (!b->failed && dwarf_siblingof(&child, &child) == 0);
@@ -245,23 +255,27 @@ static int compare_scope_ranges(const void *a, const void *b) {
     return x->node > y->node ? -1 : x->node < y->node;
 }
 
-static void add_piece(cu_entry *cu, Dwarf_Addr lo, Dwarf_Addr hi, int32_t node) {
+static void add_piece(scope_piece *pieces, size_t *count, Dwarf_Addr lo, Dwarf_Addr hi, int32_t node) {
     if (lo >= hi) return;
-    scope_piece *last = cu->npieces ? &cu->pieces[cu->npieces - 1] : NULL;
+    scope_piece *last = *count ? &pieces[*count - 1] : NULL;
     if (last && last->node == node && last->hi == lo) last->hi = hi;
-    else cu->pieces[cu->npieces++] = (scope_piece){lo, hi, node};
+    else pieces[(*count)++] = (scope_piece){lo, hi, node};
 }
 
 /* Cuts the (nested) ranges into disjoint pieces, each owned by the innermost
- * range covering it: a sweep in start order with a stack of open ranges. */
-static bool build_pieces(cu_entry *cu, scope_range *ranges, size_t n) {
+ * range covering it: a sweep in start order with a stack of open ranges.
+ * Returns the pieces (malloc'd), or NULL when there are none or memory runs out. */
+static scope_piece *build_pieces(scope_range *ranges, size_t n, size_t *count) {
+    *count = 0;
+    if (n == 0) return NULL;
     qsort(ranges, n, sizeof *ranges, compare_scope_ranges);
     /* Each range opens at most one piece and resumes its parent once. */
-    cu->pieces = malloc((2 * n + 1) * sizeof *cu->pieces);
-    scope_range **open = malloc((n + 1) * sizeof *open);
-    if (!cu->pieces || !open) {
+    scope_piece *pieces = malloc(2 * n * sizeof *pieces);
+    scope_range **open = malloc(n * sizeof *open);
+    if (!pieces || !open) {
+        free(pieces);
         free(open);
-        return false;
+        return NULL;
     }
     size_t depth = 0;
     Dwarf_Addr at = 0;
@@ -269,38 +283,65 @@ static bool build_pieces(cu_entry *cu, scope_range *ranges, size_t n) {
         /* Close the ranges that end before this one starts (all of them at the end). */
         while (depth > 0 && (i == n || open[depth - 1]->hi <= ranges[i].lo)) {
             scope_range *top = open[--depth];
-            add_piece(cu, at, top->hi, top->node);
+            add_piece(pieces, count, at, top->hi, top->node);
             if (top->hi > at) at = top->hi;
         }
         if (i == n) break;
-        if (depth > 0) add_piece(cu, at, ranges[i].lo, open[depth - 1]->node);
+        if (depth > 0) add_piece(pieces, count, at, ranges[i].lo, open[depth - 1]->node);
         at = ranges[i].lo;
         open[depth++] = &ranges[i];
     }
     free(open);
-    return true;
+    return pieces;
+}
+
+/* Indexes the function DIEs under `die` (the CU's, or an inlined subroutine's
+ * whose node is `parent`) into pieces. */
+static scope_piece *index_scopes(cu_entry *cu, Dwarf_Die *die, int32_t parent, bool expand_inlines, size_t *count) {
+    scope_builder b = {.cu = cu, .expand_inlines = expand_inlines};
+    walk(&b, die, parent);
+    scope_piece *pieces = b.failed ? NULL : build_pieces(b.ranges, b.nranges, count);
+    if (!pieces) *count = 0;
+    free(b.ranges);
+    return pieces;
 }
 
 static void index_cu(cu_entry *cu) {
     cu->indexed = true;
-    scope_builder b = {.cu = cu};
-    walk(&b, &cu->scope_die, -1);
-    if (b.failed || !build_pieces(cu, b.ranges, b.nranges)) cu->npieces = 0;
-    free(b.ranges);
+    cu->pieces = index_scopes(cu, &cu->scope_die, -1, false, &cu->npieces);
     size_t nfiles;
     if (dwarf_getsrcfiles(&cu->scope_die, &cu->files, &nfiles) != 0) cu->files = NULL;
     Dwarf_Attribute attr;
     cu->comp_dir = dwarf_formstring(dwarf_attr(&cu->die, DW_AT_comp_dir, &attr));
 }
 
-static scope_node *find_node(cu_entry *cu, Dwarf_Addr pc) {
-    size_t low = 0, high = cu->npieces;
+/* The node of the piece covering pc, or -1. */
+static int32_t find_piece(const scope_piece *pieces, size_t count, Dwarf_Addr pc) {
+    size_t low = 0, high = count;
     while (low < high) {
         size_t mid = low + (high - low) / 2;
-        if (cu->pieces[mid].lo <= pc) low = mid + 1; else high = mid;
+        if (pieces[mid].lo <= pc) low = mid + 1; else high = mid;
     }
-    if (low == 0 || pc >= cu->pieces[low - 1].hi) return NULL;
-    return &cu->nodes[cu->pieces[low - 1].node];
+    return low > 0 && pc < pieces[low - 1].hi ? pieces[low - 1].node : -1;
+}
+
+/* The innermost function DIE's node at pc, or -1. The CU's pieces name a
+ * function or an outermost inlined subroutine; the DIEs under the latter are
+ * indexed on the first lookup that lands in it. */
+static int32_t find_node(cu_entry *cu, Dwarf_Addr pc) {
+    int32_t i = find_piece(cu->pieces, cu->npieces, pc);
+    if (i < 0) return -1;
+    if (!cu->nodes[i].expanded) {
+        Dwarf_Die die = cu->nodes[i].die; /* walking may move the nodes */
+        size_t count;
+        scope_piece *pieces = index_scopes(cu, &die, i, true, &count);
+        scope_node *n = &cu->nodes[i];
+        n->expanded = true;
+        n->pieces = pieces;
+        n->npieces = count;
+    }
+    int32_t inner = find_piece(cu->nodes[i].pieces, cu->nodes[i].npieces, pc);
+    return inner >= 0 ? inner : i;
 }
 
 /* A function DIE's name as eu-addr2line prints it: the linkage (mangled) name,
@@ -355,7 +396,8 @@ bool ms_dwarf_locate(ms_dwarf_index *x, Dwarf_Addr pc, ms_strings *strings, ms_l
     /* Each inlined subroutine names its frame and, by its call site, gives the
      * next-outer frame's position; the chain ends at the subprogram. Chains
      * longer than MS_MAX_INLINE keep their innermost frames and the outermost. */
-    scope_node *n = find_node(cu, pc);
+    int32_t i = find_node(cu, pc);
+    scope_node *n = i >= 0 ? &cu->nodes[i] : NULL;
     while (n) {
         resolve(cu, n, strings);
         bool inlined = n->tag == DW_TAG_inlined_subroutine && n->parent >= 0;
@@ -375,8 +417,10 @@ bool ms_dwarf_locate(ms_dwarf_index *x, Dwarf_Addr pc, ms_strings *strings, ms_l
 void ms_dwarf_index_destroy(ms_dwarf_index *x) {
     if (!x) return;
     for (size_t i = 0; i < x->ncus; i++) {
-        free(x->cus[i].nodes);
-        free(x->cus[i].pieces);
+        cu_entry *cu = &x->cus[i];
+        for (size_t j = 0; j < cu->nnodes; j++) free(cu->nodes[j].pieces);
+        free(cu->nodes);
+        free(cu->pieces);
     }
     free(x->cus);
     free(x->ranges);

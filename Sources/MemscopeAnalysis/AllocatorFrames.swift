@@ -143,9 +143,15 @@ public struct AllocatorFrames: Sendable, Equatable {
     }
 }
 
-/// Allocation wrappers of well-known libraries: a site named after one of them says
-/// nothing, so site names go past them (with ``runtimePrefixes``).
-let wrapperPrefixes = [
+/// Allocation wrappers: a site named after one of them says nothing, so site names go
+/// past them (with ``runtimePrefixes``).
+let wrapperPrefixes = libraryWrapperPrefixes + runtimeWrapperPrefixes
+
+/// Allocation layers of language runtimes that ``runtimePrefixes`` does not cover.
+let runtimeWrapperPrefixes = ["hashbrown::raw::", "<hashbrown::raw::", "__gnu_cxx::new_allocator"]
+
+/// Allocation wrappers of well-known libraries.
+let libraryWrapperPrefixes = [
     // SQLite
     "sqlite3Malloc", "sqlite3MemMalloc", "sqlite3MemRealloc", "sqlite3Realloc", "sqlite3_malloc", "sqlite3_realloc",
     "sqlite3DbMalloc", "sqlite3DbRealloc", "sqlite3DbStrDup", "sqlite3DbStrNDup", "sqlite3DbSpanDup",
@@ -160,17 +166,25 @@ let wrapperPrefixes = [
     "_PyObject_New", "PyObject_GC_", "PyType_GenericAlloc", "_PyType_AllocNoTrack", "_PyObject_GC_Link",
     // jemalloc, tcmalloc, mimalloc
     "je_", "tc_", "tcmalloc::", "mi_malloc", "mi_calloc", "mi_realloc", "mi_heap_", "_mi_",
-    // Rust's hash tables and C++ allocators not under std::
-    "hashbrown::raw::", "<hashbrown::raw::", "__gnu_cxx::new_allocator",
 ]
 
-/// Whether `name` is a known allocation wrapper (not the allocator itself).
+/// Whether `name` is a known allocation wrapper (not the allocator itself): a library's
+/// (``isLibraryWrapperName(_:)``) or a language runtime's (`alloc::`, `__rust_alloc`,
+/// `std::allocator_traits`…).
 public func isWrapperName(_ name: String) -> Bool {
     let qualified = nameAfterReturnType(name).map(String.init) ?? name
-    return wrapperPrefixes.contains { name.hasPrefix($0) || qualified.hasPrefix($0) }
-        || ["xmalloc", "xcalloc", "xrealloc", "xstrdup", "g_malloc", "g_realloc", "g_strdup", "g_slice_",
-            "__rust_", "__rdl_", "__rg_", "alloc::", "<alloc::", "std::__new_allocator", "std::allocator_traits"]
+    return isLibraryWrapperName(name)
+        || (runtimeWrapperPrefixes + ["__rust_", "__rdl_", "__rg_", "alloc::", "<alloc::", "std::__new_allocator",
+                                      "std::allocator_traits"])
             .contains { name.hasPrefix($0) || qualified.hasPrefix($0) }
+}
+
+/// Whether `name` is a known allocation wrapper of a library (sqlite, GLib, CPython,
+/// xmalloc families, jemalloc…), as opposed to a language runtime's.
+public func isLibraryWrapperName(_ name: String) -> Bool {
+    let qualified = nameAfterReturnType(name).map(String.init) ?? name
+    return (libraryWrapperPrefixes + ["xmalloc", "xcalloc", "xrealloc", "xstrdup", "g_malloc", "g_realloc", "g_strdup", "g_slice_"])
+        .contains { name.hasPrefix($0) || qualified.hasPrefix($0) }
 }
 
 extension Analysis {

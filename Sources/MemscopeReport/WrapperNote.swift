@@ -9,8 +9,15 @@ enum WrapperNote {
     static let shown = 6
 
     static func html(_ a: Analysis) -> String {
-        let skipped = a.allocatorFrames.skipped
-        guard !skipped.isEmpty else { return "" }
+        // Language runtimes' own allocator layers (Rust's alloc::, C++'s allocator_traits)
+        // are counted, not named: the frame filter's description covers them.
+        let runtime = a.allocatorFrames.skipped.filter { $0.rule == .builtIn && !isLibraryWrapperName($0.name) }
+        let skipped = a.allocatorFrames.skipped.filter { !($0.rule == .builtIn && !isLibraryWrapperName($0.name)) }
+        guard !skipped.isEmpty || !runtime.isEmpty else { return "" }
+        guard !skipped.isEmpty else {
+            return " Site names skip \(runtime.count) allocator frames of language runtimes (such as "
+                + "<code>\(HTML.escape(ReadableName.short(runtime[0].name, limit: 60)))</code>)."
+        }
         let sites = max(1, a.sites.count)
         let items = skipped.prefix(shown).map { wrapper -> String in
             let name = "<code>\(HTML.escape(ReadableName.short(wrapper.name, limit: 60)))</code>"
@@ -25,7 +32,8 @@ enum WrapperNote {
                     + "(\(Units.count(UInt64(stacks)))) pass through it, from \(callers) callers)"
             }
         }
-        let more = skipped.count > shown ? " and \(skipped.count - shown) more" : ""
+        var more = skipped.count > shown ? " and \(skipped.count - shown) more" : ""
+        if !runtime.isEmpty { more += ", besides \(runtime.count) allocator frames of language runtimes" }
         return " Site names skip allocation wrappers: " + items.joined(separator: ", ") + more
             + " (<code>--wrapper REGEX</code> adds your own; <code>--no-wrapper-detection</code> keeps unnamed ones)."
     }
