@@ -272,13 +272,10 @@ static ms_module *module_data(ms_symbolizer *s, Dwfl_Module *mod) {
     const unsigned char *bits;
     GElf_Addr vaddr;
     int length = dwfl_module_build_id(mod, &bits, &vaddr);
-    if (length > 0) {
-        char *hex = malloc(2 * (size_t)length + 1);
-        if (hex) {
-            to_hex(bits, (size_t)length, hex);
-            m->build_id = ms_strings_intern(&s->strings, hex, 2 * (size_t)length);
-            free(hex);
-        }
+    char hex[2 * 64 + 1];
+    if (length > 0 && length <= 64) {
+        to_hex(bits, (size_t)length, hex);
+        m->build_id = ms_strings_intern(&s->strings, hex, 2 * (size_t)length);
     }
     Dwarf_Addr bias = 0;
     if (dwfl_module_getelf(mod, &bias)) m->elf_bias = bias;

@@ -12,8 +12,9 @@ import MemscopeModel
 /// 3. **Detected unnamed wrappers**: a frame without a symbol (a static function of a
 ///    stripped library) directly above the allocator or an earlier wrapper, through
 ///    which a large share of the distinct allocating stacks pass, from several callers
-///    (``detectionShare``, ``detectionMinimumCallers``). It is inferred, and the report
-///    says so with its evidence.
+///    (``detectionShare``, ``detectionMinimumCallers``); or one directly above the
+///    allocator that only known wrappers call. It is inferred, and the report says so
+///    with its evidence.
 public struct AllocatorFrames: Sendable, Equatable {
     /// A wrapper the site names went past, for the report.
     public struct Skipped: Sendable, Equatable {
@@ -23,6 +24,9 @@ public struct AllocatorFrames: Sendable, Equatable {
             /// Detected: `stacks` distinct allocating stacks pass through it, from `callers`
             /// distinct calling frames.
             case detected(stacks: Int, callers: Int)
+            /// Detected: called, in each of `stacks` distinct stacks, directly by a known
+            /// wrapper (sqlite's unnamed sqlite3MemRealloc under sqlite3Realloc).
+            case underWrappers(stacks: Int)
         }
         public var name: String
         public var rule: Rule
@@ -91,6 +95,7 @@ public struct AllocatorFrames: Sendable, Equatable {
             // Per unnamed first-non-allocator frame (by its stable name): stacks and callers.
             var stackCount: [String: Int] = [:]
             var callers: [String: Set<String>] = [:]
+            var underWrappers: [String: Bool] = [:]
             for frames in stacks {
                 guard let i = frames.firstIndex(where: { !flags[Int($0)] }) else { continue }
                 let frame = symbols.frame(frames[i])
@@ -101,17 +106,22 @@ public struct AllocatorFrames: Sendable, Equatable {
                 let name = symbols.displayName(ofFrame: frames[i])
                 stackCount[name, default: 0] += 1
                 callers[name, default: []].insert(symbols.displayName(ofFrame: caller))
+                // Directly above the allocator and directly under a known wrapper.
+                let calledByWrapper = i == 0 && i + 1 < frames.count && flags[Int(frames[i + 1])]
+                    && !symbols.string(symbols.frame(frames[i + 1]).function).isEmpty
+                underWrappers[name] = (underWrappers[name] ?? true) && calledByWrapper
             }
             let found = stackCount.filter { name, count in
-                count >= needed && (callers[name]?.count ?? 0) >= Self.detectionMinimumCallers
+                (count >= needed && (callers[name]?.count ?? 0) >= Self.detectionMinimumCallers) || underWrappers[name] == true
             }
             guard !found.isEmpty else { return }
             for id in 1..<flags.count where !flags[id] && found[symbols.displayName(ofFrame: UInt32(id))] != nil {
                 flags[id] = true
             }
             for (name, count) in found {
-                skipped.append(Skipped(name: name, rule: .detected(stacks: count, callers: callers[name]?.count ?? 0),
-                                       stacks: 0))
+                let rule: Skipped.Rule = count >= needed && (callers[name]?.count ?? 0) >= Self.detectionMinimumCallers
+                    ? .detected(stacks: count, callers: callers[name]?.count ?? 0) : .underWrappers(stacks: count)
+                skipped.append(Skipped(name: name, rule: rule, stacks: 0))
             }
         }
     }

@@ -26,6 +26,9 @@ enum WrapperNote {
                 return "\(name) (built-in list, \(Units.count(UInt64(wrapper.stacks))) stacks)"
             case .pattern(let pattern):
                 return "\(name) (<code>--wrapper \(HTML.escape(pattern))</code>, \(Units.count(UInt64(wrapper.stacks))) stacks)"
+            case .underWrappers(let stacks):
+                return "\(name) (<em>inferred</em> wrapper: no symbol; directly above the allocator and called only by "
+                    + "known wrappers, in \(Units.count(UInt64(stacks))) stacks)"
             case .detected(let stacks, let callers):
                 let share = Units.fixed(Double(stacks) * 100 / Double(sites), decimals: 0)
                 return "\(name) (<em>inferred</em> wrapper: no symbol; \(share)% of the distinct allocating stacks "

@@ -53,6 +53,20 @@ import Testing
         #expect(leaves.contains("libsqlite3.so.0+0x40300"))
     }
 
+    @Test func anUnnamedFrameCalledOnlyByWrappersIsOne() {
+        // sqlite's realloc path: realloc ← unnamed sqlite3MemRealloc ← sqlite3Realloc ← one caller.
+        var dump = DumpBuilder()
+        let lib = "/usr/lib/libsqlite3.so.0"
+        let memRealloc = dump.codeFrame(module: lib, offset: 0xa74b9)
+        let realloc3 = dump.codeFrame("sqlite3Realloc", module: lib, offset: 0xa72f0)
+        let grow = dump.codeFrame("sqlite3VdbeMemGrow", module: lib, offset: 0x3000)
+        let stack = dump.stack(frames: [grow, realloc3, memRealloc])
+        dump.alloc(ts: 1, address: 0x10, size: 64, stack: stack)
+        let a = analyze(dump.records)
+        #expect(a.siteTitle(stack).hasPrefix("sqlite3VdbeMemGrow"))
+        #expect(a.allocatorFrames.skipped.contains { $0.name == "libsqlite3.so.0+0xa74b9" && $0.rule == .underWrappers(stacks: 1) })
+    }
+
     @Test func detectionCanBeTurnedOff() {
         let (a, stacks) = Self.sqliteLike(detect: false)
         #expect(a.siteTitle(stacks[3]).hasPrefix("libsqlite3.so.0+0x1f504"))
