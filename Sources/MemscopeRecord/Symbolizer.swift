@@ -37,6 +37,9 @@ final class Symbolizer {
         var byStart: [UInt64: SpoolModule] = [:]
         for module in modules { byStart[module.start] = module }
         self.modules = byStart.values.sorted { $0.start < $1.start }
+        // Never a download from a debuginfod server while writing a dump (CI runs offline and
+        // unattended): a local cache is read, see docs/RECORDER.md.
+        unsetenv("DEBUGINFOD_URLS")
         handle = ms_symbolizer_create()
         guard let handle else { return }
         for module in self.modules { _ = ms_symbolizer_add_module(handle, module.path, module.bias) }
