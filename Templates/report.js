@@ -426,6 +426,14 @@
     canvas.dispatchEvent(new MouseEvent("mousemove", at(widest)));
     result.hoverName = data.strings[L.t.name[widest]];
     result.tooltip = $("flame-tip").hidden ? "" : $("flame-tip").textContent;
+    // An inlined frame's tooltip says so; long names shorten as the Swift side's do.
+    const inlined = L.t.inlined ? L.t.inlined.findIndex((v, i) => v && L.w[i] >= 3) : -1;
+    if (inlined > 0) {
+      canvas.dispatchEvent(new MouseEvent("mousemove", at(inlined)));
+      result.inlinedTip = $("flame-tip").textContent;
+      canvas.dispatchEvent(new MouseEvent("mousemove", at(widest)));
+    }
+    result.readableForms = readableForms("std::thread::_State_impl<std::thread::_Invoker<std::tuple<void (*)(int), int> > >::_M_run()");
     state.search = result.hoverName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     draw();
     result.matched = $("flame-matched").textContent;

@@ -1,4 +1,5 @@
 import Foundation
+import MemscopeAnalysis
 import MemscopeFormat
 import MemscopeModel
 import MemscopeTestSupport
@@ -81,6 +82,27 @@ import Testing
         #expect((allFrames["nodes"] as? Int ?? 0) > (allFrames["filteredNodes"] as? Int ?? .max), "\(allFrames)")
         #expect(allFrames["pictureHidden"] as? Bool == true)
         #expect((allFrames["hash"] as? String)?.contains("frames=all") == true)
+    }
+
+    /// An inlined frame's tooltip says it was inlined, and the page shortens long names
+    /// exactly as the Swift side does.
+    @Test func inlinedFramesAndReadableNames() throws {
+        var dump = DumpBuilder()
+        let main = dump.codeFrame("main", module: "/bin/shapes", offset: 0x1000, file: "main.rs", line: 50)
+        let index = dump.codeFrame("shapes::build_index", module: "/bin/shapes", offset: 0x2000, file: "main.rs", line: 30)
+        let insert = dump.codeFrame("shapes::Table<K,V>::insert", module: "/bin/shapes",
+                                    offset: 0x2000, file: "map.rs", line: 1296, inlined: true)
+        let other = dump.codeFrame("shapes::build_shapes", module: "/bin/shapes", offset: 0x3000, file: "main.rs", line: 12)
+        let a = dump.stack(frames: [main, index, insert]), b = dump.stack(frames: [main, other])
+        dump.alloc(ts: 1, address: 0x10, size: 600, stack: a)
+        dump.alloc(ts: 2, address: 0x20, size: 400, stack: b)
+        let path = try TestPaths.temporaryDirectory().appendingPathComponent("inlined.msd").path
+        try Data(encodeBinary(dump.records)).write(to: URL(fileURLWithPath: path))
+        let result = try Self.selftest(Self.render(path))
+        let tip = try #require(result["inlinedTip"] as? String, "an inlined box to hover")
+        #expect(tip.contains("shapes::Table<K,V>::insert") && tip.contains("inlined into its caller"), "\(tip)")
+        let name = "std::thread::_State_impl<std::thread::_Invoker<std::tuple<void (*)(int), int> > >::_M_run()"
+        #expect(result["readableForms"] as? [String] == ReadableName.forms(name))
     }
 
     @Test func injectedNamesShowLiterallyAndRunNothing() throws {
