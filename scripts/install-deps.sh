@@ -22,6 +22,7 @@ packages=(
   time               # /usr/bin/time for the benchmark
   sqlite3            # real programs nobody here wrote, recorded by the tests
   git
+  ripgrep
   elfutils           # eu-addr2line -i: the reference for inline chains
   binutils           # addr2line -i: the other reference
 )

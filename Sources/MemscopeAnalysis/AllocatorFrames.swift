@@ -12,7 +12,8 @@ import MemscopeModel
 /// 3. **Detected unnamed wrappers**: a frame without a symbol (a static function of a
 ///    stripped library) directly above the allocator or an earlier wrapper, through
 ///    which a large share of the distinct allocating stacks pass, from several callers
-///    (``detectionShare``, ``detectionMinimumCallers``); or one directly above the
+///    (``detectionShare``, ``detectionMinimumCallers``), or which many callers reach
+///    (``detectionManyCallers``); or one directly above the
 ///    allocator that only known wrappers call. It is inferred, and the report says so
 ///    with its evidence.
 public struct AllocatorFrames: Sendable, Equatable {
@@ -48,6 +49,9 @@ public struct AllocatorFrames: Sendable, Equatable {
     public static let detectionMinimumCallers = 3
     /// Distinct stacks such a frame needs.
     public static let detectionMinimumStacks = 8
+    /// Distinct callers that make such a frame a wrapper whatever its share of the stacks
+    /// (a stripped Rust program's allocation shim, called from 99 places in 1,083 stacks).
+    public static let detectionManyCallers = 24
 
     public init() {}
 
@@ -111,15 +115,18 @@ public struct AllocatorFrames: Sendable, Equatable {
                     && !symbols.string(symbols.frame(frames[i + 1]).function).isEmpty
                 underWrappers[name] = (underWrappers[name] ?? true) && calledByWrapper
             }
-            let found = stackCount.filter { name, count in
-                (count >= needed && (callers[name]?.count ?? 0) >= Self.detectionMinimumCallers) || underWrappers[name] == true
+            func manyCallers(_ name: String, _ count: Int) -> Bool {
+                let distinct = callers[name]?.count ?? 0
+                return (count >= needed && distinct >= Self.detectionMinimumCallers)
+                    || (count >= Self.detectionMinimumStacks && distinct >= Self.detectionManyCallers)
             }
+            let found = stackCount.filter { name, count in manyCallers(name, count) || underWrappers[name] == true }
             guard !found.isEmpty else { return }
             for id in 1..<flags.count where !flags[id] && found[symbols.displayName(ofFrame: UInt32(id))] != nil {
                 flags[id] = true
             }
             for (name, count) in found {
-                let rule: Skipped.Rule = count >= needed && (callers[name]?.count ?? 0) >= Self.detectionMinimumCallers
+                let rule: Skipped.Rule = manyCallers(name, count)
                     ? .detected(stacks: count, callers: callers[name]?.count ?? 0) : .underWrappers(stacks: count)
                 skipped.append(Skipped(name: name, rule: rule, stacks: 0))
             }

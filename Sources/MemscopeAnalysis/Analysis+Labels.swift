@@ -85,12 +85,16 @@ extension Analysis {
                         return location.isEmpty ? name : "\(name) (\(shortPath(location)))"
                     }
                 }
-                let depth = (0..<(paths.map(\.count).max() ?? 0)).first { level in
-                    Set(paths.map { level < $0.count ? $0[level] : "" }).count > 1
-                }
+                // Each path is named by its caller at the first level where its path so far is
+                // its own (one caller apart from all the others).
                 for (j, k) in same.enumerated() {
-                    if let caller = depth.flatMap({ $0 < paths[j].count ? paths[j][$0] : nil }) {
-                        titles[members[k]] += ", from " + caller
+                    let level = (0..<paths[j].count).first { level in
+                        !paths.indices.contains { other in
+                            other != j && paths[other].count > level && Array(paths[other][...level]) == Array(paths[j][...level])
+                        }
+                    }
+                    if let level {
+                        titles[members[k]] += ", from " + paths[j][level]
                     } else {
                         titles[members[k]] += ", at the stack's root"
                     }

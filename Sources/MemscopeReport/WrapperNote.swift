@@ -32,7 +32,7 @@ enum WrapperNote {
             case .detected(let stacks, let callers):
                 let share = Units.fixed(Double(stacks) * 100 / Double(sites), decimals: 0)
                 return "\(name) (<em>inferred</em> wrapper: no symbol; \(share)% of the distinct allocating stacks "
-                    + "(\(Units.count(UInt64(stacks)))) pass through it, from \(callers) callers)"
+                    + "(\(Units.count(UInt64(stacks)))) pass through it, from \(callers) distinct callers)"
             }
         }
         var more = skipped.count > shown ? " and \(skipped.count - shown) more" : ""

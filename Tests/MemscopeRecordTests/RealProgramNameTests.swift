@@ -195,6 +195,31 @@ import Testing
         #expect(vanished.isEmpty, "vanished: \(vanished.prefix(3).map { $0["site"] ?? "" })")
     }
 
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+    func debianPythonIsReadable() throws {
+        let script = "import json\nd = {str(i): [i, str(i) * 3] for i in range(20000)}\nprint(len(json.loads(json.dumps(d))))"
+        let dump = try Self.record(["/usr/bin/python3", "-c", script], name: "python3")
+        Self.expectReadable(dump, "python3")
+        let a = dump.analysis
+        for title in Self.topTitles(a) {
+            #expect(!title.hasPrefix("PyMem_") && !title.hasPrefix("PyObject_Malloc") && !title.hasPrefix("_PyObject_"), "\(title)")
+        }
+    }
+
+    @Test(.enabled(if: isInstalled("rg"))) func strippedRipgrepIsReadable() throws {
+        let data = try TestPaths.temporaryDirectory()
+        for i in 0..<20 {
+            let text = (0..<1000).map { "line \(i) word \($0)" }.joined(separator: "\n")
+            try Data(text.utf8).write(to: data.appendingPathComponent("f\(i).txt"))
+        }
+        let dump = try Self.record(["rg", "-c", "word 1[0-9]", data.path], name: "rg")
+        Self.expectReadable(dump, "rg")
+        // Debian's rg has no symbols at all: every frame is named by its offset in rg.
+        let a = dump.analysis
+        let names = (1...a.symbols.frameCount).map { a.symbols.displayName(ofFrame: UInt32($0)) }
+        #expect(names.contains { $0.hasPrefix("rg+0x") })
+    }
+
     @Test(.enabled(if: isInstalled("git"))) func gitLogIsReadable() throws {
         let repo = try TestPaths.temporaryDirectory()
         let git = { (arguments: [String]) throws in
