@@ -102,6 +102,6 @@ let package = Package(
         .testTarget(name: "MemscopeOwnershipTests", dependencies: ["MemscopeOwnership", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeGraphLayoutTests", dependencies: ["MemscopeGraphLayout", "MemscopeLayout", "MemscopeAnalysis"]),
         .testTarget(name: "MemscopeCLITests", dependencies: ["MemscopeTestSupport", "memscope", "memscope-bench"]),
-        .testTarget(name: "MemscopeRecordTests", dependencies: ["MemscopeTestSupport", "memscope", "memscope-ownership-eval"]),
+        .testTarget(name: "MemscopeRecordTests", dependencies: ["MemscopeTestSupport", "MemscopeRecord", "memscope", "memscope-ownership-eval"]),
     ]
 )

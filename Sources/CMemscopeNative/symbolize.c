@@ -262,6 +262,14 @@ int ms_symbolizer_add_module(ms_symbolizer *s, const char *path, uint64_t bias) 
 
 void ms_symbolizer_end_modules(ms_symbolizer *s) { dwfl_report_end(s->dwfl, NULL, NULL); }
 
+int ms_symbolizer_add_module_later(ms_symbolizer *s, const char *path, uint64_t bias) {
+    /* Modules reported before keep their data (and the indexes hung on it). */
+    dwfl_report_begin_add(s->dwfl);
+    Dwfl_Module *m = dwfl_report_elf(s->dwfl, path, path, -1, (GElf_Addr)bias, true);
+    dwfl_report_end(s->dwfl, NULL, NULL);
+    return m ? 0 : -1;
+}
+
 static ms_module *module_data(ms_symbolizer *s, Dwfl_Module *mod) {
     void **userdata;
     const char *path = dwfl_module_info(mod, &userdata, NULL, NULL, NULL, NULL, NULL, NULL);

@@ -44,7 +44,9 @@ struct TracedProcess {
     }
 
     /// Waits for the program, then for every descendant left behind.
-    func waitForAll(startedAt start: Double) -> Ending {
+    /// Reaps the process and every descendant left to memscope; `rootEnded` is called
+    /// as soon as the process itself has ended.
+    func waitForAll(startedAt start: Double, rootEnded: () -> Void = {}) -> Ending {
         ForwardedSignals.install(child: pid)
         defer { ForwardedSignals.uninstall() }
         var ending = Ending()
@@ -53,7 +55,10 @@ struct TracedProcess {
             let reaped = waitpid(-1, &status, 0)
             if reaped > 0 {
                 ending.statuses[reaped] = status
-                if reaped == pid { ending.programSeconds = monotonicSeconds() - start }
+                if reaped == pid {
+                    ending.programSeconds = monotonicSeconds() - start
+                    rootEnded()
+                }
                 continue
             }
             if errno == EINTR { continue }

@@ -23,17 +23,25 @@ public struct ConversionResult: Sendable {
 
 /// Turns a spool into a normal version-1 `.msd` dump: events in order of
 /// occurrence, stacks symbolized from the recorded module map and demangled.
+///
+/// Either after the process ended (``convert(inherited:end:)``), or while it runs:
+/// ``begin(inherited:)``, then ``drain(before:)`` after each ``SpoolStream/refresh()``,
+/// then ``finish(end:)`` once it has ended.
 public final class DumpConverter {
-    private let spool: SpoolFile
-    private let index: SpoolIndex
+    private let spool: SpoolStream
+    private var index: SpoolIndex { spool.index }
     private let writer: MSDBinaryWriter
-    private var symbolizers: [UInt32: Symbolizer] = [:]
+    private var symbolizers: [UInt32: (symbolizer: Symbolizer, modules: Int)] = [:]
     private var strings: [String: UInt32] = [:]
     private var frames: [FrameKey: [UInt32]] = [:]
     private var stackNodes: [StackNodeKey: UInt32] = [:]
     private var rawStacks: [UInt32: UInt32] = [:]
     private var live: [UInt64: InheritedBlock] = [:]
-    private let tracksLiveBlocks: Bool
+    /// Blocks live at each fork are kept only when the spool is read after its process
+    /// ended and holds forks; while following one, ``inheritedBlocks(spoolPath:)`` replays it afterwards.
+    private var tracksLiveBlocks = false
+    private var result = ConversionResult()
+    private var lastTimestamp: UInt64 = 0
 
     private struct FrameKey: Hashable { var generation: UInt32; var address: UInt64 }
     private struct StackNodeKey: Hashable { var parent: UInt32; var frame: UInt32 }
@@ -41,13 +49,16 @@ public final class DumpConverter {
     public static let preloadLibraryName = "libmemscope-preload.so"
 
     /// - Parameters:
-    ///   - spoolPath: the spool of one process.
+    ///   - spoolPath: the spool of one process that has ended.
     ///   - sink: where the dump goes.
     ///   - commandLine: the traced command line, for `meta`.
-    public init(spoolPath: String, sink: ByteSink, commandLine: [String], producerVersion: String) throws {
-        spool = try SpoolFile(path: spoolPath)
-        index = SpoolIndex(spool: spool)
-        tracksLiveBlocks = !index.forks.isEmpty
+    public convenience init(spoolPath: String, sink: ByteSink, commandLine: [String], producerVersion: String) throws {
+        try self.init(spool: try SpoolStream(path: spoolPath), sink: sink, commandLine: commandLine,
+                      producerVersion: producerVersion)
+    }
+
+    init(spool: SpoolStream, sink: ByteSink, commandLine: [String], producerVersion: String) throws {
+        self.spool = spool
         writer = try MSDBinaryWriter(sink: sink)
         try writer.write(.meta(Metadata(producer: "memscope-record", producerVersion: producerVersion,
                                         pid: spool.pid, startTimeUnixNanoseconds: spool.startRealtimeNanoseconds,
@@ -59,18 +70,33 @@ public final class DumpConverter {
     /// Writes every event, then `process_end`: `waitStatus` when memscope reaped the
     /// process, else what the process reported (exit/_exit), else "unknown".
     public func convert(inherited: [InheritedBlock] = [], end: ProcessEnd?) throws -> ConversionResult {
-        var result = ConversionResult(spoolOverflowed: spool.overflowed)
+        spool.refresh()
+        tracksLiveBlocks = !index.forks.isEmpty
+        try begin(inherited: inherited)
+        try drain(before: nil)
+        return try finish(end: end)
+    }
+
+    /// Writes the blocks the process inherited from its parent.
+    func begin(inherited: [InheritedBlock]) throws {
         for block in inherited {
             try writeAlloc(timestamp: block.timestamp, thread: block.thread, address: block.address, size: block.size,
                            kind: block.kind, stack: try stackID(generation: 1, addresses: block.addresses))
         }
-        var merged = MergedEvents(spool: spool)
-        var lastTimestamp: UInt64 = 0
-        while let (thread, event) = merged.next() {
+    }
+
+    /// Writes the events read so far that were stamped before `watermark` (all when nil).
+    func drain(before watermark: UInt64?) throws {
+        try spool.drain(before: watermark) { thread, event in
             if let ts = event.timestamp { lastTimestamp = max(lastTimestamp, ts) }
             try write(event, thread: thread, result: &result)
             result.events += 1
         }
+    }
+
+    /// Writes `process_end` and ends the dump.
+    func finish(end: ProcessEnd?) throws -> ConversionResult {
+        result.spoolOverflowed = spool.overflowed
         let processEnd = end ?? index.reportedEnd.map {
             ProcessEnd(timestamp: lastTimestamp, how: $0.how == 1 ? .signalled : .exited, code: $0.code)
         } ?? ProcessEnd(timestamp: lastTimestamp, how: .unknown, code: 0)
@@ -80,6 +106,36 @@ public final class DumpConverter {
         result.processEnd = ended
         try writer.finish()
         return result
+    }
+
+    /// The blocks live at each fork of a process that has ended, by child pid: for a
+    /// spool converted while it was written, replayed once more when it holds forks.
+    static func inheritedBlocks(spoolPath: String) throws -> [UInt32: [InheritedBlock]] {
+        let spool = try SpoolStream(path: spoolPath)
+        spool.refresh()
+        guard !spool.index.forks.isEmpty else { return [:] }
+        var live: [UInt64: InheritedBlock] = [:]
+        var atFork: [UInt32: [InheritedBlock]] = [:]
+        let stacks = spool.index.stacks
+        spool.drain(before: nil) { thread, event in
+            switch event {
+            case .alloc(let ts, let address, let size, let kind, let stack) where address != 0:
+                live[address] = InheritedBlock(timestamp: ts, thread: thread, address: address, size: size, kind: kind,
+                                               addresses: stacks[stack]?.addresses ?? [])
+            case .free(_, let address, _):
+                live[address] = nil
+            case .realloc(let ts, let old, let new, let size, let stack) where new != 0 || size == 0:
+                live[old] = nil
+                if new != 0 {
+                    live[new] = InheritedBlock(timestamp: ts, thread: thread, address: new, size: size, kind: 2,
+                                               addresses: stacks[stack]?.addresses ?? [])
+                }
+            case .fork(_, let child):
+                atFork[child] = Array(live.values).sorted { $0.timestamp < $1.timestamp }
+            default: break
+            }
+        }
+        return atFork
     }
 
     private func write(_ event: SpoolEvent, thread: UInt32, result: inout ConversionResult) throws {
@@ -168,10 +224,18 @@ public final class DumpConverter {
         return id
     }
 
+    /// The symbolizer of a program image, told about modules loaded since it was made.
     private func symbolizer(_ generation: UInt32) -> Symbolizer {
-        if let existing = symbolizers[generation] { return existing }
-        let made = Symbolizer(modules: index.modulesByGeneration[generation] ?? [])
-        symbolizers[generation] = made
+        let modules = index.modulesByGeneration[generation] ?? []
+        if let (existing, known) = symbolizers[generation] {
+            if modules.count > known {
+                for module in modules[known...] { existing.add(later: module) }
+                symbolizers[generation] = (existing, modules.count)
+            }
+            return existing
+        }
+        let made = Symbolizer(modules: modules)
+        symbolizers[generation] = (made, modules.count)
         return made
     }
 

@@ -67,18 +67,22 @@ public enum Recorder {
         let start = monotonicSeconds()
         let child = try TracedProcess.spawn(command: options.command,
                                             environment: environment(options, spoolBase: spoolBase))
-        let ending = child.waitForAll(startedAt: start)
+        // The program's own dump is written while it runs; its children's afterwards (each
+        // starts with the blocks live in its parent at the fork).
+        let follower = SpoolFollower(spoolPath: "\(spoolBase).\(child.pid)", output: options.output, options: options)
+        follower.start()
+        let ending = child.waitForAll(startedAt: start, rootEnded: { follower.processEnded() })
         let statuses = ending.statuses
         let conversionStart = monotonicSeconds()
         let rootStatus = statuses[child.pid] ?? 0
         let exitCode: Int32 = rootStatus & 0x7f == 0 ? (rootStatus >> 8) & 0xff : 128 + (rootStatus & 0x7f)
 
-        let rootSpool = "\(spoolBase).\(child.pid)"
-        guard access(rootSpool, F_OK) == 0 else { throw RecordError(.noSpool(program: options.command[0])) }
-
-        var dumps: [RecordedDump] = []
-        var pending: [(pid: UInt32, inherited: [InheritedBlock])] = [(UInt32(child.pid), [])]
-        var converted = Set<UInt32>()
+        guard let (rootDump, rootChildren) = try follower.finish(end: statuses[child.pid].map(processEnd(waitStatus:))) else {
+            throw RecordError(.noSpool(program: options.command[0]))
+        }
+        var dumps: [RecordedDump] = [rootDump]
+        var pending: [(pid: UInt32, inherited: [InheritedBlock])] = rootChildren.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        var converted: Set<UInt32> = [rootDump.pid]
         while !pending.isEmpty {
             let (pid, inherited) = pending.removeFirst()
             guard converted.insert(pid).inserted else { continue }

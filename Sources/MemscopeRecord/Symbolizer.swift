@@ -30,7 +30,7 @@ struct SymbolizedAddress {
 /// files found by build id or debuglink). Names are demangled by ``Demangler``.
 final class Symbolizer {
     private let handle: OpaquePointer?
-    private let modules: [SpoolModule]
+    private var modules: [SpoolModule]
 
     /// `modules`: the image's module map; a later report of the same start address wins.
     init(modules: [SpoolModule]) {
@@ -47,6 +47,15 @@ final class Symbolizer {
     }
 
     deinit { if let handle { ms_symbolizer_destroy(handle) } }
+
+    /// Adds a module loaded after the symbolizer was made (a later report of the same
+    /// start address replaces the earlier one's range).
+    func add(later module: SpoolModule) {
+        modules.removeAll { $0.start == module.start }
+        let at = modules.firstIndex { $0.start > module.start } ?? modules.count
+        modules.insert(module, at: at)
+        if let handle { _ = ms_symbolizer_add_module_later(handle, module.path, module.bias) }
+    }
 
     /// The recorded module that contains `address`.
     func module(containing address: UInt64) -> SpoolModule? {

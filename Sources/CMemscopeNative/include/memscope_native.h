@@ -38,6 +38,9 @@ ms_symbolizer *ms_symbolizer_create(void);
 /* Reports one module: its path and load bias (the address of its vaddr 0). */
 int ms_symbolizer_add_module(ms_symbolizer *s, const char *path, uint64_t bias);
 void ms_symbolizer_end_modules(ms_symbolizer *s);
+/* Reports one more module after ms_symbolizer_end_modules (a library loaded later,
+ * seen while the program still runs). */
+int ms_symbolizer_add_module_later(ms_symbolizer *s, const char *path, uint64_t bias);
 /* Expands a code address into its inline chain, innermost first, exactly as
  * `eu-addr2line -i -f` names them: each inlined frame with its own function and
  * the file:line(:column) of its position, the outermost frame the physical
@@ -57,5 +60,9 @@ int ms_become_subreaper(void);
 /* Fixes glibc's mmap threshold at `bytes` (it otherwise rises as large blocks are
  * freed, and freed memory then stays in the process). Returns mallopt's result. */
 int ms_fix_mmap_threshold(int bytes);
+
+/* Acquire loads of words another process stores with release semantics. */
+uint64_t ms_volatile_load64(const uint64_t *p);
+uint32_t ms_volatile_load32(const uint32_t *p);
 
 #endif

@@ -1,0 +1,306 @@
+import CMemscopeNative
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A spool written by the preload library (layout in Sources/MemscopePreload/recorder.h
+/// and docs/RECORDER.md): a header page, then chunks of whole events, each chunk owned
+/// by one thread, each event published by a release store of its chunk's length.
+///
+/// Read while the process still runs (``refresh()`` picks up what was published since),
+/// or once it has ended. Each thread's events are read by two cursors: the *index*
+/// cursor runs ahead to everything published, collecting stack definitions, modules,
+/// forks and the reported end (``index``); the *merge* cursor hands out events in order
+/// of time, never past what the index cursor has seen, so every stack an event names is
+/// known. Memory: one decoded event per thread, plus the index (distinct stacks).
+final class SpoolStream {
+    static let magic: [UInt8] = Array("MSDSPOOL".utf8)
+    static let headerSize = 4096
+    static let chunkHeaderSize = 8
+
+    let path: String
+    let pid: UInt32
+    let parentPid: UInt32
+    let startRealtimeNanoseconds: UInt64
+    /// Start of the spool's clock, in CLOCK_MONOTONIC nanoseconds: event time 0.
+    let startMonotonicNanoseconds: UInt64
+    /// Stacks, modules, forks and the reported end, as far as read.
+    private(set) var index = SpoolIndex()
+
+    private let base: UnsafeRawPointer
+    private let mappedBytes: Int
+    private let chunkSize: Int
+    private let maxChunks: Int
+    /// Chunks looked at so far, and those handed out whose owner had not written its id yet.
+    private var scannedChunks = 0
+    private var unclaimed: [Int] = []
+    private var threads: [ThreadStream] = []
+    private var threadSlot: [UInt32: Int] = [:]
+
+    /// Opens a spool; nil while its process has not written its header yet.
+    init?(openingIfReady path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw RecordError(.spoolUnreadable(path: path, reason: String(cString: strerror(errno))))
+        }
+        defer { close(fd) }
+        var header = [UInt8](repeating: 0, count: SpoolStream.headerSize)
+        let n = header.withUnsafeMutableBytes { pread(fd, $0.baseAddress, SpoolStream.headerSize, 0) }
+        // The process writes the magic first and the chunk limit last.
+        guard n == SpoolStream.headerSize, Array(header[0..<8]) == SpoolStream.magic,
+              SpoolStream.u32(header, 8) != 0, SpoolStream.u64(header, 72) != 0 else { return nil }
+        guard SpoolStream.u32(header, 8) == 1 else { throw RecordError(.spoolNotRecognised(path: path)) }
+        self.path = path
+        chunkSize = Int(SpoolStream.u32(header, 12))
+        maxChunks = Int(clamping: SpoolStream.u64(header, 72))
+        startMonotonicNanoseconds = SpoolStream.u64(header, 40)
+        startRealtimeNanoseconds = SpoolStream.u64(header, 48)
+        pid = SpoolStream.u32(header, 56)
+        parentPid = SpoolStream.u32(header, 60)
+        guard chunkSize > SpoolStream.chunkHeaderSize, maxChunks > 0 else { throw RecordError(.spoolNotRecognised(path: path)) }
+        // The whole file the process may ever use: a sparse mapping, read only where written.
+        mappedBytes = SpoolStream.headerSize + maxChunks * chunkSize
+        guard let map = mmap(nil, mappedBytes, PROT_READ, MAP_SHARED, fd, 0), map != MAP_FAILED else {
+            throw RecordError(.spoolUnreadable(path: path, reason: String(cString: strerror(errno))))
+        }
+        base = UnsafeRawPointer(map)
+    }
+
+    /// Opens the spool of a process that has ended.
+    convenience init(path: String) throws {
+        guard let opened = try SpoolStream(openingIfReady: path) else { throw RecordError(.spoolNotRecognised(path: path)) }
+        self.init(moving: opened)
+    }
+
+    private init(moving other: SpoolStream) {
+        // A convenience initializer cannot return another instance: take over its mapping.
+        path = other.path
+        pid = other.pid
+        parentPid = other.parentPid
+        startRealtimeNanoseconds = other.startRealtimeNanoseconds
+        startMonotonicNanoseconds = other.startMonotonicNanoseconds
+        chunkSize = other.chunkSize
+        maxChunks = other.maxChunks
+        mappedBytes = other.mappedBytes
+        base = other.base
+        other.ownsMapping = false
+    }
+
+    private var ownsMapping = true
+
+    deinit { if ownsMapping { munmap(UnsafeMutableRawPointer(mutating: base), mappedBytes) } }
+
+    /// Events were dropped because the spool was full.
+    var overflowed: Bool { atomicLoad64(base + 64) != 0 }
+
+    /// Picks up chunks handed out and events published since the last call, and indexes them.
+    func refresh() {
+        let handedOut = min(Int(clamping: atomicLoad64(base + 16)), maxChunks)
+        var claimedNow: [Int] = []
+        unclaimed.removeAll { index in
+            guard chunkThread(index) != 0 else { return false }
+            claimedNow.append(index)
+            return true
+        }
+        while scannedChunks < handedOut {
+            if chunkThread(scannedChunks) != 0 { claimedNow.append(scannedChunks) } else { unclaimed.append(scannedChunks) }
+            scannedChunks += 1
+        }
+        // A thread takes chunks in index order, so its chunks are read in index order.
+        for index in claimedNow.sorted() {
+            let thread = chunkThread(index)
+            if let slot = threadSlot[thread] {
+                threads[slot].chunks.append(index)
+            } else {
+                threadSlot[thread] = threads.count
+                threads.append(ThreadStream(thread: thread, chunks: [index]))
+            }
+        }
+        for slot in threads.indices { runIndexCursor(slot) }
+    }
+
+    /// Hands out events in order of time (ties in order of the threads' first chunks),
+    /// those stamped before `watermark` only (every event when nil), up to what
+    /// ``refresh()`` has read. Events without a time (a scan's references) travel with
+    /// the event before them on their thread.
+    func drain(before watermark: UInt64?, _ body: (UInt32, SpoolEvent) throws -> Void) rethrows {
+        var heap: [Int] = []
+        for slot in threads.indices where fillHead(slot) { push(&heap, slot) }
+        while let top = heap.first {
+            let head = threads[top].head!
+            if let watermark, head.timestamp >= watermark { break }
+            threads[top].head = nil
+            try body(threads[top].thread, head.event)
+            if fillHead(top) { siftDown(&heap, 0) } else { removeTop(&heap) }
+        }
+    }
+
+    // MARK: Threads
+
+    private struct Cursor {
+        var chunk = 0   // position in the thread's chunk list
+        var offset = 0  // bytes of that chunk's events read
+    }
+
+    private struct ThreadStream {
+        let thread: UInt32
+        var chunks: [Int]
+        /// Everything up to here is indexed (and may be merged).
+        var indexed = Cursor()
+        var merged = Cursor()
+        var head: (event: SpoolEvent, timestamp: UInt64)?
+        var lastTimestamp: UInt64 = 0
+        /// A malformed event ends the thread's stream.
+        var broken = false
+
+        init(thread: UInt32, chunks: [Int]) {
+            self.thread = thread
+            self.chunks = chunks
+        }
+    }
+
+    private func chunkBase(_ index: Int) -> UnsafeRawPointer {
+        base + SpoolStream.headerSize + index * chunkSize
+    }
+
+    private func chunkThread(_ index: Int) -> UInt32 { atomicLoad32(chunkBase(index)) }
+
+    /// The published bytes of a chunk's events.
+    private func published(_ index: Int) -> UnsafeRawBufferPointer {
+        let used = Int(atomicLoad32(chunkBase(index) + 4))
+        return UnsafeRawBufferPointer(start: chunkBase(index) + SpoolStream.chunkHeaderSize,
+                                      count: min(used, chunkSize - SpoolStream.chunkHeaderSize))
+    }
+
+    /// The next event at `cursor`, moving it on; nil when nothing more is published (a
+    /// chunk is left only for the thread's next one, once that exists: the thread took
+    /// it because this one was full).
+    private func read(_ cursor: inout Cursor, chunks: [Int], limit: Cursor?, broken: inout Bool) -> SpoolEvent? {
+        while !broken && cursor.chunk < chunks.count {
+            if let limit, cursor.chunk > limit.chunk || (cursor.chunk == limit.chunk && cursor.offset >= limit.offset) {
+                return nil
+            }
+            let bytes = published(chunks[cursor.chunk])
+            if cursor.offset < bytes.count {
+                var decoder = EventDecoder(bytes: bytes, offset: cursor.offset)
+                guard let event = decoder.decode() else {
+                    broken = true
+                    return nil
+                }
+                cursor.offset = decoder.offset
+                return event
+            }
+            guard cursor.chunk + 1 < chunks.count else { return nil }
+            cursor.chunk += 1
+            cursor.offset = 0
+        }
+        return nil
+    }
+
+    private func runIndexCursor(_ slot: Int) {
+        var cursor = threads[slot].indexed
+        var broken = threads[slot].broken
+        while let event = read(&cursor, chunks: threads[slot].chunks, limit: nil, broken: &broken) {
+            index.add(event)
+        }
+        threads[slot].indexed = cursor
+        threads[slot].broken = broken
+    }
+
+    /// Decodes the thread's next event to merge into its head; false when none is ready.
+    private func fillHead(_ slot: Int) -> Bool {
+        if threads[slot].head != nil { return true }
+        var cursor = threads[slot].merged
+        var broken = false
+        defer { threads[slot].merged = cursor }
+        while let event = read(&cursor, chunks: threads[slot].chunks, limit: threads[slot].indexed, broken: &broken) {
+            if case .stack = event { continue }  // indexed already
+            let timestamp = event.timestamp ?? threads[slot].lastTimestamp
+            threads[slot].lastTimestamp = timestamp
+            threads[slot].head = (event, timestamp)
+            return true
+        }
+        return false
+    }
+
+    // MARK: The merge heap (slots ordered by their head's time, then slot)
+
+    private func less(_ a: Int, _ b: Int) -> Bool {
+        let x = threads[a].head!.timestamp, y = threads[b].head!.timestamp
+        return x != y ? x < y : a < b
+    }
+
+    private func push(_ heap: inout [Int], _ slot: Int) {
+        heap.append(slot)
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard less(heap[child], heap[parent]) else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    private func removeTop(_ heap: inout [Int]) {
+        heap.swapAt(0, heap.count - 1)
+        heap.removeLast()
+        if !heap.isEmpty { siftDown(&heap, 0) }
+    }
+
+    private func siftDown(_ heap: inout [Int], _ start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var smallest = parent
+            if left < heap.count && less(heap[left], heap[smallest]) { smallest = left }
+            if right < heap.count && less(heap[right], heap[smallest]) { smallest = right }
+            if smallest == parent { return }
+            heap.swapAt(parent, smallest)
+            parent = smallest
+        }
+    }
+
+    // MARK: Bytes
+
+    private static func u32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+        (0..<4).reduce(0) { $0 | UInt32(bytes[offset + $1]) << (8 * $1) }
+    }
+
+    private static func u64(_ bytes: [UInt8], _ offset: Int) -> UInt64 {
+        (0..<8).reduce(0) { $0 | UInt64(bytes[offset + $1]) << (8 * $1) }
+    }
+}
+
+/// What the index cursors collect: the module map of each program image, the raw
+/// stacks (events name them by id), forks, and the end the process reported.
+struct SpoolIndex {
+    var modulesByGeneration: [UInt32: [SpoolModule]] = [:]
+    var stacks: [UInt32: (generation: UInt32, addresses: [UInt64])] = [:]
+    var forks: [UInt32] = []
+    /// The last exit status the process reported itself (exit/_exit), if any.
+    var reportedEnd: (how: UInt8, code: UInt32)?
+
+    mutating func add(_ event: SpoolEvent) {
+        switch event {
+        case .stack(let id, let generation, let addresses): stacks[id] = (generation, addresses)
+        case .module(let module): modulesByGeneration[module.generation, default: []].append(module)
+        case .fork(_, let child): forks.append(child)
+        case .end(_, let how, let code): reportedEnd = (how, code)
+        default: break
+        }
+    }
+}
+
+/// Loads a value another process stores with release semantics (x86-64: plain loads
+/// are acquire loads; the volatile access keeps the compiler from caching it).
+@inline(__always)
+private func atomicLoad64(_ pointer: UnsafeRawPointer) -> UInt64 {
+    ms_volatile_load64(pointer.assumingMemoryBound(to: UInt64.self))
+}
+
+@inline(__always)
+private func atomicLoad32(_ pointer: UnsafeRawPointer) -> UInt32 {
+    ms_volatile_load32(pointer.assumingMemoryBound(to: UInt32.self))
+}
