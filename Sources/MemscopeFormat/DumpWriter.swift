@@ -29,6 +29,13 @@ public final class ByteSink {
         if buffer.count >= 1 << 16 { try flushBuffer() }
     }
 
+    /// Appends raw bytes (the writers' fast paths).
+    @inline(__always)
+    public func append(_ bytes: UnsafeRawBufferPointer) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { try flushBuffer() }
+    }
+
     public func append(_ text: String) throws {
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= 1 << 16 { try flushBuffer() }
@@ -103,6 +110,62 @@ public final class MSDBinaryWriter: DumpWriter {
     }
 
     public func finish() throws { try sink.finish() }
+
+    // MARK: Heap events without a Record (a recorder writes millions)
+
+    /// The same bytes as `write(.alloc(…))`.
+    public func writeAlloc(timestamp: UInt64, thread: UInt32, address: UInt64, size: UInt64, kind: AllocatorKind,
+                           stack: UInt32) throws {
+        try writeHeapEvent(RecordKind.alloc.rawValue) { e in
+            e.put(timestamp); e.put(UInt64(thread)); e.put(address); e.put(size); e.put(UInt64(kind.rawValue)); e.put(UInt64(stack))
+        }
+    }
+
+    /// The same bytes as `write(.free(…))`.
+    public func writeFree(timestamp: UInt64, thread: UInt32, address: UInt64, stack: UInt32) throws {
+        try writeHeapEvent(RecordKind.free.rawValue) { e in
+            e.put(timestamp); e.put(UInt64(thread)); e.put(address); e.put(UInt64(stack))
+        }
+    }
+
+    /// The same bytes as `write(.realloc(…))`.
+    public func writeRealloc(timestamp: UInt64, thread: UInt32, oldAddress: UInt64, newAddress: UInt64, newSize: UInt64,
+                             stack: UInt32) throws {
+        try writeHeapEvent(RecordKind.realloc.rawValue) { e in
+            e.put(timestamp); e.put(UInt64(thread)); e.put(oldAddress); e.put(newAddress); e.put(newSize); e.put(UInt64(stack))
+        }
+    }
+
+    /// Varints into a small buffer on the stack.
+    private struct StackEncoder {
+        let raw: UnsafeMutableRawBufferPointer
+        var count = 2
+
+        @inline(__always)
+        mutating func put(_ value: UInt64) {
+            var v = value
+            while v >= 0x80 {
+                raw[count] = UInt8(truncatingIfNeeded: v) | 0x80
+                v >>= 7
+                count += 1
+            }
+            raw[count] = UInt8(v)
+            count += 1
+        }
+    }
+
+    /// A record of at most six varint fields (60 bytes of payload at most, so its length
+    /// is one byte), encoded on the stack.
+    @inline(__always)
+    private func writeHeapEvent(_ kind: UInt8, _ fields: (inout StackEncoder) -> Void) throws {
+        try withUnsafeTemporaryAllocation(byteCount: 2 + 10 * 6, alignment: 1) { raw in
+            var encoder = StackEncoder(raw: raw)
+            fields(&encoder)
+            raw[0] = kind
+            raw[1] = UInt8(encoder.count - 2)
+            try sink.append(UnsafeRawBufferPointer(rebasing: raw[0..<encoder.count]))
+        }
+    }
 
     /// The payload of a record (without its kind byte and length).
     public static func payload(of record: Record) -> [UInt8] {

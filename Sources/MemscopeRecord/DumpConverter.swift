@@ -35,7 +35,7 @@ public final class DumpConverter {
     private var strings: [String: UInt32] = [:]
     private var frames: [FrameKey: [UInt32]] = [:]
     private var stackNodes: [StackNodeKey: UInt32] = [:]
-    private var rawStacks: [UInt32: UInt32] = [:]
+    private var rawStacks: [UInt32] = []
     private var live: [UInt64: InheritedBlock] = [:]
     /// Blocks live at each fork are kept only when the spool is read after its process
     /// ended and holds forks; while following one, ``inheritedBlocks(spoolPath:)`` replays it afterwards.
@@ -148,11 +148,11 @@ public final class DumpConverter {
                                                addresses: index.stacks[stack]?.addresses ?? [])
             }
         case .free(let ts, let address, let stack):
-            try writer.write(.free(Free(timestamp: ts, thread: thread, address: address, stack: try stackID(raw: stack))))
+            try writer.writeFree(timestamp: ts, thread: thread, address: address, stack: try stackID(raw: stack))
             if tracksLiveBlocks { live[address] = nil }
         case .realloc(let ts, let old, let new, let size, let stack):
-            try writer.write(.realloc(Realloc(timestamp: ts, thread: thread, oldAddress: old, newAddress: new,
-                                              newSize: size, stack: try stackID(raw: stack))))
+            try writer.writeRealloc(timestamp: ts, thread: thread, oldAddress: old, newAddress: new,
+                                    newSize: min(size, 1 << 48), stack: try stackID(raw: stack))
             if tracksLiveBlocks, new != 0 || size == 0 {
                 live[old] = nil
                 if new != 0 {
@@ -209,9 +209,8 @@ public final class DumpConverter {
 
     private func writeAlloc(timestamp: UInt64, thread: UInt32, address: UInt64, size: UInt64, kind: UInt8,
                             stack: UInt32) throws {
-        try writer.write(.alloc(Alloc(timestamp: timestamp, thread: thread, address: address,
-                                      size: min(size, 1 << 48), kind: AllocatorKind(rawValue: kind) ?? .other,
-                                      stack: stack)))
+        try writer.writeAlloc(timestamp: timestamp, thread: thread, address: address, size: min(size, 1 << 48),
+                              kind: AllocatorKind(rawValue: kind) ?? .other, stack: stack)
     }
 
     // MARK: Interning
@@ -271,12 +270,15 @@ public final class DumpConverter {
     /// Time of the reference scan whose results are being written.
     private var scanTime: UInt64 = 0
 
+    /// The dump's stack of a raw stack id (ids are dense: a counter in the spool's header).
     private func stackID(raw: UInt32) throws -> UInt32 {
         if raw == 0 { return 0 }
-        if let id = rawStacks[raw] { return id }
+        let slot = Int(raw)
+        if slot < rawStacks.count, rawStacks[slot] != 0 { return rawStacks[slot] }
         guard let stack = index.stacks[raw] else { return 0 }
         let id = try stackID(generation: stack.generation, addresses: stack.addresses)
-        rawStacks[raw] = id
+        if slot >= rawStacks.count { rawStacks += [UInt32](repeating: 0, count: max(slot + 1 - rawStacks.count, rawStacks.count)) }
+        rawStacks[slot] = id
         return id
     }
 

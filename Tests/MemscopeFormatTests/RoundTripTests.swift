@@ -104,3 +104,33 @@ func everyKindDump() -> [Record] {
         #expect(read.diagnostics.lines.first { $0.contains("rss_sample") }?.contains("(3 times") == true)
     }
 }
+
+@Suite struct HeapEventFastPathTests {
+    /// The recorder's writer calls give the same bytes as records written the usual way.
+    @Test(arguments: [UInt64(0), 127, 128, 1 << 35, UInt64.max])
+    func sameBytesAsRecords(value: UInt64) throws {
+        func bytes(_ write: (MSDBinaryWriter) throws -> Void) throws -> [UInt8] {
+            let path = try TestPaths.temporaryDirectory().appendingPathComponent("w.msd").path
+            let writer = try MSDBinaryWriter(sink: ByteSink(file: try AtomicOutputFile(path: path)))
+            try write(writer)
+            try writer.finish()
+            return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        }
+        let thread = UInt32(truncatingIfNeeded: value)
+        let slow = try bytes { w in
+            try w.write(.alloc(Alloc(timestamp: value, thread: thread, address: value, size: value & 0xFFFF_FFFF_FFFF,
+                                     kind: .operatorNew, stack: thread)))
+            try w.write(.free(Free(timestamp: value, thread: thread, address: value, stack: thread)))
+            try w.write(.realloc(Realloc(timestamp: value, thread: thread, oldAddress: value, newAddress: value,
+                                         newSize: value & 0xFFFF_FFFF_FFFF, stack: thread)))
+        }
+        let fast = try bytes { w in
+            try w.writeAlloc(timestamp: value, thread: thread, address: value, size: value & 0xFFFF_FFFF_FFFF, kind: .operatorNew,
+                             stack: thread)
+            try w.writeFree(timestamp: value, thread: thread, address: value, stack: thread)
+            try w.writeRealloc(timestamp: value, thread: thread, oldAddress: value, newAddress: value,
+                               newSize: value & 0xFFFF_FFFF_FFFF, stack: thread)
+        }
+        #expect(fast == slow)
+    }
+}
