@@ -134,9 +134,7 @@ extension AnalyzerCore {
             var runtimeHeld: Set<UInt64> = []
             for block in liveBlocks {
                 let held = runtimeStacks[block.stack] ?? {
-                    let found = symbols.frames(ofStack: block.stack).contains {
-                        RuntimeHeldBlocks.isRuntimeFunction(symbols.string(symbols.frame($0).function))
-                    }
+                    let found = RuntimeHeldBlocks.isRuntimeHeld(stack: block.stack, in: symbols)
                     runtimeStacks[block.stack] = found
                     return found
                 }()

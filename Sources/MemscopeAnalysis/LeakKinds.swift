@@ -214,13 +214,33 @@ public enum RuntimeHeldBlocks {
         "_dlerror_run",                                              // dlerror's message
     ]
 
-    /// True when a frame named `name` allocates for the C library.
+    /// True when a frame named `name` allocates for the C library (glibc's internal
+    /// aliases, `__GI_name`, included).
     public static func isRuntimeFunction(_ name: String) -> Bool {
-        functions.contains(name) || name.hasPrefix("_nl_")
+        let plain = name.hasPrefix("__GI_") ? String(name.dropFirst(5)) : name
+        return functions.contains(plain) || plain.hasPrefix("_nl_")
+    }
+
+    /// True when a block allocated at `stack` is the runtime's: a frame of it is one of
+    /// ``functions``, or the C++ runtime allocated it while the dynamic loader ran
+    /// libstdc++'s initializers (its emergency exception pool, which memcheck frees
+    /// with `__gnu_cxx::__freeres`): every frame in libstdc++ or the loader.
+    public static func isRuntimeHeld(stack: UInt32, in symbols: SymbolTable) -> Bool {
+        let frames = symbols.frames(ofStack: stack)
+        if frames.contains(where: { isRuntimeFunction(symbols.string(symbols.frame($0).function)) }) { return true }
+        var sawLibstdcxx = false
+        for id in frames {
+            let module = symbols.string(symbols.frame(id).module)
+            let base = module.split(separator: "/").last.map(String.init) ?? module
+            if base.hasPrefix("libstdc++.so") { sawLibstdcxx = true; continue }
+            if base.hasPrefix("ld-linux") || base.hasPrefix("ld64.so") || base.hasPrefix("libmemscope-preload") { continue }
+            return false
+        }
+        return sawLibstdcxx
     }
 
     /// The words shown next to the figure.
-    public static let note = "held by the C library (stdio buffers, thread TLS vectors, locale and time-zone data; memcheck frees these with __libc_freeres, so it does not report them)"
+    public static let note = "held by the C and C++ runtimes (stdio buffers, thread TLS vectors, locale and time-zone data, libstdc++'s exception pool; memcheck frees these with __libc_freeres and __gnu_cxx::__freeres, so it does not report them)"
 }
 
 /// How many observation records (annotations, scopes, tasks, references, modules) a dump holds.
