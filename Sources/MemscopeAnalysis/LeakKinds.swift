@@ -212,13 +212,18 @@ public enum RuntimeHeldBlocks {
         "__gconv_load_cache", "__gconv_read_conf",                    // character set modules
         "__resolv_context_get", "__resolv_conf_get_current",          // resolver state
         "_dlerror_run",                                              // dlerror's message
+        "getpwuid", "getpwnam", "getgrgid", "getgrnam", "getspnam",  // their static result buffers
+        "gethostbyname", "gethostbyname2", "gethostbyaddr", "getservbyname", "getservbyport",
+        "getprotobyname", "getprotobynumber", "getnetbyname", "getaliasbyname",
     ]
 
     /// True when a frame named `name` allocates for the C library (glibc's internal
     /// aliases, `__GI_name`, included).
     public static func isRuntimeFunction(_ name: String) -> Bool {
         let plain = name.hasPrefix("__GI_") ? String(name.dropFirst(5)) : name
-        return functions.contains(plain) || plain.hasPrefix("_nl_")
+        // _nl_*: locale and message catalogues; __nss_* and nss_*: the name-service
+        // switch's configuration, modules and actions.
+        return functions.contains(plain) || plain.hasPrefix("_nl_") || plain.hasPrefix("__nss_") || plain.hasPrefix("nss_")
     }
 
     /// True when a block allocated at `stack` is the runtime's: a frame of it is one of
@@ -240,7 +245,7 @@ public enum RuntimeHeldBlocks {
     }
 
     /// The words shown next to the figure.
-    public static let note = "held by the C and C++ runtimes (stdio buffers, thread TLS vectors, locale and time-zone data, libstdc++'s exception pool; memcheck frees these with __libc_freeres and __gnu_cxx::__freeres, so it does not report them)"
+    public static let note = "held by the C and C++ runtimes (stdio buffers, thread TLS vectors, locale, time-zone and name-service data, libstdc++'s exception pool; memcheck frees these with __libc_freeres and __gnu_cxx::__freeres, so it does not report them)"
 }
 
 /// How many observation records (annotations, scopes, tasks, references, modules) a dump holds.
