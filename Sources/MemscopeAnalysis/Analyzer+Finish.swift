@@ -127,9 +127,20 @@ extension AnalyzerCore {
         analysis.threadLaneIntervalNanoseconds = saturatingMultiply(live.threadLanes.intervalTicks, clockUnit)
         analysis.observations = observations
         if referenceScan.time != nil {
-            let live = blocks.slots.lazy.filter { $0.address != 0 && $0.isLive }
-                .map { (address: $0.address, size: $0.size, ticks: $0.timestamp) }
-            analysis.leakKinds = referenceScan.classify(live: Array(live))
+            let liveBlocks = blocks.slots.lazy.filter { $0.address != 0 && $0.isLive }
+            let live = liveBlocks.map { (address: $0.address, size: $0.size, ticks: $0.timestamp) }
+            // The C library's own blocks, by a function of their allocation stack.
+            var runtimeStacks: [UInt32: Bool] = [:]
+            var runtimeHeld: Set<UInt64> = []
+            for block in liveBlocks {
+                let held = runtimeStacks[block.stack] ?? {
+                    let found = RuntimeHeldBlocks.isRuntimeHeld(stack: block.stack, in: symbols)
+                    runtimeStacks[block.stack] = found
+                    return found
+                }()
+                if held { runtimeHeld.insert(block.address) }
+            }
+            analysis.leakKinds = referenceScan.classify(live: Array(live), runtimeHeld: runtimeHeld)
         }
         finishModules(&analysis)
         analysis.moduleMap = modules.map

@@ -49,6 +49,10 @@ public struct Summary: Sendable {
             fields.append(("\(name)_bytes", figure.map { "\($0.bytes)" } ?? "null"))
             fields.append(("\(name)_blocks", figure.map { "\($0.blocks)" } ?? "null"))
         }
+        // Part of still_reachable: the C library's own blocks, which memcheck frees with
+        // __libc_freeres and does not report.
+        fields.append(("still_reachable_c_library_bytes", kinds.map { "\($0.heldByCLibrary.bytes)" } ?? "null"))
+        fields.append(("still_reachable_c_library_blocks", kinds.map { "\($0.heldByCLibrary.blocks)" } ?? "null"))
         fields.append(("leak_kinds_caveat", kinds == nil ? "null" : jsonString(LeakKinds.caveat)))
         fields.sort { $0.0 < $1.0 }
         return "{" + fields.map { "\(jsonString($0.0)):\($0.1)" }.joined(separator: ",") + "}"
@@ -84,6 +88,9 @@ public struct Summary: Sendable {
             func figure(_ f: LeakKinds.Figure) -> String { "\(Units.bytes(f.bytes)) in \(Units.count(f.blocks))" }
             out.append("    definitely lost \(figure(kinds.definitelyLost)), indirectly lost \(figure(kinds.indirectlyLost)), "
                        + "possibly lost \(figure(kinds.possiblyLost)), still reachable \(figure(kinds.stillReachable))")
+            if kinds.heldByCLibrary.blocks > 0 {
+                out.append("    of which still reachable: \(figure(kinds.heldByCLibrary)) \(RuntimeHeldBlocks.note)")
+            }
             out.append("    (leak kinds \(LeakKinds.caveat))")
         }
         out.append("  threads        \(t.threads)  (\(Units.count(t.crossThreadFrees)) blocks freed by another thread)")

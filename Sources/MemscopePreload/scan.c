@@ -6,8 +6,10 @@
  * equals a block's address counts, even when it is an integer. */
 #include "recorder.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <ucontext.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
@@ -166,11 +168,14 @@ static struct block *live_blocks(struct ops *o, size_t *count) {
     return table;
 }
 
+/* Reads go through process_vm_readv (see scan_range). */
+static bool careful_reads;
+
 /* The scan's own working memory, which must not count as a root. */
-static struct { uintptr_t start, end; } own[3];
+static struct { uintptr_t start, end; } own[4];
 
 static bool is_own(uintptr_t start, uintptr_t end) {
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         if (own[i].start < end && start < own[i].end) return true;
     return false;
 }
@@ -220,8 +225,79 @@ static void emit_reference(uint8_t tag, uint64_t from_or_region, uintptr_t to, u
  * or even during exit): such reads go through process_vm_readv, which fails
  * instead of faulting. That is every read of an on-demand scan, and at exit the
  * roots and the large blocks (glibc unmaps those when they are freed). */
-static bool careful_reads;
 static uintptr_t read_buffer[8192];
+
+/* File-backed mappings (from /proc/self/maps), for the multipleinheritance
+ * heuristic's test of a vtable: read-only or executable parts of modules. */
+struct file_map { uintptr_t start, end; bool readable, executable; };
+static struct file_map *file_maps;
+static size_t file_map_count, file_map_capacity;
+
+static const struct file_map *file_map_at(uintptr_t address) {
+    size_t low = 0, high = file_map_count;
+    while (low < high) {
+        size_t mid = (low + high) / 2;
+        if (file_maps[mid].end <= address) low = mid + 1; else high = mid;
+    }
+    return low < file_map_count && file_maps[low].start <= address ? &file_maps[low] : NULL;
+}
+
+/* Reads one word; through process_vm_readv when the memory may go away under the scan. */
+static bool read_word(uintptr_t address, bool careful, uintptr_t *out) {
+    if (!careful) { *out = *(const uintptr_t *)address; return true; }
+    struct iovec local = {out, sizeof *out}, remote = {(void *)address, sizeof *out};
+    return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)sizeof *out;
+}
+
+/* memcheck's aligned_ptr_above_page0_is_vtable_addr: `p` lies in a readable file
+ * mapping and the first of its (up to 20) words that are not null are at least two
+ * pointers into executable file mappings. */
+static bool looks_like_vtable(uintptr_t p) {
+    const struct file_map *m = file_map_at(p);
+    if (!m || !m->readable) return false;
+    uintptr_t last = p + 20 * sizeof(uintptr_t);
+    if (last > m->end - sizeof(uintptr_t)) last = m->end - sizeof(uintptr_t);
+    int functions = 0;
+    for (uintptr_t at = p; at <= last; at += sizeof(uintptr_t)) {
+        uintptr_t f;
+        if (!read_word(at, careful_reads, &f)) return false;
+        if (!f) continue;
+        const struct file_map *code = file_map_at(f);
+        if (!code || !code->executable) return false;
+        if (++functions == 2) return true;
+    }
+    return false;
+}
+
+/* memcheck's leak-check heuristics (--leak-check-heuristics, default all): an
+ * interior pointer of one of these shapes counts as a pointer to the block's start.
+ *   stdstring: at offset 24 of a block [length, capacity, refcount, chars..., 0]
+ *              of size 24 + capacity + 1 with length <= capacity (old-ABI std::string);
+ *   length64:  at offset 8 of a block whose first word is its size - 8 (sqlite3MemMalloc);
+ *   newarray:  at offset 8 of a block whose first word n > 0 has (size - 8) / n > 0
+ *              (the element count of new[] for elements with a destructor);
+ *   multipleinheritance: an aligned pointer to a word holding a vtable address, in a
+ *              block whose first word holds a vtable address too. */
+static bool heuristic_start(const struct block *b, uintptr_t word) {
+    const size_t w = sizeof(uintptr_t);
+    bool careful = careful_reads || b->size >= 65536;
+    uintptr_t first, second;
+    if (b->size < w || !read_word(b->start, careful, &first)) return false;
+    if (word == b->start + 3 * w && b->size >= 2 * w && read_word(b->start + w, careful, &second)) {
+        if (3 * w + second + 1 == b->size && first <= second) return true; /* stdstring */
+    }
+    if (word == b->start + w) {
+        if (first > 0 && b->size - w == first) return true;        /* length64 */
+        if (first > 0 && (b->size - w) / first > 0) return true;   /* newarray */
+    }
+    if ((word & (w - 1)) == 0 && word + w <= b->start + b->size) { /* multipleinheritance */
+        uintptr_t inner;
+        if (read_word(word, careful, &inner) && (inner & (w - 1)) == 0 && inner >= 4096 && (first & (w - 1)) == 0 &&
+            first >= 4096 && looks_like_vtable(inner) && looks_like_vtable(first))
+            return true;
+    }
+    return false;
+}
 
 static void scan_words(const uintptr_t *words, size_t count, uint8_t tag, uint64_t source,
                        uintptr_t *last_to, uintptr_t *last_word) {
@@ -234,6 +310,9 @@ static void scan_words(const uintptr_t *words, size_t count, uint8_t tag, uint64
          * 16-aligned word pointing there is the allocator's pointer to that chunk
          * (its bins, its top chunk), not a reference to this block. */
         if (word != b->start && (word & 15) == 0 && word + 8 >= b->start + b->size) continue;
+        /* An interior pointer that one of memcheck's heuristics accepts is written as
+         * a start pointer (the record has no field to say "via heuristic"). */
+        if (word != b->start && heuristic_start(b, word)) word = b->start;
         if (b->start == *last_to && (word == b->start) == (*last_word == b->start)) continue;
         *last_to = b->start;
         *last_word = word;
@@ -265,43 +344,124 @@ static void scan_range(uintptr_t start, uintptr_t end, uint8_t tag, uint64_t sou
 /* Root kinds, as in the .msd pointer_reference record. */
 enum { ROOT_DATA = 1, ROOT_STACK = 2, ROOT_OTHER = 3 };
 
-static void scan_roots(uintptr_t stack_pointer, bool at_exit) {
+/* One line of /proc/self/maps. */
+struct map_line { uintptr_t start, end; char perms[5]; const char *path; };
+
+static char *parse_map_line(char *line, struct map_line *m) {
+    char *next = strchr(line, '\n');
+    if (next) *next++ = 0;
+    m->start = strtoul(line, &line, 16);
+    m->end = strtoul(line + 1, &line, 16);
+    memset(m->perms, 0, sizeof m->perms);
+    memcpy(m->perms, line + 1, 4);
+    m->path = strchr(line, '/');
+    if (!m->path) m->path = strchr(line, '[');
+    return next;
+}
+
+/* Reads /proc/self/maps into the scan's own memory (own[2]) and notes the file
+ * mappings (own[3]). Returns the text, or NULL. */
+static char *read_maps(size_t *capacity_out) {
     int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return;
+    if (fd < 0) return NULL;
     size_t capacity = 1 << 20, used = 0;
     char *text = map_anonymous(capacity);
-    if (!text) { close(fd); return; }
+    if (!text) { close(fd); return NULL; }
     own[2].start = (uintptr_t)text;
     own[2].end = (uintptr_t)text + capacity;
     ssize_t n;
     while (used < capacity - 1 && (n = read(fd, text + used, capacity - 1 - used)) > 0) used += (size_t)n;
     close(fd);
     text[used] = 0;
+    size_t lines = 1;
+    for (size_t i = 0; i < used; i++) lines += text[i] == '\n';
+    file_map_capacity = lines;
+    file_maps = map_anonymous(lines * sizeof *file_maps);
+    file_map_count = 0;
+    if (file_maps) {
+        own[3].start = (uintptr_t)file_maps;
+        own[3].end = (uintptr_t)(file_maps + lines);
+    }
     for (char *line = text; line && *line;) {
-        char *next = strchr(line, '\n');
-        if (next) *next++ = 0;
-        uintptr_t start = strtoul(line, &line, 16);
-        uintptr_t end = strtoul(line + 1, &line, 16);
-        char perms[5] = {0};
-        memcpy(perms, line + 1, 4);
-        const char *path = strchr(line, '/');
-        if (!path) path = strchr(line, '[');
+        struct map_line m;
+        char *next = parse_map_line(line, &m);
+        if (file_maps && m.path && m.path[0] == '/' && file_map_count < file_map_capacity)
+            file_maps[file_map_count++] = (struct file_map){m.start, m.end, m.perms[0] == 'r', m.perms[2] == 'x'};
+        line = next;
+    }
+    *capacity_out = capacity;
+    return text;
+}
+
+/* The roots, as memcheck's: every readable, writable private mapping that holds no
+ * heap block (module data and bss, other threads' stacks with their TLS and thread
+ * descriptors, anonymous mappings such as the main thread's TLS), except the scan's
+ * own memory, the recorder's, glibc's cached stacks of exited threads and [heap];
+ * of the scanning thread's own stack, the live frames above `stack_pointer`. At exit
+ * that is exit()'s frames and, when the program called exit() rather than returning
+ * from main, main's frame and its callers': memcheck counts them (blocks held only by
+ * main's locals are still reachable). The text was NUL-split by read_maps. */
+static void scan_roots(const char *text, uintptr_t stack_pointer) {
+    for (const char *line = text; *line; line += strlen(line) + 1) {
+        struct map_line m;
+        char copy[4096];
+        size_t length = strlen(line);
+        if (length >= sizeof copy) length = sizeof copy - 1;
+        memcpy(copy, line, length);
+        copy[length] = 0;
+        parse_map_line(copy, &m);
+        uintptr_t start = m.start, end = m.end;
+        const char *path = m.path;
         bool heap_mapping = path && strncmp(path, "[heap]", 6) == 0;
-        bool readable_private = perms[0] == 'r' && perms[1] == 'w' && perms[3] == 'p';
+        bool readable_private = m.perms[0] == 'r' && m.perms[1] == 'w' && m.perms[3] == 'p';
         bool special = path && (strncmp(path, "[vvar]", 6) == 0 || strncmp(path, "[vsyscall]", 10) == 0);
-        /* The exiting thread's own stack is no root: main has returned, and the
-         * frames left belong to exit(); memcheck does not count them either. */
         bool own_stack = stack_pointer >= start && stack_pointer < end;
-        if (own_stack && !at_exit) start = stack_pointer; /* live frames only */
-        if (readable_private && !heap_mapping && !special && !(own_stack && at_exit) && !holds_blocks(start, end) &&
+        if (own_stack) start = stack_pointer; /* live frames only */
+        if (readable_private && !heap_mapping && !special && !holds_blocks(start, end) &&
             !is_own(start, end) && !ms_debug_owns(start, end) && !ms_is_dead_thread_stack(start, end)) {
-            bool is_stack = path && strncmp(path, "[stack]", 7) == 0;
+            bool is_stack = own_stack || (path && strncmp(path, "[stack]", 7) == 0);
             int kind = is_stack ? ROOT_STACK : (path && path[0] == '/') ? ROOT_DATA : ROOT_OTHER;
             scan_range(start, end, MS_EV_ROOT, (uint64_t)kind);
         }
-        line = next;
     }
-    munmap(text, capacity);
+}
+
+/* The scanning thread's registers are roots too (memcheck scans every thread's). */
+__attribute__((noinline)) static void scan_registers(void) {
+    ucontext_t context;
+    if (getcontext(&context) != 0) return;
+    scan_range((uintptr_t)&context.uc_mcontext, (uintptr_t)&context.uc_mcontext + sizeof context.uc_mcontext,
+               MS_EV_ROOT, ROOT_STACK);
+}
+
+/* main's frame: when main returns, its locals are dead, but exit()'s frames are
+ * built over them and their unwritten slots would still hold main's pointers (memcheck
+ * knows those words are undefined and skips them). So the wrapper below clears the
+ * dead stack under it once main has returned; when the program calls exit(), main's
+ * frame is live and is scanned. */
+static int (*real_main)(int, char **, char **);
+
+__attribute__((noinline)) static void clear_dead_stack(void) {
+    volatile char dead[64 * 1024];
+    memset((char *)dead, 0, sizeof dead);
+    __asm__ volatile("" : : "r"(dead) : "memory");
+}
+
+static int main_wrapper(int argc, char **argv, char **envp) {
+    int result = real_main(argc, argv, envp);
+    clear_dead_stack();
+    return result;
+}
+
+typedef int (*start_main_fn)(int (*)(int, char **, char **), int, char **, void (*)(void), void (*)(void),
+                             void (*)(void), void *);
+
+MS_EXPORT int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv, void (*init)(void),
+                      void (*fini)(void), void (*rtld_fini)(void), void *stack_end) {
+    start_main_fn real = (start_main_fn)dlsym(RTLD_NEXT, "__libc_start_main");
+    if (!real) abort();
+    real_main = main;
+    return real(main_wrapper, argc, argv, init, fini, rtld_fini, stack_end);
 }
 
 void ms_scan_references(bool at_exit) {
@@ -343,12 +503,21 @@ void ms_scan_references(bool at_exit) {
         e = ms_put(e, count);
         ms_event_end(e);
     }
-    if (blocks && count) {
+    size_t text_capacity = 0;
+    char *text = blocks && count ? read_maps(&text_capacity) : NULL;
+    if (blocks && count && text) {
         uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-        scan_roots(here, at_exit);
+        scan_roots(text, here);
+        scan_registers();
+        careful_reads = !at_exit;
         for (size_t i = 0; i < count; i++)
             scan_range(blocks[i].start, blocks[i].start + blocks[i].size, MS_EV_REFERENCE, blocks[i].start);
     }
+    if (text) munmap(text, text_capacity);
+    if (file_maps) munmap(file_maps, file_map_capacity * sizeof *file_maps);
+    file_maps = NULL;
+    file_map_count = 0;
+    memset(own, 0, sizeof own);
     if (o.items) munmap(o.items, o.capacity * sizeof *o.items);
     if (blocks) munmap(blocks, block_capacity * sizeof *blocks);
     blocks = NULL;

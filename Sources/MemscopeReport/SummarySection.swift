@@ -30,7 +30,7 @@ enum SummarySection {
         card("Peak live heap", Units.bytes(t.peakBytes), "at \(Units.duration(nanoseconds: t.peakTimeNanoseconds))", key: "peak_bytes")
         card("Leaked at end", Units.bytes(t.leakedBytes),
              "\(Units.count(t.leakedBlocks)) blocks still live" + (t.suppressedBlocks > 0 ? "; \(Units.bytes(t.suppressedBytes)) suppressed" : ""),
-             bad: t.leakedBytes > 0, key: "leaked_bytes")
+             bad: leakIsBad(a), key: "leaked_bytes")
         card("Temporary allocations", Units.count(t.temporaryAllocations), "\(temporaryShare)% of calls", key: "temporary_allocations")
         card("Threads", "\(t.threads)", "\(Units.count(t.crossThreadFrees)) blocks freed by another thread", key: "threads")
         card("Memory errors", Units.count(t.errors), t.errors == 0 ? "none seen in the events" : errorKinds(a), bad: t.errors > 0,
@@ -53,6 +53,7 @@ enum SummarySection {
                 + "scan of memory at exit: " + [figure("definitely lost", kinds.definitelyLost), figure("indirectly lost", kinds.indirectlyLost),
                                                  figure("possibly lost", kinds.possiblyLost), figure("still reachable", kinds.stillReachable)]
                     .joined(separator: " · ")
+                + (kinds.heldByCLibrary.blocks > 0 ? "; of the still reachable memory, \(HTML.escape(Units.bytes(kinds.heldByCLibrary.bytes))) in \(Units.count(kinds.heldByCLibrary.blocks)) blocks is \(HTML.escape(RuntimeHeldBlocks.note))" : "")
                 + (kinds.notScanned.blocks > 0 ? " · <span><strong>not scanned</strong> \(HTML.escape(Units.bytes(kinds.notScanned.bytes))) in \(Units.count(kinds.notScanned.blocks)) blocks</span>" : "")
                 + ".</p><p class=\"note\">Caveat: \(HTML.escape(LeakKinds.caveat)).</p></div>\n"
         }
@@ -74,6 +75,14 @@ enum SummarySection {
             html += "</ul></div>\n"
         }
         return html
+    }
+
+    /// The "Leaked at end" card is red for memory the program lost: definitely or
+    /// indirectly lost bytes when the dump has a reference scan (still reachable and
+    /// possibly lost memory, such as the C library's buffers, is not), else any leak.
+    static func leakIsBad(_ a: Analysis) -> Bool {
+        guard let kinds = a.leakKinds else { return a.totals.leakedBytes > 0 }
+        return kinds.definitelyLost.bytes + kinds.indirectlyLost.bytes > 0
     }
 
     /// The kinds of the errors, e.g. "overflow, write after free".
