@@ -8,8 +8,9 @@ import Testing
         let json = try summaryJSON(TestPaths.sample("recorded/minihttpd.msd"))
         let expected: [String: Int] = [
             "allocations": 12245, "frees": 12001, "bytes_allocated": 5_036_416, "leaked_bytes": 28416,
-            "leaked_blocks": 244, "definitely_lost_bytes": 9216, "definitely_lost_blocks": 44,
-            "still_reachable_bytes": 19200, "still_reachable_blocks": 200, "indirectly_lost_bytes": 0,
+            "leaked_blocks": 244, "definitely_lost_bytes": 8000, "definitely_lost_blocks": 40,
+            // The 4 threads' TLS vectors (DTV) are the C library's: still reachable, said so.
+            "still_reachable_bytes": 20416, "still_reachable_blocks": 204, "still_reachable_c_library_bytes": 1216, "indirectly_lost_bytes": 0,
             "possibly_lost_bytes": 0, "threads": 5, "cross_thread_frees": 2000, "errors": 0,
         ]
         for (key, value) in expected { #expect(json[key] as? Int == value, "\(key)") }
