@@ -6,7 +6,8 @@ import PackageDescription
 /// One module per pipeline stage. Imports go one way only:
 /// Format → Model, Analysis → Model, Record → Format + Model, memscope (CLI) → all.
 
-/// The streaming stages (reading, importing, analysing, and the model's record batches)
+/// The streaming stages (reading, importing, analysing, the model's record batches, and
+/// the recorder's spool reader and dump writer)
 /// check exclusive access at compile time only in release builds: their per-event state
 /// lives in class instances, and the run-time checks cost about 7% of reading a heaptrack
 /// file (11% more when record batches kept them). Debug builds, and so the tests, keep the
@@ -56,7 +57,8 @@ let package = Package(
             name: "CMemscopeNative",
             linkerSettings: [.linkedLibrary("dw"), .linkedLibrary("elf"), .linkedLibrary("iberty")]
         ),
-        .target(name: "MemscopeRecord", dependencies: ["MemscopeModel", "MemscopeFormat", "CMemscopeNative"]),
+        .target(name: "MemscopeRecord", dependencies: ["MemscopeModel", "MemscopeFormat", "CMemscopeNative"],
+                swiftSettings: streamingStage),
         // Compiles Sources/MemscopePreload/*.c into libmemscope-preload.so with the C compiler (no Swift runtime).
         .plugin(name: "BuildPreloadLibrary", capability: .buildTool(), path: "Sources/BuildPreloadLibrary"),
 

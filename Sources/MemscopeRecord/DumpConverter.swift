@@ -87,10 +87,35 @@ public final class DumpConverter {
 
     /// Writes the events read so far that were stamped before `watermark` (all when nil).
     func drain(before watermark: UInt64?) throws {
-        try spool.drain(before: watermark) { thread, event in
+        try spool.drain(before: watermark, heap: { thread, event in
+            lastTimestamp = max(lastTimestamp, event.timestamp)
+            if tracksLiveBlocks {
+                try write(event.event, thread: thread, result: &result)
+            } else {
+                try write(event, thread: thread)
+            }
+            result.events += 1
+        }, other: { thread, event in
             if let ts = event.timestamp { lastTimestamp = max(lastTimestamp, ts) }
             try write(event, thread: thread, result: &result)
             result.events += 1
+        })
+    }
+
+    /// An allocation, free or realloc (without keeping the live blocks).
+    @inline(__always)
+    private func write(_ event: SpoolHeapEvent, thread: UInt32) throws {
+        switch event.tag {
+        case 1:
+            try writeAlloc(timestamp: event.timestamp, thread: thread, address: event.address, size: event.size,
+                           kind: event.kind, stack: try stackID(raw: event.stack))
+        case 2:
+            try writer.writeFree(timestamp: event.timestamp, thread: thread, address: event.address,
+                                 stack: try stackID(raw: event.stack))
+        default:
+            try writer.writeRealloc(timestamp: event.timestamp, thread: thread, oldAddress: event.oldAddress,
+                                    newAddress: event.address, newSize: min(event.size, 1 << 48),
+                                    stack: try stackID(raw: event.stack))
         }
     }
 

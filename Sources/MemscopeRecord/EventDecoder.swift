@@ -10,6 +10,57 @@ struct EventDecoder {
         self.offset = offset
     }
 
+    /// The next event when it is an allocation, a free or a realloc (nearly all of a
+    /// spool), decoded into a plain value; nil, with the offset unmoved, for any other
+    /// kind, or at the end.
+    @inline(__always)
+    mutating func decodeHeapEvent() -> SpoolHeapEvent? {
+        guard offset < bytes.count else { return nil }
+        let tag = bytes[offset]
+        guard tag >= 1 && tag <= 3 else { return nil }
+        let start = offset
+        offset += 1
+        var event = SpoolHeapEvent(tag: tag)
+        event.timestamp = u()
+        switch tag {
+        case 1:
+            event.address = u(); event.size = u(); event.kind = UInt8(truncatingIfNeeded: u()); event.stack = u32()
+        case 2:
+            event.address = u(); event.stack = u32()
+        default:
+            event.oldAddress = u(); event.address = u(); event.size = u(); event.stack = u32()
+        }
+        if failed {
+            offset = start
+            failed = false
+            return nil
+        }
+        return event
+    }
+
+    /// Moves past an allocation, a free or a realloc without decoding it (the index
+    /// cursor's work); false, with the offset unmoved, for any other kind.
+    @inline(__always)
+    mutating func skipHeapEvent() -> Bool {
+        guard offset < bytes.count else { return false }
+        let tag = bytes[offset]
+        let fields: Int
+        switch tag {
+        case 1, 3: fields = 5
+        case 2: fields = 3
+        default: return false
+        }
+        var position = offset + 1
+        var remaining = fields
+        while remaining > 0 {
+            guard position < bytes.count else { return false }
+            if bytes[position] < 0x80 { remaining -= 1 }
+            position += 1
+        }
+        offset = position
+        return true
+    }
+
     mutating func decode() -> SpoolEvent? {
         guard offset < bytes.count else { return nil }
         let tag = bytes[offset]
@@ -81,4 +132,29 @@ struct EventDecoder {
     }
 
     private mutating func string() -> String { String(decoding: rawBytes(), as: UTF8.self) }
+}
+
+/// An allocation, free or realloc as the spool holds it, in a plain value: the events
+/// a spool is made of, read without building a ``SpoolEvent``.
+struct SpoolHeapEvent {
+    /// 1 alloc, 2 free, 3 realloc (the spool's tags).
+    var tag: UInt8
+    var timestamp: UInt64 = 0
+    /// The block (alloc, free) or the realloc's new address.
+    var address: UInt64 = 0
+    var oldAddress: UInt64 = 0
+    var size: UInt64 = 0
+    var kind: UInt8 = 0
+    var stack: UInt32 = 0
+
+    init(tag: UInt8) { self.tag = tag }
+
+    /// The same event as a ``SpoolEvent``.
+    var event: SpoolEvent {
+        switch tag {
+        case 1: .alloc(timestamp: timestamp, address: address, size: size, kind: kind, stack: stack)
+        case 2: .free(timestamp: timestamp, address: address, stack: stack)
+        default: .realloc(timestamp: timestamp, old: oldAddress, new: address, size: size, stack: stack)
+        }
+    }
 }

@@ -126,14 +126,27 @@ final class SpoolStream {
     /// ``refresh()`` has read. Events without a time (a scan's references) travel with
     /// the event before them on their thread.
     func drain(before watermark: UInt64?, _ body: (UInt32, SpoolEvent) throws -> Void) rethrows {
-        var heap: [Int] = []
-        for slot in threads.indices where fillHead(slot) { push(&heap, slot) }
-        while let top = heap.first {
-            let head = threads[top].head!
-            if let watermark, head.timestamp >= watermark { break }
-            threads[top].head = nil
-            try body(threads[top].thread, head.event)
-            if fillHead(top) { siftDown(&heap, 0) } else { removeTop(&heap) }
+        try drain(before: watermark, heap: { thread, event in try body(thread, event.event) }, other: body)
+    }
+
+    /// ``drain(before:_:)`` with allocations, frees and reallocs as plain values (`heap`),
+    /// every other event as a ``SpoolEvent`` (`other`).
+    func drain(before watermark: UInt64?, heap: (UInt32, SpoolHeapEvent) throws -> Void,
+               other: (UInt32, SpoolEvent) throws -> Void) rethrows {
+        var order: [Int] = []
+        for slot in threads.indices where fillHead(slot) { push(&order, slot) }
+        while let top = order.first {
+            let timestamp = threads[top].headTime
+            if let watermark, timestamp >= watermark { break }
+            let thread = threads[top].thread
+            if let event = threads[top].heapHead {
+                threads[top].heapHead = nil
+                try heap(thread, event)
+            } else if let event = threads[top].otherHead {
+                threads[top].otherHead = nil
+                try other(thread, event)
+            }
+            if fillHead(top) { siftDown(&order, 0) } else { removeTop(&order) }
         }
     }
 
@@ -150,7 +163,11 @@ final class SpoolStream {
         /// Everything up to here is indexed (and may be merged).
         var indexed = Cursor()
         var merged = Cursor()
-        var head: (event: SpoolEvent, timestamp: UInt64)?
+        /// The next event to merge: one of the two, stamped `headTime`.
+        var heapHead: SpoolHeapEvent?
+        var otherHead: SpoolEvent?
+        var headTime: UInt64 = 0
+        var hasHead: Bool { heapHead != nil || otherHead != nil }
         var lastTimestamp: UInt64 = 0
         /// A malformed event ends the thread's stream.
         var broken = false
@@ -174,10 +191,19 @@ final class SpoolStream {
                                       count: min(used, chunkSize - SpoolStream.chunkHeaderSize))
     }
 
+    /// What comes next at a cursor.
+    private enum Next {
+        case heap(SpoolHeapEvent)
+        case skipped
+        case other(SpoolEvent)
+    }
+
     /// The next event at `cursor`, moving it on; nil when nothing more is published (a
     /// chunk is left only for the thread's next one, once that exists: the thread took
-    /// it because this one was full).
-    private func read(_ cursor: inout Cursor, chunks: [Int], limit: Cursor?, broken: inout Bool) -> SpoolEvent? {
+    /// it because this one was full). `skipHeap`: allocations, frees and reallocs are
+    /// stepped over, not decoded.
+    @inline(__always)
+    private func read(_ cursor: inout Cursor, chunks: [Int], limit: Cursor?, skipHeap: Bool, broken: inout Bool) -> Next? {
         while !broken && cursor.chunk < chunks.count {
             if let limit, cursor.chunk > limit.chunk || (cursor.chunk == limit.chunk && cursor.offset >= limit.offset) {
                 return nil
@@ -185,12 +211,21 @@ final class SpoolStream {
             let bytes = published(chunks[cursor.chunk])
             if cursor.offset < bytes.count {
                 var decoder = EventDecoder(bytes: bytes, offset: cursor.offset)
+                if skipHeap {
+                    if decoder.skipHeapEvent() {
+                        cursor.offset = decoder.offset
+                        return .skipped
+                    }
+                } else if let event = decoder.decodeHeapEvent() {
+                    cursor.offset = decoder.offset
+                    return .heap(event)
+                }
                 guard let event = decoder.decode() else {
                     broken = true
                     return nil
                 }
                 cursor.offset = decoder.offset
-                return event
+                return .other(event)
             }
             guard cursor.chunk + 1 < chunks.count else { return nil }
             cursor.chunk += 1
@@ -202,8 +237,9 @@ final class SpoolStream {
     private func runIndexCursor(_ slot: Int) {
         var cursor = threads[slot].indexed
         var broken = threads[slot].broken
-        while let event = read(&cursor, chunks: threads[slot].chunks, limit: nil, broken: &broken) {
-            index.add(event)
+        let chunks = threads[slot].chunks
+        while let next = read(&cursor, chunks: chunks, limit: nil, skipHeap: true, broken: &broken) {
+            if case .other(let event) = next { index.add(event) }
         }
         threads[slot].indexed = cursor
         threads[slot].broken = broken
@@ -211,16 +247,28 @@ final class SpoolStream {
 
     /// Decodes the thread's next event to merge into its head; false when none is ready.
     private func fillHead(_ slot: Int) -> Bool {
-        if threads[slot].head != nil { return true }
+        if threads[slot].hasHead { return true }
         var cursor = threads[slot].merged
         var broken = false
         defer { threads[slot].merged = cursor }
-        while let event = read(&cursor, chunks: threads[slot].chunks, limit: threads[slot].indexed, broken: &broken) {
-            if case .stack = event { continue }  // indexed already
-            let timestamp = event.timestamp ?? threads[slot].lastTimestamp
-            threads[slot].lastTimestamp = timestamp
-            threads[slot].head = (event, timestamp)
-            return true
+        while let next = read(&cursor, chunks: threads[slot].chunks, limit: threads[slot].indexed, skipHeap: false,
+                              broken: &broken) {
+            switch next {
+            case .heap(let event):
+                threads[slot].lastTimestamp = event.timestamp
+                threads[slot].headTime = event.timestamp
+                threads[slot].heapHead = event
+                return true
+            case .other(let event):
+                if case .stack = event { continue }  // indexed already
+                let timestamp = event.timestamp ?? threads[slot].lastTimestamp
+                threads[slot].lastTimestamp = timestamp
+                threads[slot].headTime = timestamp
+                threads[slot].otherHead = event
+                return true
+            case .skipped:
+                continue
+            }
         }
         return false
     }
@@ -228,7 +276,7 @@ final class SpoolStream {
     // MARK: The merge heap (slots ordered by their head's time, then slot)
 
     private func less(_ a: Int, _ b: Int) -> Bool {
-        let x = threads[a].head!.timestamp, y = threads[b].head!.timestamp
+        let x = threads[a].headTime, y = threads[b].headTime
         return x != y ? x < y : a < b
     }
 
