@@ -69,6 +69,45 @@ import Testing
         #expect(mismatches.isEmpty, "\(mismatches.count) differences in \(chains.count) chains of \(source): \(mismatches.prefix(4))")
     }
 
+    /// A stripped program's frames are named from a separate debug file: found through a
+    /// local debuginfod cache (by build id), or through its .gnu_debuglink.
+    @Test(.enabled(if: isInstalled("objcopy") && isInstalled("strip") && isInstalled("readelf")))
+    func separateDebugFilesAreFound() throws {
+        let program = try Self.build("inline.c")
+        let directory = program.directory
+        let debugFile = directory.appendingPathComponent("kept.debug").path
+        for step in [["objcopy", "--only-keep-debug", program.path, debugFile], ["strip", "--strip-all", program.path]] {
+            let result = try run(step[0], Array(step.dropFirst()))
+            #expect(result.status == 0, "\(step): \(result.stderr)")
+        }
+        let notes = try run("readelf", ["-n", program.path]).stdout
+        let buildID = try #require(notes.split(separator: "\n").first { $0.contains("Build ID:") }?
+            .split(separator: " ").last.map(String.init))
+        let elsewhere = try TestPaths.temporaryDirectory()
+        let hidden = elsewhere.appendingPathComponent("hidden.debug").path
+        try FileManager.default.moveItem(atPath: debugFile, toPath: hidden)
+        func topTitle(_ environment: [String: String]) throws -> String {
+            let dump = directory.appendingPathComponent("d.msd").path
+            var env = ProcessInfo.processInfo.environment
+            env.merge(environment) { $1 }
+            let result = try run("memscope", ["record", "-o", dump, "--", program.path], environment: env)
+            #expect(result.status == 0, "\(result.stderr)")
+            return Self.topTitles(try RecordedDump(path: dump).analysis, count: 1).first ?? ""
+        }
+        #expect(try topTitle([:]).hasPrefix("inline+0x"), "stripped, nothing else: module and offset")
+        let cache = try TestPaths.temporaryDirectory()
+        let entry = cache.appendingPathComponent(buildID)
+        try FileManager.default.createDirectory(at: entry, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: hidden, toPath: entry.appendingPathComponent("debuginfo").path)
+        #expect(try topTitle(["DEBUGINFOD_CACHE_PATH": cache.path]).hasPrefix("copy_label (…/Tests/RealPrograms/inline.c:"))
+        // A debug link names a file beside the program.
+        try FileManager.default.copyItem(atPath: hidden, toPath: directory.appendingPathComponent("linked.debug").path)
+        let link = try run("objcopy", ["--add-gnu-debuglink=" + directory.appendingPathComponent("linked.debug").path, program.path],
+                           currentDirectory: directory)
+        #expect(link.status == 0, "\(link.stderr)")
+        #expect(try topTitle([:]).hasPrefix("copy_label (…/Tests/RealPrograms/inline.c:"))
+    }
+
     // MARK: Readable sites
 
     /// The top sites by bytes: their titles, told apart.
