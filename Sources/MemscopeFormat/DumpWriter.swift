@@ -122,6 +122,7 @@ public final class MSDBinaryWriter: DumpWriter {
             p.varint(m.pointerSize)
             p.varint(m.commandLine.count)
             for arg in m.commandLine { p.string(arg) }
+            if let parent = m.parentPid { p.varint(parent) } // added later: absent unless known
         case .string(let id, let value):
             p.varint(id)
             p.string(value)
@@ -193,7 +194,8 @@ public final class JSONLinesWriter: DumpWriter {
             let argv = m.commandLine.map(jsonString).joined(separator: ",")
             return "{\"type\":\"meta\",\"producer\":\(jsonString(m.producer)),\"producer_version\":\(jsonString(m.producerVersion)),"
                 + "\"pid\":\(m.pid),\"start_time_unix_ns\":\(m.startTimeUnixNanoseconds),\"clock_unit_ns\":\(m.clockUnitNanoseconds),"
-                + "\"pointer_size\":\(m.pointerSize),\"argv\":[\(argv)]}"
+                + "\"pointer_size\":\(m.pointerSize),\"argv\":[\(argv)]"
+                + (m.parentPid.map { ",\"parent_pid\":\($0)" } ?? "") + "}"
         case .string(let id, let value):
             return "{\"type\":\"string\",\"id\":\(id),\"value\":\(jsonString(value))}"
         case .frame(let f):
