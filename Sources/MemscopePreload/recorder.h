@@ -18,11 +18,15 @@
 #define MS_HIDDEN __attribute__((visibility("hidden")))
 #define MS_EXPORT __attribute__((visibility("default")))
 
-/* Spool layout: one header page, then fixed-size chunks. Each chunk belongs to
- * one thread and holds whole events; `used` is published after each event. */
+/* Spool layout: a 64 KiB header (the fields below, then from MS_ARGV_OFFSET the command
+ * line of the current program image: u32 length, u32 truncated, then the bytes of
+ * /proc/self/cmdline, arguments ending in NUL; rewritten after exec), then fixed-size
+ * chunks. Each chunk belongs to one thread and holds whole events; `used` is published
+ * after each event. */
 #define MS_SPOOL_MAGIC "MSDSPOOL"
-#define MS_SPOOL_VERSION 1u
-#define MS_SPOOL_HEADER_SIZE 4096u
+#define MS_SPOOL_VERSION 2u
+#define MS_SPOOL_HEADER_SIZE 65536u
+#define MS_ARGV_OFFSET 4096u
 #define MS_CHUNK_SIZE (256u * 1024u)
 #define MS_CHUNK_HEADER_SIZE 8u
 #define MS_MAX_CHUNKS (256u * 1024u) /* 64 GiB of sparse spool at most */
@@ -40,7 +44,7 @@ struct ms_spool_header {
     uint64_t start_monotonic_ns;
     uint64_t start_realtime_ns;
     uint32_t pid;
-    uint32_t parent_pid;       /* the recorded process we were forked from, 0 for the first */
+    uint32_t parent_pid;       /* the recorded process we were forked from, else the OS parent at start */
     uint64_t overflowed;       /* 1 when the chunk limit was reached: events were dropped */
     uint64_t max_chunks;       /* chunks the file was sized for (64 GiB, less where the file system refuses) */
 };

@@ -43,7 +43,8 @@ public final class DumpConverter {
     /// - Parameters:
     ///   - spoolPath: the spool of one process.
     ///   - sink: where the dump goes.
-    ///   - commandLine: the traced command line, for `meta`.
+    ///   - commandLine: the traced command line, for `meta` when the spool has none of its own
+    ///     (each program image records its own, so a forked or exec'd child's dump names its program).
     public init(spoolPath: String, sink: ByteSink, commandLine: [String], producerVersion: String) throws {
         spool = try SpoolFile(path: spoolPath)
         index = SpoolIndex(spool: spool)
@@ -51,10 +52,16 @@ public final class DumpConverter {
         writer = try MSDBinaryWriter(sink: sink)
         try writer.write(.meta(Metadata(producer: "memscope-record", producerVersion: producerVersion,
                                         pid: spool.pid, startTimeUnixNanoseconds: spool.startRealtimeNanoseconds,
-                                        clockUnitNanoseconds: 1, pointerSize: 8, commandLine: commandLine)))
+                                        clockUnitNanoseconds: 1, pointerSize: 8,
+                                        commandLine: spool.commandLine ?? commandLine,
+                                        parentPid: spool.parentPid == 0 ? nil : spool.parentPid)))
+        commandLineRecorded = spool.commandLine ?? commandLine
     }
 
     public var pid: UInt32 { spool.pid }
+    public var parentPid: UInt32 { spool.parentPid }
+    /// The command line written to `meta`.
+    public private(set) var commandLineRecorded: [String] = []
 
     /// Writes every event, then `process_end`: `waitStatus` when memscope reaped the
     /// process, else what the process reported (exit/_exit), else "unknown".

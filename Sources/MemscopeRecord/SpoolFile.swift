@@ -7,7 +7,8 @@ import Glibc
 /// docs/RECORDER.md). Mapped read-only; only the chunks handed out are read.
 final class SpoolFile {
     static let magic: [UInt8] = Array("MSDSPOOL".utf8)
-    static let headerSize = 4096
+    static let headerSize = 65536
+    static let commandLineOffset = 4096
     static let chunkHeaderSize = 8
 
     let path: String
@@ -15,6 +16,8 @@ final class SpoolFile {
     let parentPid: UInt32
     let startRealtimeNanoseconds: UInt64
     let overflowed: Bool
+    /// The command line of the process's last program image, nil when it recorded none.
+    let commandLine: [String]?
     /// Chunk indices per thread id, in the order they were handed out.
     let chunksByThread: [(thread: UInt32, chunks: [Int])]
 
@@ -30,7 +33,7 @@ final class SpoolFile {
         var header = [UInt8](repeating: 0, count: SpoolFile.headerSize)
         let n = header.withUnsafeMutableBytes { pread(fd, $0.baseAddress, SpoolFile.headerSize, 0) }
         guard n == SpoolFile.headerSize, Array(header[0..<8]) == SpoolFile.magic,
-              SpoolFile.u32(header, 8) == 1 else {
+              SpoolFile.u32(header, 8) == 2 else {
             throw RecordError(.spoolNotRecognised(path: path))
         }
         chunkSize = Int(SpoolFile.u32(header, 12))
@@ -39,6 +42,7 @@ final class SpoolFile {
         pid = SpoolFile.u32(header, 56)
         parentPid = SpoolFile.u32(header, 60)
         overflowed = SpoolFile.u64(header, 64) != 0
+        commandLine = SpoolFile.commandLine(header)
         mappedBytes = SpoolFile.headerSize + chunkCount * chunkSize
         guard let map = mmap(nil, mappedBytes, PROT_READ, MAP_SHARED, fd, 0), map != MAP_FAILED else {
             throw RecordError(.spoolUnreadable(path: path, reason: String(cString: strerror(errno))))
@@ -65,6 +69,20 @@ final class SpoolFile {
         let used = Int(chunk.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
         return UnsafeRawBufferPointer(start: chunk + SpoolFile.chunkHeaderSize,
                                       count: min(used, chunkSize - SpoolFile.chunkHeaderSize))
+    }
+
+    /// The arguments stored at `commandLineOffset`: a length, a truncation flag, then
+    /// /proc/self/cmdline (arguments each ending in NUL; a cut one ends with "…").
+    private static func commandLine(_ header: [UInt8]) -> [String]? {
+        let start = commandLineOffset + 8
+        let length = min(Int(u32(header, commandLineOffset)), header.count - start)
+        guard length > 0 else { return nil }
+        let truncated = u32(header, commandLineOffset + 4) != 0
+        var arguments = header[start..<start + length].split(separator: 0, omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
+        if header[start + length - 1] == 0 { arguments.removeLast() } // after the last NUL
+        if truncated, !arguments.isEmpty { arguments[arguments.count - 1] += "…" }
+        return arguments
     }
 
     private static func u32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
