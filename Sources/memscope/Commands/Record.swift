@@ -66,6 +66,10 @@ struct RecordCommand: ParsableCommand {
     var command: [String] = []
 
     func validate() throws {
+        // Everything after the options is the program's (parsed for passthrough), so
+        // `memscope record --help` must be recognised here; `memscope record -- prog --help`
+        // still passes --help to the program.
+        if let first = command.first, ["--help", "-h", "help"].contains(first) { throw CleanExit.helpRequest(self) }
         if program.isEmpty { throw ValidationError("give the program to record after --, e.g. memscope record -- ./app") }
     }
 
