@@ -166,6 +166,8 @@ public final class MSDBinaryWriter: DumpWriter {
             p.varint(e.timestamp); p.varint(e.thread); p.varint(e.kind.rawValue); p.varint(e.address); p.varint(e.size)
             p.varint(e.side.rawValue); p.varint(e.offset); p.varint(e.bytes)
             p.varint(e.allocationStack); p.varint(e.freeStack); p.varint(e.foundStack)
+        case .rssSample(let ts, let bytes):
+            p.varint(ts); p.varint(bytes)
         case .unknown(_, let payload):
             p.bytes += payload
         }
@@ -243,6 +245,8 @@ public final class JSONLinesWriter: DumpWriter {
                 + "\"addr\":\"\(hex(e.address))\",\"size\":\(e.size),\"side\":\"\(e.side.name)\",\"offset\":\(e.offset),"
                 + "\"bytes\":\(e.bytes),\"alloc_stack\":\(e.allocationStack),\"free_stack\":\(e.freeStack),"
                 + "\"found_stack\":\(e.foundStack)}"
+        case .rssSample(let ts, let bytes):
+            return "{\"type\":\"rss\",\"ts\":\(ts),\"resident_bytes\":\(bytes)}"
         case .unknown(let kind, let payload):
             let digits = payload.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
             return "{\"type\":\"raw\",\"kind\":\(kind),\"payload\":\"\(digits)\"}"

@@ -271,6 +271,8 @@ final class JSONLinesReader: RecordReader {
             }
             return .processEnd(ProcessEnd(timestamp: try f.integer("ts"), how: how,
                                           code: try check.fits32("code", try f.integer("code", default: 0))))
+        case .rssSample:
+            return .rssSample(timestamp: try f.integer("ts"), residentBytes: try f.integer("resident_bytes"))
         case .annotation:
             return .annotation(Annotation(
                 timestamp: try f.integer("ts"), thread: try check.fits32("thread", try f.integer("thread")),

@@ -253,6 +253,8 @@ final class MSDBinaryReader: RecordReader {
             }
             let code = try check.fits32("code", try c.varint("code"))
             return .processEnd(ProcessEnd(timestamp: ts, how: how, code: code))
+        case .rssSample:
+            return .rssSample(timestamp: try c.varint("timestamp"), residentBytes: try c.varint("resident_bytes"))
         case .annotation:
             return .annotation(Annotation(
                 timestamp: try c.varint("timestamp"), thread: try check.fits32("thread", try c.varint("thread")),
