@@ -83,7 +83,7 @@ static void read_name(const char *path, char *out, size_t size) {
  * At most 60 KiB; a longer one is cut and flagged. */
 static void record_argv(void) {
     uint8_t *area = (uint8_t *)ms_spool_header() + MS_ARGV_OFFSET;
-    size_t capacity = MS_SPOOL_HEADER_SIZE - MS_ARGV_OFFSET - 8;
+    size_t capacity = MS_RSS_OFFSET - MS_ARGV_OFFSET - 8;
     int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
     size_t n = 0;
     uint32_t truncated = 0;
@@ -112,6 +112,7 @@ static void record_start(uint32_t parent_tid) {
     ms_image_start = ms_now();
     ms_record_image();
     record_argv();
+    ms_rss_sample(ms_image_start, true);
     ms_threads_init();
     if (ms_generation == 1) {
         ms_record_thread_start(parent_tid);
@@ -264,6 +265,7 @@ static void note_exit(int status) {
     int e = errno, was_busy = ms_busy;
     ms_busy = 1;
     ms_record_end(0, status & 0xff);
+    ms_rss_sample(ms_now(), true);
     ms_busy = was_busy;
     errno = e;
 }

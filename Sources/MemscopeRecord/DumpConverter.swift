@@ -73,10 +73,23 @@ public final class DumpConverter {
         }
         var merged = MergedEvents(spool: spool)
         var lastTimestamp: UInt64 = 0
+        // RSS samples go between the events, in time order.
+        let rss = spool.rssSamples.sorted { $0.timestamp < $1.timestamp }
+        var nextRSS = 0
         while let (thread, event) = merged.next() {
-            if let ts = event.timestamp { lastTimestamp = max(lastTimestamp, ts) }
+            if let ts = event.timestamp {
+                lastTimestamp = max(lastTimestamp, ts)
+                while nextRSS < rss.count, rss[nextRSS].timestamp <= ts {
+                    try writer.write(.rssSample(timestamp: rss[nextRSS].timestamp, residentBytes: rss[nextRSS].bytes))
+                    nextRSS += 1
+                }
+            }
             try write(event, thread: thread, result: &result)
             result.events += 1
+        }
+        for sample in rss[nextRSS...] {
+            try writer.write(.rssSample(timestamp: sample.timestamp, residentBytes: sample.bytes))
+            lastTimestamp = max(lastTimestamp, sample.timestamp)
         }
         let processEnd = end ?? index.reportedEnd.map {
             ProcessEnd(timestamp: lastTimestamp, how: $0.how == 1 ? .signalled : .exited, code: $0.code)

@@ -7,8 +7,9 @@ import Glibc
 /// docs/RECORDER.md). Mapped read-only; only the chunks handed out are read.
 final class SpoolFile {
     static let magic: [UInt8] = Array("MSDSPOOL".utf8)
-    static let headerSize = 65536
+    static let headerSize = 131072
     static let commandLineOffset = 4096
+    static let rssOffset = 65536
     static let chunkHeaderSize = 8
 
     let path: String
@@ -18,6 +19,8 @@ final class SpoolFile {
     let overflowed: Bool
     /// The command line of the process's last program image, nil when it recorded none.
     let commandLine: [String]?
+    /// Resident-set-size samples (time, bytes), in the order taken (rss.c).
+    let rssSamples: [(timestamp: UInt64, bytes: UInt64)]
     /// Chunk indices per thread id, in the order they were handed out.
     let chunksByThread: [(thread: UInt32, chunks: [Int])]
 
@@ -43,6 +46,11 @@ final class SpoolFile {
         parentPid = SpoolFile.u32(header, 60)
         overflowed = SpoolFile.u64(header, 64) != 0
         commandLine = SpoolFile.commandLine(header)
+        let rssCount = min(Int(SpoolFile.u32(header, SpoolFile.rssOffset)), (SpoolFile.headerSize - SpoolFile.rssOffset - 16) / 16)
+        rssSamples = (0..<rssCount).map { i in
+            let at = SpoolFile.rssOffset + 16 + 16 * i
+            return (SpoolFile.u64(header, at), SpoolFile.u64(header, at + 8))
+        }
         mappedBytes = SpoolFile.headerSize + chunkCount * chunkSize
         guard let map = mmap(nil, mappedBytes, PROT_READ, MAP_SHARED, fd, 0), map != MAP_FAILED else {
             throw RecordError(.spoolUnreadable(path: path, reason: String(cString: strerror(errno))))
