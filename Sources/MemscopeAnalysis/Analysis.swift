@@ -12,6 +12,8 @@ public struct Analysis: Sendable, Equatable {
     /// The inverted tree, allocating functions at the top (icicle / bottom-up).
     public var bottomUp: CallTree
     public var timeline: Timeline
+    /// The process's resident set size over time (empty when the dump has no `rss` record).
+    public var rss = RSSSeries()
     /// Width of each interval of ``SiteStats/lane``.
     public var laneIntervalNanoseconds: UInt64
     /// Width of each interval of ``ThreadStats/lane``.

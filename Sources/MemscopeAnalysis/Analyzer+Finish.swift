@@ -118,6 +118,7 @@ extension AnalyzerCore {
             truncated: truncated,
             suppressed: suppressed.sorted { $0.line < $1.line })
         analysis.scope = scopeParts.joined(separator: "; ")
+        analysis.rss = rss
         var sizes = SizeHistogram()
         for b in 0..<SizeBuckets.count {
             sizes.counts[b] = live.runSizeCounts[b]

@@ -66,6 +66,7 @@ struct AnalyzerCore {
     var chains = ReallocChains()
     var reuse = AddressReuse()
     var processEnd: ProcessEnd?
+    var rss = RSSSeries()
     var diagnostics = Diagnostics()
     /// Set once an event lies past the window's end: later events are ignored.
     var pastWindow = false
@@ -240,6 +241,8 @@ struct AnalyzerCore {
             modules.map.add(mapping)
         case .memoryError(let error):
             reportFound(error) // not a heap event: not counted in totals.events
+        case .rssSample(let ts, let bytes):
+            rss.add(timeNanoseconds: nanoseconds(ts), residentBytes: bytes) // nor is this
         case .unknown:
             break
         }

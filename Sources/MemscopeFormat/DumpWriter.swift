@@ -185,6 +185,7 @@ public final class MSDBinaryWriter: DumpWriter {
             p.varint(m.pointerSize)
             p.varint(m.commandLine.count)
             for arg in m.commandLine { p.string(arg) }
+            if let parent = m.parentPid { p.varint(parent) } // added later: absent unless known
         case .string(let id, let value):
             p.varint(id)
             p.string(value)
@@ -228,6 +229,8 @@ public final class MSDBinaryWriter: DumpWriter {
             p.varint(e.timestamp); p.varint(e.thread); p.varint(e.kind.rawValue); p.varint(e.address); p.varint(e.size)
             p.varint(e.side.rawValue); p.varint(e.offset); p.varint(e.bytes)
             p.varint(e.allocationStack); p.varint(e.freeStack); p.varint(e.foundStack)
+        case .rssSample(let ts, let bytes):
+            p.varint(ts); p.varint(bytes)
         case .unknown(_, let payload):
             p.bytes += payload
         }
@@ -256,7 +259,8 @@ public final class JSONLinesWriter: DumpWriter {
             let argv = m.commandLine.map(jsonString).joined(separator: ",")
             return "{\"type\":\"meta\",\"producer\":\(jsonString(m.producer)),\"producer_version\":\(jsonString(m.producerVersion)),"
                 + "\"pid\":\(m.pid),\"start_time_unix_ns\":\(m.startTimeUnixNanoseconds),\"clock_unit_ns\":\(m.clockUnitNanoseconds),"
-                + "\"pointer_size\":\(m.pointerSize),\"argv\":[\(argv)]}"
+                + "\"pointer_size\":\(m.pointerSize),\"argv\":[\(argv)]"
+                + (m.parentPid.map { ",\"parent_pid\":\($0)" } ?? "") + "}"
         case .string(let id, let value):
             return "{\"type\":\"string\",\"id\":\(id),\"value\":\(jsonString(value))}"
         case .frame(let f):
@@ -304,6 +308,8 @@ public final class JSONLinesWriter: DumpWriter {
                 + "\"addr\":\"\(hex(e.address))\",\"size\":\(e.size),\"side\":\"\(e.side.name)\",\"offset\":\(e.offset),"
                 + "\"bytes\":\(e.bytes),\"alloc_stack\":\(e.allocationStack),\"free_stack\":\(e.freeStack),"
                 + "\"found_stack\":\(e.foundStack)}"
+        case .rssSample(let ts, let bytes):
+            return "{\"type\":\"rss\",\"ts\":\(ts),\"resident_bytes\":\(bytes)}"
         case .unknown(let kind, let payload):
             let digits = payload.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
             return "{\"type\":\"raw\",\"kind\":\(kind),\"payload\":\"\(digits)\"}"

@@ -191,7 +191,8 @@ final class JSONLinesReader: RecordReader {
                 startTimeUnixNanoseconds: try f.integer("start_time_unix_ns", default: 0),
                 clockUnitNanoseconds: clock,
                 pointerSize: UInt8(pointerSize),
-                commandLine: try f.strings("argv")))
+                commandLine: try f.strings("argv"),
+                parentPid: try f.optionalInteger("parent_pid").map { try check.fits32("parent_pid", $0) }))
         case .string:
             let id = try f.integer("id")
             try check.sequence(table: "string", id: id, expected: UInt64(ids.strings) + 1)
@@ -270,6 +271,8 @@ final class JSONLinesReader: RecordReader {
             }
             return .processEnd(ProcessEnd(timestamp: try f.integer("ts"), how: how,
                                           code: try check.fits32("code", try f.integer("code", default: 0))))
+        case .rssSample:
+            return .rssSample(timestamp: try f.integer("ts"), residentBytes: try f.integer("resident_bytes"))
         case .annotation:
             return .annotation(Annotation(
                 timestamp: try f.integer("ts"), thread: try check.fits32("thread", try f.integer("thread")),
@@ -373,6 +376,11 @@ struct Fields {
             throw wrong(name, v, expected: "an address such as \"0x7f00a0\"")
         default: throw wrong(name, v, expected: "an address such as \"0x7f00a0\"")
         }
+    }
+
+    /// An integer, or nil when the member is absent.
+    func optionalInteger(_ name: String) throws -> UInt64? {
+        value(name) == nil ? nil : try integer(name)
     }
 
     /// An address, or nil when the member is absent.

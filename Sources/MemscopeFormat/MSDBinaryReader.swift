@@ -253,6 +253,8 @@ final class MSDBinaryReader: RecordReader {
             }
             let code = try check.fits32("code", try c.varint("code"))
             return .processEnd(ProcessEnd(timestamp: ts, how: how, code: code))
+        case .rssSample:
+            return .rssSample(timestamp: try c.varint("timestamp"), residentBytes: try c.varint("resident_bytes"))
         case .annotation:
             return .annotation(Annotation(
                 timestamp: try c.varint("timestamp"), thread: try check.fits32("thread", try c.varint("thread")),
@@ -382,9 +384,11 @@ final class MSDBinaryReader: RecordReader {
         }
         var argv: [String] = []
         for _ in 0..<argc { argv.append(try c.string("argv")) }
+        // Field 9, added later: older dumps end after argv.
+        let parentPid = c.remaining > 0 ? try check.fits32("parent_pid", try c.varint("parent_pid")) : nil
         return Metadata(producer: producer, producerVersion: producerVersion, pid: pid,
                         startTimeUnixNanoseconds: start, clockUnitNanoseconds: clock,
-                        pointerSize: UInt8(pointerSize), commandLine: argv)
+                        pointerSize: UInt8(pointerSize), commandLine: argv, parentPid: parentPid)
     }
 
     private func allocatorKind(_ value: UInt64, at location: DumpError.Location) -> AllocatorKind {

@@ -35,6 +35,7 @@ public enum RecordKind: UInt8, Sendable, CaseIterable {
     case pointerReference = 0x36
     case memoryError = 0x37
     case moduleMap = 0x38
+    case rssSample = 0x39
 
     /// The `type` of the record in the text form.
     public var name: String {
@@ -57,6 +58,7 @@ public enum RecordKind: UInt8, Sendable, CaseIterable {
         case .pointerReference: "pointer_reference"
         case .memoryError: "memory_error"
         case .moduleMap: "module_map"
+        case .rssSample: "rss"
         }
     }
 
@@ -102,6 +104,7 @@ extension Record {
         case .pointerReference: RecordKind.pointerReference.rawValue
         case .moduleMap: RecordKind.moduleMap.rawValue
         case .memoryError: RecordKind.memoryError.rawValue
+        case .rssSample: RecordKind.rssSample.rawValue
         case .unknown(let kind, _): kind
         }
     }

@@ -24,7 +24,8 @@ public struct TimelineLayoutOptions: Sendable, Equatable {
 }
 
 /// Memory over time: the live heap (the envelope of each interval's maximum, so no peak
-/// is lost) with the peak marked, and below it the allocation rate.
+/// is lost) with the peak marked, the process's RSS beside it when the dump has samples
+/// (a line on the same byte scale), and below it the allocation rate.
 public enum TimelineLayout {
     static let left = 78.0
     static let right = 16.0
@@ -44,8 +45,10 @@ public enum TimelineLayout {
         func x(_ ns: Double) -> Double { left + ns / Double(duration) * plotWidth }
 
         // Live heap panel.
-        let yTicks = Axis.byteTicks(maximum: max(totals.peakBytes, 1))
-        let yMax = max(yTicks.last?.value ?? 1, Double(totals.peakBytes), 1)
+        let rss = analysis.rss
+        let highest = max(totals.peakBytes, rss.peakBytes, 1)
+        let yTicks = Axis.byteTicks(maximum: highest)
+        let yMax = max(yTicks.last?.value ?? 1, Double(highest), 1)
         func y(_ bytes: UInt64) -> Double { top + options.heapHeight - Double(bytes) / yMax * options.heapHeight }
         for tick in yTicks {
             let ty = top + options.heapHeight - tick.value / yMax * options.heapHeight
@@ -66,9 +69,25 @@ public enum TimelineLayout {
                                fill: Colour.heap.withAlpha(0.28)))
             scene.add(.polyline(outline, stroke: .heap, width: 1.5))
         }
+        // RSS: each sample holds until the next (a step line), to the end of the run.
+        if !rss.isEmpty {
+            var steps: [Point] = []
+            for (i, sample) in rss.points.enumerated() {
+                let sx = x(Double(min(sample.timeNanoseconds, duration)))
+                if i > 0, let previous = steps.last { steps.append(Point(sx, previous.y)) }
+                steps.append(Point(sx, y(sample.residentBytes)))
+            }
+            if let last = steps.last { steps.append(Point(x(Double(duration)), last.y)) }
+            scene.add(.polyline(steps, stroke: .rss, width: 1.5))
+        }
         scene.add(.line(from: Point(left, top + options.heapHeight), to: Point(left + plotWidth, top + options.heapHeight),
                         stroke: .axis, width: 1, dashed: false))
         scene.add(.text(TextShape("Live heap", at: Point(left, 3), size: options.fontSize, colour: .text, bold: true)))
+        if !rss.isEmpty {
+            let heapLabel = measurer.width(of: "Live heap", size: options.fontSize, bold: true)
+            scene.add(.text(TextShape("RSS (peak \(Units.bytes(rss.peakBytes)))", at: Point(left + heapLabel + 14, 3),
+                                      size: options.fontSize, colour: .rss, bold: true)))
+        }
 
         // The peak.
         if totals.peakBytes > 0 {

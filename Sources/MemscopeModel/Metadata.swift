@@ -12,10 +12,13 @@ public struct Metadata: Sendable, Equatable {
     public var pointerSize: UInt8
     /// The traced command line, program first.
     public var commandLine: [String]
+    /// The process this one was started or forked from, when the producer knows it
+    /// (`memscope record` does); nil when the dump does not say (the field is absent).
+    public var parentPid: UInt32?
 
     public init(producer: String, producerVersion: String, pid: UInt32 = 0,
                 startTimeUnixNanoseconds: UInt64 = 0, clockUnitNanoseconds: UInt64 = 1,
-                pointerSize: UInt8 = 8, commandLine: [String] = []) {
+                pointerSize: UInt8 = 8, commandLine: [String] = [], parentPid: UInt32? = nil) {
         self.producer = producer
         self.producerVersion = producerVersion
         self.pid = pid
@@ -23,6 +26,7 @@ public struct Metadata: Sendable, Equatable {
         self.clockUnitNanoseconds = clockUnitNanoseconds
         self.pointerSize = pointerSize
         self.commandLine = commandLine
+        self.parentPid = parentPid
     }
 
     /// Used when a dump was cut off before its `meta` record.

@@ -33,6 +33,9 @@ public enum Record: Sendable, Equatable {
     /// a write to a freed block). Boxed: rare, and at 68 bytes inline it made every
     /// record 72 bytes instead of 48 (batches of events are a stream of records).
     indirect case memoryError(MemoryError)
+    /// The traced process's resident set size (bytes in RAM, heap or not) at a moment
+    /// (kind 0x39 `rss`).
+    case rssSample(timestamp: UInt64, residentBytes: UInt64)
     /// A record kind this version does not interpret (reserved or newer), kept
     /// byte for byte so that `convert` loses nothing.
     case unknown(kind: UInt8, payload: [UInt8])

@@ -7,13 +7,15 @@
 void ms_write_alloc(void *p, size_t size, int kind, uint32_t stack) {
     uint8_t *e = ms_event_begin(64);
     if (!e) return;
+    uint64_t now = ms_now();
     *e++ = MS_EV_ALLOC;
-    e = ms_put(e, ms_now());
+    e = ms_put(e, now);
     e = ms_put(e, (uintptr_t)p);
     e = ms_put(e, size);
     e = ms_put(e, (uint64_t)kind);
     e = ms_put(e, stack);
     ms_event_end(e);
+    ms_rss_tick(now);
 }
 
 uint32_t ms_record_alloc(void *p, size_t size, int kind) {
@@ -37,13 +39,15 @@ uint32_t ms_record_free(void *p) {
 void ms_write_realloc(void *old, void *p, size_t size, uint32_t stack) {
     uint8_t *e = ms_event_begin(64);
     if (!e) return;
+    uint64_t now = ms_now();
     *e++ = MS_EV_REALLOC;
-    e = ms_put(e, ms_now());
+    e = ms_put(e, now);
     e = ms_put(e, (uintptr_t)old);
     e = ms_put(e, (uintptr_t)p);
     e = ms_put(e, size);
     e = ms_put(e, stack);
     ms_event_end(e);
+    ms_rss_tick(now);
 }
 
 uint32_t ms_record_realloc(void *old, void *p, size_t size) {

@@ -13,6 +13,7 @@
 #include "recorder.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <link.h>
 #include <signal.h>
@@ -76,12 +77,42 @@ static void read_name(const char *path, char *out, size_t size) {
     out[n] = 0;
 }
 
-/* The first events of a process image: image, modules, and the main thread. */
+/* The command line of this program image (/proc/self/cmdline: after exec the new
+ * program's, after fork the parent's, which the child shares), into the spool header
+ * (not an event: the exit scan's reader of the spool knows only the events it knows).
+ * At most 60 KiB; a longer one is cut and flagged. */
+static void record_argv(void) {
+    uint8_t *area = (uint8_t *)ms_spool_header() + MS_ARGV_OFFSET;
+    size_t capacity = MS_RSS_OFFSET - MS_ARGV_OFFSET - 8;
+    int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+    size_t n = 0;
+    uint32_t truncated = 0;
+    if (fd >= 0) {
+        for (;;) {
+            ssize_t got = read(fd, area + 8 + n, capacity - n);
+            if (got <= 0) break;
+            n += (size_t)got;
+            if (n == capacity) {
+                char extra;
+                truncated = read(fd, &extra, 1) > 0;
+                break;
+            }
+        }
+        close(fd);
+    }
+    uint32_t length = (uint32_t)n;
+    memcpy(area + 4, &truncated, 4);
+    memcpy(area, &length, 4);
+}
+
+/* The first events of a process image: image, command line, modules, and the main thread. */
 static void record_start(uint32_t parent_tid) {
     struct ms_spool_header *h = ms_spool_header();
     ms_generation = __atomic_add_fetch(&h->next_generation, 1, __ATOMIC_RELAXED);
     ms_image_start = ms_now();
     ms_record_image();
+    record_argv();
+    ms_rss_sample(ms_image_start, true);
     ms_threads_init();
     if (ms_generation == 1) {
         ms_record_thread_start(parent_tid);
@@ -108,7 +139,10 @@ bool ms_ensure_started(void) {
     if (ms_state != MS_UNINITIALISED) return ms_state == MS_ACTIVE;
     if (__atomic_exchange_n(&starting, 1, __ATOMIC_ACQUIRE)) return false; /* another thread is starting */
     char path[4096];
-    if (!spool_path(path, sizeof path, getpid()) || !wanted_here(path) || !ms_spool_open(path, NULL, 0)) {
+    /* The parent is the OS parent at start: memscope for the program it started, the
+     * shell or driver for a program started with posix_spawn or vfork and exec. */
+    if (!spool_path(path, sizeof path, getpid()) || !wanted_here(path) ||
+        !ms_spool_open(path, NULL, (uint32_t)getppid())) {
         __atomic_store_n(&ms_state, MS_OFF, __ATOMIC_RELEASE);
         return false;
     }
@@ -121,10 +155,20 @@ bool ms_ensure_started(void) {
     return true;
 }
 
+static void note_exit(int status);
+static void exit_status_handler(int status, void *unused) {
+    (void)unused;
+    note_exit(status);
+}
+
 __attribute__((constructor)) static void recorder_constructor(void) {
     if (ms_busy) return;
     ms_busy = 1;
-    ms_ensure_started();
+    /* exit() runs on_exit handlers with the status, however it is reached: a call
+     * from the program or libc's own call when main returns (which an interposed
+     * `exit` does not see). A forked child inherits the registration; a new image
+     * after exec registers again. */
+    if (ms_ensure_started()) on_exit(exit_status_handler, NULL);
     ms_busy = 0;
 }
 
@@ -214,20 +258,16 @@ MS_EXPORT pid_t fork(void) {
     return pid;
 }
 
-/* Exit statuses the process reports itself (memscope prefers what waitpid says). */
+/* Exit statuses the process reports itself (memscope prefers what waitpid says):
+ * exit() through the on_exit handler, _exit and _Exit interposed. */
 static void note_exit(int status) {
     if (ms_state != MS_ACTIVE) return;
+    int e = errno, was_busy = ms_busy;
     ms_busy = 1;
     ms_record_end(0, status & 0xff);
-    ms_busy = 0;
-}
-
-MS_EXPORT void exit(int status) {
-    static void (*real)(int);
-    if (!real) real = (void (*)(int))dlsym(RTLD_NEXT, "exit");
-    note_exit(status);
-    real(status);
-    __builtin_unreachable();
+    ms_rss_sample(ms_now(), true);
+    ms_busy = was_busy;
+    errno = e;
 }
 
 MS_EXPORT void _exit(int status) {

@@ -18,11 +18,19 @@
 #define MS_HIDDEN __attribute__((visibility("hidden")))
 #define MS_EXPORT __attribute__((visibility("default")))
 
-/* Spool layout: one header page, then fixed-size chunks. Each chunk belongs to
- * one thread and holds whole events; `used` is published after each event. */
+/* Spool layout: a 128 KiB header, then fixed-size chunks. The header: the fields below;
+ * from MS_ARGV_OFFSET the command line of the current program image (u32 length, u32
+ * truncated, then the bytes of /proc/self/cmdline, arguments ending in NUL; rewritten
+ * after exec); from MS_RSS_OFFSET the RSS samples (u32 count, u32 interval shift, 8 bytes
+ * reserved, then {u64 ts, u64 resident bytes} × count; rss.c). Each chunk belongs to one
+ * thread and holds whole events; `used` is published after each event. */
 #define MS_SPOOL_MAGIC "MSDSPOOL"
-#define MS_SPOOL_VERSION 1u
-#define MS_SPOOL_HEADER_SIZE 4096u
+#define MS_SPOOL_VERSION 2u
+#define MS_SPOOL_HEADER_SIZE 131072u
+#define MS_ARGV_OFFSET 4096u
+#define MS_RSS_OFFSET 65536u
+#define MS_RSS_CAPACITY 4094u /* samples: (65536 - 16) / 16, even */
+#define MS_RSS_INTERVAL_NS 10000000u /* 10 ms, doubled each time the samples fill up */
 #define MS_CHUNK_SIZE (256u * 1024u)
 #define MS_CHUNK_HEADER_SIZE 8u
 #define MS_MAX_CHUNKS (256u * 1024u) /* 64 GiB of sparse spool at most */
@@ -40,7 +48,7 @@ struct ms_spool_header {
     uint64_t start_monotonic_ns;
     uint64_t start_realtime_ns;
     uint32_t pid;
-    uint32_t parent_pid;       /* the recorded process we were forked from, 0 for the first */
+    uint32_t parent_pid;       /* the recorded process we were forked from, else the OS parent at start */
     uint64_t overflowed;       /* 1 when the chunk limit was reached: events were dropped */
     uint64_t max_chunks;       /* chunks the file was sized for (64 GiB, less where the file system refuses) */
 };
@@ -146,6 +154,13 @@ MS_HIDDEN void ms_record_thread_start(uint32_t parent);
 MS_HIDDEN void ms_record_thread_name(uint32_t tid, const char *name);
 MS_HIDDEN void ms_record_simple(int tag);
 MS_HIDDEN void ms_record_end(int how, int code);
+
+/* RSS samples (rss.c): ms_rss_tick on heap events samples when ms_rss_due has passed. */
+extern uint64_t ms_rss_due MS_HIDDEN;
+MS_HIDDEN void ms_rss_sample(uint64_t now, bool force);
+static inline void ms_rss_tick(uint64_t now) {
+    if (__builtin_expect(now >= __atomic_load_n(&ms_rss_due, __ATOMIC_RELAXED), 0)) ms_rss_sample(now, false);
+}
 
 /* Module map (modules.c). */
 MS_HIDDEN void ms_record_modules(void);

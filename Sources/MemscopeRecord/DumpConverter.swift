@@ -42,6 +42,10 @@ public final class DumpConverter {
     private var tracksLiveBlocks = false
     private var result = ConversionResult()
     private var lastTimestamp: UInt64 = 0
+    /// RSS samples (time, resident bytes) in time order, and the next to write.
+    private var rss: [(timestamp: UInt64, bytes: UInt64)] = []
+    private var nextRSS = 0
+    private var lastRSSWritten: UInt64 = 0
 
     private struct FrameKey: Hashable { var generation: UInt32; var address: UInt64 }
     private struct StackNodeKey: Hashable { var parent: UInt32; var frame: UInt32 }
@@ -51,27 +55,36 @@ public final class DumpConverter {
     /// - Parameters:
     ///   - spoolPath: the spool of one process that has ended.
     ///   - sink: where the dump goes.
-    ///   - commandLine: the traced command line, for `meta`.
+    ///   - commandLine: the traced command line, for `meta` when the spool has none of its own
+    ///     (each program image records its own, so a forked or exec'd child's dump names its program).
     public convenience init(spoolPath: String, sink: ByteSink, commandLine: [String], producerVersion: String) throws {
         try self.init(spool: try SpoolStream(path: spoolPath), sink: sink, commandLine: commandLine,
                       producerVersion: producerVersion)
     }
 
+    /// While the process runs, `meta` names the program image of the moment it is written.
     init(spool: SpoolStream, sink: ByteSink, commandLine: [String], producerVersion: String) throws {
         self.spool = spool
         writer = try MSDBinaryWriter(sink: sink)
         try writer.write(.meta(Metadata(producer: "memscope-record", producerVersion: producerVersion,
                                         pid: spool.pid, startTimeUnixNanoseconds: spool.startRealtimeNanoseconds,
-                                        clockUnitNanoseconds: 1, pointerSize: 8, commandLine: commandLine)))
+                                        clockUnitNanoseconds: 1, pointerSize: 8,
+                                        commandLine: spool.commandLine ?? commandLine,
+                                        parentPid: spool.parentPid == 0 ? nil : spool.parentPid)))
+        commandLineRecorded = spool.commandLine ?? commandLine
     }
 
     public var pid: UInt32 { spool.pid }
+    public var parentPid: UInt32 { spool.parentPid }
+    /// The command line written to `meta`.
+    public private(set) var commandLineRecorded: [String] = []
 
     /// Writes every event, then `process_end`: `waitStatus` when memscope reaped the
     /// process, else what the process reported (exit/_exit), else "unknown".
     public func convert(inherited: [InheritedBlock] = [], end: ProcessEnd?) throws -> ConversionResult {
         spool.refresh()
         tracksLiveBlocks = !index.forks.isEmpty
+        takeRSSSamples()
         try begin(inherited: inherited)
         try drain(before: nil)
         return try finish(end: end)
@@ -85,10 +98,12 @@ public final class DumpConverter {
         }
     }
 
-    /// Writes the events read so far that were stamped before `watermark` (all when nil).
+    /// Writes the events read so far that were stamped before `watermark` (all when nil),
+    /// and the RSS samples taken before each (see ``takeRSSSamples()``).
     func drain(before watermark: UInt64?) throws {
         try spool.drain(before: watermark, heap: { thread, event in
             lastTimestamp = max(lastTimestamp, event.timestamp)
+            if nextRSS < rss.count { try writeRSS(upTo: event.timestamp) }
             if tracksLiveBlocks {
                 try write(event.event, thread: thread, result: &result)
             } else {
@@ -96,7 +111,10 @@ public final class DumpConverter {
             }
             result.events += 1
         }, other: { thread, event in
-            if let ts = event.timestamp { lastTimestamp = max(lastTimestamp, ts) }
+            if let ts = event.timestamp {
+                lastTimestamp = max(lastTimestamp, ts)
+                if nextRSS < rss.count { try writeRSS(upTo: ts) }
+            }
             try write(event, thread: thread, result: &result)
             result.events += 1
         })
@@ -119,9 +137,31 @@ public final class DumpConverter {
         }
     }
 
-    /// Writes `process_end` and ends the dump.
+    /// The RSS samples the process has taken since the last one written (while it runs,
+    /// the samples so far; once it has ended, all), to be written in time order between
+    /// the events still to come.
+    func takeRSSSamples() {
+        rss = spool.rssSamples().filter { $0.timestamp > lastRSSWritten }.sorted { $0.timestamp < $1.timestamp }
+        nextRSS = 0
+    }
+
+    private func writeRSS(upTo timestamp: UInt64) throws {
+        while nextRSS < rss.count, rss[nextRSS].timestamp <= timestamp {
+            try writer.write(.rssSample(timestamp: rss[nextRSS].timestamp, residentBytes: rss[nextRSS].bytes))
+            lastRSSWritten = rss[nextRSS].timestamp
+            nextRSS += 1
+        }
+    }
+
+    /// Writes the RSS samples left, `process_end`, and ends the dump.
     func finish(end: ProcessEnd?) throws -> ConversionResult {
         result.spoolOverflowed = spool.overflowed
+        for sample in rss[nextRSS...] {
+            try writer.write(.rssSample(timestamp: sample.timestamp, residentBytes: sample.bytes))
+            lastTimestamp = max(lastTimestamp, sample.timestamp)
+            lastRSSWritten = sample.timestamp
+        }
+        nextRSS = rss.count
         let processEnd = end ?? index.reportedEnd.map {
             ProcessEnd(timestamp: lastTimestamp, how: $0.how == 1 ? .signalled : .exited, code: $0.code)
         } ?? ProcessEnd(timestamp: lastTimestamp, how: .unknown, code: 0)

@@ -35,6 +35,10 @@ public struct RecordOptions: Sendable {
 public struct RecordedDump: Sendable {
     public var path: String
     public var pid: UInt32
+    /// The process it was forked or started from (0 when unknown).
+    public var parentPid: UInt32
+    /// Its own command line (after exec, the new program's).
+    public var commandLine: [String]
     public var events: Int
     public var processEnd: ProcessEnd
     public var spoolOverflowed: Bool
@@ -112,7 +116,8 @@ public enum Recorder {
         let converter = try DumpConverter(spoolPath: spool, sink: sink, commandLine: options.command,
                                           producerVersion: options.producerVersion)
         let result = try converter.convert(inherited: inherited, end: end)
-        let dump = RecordedDump(path: output, pid: converter.pid, events: result.events,
+        let dump = RecordedDump(path: output, pid: converter.pid, parentPid: converter.parentPid,
+                                commandLine: converter.commandLineRecorded, events: result.events,
                                 processEnd: result.processEnd ?? ProcessEnd(timestamp: 0, how: .unknown, code: 0),
                                 spoolOverflowed: result.spoolOverflowed)
         return (dump, result.inheritedByChild)
@@ -200,5 +205,31 @@ public enum Recorder {
         ]
         if let found = candidates.first(where: { access($0, R_OK) == 0 }) { return found }
         throw RecordError(.preloadLibraryMissing(searched: candidates))
+    }
+}
+
+extension RecordOutcome {
+    /// The dumps as a process tree: each with its depth, parents before their children
+    /// (in pid order). A dump whose parent has no dump of its own is a root.
+    public var processTree: [(dump: RecordedDump, depth: Int)] {
+        let pids = Set(dumps.map(\.pid))
+        var children: [UInt32: [RecordedDump]] = [:]
+        var roots: [RecordedDump] = []
+        for dump in dumps {
+            if dump.parentPid != 0, dump.parentPid != dump.pid, pids.contains(dump.parentPid) {
+                children[dump.parentPid, default: []].append(dump)
+            } else {
+                roots.append(dump)
+            }
+        }
+        var tree: [(dump: RecordedDump, depth: Int)] = []
+        var seen = Set<UInt32>()
+        func visit(_ dump: RecordedDump, _ depth: Int) {
+            guard seen.insert(dump.pid).inserted else { return }
+            tree.append((dump, depth))
+            for child in (children[dump.pid] ?? []).sorted(by: { $0.pid < $1.pid }) { visit(child, depth + 1) }
+        }
+        for root in roots { visit(root, 0) }
+        return tree
     }
 }

@@ -76,6 +76,22 @@ final class SpoolFollower: @unchecked Sendable {
 
     /// One pass: open the spool once it exists, read what was published, write what is old enough.
     private func pass(final: Bool) throws {
+        try openIfReady()
+        guard let spool, let converter else { return }
+        spool.refresh()
+        converter.takeRSSSamples()
+        if final {
+            try converter.drain(before: nil)
+        } else {
+            let now = Self.monotonicNanoseconds()
+            let elapsed = now > spool.startMonotonicNanoseconds ? now - spool.startMonotonicNanoseconds : 0
+            guard elapsed > Self.grace else { return }
+            try converter.drain(before: elapsed - Self.grace)
+        }
+    }
+
+    /// Opens the spool and starts the dump, once the process has written the spool's header.
+    private func openIfReady() throws {
         if spool == nil {
             guard let opened = try SpoolStream(openingIfReady: path) else { return }
             let file = try AtomicOutputFile(path: output)
@@ -85,16 +101,6 @@ final class SpoolFollower: @unchecked Sendable {
             try made.begin(inherited: [])
             spool = opened
             converter = made
-        }
-        guard let spool, let converter else { return }
-        spool.refresh()
-        if final {
-            try converter.drain(before: nil)
-        } else {
-            let now = Self.monotonicNanoseconds()
-            let elapsed = now > spool.startMonotonicNanoseconds ? now - spool.startMonotonicNanoseconds : 0
-            guard elapsed > Self.grace else { return }
-            try converter.drain(before: elapsed - Self.grace)
         }
     }
 
@@ -110,7 +116,8 @@ final class SpoolFollower: @unchecked Sendable {
         guard let converter else { return nil }
         let result = try converter.finish(end: end)
         let inherited = try DumpConverter.inheritedBlocks(spoolPath: path)
-        let dump = RecordedDump(path: output, pid: converter.pid, events: result.events,
+        let dump = RecordedDump(path: output, pid: converter.pid, parentPid: converter.parentPid,
+                                commandLine: converter.commandLineRecorded, events: result.events,
                                 processEnd: result.processEnd ?? ProcessEnd(timestamp: 0, how: .unknown, code: 0),
                                 spoolOverflowed: result.spoolOverflowed)
         return (dump, inherited)

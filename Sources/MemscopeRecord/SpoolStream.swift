@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// A spool written by the preload library (layout in Sources/MemscopePreload/recorder.h
-/// and docs/RECORDER.md): a header page, then chunks of whole events, each chunk owned
+/// and docs/RECORDER.md): a 128 KiB header (fields, command line, RSS samples), then chunks of whole events, each chunk owned
 /// by one thread, each event published by a release store of its chunk's length.
 ///
 /// Read while the process still runs (``refresh()`` picks up what was published since),
@@ -16,7 +16,10 @@ import Glibc
 /// known. Memory: one decoded event per thread, plus the index (distinct stacks).
 final class SpoolStream {
     static let magic: [UInt8] = Array("MSDSPOOL".utf8)
-    static let headerSize = 4096
+    static let version: UInt32 = 2
+    static let headerSize = 131072
+    static let commandLineOffset = 4096
+    static let rssOffset = 65536
     static let chunkHeaderSize = 8
 
     let path: String
@@ -25,6 +28,9 @@ final class SpoolStream {
     let startRealtimeNanoseconds: UInt64
     /// Start of the spool's clock, in CLOCK_MONOTONIC nanoseconds: event time 0.
     let startMonotonicNanoseconds: UInt64
+    /// The command line of the program image when the spool was opened (after the
+    /// process ended: its last image's), nil when it recorded none.
+    let commandLine: [String]?
     /// Stacks, modules, forks and the reported end, as far as read.
     private(set) var index = SpoolIndex()
 
@@ -51,7 +57,7 @@ final class SpoolStream {
         // The process writes the magic first and the chunk limit last.
         guard n == SpoolStream.headerSize, Array(header[0..<8]) == SpoolStream.magic,
               SpoolStream.u32(header, 8) != 0, SpoolStream.u64(header, 72) != 0 else { return nil }
-        guard SpoolStream.u32(header, 8) == 1 else { throw RecordError(.spoolNotRecognised(path: path)) }
+        guard SpoolStream.u32(header, 8) == SpoolStream.version else { throw RecordError(.spoolNotRecognised(path: path)) }
         self.path = path
         chunkSize = Int(SpoolStream.u32(header, 12))
         maxChunks = Int(clamping: SpoolStream.u64(header, 72))
@@ -59,6 +65,7 @@ final class SpoolStream {
         startRealtimeNanoseconds = SpoolStream.u64(header, 48)
         pid = SpoolStream.u32(header, 56)
         parentPid = SpoolStream.u32(header, 60)
+        commandLine = SpoolStream.commandLine(header)
         guard chunkSize > SpoolStream.chunkHeaderSize, maxChunks > 0 else { throw RecordError(.spoolNotRecognised(path: path)) }
         // The whole file the process may ever use: a sparse mapping, read only where written.
         mappedBytes = SpoolStream.headerSize + maxChunks * chunkSize
@@ -81,6 +88,7 @@ final class SpoolStream {
         parentPid = other.parentPid
         startRealtimeNanoseconds = other.startRealtimeNanoseconds
         startMonotonicNanoseconds = other.startMonotonicNanoseconds
+        commandLine = other.commandLine
         chunkSize = other.chunkSize
         maxChunks = other.maxChunks
         mappedBytes = other.mappedBytes
@@ -91,6 +99,17 @@ final class SpoolStream {
     private var ownsMapping = true
 
     deinit { if ownsMapping { munmap(UnsafeMutableRawPointer(mutating: base), mappedBytes) } }
+
+    /// The resident-set-size samples (time, bytes) the process has taken so far (rss.c);
+    /// final once it has ended.
+    func rssSamples() -> [(timestamp: UInt64, bytes: UInt64)] {
+        let area = base + SpoolStream.rssOffset
+        let count = min(Int(atomicLoad32(area)), (SpoolStream.headerSize - SpoolStream.rssOffset - 16) / 16)
+        return (0..<count).map { i in
+            let at = area + 16 + 16 * i
+            return (at.loadUnaligned(as: UInt64.self), at.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
+    }
 
     /// Events were dropped because the spool was full.
     var overflowed: Bool { atomicLoad64(base + 64) != 0 }
@@ -311,6 +330,20 @@ final class SpoolStream {
     }
 
     // MARK: Bytes
+
+    /// The arguments stored at `commandLineOffset`: a length, a truncation flag, then
+    /// /proc/self/cmdline (arguments each ending in NUL; a cut one ends with "…").
+    private static func commandLine(_ header: [UInt8]) -> [String]? {
+        let start = commandLineOffset + 8
+        let length = min(Int(u32(header, commandLineOffset)), header.count - start)
+        guard length > 0 else { return nil }
+        let truncated = u32(header, commandLineOffset + 4) != 0
+        var arguments = header[start..<start + length].split(separator: 0, omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
+        if header[start + length - 1] == 0 { arguments.removeLast() } // after the last NUL
+        if truncated, !arguments.isEmpty { arguments[arguments.count - 1] += "…" }
+        return arguments
+    }
 
     private static func u32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
         (0..<4).reduce(0) { $0 | UInt32(bytes[offset + $1]) << (8 * $1) }

@@ -10,14 +10,43 @@ public enum BatchIndex {
         public var totals: Totals?
         public var command: String
         public var error: String?
+        /// The traced process and the one it was forked or started from (`meta`), 0 when unknown.
+        public var pid: UInt32
+        public var parentPid: UInt32
 
-        public init(input: String, report: String?, totals: Totals?, command: String, error: String?) {
+        public init(input: String, report: String?, totals: Totals?, command: String, error: String?,
+                    pid: UInt32 = 0, parentPid: UInt32 = 0) {
             self.input = input
             self.report = report
             self.totals = totals
             self.command = command
             self.error = error
+            self.pid = pid
+            self.parentPid = parentPid
         }
+    }
+
+    /// The process tree of the dumps (a compiler driver and its cc1 and as, a test runner
+    /// and its tests): nested lists, parent before children, each linking to its report.
+    /// Empty when no dump's parent is among the dumps.
+    static func processTree(_ entries: [Entry]) -> String {
+        let byPid = Dictionary(entries.filter { $0.pid != 0 }.map { ($0.pid, $0) }, uniquingKeysWith: { first, _ in first })
+        func hasParent(_ e: Entry) -> Bool { e.parentPid != 0 && e.parentPid != e.pid && byPid[e.parentPid] != nil }
+        guard entries.contains(where: hasParent) else { return "" }
+        var children: [UInt32: [Entry]] = [:]
+        for e in entries where hasParent(e) { children[e.parentPid, default: []].append(e) }
+        var seen = Set<UInt32>()
+        func item(_ e: Entry) -> String {
+            if e.pid != 0 { guard seen.insert(e.pid).inserted else { return "" } }
+            let program = e.command.split(separator: " ").first.map { String($0.split(separator: "/").last ?? $0) } ?? e.input
+            let label = "<b>\(HTML.escape(program))</b> pid \(e.pid)"
+            let name = e.report.map { "<a href=\"\(HTML.escape($0))\">\(label)</a>" } ?? label
+            let kids = (children[e.pid] ?? []).sorted { $0.pid < $1.pid }.map(item).joined()
+            return "<li>\(name) <span class=\"cmd\">\(HTML.escape(e.command))</span>"
+                + (kids.isEmpty ? "" : "<ul>\(kids)</ul>") + "</li>"
+        }
+        let roots = entries.filter { !hasParent($0) }.map(item).joined()
+        return "<h2>Processes</h2><ul class=\"tree\">\(roots)</ul>"
     }
 
     public static func html(_ entries: [Entry], version: String) -> String {
@@ -44,9 +73,13 @@ public enum BatchIndex {
             table { border-collapse: collapse; width: 100%; } th, td { padding: 6px 8px; border-bottom: 1px solid #d8dee4; text-align: left; vertical-align: top; }
             th { background: #f6f8fa; } td.num, th.num { text-align: right; white-space: nowrap; } .cmd { color: #59636e; font-size: 12px; }
             tr.failed td { color: #cf222e; } a { color: #2f6feb; }
+            ul.tree, ul.tree ul { list-style: none; padding-left: 20px; } ul.tree li { margin: 3px 0; }
+            ul.tree ul li::before { content: "└ "; color: #59636e; }
             </style></head><body>
             <h1>memscope reports</h1>
             <p>\(entries.count) dumps, \(failed) failed. Made by memscope \(HTML.escape(version)).</p>
+            \(processTree(entries))
+            <h2>Dumps</h2>
             <table><thead><tr><th>dump</th><th class="num">duration</th><th class="num">calls</th><th class="num">peak</th>
             <th class="num">leaked</th><th class="num">temporary</th><th class="num">errors</th></tr></thead>
             <tbody>\(rows)</tbody></table>

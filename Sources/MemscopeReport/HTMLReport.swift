@@ -65,7 +65,11 @@ public enum HTMLReport {
         flameNote += " The opening picture is drawn by Cairo; other views are drawn by the page from the same layout.</p>"
         let timelineNote = "<p class=\"note\">Live heap: the highest live bytes within each of \(a.timeline.points.count) "
             + "intervals of \(HTML.escape(Units.duration(nanoseconds: a.timeline.intervalNanoseconds))), so no peak is lost. "
-            + "Allocation rate: bytes allocated per second in each interval. No RSS samples in this dump.</p>"
+            + "Allocation rate: bytes allocated per second in each interval. "
+            + (a.rss.isEmpty ? "No RSS samples in this dump.</p>"
+               : "RSS (green): the process's resident set size, \(a.rss.samples) samples (peak "
+                 + "\(HTML.escape(Units.bytes(a.rss.peakBytes)))), heap and everything else in RAM: code, stacks, "
+                 + "the allocator's free memory; a heap block counts only once its pages are touched.</p>")
         var windowLinks = ""
         if !input.windowFlames.isEmpty {
             windowLinks = "<p class=\"window-links\">Flamegraphs of a time window: " + input.windowFlames.map {

@@ -42,6 +42,8 @@ public struct Colour: Sendable, Equatable, Hashable {
     public static let peak = Colour(hex: 0xCF222E)
     /// Allocation rate bars.
     public static let rate = Colour(hex: 0x8250DF)
+    /// The process's resident set size, drawn beside the live heap.
+    public static let rss = Colour(hex: 0x1A7F37)
     /// Aggregated ("small frames") boxes.
     public static let aggregate = Colour(hex: 0xC9CED4)
     /// The inner outline of a flamegraph box whose function was inlined into its caller.

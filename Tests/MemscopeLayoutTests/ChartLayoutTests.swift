@@ -26,6 +26,33 @@ import Testing
         try assertSnapshot(SceneDump.render(scene), named: "timeline.txt")
     }
 
+    @Test func timelineDrawsRSSBesideTheHeapOnTheSameScale() {
+        func rssLines(_ scene: Scene) -> [[Point]] {
+            scene.shapes.compactMap { if case .polyline(let points, let stroke, _) = $0, stroke == .rss { points } else { nil } }
+        }
+        #expect(rssLines(TimelineLayout.scene(analysis, measurer: FixedAdvanceMeasurer())).isEmpty)
+        var withRSS = analysis
+        let peak = analysis.totals.peakBytes
+        withRSS.rss.add(timeNanoseconds: 0, residentBytes: peak)
+        withRSS.rss.add(timeNanoseconds: analysis.totals.durationNanoseconds / 2, residentBytes: 2 * peak)
+        let options = TimelineLayoutOptions(width: 800)
+        let scene = TimelineLayout.scene(withRSS, measurer: FixedAdvanceMeasurer(), options: options)
+        let line = rssLines(scene)
+        #expect(line.count == 1)
+        let points = line.first ?? []
+        // A step line: the first sample at the heap's peak height, then twice as high
+        // (the scale grows to hold it), held to the right edge.
+        #expect(points.count == 4)
+        let baseline = TimelineLayout.top + options.heapHeight
+        if points.count == 4 {
+            #expect(points[1].y == points[0].y)
+            #expect(abs((baseline - points[2].y) - 2 * (baseline - points[0].y)) < 0.01)
+            #expect(points[3].x == options.width - TimelineLayout.right)
+        }
+        let texts = scene.shapes.compactMap { if case .text(let t) = $0 { t.text } else { nil } }
+        #expect(texts.contains("RSS (peak \(Units.bytes(2 * peak)))"))
+    }
+
     @Test func lanesAndHistogram() throws {
         let sites = LifetimeLayout.topSites(analysis)
         #expect(sites.count == 4)

@@ -12,15 +12,16 @@ import Testing
         let path: String
         let fd: Int32
         static let chunkSize = 4096
+        static let headerSize = SpoolStream.headerSize
         private var used: [Int: Int] = [:]
 
         init() throws {
             path = try TestPaths.temporaryDirectory().appendingPathComponent("spool").path
             fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
-            ftruncate(fd, off_t(4096 + 8 * Self.chunkSize))
-            var header = [UInt8](repeating: 0, count: 4096)
+            ftruncate(fd, off_t(Self.headerSize + 8 * Self.chunkSize))
+            var header = [UInt8](repeating: 0, count: Self.headerSize)
             header.replaceSubrange(0..<8, with: Array("MSDSPOOL".utf8))
-            put(&header, 8, 1, 4)
+            put(&header, 8, UInt64(SpoolStream.version), 4)
             put(&header, 12, UInt64(Self.chunkSize), 4)
             put(&header, 40, 1_000, 8)  // start, monotonic
             put(&header, 56, 4242, 4)   // pid
@@ -48,20 +49,20 @@ import Testing
         func claim(_ chunk: Int, thread: UInt32) {
             var bytes = [UInt8](repeating: 0, count: 4)
             put(&bytes, 0, UInt64(thread), 4)
-            write(bytes, at: 4096 + chunk * Self.chunkSize)
+            write(bytes, at: Self.headerSize + chunk * Self.chunkSize)
         }
 
         /// Appends events to a chunk and publishes its new length.
         func publish(_ chunk: Int, _ events: [[UInt8]]) {
             var offset = used[chunk, default: 0]
             for event in events {
-                write(event, at: 4096 + chunk * Self.chunkSize + 8 + offset)
+                write(event, at: Self.headerSize + chunk * Self.chunkSize + 8 + offset)
                 offset += event.count
             }
             used[chunk] = offset
             var bytes = [UInt8](repeating: 0, count: 4)
             put(&bytes, 0, UInt64(offset), 4)
-            write(bytes, at: 4096 + chunk * Self.chunkSize + 4)
+            write(bytes, at: Self.headerSize + chunk * Self.chunkSize + 4)
         }
 
         static func leb(_ value: UInt64) -> [UInt8] {
@@ -126,7 +127,7 @@ import Testing
     @Test func aSpoolWithoutAHeaderIsNotReadyYet() throws {
         let path = try TestPaths.temporaryDirectory().appendingPathComponent("empty").path
         #expect(try SpoolStream(openingIfReady: path) == nil, "no file yet")
-        FileManager.default.createFile(atPath: path, contents: Data(count: 4096))
+        FileManager.default.createFile(atPath: path, contents: Data(count: SpoolStream.headerSize))
         #expect(try SpoolStream(openingIfReady: path) == nil, "a header not written yet")
     }
 }

@@ -126,6 +126,8 @@ enum RecordText {
             return "module_map ts=\(m.timestamp) start=\(Units.hex(m.start)) end=\(Units.hex(m.end)) load_bias=\(Units.hex(m.loadBias)) path=\(jsonString(symbols.string(m.path)))"
         case .memoryError(let e):
             return "memory_error ts=\(e.timestamp) thread=\(e.thread) kind=\(e.kind.name) addr=\(Units.hex(e.address)) size=\(e.size) side=\(e.side.name) offset=\(e.offset) bytes=\(e.bytes) alloc_\(at(e.allocationStack)) free_\(at(e.freeStack)) found_\(at(e.foundStack))"
+        case .rssSample(let ts, let bytes):
+            return "rss ts=\(ts) resident_bytes=\(bytes)"
         case .unknown(let kind, let payload):
             return "skipped kind=\(RecordKind.describe(kind)) bytes=\(payload.count)"
         }

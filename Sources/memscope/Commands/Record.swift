@@ -18,8 +18,12 @@ struct RecordCommand: ParsableCommand {
             by a crash or a signal), memscope symbolizes the stacks and writes the dump. It exits \
             with the program's status (128 + the signal when it was killed).
 
-            A forked child writes its own dump, DUMP.PID (unless --no-follow-fork). After exec, \
-            the process continues the same dump.
+            A forked child, or a program the program starts, writes its own dump, DUMP.PID \
+            (unless --no-follow-fork), with its own command line, parent pid and end. After exec, \
+            the process continues the same dump, which then names the new program. With several \
+            dumps, memscope lists which dump is which process as a tree; `memscope render DUMP \
+            DUMP.* -o DIR/` draws that tree on the index page. Everything after -- belongs to the \
+            program (`memscope record -- ./app --help` passes --help to the app).
 
             Memory errors (opt-in, classic debug-allocator techniques): --guard puts a red zone \
             on both sides of every block and checks it when the block is freed and at exit \
@@ -62,6 +66,10 @@ struct RecordCommand: ParsableCommand {
     var command: [String] = []
 
     func validate() throws {
+        // Everything after the options is the program's (parsed for passthrough), so
+        // `memscope record --help` must be recognised here; `memscope record -- prog --help`
+        // still passes --help to the program.
+        if let first = command.first, ["--help", "-h", "help"].contains(first) { throw CleanExit.helpRequest(self) }
         if program.isEmpty { throw ValidationError("give the program to record after --, e.g. memscope record -- ./app") }
     }
 
@@ -92,10 +100,28 @@ struct RecordCommand: ParsableCommand {
             if dump.spoolOverflowed { line += "; the spool limit was reached and later events were dropped" }
             FileHandleStandardError.write(line + "\n")
         }
+        if outcome.dumps.count > 1 {
+            // Which dump is which process: the tree of processes, each with its program.
+            FileHandleStandardError.write("memscope record: \(outcome.dumps.count) processes (parent, then its children):\n")
+            let tree = outcome.processTree
+            let width = tree.map { 2 * $0.depth + $0.dump.path.count }.max() ?? 0
+            for (dump, depth) in tree {
+                let name = String(repeating: "  ", count: depth) + dump.path
+                let padding = String(repeating: " ", count: max(0, width - name.count))
+                let parent = dump.parentPid == 0 ? "" : ", parent \(dump.parentPid)"
+                FileHandleStandardError.write("  \(name)\(padding)  pid \(dump.pid)\(parent): \(Self.commandText(dump.commandLine))\n")
+            }
+        }
         FileHandleStandardError.write(
             "memscope record: the program ran \(seconds(outcome.programSeconds)) s (recorder included); "
                 + "writing the dumps took \(seconds(outcome.conversionSeconds)) s\n")
         throw ExitCode(outcome.exitCode)
+    }
+
+    /// A command line for one line of output: at most 100 characters.
+    static func commandText(_ argv: [String]) -> String {
+        let text = argv.joined(separator: " ")
+        return text.count > 100 ? String(text.prefix(99)) + "…" : text
     }
 
     /// Seconds with three decimals.

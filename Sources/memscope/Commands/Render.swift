@@ -233,7 +233,8 @@ struct Render: ParsableCommand {
             try file.write(html)
             try file.commit()
             return BatchIndex.Entry(input: dump, report: report, totals: analysis.totals,
-                                    command: analysis.metadata.commandLine.joined(separator: " "), error: nil)
+                                    command: analysis.metadata.commandLine.joined(separator: " "), error: nil,
+                                    pid: analysis.metadata.pid, parentPid: analysis.metadata.parentPid ?? 0)
         } catch {
             return BatchIndex.Entry(input: dump, report: nil, totals: nil, command: "", error: "\(error)")
         }

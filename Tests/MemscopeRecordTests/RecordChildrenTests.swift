@@ -1,0 +1,121 @@
+import Foundation
+import MemscopeModel
+import MemscopeTestSupport
+import Testing
+
+/// Children: each dump names its own process (command line, parent) and its own end,
+/// `memscope record` says which dump is which process, and a batch render draws the tree.
+@Suite struct RecordChildrenTests {
+    private func dumps(_ prefix: String, in program: TestProgram) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: program.directory.path)
+            .filter { $0 == prefix || $0.hasPrefix(prefix + ".") }
+            .map { program.directory.appendingPathComponent($0).path }
+    }
+
+    private func meta(_ dump: RecordedDump) throws -> Metadata {
+        guard case .meta(let meta) = try #require(dump.records.first) else { throw TestFailure("no meta record") }
+        return meta
+    }
+
+    @Test func fiftyForkedChildrenWhoseMainReturnsEndWithTheirStatus() throws {
+        let program = try TestProgram.compile("fork-return")
+        let (result, dump) = try program.record()
+        #expect(result.status == 0, "\(result.stderr)")
+        let root = try meta(try RecordedDump(path: dump))
+        let children = try dumps("fork-return.msd", in: program).filter { $0 != dump }
+        #expect(children.count == 50)
+        var codes: [UInt32] = []
+        for child in children {
+            let recorded = try RecordedDump(path: child)
+            let end = try #require(recorded.analysis.processEnd)
+            #expect(end.how == .exited, "\(child): \(end)")
+            codes.append(end.code)
+            // Child i allocated i + 1 blocks of its own and returned i + 1.
+            #expect(recorded.figures(through: "main").allocations == Int(end.code))
+            #expect(try meta(recorded).parentPid == root.pid)
+        }
+        #expect(codes.sorted() == Array(1...50))
+        #expect(!result.stderr.contains("end not observed"))
+    }
+
+    @Test func aForkedChildKeepsItsParentsCommandLine() throws {
+        let program = try TestProgram.compile("fork")
+        let (result, dump) = try program.record(["one", "two"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let parent = try meta(try RecordedDump(path: dump))
+        #expect(parent.commandLine == [program.path, "one", "two"])
+        let child = try #require(try dumps("fork.msd", in: program).first { $0 != dump })
+        let childMeta = try meta(try RecordedDump(path: child))
+        #expect(childMeta.commandLine == [program.path, "one", "two"])
+        #expect(childMeta.parentPid == parent.pid)
+        #expect(childMeta.pid != parent.pid)
+    }
+
+    @Test func anExecdProgramNamesItsNewCommandLine() throws {
+        let program = try TestProgram.compile("exec")
+        let (result, dump) = try program.record(["first"])
+        #expect(result.status == 5, "\(result.stderr)")
+        // exec.c runs itself again as `argv[0] again`: the dump names the image that ended.
+        #expect(try meta(try RecordedDump(path: dump)).commandLine == [program.path, "again"])
+    }
+
+    @Test func aProgramStartedWithSystemNamesItsOwnCommandLineAndParent() throws {
+        let program = try TestProgram.compile("spawn")
+        let (result, dump) = try program.record()
+        #expect(result.status == 0, "\(result.stderr)")
+        let root = try meta(try RecordedDump(path: dump))
+        #expect(root.commandLine == [program.path])
+        let shell = try meta(try RecordedDump(path: try #require(try dumps("spawn.msd", in: program).first { $0 != dump })))
+        #expect(shell.commandLine == ["sh", "-c", "exit 3"])
+        #expect(shell.parentPid == root.pid)
+        #expect(result.stderr.contains("memscope record: 2 processes"))
+        #expect(result.stderr.contains("pid \(shell.pid), parent \(root.pid): sh -c exit 3"))
+    }
+
+    /// gcc runs cc1 and as: each dump names its program, `memscope record` lists the tree,
+    /// and `memscope render DUMP DUMP.* -o DIR` draws it on the index page.
+    @Test func gccAndItsChildrenEachNameTheirProgram() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let source = directory.appendingPathComponent("x.c")
+        try "int twice(int x) { return 2 * x; }\n".write(to: source, atomically: true, encoding: .utf8)
+        let dump = directory.appendingPathComponent("gcc.msd").path
+        let result = try run("memscope", ["record", "-o", dump, "--", "gcc", "-O2", "-c", source.path,
+                                          "-o", directory.appendingPathComponent("x.o").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let paths = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasPrefix("gcc.msd") }.sorted().map { directory.appendingPathComponent($0).path }
+        var programs: [String: Metadata] = [:]
+        for path in paths {
+            let m = try meta(try RecordedDump(path: path))
+            programs[String(try #require(m.commandLine.first).split(separator: "/").last ?? "")] = m
+        }
+        #expect(Set(programs.keys) == ["gcc", "cc1", "as"])
+        let gcc = try #require(programs["gcc"])
+        #expect(gcc.commandLine.prefix(3) == ["gcc", "-O2", "-c"])
+        #expect(programs["cc1"]?.parentPid == gcc.pid)
+        #expect(programs["as"]?.parentPid == gcc.pid)
+        #expect(programs["cc1"]?.commandLine.contains(source.path) == true)
+        // The record output: one line per process, children indented under their parent.
+        let tree = result.stderr.split(separator: "\n").filter { $0.hasPrefix("  ") }
+        #expect(tree.count == 3)
+        #expect(tree.first?.contains("pid \(gcc.pid)") == true && tree.first?.contains(": gcc -O2") == true)
+        #expect(tree.dropFirst().allSatisfy { $0.hasPrefix("    ") && $0.contains("parent \(gcc.pid)") })
+
+        let reports = directory.appendingPathComponent("reports").path
+        let render = try run("memscope", ["render"] + paths + ["-o", reports + "/"])
+        #expect(render.status == 0, "\(render.stderr)")
+        let index = try String(contentsOfFile: reports + "/index.html", encoding: .utf8)
+        let start = try #require(index.range(of: "<h2>Processes</h2>")).upperBound
+        let end = try #require(index.range(of: "<h2>Dumps</h2>")).lowerBound
+        let processes = String(index[start..<end])
+        // gcc's item holds a nested list with cc1's and as's items, each a link to its report.
+        let gccItem = try #require(processes.range(of: "<b>gcc</b> pid \(gcc.pid)"))
+        let nested = String(processes[gccItem.upperBound...])
+        #expect(nested.contains("<ul><li><a href="))
+        for name in ["cc1", "as"] {
+            let pid = try #require(programs[name]?.pid)
+            #expect(nested.contains("<b>\(name)</b> pid \(pid)</a>"))
+            #expect(nested.contains("gcc.msd.\(pid).html\"><b>\(name)</b>"), "\(nested.prefix(600))")
+        }
+    }
+}
