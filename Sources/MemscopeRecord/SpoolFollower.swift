@@ -34,7 +34,12 @@ final class SpoolFollower: @unchecked Sendable {
         self.options = options
     }
 
+    /// How long the program runs before its dump is started.
+    static let settling = 0.1
+    private var startedAt = 0.0
+
     func start() {
+        startedAt = monotonicSeconds()
         let thread = Thread { [self] in run() }
         thread.name = "memscope-spool-follower"
         self.thread = thread
@@ -76,6 +81,10 @@ final class SpoolFollower: @unchecked Sendable {
 
     /// One pass: open the spool once it exists, read what was published, write what is old enough.
     private func pass(final: Bool) throws {
+        // A program that execs at once (a wrapper script) is dumped under the command line
+        // of the image it becomes: the dump, whose `meta` names one image, starts once the
+        // program has run for a while, or when it has ended.
+        guard final || spool != nil || monotonicSeconds() - startedAt >= Self.settling else { return }
         try openIfReady()
         guard let spool, let converter else { return }
         spool.refresh()
