@@ -115,6 +115,10 @@ public struct Totals: Sendable, Equatable {
     public var failedAllocations: UInt64 = 0
     /// free(NULL) calls, which do nothing.
     public var nullFrees: UInt64 = 0
+    /// Figures whose exact value does not fit in 64 bits, by their `summary --json` key
+    /// (`bytes_allocated`, `peak_bytes`, `leaked_bytes`, `suppressed_bytes`): they hold
+    /// `UInt64.max` and are shown, and gated by `check`, as "more than".
+    public var overflowed: Set<String> = []
 }
 
 /// The costs of one allocation site or call-tree node.
@@ -129,13 +133,14 @@ public struct Costs: Sendable, Equatable {
 
     public init() {}
 
-    /// Adds costs. Byte sums wrap instead of trapping: only a forged dump (2^16 blocks of
-    /// 2^48 bytes) can exceed 64 bits, and a wrong figure there beats a crash.
+    /// Adds costs. Byte sums saturate at `UInt64.max` instead of trapping or wrapping: only
+    /// a forged dump (2^16 blocks of 2^48 bytes) can exceed 64 bits, and the totals of such
+    /// a dump are flagged (``Totals/overflowed``). Counts cannot reach 2^64 events.
     public static func += (lhs: inout Costs, rhs: Costs) {
         lhs.allocations &+= rhs.allocations
-        lhs.bytesAllocated &+= rhs.bytesAllocated
-        lhs.peakBytes &+= rhs.peakBytes
-        lhs.leakedBytes &+= rhs.leakedBytes
+        lhs.bytesAllocated = saturatingAdd(lhs.bytesAllocated, rhs.bytesAllocated)
+        lhs.peakBytes = saturatingAdd(lhs.peakBytes, rhs.peakBytes)
+        lhs.leakedBytes = saturatingAdd(lhs.leakedBytes, rhs.leakedBytes)
         lhs.leakedBlocks &+= rhs.leakedBlocks
         lhs.temporaryAllocations &+= rhs.temporaryAllocations
     }

@@ -45,7 +45,9 @@ extension AnalyzerCore {
         let isCounted = counted(ticks)
         if isCounted {
             totals.allocations += 1
-            totals.bytesAllocated &+= size
+            let (bytes, overflow) = totals.bytesAllocated.addingReportingOverflow(size)
+            totals.bytesAllocated = overflow ? UInt64.max : bytes
+            if _slowPath(overflow) { totals.overflowed.insert("bytes_allocated") }
         }
         lastAllocation = isCounted ? address : 0
         emit(LiveChange(ticks: ticks, size: size, lifetime: 0, site: Int32(s), thread: UInt32(t), owner: UInt32(t),

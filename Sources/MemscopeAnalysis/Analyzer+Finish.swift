@@ -53,11 +53,11 @@ extension AnalyzerCore {
                 if let k = suppressed.firstIndex(where: { $0.line == rule.line }) {
                     suppressed[k].sites += 1
                     suppressed[k].blocks += blocks
-                    suppressed[k].bytes &+= bytes
+                    suppressed[k].bytes = saturatingAdd(suppressed[k].bytes, bytes)
                 } else {
                     suppressed.append(SuppressedLeaks(pattern: rule.pattern, line: rule.line, sites: 1, blocks: blocks, bytes: bytes))
                 }
-                suppressedBytes &+= bytes
+                suppressedBytes = saturatingAdd(suppressedBytes, bytes)
                 suppressedBlocks += blocks
                 siteStats[i].costs.leakedBytes = 0
                 siteStats[i].costs.leakedBlocks = 0
@@ -69,7 +69,15 @@ extension AnalyzerCore {
         var final = totals
         final.peakBytes = live.peakBytes
         final.crossThreadFrees = live.crossThreadFrees
-        final.leakedBytes = live.liveBytes &- suppressedBytes
+        if live.liveCarries > 0 || suppressedBytes == UInt64.max {
+            // More than 64 bits live at the end (a forged dump): saturated and flagged.
+            final.leakedBytes = UInt64.max
+            final.overflowed.insert("leaked_bytes")
+        } else {
+            final.leakedBytes = live.liveBytes &- min(suppressedBytes, live.liveBytes)
+        }
+        if live.liveOverflowed && live.peakBytes == UInt64.max { final.overflowed.insert("peak_bytes") }
+        if suppressedBytes == UInt64.max { final.overflowed.insert("suppressed_bytes") }
         final.leakedBlocks = siteStats.reduce(0) { $0 + $1.costs.leakedBlocks }
         final.suppressedBytes = suppressedBytes
         final.suppressedBlocks = suppressedBlocks

@@ -122,6 +122,11 @@ struct LiveTracker {
     static let smallThreads = 32
     var crossThreadFrees: UInt64 = 0
     var liveBytes: UInt64 = 0
+    /// How many times ``liveBytes`` carried past 2^64 (less the borrows back): with it,
+    /// live bytes are exact in 128 bits. Only a forged dump gets here.
+    var liveCarries = 0
+    /// Live bytes went past 64 bits at some point: the peak is saturated.
+    var liveOverflowed = false
     /// The highest live bytes of the counted events, and when.
     var peakBytes: UInt64 = 0
     var peakTicks: UInt64 = 0
@@ -195,7 +200,7 @@ struct LiveTracker {
         let epoch = peakEpoch
         let site = sites.figures(s)
         site.pointee.laneMax = max(site.pointee.laneMax, site.pointee.liveBytes &+ size)
-        if change.counted { site.pointee.bytesAllocated &+= size }
+        if change.counted { site.pointee.bytesAllocated = saturatingAdd(site.pointee.bytesAllocated, size) }
         site.pointee.liveBlocks &+= 1
         Self.changeLive(&site.pointee, add: size, epoch: epoch)
         if change.counted {
@@ -206,7 +211,9 @@ struct LiveTracker {
                 sizeCountOverflow[s &* SizeBuckets.count &+ sizeBucket, default: 0] &+= 1 << 32
             }
         }
-        liveBytes &+= size
+        let (live, carried) = liveBytes.addingReportingOverflow(size)
+        liveBytes = live
+        if _slowPath(carried) { carry(counted: change.counted, ticks: change.ticks) }
         if change.counted && liveBytes > peakBytes {
             peakBytes = liveBytes
             peakTicks = change.ticks
@@ -215,7 +222,7 @@ struct LiveTracker {
         let t = Int(change.thread)
         if change.counted {
             threads[t].allocations += 1
-            threads[t].bytesAllocated &+= size
+            threads[t].bytesAllocated = saturatingAdd(threads[t].bytesAllocated, size)
         }
         threads[t].lastSeen = change.ticks
         threadLanes.change(&threads[t], index: t, by: size, adding: true, ticks: change.ticks)
@@ -236,7 +243,9 @@ struct LiveTracker {
             if change.temporary { site.pointee.temporary &+= 1 }
             countLifetime(change.lifetime, site: s)
         }
-        liveBytes &-= size
+        let (live, borrowed) = liveBytes.subtractingReportingOverflow(size)
+        liveBytes = live
+        if _slowPath(borrowed) { liveCarries -= 1 }
         let owner = Int(change.owner)
         threadLanes.change(&threads[owner], index: owner, by: size, adding: false, ticks: change.ticks)
         threads[Int(change.thread)].lastSeen = change.ticks
@@ -245,6 +254,17 @@ struct LiveTracker {
             if change.thread != change.owner { countHandOff(change) }
         }
         timeline.record(live: liveBytes, allocatedBytes: 0, isAllocation: false, isFree: true)
+    }
+
+    /// Live bytes went past 2^64: the peak, when counted, is saturated there for good.
+    @inline(never)
+    private mutating func carry(counted: Bool, ticks: UInt64) {
+        liveCarries += 1
+        liveOverflowed = true
+        guard counted, peakBytes != UInt64.max else { return }
+        peakBytes = UInt64.max
+        peakTicks = ticks
+        peakEpoch &+= 1
     }
 
     /// Counts a block allocated by one thread and freed by another.

@@ -42,6 +42,7 @@ public struct Summary: Sendable {
             ("warnings", "[" + analysis.diagnostics.lines.map(jsonString).joined(separator: ",") + "]"),
         ]
         fields.append(("process_end", processEndJSON))
+        fields.append(("overflowed", "[" + t.overflowed.sorted().map(jsonString).joined(separator: ",") + "]"))
         fields.append(("unavailable", "[" + analysis.notes.unavailable.sorted().map(jsonString).joined(separator: ",") + "]"))
         let kinds = analysis.leakKinds
         for (name, figure) in [("definitely_lost", kinds?.definitelyLost), ("indirectly_lost", kinds?.indirectlyLost),
@@ -78,9 +79,14 @@ public struct Summary: Sendable {
         out.append("")
         out.append("  allocations    \(Units.count(t.allocations))  (\(Units.count(t.reallocs)) reallocs, \(Units.count(t.temporaryAllocations)) temporary)")
         out.append("  frees          \(Units.count(t.frees))")
-        out.append("  allocated      \(Units.bytes(t.bytesAllocated))  (\(Units.count(t.bytesAllocated)) bytes)")
-        out.append("  peak           \(Units.bytes(t.peakBytes))  (\(Units.count(t.peakBytes)) bytes) at \(Units.duration(nanoseconds: t.peakTimeNanoseconds))")
-        out.append("  leaked         \(Units.bytes(t.leakedBytes))  in \(Units.count(t.leakedBlocks)) blocks")
+        // A figure past 64 bits (a forged dump) is a lower bound, and said so.
+        func bytes(_ value: UInt64, _ key: String) -> String {
+            t.overflowed.contains(key) ? "more than \(Units.bytes(value)) (the exact figure does not fit in 64 bits)"
+                : "\(Units.bytes(value))  (\(Units.count(value)) bytes)"
+        }
+        out.append("  allocated      \(bytes(t.bytesAllocated, "bytes_allocated"))")
+        out.append("  peak           \(bytes(t.peakBytes, "peak_bytes")) at \(Units.duration(nanoseconds: t.peakTimeNanoseconds))")
+        out.append("  leaked         \(t.overflowed.contains("leaked_bytes") ? bytes(t.leakedBytes, "leaked_bytes") : Units.bytes(t.leakedBytes))  in \(Units.count(t.leakedBlocks)) blocks")
         if t.suppressedBlocks > 0 {
             out.append("  suppressed     \(Units.bytes(t.suppressedBytes))  in \(Units.count(t.suppressedBlocks)) blocks (\(a.suppressed.map { "leak:\($0.pattern)" }.joined(separator: ", ")))")
         }

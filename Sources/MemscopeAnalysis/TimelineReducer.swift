@@ -117,3 +117,11 @@ func saturatingMultiply(_ a: UInt64, _ b: UInt64) -> UInt64 {
     let (product, overflow) = a.multipliedReportingOverflow(by: b)
     return overflow ? UInt64.max : product
 }
+
+/// `a + b`, or `UInt64.max` when the sum does not fit (byte sums of a dump: sizes are at
+/// most 2^48, so 2^16 blocks can exceed 64 bits; the figure is then flagged, never wrapped).
+@inline(__always)
+func saturatingAdd(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? UInt64.max : sum
+}

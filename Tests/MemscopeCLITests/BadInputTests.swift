@@ -71,3 +71,38 @@ let malformedExpectations: [(file: String, status: Int32, message: String)] = [
         #expect(previousEvents > 100)
     }
 }
+
+/// Byte sums of a dump that do not fit in 64 bits (2^16 blocks of the format's largest
+/// size, 2^48 bytes) are flagged, never wrapped: the CI gate cannot pass on them.
+@Suite struct OverflowingFiguresTests {
+    static func dump(blocks: Int) throws -> String {
+        var dump = DumpBuilder()
+        let stack = dump.stack("main", "hoard")
+        for i in 0..<blocks {
+            dump.alloc(ts: UInt64(i + 1), address: 0x1000 + UInt64(i) * 16, size: 1 << 48, stack: stack)
+        }
+        let path = try TestPaths.temporaryDirectory().appendingPathComponent("huge.msd").path
+        try Data(encodeBinary(dump.records)).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func figuresPast64BitsAreFlaggedAndFailTheGate() throws {
+        let path = try Self.dump(blocks: 65_536)
+        let json = try summaryJSON(path)
+        #expect(json["overflowed"] as? [String] == ["bytes_allocated", "leaked_bytes", "peak_bytes"])
+        #expect(json["leaked_bytes"] as? UInt64 == UInt64.max, "saturated, not wrapped to 0")
+        let text = try memscope("summary", path)
+        #expect(text.stdout.contains("leaked         more than 16.0 EiB (the exact figure does not fit in 64 bits)"), "\(text.stdout)")
+        let gate = try memscope("check", path, "--max-leaked", "1")
+        #expect(gate.status == 3)
+        #expect(gate.stdout.contains("FAIL leaked_bytes") && gate.stdout.contains("does not fit in 64 bits"), "\(gate.stdout)")
+    }
+
+    @Test func figuresJustBelow64BitsAreExact() throws {
+        let path = try Self.dump(blocks: 65_535)
+        let json = try summaryJSON(path)
+        #expect(json["overflowed"] as? [String] == [])
+        #expect(json["leaked_bytes"] as? UInt64 == 65_535 << 48)
+        #expect(json["bytes_allocated"] as? UInt64 == 65_535 << 48)
+    }
+}

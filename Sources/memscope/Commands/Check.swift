@@ -67,6 +67,13 @@ struct Check: ParsableCommand {
             let t = analysis.totals
             func limit(_ metric: String, _ value: UInt64, _ maximum: UInt64?, bytes: Bool) {
                 guard let maximum else { return }
+                if t.overflowed.contains(metric) {
+                    // Never a pass on a figure that could not be computed exactly.
+                    results.append(LimitResult(metric: metric, value: value, limit: "≤ \(bytes ? Units.bytes(maximum) : Units.count(maximum))",
+                                               passed: false, detail: "the dump's figure does not fit in 64 bits: more than \(Units.bytes(value))",
+                                               isBytes: bytes))
+                    return
+                }
                 let shown = bytes ? Units.bytes(maximum) : Units.count(maximum)
                 let over = value > maximum ? "exceeded by \(bytes ? Units.bytes(value - maximum) : Units.count(value - maximum))" : ""
                 results.append(LimitResult(metric: metric, value: value, limit: "≤ \(shown)", passed: value <= maximum,
@@ -86,7 +93,12 @@ struct Check: ParsableCommand {
                                                    ("leaked_bytes", t.leakedBytes, old.leakedBytes, true),
                                                    ("bytes_allocated", t.bytesAllocated, old.bytesAllocated, true),
                                                    ("allocations", t.allocations, old.allocations, false)] {
-                    results.append(Self.growth(metric, new: new, base: base, maximum: growth.value, bytes: bytes))
+                    var result = Self.growth(metric, new: new, base: base, maximum: growth.value, bytes: bytes)
+                    if t.overflowed.contains(metric) || old.overflowed.contains(metric) {
+                        result.passed = false
+                        result.detail = "a figure does not fit in 64 bits: the growth cannot be computed"
+                    }
+                    results.append(result)
                 }
             }
         }
