@@ -117,16 +117,17 @@ extension Timeline {
             self.init(intervalNanoseconds: 1, points: [])
             return
         }
-        let span = last.timeNanoseconds + 1
+        // Saturating: an input's times are untrusted, and may reach 2^64 - 1.
+        let span = saturatingAdd(last.timeNanoseconds, 1)
         let count = UInt64(min(maximum, samples.count))
-        let interval = max(1, (span + count - 1) / count)
+        let interval = max(1, span.dividedRoundingUp(by: count))
         var points: [Point] = []
         var current: UInt64 = 0
         var index = 0
-        for i in 0..<Int((span + interval - 1) / interval) {
+        for i in 0..<Int(span.dividedRoundingUp(by: interval)) {
             let start = UInt64(i) * interval
             var high = current, low = current
-            while index < samples.count && samples[index].timeNanoseconds < start + interval {
+            while index < samples.count && samples[index].timeNanoseconds < saturatingAdd(start, interval) {
                 current = samples[index].liveBytes
                 high = max(high, current)
                 low = min(low, current)

@@ -88,6 +88,10 @@ struct MassifFile {
         return line.dropFirst(key.count + 1).drop { $0 == " " }
     }
 
+    /// The most children one tree node may announce (massif itself lists far fewer: it
+    /// folds small ones into one "below threshold" line).
+    static let maxChildren = 1_000_000
+
     /// `<spaces>n<k>: <bytes> <label>`.
     private static func treeNode(_ line: String, fail: (String, String, Int) -> ImportError) throws -> Node {
         let text = Substring(line)
@@ -95,6 +99,10 @@ struct MassifFile {
         var rest = text.dropFirst(depth)
         guard rest.first == "n", let colon = rest.firstIndex(of: ":"), let children = Int(rest.dropFirst()[..<colon]) else {
             throw fail("a tree line 'n<children>: <bytes> <frame>'", line, depth + 1)
+        }
+        // Each child is a line of its own: a count beyond the lines a file can hold is forged.
+        guard children >= 0 && children <= maxChildren else {
+            throw fail("a child count from 0 to \(maxChildren) in 'n<children>:'", line, depth + 2)
         }
         rest = rest[rest.index(after: colon)...].drop { $0 == " " }
         let bytesText = rest.prefix { $0 != " " }

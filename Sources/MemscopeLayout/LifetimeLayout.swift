@@ -77,7 +77,7 @@ public enum LifetimeLayout {
         let stripWidth = width - nameWidth - valueWidth - 16
         let points = rows.first?.lane.count ?? 0
         var scene = Scene(width: width, height: top + Double(rows.count) * laneHeight + axisHeight)
-        let shownIntervals = max(1, min(points, Int((max(duration, 1) + interval - 1) / max(interval, 1))))
+        let shownIntervals = max(1, Int(min(UInt64(points), max(duration, 1).dividedRoundingUp(by: max(interval, 1)))))
         let cellWidth = stripWidth / Double(shownIntervals)
         for (row, entry) in rows.enumerated() {
             let y = top + Double(row) * laneHeight
@@ -93,7 +93,7 @@ public enum LifetimeLayout {
                                       size: fontSize, colour: .mutedText)))
         }
         let axisY = top + Double(rows.count) * laneHeight + 2
-        let span = UInt64(shownIntervals) * interval
+        let span = UInt64(shownIntervals).multipliedSaturating(by: interval)
         for tick in Axis.timeTicks(maximum: span, count: 8) {
             let x = nameWidth + tick.value / Double(max(span, 1)) * stripWidth
             scene.add(.line(from: Point(x, axisY), to: Point(x, axisY + 4), stroke: .axis, width: 1, dashed: false))

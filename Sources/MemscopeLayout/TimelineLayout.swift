@@ -41,7 +41,7 @@ public enum TimelineLayout {
         var scene = Scene(width: options.width, height: height)
         let plotWidth = options.width - left - right
         let duration = max(totals.durationNanoseconds,
-                           UInt64(timeline.points.count) * timeline.intervalNanoseconds, 1)
+                           UInt64(timeline.points.count).multipliedSaturating(by: timeline.intervalNanoseconds), 1)
         func x(_ ns: Double) -> Double { left + ns / Double(duration) * plotWidth }
 
         // Live heap panel.

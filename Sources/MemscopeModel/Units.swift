@@ -53,3 +53,29 @@ public enum Units {
     /// `0x7f00a0`.
     public static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 }
+
+extension UInt64 {
+    /// `value`, or the nearest end of UInt64's range (0 for NaN): a conversion that never
+    /// traps, for figures computed in floating point from untrusted inputs.
+    public init(clamping value: Double) {
+        if !(value > 0) { self = 0 } else if value >= 18_446_744_073_709_551_615.0 { self = .max } else { self = UInt64(value) }
+    }
+
+    /// `self × other`, or `UInt64.max` when the product does not fit.
+    public func multipliedSaturating(by other: UInt64) -> UInt64 {
+        let (product, overflow) = multipliedReportingOverflow(by: other)
+        return overflow ? .max : product
+    }
+
+    /// `self / divisor`, rounded up, without the overflow of `(self + divisor - 1) / divisor`.
+    public func dividedRoundingUp(by divisor: UInt64) -> UInt64 {
+        self / divisor + (self % divisor == 0 ? 0 : 1)
+    }
+
+    /// `self × numerator / denominator` in 128 bits, exact, without overflow for
+    /// `numerator ≤ denominator` (a share of a duration or a size).
+    public func scaled(by numerator: UInt64, over denominator: UInt64) -> UInt64 {
+        precondition(denominator > 0 && numerator <= denominator)
+        return denominator.dividingFullWidth(multipliedFullWidth(by: numerator)).quotient
+    }
+}

@@ -10,7 +10,7 @@ enum SummarySection {
         notes.inferred += ownership
         let t = a.totals
         let seconds = Double(max(t.durationNanoseconds, 1)) / 1e9
-        let rate = Units.count(UInt64(Double(t.allocations) / seconds))
+        let rate = Units.count(UInt64(clamping: Double(t.allocations) / seconds))
         let temporaryShare = t.allocations == 0 ? "0" : Units.fixed(Double(t.temporaryAllocations) * 100 / Double(t.allocations), decimals: 1)
         var cards: [String] = []
         let unavailable = notes.unavailable

@@ -106,3 +106,39 @@ let malformedExpectations: [(file: String, status: Int32, message: String)] = [
         #expect(json["bytes_allocated"] as? UInt64 == 65_535 << 48)
     }
 }
+
+/// Times at the end of UInt64's range (a forged `ts`) render, never trap.
+@Suite struct HugeTimesTests {
+    @Test(arguments: [[String](), ["--window-flamegraphs", "0"], ["--to", "50%"]])
+    func aTimeNear2To64Renders(options: [String]) throws {
+        var dump = DumpBuilder()
+        let stack = dump.stack("main", "load")
+        dump.alloc(ts: 1, address: 0x10, size: 64, stack: stack)
+        dump.alloc(ts: UInt64.max - 1, address: 0x20, size: 32, stack: stack)
+        dump.free(ts: UInt64.max, address: 0x10)
+        let directory = try TestPaths.temporaryDirectory()
+        let path = directory.appendingPathComponent("late.msd").path
+        try Data(encodeBinary(dump.records)).write(to: URL(fileURLWithPath: path))
+        let out = directory.appendingPathComponent("late.html").path
+        let render = try run("memscope", ["render", "-q", path, "-o", out] + options)
+        #expect(render.status == 0, "\(render.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out))
+        #expect(try memscope("summary", path).status == 0)
+    }
+}
+
+/// A massif tree line's child count is checked: a forged count is a located error at
+/// once, never a long loop or a trap.
+@Suite struct MassifChildCountTests {
+    @Test(arguments: ["1000000000000", "-9223372036854775808", "-1"])
+    func forgedChildCountsAreLocatedErrors(count: String) throws {
+        let text = "desc: (none)\ncmd: ./x\ntime_unit: i\n#-----------\nsnapshot=0\n#-----------\ntime=0\nmem_heap_B=10\n"
+            + "mem_heap_extra_B=0\nmem_stacks_B=0\nheap_tree=detailed\nn\(count): 10 (heap allocation functions) malloc/new/new[], --alloc-fns, etc.\n"
+        let path = try TestPaths.temporaryDirectory().appendingPathComponent("massif.out.1").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let result = try memscope("summary", "--format", "massif", path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("massif.out.1:12:2: error:") && result.stderr.contains("a child count from 0 to 1000000"),
+                "\(result.stderr)")
+    }
+}

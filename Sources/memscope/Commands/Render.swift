@@ -153,7 +153,10 @@ struct Render: ParsableCommand {
         let duration = analysis.totals.durationNanoseconds
         if windowCount > 0 && duration >= UInt64(windowCount) && !analysis.notes.unavailable.contains("timeline") {
             let count = UInt64(windowCount)
-            var bounds: [(String, UInt64, UInt64)] = (0..<count).map { i in (String(i + 1), duration * i / count, duration * (i + 1) / count) }
+            // In 128 bits: a forged duration near 2^64 must not overflow the product.
+            var bounds: [(String, UInt64, UInt64)] = (0..<count).map { i in
+                (String(i + 1), duration.scaled(by: i, over: count), duration.scaled(by: i + 1, over: count))
+            }
             // The peak's window: a slice's width centred on the peak, kept inside the run.
             let width = duration / count
             let peak = analysis.totals.peakTimeNanoseconds

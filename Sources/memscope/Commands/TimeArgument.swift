@@ -35,7 +35,7 @@ struct TimeArgument: ExpressibleByArgument, Equatable {
     func nanoseconds(duration: () throws -> UInt64) rethrows -> UInt64 {
         switch value {
         case .nanoseconds(let ns): ns
-        case .percent(let p): UInt64((Double(try duration()) * p / 100).rounded())
+        case .percent(let p): UInt64(clamping: (Double(try duration()) * p / 100).rounded())
         }
     }
 }
