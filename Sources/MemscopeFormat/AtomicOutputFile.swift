@@ -4,15 +4,39 @@ import Glibc
 
 /// A file written under a temporary name in the target directory and renamed into
 /// place by ``commit()``, so a killed writer never leaves half a file behind.
+///
+/// A target that exists and is not a regular file (a device such as `/dev/stdout`, a
+/// FIFO, a socket) is written into directly, never replaced.
 public final class AtomicOutputFile {
     public let path: String
     private let temporaryPath: String
     private let fd: Int32
     private var committed = false
+    /// Writing straight into a device, FIFO or socket.
+    private let direct: Bool
+
+    /// Whether writing `path` would replace an existing regular file (what --force is for).
+    public static func wouldReplaceFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
 
     /// Creates the temporary file. With `overwrite == false` an existing `path` is refused.
     public init(path: String, overwrite: Bool = true) throws {
         self.path = path
+        var info = stat()
+        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+            guard (info.st_mode & S_IFMT) != S_IFDIR else {
+                throw DumpError(path: path, problem: .writeFailed(reason: "it is a directory"))
+            }
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw DumpError(path: path, problem: .writeFailed(reason: String(cString: strerror(errno)))) }
+            self.fd = fd
+            temporaryPath = ""
+            direct = true
+            return
+        }
+        direct = false
         if !overwrite && access(path, F_OK) == 0 {
             throw DumpError(path: path, problem: .outputExists)
         }
@@ -31,7 +55,7 @@ public final class AtomicOutputFile {
     deinit {
         if !committed {
             close(fd)
-            unlink(temporaryPath)
+            if !direct { unlink(temporaryPath) }
         }
     }
 
@@ -61,6 +85,10 @@ public final class AtomicOutputFile {
     public func commit() throws {
         guard !committed else { return }
         committed = true
+        if direct {
+            guard close(fd) == 0 else { throw DumpError(path: path, problem: .writeFailed(reason: String(cString: strerror(errno)))) }
+            return
+        }
         let failed = close(fd) != 0
         if failed || rename(temporaryPath, path) != 0 {
             let reason = String(cString: strerror(errno))

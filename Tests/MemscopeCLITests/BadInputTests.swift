@@ -142,3 +142,51 @@ let malformedExpectations: [(file: String, status: Int32, message: String)] = [
                 "\(result.stderr)")
     }
 }
+
+/// Inputs from pipes, outputs into devices and FIFOs.
+@Suite struct PipesAndSpecialFilesTests {
+    /// Runs `memscope ARGS` through the shell, so a pipe feeds its standard input.
+    static func shell(_ command: String) throws -> ProcessResult {
+        try run("/bin/sh", ["-c", command.replacingOccurrences(of: "MEMSCOPE", with: builtExecutable("memscope"))])
+    }
+
+    @Test(arguments: ["-", "/dev/stdin"])
+    func aPipedDumpIsReadWhole(name: String) throws {
+        let sample = TestPaths.sample("server-leak.msd")
+        let piped = try Self.shell("cat '\(sample)' | MEMSCOPE summary --json \(name)")
+        let direct = try memscope("summary", "--json", sample)
+        #expect(piped.status == 0, "\(piped.stderr)")
+        let figures = { (text: String) in
+            (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]).flatMap { $0 }
+                .map { [$0["allocations"] as? Int, $0["leaked_bytes"] as? Int, $0["peak_bytes"] as? Int] }
+        }
+        #expect(figures(piped.stdout) != nil && figures(piped.stdout)! == figures(direct.stdout)!)
+    }
+
+    @Test func aFIFOIsReadAndItsCopyRemoved() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let fifo = directory.appendingPathComponent("dump.fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let scratch = try TestPaths.temporaryDirectory()
+        let result = try Self.shell("cat '\(TestPaths.sample("tiny.jsonl"))' > '\(fifo)' & TMPDIR='\(scratch.path)' MEMSCOPE summary --json '\(fifo)'")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"allocations\""))
+        let left = try FileManager.default.contentsOfDirectory(atPath: scratch.path)
+        #expect(left.isEmpty, "temporary copies left: \(left)")
+    }
+
+    @Test func aDeviceOrFIFOGivenAsOutputIsWrittenNotReplaced() throws {
+        let full = try memscope("render", "-q", TestPaths.sample("tiny.jsonl"), "-o", "/dev/full")
+        #expect(full.status == 1 && full.stderr.contains("No space left on device"), "\(full.stderr)")
+        var info = stat()
+        #expect(stat("/dev/full", &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR, "/dev/full is still a device")
+        let directory = try TestPaths.temporaryDirectory()
+        let fifo = directory.appendingPathComponent("report.fifo").path
+        let copy = directory.appendingPathComponent("report.html").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let result = try Self.shell("cat '\(fifo)' > '\(copy)' & MEMSCOPE render -q '\(TestPaths.sample("tiny.jsonl"))' -o '\(fifo)'; wait")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(stat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO, "the FIFO is still a FIFO")
+        #expect(try String(contentsOfFile: copy, encoding: .utf8).hasPrefix("<!DOCTYPE html>"))
+    }
+}

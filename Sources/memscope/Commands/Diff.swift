@@ -25,10 +25,10 @@ struct Diff: ParsableCommand {
               memscope diff --json last-week.msd tonight.msd | jq .deltas.peak_bytes
             """)
 
-    @Argument(help: "The earlier dump.", completion: .file())
+    @Argument(help: "The earlier dump (or - for standard input).", completion: .file(), transform: PipedInput.materialize)
     var base: String
 
-    @Argument(help: "The later dump.", completion: .file())
+    @Argument(help: "The later dump.", completion: .file(), transform: PipedInput.materialize)
     var new: String
 
     @Option(help: "Read both inputs as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).")
@@ -49,7 +49,7 @@ struct Diff: ParsableCommand {
     func run() throws {
         try Console.run {
             let path = output ?? "memscope-diff-\(Self.stem(base))-\(Self.stem(new)).html"
-            if !json && !force && access(path, F_OK) == 0 {
+            if !json && !force && AtomicOutputFile.wouldReplaceFile(path) {
                 throw DumpError(path: path, problem: .outputExists)
             }
             let (baseAnalysis, baseFormat) = try analyze(InputOptions.with(path: base, format: format))

@@ -16,8 +16,8 @@ extension FoldedCost: ExpressibleByArgument {}
 
 /// The dump to read, shared by every command that reads one.
 struct InputOptions: ParsableArguments {
-    @Argument(help: "The dump to read (.msd binary or JSON Lines, optionally zstd-compressed), or a heaptrack, massif, DHAT, memscope-rs or folded-stacks file.",
-              completion: .file())
+    @Argument(help: "The dump to read (.msd binary or JSON Lines, optionally zstd-compressed), or a heaptrack, massif, DHAT, memscope-rs or folded-stacks file; - or a pipe reads standard input or the pipe.",
+              completion: .file(), transform: PipedInput.materialize)
     var dump: String
 
     @Option(help: "Read the input as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).")
@@ -102,7 +102,7 @@ func loadSuppressions(_ path: String?) throws -> Suppressions {
 
 /// Just the dump to read (for commands that do not analyse it, like convert).
 struct DumpInput: ParsableArguments {
-    @Argument(help: "The dump to read (.msd binary or JSON Lines, optionally zstd-compressed).", completion: .file())
+    @Argument(help: "The dump to read (.msd binary or JSON Lines, optionally zstd-compressed).", completion: .file(), transform: PipedInput.materialize)
     var dump: String
 
     @Option(help: "Read the input as this format instead of detecting it (values: msd, jsonl).")

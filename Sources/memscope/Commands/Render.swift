@@ -33,7 +33,8 @@ struct Render: ParsableCommand {
               memscope render nightly/*.msd -o reports/              # a report each, and reports/index.html
             """)
 
-    @Argument(help: "The dumps to read (.msd binary or JSON Lines, optionally zstd-compressed).", completion: .file())
+    @Argument(help: "The dumps to read (.msd binary or JSON Lines, optionally zstd-compressed; - for standard input).",
+              completion: .file(), transform: PipedInput.materialize)
     var dumps: [String]
 
     @Option(help: "Read the input as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).")
@@ -92,7 +93,7 @@ struct Render: ParsableCommand {
         input.scope = scope
         try Console.run {
             let path = output ?? Self.defaultOutput(for: input.dump)
-            if !force && access(path, F_OK) == 0 {
+            if !force && AtomicOutputFile.wouldReplaceFile(path) {
                 throw DumpError(path: path, problem: .outputExists)
             }
             let progress = Progress(enabled: !quiet && isatty(2) == 1)
@@ -223,7 +224,7 @@ struct Render: ParsableCommand {
     private static func renderOne(_ dump: String, format: InputFormat?, foldedCost: FoldedCost, options: AnalysisOptions,
                                   pipeline: RenderPipeline, choice: OwnershipGraphOptions, to path: String, force: Bool, report: String) -> BatchIndex.Entry {
         do {
-            if !force && access(path, F_OK) == 0 {
+            if !force && AtomicOutputFile.wouldReplaceFile(path) {
                 throw DumpError(path: path, problem: .outputExists)
             }
             let input = try InputOptions.with(path: dump, format: format, foldedCost: foldedCost)
