@@ -16,7 +16,7 @@ extension OwnershipGraph {
         }
         out += "edges\n"
         for e in edges {
-            out += "  n\(e.from) -\(e.kind.rawValue)-> n\(e.to) \(e.provenance.rawValue) evidence=\(e.evidence) contradictions=\(e.contradictions) confidence=\(Units.fixed(e.confidence, decimals: 3))"
+            out += "  n\(e.from) -\(e.kind.rawValue)-> n\(e.to) \(e.provenance.rawValue) evidence=\(e.evidence) contradictions=\(e.contradictions) confidence=\(e.confidencePercent(decimals: 1))%"
                 + (e.detail.isEmpty ? "" : " (\(e.detail))") + "\n"
         }
         out += "coverage scans=\(coverage.scans) task_annotations=\(coverage.taskAnnotations) rejected_hypotheses=\(coverage.rejectedHypotheses) sparse_references=\(coverage.sparseReferences) inference_included=\(coverage.inferenceIncluded)\n"

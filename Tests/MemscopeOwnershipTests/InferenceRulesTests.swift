@@ -245,3 +245,16 @@ import Testing
         #expect(gone.indirectlyLost.bytes == 8)
     }
 }
+
+@Suite struct ConfidenceDisplayTests {
+    /// An inferred claim never shows certainty, however much evidence backs it.
+    @Test func inferredConfidenceNeverReads100Percent() {
+        let strong = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "test", evidence: 1_000)
+        #expect(strong.confidence > 0.9994)
+        #expect(strong.confidencePercent() == "99.9")
+        let seen = OwnershipEdge(from: 0, to: 1, kind: .references, rule: "test", evidence: 5)
+        #expect(seen.confidencePercent() == "100.0", "an observed edge with no contradiction is certain")
+        let once = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "test", evidence: 1)
+        #expect(once.confidencePercent() == "75.0")
+    }
+}
