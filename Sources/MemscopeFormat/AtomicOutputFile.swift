@@ -14,6 +14,8 @@ public final class AtomicOutputFile {
     private var committed = false
     /// Writing straight into a device, FIFO or socket.
     private let direct: Bool
+    /// The temporary file's slot in ``TemporaryFiles`` (removed on SIGINT, SIGTERM, SIGHUP).
+    private var cleanupSlot: Int?
 
     /// Whether writing `path` would replace an existing regular file (what --force is for).
     public static func wouldReplaceFile(_ path: String) -> Bool {
@@ -43,12 +45,17 @@ public final class AtomicOutputFile {
         let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
         let name = path.contains("/") ? String(path[path.index(after: path.lastIndex(of: "/")!)...]) : path
         var template = Array("\(directory.isEmpty ? "/" : directory)/.\(name).tmp-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
+        var fd: Int32 = -1
+        let (created, slot) = TemporaryFiles.create {
+            fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            return fd >= 0 ? template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : nil
+        }
+        guard let created else {
             throw DumpError(path: path, problem: .writeFailed(reason: String(cString: strerror(errno))))
         }
         self.fd = fd
-        self.temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        self.temporaryPath = created
+        cleanupSlot = slot
         fchmod(fd, 0o644)
     }
 
@@ -57,6 +64,7 @@ public final class AtomicOutputFile {
             close(fd)
             if !direct { unlink(temporaryPath) }
         }
+        TemporaryFiles.unregister(cleanupSlot)
     }
 
     /// Appends bytes.
@@ -90,6 +98,10 @@ public final class AtomicOutputFile {
             return
         }
         let failed = close(fd) != 0
+        defer {
+            TemporaryFiles.unregister(cleanupSlot)
+            cleanupSlot = nil
+        }
         if failed || rename(temporaryPath, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)

@@ -190,3 +190,31 @@ let malformedExpectations: [(file: String, status: Int32, message: String)] = [
         #expect(try String(contentsOfFile: copy, encoding: .utf8).hasPrefix("<!DOCTYPE html>"))
     }
 }
+
+/// An interrupted output leaves nothing behind: its temporary file is removed on SIGTERM,
+/// and memscope still dies of the signal.
+@Suite struct InterruptedOutputTests {
+    @Test(arguments: [SIGTERM, SIGINT])
+    func theTemporaryFileIsRemoved(signal: Int32) throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let generated = try run("memscope-bench", ["--generate", "1000000", "--out", directory.path])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let dump = directory.appendingPathComponent("bench-1000000.msd").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: builtExecutable("memscope"))
+        process.arguments = ["convert", dump, "-o", directory.appendingPathComponent("out.jsonl").path]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        func temporaryFiles() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".out.jsonl.tmp-") }
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while try temporaryFiles().isEmpty && process.isRunning && Date() < deadline { usleep(5_000) }
+        try #require(process.isRunning, "the conversion ended before it could be interrupted")
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal)
+        #expect(try temporaryFiles().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out.jsonl").path))
+    }
+}
