@@ -331,11 +331,16 @@
       tip.appendChild(line);
     }
     tip.hidden = false;
-    const box = view.getBoundingClientRect();
-    let left = clientX - box.left + 14, top = clientY - box.top + 14;
-    if (left + 420 > view.clientWidth + view.scrollLeft) left = Math.max(0, left - 440);
-    tip.style.left = left + view.scrollLeft + "px";
-    tip.style.top = top + "px";
+    // Fixed to the window, not the scrolling view: the whole tip stays in sight (flipped to
+    // the pointer's other side near an edge) and never gives the view scrollbars.
+    const pad = 6, gap = 14;
+    const right = document.documentElement.clientWidth - pad, bottom = document.documentElement.clientHeight - pad;
+    const w = tip.offsetWidth, h = tip.offsetHeight;
+    let left = clientX + gap, top = clientY + gap;
+    if (left + w > right) left = clientX - gap - w;
+    if (top + h > bottom) top = clientY - gap - h;
+    tip.style.left = Math.max(pad, Math.min(left, right - w)) + "px";
+    tip.style.top = Math.max(pad, Math.min(top, bottom - h)) + "px";
   }
   function pointer(event) {
     const r = canvas.getBoundingClientRect();
@@ -433,6 +438,48 @@
       result.inlinedTip = $("flame-tip").textContent;
       canvas.dispatchEvent(new MouseEvent("mousemove", at(widest)));
     }
+    // Geometry: a person must see the whole tip. Hover the widest box, the rightmost box and
+    // the deepest box with the graph in sight; each tip must lie inside the window, unclipped
+    // by any scrolling box around it, and hovering must not add scrollbars anywhere.
+    view.scrollIntoView({ block: "center" });
+    const visibleShare = (el) => {
+      const b = el.getBoundingClientRect();
+      let l = Math.max(b.left, 0), t = Math.max(b.top, 0);
+      let rr = Math.min(b.right, document.documentElement.clientWidth), bb = Math.min(b.bottom, document.documentElement.clientHeight);
+      if (getComputedStyle(el).position !== "fixed") {
+        for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+          const cs = getComputedStyle(a);
+          if (cs.overflowX === "visible" && cs.overflowY === "visible") continue;
+          const ab = a.getBoundingClientRect();
+          l = Math.max(l, ab.left); t = Math.max(t, ab.top); rr = Math.min(rr, ab.right); bb = Math.min(bb, ab.bottom);
+        }
+      }
+      const area = b.width * b.height;
+      return area > 0 ? Math.max(0, rr - l) * Math.max(0, bb - t) / area : 0;
+    };
+    const probe = (i) => {
+      const c = canvas.getBoundingClientRect();
+      const point = { clientX: c.left + ((L.x[i] + Math.min(L.w[i], 40) / 2) * c.width) / data.width,
+                      clientY: c.top + L.y(i) + data.rowHeight / 2, bubbles: true };
+      if (L.w[i] > 40) point.clientX = c.left + ((L.x[i] + L.w[i] - 4) * c.width) / data.width;
+      const before = [view.scrollWidth, view.scrollHeight, document.documentElement.scrollWidth, document.documentElement.scrollHeight];
+      canvas.dispatchEvent(new MouseEvent("mousemove", point));
+      const tip = $("flame-tip"), b = tip.getBoundingClientRect();
+      const after = [view.scrollWidth, view.scrollHeight, document.documentElement.scrollWidth, document.documentElement.scrollHeight];
+      return { name: data.strings[L.t.name[i]], shown: !tip.hidden, visible: Number(visibleShare(tip).toFixed(3)),
+               insideWindow: b.left >= 0 && b.top >= 0 && b.right <= document.documentElement.clientWidth && b.bottom <= document.documentElement.clientHeight,
+               scrollbarsAdded: after.some((v, k) => v > before[k]) };
+    };
+    let rightmost = -1, deepest = -1;
+    for (let i = 1; i < L.t.parent.length; i++) {
+      if (L.w[i] < 3) continue;
+      if (rightmost < 0 || L.x[i] + L.w[i] > L.x[rightmost] + L.w[rightmost] + 0.5
+          || (L.x[i] + L.w[i] >= L.x[rightmost] + L.w[rightmost] - 0.5 && L.t.depth[i] > L.t.depth[rightmost])) rightmost = i;
+      if (deepest < 0 || L.t.depth[i] >= L.t.depth[deepest]) deepest = i;
+    }
+    result.tipGeometry = [widest, rightmost, deepest].filter((i) => i > 0).map(probe);
+    canvas.dispatchEvent(new MouseEvent("mouseleave", { bubbles: true }));
+    window.scrollTo(0, 0);
     result.readableForms = readableForms("std::thread::_State_impl<std::thread::_Invoker<std::tuple<void (*)(int), int> > >::_M_run()");
     state.search = result.hoverName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     draw();

@@ -84,6 +84,26 @@ import Testing
         #expect((allFrames["hash"] as? String)?.contains("frames=all") == true)
     }
 
+    static func fixture(_ name: String) -> String {
+        TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures/imports/\(name)").path
+    }
+
+    /// Issue 21, defect 1: the flamegraph tooltip lies wholly in the window, unclipped by the
+    /// scrolling view, on shallow graphs too, and hovering adds no scrollbars.
+    @Test(arguments: [("server-leak.msd", "1024,768"), ("server-leak.msd", "1400,900"), ("heaptrack", "1024,768")])
+    func flamegraphTooltipIsWhollyInSight(input: String, window: String) throws {
+        let path = input == "heaptrack" ? Self.fixture("heaptrack.workload.zst") : TestPaths.sample(input)
+        let result = try Self.selftest(Self.render(path), flags: ["--window-size=\(window)"])
+        let probes = try #require(result["tipGeometry"] as? [[String: Any]])
+        #expect(probes.count >= 2)
+        for probe in probes {
+            #expect(probe["shown"] as? Bool == true, "\(probe)")
+            #expect(probe["visible"] as? Double == 1, "the whole tip is visible: \(probe)")
+            #expect(probe["insideWindow"] as? Bool == true, "\(probe)")
+            #expect(probe["scrollbarsAdded"] as? Bool == false, "\(probe)")
+        }
+    }
+
     /// An inlined frame's tooltip says it was inlined, and the page shortens long names
     /// exactly as the Swift side does.
     @Test func inlinedFramesAndReadableNames() throws {
