@@ -543,6 +543,17 @@
       };
       window.scrollTo(0, 0);
     }
+    // Colours a person sees: the pressed cost button against the others, and whether each
+    // picture is shown on light paper in a dark page (a filter that inverts it, or not).
+    const buttons = [...document.querySelectorAll("[data-cost]")];
+    const pressed = buttons.find((b) => b.getAttribute("aria-pressed") === "true");
+    const other = buttons.find((b) => b.getAttribute("aria-pressed") !== "true");
+    result.costButtons = { pressed: pressed && getComputedStyle(pressed).backgroundColor, other: other && getComputedStyle(other).backgroundColor };
+    result.pictures = [...document.querySelectorAll("figure svg, figure img, #flame-view img, #flame-view canvas, .graph svg")]
+      .map((el) => ({ filter: getComputedStyle(el).filter, paper: (() => {
+        for (let a = el; a; a = a.parentElement) { const bg = getComputedStyle(a).backgroundColor; if (bg !== "rgba(0, 0, 0, 0)") return bg; }
+        return "";
+      })() }));
     result.background = getComputedStyle(document.documentElement).backgroundColor;
     const out = document.createElement("pre");
     out.id = "selftest-result";

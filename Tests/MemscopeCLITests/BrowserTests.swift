@@ -193,6 +193,26 @@ import Testing
         #expect(dark["background"] as? String == "rgb(13, 17, 23)", "prefers-color-scheme: dark gives the dark theme")
     }
 
+    /// Issue 21, defect 4: in both themes the pressed cost button has its own colour, and in
+    /// the dark theme no picture is a white block (each is shown inverted, on dark paper).
+    @Test func darkThemePressedButtonAndPictures() throws {
+        let report = try Self.render(TestPaths.sample("recorded/minihttpd.msd"))
+        for flags in [[], ["--blink-settings=preferredColorScheme=0"]] {
+            let result = try Self.selftest(report, flags: flags)
+            let buttons = try #require(result["costButtons"] as? [String: Any])
+            let pressed = try #require(buttons["pressed"] as? String), other = try #require(buttons["other"] as? String)
+            #expect(pressed != other, "the pressed button looks pressed (\(flags)): \(buttons)")
+            let pictures = try #require(result["pictures"] as? [[String: Any]])
+            #expect(pictures.count >= 5, "timeline, lanes, histogram, flamegraph, ownership graph")
+            guard !flags.isEmpty else { continue }
+            for picture in pictures {
+                let inverted = (picture["filter"] as? String)?.contains("invert") == true
+                #expect(inverted, "a picture is a white block on the dark page: \(picture)")
+                #expect(picture["paper"] as? String != "rgb(255, 255, 255)", "\(picture)")
+            }
+        }
+    }
+
     @Test func screenshotShowsTheReport() throws {
         let report = try Self.render(TestPaths.sample("server-leak.msd"))
         let shot = try TestPaths.temporaryDirectory().appendingPathComponent("shot.png").path
