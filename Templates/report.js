@@ -80,7 +80,7 @@
     const zoom = state.zoom < n ? state.zoom : 0;
     const x = new Float64Array(n), w = new Float64Array(n), next = new Float64Array(n);
     const rootValue = v[zoom];
-    const scale = rootValue > 0 ? data.width / rootValue : 0;
+    const scale = rootValue > 0 ? W / rootValue : 0;
     for (let i = 0; i < n; i++) {
       const p = t.parent[i];
       const xi = p < 0 ? 0 : next[p];
@@ -96,7 +96,7 @@
         if (i >= zoom && i < t.end[zoom]) x[i] -= shift;
         else w[i] = 0;
       }
-      for (let a = t.parent[zoom]; a >= 0; a = t.parent[a]) { x[a] = 0; w[a] = data.width; }
+      for (let a = t.parent[zoom]; a >= 0; a = t.parent[a]) { x[a] = 0; w[a] = W; }
     }
     // Rows down to the deepest visible box, as FlameLayout.visibleRows computes them.
     let deepest = 0;
@@ -126,24 +126,35 @@
     return !state.thread && !state.window && !state.allFrames && state.dir === "top-down" && state.orient === "icicle" && !state.zoom && data.images[state.cost];
   }
 
+  // The graph fills the view's width. Near the Cairo picture's own width (up to a tenth
+  // wider) it keeps that width, so the picture can be shown as drawn.
+  let W = data.width;
+  function graphWidth() {
+    const available = Math.floor(view.clientWidth);
+    if (available >= data.width && available <= data.width * 1.1) return data.width;
+    return Math.max(160, available);
+  }
+
   function draw() {
+    W = graphWidth();
     const L = layout();
     current = L;
     const height = L.rows * data.rowHeight;
     const ratio = window.devicePixelRatio || 1;
-    canvas.width = Math.round(data.width * ratio);
+    canvas.width = Math.round(W * ratio);
     canvas.height = Math.round(height * ratio);
-    canvas.style.width = data.width + "px";
+    canvas.style.width = W + "px";
     canvas.style.height = height + "px";
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, data.width, height);
-    const picture = usePicture();
+    ctx.clearRect(0, 0, W, height);
+    const picture = usePicture() && W === data.width;
     img.hidden = !picture;
     // Over the picture the canvas only draws highlights; alone it gives the view its height.
     canvas.style.position = picture ? "absolute" : "relative";
     if (picture) {
       const src = data.images[state.cost] === "initial" ? initialPicture : data.images[state.cost];
       if (img.getAttribute("src") !== src) img.src = src;
+      img.style.width = data.width + "px";
       img.style.height = height + "px";
     }
     const m = matcher();
@@ -344,7 +355,7 @@
   }
   function pointer(event) {
     const r = canvas.getBoundingClientRect();
-    return [((event.clientX - r.left) * data.width) / r.width, event.clientY - r.top];
+    return [((event.clientX - r.left) * W) / r.width, event.clientY - r.top];
   }
   canvas.addEventListener("mousemove", (event) => {
     const [px, py] = pointer(event);
@@ -417,6 +428,12 @@
   readHash();
   search.value = state.search;
   draw();
+  let resizing = false;
+  window.addEventListener("resize", () => {
+    if (resizing) return;
+    resizing = true;
+    requestAnimationFrame(() => { resizing = false; if (graphWidth() !== W) draw(); });
+  });
 
   // ---- self-test, for the browser tests: #selftest runs hover, search and zoom through
   // real DOM events and writes what it saw into #selftest-result. ----
@@ -426,7 +443,7 @@
     let widest = -1;
     for (let i = 1; i < L.t.parent.length; i++) if (!L.t.folded[i] && (widest < 0 || L.w[i] > L.w[widest])) widest = i;
     const r = canvas.getBoundingClientRect();
-    const at = (i) => ({ clientX: r.left + ((L.x[i] + L.w[i] / 2) * r.width) / data.width, clientY: r.top + L.y(i) + data.rowHeight / 2, bubbles: true });
+    const at = (i) => ({ clientX: r.left + ((L.x[i] + L.w[i] / 2) * r.width) / W, clientY: r.top + L.y(i) + data.rowHeight / 2, bubbles: true });
     result.pictureShown = !img.hidden && img.src.startsWith("data:image/png;base64,");
     canvas.dispatchEvent(new MouseEvent("mousemove", at(widest)));
     result.hoverName = data.strings[L.t.name[widest]];
@@ -459,9 +476,9 @@
     };
     const probe = (i) => {
       const c = canvas.getBoundingClientRect();
-      const point = { clientX: c.left + ((L.x[i] + Math.min(L.w[i], 40) / 2) * c.width) / data.width,
+      const point = { clientX: c.left + ((L.x[i] + Math.min(L.w[i], 40) / 2) * c.width) / W,
                       clientY: c.top + L.y(i) + data.rowHeight / 2, bubbles: true };
-      if (L.w[i] > 40) point.clientX = c.left + ((L.x[i] + L.w[i] - 4) * c.width) / data.width;
+      if (L.w[i] > 40) point.clientX = c.left + ((L.x[i] + L.w[i] - 4) * c.width) / W;
       const before = [view.scrollWidth, view.scrollHeight, document.documentElement.scrollWidth, document.documentElement.scrollHeight];
       canvas.dispatchEvent(new MouseEvent("mousemove", point));
       const tip = $("flame-tip"), b = tip.getBoundingClientRect();
@@ -484,8 +501,12 @@
     state.search = result.hoverName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     draw();
     result.matched = $("flame-matched").textContent;
+    const viewTop = view.getBoundingClientRect().top, statusHeight = ($("flame-status") || $("flame-total")).getBoundingClientRect().height;
     canvas.dispatchEvent(new MouseEvent("click", at(widest)));
     result.zoom = state.zoom;
+    // Zooming must not move the graph under the pointer (the total line stays one line).
+    result.zoomShift = view.getBoundingClientRect().top - viewTop;
+    result.statusGrew = ($("flame-status") || $("flame-total")).getBoundingClientRect().height - statusHeight;
     result.zoomedTotal = $("flame-total").textContent;
     result.hash = location.hash;
     const pixel = ctx.getImageData(Math.floor(canvas.width / 2), Math.floor(data.rowHeight / 2), 1, 1).data;
@@ -554,6 +575,17 @@
         for (let a = el; a; a = a.parentElement) { const bg = getComputedStyle(a).backgroundColor; if (bg !== "rgba(0, 0, 0, 0)") return bg; }
         return "";
       })() }));
+    // Widths: nothing wider than the page, and the flamegraph as wide as its view.
+    const page = document.documentElement;
+    result.widths = { page: page.clientWidth, scroll: page.scrollWidth, view: view.clientWidth, viewScroll: view.scrollWidth,
+                      graph: W, canvas: canvas.getBoundingClientRect().width,
+                      wider: [...document.querySelectorAll("body *")].filter((el) => {
+                        // Beyond the page's right edge and not inside a box that scrolls it (a wide picture).
+                        if (el.getBoundingClientRect().right <= page.clientWidth + 0.5) return false;
+                        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) if (getComputedStyle(a).overflowX !== "visible") return false;
+                        return true;
+                      })
+                        .slice(0, 5).map((el) => el.tagName + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className : "")) };
     result.background = getComputedStyle(document.documentElement).backgroundColor;
     const out = document.createElement("pre");
     out.id = "selftest-result";

@@ -142,7 +142,17 @@ enum OwnershipSection {
     static func edgeTable(_ graph: OwnershipGraph) -> String {
         guard !graph.edges.isEmpty else { return "" }
         let nodes = Dictionary(uniqueKeysWithValues: graph.nodes.map { ($0.id, $0) })
-        var html = "<h3 id=\"ownership-edges\">Every edge (\(Units.count(UInt64(graph.edges.count))))</h3>\n<div class=\"scroll\"><table class=\"edges\"><thead><tr>"
+        // Each rule is said once, above the table; a row names its rule by number.
+        var rules: [String] = []
+        var ruleNumber: [String: Int] = [:]
+        for e in graph.edges.prefix(tableLimit) where ruleNumber[e.rule] == nil {
+            rules.append(e.rule)
+            ruleNumber[e.rule] = rules.count
+        }
+        var html = "<h3 id=\"ownership-edges\">Every edge (\(Units.count(UInt64(graph.edges.count))))</h3>\n"
+            + "<p class=\"note\">Rules: " + rules.enumerated().map { "<span id=\"rule-\($0.offset + 1)\"><strong>R\($0.offset + 1)</strong> \(HTML.escape($0.element))</span>" }
+                .joined(separator: "; ") + ".</p>\n"
+            + "<div class=\"scroll\"><table class=\"edges\"><thead><tr>"
             + "<th>#</th><th>kind</th><th>from</th><th>to</th><th>provenance</th><th class=\"num\">evidence</th>"
             + "<th class=\"num\">against</th><th class=\"num\">confidence</th><th>rule</th></tr></thead><tbody>"
         for (i, e) in graph.edges.prefix(tableLimit).enumerated() {
@@ -151,7 +161,8 @@ enum OwnershipSection {
                 + "<td class=\"fn\">\(HTML.escape(nodes[e.from]?.location ?? "?"))</td><td class=\"fn\">\(HTML.escape(nodes[e.to]?.location ?? "?"))</td>"
                 + "<td>\(badge)</td><td class=\"num\">\(Units.count(e.evidence))</td><td class=\"num\">\(Units.count(e.contradictions))</td>"
                 + "<td class=\"num\">\(Units.fixed(e.confidence * 100, decimals: 1))%</td>"
-                + "<td class=\"rule\">\(HTML.escape(e.rule))\(e.detail.isEmpty ? "" : " <span class=\"note\">(\(HTML.escape(e.detail)))</span>")</td></tr>"
+                + "<td class=\"rule\"><a href=\"#rule-\(ruleNumber[e.rule] ?? 0)\" title=\"\(HTML.escape(e.rule))\">R\(ruleNumber[e.rule] ?? 0)</a>"
+                + "\(e.detail.isEmpty ? "" : " \(HTML.escape(e.detail))")</td></tr>"
         }
         html += "</tbody></table></div>\n"
         if graph.edges.count > tableLimit {

@@ -43,7 +43,8 @@ import Testing
 
     @Test(arguments: ["server-leak.msd", "realloc-builder.msd", "thread-handoff.msd", "memory-errors.msd"])
     func flamegraphHoverSearchAndZoomWork(sample: String) throws {
-        let result = try Self.selftest(Self.render(TestPaths.sample(sample)))
+        // At 1300 px the view is about the Cairo picture's width (1200 px), so the picture is shown.
+        let result = try Self.selftest(Self.render(TestPaths.sample(sample)), flags: ["--window-size=1300,900"])
         #expect(result["pictureShown"] as? Bool == true, "the Cairo picture is shown first")
         let name = try #require(result["hoverName"] as? String)
         let tooltip = try #require(result["tooltip"] as? String)
@@ -101,6 +102,26 @@ import Testing
             #expect(probe["visible"] as? Double == 1, "the whole tip is visible: \(probe)")
             #expect(probe["insideWindow"] as? Bool == true, "\(probe)")
             #expect(probe["scrollbarsAdded"] as? Bool == false, "\(probe)")
+        }
+    }
+
+    /// Issue 21, defect 5: no element is wider than the page (the ownership edge table was
+    /// 1,815 px), the flamegraph fills its view at 1,024 and 1,920 px, and zooming neither
+    /// wraps the total line nor moves the graph under the pointer.
+    @Test(arguments: ["1024,768", "1920,1080"])
+    func nothingWiderThanThePageAndTheFlamegraphFillsIt(window: String) throws {
+        for sample in ["recorded/minihttpd.msd", "server-leak.msd"] {
+            let result = try Self.selftest(Self.render(TestPaths.sample(sample)), flags: ["--window-size=\(window)"])
+            let widths = try #require(result["widths"] as? [String: Any])
+            let page = try #require(widths["page"] as? Int), view = try #require(widths["view"] as? Int)
+            #expect(widths["scroll"] as? Int == page, "the page scrolls sideways (\(sample), \(window)): \(widths)")
+            #expect(widths["viewScroll"] as? Int == view, "the flamegraph scrolls sideways: \(widths)")
+            #expect((widths["wider"] as? [String])?.isEmpty == true, "\(widths)")
+            let canvas = try #require(widths["canvas"] as? Double)
+            #expect(canvas >= Double(view) * 0.9 && canvas <= Double(view), "the flamegraph fills its view: \(widths)")
+            if window.hasPrefix("1920") { #expect(canvas > 1400, "a wide window gives a wide graph: \(widths)") }
+            #expect(result["zoomShift"] as? Double == 0, "zooming moved the graph: \(result["zoomShift"] ?? "")")
+            #expect(result["statusGrew"] as? Double == 0, "the total line wrapped")
         }
     }
 
