@@ -562,6 +562,12 @@
           && box.top >= svg.top - 1 && box.bottom <= svg.bottom + 1,
         edgeRow: edge ? Boolean(document.querySelector(edge.getAttribute("href"))) : null,
       };
+      // The legend's colours are the picture's: the lost-site key's colour is a stroke drawn.
+      const key = document.querySelector("#ownership .node-key");
+      const strokes = new Set([...document.querySelectorAll("#ownership .graph svg path")].map((p) => getComputedStyle(p).stroke));
+      result.ownership.lostKey = key ? getComputedStyle(key).borderTopColor : null;
+      result.ownership.lostKeyDrawn = key ? strokes.has(result.ownership.lostKey) : null;
+      result.ownership.edgeKeys = [...document.querySelectorAll("#ownership .edge-key")].map((k) => getComputedStyle(k).borderTopColor);
       window.scrollTo(0, 0);
     }
     // Colours a person sees: the pressed cost button against the others, and whether each
@@ -586,6 +592,11 @@
                         return true;
                       })
                         .slice(0, 5).map((el) => el.tagName + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className : "")) };
+    const leakTable = [...document.querySelectorAll("#tables h3")].find((h) => h.textContent === "Leaks by site");
+    if (leakTable) {
+      const table = leakTable.nextElementSibling.nextElementSibling;
+      result.leaks = { rows: table.tBodies[0].rows.length, height: table.getBoundingClientRect().height, open: table.querySelectorAll("details[open]").length };
+    }
     result.background = getComputedStyle(document.documentElement).backgroundColor;
     const out = document.createElement("pre");
     out.id = "selftest-result";

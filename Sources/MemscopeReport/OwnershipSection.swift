@@ -1,6 +1,7 @@
 import MemscopeGraphLayout
 import MemscopeModel
 import MemscopeOwnership
+import MemscopeScene
 
 /// What the report's ownership section shows.
 public enum OwnershipView: Sendable {
@@ -27,7 +28,8 @@ enum OwnershipSection {
             if selection.nodes.isEmpty {
                 html += "<p class=\"empty\">No edges: no pointer scans, realloc chains, cross-thread frees or task annotations, and no ownership the rules could support.</p>\n"
             } else {
-                html += legend(graph.coverage.inferenceIncluded)
+                html += legend(graph.coverage.inferenceIncluded, scanned: graph.nodes.contains { $0.leakKinds != nil },
+                               lostDrawn: selection.nodes.contains(where: OwnershipLayout.marksLoss))
                 html += "<div class=\"graph-wrap\"><div class=\"graph\">\(svg)"
                 html += hits(graph, selection, regions, width: width, height: height) + "</div></div>\n"
             }
@@ -79,12 +81,14 @@ enum OwnershipSection {
         return "<p class=\"note\">\(text) Hover a box or an edge label for its details; click an edge label for its row below.</p>\n"
     }
 
-    static func legend(_ inference: Bool) -> String {
+    /// - Parameter lostDrawn: whether the picture draws a site red (the key is shown only then).
+    static func legend(_ inference: Bool, scanned: Bool = true, lostDrawn: Bool = true) -> String {
         let kinds = OwnershipEdgeKind.allCases.filter { inference || $0.provenance == .observed }
         return "<div class=\"legend graph-legend\">" + kinds.map { kind in
             let style = kind.provenance == .inferred ? "dashed" : "solid"
             return "<span><i class=\"edge-key \(style)\" style=\"border-color:\(OwnershipLayout.colour(kind).hexString)\"></i>\(HTML.escape(kind.label)) (\(kind.provenance.rawValue))</span>"
-        }.joined() + "<span><i class=\"node-key leak\"></i>site with definitely or indirectly lost bytes</span></div>\n"
+        }.joined() + (!lostDrawn ? "" : "<span><i class=\"node-key leak\" style=\"border-color:\(Colour.peak.hexString)\"></i>"
+            + (scanned ? "site with definitely or indirectly lost bytes" : "site with leaked bytes (still live at the end)") + "</span>") + "</div>\n"
     }
 
     static func hits(_ graph: OwnershipGraph, _ selection: GraphSelection, _ regions: [OwnershipLayout.Region],

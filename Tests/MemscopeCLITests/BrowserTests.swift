@@ -125,6 +125,26 @@ import Testing
         }
     }
 
+    /// Issue 21, defect 6: the leaks table keeps stacks folded (a row is a line or two), and
+    /// the ownership legend's red for lost sites is the colour the picture draws them in,
+    /// not an edge's.
+    @Test(arguments: ["server-leak.msd", "recorded/minihttpd.msd"])
+    func leaksTableIsFoldedAndLegendMatchesThePicture(sample: String) throws {
+        let result = try Self.selftest(Self.render(TestPaths.sample(sample)), flags: ["--window-size=1300,900"])
+        let leaks = try #require(result["leaks"] as? [String: Any])
+        let rows = try #require(leaks["rows"] as? Int), height = try #require(leaks["height"] as? Double)
+        #expect(leaks["open"] as? Int == 0, "\(leaks)")
+        #expect(height <= Double(rows + 1) * 50, "each leak row stays short: \(leaks)")
+        let ownership = try #require(result["ownership"] as? [String: Any])
+        if sample == "server-leak.msd" {
+            #expect(ownership["lostKeyDrawn"] as? Bool == true, "the legend's lost-site colour is drawn: \(ownership)")
+        } else {
+            #expect(ownership["lostKeyDrawn"] as? Bool != false, "a legend key for a colour not drawn: \(ownership)")
+        }
+        guard let key = ownership["lostKey"] as? String else { return }
+        #expect((ownership["edgeKeys"] as? [String])?.contains(key) == false, "an edge has the lost sites' colour")
+    }
+
     /// An inlined frame's tooltip says it was inlined, and the page shortens long names
     /// exactly as the Swift side does.
     @Test func inlinedFramesAndReadableNames() throws {
