@@ -327,7 +327,8 @@
     if (t.module[i]) lines.push(["module", names[t.module[i]]]);
     if (t.inlined && t.inlined[i]) lines.push(["inlined", "inlined into its caller (no call of its own; from DWARF inline information)"]);
     lines.push(["cost", c.title + ": " + formatCost(c, L.v[i]) + " (" + percent(L.v[i], t.values[costIndex(state.cost)][0]) + " of total)"]);
-    lines.push(["count", count(t.values[costIndex("allocations")][i]) + " allocation calls"]);
+    lines.push(["count", data.callsUnknown ? "allocation calls: not in this input"
+      : count(t.values[costIndex("allocations")][i]) + " allocation calls"]);
     if (t.folded[i]) lines.push(["folded", t.folded[i] + " frames, each below " + data.foldedBelow + " of every cost, folded into one box"]);
     return lines;
   }
@@ -597,6 +598,11 @@
       const table = leakTable.nextElementSibling.nextElementSibling;
       result.leaks = { rows: table.tBodies[0].rows.length, height: table.getBoundingClientRect().height, open: table.querySelectorAll("details[open]").length };
     }
+    result.cards = Object.fromEntries([...document.querySelectorAll(".card")].map((c) =>
+      [c.querySelector(".label").textContent, c.querySelector(".value").textContent + " | " + (c.querySelector(".detail") || { textContent: "" }).textContent]));
+    const timelineSvg = document.querySelector("#timeline figure svg");
+    result.timelineHeight = timelineSvg ? timelineSvg.getBoundingClientRect().height : 0;
+    result.timelineNote = [...document.querySelectorAll("#timeline p")].map((p) => p.textContent).join(" ");
     result.background = getComputedStyle(document.documentElement).backgroundColor;
     const out = document.createElement("pre");
     out.id = "selftest-result";

@@ -64,8 +64,9 @@ public enum HTMLReport {
         }
         flameNote += " The opening picture is drawn by Cairo; other views are drawn by the page from the same layout.</p>"
         let timelineNote = "<p class=\"note\">Live heap: the highest live bytes within each of \(a.timeline.points.count) "
-            + "intervals of \(HTML.escape(Units.duration(nanoseconds: a.timeline.intervalNanoseconds))), so no peak is lost. "
-            + "Allocation rate: bytes allocated per second in each interval. No RSS samples in this dump.</p>"
+            + "intervals of \(HTML.escape(Units.time(a.timeline.intervalNanoseconds, unit: a.notes.timeUnit))), so no peak is lost. "
+            + (a.notes.unavailable.contains("bytes_allocated") ? "" : "Allocation rate: bytes allocated per second in each interval. ")
+            + "No RSS samples in this dump.</p>"
         var windowLinks = ""
         if !input.windowFlames.isEmpty {
             windowLinks = "<p class=\"window-links\">Flamegraphs of a time window: " + input.windowFlames.map {

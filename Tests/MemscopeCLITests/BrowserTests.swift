@@ -145,6 +145,33 @@ import Testing
         #expect((ownership["edgeKeys"] as? [String])?.contains(key) == false, "an edge has the lost sites' colour")
     }
 
+    /// Issue 21, defect 3: massif's and DHAT's clocks count instructions, so no figure is a
+    /// duration or a rate per second; massif has no allocation figures, so no empty rate
+    /// chart (the picture is shorter), no "0 blocks" and no "0 allocation calls"; and no
+    /// import shows the dump format's internal wording for an unknown ending.
+    @Test(arguments: ["massif.out.workload", "dhat.out.workload", "heaptrack.workload.zst"])
+    func importsSayTheirOwnUnits(fixture: String) throws {
+        let result = try Self.selftest(Self.render(Self.fixture(fixture)), flags: ["--window-size=1300,900"])
+        let cards = try #require(result["cards"] as? [String: String])
+        let ended = try #require(cards["Program ended"])
+        #expect(!ended.contains("process_end"), "\(ended)")
+        if fixture.hasPrefix("heaptrack") { return }
+        let peak = try #require(cards["Peak live heap"])
+        #expect(peak.contains("instructions") && !peak.contains(" ms") && !peak.contains("µs"), "\(peak)")
+        #expect(cards["Allocation calls"]?.contains("/s") != true, "no rate per second: \(cards)")
+        if fixture.hasPrefix("massif") {
+            let run = try #require(cards["Run length"], "\(cards)")
+            #expect(run.contains("instructions") && !run.contains(" ms"), "\(run)")
+            #expect(cards["Leaked at end"]?.contains("0 blocks") == false, "\(cards)")
+            let height = try #require(result["timelineHeight"] as? Double)
+            #expect(height > 100 && height < 320, "no empty allocation-rate panel: \(height) px")
+            #expect((result["timelineNote"] as? String)?.contains("Allocation rate") == false)
+            #expect((result["timelineNote"] as? String)?.contains("µs") == false, "window links in instructions")
+            let tooltip = try #require(result["tooltip"] as? String)
+            #expect(tooltip.contains("allocation calls: not in this input") && !tooltip.contains("0 allocation calls"), "\(tooltip)")
+        }
+    }
+
     /// An inlined frame's tooltip says it was inlined, and the page shortens long names
     /// exactly as the Swift side does.
     @Test func inlinedFramesAndReadableNames() throws {
