@@ -603,6 +603,15 @@
     const timelineSvg = document.querySelector("#timeline figure svg");
     result.timelineHeight = timelineSvg ? timelineSvg.getBoundingClientRect().height : 0;
     result.timelineNote = [...document.querySelectorAll("#timeline p")].map((p) => p.textContent).join(" ");
+    // Prose under the flamegraph: what is shown before any click (a line or two), and the
+    // edge table's rule cells (a rule is said once, above the table, not on every row).
+    const under = [];
+    for (let el = view.nextElementSibling; el; el = el.nextElementSibling) under.push(el);
+    result.flameProse = { height: under.reduce((h, el) => h + el.getBoundingClientRect().height, 0),
+                          lineHeight: parseFloat(getComputedStyle(under[0] || view).lineHeight) || 16 };
+    const ruleCells = [...document.querySelectorAll("table.edges td.rule")];
+    result.edgeRules = { rows: ruleCells.length, longest: Math.max(0, ...ruleCells.map((c) => c.textContent.length)),
+                         distinct: new Set(ruleCells.map((c) => c.textContent)).size };
     result.background = getComputedStyle(document.documentElement).backgroundColor;
     const out = document.createElement("pre");
     out.id = "selftest-result";

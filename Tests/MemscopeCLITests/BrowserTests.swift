@@ -172,6 +172,21 @@ import Testing
         }
     }
 
+    /// Issue 21, defect 7: under the flamegraph, two lines at most until asked for more (it
+    /// was seven), and the ownership edge table says each rule once, not on every row.
+    @Test func proseIsShortAndRulesAreSaidOnce() throws {
+        for sample in ["server-leak.msd", "recorded/minihttpd.msd"] {
+            let result = try Self.selftest(Self.render(TestPaths.sample(sample)), flags: ["--window-size=1300,900"])
+            let prose = try #require(result["flameProse"] as? [String: Any])
+            let height = try #require(prose["height"] as? Double), line = try #require(prose["lineHeight"] as? Double)
+            #expect(height <= line * 2 + 12 + 24, "the prose under the flamegraph is \(height / line) lines")
+            guard sample.contains("minihttpd") else { continue }
+            let rules = try #require(result["edgeRules"] as? [String: Any])
+            #expect((rules["rows"] as? Int ?? 0) > 3)
+            #expect((rules["longest"] as? Int ?? .max) <= 60, "a rule sentence on a row: \(rules)")
+        }
+    }
+
     /// An inlined frame's tooltip says it was inlined, and the page shortens long names
     /// exactly as the Swift side does.
     @Test func inlinedFramesAndReadableNames() throws {
