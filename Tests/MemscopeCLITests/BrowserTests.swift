@@ -53,6 +53,7 @@ import Testing
         #expect(matched.hasPrefix("Matched: ") && !matched.hasPrefix("Matched: 0.00%"), "\(matched)")
         #expect((result["zoom"] as? Int ?? 0) > 0)
         #expect((result["zoomedTotal"] as? String)?.hasSuffix(" in \(name)") == true)
+        #expect(result["zoomShift"] as? Double == 0, "zooming moved the graph under the pointer (issue 21, defect 5)")
         #expect((result["hash"] as? String)?.contains("zoom=") == true, "state in the URL")
         #expect(result["drawnAfterZoom"] as? Bool == true)
         #expect(result["zoomAfterReset"] as? Int == 0)
