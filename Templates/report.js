@@ -80,7 +80,7 @@
     const zoom = state.zoom < n ? state.zoom : 0;
     const x = new Float64Array(n), w = new Float64Array(n), next = new Float64Array(n);
     const rootValue = v[zoom];
-    const scale = rootValue > 0 ? data.width / rootValue : 0;
+    const scale = rootValue > 0 ? W / rootValue : 0;
     for (let i = 0; i < n; i++) {
       const p = t.parent[i];
       const xi = p < 0 ? 0 : next[p];
@@ -96,7 +96,7 @@
         if (i >= zoom && i < t.end[zoom]) x[i] -= shift;
         else w[i] = 0;
       }
-      for (let a = t.parent[zoom]; a >= 0; a = t.parent[a]) { x[a] = 0; w[a] = data.width; }
+      for (let a = t.parent[zoom]; a >= 0; a = t.parent[a]) { x[a] = 0; w[a] = W; }
     }
     // Rows down to the deepest visible box, as FlameLayout.visibleRows computes them.
     let deepest = 0;
@@ -126,24 +126,35 @@
     return !state.thread && !state.window && !state.allFrames && state.dir === "top-down" && state.orient === "icicle" && !state.zoom && data.images[state.cost];
   }
 
+  // The graph fills the view's width. Near the Cairo picture's own width (up to a tenth
+  // wider) it keeps that width, so the picture can be shown as drawn.
+  let W = data.width;
+  function graphWidth() {
+    const available = Math.floor(view.clientWidth);
+    if (available >= data.width && available <= data.width * 1.1) return data.width;
+    return Math.max(160, available);
+  }
+
   function draw() {
+    W = graphWidth();
     const L = layout();
     current = L;
     const height = L.rows * data.rowHeight;
     const ratio = window.devicePixelRatio || 1;
-    canvas.width = Math.round(data.width * ratio);
+    canvas.width = Math.round(W * ratio);
     canvas.height = Math.round(height * ratio);
-    canvas.style.width = data.width + "px";
+    canvas.style.width = W + "px";
     canvas.style.height = height + "px";
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, data.width, height);
-    const picture = usePicture();
+    ctx.clearRect(0, 0, W, height);
+    const picture = usePicture() && W === data.width;
     img.hidden = !picture;
     // Over the picture the canvas only draws highlights; alone it gives the view its height.
     canvas.style.position = picture ? "absolute" : "relative";
     if (picture) {
       const src = data.images[state.cost] === "initial" ? initialPicture : data.images[state.cost];
       if (img.getAttribute("src") !== src) img.src = src;
+      img.style.width = data.width + "px";
       img.style.height = height + "px";
     }
     const m = matcher();
@@ -316,7 +327,8 @@
     if (t.module[i]) lines.push(["module", names[t.module[i]]]);
     if (t.inlined && t.inlined[i]) lines.push(["inlined", "inlined into its caller (no call of its own; from DWARF inline information)"]);
     lines.push(["cost", c.title + ": " + formatCost(c, L.v[i]) + " (" + percent(L.v[i], t.values[costIndex(state.cost)][0]) + " of total)"]);
-    lines.push(["count", count(t.values[costIndex("allocations")][i]) + " allocation calls"]);
+    lines.push(["count", data.callsUnknown ? "allocation calls: not in this input"
+      : count(t.values[costIndex("allocations")][i]) + " allocation calls"]);
     if (t.folded[i]) lines.push(["folded", t.folded[i] + " frames, each below " + data.foldedBelow + " of every cost, folded into one box"]);
     return lines;
   }
@@ -331,15 +343,20 @@
       tip.appendChild(line);
     }
     tip.hidden = false;
-    const box = view.getBoundingClientRect();
-    let left = clientX - box.left + 14, top = clientY - box.top + 14;
-    if (left + 420 > view.clientWidth + view.scrollLeft) left = Math.max(0, left - 440);
-    tip.style.left = left + view.scrollLeft + "px";
-    tip.style.top = top + "px";
+    // Fixed to the window, not the scrolling view: the whole tip stays in sight (flipped to
+    // the pointer's other side near an edge) and never gives the view scrollbars.
+    const pad = 6, gap = 14;
+    const right = document.documentElement.clientWidth - pad, bottom = document.documentElement.clientHeight - pad;
+    const w = tip.offsetWidth, h = tip.offsetHeight;
+    let left = clientX + gap, top = clientY + gap;
+    if (left + w > right) left = clientX - gap - w;
+    if (top + h > bottom) top = clientY - gap - h;
+    tip.style.left = Math.max(pad, Math.min(left, right - w)) + "px";
+    tip.style.top = Math.max(pad, Math.min(top, bottom - h)) + "px";
   }
   function pointer(event) {
     const r = canvas.getBoundingClientRect();
-    return [((event.clientX - r.left) * data.width) / r.width, event.clientY - r.top];
+    return [((event.clientX - r.left) * W) / r.width, event.clientY - r.top];
   }
   canvas.addEventListener("mousemove", (event) => {
     const [px, py] = pointer(event);
@@ -412,6 +429,12 @@
   readHash();
   search.value = state.search;
   draw();
+  let resizing = false;
+  window.addEventListener("resize", () => {
+    if (resizing) return;
+    resizing = true;
+    requestAnimationFrame(() => { resizing = false; if (graphWidth() !== W) draw(); });
+  });
 
   // ---- self-test, for the browser tests: #selftest runs hover, search and zoom through
   // real DOM events and writes what it saw into #selftest-result. ----
@@ -421,7 +444,7 @@
     let widest = -1;
     for (let i = 1; i < L.t.parent.length; i++) if (!L.t.folded[i] && (widest < 0 || L.w[i] > L.w[widest])) widest = i;
     const r = canvas.getBoundingClientRect();
-    const at = (i) => ({ clientX: r.left + ((L.x[i] + L.w[i] / 2) * r.width) / data.width, clientY: r.top + L.y(i) + data.rowHeight / 2, bubbles: true });
+    const at = (i) => ({ clientX: r.left + ((L.x[i] + L.w[i] / 2) * r.width) / W, clientY: r.top + L.y(i) + data.rowHeight / 2, bubbles: true });
     result.pictureShown = !img.hidden && img.src.startsWith("data:image/png;base64,");
     canvas.dispatchEvent(new MouseEvent("mousemove", at(widest)));
     result.hoverName = data.strings[L.t.name[widest]];
@@ -433,12 +456,58 @@
       result.inlinedTip = $("flame-tip").textContent;
       canvas.dispatchEvent(new MouseEvent("mousemove", at(widest)));
     }
+    // Geometry: a person must see the whole tip. Hover the widest box, the rightmost box and
+    // the deepest box with the graph in sight; each tip must lie inside the window, unclipped
+    // by any scrolling box around it, and hovering must not add scrollbars anywhere.
+    view.scrollIntoView({ block: "center" });
+    const visibleShare = (el) => {
+      const b = el.getBoundingClientRect();
+      let l = Math.max(b.left, 0), t = Math.max(b.top, 0);
+      let rr = Math.min(b.right, document.documentElement.clientWidth), bb = Math.min(b.bottom, document.documentElement.clientHeight);
+      if (getComputedStyle(el).position !== "fixed") {
+        for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+          const cs = getComputedStyle(a);
+          if (cs.overflowX === "visible" && cs.overflowY === "visible") continue;
+          const ab = a.getBoundingClientRect();
+          l = Math.max(l, ab.left); t = Math.max(t, ab.top); rr = Math.min(rr, ab.right); bb = Math.min(bb, ab.bottom);
+        }
+      }
+      const area = b.width * b.height;
+      return area > 0 ? Math.max(0, rr - l) * Math.max(0, bb - t) / area : 0;
+    };
+    const probe = (i) => {
+      const c = canvas.getBoundingClientRect();
+      const point = { clientX: c.left + ((L.x[i] + Math.min(L.w[i], 40) / 2) * c.width) / W,
+                      clientY: c.top + L.y(i) + data.rowHeight / 2, bubbles: true };
+      if (L.w[i] > 40) point.clientX = c.left + ((L.x[i] + L.w[i] - 4) * c.width) / W;
+      const before = [view.scrollWidth, view.scrollHeight, document.documentElement.scrollWidth, document.documentElement.scrollHeight];
+      canvas.dispatchEvent(new MouseEvent("mousemove", point));
+      const tip = $("flame-tip"), b = tip.getBoundingClientRect();
+      const after = [view.scrollWidth, view.scrollHeight, document.documentElement.scrollWidth, document.documentElement.scrollHeight];
+      return { name: data.strings[L.t.name[i]], shown: !tip.hidden, visible: Number(visibleShare(tip).toFixed(3)),
+               insideWindow: b.left >= 0 && b.top >= 0 && b.right <= document.documentElement.clientWidth && b.bottom <= document.documentElement.clientHeight,
+               scrollbarsAdded: after.some((v, k) => v > before[k]) };
+    };
+    let rightmost = -1, deepest = -1;
+    for (let i = 1; i < L.t.parent.length; i++) {
+      if (L.w[i] < 3) continue;
+      if (rightmost < 0 || L.x[i] + L.w[i] > L.x[rightmost] + L.w[rightmost] + 0.5
+          || (L.x[i] + L.w[i] >= L.x[rightmost] + L.w[rightmost] - 0.5 && L.t.depth[i] > L.t.depth[rightmost])) rightmost = i;
+      if (deepest < 0 || L.t.depth[i] >= L.t.depth[deepest]) deepest = i;
+    }
+    result.tipGeometry = [widest, rightmost, deepest].filter((i) => i > 0).map(probe);
+    canvas.dispatchEvent(new MouseEvent("mouseleave", { bubbles: true }));
+    window.scrollTo(0, 0);
     result.readableForms = readableForms("std::thread::_State_impl<std::thread::_Invoker<std::tuple<void (*)(int), int> > >::_M_run()");
     state.search = result.hoverName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     draw();
     result.matched = $("flame-matched").textContent;
+    const viewTop = view.getBoundingClientRect().top, statusHeight = ($("flame-status") || $("flame-total")).getBoundingClientRect().height;
     canvas.dispatchEvent(new MouseEvent("click", at(widest)));
     result.zoom = state.zoom;
+    // Zooming must not move the graph under the pointer (the total line stays one line).
+    result.zoomShift = view.getBoundingClientRect().top - viewTop;
+    result.statusGrew = ($("flame-status") || $("flame-total")).getBoundingClientRect().height - statusHeight;
     result.zoomedTotal = $("flame-total").textContent;
     result.hash = location.hash;
     const pixel = ctx.getImageData(Math.floor(canvas.width / 2), Math.floor(data.rowHeight / 2), 1, 1).data;
@@ -494,8 +563,55 @@
           && box.top >= svg.top - 1 && box.bottom <= svg.bottom + 1,
         edgeRow: edge ? Boolean(document.querySelector(edge.getAttribute("href"))) : null,
       };
+      // The legend's colours are the picture's: the lost-site key's colour is a stroke drawn.
+      const key = document.querySelector("#ownership .node-key");
+      const strokes = new Set([...document.querySelectorAll("#ownership .graph svg path")].map((p) => getComputedStyle(p).stroke));
+      result.ownership.lostKey = key ? getComputedStyle(key).borderTopColor : null;
+      result.ownership.lostKeyDrawn = key ? strokes.has(result.ownership.lostKey) : null;
+      result.ownership.edgeKeys = [...document.querySelectorAll("#ownership .edge-key")].map((k) => getComputedStyle(k).borderTopColor);
       window.scrollTo(0, 0);
     }
+    // Colours a person sees: the pressed cost button against the others, and whether each
+    // picture is shown on light paper in a dark page (a filter that inverts it, or not).
+    const buttons = [...document.querySelectorAll("[data-cost]")];
+    const pressed = buttons.find((b) => b.getAttribute("aria-pressed") === "true");
+    const other = buttons.find((b) => b.getAttribute("aria-pressed") !== "true");
+    result.costButtons = { pressed: pressed && getComputedStyle(pressed).backgroundColor, other: other && getComputedStyle(other).backgroundColor };
+    result.pictures = [...document.querySelectorAll("figure svg, figure img, #flame-view img, #flame-view canvas, .graph svg")]
+      .map((el) => ({ filter: getComputedStyle(el).filter, paper: (() => {
+        for (let a = el; a; a = a.parentElement) { const bg = getComputedStyle(a).backgroundColor; if (bg !== "rgba(0, 0, 0, 0)") return bg; }
+        return "";
+      })() }));
+    // Widths: nothing wider than the page, and the flamegraph as wide as its view.
+    const page = document.documentElement;
+    result.widths = { page: page.clientWidth, scroll: page.scrollWidth, view: view.clientWidth, viewScroll: view.scrollWidth,
+                      graph: W, canvas: canvas.getBoundingClientRect().width,
+                      wider: [...document.querySelectorAll("body *")].filter((el) => {
+                        // Beyond the page's right edge and not inside a box that scrolls it (a wide picture).
+                        if (el.getBoundingClientRect().right <= page.clientWidth + 0.5) return false;
+                        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) if (getComputedStyle(a).overflowX !== "visible") return false;
+                        return true;
+                      })
+                        .slice(0, 5).map((el) => el.tagName + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className : "")) };
+    const leakTable = [...document.querySelectorAll("#tables h3")].find((h) => h.textContent === "Leaks by site");
+    if (leakTable) {
+      const table = leakTable.nextElementSibling.nextElementSibling;
+      result.leaks = { rows: table.tBodies[0].rows.length, height: table.getBoundingClientRect().height, open: table.querySelectorAll("details[open]").length };
+    }
+    result.cards = Object.fromEntries([...document.querySelectorAll(".card")].map((c) =>
+      [c.querySelector(".label").textContent, c.querySelector(".value").textContent + " | " + (c.querySelector(".detail") || { textContent: "" }).textContent]));
+    const timelineSvg = document.querySelector("#timeline figure svg");
+    result.timelineHeight = timelineSvg ? timelineSvg.getBoundingClientRect().height : 0;
+    result.timelineNote = [...document.querySelectorAll("#timeline p")].map((p) => p.textContent).join(" ");
+    // Prose under the flamegraph: what is shown before any click (a line or two), and the
+    // edge table's rule cells (a rule is said once, above the table, not on every row).
+    const under = [];
+    for (let el = view.nextElementSibling; el; el = el.nextElementSibling) under.push(el);
+    result.flameProse = { height: under.reduce((h, el) => h + el.getBoundingClientRect().height, 0),
+                          lineHeight: parseFloat(getComputedStyle(under[0] || view).lineHeight) || 16 };
+    const ruleCells = [...document.querySelectorAll("table.edges td.rule")];
+    result.edgeRules = { rows: ruleCells.length, longest: Math.max(0, ...ruleCells.map((c) => c.textContent.length)),
+                         distinct: new Set(ruleCells.map((c) => c.textContent)).size };
     result.background = getComputedStyle(document.documentElement).backgroundColor;
     const out = document.createElement("pre");
     out.id = "selftest-result";

@@ -69,6 +69,10 @@ public struct InputNotes: Sendable, Equatable {
     /// `threads`, `errors`, `cross_thread_frees`) or view (`timeline`, `lifetimes`, `sizes`,
     /// `duration`). Reports show them as unavailable rather than as zero.
     public var unavailable: Set<String>
+    /// What the input's clock counts when it is not time, e.g. "instructions" (massif's
+    /// default, DHAT's instrs) or "bytes" (massif --time-unit=B); empty for time. Each such
+    /// unit is stored as 1 ns, and reports say the unit instead of a duration.
+    public var timeUnit: String = ""
 
     public init(source: String = "", missingViews: [String] = [], inferred: [String] = [], unavailable: Set<String> = []) {
         self.source = source

@@ -11,8 +11,9 @@
 ///   most); widening is O(sites × points).
 struct SiteLanes {
     static let points = 64
-    /// Interval width in ticks is `1 << shift`. Starts at 1024 ticks.
-    private(set) var shift: UInt64 = 10
+    /// Interval width in ticks is `1 << shift`. Starts at one tick (a millisecond for
+    /// heaptrack, whose runs are often shorter than 1,024 of them).
+    private(set) var shift: UInt64 = 0
     /// Closed intervals: `values[site * points + interval]`.
     private(set) var values: [UInt64] = []
     /// The interval events fall in now.

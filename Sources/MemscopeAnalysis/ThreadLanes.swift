@@ -6,7 +6,7 @@
 /// in the thread's own record (``ThreadLive``), beside its live bytes, so an event updates
 /// one record; closed intervals are written here.
 struct ThreadLanes {
-    private(set) var shift: UInt64 = 10
+    private(set) var shift: UInt64 = 0
     private var values: [UInt64] = []
 
     /// Makes room for one more thread's lane.

@@ -138,13 +138,21 @@ public enum OwnershipLayout {
     static func style(_ node: OwnershipNode) -> (fill: Colour, stroke: Colour, width: Double) {
         switch node.kind {
         case .allocationSite:
-            if let kinds = node.leakKinds, kinds.definitelyLost.bytes + kinds.indirectlyLost.bytes > 0 {
-                return (Colour(hex: 0xFFEBE9), Colour.peak, 2)
-            }
-            return node.leakedBytes > 0 ? (Colour(hex: 0xFFF8F0), Colour(hex: 0xBC4C00), 1.5) : (Colour(hex: 0xEEF4FF), Colour.heap, 1)
+            // Red marks lost memory, as the legend says: definitely or indirectly lost bytes when
+            // a scan classified the site's blocks, else any leaked bytes. Still reachable memory
+            // keeps the plain style (orange is the realloc edges' colour).
+            return marksLoss(node) ? (Colour(hex: 0xFFEBE9), Colour.peak, 2) : (Colour(hex: 0xEEF4FF), Colour.heap, 1)
         case .freeSite: return (Colour(hex: 0xF6F8FA), Colour.axis, 1)
         case .task: return (Colour(hex: 0xFFF8C5), Colour(hex: 0x9A6700), 1)
         }
+    }
+
+    /// Whether a site is drawn red: lost bytes (definitely or indirectly, when a scan
+    /// classified its blocks; any leaked bytes otherwise).
+    public static func marksLoss(_ node: OwnershipNode) -> Bool {
+        guard node.kind == .allocationSite else { return false }
+        if let kinds = node.leakKinds { return kinds.definitelyLost.bytes + kinds.indirectlyLost.bytes > 0 }
+        return node.leakedBytes > 0
     }
 
     public static func colour(_ kind: OwnershipEdgeKind) -> Colour {

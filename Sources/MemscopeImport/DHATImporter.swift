@@ -64,6 +64,7 @@ enum DHATImporter {
             input.durationNanoseconds = (try json.optionalInteger(root["te"], "te") ?? 0) &* nanoseconds
         }
         input.notes = notes(mode: mode, lifetimesRecorded: lifetimesRecorded, points: input.sites.count, unitNote: unitNote)
+        input.notes.timeUnit = switch timeUnit { case "µs", "us", "ms", "ns": ""; case "instrs": "instructions"; default: timeUnit }
         input.diagnostics = file.diagnostics
         return Analysis(aggregate: input, options: options)
     }
@@ -80,7 +81,8 @@ enum DHATImporter {
         case "µs", "us": (1_000, "")
         case "ms": (1_000_000, "")
         case "ns": (1, "")
-        default: (1, "Times: DHAT measured time in \(unit) (instructions executed for Valgrind); the report shows 1 \(unit) as 1 ns.")
+        case "instrs": (1, "Times: DHAT measured time in instrs (instructions executed for Valgrind); times here are counts of instructions.")
+        default: (1, "Times: DHAT measured time in \(unit); times here are counts of \(unit).")
         }
     }
 

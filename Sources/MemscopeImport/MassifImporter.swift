@@ -52,6 +52,7 @@ enum MassifImporter {
                                    at: "\(path):\(line)", hint: "the program probably died while massif wrote the file")
         }
         input.notes = notes(massif, treeSnapshot: treeSnapshot, peak: peak, last: last, unitNote: unitNote)
+        input.notes.timeUnit = switch massif.timeUnit { case "ms": ""; case "i": "instructions"; case "B": "bytes"; default: massif.timeUnit }
         return Analysis(aggregate: input, options: options)
     }
 
@@ -91,9 +92,9 @@ enum MassifImporter {
     private static func timeScale(_ unit: String) -> (UInt64, String) {
         switch unit {
         case "ms": (1_000_000, "")
-        case "B": (1, "Times: massif measured time in bytes allocated and freed (--time-unit=B); the report shows 1 byte as 1 ns.")
-        case "i": (1, "Times: massif measured time in instructions executed (--time-unit=i, the default); the report shows 1 instruction as 1 ns.")
-        default: (1, "Times: massif measured time in '\(unit)'; the report shows 1 unit as 1 ns.")
+        case "B": (1, "Times: massif measured time in bytes allocated and freed (--time-unit=B); times here are counts of bytes.")
+        case "i": (1, "Times: massif measured time in instructions executed (--time-unit=i, the default); times here are counts of instructions.")
+        default: (1, "Times: massif measured time in '\(unit)'; times here are counts of \(unit).")
         }
     }
 

@@ -78,7 +78,10 @@ public enum LifetimeLayout {
         let points = rows.first?.lane.count ?? 0
         var scene = Scene(width: width, height: top + Double(rows.count) * laneHeight + axisHeight)
         let shownIntervals = max(1, Int(min(UInt64(points), max(duration, 1).dividedRoundingUp(by: max(interval, 1)))))
-        let cellWidth = stripWidth / Double(shownIntervals)
+        // The strip spans the run, so the axis ends at its duration (the last cell is cut there).
+        let cells = UInt64(shownIntervals).multipliedSaturating(by: interval)
+        let span = duration > 0 ? min(duration, cells) : cells
+        let pixelsPerTick = stripWidth / Double(max(span, 1))
         for (row, entry) in rows.enumerated() {
             let y = top + Double(row) * laneHeight
             // Cut in the middle: a site title's end tells it apart from its neighbours (#2, "from …").
@@ -86,14 +89,15 @@ public enum LifetimeLayout {
             scene.add(.text(TextShape(fitted, at: Point(nameWidth - 8, y + 3), size: fontSize, colour: .text, anchor: .end)))
             let maximum = max(entry.lane.max() ?? 0, 1)
             for (i, value) in entry.lane.prefix(shownIntervals).enumerated() {
-                scene.add(.rect(Rect(x: nameWidth + Double(i) * cellWidth, y: y + 2, width: cellWidth + 0.2, height: laneHeight - 4),
+                let start = Double(UInt64(i).multipliedSaturating(by: interval)) * pixelsPerTick
+                let end = min(Double(UInt64(i + 1).multipliedSaturating(by: interval)) * pixelsPerTick, stripWidth)
+                scene.add(.rect(Rect(x: nameWidth + start, y: y + 2, width: end - start + 0.2, height: laneHeight - 4),
                                 fill: Palette.heat(Double(value) / Double(maximum))))
             }
             scene.add(.text(TextShape(Units.bytes(entry.lane.max() ?? 0), at: Point(nameWidth + stripWidth + 8, y + 3),
                                       size: fontSize, colour: .mutedText)))
         }
         let axisY = top + Double(rows.count) * laneHeight + 2
-        let span = UInt64(shownIntervals).multipliedSaturating(by: interval)
         for tick in Axis.timeTicks(maximum: span, count: 8) {
             let x = nameWidth + tick.value / Double(max(span, 1)) * stripWidth
             scene.add(.line(from: Point(x, axisY), to: Point(x, axisY + 4), stroke: .axis, width: 1, dashed: false))

@@ -37,7 +37,10 @@ public enum TimelineLayout {
                              options: TimelineLayoutOptions = .default) -> Scene {
         let timeline = analysis.timeline
         let totals = analysis.totals
-        let height = top + options.heapHeight + gap + options.rateHeight + bottom
+        // No rate panel for inputs without allocation figures (massif's snapshots): it would be empty.
+        let showsRate = !analysis.notes.unavailable.contains("bytes_allocated")
+        let unit = analysis.notes.timeUnit
+        let height = top + options.heapHeight + (showsRate ? gap + options.rateHeight : 0) + bottom
         var scene = Scene(width: options.width, height: height)
         let plotWidth = options.width - left - right
         let duration = max(totals.durationNanoseconds,
@@ -94,7 +97,7 @@ public enum TimelineLayout {
             let px = x(Double(totals.peakTimeNanoseconds))
             let py = y(totals.peakBytes)
             scene.add(.line(from: Point(px, top), to: Point(px, top + options.heapHeight), stroke: .peak, width: 1, dashed: true))
-            let label = "peak \(Units.bytes(totals.peakBytes)) at \(Units.duration(nanoseconds: totals.peakTimeNanoseconds))"
+            let label = "peak \(Units.bytes(totals.peakBytes)) at \(Units.time(totals.peakTimeNanoseconds, unit: unit))"
             let labelWidth = measurer.width(of: label, size: options.fontSize, bold: true)
             let rightSide = px + 6 + labelWidth < left + plotWidth
             let labelX = rightSide ? px + 6 : px - 6 - labelWidth
@@ -106,6 +109,10 @@ public enum TimelineLayout {
         }
 
         // Allocation rate panel.
+        guard showsRate else {
+            timeAxis(&scene, y: top + options.heapHeight, duration: duration, unit: unit, x: x, options: options)
+            return scene
+        }
         let rateTop = top + options.heapHeight + gap
         let seconds = max(interval, 1) / 1e9
         let rates = timeline.points.map { Double($0.bytesAllocated) / seconds }
@@ -129,12 +136,21 @@ public enum TimelineLayout {
                                   colour: .text, bold: true)))
         let axisY = rateTop + options.rateHeight
         scene.add(.line(from: Point(left, axisY), to: Point(left + plotWidth, axisY), stroke: .axis, width: 1, dashed: false))
-        for tick in Axis.timeTicks(maximum: duration) {
+        timeAxis(&scene, y: axisY, duration: duration, unit: unit, x: x, options: options)
+        return scene
+    }
+
+    /// Ticks of time under `y`, or of the input's clock unit (the last tick says the unit).
+    static func timeAxis(_ scene: inout Scene, y axisY: Double, duration: UInt64, unit: String, x: (Double) -> Double,
+                         options: TimelineLayoutOptions) {
+        var ticks = unit.isEmpty ? Axis.timeTicks(maximum: duration)
+            : Axis.countTicks(maximum: Double(duration), count: 8).map { ($0.value, $0.value == 0 ? "0" : Units.compactCount($0.value)) }
+        if !unit.isEmpty, let last = ticks.indices.last, last > 0 { ticks[last].label += " \(unit)" }
+        for tick in ticks {
             let tx = x(tick.value)
             scene.add(.line(from: Point(tx, axisY), to: Point(tx, axisY + 4), stroke: .axis, width: 1, dashed: false))
             scene.add(.text(TextShape(tick.label, at: Point(tx, axisY + 6), size: options.fontSize, colour: .mutedText,
-                                      anchor: .middle)))
+                                      anchor: tick.value == ticks.last?.value && !unit.isEmpty ? .end : .middle)))
         }
-        return scene
     }
 }

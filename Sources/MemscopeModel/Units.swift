@@ -14,6 +14,23 @@ public enum Units {
     }
 
     /// `1.23 s`, `15.0 ms`, `820 ns`.
+    /// A time on the input's clock: a duration, or a count of `unit` (see
+    /// `InputNotes.timeUnit`), e.g. `33.0 M instructions`.
+    public static func time(_ value: UInt64, unit: String) -> String {
+        guard !unit.isEmpty else { return duration(nanoseconds: value) }
+        return "\(compactCount(Double(value))) \(unit)"
+    }
+
+    /// `950`, `12.3 k`, `33.0 M`, `1.20 G`.
+    public static func compactCount(_ value: Double) -> String {
+        switch value {
+        case ..<1_000: return fixed(value, decimals: 0)
+        case ..<1_000_000: return "\(fixed(value / 1e3, decimals: 1)) k"
+        case ..<1_000_000_000: return "\(fixed(value / 1e6, decimals: 1)) M"
+        default: return "\(fixed(value / 1e9, decimals: 2)) G"
+        }
+    }
+
     public static func duration(nanoseconds value: UInt64) -> String {
         switch value {
         case ..<1_000: return "\(value) ns"

@@ -53,7 +53,8 @@ enum FlameData {
             + "\"strings\":[\(strings.map(jsonString).joined(separator: ","))],\"colours\":[\(colours.joined(separator: ","))],"
             + "\"images\":{\(images.joined(separator: ","))},"
             + "\"trees\":{\"top-down\":\(topDown),\"bottom-up\":\(bottomUp)},"
-            + "\"threads\":\(threads),\"windows\":\(windows),\"allFrames\":\(allFrames)}"
+            + "\"threads\":\(threads),\"windows\":\(windows),\"allFrames\":\(allFrames),"
+            + "\"callsUnknown\":\(input.analysis.notes.unavailable.contains("allocations"))}"
     }
 
     private static func array<T: BinaryInteger>(_ values: [T]) -> String {

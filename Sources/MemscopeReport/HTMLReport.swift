@@ -41,8 +41,10 @@ public enum HTMLReport {
             + (input.allFramesFlame == nil ? ""
                 : "<label class=\"toggle\"><input type=\"checkbox\" id=\"flame-all-frames\"> every frame (no filter)</label>")
         let defaultPNG = input.pictures.flamePNGs[input.defaultCost].map { "data:image/png;base64," + Data($0).base64EncodedString() } ?? ""
-        var flameNote = "<p class=\"note\">Hover a frame for its full name, location and cost; click to zoom in, click again "
-            + "(or reset) to zoom out; search takes a substring or a regular expression. Frames below "
+        // One short line of how to use it; the rest folded under "About these flamegraphs".
+        let flameHint = "<p class=\"note\">Hover a frame for its details; click to zoom in, click again (or reset) to zoom out; "
+            + "search takes a substring or a regular expression.</p>"
+        var flameNote = "Frames below "
             + "\(Units.fixed(input.flameOptions.minimumFraction * 100, decimals: 3))% of every cost fold into one grey box per caller."
         let cut = max(input.topDown.cutNodes, input.bottomUp.cutNodes)
         if cut > 0 { flameNote += " \(cut) frames deeper than \(input.flameOptions.maxDepth) levels are not shown; their cost stays in their callers." }
@@ -62,10 +64,11 @@ public enum HTMLReport {
             flameNote += " No per-thread flamegraphs in this report: <code>memscope render --thread-flamegraphs 4</code> adds them "
                 + "(by default only smaller dumps have them, up to 2,000,000 events and 13,000 call-tree nodes: they cost one more read of the dump and weigh on the page)."
         }
-        flameNote += " The opening picture is drawn by Cairo; other views are drawn by the page from the same layout.</p>"
+        flameNote += " The opening picture is drawn by Cairo; other views are drawn by the page from the same layout."
+        flameNote = flameHint + "<details class=\"about\"><summary>About these flamegraphs</summary><p class=\"note\">\(flameNote)</p></details>"
         let timelineNote = "<p class=\"note\">Live heap: the highest live bytes within each of \(a.timeline.points.count) "
-            + "intervals of \(HTML.escape(Units.duration(nanoseconds: a.timeline.intervalNanoseconds))), so no peak is lost. "
-            + "Allocation rate: bytes allocated per second in each interval. "
+            + "intervals of \(HTML.escape(Units.time(a.timeline.intervalNanoseconds, unit: a.notes.timeUnit))), so no peak is lost. "
+            + (a.notes.unavailable.contains("bytes_allocated") ? "" : "Allocation rate: bytes allocated per second in each interval. ")
             + (a.rss.isEmpty ? "No RSS samples in this dump.</p>"
                : "RSS (green): the process's resident set size, \(a.rss.samples) samples (peak "
                  + "\(HTML.escape(Units.bytes(a.rss.peakBytes)))), heap and everything else in RAM: code, stacks, "

@@ -9,8 +9,8 @@ enum LifetimesSection {
         let a = input.analysis
         let top = LifetimeLayout.topSites(a)
         var html = "<h3>Live bytes over time, per site</h3><p class=\"note\">One lane per site (the \(top.count) largest at "
-            + "the peak): darker means closer to that site's own maximum, shown on the right. Each cell is "
-            + "\(HTML.escape(Units.duration(nanoseconds: a.laneIntervalNanoseconds))) wide.</p>"
+            + "the peak): the stronger the shade, the closer to that site's own maximum, shown on the right. Each cell is "
+            + "\(HTML.escape(Units.time(a.laneIntervalNanoseconds, unit: a.notes.timeUnit))) wide.</p>"
             + "<figure>\(input.pictures.lanesSVG)</figure>"
         html += "<div class=\"twocol\"><div><h3>Lifetimes of freed blocks</h3><figure>\(input.pictures.lifetimeHistogramSVG)</figure></div>"
         html += "<div><h3>Short-lived churn</h3>\(churn(a))</div></div>"

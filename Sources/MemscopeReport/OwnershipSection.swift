@@ -1,6 +1,7 @@
 import MemscopeGraphLayout
 import MemscopeModel
 import MemscopeOwnership
+import MemscopeScene
 
 /// What the report's ownership section shows.
 public enum OwnershipView: Sendable {
@@ -27,7 +28,8 @@ enum OwnershipSection {
             if selection.nodes.isEmpty {
                 html += "<p class=\"empty\">No edges: no pointer scans, realloc chains, cross-thread frees or task annotations, and no ownership the rules could support.</p>\n"
             } else {
-                html += legend(graph.coverage.inferenceIncluded)
+                html += legend(graph.coverage.inferenceIncluded, scanned: graph.nodes.contains { $0.leakKinds != nil },
+                               lostDrawn: selection.nodes.contains(where: OwnershipLayout.marksLoss))
                 html += "<div class=\"graph-wrap\"><div class=\"graph\">\(svg)"
                 html += hits(graph, selection, regions, width: width, height: height) + "</div></div>\n"
             }
@@ -79,12 +81,14 @@ enum OwnershipSection {
         return "<p class=\"note\">\(text) Hover a box or an edge label for its details; click an edge label for its row below.</p>\n"
     }
 
-    static func legend(_ inference: Bool) -> String {
+    /// - Parameter lostDrawn: whether the picture draws a site red (the key is shown only then).
+    static func legend(_ inference: Bool, scanned: Bool = true, lostDrawn: Bool = true) -> String {
         let kinds = OwnershipEdgeKind.allCases.filter { inference || $0.provenance == .observed }
         return "<div class=\"legend graph-legend\">" + kinds.map { kind in
             let style = kind.provenance == .inferred ? "dashed" : "solid"
             return "<span><i class=\"edge-key \(style)\" style=\"border-color:\(OwnershipLayout.colour(kind).hexString)\"></i>\(HTML.escape(kind.label)) (\(kind.provenance.rawValue))</span>"
-        }.joined() + "<span><i class=\"node-key leak\"></i>site with definitely or indirectly lost bytes</span></div>\n"
+        }.joined() + (!lostDrawn ? "" : "<span><i class=\"node-key leak\" style=\"border-color:\(Colour.peak.hexString)\"></i>"
+            + (scanned ? "site with definitely or indirectly lost bytes" : "site with leaked bytes (still live at the end)") + "</span>") + "</div>\n"
     }
 
     static func hits(_ graph: OwnershipGraph, _ selection: GraphSelection, _ regions: [OwnershipLayout.Region],
@@ -142,7 +146,17 @@ enum OwnershipSection {
     static func edgeTable(_ graph: OwnershipGraph) -> String {
         guard !graph.edges.isEmpty else { return "" }
         let nodes = Dictionary(uniqueKeysWithValues: graph.nodes.map { ($0.id, $0) })
-        var html = "<h3 id=\"ownership-edges\">Every edge (\(Units.count(UInt64(graph.edges.count))))</h3>\n<div class=\"scroll\"><table class=\"edges\"><thead><tr>"
+        // Each rule is said once, above the table; a row names its rule by number.
+        var rules: [String] = []
+        var ruleNumber: [String: Int] = [:]
+        for e in graph.edges.prefix(tableLimit) where ruleNumber[e.rule] == nil {
+            rules.append(e.rule)
+            ruleNumber[e.rule] = rules.count
+        }
+        var html = "<h3 id=\"ownership-edges\">Every edge (\(Units.count(UInt64(graph.edges.count))))</h3>\n"
+            + "<p class=\"note\">Rules: " + rules.enumerated().map { "<span id=\"rule-\($0.offset + 1)\"><strong>R\($0.offset + 1)</strong> \(HTML.escape($0.element))</span>" }
+                .joined(separator: "; ") + ".</p>\n"
+            + "<div class=\"scroll\"><table class=\"edges\"><thead><tr>"
             + "<th>#</th><th>kind</th><th>from</th><th>to</th><th>provenance</th><th class=\"num\">evidence</th>"
             + "<th class=\"num\">against</th><th class=\"num\">confidence</th><th>rule</th></tr></thead><tbody>"
         for (i, e) in graph.edges.prefix(tableLimit).enumerated() {
@@ -151,7 +165,8 @@ enum OwnershipSection {
                 + "<td class=\"fn\">\(HTML.escape(nodes[e.from]?.location ?? "?"))</td><td class=\"fn\">\(HTML.escape(nodes[e.to]?.location ?? "?"))</td>"
                 + "<td>\(badge)</td><td class=\"num\">\(Units.count(e.evidence))</td><td class=\"num\">\(Units.count(e.contradictions))</td>"
                 + "<td class=\"num\">\(Units.fixed(e.confidence * 100, decimals: 1))%</td>"
-                + "<td class=\"rule\">\(HTML.escape(e.rule))\(e.detail.isEmpty ? "" : " <span class=\"note\">(\(HTML.escape(e.detail)))</span>")</td></tr>"
+                + "<td class=\"rule\"><a href=\"#rule-\(ruleNumber[e.rule] ?? 0)\" title=\"\(HTML.escape(e.rule))\">R\(ruleNumber[e.rule] ?? 0)</a>"
+                + "\(e.detail.isEmpty ? "" : " \(HTML.escape(e.detail))")</td></tr>"
         }
         html += "</tbody></table></div>\n"
         if graph.edges.count > tableLimit {

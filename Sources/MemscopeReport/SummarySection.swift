@@ -24,18 +24,28 @@ enum SummarySection {
                 + "<div class=\"value\">\(HTML.escape(value))</div>"
                 + (detail.isEmpty ? "" : "<div class=\"detail\">\(HTML.escape(detail))</div>") + "</div>")
         }
-        card("Duration", Units.duration(nanoseconds: t.durationNanoseconds), "last event of the dump", key: "duration")
-        card("Allocation calls", Units.count(t.allocations), "\(Units.count(t.reallocs)) reallocs · \(rate)/s", key: "allocations")
+        // Times on a clock that counts something else (massif's and DHAT's instructions) are
+        // said in that unit, and there is no rate per second.
+        let unit = notes.timeUnit
+        let perSecond = unit.isEmpty && !unavailable.contains("duration")
+        card(unit.isEmpty ? "Duration" : "Run length", Units.time(t.durationNanoseconds, unit: unit),
+             unit.isEmpty ? "last event of the dump" : "the input's clock counts \(unit)", key: "duration")
+        card("Allocation calls", Units.count(t.allocations), "\(Units.count(t.reallocs)) reallocs" + (perSecond ? " · \(rate)/s" : ""),
+             key: "allocations")
         card("Bytes allocated", Units.bytes(t.bytesAllocated), "\(Units.count(t.bytesAllocated)) bytes", key: "bytes_allocated")
-        card("Peak live heap", Units.bytes(t.peakBytes), "at \(Units.duration(nanoseconds: t.peakTimeNanoseconds))", key: "peak_bytes")
+        card("Peak live heap", Units.bytes(t.peakBytes), "at \(Units.time(t.peakTimeNanoseconds, unit: unit))", key: "peak_bytes")
         card("Leaked at end", Units.bytes(t.leakedBytes),
-             "\(Units.count(t.leakedBlocks)) blocks still live" + (t.suppressedBlocks > 0 ? "; \(Units.bytes(t.suppressedBytes)) suppressed" : ""),
+             (unavailable.contains("allocations") ? "block count not in this input" : "\(Units.count(t.leakedBlocks)) blocks still live")
+                + (t.suppressedBlocks > 0 ? "; \(Units.bytes(t.suppressedBytes)) suppressed" : ""),
              bad: leakIsBad(a), key: "leaked_bytes")
         card("Temporary allocations", Units.count(t.temporaryAllocations), "\(temporaryShare)% of calls", key: "temporary_allocations")
         card("Threads", "\(t.threads)", "\(Units.count(t.crossThreadFrees)) blocks freed by another thread", key: "threads")
         card("Memory errors", Units.count(t.errors), t.errors == 0 ? "none seen in the events" : errorKinds(a), bad: t.errors > 0,
              key: "errors")
-        card("Program ended", a.endDescription, a.processEnd == nil ? "" : "recorded by the producer",
+        // Without an end record, say so plainly (the analysis's label names the record).
+        let untold = a.processEnd == nil && a.endDescription.hasSuffix("(no process_end record)")
+        card("Program ended", untold ? "unknown" : a.endDescription,
+             a.processEnd != nil ? "recorded by the producer" : untold ? "the input does not say how the program ended" : "",
              bad: a.processEnd?.how == .signalled)
         var html = a.scope.isEmpty ? "" : "<div class=\"warnings\"><strong>Restricted view:</strong> \(HTML.escape(a.scope)).</div>\n"
         html += "<div class=\"cards\">\(cards.joined())</div>\n"

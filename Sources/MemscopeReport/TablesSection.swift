@@ -78,7 +78,7 @@ enum TablesSection {
         }
         let titles = titles(a, leaking.prefix(maxRows))
         let rows = leaking.prefix(maxRows).map { s in
-            "<tr>\(site(a, s.stack, titles: titles, open: true))\(num(s.costs.leakedBytes, bytes: true))\(num(s.costs.leakedBlocks))"
+            "<tr>\(site(a, s.stack, titles: titles))\(num(s.costs.leakedBytes, bytes: true))\(num(s.costs.leakedBlocks))"
                 + "\(num(s.costs.allocations))</tr>"
         }
         return "<h3>Leaks by site</h3><p class=\"note\">Blocks still live when the dump ends, by allocation stack "

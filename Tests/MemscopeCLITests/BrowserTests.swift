@@ -43,7 +43,8 @@ import Testing
 
     @Test(arguments: ["server-leak.msd", "realloc-builder.msd", "thread-handoff.msd", "memory-errors.msd"])
     func flamegraphHoverSearchAndZoomWork(sample: String) throws {
-        let result = try Self.selftest(Self.render(TestPaths.sample(sample)))
+        // At 1300 px the view is about the Cairo picture's width (1200 px), so the picture is shown.
+        let result = try Self.selftest(Self.render(TestPaths.sample(sample)), flags: ["--window-size=1300,900"])
         #expect(result["pictureShown"] as? Bool == true, "the Cairo picture is shown first")
         let name = try #require(result["hoverName"] as? String)
         let tooltip = try #require(result["tooltip"] as? String)
@@ -52,6 +53,7 @@ import Testing
         #expect(matched.hasPrefix("Matched: ") && !matched.hasPrefix("Matched: 0.00%"), "\(matched)")
         #expect((result["zoom"] as? Int ?? 0) > 0)
         #expect((result["zoomedTotal"] as? String)?.hasSuffix(" in \(name)") == true)
+        #expect(result["zoomShift"] as? Double == 0, "zooming moved the graph under the pointer (issue 21, defect 5)")
         #expect((result["hash"] as? String)?.contains("zoom=") == true, "state in the URL")
         #expect(result["drawnAfterZoom"] as? Bool == true)
         #expect(result["zoomAfterReset"] as? Int == 0)
@@ -82,6 +84,108 @@ import Testing
         #expect((allFrames["nodes"] as? Int ?? 0) > (allFrames["filteredNodes"] as? Int ?? .max), "\(allFrames)")
         #expect(allFrames["pictureHidden"] as? Bool == true)
         #expect((allFrames["hash"] as? String)?.contains("frames=all") == true)
+    }
+
+    static func fixture(_ name: String) -> String {
+        TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures/imports/\(name)").path
+    }
+
+    /// Issue 21, defect 1: the flamegraph tooltip lies wholly in the window, unclipped by the
+    /// scrolling view, on shallow graphs too, and hovering adds no scrollbars.
+    @Test(arguments: [("server-leak.msd", "1024,768"), ("server-leak.msd", "1400,900"), ("heaptrack", "1024,768")])
+    func flamegraphTooltipIsWhollyInSight(input: String, window: String) throws {
+        let path = input == "heaptrack" ? Self.fixture("heaptrack.workload.zst") : TestPaths.sample(input)
+        let result = try Self.selftest(Self.render(path), flags: ["--window-size=\(window)"])
+        let probes = try #require(result["tipGeometry"] as? [[String: Any]])
+        #expect(probes.count >= 2)
+        for probe in probes {
+            #expect(probe["shown"] as? Bool == true, "\(probe)")
+            #expect(probe["visible"] as? Double == 1, "the whole tip is visible: \(probe)")
+            #expect(probe["insideWindow"] as? Bool == true, "\(probe)")
+            #expect(probe["scrollbarsAdded"] as? Bool == false, "\(probe)")
+        }
+    }
+
+    /// Issue 21, defect 5: no element is wider than the page (the ownership edge table was
+    /// 1,815 px), the flamegraph fills its view at 1,024 and 1,920 px, and zooming neither
+    /// wraps the total line nor moves the graph under the pointer.
+    @Test(arguments: ["1024,768", "1920,1080"])
+    func nothingWiderThanThePageAndTheFlamegraphFillsIt(window: String) throws {
+        for sample in ["recorded/minihttpd.msd", "server-leak.msd"] {
+            let result = try Self.selftest(Self.render(TestPaths.sample(sample)), flags: ["--window-size=\(window)"])
+            let widths = try #require(result["widths"] as? [String: Any])
+            let page = try #require(widths["page"] as? Int), view = try #require(widths["view"] as? Int)
+            #expect(widths["scroll"] as? Int == page, "the page scrolls sideways (\(sample), \(window)): \(widths)")
+            #expect(widths["viewScroll"] as? Int == view, "the flamegraph scrolls sideways: \(widths)")
+            #expect((widths["wider"] as? [String])?.isEmpty == true, "\(widths)")
+            let canvas = try #require(widths["canvas"] as? Double)
+            #expect(canvas >= Double(view) * 0.9 && canvas <= Double(view), "the flamegraph fills its view: \(widths)")
+            if window.hasPrefix("1920") { #expect(canvas > 1400, "a wide window gives a wide graph: \(widths)") }
+            #expect(result["zoomShift"] as? Double == 0, "zooming moved the graph: \(result["zoomShift"] ?? "")")
+            #expect(result["statusGrew"] as? Double == 0, "the total line wrapped")
+        }
+    }
+
+    /// Issue 21, defect 6: the leaks table keeps stacks folded (a row is a line or two), and
+    /// the ownership legend's red for lost sites is the colour the picture draws them in,
+    /// not an edge's.
+    @Test(arguments: ["server-leak.msd", "recorded/minihttpd.msd"])
+    func leaksTableIsFoldedAndLegendMatchesThePicture(sample: String) throws {
+        let result = try Self.selftest(Self.render(TestPaths.sample(sample)), flags: ["--window-size=1300,900"])
+        let leaks = try #require(result["leaks"] as? [String: Any])
+        let rows = try #require(leaks["rows"] as? Int), height = try #require(leaks["height"] as? Double)
+        #expect(leaks["open"] as? Int == 0, "\(leaks)")
+        #expect(height <= Double(rows + 1) * 50, "each leak row stays short: \(leaks)")
+        let ownership = try #require(result["ownership"] as? [String: Any])
+        if sample == "server-leak.msd" {
+            #expect(ownership["lostKeyDrawn"] as? Bool == true, "the legend's lost-site colour is drawn: \(ownership)")
+        } else {
+            #expect(ownership["lostKeyDrawn"] as? Bool != false, "a legend key for a colour not drawn: \(ownership)")
+        }
+        guard let key = ownership["lostKey"] as? String else { return }
+        #expect((ownership["edgeKeys"] as? [String])?.contains(key) == false, "an edge has the lost sites' colour")
+    }
+
+    /// Issue 21, defect 3: massif's and DHAT's clocks count instructions, so no figure is a
+    /// duration or a rate per second; massif has no allocation figures, so no empty rate
+    /// chart (the picture is shorter), no "0 blocks" and no "0 allocation calls"; and no
+    /// import shows the dump format's internal wording for an unknown ending.
+    @Test(arguments: ["massif.out.workload", "dhat.out.workload", "heaptrack.workload.zst"])
+    func importsSayTheirOwnUnits(fixture: String) throws {
+        let result = try Self.selftest(Self.render(Self.fixture(fixture)), flags: ["--window-size=1300,900"])
+        let cards = try #require(result["cards"] as? [String: String])
+        let ended = try #require(cards["Program ended"])
+        #expect(!ended.contains("process_end"), "\(ended)")
+        if fixture.hasPrefix("heaptrack") { return }
+        let peak = try #require(cards["Peak live heap"])
+        #expect(peak.contains("instructions") && !peak.contains(" ms") && !peak.contains("µs"), "\(peak)")
+        #expect(cards["Allocation calls"]?.contains("/s") != true, "no rate per second: \(cards)")
+        if fixture.hasPrefix("massif") {
+            let run = try #require(cards["Run length"], "\(cards)")
+            #expect(run.contains("instructions") && !run.contains(" ms"), "\(run)")
+            #expect(cards["Leaked at end"]?.contains("0 blocks") == false, "\(cards)")
+            let height = try #require(result["timelineHeight"] as? Double)
+            #expect(height > 100 && height < 320, "no empty allocation-rate panel: \(height) px")
+            #expect((result["timelineNote"] as? String)?.contains("Allocation rate") == false)
+            #expect((result["timelineNote"] as? String)?.contains("µs") == false, "window links in instructions")
+            let tooltip = try #require(result["tooltip"] as? String)
+            #expect(tooltip.contains("allocation calls: not in this input") && !tooltip.contains("0 allocation calls"), "\(tooltip)")
+        }
+    }
+
+    /// Issue 21, defect 7: under the flamegraph, two lines at most until asked for more (it
+    /// was seven), and the ownership edge table says each rule once, not on every row.
+    @Test func proseIsShortAndRulesAreSaidOnce() throws {
+        for sample in ["server-leak.msd", "recorded/minihttpd.msd"] {
+            let result = try Self.selftest(Self.render(TestPaths.sample(sample)), flags: ["--window-size=1300,900"])
+            let prose = try #require(result["flameProse"] as? [String: Any])
+            let height = try #require(prose["height"] as? Double), line = try #require(prose["lineHeight"] as? Double)
+            #expect(height <= line * 2 + 12 + 24, "the prose under the flamegraph is \(height / line) lines")
+            guard sample.contains("minihttpd") else { continue }
+            let rules = try #require(result["edgeRules"] as? [String: Any])
+            #expect((rules["rows"] as? Int ?? 0) > 3)
+            #expect((rules["longest"] as? Int ?? .max) <= 60, "a rule sentence on a row: \(rules)")
+        }
     }
 
     /// An inlined frame's tooltip says it was inlined, and the page shortens long names
@@ -171,6 +275,26 @@ import Testing
         #expect(try Self.selftest(report)["background"] as? String == "rgb(255, 255, 255)")
         let dark = try Self.selftest(report, flags: ["--blink-settings=preferredColorScheme=0"])
         #expect(dark["background"] as? String == "rgb(13, 17, 23)", "prefers-color-scheme: dark gives the dark theme")
+    }
+
+    /// Issue 21, defect 4: in both themes the pressed cost button has its own colour, and in
+    /// the dark theme no picture is a white block (each is shown inverted, on dark paper).
+    @Test func darkThemePressedButtonAndPictures() throws {
+        let report = try Self.render(TestPaths.sample("recorded/minihttpd.msd"))
+        for flags in [[], ["--blink-settings=preferredColorScheme=0"]] {
+            let result = try Self.selftest(report, flags: flags)
+            let buttons = try #require(result["costButtons"] as? [String: Any])
+            let pressed = try #require(buttons["pressed"] as? String), other = try #require(buttons["other"] as? String)
+            #expect(pressed != other, "the pressed button looks pressed (\(flags)): \(buttons)")
+            let pictures = try #require(result["pictures"] as? [[String: Any]])
+            #expect(pictures.count >= 5, "timeline, lanes, histogram, flamegraph, ownership graph")
+            guard !flags.isEmpty else { continue }
+            for picture in pictures {
+                let inverted = (picture["filter"] as? String)?.contains("invert") == true
+                #expect(inverted, "a picture is a white block on the dark page: \(picture)")
+                #expect(picture["paper"] as? String != "rgb(255, 255, 255)", "\(picture)")
+            }
+        }
     }
 
     @Test func screenshotShowsTheReport() throws {

@@ -62,4 +62,29 @@ import Testing
         let texts = histogram.shapes.compactMap { if case .text(let t) = $0 { t.text } else { nil } }
         #expect(texts.contains("10 (62.5%)") && texts.contains("<1µs") && texts.contains("≥100s"))
     }
+
+    /// Issue 21, defect 2: a 252 ms run on heaptrack's millisecond clock gets lanes on its own
+    /// time scale: cells of a few milliseconds, a growing leak that shows as a ramp, and an
+    /// axis that ends at the run's duration (it went to 1,000 ms with one 1.02 s cell).
+    @Test func lanesOfAMillisecondClockRunEndAtItsDuration() throws {
+        var dump = DumpBuilder(metadata: Metadata(producer: "heaptrack", producerVersion: "1.4", clockUnitNanoseconds: 1_000_000))
+        let leak = dump.stack(["main", "cache_insert"])
+        for (n, ms) in stride(from: 0, through: 252, by: 4).enumerated() {
+            dump.alloc(ts: UInt64(ms), address: 0x1000 + UInt64(n) * 0x1000, size: 1024, stack: leak)
+        }
+        let a = MemscopeTestSupport.analyze(dump.records)
+        #expect(a.totals.durationNanoseconds == 252_000_000)
+        #expect(a.laneIntervalNanoseconds * 16 <= a.totals.durationNanoseconds, "cells of \(a.laneIntervalNanoseconds) ns")
+        let width = 1200.0, stripEnd = width - 90 - 16
+        let scene = LifetimeLayout.lanes(a, sites: LifetimeLayout.topSites(a), measurer: FixedAdvanceMeasurer(), width: width)
+        let cells = scene.shapes.compactMap { if case .rect(let r, let fill) = $0 { (r, fill) } else { nil } }
+        #expect(Set(cells.map(\.1)).count > 8, "the growing leak is a ramp, not one flat bar")
+        let right = cells.map { $0.0.x + $0.0.width }.max() ?? 0
+        #expect(abs(right - 0.2 - stripEnd) < 0.01, "the cells end at the strip's end")
+        let ticks = scene.shapes.compactMap { if case .text(let t) = $0, t.anchor == .middle { t } else { nil } }
+        let last = try #require(ticks.last)
+        #expect(last.text == "250 ms", "the axis ends at the run's 252 ms, not 1,000 ms: \(ticks.map(\.text))")
+        let x250 = 330 + 250.0 / 252.0 * (stripEnd - 330)
+        #expect(abs(last.position.x - x250) < 0.01, "250 ms sits at 250/252 of the strip")
+    }
 }

@@ -25,6 +25,25 @@ import Testing
         #expect(jsonString("</script>") == "\"\\u003c/script\\u003e\"")
     }
 
+    /// Issue 21, defect 6: the "Leaked at end" card is red for lost memory only: with a scan,
+    /// still reachable blocks (such as the runtimes' buffers) do not make it red.
+    @Test func leakedCardIsRedOnlyForLostMemory() throws {
+        func card(_ kinds: LeakKinds?) -> String {
+            var a = MemscopeTestSupport.analyze(smallProgramDump())
+            a.leakKinds = kinds
+            let html = SummarySection.html(a)
+            let start = try! #require(html.range(of: "<div class=\"label\">Leaked at end</div>"))
+            return String(html[html.index(start.lowerBound, offsetBy: -40)..<start.lowerBound])
+        }
+        var reachable = LeakKinds()
+        reachable.add(.stillReachable, size: 64)
+        var lost = reachable
+        lost.add(.definitelyLost, size: 16)
+        #expect(!card(reachable).contains("card bad"), "still reachable memory is not red")
+        #expect(card(lost).contains("card bad"), "lost memory is red")
+        #expect(MemscopeTestSupport.analyze(smallProgramDump()).totals.leakedBytes == 0 || card(nil).contains("card bad"))
+    }
+
     @Test func pageIsOfflineAndComplete() throws {
         let html = try HTMLReport.render(input(smallProgramDump()))
         #expect(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"))

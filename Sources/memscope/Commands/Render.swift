@@ -167,7 +167,9 @@ struct Render: ParsableCommand {
                 var options = base
                 options.windowStartNanoseconds = from
                 options.windowEndNanoseconds = to
-                let range = Units.duration(nanoseconds: from) + " – " + Units.duration(nanoseconds: to)
+                let unit = analysis.notes.timeUnit
+                let range = unit.isEmpty ? Units.duration(nanoseconds: from) + " – " + Units.duration(nanoseconds: to)
+                    : Units.compactCount(Double(from)) + " – " + Units.time(to, unit: unit)
                 windows.append((key, key == "peak" ? "around the peak: " + range : range, options))
             }
         }
