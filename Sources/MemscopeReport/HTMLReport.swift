@@ -79,6 +79,7 @@ public enum HTMLReport {
                 "<a href=\"#flamegraph\" data-window=\"\(HTML.escape($0.key))\">\(HTML.escape($0.label))</a>"
             }.joined(separator: " · ") + "</p>"
         }
+        let script = "\n" + (try ReportTemplates.text("report.js")) + "\n"
         let summary = MemscopeAnalysis.Summary(analysis: a, format: input.format, path: input.inputPath)
         let values: [String: String] = [
             "version": input.version,
@@ -108,7 +109,9 @@ public enum HTMLReport {
                 + "<code>&lt;script id=\"memscope-summary\"&gt;</code> as JSON.",
             "summaryJSON": summary.json,
             "flameJSON": FlameData.json(input),
-            "script": try ReportTemplates.text("report.js"),
+            "script": script,
+            // Only this script may run: its digest is the page's whole script policy.
+            "scriptHash": SHA256.cspSource(for: script),
         ]
         return try TemplateFiller.fill(try ReportTemplates.text("report.html"), values)
     }

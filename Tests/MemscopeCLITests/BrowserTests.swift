@@ -209,6 +209,23 @@ import Testing
         #expect(result["readableForms"] as? [String] == ReadableName.forms(name))
     }
 
+    /// Defence in depth: a script that got into the page (as if an escaping bug let a
+    /// dump's string through) does not run; the page's own script, named by its digest
+    /// in the policy, does.
+    @Test func onlyThePagesOwnScriptRuns() throws {
+        let report = try Self.render(TestPaths.sample("server-leak.msd"))
+        var html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.contains("script-src 'sha256-") && !html.contains("script-src 'unsafe-inline'"))
+        html = html.replacingOccurrences(of: "<footer>", with: "<script>document.body.dataset.injected = 'ran'</script><footer>")
+        let tampered = URL(fileURLWithPath: report).deletingLastPathComponent().appendingPathComponent("tampered.html").path
+        try html.write(toFile: tampered, atomically: true, encoding: .utf8)
+        let dom = try Self.chromium(["--dump-dom"], page: "file://\(tampered)").stdout
+        #expect(!dom.contains("data-injected"), "an injected script ran")
+        // The self-test's result is written by the page's own script: it ran.
+        let result = try Self.selftest(tampered)
+        #expect(result["hoverName"] as? String != nil, "the page's own script still runs")
+    }
+
     @Test func injectedNamesShowLiterallyAndRunNothing() throws {
         let payload = "</script><script>document.body.insertAdjacentHTML('beforeend','<p id=\"pwned\">x</p>')</script>"
             + "<img src=x onerror=\"document.body.insertAdjacentHTML('beforeend','<p id=pwned2>x</p>')\">"
