@@ -80,6 +80,11 @@ let package = Package(
             name: "memscope-ownership-eval",
             dependencies: ["MemscopeModel", "MemscopeAnalysis", "MemscopeImport", "MemscopeOwnership"]
         ),
+        // Replays inputs through every reader; built with libFuzzer by scripts/fuzz.sh.
+        .executableTarget(
+            name: "memscope-fuzz",
+            dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeImport", "MemscopeLayout"]
+        ),
         .executableTarget(
             name: "memscope-bench",
             dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis"]
@@ -103,7 +108,7 @@ let package = Package(
         .testTarget(name: "MemscopeImportTests", dependencies: ["MemscopeImport", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeOwnershipTests", dependencies: ["MemscopeOwnership", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeGraphLayoutTests", dependencies: ["MemscopeGraphLayout", "MemscopeLayout", "MemscopeAnalysis"]),
-        .testTarget(name: "MemscopeCLITests", dependencies: ["MemscopeTestSupport", "memscope", "memscope-bench"]),
+        .testTarget(name: "MemscopeCLITests", dependencies: ["MemscopeTestSupport", "memscope", "memscope-bench", "memscope-fuzz"]),
         .testTarget(name: "MemscopeRecordTests", dependencies: ["MemscopeTestSupport", "MemscopeRecord", "memscope", "memscope-ownership-eval"]),
     ]
 )

@@ -218,3 +218,28 @@ let malformedExpectations: [(file: String, status: Int32, message: String)] = [
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out.jsonl").path))
     }
 }
+
+/// Inputs that once trapped (Tests/Fixtures/fuzz, each led by its reader's byte, see
+/// Sources/memscope-fuzz) and every malformed sample, replayed through every reader, the
+/// analysis, the summary and the chart layouts: none may trap.
+@Suite struct FuzzReplayTests {
+    @Test func findingsAndMalformedSamplesReplayWithoutATrap() throws {
+        let fixtures = TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures/fuzz")
+        var inputs = try FileManager.default.contentsOfDirectory(atPath: fixtures.path).sorted()
+            .map { fixtures.appendingPathComponent($0).path }
+        let malformed = TestPaths.packageRoot.appendingPathComponent("samples/malformed")
+        let directory = try TestPaths.temporaryDirectory()
+        for name in try FileManager.default.contentsOfDirectory(atPath: malformed.path).sorted() {
+            let bytes = try Data(contentsOf: malformed.appendingPathComponent(name))
+            for reader: UInt8 in [0, 3, 4, 5, 6, 7] {  // detected, and as each other tool's file
+                let path = directory.appendingPathComponent("\(reader)-\(name)").path
+                try (Data([reader]) + bytes).write(to: URL(fileURLWithPath: path))
+                inputs.append(path)
+            }
+        }
+        #expect(inputs.count > 20)
+        let result = try run("memscope-fuzz", inputs)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\(inputs.count) inputs replayed, none trapped"))
+    }
+}
