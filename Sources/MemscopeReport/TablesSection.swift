@@ -5,6 +5,7 @@ import MemscopeModel
 /// The tables: top sites, leaks, temporary allocations, threads, hand-offs, errors, reuse.
 enum TablesSection {
     static let maxRows = 50
+    static let maxThreadRows = 200
 
     static func html(_ a: Analysis, source: SourceContext = SourceContext(), threadLanes: String = "") -> String {
         [topSites(a, source: source), leaks(a), temporary(a), threads(a, lanes: threadLanes), handOffs(a),
@@ -105,14 +106,19 @@ enum TablesSection {
         guard !a.threads.isEmpty else { return "" }
         let picture = lanes.isEmpty ? "" : "<p class=\"note\">Live bytes of the blocks each thread allocated, over time "
             + "(each lane shaded by its own maximum, on the right).</p><figure>\(lanes)</figure>"
-        let rows = a.threads.map { t in
+        // The threads that allocated the most (a dump may name a million threads).
+        let shown = a.threads.count <= maxThreadRows ? a.threads
+            : Array(a.threads.sorted { ($0.bytesAllocated, $1.thread) > ($1.bytesAllocated, $0.thread) }.prefix(maxThreadRows))
+        let rows = shown.map { t in
             "<tr><td data-value=\"\(t.thread)\">\(HTML.escape(String(t.thread)))</td><td>\(HTML.escape(t.name))</td>"
                 + "\(num(t.allocations))\(num(t.bytesAllocated, bytes: true))\(num(t.peakBytes, bytes: true))"
                 + "\(num(t.liveBytes, bytes: true))\(num(t.frees))"
                 + "<td class=\"num\" data-value=\"\(t.firstSeenNanoseconds)\">\(HTML.escape(Units.duration(nanoseconds: t.firstSeenNanoseconds)))</td>"
                 + "<td class=\"num\" data-value=\"\(t.lastSeenNanoseconds)\">\(HTML.escape(Units.duration(nanoseconds: t.lastSeenNanoseconds)))</td></tr>"
         }
-        return "<h3>Threads</h3>\(picture)<p class=\"note\">Peak and live count the blocks each thread allocated, wherever they were freed.</p>"
+        let count = shown.count < a.threads.count
+            ? " The \(shown.count) threads that allocated the most bytes, of \(Units.count(UInt64(a.threads.count)))." : ""
+        return "<h3>Threads</h3>\(picture)<p class=\"note\">Peak and live count the blocks each thread allocated, wherever they were freed.\(count)</p>"
             + table([("thread", false), ("name", false), ("calls", true), ("allocated", true), ("peak", true),
                      ("live at end", true), ("frees", true), ("first seen", true), ("last seen", true)], rows: rows)
     }

@@ -120,3 +120,20 @@ import Testing
         #expect(SHA256.cspSource(for: "abc") == "'sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0='")
     }
 }
+
+@Suite struct ThreadTableTests {
+    /// A dump that names many threads gets a bounded table: the threads that allocated the most.
+    @Test func theThreadsTableIsBounded() {
+        var dump = DumpBuilder()
+        let stack = dump.stack("main", "work")
+        for i in 0..<300 {
+            dump.alloc(ts: UInt64(i + 1), thread: UInt32(i + 2), address: 0x1000 + UInt64(i) * 64, size: UInt64(i + 1), stack: stack)
+        }
+        let a = analyze(dump.records)
+        let html = TablesSection.threads(a)
+        #expect(html.components(separatedBy: "<tr><td data-value=").count - 1 == TablesSection.maxThreadRows)
+        #expect(html.contains("The 200 threads that allocated the most bytes, of 300."))
+        #expect(html.contains("data-value=\"301\""), "the thread that allocated the most is listed")
+        #expect(!html.contains("data-value=\"2\">2<"), "the one that allocated the least is not")
+    }
+}
