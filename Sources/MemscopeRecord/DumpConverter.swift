@@ -12,6 +12,33 @@ public struct InheritedBlock: Sendable {
     var addresses: [UInt64]
 }
 
+/// The blocks live in a process as its events go by, for the dumps of the children it
+/// forks (each starts with the blocks live in its parent at the fork).
+struct LiveBlocks {
+    private var blocks: [UInt64: InheritedBlock] = [:]
+
+    /// Follows an allocation, free or realloc; `addresses` gives a raw stack's addresses.
+    mutating func apply(_ event: SpoolHeapEvent, thread: UInt32, addresses: (UInt32) -> [UInt64]) {
+        switch event.tag {
+        case 1 where event.address != 0:
+            blocks[event.address] = InheritedBlock(timestamp: event.timestamp, thread: thread, address: event.address,
+                                                   size: event.size, kind: event.kind, addresses: addresses(event.stack))
+        case 2:
+            blocks[event.address] = nil
+        case 3 where event.address != 0 || event.size == 0:
+            blocks[event.oldAddress] = nil
+            if event.address != 0 {
+                blocks[event.address] = InheritedBlock(timestamp: event.timestamp, thread: thread, address: event.address,
+                                                       size: event.size, kind: 2, addresses: addresses(event.stack))
+            }
+        default: break
+        }
+    }
+
+    /// The live blocks, oldest first.
+    var snapshot: [InheritedBlock] { blocks.values.sorted { $0.timestamp < $1.timestamp } }
+}
+
 /// What converting one spool produced.
 public struct ConversionResult: Sendable {
     public var events = 0
@@ -36,7 +63,7 @@ public final class DumpConverter {
     private var frames: [FrameKey: [UInt32]] = [:]
     private var stackNodes: [StackNodeKey: UInt32] = [:]
     private var rawStacks: [UInt32] = []
-    private var live: [UInt64: InheritedBlock] = [:]
+    private var live = LiveBlocks()
     /// Blocks live at each fork are kept only when the spool is read after its process
     /// ended and holds forks; while following one, ``inheritedBlocks(spoolPath:)`` replays it afterwards.
     private var tracksLiveBlocks = false
@@ -58,7 +85,7 @@ public final class DumpConverter {
     ///   - commandLine: the traced command line, for `meta` when the spool has none of its own
     ///     (each program image records its own, so a forked or exec'd child's dump names its program).
     public convenience init(spoolPath: String, sink: ByteSink, commandLine: [String], producerVersion: String) throws {
-        try self.init(spool: try SpoolStream(path: spoolPath), sink: sink, commandLine: commandLine,
+        try self.init(spool: try SpoolStream.finished(path: spoolPath), sink: sink, commandLine: commandLine,
                       producerVersion: producerVersion)
     }
 
@@ -104,10 +131,10 @@ public final class DumpConverter {
         try spool.drain(before: watermark, heap: { thread, event in
             lastTimestamp = max(lastTimestamp, event.timestamp)
             if nextRSS < rss.count { try writeRSS(upTo: event.timestamp) }
+            try write(event, thread: thread)
             if tracksLiveBlocks {
-                try write(event.event, thread: thread, result: &result)
-            } else {
-                try write(event, thread: thread)
+                let stacks = index.stacks
+                live.apply(event, thread: thread) { stacks[$0]?.addresses ?? [] }
             }
             result.events += 1
         }, other: { thread, event in
@@ -120,7 +147,7 @@ public final class DumpConverter {
         })
     }
 
-    /// An allocation, free or realloc (without keeping the live blocks).
+    /// An allocation, free or realloc.
     @inline(__always)
     private func write(_ event: SpoolHeapEvent, thread: UInt32) throws {
         switch event.tag {
@@ -176,55 +203,25 @@ public final class DumpConverter {
     /// The blocks live at each fork of a process that has ended, by child pid: for a
     /// spool converted while it was written, replayed once more when it holds forks.
     static func inheritedBlocks(spoolPath: String) throws -> [UInt32: [InheritedBlock]] {
-        let spool = try SpoolStream(path: spoolPath)
+        let spool = try SpoolStream.finished(path: spoolPath)
         spool.refresh()
         guard !spool.index.forks.isEmpty else { return [:] }
-        var live: [UInt64: InheritedBlock] = [:]
+        var live = LiveBlocks()
         var atFork: [UInt32: [InheritedBlock]] = [:]
         let stacks = spool.index.stacks
-        spool.drain(before: nil) { thread, event in
-            switch event {
-            case .alloc(let ts, let address, let size, let kind, let stack) where address != 0:
-                live[address] = InheritedBlock(timestamp: ts, thread: thread, address: address, size: size, kind: kind,
-                                               addresses: stacks[stack]?.addresses ?? [])
-            case .free(_, let address, _):
-                live[address] = nil
-            case .realloc(let ts, let old, let new, let size, let stack) where new != 0 || size == 0:
-                live[old] = nil
-                if new != 0 {
-                    live[new] = InheritedBlock(timestamp: ts, thread: thread, address: new, size: size, kind: 2,
-                                               addresses: stacks[stack]?.addresses ?? [])
-                }
-            case .fork(_, let child):
-                atFork[child] = Array(live.values).sorted { $0.timestamp < $1.timestamp }
-            default: break
-            }
-        }
+        spool.drain(before: nil, heap: { thread, event in
+            live.apply(event, thread: thread) { stacks[$0]?.addresses ?? [] }
+        }, other: { _, event in
+            if case .fork(_, let child) = event { atFork[child] = live.snapshot }
+        })
         return atFork
     }
 
     private func write(_ event: SpoolEvent, thread: UInt32, result: inout ConversionResult) throws {
         switch event {
-        case .alloc(let ts, let address, let size, let kind, let stack):
-            try writeAlloc(timestamp: ts, thread: thread, address: address, size: size, kind: kind,
-                           stack: try stackID(raw: stack))
-            if tracksLiveBlocks, address != 0 {
-                live[address] = InheritedBlock(timestamp: ts, thread: thread, address: address, size: size, kind: kind,
-                                               addresses: index.stacks[stack]?.addresses ?? [])
-            }
-        case .free(let ts, let address, let stack):
-            try writer.writeFree(timestamp: ts, thread: thread, address: address, stack: try stackID(raw: stack))
-            if tracksLiveBlocks { live[address] = nil }
-        case .realloc(let ts, let old, let new, let size, let stack):
-            try writer.writeRealloc(timestamp: ts, thread: thread, oldAddress: old, newAddress: new,
-                                    newSize: min(size, 1 << 48), stack: try stackID(raw: stack))
-            if tracksLiveBlocks, new != 0 || size == 0 {
-                live[old] = nil
-                if new != 0 {
-                    live[new] = InheritedBlock(timestamp: ts, thread: thread, address: new, size: size, kind: 2,
-                                               addresses: index.stacks[stack]?.addresses ?? [])
-                }
-            }
+        case .alloc, .free, .realloc:
+            // Never here: ``SpoolStream/drain(before:heap:other:)`` hands them out as SpoolHeapEvents.
+            assertionFailure("a heap event as a SpoolEvent")
         case .threadStart(let ts, let parent):
             try writer.write(.threadStart(timestamp: ts, thread: thread, parent: parent))
         case .threadName(let ts, let named, let name):
@@ -232,9 +229,9 @@ public final class DumpConverter {
         case .threadExit(let ts):
             try writer.write(.threadExit(timestamp: ts, thread: thread))
         case .fork(_, let child):
-            result.inheritedByChild[child] = Array(live.values).sorted { $0.timestamp < $1.timestamp }
+            result.inheritedByChild[child] = live.snapshot
         case .module(let module):
-            let buildID = module.buildID.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+            let buildID = module.buildIDHex
             try writer.write(.moduleMap(ModuleMapping(
                 timestamp: module.timestamp, start: module.start, end: module.end, loadBias: module.bias,
                 path: try string(module.path), buildID: buildID.isEmpty ? 0 : try string(buildID))))

@@ -46,6 +46,9 @@ struct SpoolModule: Equatable {
     var bias: UInt64
     var path: String
     var buildID: [UInt8]
+
+    /// The build id in lower-case hex, empty when there is none.
+    var buildIDHex: String { buildID.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
 }
 
 /// A damaged red zone or freed-block pattern (`--guard`, `--quarantine`); stacks are raw ids.

@@ -76,29 +76,12 @@ final class SpoolStream {
     }
 
     /// Opens the spool of a process that has ended.
-    convenience init(path: String) throws {
-        guard let opened = try SpoolStream(openingIfReady: path) else { throw RecordError(.spoolNotRecognised(path: path)) }
-        self.init(moving: opened)
+    static func finished(path: String) throws -> SpoolStream {
+        guard let spool = try SpoolStream(openingIfReady: path) else { throw RecordError(.spoolNotRecognised(path: path)) }
+        return spool
     }
 
-    private init(moving other: SpoolStream) {
-        // A convenience initializer cannot return another instance: take over its mapping.
-        path = other.path
-        pid = other.pid
-        parentPid = other.parentPid
-        startRealtimeNanoseconds = other.startRealtimeNanoseconds
-        startMonotonicNanoseconds = other.startMonotonicNanoseconds
-        commandLine = other.commandLine
-        chunkSize = other.chunkSize
-        maxChunks = other.maxChunks
-        mappedBytes = other.mappedBytes
-        base = other.base
-        other.ownsMapping = false
-    }
-
-    private var ownsMapping = true
-
-    deinit { if ownsMapping { munmap(UnsafeMutableRawPointer(mutating: base), mappedBytes) } }
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), mappedBytes) }
 
     /// The resident-set-size samples (time, bytes) the process has taken so far (rss.c);
     /// final once it has ended.

@@ -80,28 +80,19 @@ final class Symbolizer {
         defer { location.deallocate() }
         ms_symbolizer_locate(handle, returnAddress - 1, location)
         let found = location.pointee
-        result.buildID = module.buildID.isEmpty ? found.build_id.map { String(cString: $0) } : hex(module.buildID)
+        result.buildID = module.buildID.isEmpty ? found.build_id.map { String(cString: $0) } : module.buildIDHex
         let count = min(Int(found.count), Int(MS_MAX_INLINE))
         withUnsafeBytes(of: found.frames) { raw in
             let frames = raw.bindMemory(to: ms_inline_frame.self)
             for i in 0..<count {
                 let frame = frames[i]
                 result.frames.append(SymbolizedFrame(
-                    function: frame.function.map { Demangler.demangle(Self.unversioned(String(cString: $0))) },
+                    function: frame.function.map { Demangler.demangle(String(cString: $0)) },  // versions stripped in C
                     file: frame.file.map { String(cString: $0) }, line: frame.line, column: frame.column,
                     isInlined: frame.inlined != 0))
             }
         }
         return result
-    }
-
-    private func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-    }
-
-    /// An ELF symbol's name without its version (`pthread_create@GLIBC_2.2.5`).
-    private static func unversioned(_ name: String) -> String {
-        name.split(separator: "@", maxSplits: 1).first.map(String.init) ?? name
     }
 }
 
