@@ -113,10 +113,7 @@ struct TimelineReducer {
 }
 
 @inline(__always)
-func saturatingMultiply(_ a: UInt64, _ b: UInt64) -> UInt64 {
-    let (product, overflow) = a.multipliedReportingOverflow(by: b)
-    return overflow ? UInt64.max : product
-}
+func saturatingMultiply(_ a: UInt64, _ b: UInt64) -> UInt64 { a.multipliedSaturating(by: b) }
 
 /// `a + b`, or `UInt64.max` when the sum does not fit (byte sums of a dump: sizes are at
 /// most 2^48, so 2^16 blocks can exceed 64 bits; the figure is then flagged, never wrapped).

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,21 +19,21 @@ enum TemporaryFiles {
         return slots
     }()
     nonisolated(unsafe) private static var installed = false
-    private static let lock = Mutex()
+    private static let lock = NSLock()
 
     /// Creates a temporary file with `create` (which returns its path, or nil) and
     /// registers it, the three signals held back meanwhile, so none can come between the
     /// file's creation and its registration. Returns the path and the slot (nil when every
     /// slot is taken: the file is then only removed on the usual paths).
     static func create(_ create: () -> String?) -> (path: String?, slot: Int?) {
-        lock.locked { installHandlers() }
+        lock.withLock { installHandlers() }
         var held = sigset_t(), previous = sigset_t()
         sigemptyset(&held)
         for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&held, signal) }
         pthread_sigmask(SIG_BLOCK, &held, &previous)
         defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         guard let path = create() else { return (nil, nil) }
-        return (path, lock.locked {
+        return (path, lock.withLock {
             guard let slot = (0..<capacity).first(where: { slots[$0] == nil }) else { return nil }
             slots[slot] = strdup(path)
             return slot
@@ -40,7 +42,7 @@ enum TemporaryFiles {
 
     static func unregister(_ slot: Int?) {
         guard let slot else { return }
-        lock.locked {
+        lock.withLock {
             let path = slots[slot]
             slots[slot] = nil
             free(path)
@@ -73,16 +75,5 @@ enum TemporaryFiles {
             sigaddset(&unblock, signal)
             pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         }
-    }
-}
-
-/// A pthread mutex (the registry is touched by every output file, from any thread).
-private final class Mutex: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return body()
     }
 }

@@ -48,18 +48,8 @@ extension TextMeasuring {
         let forms = ReadableName.forms(name)
         if let fitting = forms.first(where: { width(of: $0, size: size, bold: bold) <= maxWidth }) { return fitting }
         let shortest = forms.last!
-        // Binary search the longest middle cut that fits.
-        var low = 0
-        var high = shortest.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if width(of: ReadableName.middleCut(shortest, limit: mid), size: size, bold: bold) <= maxWidth {
-                low = mid
-            } else {
-                high = mid - 1
-            }
-        }
-        return low >= 4 ? ReadableName.middleCut(shortest, limit: low) : fit(shortest, size: size, maxWidth: maxWidth, bold: bold)
+        return fitMiddle(shortest, size: size, maxWidth: maxWidth, bold: bold)
+            ?? fit(shortest, size: size, maxWidth: maxWidth, bold: bold)
     }
 }
 

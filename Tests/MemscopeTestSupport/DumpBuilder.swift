@@ -60,7 +60,7 @@ public struct DumpBuilder {
         return counts.frames
     }
 
-    /// The stack of frames made by ``codeFrame(_:module:offset:file:line:column:inlined:buildID:)``, outermost first.
+    /// The stack of frames (``frame(_:)``, ``codeFrame(_:module:offset:file:line:column:inlined:buildID:)``), outermost first.
     public mutating func stack(frames path: [UInt32]) -> UInt32 {
         var parent: UInt32 = 0
         var prefix: [UInt32] = []
@@ -82,21 +82,7 @@ public struct DumpBuilder {
     public mutating func stack(_ path: String...) -> UInt32 { stack(path) }
 
     public mutating func stack(_ path: [String]) -> UInt32 {
-        var parent: UInt32 = 0
-        var prefix: [UInt32] = []
-        for function in path {
-            let f = frame(function)
-            prefix.append(f)
-            if let id = stacks[prefix] {
-                parent = id
-                continue
-            }
-            counts.stacks += 1
-            stacks[prefix] = counts.stacks
-            records.append(.stack(id: counts.stacks, parent: parent, frame: f))
-            parent = counts.stacks
-        }
-        return parent
+        stack(frames: path.map { frame($0) })
     }
 
     public mutating func alloc(ts: UInt64, thread: UInt32 = 1, address: UInt64, size: UInt64,
