@@ -73,8 +73,10 @@ public struct AllocatorFrames: Sendable, Equatable {
             }
             return false
         }
-        if detect { detectUnnamedWrappers(symbols: symbols, siteStacks: siteStacks) }
-        countSkipped(symbols: symbols, siteStacks: siteStacks, patternOf: patternOf)
+        // Each distinct stack's frames, walked once for detection and once for the counts.
+        let stacks = Array(Set(siteStacks)).sorted().map { symbols.frames(ofStack: $0) }
+        if detect { detectUnnamedWrappers(symbols: symbols, stacks: stacks) }
+        countSkipped(symbols: symbols, stacks: stacks, patternOf: patternOf)
     }
 
     /// Throws when a pattern does not compile.
@@ -91,9 +93,8 @@ public struct AllocatorFrames: Sendable, Equatable {
     /// (sqlite's `sqlite3MemMalloc` under `sqlite3Malloc` under `sqlite3DbMallocRawNN`).
     private static let detectionRounds = 4
 
-    private mutating func detectUnnamedWrappers(symbols: SymbolTable, siteStacks: [UInt32]) {
-        guard !siteStacks.isEmpty else { return }
-        let stacks = Array(Set(siteStacks)).sorted().map { symbols.frames(ofStack: $0) }
+    private mutating func detectUnnamedWrappers(symbols: SymbolTable, stacks: [[UInt32]]) {
+        guard !stacks.isEmpty else { return }
         let needed = max(Self.detectionMinimumStacks, Int((Double(stacks.count) * Self.detectionShare).rounded(.up)))
         for _ in 0..<Self.detectionRounds {
             // Per unnamed first-non-allocator frame (by its stable name): stacks and callers.
@@ -135,12 +136,11 @@ public struct AllocatorFrames: Sendable, Equatable {
 
     /// Fills ``skipped`` with every named wrapper that a site name went past, and how
     /// many stacks each detected or named one affected.
-    private mutating func countSkipped(symbols: SymbolTable, siteStacks: [UInt32], patternOf: [Int: String]) {
+    private mutating func countSkipped(symbols: SymbolTable, stacks: [[UInt32]], patternOf: [Int: String]) {
         var counts: [String: Int] = [:]
         var rules: [String: Skipped.Rule] = [:]
         for skip in skipped { rules[skip.name] = skip.rule }
-        for stack in Set(siteStacks) {
-            let frames = symbols.frames(ofStack: stack)
+        for frames in stacks {
             guard let site = frames.firstIndex(where: { !flags[Int($0)] }) else { continue }
             var seen: Set<String> = []
             for id in frames[..<site] {
