@@ -42,6 +42,9 @@ public struct Analysis: Sendable, Equatable {
     public var leakKinds: LeakKinds? = nil
     /// Annotation, scope, task, reference and module records seen.
     public var observations = ObservationCounts()
+    /// The scopes and tasks the program named, with the allocations made in each
+    /// (empty when the dump has no scope or task records).
+    public var contexts: [ContextStats] = []
     /// Per module (see ``ModuleMap``): allocations, frees and leaks, most bytes first.
     public var modules: [ModuleStats] = []
     /// Blocks allocated by one module's code and released by another's, most bytes first.

@@ -48,6 +48,7 @@ extension AnalyzerCore {
             let (bytes, overflow) = totals.bytesAllocated.addingReportingOverflow(size)
             totals.bytesAllocated = overflow ? UInt64.max : bytes
             if _slowPath(overflow) { totals.overflowed.insert("bytes_allocated") }
+            if _slowPath(contexts.isActive) { contexts.allocated(address: address, size: size, thread: thread) }
         }
         lastAllocation = isCounted ? address : 0
         emit(LiveChange(ticks: ticks, size: size, lifetime: 0, site: Int32(s), thread: UInt32(t), owner: UInt32(t),
@@ -64,6 +65,7 @@ extension AnalyzerCore {
         lastAllocation = 0
         let lifetime = nanoseconds(ticks &- entry.timestamp)
         let t = threads.index(of: thread, ticks: ticks)
+        if _slowPath(contexts.isActive) { contexts.released(address: entry.address) }
         if isCounted {
             totals.frees += 1
             if stack != 0 { modules.release(allocationStack: entry.stack, freeStack: stack, bytes: entry.size, symbols: symbols) }

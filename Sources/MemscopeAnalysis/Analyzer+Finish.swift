@@ -135,6 +135,7 @@ extension AnalyzerCore {
         analysis.sizes = sizes
         analysis.threadLaneIntervalNanoseconds = saturatingMultiply(live.threadLanes.intervalTicks, clockUnit)
         analysis.observations = observations
+        analysis.contexts = contexts.finished()
         if referenceScan.time != nil {
             let liveBlocks = blocks.slots.lazy.filter { $0.address != 0 && $0.isLive }
             let live = liveBlocks.map { (address: $0.address, size: $0.size, ticks: $0.timestamp) }

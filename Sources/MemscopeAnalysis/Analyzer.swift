@@ -73,6 +73,7 @@ struct AnalyzerCore {
     var referenceScan = ReferenceScan()
     var observations = ObservationCounts()
     var modules = ModuleAccumulator()
+    var contexts = ContextTracker()
 
     /// Whether a window's end or a thread filter applies (records then pass `admit`).
     let filtering: Bool
@@ -229,10 +230,14 @@ struct AnalyzerCore {
             processEnd = end
         case .annotation:
             observations.annotations += 1
-        case .scopeEnter:
+        case .scopeEnter(_, let thread, let name):
             observations.scopes += 1
-        case .scopeExit, .task:
-            if case .task = record { observations.taskSwitches += 1 }
+            contexts.enterScope(thread: thread, name: symbols.string(name))
+        case .scopeExit(_, let thread):
+            contexts.exitScope(thread: thread)
+        case .task(_, let thread, let task):
+            observations.taskSwitches += 1
+            contexts.switchTask(thread: thread, task: task)
         case .pointerReference(let reference):
             observations.pointerReferences += 1
             referenceScan.consume(reference)

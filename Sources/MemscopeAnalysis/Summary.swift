@@ -55,6 +55,14 @@ public struct Summary: Sendable {
         fields.append(("still_reachable_c_library_bytes", kinds.map { "\($0.heldByCLibrary.bytes)" } ?? "null"))
         fields.append(("still_reachable_c_library_blocks", kinds.map { "\($0.heldByCLibrary.blocks)" } ?? "null"))
         fields.append(("leak_kinds_caveat", kinds == nil ? "null" : jsonString(LeakKinds.caveat)))
+        if !analysis.contexts.isEmpty { // absent from dumps without scope or task records
+            fields.append(("contexts", "[" + analysis.contexts.map { c in
+                "{\"allocations\":\(c.allocations),\"bytes_allocated\":\(c.bytesAllocated),\"entries\":\(c.entries),"
+                    + "\"frees\":\(c.frees),\"kind\":\(jsonString(c.kind.rawValue)),\"live_blocks\":\(c.liveBlocks),"
+                    + "\"live_bytes\":\(c.liveBytes),\"name\":\(jsonString(c.name)),\"peak_live_bytes\":\(c.peakLiveBytes),"
+                    + "\"threads\":\(c.threads)}"
+            }.joined(separator: ",") + "]"))
+        }
         fields.sort { $0.0 < $1.0 }
         return "{" + fields.map { "\(jsonString($0.0)):\($0.1)" }.joined(separator: ",") + "}"
     }
@@ -110,6 +118,15 @@ public struct Summary: Sendable {
             } else {
                 let top = a.describeStack(error.stack).first ?? "unknown location"
                 out.append("    \(kind) ×\(error.count) at \(top)")
+            }
+        }
+        if !a.contexts.isEmpty {
+            out.append("")
+            out.append("scopes and tasks the program named (allocated, live at end):")
+            for c in a.contexts.prefix(topSites * 2) {
+                let name = c.kind == .task ? "task \(c.name)" : "scope \(c.name)"
+                out.append("  \(name): \(Units.count(c.allocations)) allocation\(c.allocations == 1 ? "" : "s"), \(Units.bytes(c.bytesAllocated)); "
+                           + "\(Units.bytes(c.liveBytes)) in \(Units.count(c.liveBlocks)) blocks live at end")
             }
         }
         appendTop("peak memory", by: \.peakBytes, topSites, &out)

@@ -238,7 +238,7 @@ public final class DumpConverter {
         case .annotate(let ts, let address, let name, let type):
             try writer.write(.annotation(Annotation(timestamp: ts, thread: thread, address: address,
                                                     name: name.isEmpty ? 0 : try string(name),
-                                                    typeName: type.isEmpty ? 0 : try string(type))))
+                                                    typeName: type.isEmpty ? 0 : try string(Demangler.typeName(type)))))
         case .scopeEnter(let ts, let name):
             try writer.write(.scopeEnter(timestamp: ts, thread: thread, name: try string(name)))
         case .scopeExit(let ts):

@@ -104,4 +104,24 @@ enum Demangler {
         defer { free(demangled) }
         return String(cString: demangled)
     }
+
+    /// A C++ type name as `typeid(T).name()` gives it (`7Request`, `St6vectorIiSaIiEE`,
+    /// `N2ns3FooE`) made readable; any other name (one a person wrote, `struct request`)
+    /// is returned unchanged. Only class types are tried, and only a complete demangling
+    /// counts, so that a plain word is never read as a mangled one.
+    static func typeName(_ name: String) -> String {
+        guard let first = name.utf8.first, first.isASCIIDigitOrNestedOrStd(next: name.utf8.dropFirst().first),
+              !name.utf8.contains(where: { $0 <= 0x20 || $0 >= 0x7F }) else { return name } // mangled names are printable ASCII words
+        let demangled = demangle("_Z" + name)
+        return demangled == "_Z" + name ? name : demangled
+    }
+}
+
+private extension UInt8 {
+    /// A length (`7Request`), a nested name (`N…E`) or a std:: name (`St…`, `Sa…`, `Ss…`).
+    func isASCIIDigitOrNestedOrStd(next: UInt8?) -> Bool {
+        if (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(self) { return true }
+        if self == UInt8(ascii: "N") { return true }
+        return self == UInt8(ascii: "S") && next.map { "tabsiod".utf8.contains($0) } == true
+    }
 }

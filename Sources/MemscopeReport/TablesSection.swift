@@ -9,7 +9,7 @@ enum TablesSection {
 
     static func html(_ a: Analysis, source: SourceContext = SourceContext(), threadLanes: String = "") -> String {
         [topSites(a, source: source), leaks(a), temporary(a), threads(a, lanes: threadLanes), handOffs(a),
-         ModulesSection.html(a), reuse(a)]
+         ContextsSection.html(a), ModulesSection.html(a), reuse(a)]
             .joined(separator: "\n")
     }
 
