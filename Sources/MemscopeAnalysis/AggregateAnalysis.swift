@@ -46,6 +46,16 @@ public struct AggregateInput: Sendable {
     public var durationNanoseconds: UInt64 = 0
     public var notes: InputNotes
     public var diagnostics = Diagnostics()
+    /// Totals that passed 64 bits (an input's figures are untrusted): they saturate at
+    /// `UInt64.max` and are flagged in ``Totals/overflowed``.
+    public var overflowed: Set<String> = []
+
+    /// Adds a figure of the input to one of the totals, saturating and flagging it.
+    public mutating func add(_ value: UInt64, to total: WritableKeyPath<AggregateInput, UInt64>, _ name: String) {
+        let (sum, overflow) = self[keyPath: total].addingReportingOverflow(value)
+        self[keyPath: total] = overflow ? UInt64.max : sum
+        if overflow { overflowed.insert(name) }
+    }
 
     public init(metadata: Metadata, symbols: SymbolTable, sites: [Site], notes: InputNotes) {
         self.metadata = metadata
@@ -62,7 +72,7 @@ extension Analysis {
         for site in input.sites {
             if var existing = merged[site.stack] {
                 existing.costs += site.costs
-                existing.frees &+= site.frees
+                existing.frees = saturatingAdd(existing.frees, site.frees)
                 merged[site.stack] = existing
             } else {
                 merged[site.stack] = site
@@ -83,6 +93,7 @@ extension Analysis {
         totals.temporaryAllocations = input.temporaryAllocations
         totals.durationNanoseconds = max(input.durationNanoseconds, input.samples.last?.timeNanoseconds ?? 0)
         totals.distinctStacks = UInt64(sorted.filter { $0.stack != 0 }.count)
+        totals.overflowed = input.overflowed
 
         self.init(
             metadata: input.metadata,

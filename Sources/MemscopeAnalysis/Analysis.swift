@@ -140,16 +140,17 @@ public struct Costs: Sendable, Equatable {
 
     public init() {}
 
-    /// Adds costs. Byte sums saturate at `UInt64.max` instead of trapping or wrapping: only
-    /// a forged dump (2^16 blocks of 2^48 bytes) can exceed 64 bits, and the totals of such
-    /// a dump are flagged (``Totals/overflowed``). Counts cannot reach 2^64 events.
+    /// Adds costs. Sums saturate at `UInt64.max` instead of trapping or wrapping: only a
+    /// forged dump (2^16 blocks of 2^48 bytes) or an imported file's own figures (a DHAT
+    /// `tbk` of 2^64 - 1) can exceed 64 bits, and the totals of such inputs are flagged
+    /// (``Totals/overflowed``).
     public static func += (lhs: inout Costs, rhs: Costs) {
-        lhs.allocations &+= rhs.allocations
+        lhs.allocations = saturatingAdd(lhs.allocations, rhs.allocations)
         lhs.bytesAllocated = saturatingAdd(lhs.bytesAllocated, rhs.bytesAllocated)
         lhs.peakBytes = saturatingAdd(lhs.peakBytes, rhs.peakBytes)
         lhs.leakedBytes = saturatingAdd(lhs.leakedBytes, rhs.leakedBytes)
-        lhs.leakedBlocks &+= rhs.leakedBlocks
-        lhs.temporaryAllocations &+= rhs.temporaryAllocations
+        lhs.leakedBlocks = saturatingAdd(lhs.leakedBlocks, rhs.leakedBlocks)
+        lhs.temporaryAllocations = saturatingAdd(lhs.temporaryAllocations, rhs.temporaryAllocations)
     }
 
     public var isZero: Bool { self == Costs() }

@@ -95,6 +95,17 @@ public final class DecodedFile {
         }
     }
 
+    /// The next bytes of the input, consumed (valid until the next call that reads from
+    /// the file); nil at the end. For readers that stream, such as the JSON importers.
+    public func nextChunk() throws -> UnsafeRawBufferPointer? {
+        if input.available == 0 {
+            guard try input.fill(), input.available > 0 else { return nil }
+        }
+        let bytes = UnsafeRawBufferPointer(start: input.pointer, count: input.available)
+        input.start += input.available
+        return bytes
+    }
+
     /// Every remaining byte; throws when there are more than `limit`.
     public func readAll(limit: Int = 1 << 32) throws -> [UInt8] {
         while try input.fill() {

@@ -7,10 +7,55 @@ import MemscopeModel
 /// totals. Totals are sums over every program point, as DHAT prints them: blocks and
 /// bytes allocated, bytes live at t-gmax (the global peak), bytes and blocks live at t-end.
 enum DHATImporter {
+    /// One program point as read, before the frame table (which DHAT writes after the
+    /// program points) and `bklt` are known.
+    private struct ProgramPoint {
+        var index: Int
+        var blocks: UInt64, bytes: UInt64
+        var peakBytes: UInt64?, endBytes: UInt64?, endBlocks: UInt64?
+        var frames: [UInt64] // indices into ftbl, innermost first
+    }
+
+    /// Streams the file (``JSONStream``): memory holds the program points and the frame
+    /// table, never the text.
     static func analyze(path: String, options: AnalysisOptions) throws -> Analysis {
         let file = try DecodedFile(path: path)
         let json = JSONDocument(path: path, format: .dhat)
-        let root = try json.object(try JSONDocument.parse(try file.readAll(), path: path, format: .dhat), "(top level)")
+        let stream = JSONStream(file: file, path: path, format: .dhat)
+        var root: [String: Any] = [:]
+        var labels: [String]?
+        var points: [ProgramPoint]?
+        try stream.beginObject()
+        while let key = try stream.nextKey() {
+            switch key {
+            case "ftbl":
+                var table: [String] = []
+                try stream.beginArray()
+                while try stream.nextElement() { table.append(try json.string(try stream.value(), "ftbl[\(table.count)]")) }
+                labels = table
+            case "pps":
+                var list: [ProgramPoint] = []
+                try stream.beginArray()
+                while try stream.nextElement() {
+                    let i = list.count
+                    let pp = try json.object(try stream.value(), "pps[\(i)]")
+                    func field(_ key: String) throws -> UInt64 { try json.integer(pp[key], "pps[\(i)].\(key)") }
+                    func optional(_ key: String) throws -> UInt64? { pp[key] == nil ? nil : try field(key) }
+                    let frames = try json.array(pp["fs"], "pps[\(i)].fs").enumerated().map { j, index in
+                        try json.integer(index, "pps[\(i)].fs[\(j)]")
+                    }
+                    list.append(ProgramPoint(index: i, blocks: try field("tbk"), bytes: try field("tb"),
+                                             peakBytes: try optional("gb"), endBytes: try optional("eb"),
+                                             endBlocks: try optional("ebk"), frames: frames))
+                }
+                points = list
+            case "dhatFileVersion", "mode", "bklt", "tu", "tg", "te", "pid", "cmd":
+                root[key] = try stream.value()
+            default:
+                try stream.skipValue()
+            }
+        }
+        try stream.end()
         let version = try json.integer(root["dhatFileVersion"], "dhatFileVersion")
         guard version == 2 else {
             throw ImportError(path: path, problem: .unsupportedVersion(format: .dhat, found: "\(version)", supported: "dhatFileVersion 2"))
@@ -18,22 +63,22 @@ enum DHATImporter {
         let mode = (root["mode"] as? String) ?? "heap"
         let lifetimesRecorded = (root["bklt"] as? Bool) ?? false
         let timeUnit = (root["tu"] as? String) ?? "instrs"
-        let frameTable = try json.array(root["ftbl"], "ftbl")
+        guard let labels else { throw ImportError(path: path, problem: .missingKey(format: .dhat, key: "ftbl")) }
+        guard let points else { throw ImportError(path: path, problem: .missingKey(format: .dhat, key: "pps")) }
         var interner = SymbolInterner()
-        var frameIDs: [UInt32] = []
-        for (i, entry) in frameTable.enumerated() {
-            let label = try json.string(entry, "ftbl[\(i)]")
-            frameIDs.append(label == "[root]" ? 0 : interner.frame(ValgrindFrameLabel(Substring(label)).key))
-        }
+        let frameIDs = labels.map { $0 == "[root]" ? 0 : interner.frame(ValgrindFrameLabel(Substring($0)).key) }
 
         var input = AggregateInput(metadata: metadata(root), symbols: SymbolTable(), sites: [], notes: InputNotes())
-        for (i, value) in try json.array(root["pps"], "pps").enumerated() {
-            let pp = try json.object(value, "pps[\(i)]")
-            func field(_ key: String) throws -> UInt64 { try json.integer(pp[key], "pps[\(i)].\(key)") }
-            func lifetimeField(_ key: String) throws -> UInt64 { lifetimesRecorded ? try field(key) : 0 }
+        input.sites.reserveCapacity(points.count)
+        for pp in points {
+            let i = pp.index
+            func lifetimeField(_ value: UInt64?, _ key: String) throws -> UInt64 {
+                guard lifetimesRecorded else { return 0 }
+                guard let value else { throw ImportError(path: path, problem: .missingKey(format: .dhat, key: "pps[\(i)].\(key)")) }
+                return value
+            }
             var frames: [UInt32] = []
-            for (j, index) in try json.array(pp["fs"], "pps[\(i)].fs").enumerated() {
-                let k = try json.integer(index, "pps[\(i)].fs[\(j)]")
+            for k in pp.frames {
                 guard k < UInt64(frameIDs.count) else {
                     throw ImportError(path: path, problem: .undefinedIndex(format: .dhat, table: "frame-table entry (pps[\(i)].fs)",
                                                                            index: k, defined: frameIDs.count))
@@ -41,27 +86,27 @@ enum DHATImporter {
                 if frameIDs[Int(k)] != 0 { frames.append(frameIDs[Int(k)]) }
             }
             var costs = Costs()
-            costs.allocations = try field("tbk")
-            costs.bytesAllocated = try field("tb")
-            costs.peakBytes = try lifetimeField("gb")
-            costs.leakedBytes = try lifetimeField("eb")
-            costs.leakedBlocks = try lifetimeField("ebk")
+            costs.allocations = pp.blocks
+            costs.bytesAllocated = pp.bytes
+            costs.peakBytes = try lifetimeField(pp.peakBytes, "gb")
+            costs.leakedBytes = try lifetimeField(pp.endBytes, "eb")
+            costs.leakedBlocks = try lifetimeField(pp.endBlocks, "ebk")
             // fs is innermost first.
             let stack = interner.stack(outermostFirst: frames.reversed())
             let frees = lifetimesRecorded ? costs.allocations &- min(costs.allocations, costs.leakedBlocks) : 0
             input.sites.append(AggregateInput.Site(stack: stack, costs: costs, frees: frees))
-            input.allocations &+= costs.allocations
-            input.bytesAllocated &+= costs.bytesAllocated
-            input.peakBytes &+= costs.peakBytes
-            input.leakedBytes &+= costs.leakedBytes
-            input.leakedBlocks &+= costs.leakedBlocks
-            input.frees &+= frees
+            input.add(costs.allocations, to: \.allocations, "allocations")
+            input.add(costs.bytesAllocated, to: \.bytesAllocated, "bytes_allocated")
+            input.add(costs.peakBytes, to: \.peakBytes, "peak_bytes")
+            input.add(costs.leakedBytes, to: \.leakedBytes, "leaked_bytes")
+            input.add(costs.leakedBlocks, to: \.leakedBlocks, "leaked_blocks")
+            input.add(frees, to: \.frees, "frees")
         }
         input.symbols = interner.symbols
         let (nanoseconds, unitNote) = timeScale(timeUnit)
         if lifetimesRecorded {
-            input.peakTimeNanoseconds = (try json.optionalInteger(root["tg"], "tg") ?? 0) &* nanoseconds
-            input.durationNanoseconds = (try json.optionalInteger(root["te"], "te") ?? 0) &* nanoseconds
+            input.peakTimeNanoseconds = (try json.optionalInteger(root["tg"], "tg") ?? 0).multipliedSaturating(by: nanoseconds)
+            input.durationNanoseconds = (try json.optionalInteger(root["te"], "te") ?? 0).multipliedSaturating(by: nanoseconds)
         }
         input.notes = notes(mode: mode, lifetimesRecorded: lifetimesRecorded, points: input.sites.count, unitNote: unitNote)
         input.notes.timeUnit = switch timeUnit { case "µs", "us", "ms", "ns": ""; case "instrs": "instructions"; default: timeUnit }

@@ -19,6 +19,7 @@ enum FoldedStacks {
         var interner = SymbolInterner()
         var sites: [AggregateInput.Site] = []
         var total: UInt64 = 0
+        var overflowed = false
         var frameCount = 0
         while let line = try file.nextLine() {
             let trimmed = Substring(line).trimmingSpaces
@@ -38,7 +39,9 @@ enum FoldedStacks {
             case .bytes: costs.bytesAllocated = value
             }
             sites.append(AggregateInput.Site(stack: stack, costs: costs))
-            total &+= value
+            let (sum, overflow) = total.addingReportingOverflow(value)
+            total = overflow ? UInt64.max : sum
+            overflowed = overflowed || overflow
         }
         guard !sites.isEmpty else {
             throw ImportError(path: path, problem: .noData(format: .folded, what: "no stack lines"))
@@ -64,6 +67,7 @@ enum FoldedStacks {
         case .allocations: input.allocations = total
         case .bytes: input.bytesAllocated = total
         }
+        if overflowed { input.overflowed.insert(cost == .allocations ? "allocations" : "bytes_allocated") }
         input.diagnostics = file.diagnostics
         return Analysis(aggregate: input, options: options)
     }

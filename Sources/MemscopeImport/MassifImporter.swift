@@ -40,12 +40,12 @@ enum MassifImporter {
             metadata: Metadata(producer: "massif", producerVersion: "", commandLine: massif.command.split(separator: " ").map(String.init)),
             symbols: interner.symbols, sites: sites, notes: InputNotes())
         input.samples = massif.snapshots.map {
-            AggregateInput.Sample(timeNanoseconds: $0.time &* scale, liveBytes: $0.heapBytes)
+            AggregateInput.Sample(timeNanoseconds: $0.time.multipliedSaturating(by: scale), liveBytes: $0.heapBytes)
         }
         input.peakBytes = peak.heapBytes
-        input.peakTimeNanoseconds = peak.time &* scale
+        input.peakTimeNanoseconds = peak.time.multipliedSaturating(by: scale)
         input.leakedBytes = last.heapBytes
-        input.durationNanoseconds = last.time &* scale
+        input.durationNanoseconds = last.time.multipliedSaturating(by: scale)
         input.diagnostics = file.diagnostics
         if let line = massif.cutOffAt {
             input.diagnostics.warn(key: "massif-cut", "the last snapshot's tree is cut off; the lines read are used",
@@ -76,7 +76,7 @@ enum MassifImporter {
             if let frame { path.append(frame) }
             var childBytes: UInt64 = 0
             for _ in 0..<node.childCount where index < tree.count {
-                childBytes &+= tree[index].bytes
+                childBytes = saturatingSum(childBytes, tree[index].bytes)
                 visit()
             }
             if node.bytes > childBytes {
@@ -126,4 +126,10 @@ enum MassifImporter {
                              "cross_thread_frees", "lifetimes", "sizes"]
         return notes
     }
+}
+
+/// a + b, or UInt64.max past 64 bits (massif's byte counts are the file's, untrusted).
+private func saturatingSum(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? .max : sum
 }

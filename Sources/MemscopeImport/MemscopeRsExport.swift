@@ -39,14 +39,31 @@ enum MemscopeRsExport {
             return try analyzeBinary(try decoded.readAll(), path: file, diagnostics: decoded.diagnostics, options: options)
         }
         let json = JSONDocument(path: file, format: .memscopeRs)
-        let root = try JSONDocument.parse(try decoded.readAll(), path: file, format: .memscopeRs)
-        let list: [Any]
-        if let array = root as? [Any] {
-            list = array  // CoreTracker::export_to_json: a bare array
-        } else {
-            list = try json.array(try json.object(root, "(top level)")["allocations"], "allocations")
+        // Streamed (``JSONStream``): memory holds the converted entries, never the text.
+        let stream = JSONStream(file: decoded, path: file, format: .memscopeRs)
+        var entries: [MemscopeRsAllocation] = []
+        func readList() throws {
+            try stream.beginArray()
+            while try stream.nextElement() {
+                entries.append(try MemscopeRsAllocation(json: json, value: try stream.value(), index: entries.count))
+            }
         }
-        let entries = try list.enumerated().map { try MemscopeRsAllocation(json: json, value: $1, index: $0) }
+        if try stream.nextIsArray() {
+            try readList() // CoreTracker::export_to_json: a bare array
+        } else {
+            var found = false
+            try stream.beginObject()
+            while let key = try stream.nextKey() {
+                if key == "allocations" && !found {
+                    try readList()
+                    found = true
+                } else {
+                    try stream.skipValue()
+                }
+            }
+            guard found else { throw ImportError(path: file, problem: .missingKey(format: .memscopeRs, key: "allocations")) }
+        }
+        try stream.end()
         // Container and value entries (no heap pointer) get virtual addresses; they are not allocations.
         let allocations = entries.filter { !$0.isVirtual }
         var analysis = try MemscopeRsReplay.analyze(allocations, options: options, diagnostics: decoded.diagnostics)
