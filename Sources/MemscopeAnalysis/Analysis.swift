@@ -245,7 +245,9 @@ public struct ThreadStats: Sendable, Equatable {
     public var peakBytes: UInt64
     /// Bytes of blocks this thread allocated still live at the end.
     public var liveBytes: UInt64
-    /// Highest live bytes of this thread's blocks per ``Analysis/threadLaneIntervalNanoseconds`` interval.
+    /// Highest live bytes of this thread's blocks per ``Analysis/threadLaneIntervalNanoseconds``
+    /// interval; kept for the 256 threads with the highest peak (ties: the higher thread id
+    /// first), empty for the others.
     public var lane: [UInt64] = []
 }
 

@@ -66,6 +66,13 @@ extension AnalyzerCore {
             }
         }
 
+        // Lanes are kept for the threads with the highest peak (the report draws the top ten
+        // by the same order), so that a dump of many threads costs no lane per thread.
+        let mergedThreads = threads.merged(with: live.threads)
+        let threadsWithLanes = Set(mergedThreads.indices
+            .sorted { (mergedThreads[$0].peakBytes, mergedThreads[$1].thread) > (mergedThreads[$1].peakBytes, mergedThreads[$0].thread) }
+            .prefix(ThreadLanes.keptLanes))
+
         var final = totals
         final.peakBytes = live.peakBytes
         final.crossThreadFrees = live.crossThreadFrees
@@ -113,7 +120,8 @@ extension AnalyzerCore {
                            freeingThread: threads.stats[pair.freeing].thread,
                            blocks: pair.count.blocks, bytes: pair.count.bytes)
             }.sorted { ($0.bytes, $1.allocatingThread, $1.freeingThread) > ($1.bytes, $0.allocatingThread, $0.freeingThread) },
-            threads: zip(threads.merged(with: live.threads), live.threadLanes.finished(threads: live.threads, count: threads.stats.count, lastTicks: lastTicks)).map { stats, lane in
+            threads: zip(mergedThreads, live.threadLanes.finished(threads: live.threads, count: threads.stats.count,
+                                                                  lastTicks: lastTicks, kept: threadsWithLanes)).map { stats, lane in
                 var converted = stats
                 converted.lane = lane
                 converted.firstSeenNanoseconds = nanoseconds(stats.firstSeenNanoseconds)

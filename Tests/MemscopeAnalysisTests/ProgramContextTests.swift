@@ -59,3 +59,24 @@ import Testing
         #expect(!Summary(analysis: a, format: "msd", path: "x.msd").json.contains("\"contexts\""))
     }
 }
+
+/// Threads' lanes: kept for the 256 threads with the highest peak, empty for the others,
+/// and stored only for threads that had something live when an interval closed.
+@Suite struct ThreadLaneStorageTests {
+    @Test func lanesAreKeptForTheThreadsWithTheHighestPeak() throws {
+        var dump = DumpBuilder()
+        let s = dump.stack("main", "worker")
+        // 300 threads, thread t allocating t bytes at time t·10, freed at once by the next event.
+        for t in 1...300 {
+            dump.alloc(ts: UInt64(t) * 10, thread: UInt32(t), address: UInt64(t) * 0x100, size: UInt64(t), stack: s)
+        }
+        dump.alloc(ts: 5_000, thread: 1, address: 0x10_0000, size: 1, stack: s)
+        let a = analyze(dump.records)
+        #expect(a.threads.count == 300)
+        let withLanes = a.threads.filter { !$0.lane.isEmpty }.map(\.thread)
+        #expect(withLanes == Array(45...300).map(UInt32.init), "the 256 highest peaks")
+        let top = try #require(a.threads.first { $0.thread == 300 })
+        #expect(top.lane.max() == 300 && top.peakBytes == 300)
+        #expect(a.threads.first { $0.thread == 44 }?.lane == [])
+    }
+}
