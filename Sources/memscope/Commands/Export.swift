@@ -25,17 +25,8 @@ struct Export: ParsableCommand {
         try Console.run {
             let (analysis, format) = try analyze(input)
             Console.printWarnings(analysis.diagnostics)
-            do {
-                try FileManager.default.createDirectory(atPath: csv, withIntermediateDirectories: true)
-            } catch {
-                throw DumpError(path: csv, problem: .writeFailed(reason: "cannot create the directory"))
-            }
             let files = CSVExport.files(analysis, format: format.rawValue, path: input.dump)
-            for (name, text) in files {
-                let file = try AtomicOutputFile(path: "\(csv)/\(name)")
-                try file.write(text)
-                try file.commit()
-            }
+            try CSVExport.write(files, into: csv)
             print("Wrote \(files.count) files to \(csv)")
         }
     }
@@ -43,6 +34,38 @@ struct Export: ParsableCommand {
 
 /// The analysis as CSV tables (RFC 4180 quoting).
 enum CSVExport {
+    /// Writes every file or none: each is written under a temporary name first, and only
+    /// when all are written (no full disk, no I/O error) are they renamed into place. A
+    /// directory created for them is removed again when writing fails.
+    static func write(_ files: [(String, String)], into directory: String) throws {
+        var isDirectory: ObjCBool = false
+        let existed = FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
+        if existed && !isDirectory.boolValue {
+            throw DumpError(path: directory, problem: .writeFailed(
+                reason: "it is not a directory (hint: --csv names a directory to write the CSV files into)"))
+        }
+        if !existed {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw DumpError(path: directory, problem: .writeFailed(
+                    reason: "cannot create the directory: \((error as NSError).localizedFailureReason ?? "\(error.localizedDescription)")"))
+            }
+        }
+        do {
+            var staged: [AtomicOutputFile] = []
+            for (name, text) in files {
+                let file = try AtomicOutputFile(path: "\(directory)/\(name)")
+                try file.write(text)
+                staged.append(file)
+            }
+            for file in staged { try file.commit() }
+        } catch {
+            if !existed { rmdir(directory) } // empty again: every staged file removed itself
+            throw error
+        }
+    }
+
     static func files(_ a: Analysis, format: String, path: String) -> [(String, String)] {
         [
             ("summary.json", MemscopeAnalysis.Summary(analysis: a, format: format, path: path).json + "\n"),
