@@ -100,3 +100,19 @@ public func baseName(_ path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return path }
     return String(path[path.index(after: slash)...])
 }
+
+extension SymbolTable {
+    /// Cuts every string longer than `maxCharacters` in the middle (``Units/shortened(_:to:)``),
+    /// for a page or a picture; returns how many were cut. The ids stay the same.
+    public mutating func shortenStrings(to maxCharacters: Int) -> Int {
+        var cut = 0
+        for i in strings.indices where strings[i].utf8.count > maxCharacters {
+            let shortened = Units.shortened(strings[i], to: maxCharacters)
+            if shortened != strings[i] {
+                strings[i] = shortened
+                cut += 1
+            }
+        }
+        return cut
+    }
+}

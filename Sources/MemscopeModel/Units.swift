@@ -96,3 +96,15 @@ extension UInt64 {
         return denominator.dividingFullWidth(multipliedFullWidth(by: numerator)).quotient
     }
 }
+
+extension Units {
+    /// `text` if it has at most `maxCharacters` characters, else its start and end around
+    /// a note of how long it was: a name from a hostile dump costs a page a bounded size.
+    public static func shortened(_ text: String, to maxCharacters: Int) -> String {
+        guard text.utf8.count > maxCharacters else { return text } // fast path: bytes bound characters
+        let count = text.count
+        guard count > maxCharacters else { return text }
+        let head = max(1, maxCharacters * 3 / 4), tail = max(1, maxCharacters / 4)
+        return String(text.prefix(head)) + " …[\(Units.count(UInt64(count))) characters, shortened]… " + String(text.suffix(tail))
+    }
+}
