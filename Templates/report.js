@@ -870,6 +870,7 @@
     r.tips = Object.fromEntries(names.map((name) => [name, hoverTip(name)]));
     r.functionColours = Object.fromEntries(names.map((name) => [name, pixelOf(name)]));
     r.pictureShownByFunction = !img.hidden;
+    r.legendHeightByFunction = legend.getBoundingClientRect().height;
     colourSelect.value = "module";
     colourSelect.dispatchEvent(new Event("change"));
     r.moduleColours = Object.fromEntries(names.map((name) => [name, pixelOf(name)]));

@@ -183,6 +183,7 @@ extension BrowserTests {
         }
         #expect(Set(expected.values.map(\.hexString)).count == expected.count - 1, "modules and origins have colours of their own")
         #expect(details["pictureShownByModule"] as? Bool == false)
+        #expect(details["legendHeightByFunction"] as? Double == 0, "no module legend while colouring by function")
         #expect((details["hash"] as? String)?.contains("colour=module") == true)
         let legend = try #require(details["legend"] as? [String])
         #expect(legend.contains("the program: server"), "\(legend)")
