@@ -24,6 +24,9 @@
   // Precomputed flamegraphs of parts of the run: one thread's blocks, or one time window.
   const threadTrees = new Map(data.threads.map((v) => [v.key, v.trees]));
   const windowTrees = new Map(data.windows.map((v) => [v.key, v.trees]));
+  // Colouring (by function, or by module: data.origins) and the selected function, whose
+  // boxes are outlined and whose callers and callees are listed under the graph.
+  Object.assign(state, { colour: "function", frame: "" });
   function readHash() {
     const params = new URLSearchParams(location.hash.slice(1));
     if (params.has("cost") && costIndex(params.get("cost")) >= 0) state.cost = params.get("cost");
@@ -31,6 +34,8 @@
     if (params.get("orient") === "flame") state.orient = "flame";
     if (params.has("zoom")) state.zoom = Math.max(0, parseInt(params.get("zoom"), 10) || 0);
     if (params.has("search")) state.search = params.get("search");
+    state.colour = params.get("colour") === "module" && data.origins.modules.length ? "module" : "function";
+    state.frame = params.get("frame") || "";
     if (threadTrees.has(params.get("thread"))) state.thread = params.get("thread");
     else if (windowTrees.has(params.get("window"))) state.window = params.get("window");
     else if (data.allFrames && params.get("frames") === "all") state.allFrames = true;
@@ -42,6 +47,8 @@
     if (state.orient !== "icicle") params.set("orient", state.orient);
     if (state.zoom) params.set("zoom", String(state.zoom));
     if (state.search) params.set("search", state.search);
+    if (state.colour !== "function") params.set("colour", state.colour);
+    if (state.frame) params.set("frame", state.frame);
     if (state.thread) params.set("thread", state.thread);
     if (state.window) params.set("window", state.window);
     if (state.allFrames) params.set("frames", "all");
@@ -72,15 +79,16 @@
     : state.window ? windowTrees.get(state.window) : state.allFrames ? data.allFrames.trees : data.trees)[state.dir];
   const cost = () => data.costs[costIndex(state.cost)];
 
-  // ---- layout: the same arithmetic as memscope's FlameLayout ----
-  function layout() {
-    const t = tree();
-    const v = t.values[costIndex(state.cost)];
+  // ---- layout: FlameLayout.boxes, with every parameter from FlameLayoutOptions (data.layout) ----
+  const LO = data.layout;
+  // Boxes of tree t for cost values v at a width: x and width per node, y per node, and the
+  // rows down to the deepest box at least minimumBoxWidth wide (FlameLayout.visibleRows).
+  // Zoomed on a node, its subtree fills the width, its ancestors span it and the rest is empty.
+  function boxes(t, v, width, zoom, icicle) {
     const n = t.parent.length;
-    const zoom = state.zoom < n ? state.zoom : 0;
     const x = new Float64Array(n), w = new Float64Array(n), next = new Float64Array(n);
     const rootValue = v[zoom];
-    const scale = rootValue > 0 ? W / rootValue : 0;
+    const scale = rootValue > 0 ? width / rootValue : 0;
     for (let i = 0; i < n; i++) {
       const p = t.parent[i];
       const xi = p < 0 ? 0 : next[p];
@@ -96,14 +104,28 @@
         if (i >= zoom && i < t.end[zoom]) x[i] -= shift;
         else w[i] = 0;
       }
-      for (let a = t.parent[zoom]; a >= 0; a = t.parent[a]) { x[a] = 0; w[a] = W; }
+      for (let a = t.parent[zoom]; a >= 0; a = t.parent[a]) { x[a] = 0; w[a] = width; }
     }
-    // Rows down to the deepest visible box, as FlameLayout.visibleRows computes them.
     let deepest = 0;
-    for (let i = 0; i < n; i++) if (w[i] >= 0.3 && t.depth[i] > deepest) deepest = t.depth[i];
+    for (let i = 0; i < n; i++) if (w[i] >= LO.minimumBoxWidth && t.depth[i] > deepest) deepest = t.depth[i];
     const rows = deepest + 1;
-    const y = (i) => (state.orient === "icicle" ? t.depth[i] : rows - 1 - t.depth[i]) * data.rowHeight;
-    return { t, v, x, w, y, rows, zoom, rootValue };
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) y[i] = (icicle ? t.depth[i] : rows - 1 - t.depth[i]) * LO.rowHeight;
+    return { x, w, y, rows };
+  }
+  function layout() {
+    const t = tree();
+    const v = t.values[costIndex(state.cost)];
+    const zoom = state.zoom < t.parent.length ? state.zoom : 0;
+    const b = boxes(t, v, W, zoom, state.orient === "icicle");
+    return { t, v, x: b.x, w: b.w, y: (i) => b.y[i], rows: b.rows, zoom, rootValue: v[zoom] };
+  }
+  // The rectangle drawn for a box (FlameLayout.drawnRect), and the inner outline of an
+  // inlined frame's rectangle, or null when too narrow (FlameLayout.outlineRect).
+  const drawnRect = (x, y, w) => [x, y, Math.max(w - LO.boxGap, LO.minimumBoxWidth), LO.rowHeight - LO.rowGap];
+  function outlineRect(r) {
+    const o = LO.outlineWidth;
+    return r[2] >= 2 * o ? [r[0] + o / 2, r[1] + o / 2, r[2] - o, r[3] - o] : null;
   }
 
   // ---- search ----
@@ -128,10 +150,10 @@
 
   // The graph fills the view's width. Near the Cairo picture's own width (up to a tenth
   // wider) it keeps that width, so the picture can be shown as drawn.
-  let W = data.width;
+  let W = LO.width;
   function graphWidth() {
     const available = Math.floor(view.clientWidth);
-    if (available >= data.width && available <= data.width * 1.1) return data.width;
+    if (available >= LO.width && available <= LO.width * 1.1) return LO.width;
     return Math.max(160, available);
   }
 
@@ -139,7 +161,7 @@
     W = graphWidth();
     const L = layout();
     current = L;
-    const height = L.rows * data.rowHeight;
+    const height = L.rows * LO.rowHeight;
     const ratio = window.devicePixelRatio || 1;
     canvas.width = Math.round(W * ratio);
     canvas.height = Math.round(height * ratio);
@@ -147,26 +169,27 @@
     canvas.style.height = height + "px";
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, W, height);
-    const picture = usePicture() && W === data.width;
+    // The Cairo picture is coloured by function.
+    const picture = usePicture() && W === LO.width && state.colour === "function";
     img.hidden = !picture;
     // Over the picture the canvas only draws highlights; alone it gives the view its height.
     canvas.style.position = picture ? "absolute" : "relative";
     if (picture) {
       const src = data.images[state.cost] === "initial" ? initialPicture : data.images[state.cost];
       if (img.getAttribute("src") !== src) img.src = src;
-      img.style.width = data.width + "px";
+      img.style.width = LO.width + "px";
       img.style.height = height + "px";
     }
     const m = matcher();
     const names = data.strings;
     let matched = 0;
     const matchedUnder = new Int32Array(L.t.parent.length).fill(-1);
-    ctx.font = data.fontSize + "px 'DejaVu Sans', sans-serif";
+    ctx.font = LO.fontSize + "px 'DejaVu Sans', sans-serif";
     ctx.textBaseline = "middle";
     for (let i = 0; i < L.t.parent.length; i++) {
       const w = L.w[i];
-      if (w < 0.3) continue;
-      const x = L.x[i], y = L.y(i);
+      if (w < LO.minimumBoxWidth) continue;
+      const x = L.x[i], y = L.y(i), r = drawnRect(x, y, w);
       const name = names[L.t.name[i]];
       const isMatch = m && i > 0 && !L.t.folded[i] && m.test(name);
       const p = L.t.parent[i];
@@ -176,30 +199,34 @@
         if (!L.zoom || (i >= L.zoom && i < L.t.end[L.zoom])) matched += L.v[i];
       }
       if (!picture) {
-        ctx.fillStyle = i === 0 || L.t.folded[i] ? data.aggregateColour : data.colours[L.t.name[i]];
-        ctx.fillRect(x, y, Math.max(w - 0.5, 0.3), data.rowHeight - 1);
-        if (L.t.inlined && L.t.inlined[i] && w >= 3) {
+        ctx.fillStyle = fillColour(L.t, i);
+        ctx.fillRect(r[0], r[1], r[2], r[3]);
+        const outline = L.t.inlined && L.t.inlined[i] ? outlineRect(r) : null;
+        if (outline) {
           // Inlined into its caller: an inner outline (as in the Swift-drawn picture).
-          ctx.strokeStyle = data.inlinedColour;
-          ctx.lineWidth = 1.5;
-          ctx.strokeRect(x + 0.75, y + 0.75, w - 2, data.rowHeight - 2.5);
+          ctx.strokeStyle = LO.inlinedColour;
+          ctx.lineWidth = LO.outlineWidth;
+          ctx.strokeRect(outline[0], outline[1], outline[2], outline[3]);
         }
-        if (w >= 24) {
+        if (w >= LO.minimumLabelWidth) {
           const label = i === 0 ? "all: " + cost().title.toLowerCase() : name;
-          ctx.fillStyle = L.t.folded[i] ? "#59636e" : "#1f2328";
-          const text = i === 0 || L.t.folded[i] ? fit(label, w - 6) : fitName(label, w - 6);
-          ctx.fillText(text, x + 3, y + (data.rowHeight - 1) / 2);
+          ctx.fillStyle = L.t.folded[i] ? LO.mutedTextColour : LO.textColour;
+          const room = w - 2 * LO.labelInset;
+          const text = i === 0 || L.t.folded[i] ? fit(label, room) : fitName(label, room);
+          ctx.fillText(text, x + LO.labelInset, y + r[3] / 2);
         }
       }
       if (isMatch) {
         ctx.fillStyle = "rgba(213, 51, 255, 0.55)";
-        ctx.fillRect(x, y, Math.max(w - 0.5, 0.3), data.rowHeight - 1);
+        ctx.fillRect(r[0], r[1], r[2], r[3]);
       }
     }
-    if (hovered >= 0 && L.w[hovered] >= 0.3) {
-      ctx.strokeStyle = "#1f2328";
-      ctx.lineWidth = 1.5;
-      ctx.strokeRect(L.x[hovered] + 0.75, L.y(hovered) + 0.75, Math.max(L.w[hovered] - 1.5, 0.5), data.rowHeight - 2.5);
+    outlineSelected(L);
+    if (hovered >= 0 && L.w[hovered] >= LO.minimumBoxWidth) {
+      const r = drawnRect(L.x[hovered], L.y(hovered), L.w[hovered]), o = outlineRect(r) || r;
+      ctx.strokeStyle = LO.textColour;
+      ctx.lineWidth = LO.outlineWidth;
+      ctx.strokeRect(o[0], o[1], o[2], o[3]);
     }
     $("flame-matched").textContent = m ? "Matched: " + percent(matched, L.rootValue) + " (" + formatCost(cost(), matched) + ")" : "";
     $("flame-reset").disabled = !state.zoom;
@@ -211,6 +238,7 @@
     if (threadSelect) threadSelect.value = state.thread;
     if (windowSelect) windowSelect.value = state.window;
     if (allFramesBox) allFramesBox.checked = state.allFrames;
+    showDetails();
     writeHash();
   }
 
@@ -313,9 +341,9 @@
     const L = current;
     if (!L) return -1;
     for (let i = 0; i < L.t.parent.length; i++) {
-      if (L.w[i] < 0.3) continue;
+      if (L.w[i] < LO.minimumBoxWidth) continue;
       const y = L.y(i);
-      if (py >= y && py < y + data.rowHeight && px >= L.x[i] && px < L.x[i] + L.w[i]) return i;
+      if (py >= y && py < y + LO.rowHeight && px >= L.x[i] && px < L.x[i] + L.w[i]) return i;
     }
     return -1;
   }
@@ -330,6 +358,7 @@
     lines.push(["count", data.callsUnknown ? "allocation calls: not in this input"
       : count(t.values[costIndex("allocations")][i]) + " allocation calls"]);
     if (t.folded[i]) lines.push(["folded", t.folded[i] + " frames, each below " + data.foldedBelow + " of every cost, folded into one box"]);
+    lines.push(...moreDetails(L, i));
     return lines;
   }
   function showTip(i, clientX, clientY) {
@@ -371,6 +400,8 @@
     if (i < 0) return;
     state.zoom = i === state.zoom ? tree().parent[i] : i;
     if (state.zoom < 0) state.zoom = 0;
+    // The clicked function is selected: outlined wherever it is, its callers and callees below.
+    state.frame = i === 0 || tree().folded[i] ? "" : data.strings[tree().name[i]];
     hovered = -1;
     draw();
   });
@@ -426,15 +457,504 @@
     });
   }
 
+  // ---- flamegraph details: self cost, colour by module, the selected function ----
+  const origins = data.origins.origins;
+  const unknownOrigin = origins.findIndex((o) => o.key === "unknown");
+  const moduleOrigins = new Map(data.origins.modules.map(([module, origin, colour]) => [module, { origin, colour }]));
+  // Frames whose origin is not their module's (runtime code compiled into the program).
+  const frameOrigins = new Map(data.origins.frames.map(([name, module, origin]) => [name + ":" + module, origin]));
+  function originOf(t, i) {
+    const special = frameOrigins.get(t.name[i] + ":" + t.module[i]);
+    if (special !== undefined) return special;
+    const known = moduleOrigins.get(t.module[i]);
+    return known ? known.origin : unknownOrigin;
+  }
+  function fillColour(t, i) {
+    if (i === 0 || t.folded[i]) return LO.aggregateColour;
+    if (state.colour !== "module") return data.colours[t.name[i]];
+    const special = frameOrigins.get(t.name[i] + ":" + t.module[i]);
+    if (special !== undefined) return origins[special].colour;
+    const known = moduleOrigins.get(t.module[i]);
+    return known ? known.colour : origins[unknownOrigin].colour;
+  }
+  const threadLabels = new Map(data.threads.map((v) => [v.key, v.label]));
+  const isFunction = (t, i) => i > 0 && !t.folded[i];
+
+  // Per function of a tree, for one cost: self (allocated in the function itself), total
+  // (with its callees; a stack counts once however often the function recurs in it) and
+  // boxes. Exact sums of the tree's values. A box on the deepest row kept also holds the
+  // frames cut below it (t.cut), so its self includes them, and says so.
+  const functionCache = new WeakMap();
+  function functionCosts(t, c) {
+    let perTree = functionCache.get(t);
+    if (!perTree) functionCache.set(t, (perTree = new Map()));
+    const key = c + ":" + state.dir;
+    if (perTree.has(key)) return perTree.get(key);
+    const v = t.values[c], n = t.parent.length, topDown = state.dir === "top-down";
+    const childSum = new Float64Array(n);
+    for (let i = 1; i < n; i++) childSum[t.parent[i]] += v[i];
+    const fns = new Map(), onPath = new Map(), path = [];
+    for (let i = 1; i < n; i++) {
+      while (path.length && t.depth[path[path.length - 1]] >= t.depth[i]) {
+        const j = path.pop();
+        if (isFunction(t, j)) onPath.set(t.name[j], onPath.get(t.name[j]) - 1);
+      }
+      path.push(i);
+      if (!isFunction(t, i)) continue;
+      const name = t.name[i];
+      let e = fns.get(name);
+      if (!e) fns.set(name, (e = { self: 0, total: 0, boxes: 0, cut: false }));
+      e.boxes++;
+      if (!onPath.get(name)) e.total += v[i];
+      onPath.set(name, (onPath.get(name) || 0) + 1);
+      if (topDown) {
+        e.self += v[i] - childSum[i];
+        if (t.cut && t.depth[i] >= t.maxDepth) e.cut = true;
+      } else if (t.depth[i] === 1) e.self += v[i];  // bottom-up: the first row allocates
+    }
+    const result = { fns, childSum };
+    perTree.set(key, result);
+    return result;
+  }
+  const share = (c, v, total) => formatCost(c, v) + " (" + percent(v, total) + ")";
+
+  // Tooltip lines after the cost: self, the function everywhere, its code's origin, the thread.
+  function moreDetails(L, i) {
+    const t = L.t, c = cost(), ci = costIndex(state.cost), total = t.values[ci][0], lines = [];
+    if (isFunction(t, i)) {
+      const f = functionCosts(t, ci);
+      if (state.dir === "top-down") {
+        const cut = t.cut && t.depth[i] >= t.maxDepth;
+        lines.push(["self", "self: " + share(c, L.v[i] - f.childSum[i], total)
+          + (cut ? " with the frames cut below the deepest row" : " in the function itself; the figure above includes its callees")]);
+      }
+      const e = f.fns.get(t.name[i]);
+      if (e && (e.boxes > 1 || state.dir === "bottom-up")) {
+        lines.push(["function", "the function in all its " + e.boxes + " box" + (e.boxes === 1 ? "" : "es") + ": self "
+          + share(c, e.self, total) + (e.cut ? " (with frames cut below the deepest row)" : "") + ", total " + share(c, e.total, total)]);
+      }
+      if (t.module[i] || origins[originOf(t, i)].key !== "unknown") lines.push(["origin", "code of " + origins[originOf(t, i)].title]);
+    }
+    if (state.thread) lines.push(["thread", "thread " + (threadLabels.get(state.thread) || state.thread) + " alone"]);
+    if (isFunction(t, i)) lines.push(["hint", "click: zoom in, and list its callers and callees under the graph"]);
+    return lines;
+  }
+
+  // Colour by function or by module, with a legend of the modules' origins.
+  const colourSelect = $("flame-colour"), legend = $("flame-legend");
+  if (colourSelect) {
+    colourSelect.hidden = !data.origins.modules.length;
+    colourSelect.addEventListener("change", (e) => { state.colour = e.target.value; draw(); });
+  }
+  function buildLegend() {
+    const byOrigin = origins.map(() => []);
+    for (const [module, origin] of data.origins.modules) byOrigin[origin].push(data.strings[module]);
+    for (const [, , origin] of data.origins.frames) if (!byOrigin[origin].length) byOrigin[origin].push("");
+    const t = data.trees["top-down"];
+    if (t.module.some((m, i) => m === 0 && isFunction(t, i))) byOrigin[unknownOrigin].push("");
+    origins.forEach((o, k) => {
+      if (!byOrigin[k].length) return;
+      const item = document.createElement("span");
+      item.className = "key";
+      const swatch = document.createElement("i");
+      swatch.style.background = o.colour;
+      const names = byOrigin[k].filter(Boolean);
+      const listed = names.slice(0, 6).join(", ") + (names.length > 6 ? " and " + (names.length - 6) + " more" : "");
+      item.append(swatch, o.title + (listed ? ": " + listed : ""));
+      if (o.key === "runtime") item.title = "Also allocator, wrapper and runtime functions compiled into other modules (C++ std::, Rust alloc::)";
+      legend.appendChild(item);
+    });
+  }
+  if (legend) buildLegend();
+
+  // ---- the selected function: outlined in the graph, its callers and callees, its table rows ----
+  const detail = $("flame-detail");
+  const selectedId = () => (state.frame ? data.strings.indexOf(state.frame) : -1);
+  function outlineSelected(L) {
+    const f = selectedId();
+    if (f < 0) return;
+    ctx.strokeStyle = getComputedStyle(canvas).getPropertyValue("--flame-select").trim() || LO.textColour;
+    ctx.lineWidth = 2 * LO.outlineWidth;
+    for (let i = 1; i < L.t.parent.length; i++) {
+      if (L.t.name[i] !== f || L.t.folded[i] || L.w[i] < LO.minimumBoxWidth) continue;
+      const r = drawnRect(L.x[i], L.y(i), L.w[i]), o = outlineRect(r) || r;
+      ctx.strokeRect(o[0], o[1], o[2], o[3]);
+    }
+  }
+  // Callers and callees of function f, merged over the tree (heaptrack's caller/callee
+  // view): each outermost box of f (no f above it) gives its cost to the box on either side
+  // of it in call order. Both lists sum to f's total: the stacks that start at f, and what f
+  // allocates itself, are entries of their own.
+  const STARTS = -2, SELF = -3, FOLDED = -1;
+  function callersAndCallees(t, c, f) {
+    const v = t.values[c], topDown = state.dir === "top-down";
+    const callers = new Map(), callees = new Map();
+    const add = (map, key, value) => { if (value > 0) map.set(key, (map.get(key) || 0) + value); };
+    const keyOf = (j) => (t.folded[j] ? FOLDED : t.name[j]);
+    const above = topDown ? callers : callees, under = topDown ? callees : callers;
+    let total = 0, boxes = 0;
+    for (let i = 1; i < t.parent.length; i++) {
+      if (t.name[i] !== f || !isFunction(t, i)) continue;
+      boxes++;
+      let outermost = true;
+      for (let a = t.parent[i]; a > 0 && outermost; a = t.parent[a]) if (t.name[a] === f && isFunction(t, a)) outermost = false;
+      if (!outermost) continue;
+      total += v[i];
+      const p = t.parent[i];
+      add(above, p > 0 ? keyOf(p) : topDown ? STARTS : SELF, v[i]);
+      let below = 0;
+      for (let j = i + 1; j < t.end[i]; j++) if (t.parent[j] === i) { add(under, keyOf(j), v[j]); below += v[j]; }
+      add(under, topDown ? SELF : STARTS, v[i] - below);
+    }
+    return { callers, callees, total, boxes };
+  }
+  function entryName(key, t) {
+    const cut = t.cut ? " (or cut below the deepest row kept)" : "";
+    if (key === STARTS) return "— stacks start here" + (state.dir === "bottom-up" ? cut : "");
+    if (key === SELF) return "— allocated in the function itself" + (state.dir === "top-down" ? cut : "");
+    if (key === FOLDED) return "— small frames, folded";
+    return data.strings[key];
+  }
+  function callTable(title, entries, total, t) {
+    const box = document.createElement("div");
+    const h = document.createElement("h4");
+    h.textContent = title;
+    const table = document.createElement("table");
+    table.className = "calls";
+    const head = table.createTHead().insertRow();
+    for (const [text, num] of [["function", false], [cost().title, true], ["share", true]]) {
+      const th = document.createElement("th");
+      th.textContent = text;
+      if (num) th.className = "num";
+      head.appendChild(th);
+    }
+    const body = table.createTBody();
+    const sorted = [...entries].sort((a, b) => b[1] - a[1] || (data.strings[a[0]] || "").localeCompare(data.strings[b[0]] || ""));
+    const limit = 15;
+    for (const [key, value] of sorted.slice(0, limit)) {
+      const row = body.insertRow();
+      const cell = row.insertCell();
+      cell.className = "fn";
+      if (key >= 0) {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "linklike";
+        b.textContent = data.strings[key];
+        b.title = "select " + data.strings[key];
+        b.addEventListener("click", () => { state.frame = data.strings[key]; draw(); });
+        cell.appendChild(b);
+      } else {
+        cell.textContent = entryName(key, t);
+        cell.classList.add("muted");
+      }
+      const v = row.insertCell(), p = row.insertCell();
+      v.className = p.className = "num";
+      v.textContent = formatCost(cost(), value);
+      p.textContent = percent(value, total);
+    }
+    if (sorted.length > limit) {
+      const rest = sorted.slice(limit).reduce((sum, e) => sum + e[1], 0);
+      const row = body.insertRow(), cell = row.insertCell();
+      cell.className = "muted";
+      cell.textContent = (sorted.length - limit) + " more";
+      const v = row.insertCell(), p = row.insertCell();
+      v.className = p.className = "num";
+      v.textContent = formatCost(cost(), rest);
+      p.textContent = percent(rest, total);
+    }
+    if (!sorted.length) {
+      const cell = body.insertRow().insertCell();
+      cell.colSpan = 3;
+      cell.className = "muted";
+      cell.textContent = "none";
+    }
+    box.append(h, table);
+    return box;
+  }
+  let panelKey = null;
+  function showDetails() {
+    if (colourSelect) colourSelect.value = state.colour;
+    if (legend) legend.hidden = state.colour !== "module";
+    if (!detail) return;
+    const t = current.t, ci = costIndex(state.cost);
+    const key = [state.frame, state.cost, state.dir, state.thread, state.window, state.allFrames].join("\u0000");
+    if (key === panelKey && detail.tree === t) return;
+    panelKey = key;
+    detail.tree = t;
+    detail.textContent = "";
+    detail.hidden = !state.frame;
+    if (!state.frame) return;
+    const f = selectedId(), c = cost(), total = t.values[ci][0];
+    const head = document.createElement("div");
+    head.className = "detail-head";
+    const name = document.createElement("strong");
+    name.textContent = state.frame;
+    head.appendChild(name);
+    const where = f >= 0 ? t.name.findIndex((n, i) => n === f && isFunction(t, i)) : -1;
+    if (where > 0) {
+      const module = document.createElement("span");
+      module.className = "muted";
+      module.textContent = " " + (t.module[where] ? data.strings[t.module[where]] + ", " : "") + "code of " + origins[originOf(t, where)].title;
+      head.appendChild(module);
+    }
+    const actions = document.createElement("span");
+    actions.className = "detail-actions";
+    const toTable = document.createElement("button");
+    toTable.type = "button";
+    toTable.id = "flame-to-table";
+    const rows = siteRows(state.frame);
+    toTable.textContent = rows.length ? "show in table" : "not a site in the tables";
+    toTable.disabled = !rows.length;
+    toTable.addEventListener("click", () => showInTable(state.frame));
+    const clear = document.createElement("button");
+    clear.type = "button";
+    clear.textContent = "clear selection";
+    clear.addEventListener("click", () => { state.frame = ""; draw(); });
+    actions.append(toTable, clear);
+    head.appendChild(actions);
+    detail.appendChild(head);
+    const figures = document.createElement("p");
+    figures.className = "detail-figures";
+    detail.appendChild(figures);
+    if (where < 0) {
+      figures.textContent = "Not in this flamegraph: folded into a box of small frames, or not in the chosen thread or window.";
+      return;
+    }
+    const calls = callersAndCallees(t, ci, f);
+    const e = functionCosts(t, ci).fns.get(f);
+    figures.textContent = c.title + " in this flamegraph: total " + share(c, calls.total, total) + ", self " + share(c, e.self, total)
+      + (e.cut ? " (with frames cut below the deepest row)" : "") + ", in " + calls.boxes + " box" + (calls.boxes === 1 ? "" : "es")
+      + ". Callers and callees merged over the whole graph; shares are of the function's total.";
+    const cols = document.createElement("div");
+    cols.className = "twocol";
+    cols.append(callTable("Callers", calls.callers, calls.total, t), callTable("Callees", calls.callees, calls.total, t));
+    detail.appendChild(cols);
+  }
+
+  // Table rows of a function's sites (cells the report marks with data-frame).
+  const siteRows = (name) => [...document.querySelectorAll("td[data-frame]")].filter((td) => td.dataset.frame === name).map((td) => td.parentElement);
+  // "show in table": every row of the function is marked; the one shown is in the table of
+  // the graph's cost (leaks for Leaked, temporary for Temporary), else of the top sites.
+  function showInTable(name) {
+    const rows = siteRows(name);
+    for (const row of document.querySelectorAll("tr.linked")) row.classList.remove("linked", "current");
+    if (!rows.length) return null;
+    for (const row of rows) row.classList.add("linked");
+    const preferred = { leaked: "leaks-table", temporary: "temporary-table" }[state.cost] || "sites-table";
+    const row = rows.find((r) => r.closest("table").id === preferred) || rows.find((r) => r.closest("table").id) || rows[0];
+    const filter = row.closest("table").filterInput;
+    if (row.hidden && filter) { filter.value = ""; filter.dispatchEvent(new Event("input")); }
+    row.classList.add("current");
+    row.scrollIntoView({ block: "center" });
+    return row;
+  }
+  // From a table: select the function, zoom out, and bring its widest box into sight.
+  function showInFlamegraph(name) {
+    state.frame = name;
+    state.zoom = 0;
+    hovered = -1;
+    draw();
+    $("flamegraph").scrollIntoView({ block: "start" });
+    const L = current, f = selectedId();
+    let best = -1;
+    for (let i = 1; i < L.t.parent.length; i++) {
+      if (L.t.name[i] === f && isFunction(L.t, i) && (best < 0 || L.w[i] > L.w[best])) best = i;
+    }
+    if (best > 0) {
+      const top = canvas.getBoundingClientRect().top + L.y(best);
+      if (top + LO.rowHeight > window.innerHeight) window.scrollBy(0, top - window.innerHeight / 2);
+    }
+    return best;
+  }
+
+  // ---- tables: a filter box on each large one, and a way from each site to the flamegraph ----
+  const filterFrom = 10;  // tables with more rows than this get a filter box
+  for (const table of document.querySelectorAll("table.sortable, table.edges")) {
+    const body = table.tBodies[0];
+    if (!body || body.rows.length <= filterFrom) continue;
+    const rows = [...body.rows].map((row) => [row, row.textContent.toLowerCase()]);
+    const box = document.createElement("div");
+    box.className = "table-filter";
+    const input = document.createElement("input");
+    input.type = "search";
+    input.placeholder = "filter rows (any text, stacks included)";
+    input.setAttribute("aria-label", "filter the table's rows");
+    const shown = document.createElement("span");
+    shown.className = "muted";
+    box.append(input, shown);
+    const wrapper = table.parentElement.classList.contains("scroll") ? table.parentElement : table;
+    wrapper.parentElement.insertBefore(box, wrapper);
+    table.filterInput = input;
+    input.addEventListener("input", () => {
+      const needle = input.value.trim().toLowerCase();
+      let count = 0;
+      for (const [row, text] of rows) {
+        row.hidden = Boolean(needle) && !text.includes(needle);
+        if (!row.hidden) count++;
+      }
+      shown.textContent = needle ? count + " of " + rows.length + " rows" : "";
+    });
+  }
+  for (const cell of document.querySelectorAll("td[data-frame]")) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "to-flame";
+    b.textContent = "flamegraph";
+    b.title = "select " + cell.dataset.frame + " in the flamegraph";
+    b.addEventListener("click", (event) => { event.preventDefault(); showInFlamegraph(cell.dataset.frame); });
+    const summary = cell.querySelector("summary");
+    (summary || cell).appendChild(b);
+  }
+
+  // ---- self-test parts of the features above, run after the page's self-test ----
+  const selftestParts = [];
+  // One layout: the page's boxes, drawn rectangles, fills and outlines of the main trees, for
+  // every cost, two widths and both orientations (the Swift test lays out the same).
+  selftestParts.push((result) => {
+    const cases = [];
+    for (const dir of ["top-down", "bottom-up"]) {
+      const t = data.trees[dir];
+      data.costs.forEach((c, ci) => {
+        if (!(t.values[ci][0] > 0)) return;
+        for (const width of [LO.width, 640]) {
+          for (const icicle of [true, false]) {
+            const b = boxes(t, t.values[ci], width, 0, icicle), rects = [], fills = [], outlines = [];
+            for (let i = 0; i < t.parent.length; i++) {
+              if (b.w[i] < LO.minimumBoxWidth) continue;
+              const r = drawnRect(b.x[i], b.y[i], b.w[i]);
+              rects.push(r.map(String));
+              fills.push(fillColour(t, i));
+              const o = t.inlined && t.inlined[i] ? outlineRect(r) : null;
+              if (o) outlines.push(o.map(String));
+            }
+            // Numbers as their shortest exact text (JSON readers may round the last bit).
+            const text = (a) => [...a].map(String);
+            cases.push({ dir, cost: c.key, width, icicle, x: text(b.x), w: text(b.w), y: text(b.y), rows: b.rows, rects, fills, outlines });
+          }
+        }
+      });
+    }
+    result.layoutCheck = { layout: LO, cases };
+  });
+  // The canvas pixel at the middle of the widest box of a function, as #rrggbb.
+  function pixelOf(name) {
+    const L = current, f = data.strings.indexOf(name);
+    let best = -1;
+    for (let i = 1; i < L.t.parent.length; i++) if (L.t.name[i] === f && isFunction(L.t, i) && (best < 0 || L.w[i] > L.w[best])) best = i;
+    if (best < 0) return null;
+    const ratio = canvas.width / W;
+    const at = (x, y) => [...ctx.getImageData(Math.floor(x * ratio), Math.floor(y * ratio), 1, 1).data.slice(0, 3)]
+      .map((v) => v.toString(16).padStart(2, "0")).join("");
+    // Inside the box's right end, clear of its label; on the middle of an outline's stroke.
+    const y = L.y(best) + (LO.rowHeight - LO.rowGap) / 2;
+    return { box: best, fill: "#" + at(L.x[best] + L.w[best] - LO.boxGap - LO.labelInset / 2, y), edge: "#" + at(L.x[best] + LO.outlineWidth / 2, y) };
+  }
+  function hoverTip(name) {
+    const L = current, f = data.strings.indexOf(name);
+    const i = L.t.name.findIndex((n, k) => n === f && isFunction(L.t, k) && L.w[k] >= LO.minimumBoxWidth);
+    if (i < 0) return null;
+    const r = canvas.getBoundingClientRect();
+    canvas.dispatchEvent(new MouseEvent("mousemove", { clientX: r.left + ((L.x[i] + L.w[i] / 2) * r.width) / W,
+                                                      clientY: r.top + L.y(i) + LO.rowHeight / 2, bubbles: true }));
+    const tip = Object.fromEntries([...$("flame-tip").children].map((line) => [line.className.slice(4), line.textContent]));
+    canvas.dispatchEvent(new MouseEvent("mouseleave", { bubbles: true }));
+    return tip;
+  }
+  // Flamegraph details: self and total in the tooltip, the thread, colour by module, reflow.
+  selftestParts.push((result) => {
+    const r = {};
+    Object.assign(state, { search: "", zoom: 0, thread: "", window: "", allFrames: false, frame: "", colour: "function" });
+    search.value = "";
+    draw();
+    const names = [...new Set(data.trees["top-down"].name.filter((n, i) => isFunction(data.trees["top-down"], i)).map((n) => data.strings[n]))];
+    r.tips = Object.fromEntries(names.map((name) => [name, hoverTip(name)]));
+    r.functionColours = Object.fromEntries(names.map((name) => [name, pixelOf(name)]));
+    r.pictureShownByFunction = !img.hidden;
+    r.legendHeightByFunction = legend.getBoundingClientRect().height;
+    colourSelect.value = "module";
+    colourSelect.dispatchEvent(new Event("change"));
+    r.moduleColours = Object.fromEntries(names.map((name) => [name, pixelOf(name)]));
+    r.pictureShownByModule = !img.hidden;
+    r.legend = legend.hidden ? null : [...legend.children].map((k) => k.textContent);
+    r.hash = location.hash;
+    colourSelect.value = "function";
+    colourSelect.dispatchEvent(new Event("change"));
+    if (threadSelect) {
+      threadSelect.value = data.threads[data.threads.length - 1].key;
+      threadSelect.dispatchEvent(new Event("change"));
+      const t = tree(), i = t.name.findIndex((n, k) => isFunction(t, k));
+      r.threadTip = i > 0 ? hoverTip(data.strings[t.name[i]]) : null;
+      threadSelect.value = "";
+      threadSelect.dispatchEvent(new Event("change"));
+    }
+    // Reflow: the page narrows (as when the window does), the browser sends resize, and the
+    // graph takes the view's new width; then back.
+    const before = { view: view.clientWidth, canvas: canvas.getBoundingClientRect().width };
+    document.body.style.maxWidth = "700px";
+    window.dispatchEvent(new Event("resize"));
+    const narrow = { view: view.clientWidth, canvas: canvas.getBoundingClientRect().width, scroll: view.scrollWidth };
+    document.body.style.maxWidth = "";
+    window.dispatchEvent(new Event("resize"));
+    r.reflow = { before, narrow, after: { view: view.clientWidth, canvas: canvas.getBoundingClientRect().width } };
+    result.details = r;
+  });
+  // Tables that lead somewhere: filter, table → flamegraph, flamegraph → table, callers and callees.
+  selftestParts.push((result) => {
+    const r = {};
+    const sites = $("sites-table");
+    if (sites && sites.filterInput) {
+      const cell = sites.querySelector("td[data-frame]");
+      sites.filterInput.value = cell.dataset.frame;
+      sites.filterInput.dispatchEvent(new Event("input"));
+      r.filter = { needle: cell.dataset.frame, rows: sites.tBodies[0].rows.length,
+                   shown: [...sites.tBodies[0].rows].filter((row) => !row.hidden).length,
+                   status: sites.filterInput.nextElementSibling.textContent };
+    }
+    // The first site whose function has several boxes (callers to merge), else the first.
+    const t0 = data.trees["top-down"], boxCount = (name) => t0.name.filter((n, i) => isFunction(t0, i) && data.strings[n] === name).length;
+    const buttons = [...document.querySelectorAll("#sites-table td[data-frame] button.to-flame")];
+    const button = buttons.find((b) => boxCount(b.closest("td").dataset.frame) > 1) || buttons[0];
+    if (button) {
+      const name = button.closest("td").dataset.frame;
+      window.scrollTo(0, document.documentElement.scrollHeight);
+      button.click();
+      const box = pixelOf(name), L = current, c = canvas.getBoundingClientRect();
+      r.toFlame = { name, selected: state.frame, hash: location.hash, edge: box && box.edge, fill: box && box.fill,
+                    select: getComputedStyle(canvas).getPropertyValue("--flame-select").trim(),
+                    boxInSight: box ? c.top + L.y(box.box) >= 0 && c.top + L.y(box.box) + LO.rowHeight <= window.innerHeight : false,
+                    panel: detail.hidden ? null : detail.textContent };
+      const calls = (title) => {
+        const h = [...detail.querySelectorAll("h4")].find((e) => e.textContent === title);
+        return h ? [...h.nextElementSibling.tBodies[0].rows].map((row) => [...row.cells].map((cell) => cell.textContent)) : null;
+      };
+      r.callers = calls("Callers");
+      r.callees = calls("Callees");
+      // Back from the graph: a real click on the function's box selects it, then "show in table".
+      state.frame = "";
+      draw();
+      const i = box ? box.box : -1;
+      if (i > 0) {
+        canvas.dispatchEvent(new MouseEvent("click", { clientX: c.left + ((L.x[i] + L.w[i] / 2) * c.width) / W,
+                                                        clientY: c.top + L.y(i) + LO.rowHeight / 2, bubbles: true }));
+        r.clickSelected = state.frame;
+        const toTable = $("flame-to-table");
+        r.toTableEnabled = toTable && !toTable.disabled;
+        if (toTable) toTable.click();
+        const row = document.querySelector("tr.linked.current");
+        const b = row ? row.getBoundingClientRect() : null;
+        r.toTable = row ? { table: row.closest("table").id, frame: row.querySelector("td[data-frame]").dataset.frame, hidden: row.hidden,
+                            inSight: b.top >= 0 && b.bottom <= window.innerHeight } : null;
+        $("flame-reset").click();
+      }
+    }
+    result.tables = r;
+  });
+
   readHash();
   search.value = state.search;
   draw();
-  let resizing = false;
-  window.addEventListener("resize", () => {
-    if (resizing) return;
-    resizing = true;
-    requestAnimationFrame(() => { resizing = false; if (graphWidth() !== W) draw(); });
-  });
+  // The graph reflows to the view's width (browsers send resize at most once a frame).
+  window.addEventListener("resize", () => { if (graphWidth() !== W) draw(); });
 
   // ---- self-test, for the browser tests: #selftest runs hover, search and zoom through
   // real DOM events and writes what it saw into #selftest-result. ----
@@ -444,7 +964,7 @@
     let widest = -1;
     for (let i = 1; i < L.t.parent.length; i++) if (!L.t.folded[i] && (widest < 0 || L.w[i] > L.w[widest])) widest = i;
     const r = canvas.getBoundingClientRect();
-    const at = (i) => ({ clientX: r.left + ((L.x[i] + L.w[i] / 2) * r.width) / W, clientY: r.top + L.y(i) + data.rowHeight / 2, bubbles: true });
+    const at = (i) => ({ clientX: r.left + ((L.x[i] + L.w[i] / 2) * r.width) / W, clientY: r.top + L.y(i) + LO.rowHeight / 2, bubbles: true });
     result.pictureShown = !img.hidden && img.src.startsWith("data:image/png;base64,");
     canvas.dispatchEvent(new MouseEvent("mousemove", at(widest)));
     result.hoverName = data.strings[L.t.name[widest]];
@@ -478,7 +998,7 @@
     const probe = (i) => {
       const c = canvas.getBoundingClientRect();
       const point = { clientX: c.left + ((L.x[i] + Math.min(L.w[i], 40) / 2) * c.width) / W,
-                      clientY: c.top + L.y(i) + data.rowHeight / 2, bubbles: true };
+                      clientY: c.top + L.y(i) + LO.rowHeight / 2, bubbles: true };
       if (L.w[i] > 40) point.clientX = c.left + ((L.x[i] + L.w[i] - 4) * c.width) / W;
       const before = [view.scrollWidth, view.scrollHeight, document.documentElement.scrollWidth, document.documentElement.scrollHeight];
       canvas.dispatchEvent(new MouseEvent("mousemove", point));
@@ -510,7 +1030,7 @@
     result.statusGrew = ($("flame-status") || $("flame-total")).getBoundingClientRect().height - statusHeight;
     result.zoomedTotal = $("flame-total").textContent;
     result.hash = location.hash;
-    const pixel = ctx.getImageData(Math.floor(canvas.width / 2), Math.floor(data.rowHeight / 2), 1, 1).data;
+    const pixel = ctx.getImageData(Math.floor(canvas.width / 2), Math.floor(LO.rowHeight / 2), 1, 1).data;
     result.drawnAfterZoom = pixel[3] > 0;
     $("flame-reset").click();
     result.zoomAfterReset = state.zoom;
@@ -595,7 +1115,7 @@
                         .slice(0, 5).map((el) => el.tagName + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className : "")) };
     const leakTable = [...document.querySelectorAll("#tables h3")].find((h) => h.textContent === "Leaks by site");
     if (leakTable) {
-      const table = leakTable.nextElementSibling.nextElementSibling;
+      const table = $("leaks-table");
       result.leaks = { rows: table.tBodies[0].rows.length, height: table.getBoundingClientRect().height, open: table.querySelectorAll("details[open]").length };
     }
     result.cards = Object.fromEntries([...document.querySelectorAll(".card")].map((c) =>
@@ -606,13 +1126,14 @@
     // Prose under the flamegraph: what is shown before any click (a line or two), and the
     // edge table's rule cells (a rule is said once, above the table, not on every row).
     const under = [];
-    for (let el = view.nextElementSibling; el; el = el.nextElementSibling) under.push(el);
+    for (let el = view.nextElementSibling; el; el = el.nextElementSibling) if (el !== detail) under.push(el);
     result.flameProse = { height: under.reduce((h, el) => h + el.getBoundingClientRect().height, 0),
                           lineHeight: parseFloat(getComputedStyle(under[0] || view).lineHeight) || 16 };
     const ruleCells = [...document.querySelectorAll("table.edges td.rule")];
     result.edgeRules = { rows: ruleCells.length, longest: Math.max(0, ...ruleCells.map((c) => c.textContent.length)),
                          distinct: new Set(ruleCells.map((c) => c.textContent)).size };
     result.background = getComputedStyle(document.documentElement).backgroundColor;
+    for (const part of selftestParts) part(result);
     const out = document.createElement("pre");
     out.id = "selftest-result";
     out.textContent = JSON.stringify(result);

@@ -36,13 +36,14 @@ public enum DiffFlameLayout {
             order.append(contentsOf: nodes[i].children.reversed())
             let y = Double(nodes[i].depth) * options.rowHeight
             let change = Double(cost.value(nodes[i].new)) - Double(cost.value(nodes[i].base))
-            shapes.append(.rect(Rect(x: x[i], y: y, width: max(w - 0.5, 0.3), height: options.rowHeight - 1),
-                                fill: colour(change: change, largest: largestChange)))
+            let rect = FlameLayout.drawnRect(FlameBox(x: x[i], y: y, width: w), options: options)
+            shapes.append(.rect(rect, fill: colour(change: change, largest: largestChange)))
+            let room = w - 2 * options.labelInset
             guard w >= options.minimumLabelWidth,
-                  let text = i == 0 ? measurer.fit("all: \(cost.title.lowercased())", size: options.fontSize, maxWidth: w - 6)
-                      : measurer.fitName(nodes[i].name, size: options.fontSize, maxWidth: w - 6)
+                  let text = i == 0 ? measurer.fit("all: \(cost.title.lowercased())", size: options.fontSize, maxWidth: room)
+                      : measurer.fitName(nodes[i].name, size: options.fontSize, maxWidth: room)
             else { continue }
-            shapes.append(.text(TextShape(text, at: Point(x[i] + 3, y + (options.rowHeight - 1 - options.fontSize * 1.2) / 2),
+            shapes.append(.text(TextShape(text, at: Point(x[i] + options.labelInset, y + (rect.height - options.fontSize * 1.2) / 2),
                                           size: options.fontSize)))
         }
         scene.height = Double(deepest + 1) * options.rowHeight

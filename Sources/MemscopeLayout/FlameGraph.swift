@@ -56,6 +56,15 @@ public struct FlameNode: Sendable, Equatable {
     /// The function's code was inlined into its caller's (a frame from DWARF inline
     /// information, not a call of its own).
     public var isInlined = false
+    /// Whose module the frame's code is in, by the module's path (``CodeOrigin/ofModule(_:program:)``);
+    /// ``CodeOrigin/unknown`` for the root and folded boxes.
+    public var moduleOrigin = CodeOrigin.unknown
+    /// An allocator, wrapper or runtime function by its name, wherever its code is (C++
+    /// `std::` templates compiled into the program).
+    public var isRuntimeCode = false
+
+    /// Whose code the frame is (every rule of ``CodeOrigin``).
+    public var origin: CodeOrigin { isRuntimeCode && moduleOrigin != .unknown ? .runtime : moduleOrigin }
 
     public func value(_ cost: FlameCost) -> UInt64 { values[cost.index] }
 }
@@ -138,6 +147,7 @@ public enum FlameGraphBuilder {
     private static func prune(_ tree: CallTree, analysis: Analysis, fraction: Double,
                               options: FlameGraphOptions) -> FlameGraph {
         let rootValues = values(tree.nodes[0].totalCosts)
+        let program = analysis.programModule
         let thresholds = rootValues.map { Double($0) * fraction }
         func bigEnough(_ v: [UInt64]) -> Bool {
             zip(v, thresholds).contains { value, threshold in value > 0 && Double(value) >= threshold }
@@ -169,7 +179,9 @@ public enum FlameGraphBuilder {
                     name: analysis.symbols.displayName(ofFrame: node.frame),
                     location: file.isEmpty ? "" : (node.line > 0 ? "\(file):\(node.line)" : file),
                     module: baseName(analysis.symbols.string(node.module)),
-                    values: v, folded: 0, isInlined: analysis.symbols.frame(node.frame).isInlined))
+                    values: v, folded: 0, isInlined: analysis.symbols.frame(node.frame).isInlined,
+                    moduleOrigin: CodeOrigin.ofModule(analysis.symbols.string(node.module), program: program),
+                    isRuntimeCode: analysis.isAllocatorFrame(node.frame)))
                 kept.append((child, nodes.count - 1))
             }
             if foldedCount > 0 {

@@ -1,3 +1,4 @@
+import MemscopeAnalysis
 import MemscopeScene
 
 /// Stable colours: the same function has the same colour in every graph of every report.
@@ -19,6 +20,34 @@ public enum Palette {
         let v2 = Double(h >> 8 & 0xFF) / 255
         let v3 = Double(h >> 16 & 0xFF) / 255
         return Colour(red: (205 + 50 * v3) / 255, green: (80 + 150 * v1) / 255, blue: (40 + 55 * v2) / 255)
+    }
+
+    /// The colour of a code origin (colour-by-module flamegraphs and their legend): the
+    /// program orange, its own libraries violet, system libraries teal, runtimes grey-blue.
+    public static func origin(_ origin: CodeOrigin) -> Colour {
+        let (hue, saturation, lightness) = originHSL(origin)
+        return hsl(hue: hue, saturation: saturation, lightness: lightness)
+    }
+
+    /// A module's colour in its origin's family: the origin's hue, shifted a little and
+    /// lighter or darker by the module's name, so neighbouring modules tell apart.
+    public static func module(_ name: String, origin: CodeOrigin) -> Colour {
+        let (hue, saturation, lightness) = originHSL(origin)
+        let h = hash(name)
+        let hueShift = Double(h & 0xFF) / 255 * 24 - 12
+        let lightShift = Double(h >> 8 & 0xFF) / 255 * 0.16 - 0.08
+        return hsl(hue: (hue + hueShift + 360).truncatingRemainder(dividingBy: 360), saturation: saturation,
+                   lightness: lightness + lightShift)
+    }
+
+    private static func originHSL(_ origin: CodeOrigin) -> (Double, Double, Double) {
+        switch origin {
+        case .application: (28, 0.85, 0.64)
+        case .ownLibrary: (275, 0.55, 0.74)
+        case .systemLibrary: (172, 0.45, 0.62)
+        case .runtime: (212, 0.25, 0.72)
+        case .unknown: (48, 0.2, 0.8)
+        }
     }
 
     /// A cool colour for a series in a chart (threads, sites), from its name.

@@ -1,10 +1,13 @@
 import Foundation
+import MemscopeAnalysis
 import MemscopeLayout
 import MemscopeModel
 import MemscopeScene
 
 /// The flamegraph data the page's script draws from: a shared string table (with one
-/// colour per string) and, per direction, parallel arrays in pre-order.
+/// colour per string), per direction parallel arrays in pre-order, every layout parameter
+/// (``FlameLayoutOptions``, so the page lays out exactly the Swift side's boxes), and the
+/// code origin of each module for colouring by module.
 enum FlameData {
     static func json(_ input: ReportInput) -> String {
         var strings: [String] = [""]
@@ -15,14 +18,30 @@ enum FlameData {
             strings.append(text)
             return strings.count - 1
         }
+        // Colouring by module: each module's origin, and the frames whose origin is not their
+        // module's (runtime code compiled into the program), as (name, module, origin).
+        var moduleOrigins: [Int: CodeOrigin] = [:]
+        var moduleOrder: [Int] = []
+        var exceptions: [[Int]] = []
+        var exceptionKeys = Set<[Int]>()
         func tree(_ graph: FlameGraph) -> String {
             let names = graph.nodes.map { id($0.name) }
             let locations = graph.nodes.map { id($0.location) }
             let modules = graph.nodes.map { id($0.module) }
+            for (node, (name, module)) in zip(graph.nodes, zip(names, modules)) where module != 0 && node.folded == 0 {
+                if moduleOrigins[module] == nil {
+                    moduleOrigins[module] = node.moduleOrigin
+                    moduleOrder.append(module)
+                }
+                if node.origin != moduleOrigins[module], exceptionKeys.insert([name, module]).inserted {
+                    exceptions.append([name, module, CodeOrigin.allCases.firstIndex(of: node.origin)!])
+                }
+            }
             let values = FlameCost.allCases.map { cost in array(graph.nodes.map { $0.value(cost) }) }
             return "{\"parent\":\(array(graph.nodes.map(\.parent))),\"name\":\(array(names)),\"loc\":\(array(locations)),"
                 + "\"module\":\(array(modules)),\"folded\":\(array(graph.nodes.map(\.folded))),"
                 + (graph.nodes.contains(where: \.isInlined) ? "\"inlined\":\(array(graph.nodes.map { $0.isInlined ? 1 : 0 })),"  : "")
+                + (graph.cutNodes > 0 ? "\"cut\":\(graph.cutNodes),\"maxDepth\":\(graph.maxDepth)," : "")
                 + "\"values\":[\(values.joined(separator: ","))]}"
         }
         let topDown = tree(input.topDown)
@@ -45,16 +64,37 @@ enum FlameData {
             return "\(jsonString(cost.rawValue)):\(jsonString("data:image/png;base64," + Data(png).base64EncodedString()))"
         }
         let folded = Units.fixed(input.flameOptions.minimumFraction * 100, decimals: 3) + "%"
+        let l = input.flameLayout
+        // Every number of the layout and its drawing: the page has none of its own.
+        let layout = "{\"width\":\(number(l.width)),\"rowHeight\":\(number(l.rowHeight)),\"fontSize\":\(number(l.fontSize)),"
+            + "\"minimumLabelWidth\":\(number(l.minimumLabelWidth)),\"minimumBoxWidth\":\(number(l.minimumBoxWidth)),"
+            + "\"boxGap\":\(number(l.boxGap)),\"rowGap\":\(number(l.rowGap)),\"labelInset\":\(number(l.labelInset)),"
+            + "\"outlineWidth\":\(number(l.outlineWidth)),"
+            + "\"aggregateColour\":\(jsonString(Colour.aggregate.hexString)),\"inlinedColour\":\(jsonString(Colour.inlinedOutline.hexString)),"
+            + "\"textColour\":\(jsonString(Colour.text.hexString)),\"mutedTextColour\":\(jsonString(Colour.mutedText.hexString))}"
+        let origins = CodeOrigin.allCases.map {
+            "{\"key\":\(jsonString($0.rawValue)),\"title\":\(jsonString($0.title)),\"colour\":\(jsonString(Palette.origin($0).hexString))}"
+        }
+        let moduleEntries = moduleOrder.map { module in
+            let origin = moduleOrigins[module]!
+            return "[\(module),\(CodeOrigin.allCases.firstIndex(of: origin)!),\(jsonString(Palette.module(strings[module], origin: origin).hexString))]"
+        }
+        let moduleJSON = "{\"origins\":[\(origins.joined(separator: ","))],\"modules\":[\(moduleEntries.joined(separator: ","))],"
+            + "\"frames\":[\(exceptions.map { array($0) }.joined(separator: ","))]}"
         return "{\"costs\":[\(costs.joined(separator: ","))],\"defaultCost\":\(jsonString(input.defaultCost.rawValue)),"
-            + "\"width\":\(Int(input.flameLayout.width)),\"rowHeight\":\(Int(input.flameLayout.rowHeight)),"
-            + "\"fontSize\":\(Int(input.flameLayout.fontSize)),\"aggregateColour\":\(jsonString(Colour.aggregate.hexString)),"
-            + "\"inlinedColour\":\(jsonString(Colour.inlinedOutline.hexString)),"
-            + "\"foldedBelow\":\(jsonString(folded)),"
+            + "\"layout\":\(layout),\"foldedBelow\":\(jsonString(folded)),"
             + "\"strings\":[\(strings.map(jsonString).joined(separator: ","))],\"colours\":[\(colours.joined(separator: ","))],"
+            + "\"origins\":\(moduleJSON),"
             + "\"images\":{\(images.joined(separator: ","))},"
             + "\"trees\":{\"top-down\":\(topDown),\"bottom-up\":\(bottomUp)},"
             + "\"threads\":\(threads),\"windows\":\(windows),\"allFrames\":\(allFrames),"
             + "\"callsUnknown\":\(input.analysis.notes.unavailable.contains("allocations"))}"
+    }
+
+    /// A number as JSON: integers without a fraction, others as Swift prints them (shortest
+    /// exact form), so the page reads the same double.
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 
     private static func array<T: BinaryInteger>(_ values: [T]) -> String {

@@ -28,7 +28,9 @@ enum TablesSection {
         guard !frames.isEmpty else { return "<td class=\"fn\"><span class=\"empty\">no stack recorded</span></td>" }
         let list = frames.map { "<li>\(HTML.escape($0))</li>" }.joined()
         let title = titles[stack] ?? a.siteTitle(stack)
-        return "<td class=\"fn\"><details\(open ? " open" : "")><summary>\(HTML.escape(title))</summary>"
+        // The function that names the site, as the flamegraph names its box: the page links the two.
+        let frame = a.siteFrame(stack) ?? a.symbols.frames(ofStack: stack).first ?? 0
+        return "<td class=\"fn\" data-frame=\"\(HTML.escape(a.symbols.displayName(ofFrame: frame)))\"><details\(open ? " open" : "")><summary>\(HTML.escape(title))</summary>"
             + "\(source?.html(a, stack: stack) ?? "")<ol class=\"stack\">\(list)</ol></details></td>"
     }
 
@@ -38,9 +40,9 @@ enum TablesSection {
         return Dictionary(zip(stacks, a.siteTitles(stacks)), uniquingKeysWith: { first, _ in first })
     }
 
-    static func table(_ headers: [(String, Bool)], rows: [String], sortable: Bool = true) -> String {
+    static func table(_ headers: [(String, Bool)], rows: [String], sortable: Bool = true, id: String? = nil) -> String {
         let head = headers.map { "<th\($0.1 ? " class=\"num\"" : "")>\(HTML.escape($0.0))</th>" }.joined()
-        return "<table\(sortable ? " class=\"sortable\"" : "")><thead><tr>\(head)</tr></thead><tbody>\(rows.joined())</tbody></table>"
+        return "<table\(id.map { " id=\"\($0)\"" } ?? "")\(sortable ? " class=\"sortable\"" : "")><thead><tr>\(head)</tr></thead><tbody>\(rows.joined())</tbody></table>"
     }
 
     // MARK: - Tables
@@ -57,7 +59,7 @@ enum TablesSection {
         return "<h3>Top allocation sites</h3><p class=\"note\">The \(sites.count) sites (full stacks) that allocated the most bytes, "
             + "of \(a.sites.count). Click a column to sort; open a site for its stack.</p>"
             + table([("site", false), ("calls", true), ("allocated", true), ("at peak", true), ("leaked", true),
-                     ("temporary", true), ("mean lifetime", true), ("reallocs", true)], rows: rows)
+                     ("temporary", true), ("mean lifetime", true), ("reallocs", true)], rows: rows, id: "sites-table")
     }
 
     static func suppressed(_ a: Analysis) -> String {
@@ -84,7 +86,8 @@ enum TablesSection {
         }
         return "<h3>Leaks by site</h3><p class=\"note\">Blocks still live when the dump ends, by allocation stack "
             + "(\(leaking.count) sites, \(Units.bytes(a.totals.leakedBytes)) in \(Units.count(a.totals.leakedBlocks)) blocks).</p>"
-            + table([("allocated at", false), ("leaked", true), ("blocks", true), ("calls", true)], rows: rows) + suppressed(a)
+            + table([("allocated at", false), ("leaked", true), ("blocks", true), ("calls", true)], rows: rows, id: "leaks-table")
+            + suppressed(a)
     }
 
     static func temporary(_ a: Analysis) -> String {
@@ -99,7 +102,7 @@ enum TablesSection {
         }
         return "<h3>Temporary allocations by site</h3><p class=\"note\">A temporary allocation is freed before any other "
             + "allocation or free happens (heaptrack's definition): churn that a reused buffer would avoid.</p>"
-            + table([("site", false), ("temporary", true), ("calls", true), ("share", true)], rows: rows)
+            + table([("site", false), ("temporary", true), ("calls", true), ("share", true)], rows: rows, id: "temporary-table")
     }
 
     static func threads(_ a: Analysis, lanes: String = "") -> String {

@@ -100,3 +100,40 @@ import Testing
         #expect(c.red >= 205.0 / 255 && c.blue <= 95.0 / 255)
     }
 }
+
+/// Every number of the flame drawing comes from ``FlameLayoutOptions`` (the page is given
+/// the same options as data).
+@Suite struct FlameLayoutOptionsTests {
+    @Test func sceneUsesEveryOption() throws {
+        var dump = DumpBuilder()
+        let main = dump.codeFrame("main", module: "/bin/p", offset: 0x100)
+        let inlined = dump.codeFrame("helper_with_a_long_name", module: "/bin/p", offset: 0x100, inlined: true)
+        dump.alloc(ts: 1, address: 0x10, size: 100, stack: dump.stack(frames: [main, inlined]))
+        let graph = FlameGraphBuilder.build(MemscopeTestSupport.analyze(dump.records), direction: .topDown)
+        let options = FlameLayoutOptions(width: 400, rowHeight: 30, fontSize: 12, minimumLabelWidth: 50, minimumBoxWidth: 2,
+                                         boxGap: 4, rowGap: 6, labelInset: 10, outlineWidth: 3)
+        let scene = FlameLayout.scene(graph, cost: .bytesAllocated, measurer: FixedAdvanceMeasurer(), options: options)
+        let rects = scene.shapes.compactMap { if case .rect(let r, _) = $0 { r } else { nil } }
+        let outlines = scene.shapes.compactMap { if case .outline(let r, _, let w) = $0 { (r, w) } else { nil } }
+        let texts = scene.shapes.compactMap { if case .text(let t) = $0 { t } else { nil } }
+        #expect(rects.count == 3)
+        for (rect, box) in zip(rects, FlameLayout.boxes(graph, cost: .bytesAllocated, options: options)) {
+            #expect(rect == Rect(x: box.x, y: box.y, width: box.width - 4, height: 24))
+        }
+        let outline = try #require(outlines.first)
+        #expect(outline.1 == 3 && outline.0 == Rect(x: 1.5, y: 61.5, width: 393, height: 21))
+        #expect(texts.allSatisfy { $0.position.x == 10 }, "labels start labelInset into their box")
+        #expect(FlameLayout.drawnRect(FlameBox(x: 5, y: 0, width: 1), options: options).width == 2, "never thinner than minimumBoxWidth")
+        #expect(FlameLayout.outlineRect(Rect(x: 0, y: 0, width: 5, height: 24), options: options) == nil, "too narrow for an outline")
+        #expect(FlameLayoutOptions.default == FlameLayoutOptions(width: 1200, rowHeight: 18, fontSize: 11, minimumLabelWidth: 24,
+                                                                  minimumBoxWidth: 0.3, boxGap: 0.5, rowGap: 1, labelInset: 3,
+                                                                  outlineWidth: 1.5))
+    }
+
+    @Test func moduleColoursStayInTheirOriginsFamily() {
+        #expect(Palette.module("libz.so.1", origin: .systemLibrary) == Palette.module("libz.so.1", origin: .systemLibrary))
+        #expect(Palette.module("libz.so.1", origin: .systemLibrary) != Palette.module("libssl.so.3", origin: .systemLibrary))
+        let colours = CodeOrigin.allCases.map { Palette.origin($0) }
+        #expect(Set(colours.map(\.hexString)).count == colours.count)
+    }
+}
