@@ -93,9 +93,16 @@ public struct FrameFilter: Sendable, Equatable {
                     // entry, and everything above it go.
                     frames = Array(frames[..<entry])
                 }
-                // Then language start-up code between main and the program's own main
-                // (Rust's std::rt::lang_start…, for instance).
-                while frames.count > 1, let last = frames.last {
+                // Then language start-up code: between main and the program's own main
+                // (Rust's std::rt::lang_start… down to crate::main), only where such an inner
+                // main exists (C++'s main calling through std::function keeps both frames);
+                // or at a thread's root, down to the thread's own function.
+                let startsAtMain = frames.last.map { symbols.displayName(ofFrame: $0) == "main" } ?? false
+                let stripStartup = !startsAtMain || frames.dropLast().contains {
+                    let name = symbols.displayName(ofFrame: $0)
+                    return name == "main" || name.hasSuffix("::main")
+                }
+                while stripStartup, frames.count > 1, let last = frames.last {
                     let name = symbols.displayName(ofFrame: last)
                     let nextIsRuntime = isRuntimeFrame(symbols.displayName(ofFrame: frames[frames.count - 2]))
                     guard Self.entryFrames.contains(name) || isRuntimeFrame(name) || (name == "main" && nextIsRuntime) else { break }

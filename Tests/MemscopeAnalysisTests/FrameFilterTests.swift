@@ -38,6 +38,16 @@ import Testing
         #expect(shown.topDown.nodes[0].totalCosts.bytesAllocated == 100)
     }
 
+    /// C++'s main calling through the standard library keeps main and the std:: frame:
+    /// only a language's start-up code down to its own inner main is hidden.
+    @Test func mainCallingThroughTheRuntimeIsKept() {
+        var dump = DumpBuilder()
+        let cpp = dump.stack("_start", "__libc_start_main", "main", "std::function<void ()>::operator()()", "callback", "malloc")
+        dump.alloc(ts: 1, address: 0x10, size: 100, stack: cpp)
+        let shown = FrameFilter().apply(to: MemscopeTestSupport.analyze(dump.records))
+        #expect(names(shown, shown.topDown) == ["main", "std::function<void ()>::operator()()", "callback"])
+    }
+
     @Test func noFilterKeepsTheTrees() {
         #expect(FrameFilter.none.apply(to: analysis) == analysis)
         #expect(throws: (any Error).self) { try FrameFilter(include: "(").validate() }
