@@ -208,6 +208,10 @@ public struct OwnershipCoverage: Sendable, Equatable {
     public var sparseReferences: Int = 0
     /// False when the graph was stripped of inferred elements.
     public var inferenceIncluded: Bool = true
+    /// Whether the dump records the words of blocks as they die (`memscope record` does,
+    /// unless `--no-scan-on-free`), and of how many freed blocks it holds some.
+    public var deathsObserved: Bool = false
+    public var blocksObservedAtDeath: Int = 0
 
     public init() {}
 }
