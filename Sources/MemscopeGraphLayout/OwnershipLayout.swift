@@ -114,7 +114,10 @@ public enum OwnershipLayout {
             TextShape(text, at: Point(0, 0), size: size, colour: colour, bold: bold)
         }
         var lines = [line(node.function, bold: true, size: nameSize, colour: .text)]
-        if !node.file.isEmpty { lines.append(line("\(baseName(node.file))\(node.line > 0 ? ":\(node.line)" : "")")) }
+        if !node.file.isEmpty {
+            let column = node.sharesLine && node.column > 0 ? ":\(node.column)" : ""  // two calls on one line
+            lines.append(line("\(baseName(node.file))\(node.line > 0 ? ":\(node.line)" : "")\(column)"))
+        }
         if let type = node.type {
             lines.append(line("\(type)\(node.typeProvenance == .inferred ? " (inferred type)" : "")", colour: Colour(hex: 0x6639BA)))
         }

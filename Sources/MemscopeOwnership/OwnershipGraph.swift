@@ -104,9 +104,16 @@ public struct OwnershipNode: Sendable, Equatable, Identifiable {
         self.threads = threads
     }
 
-    /// `function (file:line)` or the function alone.
+    /// The source column of the call, 0 when unknown.
+    public var column: UInt32 = 0
+    /// Another node of the graph is at the same file and line (two calls on one line): the
+    /// column tells them apart wherever the node is named.
+    public var sharesLine = false
+
+    /// `function (file:line)` or the function alone; `file:line:column` when another node
+    /// shares the line.
     public var location: String {
-        file.isEmpty ? function : "\(function) (\(baseName(file))\(line > 0 ? ":\(line)" : ""))"
+        file.isEmpty ? function : "\(function) (\(baseName(file))\(line > 0 ? ":\(line)" : "")\(sharesLine && column > 0 ? ":\(column)" : ""))"
     }
 }
 

@@ -162,7 +162,12 @@ extension OwnershipState {
         }
         var idOf = [Int](repeating: -1, count: nodes.count)
         for (id, index) in order.enumerated() { idOf[index] = id + 1 }
-        let graphNodes = order.map { index in makeNode(nodes[index], id: idOf[index]) }
+        var graphNodes = order.map { index in makeNode(nodes[index], id: idOf[index]) }
+        var perLine: [String: Int] = [:]
+        for node in graphNodes where node.kind == .allocationSite && node.line > 0 { perLine["\(node.file):\(node.line)", default: 0] += 1 }
+        for i in graphNodes.indices where (perLine["\(graphNodes[i].file):\(graphNodes[i].line)"] ?? 0) > 1 {
+            graphNodes[i].sharesLine = graphNodes[i].kind == .allocationSite
+        }
         var graphEdges = edges.map { pair, edge in
             var e = edge
             e.from = idOf[Int(pair.from)]
@@ -190,6 +195,7 @@ extension OwnershipState {
         var node = OwnershipNode(id: id, kind: n.key.kind, function: n.key.function, file: n.key.file, line: n.key.line,
                                  module: n.key.module, blocks: n.blocks, bytes: n.bytes, leakedBlocks: n.leakedBlocks,
                                  leakedBytes: n.leakedBytes, leakKinds: n.leakKinds, threads: n.threads.sorted())
+        node.column = n.key.column
         node.variables = mostFrequentFirst(n.variables)
         if let annotated = mostFrequentFirst(n.annotatedTypes).first {
             node.type = annotated
