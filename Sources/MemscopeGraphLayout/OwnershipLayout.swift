@@ -102,10 +102,12 @@ public enum OwnershipLayout {
         var text = "\(edge.kind.label) ×\(Units.count(edge.evidence))"
         if let threads = edge.threads { text += ", thread \(threads.from) → \(threads.to)" }
         if edge.kind == .handsOff && edge.threads == nil && edge.detail.hasSuffix("thread pairs") { text += ", \(edge.detail)" }
-        if edge.provenance == .inferred {
+        if edge.from == edge.to { text += " (own site)" }  // drawn as a loop
+        if edge.provenance == .inferred || edge.contradictions > 0 {
             if edge.contradictions > 0 { text += ", \(Units.count(edge.contradictions)) against" }
             text += ", \(Int((edge.confidence * 100).rounded(.down)))%"
         }
+        if edge.provenance == .inferred { text += " inferred" }
         return text
     }
 

@@ -196,11 +196,21 @@ public struct OwnershipEdge: Sendable, Equatable {
     /// edge backed by 1,000 pairs (99.95%) reads 99.9%, never 100.0%, which only an
     /// observed edge with no contradiction shows.
     public func confidencePercent(decimals: Int = 1) -> String {
+        confidenceText(scale: 100, decimals: decimals)
+    }
+
+    /// The confidence as a fraction with `decimals` digits, rounded down: an inferred edge never reads 1.
+    public func confidenceFraction(decimals: Int = 3) -> String {
+        confidenceText(scale: 1, decimals: decimals)
+    }
+
+    private func confidenceText(scale unit: Double, decimals: Int) -> String {
         let scale = pow(10.0, Double(decimals))
-        var value = (confidence * 100 * scale).rounded(.down) / scale
-        if provenance == .inferred { value = min(value, 100 - 1 / scale) }
+        var value = (confidence * unit * scale).rounded(.down) / scale
+        if provenance == .inferred { value = min(value, unit - 1 / scale) }
         return Units.fixed(value, decimals: decimals)
     }
+
 }
 
 public struct OwnershipCoverage: Sendable, Equatable {
