@@ -35,8 +35,8 @@ for passes in 0 8; do
   native=(); native_rss=()
   for _ in $(seq "$runs"); do read -r t m < <(wall_and_rss "$program" "${args[@]}"); native+=("$t"); native_rss+=("$m"); done
   declare -A prog total
-  for mode in libunwind fp; do
-    flag=(); [ "$mode" = fp ] && flag=(--frame-pointers)
+  for mode in libunwind fp noscan; do
+    flag=(); [ "$mode" = fp ] && flag=(--frame-pointers); [ "$mode" = noscan ] && flag=(--no-scan-on-free)
     p=(); w=()
     for _ in $(seq "$runs"); do
       read -r t _ < <(wall_and_rss "$memscope" record "${flag[@]}" -o "$out/bench.msd" -- "$program" "${args[@]}")
@@ -52,6 +52,7 @@ for passes in 0 8; do
   echo "| $name | native | $n | $n | 1.0× | |"
   echo "| $name | memscope record | ${prog[libunwind]} | ${total[libunwind]} | $(ratio "${prog[libunwind]}" "$n") | $(ratio "${prog[libunwind]}" "$hb") |"
   echo "| $name | memscope record --frame-pointers | ${prog[fp]} | ${total[fp]} | $(ratio "${prog[fp]}" "$n") | $(ratio "${prog[fp]}" "$hb") |"
+  echo "| $name | memscope record --no-scan-on-free | ${prog[noscan]} | ${total[noscan]} | $(ratio "${prog[noscan]}" "$n") | $(ratio "${prog[noscan]}" "$hb") |"
   echo "| $name | heaptrack | | $hb | $(ratio "$hb" "$n") (total) | 1.0× |"
 done
 dump_bytes=$(stat -c %s "$out/bench.msd")
@@ -70,15 +71,17 @@ with recursive c(x) as (select 1 union all select x + 1 from c where x < 200000)
 insert into t select x, printf('row number %d', x), x * 0.5 from c;
 create index t_name on t(name); select count(*) from t;"
 printf '#include <stdio.h>\n#include <stdlib.h>\nint main(void) { char *p = malloc(8); printf("%%p\\n", (void *)p); return 0; }\n' > "$out/small.c"
-for name in sqlite3 gcc; do
+for name in sqlite3 "sqlite3 --no-scan-on-free" gcc; do
+  flag=()
   case $name in
     sqlite3) cmd=(sqlite3 :memory: "$sql") ;;
+    "sqlite3 --no-scan-on-free") cmd=(sqlite3 :memory: "$sql"); flag=(--no-scan-on-free) ;;
     gcc) cmd=(gcc -O2 -c "$out/small.c" -o "$out/small.o") ;;
   esac
   w=(); p=(); d=()
   for _ in $(seq "$runs"); do
     rm -f "$out"/real.msd*
-    read -r t _ < <(wall_and_rss "$memscope" record -o "$out/real.msd" -- "${cmd[@]}")
+    read -r t _ < <(wall_and_rss "$memscope" record "${flag[@]}" -o "$out/real.msd" -- "${cmd[@]}")
     w+=("$t"); p+=("$(program_seconds)")
     d+=("$(sed -n 's/.*writing the dumps took \([0-9.]*\) s.*/\1/p' "$out/stderr.txt")")
   done

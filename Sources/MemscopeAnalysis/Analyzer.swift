@@ -248,6 +248,8 @@ struct AnalyzerCore {
             reportFound(error) // not a heap event: not counted in totals.events
         case .rssSample(let ts, let bytes):
             rss.add(timeNanoseconds: nanoseconds(ts), residentBytes: bytes) // nor is this
+        case .blockReferences:
+            break // read by the ownership stage; not a heap event
         case .unknown:
             break
         }

@@ -231,6 +231,11 @@ public final class MSDBinaryWriter: DumpWriter {
             p.varint(e.allocationStack); p.varint(e.freeStack); p.varint(e.foundStack)
         case .rssSample(let ts, let bytes):
             p.varint(ts); p.varint(bytes)
+        case .blockReferences(let b):
+            p.varint(b.timestamp); p.varint(b.thread); p.varint(b.address)
+            let count = min(b.offsets.count, b.targets.count)
+            p.varint(UInt64(count))
+            for i in 0..<count { p.varint(b.offsets[i]); p.varint(b.targets[i]) }
         case .unknown(_, let payload):
             p.bytes += payload
         }
@@ -310,6 +315,12 @@ public final class JSONLinesWriter: DumpWriter {
                 + "\"found_stack\":\(e.foundStack)}"
         case .rssSample(let ts, let bytes):
             return "{\"type\":\"rss\",\"ts\":\(ts),\"resident_bytes\":\(bytes)}"
+        case .blockReferences(let b):
+            let count = min(b.offsets.count, b.targets.count)
+            let offsets = b.offsets.prefix(count).map { String($0) }.joined(separator: ",")
+            let targets = b.targets.prefix(count).map { "\"\(hex($0))\"" }.joined(separator: ",")
+            return "{\"type\":\"block_references\",\"ts\":\(b.timestamp),\"thread\":\(b.thread),\"addr\":\"\(hex(b.address))\","
+                + "\"offsets\":[\(offsets)],\"targets\":[\(targets)]}"
         case .unknown(let kind, let payload):
             let digits = payload.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
             return "{\"type\":\"raw\",\"kind\":\(kind),\"payload\":\"\(digits)\"}"

@@ -295,6 +295,14 @@ final class JSONLinesReader: RecordReader {
             return .pointerReference(PointerReference(
                 timestamp: try f.integer("ts"), source: source, from: try f.address("from", default: 0),
                 to: try f.address("to"), interior: try f.integer("interior", default: 0) != 0))
+        case .blockReferences:
+            let offsets = try f.integers("offsets"), targets = try f.addresses("targets")
+            guard offsets.count == targets.count else {
+                throw check.bad("targets", "\(targets.count) targets", expected: "one per offset (\(offsets.count))")
+            }
+            return .blockReferences(BlockReferences(
+                timestamp: try f.integer("ts"), thread: try check.fits32("thread", try f.integer("thread")),
+                address: try f.address("addr"), offsets: offsets, targets: targets))
         case .memoryError:
             let kindName = try f.string("kind")
             guard let errorKind = MemoryError.Kind(name: kindName) else {
@@ -392,6 +400,32 @@ struct Fields {
         guard let v = value(name) else { return fallback }
         guard case .bool(let b) = v else { throw wrong(name, v, expected: "true or false") }
         return b
+    }
+
+    func integers(_ name: String) throws -> [UInt64] {
+        guard let v = value(name) else { return [] }
+        guard case .array(let items) = v else { throw wrong(name, v, expected: "an array of integers") }
+        return try items.map { item in
+            guard case .integer(let n) = item else { throw wrong(name, item, expected: "an array of integers") }
+            return n
+        }
+    }
+
+    /// An array of addresses, each a "0x…" hex string or a non-negative integer.
+    func addresses(_ name: String) throws -> [UInt64] {
+        guard let v = value(name) else { return [] }
+        guard case .array(let items) = v else { throw wrong(name, v, expected: "an array of addresses") }
+        return try items.map { item in
+            switch item {
+            case .integer(let n): return n
+            case .string(let s):
+                var digits = Substring(s)
+                if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
+                if let n = UInt64(digits, radix: 16), !digits.isEmpty { return n }
+                fallthrough
+            default: throw wrong(name, item, expected: "an array of addresses such as \"0x7f00a0\"")
+            }
+        }
     }
 
     func strings(_ name: String) throws -> [String] {

@@ -281,6 +281,25 @@ final class MSDBinaryReader: RecordReader {
                                                       to: try c.varint("to"), interior: try c.varint("interior") != 0))
         case .memoryError:
             return try decodeMemoryError(&c, check: check)
+        case .blockReferences:
+            let ts = try c.varint("timestamp")
+            let thread = try check.fits32("thread", try c.varint("thread"))
+            let address = try c.varint("address")
+            let count = try c.varint("count")
+            guard count <= UInt64(c.remaining) / 2 else {
+                throw DumpError(path: path, location: .byte(offset),
+                                problem: .absurdValue(kind: "block_references", field: "count", value: count,
+                                                      limit: UInt64(c.remaining) / 2))
+            }
+            var offsets: [UInt64] = [], targets: [UInt64] = []
+            offsets.reserveCapacity(Int(count))
+            targets.reserveCapacity(Int(count))
+            for _ in 0..<count {
+                offsets.append(try c.varint("offset"))
+                targets.append(try c.varint("target"))
+            }
+            return .blockReferences(BlockReferences(timestamp: ts, thread: thread, address: address,
+                                                    offsets: offsets, targets: targets))
         case .moduleMap:
             return .moduleMap(ModuleMapping(
                 timestamp: try c.varint("timestamp"), start: try c.varint("start"), end: try c.varint("end"),

@@ -36,6 +36,7 @@ public enum RecordKind: UInt8, Sendable, CaseIterable {
     case memoryError = 0x37
     case moduleMap = 0x38
     case rssSample = 0x39
+    case blockReferences = 0x3A
 
     /// The `type` of the record in the text form.
     public var name: String {
@@ -59,6 +60,7 @@ public enum RecordKind: UInt8, Sendable, CaseIterable {
         case .memoryError: "memory_error"
         case .moduleMap: "module_map"
         case .rssSample: "rss"
+        case .blockReferences: "block_references"
         }
     }
 
@@ -105,6 +107,7 @@ extension Record {
         case .moduleMap: RecordKind.moduleMap.rawValue
         case .memoryError: RecordKind.memoryError.rawValue
         case .rssSample: RecordKind.rssSample.rawValue
+        case .blockReferences: RecordKind.blockReferences.rawValue
         case .unknown(let kind, _): kind
         }
     }

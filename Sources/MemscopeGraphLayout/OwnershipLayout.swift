@@ -102,10 +102,12 @@ public enum OwnershipLayout {
         var text = "\(edge.kind.label) ×\(Units.count(edge.evidence))"
         if let threads = edge.threads { text += ", thread \(threads.from) → \(threads.to)" }
         if edge.kind == .handsOff && edge.threads == nil && edge.detail.hasSuffix("thread pairs") { text += ", \(edge.detail)" }
-        if edge.provenance == .inferred {
+        if edge.from == edge.to { text += " (own site)" }  // drawn as a loop
+        if edge.provenance == .inferred || edge.contradictions > 0 {
             if edge.contradictions > 0 { text += ", \(Units.count(edge.contradictions)) against" }
             text += ", \(Int((edge.confidence * 100).rounded(.down)))%"
         }
+        if edge.provenance == .inferred { text += " inferred" }
         return text
     }
 
@@ -114,7 +116,10 @@ public enum OwnershipLayout {
             TextShape(text, at: Point(0, 0), size: size, colour: colour, bold: bold)
         }
         var lines = [line(node.function, bold: true, size: nameSize, colour: .text)]
-        if !node.file.isEmpty { lines.append(line("\(baseName(node.file))\(node.line > 0 ? ":\(node.line)" : "")")) }
+        if !node.file.isEmpty {
+            let column = node.sharesLine && node.column > 0 ? ":\(node.column)" : ""  // two calls on one line
+            lines.append(line("\(baseName(node.file))\(node.line > 0 ? ":\(node.line)" : "")\(column)"))
+        }
         if let type = node.type {
             lines.append(line("\(type)\(node.typeProvenance == .inferred ? " (inferred type)" : "")", colour: Colour(hex: 0x6639BA)))
         }

@@ -171,3 +171,28 @@ public struct MemoryError: Sendable, Equatable {
         self.foundStack = foundStack
     }
 }
+
+/// The words of a block read by the recorder as the block died (freed, `realloc(p, 0)`, or
+/// moved by `realloc`), kept when they may be the address of a heap block: 16-aligned and in
+/// the part of the address space the heap used. Which of them are pointers to blocks is for
+/// the reader to resolve against the blocks live at that moment (and, for ownership, the
+/// blocks freed before whose address was not reused: a dangling pointer the dying block
+/// still held). An observation, not a fact: an integer can equal an address.
+public struct BlockReferences: Sendable, Equatable {
+    public var timestamp: UInt64
+    public var thread: UInt32
+    /// The dying block's address (for a moving realloc, the old address).
+    public var address: UInt64
+    /// Byte offsets of the words in the block, increasing; one per target.
+    public var offsets: [UInt64]
+    /// The words' values.
+    public var targets: [UInt64]
+
+    public init(timestamp: UInt64, thread: UInt32, address: UInt64, offsets: [UInt64], targets: [UInt64]) {
+        self.timestamp = timestamp
+        self.thread = thread
+        self.address = address
+        self.offsets = offsets
+        self.targets = targets
+    }
+}

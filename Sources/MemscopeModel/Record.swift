@@ -27,6 +27,10 @@ public enum Record: Sendable, Equatable {
     case task(timestamp: UInt64, thread: UInt32, task: UInt64)
     /// An observed pointer to a block, found by the recorder's reference scan.
     case pointerReference(PointerReference)
+    /// The words of a block that dies (freed, or moved by realloc) that may be addresses of
+    /// heap blocks, read by the recorder just before (kind 0x3A `block_references`). Boxed:
+    /// it holds arrays.
+    indirect case blockReferences(BlockReferences)
     /// A module (executable or shared library) mapped in the traced process.
     case moduleMap(ModuleMapping)
     /// A memory error the recorder found in the program's memory (a damaged red zone,

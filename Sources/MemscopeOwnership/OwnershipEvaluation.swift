@@ -45,12 +45,19 @@ public enum OwnershipEvaluation {
         }
     }
 
+    public struct PredictedEdge: Sendable, Equatable {
+        public var truth: TruthEdge
+        public var edge: OwnershipEdge
+    }
+
     public struct Result: Sendable, Equatable {
         public var scores: [OwnershipEdgeKind: Score] = [:]
         public var falsePositives: [TruthEdge] = []
         public var falseNegatives: [TruthEdge] = []
         /// Predicted edges with an end at a site the source does not name.
         public var unnamed = 0
+        /// The graph's edges between named sites, each with the truth edge it names.
+        public var predicted: [PredictedEdge] = []
 
         public init() {}
     }
@@ -74,10 +81,18 @@ public enum OwnershipEvaluation {
         return edges
     }
 
-    /// The `site: NAME` comments of a source file, by line number (1-based).
+    /// The `site: NAME` comments of a source file, by line number (1-based). A line with two
+    /// allocation calls names both, in the order of their columns: `sites: NODE LABEL`
+    /// (returned as `"NODE LABEL"`).
     public static func siteMarkers(source: String) -> [UInt32: String] {
         var markers: [UInt32: String] = [:]
         for (index, line) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if let range = line.range(of: "sites: ") {
+                let names = line[range.upperBound...].split(separator: " ").map { $0.prefix { $0.isLetter || $0.isNumber || $0 == "_" } }
+                    .prefix { !$0.isEmpty }
+                if !names.isEmpty { markers[UInt32(index + 1)] = names.joined(separator: " ") }
+                continue
+            }
             guard let range = line.range(of: "site: ") else { continue }
             let name = line[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
             if !name.isEmpty { markers[UInt32(index + 1)] = String(name) }
@@ -90,8 +105,18 @@ public enum OwnershipEvaluation {
     public static func evaluate(_ graph: OwnershipGraph, truth: Set<TruthEdge>, sourceFile: String,
                                 markers: [UInt32: String]) -> Result {
         var names: [Int: String] = [:]
+        var byLine: [UInt32: [OwnershipNode]] = [:]
         for node in graph.nodes where baseName(node.file) == baseName(sourceFile) {
-            if let name = markers[node.line] { names[node.id] = name }
+            guard let marker = markers[node.line] else { continue }
+            if marker.contains(" ") { byLine[node.line, default: []].append(node) } else { names[node.id] = marker }
+        }
+        // Several sites on one line: named in the order of their columns (a free site on
+        // that line keeps the first name).
+        for (line, nodes) in byLine {
+            let list = markers[line]!.split(separator: " ").map(String.init)
+            let sites = nodes.filter { $0.kind == .allocationSite }.sorted { ($0.column, $0.id) < ($1.column, $1.id) }
+            for (rank, node) in sites.enumerated() where rank < list.count { names[node.id] = list[rank] }
+            for node in nodes where node.kind != .allocationSite { names[node.id] = list[0] }
         }
         var result = Result()
         var predicted = Set<TruthEdge>()
@@ -101,6 +126,7 @@ public enum OwnershipEvaluation {
                 continue
             }
             predicted.insert(TruthEdge(kind: edge.kind, from: from, to: to))
+            result.predicted.append(PredictedEdge(truth: TruthEdge(kind: edge.kind, from: from, to: to), edge: edge))
         }
         for kind in OwnershipEdgeKind.allCases where kind != .task {
             var score = Score()

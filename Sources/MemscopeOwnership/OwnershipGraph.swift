@@ -104,9 +104,16 @@ public struct OwnershipNode: Sendable, Equatable, Identifiable {
         self.threads = threads
     }
 
-    /// `function (file:line)` or the function alone.
+    /// The source column of the call, 0 when unknown.
+    public var column: UInt32 = 0
+    /// Another node of the graph is at the same file and line (two calls on one line): the
+    /// column tells them apart wherever the node is named.
+    public var sharesLine = false
+
+    /// `function (file:line)` or the function alone; `file:line:column` when another node
+    /// shares the line.
     public var location: String {
-        file.isEmpty ? function : "\(function) (\(baseName(file))\(line > 0 ? ":\(line)" : ""))"
+        file.isEmpty ? function : "\(function) (\(baseName(file))\(line > 0 ? ":\(line)" : "")\(sharesLine && column > 0 ? ":\(column)" : ""))"
     }
 }
 
@@ -189,11 +196,21 @@ public struct OwnershipEdge: Sendable, Equatable {
     /// edge backed by 1,000 pairs (99.95%) reads 99.9%, never 100.0%, which only an
     /// observed edge with no contradiction shows.
     public func confidencePercent(decimals: Int = 1) -> String {
+        confidenceText(scale: 100, decimals: decimals)
+    }
+
+    /// The confidence as a fraction with `decimals` digits, rounded down: an inferred edge never reads 1.
+    public func confidenceFraction(decimals: Int = 3) -> String {
+        confidenceText(scale: 1, decimals: decimals)
+    }
+
+    private func confidenceText(scale unit: Double, decimals: Int) -> String {
         let scale = pow(10.0, Double(decimals))
-        var value = (confidence * 100 * scale).rounded(.down) / scale
-        if provenance == .inferred { value = min(value, 100 - 1 / scale) }
+        var value = (confidence * unit * scale).rounded(.down) / scale
+        if provenance == .inferred { value = min(value, unit - 1 / scale) }
         return Units.fixed(value, decimals: decimals)
     }
+
 }
 
 public struct OwnershipCoverage: Sendable, Equatable {
@@ -208,6 +225,10 @@ public struct OwnershipCoverage: Sendable, Equatable {
     public var sparseReferences: Int = 0
     /// False when the graph was stripped of inferred elements.
     public var inferenceIncluded: Bool = true
+    /// Whether the dump records the words of blocks as they die (`memscope record` does,
+    /// unless `--no-scan-on-free`), and of how many freed blocks it holds some.
+    public var deathsObserved: Bool = false
+    public var blocksObservedAtDeath: Int = 0
 
     public init() {}
 }

@@ -78,6 +78,8 @@ struct PendingDeath {
     /// The thread that freed the block, and the owner's.
     var thread: UInt32
     var ownerThread: UInt32
+    /// The dying block's serial (0: unknown).
+    var target: UInt64 = 0
 }
 
 /// Per thread: the current allocation burst and free cascade.
@@ -118,6 +120,9 @@ struct Tally {
     var replaced: UInt64 = 0
     /// Owns hypotheses: of the supporting pairs, blocks moved to a new sole holder after the owner died.
     var moved: UInt64 = 0
+    /// Owns hypotheses: of the pairs against, blocks freed with their owner whose words, read as
+    /// it died, did not hold them.
+    var notHeld: UInt64 = 0
 }
 
 struct NodePair: Hashable, Comparable {

@@ -8,7 +8,7 @@ extension OwnershipGraph {
         out += nodes.map { n in
             var fields = [
                 "\"id\": \(n.id)", "\"kind\": \(jsonString(n.kind.rawValue))", "\"function\": \(jsonString(n.function))",
-                "\"file\": \(jsonString(n.file))", "\"line\": \(n.line)", "\"module\": \(jsonString(n.module))",
+                "\"file\": \(jsonString(n.file))", "\"line\": \(n.line)", "\"column\": \(n.column)", "\"module\": \(jsonString(n.module))",
                 "\"type\": \(n.type.map(jsonString) ?? "null")",
                 "\"type_provenance\": \(n.typeProvenance.map { jsonString($0.rawValue) } ?? "null")",
                 "\"type_rule\": \(n.typeRule.map(jsonString) ?? "null")",
@@ -24,9 +24,9 @@ extension OwnershipGraph {
         }.joined(separator: ",\n")
         out += "\n], \"edges\": [\n"
         out += edges.map { e in
-            "  {\"from\": \(e.from), \"to\": \(e.to), \"kind\": \(jsonString(e.kind.rawValue)), \"provenance\": \(jsonString(e.provenance.rawValue)), \"rule\": \(jsonString(e.rule)), \"evidence\": \(e.evidence), \"contradictions\": \(e.contradictions), \"confidence\": \(Units.fixed(e.confidence, decimals: 3)), \"detail\": \(jsonString(e.detail))}"
+            "  {\"from\": \(e.from), \"to\": \(e.to), \"kind\": \(jsonString(e.kind.rawValue)), \"provenance\": \(jsonString(e.provenance.rawValue)), \"rule\": \(jsonString(e.rule)), \"evidence\": \(e.evidence), \"contradictions\": \(e.contradictions), \"confidence\": \(e.confidenceFraction(decimals: 3)), \"detail\": \(jsonString(e.detail))}"
         }.joined(separator: ",\n")
-        out += "\n], \"coverage\": {\"scans\": \(coverage.scans), \"task_annotations\": \(coverage.taskAnnotations), \"rejected_hypotheses\": \(coverage.rejectedHypotheses), \"sparse_references\": \(coverage.sparseReferences), \"inference_included\": \(coverage.inferenceIncluded)}}\n"
+        out += "\n], \"coverage\": {\"scans\": \(coverage.scans), \"task_annotations\": \(coverage.taskAnnotations), \"rejected_hypotheses\": \(coverage.rejectedHypotheses), \"sparse_references\": \(coverage.sparseReferences), \"inference_included\": \(coverage.inferenceIncluded), \"deaths_observed\": \(coverage.deathsObserved), \"blocks_observed_at_death\": \(coverage.blocksObservedAtDeath)}}\n"
         return out
     }
 }

@@ -8,6 +8,7 @@ extension OwnershipState {
         guard address != 0 else { return }
         closeCascade(of: thread)
         if blocks[address] != nil { dropStale(address) }
+        reuse(address)
         let site = siteNode(stack)
         nodes[Int(site)].blocks += 1
         nodes[Int(site)].bytes &+= size
@@ -45,8 +46,15 @@ extension OwnershipState {
 
     /// A free: judged against its owner when the thread's free cascade closes.
     mutating func release(_ address: UInt64, stack: UInt32, thread: UInt32, ticks: UInt64) {
-        guard address != 0, let block = blocks.removeValue(forKey: address) else { return }
+        guard address != 0 else { return }
+        guard blocks[address] != nil else {
+            pendingWords[address] = nil
+            return
+        }
         let cascade = openCascade(of: thread, ticks: ticks)
+        observeWords(of: address, ticks: ticks, cascade: cascade)
+        let block = blocks.removeValue(forKey: address)!
+        noteDeath(block, address: address, ticks: ticks, cascade: cascade)
         if block.thread != thread {
             let to = freeNode(stack)
             let key = HandOffKey(pair: NodePair(from: block.origin, to: to), fromThread: block.thread, toThread: thread)
@@ -65,12 +73,14 @@ extension OwnershipState {
             if r.newSize == 0 { release(r.oldAddress, stack: r.stack, thread: r.thread, ticks: r.timestamp) }
             return
         }
+        if r.newAddress != r.oldAddress { observeWords(of: r.oldAddress, ticks: r.timestamp, cascade: 0) }
         guard var block = blocks.removeValue(forKey: r.oldAddress) else {
             allocate(r.newAddress, size: r.newSize, stack: r.stack, thread: r.thread, ticks: r.timestamp, origin: nil)
             return
         }
         closeCascade(of: r.thread)
         if blocks[r.newAddress] != nil { dropStale(r.newAddress) }
+        reuse(r.newAddress)
         let site = siteNode(r.stack)
         nodes[Int(site)].blocks += 1
         nodes[Int(site)].bytes &+= r.newSize
@@ -142,7 +152,7 @@ extension OwnershipState {
         let death = PendingDeath(owner: block.owner, ownerNode: block.ownerNode,
                                  node: block.origin, byReference: block.ownerByReference,
                                  referredElsewhere: block.sharedReferrers || block.rootReferenced,
-                                 thread: thread, ownerThread: block.ownerThread)
+                                 thread: thread, ownerThread: block.ownerThread, target: block.serial)
         if let dead = deadOwners[block.owner], dead.cascade != cascade {
             judge(death, .apart)
             releaseDependant(owner: block.owner)
@@ -161,6 +171,15 @@ extension OwnershipState {
     mutating func judge(_ death: PendingDeath, _ outcome: Death) {
         let pair = NodePair(from: death.ownerNode, to: death.node)
         var tally = owns[pair] ?? Tally()
+        // Freed with its owner, but the owner's words, read as it died, did not hold it: the
+        // observation speaks against the guess.
+        let heldByOwner = seenHolding.remove(SerialPair(owner: death.owner, target: death.target)) != nil
+        if outcome == .together && observesDeaths && !heldByOwner {
+            tally.against += 1
+            tally.notHeld += 1
+            owns[pair] = tally
+            return
+        }
         switch outcome {
         case .together where !death.referredElsewhere, .byOwner where !death.referredElsewhere,
              .moved where !death.referredElsewhere:

@@ -5,6 +5,7 @@ extension OwnershipState {
     mutating func finish() -> OwnershipGraph {
         if scan.isOpen { closeScan() }
         for thread in threadIDs.sorted() { closeCascade(of: thread) }
+        settleAll()
         // Blocks alive at the end whose owner died before them outlived it.
         for block in blocks.values where block.owner != 0 && deadOwners[block.owner] != nil {
             judge(PendingDeath(owner: block.owner, ownerNode: block.ownerNode, node: block.origin,
@@ -35,8 +36,10 @@ extension OwnershipState {
     private func assemble() -> OwnershipGraph {
         var edges: [(NodePair, OwnershipEdge)] = []
         var coverage = self.coverage
+        coverage.deathsObserved = observesDeaths
         func accept(_ pair: NodePair, _ edge: OwnershipEdge) {
-            if edge.provenance == .inferred && edge.confidence < options.minimumConfidence {
+            let judged = edge.provenance == .inferred || edge.kind == .owns || edge.kind == .shares
+            if judged && edge.confidence < options.minimumConfidence {
                 coverage.rejectedHypotheses += 1
             } else {
                 edges.append((pair, edge))
@@ -54,7 +57,46 @@ extension OwnershipState {
                                        rule: "a scan saw blocks of the source holding the addresses of blocks of the target",
                                        evidence: count, detail: "block pairs, counted per scan"))
         }
-        for (pair, tally) in owns where tally.support > 0 {
+        // Observed owns and shares: what blocks' words showed when they or their targets died.
+        var observedPairs = Set<NodePair>()
+        // One block pair is not enough: a block's unwritten bytes can still hold an older
+        // block's pointer (a stale word), which its words at death cannot tell from a real one.
+        for (pair, tally) in observedOwns where tally.support > 0 {
+            if tally.support < Self.minimumObservedPairs {
+                coverage.rejectedHypotheses += 1
+                continue
+            }
+            observedPairs.insert(pair)
+            var ends: [String] = []
+            if tally.atTargetDeath > 0 { ends.append("\(tally.atTargetDeath) when the target was freed") }
+            if tally.atOwnerDeath > 0 { ends.append("\(tally.atOwnerDeath) when the owner was freed holding it") }
+            var edge = OwnershipEdge(from: 0, to: 0, kind: .owns,
+                                     rule: "observed: the owner's words held the only pointer to the target seen (\(ends.joined(separator: "; "))), and no global held it",
+                                     evidence: tally.support, contradictions: tally.against,
+                                     detail: "against: target blocks that several blocks held at once")
+            edge.provenance = .observed
+            accept(pair, edge)
+        }
+        for (pair, tally) in observedShares {
+            let scanShared = shares[pair]?.byReferrers ?? 0
+            let support = tally.support + scanShared
+            guard support > 0, !sparse.contains(pair) else { continue }
+            if support < Self.minimumObservedPairs {
+                coverage.rejectedHypotheses += 1
+                continue
+            }
+            observedPairs.insert(pair)
+            var ways: [String] = []
+            if tally.support > 0 { ways.append("\(tally.support) held by two or more blocks when it was freed") }
+            if scanShared > 0 { ways.append("\(scanShared) referred to by two or more blocks in a scan") }
+            var edge = OwnershipEdge(from: 0, to: 0, kind: .shares,
+                                     rule: "observed: the target's blocks were held by several blocks at once (\(ways.joined(separator: "; ")))",
+                                     evidence: support, contradictions: tally.against + (shares[pair]?.against ?? 0),
+                                     detail: "against: target blocks this source alone held")
+            edge.provenance = .observed
+            accept(pair, edge)
+        }
+        for (pair, tally) in owns where tally.support > 0 && !observedPairs.contains(pair) {
             var ways: [String] = []
             if tally.byCreation > 0 { ways.append("\(tally.byCreation) created right after it (same thread and caller)") }
             if tally.byReference > 0 { ways.append("\(tally.byReference) held only by it in a scan") }
@@ -63,11 +105,22 @@ extension OwnershipState {
             if tally.moved > 0 { ends.append("held alone by it, then by another block after it was freed (\(tally.moved))") }
             let freed = ends.count == 1 ? "freed in the same free cascade" : ends.joined(separator: ", or ")
             accept(pair, OwnershipEdge(from: 0, to: 0, kind: .owns,
-                                       rule: "linked to an owner block (\(ways.joined(separator: "; "))), \(freed), and referred to by no other block nor global",
+                                       rule: "inferred, as no block's words were seen holding the target: linked to an owner block (\(ways.joined(separator: "; "))), \(freed), and referred to by no other block nor global",
                                        evidence: tally.support, contradictions: tally.against,
-                                       detail: "against: freed apart from the owner, or also referred to elsewhere; \(tally.early) neutral: freed while the owner lived"))
+                                       detail: "against: freed apart from the owner, or also referred to elsewhere"
+                                           + (tally.notHeld > 0 ? ", or freed with an owner whose words did not hold it (\(tally.notHeld))" : "")
+                                           + "; \(tally.early) neutral: freed while the owner lived"))
         }
-        for (pair, tally) in shares where tally.support > 0 && !sparse.contains(pair) {
+        for (pair, tally) in shares where tally.support > 0 && !sparse.contains(pair) && !observedPairs.contains(pair) {
+            if tally.byReferrers > 0 {  // seen shared in a scan: an observation
+                var edge = OwnershipEdge(from: 0, to: 0, kind: .shares,
+                                         rule: "observed: the target's blocks were held by several blocks at once (\(tally.byReferrers) referred to by two or more blocks in a scan)",
+                                         evidence: tally.byReferrers, contradictions: tally.against,
+                                         detail: "against: target blocks this source alone referred to")
+                edge.provenance = .observed
+                accept(pair, edge)
+                continue
+            }
             var ways: [String] = []
             if tally.byReferrers > 0 { ways.append("\(tally.byReferrers) referred to by two or more blocks in a scan") }
             if tally.byType > 0 { ways.append("\(tally.byType) of a reference-counted type") }
@@ -109,7 +162,12 @@ extension OwnershipState {
         }
         var idOf = [Int](repeating: -1, count: nodes.count)
         for (id, index) in order.enumerated() { idOf[index] = id + 1 }
-        let graphNodes = order.map { index in makeNode(nodes[index], id: idOf[index]) }
+        var graphNodes = order.map { index in makeNode(nodes[index], id: idOf[index]) }
+        var perLine: [String: Int] = [:]
+        for node in graphNodes where node.kind == .allocationSite && node.line > 0 { perLine["\(node.file):\(node.line)", default: 0] += 1 }
+        for i in graphNodes.indices where (perLine["\(graphNodes[i].file):\(graphNodes[i].line)"] ?? 0) > 1 {
+            graphNodes[i].sharesLine = graphNodes[i].kind == .allocationSite
+        }
         var graphEdges = edges.map { pair, edge in
             var e = edge
             e.from = idOf[Int(pair.from)]
@@ -122,6 +180,8 @@ extension OwnershipState {
 
     /// A site-level reference needs at least one of this many scanned source blocks to hold one.
     static let referenceShare: UInt64 = 10
+    /// An observed owns or shares edge needs this many supporting block pairs.
+    static let minimumObservedPairs: UInt64 = 2
 
     private func kindRank(_ kind: OwnershipNodeKind) -> Int {
         switch kind {
@@ -135,6 +195,7 @@ extension OwnershipState {
         var node = OwnershipNode(id: id, kind: n.key.kind, function: n.key.function, file: n.key.file, line: n.key.line,
                                  module: n.key.module, blocks: n.blocks, bytes: n.bytes, leakedBlocks: n.leakedBlocks,
                                  leakedBytes: n.leakedBytes, leakKinds: n.leakKinds, threads: n.threads.sorted())
+        node.column = n.key.column
         node.variables = mostFrequentFirst(n.variables)
         if let annotated = mostFrequentFirst(n.annotatedTypes).first {
             node.type = annotated

@@ -48,6 +48,16 @@ struct OwnershipState {
     var handOffs: [HandOffKey: (blocks: UInt64, bytes: UInt64)] = [:]
     var taskAllocations: [NodePair: UInt64] = [:]
     var scan = ScanCollector()
+    /// Dying blocks' words (block_references): whether the dump records them, the words of
+    /// blocks about to die, the freed blocks dangling words may still name, what was seen
+    /// holding each target (by serial), and the owner candidates seen holding their block.
+    var observesDeaths = false
+    var pendingWords: [UInt64: BlockReferences] = [:]
+    var dead: [UInt64: DeadBlock] = [:]
+    var holdings: [UInt64: Holdings] = [:]
+    var seenHolding: Set<SerialPair> = []
+    var observedOwns: [NodePair: ObservedTally] = [:]
+    var observedShares: [NodePair: ObservedTally] = [:]
     /// Per node: its blocks live at a scan, summed over the scans.
     var scannedBlocks: [UInt64] = []
     var coverage = OwnershipCoverage()
@@ -72,6 +82,7 @@ struct OwnershipState {
                 nodes[Int(node(for: NodeKey(task: task)))].threads.insert(thread)
             }
         case .pointerReference(let reference): observe(reference)
+        case .blockReferences(let words): noteWords(words)
         default: break
         }
     }

@@ -19,7 +19,7 @@ extension OwnershipGraph {
             out += "  n\(e.from) -\(e.kind.rawValue)-> n\(e.to) \(e.provenance.rawValue) evidence=\(e.evidence) contradictions=\(e.contradictions) confidence=\(e.confidencePercent(decimals: 1))%"
                 + (e.detail.isEmpty ? "" : " (\(e.detail))") + "\n"
         }
-        out += "coverage scans=\(coverage.scans) task_annotations=\(coverage.taskAnnotations) rejected_hypotheses=\(coverage.rejectedHypotheses) sparse_references=\(coverage.sparseReferences) inference_included=\(coverage.inferenceIncluded)\n"
+        out += "coverage scans=\(coverage.scans) task_annotations=\(coverage.taskAnnotations) rejected_hypotheses=\(coverage.rejectedHypotheses) sparse_references=\(coverage.sparseReferences) inference_included=\(coverage.inferenceIncluded) deaths_observed=\(coverage.deathsObserved) blocks_observed_at_death=\(coverage.blocksObservedAtDeath)\n"
         return out
     }
 }

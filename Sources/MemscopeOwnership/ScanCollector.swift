@@ -66,7 +66,10 @@ extension OwnershipState {
         // each site had (the share a site-level reference needs).
         for (address, block) in blocks {
             scannedBlocks[Int(block.origin)] += 1
-            if scan.rooted.contains(block.serial) { blocks[address]!.rootReferenced = true }
+            if scan.rooted.contains(block.serial) {
+                blocks[address]!.rootReferenced = true
+                holdings[block.serial, default: Holdings(node: block.origin)].rooted = true
+            }
         }
         scan.rooted = []
     }
@@ -86,6 +89,10 @@ extension OwnershipState {
         }
         if referrers.count >= 2 { target.sharedReferrers = true }
         if rooted { target.rootReferenced = true }
+        if referrers.count >= 2 || rooted {
+            holdings[target.serial, default: Holdings(node: target.origin)].sharedInScan = holdings[target.serial]?.sharedInScan == true || referrers.count >= 2
+            holdings[target.serial]!.rooted = holdings[target.serial]!.rooted || rooted
+        }
         if referrers.count == 1 && !rooted, let source = blocks[first.fromAddress], source.serial == first.from {
             // The sole referrer becomes (or confirms) the owner candidate.
             target.ownerByReference = true

@@ -40,6 +40,7 @@ struct NodeKey: Hashable {
     var function: String
     var file: String
     var line: UInt32
+    var column: UInt32 = 0
     var module: String
     var code = ""
     var task: UInt64 = 0
@@ -49,6 +50,7 @@ struct NodeKey: Hashable {
         function = symbols.displayName(ofFrame: frame.id)
         file = symbols.string(frame.file)
         line = frame.line
+        column = frame.column
         module = symbols.string(frame.module)
         if frame.moduleOffset != nil { code = symbols.stableCodeKey(ofFrame: frame.id) }
     }

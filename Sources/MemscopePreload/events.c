@@ -15,6 +15,7 @@ void ms_write_alloc(void *p, size_t size, int kind, uint32_t stack) {
     e = ms_put(e, (uint64_t)kind);
     e = ms_put(e, stack);
     ms_event_end(e);
+    ms_note_heap_range((uintptr_t)p, size);
     ms_rss_tick(now);
 }
 
@@ -26,20 +27,24 @@ uint32_t ms_record_alloc(void *p, size_t size, int kind) {
 
 uint32_t ms_record_free(void *p) {
     uint32_t stack = ms_capture_stack(true);
+    uint64_t now = ms_now();
+    if (ms_scan_on_free) {
+        size_t usable = ms_block_usable(p);
+        if (usable) ms_record_words(now, (uintptr_t)p, p, usable);
+    }
     uint8_t *e = ms_event_begin(48);
     if (!e) return stack;
     *e++ = MS_EV_FREE;
-    e = ms_put(e, ms_now());
+    e = ms_put(e, now);
     e = ms_put(e, (uintptr_t)p);
     e = ms_put(e, stack);
     ms_event_end(e);
     return stack;
 }
 
-void ms_write_realloc(void *old, void *p, size_t size, uint32_t stack) {
+static void write_realloc_at(uint64_t now, void *old, void *p, size_t size, uint32_t stack) {
     uint8_t *e = ms_event_begin(64);
     if (!e) return;
-    uint64_t now = ms_now();
     *e++ = MS_EV_REALLOC;
     e = ms_put(e, now);
     e = ms_put(e, (uintptr_t)old);
@@ -47,12 +52,25 @@ void ms_write_realloc(void *old, void *p, size_t size, uint32_t stack) {
     e = ms_put(e, size);
     e = ms_put(e, stack);
     ms_event_end(e);
+    if (p) ms_note_heap_range((uintptr_t)p, size);
     ms_rss_tick(now);
 }
 
+void ms_write_realloc(void *old, void *p, size_t size, uint32_t stack) {
+    write_realloc_at(ms_now(), old, p, size, stack);
+}
+
 uint32_t ms_record_realloc(void *old, void *p, size_t size) {
+    return ms_record_realloc_words(old, p, size, 0);
+}
+
+/* The block moved: its contents up to the smaller size are in the new block now, which is
+ * where its words are read (the old one is released already). */
+uint32_t ms_record_realloc_words(void *old, void *p, size_t size, size_t old_usable) {
     uint32_t stack = ms_capture_stack(false);
-    ms_write_realloc(old, p, size, stack);
+    uint64_t now = ms_now();
+    if (old_usable && p && p != old) ms_record_words(now, (uintptr_t)old, p, old_usable < size ? old_usable : size);
+    write_realloc_at(now, old, p, size, stack);
     return stack;
 }
 

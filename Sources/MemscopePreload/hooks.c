@@ -106,9 +106,18 @@ MS_EXPORT void *realloc(void *old, size_t size) {
         return p;
     }
     if (!enter()) return __libc_realloc(old, size);
+    /* The old block's words: read now when realloc(p, 0) frees it, else from the new block
+     * if it moves (its contents are copied there). */
+    size_t old_usable = old && ms_scan_on_free ? ms_block_usable(old) : 0;
+    if (old_usable && size == 0) {
+        int e = errno;
+        ms_record_words(ms_now(), (uintptr_t)old, old, old_usable);
+        errno = e;
+        old_usable = 0;
+    }
     void *p = __libc_realloc(old, size);
     int e = errno;
-    ms_record_realloc(old, p, size);
+    ms_record_realloc_words(old, p, size, old_usable);
     errno = e;
     leave();
     return p;

@@ -7,6 +7,7 @@
  *   MEMSCOPE_RECORDER     memscope's pid (the parent of the traced program)
  *   MEMSCOPE_UNWIND       "fp": walk frame pointers instead of using libunwind
  *   MEMSCOPE_SCAN         "0": no reference scan at exit (SIGUSR2 asks for one at any time)
+ *   MEMSCOPE_SCAN_ON_FREE "0": dying blocks' words are not recorded (words.c)
  *   MEMSCOPE_FREE_FRAMES  frames kept in a free's stack (default 16)
  *   MEMSCOPE_GUARD        "1": red zones around every block (guard.c)
  *   MEMSCOPE_QUARANTINE   bytes of freed blocks held back from reuse and checked (guard.c) */
@@ -114,6 +115,7 @@ static void record_start(uint32_t parent_tid) {
     record_argv();
     ms_rss_sample(ms_image_start, true);
     ms_threads_init();
+    ms_record_words_marker();
     if (ms_generation == 1) {
         ms_record_thread_start(parent_tid);
         char name[64];
@@ -148,6 +150,7 @@ bool ms_ensure_started(void) {
     }
     dl_iterate_phdr(find_own_range, NULL);
     ms_debug_init();
+    ms_words_init();
     ms_spool_epoch++;
     __atomic_store_n(&ms_state, MS_ACTIVE, __ATOMIC_RELEASE);
     record_start(0);

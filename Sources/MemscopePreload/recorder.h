@@ -25,7 +25,7 @@
  * reserved, then {u64 ts, u64 resident bytes} × count; rss.c). Each chunk belongs to one
  * thread and holds whole events; `used` is published after each event. */
 #define MS_SPOOL_MAGIC "MSDSPOOL"
-#define MS_SPOOL_VERSION 2u
+#define MS_SPOOL_VERSION 3u
 #define MS_SPOOL_HEADER_SIZE 131072u
 #define MS_ARGV_OFFSET 4096u
 #define MS_RSS_OFFSET 65536u
@@ -37,6 +37,7 @@
 #define MS_MAX_FRAMES 256
 #define MS_FREE_FRAMES 16 /* default depth of a free's stack */
 #define MS_MAX_STRING 4000u
+#define MS_WORDS_MAX_BYTES 4096u /* of a dying block, read for MS_EV_WORDS */
 
 struct ms_spool_header {
     char magic[8];
@@ -81,6 +82,8 @@ enum ms_event {
     MS_EV_SCAN = 19,        /* ts live_blocks — a reference scan starts */
     MS_EV_MEMORY_ERROR = 20, /* ts kind(0 overflow, 1 write after free) addr size side(0 inside, 1 after, 2 before)
                                 offset bytes alloc_stack free_stack found_stack — from --guard / --quarantine */
+    MS_EV_WORDS = 21,       /* ts addr count (word_index value)×count — words of a dying block that may be
+                               heap addresses, written just before its free or realloc (words.c) */
 };
 
 /* Allocator kinds, the .msd encoding. */
@@ -154,6 +157,17 @@ MS_HIDDEN void ms_record_thread_start(uint32_t parent);
 MS_HIDDEN void ms_record_thread_name(uint32_t tid, const char *name);
 MS_HIDDEN void ms_record_simple(int tag);
 MS_HIDDEN void ms_record_end(int how, int code);
+
+/* Words of dying blocks (words.c): on unless MEMSCOPE_SCAN_ON_FREE=0 (off under --guard and
+ * --quarantine, whose blocks are not glibc's). Every recorded allocation notes its range. */
+extern int ms_scan_on_free MS_HIDDEN;
+MS_HIDDEN void ms_words_init(void);
+MS_HIDDEN void ms_record_words_marker(void);
+MS_HIDDEN void ms_note_heap_range(uintptr_t start, size_t size);
+MS_HIDDEN size_t ms_block_usable(const void *p);
+MS_HIDDEN void ms_record_words(uint64_t ts, uintptr_t address, const void *contents, size_t bytes);
+/* A realloc whose old block had `old_usable` bytes (0: not read): its words when it moved. */
+MS_HIDDEN uint32_t ms_record_realloc_words(void *old, void *p, size_t size, size_t old_usable);
 
 /* RSS samples (rss.c): ms_rss_tick on heap events samples when ms_rss_due has passed. */
 extern uint64_t ms_rss_due MS_HIDDEN;

@@ -135,6 +135,13 @@ static bool collect_chunk(const uint8_t *p, const uint8_t *end, struct ops *o) {
             if (p) p = skip_string(p, end);
             if (p) p = skip_string(p, end);
             break;
+        case MS_EV_WORDS: {
+            uint64_t count;
+            for (int i = 0; i < 2 && p; i++) p = get(p, end, &f[0]);
+            if (p) p = get(p, end, &count);
+            for (uint64_t i = 0; p && i < 2 * count; i++) p = get(p, end, &f[0]);
+            break;
+        }
         case MS_EV_SCOPE_ENTER:
             if (p) p = get(p, end, &f[0]);
             if (p) p = skip_string(p, end);

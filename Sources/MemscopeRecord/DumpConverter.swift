@@ -264,6 +264,9 @@ public final class DumpConverter {
                 timestamp: e.timestamp, thread: thread, kind: kind, address: e.address, size: min(e.size, 1 << 48),
                 side: side, offset: e.offset, bytes: e.bytes, allocationStack: try stackID(raw: e.allocationStack),
                 freeStack: try stackID(raw: e.freeStack), foundStack: try stackID(raw: e.foundStack))))
+        case .words(let ts, let address, let indices, let values):
+            try writer.write(.blockReferences(BlockReferences(timestamp: ts, thread: thread, address: address,
+                                                              offsets: indices.map { $0 &* 8 }, targets: values)))
         case .stack, .image, .end:
             break
         }

@@ -103,6 +103,16 @@ struct EventDecoder {
                 timestamp: u(), kind: UInt8(truncatingIfNeeded: u()), address: u(), size: u(),
                 side: UInt8(truncatingIfNeeded: u()), offset: u(), bytes: u(), allocationStack: u32(),
                 freeStack: u32(), foundStack: u32()))
+        case 21:
+            let ts = u(), address = u(), count = Int(min(u(), 4096))
+            var indices: [UInt64] = [], values: [UInt64] = []
+            indices.reserveCapacity(count)
+            values.reserveCapacity(count)
+            for _ in 0..<count {
+                indices.append(u())
+                values.append(u())
+            }
+            event = .words(timestamp: ts, address: address, indices: indices, values: values)
         default: event = nil
         }
         return failed ? nil : event

@@ -18,6 +18,9 @@ public struct RecordOptions: Sendable {
     public var guardBlocks = false
     /// Bytes of freed blocks held back from reuse and checked for writes (`--quarantine`); 0 = none.
     public var quarantineBytes: UInt64 = 0
+    /// Record the words of each block that dies (free, realloc) that may be heap addresses
+    /// (`--no-scan-on-free` turns it off).
+    public var scanOnFree = true
 
     public init(command: [String], output: String, followFork: Bool, framePointers: Bool, zstd: Bool,
                 preloadLibrary: String, producerVersion: String) {
@@ -165,7 +168,8 @@ public enum Recorder {
             }
             if text.hasPrefix("MEMSCOPE_SPOOL=") || text.hasPrefix("MEMSCOPE_FOLLOW_FORK=")
                 || text.hasPrefix("MEMSCOPE_UNWIND=") || text.hasPrefix("MEMSCOPE_RECORDER=")
-                || text.hasPrefix("MEMSCOPE_GUARD=") || text.hasPrefix("MEMSCOPE_QUARANTINE=") { continue }
+                || text.hasPrefix("MEMSCOPE_GUARD=") || text.hasPrefix("MEMSCOPE_QUARANTINE=")
+                || text.hasPrefix("MEMSCOPE_SCAN_ON_FREE=") { continue }
             variables.append(text)
         }
         variables.append("LD_PRELOAD=\(preload)")
@@ -174,6 +178,7 @@ public enum Recorder {
         variables.append("MEMSCOPE_RECORDER=\(getpid())")
         if options.framePointers { variables.append("MEMSCOPE_UNWIND=fp") }
         if options.guardBlocks { variables.append("MEMSCOPE_GUARD=1") }
+        if !options.scanOnFree { variables.append("MEMSCOPE_SCAN_ON_FREE=0") }
         if options.quarantineBytes > 0 { variables.append("MEMSCOPE_QUARANTINE=\(options.quarantineBytes)") }
         return variables
     }

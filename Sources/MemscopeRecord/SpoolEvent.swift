@@ -21,6 +21,8 @@ enum SpoolEvent {
     case end(timestamp: UInt64, how: UInt8, code: UInt32)
     case scan(timestamp: UInt64, liveBlocks: UInt64)
     case memoryError(SpoolMemoryError)
+    /// Words of a dying block that may be heap addresses (word indices and values).
+    case words(timestamp: UInt64, address: UInt64, indices: [UInt64], values: [UInt64])
 
     /// Events without a timestamp keep their place in their thread's order.
     var timestamp: UInt64? {
@@ -28,7 +30,7 @@ enum SpoolEvent {
         case .alloc(let ts, _, _, _, _), .free(let ts, _, _), .realloc(let ts, _, _, _, _),
              .threadStart(let ts, _), .threadName(let ts, _, _), .threadExit(let ts), .fork(let ts, _),
              .image(let ts, _, _), .annotate(let ts, _, _, _), .scopeEnter(let ts, _), .scopeExit(let ts),
-             .taskEnter(let ts, _), .taskExit(let ts), .end(let ts, _, _), .scan(let ts, _):
+             .taskEnter(let ts, _), .taskExit(let ts), .end(let ts, _, _), .scan(let ts, _), .words(let ts, _, _, _):
             ts
         case .module(let m): m.timestamp
         case .memoryError(let e): e.timestamp

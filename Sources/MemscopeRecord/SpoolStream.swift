@@ -16,7 +16,7 @@ import Glibc
 /// known. Memory: one decoded event per thread, plus the index (distinct stacks).
 final class SpoolStream {
     static let magic: [UInt8] = Array("MSDSPOOL".utf8)
-    static let version: UInt32 = 2
+    static let version: UInt32 = 3
     static let headerSize = 131072
     static let commandLineOffset = 4096
     static let rssOffset = 65536

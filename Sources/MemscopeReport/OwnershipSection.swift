@@ -83,11 +83,16 @@ enum OwnershipSection {
 
     /// - Parameter lostDrawn: whether the picture draws a site red (the key is shown only then).
     static func legend(_ inference: Bool, scanned: Bool = true, lostDrawn: Bool = true) -> String {
-        let kinds = OwnershipEdgeKind.allCases.filter { inference || $0.provenance == .observed }
+        // Owns and shares are observed (solid) where blocks' words showed them, inferred
+        // (dashed) elsewhere; the other kinds are always observed.
+        let kinds = OwnershipEdgeKind.allCases
+        let muted = Colour(hex: 0x6E7781).hexString
         return "<div class=\"legend graph-legend\">" + kinds.map { kind in
-            let style = kind.provenance == .inferred ? "dashed" : "solid"
-            return "<span><i class=\"edge-key \(style)\" style=\"border-color:\(OwnershipLayout.colour(kind).hexString)\"></i>\(HTML.escape(kind.label)) (\(kind.provenance.rawValue))</span>"
-        }.joined() + (!lostDrawn ? "" : "<span><i class=\"node-key leak\" style=\"border-color:\(Colour.peak.hexString)\"></i>"
+            let provenance = kind.provenance == .observed ? "observed" : inference ? "observed or inferred" : "observed"
+            return "<span><i class=\"edge-key solid\" style=\"border-color:\(OwnershipLayout.colour(kind).hexString)\"></i>\(HTML.escape(kind.label)) (\(provenance))</span>"
+        }.joined()
+            + "<span><i class=\"edge-key solid\" style=\"border-color:\(muted)\"></i>solid: observed</span>"
+            + (inference ? "<span><i class=\"edge-key dashed\" style=\"border-color:\(muted)\"></i>dashed: inferred (a rule's guess, never 100%)</span>" : "") + (!lostDrawn ? "" : "<span><i class=\"node-key leak\" style=\"border-color:\(Colour.peak.hexString)\"></i>"
             + (scanned ? "site with definitely or indirectly lost bytes" : "site with leaked bytes (still live at the end)") + "</span>") + "</div>\n"
     }
 
@@ -138,7 +143,7 @@ enum OwnershipSection {
             "\(e.kind.label) (\(e.provenance.rawValue))",
             "\(nodes[e.from]?.location ?? "?") → \(nodes[e.to]?.location ?? "?")",
             "rule: \(e.rule)",
-            "evidence \(Units.count(e.evidence)), contradictions \(Units.count(e.contradictions)), confidence \(Units.fixed(e.confidence * 100, decimals: 1))%",
+            "evidence \(Units.count(e.evidence)), contradictions \(Units.count(e.contradictions)), confidence \(e.confidencePercent(decimals: 1))%",
             e.detail,
         ].filter { !$0.isEmpty }.joined(separator: "\n")
     }
@@ -164,7 +169,7 @@ enum OwnershipSection {
             html += "<tr id=\"edge-\(i + 1)\"><td class=\"num\">\(i + 1)</td><td>\(HTML.escape(e.kind.label))</td>"
                 + "<td class=\"fn\">\(HTML.escape(nodes[e.from]?.location ?? "?"))</td><td class=\"fn\">\(HTML.escape(nodes[e.to]?.location ?? "?"))</td>"
                 + "<td>\(badge)</td><td class=\"num\">\(Units.count(e.evidence))</td><td class=\"num\">\(Units.count(e.contradictions))</td>"
-                + "<td class=\"num\">\(Units.fixed(e.confidence * 100, decimals: 1))%</td>"
+                + "<td class=\"num\">\(e.confidencePercent(decimals: 1))%</td>"
                 + "<td class=\"rule\"><a href=\"#rule-\(ruleNumber[e.rule] ?? 0)\" title=\"\(HTML.escape(e.rule))\">R\(ruleNumber[e.rule] ?? 0)</a>"
                 + "\(e.detail.isEmpty ? "" : " \(HTML.escape(e.detail))")</td></tr>"
         }

@@ -4,7 +4,10 @@
 // `memscope record`, infers its ownership graph and scores it against the program's truth
 // file (NAME.truth): precision and recall per edge kind, and the edges it got wrong.
 //
-//   memscope-ownership-eval [--programs DIR] [--memscope PATH] [--keep DIR]
+//   memscope-ownership-eval [--programs DIR] [--memscope PATH] [--keep DIR] [--no-scan-on-free]
+//
+// Besides the score, it counts the predicted edges by provenance (observed or inferred), and
+// lists every wrong edge with its provenance and confidence.
 import Foundation
 import MemscopeAnalysis
 import MemscopeImport
@@ -40,6 +43,7 @@ let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathCompon
 let programs = option("--programs") ?? "Tests/OwnershipPrograms"
 let memscope = option("--memscope") ?? here.appendingPathComponent("memscope").path
 let work = option("--keep") ?? NSTemporaryDirectory() + "memscope-ownership-eval-\(getpid())"
+let recordOptions = arguments.contains("--no-scan-on-free") ? ["--no-scan-on-free"] : []
 
 do {
     try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
@@ -48,13 +52,15 @@ do {
     var total: [OwnershipEdgeKind: OwnershipEvaluation.Score] = [:]
     var mistakes: [String] = []
     var perProgram: [String] = []
+    var provenance: [OwnershipEdgeKind: (observed: Int, inferred: Int)] = [:]
+    var highWrong = 0
     for source in sources {
         let name = String(source.dropLast(2))
         let sourcePath = programs + "/" + source
         let binary = work + "/" + name, dump = work + "/" + name + ".msd"
         let compiled = try run("gcc", ["-g", "-O0", "-pthread", "-I", programs, "-o", binary, sourcePath])
         guard compiled.status == 0 else { throw Failure(description: "gcc \(source):\n\(compiled.output)") }
-        let recorded = try run(memscope, ["record", "-o", dump, "--", binary])
+        let recorded = try run(memscope, ["record", "-o", dump] + recordOptions + ["--", binary])
         guard recorded.status == 0 else { throw Failure(description: "memscope record \(name):\n\(recorded.output)") }
         let inference = OwnershipInference()
         _ = try InputLoader.analyze(path: dump, everyOptions: [.default], alongside: [inference])
@@ -64,7 +70,17 @@ do {
         let markers = OwnershipEvaluation.siteMarkers(source: try String(contentsOfFile: sourcePath, encoding: .utf8))
         let result = OwnershipEvaluation.evaluate(graph, truth: truth, sourceFile: source, markers: markers)
         for (kind, score) in result.scores { total[kind] = (total[kind] ?? .init()) + score }
-        mistakes += result.falsePositives.map { "  \(name): wrong   \($0.kind.rawValue) \($0.from) → \($0.to)" }
+        for edge in result.predicted {
+            var counts = provenance[edge.edge.kind] ?? (0, 0)
+            if edge.edge.provenance == .observed { counts.observed += 1 } else { counts.inferred += 1 }
+            provenance[edge.edge.kind] = counts
+        }
+        for wrong in result.falsePositives {
+            let edges = result.predicted.filter { $0.truth == wrong }.map(\.edge)
+            let how = edges.map { "\($0.provenance.rawValue), \($0.confidencePercent())%" }.joined(separator: "; ")
+            if edges.contains(where: { $0.confidence > 0.9 }) { highWrong += 1 }
+            mistakes.append("  \(name): wrong   \(wrong.kind.rawValue) \(wrong.from) → \(wrong.to) (\(how))")
+        }
         mistakes += result.falseNegatives.map { "  \(name): missed  \($0.kind.rawValue) \($0.from) → \($0.to)" }
         let correct = result.scores.values.reduce(0) { $0 + $1.truePositives }
         perProgram.append("  \(name): \(correct) of \(truth.count) true edges found, \(result.falsePositives.count) wrong, \(result.unnamed) edges at unnamed sites (libc, loader) left out")
@@ -77,6 +93,11 @@ do {
         let s = total[kind] ?? .init()
         print("| \(kind.rawValue) | \(percent(s.precision)) | \(percent(s.recall)) | \(s.truePositives) | \(s.falsePositives) | \(s.falseNegatives) |")
     }
+    print("")
+    let kinds = OwnershipEdgeKind.allCases.filter { $0 != .task }
+    print("predicted edges between named sites, observed / inferred: "
+          + kinds.map { "\($0.rawValue) \(provenance[$0]?.observed ?? 0) / \(provenance[$0]?.inferred ?? 0)" }.joined(separator: ", "))
+    print("wrong edges scored above 90%: \(highWrong)")
     print("")
     print("programs:")
     perProgram.forEach { print($0) }

@@ -53,6 +53,32 @@ import Testing
         #expect(read.diagnostics.isEmpty)
     }
 
+    /// 0x3A block_references: the marker (address 0, no words) and a dying block's words,
+    /// in both forms; a count larger than the payload could hold is a located error.
+    @Test func blockReferencesRoundTrip() throws {
+        var dump = DumpBuilder(metadata: Metadata(producer: "test", producerVersion: "1"))
+        let s = dump.stack("main", "make")
+        dump.append(.blockReferences(BlockReferences(timestamp: 0, thread: 1, address: 0, offsets: [], targets: [])))
+        dump.alloc(ts: 1, address: 0x1000, size: 32, stack: s)
+        dump.alloc(ts: 2, address: 0x2000, size: 32, stack: s)
+        dump.append(.blockReferences(BlockReferences(timestamp: 3, thread: 1, address: 0x1000, offsets: [0, 24],
+                                                     targets: [0x2000, 0x7fff_ffff_f000])))
+        dump.free(ts: 3, address: 0x1000)
+        dump.end(ts: 4)
+        let records = dump.records
+        #expect(try readAll(encodeBinary(records)).records == records)
+        var text = "{\"type\":\"header\",\"format\":\"msd\",\"version\":1}\n"
+        for record in records { text += JSONLinesWriter.line(for: record) + "\n" }
+        #expect(text.contains("\"offsets\":[0,24],\"targets\":[\"0x2000\",\"0x7ffffffff000\"]"))
+        #expect(try readAll(Array(text.utf8), path: "test.jsonl").records == records)
+        let uneven = text.replacingOccurrences(of: "\"offsets\":[0,24]", with: "\"offsets\":[0]")
+        #expect(throws: DumpError.self) { try readAll(Array(uneven.utf8), path: "test.jsonl") }
+        // A forged count: kind 0x3A, 4 payload bytes (ts 0, thread 1, address 0, count 100).
+        var forged = encodeBinary([.meta(Metadata(producer: "test", producerVersion: "1"))])
+        forged += [0x3A, 0x04, 0x00, 0x01, 0x00, 0x64]
+        #expect(throws: DumpError.self) { try readAll(forged) }
+    }
+
     @Test func leakKindsFollowMemcheck() throws {
         let analysis = analyze(Self.scannedDump())
         let kinds = try #require(analysis.leakKinds)

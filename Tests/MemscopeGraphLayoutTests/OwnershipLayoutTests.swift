@@ -45,8 +45,41 @@ import Testing
     @Test func labelsSayEvidenceAndConfidenceOfInferredEdges() {
         let g = Self.graph()
         #expect(OwnershipLayout.label(g.edges[0]) == "references ×300")
-        #expect(OwnershipLayout.label(g.edges[1]) == "owns ×298, 2 against, 99%")
+        #expect(OwnershipLayout.label(g.edges[1]) == "owns ×298, 2 against, 99% inferred")
         #expect(OwnershipLayout.label(g.edges[2]) == "hands off ×5, thread 1 → 2")
+        var observed = OwnershipEdge(from: 1, to: 2, kind: .owns, rule: "r", evidence: 9, contradictions: 1)
+        observed.provenance = .observed
+        #expect(OwnershipLayout.label(observed) == "owns ×9, 1 against, 90%")
+        observed.contradictions = 0
+        #expect(OwnershipLayout.label(observed) == "owns ×9")
+    }
+
+    /// A site that owns blocks of its own site (tree nodes, list nodes) gets a loop with its count.
+    @Test func aSelfEdgeIsDrawnAsALoopWithItsCount() throws {
+        var g = Self.graph()
+        var loop = OwnershipEdge(from: 1, to: 1, kind: .owns, rule: "r", evidence: 299)
+        loop.provenance = .observed
+        g.edges.append(loop)
+        let selection = GraphSelection(g)
+        let index = try #require(selection.edges.firstIndex { $0.from == 1 && $0.to == 1 })
+        #expect(OwnershipLayout.label(selection.edges[index]) == "owns ×299 (own site)")
+        let picture = try OwnershipLayout.picture(selection, measurer: FixedAdvanceMeasurer(), placer: GraphvizPlacer())
+        let edgeRegion = try #require(picture.regions.first { $0.target == .edge(index) })
+        let node = try #require(picture.regions.first { $0.target == .node(1) })
+        // The loop's label sits beside its own box, not between two boxes.
+        #expect(abs(edgeRegion.frame.y + edgeRegion.frame.height / 2 - (node.frame.y + node.frame.height / 2)) < node.frame.height * 2)
+        let beziers = picture.scene.shapes.compactMap { shape -> [Point]? in
+            if case .bezier(let points, _, _, _) = shape { return points }
+            return nil
+        }
+        let loops = beziers.filter { points in
+            guard let first = points.first, let last = points.last else { return false }
+            // Within the arrowhead's length of the box (the curve stops where the arrowhead starts).
+            let inside = { (p: Point) in p.x >= node.frame.x - 12 && p.x <= node.frame.x + node.frame.width + 12
+                && p.y >= node.frame.y - 12 && p.y <= node.frame.y + node.frame.height + 12 }
+            return inside(first) && inside(last)
+        }
+        #expect(!loops.isEmpty, "a curve that leaves the node's box and comes back to it")
     }
 
     @Test func graphvizPlacesEveryNodeAndRoutesEveryEdge() throws {

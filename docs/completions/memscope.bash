@@ -259,7 +259,7 @@ _memscope_render() {
 
 _memscope_record() {
     repeating_flags=()
-    non_repeating_flags=(--no-follow-fork --frame-pointers --zstd --guard --version -h --help)
+    non_repeating_flags=(--no-follow-fork --frame-pointers --zstd --guard --no-scan-on-free --version -h --help)
     repeating_options=()
     non_repeating_options=(--output -o --quarantine)
     __memscope_offer_flags_options -1

@@ -128,6 +128,9 @@ enum RecordText {
             return "memory_error ts=\(e.timestamp) thread=\(e.thread) kind=\(e.kind.name) addr=\(Units.hex(e.address)) size=\(e.size) side=\(e.side.name) offset=\(e.offset) bytes=\(e.bytes) alloc_\(at(e.allocationStack)) free_\(at(e.freeStack)) found_\(at(e.foundStack))"
         case .rssSample(let ts, let bytes):
             return "rss ts=\(ts) resident_bytes=\(bytes)"
+        case .blockReferences(let b):
+            let words = zip(b.offsets, b.targets).map { "+\($0)=\(Units.hex($1))" }.joined(separator: " ")
+            return "block_references ts=\(b.timestamp) thread=\(b.thread) addr=\(Units.hex(b.address)) words=\(b.offsets.count)\(words.isEmpty ? "" : " " + words)"
         case .unknown(let kind, let payload):
             return "skipped kind=\(RecordKind.describe(kind)) bytes=\(payload.count)"
         }

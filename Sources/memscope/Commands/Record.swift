@@ -62,6 +62,10 @@ struct RecordCommand: ParsableCommand {
                                valueName: "size"))
     var quarantine: ByteSize?
 
+    @Flag(name: .customLong("no-scan-on-free"),
+          help: "Do not record the pointers held by blocks as they die (the ownership graph then infers more and observes less).")
+    var noScanOnFree = false
+
     @Argument(parsing: .captureForPassthrough, help: "The program and its arguments, after --.")
     var command: [String] = []
 
@@ -83,6 +87,7 @@ struct RecordCommand: ParsableCommand {
             framePointers: framePointers, zstd: zstd, preloadLibrary: "", producerVersion: MemscopeVersion.string)
         options.guardBlocks = guardBlocks
         options.quarantineBytes = quarantine?.bytes ?? 0
+        options.scanOnFree = !noScanOnFree
         let outcome: RecordOutcome
         do {
             var resolved = options
