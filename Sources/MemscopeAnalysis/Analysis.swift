@@ -45,6 +45,10 @@ public struct Analysis: Sendable, Equatable {
     /// The scopes and tasks the program named, with the allocations made in each
     /// (empty when the dump has no scope or task records).
     public var contexts: [ContextStats] = []
+    /// The blocks the program named, by name, type and allocation site.
+    public var namedBlocks: [NamedBlocks] = []
+    /// Annotations of an address that held no live block.
+    public var unmatchedAnnotations: UInt64 = 0
     /// Per module (see ``ModuleMap``): allocations, frees and leaks, most bytes first.
     public var modules: [ModuleStats] = []
     /// Blocks allocated by one module's code and released by another's, most bytes first.

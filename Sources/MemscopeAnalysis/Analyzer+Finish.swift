@@ -144,6 +144,8 @@ extension AnalyzerCore {
         analysis.threadLaneIntervalNanoseconds = saturatingMultiply(live.threadLanes.intervalTicks, clockUnit)
         analysis.observations = observations
         analysis.contexts = contexts.finished()
+        analysis.namedBlocks = namedBlocks.finished()
+        analysis.unmatchedAnnotations = namedBlocks.unmatched
         if referenceScan.time != nil {
             let liveBlocks = blocks.slots.lazy.filter { $0.address != 0 && $0.isLive }
             let live = liveBlocks.map { (address: $0.address, size: $0.size, ticks: $0.timestamp) }

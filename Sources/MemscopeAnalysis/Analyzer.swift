@@ -74,6 +74,7 @@ struct AnalyzerCore {
     var observations = ObservationCounts()
     var modules = ModuleAccumulator()
     var contexts = ContextTracker()
+    var namedBlocks = NamedBlockTally()
 
     /// Whether a window's end or a thread filter applies (records then pass `admit`).
     let filtering: Bool
@@ -228,8 +229,10 @@ struct AnalyzerCore {
         case .processEnd(let end):
             _ = tick(end.timestamp)
             processEnd = end
-        case .annotation:
+        case .annotation(let a):
             observations.annotations += 1
+            let block = blocks.find(a.address).map { blocks.slots[$0] }.flatMap { $0.isLive ? (stack: $0.stack, size: $0.size) : nil }
+            namedBlocks.add(name: symbols.string(a.name), typeName: symbols.string(a.typeName), block: block)
         case .scopeEnter(_, let thread, let name):
             observations.scopes += 1
             contexts.enterScope(thread: thread, name: symbols.string(name))

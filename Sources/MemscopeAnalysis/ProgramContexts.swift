@@ -128,3 +128,50 @@ struct ContextTracker {
         }
     }
 }
+
+/// Blocks the program named (`memscope_annotate`, `track_var!`), grouped by name, type and
+/// allocation site. Exact: the program gave the name and the block's address.
+public struct NamedBlocks: Sendable, Equatable {
+    public var name: String
+    public var typeName: String
+    /// The allocation stack of the named blocks.
+    public var stack: UInt32
+    /// Annotations of live blocks with this name, type and site.
+    public var blocks: UInt64
+    /// Their sizes when named.
+    public var bytes: UInt64
+
+    public init(name: String, typeName: String, stack: UInt32, blocks: UInt64, bytes: UInt64) {
+        self.name = name
+        self.typeName = typeName
+        self.stack = stack
+        self.blocks = blocks
+        self.bytes = bytes
+    }
+}
+
+/// Tallies annotations by (name, type, site); an annotation of an address that holds no
+/// live block is counted apart.
+struct NamedBlockTally {
+    private struct Key: Hashable {
+        var name: String, typeName: String, stack: UInt32
+    }
+    private var tallies: [Key: (blocks: UInt64, bytes: UInt64)] = [:]
+    private(set) var unmatched: UInt64 = 0
+
+    mutating func add(name: String, typeName: String, block: (stack: UInt32, size: UInt64)?) {
+        guard let block else {
+            unmatched += 1
+            return
+        }
+        let key = Key(name: name, typeName: typeName, stack: block.stack)
+        let old = tallies[key] ?? (0, 0)
+        tallies[key] = (old.blocks + 1, saturatingAdd(old.bytes, block.size))
+    }
+
+    /// Most bytes first; ties by name, type, then stack.
+    func finished() -> [NamedBlocks] {
+        tallies.map { NamedBlocks(name: $0.key.name, typeName: $0.key.typeName, stack: $0.key.stack, blocks: $0.value.blocks, bytes: $0.value.bytes) }
+            .sorted { ($1.bytes, $0.name, $0.typeName, $0.stack) < ($0.bytes, $1.name, $1.typeName, $1.stack) }
+    }
+}

@@ -1,10 +1,33 @@
 import MemscopeAnalysis
+import MemscopeModel
 
 /// The scopes and tasks the program named (the annotation ABI; `bindings/` has a C/C++
 /// header and a Rust crate), with the allocations made in each. Exact: the program
 /// marked them, memscope only counts.
 enum ContextsSection {
     static func html(_ a: Analysis) -> String {
+        contexts(a) + namedBlocks(a)
+    }
+
+    static func namedBlocks(_ a: Analysis) -> String {
+        guard !a.namedBlocks.isEmpty || a.unmatchedAnnotations > 0 else { return "" }
+        let shown = a.namedBlocks.prefix(TablesSection.maxRows * 2)
+        let titles = Dictionary(zip(shown.map(\.stack), a.siteTitles(shown.map(\.stack))), uniquingKeysWith: { first, _ in first })
+        let rows = shown.map { n in
+            "<tr><td class=\"fn\">\(HTML.escape(n.name.isEmpty ? "(no name)" : n.name))</td>"
+                + "<td>\(n.typeName.isEmpty ? "<span class=\"empty\">none given</span>" : HTML.escape(n.typeName))</td>"
+                + TablesSection.site(a, n.stack, titles: titles) + "\(TablesSection.num(n.blocks))\(TablesSection.num(n.bytes, bytes: true))</tr>"
+        }
+        let unmatched = a.unmatchedAnnotations == 0 ? "" : "<p class=\"note\">\(Units.count(a.unmatchedAnnotations)) "
+            + "annotation\(a.unmatchedAnnotations == 1 ? "" : "s") named an address that held no live block (not the start of a block, or already freed).</p>"
+        return "<h3 id=\"named-blocks\">Named blocks (said by the program)</h3><p class=\"note\">Blocks the program named with "
+            + "<code>memscope_annotate</code>, <code>MEMSCOPE_ANNOTATE</code>, <code>memscope::track</code> or <code>track_var!</code>, "
+            + "by name, type and allocation site; bytes are the blocks' sizes when named.</p>"
+            + TablesSection.table([("name", false), ("type", false), ("allocated at", false), ("blocks", true), ("bytes", true)],
+                                  rows: Array(rows)) + unmatched
+    }
+
+    static func contexts(_ a: Analysis) -> String {
         guard !a.contexts.isEmpty else { return "" }
         let rows = a.contexts.prefix(TablesSection.maxRows * 2).map { c in
             let name = c.kind == .task ? "task \(c.name)" : c.name

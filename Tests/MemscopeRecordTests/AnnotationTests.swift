@@ -115,7 +115,11 @@ import Testing
         #expect(try run("memscope", ["render", dump, "-o", report]).status == 0)
         let html = try String(contentsOfFile: report, encoding: .utf8)
         #expect(html.contains("Scopes and tasks (said by the program)"))
-        #expect(html.contains("variables catalog"))
+        #expect(html.contains("Named blocks (said by the program)"))
+        let named = try #require(recorded.analysis.namedBlocks.first)
+        #expect(recorded.analysis.namedBlocks.count == 1 && recorded.analysis.unmatchedAnnotations == 0)
+        #expect((named.name, named.typeName, named.blocks, named.bytes) == ("catalog", "alloc::vec::Vec<u64>", 1, 8000))
+        #expect(recorded.analysis.siteTitle(named.stack).hasPrefix("tasks::main"))
     }
 
     /// The C++ guards (memscope.hpp) on two threads: nested task guards, a scope per request.
