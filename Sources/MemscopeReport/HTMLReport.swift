@@ -79,14 +79,15 @@ public enum HTMLReport {
                 "<a href=\"#flamegraph\" data-window=\"\(HTML.escape($0.key))\">\(HTML.escape($0.label))</a>"
             }.joined(separator: " · ") + "</p>"
         }
-        let script = "\n" + (try ReportTemplates.text("report.js")) + "\n"
+        // The timeline overlay's script first: it defines what report.js asks it for.
+        let script = "\n" + (try ReportTemplates.text("timeline.js")) + "\n" + (try ReportTemplates.text("report.js")) + "\n"
         let summary = MemscopeAnalysis.Summary(analysis: a, format: input.format, path: input.inputPath)
         let values: [String: String] = [
             "version": input.version,
             "title": title,
             "subtitle": subtitle,
             "nav": nav,
-            "css": try ReportTemplates.text("report.css"),
+            "css": try ReportTemplates.text("report.css") + (try ReportTemplates.text("timeline.css")),
             "summary": SummarySection.html(a, ownership: OwnershipSection.inferredNotes(input.ownership),
                                            inferenceOff: OwnershipSection.inferenceOff(input.ownership)),
             "errors": errors.isEmpty ? "" : "<section id=\"errors\">\n<h2>Memory errors</h2>\n\(errors)\n</section>",
@@ -109,6 +110,7 @@ public enum HTMLReport {
                 + "<code>&lt;script id=\"memscope-summary\"&gt;</code> as JSON.",
             "summaryJSON": summary.json,
             "flameJSON": FlameData.json(input),
+            "timelineJSON": TimelineData.json(input) ?? "null",
             "script": script,
             // Only this script may run: its digest is the page's whole script policy.
             "scriptHash": SHA256.cspSource(for: script),
