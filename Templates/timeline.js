@@ -111,6 +111,7 @@ const memscopeTimeline = (function () {
     dot.style.top = (g.heapHeight - (data.maxLive[i] / g.bytesMax) * g.heapHeight) * s + "px";
     const rows = [["time", time(t0) + " – " + time(t1)],
       ["live", "live heap: up to " + bytes(data.maxLive[i]) + " (" + bytes(data.endLive[i]) + " at the interval's end)"]];
+    tip.dataset.t = t;
     tip.dataset.t0 = t0;
     tip.dataset.t1 = t1;
     tip.dataset.live = data.maxLive[i];

@@ -128,7 +128,7 @@ extension AnalyzerCore {
         analysis.scope = scopeParts.joined(separator: "; ")
         analysis.rss = rss
         if let recorder = live.slices {
-            var slices = recorder.finished(siteStacks: siteStacks, nanosecondsPerTick: clockUnit)
+            var slices = recorder.finished(siteStacks: siteStacks, lastTicks: lastTicks, nanosecondsPerTick: clockUnit)
             if !options.suppressions.rules.isEmpty {
                 // Suppressed wherever they are live: as a window analysis zeroes their leaks.
                 let stacks = Set(slices.slices.joined().map(\.stack)).filter { options.suppressions.match($0, in: symbols) != nil }

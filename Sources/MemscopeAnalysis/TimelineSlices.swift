@@ -198,10 +198,11 @@ struct SliceRecorder {
         return out
     }
 
-    /// The slices up to the last event, cells named by stack (`siteStacks` maps dense site
-    /// indices to stacks) and sorted by it.
-    func finished(siteStacks: [UInt32], nanosecondsPerTick unit: UInt64) -> TimelineSlices {
+    /// The slices up to `lastTicks` (the run's last event, heap or not), cells named by stack
+    /// (`siteStacks` maps dense site indices to stacks) and sorted by it.
+    func finished(siteStacks: [UInt32], lastTicks: UInt64, nanosecondsPerTick unit: UInt64) -> TimelineSlices {
         var copy = self
+        if lastTicks >> copy.shift > UInt64(copy.current) { copy.moveOn(to: lastTicks) }
         copy.close()
         var slices = copy.closed
         if slices.allSatisfy(\.isEmpty) { slices = [] }
@@ -212,7 +213,7 @@ struct SliceRecorder {
                 return named
             }.sorted { $0.stack < $1.stack }
         }
-        return TimelineSlices(sliceNanoseconds: UInt64(1 << shift).multipliedSaturating(by: unit), slices: slices,
-                              isExact: !wrapped)
+        return TimelineSlices(sliceNanoseconds: (UInt64(1) << copy.shift).multipliedSaturating(by: unit), slices: slices,
+                              isExact: !copy.wrapped)
     }
 }
