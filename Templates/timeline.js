@@ -38,6 +38,17 @@ const memscopeTimeline = (function () {
     if (ns < 1e9) return (ns / 1e6).toFixed(1) + " ms";
     return (ns / 1e9).toFixed(2) + " s";
   }
+  // A span of time, both ends in the unit of its end, with as many decimals as it takes for
+  // them to differ (a 2 ms interval at 1.52 s reads 1.520 s – 1.522 s, not 1.52 s – 1.52 s).
+  function span(t0, t1) {
+    const scales = data.unit ? [[1, ""], [1e3, " k"], [1e6, " M"], [1e9, " G"]] : [[1, " ns"], [1e3, " µs"], [1e6, " ms"], [1e9, " s"]];
+    let k = 0;
+    while (k + 1 < scales.length && t1 >= scales[k + 1][0]) k++;
+    const [scale, suffix] = scales[k];
+    let d = k === 0 ? 0 : k === 3 ? 2 : 1;
+    while (d < 6 && (t0 / scale).toFixed(d) === (t1 / scale).toFixed(d)) d++;
+    return (t0 / scale).toFixed(d) + suffix + " – " + (t1 / scale).toFixed(d) + suffix + (data.unit ? " " + data.unit : "");
+  }
 
   // ---- the overlay, placed from the layout's own rectangle ----
   const bottom = data.geometry.rateTop !== null ? g.rateTop + g.rateHeight : g.heapTop + g.heapHeight;
@@ -109,7 +120,7 @@ const memscopeTimeline = (function () {
     dot.hidden = false;
     dot.style.left = xOf(t) * s + "px";
     dot.style.top = (g.heapHeight - (data.maxLive[i] / g.bytesMax) * g.heapHeight) * s + "px";
-    const rows = [["time", time(t0) + " – " + time(t1)],
+    const rows = [["time", span(t0, t1)],
       ["live", "live heap: up to " + bytes(data.maxLive[i]) + " (" + bytes(data.endLive[i]) + " at the interval's end)"]];
     tip.dataset.t = t;
     tip.dataset.t0 = t0;
@@ -161,7 +172,7 @@ const memscopeTimeline = (function () {
     const r = parse(key);
     if (!r) return "";
     const [t0, t1] = bounds(r[0], r[1]);
-    return time(t0) + " – " + time(t1);
+    return span(t0, t1);
   }
   function drawBand(a, b) {
     const s = scale();
@@ -382,6 +393,8 @@ const memscopeTimeline = (function () {
         out.id = "timeline-selftest";
         out.textContent = JSON.stringify(result);
         document.body.appendChild(out);
+        // &show=hover leaves the tip up at hoverx (for screenshots).
+        if (selftest.get("show") === "hover") overlay.dispatchEvent(new MouseEvent("mousemove", at(Number(selftest.get("hoverx")))));
       };
       if (!slices) return finish();
       // Back, as a person presses it: the range goes, the whole run comes back.

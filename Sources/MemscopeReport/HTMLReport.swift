@@ -82,7 +82,7 @@ public enum HTMLReport {
         // The timeline overlay's script first: it defines what report.js asks it for.
         let script = "\n" + (try ReportTemplates.text("timeline.js")) + "\n" + (try ReportTemplates.text("report.js")) + "\n"
         let summary = MemscopeAnalysis.Summary(analysis: a, format: input.format, path: input.inputPath)
-        let values: [String: String] = [
+        var values: [String: String] = [
             "version": input.version,
             "title": title,
             "subtitle": subtitle,
@@ -110,12 +110,15 @@ public enum HTMLReport {
                 + "<code>&lt;script id=\"memscope-summary\"&gt;</code> as JSON.",
             "summaryJSON": summary.json,
             "flameJSON": FlameData.json(input),
-            "timelineJSON": TimelineData.json(input) ?? "null",
             "script": script,
             // Only this script may run: its digest is the page's whole script policy.
             "scriptHash": SHA256.cspSource(for: script),
         ]
-        return try TemplateFiller.fill(try ReportTemplates.text("report.html"), values)
+        // The timeline's per-slice figures get what the rest of the page leaves under 5 MB.
+        let template = try ReportTemplates.text("report.html")
+        let rest = values.values.reduce(template.utf8.count) { $0 + $1.utf8.count } + 100_000
+        values["timelineJSON"] = TimelineData.json(input, budget: min(TimelineData.sliceBudget, TimelineData.pageLimit - rest)) ?? "null"
+        return try TemplateFiller.fill(template, values)
     }
 
     /// `2023-11-14 22:13:20 UTC` from Unix nanoseconds (deterministic: no local zone).

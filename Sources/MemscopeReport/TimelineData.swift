@@ -40,11 +40,16 @@ enum TimelineData {
     /// below ``minSlices`` slices the range selection is left out.
     static let sliceBudget = 1_500_000
     static let minSlices = 8
+    /// Longest site title in the range table, in characters.
+    static let maxTitle = 96
+    /// The whole page stays below this: the slices get what the rest leaves, up to ``sliceBudget``.
+    static let pageLimit = 4_900_000
     /// Larger numbers lose precision in the page's arithmetic.
     static let exactInJavaScript: UInt64 = 1 << 53
 
     /// The data, or nil when the report has no memory-over-time picture.
-    static func json(_ input: ReportInput) -> String? {
+    /// - Parameter budget: most bytes for the per-slice figures.
+    static func json(_ input: ReportInput, budget: Int = sliceBudget) -> String? {
         let a = input.analysis
         guard let overlay = input.timeline, !a.notes.unavailable.contains("timeline") else { return nil }
         let g = overlay.geometry
@@ -68,7 +73,7 @@ enum TimelineData {
             parts.append("\"rss\":{\"t\":\(array(a.rss.points.map(\.timeNanoseconds))),\"bytes\":\(array(a.rss.points.map(\.residentBytes))),"
                 + "\"samples\":\(a.rss.samples)}")
         }
-        let (slices, why) = sliceJSON(input, overlay: overlay)
+        let (slices, why) = sliceJSON(input, overlay: overlay, budget: budget)
         parts.append("\"slices\":\(slices ?? "null")")
         parts.append("\"noRanges\":\(jsonString(why))")
         return "{" + parts.joined(separator: ",") + "}"
@@ -99,8 +104,9 @@ enum TimelineData {
     }
 
     /// The per-slice figures: `{"ns", "count", "cells": per slice [site, calls, bytes,
-    /// frees, live change, live blocks change, …], "td", "bu", "titles"}`; or nil and why not.
-    static func sliceJSON(_ input: ReportInput, overlay: TimelineOverlay) -> (String?, String) {
+    /// frees, live change, live blocks change, …], "td", "bu", "titles"}`, in at most
+    /// `budget` bytes; or nil and why not.
+    static func sliceJSON(_ input: ReportInput, overlay: TimelineOverlay, budget: Int = sliceBudget) -> (String?, String) {
         let a = input.analysis
         guard let recorded = a.slices else {
             return (nil, "This report has no per-slice figures, so a range cannot be selected.")
@@ -112,47 +118,106 @@ enum TimelineData {
         }
         var siteIndex: [UInt32: Int] = [:]
         for (i, site) in a.sites.enumerated() { siteIndex[site.stack] = i }
+        guard let used = check(recorded, siteIndex: siteIndex, analysis: a, overlay: overlay, graphs: (input.topDown, input.bottomUp)) else {
+            return (nil, "The per-slice figures do not add up to the flamegraphs' (an internal check failed), so a range cannot be selected.")
+        }
+        let titles = a.siteTitles(used.map { a.sites[$0].stack })
+        var titleOf = [String](repeating: "", count: a.sites.count)
+        // Long titles are cut in the middle (their start and their file:line and module stay):
+        // a dump of thousands of sites would otherwise spend the budget on names.
+        for (site, title) in zip(used, titles) { titleOf[site] = ReadableName.middleCut(title, limit: maxTitle) }
+        let tail = ",\"td\":\(array(overlay.topDownBoxes)),\"bu\":\(array(overlay.bottomUpBoxes)),"
+            + "\"titles\":[\(titleOf.map(jsonString).joined(separator: ","))]}"
+        // Fewer, wider slices until the figures fit (merging keeps every sum exact).
         var slices = recorded
-        while true {
-            guard let text = encode(slices, siteIndex: siteIndex, analysis: a, overlay: overlay, graphs: (input.topDown, input.bottomUp)) else {
-                return (nil, "The per-slice figures do not add up to the flamegraphs' (an internal check failed), so a range cannot be selected.")
-            }
-            if text.utf8.count <= sliceBudget { return (text, "") }
+        while 64 + cellBytes(slices, siteIndex: siteIndex) + tail.utf8.count > budget {
             guard slices.slices.count / 2 >= minSlices else {
-                return (nil, "This dump's per-slice figures would weigh more than \(sliceBudget / 1_000_000) MB, so a range cannot be selected.")
+                return (nil, "This dump's per-slice figures would weigh more than \(Units.fixed(Double(budget) / 1e6, decimals: 1)) MB, so a range cannot be selected.")
             }
             slices = slices.merged(by: 2)
         }
+        var out = Array("{\"ns\":\(slices.sliceNanoseconds),\"count\":\(slices.slices.count),\"cells\":[".utf8)
+        out.reserveCapacity(cellBytes(slices, siteIndex: siteIndex) + tail.utf8.count + 64)
+        for (k, slice) in slices.slices.enumerated() {
+            if k > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "["))
+            for (c, cell) in slice.enumerated() {
+                if c > 0 { out.append(UInt8(ascii: ",")) }
+                for (i, value) in cellValues(cell, site: siteIndex[cell.stack]!).enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    appendDecimal(value, to: &out)
+                }
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "]"))
+        out.append(contentsOf: tail.utf8)
+        return (String(decoding: out, as: UTF8.self), "")
     }
 
-    /// The slices as JSON, after checking that all of them together give every flamegraph
-    /// box's bytes allocated, calls and leaked bytes; nil when they do not.
-    private static func encode(_ slices: TimelineSlices, siteIndex: [UInt32: Int], analysis a: Analysis,
-                               overlay: TimelineOverlay, graphs: (FlameGraph, FlameGraph)) -> String? {
-        var used = Set<Int>()
-        var perSite = [(calls: UInt64, bytes: UInt64, live: Int64)](repeating: (0, 0, 0), count: a.sites.count)
-        var cells: [String] = []
+    /// A cell's six numbers, in the page's order.
+    private static func cellValues(_ cell: TimelineSlices.Cell, site: Int) -> [Int64] {
+        [Int64(site), Int64(cell.allocations), Int64(cell.bytesAllocated), Int64(cell.frees), cell.liveBytesChange, cell.liveBlocksChange]
+    }
+
+    /// The bytes the cells take in JSON (digits, signs, commas and brackets), without writing them.
+    private static func cellBytes(_ slices: TimelineSlices, siteIndex: [UInt32: Int]) -> Int {
+        var total = 2
         for slice in slices.slices {
-            var out: [String] = []
-            out.reserveCapacity(slice.count * 6)
+            total += 3
             for cell in slice {
-                guard let site = siteIndex[cell.stack] else { return nil }
-                let values = [cell.allocations, cell.bytesAllocated, cell.frees]
-                guard values.allSatisfy({ $0 < exactInJavaScript }), cell.liveBytesChange.magnitude < exactInJavaScript else { return nil }
-                used.insert(site)
-                perSite[site].calls &+= cell.allocations
-                perSite[site].bytes &+= cell.bytesAllocated
-                perSite[site].live &+= cell.liveBytesChange
-                out += [String(site), String(cell.allocations), String(cell.bytesAllocated), String(cell.frees),
-                        String(cell.liveBytesChange), String(cell.liveBlocksChange)]
+                total += 6
+                for value in [Int64(siteIndex[cell.stack] ?? 0), Int64(cell.allocations), Int64(cell.bytesAllocated), Int64(cell.frees),
+                              cell.liveBytesChange, cell.liveBlocksChange] {
+                    total += decimalLength(value)
+                }
             }
-            cells.append("[" + out.joined(separator: ",") + "]")
         }
-        // All slices together must give each flamegraph box its own figures, exactly.
+        return total
+    }
+
+    private static func decimalLength(_ value: Int64) -> Int {
+        var v = value.magnitude
+        var n = value < 0 ? 2 : 1
+        while v >= 10 {
+            v /= 10
+            n += 1
+        }
+        return n
+    }
+
+    private static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var v = value.magnitude
+        var digits: [UInt8] = []
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(v % 10))
+            v /= 10
+        } while v > 0
+        out.append(contentsOf: digits.reversed())
+    }
+
+    /// Checks that all slices together give each flamegraph box its bytes allocated, calls
+    /// and leaked bytes, and that every figure is exact in the page's arithmetic; returns
+    /// the sites with any figure (indices in ``Analysis/sites``), or nil.
+    private static func check(_ slices: TimelineSlices, siteIndex: [UInt32: Int], analysis a: Analysis,
+                              overlay: TimelineOverlay, graphs: (FlameGraph, FlameGraph)) -> [Int]? {
+        var used = [Bool](repeating: false, count: a.sites.count)
+        var perSite = [(calls: UInt64, bytes: UInt64, live: Int64)](repeating: (0, 0, 0), count: a.sites.count)
+        for cell in slices.slices.joined() {
+            guard let site = siteIndex[cell.stack] else { return nil }
+            guard [cell.allocations, cell.bytesAllocated, cell.frees].allSatisfy({ $0 < exactInJavaScript }),
+                  cell.liveBytesChange.magnitude < exactInJavaScript else { return nil }
+            used[site] = true
+            perSite[site].calls &+= cell.allocations
+            perSite[site].bytes &+= cell.bytesAllocated
+            perSite[site].live &+= cell.liveBytesChange
+        }
         for (graph, boxes) in [(graphs.0, overlay.topDownBoxes), (graphs.1, overlay.bottomUpBoxes)] {
+            guard boxes.count == a.sites.count else { return nil }
             var sums = [(calls: UInt64, bytes: UInt64, live: Int64)](repeating: (0, 0, 0), count: graph.nodes.count)
             for (site, box) in boxes.enumerated() where box >= 0 {
-                guard Int(box) < sums.count, site < perSite.count else { return nil }
+                guard Int(box) < sums.count else { return nil }
                 sums[Int(box)].calls &+= perSite[site].calls
                 sums[Int(box)].bytes &+= perSite[site].bytes
                 sums[Int(box)].live &+= perSite[site].live
@@ -168,13 +233,7 @@ enum TimelineData {
                       sums[i].live >= 0, UInt64(sums[i].live) == node.value(.leaked) else { return nil }
             }
         }
-        let sites = used.sorted()
-        let titles = a.siteTitles(sites.map { a.sites[$0].stack })
-        var titleOf = [String](repeating: "", count: a.sites.count)
-        for (site, title) in zip(sites, titles) { titleOf[site] = title }
-        return "{\"ns\":\(slices.sliceNanoseconds),\"count\":\(slices.slices.count),\"cells\":[\(cells.joined(separator: ","))],"
-            + "\"td\":\(array(overlay.topDownBoxes)),\"bu\":\(array(overlay.bottomUpBoxes)),"
-            + "\"titles\":[\(titleOf.map(jsonString).joined(separator: ","))]}"
+        return used.indices.filter { used[$0] }
     }
 
     private static func array<T: BinaryInteger>(_ values: [T]) -> String {
