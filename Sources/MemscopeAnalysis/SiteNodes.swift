@@ -14,25 +14,33 @@ extension FrameFilter {
     /// (``apply(to:)-(Analysis)``; any trees for ``FrameFilter/none``). A path the trees do
     /// not hold (trees built otherwise) gives -1.
     ///
-    /// - Complexity: O(total frames of the sites × siblings scanned per step).
+    /// - Complexity: O(tree nodes + total frames of the sites).
     public func siteNodes(in analysis: Analysis) -> SiteNodes {
         let builder = CallTreeBuilder(symbols: analysis.symbols)
         var result = SiteNodes(topDown: Array(repeating: -1, count: analysis.sites.count),
                                bottomUp: Array(repeating: -1, count: analysis.sites.count))
-        func walk(_ tree: CallTree, _ frames: some Sequence<UInt32>) -> Int32 {
+        // Each node by its parent and frame class: what the builder looked children up by.
+        func index(_ tree: CallTree) -> [UInt64: Int] {
+            var index: [UInt64: Int] = [:]
+            index.reserveCapacity(tree.nodes.count)
+            for (i, node) in tree.nodes.enumerated().dropFirst() {
+                index[UInt64(node.parent) << 32 | UInt64(builder.frameClass[Int(node.frame)])] = i
+            }
+            return index
+        }
+        func walk(_ tree: CallTree, _ index: [UInt64: Int], _ frames: some Sequence<UInt32>) -> Int32 {
             guard !tree.nodes.isEmpty else { return -1 }
             var node = 0
             for frame in frames {
-                let wanted = builder.frameClass[Int(frame)]
-                guard let next = tree.nodes[node].children.first(where: { builder.frameClass[Int(tree.nodes[$0].frame)] == wanted })
-                else { return -1 }
+                guard let next = index[UInt64(node) << 32 | UInt64(builder.frameClass[Int(frame)])] else { return -1 }
                 node = next
             }
             return Int32(node)
         }
+        let topDown = index(analysis.topDown), bottomUp = index(analysis.bottomUp)
         for (site, frames) in sitePaths(analysis) {
-            result.topDown[site] = walk(analysis.topDown, frames.reversed())
-            result.bottomUp[site] = walk(analysis.bottomUp, frames)
+            result.topDown[site] = walk(analysis.topDown, topDown, frames.reversed())
+            result.bottomUp[site] = walk(analysis.bottomUp, bottomUp, frames)
         }
         return result
     }

@@ -42,6 +42,8 @@ enum TimelineData {
     static let minSlices = 8
     /// Longest site title in the range table, in characters.
     static let maxTitle = 96
+    /// Most sites whose titles are told apart by their callers.
+    static let maxToldApart = 1_000
     /// The whole page stays below this: the slices get what the rest leaves, up to ``sliceBudget``.
     static let pageLimit = 4_900_000
     /// Larger numbers lose precision in the page's arithmetic.
@@ -121,7 +123,7 @@ enum TimelineData {
         guard let used = check(recorded, siteIndex: siteIndex, analysis: a, overlay: overlay, graphs: (input.topDown, input.bottomUp)) else {
             return (nil, "The per-slice figures do not add up to the flamegraphs' (an internal check failed), so a range cannot be selected.")
         }
-        let titles = a.siteTitles(used.map { a.sites[$0].stack })
+        let titles = Self.titles(a, used.map { a.sites[$0].stack })
         var titleOf = [String](repeating: "", count: a.sites.count)
         // Long titles are cut in the middle (their start and their file:line and module stay):
         // a dump of thousands of sites would otherwise spend the budget on names.
@@ -143,8 +145,9 @@ enum TimelineData {
             out.append(UInt8(ascii: "["))
             for (c, cell) in slice.enumerated() {
                 if c > 0 { out.append(UInt8(ascii: ",")) }
-                for (i, value) in cellValues(cell, site: siteIndex[cell.stack]!).enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                appendDecimal(Int64(siteIndex[cell.stack]!), to: &out)
+                for value in [Int64(cell.allocations), Int64(cell.bytesAllocated), Int64(cell.frees), cell.liveBytesChange, cell.liveBlocksChange] {
+                    out.append(UInt8(ascii: ","))
                     appendDecimal(value, to: &out)
                 }
             }
@@ -155,9 +158,16 @@ enum TimelineData {
         return (String(decoding: out, as: UTF8.self), "")
     }
 
-    /// A cell's six numbers, in the page's order.
-    private static func cellValues(_ cell: TimelineSlices.Cell, site: Int) -> [Int64] {
-        [Int64(site), Int64(cell.allocations), Int64(cell.bytesAllocated), Int64(cell.frees), cell.liveBytesChange, cell.liveBlocksChange]
+    /// Site titles told apart (``Analysis/siteTitles(_:)``); above ``maxToldApart`` sites,
+    /// whose telling apart compares the callers of every pair of alike titles, alike titles
+    /// get their stack's number instead.
+    static func titles(_ a: Analysis, _ stacks: [UInt32]) -> [String] {
+        guard stacks.count > maxToldApart else { return a.siteTitles(stacks) }
+        var titles = stacks.map(a.siteTitle)
+        var seen: [String: Int] = [:]
+        for title in titles { seen[title, default: 0] += 1 }
+        for i in titles.indices where seen[titles[i]]! > 1 { titles[i] += " [stack \(stacks[i])]" }
+        return titles
     }
 
     /// The bytes the cells take in JSON (digits, signs, commas and brackets), without writing them.
@@ -166,11 +176,9 @@ enum TimelineData {
         for slice in slices.slices {
             total += 3
             for cell in slice {
-                total += 6
-                for value in [Int64(siteIndex[cell.stack] ?? 0), Int64(cell.allocations), Int64(cell.bytesAllocated), Int64(cell.frees),
-                              cell.liveBytesChange, cell.liveBlocksChange] {
-                    total += decimalLength(value)
-                }
+                total += 6 + decimalLength(Int64(siteIndex[cell.stack] ?? 0)) + decimalLength(Int64(cell.allocations))
+                    + decimalLength(Int64(cell.bytesAllocated)) + decimalLength(Int64(cell.frees))
+                    + decimalLength(cell.liveBytesChange) + decimalLength(cell.liveBlocksChange)
             }
         }
         return total
@@ -188,13 +196,13 @@ enum TimelineData {
 
     private static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
-        var v = value.magnitude
-        var digits: [UInt8] = []
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(v % 10))
-            v /= 10
-        } while v > 0
-        out.append(contentsOf: digits.reversed())
+        let v = value.magnitude
+        var scale: UInt64 = 1
+        while scale <= v / 10 { scale *= 10 }
+        while scale > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(v / scale % 10))
+            scale /= 10
+        }
     }
 
     /// Checks that all slices together give each flamegraph box its bytes allocated, calls
