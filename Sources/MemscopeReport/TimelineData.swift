@@ -110,10 +110,14 @@ enum TimelineData {
     /// `budget` bytes; or nil and why not.
     static func sliceJSON(_ input: ReportInput, overlay: TimelineOverlay, budget: Int = sliceBudget) -> (String?, String) {
         let a = input.analysis
-        guard let recorded = a.slices else {
-            return (nil, "This report has no per-slice figures, so a range cannot be selected.")
+        guard a.scope.isEmpty else {
+            return (nil, "This report covers a part of the run already (--from, --to or --thread), so no range is selected within it.")
         }
-        guard a.scope.isEmpty else { return (nil, "This report is already restricted (\(a.scope)).") }
+        guard let recorded = a.slices else {
+            return (nil, a.notes.unavailable.contains("allocations")
+                ? "This input records no allocation events (only totals), so a range of time cannot be recomputed."
+                : "This report has no per-slice figures, so a range cannot be selected.")
+        }
         guard recorded.isExact else { return (nil, "A byte sum of this input does not fit in 64 bits, so a range cannot be selected.") }
         guard recorded.slices.count >= 2 else {
             return (nil, "Every allocation of this input falls in one slice of time, so there is no range to select within the run.")
