@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "MemscopeGraphLayout", dependencies: ["MemscopeOwnership", "MemscopeScene", "MemscopeLayout", "CGraphviz"]),
         .target(name: "MemscopeCairo", dependencies: ["MemscopeScene", "MemscopeLayout", "CPangoCairo"]),
         .target(name: "MemscopeTemplates", path: "Templates",
-                resources: [.copy("report.html"), .copy("report.css"), .copy("report.js"), .copy("diff.html"), .copy("diff.js")]),
+                resources: [.copy("report.html"), .copy("report.css"), .copy("report.js"), .copy("timeline.js"), .copy("timeline.css"), .copy("diff.html"), .copy("diff.js")]),
         .target(name: "MemscopeReport", dependencies: ["MemscopeModel", "MemscopeAnalysis", "MemscopeLayout", "MemscopeTemplates",
                                                       "MemscopeOwnership", "MemscopeGraphLayout"]),
 

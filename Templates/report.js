@@ -20,7 +20,11 @@
   const percent = (part, whole) => (whole > 0 ? ((100 * part) / whole).toFixed(2) : "0.00") + "%";
 
   // ---- state (mirrored in the URL hash, so a view can be linked) ----
-  const state = { cost: data.defaultCost, dir: "top-down", orient: "icicle", zoom: 0, search: "", thread: "", window: "", allFrames: false };
+  const state = { cost: data.defaultCost, dir: "top-down", orient: "icicle", zoom: 0, search: "", thread: "", window: "", allFrames: false, range: "" };
+  const defaults = Object.assign({}, state);
+  // A range of the run selected on the memory-over-time chart (timeline.js), or null.
+  const timeline = typeof memscopeTimeline === "object" ? memscopeTimeline : null;
+  let pushHistory = false;  // the next draw adds a history entry, so Back undoes it
   // Precomputed flamegraphs of parts of the run: one thread's blocks, or one time window.
   const threadTrees = new Map(data.threads.map((v) => [v.key, v.trees]));
   const windowTrees = new Map(data.windows.map((v) => [v.key, v.trees]));
@@ -38,6 +42,7 @@
     state.frame = params.get("frame") || "";
     if (threadTrees.has(params.get("thread"))) state.thread = params.get("thread");
     else if (windowTrees.has(params.get("window"))) state.window = params.get("window");
+    else if (timeline && timeline.validRange(params.get("range"))) state.range = params.get("range");
     else if (data.allFrames && params.get("frames") === "all") state.allFrames = true;
   }
   function writeHash() {
@@ -52,8 +57,12 @@
     if (state.thread) params.set("thread", state.thread);
     if (state.window) params.set("window", state.window);
     if (state.allFrames) params.set("frames", "all");
+    if (state.range) params.set("range", state.range);
     const hash = params.toString();
-    history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
+    const url = hash ? "#" + hash : location.pathname + location.search;
+    if (pushHistory && (hash ? "#" + hash : "") !== location.hash) history.pushState(null, "", url);
+    else history.replaceState(null, "", url);
+    pushHistory = false;
   }
 
   // ---- trees ----
@@ -75,9 +84,11 @@
     }
     while (stack.length) t.end[stack.pop()] = n;
   }
-  const tree = () => (state.thread ? threadTrees.get(state.thread)
+  const tree = () => (state.range ? timeline.rangeTrees(state.range, data.trees, data.costs.map((c) => c.key))
+    : state.thread ? threadTrees.get(state.thread)
     : state.window ? windowTrees.get(state.window) : state.allFrames ? data.allFrames.trees : data.trees)[state.dir];
   const cost = () => data.costs[costIndex(state.cost)];
+  const costTitle = (c) => (state.range ? timeline.costTitle(c.key) : c.title);
 
   // ---- layout: FlameLayout.boxes, with every parameter from FlameLayoutOptions (data.layout) ----
   const LO = data.layout;
@@ -145,7 +156,7 @@
   let current = null, hovered = -1;
 
   function usePicture() {
-    return !state.thread && !state.window && !state.allFrames && state.dir === "top-down" && state.orient === "icicle" && !state.zoom && data.images[state.cost];
+    return !state.thread && !state.window && !state.allFrames && !state.range && state.dir === "top-down" && state.orient === "icicle" && !state.zoom && data.images[state.cost];
   }
 
   // The graph fills the view's width. Near the Cairo picture's own width (up to a tenth
@@ -158,6 +169,8 @@
   }
 
   function draw() {
+    // A range has no peak or temporary figures: it opens on bytes allocated in it.
+    if (state.range && !timeline.costTitle(state.cost)) state.cost = "allocated";
     W = graphWidth();
     const L = layout();
     current = L;
@@ -209,7 +222,7 @@
           ctx.strokeRect(outline[0], outline[1], outline[2], outline[3]);
         }
         if (w >= LO.minimumLabelWidth) {
-          const label = i === 0 ? "all: " + cost().title.toLowerCase() : name;
+          const label = i === 0 ? "all: " + costTitle(cost()).toLowerCase() : name;
           ctx.fillStyle = L.t.folded[i] ? LO.mutedTextColour : LO.textColour;
           const room = w - 2 * LO.labelInset;
           const text = i === 0 || L.t.folded[i] ? fit(label, room) : fitName(label, room);
@@ -230,9 +243,14 @@
     }
     $("flame-matched").textContent = m ? "Matched: " + percent(matched, L.rootValue) + " (" + formatCost(cost(), matched) + ")" : "";
     $("flame-reset").disabled = !state.zoom;
-    $("flame-total").textContent = cost().title + ": " + formatCost(cost(), L.rootValue) +
-      (state.zoom ? " in " + names[L.t.name[state.zoom]] : "");
-    for (const b of document.querySelectorAll("[data-cost]")) b.setAttribute("aria-pressed", String(b.dataset.cost === state.cost));
+    $("flame-total").textContent = costTitle(cost()) + ": " + formatCost(cost(), L.rootValue) +
+      (state.zoom ? " in " + names[L.t.name[state.zoom]] : "") + (state.range ? " · " + timeline.rangeLabel(state.range) : "");
+    $("flame-total").dataset.value = L.rootValue;
+    for (const b of document.querySelectorAll("[data-cost]")) {
+      b.setAttribute("aria-pressed", String(b.dataset.cost === state.cost));
+      b.disabled = Boolean(state.range) && !timeline.costTitle(b.dataset.cost);
+    }
+    if (timeline) timeline.show(state.range);
     $("flame-dir").value = state.dir;
     $("flame-orient").value = state.orient;
     if (threadSelect) threadSelect.value = state.thread;
@@ -354,9 +372,9 @@
     if (t.loc[i]) lines.push(["location", names[t.loc[i]]]);
     if (t.module[i]) lines.push(["module", names[t.module[i]]]);
     if (t.inlined && t.inlined[i]) lines.push(["inlined", "inlined into its caller (no call of its own; from DWARF inline information)"]);
-    lines.push(["cost", c.title + ": " + formatCost(c, L.v[i]) + " (" + percent(L.v[i], t.values[costIndex(state.cost)][0]) + " of total)"]);
+    lines.push(["cost", costTitle(c) + ": " + formatCost(c, L.v[i]) + " (" + percent(L.v[i], t.values[costIndex(state.cost)][0]) + " of total)"]);
     lines.push(["count", data.callsUnknown ? "allocation calls: not in this input"
-      : count(t.values[costIndex("allocations")][i]) + " allocation calls"]);
+      : count(t.values[costIndex("allocations")][i]) + " allocation calls" + (state.range ? " in the range" : "")]);
     if (t.folded[i]) lines.push(["folded", t.folded[i] + " frames, each below " + data.foldedBelow + " of every cost, folded into one box"]);
     lines.push(...moreDetails(L, i));
     return lines;
@@ -417,6 +435,7 @@
     state.thread = part === "thread" ? value : "";
     state.window = part === "window" ? value : "";
     state.allFrames = part === "allFrames" ? value : false;
+    state.range = part === "range" ? value : "";
     state.zoom = 0;
     draw();
   }
@@ -430,6 +449,14 @@
     });
   }
   if (windowSelect) windowSelect.addEventListener("change", (e) => choose("window", e.target.value));
+  if (timeline) timeline.onSelect((key) => { pushHistory = true; choose("range", key); });
+  // Back and Forward restore the state their URL holds (a range is pushed as an entry).
+  window.addEventListener("popstate", () => {
+    Object.assign(state, defaults);
+    readHash();
+    search.value = state.search;
+    draw();
+  });
   const search = $("flame-search");
   search.addEventListener("input", () => { state.search = search.value; draw(); });
 

@@ -59,6 +59,9 @@ public struct Analysis: Sendable, Equatable {
     public var moduleMap = ModuleMap()
     /// Which frames are allocators, wrappers or runtime code (site names go past them).
     public var allocatorFrames = AllocatorFrames()
+    /// Every site's figures per equal slice of the run, when the options asked for them
+    /// (``AnalysisOptions/timelineSlices``); nil otherwise.
+    public var slices: TimelineSlices? = nil
 }
 
 /// Plain statements about an input's limits, shown in every report of it.

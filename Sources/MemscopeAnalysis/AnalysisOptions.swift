@@ -20,6 +20,9 @@ public struct AnalysisOptions: Sendable, Equatable {
     public var wrapperPatterns: [String] = []
     /// Detect unnamed allocation wrappers (``AllocatorFrames``). Default: true.
     public var detectWrappers = true
+    /// Cut the run into at most this many equal slices with every site's figures in each
+    /// (``Analysis/slices``: a report's range selection); 0 for none. Default: 0.
+    public var timelineSlices = 0
 
     public init(timelinePoints: Int = 2048, maxErrorSites: Int = 10_000, suppressions: Suppressions = Suppressions()) {
         self.timelinePoints = timelinePoints

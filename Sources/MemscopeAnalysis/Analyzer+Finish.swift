@@ -135,6 +135,15 @@ extension AnalyzerCore {
             suppressed: suppressed.sorted { $0.line < $1.line })
         analysis.scope = scopeParts.joined(separator: "; ")
         analysis.rss = rss
+        if let recorder = live.slices {
+            var slices = recorder.finished(siteStacks: siteStacks, lastTicks: lastTicks, nanosecondsPerTick: clockUnit)
+            if !options.suppressions.rules.isEmpty {
+                // Suppressed wherever they are live: as a window analysis zeroes their leaks.
+                let stacks = Set(slices.slices.joined().map(\.stack)).filter { options.suppressions.match($0, in: symbols) != nil }
+                slices.suppress(stacks: stacks)
+            }
+            analysis.slices = slices
+        }
         var sizes = SizeHistogram()
         for b in 0..<SizeBuckets.count {
             sizes.counts[b] = live.runSizeCounts[b]

@@ -82,7 +82,7 @@ struct AnalyzerCore {
     init(options: AnalysisOptions) {
         self.options = options
         self.filtering = options.windowEndNanoseconds != nil || options.thread != nil
-        self.live = LiveTracker(timelinePoints: options.timelinePoints)
+        self.live = LiveTracker(timelinePoints: options.timelinePoints, slices: options.timelineSlices)
     }
 
     var clockUnit: UInt64 { metadata?.clockUnitNanoseconds ?? 1 }

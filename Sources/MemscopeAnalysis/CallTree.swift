@@ -67,7 +67,7 @@ struct CallTreeBuilder {
     }
 
     /// Per frame id, the id of its class of equal frames (frames that merge into one node).
-    private var frameClass: [UInt32] = []
+    private(set) var frameClass: [UInt32] = []
     /// Per frame id, its source line.
     private var frameLine: [UInt32] = []
     private var classKeys: [Key] = []

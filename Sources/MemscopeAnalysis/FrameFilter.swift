@@ -70,6 +70,15 @@ public struct FrameFilter: Sendable, Equatable {
     /// copy, two pairs of trees are never in memory at once.
     public func apply(to analysis: inout Analysis) {
         guard self != .none else { return }
+        let paths = sitePaths(analysis).map { (frames: $0.frames, costs: analysis.sites[$0.site].costs) }
+        let builder = CallTreeBuilder(symbols: analysis.symbols)
+        analysis.releaseCallTrees()
+        (analysis.topDown, analysis.bottomUp) = builder.buildBoth(paths: paths)
+    }
+
+    /// Each site's frames as the filtered trees show them (innermost first), by index in
+    /// ``Analysis/sites``; sites the filter leaves out are not listed.
+    func sitePaths(_ analysis: Analysis) -> [(site: Int, frames: [UInt32])] {
         let symbols = analysis.symbols
         let includeRegex = include.flatMap { try? NSRegularExpression(pattern: $0) }
         let excludeRegex = exclude.flatMap { try? NSRegularExpression(pattern: $0) }
@@ -79,8 +88,8 @@ public struct FrameFilter: Sendable, Equatable {
                 return texts.contains { regex.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) != nil }
             }
         }
-        var paths: [(frames: [UInt32], costs: Costs)] = []
-        for site in analysis.sites {
+        var paths: [(site: Int, frames: [UInt32])] = []
+        for (index, site) in analysis.sites.enumerated() {
             var frames = symbols.frames(ofStack: site.stack)  // innermost first
             if let includeRegex, !matches(includeRegex, frames) { continue }
             if let excludeRegex, matches(excludeRegex, frames) { continue }
@@ -126,10 +135,8 @@ public struct FrameFilter: Sendable, Equatable {
                 }
                 frames = collapsed
             }
-            paths.append((frames, site.costs))
+            paths.append((index, frames))
         }
-        let builder = CallTreeBuilder(symbols: symbols)
-        analysis.releaseCallTrees()
-        (analysis.topDown, analysis.bottomUp) = builder.buildBoth(paths: paths)
+        return paths
     }
 }

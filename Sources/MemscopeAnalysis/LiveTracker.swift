@@ -138,8 +138,12 @@ struct LiveTracker {
     /// (they cost about 30 instructions per event, a tenth of this stage).
     private var nextBoundary: UInt64 = 0
 
-    init(timelinePoints: Int) {
+    /// Per-slice figures of every site (``TimelineSlices``), when asked for.
+    var slices: SliceRecorder?
+
+    init(timelinePoints: Int, slices: Int = 0) {
         timeline = TimelineReducer(capacity: timelinePoints)
+        if slices > 0 { self.slices = SliceRecorder(capacity: slices) }
     }
 
     mutating func apply(_ changes: LiveChangeBuffer) {
@@ -155,6 +159,8 @@ struct LiveTracker {
             }
             apply(base[i])
         }
+        // A second pass, only when a report asked for slices (nothing on the hot path otherwise).
+        if _slowPath(slices != nil) { slices!.apply(changes) }
     }
 
     /// How many changes ahead the site lines are asked for. With 8, the 10M benchmark took

@@ -21,6 +21,10 @@ final class HeaptrackReader: RecordBatchSource {
     /// The `leak:` patterns embedded in the file (`S` lines).
     private(set) var embeddedSuppressions: [String] = []
     private var commandLine: [String] = []
+    /// The system's page size from the `I` line (0 until read): `R` lines count pages.
+    private var pageSize: UInt64 = 0
+    /// `R` lines read (resident set size samples), and those skipped for want of a page size.
+    private(set) var rssSamples = 0
     private var pending: [Record] = []
     private var metaWritten = false
     private var finished = false
@@ -170,7 +174,12 @@ final class HeaptrackReader: RecordBatchSource {
         case UInt8(ascii: "X"):
             var f = fields(line)
             commandLine = f.rest().split(separator: " ").map(String.init)
-        case UInt8(ascii: "I"), UInt8(ascii: "R"), UInt8(ascii: "#"): break
+        case UInt8(ascii: "I"):
+            // `I <page size> <physical pages>`, both hex (heaptrack's system info).
+            var f = fields(line)
+            pageSize = try f.hex("the page size")
+        case UInt8(ascii: "R"): try parseRSS(line)
+        case UInt8(ascii: "#"): break
         case UInt8(ascii: "A"): attached = true
         case UInt8(ascii: "S"):
             if let pattern = HeaptrackSuppressions.pattern(ofSuppressionLine: String(line.dropFirst(1))) {
@@ -339,6 +348,20 @@ final class HeaptrackReader: RecordBatchSource {
         diagnostics.warn(key: "heaptrack-free-unmatched", "free of an allocation info with no live allocation skipped",
                          at: "\(path):\(line)",
                          hint: "the file may have been written by a tracker that attached to a running process")
+    }
+
+    /// `R <pages>`: the resident set size, in pages, at the current time (as heaptrack_print
+    /// reads it: its peak RSS is the largest times the `I` line's page size).
+    private func parseRSS(_ line: String) throws {
+        var f = fields(line)
+        let pages = try f.hex("the resident set size in pages")
+        guard pageSize > 0 else {
+            diagnostics.warn(key: "heaptrack-rss-no-page-size", "RSS line skipped: no 'I' line gave the page size before it",
+                             at: "\(path):\(file.lineNumber)")
+            return
+        }
+        rssSamples += 1
+        try emit(.rssSample(timestamp: events.milliseconds, residentBytes: pages.multipliedSaturating(by: pageSize)))
     }
 
     private func parseTime(_ line: String) throws {

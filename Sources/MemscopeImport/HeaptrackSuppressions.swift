@@ -33,13 +33,19 @@ enum HeaptrackSuppressions {
             matchedString[id] = result
             return result
         }
-        var bytes: UInt64 = 0, blocks: UInt64 = 0, sites = 0
-        for i in analysis.sites.indices where analysis.sites[i].costs.leakedBytes > 0 {
-            let suppressed = symbols.frames(ofStack: analysis.sites[i].stack).contains { id in
+        func isSuppressed(_ stack: UInt32) -> Bool {
+            symbols.frames(ofStack: stack).contains { id in
                 let frame = symbols.frame(id)
                 return matches(frame.module) || matches(frame.function) || matches(frame.file)
             }
-            guard suppressed else { continue }
+        }
+        if let slices = analysis.slices {
+            // A range's live figures leave suppressed sites out, as a window's leaks do.
+            analysis.slices?.suppress(stacks: Set(slices.slices.joined().map(\.stack)).filter(isSuppressed))
+        }
+        var bytes: UInt64 = 0, blocks: UInt64 = 0, sites = 0
+        for i in analysis.sites.indices where analysis.sites[i].costs.leakedBytes > 0 {
+            guard isSuppressed(analysis.sites[i].stack) else { continue }
             bytes += analysis.sites[i].costs.leakedBytes
             blocks += analysis.sites[i].costs.leakedBlocks
             sites += 1

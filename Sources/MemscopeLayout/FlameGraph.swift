@@ -112,11 +112,18 @@ public struct FlameGraphOptions: Sendable, Equatable {
 public enum FlameGraphBuilder {
     public static func build(_ analysis: Analysis, direction: CallTree.Direction,
                              options: FlameGraphOptions = .default) -> FlameGraph {
+        buildWithNodeMap(analysis, direction: direction, options: options).graph
+    }
+
+    /// The graph, and for every node of the analysis' call tree the box that holds its cost:
+    /// its own, its folded box, or (cut below the deepest row) its nearest shown ancestor.
+    public static func buildWithNodeMap(_ analysis: Analysis, direction: CallTree.Direction,
+                                        options: FlameGraphOptions = .default) -> (graph: FlameGraph, boxOfTreeNode: [Int32]) {
         let tree = direction == .topDown ? analysis.topDown : analysis.bottomUp
         var fraction = max(options.minimumFraction, budgetFraction(tree, options: options))
         while true {
-            let graph = prune(tree, analysis: analysis, fraction: fraction, options: options)
-            if graph.nodes.count <= options.maxNodes || fraction >= 0.05 { return graph }
+            let (graph, map) = prune(tree, analysis: analysis, fraction: fraction, options: options)
+            if graph.nodes.count <= options.maxNodes || fraction >= 0.05 { return (graph, map) }
             fraction *= 2
         }
     }
@@ -145,7 +152,9 @@ public enum FlameGraphBuilder {
     }
 
     private static func prune(_ tree: CallTree, analysis: Analysis, fraction: Double,
-                              options: FlameGraphOptions) -> FlameGraph {
+                              options: FlameGraphOptions) -> (FlameGraph, [Int32]) {
+        var box = [Int32](repeating: -1, count: tree.nodes.count)
+        if !box.isEmpty { box[0] = 0 }
         let rootValues = values(tree.nodes[0].totalCosts)
         let program = analysis.programModule
         let thresholds = rootValues.map { Double($0) * fraction }
@@ -160,6 +169,7 @@ public enum FlameGraphBuilder {
             var kept: [(Int, Int)] = []
             var foldedValues = [UInt64](repeating: 0, count: FlameCost.allCases.count)
             var foldedCount = 0
+            var foldedChildren: [Int] = []
             for child in tree.nodes[treeIndex].children {
                 let node = tree.nodes[child]
                 let v = values(node.totalCosts)
@@ -171,6 +181,7 @@ public enum FlameGraphBuilder {
                 guard bigEnough(v) else {
                     for i in v.indices { foldedValues[i] &+= v[i] }
                     foldedCount += 1
+                    foldedChildren.append(child)
                     continue
                 }
                 let file = analysis.symbols.string(node.file)
@@ -183,21 +194,27 @@ public enum FlameGraphBuilder {
                     moduleOrigin: CodeOrigin.ofModule(analysis.symbols.string(node.module), program: program),
                     isRuntimeCode: analysis.isAllocatorFrame(node.frame)))
                 kept.append((child, nodes.count - 1))
+                box[child] = Int32(nodes.count - 1)
             }
             if foldedCount > 0 {
                 nodes.append(FlameNode(parent: graphIndex, depth: depth + 1,
                                        name: foldedCount == 1 ? "1 small frame" : "\(foldedCount) small frames",
                                        location: "", module: "", values: foldedValues, folded: foldedCount))
+                for child in foldedChildren { box[child] = Int32(nodes.count - 1) }
             }
             for entry in kept.reversed() { stack.append(entry) }
         }
-        return FlameGraph(direction: tree.direction, nodes: reorderPreOrder(nodes), maxDepth: options.maxDepth,
-                          cutNodes: cut)
+        let (ordered, newIndex) = reorderPreOrder(nodes)
+        for i in box.indices where box[i] >= 0 { box[i] = Int32(newIndex[Int(box[i])]) }
+        // Below a folded box or the deepest row, a node's cost is in its parent's box.
+        // (Parents come before their children in a call tree.)
+        for i in box.indices.dropFirst() where box[i] < 0 { box[i] = box[tree.nodes[i].parent] }
+        return (FlameGraph(direction: tree.direction, nodes: ordered, maxDepth: options.maxDepth, cutNodes: cut), box)
     }
 
     /// Children were appended per parent; rebuild a strict pre-order so every node's
     /// subtree is contiguous (the page's zoom relies on it).
-    private static func reorderPreOrder(_ nodes: [FlameNode]) -> [FlameNode] {
+    private static func reorderPreOrder(_ nodes: [FlameNode]) -> ([FlameNode], [Int]) {
         var children = [[Int]](repeating: [], count: nodes.count)
         for i in 1..<max(1, nodes.count) { children[nodes[i].parent].append(i) }
         var order: [Int] = []
@@ -209,10 +226,10 @@ public enum FlameGraphBuilder {
         }
         var newIndex = [Int](repeating: 0, count: nodes.count)
         for (position, old) in order.enumerated() { newIndex[old] = position }
-        return order.map { old in
+        return (order.map { old in
             var node = nodes[old]
             if node.parent >= 0 { node.parent = newIndex[node.parent] }
             return node
-        }
+        }, newIndex)
     }
 }

@@ -23,6 +23,33 @@ public struct TimelineLayoutOptions: Sendable, Equatable {
     public static let `default` = TimelineLayoutOptions()
 }
 
+/// Where ``TimelineLayout`` puts things: the plot's rectangles and its axes' scales, for
+/// anything drawn over the picture (the report's hover and range overlay) to use the
+/// picture's own positions.
+public struct TimelineGeometry: Sendable, Equatable {
+    /// The picture's size in px.
+    public var width: Double
+    public var height: Double
+    /// The plot spans x from `plotLeft` to `plotLeft + plotWidth`: time 0 to ``durationNanoseconds``.
+    public var plotLeft: Double
+    public var plotWidth: Double
+    public var durationNanoseconds: UInt64
+    /// The live-heap panel: 0 bytes at `heapTop + heapHeight`, ``bytesMax`` at `heapTop`.
+    public var heapTop: Double
+    public var heapHeight: Double
+    public var bytesMax: Double
+    /// The allocation-rate panel (nil when not drawn): 0 at `rateTop + rateHeight`,
+    /// ``rateMax`` bytes per second at `rateTop`.
+    public var rateTop: Double?
+    public var rateHeight: Double
+    public var rateMax: Double
+
+    /// The x of a time (ns since the start).
+    public func x(_ nanoseconds: Double) -> Double { plotLeft + nanoseconds / Double(durationNanoseconds) * plotWidth }
+    /// The y of live bytes in the heap panel.
+    public func y(_ bytes: UInt64) -> Double { heapTop + heapHeight - Double(bytes) / bytesMax * heapHeight }
+}
+
 /// Memory over time: the live heap (the envelope of each interval's maximum, so no peak
 /// is lost) with the peak marked, the process's RSS beside it when the dump has samples
 /// (a line on the same byte scale), and below it the allocation rate.
@@ -33,26 +60,52 @@ public enum TimelineLayout {
     static let gap = 34.0
     static let bottom = 26.0
 
-    public static func scene(_ analysis: Analysis, measurer: some TextMeasuring,
-                             options: TimelineLayoutOptions = .default) -> Scene {
+    /// The picture's rectangles and scales (``scene(_:measurer:options:)`` draws with them).
+    public static func geometry(_ analysis: Analysis, options: TimelineLayoutOptions = .default) -> TimelineGeometry {
         let timeline = analysis.timeline
         let totals = analysis.totals
         // No rate panel for inputs without allocation figures (massif's snapshots): it would be empty.
         let showsRate = !analysis.notes.unavailable.contains("bytes_allocated")
-        let unit = analysis.notes.timeUnit
         let height = top + options.heapHeight + (showsRate ? gap + options.rateHeight : 0) + bottom
-        var scene = Scene(width: options.width, height: height)
-        let plotWidth = options.width - left - right
         let duration = max(totals.durationNanoseconds,
                            UInt64(timeline.points.count).multipliedSaturating(by: timeline.intervalNanoseconds), 1)
-        func x(_ ns: Double) -> Double { left + ns / Double(duration) * plotWidth }
+        let highest = max(totals.peakBytes, analysis.rss.peakBytes, 1)
+        let yMax = max(Axis.byteTicks(maximum: highest).last?.value ?? 1, Double(highest), 1)
+        let (_, rateMax) = rateScale(timeline)
+        return TimelineGeometry(width: options.width, height: height, plotLeft: left, plotWidth: options.width - left - right,
+                                durationNanoseconds: duration, heapTop: top, heapHeight: options.heapHeight, bytesMax: yMax,
+                                rateTop: showsRate ? top + options.heapHeight + gap : nil, rateHeight: options.rateHeight,
+                                rateMax: rateMax)
+    }
+
+    /// Bytes allocated per second in each interval, and the rate axis' top.
+    static func rateScale(_ timeline: Timeline) -> (rates: [Double], maximum: Double) {
+        let seconds = max(Double(timeline.intervalNanoseconds), 1) / 1e9
+        let rates = timeline.points.map { Double($0.bytesAllocated) / seconds }
+        let maxRate = rates.max() ?? 0
+        let rateTicks = Axis.byteTicks(maximum: UInt64(min(maxRate, 1e18)), count: 2)
+        return (rates, max(rateTicks.last?.value ?? 1, maxRate, 1))
+    }
+
+    public static func scene(_ analysis: Analysis, measurer: some TextMeasuring,
+                             options: TimelineLayoutOptions = .default) -> Scene {
+        let timeline = analysis.timeline
+        let totals = analysis.totals
+        let g = geometry(analysis, options: options)
+        let showsRate = g.rateTop != nil
+        let unit = analysis.notes.timeUnit
+        let height = g.height
+        var scene = Scene(width: options.width, height: height)
+        let plotWidth = g.plotWidth
+        let duration = g.durationNanoseconds
+        func x(_ ns: Double) -> Double { g.x(ns) }
 
         // Live heap panel.
         let rss = analysis.rss
         let highest = max(totals.peakBytes, rss.peakBytes, 1)
         let yTicks = Axis.byteTicks(maximum: highest)
-        let yMax = max(yTicks.last?.value ?? 1, Double(highest), 1)
-        func y(_ bytes: UInt64) -> Double { top + options.heapHeight - Double(bytes) / yMax * options.heapHeight }
+        let yMax = g.bytesMax
+        func y(_ bytes: UInt64) -> Double { g.y(bytes) }
         for tick in yTicks {
             let ty = top + options.heapHeight - tick.value / yMax * options.heapHeight
             scene.add(.line(from: Point(left, ty), to: Point(left + plotWidth, ty), stroke: .grid, width: 1, dashed: false))
@@ -113,12 +166,9 @@ public enum TimelineLayout {
             timeAxis(&scene, y: top + options.heapHeight, duration: duration, unit: unit, x: x, options: options)
             return scene
         }
-        let rateTop = top + options.heapHeight + gap
-        let seconds = max(interval, 1) / 1e9
-        let rates = timeline.points.map { Double($0.bytesAllocated) / seconds }
-        let maxRate = rates.max() ?? 0
-        let rateTicks = Axis.byteTicks(maximum: UInt64(min(maxRate, 1e18)), count: 2)
-        let rateMax = max(rateTicks.last?.value ?? 1, maxRate, 1)
+        let rateTop = g.rateTop ?? 0
+        let (rates, rateMax) = rateScale(timeline)
+        let rateTicks = Axis.byteTicks(maximum: UInt64(min(rates.max() ?? 0, 1e18)), count: 2)
         for tick in rateTicks {
             let ty = rateTop + options.rateHeight - tick.value / rateMax * options.rateHeight
             scene.add(.line(from: Point(left, ty), to: Point(left + plotWidth, ty), stroke: .grid, width: 1, dashed: false))

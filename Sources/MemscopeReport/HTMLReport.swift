@@ -79,14 +79,15 @@ public enum HTMLReport {
                 "<a href=\"#flamegraph\" data-window=\"\(HTML.escape($0.key))\">\(HTML.escape($0.label))</a>"
             }.joined(separator: " · ") + "</p>"
         }
-        let script = "\n" + (try ReportTemplates.text("report.js")) + "\n"
+        // The timeline overlay's script first: it defines what report.js asks it for.
+        let script = "\n" + (try ReportTemplates.text("timeline.js")) + "\n" + (try ReportTemplates.text("report.js")) + "\n"
         let summary = MemscopeAnalysis.Summary(analysis: a, format: input.format, path: input.inputPath)
-        let values: [String: String] = [
+        var values: [String: String] = [
             "version": input.version,
             "title": title,
             "subtitle": subtitle,
             "nav": nav,
-            "css": try ReportTemplates.text("report.css"),
+            "css": try ReportTemplates.text("report.css") + (try ReportTemplates.text("timeline.css")),
             "summary": SummarySection.html(a, ownership: OwnershipSection.inferredNotes(input.ownership),
                                            inferenceOff: OwnershipSection.inferenceOff(input.ownership)),
             "errors": errors.isEmpty ? "" : "<section id=\"errors\">\n<h2>Memory errors</h2>\n\(errors)\n</section>",
@@ -113,7 +114,11 @@ public enum HTMLReport {
             // Only this script may run: its digest is the page's whole script policy.
             "scriptHash": SHA256.cspSource(for: script),
         ]
-        return try TemplateFiller.fill(try ReportTemplates.text("report.html"), values)
+        // The timeline's per-slice figures get what the rest of the page leaves under 5 MB.
+        let template = try ReportTemplates.text("report.html")
+        let rest = values.values.reduce(template.utf8.count) { $0 + $1.utf8.count } + 100_000
+        values["timelineJSON"] = TimelineData.json(input, budget: min(TimelineData.sliceBudget, TimelineData.pageLimit - rest)) ?? "null"
+        return try TemplateFiller.fill(template, values)
     }
 
     /// `2023-11-14 22:13:20 UTC` from Unix nanoseconds (deterministic: no local zone).

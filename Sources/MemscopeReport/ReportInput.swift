@@ -33,6 +33,8 @@ public struct ReportInput: Sendable {
     public var allFramesFlame: FlameView?
     /// The ownership section (nil: none, for aggregate inputs that say so elsewhere).
     public var ownership: OwnershipView?
+    /// What the page draws over the memory-over-time picture (nil: no hover or range overlay).
+    public var timeline: TimelineOverlay?
 
     public init(analysis: Analysis, inputPath: String, format: String, version: String, topDown: FlameGraph,
                 bottomUp: FlameGraph, flameLayout: FlameLayoutOptions, flameOptions: FlameGraphOptions,

@@ -9,14 +9,27 @@ import Testing
 @Suite struct HTMLReportTests {
     static let hostile = "</script><script>document.body.insertAdjacentHTML('beforeend','<p id=pwned>x</p>')</script><img src=x onerror=alert(1)>&amp;\"'"
 
-    func input(_ records: [Record]) -> ReportInput {
-        let analysis = MemscopeTestSupport.analyze(records)
+    func input(_ records: [Record], slices: Bool = false) -> ReportInput {
+        var options = AnalysisOptions()
+        if slices { options.timelineSlices = 64 }
+        let analysis = MemscopeTestSupport.analyze(records, options: options)
         let pictures = ReportPictures(timelineSVG: "<svg id=\"t\"></svg>", lifetimeHistogramSVG: "<svg></svg>",
                                       lanesSVG: "<svg></svg>", sizeHistogramSVG: "<svg></svg>", flamePNGs: [.peak: [0x89, 0x50]])
         return ReportInput(analysis: analysis, inputPath: "dump.msd", format: "msd", version: "test",
                            topDown: FlameGraphBuilder.build(analysis, direction: .topDown),
                            bottomUp: FlameGraphBuilder.build(analysis, direction: .bottomUp),
                            flameLayout: .default, flameOptions: .default, pictures: pictures, defaultCost: .peak)
+    }
+
+    /// With the timeline overlay's data: per-slice figures and site names for the range table.
+    func slicedInput(_ records: [Record]) -> ReportInput {
+        var report = input(records, slices: true)
+        let td = FlameGraphBuilder.buildWithNodeMap(report.analysis, direction: .topDown)
+        let bu = FlameGraphBuilder.buildWithNodeMap(report.analysis, direction: .bottomUp)
+        report.topDown = td.graph
+        report.bottomUp = bu.graph
+        report.timeline = TimelineOverlay(report.analysis, filter: .none, topDownBoxOfNode: td.boxOfTreeNode, bottomUpBoxOfNode: bu.boxOfTreeNode)
+        return report
     }
 
     @Test func escapingHappensInOnePlace() {
@@ -74,14 +87,20 @@ import Testing
         dump.alloc(ts: 1, address: 0x10, size: 8, stack: s)
         dump.free(ts: 2, address: 0x10, stack: s)
         dump.free(ts: 3, address: 0x10, stack: s)
-        let html = try HTMLReport.render(input(dump.records))
+        dump.alloc(ts: 4, address: 0x20, size: 8, stack: dump.stack(["main", Self.hostile]))  // a site named by the payload
+        let report = slicedInput(dump.records)
+        let html = try HTMLReport.render(report)
+        // The range table's names are in the timeline data, escaped for a script block.
+        let data = try #require(TimelineData.json(report))
+        #expect(data.contains("\"slices\":{") && data.contains("\\u003c/script\\u003e"), "\(data)")
+        #expect(html.contains(data))
         // The payload appears only escaped: never a raw tag, and never inside a script.
         #expect(!html.contains("<script>document"))
         #expect(!html.contains("<img src=x"))
         #expect(!html.contains("<p id=pwned>"))
         #expect(html.contains("&lt;/script&gt;&lt;script&gt;"))
         let scripts = html.matches(of: /<script[^>]*>/).count
-        #expect(scripts == 3)  // two JSON blocks and the report script
+        #expect(scripts == 4)  // three JSON blocks and the report script
     }
 }
 

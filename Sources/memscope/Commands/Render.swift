@@ -74,6 +74,8 @@ struct Render: ParsableCommand {
     /// Nor above this many call-tree nodes (both directions): 15 views of such trees would
     /// weigh more on the page than the rest of the report.
     static let partialViewNodeLimit = 13_000
+    /// Most slices of the run the page's range selection adds up (32 to 64 of them).
+    static let timelineSlices = 64
 
     func validate() throws {
         if dumps.isEmpty { throw ValidationError("Missing expected argument '<dumps>'") }
@@ -99,7 +101,10 @@ struct Render: ParsableCommand {
             let progress = Progress(enabled: !quiet && isatty(2) == 1)
             var clock = StageClock()
             let total = Self.fileSize(input.dump)
-            let (analysis, detected) = try analyze(input) { bytesRead in
+            var options = try input.analysisOptions()
+            // Per-slice figures for the page's range selection (a restricted report is already a range).
+            if !scope.isRestricted { options.timelineSlices = Self.timelineSlices }
+            let (analysis, detected) = try analyze(input, options: options) { bytesRead in
                 progress.update("reading", fraction: total > 0 ? Double(bytesRead) / Double(total) : 0)
             }
             clock.lap("read+analyze")
@@ -198,7 +203,9 @@ struct Render: ParsableCommand {
         let pipeline = try self.pipeline()
         let options: AnalysisOptions
         do {
-            options = AnalysisOptions(suppressions: try loadSuppressions(scope.suppressions))
+            var read = AnalysisOptions(suppressions: try loadSuppressions(scope.suppressions))
+            read.timelineSlices = Self.timelineSlices
+            options = read
         } catch {
             Console.printError("\(error)")
             throw ExitCode(1)

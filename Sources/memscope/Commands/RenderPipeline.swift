@@ -30,8 +30,8 @@ struct RenderPipeline {
         var analysis = unfiltered
         let everyFrame = views.allFrames && frameFilter != .none ? analysis : nil
         frameFilter.apply(to: &analysis)
-        let topDown = FlameGraphBuilder.build(analysis, direction: .topDown, options: flameOptions)
-        let bottomUp = FlameGraphBuilder.build(analysis, direction: .bottomUp, options: flameOptions)
+        let (topDown, topDownBoxes) = FlameGraphBuilder.buildWithNodeMap(analysis, direction: .topDown, options: flameOptions)
+        let (bottomUp, bottomUpBoxes) = FlameGraphBuilder.buildWithNodeMap(analysis, direction: .bottomUp, options: flameOptions)
         clock.lap("flamegraph trees")
         let measurer = CairoTextMeasurer()
         let timeline = TimelineLayout.scene(analysis, measurer: measurer)
@@ -64,6 +64,8 @@ struct RenderPipeline {
                                 pictures: withThreads, defaultCost: defaultCost, frameFilter: frameFilter.description,
                                 source: includeSource ? SourceContext(analysis: analysis) : SourceContext())
         var withThreadFlames = input
+        withThreadFlames.timeline = TimelineOverlay(analysis, filter: frameFilter, topDownBoxOfNode: topDownBoxes,
+                                                    bottomUpBoxOfNode: bottomUpBoxes)
         func flameView(_ key: String, _ label: String, shown: Analysis) -> FlameView {
             FlameView(key: key, label: label,
                       topDown: FlameGraphBuilder.build(shown, direction: .topDown, options: flameOptions),
