@@ -4,7 +4,8 @@ import PackageDescription
 /// memscope: memory-profiling dumps in, one offline HTML report out.
 ///
 /// One module per pipeline stage. Imports go one way only:
-/// Format → Model, Analysis → Model, Record → Format + Model, memscope (CLI) → all.
+/// Format → Model, Analysis → Model, Record → Format + Model, Render → the report stages,
+/// memscope (CLI) → all.
 
 /// The streaming stages (reading, importing, analysing, the model's record batches, and
 /// the recorder's spool reader and dump writer)
@@ -51,6 +52,10 @@ let package = Package(
                 resources: [.copy("report.html"), .copy("report.css"), .copy("report.js"), .copy("diff.html"), .copy("diff.js")]),
         .target(name: "MemscopeReport", dependencies: ["MemscopeModel", "MemscopeAnalysis", "MemscopeLayout", "MemscopeTemplates",
                                                       "MemscopeOwnership", "MemscopeGraphLayout"]),
+        // A render as one stage: a plain RenderPlan in, reports out (single, batch, diff).
+        .target(name: "MemscopeRender", dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeImport",
+                                                      "MemscopeLayout", "MemscopeScene", "MemscopeCairo", "MemscopeReport",
+                                                      "MemscopeOwnership", "MemscopeGraphLayout"]),
 
         // The recorder: spool → symbolized .msd (libdw, libiberty, the Swift demangler).
         .target(
@@ -67,7 +72,7 @@ let package = Package(
             name: "memscope",
             dependencies: [
                 "MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeImport", "MemscopeLayout", "MemscopeCairo",
-                "MemscopeReport", "MemscopeRecord", "MemscopeOwnership", "MemscopeGraphLayout", "CMemscopeNative",
+                "MemscopeReport", "MemscopeRender", "MemscopeRecord", "MemscopeOwnership", "MemscopeGraphLayout", "CMemscopeNative",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["BuildPreloadLibrary"]
@@ -105,6 +110,7 @@ let package = Package(
         ),
         .testTarget(name: "MemscopeCairoTests", dependencies: ["MemscopeCairo", "MemscopeLayout", "MemscopeTestSupport", "CPangoCairo"]),
         .testTarget(name: "MemscopeReportTests", dependencies: ["MemscopeReport", "MemscopeLayout", "MemscopeTestSupport"]),
+        .testTarget(name: "MemscopeRenderTests", dependencies: ["MemscopeRender", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeImportTests", dependencies: ["MemscopeImport", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeOwnershipTests", dependencies: ["MemscopeOwnership", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeGraphLayoutTests", dependencies: ["MemscopeGraphLayout", "MemscopeLayout", "MemscopeAnalysis"]),
