@@ -114,7 +114,8 @@ let package = Package(
         .testTarget(name: "MemscopeImportTests", dependencies: ["MemscopeImport", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeOwnershipTests", dependencies: ["MemscopeOwnership", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeGraphLayoutTests", dependencies: ["MemscopeGraphLayout", "MemscopeLayout", "MemscopeAnalysis"]),
-        .testTarget(name: "MemscopeCLITests", dependencies: ["MemscopeTestSupport", "memscope", "memscope-bench", "memscope-fuzz"]),
+        .testTarget(name: "MemscopeCLITests", dependencies: ["MemscopeTestSupport", "MemscopeRender", "memscope", "memscope-bench", "memscope-fuzz",
+                                                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "MemscopeRecordTests", dependencies: ["MemscopeTestSupport", "MemscopeRecord", "memscope", "memscope-ownership-eval"]),
     ]
 )
