@@ -48,8 +48,11 @@ let package = Package(
         // The ownership graph's picture: Graphviz places, the scene builder draws.
         .target(name: "MemscopeGraphLayout", dependencies: ["MemscopeOwnership", "MemscopeScene", "MemscopeLayout", "CGraphviz"]),
         .target(name: "MemscopeCairo", dependencies: ["MemscopeScene", "MemscopeLayout", "CPangoCairo"]),
+        // The report's templates, compiled in as string literals by EmbedTemplates (no resource bundle to ship).
         .target(name: "MemscopeTemplates", path: "Templates",
-                resources: [.copy("report.html"), .copy("report.css"), .copy("report.js"), .copy("diff.html"), .copy("diff.js")]),
+                exclude: ["report.html", "report.css", "report.js", "diff.html", "diff.js"], plugins: ["EmbedTemplates"]),
+        .executableTarget(name: "memscope-embed", path: "Sources/memscope-embed"),
+        .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["memscope-embed"], path: "Sources/EmbedTemplates"),
         .target(name: "MemscopeReport", dependencies: ["MemscopeModel", "MemscopeAnalysis", "MemscopeLayout", "MemscopeTemplates",
                                                       "MemscopeOwnership", "MemscopeGraphLayout"]),
         // A render as one stage: a plain RenderPlan in, reports out (single, batch, diff).
