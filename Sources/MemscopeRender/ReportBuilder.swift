@@ -42,17 +42,18 @@ public struct ReportBuilder: Sendable {
         self.painter = painter
     }
 
-    /// Reports progress and warnings while a report is built (all on the calling thread).
-    public struct Observer {
-        /// Bytes of the dump read so far by the main analysis (an atomic counter's value).
-        public var reading: (UInt64) -> Void
+    /// Reports progress and warnings while a report is built.
+    public struct Observer: Sendable {
+        /// Bytes of the dump read so far by the main analysis: the reader's atomic counter,
+        /// read after each batch.
+        public var reading: @Sendable (UInt64) -> Void
         /// The main analysis is done: its warnings, before the drawing starts.
-        public var analysed: (Diagnostics) -> Void
+        public var analysed: @Sendable (Diagnostics) -> Void
         /// The page is done and about to be written.
-        public var writing: () -> Void
+        public var writing: @Sendable () -> Void
 
-        public init(reading: @escaping (UInt64) -> Void = { _ in }, analysed: @escaping (Diagnostics) -> Void = { _ in },
-                    writing: @escaping () -> Void = {}) {
+        public init(reading: @escaping @Sendable (UInt64) -> Void = { _ in }, analysed: @escaping @Sendable (Diagnostics) -> Void = { _ in },
+                    writing: @escaping @Sendable () -> Void = {}) {
             self.reading = reading
             self.analysed = analysed
             self.writing = writing

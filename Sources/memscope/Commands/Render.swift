@@ -8,6 +8,7 @@ import MemscopeModel
 import MemscopeOwnership
 import MemscopeReport
 import MemscopeRender
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -212,11 +213,13 @@ struct FrameOptions: ParsableArguments {
     }
 }
 
-/// A one-line progress bar on stderr, only on a terminal.
-final class Progress {
+/// A one-line progress bar on stderr, only on a terminal. Its state is two atomics, so
+/// any thread may update it (the reading progress comes from the pipeline's thread).
+final class Progress: Sendable {
     private let enabled: Bool
-    private var last = timespec()
-    private var shown = false
+    /// CLOCK_MONOTONIC nanoseconds of the last line drawn.
+    private let last = Atomic<Int64>(0)
+    private let shown = Atomic<Bool>(false)
 
     init(enabled: Bool) { self.enabled = enabled }
 
@@ -224,17 +227,19 @@ final class Progress {
         guard enabled else { return }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
-        let elapsed = Double(now.tv_sec - last.tv_sec) + Double(now.tv_nsec - last.tv_nsec) / 1e9
-        guard elapsed >= 0.1 || stage != "reading" else { return }
-        last = now
+        let nanoseconds = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+        let previous = last.load(ordering: .relaxed)
+        guard nanoseconds - previous >= 100_000_000 || stage != "reading" else { return }
+        // One drawer per tenth of a second.
+        guard last.compareExchange(expected: previous, desired: nanoseconds, ordering: .relaxed).exchanged else { return }
         let width = 30
         let done = Int(max(0, min(1, fraction)) * Double(width))
         let bar = String(repeating: "#", count: done) + String(repeating: "-", count: width - done)
         FileHandleStandardError.write("\r[\(bar)] \(stage) \(Int(fraction * 100))%   ")
-        shown = true
+        shown.store(true, ordering: .relaxed)
     }
 
     func finish() {
-        if enabled && shown { FileHandleStandardError.write("\r" + String(repeating: " ", count: 60) + "\r") }
+        if enabled && shown.load(ordering: .relaxed) { FileHandleStandardError.write("\r" + String(repeating: " ", count: 60) + "\r") }
     }
 }
