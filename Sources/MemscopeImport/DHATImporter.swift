@@ -7,7 +7,8 @@ import MemscopeModel
 /// totals. Totals are sums over every program point, as DHAT prints them: blocks and
 /// bytes allocated, bytes live at t-gmax (the global peak), bytes and blocks live at t-end.
 enum DHATImporter {
-    static func analyze(path: String, options: AnalysisOptions) throws -> Analysis {
+    /// The analyses of `path`, one per options, from one read of it.
+    static func analyze(path: String, everyOptions: [AnalysisOptions]) throws -> [Analysis] {
         let file = try DecodedFile(path: path)
         let json = JSONDocument(path: path, format: .dhat)
         let root = try json.object(try JSONDocument.parse(try file.readAll(), path: path, format: .dhat), "(top level)")
@@ -66,7 +67,7 @@ enum DHATImporter {
         input.notes = notes(mode: mode, lifetimesRecorded: lifetimesRecorded, points: input.sites.count, unitNote: unitNote)
         input.notes.timeUnit = switch timeUnit { case "µs", "us", "ms", "ns": ""; case "instrs": "instructions"; default: timeUnit }
         input.diagnostics = file.diagnostics
-        return Analysis(aggregate: input, options: options)
+        return everyOptions.map { Analysis(aggregate: input, options: $0) }
     }
 
     private static func metadata(_ root: [String: Any]) -> Metadata {

@@ -14,7 +14,8 @@ enum FoldedStacks {
             && !line[..<space].trimmingSpaces.isEmpty
     }
 
-    static func analyze(path: String, cost: FoldedCost, options: AnalysisOptions) throws -> Analysis {
+    /// The analyses of `path`, one per options, from one read of it.
+    static func analyze(path: String, cost: FoldedCost, everyOptions: [AnalysisOptions]) throws -> [Analysis] {
         let file = try DecodedFile(path: path)
         var interner = SymbolInterner()
         var sites: [AggregateInput.Site] = []
@@ -65,7 +66,7 @@ enum FoldedStacks {
         case .bytes: input.bytesAllocated = total
         }
         input.diagnostics = file.diagnostics
-        return Analysis(aggregate: input, options: options)
+        return everyOptions.map { Analysis(aggregate: input, options: $0) }
     }
 }
 

@@ -84,4 +84,27 @@ final class CountingReader: DumpReading {
         _ = try ReportBuilder(plan: diffPlan, reader: diffReader).diff(base: diffPlan.inputs[0], new: diffPlan.inputs[1])
         #expect(diffReader.total == 2)
     }
+
+    /// Other tools' files are read once for all the analyses of a call too (they were read
+    /// once per analysis: 12 reads of a massif file for its window views), with the same
+    /// analyses as one call per options.
+    @Test(arguments: ["imports/massif.out.workload", "imports/dhat.out.workload", "imports/workload.allocations.folded",
+                      "memscope-rs/export-0.2", "memscope-rs/v0.1/demo.memscope"])
+    func aggregateInputsAreReadOnceForEveryOptions(fixture: String) throws {
+        let path = TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures/\(fixture)").path
+        var late = AnalysisOptions.default
+        late.windowStartNanoseconds = 1_000
+        var thread = AnalysisOptions.default
+        thread.thread = 1
+        let every = [AnalysisOptions.default, late, thread]
+        let together = try InputLoader.analyze(path: path, everyOptions: every).analyses
+        let apart = try every.map { try InputLoader.analyze(path: path, options: $0).analysis }
+        #expect(together == apart)
+
+        let reader = CountingReader()
+        var clock = StageClock()
+        _ = try ReportBuilder(plan: RenderPlan(inputs: [InputSpec(path: path)], output: .none), reader: reader)
+            .build(InputSpec(path: path), clock: &clock)
+        #expect(reader.total <= 2)
+    }
 }
