@@ -107,4 +107,25 @@ final class CountingReader: DumpReading {
             .build(InputSpec(path: path), clock: &clock)
         #expect(reader.total <= 2)
     }
+
+    /// The reading progress arrives while the staged pipeline runs, rising to the file's
+    /// size; the observer shares only atomics with it (run under ThreadSanitizer by
+    /// `swift test --sanitize=thread --filter ReadCountTests`).
+    @Test func progressRisesToTheFileSize() throws {
+        let calls = Atomic<Int>(0)
+        let highest = Atomic<UInt64>(0)
+        let falls = Atomic<Int>(0)
+        let observer = ReportBuilder.Observer(reading: { bytes in
+            calls.add(1, ordering: .relaxed)
+            let previous = highest.load(ordering: .relaxed)
+            if bytes < previous { falls.add(1, ordering: .relaxed) } else { highest.store(bytes, ordering: .relaxed) }
+        })
+        let plan = RenderPlan(inputs: [InputSpec(path: sample)], output: .none)
+        var clock = StageClock()
+        _ = try ReportBuilder(plan: plan).build(plan.inputs[0], observer: observer, clock: &clock)
+        let size = try FileManager.default.attributesOfItem(atPath: sample)[.size] as? UInt64
+        #expect(calls.load(ordering: .relaxed) > 0)
+        #expect(falls.load(ordering: .relaxed) == 0)
+        #expect(highest.load(ordering: .relaxed) == size)
+    }
 }
