@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/ (which work without make too).
-.PHONY: demo test bench bench-record samples deps eval-ownership
+.PHONY: demo test bench bench-record samples deps eval-ownership install
 
 demo:
 	./scripts/demo.sh
@@ -24,3 +24,19 @@ eval-ownership:
 samples:
 	swift run memscope-samples samples
 	swift run memscope-samples --malformed samples/malformed
+
+# Installs memscope into PREFIX (default /usr/local): PREFIX/bin/memscope, whose report
+# templates are compiled in, and the recorder's PREFIX/lib/memscope/libmemscope-preload.so,
+# where `memscope record` looks for it. Builds a release first; BUILT=DIR installs the
+# binaries already built in DIR instead (the install test passes its debug build).
+PREFIX ?= /usr/local
+BUILT ?=
+install:
+ifeq ($(BUILT),)
+	swift build -c release --product memscope
+	$(MAKE) install BUILT=.build/release PREFIX="$(PREFIX)"
+else
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/lib/memscope"
+	install -m 755 "$(BUILT)/memscope" "$(DESTDIR)$(PREFIX)/bin/memscope"
+	install -m 644 "$(BUILT)/memscope_memscope.resources/libmemscope-preload.so" "$(DESTDIR)$(PREFIX)/lib/memscope/libmemscope-preload.so"
+endif

@@ -4,7 +4,8 @@ import PackageDescription
 /// memscope: memory-profiling dumps in, one offline HTML report out.
 ///
 /// One module per pipeline stage. Imports go one way only:
-/// Format → Model, Analysis → Model, Record → Format + Model, memscope (CLI) → all.
+/// Format → Model, Analysis → Model, Record → Format + Model, Render → the report stages,
+/// memscope (CLI) → all.
 
 /// The streaming stages (reading, importing, analysing, the model's record batches, and
 /// the recorder's spool reader and dump writer)
@@ -47,9 +48,16 @@ let package = Package(
         // The ownership graph's picture: Graphviz places, the scene builder draws.
         .target(name: "MemscopeGraphLayout", dependencies: ["MemscopeOwnership", "MemscopeScene", "MemscopeLayout", "CGraphviz"]),
         .target(name: "MemscopeCairo", dependencies: ["MemscopeScene", "MemscopeLayout", "CPangoCairo"]),
+        // The report's templates, compiled in as string literals by EmbedTemplates (no resource bundle to ship).
         .target(name: "MemscopeTemplates", path: "Templates",
-                resources: [.copy("report.html"), .copy("report.css"), .copy("report.js"), .copy("timeline.js"), .copy("timeline.css"), .copy("diff.html"), .copy("diff.js")]),
+                exclude: ["report.html", "report.css", "report.js", "timeline.js", "timeline.css", "diff.html", "diff.js"], plugins: ["EmbedTemplates"]),
+        .executableTarget(name: "memscope-embed", path: "Sources/memscope-embed"),
+        .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["memscope-embed"], path: "Sources/EmbedTemplates"),
         .target(name: "MemscopeReport", dependencies: ["MemscopeModel", "MemscopeAnalysis", "MemscopeLayout", "MemscopeTemplates",
+                                                      "MemscopeOwnership", "MemscopeGraphLayout"]),
+        // A render as one stage: a plain RenderPlan in, reports out (single, batch, diff).
+        .target(name: "MemscopeRender", dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeImport",
+                                                      "MemscopeLayout", "MemscopeScene", "MemscopeCairo", "MemscopeReport",
                                                       "MemscopeOwnership", "MemscopeGraphLayout"]),
 
         // The recorder: spool → symbolized .msd (libdw, libiberty, the Swift demangler).
@@ -67,7 +75,7 @@ let package = Package(
             name: "memscope",
             dependencies: [
                 "MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeImport", "MemscopeLayout", "MemscopeCairo",
-                "MemscopeReport", "MemscopeRecord", "MemscopeOwnership", "MemscopeGraphLayout", "CMemscopeNative",
+                "MemscopeReport", "MemscopeRender", "MemscopeRecord", "MemscopeOwnership", "MemscopeGraphLayout", "CMemscopeNative",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["BuildPreloadLibrary"]
@@ -105,10 +113,12 @@ let package = Package(
         ),
         .testTarget(name: "MemscopeCairoTests", dependencies: ["MemscopeCairo", "MemscopeLayout", "MemscopeTestSupport", "CPangoCairo"]),
         .testTarget(name: "MemscopeReportTests", dependencies: ["MemscopeReport", "MemscopeLayout", "MemscopeTestSupport"]),
+        .testTarget(name: "MemscopeRenderTests", dependencies: ["MemscopeRender", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeImportTests", dependencies: ["MemscopeImport", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeOwnershipTests", dependencies: ["MemscopeOwnership", "MemscopeTestSupport"]),
         .testTarget(name: "MemscopeGraphLayoutTests", dependencies: ["MemscopeGraphLayout", "MemscopeLayout", "MemscopeAnalysis"]),
-        .testTarget(name: "MemscopeCLITests", dependencies: ["MemscopeTestSupport", "memscope", "memscope-bench", "memscope-fuzz"]),
+        .testTarget(name: "MemscopeCLITests", dependencies: ["MemscopeTestSupport", "MemscopeRender", "memscope", "memscope-bench", "memscope-fuzz",
+                                                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "MemscopeRecordTests", dependencies: ["MemscopeTestSupport", "MemscopeRecord", "memscope", "memscope-ownership-eval"]),
     ]
 )

@@ -75,7 +75,7 @@ public enum AnalysisPipeline {
             switch queue.take() {
             case .batch(let batch):
                 // Independent analyses of one batch: each consumer is used by one worker.
-                let shared = UncheckedBox((consumers, batch))
+                let shared = Handoff((consumers, batch))
                 DispatchQueue.concurrentPerform(iterations: consumers.count) { i in
                     shared.value.0[i].consume(shared.value.1)
                 }
@@ -97,7 +97,7 @@ public enum AnalysisPipeline {
         for _ in 0..<flow.depth + 1 {
             emptied.put(.batch(RecordBatch(capacity: flow.batchSize)))
         }
-        let box = UncheckedBox<any RecordBatchSource>(reader)
+        let box = Handoff<any RecordBatchSource>(reader)
         DispatchQueue(label: "memscope.parse").async {
             do {
                 while true {
@@ -126,7 +126,7 @@ public enum AnalysisPipeline {
             emptiedChanges.put(.batch(LiveChangeBuffer(capacity: flow.batchSize * 2)))
         }
         var tracker = analyzer.core.takeLiveStage()
-        let box = UncheckedBox(analyzer)
+        let box = Handoff(analyzer)
         DispatchQueue(label: "memscope.blocks").async {
             while true {
                 switch batches.take() {
@@ -161,13 +161,6 @@ public enum AnalysisPipeline {
             }
         }
     }
-}
-
-/// Moves a non-Sendable value to exactly one other thread, which alone uses it until it
-/// signals completion through the queue.
-private final class UncheckedBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
 
 /// A bounded single-producer, single-consumer queue of batches (pthread mutex and

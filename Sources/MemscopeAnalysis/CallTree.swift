@@ -121,7 +121,7 @@ struct CallTreeBuilder {
         let bottomUp = UnsafeMutablePointer<CallTree>.allocate(capacity: 1)
         defer { bottomUp.deallocate() }
         let done = DispatchSemaphore(value: 0)
-        let work = UncheckedSendable((self, bottomUp))
+        let work = Handoff((self, bottomUp))
         // A queue of its own, not the global one: a serial queue gets a thread even when
         // every thread of the global pool waits (reports of several dumps are rendered by
         // concurrent workers, each of which may be waiting here).
@@ -290,11 +290,4 @@ private struct SortName: Comparable {
     static func < (a: SortName, b: SortName) -> Bool {
         (a.function, a.file, a.module, a.ip, a.inlined ? 1 : 0) < (b.function, b.file, b.module, b.ip, b.inlined ? 1 : 0)
     }
-}
-
-/// A value handed to exactly one other thread, which alone uses it until it signals that
-/// it is done.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -41,7 +41,7 @@ struct LiveChange {
 
 /// A batch's live changes, written by the block stage and read by the live stage: raw
 /// storage, so writing one is a store, not an array append.
-final class LiveChangeBuffer: @unchecked Sendable {
+final class LiveChangeBuffer {
     private(set) var base: UnsafeMutablePointer<LiveChange>
     private(set) var capacity: Int
     private(set) var count = 0

@@ -8,7 +8,7 @@ import CPrefetch
 ///
 /// A reference type over raw memory: copies of a ``LiveTracker`` share it, and only one of
 /// them (the live stage's) is ever changed.
-final class SiteTable: @unchecked Sendable {
+final class SiteTable {
     static let lineSize = 64
     static let recordSize = 3 * lineSize
     private(set) var count = 0

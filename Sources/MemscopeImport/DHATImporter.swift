@@ -16,9 +16,9 @@ enum DHATImporter {
         var frames: [UInt64] // indices into ftbl, innermost first
     }
 
-    /// Streams the file (``JSONStream``): memory holds the program points and the frame
-    /// table, never the text.
-    static func analyze(path: String, options: AnalysisOptions) throws -> Analysis {
+    /// The analyses of `path`, one per options, from one read of it. Streams the file
+    /// (``JSONStream``): memory holds the program points and the frame table, never the text.
+    static func analyze(path: String, everyOptions: [AnalysisOptions]) throws -> [Analysis] {
         let file = try DecodedFile(path: path)
         let json = JSONDocument(path: path, format: .dhat)
         let stream = JSONStream(file: file, path: path, format: .dhat)
@@ -111,7 +111,7 @@ enum DHATImporter {
         input.notes = notes(mode: mode, lifetimesRecorded: lifetimesRecorded, points: input.sites.count, unitNote: unitNote)
         input.notes.timeUnit = switch timeUnit { case "µs", "us", "ms", "ns": ""; case "instrs": "instructions"; default: timeUnit }
         input.diagnostics = file.diagnostics
-        return Analysis(aggregate: input, options: options)
+        return everyOptions.map { Analysis(aggregate: input, options: $0) }
     }
 
     private static func metadata(_ root: [String: Any]) -> Metadata {

@@ -14,7 +14,8 @@ enum FoldedStacks {
             && !line[..<space].trimmingSpaces.isEmpty
     }
 
-    static func analyze(path: String, cost: FoldedCost, options: AnalysisOptions) throws -> Analysis {
+    /// The analyses of `path`, one per options, from one read of it.
+    static func analyze(path: String, cost: FoldedCost, everyOptions: [AnalysisOptions]) throws -> [Analysis] {
         let file = try DecodedFile(path: path)
         var interner = SymbolInterner()
         var sites: [AggregateInput.Site] = []
@@ -69,7 +70,7 @@ enum FoldedStacks {
         }
         if overflowed { input.overflowed.insert(cost == .allocations ? "allocations" : "bytes_allocated") }
         input.diagnostics = file.diagnostics
-        return Analysis(aggregate: input, options: options)
+        return everyOptions.map { Analysis(aggregate: input, options: $0) }
     }
 }
 

@@ -29,7 +29,7 @@ public enum InputLoader {
     }
 
     /// Like ``analyze(path:format:foldedCost:options:progress:)``, once per options, reading
-    /// an event input only once (aggregate inputs are small and read per options).
+    /// the input only once.
     /// - Parameter alongside: consumers fed every record too, for memscope's own dumps only
     ///   (``InputFormat/carriesBlockEvents``); they see nothing for other formats.
     public static func analyze(path: String, format: InputFormat? = nil, foldedCost: FoldedCost = .allocations,
@@ -47,22 +47,24 @@ public enum InputLoader {
                 for i in analyses.indices { HeaptrackNotes.apply(to: &analyses[i], reader: heaptrack) }
             }
             return (analyses, actual)
+        case _ where everyOptions.isEmpty:
+            return ([], detected)  // an aggregate input feeds no consumer: nothing to read it for
         case .folded:
-            return (try classified(everyOptions) { try FoldedStacks.analyze(path: path, cost: foldedCost, options: $0) }, .folded)
+            return (classified(try FoldedStacks.analyze(path: path, cost: foldedCost, everyOptions: everyOptions), everyOptions), .folded)
         case .dhat:
-            return (try classified(everyOptions) { try DHATImporter.analyze(path: path, options: $0) }, .dhat)
+            return (classified(try DHATImporter.analyze(path: path, everyOptions: everyOptions), everyOptions), .dhat)
         case .massif:
-            return (try classified(everyOptions) { try MassifImporter.analyze(path: path, options: $0) }, .massif)
+            return (classified(try MassifImporter.analyze(path: path, everyOptions: everyOptions), everyOptions), .massif)
         case .memscopeRs:
-            return (try classified(everyOptions) { try MemscopeRsExport.analyze(path: path, options: $0) }, .memscopeRs)
+            return (classified(try MemscopeRsExport.analyze(path: path, everyOptions: everyOptions), everyOptions), .memscopeRs)
         }
     }
 
-    /// The analyses of an aggregate input, one per options, their allocator frames classified.
-    private static func classified(_ everyOptions: [AnalysisOptions],
-                                   _ analyze: (AnalysisOptions) throws -> Analysis) throws -> [Analysis] {
-        try everyOptions.map { options in
-            var analysis = try analyze(options)
+    /// The analyses of an aggregate input (one per options, from one read), their allocator
+    /// frames classified.
+    private static func classified(_ analyses: [Analysis], _ everyOptions: [AnalysisOptions]) -> [Analysis] {
+        zip(analyses, everyOptions).map { analysis, options in
+            var analysis = analysis
             analysis.classifyAllocatorFrames(options: options)
             return analysis
         }

@@ -7,7 +7,8 @@ import MemscopeModel
 /// the flamegraphs' "live at peak" cost is the peak snapshot's tree, and "leaked" the
 /// last snapshot's tree when it is detailed.
 enum MassifImporter {
-    static func analyze(path: String, options: AnalysisOptions) throws -> Analysis {
+    /// The analyses of `path`, one per options, from one read of it.
+    static func analyze(path: String, everyOptions: [AnalysisOptions]) throws -> [Analysis] {
         let file = try DecodedFile(path: path)
         let massif = try MassifFile.parse(file, path: path)
         guard !massif.snapshots.isEmpty else {
@@ -53,7 +54,7 @@ enum MassifImporter {
         }
         input.notes = notes(massif, treeSnapshot: treeSnapshot, peak: peak, last: last, unitNote: unitNote)
         input.notes.timeUnit = switch massif.timeUnit { case "ms": ""; case "i": "instructions"; case "B": "bytes"; default: massif.timeUnit }
-        return Analysis(aggregate: input, options: options)
+        return everyOptions.map { Analysis(aggregate: input, options: $0) }
     }
 
     /// Bytes held by each full stack of a bottom-up tree: a node's bytes minus its children's.

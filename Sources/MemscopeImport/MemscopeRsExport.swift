@@ -23,7 +23,8 @@ enum MemscopeRsExport {
         head.contains("\"allocations\"") && !head.contains("\"type\":\"header\"") && !head.contains("\"type\":\"meta\"")
     }
 
-    static func analyze(path: String, options: AnalysisOptions) throws -> Analysis {
+    /// The analyses of `path`, one per options, from one read of it.
+    static func analyze(path: String, everyOptions: [AnalysisOptions]) throws -> [Analysis] {
         var file = path
         var isDirectory = false
         if FormatSniffer.isDirectory(path) {
@@ -36,7 +37,8 @@ enum MemscopeRsExport {
         let decoded = try DecodedFile(path: file)
         let head = try decoded.peek(8)
         if head.starts(with: MemscopeRsBinaryFile.magic) {
-            return try analyzeBinary(try decoded.readAll(), path: file, diagnostics: decoded.diagnostics, options: options)
+            let bytes = try decoded.readAll()
+            return try everyOptions.map { try analyzeBinary(bytes, path: file, diagnostics: decoded.diagnostics, options: $0) }
         }
         let json = JSONDocument(path: file, format: .memscopeRs)
         // Streamed (``JSONStream``): memory holds the converted entries, never the text.
@@ -66,10 +68,12 @@ enum MemscopeRsExport {
         try stream.end()
         // Container and value entries (no heap pointer) get virtual addresses; they are not allocations.
         let allocations = entries.filter { !$0.isVirtual }
-        var analysis = try MemscopeRsReplay.analyze(allocations, options: options, diagnostics: decoded.diagnostics)
         let kind = isDirectory ? "0.2.x JSON directory" : "JSON file \(baseName(file))"
-        analysis.notes = notes(allocations, virtual: entries.count - allocations.count, kind: kind)
-        return analysis
+        return try everyOptions.map { options in
+            var analysis = try MemscopeRsReplay.analyze(allocations, options: options, diagnostics: decoded.diagnostics)
+            analysis.notes = notes(allocations, virtual: entries.count - allocations.count, kind: kind)
+            return analysis
+        }
     }
 
     /// A binary `.memscope` file (0.1.x): its records give the same allocation entries as

@@ -75,7 +75,7 @@ public struct HeapEvent: Sendable, Equatable {
 ///
 /// A reference type, so that one batch's storage is filled, handed to another thread and
 /// reused without being copied or reallocated.
-public final class RecordBatch: @unchecked Sendable {
+public final class RecordBatch {
     /// The events, `eventCount` of them initialised.
     public var events: UnsafeMutablePointer<HeapEvent> { storage }
     public var eventCount: Int { storedEvents }

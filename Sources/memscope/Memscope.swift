@@ -1,4 +1,5 @@
 import ArgumentParser
+import MemscopeRender
 
 @main
 struct Memscope: ParsableCommand {
@@ -32,8 +33,4 @@ struct Memscope: ParsableCommand {
         MallocPolicy.apply()
         main(nil)
     }
-}
-
-enum MemscopeVersion {
-    static let string = "0.1.0"
 }

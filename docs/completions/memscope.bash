@@ -392,13 +392,17 @@ _memscope_diff() {
     repeating_flags=()
     non_repeating_flags=(--json --force --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--format --output -o)
+    non_repeating_options=(--format --folded-cost --output -o)
     __memscope_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
     '--format')
         __memscope_add_completions -W 'msd'$'\n''jsonl'$'\n''heaptrack'$'\n''massif'$'\n''dhat'$'\n''memscope-rs'$'\n''folded'
+        return
+        ;;
+    '--folded-cost')
+        __memscope_add_completions -W 'allocations'$'\n''bytes'
         return
         ;;
     '--output'|'-o')

@@ -31,7 +31,7 @@ function __memscope_parse_tokens -S
         case 'check'
             __memscope_parse_subcommand 1 'format=' 'folded-cost=' 'suppressions=' 'from=' 'to=' 'thread=' 'wrapper=+' 'no-wrapper-detection' 'max-leaked=' 'max-peak=' 'max-bytes-allocated=' 'max-allocations=' 'max-temporary=' 'max-errors=' 'baseline=' 'max-growth=' 'json' 'version' 'h/help'
         case 'diff'
-            __memscope_parse_subcommand 2 'format=' 'o/output=' 'json' 'force' 'q/quiet' 'version' 'h/help'
+            __memscope_parse_subcommand 2 'format=' 'folded-cost=' 'o/output=' 'json' 'force' 'q/quiet' 'version' 'h/help'
         case 'export'
             __memscope_parse_subcommand 1 'csv=' 'format=' 'folded-cost=' 'suppressions=' 'from=' 'to=' 'thread=' 'wrapper=+' 'no-wrapper-detection' 'version' 'h/help'
         case 'inspect'
@@ -176,7 +176,8 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_opti
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope diff" -eq 1' -F
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope diff" -eq 2' -F
-complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" format' -l 'format' -d 'Read both inputs as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).' -rfka 'msd jsonl heaptrack massif dhat memscope-rs folded'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" format' -l 'format' -d 'Read the input as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).' -rfka 'msd jsonl heaptrack massif dhat memscope-rs folded'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" folded-cost' -l 'folded-cost' -d 'What the counts of folded stacks are (values: allocations, bytes).' -rfka 'allocations bytes'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" o output' -l 'output' -s 'o' -d 'The report to write. Default: memscope-diff-<base>-<new>.html.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" json' -l 'json' -d 'Print the deltas as one JSON object instead of writing a report.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" force' -l 'force' -d 'Overwrite the report if it exists.'

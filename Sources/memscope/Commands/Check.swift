@@ -3,6 +3,7 @@ import MemscopeAnalysis
 import MemscopeFormat
 import MemscopeImport
 import MemscopeModel
+import MemscopeRender
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -86,9 +87,7 @@ struct Check: ParsableCommand {
             limit("temporary_allocations", t.temporaryAllocations, maxTemporary, bytes: false)
             limit("errors", t.errors, maxErrors, bytes: false)
             if let baseline, let growth = maxGrowth {
-                var baselineInput = try InputOptions.with(path: baseline, format: nil)
-                baselineInput.scope = input.scope
-                let old = try analyze(baselineInput).0.totals
+                let old = try DumpAnalyzer().analyze(InputSpec(path: baseline), scope: input.scope.plan).analysis.totals
                 for (metric, new, base, bytes) in [("peak_bytes", t.peakBytes, old.peakBytes, true),
                                                    ("leaked_bytes", t.leakedBytes, old.leakedBytes, true),
                                                    ("bytes_allocated", t.bytesAllocated, old.bytesAllocated, true),
@@ -118,14 +117,5 @@ struct Check: ParsableCommand {
         let change = percent.isInfinite ? "from 0" : "\(percent >= 0 ? "+" : "")\(Units.fixed(percent, decimals: 1))% over the baseline's \(shownBase)"
         return LimitResult(metric: "\(metric) growth", value: new, limit: "growth ≤ \(Units.fixed(maximum, decimals: 1))%",
                            passed: percent <= maximum, detail: change, isBytes: bytes)
-    }
-}
-
-extension InputOptions {
-    /// Options for a second input (e.g. a baseline) given by path.
-    static func with(path: String, format: InputFormat?, foldedCost: FoldedCost = .allocations) throws -> InputOptions {
-        var arguments = [path, "--folded-cost", foldedCost.rawValue]
-        if let format { arguments += ["--format", format.rawValue] }
-        return try InputOptions.parse(arguments)
     }
 }

@@ -1,12 +1,10 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import MemscopeAnalysis
-import MemscopeCairo
 import MemscopeFormat
 import MemscopeImport
-import MemscopeLayout
 import MemscopeReport
+import MemscopeRender
 
 #if canImport(Glibc)
 import Glibc
@@ -31,8 +29,7 @@ struct Diff: ParsableCommand {
     @Argument(help: "The later dump.", completion: .file(), transform: PipedInput.materialize)
     var new: String
 
-    @Option(help: "Read both inputs as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).")
-    var format: InputFormat?
+    @OptionGroup var reading: FormatOptions
 
     @Option(name: .shortAndLong, help: "The report to write. Default: memscope-diff-<base>-<new>.html.")
     var output: String?
@@ -46,47 +43,30 @@ struct Diff: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No warnings and no closing message.")
     var quiet = false
 
+    /// The diff these options ask for, as a render plan of two inputs.
+    func plan() -> RenderPlan {
+        let output: OutputPlan = json ? .none
+            : .file(output ?? "memscope-diff-\(ReportNames.stem(base))-\(ReportNames.stem(new)).html", force: force)
+        return RenderPlan(inputs: [reading.spec(base), reading.spec(new)], output: output)
+    }
+
     func run() throws {
         try Console.run {
-            let path = output ?? "memscope-diff-\(Self.stem(base))-\(Self.stem(new)).html"
-            if !json && !force && AtomicOutputFile.wouldReplaceFile(path) {
+            let plan = plan()
+            if case .file(let path, let force) = plan.output, !force && AtomicOutputFile.wouldReplaceFile(path) {
                 throw DumpError(path: path, problem: .outputExists)
             }
-            let (baseAnalysis, baseFormat) = try analyze(InputOptions.with(path: base, format: format))
-            let (newAnalysis, newFormat) = try analyze(InputOptions.with(path: new, format: format))
-            if !quiet && !json {
-                Console.printWarnings(baseAnalysis.diagnostics)
-                Console.printWarnings(newAnalysis.diagnostics)
-            }
-            let diff = AnalysisDiff(base: baseAnalysis, new: newAnalysis)
-            let baseSummary = MemscopeAnalysis.Summary(analysis: baseAnalysis, format: baseFormat.rawValue, path: base)
-            let newSummary = MemscopeAnalysis.Summary(analysis: newAnalysis, format: newFormat.rawValue, path: new)
-            if json {
-                print(DiffReport.json(diff, base: baseSummary, new: newSummary))
+            let result = try ReportBuilder(plan: plan).diff(base: plan.inputs[0], new: plan.inputs[1])
+            guard case .file(let path, _) = plan.output else {
+                print(result.json)
                 return
             }
-            let html = try DiffReport.html(diff, base: baseSummary, new: newSummary, pictures: try Self.paint(diff),
-                                           version: MemscopeVersion.string)
+            if !quiet { result.diagnostics.forEach(Console.printWarnings) }
+            let html = try result.html()
             let file = try AtomicOutputFile(path: path, overwrite: true)
             try file.write(html)
             try file.commit()
             if !quiet { print("Wrote \(path) (\(Render.megabytes(html.utf8.count)))") }
         }
-    }
-
-    static func paint(_ diff: AnalysisDiff) throws -> [FlameCost: [UInt8]] {
-        let costs = FlameCost.allCases.filter { cost in diff.tree.first.map { cost.value($0.base) > 0 || cost.value($0.new) > 0 } ?? false }
-        let results = ResultSlots<Result<[UInt8], any Error>>(count: costs.count)
-        DispatchQueue.concurrentPerform(iterations: costs.count) { i in
-            let scene = DiffFlameLayout.scene(diff, cost: costs[i], measurer: CairoTextMeasurer())
-            results.set(i, Result { try CairoPainter.png(scene) })
-        }
-        var pictures: [FlameCost: [UInt8]] = [:]
-        for (cost, result) in zip(costs, results.values) { pictures[cost] = try result.get() }
-        return pictures
-    }
-
-    static func stem(_ path: String) -> String {
-        String(Render.defaultOutput(for: path).dropFirst("memscope-".count).dropLast(".html".count))
     }
 }

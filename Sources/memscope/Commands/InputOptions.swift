@@ -5,6 +5,7 @@ import MemscopeFormat
 import MemscopeImport
 import MemscopeModel
 import MemscopeOwnership
+import MemscopeRender
 
 #if canImport(Glibc)
 import Glibc
@@ -14,24 +15,36 @@ extension DumpFormat: ExpressibleByArgument {}
 extension InputFormat: ExpressibleByArgument {}
 extension FoldedCost: ExpressibleByArgument {}
 
-/// The dump to read, shared by every command that reads one.
-struct InputOptions: ParsableArguments {
-    @Argument(help: "The dump to read (.msd binary or JSON Lines, optionally zstd-compressed), or a heaptrack, massif, DHAT, memscope-rs or folded-stacks file; - or a pipe reads standard input or the pipe.",
-              completion: .file(), transform: PipedInput.materialize)
-    var dump: String
+extension TimePoint: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}
 
+/// How to read an input: its format, and what folded stacks count. Shared by every
+/// command that reads any input (one declaration of each option).
+struct FormatOptions: ParsableArguments {
     @Option(help: "Read the input as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).")
     var format: InputFormat?
 
     @Option(help: "What the counts of folded stacks are (values: allocations, bytes).")
     var foldedCost: FoldedCost = .allocations
 
+    /// The spec of reading `path` this way.
+    func spec(_ path: String) -> InputSpec {
+        InputSpec(path: path, format: format, foldedCost: foldedCost)
+    }
+}
+
+/// The dump to read, shared by every command that reads one.
+struct InputOptions: ParsableArguments {
+    @Argument(help: "The dump to read (.msd binary or JSON Lines, optionally zstd-compressed), or a heaptrack, massif, DHAT, memscope-rs or folded-stacks file; - or a pipe reads standard input or the pipe.",
+              completion: .file(), transform: PipedInput.materialize)
+    var dump: String
+
+    @OptionGroup var reading: FormatOptions
+
     @OptionGroup var scope: ScopeOptions
 
-    /// The analysis options these inputs ask for.
-    func analysisOptions() throws -> AnalysisOptions {
-        try scope.analysisOptions(dump: dump, format: format, foldedCost: foldedCost)
-    }
+    var spec: InputSpec { reading.spec(dump) }
 }
 
 /// What part of a dump to analyse, and which leaks to suppress; shared by every command
@@ -42,10 +55,10 @@ struct ScopeOptions: ParsableArguments {
     var suppressions: String?
 
     @Option(help: "Count only from this time: 12.5s, 850ms, 40us, or a percentage of the run such as 25%.")
-    var from: TimeArgument?
+    var from: TimePoint?
 
     @Option(help: "Stop at this time (same forms as --from); leaked then means live at this time.")
-    var to: TimeArgument?
+    var to: TimePoint?
 
     @Option(help: "Only blocks allocated by this thread id (and their frees, on any thread).")
     var thread: UInt32?
@@ -58,7 +71,7 @@ struct ScopeOptions: ParsableArguments {
     @Flag(help: "Do not infer allocation wrappers among frames without a symbol.")
     var noWrapperDetection = false
 
-    var isRestricted: Bool { from != nil || to != nil || thread != nil }
+    var isRestricted: Bool { plan.isRestricted }
 
     func validate() throws {
         for pattern in wrappers {
@@ -68,35 +81,10 @@ struct ScopeOptions: ParsableArguments {
         }
     }
 
-    /// Analysis options for `dump` (percentages of the run are resolved by a quick pass).
-    func analysisOptions(dump: String, format: InputFormat?, foldedCost: FoldedCost) throws -> AnalysisOptions {
-        var options = AnalysisOptions(suppressions: try loadSuppressions(suppressions))
-        var known: UInt64?
-        let total = { () throws -> UInt64 in
-            if let known { return known }
-            let value = try InputLoader.analyze(path: dump, format: format, foldedCost: foldedCost).0.totals.durationNanoseconds
-            known = value
-            return value
-        }
-        if let from { options.windowStartNanoseconds = try from.nanoseconds(duration: total) }
-        if let to { options.windowEndNanoseconds = try to.nanoseconds(duration: total) }
-        options.thread = thread
-        options.wrapperPatterns = wrappers
-        options.detectWrappers = !noWrapperDetection
-        return options
-    }
-}
-
-/// Reads a suppressions file (or none).
-func loadSuppressions(_ path: String?) throws -> Suppressions {
-    guard let path else { return Suppressions() }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw DumpError(path: path, problem: .cannotOpen(reason: "no such readable file"))
-    }
-    do {
-        return try Suppressions(parsing: String(decoding: data, as: UTF8.self))
-    } catch {
-        throw DumpError(path: path, location: .line(error.line, column: 1), problem: .badSuppression(text: error.text))
+    /// The scope as a plain value.
+    var plan: ScopePlan {
+        ScopePlan(suppressionsPath: suppressions, from: from, to: to, thread: thread, wrapperPatterns: wrappers,
+                  detectWrappers: !noWrapperDetection)
     }
 }
 
@@ -147,24 +135,7 @@ enum FileHandleStandardError {
     }
 }
 
-/// Reads a whole dump, or another tool's file, and analyses it.
-func analyze(_ input: InputOptions, progress: (UInt64) -> Void = { _ in }) throws -> (Analysis, InputFormat) {
-    try analyze(input, options: try input.analysisOptions(), progress: progress)
-}
-
-func analyze(_ input: InputOptions, options: AnalysisOptions,
-             progress: (UInt64) -> Void = { _ in }) throws -> (Analysis, InputFormat) {
-    try InputLoader.analyze(path: input.dump, format: input.format, foldedCost: input.foldedCost, options: options,
-                            progress: progress)
-}
-
-/// The ownership graph of a memscope dump (other formats name no blocks: an error).
-func ownershipGraph(_ input: InputOptions) throws -> OwnershipGraph {
-    let inference = OwnershipInference()
-    let (_, format) = try InputLoader.analyze(path: input.dump, format: input.format, foldedCost: input.foldedCost,
-                                              everyOptions: [], alongside: [inference])
-    guard format.carriesBlockEvents else {
-        throw ImportError(path: input.dump, problem: .noBlockEvents(format: format))
-    }
-    return inference.finish()
+/// Reads a whole dump, or another tool's file, and analyses it within the input's scope.
+func analyze(_ input: InputOptions) throws -> (Analysis, InputFormat) {
+    try DumpAnalyzer().analyze(input.spec, scope: input.scope.plan)
 }

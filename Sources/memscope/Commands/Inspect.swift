@@ -4,6 +4,7 @@ import MemscopeFormat
 import MemscopeImport
 import MemscopeModel
 import MemscopeOwnership
+import MemscopeRender
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,7 +48,7 @@ struct Inspect: ParsableCommand {
                 let (analysis, _) = try analyze(input)
                 print(AnalysisDump.render(analysis), terminator: "")
             case .ownership:
-                var graph = try ownershipGraph(input)
+                var graph = try DumpAnalyzer().ownershipGraph(input.spec)
                 if noInference { graph = graph.observedOnly() }
                 print(json ? graph.json() : graph.text(), terminator: "")
             }
@@ -55,7 +56,7 @@ struct Inspect: ParsableCommand {
     }
 
     private func printRecords() throws {
-        let (reader, format) = try InputLoader.eventSource(path: input.dump, format: input.format)
+        let (reader, format) = try InputLoader.eventSource(path: input.dump, format: input.reading.format)
         var symbols = SymbolTable()
         print("format \(format.rawValue)")
         var index = 0

@@ -2,6 +2,7 @@ import ArgumentParser
 import MemscopeModel
 import MemscopeFormat
 import MemscopeRecord
+import MemscopeRender
 
 #if canImport(Glibc)
 import Glibc

@@ -7,6 +7,8 @@ import MemscopeImport
 import MemscopeModel
 import MemscopeOwnership
 import MemscopeReport
+import MemscopeRender
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -37,11 +39,7 @@ struct Render: ParsableCommand {
               completion: .file(), transform: PipedInput.materialize)
     var dumps: [String]
 
-    @Option(help: "Read the input as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).")
-    var format: InputFormat?
-
-    @Option(help: "What the counts of folded stacks are (values: allocations, bytes).")
-    var foldedCost: FoldedCost = .allocations
+    @OptionGroup var reading: FormatOptions
 
     @OptionGroup var scope: ScopeOptions
 
@@ -68,15 +66,6 @@ struct Render: ParsableCommand {
     @Option(help: "Flamegraphs of this many equal time slices of the run, and of a slice around the peak, for the page's window picker. Default: 10 for dumps of up to 2,000,000 events and 13,000 call-tree nodes, 0 above. 0: none.")
     var windowFlamegraphs: Int?
 
-    /// Above this many events, thread and window flamegraphs are left out unless asked for:
-    /// their extra read of the dump would exceed the report's render budget (0.5 s over the analysis).
-    static let partialViewEventLimit: UInt64 = 2_000_000
-    /// Nor above this many call-tree nodes (both directions): 15 views of such trees would
-    /// weigh more on the page than the rest of the report.
-    static let partialViewNodeLimit = 13_000
-    /// Most slices of the run the page's range selection adds up (32 to 64 of them).
-    static let timelineSlices = 64
-
     func validate() throws {
         if dumps.isEmpty { throw ValidationError("Missing expected argument '<dumps>'") }
         if dumps.count > 1 && scope.isRestricted {
@@ -89,137 +78,60 @@ struct Render: ParsableCommand {
         }
     }
 
+    /// The render these options ask for, as one plain value: the only place the options
+    /// are read.
+    func plan() -> RenderPlan {
+        let output: OutputPlan = dumps.count > 1 ? .directory(output ?? "memscope-reports", force: force)
+            : .file(output ?? ReportNames.defaultOutput(for: dumps[0]), force: force)
+        let ownership: ViewPlan.Ownership = ownershipOptions.noOwnership ? .never : ownershipOptions.ownership ? .always : .automatic
+        return RenderPlan(inputs: dumps.map(reading.spec), scope: scope.plan, frames: frames.plan,
+                          views: ViewPlan(threadFlamegraphs: threadFlamegraphs, windowFlamegraphs: windowFlamegraphs,
+                                          ownership: ownership, includeInference: !ownershipOptions.noInference,
+                                          ownershipSites: ownershipOptions.ownershipSites),
+                          images: images, output: output)
+    }
+
     func run() throws {
-        if dumps.count > 1 { return try runBatch() }
-        var input = try InputOptions.with(path: dumps[0], format: format, foldedCost: foldedCost)
-        input.scope = scope
-        try Console.run {
-            let path = output ?? Self.defaultOutput(for: input.dump)
-            if !force && AtomicOutputFile.wouldReplaceFile(path) {
-                throw DumpError(path: path, problem: .outputExists)
-            }
-            let progress = Progress(enabled: !quiet && isatty(2) == 1)
-            var clock = StageClock()
-            let total = Self.fileSize(input.dump)
-            var options = try input.analysisOptions()
-            // Per-slice figures for the page's range selection (a restricted report is already a range).
-            if !scope.isRestricted { options.timelineSlices = Self.timelineSlices }
-            let (analysis, detected) = try analyze(input, options: options) { bytesRead in
-                progress.update("reading", fraction: total > 0 ? Double(bytesRead) / Double(total) : 0)
-            }
-            clock.lap("read+analyze")
-            progress.update("drawing", fraction: 1)
-            if !quiet { Console.printWarnings(analysis.diagnostics) }
-            let views = try partialAnalyses(analysis, input: input)
-            if !views.threads.isEmpty || !views.windows.isEmpty { clock.lap("read+analyze per thread and window") }
-            let ownership = try Self.ownershipPart(input, analysis: analysis, format: detected, choice: ownershipOptions,
-                                                   restricted: scope.isRestricted)
-            if case .graph = ownership { clock.lap("read+infer ownership") }
-            let (html, pictures) = try pipeline().render(consume analysis, inputPath: input.dump, format: detected.rawValue,
-                                                                views: views, ownership: ownership, clock: &clock)
-            progress.update("writing", fraction: 1)
-            let file = try AtomicOutputFile(path: path, overwrite: true)
-            try file.write(html)
-            try file.commit()
-            clock.lap("write")
-            clock.report()
-            if let images {
-                let written = try pictures.write(to: images)
-                if !quiet { print("Wrote \(written.count) pictures to \(images)") }
-            }
-            progress.finish()
-            if !quiet { print("Wrote \(path) (\(Self.megabytes(html.utf8.count)))") }
+        let plan = plan()
+        switch plan.output {
+        case .file(let path, let force): try runOne(plan, to: path, force: force)
+        case .directory(let directory, let force): try runBatch(plan, into: directory, force: force)
+        case .none: break
         }
     }
 
-    /// The dump read once more and analysed per top thread (restricted to that thread's
-    /// blocks) and per time window, for the page's selectors. None when the report is
-    /// already restricted, or above the size limits unless asked for.
-    private func partialAnalyses(_ analysis: Analysis, input: InputOptions) throws -> PartialAnalyses {
-        let treeNodes = analysis.topDown.nodes.count + analysis.bottomUp.nodes.count
-        let small = analysis.totals.events <= Self.partialViewEventLimit && treeNodes <= Self.partialViewNodeLimit
-        var parts = PartialAnalyses(allFrames: treeNodes <= Self.partialViewNodeLimit)
-        guard !scope.isRestricted else { return parts }
-        let threadCount = threadFlamegraphs ?? (small ? 4 : 0)
-        let windowCount = windowFlamegraphs ?? (small ? 10 : 0)
-        let base = try input.analysisOptions()
-
-        var threads: [(key: String, label: String, options: AnalysisOptions)] = []
-        if analysis.threads.count > 1 {
-            let top = analysis.threads.filter { $0.allocations > 0 }
-                .sorted { ($0.bytesAllocated, $1.thread) > ($1.bytesAllocated, $0.thread) }
-                .prefix(threadCount)
-            for stats in top {
-                var options = base
-                options.thread = stats.thread
-                threads.append((String(stats.thread), "thread " + analysis.threadLabel(stats.thread), options))
-            }
+    private func runOne(_ plan: RenderPlan, to path: String, force: Bool) throws {
+        try Console.run {
+            let builder = try ReportBuilder(plan: plan)
+            let input = plan.inputs[0]
+            let progress = Progress(enabled: !quiet && isatty(2) == 1)
+            let total = Self.fileSize(input.path)
+            let quiet = self.quiet
+            let observer = ReportBuilder.Observer(
+                reading: { bytesRead in progress.update("reading", fraction: total > 0 ? Double(bytesRead) / Double(total) : 0) },
+                analysed: { diagnostics in
+                    progress.update("drawing", fraction: 1)
+                    if !quiet { Console.printWarnings(diagnostics) }
+                },
+                writing: { progress.update("writing", fraction: 1) })
+            var clock = StageClock()
+            let report = try builder.write(input, to: path, force: force, observer: observer, clock: &clock)
+            clock.report()
+            if let images = plan.images, !quiet { print("Wrote \(report.imagesWritten.count) pictures to \(images)") }
+            progress.finish()
+            if !quiet { print("Wrote \(path) (\(Self.megabytes(report.html.utf8.count)))") }
         }
-        var windows: [(key: String, label: String, options: AnalysisOptions)] = []
-        let duration = analysis.totals.durationNanoseconds
-        if windowCount > 0 && duration >= UInt64(windowCount) && !analysis.notes.unavailable.contains("timeline") {
-            let count = UInt64(windowCount)
-            // In 128 bits: a forged duration near 2^64 must not overflow the product.
-            var bounds: [(String, UInt64, UInt64)] = (0..<count).map { i in
-                (String(i + 1), duration.scaled(by: i, over: count), duration.scaled(by: i + 1, over: count))
-            }
-            // The peak's window: a slice's width centred on the peak, kept inside the run.
-            let width = duration / count
-            let peak = analysis.totals.peakTimeNanoseconds
-            let start = min(peak > width / 2 ? peak - width / 2 : 0, duration - width)
-            bounds.append(("peak", start, start + width))
-            for (key, from, to) in bounds {
-                var options = base
-                options.windowStartNanoseconds = from
-                options.windowEndNanoseconds = to
-                let unit = analysis.notes.timeUnit
-                let range = unit.isEmpty ? Units.duration(nanoseconds: from) + " – " + Units.duration(nanoseconds: to)
-                    : Units.compactCount(Double(from)) + " – " + Units.time(to, unit: unit)
-                windows.append((key, key == "peak" ? "around the peak: " + range : range, options))
-            }
-        }
-        let wanted = threads + windows
-        guard !wanted.isEmpty else { return parts }
-        let analyses = try InputLoader.analyze(path: input.dump, format: input.format, foldedCost: input.foldedCost,
-                                               everyOptions: wanted.map(\.options)).analyses
-        let all = zip(wanted, analyses).map { PartialAnalyses.Part(key: $0.key, label: $0.label, analysis: $1) }
-        parts.threads = Array(all.prefix(threads.count))
-        parts.windows = Array(all.dropFirst(threads.count))
-        return parts
     }
 
     /// Renders every dump into a directory, two at a time, and writes an index.
-    private func runBatch() throws {
-        let directory = output ?? "memscope-reports"
+    private func runBatch(_ plan: RenderPlan, into directory: String, force: Bool) throws {
+        let entries: [BatchIndex.Entry]
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            Console.printError(DumpError(path: directory, problem: .writeFailed(reason: "cannot create the directory")).description)
-            throw ExitCode(1)
-        }
-        let names = Self.uniqueNames(dumps)
-        let results = ResultSlots<BatchIndex.Entry>(count: dumps.count)
-        let (dumps, format, foldedCost, force, choice) = (self.dumps, self.format, self.foldedCost, self.force, self.ownershipOptions)
-        let pipeline = try self.pipeline()
-        let options: AnalysisOptions
-        do {
-            var read = AnalysisOptions(suppressions: try loadSuppressions(scope.suppressions))
-            read.timelineSlices = Self.timelineSlices
-            options = read
+            entries = try ReportBuilder(plan: plan).writeAll(into: directory, force: force)
         } catch {
             Console.printError("\(error)")
             throw ExitCode(1)
         }
-        DispatchQueue.concurrentPerform(iterations: 2) { worker in
-            for i in stride(from: worker, to: dumps.count, by: 2) {
-                results.set(i, Self.renderOne(dumps[i], format: format, foldedCost: foldedCost, options: options, pipeline: pipeline, choice: choice,
-                                              to: "\(directory)/\(names[i])", force: force, report: names[i]))
-            }
-        }
-        let entries = results.values
-        let index = try AtomicOutputFile(path: "\(directory)/index.html")
-        try index.write(BatchIndex.html(entries, version: MemscopeVersion.string))
-        try index.commit()
         let failures = entries.filter { $0.error != nil }
         if !quiet {
             for entry in entries where entry.error == nil { print("Wrote \(directory)/\(entry.report ?? "")") }
@@ -227,77 +139,6 @@ struct Render: ParsableCommand {
         }
         for failure in failures { Console.printError(failure.error ?? "") }
         if !failures.isEmpty { throw ExitCode(1) }
-    }
-
-    /// One dump of a batch; errors become the entry's error text.
-    private static func renderOne(_ dump: String, format: InputFormat?, foldedCost: FoldedCost, options: AnalysisOptions,
-                                  pipeline: RenderPipeline, choice: OwnershipGraphOptions, to path: String, force: Bool, report: String) -> BatchIndex.Entry {
-        do {
-            if !force && AtomicOutputFile.wouldReplaceFile(path) {
-                throw DumpError(path: path, problem: .outputExists)
-            }
-            let input = try InputOptions.with(path: dump, format: format, foldedCost: foldedCost)
-            let (analysis, detected) = try analyze(input, options: options)
-            var clock = StageClock()
-            let ownership = try ownershipPart(input, analysis: analysis, format: detected, choice: choice, restricted: false)
-            let (html, _) = try pipeline.render(analysis, inputPath: dump, format: detected.rawValue, ownership: ownership,
-                                                clock: &clock)
-            let file = try AtomicOutputFile(path: path, overwrite: true)
-            try file.write(html)
-            try file.commit()
-            return BatchIndex.Entry(input: dump, report: report, totals: analysis.totals,
-                                    command: analysis.metadata.commandLine.joined(separator: " "), error: nil,
-                                    pid: analysis.metadata.pid, parentPid: analysis.metadata.parentPid ?? 0)
-        } catch {
-            return BatchIndex.Entry(input: dump, report: nil, totals: nil, command: "", error: "\(error)")
-        }
-    }
-
-    /// The render settings: frames and the ownership graph.
-    func pipeline() throws -> RenderPipeline {
-        var pipeline = try frames.pipeline()
-        pipeline.includeInference = !ownershipOptions.noInference
-        pipeline.ownershipSites = ownershipOptions.ownershipSites
-        return pipeline
-    }
-
-    /// What the ownership section gets: the graph, or why there is none.
-    /// Reads the dump once more for the ownership graph: by default only for dumps of up
-    /// to ``ownershipEventLimit`` events (the inference costs about 0.25 µs per event).
-    static func ownershipPart(_ input: InputOptions, analysis: Analysis, format: InputFormat, choice: OwnershipGraphOptions,
-                              restricted: Bool) throws -> OwnershipPart {
-        if restricted { return .unavailable("The ownership graph covers whole runs; this report is restricted to a thread or a time window.") }
-        if choice.noOwnership { return .unavailable("Left out (--no-ownership).") }
-        guard format.carriesBlockEvents else {
-            return .unavailable("A \(format.displayName) names no blocks by address and thread, so ownership cannot be inferred from it: record the program with memscope record.")
-        }
-        guard choice.ownership || analysis.totals.events <= ownershipEventLimit else {
-            return .unavailable("Left out: this dump has \(Units.count(analysis.totals.events)) events, and the ownership graph is built by default only for dumps of up to \(Units.count(ownershipEventLimit)) (it reads the dump once more, about 0.25 µs per event). memscope render --ownership adds it; memscope inspect --stage ownership prints it.")
-        }
-        return .graph(try ownershipGraph(input))
-    }
-
-    static let ownershipEventLimit: UInt64 = 2_000_000
-
-    /// Report names for the dumps, numbered where two dumps share a name.
-    static func uniqueNames(_ dumps: [String]) -> [String] {
-        var seen: [String: Int] = [:]
-        return dumps.map { dump in
-            let base = defaultOutput(for: dump)
-            let count = seen[base, default: 0]
-            seen[base] = count + 1
-            return count == 0 ? base : String(base.dropLast(5)) + "-\(count + 1).html"
-        }
-    }
-
-    /// `memscope-<name>.html`, the name without its directory and dump extensions.
-    static func defaultOutput(for dump: String) -> String {
-        var name = Substring(dump.split(separator: "/").last ?? "dump")
-        for suffix in [".zst", ".gz", ".msd", ".jsonl", ".json"] where name.hasSuffix(suffix) {
-            name = name.dropLast(suffix.count)
-        }
-        if name.hasPrefix("memscope-") { name = name.dropFirst("memscope-".count) }
-        return "memscope-\(name.isEmpty ? "dump" : name).html"
     }
 
     static func fileSize(_ path: String) -> UInt64 {
@@ -366,44 +207,19 @@ struct FrameOptions: ParsableArguments {
                     excludeModules: excludeModule, include: include, exclude: exclude)
     }
 
-    func pipeline() throws -> RenderPipeline {
-        var pipeline = RenderPipeline()
-        pipeline.frameFilter = filter
-        pipeline.includeSource = !noSource
-        if let minFraction { pipeline.flameOptions.minimumFraction = max(minFraction.value / 100, 1e-9) }
-        return pipeline
+    /// The frames part of a render plan.
+    var plan: FramePlan {
+        FramePlan(filter: filter, minimumFraction: minFraction.map { $0.value / 100 }, includeSource: !noSource)
     }
 }
 
-/// Per-stage wall times, printed to stderr as `timing STAGE SECONDS` lines when the
-/// environment sets MEMSCOPE_TIMINGS=1 (the benchmark reads them).
-struct StageClock {
-    private var last = StageClock.now()
-    private(set) var laps: [(String, Double)] = []
-
-    static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-    }
-
-    mutating func lap(_ stage: String) {
-        let t = Self.now()
-        laps.append((stage, t - last))
-        last = t
-    }
-
-    func report() {
-        guard getenv("MEMSCOPE_TIMINGS").map({ String(cString: $0) == "1" }) == true else { return }
-        for (stage, seconds) in laps { FileHandleStandardError.write("timing \(stage) \(seconds)\n") }
-    }
-}
-
-/// A one-line progress bar on stderr, only on a terminal.
-final class Progress {
+/// A one-line progress bar on stderr, only on a terminal. Its state is two atomics, so
+/// any thread may update it (the reading progress comes from the pipeline's thread).
+final class Progress: Sendable {
     private let enabled: Bool
-    private var last = timespec()
-    private var shown = false
+    /// CLOCK_MONOTONIC nanoseconds of the last line drawn.
+    private let last = Atomic<Int64>(0)
+    private let shown = Atomic<Bool>(false)
 
     init(enabled: Bool) { self.enabled = enabled }
 
@@ -411,17 +227,19 @@ final class Progress {
         guard enabled else { return }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
-        let elapsed = Double(now.tv_sec - last.tv_sec) + Double(now.tv_nsec - last.tv_nsec) / 1e9
-        guard elapsed >= 0.1 || stage != "reading" else { return }
-        last = now
+        let nanoseconds = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+        let previous = last.load(ordering: .relaxed)
+        guard nanoseconds - previous >= 100_000_000 || stage != "reading" else { return }
+        // One drawer per tenth of a second.
+        guard last.compareExchange(expected: previous, desired: nanoseconds, ordering: .relaxed).exchanged else { return }
         let width = 30
         let done = Int(max(0, min(1, fraction)) * Double(width))
         let bar = String(repeating: "#", count: done) + String(repeating: "-", count: width - done)
         FileHandleStandardError.write("\r[\(bar)] \(stage) \(Int(fraction * 100))%   ")
-        shown = true
+        shown.store(true, ordering: .relaxed)
     }
 
     func finish() {
-        if enabled && shown { FileHandleStandardError.write("\r" + String(repeating: " ", count: 60) + "\r") }
+        if enabled && shown.load(ordering: .relaxed) { FileHandleStandardError.write("\r" + String(repeating: " ", count: 60) + "\r") }
     }
 }

@@ -9,8 +9,8 @@ import MemscopeOwnership
 import MemscopeReport
 import MemscopeScene
 
-/// Layout → paint → report, for one analysed dump.
-struct RenderPipeline {
+/// Layout → paint → report, for one analysed dump and the analyses of its extra views.
+struct ReportPainter {
     var flameLayout = FlameLayoutOptions.default
     var flameOptions = FlameGraphOptions.default
     var frameFilter = FrameFilter()
@@ -66,8 +66,9 @@ struct RenderPipeline {
         var withThreadFlames = input
         withThreadFlames.timeline = TimelineOverlay(analysis, filter: frameFilter, topDownBoxOfNode: topDownBoxes,
                                                     bottomUpBoxOfNode: bottomUpBoxes)
-        func flameView(_ key: String, _ label: String, shown: Analysis) -> FlameView {
-            FlameView(key: key, label: label,
+        func flameView(_ key: String, _ label: String, shown full: Analysis) -> FlameView {
+            let shown = full.shortenedForDisplay()
+            return FlameView(key: key, label: label,
                       topDown: FlameGraphBuilder.build(shown, direction: .topDown, options: flameOptions),
                       bottomUp: FlameGraphBuilder.build(shown, direction: .bottomUp, options: flameOptions))
         }
@@ -103,13 +104,23 @@ struct RenderPipeline {
 
     /// The top-down icicle of every cost that has a value, painted on both cores.
     private func paintFlames(_ graph: FlameGraph) throws -> [FlameCost: [UInt8]] {
-        let costs = FlameCost.allCases.filter { graph.total($0) > 0 }
-        let results = ResultSlots<Result<[UInt8], any Error>>(count: costs.count)
         let layout = flameLayout
+        return try FlamePainter.pngs(of: FlameCost.allCases.filter { graph.total($0) > 0 }) { cost, measurer in
+            FlameLayout.scene(graph, cost: cost, measurer: measurer, options: layout)
+        }
+    }
+}
+
+/// Flamegraph pictures of several costs, laid out and painted on both cores: the report's
+/// and the diff's.
+enum FlamePainter {
+    /// A PNG per cost, `scene` laid out on a worker with its own text measurer (Pango
+    /// objects are per thread).
+    static func pngs(of costs: [FlameCost],
+                     scene: @Sendable @escaping (FlameCost, CairoTextMeasurer) -> Scene) throws -> [FlameCost: [UInt8]] {
+        let results = ResultSlots<Result<[UInt8], any Error>>(count: costs.count)
         DispatchQueue.concurrentPerform(iterations: costs.count) { i in
-            let measurer = CairoTextMeasurer()  // Pango objects are per thread
-            let scene = FlameLayout.scene(graph, cost: costs[i], measurer: measurer, options: layout)
-            results.set(i, Result { try CairoPainter.png(scene) })
+            results.set(i, Result { try CairoPainter.png(scene(costs[i], CairoTextMeasurer())) })
         }
         var pngs: [FlameCost: [UInt8]] = [:]
         for (cost, result) in zip(costs, results.values) { pngs[cost] = try result.get() }
@@ -118,7 +129,7 @@ struct RenderPipeline {
 }
 
 /// Every scene of a report, for `--images`.
-struct Pictures {
+public struct Pictures: Sendable {
     var timeline: Scene
     var histogram: Scene
     var lanes: Scene
@@ -129,7 +140,7 @@ struct Pictures {
     var ownership: Scene?
 
     /// Writes each picture as PNG and SVG into `directory`; returns the file names.
-    func write(to directory: String) throws -> [String] {
+    public func write(to directory: String) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let measurer = CairoTextMeasurer()
         var scenes: [(String, Scene)] = [("timeline", timeline), ("lifetimes", histogram), ("lanes", lanes), ("sizes", sizes)]

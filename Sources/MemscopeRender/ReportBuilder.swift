@@ -1,0 +1,287 @@
+import Dispatch
+import Foundation
+import MemscopeAnalysis
+import MemscopeFormat
+import MemscopeImport
+import MemscopeLayout
+import MemscopeModel
+import MemscopeOwnership
+import MemscopeReport
+
+/// Turns a ``RenderPlan`` into reports: single renders, batches and diffs all go through it.
+///
+/// A report reads its dump at most twice: once for the main analysis, and once more for
+/// every extra view together (the top threads' and the time windows' analyses, and the
+/// ownership inference, fed the same records). A restricted report (`--from`, `--to`,
+/// `--thread`) has no extra views; when a bound is a share of the run (`--to 80%`), its
+/// duration takes that second read.
+///
+/// ```swift
+/// let builder = try ReportBuilder(plan: plan)
+/// var clock = StageClock()
+/// let report = try builder.build(plan.inputs[0], clock: &clock)
+/// print(report.html.utf8.count)
+/// ```
+public struct ReportBuilder: Sendable {
+    public let plan: RenderPlan
+    public let analyzer: DumpAnalyzer
+    private let suppressions: Suppressions
+    private let painter: ReportPainter
+
+    /// - Throws: ``DumpError`` when the plan's suppressions file cannot be read.
+    public init(plan: RenderPlan, reader: any DumpReading = InputLoaderReader()) throws {
+        self.plan = plan
+        analyzer = DumpAnalyzer(reader: reader)
+        suppressions = try Suppressions.load(plan.scope.suppressionsPath)
+        var painter = ReportPainter()
+        painter.frameFilter = plan.frames.filter
+        painter.includeSource = plan.frames.includeSource
+        if let fraction = plan.frames.minimumFraction { painter.flameOptions.minimumFraction = max(fraction, 1e-9) }
+        painter.includeInference = plan.views.includeInference
+        painter.ownershipSites = plan.views.ownershipSites
+        self.painter = painter
+    }
+
+    /// Reports progress and warnings while a report is built.
+    public struct Observer: Sendable {
+        /// Bytes of the dump read so far by the main analysis: the reader's atomic counter,
+        /// read after each batch.
+        public var reading: @Sendable (UInt64) -> Void
+        /// The main analysis is done: its warnings, before the drawing starts.
+        public var analysed: @Sendable (Diagnostics) -> Void
+        /// The page is done and about to be written.
+        public var writing: @Sendable () -> Void
+
+        public init(reading: @escaping @Sendable (UInt64) -> Void = { _ in }, analysed: @escaping @Sendable (Diagnostics) -> Void = { _ in },
+                    writing: @escaping @Sendable () -> Void = {}) {
+            self.reading = reading
+            self.analysed = analysed
+            self.writing = writing
+        }
+
+        public static var silent: Observer { Observer() }
+    }
+
+    /// Most slices of the run the page's range selection adds up (32 to 64 of them).
+    public static let timelineSlices = 64
+
+    // MARK: - One report
+
+    /// The report of `input`: its page, and its pictures for `--images`.
+    public func build(_ input: InputSpec, observer: Observer = .silent, clock: inout StageClock) throws -> RenderedReport {
+        let options = try analyzer.analysisOptions(input, scope: plan.scope, suppressions: suppressions)
+        // Per-slice figures for the page's range selection (a restricted report is already a range).
+        var mainOptions = options
+        if !plan.scope.isRestricted { mainOptions.timelineSlices = Self.timelineSlices }
+        let (analyzed, format) = try analyzer.analyze(input, options: mainOptions, progress: observer.reading)
+        // A page shows a hostile dump's 10 MB name shortened: its size stays bounded.
+        let analysis = analyzed.shortenedForDisplay()
+        clock.lap("read+analyze")
+        observer.analysed(analysis.diagnostics)
+        let (views, ownership) = try extraViews(of: analysis, input: input, format: format, options: options, clock: &clock)
+        let entry = BatchIndex.Entry(input: input.path, report: nil, totals: analysis.totals,
+                                     command: analysis.metadata.commandLine.joined(separator: " "), error: nil,
+                                     pid: analysis.metadata.pid, parentPid: analysis.metadata.parentPid ?? 0)
+        let (html, pictures) = try painter.render(consume analysis, inputPath: input.path, format: format.rawValue,
+                                                  views: views, ownership: ownership, clock: &clock)
+        return RenderedReport(html: html, pictures: pictures, format: format, entry: entry)
+    }
+
+    /// Builds the report of `input` and writes it atomically to `path` (and its pictures
+    /// to the plan's image directory). Refuses to replace a file without `force`, before
+    /// reading anything.
+    public func write(_ input: InputSpec, to path: String, force: Bool, observer: Observer = .silent,
+                      clock: inout StageClock) throws -> RenderedReport {
+        if !force && AtomicOutputFile.wouldReplaceFile(path) {
+            throw DumpError(path: path, problem: .outputExists)
+        }
+        var report = try build(input, observer: observer, clock: &clock)
+        observer.writing()
+        let file = try AtomicOutputFile(path: path, overwrite: true)
+        try file.write(report.html)
+        try file.commit()
+        clock.lap("write")
+        if let images = plan.images {
+            report.imagesWritten = try report.pictures.write(to: images)
+        }
+        return report
+    }
+
+    // MARK: - Extra views, in one read
+
+    /// The analyses per top thread (restricted to that thread's blocks) and per time
+    /// window, and the ownership graph: all from one more read of the dump, or none.
+    private func extraViews(of analysis: Analysis, input: InputSpec, format: InputFormat, options: AnalysisOptions,
+                            clock: inout StageClock) throws -> (PartialAnalyses, OwnershipPart) {
+        let treeNodes = analysis.topDown.nodes.count + analysis.bottomUp.nodes.count
+        var parts = PartialAnalyses(allFrames: treeNodes <= ViewPlan.partialViewNodeLimit)
+        let ownership = ownershipPlan(analysis, format: format)
+        let wanted = plan.scope.isRestricted ? [] : viewOptions(analysis, base: options, treeNodes: treeNodes)
+        var alongside: [any RecordConsumer] = []
+        if case .build(let inference) = ownership { alongside.append(inference) }
+        if wanted.isEmpty, case .skip(let reason) = ownership { return (parts, .unavailable(reason)) }
+        let analyses = try analyzer.reader.read(input, everyOptions: wanted.map(\.options), alongside: alongside,
+                                                progress: { _ in }).analyses
+        let all = zip(wanted, analyses).map { (isThread: $0.isThread, part: PartialAnalyses.Part(key: $0.key, label: $0.label, analysis: $1)) }
+        parts.threads = all.filter(\.isThread).map(\.part)
+        parts.windows = all.filter { !$0.isThread }.map(\.part)
+        clock.lap("read+analyze extra views")
+        switch ownership {
+        case .build(let inference): return (parts, .graph(inference.finish()))
+        case .skip(let reason): return (parts, .unavailable(reason))
+        }
+    }
+
+    /// The ownership graph: built alongside the extra views, or left out and why.
+    private enum OwnershipPlan {
+        case build(OwnershipInference)
+        case skip(String)
+    }
+
+    private struct View {
+        var key: String
+        var label: String
+        var options: AnalysisOptions
+        var isThread: Bool
+    }
+
+    /// The options of each thread and window view the plan asks for (by default, for small
+    /// dumps only).
+    private func viewOptions(_ analysis: Analysis, base: AnalysisOptions, treeNodes: Int) -> [View] {
+        let small = analysis.totals.events <= ViewPlan.partialViewEventLimit && treeNodes <= ViewPlan.partialViewNodeLimit
+        let threadCount = plan.views.threadFlamegraphs ?? (small ? 4 : 0)
+        let windowCount = plan.views.windowFlamegraphs ?? (small ? 10 : 0)
+        var views: [View] = []
+        if analysis.threads.count > 1 {
+            let top = analysis.threads.filter { $0.allocations > 0 }
+                .sorted { ($0.bytesAllocated, $1.thread) > ($1.bytesAllocated, $0.thread) }
+                .prefix(threadCount)
+            for stats in top {
+                var options = base
+                options.thread = stats.thread
+                views.append(View(key: String(stats.thread), label: "thread " + analysis.threadLabel(stats.thread),
+                                  options: options, isThread: true))
+            }
+        }
+        let duration = analysis.totals.durationNanoseconds
+        if windowCount > 0 && duration >= UInt64(windowCount) && !analysis.notes.unavailable.contains("timeline") {
+            let count = UInt64(windowCount)
+            // In 128 bits: a forged duration near 2^64 must not overflow the product.
+            var bounds: [(String, UInt64, UInt64)] = (0..<count).map { i in
+                (String(i + 1), duration.scaled(by: i, over: count), duration.scaled(by: i + 1, over: count))
+            }
+            // The peak's window: a slice's width centred on the peak, kept inside the run.
+            let width = duration / count
+            let peak = analysis.totals.peakTimeNanoseconds
+            let start = min(peak > width / 2 ? peak - width / 2 : 0, duration - width)
+            bounds.append(("peak", start, start + width))
+            for (key, from, to) in bounds {
+                var options = base
+                options.windowStartNanoseconds = from
+                options.windowEndNanoseconds = to
+                let unit = analysis.notes.timeUnit
+                let range = unit.isEmpty ? Units.duration(nanoseconds: from) + " – " + Units.duration(nanoseconds: to)
+                    : Units.compactCount(Double(from)) + " – " + Units.time(to, unit: unit)
+                views.append(View(key: key, label: key == "peak" ? "around the peak: " + range : range, options: options,
+                                  isThread: false))
+            }
+        }
+        return views
+    }
+
+    /// Whether the report gets an ownership graph (built in the extra-view read), or why not.
+    private func ownershipPlan(_ analysis: Analysis, format: InputFormat) -> OwnershipPlan {
+        if plan.scope.isRestricted {
+            return .skip("The ownership graph covers whole runs; this report is restricted to a thread or a time window.")
+        }
+        if plan.views.ownership == .never { return .skip("Left out (--no-ownership).") }
+        guard format.carriesBlockEvents else {
+            return .skip("A \(format.displayName) names no blocks by address and thread, so ownership cannot be inferred from it: record the program with memscope record.")
+        }
+        let limit = ViewPlan.ownershipEventLimit
+        guard plan.views.ownership == .always || analysis.totals.events <= limit else {
+            return .skip("Left out: this dump has \(Units.count(analysis.totals.events)) events, and the ownership graph is built by default only for dumps of up to \(Units.count(limit)) (it reads the dump once more, about 0.25 µs per event). memscope render --ownership adds it; memscope inspect --stage ownership prints it.")
+        }
+        return .build(OwnershipInference())
+    }
+
+    // MARK: - Batches
+
+    /// One report per input in `directory`, two at a time, then `index.html`. A failed
+    /// input does not stop the others: its entry carries the error.
+    public func writeAll(into directory: String, force: Bool) throws -> [BatchIndex.Entry] {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw DumpError(path: directory, problem: .writeFailed(reason: "cannot create the directory"))
+        }
+        let inputs = plan.inputs
+        let names = ReportNames.unique(inputs.map(\.path))
+        let results = ResultSlots<BatchIndex.Entry>(count: inputs.count)
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            for i in stride(from: worker, to: inputs.count, by: 2) {
+                var clock = StageClock()
+                do {
+                    var entry = try write(inputs[i], to: "\(directory)/\(names[i])", force: force, clock: &clock).entry
+                    entry.report = names[i]
+                    results.set(i, entry)
+                } catch {
+                    results.set(i, BatchIndex.Entry(input: inputs[i].path, report: nil, totals: nil, command: "", error: "\(error)"))
+                }
+            }
+        }
+        let entries = results.values
+        let index = try AtomicOutputFile(path: "\(directory)/index.html")
+        try index.write(BatchIndex.html(entries, version: MemscopeVersion.string))
+        try index.commit()
+        return entries
+    }
+
+    // MARK: - Diffs
+
+    /// The differences between two dumps, each read once.
+    public func diff(base: InputSpec, new: InputSpec) throws -> DiffResult {
+        let options = AnalysisOptions(suppressions: suppressions)
+        let (baseAnalysis, baseFormat) = try analyzer.analyze(base, options: options)
+        let (newAnalysis, newFormat) = try analyzer.analyze(new, options: options)
+        return DiffResult(diff: AnalysisDiff(base: baseAnalysis, new: newAnalysis),
+                          base: Summary(analysis: baseAnalysis, format: baseFormat.rawValue, path: base.path),
+                          new: Summary(analysis: newAnalysis, format: newFormat.rawValue, path: new.path),
+                          diagnostics: [baseAnalysis.diagnostics, newAnalysis.diagnostics])
+    }
+}
+
+/// A built report.
+public struct RenderedReport: Sendable {
+    /// The page.
+    public var html: String
+    /// Every picture's scene, for `--images`.
+    public var pictures: Pictures
+    public var format: InputFormat
+    /// Its row in a batch's index.
+    public var entry: BatchIndex.Entry
+    /// The files written into the plan's image directory.
+    public var imagesWritten: [String] = []
+}
+
+/// Two dumps compared.
+public struct DiffResult: Sendable {
+    public var diff: AnalysisDiff
+    public var base: Summary
+    public var new: Summary
+    /// The warnings of each dump's reading.
+    public var diagnostics: [Diagnostics]
+
+    /// The deltas as one JSON object.
+    public var json: String { DiffReport.json(diff, base: base, new: new) }
+
+    /// The differential report: flamegraphs painted on both cores, per-site changes, summary deltas.
+    public func html() throws -> String {
+        let diff = self.diff
+        let costs = FlameCost.allCases.filter { cost in diff.tree.first.map { cost.value($0.base) > 0 || cost.value($0.new) > 0 } ?? false }
+        let pictures = try FlamePainter.pngs(of: costs) { cost, measurer in
+            DiffFlameLayout.scene(diff, cost: cost, measurer: measurer)
+        }
+        return try DiffReport.html(diff, base: base, new: new, pictures: pictures, version: MemscopeVersion.string)
+    }
+}
