@@ -1,3 +1,5 @@
+import MemscopeModel
+
 /// Settings of the analysis stage.
 public struct AnalysisOptions: Sendable, Equatable {
     /// Most points kept in the memory-over-time series. Default: 2048.
@@ -23,6 +25,10 @@ public struct AnalysisOptions: Sendable, Equatable {
     /// Cut the run into at most this many equal slices with every site's figures in each
     /// (``Analysis/slices``: a report's range selection); 0 for none. Default: 0.
     public var timelineSlices = 0
+
+    /// How much of the input to read (threads, stacks, frames, strings are checked by the
+    /// analysis after each batch). Default: ``InputLimits/default``.
+    public var limits = InputLimits.default
 
     public init(timelinePoints: Int = 2048, maxErrorSites: Int = 10_000, suppressions: Suppressions = Suppressions()) {
         self.timelinePoints = timelinePoints

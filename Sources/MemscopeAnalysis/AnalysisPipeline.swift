@@ -61,16 +61,18 @@ public enum AnalysisPipeline {
     /// Reads every record once and analyses it once per options (a report's per-thread
     /// views): the parse is shared, each analysis is independent.
     /// - Parameter alongside: more consumers, each fed every batch like an analysis.
+    /// - Parameter limits: the records limit of the read (the analyses check theirs).
     public static func run(reader: some RecordBatchSource, everyOptions: [AnalysisOptions],
-                           alongside: [any RecordConsumer] = [],
+                           alongside: [any RecordConsumer] = [], limits: InputLimits? = nil,
                            afterBatch: () -> Void = {}) throws -> [Analysis] {
         let analyzers = everyOptions.map { Analyzer(options: $0) }
         let consumers: [any RecordConsumer] = analyzers + alongside
+        let limits = limits ?? everyOptions.first?.limits ?? .default
         if analyzers.count == 1 && alongside.isEmpty {
-            let (queue, emptied) = startReading(reader, flow: .staged)
+            let (queue, emptied) = startReading(reader, flow: .staged, limits: limits)
             return [try runStaged(analyzers[0], batches: queue, emptied: emptied, reader: reader, afterBatch: afterBatch)]
         }
-        let (queue, emptied) = startReading(reader, flow: .parallel)
+        let (queue, emptied) = startReading(reader, flow: .parallel, limits: limits)
         while true {
             switch queue.take() {
             case .batch(let batch):
@@ -78,6 +80,11 @@ public enum AnalysisPipeline {
                 let shared = Handoff((consumers, batch))
                 DispatchQueue.concurrentPerform(iterations: consumers.count) { i in
                     shared.value.0[i].consume(shared.value.1)
+                }
+                if let exceeded = analyzers.lazy.compactMap({ $0.exceededLimit() }).first {
+                    emptied.put(.end) // stops the parse thread, once a put of it is let through
+                    queue.discardAll()
+                    throw exceeded
                 }
                 afterBatch()
                 emptied.put(.batch(batch))
@@ -91,7 +98,8 @@ public enum AnalysisPipeline {
 
     /// Starts the parse thread: it fills buffers taken from `emptied` and puts them on
     /// `batches`, then `.end` or the error that stopped it.
-    private static func startReading(_ reader: some RecordBatchSource, flow: Flow) -> (batches: BatchQueue<RecordBatch>, emptied: BatchQueue<RecordBatch>) {
+    private static func startReading(_ reader: some RecordBatchSource, flow: Flow,
+                                     limits: InputLimits) -> (batches: BatchQueue<RecordBatch>, emptied: BatchQueue<RecordBatch>) {
         let queue = BatchQueue<RecordBatch>(depth: flow.depth)
         let emptied = BatchQueue<RecordBatch>(depth: flow.depth + 2, isPool: true)
         for _ in 0..<flow.depth + 1 {
@@ -100,10 +108,16 @@ public enum AnalysisPipeline {
         let box = Handoff<any RecordBatchSource>(reader)
         DispatchQueue(label: "memscope.parse").async {
             do {
+                var records: UInt64 = 0
                 while true {
                     // Reuse an emptied buffer: no fresh pages to fault in per batch.
                     guard case .batch(let batch) = emptied.take() else { return }
                     guard try box.value.read(into: batch, maxCount: flow.batchSize) else { break }
+                    records += UInt64(batch.count)
+                    if records > limits.records {
+                        throw LimitExceeded(path: "", name: "records", limit: limits.records,
+                                            found: "more than \(Units.count(limits.records)) records")
+                    }
                     queue.put(.batch(batch))
                 }
                 queue.put(.end)
@@ -133,6 +147,12 @@ public enum AnalysisPipeline {
                 case .batch(let batch):
                     guard case .batch(let buffer) = emptiedChanges.take() else { return }
                     box.value.core.consume(batch, deferringInto: buffer)
+                    if let exceeded = box.value.core.exceededLimit() {
+                        emptied.put(.end) // stops the parse thread, once a put of it is let through
+                        batches.discardAll()
+                        changes.put(.failure(exceeded))
+                        return
+                    }
                     emptied.put(.batch(batch))
                     changes.put(.batch(buffer))
                 case .end:

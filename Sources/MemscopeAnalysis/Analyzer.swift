@@ -75,6 +75,8 @@ struct AnalyzerCore {
     var modules = ModuleAccumulator()
     var contexts = ContextTracker()
     var namedBlocks = NamedBlockTally()
+    /// The stacks and strings already checked against ``AnalysisOptions/limits``.
+    var checkedStacks = 1, checkedStrings = 1
 
     /// Whether a window's end or a thread filter applies (records then pass `admit`).
     let filtering: Bool
@@ -437,4 +439,43 @@ struct ThreadTable {
             return merged
         }
     }
+}
+
+extension AnalyzerCore {
+    /// The first of ``AnalysisOptions/limits`` the records so far went past, if any:
+    /// distinct threads, stacks, frames of a stack, bytes of a string. Called after each
+    /// batch; it looks only at what the batch added. The path is the caller's to fill in.
+    mutating func exceededLimit() -> LimitExceeded? {
+        let limits = options.limits
+        if threads.stats.count > limits.threads {
+            return LimitExceeded(path: "", name: "threads", limit: UInt64(limits.threads),
+                                 found: "more than \(Units.count(UInt64(limits.threads))) distinct thread ids")
+        }
+        if symbols.stackCount > limits.stacks {
+            return LimitExceeded(path: "", name: "stacks", limit: UInt64(limits.stacks),
+                                 found: "more than \(Units.count(UInt64(limits.stacks))) call stacks")
+        }
+        while checkedStacks < symbols.stackDepths.count {
+            let depth = symbols.stackDepths[checkedStacks]
+            if Int(depth) > limits.frames {
+                return LimitExceeded(path: "", name: "frames", limit: UInt64(limits.frames),
+                                     found: "stack \(checkedStacks) has more than \(Units.count(UInt64(limits.frames))) frames")
+            }
+            checkedStacks += 1
+        }
+        while checkedStrings < symbols.strings.count {
+            let length = symbols.strings[checkedStrings].utf8.count
+            if length > limits.stringBytes {
+                return LimitExceeded(path: "", name: "strings", limit: UInt64(limits.stringBytes),
+                                     found: "string \(checkedStrings) is \(Units.count(UInt64(length))) bytes long")
+            }
+            checkedStrings += 1
+        }
+        return nil
+    }
+}
+
+extension Analyzer {
+    /// See ``AnalyzerCore/exceededLimit()``.
+    public func exceededLimit() -> LimitExceeded? { core.exceededLimit() }
 }

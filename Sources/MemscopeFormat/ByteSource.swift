@@ -227,3 +227,36 @@ func readSniffedThenInner(pending: inout BufferedInput?, inner: ByteSource,
     pending = nil
     return try inner.read(into: buffer)
 }
+
+/// A decompressor's output, stopped with ``LimitExceeded`` ("ratio") once it passes 1 GiB
+/// and more than `ratio` bytes per compressed byte read: a small hostile file cannot make
+/// memscope spend minutes on gigabytes of padding.
+final class RatioLimitedSource: ByteSource {
+    private let inner: ByteSource
+    private let path: String
+    private let ratio: UInt64
+    /// Output allowed at any ratio (1 GiB; tests lower it).
+    private let freeBytes: UInt64
+    private var produced: UInt64 = 0
+
+    init(_ inner: ByteSource, path: String, ratio: UInt64, freeBytes: UInt64 = 1 << 30) {
+        self.inner = inner
+        self.path = path
+        self.ratio = max(1, ratio)
+        self.freeBytes = freeBytes
+    }
+
+    var diagnostics: Diagnostics { inner.diagnostics }
+    var rawBytesRead: UInt64 { inner.rawBytesRead }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = try inner.read(into: buffer)
+        produced += UInt64(n)
+        if produced > freeBytes, produced / max(1, inner.rawBytesRead) > ratio {
+            throw LimitExceeded(path: path, name: "ratio", limit: ratio,
+                                found: "\(Units.count(inner.rawBytesRead)) compressed bytes gave more than \(Units.count(produced)) bytes",
+                                location: "byte \(Units.count(produced)) after decompression")
+        }
+        return n
+    }
+}

@@ -21,24 +21,26 @@ public final class DecodedFile {
     /// The 1-based number of the line last returned by ``nextLine()``.
     public private(set) var lineNumber = 0
 
-    public convenience init(path: String) throws {
-        try self.init(source: FileByteSource(path: path), path: path)
+    public convenience init(path: String, limits: InputLimits = .default) throws {
+        try self.init(source: FileByteSource(path: path), path: path, limits: limits)
     }
 
     public convenience init(bytes: [UInt8], path: String = "<memory>") throws {
         try self.init(source: MemoryByteSource(bytes), path: path)
     }
 
-    init(source: ByteSource, path: String) throws {
+    init(source: ByteSource, path: String, limits: InputLimits = .default) throws {
         self.path = path
         let raw = BufferedInput(source: source)
         _ = try raw.ensure(MSDFormat.zstdMagic.count)
         if Self.startsWith(raw, MSDFormat.zstdMagic) {
             compression = .zstd
-            input = BufferedInput(source: try ZstdByteSource(wrapping: source, path: path, firstBytes: raw))
+            input = BufferedInput(source: RatioLimitedSource(try ZstdByteSource(wrapping: source, path: path, firstBytes: raw),
+                                                             path: path, ratio: limits.decompressionRatio))
         } else if Self.startsWith(raw, GzipByteSource.magic) {
             compression = .gzip
-            input = BufferedInput(source: try GzipByteSource(wrapping: source, path: path, firstBytes: raw))
+            input = BufferedInput(source: RatioLimitedSource(try GzipByteSource(wrapping: source, path: path, firstBytes: raw),
+                                                             path: path, ratio: limits.decompressionRatio))
         } else {
             compression = .none
             input = raw

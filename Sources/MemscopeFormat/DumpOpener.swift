@@ -10,8 +10,8 @@ public enum DumpOpener {
     /// Opens `path` (optionally zstd-compressed) and returns a streaming reader.
     /// - Parameter format: forces a form instead of detecting it.
     /// - Throws: ``DumpError`` when the file cannot be opened or is not a dump.
-    public static func open(path: String, format: DumpFormat? = nil) throws -> any RecordReader {
-        try open(source: FileByteSource(path: path), path: path, format: format)
+    public static func open(path: String, format: DumpFormat? = nil, limits: InputLimits = .default) throws -> any RecordReader {
+        try open(source: FileByteSource(path: path), path: path, format: format, limits: limits)
     }
 
     /// Reads a dump held in memory (tests, and stdin).
@@ -19,12 +19,13 @@ public enum DumpOpener {
         try open(source: MemoryByteSource(bytes), path: path, format: format)
     }
 
-    static func open(source: ByteSource, path: String, format: DumpFormat?) throws -> any RecordReader {
+    static func open(source: ByteSource, path: String, format: DumpFormat?, limits: InputLimits = .default) throws -> any RecordReader {
         var input = BufferedInput(source: source)
         _ = try input.ensure(MSDFormat.zstdMagic.count)
         if input.available == 0 { throw DumpError(path: path, problem: .emptyFile) }
         if startsWith(input, MSDFormat.zstdMagic) {
-            input = BufferedInput(source: try ZstdByteSource(wrapping: source, path: path, firstBytes: input))
+            input = BufferedInput(source: RatioLimitedSource(try ZstdByteSource(wrapping: source, path: path, firstBytes: input),
+                                                             path: path, ratio: limits.decompressionRatio))
             _ = try input.ensure(MSDFormat.magic.count)
             if input.available == 0 {
                 let cut = !input.source.diagnostics.isEmpty

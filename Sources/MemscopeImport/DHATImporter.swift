@@ -19,9 +19,10 @@ enum DHATImporter {
     /// The analyses of `path`, one per options, from one read of it. Streams the file
     /// (``JSONStream``): memory holds the program points and the frame table, never the text.
     static func analyze(path: String, everyOptions: [AnalysisOptions]) throws -> [Analysis] {
-        let file = try DecodedFile(path: path)
+        let limits = everyOptions.first?.limits ?? .default
+        let file = try DecodedFile(path: path, limits: limits)
         let json = JSONDocument(path: path, format: .dhat)
-        let stream = JSONStream(file: file, path: path, format: .dhat)
+        let stream = JSONStream(file: file, path: path, format: .dhat, limits: JSONStream.Limits(limits))
         var root: [String: Any] = [:]
         var labels: [String]?
         var points: [ProgramPoint]?
@@ -38,6 +39,11 @@ enum DHATImporter {
                 try stream.beginArray()
                 while try stream.nextElement() {
                     let i = list.count
+                    guard i < limits.dhatProgramPoints else {
+                        throw LimitExceeded(path: path, name: "dhat-points", limit: UInt64(limits.dhatProgramPoints),
+                                            found: "more than \(Units.count(UInt64(limits.dhatProgramPoints))) program points",
+                                            location: "byte \(Units.count(stream.offset))")
+                    }
                     let pp = try json.object(try stream.value(), "pps[\(i)]")
                     func field(_ key: String) throws -> UInt64 { try json.integer(pp[key], "pps[\(i)].\(key)") }
                     func optional(_ key: String) throws -> UInt64? { pp[key] == nil ? nil : try field(key) }

@@ -16,7 +16,7 @@ enum FoldedStacks {
 
     /// The analyses of `path`, one per options, from one read of it.
     static func analyze(path: String, cost: FoldedCost, everyOptions: [AnalysisOptions]) throws -> [Analysis] {
-        let file = try DecodedFile(path: path)
+        let file = try DecodedFile(path: path, limits: everyOptions.first?.limits ?? .default)
         var interner = SymbolInterner()
         var sites: [AggregateInput.Site] = []
         var total: UInt64 = 0

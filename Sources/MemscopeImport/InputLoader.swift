@@ -21,10 +21,10 @@ public enum InputLoader {
     ///   - progress: called with the bytes of the file read so far, for event inputs.
     /// - Throws: ``DumpError`` or ``ImportError``, located, with a hint.
     public static func analyze(path: String, format: InputFormat? = nil, foldedCost: FoldedCost = .allocations,
-                               options: AnalysisOptions = .default,
+                               limits: InputLimits = .default, options: AnalysisOptions = .default,
                                progress: (UInt64) -> Void = { _ in }) throws -> (analysis: Analysis, format: InputFormat) {
-        let (analyses, actual) = try analyze(path: path, format: format, foldedCost: foldedCost, everyOptions: [options],
-                                             progress: progress)
+        let (analyses, actual) = try analyze(path: path, format: format, foldedCost: foldedCost, limits: limits,
+                                             everyOptions: [options], progress: progress)
         return (analyses[0], actual)
     }
 
@@ -32,15 +32,35 @@ public enum InputLoader {
     /// the input only once.
     /// - Parameter alongside: consumers fed every record too, for memscope's own dumps only
     ///   (``InputFormat/carriesBlockEvents``); they see nothing for other formats.
+    /// - Parameter limits: how much of the input to read (every options' limits are set to them).
+    /// - Throws: ``LimitExceeded`` naming `path` when the input goes past one of `limits`.
     public static func analyze(path: String, format: InputFormat? = nil, foldedCost: FoldedCost = .allocations,
+                               limits: InputLimits = .default,
                                everyOptions: [AnalysisOptions], alongside: [any RecordConsumer] = [],
                                progress: (UInt64) -> Void = { _ in }) throws -> (analyses: [Analysis], format: InputFormat) {
+        do {
+            let limited = everyOptions.map { options in
+                var options = options
+                options.limits = limits
+                return options
+            }
+            return try analyze(path: path, format: format, foldedCost: foldedCost, limits: limits, limited: limited,
+                               alongside: alongside, progress: progress)
+        } catch var exceeded as LimitExceeded {
+            if exceeded.path.isEmpty { exceeded.path = path }
+            throw exceeded
+        }
+    }
+
+    private static func analyze(path: String, format: InputFormat?, foldedCost: FoldedCost, limits: InputLimits,
+                                limited everyOptions: [AnalysisOptions], alongside: [any RecordConsumer],
+                                progress: (UInt64) -> Void) throws -> (analyses: [Analysis], format: InputFormat) {
         let detected = try format ?? detect(path: path)
         switch detected {
         case .msd, .jsonl, .heaptrack:
-            let (source, actual) = try eventSource(path: path, format: format, detected: detected)
+            let (source, actual) = try eventSource(path: path, format: format, detected: detected, limits: limits)
             let extra = actual.carriesBlockEvents ? alongside : []
-            var analyses = try AnalysisPipeline.run(reader: source, everyOptions: everyOptions, alongside: extra) {
+            var analyses = try AnalysisPipeline.run(reader: source, everyOptions: everyOptions, alongside: extra, limits: limits) {
                 progress(source.bytesRead)
             }
             if let heaptrack = source as? HeaptrackReader {
@@ -77,15 +97,15 @@ public enum InputLoader {
         try eventSource(path: path, format: format, detected: format ?? detect(path: path))
     }
 
-    private static func eventSource(path: String, format: InputFormat?,
-                                    detected: InputFormat) throws -> (source: any EventSource, format: InputFormat) {
+    private static func eventSource(path: String, format: InputFormat?, detected: InputFormat,
+                                    limits: InputLimits = .default) throws -> (source: any EventSource, format: InputFormat) {
         switch detected {
         case .msd, .jsonl:
             // Forced: read as that form; detected: let the dump reader detect (and word its errors).
-            let reader = try DumpOpener.open(path: path, format: format.flatMap { DumpFormat(rawValue: $0.rawValue) })
+            let reader = try DumpOpener.open(path: path, format: format.flatMap { DumpFormat(rawValue: $0.rawValue) }, limits: limits)
             return (DumpRecordSource(reader), InputFormat(rawValue: reader.format.rawValue) ?? detected)
         case .heaptrack:
-            return (HeaptrackReader(path: path, file: try DecodedFile(path: path)), .heaptrack)
+            return (HeaptrackReader(path: path, file: try DecodedFile(path: path, limits: limits)), .heaptrack)
         default:
             throw ImportError(path: path, problem: .noEventRecords(format: detected))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import MemscopeFormat
+import MemscopeModel
 
 /// Reads one JSON document from a ``DecodedFile`` a value at a time, so that an importer
 /// keeps only what it converts (DHAT's program points, memscope-rs's allocation entries),
@@ -13,10 +14,17 @@ import MemscopeFormat
 /// name the byte offset in the decompressed input.
 final class JSONStream {
     struct Limits {
-        /// Deepest nesting of arrays and objects.
+        /// Deepest nesting of arrays and objects (``InputLimits/jsonDepth``).
         var maxDepth = 256
-        /// Longest string, in bytes after unescaping.
-        var maxStringBytes = 16 << 20
+        /// Longest string, in bytes after unescaping (``InputLimits/stringBytes``).
+        var maxStringBytes = 1 << 20
+
+        init() {}
+
+        init(_ limits: InputLimits) {
+            maxDepth = limits.jsonDepth
+            maxStringBytes = limits.stringBytes
+        }
     }
 
     private let file: DecodedFile
@@ -140,7 +148,8 @@ final class JSONStream {
     private func checkDepth() throws {
         guard firstMember.count < limits.maxDepth else {
             _ = try peekToken() // the error names the opening bracket's offset
-            throw fail("nesting deeper than \(limits.maxDepth) arrays and objects (the limit of this reader)")
+            throw LimitExceeded(path: path, name: "json-depth", limit: UInt64(limits.maxDepth),
+                                found: "arrays and objects nested more than \(limits.maxDepth) deep", location: "byte \(offset)")
         }
     }
 
@@ -258,7 +267,8 @@ final class JSONStream {
         func put(_ byte: UInt8) throws {
             length += 1
             guard length <= limits.maxStringBytes else {
-                throw fail("a string longer than \(limits.maxStringBytes) bytes (the limit of this reader)")
+                throw LimitExceeded(path: path, name: "strings", limit: UInt64(limits.maxStringBytes),
+                                    found: "a string longer than \(Units.count(UInt64(limits.maxStringBytes))) bytes", location: "byte \(offset)")
             }
             emit(byte)
         }

@@ -1,4 +1,5 @@
 import MemscopeFormat
+import MemscopeModel
 
 /// The parsed content of a massif output file: header and every snapshot with its tree.
 struct MassifFile {
@@ -31,7 +32,7 @@ struct MassifFile {
     /// The tree was cut off (the program crashed while massif wrote it).
     var cutOffAt: Int?
 
-    static func parse(_ file: DecodedFile, path: String) throws -> MassifFile {
+    static func parse(_ file: DecodedFile, path: String, limits: InputLimits = .default) throws -> MassifFile {
         var result = MassifFile()
         /// Tree lines still to come in the current snapshot.
         var remaining = 0
@@ -49,6 +50,11 @@ struct MassifFile {
             if let value = value(of: "snapshot", in: line, separator: "=") {
                 if remaining > 0 { throw fail("\(remaining) more tree lines", line) }
                 guard let number = Int(value) else { throw fail("snapshot=<number>", line, column: 10) }
+                guard result.snapshots.count < limits.massifSnapshots else {
+                    throw LimitExceeded(path: path, name: "massif-snapshots", limit: UInt64(limits.massifSnapshots),
+                                        found: "more than \(Units.count(UInt64(limits.massifSnapshots))) snapshots",
+                                        location: "line \(file.lineNumber)")
+                }
                 result.snapshots.append(Snapshot(number: number, line: file.lineNumber))
                 continue
             }
@@ -58,7 +64,7 @@ struct MassifFile {
             var snapshot = result.snapshots.removeLast()
             defer { result.snapshots.append(snapshot) }
             if remaining > 0 {
-                let node = try treeNode(line, fail: fail)
+                let node = try treeNode(line, maxChildren: limits.massifChildren, fail: fail)
                 snapshot.tree.append(node)
                 remaining += node.childCount - 1
                 continue
@@ -88,12 +94,9 @@ struct MassifFile {
         return line.dropFirst(key.count + 1).drop { $0 == " " }
     }
 
-    /// The most children one tree node may announce (massif itself lists far fewer: it
-    /// folds small ones into one "below threshold" line).
-    static let maxChildren = 1_000_000
-
-    /// `<spaces>n<k>: <bytes> <label>`.
-    private static func treeNode(_ line: String, fail: (String, String, Int) -> ImportError) throws -> Node {
+    /// `<spaces>n<k>: <bytes> <label>`; at most `maxChildren` children (``InputLimits/massifChildren``:
+    /// massif itself lists far fewer, folding small ones into one "below threshold" line).
+    private static func treeNode(_ line: String, maxChildren: Int, fail: (String, String, Int) -> ImportError) throws -> Node {
         let text = Substring(line)
         let depth = text.prefix { $0 == " " }.count
         var rest = text.dropFirst(depth)
@@ -102,7 +105,8 @@ struct MassifFile {
         }
         // Each child is a line of its own: a count beyond the lines a file can hold is forged.
         guard children >= 0 && children <= maxChildren else {
-            throw fail("a child count from 0 to \(maxChildren) in 'n<children>:'", line, depth + 2)
+            throw fail("a child count from 0 to \(maxChildren) in 'n<children>:' (the limit massif-children: "
+                       + "raise it with --limit massif-children=N)", line, depth + 2)
         }
         rest = rest[rest.index(after: colon)...].drop { $0 == " " }
         let bytesText = rest.prefix { $0 != " " }

@@ -9,8 +9,8 @@ import MemscopeModel
 enum MassifImporter {
     /// The analyses of `path`, one per options, from one read of it.
     static func analyze(path: String, everyOptions: [AnalysisOptions]) throws -> [Analysis] {
-        let file = try DecodedFile(path: path)
-        let massif = try MassifFile.parse(file, path: path)
+        let file = try DecodedFile(path: path, limits: everyOptions.first?.limits ?? .default)
+        let massif = try MassifFile.parse(file, path: path, limits: everyOptions.first?.limits ?? .default)
         guard !massif.snapshots.isEmpty else {
             throw ImportError(path: path, problem: .noData(format: .massif, what: "no snapshots"))
         }

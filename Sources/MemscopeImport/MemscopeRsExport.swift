@@ -34,7 +34,8 @@ enum MemscopeRsExport {
             file = found
             isDirectory = true
         }
-        let decoded = try DecodedFile(path: file)
+        let limits = everyOptions.first?.limits ?? .default
+        let decoded = try DecodedFile(path: file, limits: limits)
         let head = try decoded.peek(8)
         if head.starts(with: MemscopeRsBinaryFile.magic) {
             let bytes = try decoded.readAll()
@@ -42,7 +43,7 @@ enum MemscopeRsExport {
         }
         let json = JSONDocument(path: file, format: .memscopeRs)
         // Streamed (``JSONStream``): memory holds the converted entries, never the text.
-        let stream = JSONStream(file: decoded, path: file, format: .memscopeRs)
+        let stream = JSONStream(file: decoded, path: file, format: .memscopeRs, limits: JSONStream.Limits(limits))
         var entries: [MemscopeRsAllocation] = []
         func readList() throws {
             try stream.beginArray()

@@ -22,7 +22,7 @@ public struct InputLoaderReader: DumpReading {
 
     public func read(_ input: InputSpec, everyOptions: [AnalysisOptions], alongside: [any RecordConsumer],
                      progress: (UInt64) -> Void) throws -> (analyses: [Analysis], format: InputFormat) {
-        try InputLoader.analyze(path: input.path, format: input.format, foldedCost: input.foldedCost,
+        try InputLoader.analyze(path: input.path, format: input.format, foldedCost: input.foldedCost, limits: input.limits,
                                 everyOptions: everyOptions, alongside: alongside, progress: progress)
     }
 }

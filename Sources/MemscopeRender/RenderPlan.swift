@@ -1,6 +1,7 @@
 import MemscopeAnalysis
 import MemscopeImport
 import MemscopeLayout
+import MemscopeModel
 
 /// Everything a render needs to know, as plain values: which dumps, what part of them,
 /// which frames, which views, and where the report goes.
@@ -45,11 +46,14 @@ public struct InputSpec: Sendable, Equatable {
     public var format: InputFormat?
     /// What the counts of folded stacks are. Default: allocations.
     public var foldedCost: FoldedCost
+    /// How much of the input to read before stopping with an error. Default: ``InputLimits/default``.
+    public var limits: InputLimits
 
-    public init(path: String, format: InputFormat? = nil, foldedCost: FoldedCost = .allocations) {
+    public init(path: String, format: InputFormat? = nil, foldedCost: FoldedCost = .allocations, limits: InputLimits = .default) {
         self.path = path
         self.format = format
         self.foldedCost = foldedCost
+        self.limits = limits
     }
 }
 

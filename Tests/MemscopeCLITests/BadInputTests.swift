@@ -243,3 +243,40 @@ let malformedExpectations: [(file: String, status: Int32, message: String)] = [
         #expect(result.stdout.contains("\(inputs.count) inputs replayed, none trapped"))
     }
 }
+
+/// Input limits (README, "Limits"): each hit is exit 1 with a message naming the limit and
+/// the option that raises it; raised, the same input reads.
+@Suite struct InputLimitTests {
+    func expectLimit(_ arguments: [String], name: String, _ found: String) throws {
+        let result = try run("memscope", arguments)
+        #expect(result.status == 1, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.contains(found), "\(result.stderr)")
+        #expect(result.stderr.contains("hint: if the input is genuine, raise the limit with --limit \(name)=N"), "\(result.stderr)")
+        #expect(!result.stderr.contains("Error:"), "printed as memscope's own error, not the argument parser's")
+    }
+
+    @Test func eachLimitOfAnEventDumpIsNamed() throws {
+        let dump = TestPaths.sample("server-leak.msd")
+        try expectLimit(["summary", "--limit", "records=500", dump], name: "records", "more than 500 records")
+        try expectLimit(["summary", "--limit", "frames=3", dump], name: "frames", "has more than 3 frames")
+        try expectLimit(["summary", "--limit", "strings=8", dump], name: "strings", "bytes long: past the limit of 8 bytes of one string")
+        try expectLimit(["render", "--limit", "stacks=2", dump, "-o", try TestPaths.temporaryDirectory().appendingPathComponent("r.html").path],
+                        name: "stacks", "more than 2 call stacks")
+        try expectLimit(["summary", "--limit", "threads=1", TestPaths.sample("thread-handoff.msd")], name: "threads",
+                        "more than 1 distinct thread ids")
+        // Raised (or left at the default), the same dump reads.
+        #expect(try memscope("summary", "--limit", "records=1G", "--limit", "frames=100", dump).status == 0)
+    }
+
+    @Test func importsHaveTheirLimits() throws {
+        let dhat = TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures/imports").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: dhat)
+        let dhatFile = try #require(files.sorted().first { $0.hasPrefix("dhat") && !$0.contains("bad") })
+        try expectLimit(["summary", "--limit", "json-depth=1", dhat + "/" + dhatFile], name: "json-depth",
+                        "arrays and objects nested more than 1 deep")
+        try expectLimit(["summary", "--limit", "dhat-points=1", dhat + "/" + dhatFile], name: "dhat-points", "more than 1 program points")
+        let massif = try #require(files.sorted().first { $0.hasPrefix("massif") && !$0.contains("bad") })
+        try expectLimit(["summary", "--limit", "massif-snapshots=1", dhat + "/" + massif], name: "massif-snapshots",
+                        "more than 1 snapshots")
+    }
+}

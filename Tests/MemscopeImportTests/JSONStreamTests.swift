@@ -65,11 +65,12 @@ import Testing
 
     @Test func limitsNameThemselves() {
         let deep = String(repeating: "[", count: 300) + String(repeating: "]", count: 300)
-        #expect(error(deep).contains("nesting deeper than 256 arrays and objects (the limit of this reader) at byte 256"))
+        #expect(error(deep).contains("t.json: byte 256: error: arrays and objects nested more than 256 deep: past the limit of 256 nesting of JSON arrays and objects"))
+        #expect(error(deep).contains("hint: if the input is genuine, raise the limit with --limit json-depth=N"))
         var small = JSONStream.Limits()
         small.maxStringBytes = 4
         #expect(error(#"["abcd"]"#, limits: small) == "no error")
-        #expect(error(#"["abcde"]"#, limits: small).contains("a string longer than 4 bytes"))
+        #expect(error(#"["abcde"]"#, limits: small).contains("a string longer than 4 bytes: past the limit of 4 bytes of one string"))
         #expect(error("[" + String(repeating: "1", count: 500) + "]").contains("a number longer than 400 characters"))
     }
 

@@ -187,7 +187,7 @@ _memscope() {
 _memscope_render() {
     repeating_flags=()
     non_repeating_flags=(--no-wrapper-detection --force --quiet -q --all-frames --collapse-recursion --no-source --no-inference --no-ownership --ownership --version -h --help)
-    repeating_options=(--wrapper --exclude-module)
+    repeating_options=(--limit --wrapper --exclude-module)
     non_repeating_options=(--format --folded-cost --suppressions --from --to --thread --output -o --images --include --exclude --min-fraction --ownership-sites --thread-flamegraphs --window-flamegraphs)
     __memscope_offer_flags_options -1
 
@@ -199,6 +199,10 @@ _memscope_render() {
         ;;
     '--folded-cost')
         __memscope_add_completions -W 'allocations'$'\n''bytes'
+        return
+        ;;
+    '--limit')
+        __memscope_add_completions -W 'records='$'\n''threads='$'\n''stacks='$'\n''frames='$'\n''strings='$'\n''ratio='$'\n''json-depth='$'\n''massif-snapshots='$'\n''massif-children='$'\n''dhat-points='
         return
         ;;
     '--suppressions')
@@ -278,7 +282,7 @@ _memscope_record() {
 _memscope_summary() {
     repeating_flags=()
     non_repeating_flags=(--no-wrapper-detection --json --quiet -q --version -h --help)
-    repeating_options=(--wrapper)
+    repeating_options=(--limit --wrapper)
     non_repeating_options=(--format --folded-cost --suppressions --from --to --thread)
     __memscope_offer_flags_options 1
 
@@ -290,6 +294,10 @@ _memscope_summary() {
         ;;
     '--folded-cost')
         __memscope_add_completions -W 'allocations'$'\n''bytes'
+        return
+        ;;
+    '--limit')
+        __memscope_add_completions -W 'records='$'\n''threads='$'\n''stacks='$'\n''frames='$'\n''strings='$'\n''ratio='$'\n''json-depth='$'\n''massif-snapshots='$'\n''massif-children='$'\n''dhat-points='
         return
         ;;
     '--suppressions')
@@ -322,7 +330,7 @@ _memscope_summary() {
 _memscope_check() {
     repeating_flags=()
     non_repeating_flags=(--no-wrapper-detection --json --version -h --help)
-    repeating_options=(--wrapper)
+    repeating_options=(--limit --wrapper)
     non_repeating_options=(--format --folded-cost --suppressions --from --to --thread --max-leaked --max-peak --max-bytes-allocated --max-allocations --max-temporary --max-errors --baseline --max-growth)
     __memscope_offer_flags_options 1
 
@@ -334,6 +342,10 @@ _memscope_check() {
         ;;
     '--folded-cost')
         __memscope_add_completions -W 'allocations'$'\n''bytes'
+        return
+        ;;
+    '--limit')
+        __memscope_add_completions -W 'records='$'\n''threads='$'\n''stacks='$'\n''frames='$'\n''strings='$'\n''ratio='$'\n''json-depth='$'\n''massif-snapshots='$'\n''massif-children='$'\n''dhat-points='
         return
         ;;
     '--suppressions')
@@ -391,7 +403,7 @@ _memscope_check() {
 _memscope_diff() {
     repeating_flags=()
     non_repeating_flags=(--json --force --quiet -q --version -h --help)
-    repeating_options=()
+    repeating_options=(--limit)
     non_repeating_options=(--format --folded-cost --output -o)
     __memscope_offer_flags_options 2
 
@@ -403,6 +415,10 @@ _memscope_diff() {
         ;;
     '--folded-cost')
         __memscope_add_completions -W 'allocations'$'\n''bytes'
+        return
+        ;;
+    '--limit')
+        __memscope_add_completions -W 'records='$'\n''threads='$'\n''stacks='$'\n''frames='$'\n''strings='$'\n''ratio='$'\n''json-depth='$'\n''massif-snapshots='$'\n''massif-children='$'\n''dhat-points='
         return
         ;;
     '--output'|'-o')
@@ -426,7 +442,7 @@ _memscope_diff() {
 _memscope_export() {
     repeating_flags=()
     non_repeating_flags=(--no-wrapper-detection --version -h --help)
-    repeating_options=(--wrapper)
+    repeating_options=(--limit --wrapper)
     non_repeating_options=(--csv --format --folded-cost --suppressions --from --to --thread)
     __memscope_offer_flags_options 1
 
@@ -442,6 +458,10 @@ _memscope_export() {
         ;;
     '--folded-cost')
         __memscope_add_completions -W 'allocations'$'\n''bytes'
+        return
+        ;;
+    '--limit')
+        __memscope_add_completions -W 'records='$'\n''threads='$'\n''stacks='$'\n''frames='$'\n''strings='$'\n''ratio='$'\n''json-depth='$'\n''massif-snapshots='$'\n''massif-children='$'\n''dhat-points='
         return
         ;;
     '--suppressions')
@@ -474,7 +494,7 @@ _memscope_export() {
 _memscope_inspect() {
     repeating_flags=()
     non_repeating_flags=(--json --no-inference --no-wrapper-detection --version -h --help)
-    repeating_options=(--wrapper)
+    repeating_options=(--limit --wrapper)
     non_repeating_options=(--stage --format --folded-cost --suppressions --from --to --thread)
     __memscope_offer_flags_options 1
 
@@ -490,6 +510,10 @@ _memscope_inspect() {
         ;;
     '--folded-cost')
         __memscope_add_completions -W 'allocations'$'\n''bytes'
+        return
+        ;;
+    '--limit')
+        __memscope_add_completions -W 'records='$'\n''threads='$'\n''stacks='$'\n''frames='$'\n''strings='$'\n''ratio='$'\n''json-depth='$'\n''massif-snapshots='$'\n''massif-children='$'\n''dhat-points='
         return
         ;;
     '--suppressions')

@@ -23,19 +23,19 @@ function __memscope_parse_tokens -S
         __memscope_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'render'
-            __memscope_parse_subcommand -r 1 'format=' 'folded-cost=' 'suppressions=' 'from=' 'to=' 'thread=' 'wrapper=+' 'no-wrapper-detection' 'o/output=' 'force' 'q/quiet' 'images=' 'all-frames' 'collapse-recursion' 'exclude-module=+' 'include=' 'exclude=' 'min-fraction=' 'no-source' 'no-inference' 'no-ownership' 'ownership' 'ownership-sites=' 'thread-flamegraphs=' 'window-flamegraphs=' 'version' 'h/help'
+            __memscope_parse_subcommand -r 1 'format=' 'folded-cost=' 'limit=+' 'suppressions=' 'from=' 'to=' 'thread=' 'wrapper=+' 'no-wrapper-detection' 'o/output=' 'force' 'q/quiet' 'images=' 'all-frames' 'collapse-recursion' 'exclude-module=+' 'include=' 'exclude=' 'min-fraction=' 'no-source' 'no-inference' 'no-ownership' 'ownership' 'ownership-sites=' 'thread-flamegraphs=' 'window-flamegraphs=' 'version' 'h/help'
         case 'record'
             __memscope_parse_subcommand -r 1 'o/output=' 'no-follow-fork' 'frame-pointers' 'zstd' 'guard' 'quarantine=' 'no-scan-on-free' 'version' 'h/help'
         case 'summary'
-            __memscope_parse_subcommand 1 'format=' 'folded-cost=' 'suppressions=' 'from=' 'to=' 'thread=' 'wrapper=+' 'no-wrapper-detection' 'json' 'q/quiet' 'version' 'h/help'
+            __memscope_parse_subcommand 1 'format=' 'folded-cost=' 'limit=+' 'suppressions=' 'from=' 'to=' 'thread=' 'wrapper=+' 'no-wrapper-detection' 'json' 'q/quiet' 'version' 'h/help'
         case 'check'
-            __memscope_parse_subcommand 1 'format=' 'folded-cost=' 'suppressions=' 'from=' 'to=' 'thread=' 'wrapper=+' 'no-wrapper-detection' 'max-leaked=' 'max-peak=' 'max-bytes-allocated=' 'max-allocations=' 'max-temporary=' 'max-errors=' 'baseline=' 'max-growth=' 'json' 'version' 'h/help'
+            __memscope_parse_subcommand 1 'format=' 'folded-cost=' 'limit=+' 'suppressions=' 'from=' 'to=' 'thread=' 'wrapper=+' 'no-wrapper-detection' 'max-leaked=' 'max-peak=' 'max-bytes-allocated=' 'max-allocations=' 'max-temporary=' 'max-errors=' 'baseline=' 'max-growth=' 'json' 'version' 'h/help'
         case 'diff'
-            __memscope_parse_subcommand 2 'format=' 'folded-cost=' 'o/output=' 'json' 'force' 'q/quiet' 'version' 'h/help'
+            __memscope_parse_subcommand 2 'format=' 'folded-cost=' 'limit=+' 'o/output=' 'json' 'force' 'q/quiet' 'version' 'h/help'
         case 'export'
-            __memscope_parse_subcommand 1 'csv=' 'format=' 'folded-cost=' 'suppressions=' 'from=' 'to=' 'thread=' 'wrapper=+' 'no-wrapper-detection' 'version' 'h/help'
+            __memscope_parse_subcommand 1 'csv=' 'format=' 'folded-cost=' 'limit=+' 'suppressions=' 'from=' 'to=' 'thread=' 'wrapper=+' 'no-wrapper-detection' 'version' 'h/help'
         case 'inspect'
-            __memscope_parse_subcommand 1 'stage=' 'json' 'no-inference' 'format=' 'folded-cost=' 'suppressions=' 'from=' 'to=' 'thread=' 'wrapper=+' 'no-wrapper-detection' 'version' 'h/help'
+            __memscope_parse_subcommand 1 'stage=' 'json' 'no-inference' 'format=' 'folded-cost=' 'limit=+' 'suppressions=' 'from=' 'to=' 'thread=' 'wrapper=+' 'no-wrapper-detection' 'version' 'h/help'
         case 'convert'
             __memscope_parse_subcommand 1 'format=' 'o/output=' 'to=' 'zstd' 'level=' 'force' 'version' 'h/help'
         case 'help'
@@ -107,6 +107,7 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "m
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope render" -ge 1' -F
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" format' -l 'format' -d 'Read the input as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).' -rfka 'msd jsonl heaptrack massif dhat memscope-rs folded'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" folded-cost' -l 'folded-cost' -d 'What the counts of folded stacks are (values: allocations, bytes).' -rfka 'allocations bytes'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render"' -l 'limit' -d 'Raise (or lower) a limit on what an input may hold, as NAME=VALUE; repeatable. Names: records, threads, stacks, frames, strings, ratio, json-depth, massif-snapshots, massif-children, dhat-points (README, Limits).' -rfka 'records= threads= stacks= frames= strings= ratio= json-depth= massif-snapshots= massif-children= dhat-points='
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" suppressions' -l 'suppressions' -d 'Leak suppressions in LeakSanitizer\'s format (leak:PATTERN lines): matching leaks are reported as suppressed.' -rF
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" from' -l 'from' -d 'Count only from this time: 12.5s, 850ms, 40us, or a percentage of the run such as 25%.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope render" to' -l 'to' -d 'Stop at this time (same forms as --from); leaked then means live at this time.' -rfka ''
@@ -144,6 +145,7 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_opti
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope summary" -eq 1' -F
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" format' -l 'format' -d 'Read the input as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).' -rfka 'msd jsonl heaptrack massif dhat memscope-rs folded'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" folded-cost' -l 'folded-cost' -d 'What the counts of folded stacks are (values: allocations, bytes).' -rfka 'allocations bytes'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary"' -l 'limit' -d 'Raise (or lower) a limit on what an input may hold, as NAME=VALUE; repeatable. Names: records, threads, stacks, frames, strings, ratio, json-depth, massif-snapshots, massif-children, dhat-points (README, Limits).' -rfka 'records= threads= stacks= frames= strings= ratio= json-depth= massif-snapshots= massif-children= dhat-points='
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" suppressions' -l 'suppressions' -d 'Leak suppressions in LeakSanitizer\'s format (leak:PATTERN lines): matching leaks are reported as suppressed.' -rF
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" from' -l 'from' -d 'Count only from this time: 12.5s, 850ms, 40us, or a percentage of the run such as 25%.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope summary" to' -l 'to' -d 'Stop at this time (same forms as --from); leaked then means live at this time.' -rfka ''
@@ -157,6 +159,7 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_opti
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope check" -eq 1' -F
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" format' -l 'format' -d 'Read the input as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).' -rfka 'msd jsonl heaptrack massif dhat memscope-rs folded'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" folded-cost' -l 'folded-cost' -d 'What the counts of folded stacks are (values: allocations, bytes).' -rfka 'allocations bytes'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check"' -l 'limit' -d 'Raise (or lower) a limit on what an input may hold, as NAME=VALUE; repeatable. Names: records, threads, stacks, frames, strings, ratio, json-depth, massif-snapshots, massif-children, dhat-points (README, Limits).' -rfka 'records= threads= stacks= frames= strings= ratio= json-depth= massif-snapshots= massif-children= dhat-points='
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" suppressions' -l 'suppressions' -d 'Leak suppressions in LeakSanitizer\'s format (leak:PATTERN lines): matching leaks are reported as suppressed.' -rF
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" from' -l 'from' -d 'Count only from this time: 12.5s, 850ms, 40us, or a percentage of the run such as 25%.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope check" to' -l 'to' -d 'Stop at this time (same forms as --from); leaked then means live at this time.' -rfka ''
@@ -178,6 +181,7 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "m
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope diff" -eq 2' -F
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" format' -l 'format' -d 'Read the input as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).' -rfka 'msd jsonl heaptrack massif dhat memscope-rs folded'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" folded-cost' -l 'folded-cost' -d 'What the counts of folded stacks are (values: allocations, bytes).' -rfka 'allocations bytes'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff"' -l 'limit' -d 'Raise (or lower) a limit on what an input may hold, as NAME=VALUE; repeatable. Names: records, threads, stacks, frames, strings, ratio, json-depth, massif-snapshots, massif-children, dhat-points (README, Limits).' -rfka 'records= threads= stacks= frames= strings= ratio= json-depth= massif-snapshots= massif-children= dhat-points='
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" o output' -l 'output' -s 'o' -d 'The report to write. Default: memscope-diff-<base>-<new>.html.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" json' -l 'json' -d 'Print the deltas as one JSON object instead of writing a report.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope diff" force' -l 'force' -d 'Overwrite the report if it exists.'
@@ -188,6 +192,7 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_opti
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope export" -eq 1' -F
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope export" format' -l 'format' -d 'Read the input as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).' -rfka 'msd jsonl heaptrack massif dhat memscope-rs folded'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope export" folded-cost' -l 'folded-cost' -d 'What the counts of folded stacks are (values: allocations, bytes).' -rfka 'allocations bytes'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope export"' -l 'limit' -d 'Raise (or lower) a limit on what an input may hold, as NAME=VALUE; repeatable. Names: records, threads, stacks, frames, strings, ratio, json-depth, massif-snapshots, massif-children, dhat-points (README, Limits).' -rfka 'records= threads= stacks= frames= strings= ratio= json-depth= massif-snapshots= massif-children= dhat-points='
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope export" suppressions' -l 'suppressions' -d 'Leak suppressions in LeakSanitizer\'s format (leak:PATTERN lines): matching leaks are reported as suppressed.' -rF
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope export" from' -l 'from' -d 'Count only from this time: 12.5s, 850ms, 40us, or a percentage of the run such as 25%.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope export" to' -l 'to' -d 'Stop at this time (same forms as --from); leaked then means live at this time.' -rfka ''
@@ -202,6 +207,7 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_opti
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope inspect" -eq 1' -F
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect" format' -l 'format' -d 'Read the input as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).' -rfka 'msd jsonl heaptrack massif dhat memscope-rs folded'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect" folded-cost' -l 'folded-cost' -d 'What the counts of folded stacks are (values: allocations, bytes).' -rfka 'allocations bytes'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect"' -l 'limit' -d 'Raise (or lower) a limit on what an input may hold, as NAME=VALUE; repeatable. Names: records, threads, stacks, frames, strings, ratio, json-depth, massif-snapshots, massif-children, dhat-points (README, Limits).' -rfka 'records= threads= stacks= frames= strings= ratio= json-depth= massif-snapshots= massif-children= dhat-points='
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect" suppressions' -l 'suppressions' -d 'Leak suppressions in LeakSanitizer\'s format (leak:PATTERN lines): matching leaks are reported as suppressed.' -rF
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect" from' -l 'from' -d 'Count only from this time: 12.5s, 850ms, 40us, or a percentage of the run such as 25%.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope inspect" to' -l 'to' -d 'Stop at this time (same forms as --from); leaked then means live at this time.' -rfka ''

@@ -28,10 +28,40 @@ struct FormatOptions: ParsableArguments {
     @Option(help: "What the counts of folded stacks are (values: allocations, bytes).")
     var foldedCost: FoldedCost = .allocations
 
+    @Option(name: .customLong("limit"), parsing: .singleValue,
+            help: ArgumentHelp("Raise (or lower) a limit on what an input may hold, as NAME=VALUE; repeatable. Names: "
+                               + InputLimits.names.map(\.name).joined(separator: ", ") + " (README, Limits).",
+                               valueName: "name=value"))
+    var limitSettings: [LimitSetting] = []
+
+    /// The limits with every --limit applied.
+    var limits: InputLimits {
+        var limits = InputLimits.default
+        for setting in limitSettings { _ = limits.set(setting.name, to: setting.value) }
+        return limits
+    }
+
     /// The spec of reading `path` this way.
     func spec(_ path: String) -> InputSpec {
-        InputSpec(path: path, format: format, foldedCost: foldedCost)
+        InputSpec(path: path, format: format, foldedCost: foldedCost, limits: limits)
     }
+}
+
+/// One `--limit NAME=VALUE`: a known limit name and a count (K, M, G suffixes allowed).
+struct LimitSetting: ExpressibleByArgument, Equatable {
+    var name: String
+    var value: UInt64
+
+    init?(argument: String) {
+        guard let equals = argument.firstIndex(of: "=") else { return nil }
+        let name = String(argument[..<equals]).trimmingSpaces
+        guard InputLimits.names.contains(where: { $0.name == name }),
+              let size = ByteSize(argument: String(argument[argument.index(after: equals)...])) else { return nil }
+        self.name = name
+        value = size.bytes
+    }
+
+    static var defaultCompletionKind: CompletionKind { .list(InputLimits.names.map { "\($0.name)=" }) }
 }
 
 /// The dump to read, shared by every command that reads one.
@@ -115,6 +145,9 @@ enum Console {
             printError(error.description)
             throw ExitCode(1)
         } catch let error as ImportError {
+            printError(error.description)
+            throw ExitCode(1)
+        } catch let error as LimitExceeded {
             printError(error.description)
             throw ExitCode(1)
         }
