@@ -1,5 +1,6 @@
-/* Call stacks: raw return addresses from libunwind (or frame pointers when
- * MEMSCOPE_UNWIND=fp), deduplicated per thread so that each distinct stack is
+/* Call stacks: raw return addresses from the cached-rule unwinder (unwind.c), which
+ * hands what it cannot walk to libunwind (or libunwind alone, or frame pointers: see
+ * MEMSCOPE_UNWIND below), deduplicated per thread so that each distinct stack is
  * written to the spool once per thread; events then carry only its id. */
 #include "recorder.h"
 
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 struct stack_entry {
     uint64_t hash;
@@ -27,7 +29,6 @@ struct stack_table {
 static MS_TLS struct stack_table *table;
 static MS_TLS uint32_t table_epoch;
 static uintptr_t own_start, own_end;
-static int use_frame_pointers = -1;
 
 void ms_stacks_set_own_range(uintptr_t start, uintptr_t end) {
     own_start = start;
@@ -102,18 +103,81 @@ static int unwind_frame_pointers(uintptr_t *ips, int max) {
     return n;
 }
 
-static int unwind(uintptr_t *ips, int max) {
-    if (use_frame_pointers < 0) {
-        const char *mode = getenv("MEMSCOPE_UNWIND");
-        use_frame_pointers = mode && strcmp(mode, "fp") == 0;
-    }
-    if (use_frame_pointers) return unwind_frame_pointers(ips, max);
+/* MEMSCOPE_UNWIND: unset or "fast" the cached-rule unwinder (unwind.c), which hands
+ * a stack it cannot walk to libunwind; "libunwind" libunwind for every stack; "fp"
+ * frame pointers; "check" both the fast unwinder and libunwind, every difference
+ * written to stderr. */
+enum { UNWIND_FAST, UNWIND_LIBUNWIND, UNWIND_FP, UNWIND_CHECK };
+static int unwind_mode = -1;
+
+static int unwind_libunwind(uintptr_t *ips, int max) {
     static MS_TLS bool cache_set;
     if (!cache_set) {
         unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
         cache_set = true;
     }
     return unw_backtrace((void **)ips, max);
+}
+
+static int skip_own(const uintptr_t *ips, int n) {
+    int skip = 0;
+    while (skip < n && ips[skip] >= own_start && ips[skip] < own_end) skip++;
+    return skip;
+}
+
+static char *put_hex(char *p, uintptr_t v) {
+    *p++ = '0'; *p++ = 'x';
+    int shift = 60;
+    while (shift > 0 && !(v >> shift)) shift -= 4;
+    for (; shift >= 0; shift -= 4) *p++ = "0123456789abcdef"[(v >> shift) & 15];
+    return p;
+}
+
+/* UNWIND_CHECK: the fast unwinder's stack against libunwind's, both after the
+ * recorder's own frames; a difference goes to stderr (no stdio: it may allocate). */
+static void check_against_libunwind(const uintptr_t *fast, int fast_n, int max) {
+    uintptr_t slow[MS_MAX_FRAMES + 8];
+    int slow_n = unwind_libunwind(slow, max);
+    int fs = skip_own(fast, fast_n), ss = skip_own(slow, slow_n);
+    int a = fast_n - fs, b = slow_n - ss;
+    int limit = max - 8;
+    if (a > limit) a = limit;
+    if (b > limit) b = limit;
+    int first = 0;
+    while (first < a && first < b && fast[fs + first] == slow[ss + first]) first++;
+    if (first == a && a == b) return;
+    char line[256], *p = line;
+    const char *text = "memscope: unwinders differ at frame ";
+    memcpy(p, text, strlen(text)); p += strlen(text);
+    p = put_hex(p, (uintptr_t)first);
+    *p++ = ':'; *p++ = ' ';
+    p = first < a ? put_hex(p, fast[fs + first]) : (memcpy(p, "end", 3), p + 3);
+    memcpy(p, " (fast) ", 8); p += 8;
+    p = first < b ? put_hex(p, slow[ss + first]) : (memcpy(p, "end", 3), p + 3);
+    memcpy(p, " (libunwind), depths ", 21); p += 21;
+    p = put_hex(p, (uintptr_t)a); *p++ = ' '; p = put_hex(p, (uintptr_t)b);
+    *p++ = '\n';
+    ssize_t ignored = write(2, line, (size_t)(p - line));
+    (void)ignored;
+}
+
+/* `same` (may be NULL): set when the stack is the thread's last one of this kind
+ * (allocation or free), in which case `ips` is left unwritten. */
+static int unwind(uintptr_t *ips, int max, bool for_free, bool *same) {
+    if (same) *same = false;
+    if (unwind_mode < 0) {
+        const char *mode = getenv("MEMSCOPE_UNWIND");
+        unwind_mode = !mode || !mode[0] || strcmp(mode, "fast") == 0 ? UNWIND_FAST
+            : strcmp(mode, "fp") == 0 ? UNWIND_FP
+            : strcmp(mode, "libunwind") == 0 ? UNWIND_LIBUNWIND
+            : strcmp(mode, "check") == 0 ? UNWIND_CHECK : UNWIND_FAST;
+    }
+    if (unwind_mode == UNWIND_FP) return unwind_frame_pointers(ips, max);
+    if (unwind_mode == UNWIND_LIBUNWIND) return unwind_libunwind(ips, max);
+    int n = ms_unwind_fast(ips, max, for_free, unwind_mode == UNWIND_CHECK ? NULL : same);
+    if (n < 0) return unwind_libunwind(ips, max);
+    if (unwind_mode == UNWIND_CHECK) check_against_libunwind(ips, n, max);
+    return n;
 }
 
 static uint64_t hash_ips(const uintptr_t *ips, int depth) {
@@ -166,12 +230,20 @@ static int free_frame_limit(void) {
     return free_frames;
 }
 
+/* The id of this thread's last stack of each kind (allocation, free), for a stack the
+ * unwinder finds to be the same again; 0 none. */
+static MS_TLS uint32_t last_id[2];
+static MS_TLS struct stack_table *last_id_table;
+
 uint32_t ms_capture_stack(bool for_free) {
     uintptr_t raw[MS_MAX_FRAMES + 8];
     int limit = (for_free ? free_frame_limit() : MS_MAX_FRAMES) + 8;
-    int n = unwind(raw, limit);
-    int skip = 0;
-    while (skip < n && raw[skip] >= own_start && raw[skip] < own_end) skip++;
+    bool same = false;
+    bool known = last_id[for_free] && last_id_table == table && table && table_epoch == ms_spool_epoch;
+    int n = unwind(raw, limit, for_free, known ? &same : NULL);
+    if (same) return last_id[for_free];
+    last_id[for_free] = 0;
+    int skip = skip_own(raw, n);
     const uintptr_t *ips = raw + skip;
     int depth = n - skip;
     int max_depth = for_free ? free_frame_limit() : MS_MAX_FRAMES;
@@ -182,12 +254,18 @@ uint32_t ms_capture_stack(bool for_free) {
     if (!t) return 0;
     uint64_t hash = hash_ips(ips, depth);
     size_t slot = hash & (t->capacity - 1);
+    uint32_t id = 0;
     while (t->entries[slot].id) {
         struct stack_entry *e = &t->entries[slot];
         if (e->hash == hash && e->depth == (uint32_t)depth &&
-            memcmp(t->ips + e->offset, ips, (size_t)depth * sizeof(uintptr_t)) == 0)
-            return e->id;
+            memcmp(t->ips + e->offset, ips, (size_t)depth * sizeof(uintptr_t)) == 0) {
+            id = e->id;
+            break;
+        }
         slot = (slot + 1) & (t->capacity - 1);
     }
-    return define_stack(t, hash, ips, depth, slot);
+    if (!id) id = define_stack(t, hash, ips, depth, slot);
+    last_id[for_free] = id;
+    last_id_table = t;
+    return id;
 }
