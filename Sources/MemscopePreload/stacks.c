@@ -180,13 +180,23 @@ static int unwind(uintptr_t *ips, int max, bool for_free, bool *same) {
     return n;
 }
 
+/* Four independent lanes (a multiply's latency is paid once per four frames, not per
+ * frame), then mixed. Collisions only cost a comparison. */
 static uint64_t hash_ips(const uintptr_t *ips, int depth) {
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)depth;
-    for (int i = 0; i < depth; i++) {
-        h ^= ips[i];
-        h *= 0xFF51AFD7ED558CCDull;
-        h ^= h >> 32;
+    const uint64_t k = 0xFF51AFD7ED558CCDull;
+    uint64_t a = 0x9E3779B97F4A7C15ull ^ (uint64_t)depth, b = 0xC2B2AE3D27D4EB4Full, c = 0x165667B19E3779F9ull, d = 0x27D4EB2F165667C5ull;
+    int i = 0;
+    for (; i + 4 <= depth; i += 4) {
+        a = (a ^ ips[i]) * k;
+        b = (b ^ ips[i + 1]) * k;
+        c = (c ^ ips[i + 2]) * k;
+        d = (d ^ ips[i + 3]) * k;
     }
+    for (; i < depth; i++) a = (a ^ ips[i]) * k;
+    uint64_t h = a ^ (b << 17 | b >> 47) ^ (c << 31 | c >> 33) ^ (d << 47 | d >> 17);
+    h ^= h >> 32;
+    h *= k;
+    h ^= h >> 29;
     return h ? h : 1;
 }
 
