@@ -149,6 +149,7 @@ MS_HIDDEN void ms_stacks_set_own_range(uintptr_t start, uintptr_t end);
  * this thread, frame for frame, and `ips` left unwritten (`same` NULL: always written). */
 MS_HIDDEN int ms_unwind_fast(uintptr_t *ips, int max, int kind, bool *same);
 MS_HIDDEN void ms_unwind_forget_rules(void);
+extern uintptr_t ms_own_start MS_HIDDEN, ms_own_end MS_HIDDEN; /* the recorder's own code */
 
 /* Events (events.c). Heap events return the id of the stack they captured. */
 MS_HIDDEN uint32_t ms_record_alloc(void *p, size_t size, int kind);

@@ -29,10 +29,13 @@ struct stack_table {
 static MS_TLS struct stack_table *table;
 static MS_TLS uint32_t table_epoch;
 static uintptr_t own_start, own_end;
+uintptr_t ms_own_start, ms_own_end; /* the same, for unwind.c */
 
 void ms_stacks_set_own_range(uintptr_t start, uintptr_t end) {
     own_start = start;
     own_end = end;
+    ms_own_start = start;
+    ms_own_end = end;
 }
 
 static void *map_zeroed(size_t bytes) {

@@ -477,8 +477,8 @@ static inline void keep(struct walk *w, int n, uintptr_t ip, uintptr_t sp, uintp
     if (n < PREDICTED) w->f[n] = (struct state){ip, sp, bp, rule};
 }
 
-/* Fills `ips` with the return addresses of the calling stack, innermost first (the first
- * is this function's own return address). -1: a frame this unwinder does not handle.
+/* Fills `ips` with the return addresses of the calling stack, innermost first, from the
+ * first outside the recorder's own code. -1: a frame this unwinder does not handle.
  * `*same`: the stack is the last one of this kind, frame for frame, and `ips` was left
  * as it was (with `same` NULL, `ips` is always filled). */
 __attribute__((noinline, optimize("no-omit-frame-pointer", "no-tree-loop-distribute-patterns")))
@@ -491,6 +491,17 @@ int ms_unwind_fast(uintptr_t *ips, int max, int kind_of_stack, bool *same) {
     uintptr_t sp = (uintptr_t)(frame + 2);
     uintptr_t bp = frame[0];
     int n = 0;
+    /* The recorder's own frames (left out of the stack by the caller) are walked by
+     * their frame pointers, which all of its code keeps (-fno-omit-frame-pointer): the
+     * rule their CFI gives too (CFA = rbp + 16, rbp saved at CFA - 16). */
+    uintptr_t own_start = ms_own_start, own_end = ms_own_end;
+    while (ip >= own_start && ip < own_end) {
+        const uintptr_t *caller = (const uintptr_t *)bp;
+        if ((uintptr_t)caller < sp || (uintptr_t)caller - sp > MAX_FRAME_BYTES || ((uintptr_t)caller & 7)) return -1;
+        ip = caller[1];
+        sp = (uintptr_t)(caller + 2);
+        bp = caller[0];
+    }
 
     if (__builtin_expect(walking, 0)) {
         /* Plain walk, no prediction (and no later stack found the same as the last walk). */
