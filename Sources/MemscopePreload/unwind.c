@@ -381,11 +381,16 @@ static bool run_cfi(struct reader *r, const struct cie_info *cie, uintptr_t loc,
 }
 
 /* The rule for the frame whose return address is `ip` (looked up at ip - 1, in the call). */
+/* RULE_COMPLEX, not to be cached: no module holds the address (yet: a module being
+ * loaded may run its constructors before _dl_find_object knows it; or JIT code). */
+#define RULE_UNKNOWN (RULE_COMPLEX | 1u << 2)
+
 static uint64_t compute_rule(uintptr_t ip) {
-    if (!_dl_find_object) return RULE_COMPLEX;
+    if (!_dl_find_object) return RULE_UNKNOWN;
     uintptr_t pc = ip - 1;
     struct dl_find_object found;
-    if (_dl_find_object((void *)pc, &found) != 0 || !found.dlfo_eh_frame) return RULE_COMPLEX;
+    if (_dl_find_object((void *)pc, &found) != 0) return RULE_UNKNOWN;
+    if (!found.dlfo_eh_frame) return RULE_COMPLEX;
     const uint8_t *fde = find_fde(found.dlfo_eh_frame, pc);
     if (!fde) return RULE_COMPLEX;
     uint32_t length, cie_offset;
@@ -426,7 +431,7 @@ static uint64_t compute_rule(uintptr_t ip) {
 }
 
 static uint64_t rule_for(uint64_t *table, uintptr_t ip) {
-    if (__builtin_expect(ip >= (1ull << 47), 0)) return compute_rule(ip);
+    if (__builtin_expect(ip >= (1ull << 47), 0)) return compute_rule(ip) & ~(1u << 2);
     uint64_t tag = (uint64_t)(ip >> TABLE_BITS) << TAG_SHIFT;
     size_t slot = (ip ^ (ip >> TABLE_BITS)) & (TABLE_SIZE - 1);
     uint64_t w = __atomic_load_n(&table[slot], __ATOMIC_RELAXED);
@@ -437,6 +442,7 @@ static uint64_t rule_for(uint64_t *table, uintptr_t ip) {
         return w2 & ((1ull << RULE_BITS) - 1);
     uint64_t epoch = __atomic_load_n(&rules_epoch, __ATOMIC_ACQUIRE);
     uint64_t rule = compute_rule(ip);
+    if (rule == RULE_UNKNOWN) return RULE_COMPLEX;
     if (__atomic_load_n(&rules_epoch, __ATOMIC_ACQUIRE) != epoch) return rule; /* a dlclose ran meanwhile */
     if (!w || w2) __atomic_store_n(&table[slot], tag | rule, __ATOMIC_RELAXED);
     else __atomic_store_n(&table[slot ^ 1], tag | ALT_BIT | rule, __ATOMIC_RELAXED);

@@ -9,6 +9,11 @@
 #include <string.h>
 
 #ifdef UNWIND_EDGES_LIBRARY
+/* Allocates while the library is being loaded (inside dlopen). */
+__attribute__((constructor)) static void library_loaded(void) {
+    void *volatile p = malloc(7);
+    free(p);
+}
 __attribute__((noinline)) static void *library_inner(int k) { return malloc(10 + (size_t)k); }
 __attribute__((noinline)) void *library_alloc(int k) {
     void *volatile extra = malloc(5);
