@@ -39,8 +39,8 @@ import Testing
         return (try files.sorted().map { try RecordedDump(path: directory.appendingPathComponent($0).path) }, result.stderr)
     }
 
-    /// Heap calls per call site: each stack spelled by its frames' module and offset (the
-    /// same in every run, whatever the load addresses), with the number of allocations
+    /// Heap calls per call site: each stack spelled by its return addresses' module and
+    /// offset (the same in every run, whatever the load addresses), with the number of allocations
     /// (reallocations included) and frees whose stack it is.
     static func callSites(_ dumps: [RecordedDump]) -> [String: [Int]] {
         var sites: [String: [Int]] = [:]
@@ -53,11 +53,17 @@ import Testing
         var names: [UInt32: String] = [:]
         func name(_ stack: UInt32) -> String {
             if let known = names[stack] { return known }
-            let spelled = symbols.frames(ofStack: stack).map { id -> String in
+            // One entry per return address: the frames of an inline chain share it (and
+            // how an address is symbolized is not the unwinder's doing).
+            var addresses: [(ip: UInt64, text: String)] = []
+            for id in symbols.frames(ofStack: stack) {
                 let frame = symbols.frame(id)
+                if let last = addresses.last, last.ip == frame.instructionPointer { continue }
                 let module = (symbols.string(frame.module) as NSString).lastPathComponent
-                return "\(module)+0x\(String(frame.moduleOffset ?? frame.instructionPointer, radix: 16))"
-            }.joined(separator: " ")
+                addresses.append((frame.instructionPointer,
+                                  "\(module)+0x\(String(frame.moduleOffset ?? frame.instructionPointer, radix: 16))"))
+            }
+            let spelled = addresses.map(\.text).joined(separator: " ")
             names[stack] = spelled
             return spelled
         }
