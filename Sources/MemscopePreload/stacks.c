@@ -24,6 +24,7 @@ struct stack_table {
     size_t count;
     uintptr_t *ips;
     size_t ips_used, ips_capacity;
+    struct ms_unwind_walks *walks; /* the unwinder's last walks on this thread */
 };
 
 static MS_TLS struct stack_table *table;
@@ -53,6 +54,7 @@ static void table_free(struct stack_table *t) {
     if (!t) return;
     if (t->entries) munmap(t->entries, t->capacity * sizeof(struct stack_entry));
     if (t->ips) munmap(t->ips, t->ips_capacity * sizeof(uintptr_t));
+    if (t->walks) munmap(t->walks, ms_unwind_walks_size());
     munmap(t, sizeof *t);
 }
 
@@ -70,6 +72,7 @@ static struct stack_table *thread_table(void) {
     table->capacity = 1024;
     table->entries = map_zeroed(table->capacity * sizeof(struct stack_entry));
     if (!table->entries) { munmap(table, sizeof *table); table = NULL; return NULL; }
+    table->walks = map_zeroed(ms_unwind_walks_size()); /* NULL: walks without prediction */
     table_epoch = ms_spool_epoch;
     return table;
 }
@@ -166,7 +169,7 @@ static void check_against_libunwind(const uintptr_t *fast, int fast_n, int max) 
 
 /* `same` (may be NULL): set when the stack is the thread's last one of this kind
  * (allocation or free), in which case `ips` is left unwritten. */
-static int unwind(uintptr_t *ips, int max, bool for_free, bool *same) {
+static int unwind(uintptr_t *ips, int max, bool for_free, bool *same, struct ms_unwind_walks *walks) {
     if (same) *same = false;
     if (unwind_mode < 0) {
         const char *mode = getenv("MEMSCOPE_UNWIND");
@@ -177,7 +180,7 @@ static int unwind(uintptr_t *ips, int max, bool for_free, bool *same) {
     }
     if (unwind_mode == UNWIND_FP) return unwind_frame_pointers(ips, max);
     if (unwind_mode == UNWIND_LIBUNWIND) return unwind_libunwind(ips, max);
-    int n = ms_unwind_fast(ips, max, for_free, unwind_mode == UNWIND_CHECK ? NULL : same);
+    int n = ms_unwind_fast(ips, max, for_free, unwind_mode == UNWIND_CHECK ? NULL : same, walks);
     if (n < 0) return unwind_libunwind(ips, max);
     if (unwind_mode == UNWIND_CHECK) check_against_libunwind(ips, n, max);
     return n;
@@ -251,9 +254,10 @@ static MS_TLS struct stack_table *last_id_table;
 uint32_t ms_capture_stack(bool for_free) {
     uintptr_t raw[MS_MAX_FRAMES + 8];
     int limit = (for_free ? free_frame_limit() : MS_MAX_FRAMES) + 8;
+    struct stack_table *t = thread_table();
     bool same = false;
-    bool known = last_id[for_free] && last_id_table == table && table && table_epoch == ms_spool_epoch;
-    int n = unwind(raw, limit, for_free, known ? &same : NULL);
+    bool known = t && last_id[for_free] && last_id_table == t;
+    int n = unwind(raw, limit, for_free, known ? &same : NULL, t ? t->walks : NULL);
     if (same) return last_id[for_free];
     last_id[for_free] = 0;
     int skip = skip_own(raw, n);
@@ -261,10 +265,8 @@ uint32_t ms_capture_stack(bool for_free) {
     int depth = n - skip;
     int max_depth = for_free ? free_frame_limit() : MS_MAX_FRAMES;
     if (depth > max_depth) depth = max_depth;
-    if (depth <= 0) return 0;
+    if (depth <= 0 || !t) return 0;
 
-    struct stack_table *t = thread_table();
-    if (!t) return 0;
     uint64_t hash = hash_ips(ips, depth);
     size_t slot = hash & (t->capacity - 1);
     uint32_t id = 0;

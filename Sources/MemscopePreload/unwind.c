@@ -475,9 +475,15 @@ struct walk {
     uint64_t epoch;
     struct state f[PREDICTED];
 };
-static MS_TLS struct walk walks[3];
-static MS_TLS uint8_t walk_of_kind[2] = {0, 1}; /* which of `walks` holds each kind's last walk */
+/* They live in the thread's stack table (stacks.c: mmap'ed, made anew after fork), not in
+ * TLS, which would take 12 KiB from every thread's stack. */
+struct ms_unwind_walks {
+    struct walk walks[3];
+    uint8_t of_kind[2]; /* which of `walks` holds kind k's last walk, xor k (zeroed: 0 and 1) */
+};
 static MS_TLS bool walking; /* never nested on a thread (the hooks' guard), but be sure */
+
+size_t ms_unwind_walks_size(void) { return sizeof(struct ms_unwind_walks); }
 
 static inline void keep(struct walk *w, int n, uintptr_t ip, uintptr_t sp, uintptr_t bp, uint64_t rule) {
     if (n < PREDICTED) w->f[n] = (struct state){ip, sp, bp, rule};
@@ -488,7 +494,7 @@ static inline void keep(struct walk *w, int n, uintptr_t ip, uintptr_t sp, uintp
  * `*same`: the stack is the last one of this kind, frame for frame, and `ips` was left
  * as it was (with `same` NULL, `ips` is always filled). */
 __attribute__((noinline, optimize("no-omit-frame-pointer", "no-tree-loop-distribute-patterns")))
-int ms_unwind_fast(uintptr_t *ips, int max, int kind_of_stack, bool *same) {
+int ms_unwind_fast(uintptr_t *ips, int max, int kind_of_stack, bool *same, struct ms_unwind_walks *state) {
     if (same) *same = false;
     uint64_t *table = rule_table();
     if (!table || max <= 0) return -1;
@@ -509,9 +515,9 @@ int ms_unwind_fast(uintptr_t *ips, int max, int kind_of_stack, bool *same) {
         bp = caller[0];
     }
 
-    if (__builtin_expect(walking, 0)) {
+    if (__builtin_expect(walking || !state, 0)) {
         /* Plain walk, no prediction (and no later stack found the same as the last walk). */
-        walks[walk_of_kind[kind_of_stack]].n = 0;
+        if (state) state->walks[state->of_kind[kind_of_stack] ^ (unsigned)kind_of_stack].n = 0;
         while (n < max) {
             ips[n++] = ip;
             uint64_t rule = rule_for(table, ip);
@@ -529,8 +535,9 @@ int ms_unwind_fast(uintptr_t *ips, int max, int kind_of_stack, bool *same) {
     }
     walking = true;
     uint64_t epoch = __atomic_load_n(&rules_epoch, __ATOMIC_ACQUIRE);
-    unsigned last_index = walk_of_kind[kind_of_stack];
-    unsigned free_index = 3 - walk_of_kind[0] - walk_of_kind[1];
+    struct walk *walks = state->walks;
+    unsigned last_index = state->of_kind[kind_of_stack] ^ (unsigned)kind_of_stack;
+    unsigned free_index = 3 - last_index - (state->of_kind[kind_of_stack ^ 1] ^ (unsigned)(kind_of_stack ^ 1));
     const struct walk *last = &walks[last_index];
     struct walk *w = &walks[free_index];
     int last_n = last->epoch == epoch ? last->n : 0;
@@ -606,7 +613,7 @@ int ms_unwind_fast(uintptr_t *ips, int max, int kind_of_stack, bool *same) {
 done:
     w->n = n < PREDICTED ? n : PREDICTED;
     w->epoch = epoch;
-    walk_of_kind[kind_of_stack] = (uint8_t)free_index;
+    state->of_kind[kind_of_stack] = (uint8_t)(free_index ^ (unsigned)kind_of_stack);
     result = n;
     goto out;
 fail:
