@@ -29,6 +29,10 @@ struct stack_table {
 
 static MS_TLS struct stack_table *table;
 static MS_TLS uint32_t table_epoch;
+/* The id of this thread's last stack of each kind (allocation, free), for a stack the
+ * unwinder finds to be the same again; 0 none. Forgotten with the table. */
+static MS_TLS uint32_t last_id[2];
+static MS_TLS struct stack_table *last_id_table;
 static uintptr_t own_start, own_end;
 uintptr_t ms_own_start, ms_own_end; /* the same, for unwind.c */
 
@@ -51,6 +55,8 @@ static void *grow(void *old, size_t old_bytes, size_t new_bytes) {
 }
 
 static void table_free(struct stack_table *t) {
+    last_id[0] = last_id[1] = 0;
+    last_id_table = NULL;
     if (!t) return;
     if (t->entries) munmap(t->entries, t->capacity * sizeof(struct stack_entry));
     if (t->ips) munmap(t->ips, t->ips_capacity * sizeof(uintptr_t));
@@ -245,11 +251,6 @@ static int free_frame_limit(void) {
     }
     return free_frames;
 }
-
-/* The id of this thread's last stack of each kind (allocation, free), for a stack the
- * unwinder finds to be the same again; 0 none. */
-static MS_TLS uint32_t last_id[2];
-static MS_TLS struct stack_table *last_id_table;
 
 uint32_t ms_capture_stack(bool for_free) {
     uintptr_t raw[MS_MAX_FRAMES + 8];
