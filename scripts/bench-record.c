@@ -1,9 +1,11 @@
 /* The recorder's overhead benchmark: allocation-heavy, 50 distinct call stacks
  * (recursion depths 1…50 below a common prefix), each call allocating and freeing
  * small blocks, with some blocks kept alive across iterations.
- * Usage: bench-record [iterations [passes]]: iterations (default 200000) × 5
+ * Usage: bench-record [iterations [passes [min max]]]: iterations (default 200000) × 5
  * allocations; each block is written and summed `passes` times (default 0), which
- * stands for the work a program does with its memory. */
+ * stands for the work a program does with its memory; recursion depths min…max
+ * (default 1…50: stacks of 6…55 frames with main and libc's start-up frames; 5…10 gives
+ * stacks 10…15 deep). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,7 +43,9 @@ __attribute__((noinline)) static void work(int depth, unsigned long i) {
 int main(int argc, char **argv) {
     unsigned long iterations = argc > 1 ? strtoul(argv[1], NULL, 10) : 200000;
     passes = argc > 2 ? atoi(argv[2]) : 0;
-    for (unsigned long i = 0; i < iterations; i++) work((int)(i % 50) + 1, i);
+    int min = argc > 4 ? atoi(argv[3]) : 1, max = argc > 4 ? atoi(argv[4]) : 50;
+    if (min < 0 || max < min) return 2;
+    for (unsigned long i = 0; i < iterations; i++) work(min + (int)(i % (unsigned long)(max - min + 1)), i);
     for (int k = 0; k < KEPT; k++) free(kept[k]);
     return checksum == 42 ? 1 : 0;
 }

@@ -5,7 +5,8 @@
  *   MEMSCOPE_FOLLOW_FORK  "0": a forked child stops recording (and drops LD_PRELOAD), and
  *                         programs the traced one starts are not recorded
  *   MEMSCOPE_RECORDER     memscope's pid (the parent of the traced program)
- *   MEMSCOPE_UNWIND       "fp": walk frame pointers instead of using libunwind
+ *   MEMSCOPE_UNWIND       "fp": frame pointers; "libunwind": libunwind for every stack; "check": both
+ *                         the default unwinder (unwind.c) and libunwind, differences to stderr
  *   MEMSCOPE_SCAN         "0": no reference scan at exit (SIGUSR2 asks for one at any time)
  *   MEMSCOPE_SCAN_ON_FREE "0": dying blocks' words are not recorded (words.c)
  *   MEMSCOPE_FREE_FRAMES  frames kept in a free's stack (default 16)

@@ -146,6 +146,18 @@ MS_HIDDEN uint32_t ms_capture_stack(bool for_free);
 MS_HIDDEN void ms_stacks_reset_thread(void);
 MS_HIDDEN void ms_stacks_set_own_range(uintptr_t start, uintptr_t end);
 
+/* The default unwinder (unwind.c): DWARF CFA rules cached per return address. Fills
+ * `ips` innermost first, from the first frame outside the recorder; -1 when a frame needs
+ * libunwind. `kind`: 0 an allocation's stack, 1 a free's; `walks`: the thread's last walks
+ * (ms_unwind_walks_size() zeroed bytes; NULL: no prediction); `*same`: the last stack of
+ * that kind on this thread, frame for frame, and `ips` left unwritten (`same` NULL: always
+ * written). */
+struct ms_unwind_walks;
+MS_HIDDEN size_t ms_unwind_walks_size(void);
+MS_HIDDEN int ms_unwind_fast(uintptr_t *ips, int max, int kind, bool *same, struct ms_unwind_walks *walks);
+MS_HIDDEN void ms_unwind_forget_rules(void);
+extern uintptr_t ms_own_start MS_HIDDEN, ms_own_end MS_HIDDEN; /* the recorder's own code */
+
 /* Events (events.c). Heap events return the id of the stack they captured. */
 MS_HIDDEN uint32_t ms_record_alloc(void *p, size_t size, int kind);
 MS_HIDDEN uint32_t ms_record_free(void *p);

@@ -1,5 +1,6 @@
-/* Call stacks: raw return addresses from libunwind (or frame pointers when
- * MEMSCOPE_UNWIND=fp), deduplicated per thread so that each distinct stack is
+/* Call stacks: raw return addresses from the cached-rule unwinder (unwind.c), which
+ * hands what it cannot walk to libunwind (or libunwind alone, or frame pointers: see
+ * MEMSCOPE_UNWIND below), deduplicated per thread so that each distinct stack is
  * written to the spool once per thread; events then carry only its id. */
 #include "recorder.h"
 
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 struct stack_entry {
     uint64_t hash;
@@ -22,16 +24,23 @@ struct stack_table {
     size_t count;
     uintptr_t *ips;
     size_t ips_used, ips_capacity;
+    struct ms_unwind_walks *walks; /* the unwinder's last walks on this thread */
 };
 
 static MS_TLS struct stack_table *table;
 static MS_TLS uint32_t table_epoch;
+/* The id of this thread's last stack of each kind (allocation, free), for a stack the
+ * unwinder finds to be the same again; 0 none. Forgotten with the table. */
+static MS_TLS uint32_t last_id[2];
+static MS_TLS struct stack_table *last_id_table;
 static uintptr_t own_start, own_end;
-static int use_frame_pointers = -1;
+uintptr_t ms_own_start, ms_own_end; /* the same, for unwind.c */
 
 void ms_stacks_set_own_range(uintptr_t start, uintptr_t end) {
     own_start = start;
     own_end = end;
+    ms_own_start = start;
+    ms_own_end = end;
 }
 
 static void *map_zeroed(size_t bytes) {
@@ -46,9 +55,12 @@ static void *grow(void *old, size_t old_bytes, size_t new_bytes) {
 }
 
 static void table_free(struct stack_table *t) {
+    last_id[0] = last_id[1] = 0;
+    last_id_table = NULL;
     if (!t) return;
     if (t->entries) munmap(t->entries, t->capacity * sizeof(struct stack_entry));
     if (t->ips) munmap(t->ips, t->ips_capacity * sizeof(uintptr_t));
+    if (t->walks) munmap(t->walks, ms_unwind_walks_size());
     munmap(t, sizeof *t);
 }
 
@@ -66,6 +78,7 @@ static struct stack_table *thread_table(void) {
     table->capacity = 1024;
     table->entries = map_zeroed(table->capacity * sizeof(struct stack_entry));
     if (!table->entries) { munmap(table, sizeof *table); table = NULL; return NULL; }
+    table->walks = map_zeroed(ms_unwind_walks_size()); /* NULL: walks without prediction */
     table_epoch = ms_spool_epoch;
     return table;
 }
@@ -102,12 +115,14 @@ static int unwind_frame_pointers(uintptr_t *ips, int max) {
     return n;
 }
 
-static int unwind(uintptr_t *ips, int max) {
-    if (use_frame_pointers < 0) {
-        const char *mode = getenv("MEMSCOPE_UNWIND");
-        use_frame_pointers = mode && strcmp(mode, "fp") == 0;
-    }
-    if (use_frame_pointers) return unwind_frame_pointers(ips, max);
+/* MEMSCOPE_UNWIND: unset or "fast" the cached-rule unwinder (unwind.c), which hands
+ * a stack it cannot walk to libunwind; "libunwind" libunwind for every stack; "fp"
+ * frame pointers; "check" both the fast unwinder and libunwind, every difference
+ * written to stderr. */
+enum { UNWIND_FAST, UNWIND_LIBUNWIND, UNWIND_FP, UNWIND_CHECK };
+static int unwind_mode = -1;
+
+static int unwind_libunwind(uintptr_t *ips, int max) {
     static MS_TLS bool cache_set;
     if (!cache_set) {
         unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
@@ -116,13 +131,84 @@ static int unwind(uintptr_t *ips, int max) {
     return unw_backtrace((void **)ips, max);
 }
 
-static uint64_t hash_ips(const uintptr_t *ips, int depth) {
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)depth;
-    for (int i = 0; i < depth; i++) {
-        h ^= ips[i];
-        h *= 0xFF51AFD7ED558CCDull;
-        h ^= h >> 32;
+static int skip_own(const uintptr_t *ips, int n) {
+    int skip = 0;
+    while (skip < n && ips[skip] >= own_start && ips[skip] < own_end) skip++;
+    return skip;
+}
+
+static char *put_hex(char *p, uintptr_t v) {
+    *p++ = '0'; *p++ = 'x';
+    int shift = 60;
+    while (shift > 0 && !(v >> shift)) shift -= 4;
+    for (; shift >= 0; shift -= 4) *p++ = "0123456789abcdef"[(v >> shift) & 15];
+    return p;
+}
+
+/* UNWIND_CHECK: the fast unwinder's stack against libunwind's, both after the
+ * recorder's own frames; a difference goes to stderr (no stdio: it may allocate). */
+static void check_against_libunwind(const uintptr_t *fast, int fast_n, int max) {
+    uintptr_t slow[MS_MAX_FRAMES + 8];
+    int slow_n = unwind_libunwind(slow, max);
+    int fs = skip_own(fast, fast_n), ss = skip_own(slow, slow_n);
+    int a = fast_n - fs, b = slow_n - ss;
+    int limit = max - 8;
+    if (a > limit) a = limit;
+    if (b > limit) b = limit;
+    int first = 0;
+    while (first < a && first < b && fast[fs + first] == slow[ss + first]) first++;
+    if (first == a && a == b) return;
+    char line[256], *p = line;
+    const char *text = "memscope: unwinders differ at frame ";
+    memcpy(p, text, strlen(text)); p += strlen(text);
+    p = put_hex(p, (uintptr_t)first);
+    *p++ = ':'; *p++ = ' ';
+    p = first < a ? put_hex(p, fast[fs + first]) : (memcpy(p, "end", 3), p + 3);
+    memcpy(p, " (fast) ", 8); p += 8;
+    p = first < b ? put_hex(p, slow[ss + first]) : (memcpy(p, "end", 3), p + 3);
+    memcpy(p, " (libunwind), depths ", 21); p += 21;
+    p = put_hex(p, (uintptr_t)a); *p++ = ' '; p = put_hex(p, (uintptr_t)b);
+    *p++ = '\n';
+    ssize_t ignored = write(2, line, (size_t)(p - line));
+    (void)ignored;
+}
+
+/* `same` (may be NULL): set when the stack is the thread's last one of this kind
+ * (allocation or free), in which case `ips` is left unwritten. */
+static int unwind(uintptr_t *ips, int max, bool for_free, bool *same, struct ms_unwind_walks *walks) {
+    if (same) *same = false;
+    if (unwind_mode < 0) {
+        const char *mode = getenv("MEMSCOPE_UNWIND");
+        unwind_mode = !mode || !mode[0] || strcmp(mode, "fast") == 0 ? UNWIND_FAST
+            : strcmp(mode, "fp") == 0 ? UNWIND_FP
+            : strcmp(mode, "libunwind") == 0 ? UNWIND_LIBUNWIND
+            : strcmp(mode, "check") == 0 ? UNWIND_CHECK : UNWIND_FAST;
     }
+    if (unwind_mode == UNWIND_FP) return unwind_frame_pointers(ips, max);
+    if (unwind_mode == UNWIND_LIBUNWIND) return unwind_libunwind(ips, max);
+    int n = ms_unwind_fast(ips, max, for_free, unwind_mode == UNWIND_CHECK ? NULL : same, walks);
+    if (n < 0) return unwind_libunwind(ips, max);
+    if (unwind_mode == UNWIND_CHECK) check_against_libunwind(ips, n, max);
+    return n;
+}
+
+/* Four independent lanes (a multiply's latency is paid once per four frames, not per
+ * frame), then mixed. Collisions only cost a comparison. */
+static uint64_t hash_ips(const uintptr_t *ips, int depth) {
+    const uint64_t k = 0xFF51AFD7ED558CCDull;
+    uint64_t a = 0x9E3779B97F4A7C15ull ^ (uint64_t)depth, b = 0xC2B2AE3D27D4EB4Full, c = 0x165667B19E3779F9ull, d = 0x27D4EB2F165667C5ull;
+    int i = 0;
+    for (; i + 4 <= depth; i += 4) {
+        a = (a ^ ips[i]) * k;
+        b = (b ^ ips[i + 1]) * k;
+        c = (c ^ ips[i + 2]) * k;
+        d = (d ^ ips[i + 3]) * k;
+    }
+    for (; i < depth; i++) a = (a ^ ips[i]) * k;
+    uint64_t h = a ^ (b << 17 | b >> 47) ^ (c << 31 | c >> 33) ^ (d << 47 | d >> 17);
+    h ^= h >> 32;
+    h *= k;
+    h ^= h >> 29;
     return h ? h : 1;
 }
 
@@ -169,25 +255,33 @@ static int free_frame_limit(void) {
 uint32_t ms_capture_stack(bool for_free) {
     uintptr_t raw[MS_MAX_FRAMES + 8];
     int limit = (for_free ? free_frame_limit() : MS_MAX_FRAMES) + 8;
-    int n = unwind(raw, limit);
-    int skip = 0;
-    while (skip < n && raw[skip] >= own_start && raw[skip] < own_end) skip++;
+    struct stack_table *t = thread_table();
+    bool same = false;
+    bool known = t && last_id[for_free] && last_id_table == t;
+    int n = unwind(raw, limit, for_free, known ? &same : NULL, t ? t->walks : NULL);
+    if (same) return last_id[for_free];
+    last_id[for_free] = 0;
+    int skip = skip_own(raw, n);
     const uintptr_t *ips = raw + skip;
     int depth = n - skip;
     int max_depth = for_free ? free_frame_limit() : MS_MAX_FRAMES;
     if (depth > max_depth) depth = max_depth;
-    if (depth <= 0) return 0;
+    if (depth <= 0 || !t) return 0;
 
-    struct stack_table *t = thread_table();
-    if (!t) return 0;
     uint64_t hash = hash_ips(ips, depth);
     size_t slot = hash & (t->capacity - 1);
+    uint32_t id = 0;
     while (t->entries[slot].id) {
         struct stack_entry *e = &t->entries[slot];
         if (e->hash == hash && e->depth == (uint32_t)depth &&
-            memcmp(t->ips + e->offset, ips, (size_t)depth * sizeof(uintptr_t)) == 0)
-            return e->id;
+            memcmp(t->ips + e->offset, ips, (size_t)depth * sizeof(uintptr_t)) == 0) {
+            id = e->id;
+            break;
+        }
         slot = (slot + 1) & (t->capacity - 1);
     }
-    return define_stack(t, hash, ips, depth, slot);
+    if (!id) id = define_stack(t, hash, ips, depth, slot);
+    last_id[for_free] = id;
+    last_id_table = t;
+    return id;
 }

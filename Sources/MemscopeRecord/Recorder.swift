@@ -166,8 +166,10 @@ public enum Recorder {
                 if !existing.isEmpty { preload += ":" + existing }
                 continue
             }
+            // MEMSCOPE_UNWIND (libunwind, check) is the user's to choose, unless --frame-pointers says.
+            if text.hasPrefix("MEMSCOPE_UNWIND=") && options.framePointers { continue }
             if text.hasPrefix("MEMSCOPE_SPOOL=") || text.hasPrefix("MEMSCOPE_FOLLOW_FORK=")
-                || text.hasPrefix("MEMSCOPE_UNWIND=") || text.hasPrefix("MEMSCOPE_RECORDER=")
+                || text.hasPrefix("MEMSCOPE_RECORDER=")
                 || text.hasPrefix("MEMSCOPE_GUARD=") || text.hasPrefix("MEMSCOPE_QUARANTINE=")
                 || text.hasPrefix("MEMSCOPE_SCAN_ON_FREE=") { continue }
             variables.append(text)
