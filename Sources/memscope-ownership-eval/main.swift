@@ -7,13 +7,14 @@
 // A program whose compiler is missing is skipped and said so.
 //
 //   memscope-ownership-eval [--programs DIR] [--memscope PATH] [--keep DIR] [--no-scan-on-free]
-//                           [--dumps DIR] [--edges FILE]
+//                           [--dumps DIR] [--edges FILE] [--only NAME,NAME]
 //
 // Besides the score, it counts the predicted edges by provenance (observed or inferred), lists
 // every wrong edge with its provenance and confidence, and prints a reliability table: the
 // edges by confidence band, with how many of them are true. `--dumps DIR` scores the dumps
 // DIR/NAME.msd recorded before (by `--keep DIR`) instead of recording: the same dumps give the
 // same output. `--edges FILE` writes every scored edge, one per line (tab-separated).
+// `--only` evaluates the named programs alone (names without their extension).
 import Foundation
 import MemscopeAnalysis
 import MemscopeImport
@@ -71,6 +72,7 @@ do {
     try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
     let sources = try FileManager.default.contentsOfDirectory(atPath: programs)
         .filter { compiler($0, binary: "") != nil }.sorted()
+        .filter { source in option("--only").map { $0.split(separator: ",").contains(Substring(source[..<source.lastIndex(of: ".")!])) } ?? true }
     guard !sources.isEmpty else { throw Failure(description: "\(programs): no C, C++ or Rust programs") }
     var total: [OwnershipEdgeKind: OwnershipEvaluation.Score] = [:]
     var mistakes: [String] = []
@@ -157,6 +159,13 @@ do {
     let inferred = samples.filter { $0.provenance == .inferred }
     print("")
     print("inferred edges: \(inferred.count), true \(inferred.filter(\.correct).count); false above 0.9: \(OwnershipCalibration.falseAbove(inferred)); expected calibration error (inferred): \(percent(OwnershipCalibration.expectedError(OwnershipCalibration.bands(inferred))))")
+    let tallies = OwnershipCalibration.tallies(samples)
+    print("judged edges by class (true / scored): " + [OwnershipEdgeKind.owns, .shares].flatMap { kind in
+        [Provenance.observed, .inferred].map { p in
+            let t = tallies[.init(kind: kind, provenance: p)] ?? .init(correct: 0, scored: 0)
+            return "\(kind.rawValue) \(p.rawValue) \(t.correct) / \(t.scored)"
+        }
+    }.joined(separator: ", "))
     print("")
     print("programs:")
     perProgram.forEach { print($0) }
