@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/ (which work without make too).
-.PHONY: demo test bench bench-record samples deps eval-ownership install
+.PHONY: demo test bench bench-record samples deps eval-ownership eval-ownership-heldout install
 
 demo:
 	./scripts/demo.sh
@@ -19,6 +19,10 @@ deps:
 # Precision and recall of the ownership inference on Tests/OwnershipPrograms.
 eval-ownership:
 	swift build --product memscope && swift build --product memscope-ownership-eval && .build/debug/memscope-ownership-eval
+
+# The programs kept apart from the rules (docs/OWNERSHIP.md, "Held out"): C, C++ and Rust.
+eval-ownership-heldout:
+	swift build --product memscope && swift build --product memscope-ownership-eval && .build/debug/memscope-ownership-eval --programs Tests/OwnershipProgramsHeldOut
 
 # Regenerates the bundled samples (deterministic: the files must not change).
 samples:

@@ -97,13 +97,15 @@ public enum OwnershipLayout {
         return Picture(scene: scene, regions: regions)
     }
 
-    /// `owns ×398, 1 against, 99%` for inferred edges; `references ×400` for observed ones.
+    /// `owns ×398, 1 against, 94% inferred` for inferred edges, `owns ×9, 92%` for observed owns
+    /// and shares (judged: their confidence is below 1, docs/OWNERSHIP.md), `references ×400`
+    /// for observed facts.
     public static func label(_ edge: OwnershipEdge) -> String {
         var text = "\(edge.kind.label) ×\(Units.count(edge.evidence))"
         if let threads = edge.threads { text += ", thread \(threads.from) → \(threads.to)" }
         if edge.kind == .handsOff && edge.threads == nil && edge.detail.hasSuffix("thread pairs") { text += ", \(edge.detail)" }
         if edge.from == edge.to { text += " (own site)" }  // drawn as a loop
-        if edge.provenance == .inferred || edge.contradictions > 0 {
+        if edge.provenance == .inferred || edge.contradictions > 0 || edge.confidence < 1 {
             if edge.contradictions > 0 { text += ", \(Units.count(edge.contradictions)) against" }
             text += ", \(Int((edge.confidence * 100).rounded(.down)))%"
         }

@@ -181,14 +181,29 @@ public struct OwnershipEdge: Sendable, Equatable {
         self.detail = detail
     }
 
-    /// For observed edges, the share of supporting pairs, e / (e + c). For inferred edges a
-    /// smoothed share, (e + ½) / (e + c + 1), so that a rule seen once cannot claim certainty:
-    /// one supporting pair gives 0.75, ten give 0.95.
-    public var confidence: Double {
+    /// The share of the edge's own block pairs that support it: e / (e + c) for observed
+    /// edges, a smoothed (e + ½) / (e + c + 1) for inferred ones (one supporting pair gives
+    /// 0.75, ten give 0.95). The rules reject judged edges below 0.75 of it (frozen at
+    /// 6a35f2d, docs/OWNERSHIP.md); it is not a probability that the edge is true.
+    public var evidenceShare: Double {
         let e = Double(evidence), c = Double(contradictions)
         switch provenance {
         case .observed: return e + c == 0 ? 0 : e / (e + c)
         case .inferred: return (e + 0.5) / (e + c + 1)
+        }
+    }
+
+    /// The probability that the edge is true, as far as it was measured. Observed facts
+    /// (`references`, `reallocates`, `hands_off`, `task`) have their evidence share: a word
+    /// held an address, realloc moved a buffer. A judged edge (`owns`, `shares`, observed or
+    /// inferred) has its evidence share times the rate at which edges of its kind and
+    /// provenance were true on the programs the rules were tuned on
+    /// (``OwnershipCalibration/tunedRate(_:_:)``): how many pairs support one edge does not
+    /// tell a right edge from a wrong one (wrong ones had 200 to 5,000), its class does.
+    public var confidence: Double {
+        switch kind {
+        case .owns, .shares: evidenceShare * OwnershipCalibration.tunedRate(kind, provenance)
+        case .references, .reallocates, .handsOff, .task: evidenceShare
         }
     }
 

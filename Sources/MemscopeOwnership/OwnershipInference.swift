@@ -6,7 +6,8 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// Two allocations on one thread belong to one burst, and two frees to one cascade,
     /// only when no more than this many nanoseconds separate them.
     public var gapNanoseconds: UInt64
-    /// Inferred edges below this confidence are rejected (counted, not shown).
+    /// Judged edges (inferred ones, observed owns and shares) whose evidence share is below
+    /// this are rejected (counted, not shown): ``OwnershipEdge/evidenceShare``.
     public var minimumConfidence: Double
 
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75) {

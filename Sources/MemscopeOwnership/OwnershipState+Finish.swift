@@ -39,7 +39,7 @@ extension OwnershipState {
         coverage.deathsObserved = observesDeaths
         func accept(_ pair: NodePair, _ edge: OwnershipEdge) {
             let judged = edge.provenance == .inferred || edge.kind == .owns || edge.kind == .shares
-            if judged && edge.confidence < options.minimumConfidence {
+            if judged && edge.evidenceShare < options.minimumConfidence {
                 coverage.rejectedHypotheses += 1
             } else {
                 edges.append((pair, edge))

@@ -60,8 +60,10 @@ enum OwnershipSection {
         if c.inferenceIncluded {
             text += "<strong>Inferred</strong> edges (dashed) come from rules over those observations: <em>owns</em> (created with or held "
                 + "alone by an owner block, freed with it, referred to by nothing else) and <em>shares</em> (held by several blocks, "
-                + "or of a reference-counted type); each says its rule, the block pairs for and against it, and a confidence "
-                + "(e + ½) / (e + c + 1). \(Units.count(UInt64(c.rejectedHypotheses))) hypotheses below 75% confidence were rejected and are not shown. "
+                + "or of a reference-counted type); each says its rule, the block pairs for and against it, and a confidence: "
+                + "the share of its pairs that support it, times how often edges of its kind and provenance were true on the programs "
+                + "the rules were tuned on (so never 100%). \(Units.count(UInt64(c.rejectedHypotheses))) hypotheses with less than 75% "
+                + "of their pairs for them were rejected and are not shown. "
         } else {
             text += "Inference is off (<code>--no-inference</code>): no <em>owns</em> or <em>shares</em> edges and no container types from symbols. "
         }

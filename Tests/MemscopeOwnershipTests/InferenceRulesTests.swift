@@ -65,7 +65,8 @@ import Testing
         #expect(owns.provenance == .inferred)
         #expect(owns.evidence == 8)
         #expect(owns.contradictions == 0)
-        #expect(abs(owns.confidence - 8.5 / 9) < 1e-9)
+        #expect(abs(owns.evidenceShare - 8.5 / 9) < 1e-9)
+        #expect(abs(owns.confidence - 8.5 / 9 * OwnershipCalibration.tunedRate(.owns, .inferred)) < 1e-9)
         #expect(owns.rule.contains("created right after it"))
         #expect(edge(g, .owns, "label_new", "node_new") == nil)
     }
@@ -247,14 +248,21 @@ import Testing
 }
 
 @Suite struct ConfidenceDisplayTests {
-    /// An inferred claim never shows certainty, however much evidence backs it.
+    /// An inferred claim never shows certainty, however much evidence backs it: its confidence
+    /// is its evidence share times its class's tuned rate, which is below 1.
     @Test func inferredConfidenceNeverReads100Percent() {
         let strong = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "test", evidence: 1_000)
-        #expect(strong.confidence > 0.9994)
-        #expect(strong.confidencePercent() == "99.9")
+        #expect(strong.evidenceShare > 0.9994)
+        #expect(strong.confidence < OwnershipCalibration.tunedRate(.owns, .inferred))
+        #expect(strong.confidencePercent() == "95.1", "19 true of 19 tuned: (19 + 1) / (19 + 2) = 0.952, times 0.9995")
         let seen = OwnershipEdge(from: 0, to: 1, kind: .references, rule: "test", evidence: 5)
-        #expect(seen.confidencePercent() == "100.0", "an observed edge with no contradiction is certain")
+        #expect(seen.confidencePercent() == "100.0", "an observed fact with no contradiction is certain")
         let once = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "test", evidence: 1)
-        #expect(once.confidencePercent() == "75.0")
+        #expect(once.evidenceShare == 0.75)
+        #expect(once.confidencePercent() == "71.4")
+        var judged = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "test", evidence: 50)
+        judged.provenance = .observed
+        #expect(judged.evidenceShare == 1)
+        #expect(judged.confidencePercent() == "92.3", "observed owns: 11 true of 11 tuned, (11 + 1) / (11 + 2)")
     }
 }
