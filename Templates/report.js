@@ -1112,7 +1112,7 @@
       };
       // The legend's colours are the picture's: the lost-site key's colour is a stroke drawn.
       const key = document.querySelector("#ownership .node-key");
-      const strokes = new Set([...document.querySelectorAll("#ownership .graph svg path")].map((p) => getComputedStyle(p).stroke));
+      const strokes = new Set([...document.querySelectorAll("#ownership .graph svg path, #ownership .graph svg rect")].map((p) => getComputedStyle(p).stroke));
       result.ownership.lostKey = key ? getComputedStyle(key).borderTopColor : null;
       result.ownership.lostKeyDrawn = key ? strokes.has(result.ownership.lostKey) : null;
       result.ownership.edgeKeys = [...document.querySelectorAll("#ownership .edge-key")].map((k) => getComputedStyle(k).borderTopColor);

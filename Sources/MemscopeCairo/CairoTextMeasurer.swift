@@ -28,6 +28,15 @@ public final class CairoTextMeasurer: TextMeasuring {
         return measured
     }
 
+    /// Distance in px from the top of a line of text to its baseline.
+    public func baseline(size: Double, bold: Bool) -> Double {
+        let key = "baseline|\(size)|\(bold)"
+        if let known = cache[key] { return known }
+        let measured = painter.baseline(size: size, bold: bold)
+        cache[key] = measured
+        return measured
+    }
+
     /// Which font family draws the pictures, and how many glyphs of `sample` it lacks.
     /// A test asserts "DejaVu Sans" and 0: Pango draws empty boxes silently otherwise.
     public func fontCheck(sample: String) -> (family: String, unknownGlyphs: Int) {

@@ -47,6 +47,13 @@ final class TextPainter {
         return Double(logical.width) / Double(PANGO_SCALE)
     }
 
+    /// Distance in px from the top of the line box to the baseline.
+    func baseline(size: Double, bold: Bool) -> Double {
+        setFont(size: size, bold: bold)
+        pango_layout_set_text(layout, "Ag", -1)
+        return Double(pango_layout_get_baseline(layout)) / Double(PANGO_SCALE)
+    }
+
     /// Glyphs Pango could not find in any font for `text` (0 when every glyph exists).
     func unknownGlyphs(_ text: String, size: Double) -> Int {
         setFont(size: size, bold: false)

@@ -47,15 +47,15 @@ struct ReportPainter {
         var pictures = Pictures(timeline: timeline, histogram: histogram, lanes: lanes, sizes: sizeHistogram, topDown: topDown, bottomUp: bottomUp,
                                 flameLayout: flameLayout)
         let reportPictures = ReportPictures(
-            timelineSVG: try CairoPainter.inlineSVG(timeline, idPrefix: "timeline"),
-            lifetimeHistogramSVG: try CairoPainter.inlineSVG(histogram, idPrefix: "histogram"),
-            lanesSVG: try CairoPainter.inlineSVG(lanes, idPrefix: "lanes"),
-            sizeHistogramSVG: try CairoPainter.inlineSVG(sizeHistogram, idPrefix: "sizes"),
+            timelineSVG: TextSVGPainter.svg(timeline, idPrefix: "timeline", measurer: measurer),
+            lifetimeHistogramSVG: TextSVGPainter.svg(histogram, idPrefix: "histogram", measurer: measurer),
+            lanesSVG: TextSVGPainter.svg(lanes, idPrefix: "lanes", measurer: measurer),
+            sizeHistogramSVG: TextSVGPainter.svg(sizeHistogram, idPrefix: "sizes", measurer: measurer),
             flamePNGs: flamePNGs)
         var withThreads = reportPictures
         if analysis.threads.count > 1 {
-            withThreads.threadLanesSVG = try CairoPainter.inlineSVG(LifetimeLayout.threadLanes(analysis, measurer: measurer),
-                                                                    idPrefix: "threads")
+            withThreads.threadLanesSVG = TextSVGPainter.svg(LifetimeLayout.threadLanes(analysis, measurer: measurer),
+                                                             idPrefix: "threads", measurer: measurer)
         }
         let defaultCost: FlameCost = analysis.totals.peakBytes > 0 ? .peak : .allocations
         clock.lap("chart paint")
@@ -91,7 +91,7 @@ struct ReportPainter {
             let picture = try OwnershipLayout.picture(selection, measurer: measurer, placer: GraphvizPlacer())
             ownershipScene = picture.scene
             withThreadFlames.ownership = .shown(graph: graph, selection: selection,
-                                                svg: try CairoPainter.inlineSVG(picture.scene, idPrefix: "ownership"),
+                                                svg: TextSVGPainter.svg(picture.scene, idPrefix: "ownership", measurer: measurer),
                                                 width: picture.scene.width, height: picture.scene.height,
                                                 regions: picture.regions)
             clock.lap("ownership graph layout+paint")

@@ -38,7 +38,7 @@ import Testing
     }
 
     /// The report of the tiny dump: its flamegraph data verbatim, and its page with what
-    /// Cairo and Pango draw (PNG bytes, SVG glyphs, which change with their versions) and
+    /// Cairo and Pango draw or measure (PNG bytes; SVG shapes and label positions, which change with their versions) and
     /// the inlined stylesheet and script (`Templates/`, with their own tests) stubbed.
     @Test func tinyReport() throws {
         let directory = try TestPaths.temporaryDirectory()
@@ -69,7 +69,7 @@ import Testing
         replace("<script>.*?</script>", with: "<script>/* Templates/report.js */</script>")
         replace("'sha256-[A-Za-z0-9+/=]+'", with: "'sha256-(the script's digest)'")
         replace("data:image/png;base64,[A-Za-z0-9+/=]+", with: "data:image/png;base64,(PNG)")
-        replace("(<svg[^>]*>).*?</svg>", with: "$1(drawn by Cairo)</svg>")
+        replace("(<svg[^>]*>).*?</svg>", with: "$1(drawn from the scene)</svg>")
         return text
     }
 }

@@ -67,7 +67,7 @@ import Testing
         #expect(page["heapTop"] as? Double == g.heapTop && page["heapHeight"] as? Double == g.heapHeight)
         #expect(page["rateTop"] as? Double == g.rateTop && page["bytesMax"] as? Double == g.bytesMax)
         #expect((page["durationNs"] as? NSNumber)?.uint64Value == g.durationNanoseconds)
-        #expect(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"\(Int(g.width))px\" height=\"\(Int(g.height))px\""))
+        #expect(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(g.width))px\" height=\"\(Int(g.height))px\""))
         // Thinned, with the peak kept.
         let maxLive = try #require(data["maxLive"] as? [NSNumber])
         #expect(maxLive.count <= 1024)
