@@ -71,7 +71,7 @@ public enum DiffReport {
                 + " src=\"data:image/png;base64,\(Data(pictures[cost] ?? []).base64EncodedString())\">"
         }.joined()
         let subtitle = "Base <code>\(HTML.escape(base.path))</code> (\(HTML.escape(base.format))) · new <code>\(HTML.escape(new.path))</code> (\(HTML.escape(new.format)))"
-        let script = "\n" + (try ReportTemplates.text("diff.js")) + "\n"
+        let script = "\n" + Compact.script(try ReportTemplates.text("diff.js")) + "\n"
         let values: [String: String] = [
             "script": script,
             // Only this script may run: its digest is the page's whole script policy.
@@ -79,7 +79,7 @@ public enum DiffReport {
             "version": version,
             "title": "memscope diff: \(baseName(base.path)) → \(baseName(new.path))",
             "subtitle": subtitle,
-            "css": try ReportTemplates.text("report.css"),
+            "css": Compact.style(try ReportTemplates.text("report.css")),
             "metrics": metrics,
             "costButtons": buttons,
             "pictures": images,

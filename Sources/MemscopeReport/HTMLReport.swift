@@ -80,14 +80,17 @@ public enum HTMLReport {
             }.joined(separator: " · ") + "</p>"
         }
         // The timeline overlay's script first: it defines what report.js asks it for.
-        let script = "\n" + (try ReportTemplates.text("timeline.js")) + "\n" + (try ReportTemplates.text("report.js")) + "\n"
+        // Inputs without times get no overlay code (report.js runs without it).
+        let hasTimeline = !a.notes.unavailable.contains("timeline")
+        let script = "\n" + Compact.script((hasTimeline ? try ReportTemplates.text("timeline.js") + "\n" : "")
+                                           + (try ReportTemplates.text("report.js"))) + "\n"
         let summary = MemscopeAnalysis.Summary(analysis: a, format: input.format, path: input.inputPath)
         var values: [String: String] = [
             "version": input.version,
             "title": title,
             "subtitle": subtitle,
             "nav": nav,
-            "css": try ReportTemplates.text("report.css") + (try ReportTemplates.text("timeline.css")),
+            "css": Compact.style(try ReportTemplates.text("report.css") + (hasTimeline ? try ReportTemplates.text("timeline.css") : "")),
             "summary": SummarySection.html(a, ownership: OwnershipSection.inferredNotes(input.ownership),
                                            inferenceOff: OwnershipSection.inferenceOff(input.ownership)),
             "errors": errors.isEmpty ? "" : "<section id=\"errors\">\n<h2>Memory errors</h2>\n\(errors)\n</section>",

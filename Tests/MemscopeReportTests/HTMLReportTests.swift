@@ -156,3 +156,19 @@ import Testing
         #expect(!html.contains("data-value=\"2\">2<"), "the one that allocated the least is not")
     }
 }
+
+/// The page's script is compacted line by line (Compact): safe only while no template
+/// literal spans lines, and no line is a comment that is not one.
+@Suite struct CompactScriptTests {
+    @Test func templatesHoldNoTemplateLiterals() throws {
+        let directory = TestPaths.packageRoot.appendingPathComponent("Templates")
+        for name in ["report.js", "timeline.js", "diff.js"] {
+            let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            let code = text.split(separator: "\n").map { line -> Substring in
+                let trimmed = line.drop { $0 == " " }
+                return trimmed.hasPrefix("//") ? "" : trimmed
+            }
+            #expect(!code.contains { $0.contains("`") }, "\(name) has a template literal; Compact would change it")
+        }
+    }
+}
