@@ -81,7 +81,10 @@ public enum HTMLReport {
         }
         // The timeline overlay's script first: it defines what report.js asks it for.
         // Inputs without times get no overlay code (report.js runs without it).
-        let hasTimeline = !a.notes.unavailable.contains("timeline")
+        let hasTimes = !a.notes.unavailable.contains("timeline")
+        // Events that all share one time (a heaptrack file of a run shorter than its 10 ms
+        // stamps) have nothing to draw over time: no picture, and a note that says why.
+        let hasTimeline = hasTimes && a.totals.durationNanoseconds > 0
         let script = "\n" + Compact.script((hasTimeline ? try ReportTemplates.text("timeline.js") + "\n" : "")
                                            + (try ReportTemplates.text("report.js"))) + "\n"
         let summary = MemscopeAnalysis.Summary(analysis: a, format: input.format, path: input.inputPath)
@@ -94,9 +97,12 @@ public enum HTMLReport {
             "summary": SummarySection.html(a, ownership: OwnershipSection.inferredNotes(input.ownership),
                                            inferenceOff: OwnershipSection.inferenceOff(input.ownership)),
             "errors": errors.isEmpty ? "" : "<section id=\"errors\">\n<h2>Memory errors</h2>\n\(errors)\n</section>",
-            "timelinePicture": a.notes.unavailable.contains("timeline") ? "" : input.pictures.timelineSVG,
-            "timelineNote": a.notes.unavailable.contains("timeline")
+            "timelinePicture": hasTimeline ? input.pictures.timelineSVG : "",
+            "timelineNote": !hasTimes
                 ? "<p class=\"empty\">This input records no times, so there is no memory over time (see the summary).</p>"
+                : !hasTimeline
+                ? "<p class=\"empty\">Every event of this input carries the same time, so there is no memory over time to draw "
+                    + "(heaptrack, for one, stamps events in steps of about 10 ms: this run was shorter than one step).</p>"
                 : timelineNote + windowLinks,
             "costButtons": costButtons,
             "viewControls": viewControls,

@@ -27,7 +27,8 @@ enum SummarySection {
         // Times on a clock that counts something else (massif's and DHAT's instructions) are
         // said in that unit, and there is no rate per second.
         let unit = notes.timeUnit
-        let perSecond = unit.isEmpty && !unavailable.contains("duration")
+        // A run whose events share one timestamp has no rate (heaptrack stamps in 10 ms steps).
+        let perSecond = unit.isEmpty && !unavailable.contains("duration") && t.durationNanoseconds > 0
         card(unit.isEmpty ? "Duration" : "Run length", Units.time(t.durationNanoseconds, unit: unit),
              unit.isEmpty ? "last event of the dump" : "the input's clock counts \(unit)", key: "duration")
         card("Allocation calls", Units.count(t.allocations), "\(Units.count(t.reallocs)) reallocs" + (perSecond ? " · \(rate)/s" : ""),

@@ -47,3 +47,18 @@ import Testing
         #expect(result.stderr.contains("it is not a directory (hint: --csv names a directory"), "\(result.stderr)")
     }
 }
+
+/// An input whose events all share one time (heaptrack's 10 ms stamps on a short run) has
+/// no rate per second and no memory-over-time picture, and the page says why.
+@Suite struct SingleInstantReportTests {
+    @Test func noRateAndNoTimelineForASingleInstant() throws {
+        let path = try TestPaths.temporaryDirectory().appendingPathComponent("h.html").path
+        let input = TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures/imports/heaptrack.workload.zst").path
+        let result = try memscope("render", input, "-o", path, "-q")
+        #expect(result.status == 0, "\(result.stderr)")
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(html.contains("Every event of this input carries the same time"))
+        #expect(!html.contains("id=\"timeline-surface\""))
+        #expect(!html.contains("/s</div>"), "no calls per second over a zero duration")
+    }
+}
