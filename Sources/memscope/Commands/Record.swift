@@ -48,7 +48,7 @@ struct RecordCommand: ParsableCommand {
     var noFollowFork = false
 
     @Flag(name: .customLong("frame-pointers"),
-          help: "Walk frame pointers instead of using libunwind (faster; needs code built with frame pointers).")
+          help: "Walk frame pointers instead of memscope's unwinder (DWARF call-frame rules cached per return address, libunwind for the rest): faster, but needs every module built with frame pointers.")
     var framePointers = false
 
     @Flag(help: "Compress the dump with zstd.")
