@@ -247,3 +247,21 @@ public struct OwnershipCoverage: Sendable, Equatable {
 
     public init() {}
 }
+
+extension OwnershipGraph {
+    /// A copy for pages and pictures: node names, files, modules, types and variables
+    /// longer than `maxCharacters` cut in the middle (``Units/shortened(_:to:)``), as the
+    /// analysis' strings are (`Analysis.shortenedForDisplay`).
+    public func shortenedForDisplay(maxCharacters: Int = 4096) -> OwnershipGraph {
+        var copy = self
+        func cut(_ text: String) -> String { text.utf8.count > maxCharacters ? Units.shortened(text, to: maxCharacters) : text }
+        for i in copy.nodes.indices {
+            copy.nodes[i].function = cut(copy.nodes[i].function)
+            copy.nodes[i].file = cut(copy.nodes[i].file)
+            copy.nodes[i].module = cut(copy.nodes[i].module)
+            copy.nodes[i].type = copy.nodes[i].type.map(cut)
+            copy.nodes[i].variables = copy.nodes[i].variables.map(cut)
+        }
+        return copy
+    }
+}

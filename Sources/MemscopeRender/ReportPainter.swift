@@ -86,7 +86,7 @@ struct ReportPainter {
         case nil: break
         case .unavailable(let reason): withThreadFlames.ownership = .unavailable(reason)
         case .graph(let full):
-            let graph = includeInference ? full : full.observedOnly()
+            let graph = (includeInference ? full : full.observedOnly()).shortenedForDisplay()
             let selection = GraphSelection(graph, siteLimit: ownershipSites)
             let picture = try OwnershipLayout.picture(selection, measurer: measurer, placer: GraphvizPlacer())
             ownershipScene = picture.scene

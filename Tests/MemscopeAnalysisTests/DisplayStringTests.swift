@@ -33,3 +33,4 @@ import Testing
         #expect(analysis.shortenedForDisplay(maxCharacters: 20_000_000).diagnostics == analysis.diagnostics)
     }
 }
+
