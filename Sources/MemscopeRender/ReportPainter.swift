@@ -72,8 +72,15 @@ struct ReportPainter {
                       topDown: FlameGraphBuilder.build(shown, direction: .topDown, options: flameOptions),
                       bottomUp: FlameGraphBuilder.build(shown, direction: .bottomUp, options: flameOptions))
         }
+        // The views' trees through one builder, each stack's filtered frames found once.
+        let viewTrees = views.tallied ? (views.threads + views.windows).first.map { ViewTrees(filter: frameFilter, symbols: $0.analysis.symbols) } : nil
         func flames(_ parts: [PartialAnalyses.Part]) -> [FlameView] {
-            parts.map { flameView($0.key, $0.label, shown: frameFilter.apply(to: $0.analysis)) }
+            parts.map { part in
+                guard let viewTrees else { return flameView(part.key, part.label, shown: frameFilter.apply(to: part.analysis)) }
+                var view = part.analysis
+                viewTrees.apply(to: &view)
+                return flameView(part.key, part.label, shown: view)
+            }
         }
         withThreadFlames.threadFlames = flames(views.threads)
         withThreadFlames.windowFlames = flames(views.windows)
@@ -178,4 +185,7 @@ struct PartialAnalyses {
     var windows: [Part] = []
     /// Whether the page also gets the whole run's flamegraphs with every frame.
     var allFrames = false
+    /// Whether the parts were tallied in one pass (``ViewTally``): they share the run's
+    /// symbols and come without call trees.
+    var tallied = false
 }
