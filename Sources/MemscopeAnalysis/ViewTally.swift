@@ -123,6 +123,10 @@ public final class ViewTally: RecordConsumer {
         nextEnd = windows.map(\.to).min() ?? .max
     }
 
+    /// Blocks live now, and the table's slots (for the tests of its memory).
+    var liveBlockCount: Int { blocks.count }
+    var liveBlockCapacity: Int { blocks.slots.count }
+
     // MARK: - Records
 
     public func consume(_ batch: RecordBatch) {

@@ -66,11 +66,12 @@ struct ReportPainter {
         var withThreadFlames = input
         withThreadFlames.timeline = TimelineOverlay(analysis, filter: frameFilter, topDownBoxOfNode: topDownBoxes,
                                                     bottomUpBoxOfNode: bottomUpBoxes)
+        let viewOptions = Self.viewFlameOptions(flameOptions, views: views.threads.count + views.windows.count + (everyFrame == nil ? 0 : 1))
         func flameView(_ key: String, _ label: String, shown full: Analysis) -> FlameView {
             let shown = full.shortenedForDisplay()
             return FlameView(key: key, label: label,
-                      topDown: FlameGraphBuilder.build(shown, direction: .topDown, options: flameOptions),
-                      bottomUp: FlameGraphBuilder.build(shown, direction: .bottomUp, options: flameOptions))
+                      topDown: FlameGraphBuilder.build(shown, direction: .topDown, options: viewOptions),
+                      bottomUp: FlameGraphBuilder.build(shown, direction: .bottomUp, options: viewOptions))
         }
         // The views' trees through one builder, each stack's filtered frames found once.
         let viewTrees = views.tallied ? (views.threads + views.windows).first.map { ViewTrees(filter: frameFilter, symbols: $0.analysis.symbols) } : nil
@@ -107,6 +108,20 @@ struct ReportPainter {
         let html = try HTMLReport.render(withThreadFlames)
         clock.lap("html")
         return (html, pictures)
+    }
+
+    /// Flamegraph nodes the extra views share (both directions of each thread, window and
+    /// every-frame view): at about 30 bytes a node in the flame data, 1.8 MB of the page's
+    /// 5 MB, whatever the number of views and the size of the dump.
+    static let viewNodeBudget = 60_000
+
+    /// The options of each extra view's flamegraphs: the report's, with at most a share of
+    /// ``viewNodeBudget`` nodes (never below 500). Trees smaller than half the share are
+    /// unchanged by it.
+    static func viewFlameOptions(_ options: FlameGraphOptions, views: Int) -> FlameGraphOptions {
+        var shared = options
+        if views > 0 { shared.maxNodes = min(options.maxNodes, max(500, viewNodeBudget / (2 * views))) }
+        return shared
     }
 
     /// The top-down icicle of every cost that has a value, painted on both cores.
