@@ -20,6 +20,7 @@ p.add_argument("--runs", type=int, default=3)
 p.add_argument("--memscope", default=".build/release/memscope")
 p.add_argument("--bench", default=".build/release/memscope-bench")
 p.add_argument("--out", default="bench-out")
+p.add_argument("--render-args", default="", help="more arguments for memscope render (e.g. views forced on an older build)")
 p.add_argument("--live", type=int, default=1_980_000, help="events of the many-live-blocks dump (0: none)")
 args = p.parse_args()
 sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -127,7 +128,8 @@ for n in sizes:
     log(f"{n:,} events: memscope…")
     summary = best([args.memscope, "summary", "--json", "--quiet", msd], runs)
     report = f"{args.out}/report-{n}.html"
-    render = best([args.memscope, "render", "-q", "--force", msd, "-o", report], runs)
+    extra = args.render_args.split()
+    render = best([args.memscope, "render", "-q", "--force", *extra, msd, "-o", report], runs)
     rows.append(dict(size=n, tool="memscope summary", records=n, m=summary))
     rows.append(dict(size=n, tool="memscope render (every default view)", records=n, m=render,
                      page=os.path.getsize(report)))
@@ -139,7 +141,7 @@ for n in sizes:
     log(f"{n:,} events: heaptrack…")
     hreport = f"{args.out}/report-heaptrack-{n}.html"
     rows.append(dict(size=n, tool="memscope render (heaptrack file)", records=n,
-                     m=best([args.memscope, "render", "-q", "--force", heaptrack, "-o", hreport], runs),
+                     m=best([args.memscope, "render", "-q", "--force", *args.render_args.split(), heaptrack, "-o", hreport], runs),
                      page=os.path.getsize(hreport)))
     rows.append(dict(size=n, tool="heaptrack_print", records=n, m=best(["heaptrack_print", heaptrack], 1)))
 
@@ -151,7 +153,7 @@ if args.live:
     rows.append(dict(size=args.live, tool="memscope summary (half the blocks live)", records=args.live,
                      m=best([args.memscope, "summary", "--json", "--quiet", live], args.runs)))
     rows.append(dict(size=args.live, tool="memscope render (half the blocks live)", records=args.live,
-                     m=best([args.memscope, "render", "-q", "--force", live, "-o", report], args.runs),
+                     m=best([args.memscope, "render", "-q", "--force", *args.render_args.split(), live, "-o", report], args.runs),
                      page=os.path.getsize(report)))
 
 load = open("/proc/loadavg").read().split()[:3]
