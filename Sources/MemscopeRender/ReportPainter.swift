@@ -68,23 +68,25 @@ struct ReportPainter {
                                                     bottomUpBoxOfNode: bottomUpBoxes)
         let viewOptions = Self.viewFlameOptions(flameOptions, views: views.threads.count + views.windows.count + (everyFrame == nil ? 0 : 1))
         func flameView(_ key: String, _ label: String, shown full: Analysis) -> FlameView {
-            let shown = full.shortenedForDisplay()
-            return FlameView(key: key, label: label,
-                      topDown: FlameGraphBuilder.build(shown, direction: .topDown, options: viewOptions),
-                      bottomUp: FlameGraphBuilder.build(shown, direction: .bottomUp, options: viewOptions))
+            Self.flameView(key, label, shown: full, options: viewOptions)
         }
-        // The views' trees through one builder, each stack's filtered frames found once.
-        let viewTrees = views.tallied ? (views.threads + views.windows).first.map { ViewTrees(filter: frameFilter, symbols: $0.analysis.symbols) } : nil
-        func flames(_ parts: [PartialAnalyses.Part]) -> [FlameView] {
-            parts.map { part in
-                guard let viewTrees else { return flameView(part.key, part.label, shown: frameFilter.apply(to: part.analysis)) }
-                var view = part.analysis
-                viewTrees.apply(to: &view)
-                return flameView(part.key, part.label, shown: view)
+        // The views on both cores, each worker with one tree builder for its views (each
+        // stack's filtered frames found once per worker).
+        let parts = views.threads + views.windows
+        let made = ResultSlots<FlameView>(count: parts.count)
+        let work = Handoff((parts, frameFilter, views.tallied, viewOptions))
+        DispatchQueue.concurrentPerform(iterations: min(2, parts.count)) { worker in
+            let (parts, filter, tallied, options) = work.value
+            let trees = tallied ? ViewTrees(filter: filter, symbols: parts[0].analysis.symbols) : nil
+            for i in stride(from: worker, to: parts.count, by: 2) {
+                var view = parts[i].analysis
+                if let trees { trees.apply(to: &view) } else { filter.apply(to: &view) }
+                made.set(i, Self.flameView(parts[i].key, parts[i].label, shown: view, options: options))
             }
         }
-        withThreadFlames.threadFlames = flames(views.threads)
-        withThreadFlames.windowFlames = flames(views.windows)
+        let flames = made.values
+        withThreadFlames.threadFlames = Array(flames.prefix(views.threads.count))
+        withThreadFlames.windowFlames = Array(flames.dropFirst(views.threads.count))
         if let everyFrame {
             withThreadFlames.allFramesFlame = flameView("all", "every frame", shown: everyFrame)
         }
@@ -108,6 +110,14 @@ struct ReportPainter {
         let html = try HTMLReport.render(withThreadFlames)
         clock.lap("html")
         return (html, pictures)
+    }
+
+    /// A view's flamegraphs, its strings shortened for display.
+    private static func flameView(_ key: String, _ label: String, shown full: Analysis, options: FlameGraphOptions) -> FlameView {
+        let shown = full.shortenedForDisplay()
+        return FlameView(key: key, label: label,
+                         topDown: FlameGraphBuilder.build(shown, direction: .topDown, options: options),
+                         bottomUp: FlameGraphBuilder.build(shown, direction: .bottomUp, options: options))
     }
 
     /// Flamegraph nodes the extra views share (both directions of each thread, window and
