@@ -54,16 +54,19 @@ public final class ViewTally: RecordConsumer {
         var epoch: UInt32 = 0
     }
 
-    struct WindowState {
-        var window: Window
+    /// Classes, not structs: a change to one is a store, with no uniqueness check of the
+    /// array that holds it (that check and its retains were a third of the tally's time).
+    final class WindowState {
+        let window: Window
         var sites = UncheckedStore(repeating: SiteTally(), count: 0)
         var peak = Peak()
         var open = false
         var finished = false
+        init(window: Window) { self.window = window }
     }
 
-    struct ThreadView {
-        var thread: UInt32
+    final class ThreadView {
+        let thread: UInt32
         var sites = UncheckedStore(repeating: SiteTally(), count: 0)
         var liveBytes = UncheckedStore(repeating: UInt64(0), count: 0)
         var liveBlocks = UncheckedStore(repeating: UInt64(0), count: 0)
@@ -71,6 +74,7 @@ public final class ViewTally: RecordConsumer {
         var peak = Peak()
         /// The address of the view's last allocation, 0 after any release in it.
         var lastAllocation: UInt64 = 0
+        init(thread: UInt32) { self.thread = thread }
     }
 
     /// A block live in a thread view after another thread allocated at its address.
@@ -85,7 +89,7 @@ public final class ViewTally: RecordConsumer {
     private var blocks = LiveBlockTable()
     private var ghosts: [UInt64: [Ghost]] = [:]
     /// Per stack id, its dense site index or -1.
-    private var siteOfStack: [Int32] = []
+    private var siteOfStack: [Int32] = [-1]
     private var siteStacks: [UInt32] = []
     /// Per site, the whole run's live bytes and blocks (those of every window).
     private var liveBytes = UncheckedStore(repeating: UInt64(0), count: 0)
@@ -95,13 +99,13 @@ public final class ViewTally: RecordConsumer {
     private var lastAllocation: UInt64 = 0
     private var lastAllocationTicks: UInt64 = 0
 
-    private var windows: [WindowState]
+    private let windows: [WindowState]
     /// Indices of the windows open now.
     private var open: [Int] = []
     /// The earliest start of a window not yet open, and the earliest end of one not finished (ns).
     private var nextStart: UInt64 = .max
     private var nextEnd: UInt64 = .max
-    private var threadViews: [ThreadView]
+    private let threadViews: [ThreadView]
     private var viewOfThread: [UInt32: Int] = [:]
     /// A one-entry cache of `viewOfThread` (`UInt64.max`: none yet).
     private var lastThread: UInt64 = .max
@@ -220,10 +224,10 @@ public final class ViewTally: RecordConsumer {
         liveBytes.append(0)
         liveBlocks.append(0)
         for w in open { windows[w].sites.append(SiteTally()) }
-        for v in threadViews.indices {
-            threadViews[v].sites.append(SiteTally())
-            threadViews[v].liveBytes.append(0)
-            threadViews[v].liveBlocks.append(0)
+        for view in threadViews {
+            view.sites.append(SiteTally())
+            view.liveBytes.append(0)
+            view.liveBlocks.append(0)
         }
         return index
     }
@@ -263,19 +267,21 @@ public final class ViewTally: RecordConsumer {
         liveTotal = total
         let ns = nanoseconds(ticks)
         for w in open {
-            let counted = ns >= windows[w].window.from
-            Self.allocate(&windows[w].sites[s], size: size, counted: counted, bytesBefore: bytesBefore,
-                          peak: &windows[w].peak, total: total, carried: carried)
+            let window = windows[w]
+            let counted = ns >= window.window.from
+            Self.allocate(&window.sites[s], size: size, counted: counted, bytesBefore: bytesBefore,
+                          peak: &window.peak, total: total, carried: carried)
         }
         if v >= 0 {
-            let before = threadViews[v].liveBytes[s]
-            threadViews[v].liveBytes[s] = before &+ size
-            threadViews[v].liveBlocks[s] &+= 1
-            let (viewTotal, viewCarried) = threadViews[v].total.addingReportingOverflow(size)
-            threadViews[v].total = viewTotal
-            Self.allocate(&threadViews[v].sites[s], size: size, counted: true, bytesBefore: before,
-                          peak: &threadViews[v].peak, total: viewTotal, carried: viewCarried)
-            threadViews[v].lastAllocation = address
+            let view = threadViews[v]
+            let before = view.liveBytes[s]
+            view.liveBytes[s] = before &+ size
+            view.liveBlocks[s] &+= 1
+            let (viewTotal, viewCarried) = view.total.addingReportingOverflow(size)
+            view.total = viewTotal
+            Self.allocate(&view.sites[s], size: size, counted: true, bytesBefore: before,
+                          peak: &view.peak, total: viewTotal, carried: viewCarried)
+            view.lastAllocation = address
         }
     }
 
@@ -340,20 +346,22 @@ public final class ViewTally: RecordConsumer {
         guard !open.isEmpty else { return }
         let allocatedAt = nanoseconds(lastAllocationTicks)
         for w in open {
-            Self.release(&windows[w].sites[s], bytesBefore: bytesBefore, peak: windows[w].peak,
-                         countedTemporary: temporary && allocatedAt >= windows[w].window.from)
+            let window = windows[w]
+            Self.release(&window.sites[s], bytesBefore: bytesBefore, peak: window.peak,
+                         countedTemporary: temporary && allocatedAt >= window.window.from)
         }
     }
 
     @inline(__always)
     private func releaseInView(_ v: Int, address: UInt64, size: UInt64, site s: Int) {
-        let temporary = threadViews[v].lastAllocation == address
-        threadViews[v].lastAllocation = 0
-        let before = threadViews[v].liveBytes[s]
-        threadViews[v].liveBytes[s] = before &- size
-        threadViews[v].liveBlocks[s] &-= 1
-        threadViews[v].total = threadViews[v].total &- size
-        Self.release(&threadViews[v].sites[s], bytesBefore: before, peak: threadViews[v].peak, countedTemporary: temporary)
+        let view = threadViews[v]
+        let temporary = view.lastAllocation == address
+        view.lastAllocation = 0
+        let before = view.liveBytes[s]
+        view.liveBytes[s] = before &- size
+        view.liveBlocks[s] &-= 1
+        view.total = view.total &- size
+        Self.release(&view.sites[s], bytesBefore: before, peak: view.peak, countedTemporary: temporary)
     }
 
     // MARK: - Windows
