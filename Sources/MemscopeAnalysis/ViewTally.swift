@@ -458,9 +458,11 @@ extension Analysis {
                 costs[i].costs.leakedBlocks = 0
             }
         }
+        // One empty histogram for every site (shared storage): a view's sites cost no arrays of their own.
+        let lifetimes = LifetimeStats(), sizes = SizeHistogram()
         var view = Analysis(metadata: metadata, totals: Totals(), symbols: symbols,
                             sites: costs.map { SiteStats(stack: $0.stack, costs: $0.costs, frees: 0, reallocs: 0,
-                                                         lifetimes: LifetimeStats(), lane: [], sizes: SizeHistogram()) },
+                                                         lifetimes: lifetimes, lane: [], sizes: sizes) },
                             topDown: CallTree.empty(.topDown), bottomUp: CallTree.empty(.bottomUp),
                             timeline: Timeline(intervalNanoseconds: 0, points: []), laneIntervalNanoseconds: 0,
                             addressReuse: AddressReuse.none, reallocChains: ReallocChains(), crossThread: [], threads: [],
