@@ -10,6 +10,9 @@ swift build -c release --product memscope-bench
 mkdir -p bench-out
 gcc -O2 -o bench-out/baseline scripts/bench-baseline.c
 .build/release/memscope-bench "$@"
+# Render with every default view beside memray flamegraph and heaptrack_print, at 1M, 10M and
+# 100M events (set BENCH_RENDER_SIZES to change them; memray is pip-installed if missing).
+python3 scripts/bench_render.py --sizes "${BENCH_RENDER_SIZES:-1000000,10000000,100000000}"
 # The recorder's overhead against native and heaptrack (docs/RECORDER.md).
 ./scripts/bench-record.sh
 # The cost of record --guard and --quarantine against a plain record (docs/RECORDER.md).

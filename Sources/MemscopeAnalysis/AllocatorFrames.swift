@@ -79,6 +79,9 @@ public struct AllocatorFrames: Sendable, Equatable {
         countSkipped(symbols: symbols, stacks: stacks, patternOf: patternOf)
     }
 
+    /// Whether both classify every frame alike (the skipped wrappers' counts aside).
+    func classifiesAlike(_ other: AllocatorFrames) -> Bool { flags == other.flags }
+
     /// Throws when a pattern does not compile.
     public static func validate(patterns: [String]) throws {
         for pattern in patterns { _ = try NSRegularExpression(pattern: pattern) }

@@ -149,8 +149,10 @@ struct CallTreeBuilder {
                                    selfCosts: Costs(), totalCosts: Costs(), children: [])]
         // At most a node per stack top-down, and one per frame of every costed stack bottom-up
         // (an upper bound, so capped: beyond it the index grows as it fills).
-        let bound = direction == .topDown ? symbols.stackCount : costs.reduce(0) { $0 + Int(symbols.stackDepths[Int($1.stack)]) }
-        let expected = paths == nil ? min(bound, 1 << 18) : 0
+        let bound = if let paths { paths.reduce(0) { $0 + $1.frames.count } }
+            else if direction == .topDown { symbols.stackCount }
+            else { costs.reduce(0) { $0 + Int(symbols.stackDepths[Int($1.stack)]) } }
+        let expected = min(bound, 1 << 18)
         nodes.reserveCapacity(expected + 1)
         var index = NodeIndex(minimumCapacity: expected)
 
@@ -172,8 +174,10 @@ struct CallTreeBuilder {
         if let paths {
             for (frames, cost) in paths {
                 var node = 0
-                for frameID in direction == .topDown ? Array(frames.reversed()) : frames {
-                    node = child(of: node, frameID: frameID)
+                if direction == .topDown {
+                    for frameID in frames.reversed() { node = child(of: node, frameID: frameID) }
+                } else {
+                    for frameID in frames { node = child(of: node, frameID: frameID) }
                 }
                 nodes[node].selfCosts += cost
             }

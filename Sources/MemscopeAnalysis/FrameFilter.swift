@@ -79,20 +79,38 @@ public struct FrameFilter: Sendable, Equatable {
     /// Each site's frames as the filtered trees show them (innermost first), by index in
     /// ``Analysis/sites``; sites the filter leaves out are not listed.
     func sitePaths(_ analysis: Analysis) -> [(site: Int, frames: [UInt32])] {
+        let regexes = Regexes(self)
+        return analysis.sites.indices.compactMap { index in
+            frames(ofStack: analysis.sites[index].stack, in: analysis, regexes: regexes).map { (index, $0) }
+        }
+    }
+
+    /// The include and exclude expressions, compiled.
+    struct Regexes {
+        var include: NSRegularExpression?
+        var exclude: NSRegularExpression?
+
+        init(_ filter: FrameFilter) {
+            include = filter.include.flatMap { try? NSRegularExpression(pattern: $0) }
+            exclude = filter.exclude.flatMap { try? NSRegularExpression(pattern: $0) }
+        }
+    }
+
+    /// A stack's frames as the filtered trees show them (innermost first), or nil when the
+    /// filter leaves its site out. Depends on the stack, the symbols and the analysis'
+    /// allocator frames only.
+    func frames(ofStack stack: UInt32, in analysis: Analysis, regexes: Regexes) -> [UInt32]? {
         let symbols = analysis.symbols
-        let includeRegex = include.flatMap { try? NSRegularExpression(pattern: $0) }
-        let excludeRegex = exclude.flatMap { try? NSRegularExpression(pattern: $0) }
         func matches(_ regex: NSRegularExpression, _ frames: [UInt32]) -> Bool {
             frames.contains { frame in
                 let texts = [symbols.displayName(ofFrame: frame), symbols.string(symbols.frame(frame).file)]
                 return texts.contains { regex.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) != nil }
             }
         }
-        var paths: [(site: Int, frames: [UInt32])] = []
-        for (index, site) in analysis.sites.enumerated() {
-            var frames = symbols.frames(ofStack: site.stack)  // innermost first
-            if let includeRegex, !matches(includeRegex, frames) { continue }
-            if let excludeRegex, matches(excludeRegex, frames) { continue }
+        do {
+            var frames = symbols.frames(ofStack: stack)  // innermost first
+            if let includeRegex = regexes.include, !matches(includeRegex, frames) { return nil }
+            if let excludeRegex = regexes.exclude, matches(excludeRegex, frames) { return nil }
             if stopAtMain {
                 if let main = frames.firstIndex(where: { symbols.displayName(ofFrame: $0) == "main" }) {
                     frames = Array(frames[...main])
@@ -135,8 +153,56 @@ public struct FrameFilter: Sendable, Equatable {
                 }
                 frames = collapsed
             }
-            paths.append((index, frames))
+            return frames
         }
-        return paths
+    }
+}
+
+/// The call trees of the views of one run (``Analysis/viewAnalysis(costs:options:)``, its
+/// threads and time windows) through one frame filter, as ``FrameFilter/apply(to:)-(Analysis)``
+/// gives them: the tree builder is made once for all views, and each stack's filtered frames
+/// are found once for all views whose allocator frames are classified alike.
+public final class ViewTrees {
+    private let filter: FrameFilter
+    private let builder: CallTreeBuilder
+    private let regexes: FrameFilter.Regexes
+    /// Per classification of allocator frames, each stack's filtered frames (nil: left out).
+    private var caches: [(frames: AllocatorFrames, paths: [UInt32: [UInt32]?])] = []
+
+    /// - Parameter symbols: the run's symbols, as its views hold them.
+    public init(filter: FrameFilter, symbols: SymbolTable) {
+        self.filter = filter
+        builder = CallTreeBuilder(symbols: symbols)
+        regexes = FrameFilter.Regexes(filter)
+    }
+
+    /// Builds the call trees of `view` (a view of the run whose symbols this was made with)
+    /// from its sites, through the filter.
+    public func apply(to view: inout Analysis) {
+        view.releaseCallTrees()
+        guard filter != .none else {
+            (view.topDown, view.bottomUp) = builder.buildBoth(costs: view.sites.map { (stack: $0.stack, costs: $0.costs) })
+            return
+        }
+        let k: Int
+        if let found = caches.firstIndex(where: { $0.frames.classifiesAlike(view.allocatorFrames) }) {
+            k = found
+        } else {
+            caches.append((view.allocatorFrames, [:]))
+            k = caches.count - 1
+        }
+        var paths: [(frames: [UInt32], costs: Costs)] = []
+        paths.reserveCapacity(view.sites.count)
+        for site in view.sites {
+            let frames: [UInt32]?
+            if let known = caches[k].paths[site.stack] {
+                frames = known
+            } else {
+                frames = filter.frames(ofStack: site.stack, in: view, regexes: regexes)
+                caches[k].paths[site.stack] = .some(frames)
+            }
+            if let frames { paths.append((frames, site.costs)) }
+        }
+        (view.topDown, view.bottomUp) = builder.buildBoth(paths: paths)
     }
 }

@@ -59,12 +59,17 @@ public enum InputLoader {
         switch detected {
         case .msd, .jsonl, .heaptrack:
             let (source, actual) = try eventSource(path: path, format: format, detected: detected, limits: limits)
-            let extra = actual.carriesBlockEvents ? alongside : []
+            // A view tally needs no block names: heaptrack's synthetic addresses pair frees as its reader does.
+            let extra = actual.carriesBlockEvents ? alongside : alongside.filter { $0 is ViewTally }
             var analyses = try AnalysisPipeline.run(reader: source, everyOptions: everyOptions, alongside: extra, limits: limits) {
                 progress(source.bytesRead)
             }
             if let heaptrack = source as? HeaptrackReader {
                 for i in analyses.indices { HeaptrackNotes.apply(to: &analyses[i], reader: heaptrack) }
+                for case let tally as ViewTally in extra {
+                    let patterns = HeaptrackSuppressions.builtin + heaptrack.embeddedSuppressions
+                    tally.finishView = { _ = HeaptrackSuppressions.apply(patterns, to: &$0) }
+                }
             }
             return (analyses, actual)
         case _ where everyOptions.isEmpty:

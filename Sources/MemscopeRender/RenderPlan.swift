@@ -178,9 +178,9 @@ public struct ViewPlan: Sendable, Equatable {
         case never
     }
 
-    /// Flamegraphs of each of this many top threads alone. Default (nil): 4 for small dumps, else 0.
+    /// Flamegraphs of each of this many top threads alone. Default (nil): ``defaultThreadFlamegraphs``.
     public var threadFlamegraphs: Int?
-    /// Flamegraphs of this many equal time slices, and of the peak's. Default (nil): 10 for small dumps, else 0.
+    /// Flamegraphs of this many equal time slices, and of the peak's. Default (nil): ``defaultWindowFlamegraphs``.
     public var windowFlamegraphs: Int?
     public var ownership: Ownership
     /// Show inferred ownership edges and types. Default: true.
@@ -197,11 +197,12 @@ public struct ViewPlan: Sendable, Equatable {
         self.ownershipSites = ownershipSites
     }
 
-    /// Above this many events, thread and window flamegraphs are left out unless asked for.
-    public static let partialViewEventLimit: UInt64 = 2_000_000
-    /// Nor above this many call-tree nodes (both directions): 15 views of such trees would
-    /// weigh more on the page than the rest of the report.
-    public static let partialViewNodeLimit = 13_000
+    /// Flamegraphs of this many top threads by default, whatever the dump's size: the views
+    /// are tallied in one pass whose memory is bounded by the live blocks and sites once
+    /// (``ViewTally``).
+    public static let defaultThreadFlamegraphs = 4
+    /// Flamegraphs of this many equal time slices (and the peak's) by default, whatever the size.
+    public static let defaultWindowFlamegraphs = 10
     /// Above this many events the ownership graph is left out unless asked for (the
     /// inference costs about 0.25 µs per event).
     public static let ownershipEventLimit: UInt64 = 2_000_000

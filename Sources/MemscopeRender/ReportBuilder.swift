@@ -78,7 +78,7 @@ public struct ReportBuilder: Sendable {
         let analysis = analyzed.shortenedForDisplay()
         clock.lap("read+analyze")
         observer.analysed(analysis.diagnostics)
-        let (views, ownership) = try extraViews(of: analysis, input: input, format: format, options: options, clock: &clock)
+        let (views, ownership) = try extraViews(of: analysis, full: analyzed, input: input, format: format, options: options, clock: &clock)
         let entry = BatchIndex.Entry(input: input.path, report: nil, totals: analysis.totals,
                                      command: analysis.metadata.commandLine.joined(separator: " "), error: nil,
                                      pid: analysis.metadata.pid, parentPid: analysis.metadata.parentPid ?? 0)
@@ -111,21 +111,55 @@ public struct ReportBuilder: Sendable {
 
     /// The analyses per top thread (restricted to that thread's blocks) and per time
     /// window, and the ownership graph: all from one more read of the dump, or none.
-    private func extraViews(of analysis: Analysis, input: InputSpec, format: InputFormat, options: AnalysisOptions,
+    ///
+    /// For event inputs (memscope dumps, heaptrack files) the views are tallied in that read
+    /// by one ``ViewTally``: its memory is bounded by the live blocks and the sites once,
+    /// whatever the number of views, so every view stays on at every size. Other inputs
+    /// (folded stacks, DHAT, massif, memscope-rs exports) hold their sites' totals only, and
+    /// their importers build one analysis per view from one parse.
+    /// - Parameter full: the analysis before its strings were shortened for display.
+    private func extraViews(of analysis: Analysis, full: Analysis, input: InputSpec, format: InputFormat, options: AnalysisOptions,
                             clock: inout StageClock) throws -> (PartialAnalyses, OwnershipPart) {
-        let treeNodes = analysis.topDown.nodes.count + analysis.bottomUp.nodes.count
-        var parts = PartialAnalyses(allFrames: treeNodes <= ViewPlan.partialViewNodeLimit)
+        var parts = PartialAnalyses(allFrames: true)
         let ownership = ownershipPlan(analysis, format: format)
-        let wanted = plan.scope.isRestricted ? [] : viewOptions(analysis, base: options, treeNodes: treeNodes)
+        let wanted = plan.scope.isRestricted ? [] : viewOptions(analysis, base: options)
         var alongside: [any RecordConsumer] = []
         if case .build(let inference) = ownership { alongside.append(inference) }
         if wanted.isEmpty, case .skip(let reason) = ownership { return (parts, .unavailable(reason)) }
-        let analyses = try analyzer.reader.read(input, everyOptions: wanted.map(\.options), alongside: alongside,
-                                                progress: { _ in }).analyses
-        let all = zip(wanted, analyses).map { (isThread: $0.isThread, part: PartialAnalyses.Part(key: $0.key, label: $0.label, analysis: $1)) }
-        parts.threads = all.filter(\.isThread).map(\.part)
-        parts.windows = all.filter { !$0.isThread }.map(\.part)
-        clock.lap("read+analyze extra views")
+        if format.hasEvents {
+            let threads = wanted.filter(\.isThread).compactMap(\.options.thread)
+            let windows = wanted.filter { !$0.isThread }.map {
+                ViewTally.Window(from: $0.options.windowStartNanoseconds, to: $0.options.windowEndNanoseconds ?? .max)
+            }
+            let tally = wanted.isEmpty ? nil : ViewTally(threads: threads, windows: windows)
+            if let tally { alongside.append(tally) }
+            _ = try analyzer.reader.read(input, everyOptions: [], alongside: alongside, progress: { _ in })
+            clock.lap("read+tally extra views")
+            if let tally {
+                // The tally's views: the threads first, then the windows, each in `wanted`'s order.
+                let (threadCosts, windowCosts) = tally.finish()
+                let threadViews = wanted.filter(\.isThread), windowViews = wanted.filter { !$0.isThread }
+                func made(_ views: [View], _ costs: [[(stack: UInt32, costs: Costs)]]) -> [PartialAnalyses.Part] {
+                    zip(views, costs).map { view, costs in
+                        // From the unshortened analysis, as an analysis of the view would be.
+                        var part = full.viewAnalysis(costs: costs, options: view.options)
+                        tally.finishView?(&part)
+                        return PartialAnalyses.Part(key: view.key, label: view.label, analysis: part)
+                    }
+                }
+                parts.tallied = true
+                parts.threads = made(threadViews, threadCosts)
+                parts.windows = made(windowViews, windowCosts)
+            }
+            clock.lap("view analyses")
+        } else {
+            let analyses = try analyzer.reader.read(input, everyOptions: wanted.map(\.options), alongside: alongside,
+                                                    progress: { _ in }).analyses
+            let all = zip(wanted, analyses).map { (isThread: $0.isThread, part: PartialAnalyses.Part(key: $0.key, label: $0.label, analysis: $1)) }
+            parts.threads = all.filter(\.isThread).map(\.part)
+            parts.windows = all.filter { !$0.isThread }.map(\.part)
+            clock.lap("read+analyze extra views")
+        }
         switch ownership {
         case .build(let inference): return (parts, .graph(inference.finish()))
         case .skip(let reason): return (parts, .unavailable(reason))
@@ -145,12 +179,11 @@ public struct ReportBuilder: Sendable {
         var isThread: Bool
     }
 
-    /// The options of each thread and window view the plan asks for (by default, for small
-    /// dumps only).
-    private func viewOptions(_ analysis: Analysis, base: AnalysisOptions, treeNodes: Int) -> [View] {
-        let small = analysis.totals.events <= ViewPlan.partialViewEventLimit && treeNodes <= ViewPlan.partialViewNodeLimit
-        let threadCount = plan.views.threadFlamegraphs ?? (small ? 4 : 0)
-        let windowCount = plan.views.windowFlamegraphs ?? (small ? 10 : 0)
+    /// The options of each thread and window view the plan asks for (by default, the top 4
+    /// threads and 10 windows and the peak's, whatever the dump's size).
+    private func viewOptions(_ analysis: Analysis, base: AnalysisOptions) -> [View] {
+        let threadCount = plan.views.threadFlamegraphs ?? ViewPlan.defaultThreadFlamegraphs
+        let windowCount = plan.views.windowFlamegraphs ?? ViewPlan.defaultWindowFlamegraphs
         var views: [View] = []
         if analysis.threads.count > 1 {
             let top = analysis.threads.filter { $0.allocations > 0 }

@@ -66,17 +66,27 @@ struct ReportPainter {
         var withThreadFlames = input
         withThreadFlames.timeline = TimelineOverlay(analysis, filter: frameFilter, topDownBoxOfNode: topDownBoxes,
                                                     bottomUpBoxOfNode: bottomUpBoxes)
+        let viewOptions = Self.viewFlameOptions(flameOptions, views: views.threads.count + views.windows.count + (everyFrame == nil ? 0 : 1))
         func flameView(_ key: String, _ label: String, shown full: Analysis) -> FlameView {
-            let shown = full.shortenedForDisplay()
-            return FlameView(key: key, label: label,
-                      topDown: FlameGraphBuilder.build(shown, direction: .topDown, options: flameOptions),
-                      bottomUp: FlameGraphBuilder.build(shown, direction: .bottomUp, options: flameOptions))
+            Self.flameView(key, label, shown: full, options: viewOptions)
         }
-        func flames(_ parts: [PartialAnalyses.Part]) -> [FlameView] {
-            parts.map { flameView($0.key, $0.label, shown: frameFilter.apply(to: $0.analysis)) }
+        // The views on both cores, each worker with one tree builder for its views (each
+        // stack's filtered frames found once per worker).
+        let parts = views.threads + views.windows
+        let made = ResultSlots<FlameView>(count: parts.count)
+        let work = Handoff((parts, frameFilter, views.tallied, viewOptions))
+        DispatchQueue.concurrentPerform(iterations: min(2, parts.count)) { worker in
+            let (parts, filter, tallied, options) = work.value
+            let trees = tallied ? ViewTrees(filter: filter, symbols: parts[0].analysis.symbols) : nil
+            for i in stride(from: worker, to: parts.count, by: 2) {
+                var view = parts[i].analysis
+                if let trees { trees.apply(to: &view) } else { filter.apply(to: &view) }
+                made.set(i, Self.flameView(parts[i].key, parts[i].label, shown: view, options: options))
+            }
         }
-        withThreadFlames.threadFlames = flames(views.threads)
-        withThreadFlames.windowFlames = flames(views.windows)
+        let flames = made.values
+        withThreadFlames.threadFlames = Array(flames.prefix(views.threads.count))
+        withThreadFlames.windowFlames = Array(flames.dropFirst(views.threads.count))
         if let everyFrame {
             withThreadFlames.allFramesFlame = flameView("all", "every frame", shown: everyFrame)
         }
@@ -100,6 +110,28 @@ struct ReportPainter {
         let html = try HTMLReport.render(withThreadFlames)
         clock.lap("html")
         return (html, pictures)
+    }
+
+    /// A view's flamegraphs, its strings shortened for display.
+    private static func flameView(_ key: String, _ label: String, shown full: Analysis, options: FlameGraphOptions) -> FlameView {
+        let shown = full.shortenedForDisplay()
+        return FlameView(key: key, label: label,
+                         topDown: FlameGraphBuilder.build(shown, direction: .topDown, options: options),
+                         bottomUp: FlameGraphBuilder.build(shown, direction: .bottomUp, options: options))
+    }
+
+    /// Flamegraph nodes the extra views share (both directions of each thread, window and
+    /// every-frame view): at about 30 bytes a node in the flame data, 1.8 MB of the page's
+    /// 5 MB, whatever the number of views and the size of the dump.
+    static let viewNodeBudget = 60_000
+
+    /// The options of each extra view's flamegraphs: the report's, with at most a share of
+    /// ``viewNodeBudget`` nodes (never below 500). Trees smaller than half the share are
+    /// unchanged by it.
+    static func viewFlameOptions(_ options: FlameGraphOptions, views: Int) -> FlameGraphOptions {
+        var shared = options
+        if views > 0 { shared.maxNodes = min(options.maxNodes, max(500, viewNodeBudget / (2 * views))) }
+        return shared
     }
 
     /// The top-down icicle of every cost that has a value, painted on both cores.
@@ -178,4 +210,7 @@ struct PartialAnalyses {
     var windows: [Part] = []
     /// Whether the page also gets the whole run's flamegraphs with every frame.
     var allFrames = false
+    /// Whether the parts were tallied in one pass (``ViewTally``): they share the run's
+    /// symbols and come without call trees.
+    var tallied = false
 }

@@ -129,3 +129,54 @@ struct Workload {
         try heaptrack.finish(time: time)
     }
 }
+
+/// A dump where half the events allocate blocks that stay live to the end (the other half
+/// allocate and free a short-lived block), over the same 4,000 stacks as ``Workload``: the
+/// case where per-view block tables cost the most (issue 20: 1.98M events, 990,000 live
+/// blocks).
+struct LiveWorkload {
+    let events: Int
+    let seed: UInt64
+
+    func write(msdPath: String) throws {
+        var rng = SplitMix64(seed: seed)
+        let msd = try MSDBinaryWriter(sink: ByteSink(file: AtomicOutputFile(path: msdPath)))
+        try msd.write(.meta(Metadata(producer: "memscope-bench", producerVersion: "1", pid: 4999,
+                                     commandLine: ["./bench-live", "--events", "\(events)"])))
+        try msd.write(.string(id: 1, value: "/usr/bin/bench-live"))
+        try msd.write(.string(id: 2, value: "src/live.cpp"))
+        for f in 0..<1200 {
+            try msd.write(.string(id: UInt32(3 + f), value: "live::module\(f % 17)::function_\(f)(int)"))
+            try msd.write(.frame(Frame(id: UInt32(f + 1), instructionPointer: 0x40_0000 + UInt64(f) * 0x40,
+                                       function: UInt32(3 + f), file: 2, line: UInt32(10 + f), module: 1)))
+        }
+        var stacks: [UInt32] = []
+        var stackCount: UInt32 = 0
+        for _ in 0..<4000 {
+            var parent: UInt32 = 0
+            for _ in 0..<(6 + rng.below(30)) {
+                stackCount += 1
+                try msd.write(.stack(id: stackCount, parent: parent, frame: UInt32(1 + rng.skewed(1200))))
+                parent = stackCount
+            }
+            stacks.append(parent)
+        }
+        var address: UInt64 = 0x5555_0000_0000
+        var time: UInt64 = 0
+        for i in 0..<events {
+            time += 20 + UInt64(rng.below(60))
+            let thread = 5000 + UInt32(rng.below(8))
+            let stack = stacks[rng.skewed(stacks.count)]
+            switch i % 4 {
+            case 3:
+                try msd.write(.free(Free(timestamp: time, thread: thread, address: address, stack: 0)))
+            default:
+                address += 64
+                try msd.write(.alloc(Alloc(timestamp: time, thread: thread, address: address,
+                                           size: UInt64(8 << rng.skewed(8)), stack: stack)))
+            }
+        }
+        try msd.write(.processEnd(ProcessEnd(timestamp: time, how: .exited, code: 0)))
+        try msd.finish()
+    }
+}

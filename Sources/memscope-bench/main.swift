@@ -12,6 +12,8 @@ import Glibc
 // Usage: memscope-bench [--events 1000000,10000000] [--out bench-out] [--memscope PATH]
 //                       [--baseline PATH] [--heaptrack-print PATH] [--runs N]
 //        memscope-bench --generate N --out DIR     (only write DIR/bench-N.msd and .heaptrack)
+//        memscope-bench --generate-live N --out DIR  (only write DIR/bench-live-N.msd: half the events
+//                                                  allocate blocks live to the end)
 
 var sizes = [1_000_000, 10_000_000]
 var outDirectory = "bench-out"
@@ -20,6 +22,7 @@ var baselinePath = "bench-out/baseline"
 var heaptrackPrint = "heaptrack_print"
 var runs = 3
 var generateOnly: Int?
+var generateLive: Int?
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     guard let value = arguments.next() else {
@@ -34,12 +37,17 @@ while let argument = arguments.next() {
     case "--heaptrack-print": heaptrackPrint = value
     case "--runs": runs = max(1, Int(value) ?? 3)
     case "--generate": generateOnly = Int(value)
+    case "--generate-live": generateLive = Int(value)
     default:
         warn("memscope-bench: unknown option \(argument)\n")
         exit(64)
     }
 }
 mkdir(outDirectory, 0o755)
+if let events = generateLive {
+    try LiveWorkload(events: events, seed: 42).write(msdPath: "\(outDirectory)/bench-live-\(events).msd")
+    exit(0)
+}
 if let events = generateOnly {
     try Workload(events: events, seed: 42).write(msdPath: "\(outDirectory)/bench-\(events).msd",
                                                 heaptrackPath: "\(outDirectory)/bench-\(events).heaptrack")

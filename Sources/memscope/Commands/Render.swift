@@ -60,10 +60,10 @@ struct Render: ParsableCommand {
 
     @OptionGroup(title: "Ownership graph") var ownershipOptions: OwnershipGraphOptions
 
-    @Option(help: "Flamegraphs of each of this many threads alone (those that allocated most bytes), for the page's thread selector. Default: 4 for dumps of up to 2,000,000 events and 13,000 call-tree nodes, 0 above. 0: none.")
+    @Option(help: "Flamegraphs of each of this many threads alone (those that allocated most bytes), for the page's thread selector. Default: 4, whatever the dump's size (all views are tallied in one more read, in memory bounded by the live blocks and sites). 0: none.")
     var threadFlamegraphs: Int?
 
-    @Option(help: "Flamegraphs of this many equal time slices of the run, and of a slice around the peak, for the page's window picker. Default: 10 for dumps of up to 2,000,000 events and 13,000 call-tree nodes, 0 above. 0: none.")
+    @Option(help: "Flamegraphs of this many equal time slices of the run, and of a slice around the peak, for the page's window picker. Default: 10, whatever the dump's size. 0: none.")
     var windowFlamegraphs: Int?
 
     func validate() throws {
