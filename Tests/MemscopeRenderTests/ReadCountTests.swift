@@ -39,7 +39,7 @@ final class CountingReader: DumpReading {
         #expect(reads == 2)
         #expect(html.contains("\"threads\":[{"))  // the thread views
         #expect(html.contains("around the peak: "))  // the window views
-        #expect(html.contains("id=\"ownership-glyph"))  // the ownership graph, drawn
+        #expect(html.contains("id=\"ownership-surface\""))  // the ownership graph, drawn
         #expect(!html.contains("Left out"))
     }
 
