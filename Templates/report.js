@@ -421,6 +421,7 @@
     // The clicked function is selected: outlined wherever it is, its callers and callees below.
     state.frame = i === 0 || tree().folded[i] ? "" : data.strings[tree().name[i]];
     hovered = -1;
+    pushHistory = true; // a zoom is a history entry: Back undoes it
     draw();
   });
 
@@ -430,7 +431,7 @@
   }
   $("flame-dir").addEventListener("change", (e) => { state.dir = e.target.value; state.zoom = 0; draw(); });
   $("flame-orient").addEventListener("change", (e) => { state.orient = e.target.value; draw(); });
-  $("flame-reset").addEventListener("click", () => { state.zoom = 0; draw(); });
+  $("flame-reset").addEventListener("click", () => { state.zoom = 0; pushHistory = true; draw(); });
   function choose(part, value) {
     state.thread = part === "thread" ? value : "";
     state.window = part === "window" ? value : "";
@@ -1050,8 +1051,10 @@
     draw();
     result.matched = $("flame-matched").textContent;
     const viewTop = view.getBoundingClientRect().top, statusHeight = ($("flame-status") || $("flame-total")).getBoundingClientRect().height;
+    const historyBefore = history.length;
     canvas.dispatchEvent(new MouseEvent("click", at(widest)));
     result.zoom = state.zoom;
+    result.zoomHistory = history.length - historyBefore;
     // Zooming must not move the graph under the pointer (the total line stays one line).
     result.zoomShift = view.getBoundingClientRect().top - viewTop;
     result.statusGrew = ($("flame-status") || $("flame-total")).getBoundingClientRect().height - statusHeight;

@@ -55,6 +55,7 @@ import Testing
         #expect((result["zoomedTotal"] as? String)?.hasSuffix(" in \(name)") == true)
         #expect(result["zoomShift"] as? Double == 0, "zooming moved the graph under the pointer (issue 21, defect 5)")
         #expect((result["hash"] as? String)?.contains("zoom=") == true, "state in the URL")
+        #expect(result["zoomHistory"] as? Int == 1, "a zoom is a history entry, so Back undoes it (issue 21)")
         #expect(result["drawnAfterZoom"] as? Bool == true)
         #expect(result["zoomAfterReset"] as? Int == 0)
         #expect(result["sorted"] as? String == "descending")
