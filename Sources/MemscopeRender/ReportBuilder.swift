@@ -97,13 +97,15 @@ public struct ReportBuilder: Sendable {
         }
         var report = try build(input, observer: observer, clock: &clock)
         observer.writing()
+        // The pictures first, every one or none: a failure (a full disk) leaves no report
+        // that says pictures were written.
+        if let images = plan.images {
+            report.imagesWritten = try report.pictures.write(to: images)
+        }
         let file = try AtomicOutputFile(path: path, overwrite: true)
         try file.write(report.html)
         try file.commit()
         clock.lap("write")
-        if let images = plan.images {
-            report.imagesWritten = try report.pictures.write(to: images)
-        }
         return report
     }
 

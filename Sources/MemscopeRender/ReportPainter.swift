@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import MemscopeAnalysis
 import MemscopeCairo
+import MemscopeFormat
 import MemscopeGraphLayout
 import MemscopeLayout
 import MemscopeModel
@@ -172,8 +173,15 @@ public struct Pictures: Sendable {
     var ownership: Scene?
 
     /// Writes each picture as PNG and SVG into `directory`; returns the file names.
+    /// Writes every picture or none (each staged under a temporary name, then renamed);
+    /// errors are located ``DumpError``s with a hint.
     public func write(to directory: String) throws -> [String] {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw DumpError(path: directory, problem: .writeFailed(
+                reason: "cannot create the directory for --images (\((error as NSError).localizedFailureReason ?? "it is not a writable directory"))"))
+        }
         let measurer = CairoTextMeasurer()
         var scenes: [(String, Scene)] = [("timeline", timeline), ("lifetimes", histogram), ("lanes", lanes), ("sizes", sizes)]
         if let ownership { scenes.append(("ownership", ownership)) }
@@ -184,11 +192,16 @@ public struct Pictures: Sendable {
             }
         }
         var written: [String] = []
+        var staged: [AtomicOutputFile] = []
         for (name, scene) in scenes {
-            try Data(CairoPainter.png(scene)).write(to: URL(fileURLWithPath: "\(directory)/\(name).png"), options: .atomic)
-            try Data(CairoPainter.svg(scene).utf8).write(to: URL(fileURLWithPath: "\(directory)/\(name).svg"), options: .atomic)
+            let png = try AtomicOutputFile(path: "\(directory)/\(name).png")
+            try png.write(try CairoPainter.png(scene))
+            let svg = try AtomicOutputFile(path: "\(directory)/\(name).svg")
+            try svg.write(try CairoPainter.svg(scene))
+            staged += [png, svg]
             written += ["\(name).png", "\(name).svg"]
         }
+        for file in staged { try file.commit() }
         return written
     }
 }

@@ -62,3 +62,23 @@ import Testing
         #expect(!html.contains("/s</div>"), "no calls per second over a zero duration")
     }
 }
+
+/// `render --images` on a disk that fills (here: the file-size limit) is a located error with
+/// a hint, and writes neither the report nor a part of the pictures.
+@Suite struct ImagesFullDiskTests {
+    @Test func aFailedPictureWritesNoReport() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let report = directory.appendingPathComponent("r.html").path
+        let images = directory.appendingPathComponent("pictures").path
+        let bundle = Bundle.main.bundleURL
+        let memscope = [bundle.deletingLastPathComponent(), bundle].map { $0.appendingPathComponent("memscope").path }
+            .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "memscope"
+        let result = try run("bash", ["-c", "trap '' XFSZ; ulimit -f 8; exec \"$0\" render -q \"$1\" -o \"$2\" --images \"$3\"",
+                                      memscope, TestPaths.sample("server-leak.msd"), report, images])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("File too large") && result.stderr.contains("hint:"), "\(result.stderr)")
+        #expect(!result.stderr.contains("NSCocoaErrorDomain"))
+        #expect(!FileManager.default.fileExists(atPath: report))
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: images)) ?? []).isEmpty, "no partial pictures")
+    }
+}
