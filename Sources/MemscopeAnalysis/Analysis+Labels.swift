@@ -152,6 +152,7 @@ public func isRuntimeFrame(_ name: String) -> Bool {
     if runtimePrefixes.contains(where: { name.hasPrefix($0) }) || wrapperPrefixes.contains(where: { name.hasPrefix($0) }) {
         return true
     }
+    if isStandardTraitImplOnStandardType(name) { return true }
     // A C++ template function's demangled name starts with its return type:
     // `void std::vector<int>::_M_realloc_insert<…>(…)`.
     guard let qualified = nameAfterReturnType(name) else { return false }
@@ -195,4 +196,21 @@ public func signalName(_ number: UInt32) -> String? {
         14: "SIGALRM", 15: "SIGTERM",
     ]
     return names[number]
+}
+
+/// Rust's standard library implementing its own trait for a primitive or standard type:
+/// `<u8 as alloc::vec::spec_from_elem::SpecFromElem>::from_elem` (what `vec![x; n]` calls),
+/// `<[T] as alloc::slice::hack::ConvertVec>::to_vec`. A program's own type implementing a
+/// standard trait (`<app::Config as core::fmt::Display>::fmt`) is the program's code.
+func isStandardTraitImplOnStandardType(_ name: String) -> Bool {
+    guard name.hasPrefix("<"), let separator = name.range(of: " as ") else { return false }
+    let selfType = name[name.index(after: name.startIndex)..<separator.lowerBound]
+    let trait = name[separator.upperBound...]
+    guard ["alloc::", "core::", "std::"].contains(where: { trait.hasPrefix($0) }) else { return false }
+    var type = selfType.drop { $0 == "&" || $0 == "*" || $0 == "[" || $0 == " " }
+    for qualifier in ["mut ", "const ", "dyn "] where type.hasPrefix(qualifier) { type = type.dropFirst(qualifier.count) }
+    let primitives: Set<Substring> = ["u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+                                      "f32", "f64", "bool", "char", "str", "()", "T", "U"]
+    let head = type.prefix { $0 != "]" && $0 != ";" && $0 != "<" && $0 != ">" }
+    return primitives.contains(head) || ["alloc::", "core::", "std::"].contains(where: { type.hasPrefix($0) })
 }

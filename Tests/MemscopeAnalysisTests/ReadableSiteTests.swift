@@ -192,3 +192,17 @@ import Testing
                 == "std::operator<< <std::char_traits<char> >")
     }
 }
+
+/// The standard library's own trait impls on standard types are runtime code; a program's
+/// types implementing standard traits are the program's.
+@Suite struct StandardTraitImplTests {
+    @Test func stdImplsOnStdTypesAreRuntime() {
+        #expect(isRuntimeFrame("<u8 as alloc::vec::spec_from_elem::SpecFromElem>::from_elem"))
+        #expect(isRuntimeFrame("<[T] as alloc::slice::hack::ConvertVec>::to_vec"))
+        #expect(isRuntimeFrame("<&str as alloc::string::ToString>::to_string"))
+        #expect(isRuntimeFrame("<alloc::string::String as core::clone::Clone>::clone"))
+        #expect(!isRuntimeFrame("<app::Config as core::fmt::Display>::fmt"))
+        #expect(!isRuntimeFrame("<shapes::Circle as shapes::Shape>::area"))
+        #expect(!isRuntimeFrame("<u8 as app::Codec>::encode"), "a program's trait on a primitive is the program's")
+    }
+}
