@@ -8,9 +8,7 @@ import Testing
     /// Runs memscope under `ulimit -f` (1 KiB blocks) with SIGXFSZ ignored, so that writes
     /// past the limit fail with EFBIG instead of killing it.
     func exportLimited(_ directory: String, blocks: Int) throws -> ProcessResult {
-        let bundle = Bundle.main.bundleURL
-        let memscope = [bundle.deletingLastPathComponent(), bundle].map { $0.appendingPathComponent("memscope").path }
-            .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "memscope"
+        let memscope = builtExecutable("memscope")
         return try run("bash", ["-c", "trap '' XFSZ; ulimit -f \(blocks); exec \"$0\" export --csv \"$1\" \"$2\"",
                                 memscope, directory, TestPaths.sample("server-leak.msd")])
     }
@@ -70,9 +68,7 @@ import Testing
         let directory = try TestPaths.temporaryDirectory()
         let report = directory.appendingPathComponent("r.html").path
         let images = directory.appendingPathComponent("pictures").path
-        let bundle = Bundle.main.bundleURL
-        let memscope = [bundle.deletingLastPathComponent(), bundle].map { $0.appendingPathComponent("memscope").path }
-            .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "memscope"
+        let memscope = builtExecutable("memscope")
         let result = try run("bash", ["-c", "trap '' XFSZ; ulimit -f 8; exec \"$0\" render -q \"$1\" -o \"$2\" --images \"$3\"",
                                       memscope, TestPaths.sample("server-leak.msd"), report, images])
         #expect(result.status == 1)

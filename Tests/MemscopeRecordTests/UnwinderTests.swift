@@ -10,22 +10,6 @@ import Testing
 /// programs with forks, threads, deep recursion, a signal handler that allocates and
 /// modules loaded and unloaded again.
 @Suite(.serialized) struct UnwinderTests {
-    /// A program of Tests/RealPrograms, built as its own compiler builds it optimised.
-    static func build(_ source: String) throws -> TestProgram {
-        let directory = try TestPaths.temporaryDirectory()
-        let path = TestPaths.packageRoot.appendingPathComponent("Tests/RealPrograms/\(source)").path
-        let name = String(source.split(separator: ".").first!)
-        let output = directory.appendingPathComponent(name).path
-        let (compiler, flags): (String, [String]) = switch source.split(separator: ".").last! {
-        case "c": ("gcc", ["-O2", "-g"])
-        case "cc": ("g++", ["-O2", "-g", "-pthread"])
-        default: ("rustc", ["-C", "opt-level=3", "-g"])
-        }
-        let result = try run(compiler, flags + ["-o", output, path])
-        guard result.status == 0 else { throw TestFailure("\(compiler) failed on \(source): \(result.stderr)") }
-        return TestProgram(name: name, path: output, directory: directory)
-    }
-
     /// Records `command` with MEMSCOPE_UNWIND set to `unwinder` (nil: the default): the
     /// dumps of the process and of its forked children, and memscope's stderr.
     static func record(_ command: [String], unwinder: String?, name: String) throws -> (dumps: [RecordedDump], stderr: String) {
@@ -108,7 +92,7 @@ import Testing
 
     @Test(arguments: ["inline.c", "stl.cc"] + (isInstalled("rustc") ? ["shapes.rs"] : []))
     func realProgramsGetLibunwindsStacks(source: String) throws {
-        let program = try Self.build(source)
+        let program = try RealProgramNameTests.build(source)
         try Self.expectSameStacks([program.path], name: program.name, minimumSites: 5)
     }
 
