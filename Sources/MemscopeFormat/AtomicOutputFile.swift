@@ -109,3 +109,18 @@ public final class AtomicOutputFile {
         }
     }
 }
+
+extension AtomicOutputFile {
+    /// Writes every file or none: each is written under a temporary name by its `write`,
+    /// and only once all are written are they renamed into place. A failed write (a full
+    /// disk) leaves the targets as they were; the temporary files remove themselves.
+    public static func writeAll(_ files: [(path: String, write: (AtomicOutputFile) throws -> Void)]) throws {
+        var staged: [AtomicOutputFile] = []
+        for (path, write) in files {
+            let file = try AtomicOutputFile(path: path)
+            try write(file)
+            staged.append(file)
+        }
+        for file in staged { try file.commit() }
+    }
+}

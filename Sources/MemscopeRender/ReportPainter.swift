@@ -191,18 +191,11 @@ public struct Pictures: Sendable {
                                FlameLayout.scene(graph, cost: cost, measurer: measurer, options: flameLayout)))
             }
         }
-        var written: [String] = []
-        var staged: [AtomicOutputFile] = []
-        for (name, scene) in scenes {
-            let png = try AtomicOutputFile(path: "\(directory)/\(name).png")
-            try png.write(try CairoPainter.png(scene))
-            let svg = try AtomicOutputFile(path: "\(directory)/\(name).svg")
-            try svg.write(try CairoPainter.svg(scene))
-            staged += [png, svg]
-            written += ["\(name).png", "\(name).svg"]
-        }
-        for file in staged { try file.commit() }
-        return written
+        try AtomicOutputFile.writeAll(scenes.flatMap { name, scene in
+            [("\(directory)/\(name).png", { try $0.write(try CairoPainter.png(scene)) }),
+             ("\(directory)/\(name).svg", { try $0.write(try CairoPainter.svg(scene)) })]
+        })
+        return scenes.flatMap { name, _ in ["\(name).png", "\(name).svg"] }
     }
 }
 

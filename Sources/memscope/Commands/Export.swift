@@ -53,13 +53,7 @@ enum CSVExport {
             }
         }
         do {
-            var staged: [AtomicOutputFile] = []
-            for (name, text) in files {
-                let file = try AtomicOutputFile(path: "\(directory)/\(name)")
-                try file.write(text)
-                staged.append(file)
-            }
-            for file in staged { try file.commit() }
+            try AtomicOutputFile.writeAll(files.map { name, text in ("\(directory)/\(name)", { try $0.write(text) }) })
         } catch {
             if !existed { rmdir(directory) } // empty again: every staged file removed itself
             throw error
