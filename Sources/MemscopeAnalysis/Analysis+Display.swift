@@ -11,15 +11,15 @@ extension Analysis {
     public func shortenedForDisplay(maxCharacters: Int = Analysis.displayedStringLimit) -> Analysis {
         var copy = self
         var cut = copy.symbols.shortenStrings(to: maxCharacters)
-        for i in copy.threads.indices where copy.threads[i].name.utf8.count > maxCharacters {
-            copy.threads[i].name = Units.shortened(copy.threads[i].name, to: maxCharacters)
-            cut += 1
-        }
         func shorten(_ text: inout String) {
-            guard text.utf8.count > maxCharacters else { return }
-            text = Units.shortened(text, to: maxCharacters)
-            cut += 1
+            guard text.utf8.count > maxCharacters else { return } // bytes bound characters: most strings stop here
+            let shortened = Units.shortened(text, to: maxCharacters)
+            if shortened != text {
+                text = shortened
+                cut += 1
+            }
         }
+        for i in copy.threads.indices { shorten(&copy.threads[i].name) }
         for i in copy.modules.indices { shorten(&copy.modules[i].path) }
         for i in copy.moduleHandOffs.indices {
             shorten(&copy.moduleHandOffs[i].allocatingModule)
@@ -30,10 +30,7 @@ extension Analysis {
             shorten(&copy.crossModuleLeaks[i].holderModule)
         }
         for i in copy.contexts.indices { shorten(&copy.contexts[i].name) }
-        for i in copy.metadata.commandLine.indices where copy.metadata.commandLine[i].utf8.count > maxCharacters {
-            copy.metadata.commandLine[i] = Units.shortened(copy.metadata.commandLine[i], to: maxCharacters)
-            cut += 1
-        }
+        for i in copy.metadata.commandLine.indices { shorten(&copy.metadata.commandLine[i]) }
         if cut > 0 {
             copy.diagnostics.warn(key: "long-strings",
                                   "strings longer than \(Units.count(UInt64(maxCharacters))) characters (names, paths or arguments) "
