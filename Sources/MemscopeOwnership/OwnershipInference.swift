@@ -91,6 +91,9 @@ struct ThreadState {
     var burstOwnerNode: Int32 = -1
     var burstSites: [Int32] = []
     var lastAllocation: UInt64 = 0
+    /// The serial of the thread's last allocation, and of the last one before its open cascade.
+    var lastSerial: UInt64 = 0
+    var cascadeAfter: UInt64 = 0
     var hasBurst = false
     /// 0 while no cascade is open.
     var cascade: UInt64 = 0

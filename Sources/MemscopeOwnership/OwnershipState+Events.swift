@@ -15,6 +15,7 @@ extension OwnershipState {
         serials += 1
         var block = TrackedBlock(serial: serials, origin: origin ?? site, site: site, thread: thread, size: size, ticks: ticks)
         let t = slot(thread)
+        threads[t].lastSerial = serials
         if threads[t].task != 0 {
             let task = node(for: NodeKey(task: threads[t].task))
             taskAllocations[NodePair(from: task, to: site), default: 0] += 1
@@ -42,6 +43,7 @@ extension OwnershipState {
             threads[t].lastAllocation = now
         }
         blocks[address] = block
+        if observesDeaths { interior.insert(.init(start: address, size: size, serial: block.serial)) }
     }
 
     /// A free: judged against its owner when the thread's free cascade closes.
@@ -52,7 +54,7 @@ extension OwnershipState {
             return
         }
         let cascade = openCascade(of: thread, ticks: ticks)
-        observeWords(of: address, ticks: ticks, cascade: cascade)
+        observeWords(of: address, ticks: ticks, cascade: cascade, after: threads[slot(thread)].cascadeAfter)
         let block = blocks.removeValue(forKey: address)!
         noteDeath(block, address: address, ticks: ticks, cascade: cascade)
         if block.thread != thread {
@@ -74,6 +76,7 @@ extension OwnershipState {
             return
         }
         if r.newAddress != r.oldAddress { observeWords(of: r.oldAddress, ticks: r.timestamp, cascade: 0) }
+        if let moving = blocks[r.oldAddress] { interior.remove(start: r.oldAddress, size: moving.size, serial: moving.serial) }
         guard var block = blocks.removeValue(forKey: r.oldAddress) else {
             allocate(r.newAddress, size: r.newSize, stack: r.stack, thread: r.thread, ticks: r.timestamp, origin: nil)
             return
@@ -90,6 +93,7 @@ extension OwnershipState {
         // The block keeps its identity (serial, owner links): one logical buffer.
         if block.dependants > 0 { ownerAddresses[block.serial] = r.newAddress }
         blocks[r.newAddress] = block
+        if observesDeaths { interior.insert(.init(start: r.newAddress, size: r.newSize, serial: block.serial)) }
         for t in threads.indices where threads[t].burstOwnerAddress == r.oldAddress && threads[t].burstOwner == block.serial {
             threads[t].burstOwnerAddress = r.newAddress
         }
@@ -116,6 +120,7 @@ extension OwnershipState {
         closeCascade(of: thread)
         cascades += 1
         threads[t].cascade = cascades
+        threads[t].cascadeAfter = threads[t].lastSerial
         threads[t].lastFree = now
         return cascades
     }
@@ -214,6 +219,7 @@ extension OwnershipState {
     /// dump that starts mid-run): forgotten without judgement.
     mutating func dropStale(_ address: UInt64) {
         guard let stale = blocks.removeValue(forKey: address) else { return }
+        interior.remove(start: address, size: stale.size, serial: stale.serial)
         if stale.dependants > 0 {
             deadOwners[stale.serial] = (0, stale.dependants)
             ownerAddresses[stale.serial] = nil

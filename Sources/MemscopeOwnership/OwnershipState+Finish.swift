@@ -57,42 +57,52 @@ extension OwnershipState {
                                        rule: "a scan saw blocks of the source holding the addresses of blocks of the target",
                                        evidence: count, detail: "block pairs, counted per scan"))
         }
-        // Observed owns and shares: what blocks' words showed when they or their targets died.
+        // Observed owns and shares: the roles blocks' words showed as they or their targets
+        // died (``DeathRoles``). One block pair is not enough: a block's unwritten bytes can
+        // still hold an older block's pointer (a stale word), which its words at death cannot
+        // tell from a real one.
         var observedPairs = Set<NodePair>()
-        // One block pair is not enough: a block's unwritten bytes can still hold an older
-        // block's pointer (a stale word), which its words at death cannot tell from a real one.
-        for (pair, tally) in observedOwns where tally.support > 0 {
-            if tally.support < Self.minimumObservedPairs {
-                coverage.rejectedHypotheses += 1
+        for pair in deathRoles.keys.sorted() {
+            let roles = deathRoles[pair]!
+            let refcounted = isRefcounted(pair.to)
+            let sharing = roles.lastOfSeveral + roles.leftAlive, sole = roles.soleTearer + roles.coTearer
+            if (roles.lastOfSeveral > 0 && roles.leftAlive > 0) || (refcounted && sharing > 0),
+               Double(sharing) >= options.minimumConfidence * Double(sharing + sole) {
+                // Both roles of a reference count: its blocks were sometimes the last holder,
+                // and sometimes let go while others kept the target. Or one of them, when the
+                // target was made by a reference-counting constructor (Rc::new, make_shared).
+                let support = roles.lastOfSeveral + roles.leftAlive
+                if support < Self.minimumObservedPairs {
+                    coverage.rejectedHypotheses += 1
+                    continue
+                }
+                observedPairs.insert(pair)
+                var edge = OwnershipEdge(from: 0, to: 0, kind: .shares,
+                                         rule: "observed: several blocks held each target; blocks of the source died holding it and left it alive (\(roles.leftAlive)), or were the last holder and were freed with it (\(roles.lastOfSeveral)), as with a reference count" + (refcounted ? "; the target is of a reference-counted type" : ""),
+                                         evidence: support, contradictions: sole,
+                                         detail: "against: targets the source freed as their only holder, or together with another holder")
+                edge.provenance = .observed
+                accept(pair, edge)
                 continue
             }
-            observedPairs.insert(pair)
-            var ends: [String] = []
-            if tally.atTargetDeath > 0 { ends.append("\(tally.atTargetDeath) when the target was freed") }
-            if tally.atOwnerDeath > 0 { ends.append("\(tally.atOwnerDeath) when the owner was freed holding it") }
-            var edge = OwnershipEdge(from: 0, to: 0, kind: .owns,
-                                     rule: "observed: the owner's words held the only pointer to the target seen (\(ends.joined(separator: "; "))), and no global held it",
-                                     evidence: tally.support, contradictions: tally.against,
-                                     detail: "against: target blocks that several blocks held at once")
-            edge.provenance = .observed
-            accept(pair, edge)
-        }
-        for (pair, tally) in observedShares {
-            let scanShared = shares[pair]?.byReferrers ?? 0
-            let support = tally.support + scanShared
-            guard support > 0, !sparse.contains(pair) else { continue }
+            let support = roles.soleTearer + roles.lastOfSeveral + roles.handedOn
+            guard support > 0 else { continue }
             if support < Self.minimumObservedPairs {
                 coverage.rejectedHypotheses += 1
                 continue
             }
             observedPairs.insert(pair)
-            var ways: [String] = []
-            if tally.support > 0 { ways.append("\(tally.support) held by two or more blocks when it was freed") }
-            if scanShared > 0 { ways.append("\(scanShared) referred to by two or more blocks in a scan") }
-            var edge = OwnershipEdge(from: 0, to: 0, kind: .shares,
-                                     rule: "observed: the target's blocks were held by several blocks at once (\(ways.joined(separator: "; ")))",
-                                     evidence: support, contradictions: tally.against + (shares[pair]?.against ?? 0),
-                                     detail: "against: target blocks this source alone held")
+            var ends: [String] = []
+            let atTarget = roles.soleTearer - roles.beforeTarget
+            if atTarget > 0 { ends.append("\(atTarget) still held it when it was freed") }
+            if roles.beforeTarget > 0 { ends.append("\(roles.beforeTarget) were freed first, holding it") }
+            if roles.lastOfSeveral > 0 { ends.append("\(roles.lastOfSeveral) after blocks that only referred to it had died") }
+            let kept = ends.isEmpty ? "" : "the owner was the one holder of the target freed with it, in the same free cascade (\(ends.joined(separator: "; ")))"
+            let handed = roles.handedOn == 0 ? "" : "the owner held it until it was freed right after a new holder of it was made, which took it over (\(roles.handedOn))"
+            var edge = OwnershipEdge(from: 0, to: 0, kind: .owns,
+                                     rule: "observed: " + [kept, handed].filter { !$0.isEmpty }.joined(separator: "; or ") + "; and no global held it",
+                                     evidence: support, contradictions: roles.leftAlive,
+                                     detail: "against: target blocks the source died holding and left alive")
             edge.provenance = .observed
             accept(pair, edge)
         }
@@ -111,21 +121,16 @@ extension OwnershipState {
                                            + (tally.notHeld > 0 ? ", or freed with an owner whose words did not hold it (\(tally.notHeld))" : "")
                                            + "; \(tally.early) neutral: freed while the owner lived"))
         }
-        for (pair, tally) in shares where tally.support > 0 && !sparse.contains(pair) && !observedPairs.contains(pair) {
-            if tally.byReferrers > 0 {  // seen shared in a scan: an observation
-                var edge = OwnershipEdge(from: 0, to: 0, kind: .shares,
-                                         rule: "observed: the target's blocks were held by several blocks at once (\(tally.byReferrers) referred to by two or more blocks in a scan)",
-                                         evidence: tally.byReferrers, contradictions: tally.against,
-                                         detail: "against: target blocks this source alone referred to")
-                edge.provenance = .observed
-                accept(pair, edge)
-                continue
-            }
+        // Holding at once is seen in a scan, but whether the holders own the target jointly or
+        // some of them merely point at it (a back pointer, an index) is not: inferred, and only
+        // when the dump has no words of dying blocks (which tell them apart, above).
+        for (pair, tally) in shares where tally.support > 0 && !sparse.contains(pair) && !observedPairs.contains(pair)
+            && !observesDeaths {
             var ways: [String] = []
             if tally.byReferrers > 0 { ways.append("\(tally.byReferrers) referred to by two or more blocks in a scan") }
             if tally.byType > 0 { ways.append("\(tally.byType) of a reference-counted type") }
             accept(pair, OwnershipEdge(from: 0, to: 0, kind: .shares,
-                                       rule: "the target's blocks are held by several owners (\(ways.joined(separator: "; ")))",
+                                       rule: "inferred: the target's blocks are held by several blocks (\(ways.joined(separator: "; "))); whether they own them jointly was not seen",
                                        evidence: tally.support, contradictions: tally.against,
                                        detail: "against: target blocks this source alone referred to"))
         }

@@ -5,6 +5,7 @@ import MemscopeModel
 /// by a block that lived when it was freed.
 struct DeadBlock {
     var serial: UInt64
+    var size: UInt64
     var origin: Int32
     var died: UInt64
     /// Its owner candidate's serial (0: none), for the inferred rule's check.
@@ -22,6 +23,9 @@ struct Holder: Equatable {
     var seen: UInt64
     /// The free cascade the holder died in (0: it did not die, a realloc moved it).
     var cascade: UInt64
+    /// The serial of the block its thread allocated last before that cascade began (0:
+    /// none): when it is another holder of the target, the target moved to it (a grown array).
+    var after: UInt64 = 0
 }
 
 /// What was observed holding one target block.
@@ -32,21 +36,37 @@ struct Holdings {
     var atDeath: [Holder] = []
     /// Blocks that died holding it while it lived.
     var earlier: [Holder] = []
-    /// A scan saw two or more blocks holding it, or a global.
-    var sharedInScan = false
+    /// A scan saw a global holding it.
     var rooted = false
+    /// The blocks its own words named when it died (by serial): a holder it named back,
+    /// allocated after it, holds a back pointer (a doubly linked list's `prev`, a child's
+    /// parent), not a share of it.
+    var names: [UInt64] = []
     /// The free cascade the target died in (0: not freed, or not seen).
     var cascade: UInt64 = 0
 }
 
-/// Block pairs for and against an observed `owns` or `shares` between two sites.
-struct ObservedTally {
-    var support: UInt64 = 0
-    var against: UInt64 = 0
-    /// Of the supporting pairs (owns): the target died while the owner alone held it; the
-    /// owner died holding it while no other holder lived.
-    var atTargetDeath: UInt64 = 0
-    var atOwnerDeath: UInt64 = 0
+/// What the blocks of one site were seen doing to the blocks of another as those died: the
+/// roles that tell an owner, a sharer and a mere referrer apart (``OwnershipState/settle(_:)``).
+struct DeathRoles {
+    /// It was the one holder freed with the target (same free cascade), and no other block
+    /// held the target before: an owner tearing down what it owns.
+    var soleTearer: UInt64 = 0
+    /// Of those, when the owner died before the target (a list freed head first).
+    var beforeTarget: UInt64 = 0
+    /// It was the one holder freed with the target, after other blocks died holding the
+    /// target and left it alive: the last holder of a reference count, or an owner whose
+    /// borrowers went first.
+    var lastOfSeveral: UInt64 = 0
+    /// It died holding the target and left it alive, and a later holder was freed with it
+    /// (not a move: no holder was allocated just before it died).
+    var leftAlive: UInt64 = 0
+    /// Two or more holders were freed with the target: a reference count has one last
+    /// holder, so this is not sharing, and which one owned it is not seen.
+    var coTearer: UInt64 = 0
+    /// It died holding the target right after another holder of it was allocated (an array
+    /// replaced by a bigger one): it held the target until it handed it on.
+    var handedOn: UInt64 = 0
 }
 
 struct SerialPair: Hashable {
@@ -68,16 +88,22 @@ extension OwnershipState {
     /// Resolves the words recorded for the block at `address` (if any) as it dies in free
     /// cascade `cascade` or moves (a realloc, cascade 0): targets live now are held by it;
     /// targets freed before and not reused, when it lived then, were held by it when they died.
-    mutating func observeWords(of address: UInt64, ticks: UInt64, cascade: UInt64) {
+    mutating func observeWords(of address: UInt64, ticks: UInt64, cascade: UInt64, after: UInt64 = 0) {
         let dies = cascade != 0
         let words = pendingWords.removeValue(forKey: address)
         guard observesDeaths, let holder = blocks[address] else { return }
         if dies { scannedBlocks[Int(holder.origin)] += 1 }
         guard let words else { return }
         coverage.blocksObservedAtDeath += dies ? 1 : 0
-        let me = Holder(serial: holder.serial, node: holder.origin, born: holder.ticks, seen: ticks, cascade: cascade)
+        let me = Holder(serial: holder.serial, node: holder.origin, born: holder.ticks, seen: ticks, cascade: cascade, after: after)
         var seen = Set<UInt64>()
-        for (offset, target) in zip(words.offsets, words.targets) where offset &+ 8 <= holder.size {
+        defer {
+            if dies && !seen.isEmpty { holdings[holder.serial, default: Holdings(node: holder.origin)].names = seen.sorted() }
+        }
+        for (offset, word) in zip(words.offsets, words.targets) where offset &+ 8 <= holder.size {
+            // A word pointing inside a block names that block (an intrusive link, a member).
+            var target = word
+            if blocks[word] == nil && dead[word] == nil, let inside = interior.containing(word) { target = inside.start }
             if let live = blocks[target], live.serial != holder.serial {
                 guard seen.insert(live.serial).inserted else { continue }
                 references[NodePair(from: holder.origin, to: live.origin), default: 0] += 1
@@ -100,51 +126,71 @@ extension OwnershipState {
     /// A block freed while deaths are observed: dangling words may still name it.
     mutating func noteDeath(_ block: TrackedBlock, address: UInt64, ticks: UInt64, cascade: UInt64) {
         guard observesDeaths else { return }
-        if let previous = dead.removeValue(forKey: address) { settle(previous.serial) }
-        dead[address] = DeadBlock(serial: block.serial, origin: block.origin, died: ticks, owner: block.owner, cascade: cascade)
+        if let previous = dead.removeValue(forKey: address) {
+            interior.remove(start: address, size: previous.size, serial: previous.serial)
+            settle(previous.serial)
+        }
+        dead[address] = DeadBlock(serial: block.serial, size: block.size, origin: block.origin, died: ticks, owner: block.owner, cascade: cascade)
         holdings[block.serial]?.cascade = cascade
     }
 
     /// An address allocated again: words holding it name the new block from now on.
     mutating func reuse(_ address: UInt64) {
         guard let gone = dead.removeValue(forKey: address) else { return }
+        interior.remove(start: address, size: gone.size, serial: gone.serial)
         settle(gone.serial)
     }
 
-    /// Turns what was seen holding one target into observed `owns` and `shares` evidence.
-    /// A holder *tore it down* when it died in the same free cascade as the target (same
-    /// thread, no allocation between): a structure freed as a whole. Dangling words in a
-    /// block freed later (a queue's ring still naming messages a consumer freed) only refer.
-    /// - held at its death by two or more blocks that tore it down, or by several in one
-    ///   scan: `shares`, for each of those holders;
-    /// - held at its death by one block that tore it down, and by no global: `owns`;
-    /// - held by a block that died holding it, in the cascade that freed it too, while no
-    ///   other block seen holding it lived (and no global): `owns`.
-    /// The sole holder of a target that was shared is a pair against `owns`.
+    /// Turns what was seen holding one target into the roles of its holders' sites. A holder
+    /// *tore it down* when it died in the target's free cascade (same thread, no allocation
+    /// between) holding its address after the target was freed: the last block to let go.
+    /// Other holders died holding it while it lived and *left it alive*; not when a holder
+    /// of the target was allocated right before their free cascade began (an array replaced
+    /// by a bigger one: the target moved to it), and not when the target named them back and
+    /// they were allocated after it (a back pointer). Then:
+    /// - one tearer, nobody left it alive: the tearer owned it (`soleTearer`);
+    /// - one tearer after others left it alive: a reference count's last holder, or an owner
+    ///   whose borrowers went first (`lastOfSeveral`; the others `leftAlive`);
+    /// - two or more tearers: no reference count has two last holders (`coTearer`);
+    /// - no tearer: the holder that died first in the cascade, holding it while no other
+    ///   block seen holding it lived, owned it (a list freed head first);
+    /// - a holder that moved it on owned it until then (`handedOn`).
+    /// Dangling words in a block freed in a later cascade only refer. A global holding the
+    /// target (seen in a scan) keeps its holders from owning it.
     mutating func settle(_ target: UInt64) {
         guard let h = holdings.removeValue(forKey: target) else { return }
-        let tore = h.cascade == 0 ? [] : h.atDeath.filter { $0.cascade == h.cascade }
-        let shared = tore.count >= 2 || h.sharedInScan
+        let backPointer = { (holder: Holder) in holder.serial > target && h.names.contains(holder.serial) }
+        let atDeath = h.atDeath.filter { !backPointer($0) }, earlier = h.earlier.filter { !backPointer($0) }
+        let everyone = atDeath + earlier
+        let serials = Set(everyone.map(\.serial))
+        let tore = h.cascade == 0 ? [] : atDeath.filter { $0.cascade == h.cascade }
+        func pairs(_ holders: [Holder]) -> Set<NodePair> { Set(holders.map { NodePair(from: $0.node, to: h.node) }) }
         if tore.count >= 2 {
-            for holder in tore {
-                observedShares[NodePair(from: holder.node, to: h.node), default: ObservedTally()].support += 1
-            }
+            for pair in pairs(tore) { deathRoles[pair, default: DeathRoles()].coTearer += 1 }
+            return
         }
-        func sole(_ holder: Holder, atTargetDeath: Bool) {
-            let pair = NodePair(from: holder.node, to: h.node)
-            if shared {
-                observedOwns[pair, default: ObservedTally()].against += 1
-            } else if !h.rooted {
-                observedOwns[pair, default: ObservedTally()].support += 1
-                if atTargetDeath { observedOwns[pair]!.atTargetDeath += 1 } else { observedOwns[pair]!.atOwnerDeath += 1 }
-                observedShares[pair, default: ObservedTally()].against += 1
+        var tearer: Holder?
+        var before = false
+        if tore.count == 1 {
+            tearer = tore[0]
+        } else if h.cascade != 0 {
+            tearer = earlier.first { holder in
+                holder.cascade == h.cascade
+                    && !everyone.contains { $0.serial != holder.serial && $0.born <= holder.seen && $0.seen >= holder.seen }
             }
+            before = true
         }
-        if tore.count == 1 { sole(tore[0], atTargetDeath: true) }
-        let everyone = h.atDeath + h.earlier
-        for holder in h.earlier where h.cascade != 0 && holder.cascade == h.cascade {
-            let alone = !everyone.contains { $0.serial != holder.serial && $0.born <= holder.seen && $0.seen >= holder.seen }
-            if alone { sole(holder, atTargetDeath: false) }
+        guard let tearer, !h.rooted else { return }
+        let pair = NodePair(from: tearer.node, to: h.node)
+        let moved = { (holder: Holder) in holder.after != holder.serial && serials.contains(holder.after) }
+        for other in pairs(earlier.filter(moved)) { deathRoles[other, default: DeathRoles()].handedOn += 1 }
+        let leftAlive = before ? [] : earlier.filter { !moved($0) }
+        if leftAlive.isEmpty {
+            deathRoles[pair, default: DeathRoles()].soleTearer += 1
+            if before { deathRoles[pair]!.beforeTarget += 1 }
+        } else {
+            deathRoles[pair, default: DeathRoles()].lastOfSeveral += 1
+            for other in pairs(leftAlive) { deathRoles[other, default: DeathRoles()].leftAlive += 1 }
         }
     }
 

@@ -13,6 +13,8 @@ struct NodeAccumulator {
     var variables: [String: UInt64] = [:]
     var containerTypes: [String: (count: UInt64, rule: String, refcounted: Bool)] = [:]
     var threads: Set<UInt32> = []
+    /// A reference-counting constructor made its blocks (``OwnershipState/noteContainer(_:node:)``).
+    var refcountedConstructor = false
 }
 
 /// The rules' state; see ``OwnershipInference``.
@@ -59,9 +61,10 @@ struct OwnershipState {
     var pendingWords: [UInt64: BlockReferences] = [:]
     var dead: [UInt64: DeadBlock] = [:]
     var holdings: [UInt64: Holdings] = [:]
+    /// While deaths are observed: the live and dead blocks by page, for words pointing inside.
+    var interior = InteriorIndex()
     var seenHolding: Set<SerialPair> = []
-    var observedOwns: [NodePair: ObservedTally] = [:]
-    var observedShares: [NodePair: ObservedTally] = [:]
+    var deathRoles: [NodePair: DeathRoles] = [:]
     /// Per node: its blocks live at a scan, summed over the scans.
     var scannedBlocks: [UInt64] = []
     var coverage = OwnershipCoverage()
@@ -158,8 +161,27 @@ struct OwnershipState {
         return node(for: key)
     }
 
-    /// Types recognised from the stack's functions, counted per node.
+    /// Types recognised from the stack's functions, counted per node. A reference-counting
+    /// constructor anywhere between the allocator and the site's own frame (`Arc::new`
+    /// calling `Box::new`) makes the node reference-counted; one further out does not (a
+    /// member vector built inside `make_shared`'s constructor call is not shared).
     private mutating func noteContainer(_ stack: UInt32, node: Int32) {
+        if !nodes[Int(node)].refcountedConstructor {
+            let site = resolver.resolve(stack, symbols).siteStack
+            var current = stack
+            while current != 0, Int(current) < symbols.stackFrames.count {
+                let frame = symbols.stackFrames[Int(current)]
+                if containerOfFrame[frame] == nil {
+                    containerOfFrame[frame] = .some(ContainerTypes.recognise(symbols.displayName(ofFrame: frame)))
+                }
+                if let type = containerOfFrame[frame] ?? nil, type.refcounted {
+                    nodes[Int(node)].refcountedConstructor = true
+                    break
+                }
+                if current == site { break }
+                current = symbols.stackParents[Int(current)]
+            }
+        }
         var found: ContainerType?
         for frame in symbols.frames(ofStack: stack) {
             if containerOfFrame[frame] == nil {
@@ -178,7 +200,7 @@ struct OwnershipState {
     func nanoseconds(_ ticks: UInt64) -> UInt64 { ticks.multipliedReportingOverflow(by: clockUnit).partialValue }
 
     func isRefcounted(_ node: Int32) -> Bool {
-        nodes[Int(node)].containerTypes.values.contains { $0.refcounted }
+        nodes[Int(node)].refcountedConstructor || nodes[Int(node)].containerTypes.values.contains { $0.refcounted }
     }
 }
 

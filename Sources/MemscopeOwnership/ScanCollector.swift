@@ -89,10 +89,7 @@ extension OwnershipState {
         }
         if referrers.count >= 2 { target.sharedReferrers = true }
         if rooted { target.rootReferenced = true }
-        if referrers.count >= 2 || rooted {
-            holdings[target.serial, default: Holdings(node: target.origin)].sharedInScan = holdings[target.serial]?.sharedInScan == true || referrers.count >= 2
-            holdings[target.serial]!.rooted = holdings[target.serial]!.rooted || rooted
-        }
+        if rooted { holdings[target.serial, default: Holdings(node: target.origin)].rooted = true }
         if referrers.count == 1 && !rooted, let source = blocks[first.fromAddress], source.serial == first.from {
             // The sole referrer becomes (or confirms) the owner candidate.
             target.ownerByReference = true

@@ -4,9 +4,10 @@
  * resolves them against the blocks live, or freed and not yet reused, at that moment;
  * here nothing is looked up, so the cost is one read and one bit test per word.
  *
- * "May be": the word is 16-aligned (glibc's blocks start 16-aligned; interior pointers are
- * not recorded) and lies in a 2 MiB granule of the address space that held a block at
- * some time (a bitmap set on every allocation, never cleared). Module data, stacks and
+ * "May be": the word is 8-aligned (glibc's blocks start 16-aligned; a pointer inside a
+ * block, to a member or an intrusive link, is 8-aligned when its target is a pointer-sized
+ * field) and lies in a 2 MiB granule of the address space that held a block at some time
+ * (a bitmap set on every allocation, never cleared). Module data, stacks and
  * libraries rarely share a granule with the heap, so most non-pointers are dropped here.
  *
  * No allocation, no lock: the bitmap is static (8 MiB of bss, only touched pages cost
@@ -41,7 +42,7 @@ void ms_note_heap_range(uintptr_t start, size_t size) {
 }
 
 static inline bool may_be_block(uintptr_t word) {
-    if (word & 15) return false;
+    if (word & 7) return false;
     uint64_t g = word >> GRANULE_SHIFT;
     if (g >= GRANULES) return false;
     return (heap_granules[g >> 6] >> (g & 63)) & 1;

@@ -38,13 +38,14 @@ import Testing
         #expect(OwnershipCalibration.rate(.init(correct: 19, scored: 19)) == 20.0 / 21)
         #expect(OwnershipCalibration.rate(.init(correct: 5, scored: 15)) == 6.0 / 17)
         #expect(OwnershipCalibration.rate(.init(correct: 100_000, scored: 100_000)) < 1)
-        // The fitted classes: every judged class is below 1, and a class never measured is a coin.
+        // The fitted classes: every judged class is below 1; a class never measured is a coin.
         for kind in [OwnershipEdgeKind.owns, .shares] {
             for provenance in [Provenance.observed, .inferred] {
                 #expect(OwnershipCalibration.tunedRate(kind, provenance) < 1)
             }
         }
-        #expect(OwnershipCalibration.tunedRate(.shares, .inferred) == 0.5)
+        #expect(OwnershipCalibration.rate(.init(correct: 0, scored: 0)) == 0.5)
+        #expect(OwnershipCalibration.tunedRate(.shares, .inferred) == 7.0 / 18, "6 true of 16: shares seen in scans alone")
     }
 
     @Test func talliesAreFittedFromJudgedEdgesOnly() {

@@ -254,15 +254,15 @@ import Testing
         let strong = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "test", evidence: 1_000)
         #expect(strong.evidenceShare > 0.9994)
         #expect(strong.confidence < OwnershipCalibration.tunedRate(.owns, .inferred))
-        #expect(strong.confidencePercent() == "95.1", "19 true of 19 tuned: (19 + 1) / (19 + 2) = 0.952, times 0.9995")
+        #expect(strong.confidencePercent() == "84.1", "47 true of 55 tuned: (47 + 1) / (55 + 2) = 0.842, times 0.9995")
         let seen = OwnershipEdge(from: 0, to: 1, kind: .references, rule: "test", evidence: 5)
         #expect(seen.confidencePercent() == "100.0", "an observed fact with no contradiction is certain")
         let once = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "test", evidence: 1)
         #expect(once.evidenceShare == 0.75)
-        #expect(once.confidencePercent() == "71.4")
+        #expect(once.confidencePercent() == "63.1")
         var judged = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "test", evidence: 50)
         judged.provenance = .observed
         #expect(judged.evidenceShare == 1)
-        #expect(judged.confidencePercent() == "92.3", "observed owns: 11 true of 11 tuned, (11 + 1) / (11 + 2)")
+        #expect(judged.confidencePercent() == "98.0", "observed owns: 49 true of 49 tuned, (49 + 1) / (49 + 2)")
     }
 }

@@ -1,0 +1,41 @@
+/// The blocks covering each 4 KiB page of the address space, so that a word pointing into a
+/// block (an intrusive list's link, a member inside an object) finds the block it points
+/// into. Kept for the blocks alive and for the freed blocks a dangling word may still name.
+/// A block is entered in the pages of its first 256 KiB: a pointer deeper into a larger
+/// block is not resolved.
+struct InteriorIndex {
+    struct Entry: Equatable {
+        var start: UInt64
+        var size: UInt64
+        var serial: UInt64
+    }
+
+    private var pages: [UInt64: [Entry]] = [:]
+    static let pageShift: UInt64 = 12
+    static let maximumPages: UInt64 = 64
+
+    private static func pageRange(_ start: UInt64, _ size: UInt64) -> ClosedRange<UInt64> {
+        let first = start >> pageShift
+        let end = size == 0 ? start : start &+ min(size, maximumPages << pageShift) &- 1
+        let last = max(first, end >> pageShift)
+        return first...last
+    }
+
+    mutating func insert(_ entry: Entry) {
+        for page in Self.pageRange(entry.start, entry.size) { pages[page, default: []].append(entry) }
+    }
+
+    mutating func remove(start: UInt64, size: UInt64, serial: UInt64) {
+        for page in Self.pageRange(start, size) {
+            guard var entries = pages[page] else { continue }
+            entries.removeAll { $0.start == start && $0.serial == serial }
+            pages[page] = entries.isEmpty ? nil : entries
+        }
+    }
+
+    /// The entry whose block contains `address` (past its start), if one was entered.
+    func containing(_ address: UInt64) -> Entry? {
+        guard let entries = pages[address >> Self.pageShift] else { return nil }
+        return entries.last { $0.start < address && address &- $0.start < $0.size }
+    }
+}
