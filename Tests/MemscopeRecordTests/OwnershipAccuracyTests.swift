@@ -86,46 +86,68 @@ import Testing
     }
 
     /// What the held-out programs must keep meeting (timing-sensitive: a run that misses it is
-    /// recorded once more): references precision ≥ 95% and recall ≥ 90%, no inferred edge false
-    /// above 0.9, no inferred edge at 1, most edges observed.
+    /// recorded once more): references precision ≥ 95%, no inferred edge false above 0.9, no
+    /// inferred edge at 1, most edges observed.
     static func heldOutMet(_ table: String, edges: [(kind: String, provenance: String, confidence: Double, correct: Bool)]) -> Bool {
         let inferred = edges.filter { $0.provenance == "inferred" }
-        return (percentCell(table, "references", column: 1) ?? 0) >= 95 && (percentCell(table, "references", column: 2) ?? 0) >= 90
-            && (percentCell(table, "owns", column: 1) ?? 0) >= 95
+        return (percentCell(table, "references", column: 1) ?? 0) >= 95
             && !inferred.contains { !$0.correct && $0.confidence > 0.9 } && !inferred.contains { $0.confidence >= 1 }
             && edges.filter { $0.provenance == "observed" }.count > 2 * inferred.count
     }
 
-    /// Issue 18's "Done when" on the held-out programs written after the rules were frozen
-    /// (docs/OWNERSHIP.md: twelve programs and issue 18's two; a program whose compiler is
-    /// missing is skipped by the tool). What is met must hold; what is not met is a known issue,
-    /// so that this test fails when it starts to hold too (and the docs must then say so).
-    /// Scoring the kept dumps a second time must print the same tables and edges.
-    @Test func heldOutTargetsAndCalibration() throws {
-        let programs = TestPaths.packageRoot.appendingPathComponent("Tests/OwnershipProgramsHeldOut").path
-        func evaluate() throws -> (output: String, keep: String, edges: [(kind: String, provenance: String, confidence: Double, correct: Bool)]) {
-            let keep = try TestPaths.temporaryDirectory().path
-            let result = try run("memscope-ownership-eval", ["--programs", programs, "--memscope", builtExecutable("memscope"),
-                                                             "--keep", keep, "--edges", keep + "/edges.tsv"])
-            guard result.status == 0 else { throw TestFailure("memscope-ownership-eval failed: \(result.stderr)") }
-            return (result.stdout, keep, try Self.scoredEdges(keep + "/edges.tsv"))
+    /// Records and scores a set of programs, keeping the dumps and the scored edges.
+    static func evaluate(_ directory: String) throws -> (output: String, keep: String, edges: [(kind: String, provenance: String, confidence: Double, correct: Bool)]) {
+        let programs = TestPaths.packageRoot.appendingPathComponent(directory).path
+        let keep = try TestPaths.temporaryDirectory().path
+        let result = try run("memscope-ownership-eval", ["--programs", programs, "--memscope", builtExecutable("memscope"),
+                                                         "--keep", keep, "--edges", keep + "/edges.tsv"])
+        guard result.status == 0 else { throw TestFailure("memscope-ownership-eval failed: \(result.stderr)") }
+        return (result.stdout, keep, try Self.scoredEdges(keep + "/edges.tsv"))
+    }
+
+    /// The fourteen programs held out from the first rules (docs/OWNERSHIP.md), which the second
+    /// rules were written with: tuned programs now, so they must meet every target.
+    @Test func theFirstHeldOutSetMeetsTheTargetsItWasTunedOn() throws {
+        var (table, _, edges) = try Self.evaluate("Tests/OwnershipProgramsHeldOut")
+        let met = { (table: String) in
+            ["references", "owns", "shares", "reallocates"].allSatisfy { (Self.percentCell(table, $0, column: 1) ?? 0) >= 95 }
+                && (Self.percentCell(table, "owns", column: 2) ?? 0) >= 90
         }
-        var first = try evaluate()
+        if !met(table) {
+            print("first held-out set below its tuned figures under load, recorded again:\n\(table)")
+            (table, _, edges) = try Self.evaluate("Tests/OwnershipProgramsHeldOut")
+        }
+        if table.contains("skipped, no") { print("first held-out set: some programs skipped:\n\(table)") }
+        for kind in ["references", "owns", "shares", "reallocates"] {
+            #expect((Self.percentCell(table, kind, column: 1) ?? 0) >= 95, "\(kind)\n\(table)")
+        }
+        #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 90, "\(table)")
+        #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 90, "\(table)")
+        #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 }, "\(table)")
+    }
+
+    /// Issue 18's "Done when" on the programs held out from the second rules
+    /// (Tests/OwnershipProgramsHeldOut2: fourteen programs written by an engineer who had not
+    /// seen the rules; a program whose compiler is missing is skipped by the tool). What is met
+    /// must hold; what is not met is a known issue, so that this test fails when it starts to
+    /// hold too (and the docs must then say so). Scoring the kept dumps a second time must print
+    /// the same tables and edges.
+    @Test func heldOutTargetsAndCalibration() throws {
+        let directory = "Tests/OwnershipProgramsHeldOut2"
+        var first = try Self.evaluate(directory)
         if !Self.heldOutMet(first.output, edges: first.edges) {
             print("held-out evaluation below what it met, recorded again:\n\(first.output)")
-            first = try evaluate()
+            first = try Self.evaluate(directory)
         }
         let (table, keep, edges) = first
         #expect(!table.contains("skipped, no gcc"), "\(table)")
         if table.contains("skipped, no rustc") || table.contains("skipped, no g++") { print("held-out: some programs skipped:\n\(table)") }
         #expect(edges.count >= 60, "\(table)")
 
-        // Met: references, reallocates, owns precision; no inferred edge false above 0.9 nor at 1.
+        // Met: references precision, reallocates, hands-off; no inferred edge false above 0.9 nor at 1.
         #expect((Self.percentCell(table, "references", column: 1) ?? 0) >= 95, "\(table)")
-        #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 90, "\(table)")
         #expect(Self.percentCell(table, "reallocates", column: 1) == 100, "\(table)")
         #expect(Self.percentCell(table, "reallocates", column: 2) == 100, "\(table)")
-        #expect((Self.percentCell(table, "owns", column: 1) ?? 0) >= 95, "\(table)")
         let inferred = edges.filter { $0.provenance == "inferred" }
         #expect(!inferred.contains { !$0.correct && $0.confidence > 0.9 }, "\(table)")
         #expect(!inferred.contains { $0.confidence >= 1 }, "no inferred edge shows certainty")
@@ -133,23 +155,28 @@ import Testing
         // Most edges observed: more than twice as many as inferred ones.
         #expect(edges.filter { $0.provenance == "observed" }.count > 2 * inferred.count, "\(table)")
 
-        // Not met (docs/OWNERSHIP.md, "Held out"): non-owning pointers that several blocks hold at
-        // once (back pointers, adjacency arrays, borrowers) are called shares; owns edges whose
-        // site Rust's vec! hides, or that nothing observed, are missed; an Rc's last holder is
-        // seen as its owner, at 92.3%.
-        // With a compiler missing, fewer programs may not show every gap.
+        // Not met (docs/OWNERSHIP.md, "Held out from the second rules"). References recall was
+        // 89.7%, just under its target: a loaded run may land on either side.
         let partial = table.contains("skipped, no")
+        withKnownIssue("issue 18: owns precision below 95% on the held-out programs", isIntermittent: partial) {
+            #expect((Self.percentCell(table, "owns", column: 1) ?? 0) >= 95)
+        }
         withKnownIssue("issue 18: shares precision below 95% on the held-out programs", isIntermittent: partial) {
             #expect((Self.percentCell(table, "shares", column: 1) ?? 0) >= 95)
         }
-        withKnownIssue("issue 18: owns recall below 90% on the held-out programs", isIntermittent: partial) {
+        withKnownIssue("issue 18: owns and shares recall below 90% on the held-out programs", isIntermittent: partial) {
             #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 90)
+            #expect((Self.percentCell(table, "shares", column: 2) ?? 0) >= 90)
+        }
+        withKnownIssue("issue 18: references recall at the edge of 90% on the held-out programs", isIntermittent: true) {
+            #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 90)
         }
         withKnownIssue("issue 18: observed judged edges false above 0.9 on the held-out programs", isIntermittent: partial) {
             #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 })
         }
 
         // Deterministic: the kept dumps scored again give the same tables and the same edges.
+        let programs = TestPaths.packageRoot.appendingPathComponent(directory).path
         let again = try run("memscope-ownership-eval", ["--programs", programs, "--dumps", keep, "--edges", keep + "/again.tsv"])
         #expect(again.status == 0, "\(again.stderr)")
         let scored = { (text: String) in partial ? String(text[..<(text.range(of: "programs:")?.lowerBound ?? text.endIndex)]) : text }
