@@ -9,6 +9,7 @@
  *                         the default unwinder (unwind.c) and libunwind, differences to stderr
  *   MEMSCOPE_SCAN         "0": no reference scan at exit (SIGUSR2 asks for one at any time)
  *   MEMSCOPE_SCAN_ON_FREE "0": dying blocks' words are not recorded (words.c)
+ *   MEMSCOPE_SCAN_EVERY_NS, MEMSCOPE_SCAN_AT_PEAK  scans while the program runs (schedule.c)
  *   MEMSCOPE_FREE_FRAMES  frames kept in a free's stack (default 16)
  *   MEMSCOPE_GUARD        "1": red zones around every block (guard.c)
  *   MEMSCOPE_QUARANTINE   bytes of freed blocks held back from reuse and checked (guard.c) */
@@ -152,6 +153,7 @@ bool ms_ensure_started(void) {
     dl_iterate_phdr(find_own_range, NULL);
     ms_debug_init();
     ms_words_init();
+    ms_scan_schedule_init(ms_now());
     ms_spool_epoch++;
     __atomic_store_n(&ms_state, MS_ACTIVE, __ATOMIC_RELEASE);
     record_start(0);
@@ -212,7 +214,9 @@ static void install_scan_signal(void) {
 void ms_scan_on_request(void) {
     if (!__atomic_exchange_n(&ms_scan_requested, 0, __ATOMIC_ACQUIRE)) return;
     if (__atomic_exchange_n(&scan_running, 1, __ATOMIC_ACQUIRE)) return;
+    uint64_t started = ms_now();
     ms_scan_references(false);
+    ms_scan_finished(started, ms_now());
     __atomic_store_n(&scan_running, 0, __ATOMIC_RELEASE);
 }
 

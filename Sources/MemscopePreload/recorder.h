@@ -184,8 +184,15 @@ MS_HIDDEN uint32_t ms_record_realloc_words(void *old, void *p, size_t size, size
 /* RSS samples (rss.c): ms_rss_tick on heap events samples when ms_rss_due has passed. */
 extern uint64_t ms_rss_due MS_HIDDEN;
 MS_HIDDEN void ms_rss_sample(uint64_t now, bool force);
+/* Scans while the program runs (schedule.c): --scan-every and --scan-at-peak. */
+extern uint64_t ms_scan_due MS_HIDDEN;
+MS_HIDDEN void ms_scan_schedule_init(uint64_t now);
+MS_HIDDEN void ms_scan_due_passed(uint64_t now);
+MS_HIDDEN void ms_scan_note_rss(uint64_t now, uint64_t bytes);
+MS_HIDDEN void ms_scan_finished(uint64_t started, uint64_t ended);
 static inline void ms_rss_tick(uint64_t now) {
     if (__builtin_expect(now >= __atomic_load_n(&ms_rss_due, __ATOMIC_RELAXED), 0)) ms_rss_sample(now, false);
+    if (__builtin_expect(now >= __atomic_load_n(&ms_scan_due, __ATOMIC_RELAXED), 0)) ms_scan_due_passed(now);
 }
 
 /* Module map (modules.c). */

@@ -39,6 +39,7 @@ void ms_rss_sample(uint64_t now, bool force) {
         uint32_t *count = (uint32_t *)area, *shift = (uint32_t *)(area + 4);
         uint64_t *samples = (uint64_t *)(area + 16);
         uint64_t bytes = resident_bytes();
+        ms_scan_note_rss(now, bytes);
         uint32_t n = *count;
         if (bytes) {
             if (n >= MS_RSS_CAPACITY) {

@@ -21,6 +21,10 @@ public struct RecordOptions: Sendable {
     /// Record the words of each block that dies (free, realloc) that may be heap addresses
     /// (`--no-scan-on-free` turns it off).
     public var scanOnFree = true
+    /// Scans while the program runs: every so many nanoseconds (0: none), and near the peak of
+    /// the resident set.
+    public var scanEveryNanoseconds: UInt64 = 0
+    public var scanAtPeak = false
 
     public init(command: [String], output: String, followFork: Bool, framePointers: Bool, zstd: Bool,
                 preloadLibrary: String, producerVersion: String) {
@@ -171,7 +175,8 @@ public enum Recorder {
             if text.hasPrefix("MEMSCOPE_SPOOL=") || text.hasPrefix("MEMSCOPE_FOLLOW_FORK=")
                 || text.hasPrefix("MEMSCOPE_RECORDER=")
                 || text.hasPrefix("MEMSCOPE_GUARD=") || text.hasPrefix("MEMSCOPE_QUARANTINE=")
-                || text.hasPrefix("MEMSCOPE_SCAN_ON_FREE=") { continue }
+                || text.hasPrefix("MEMSCOPE_SCAN_ON_FREE=") || text.hasPrefix("MEMSCOPE_SCAN_EVERY_NS=")
+                || text.hasPrefix("MEMSCOPE_SCAN_AT_PEAK=") { continue }
             variables.append(text)
         }
         variables.append("LD_PRELOAD=\(preload)")
@@ -181,6 +186,8 @@ public enum Recorder {
         if options.framePointers { variables.append("MEMSCOPE_UNWIND=fp") }
         if options.guardBlocks { variables.append("MEMSCOPE_GUARD=1") }
         if !options.scanOnFree { variables.append("MEMSCOPE_SCAN_ON_FREE=0") }
+        if options.scanEveryNanoseconds > 0 { variables.append("MEMSCOPE_SCAN_EVERY_NS=\(options.scanEveryNanoseconds)") }
+        if options.scanAtPeak { variables.append("MEMSCOPE_SCAN_AT_PEAK=1") }
         if options.quarantineBytes > 0 { variables.append("MEMSCOPE_QUARANTINE=\(options.quarantineBytes)") }
         return variables
     }

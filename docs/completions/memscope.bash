@@ -263,9 +263,9 @@ _memscope_render() {
 
 _memscope_record() {
     repeating_flags=()
-    non_repeating_flags=(--no-follow-fork --frame-pointers --zstd --guard --no-scan-on-free --version -h --help)
+    non_repeating_flags=(--no-follow-fork --frame-pointers --zstd --guard --no-scan-on-free --scan-at-peak --version -h --help)
     repeating_options=()
-    non_repeating_options=(--output -o --quarantine)
+    non_repeating_options=(--output -o --quarantine --scan-every)
     __memscope_offer_flags_options -1
 
     # Offer option value completions
@@ -274,6 +274,9 @@ _memscope_record() {
         return
         ;;
     '--quarantine')
+        return
+        ;;
+    '--scan-every')
         return
         ;;
     esac

@@ -67,6 +67,15 @@ struct RecordCommand: ParsableCommand {
           help: "Do not record the pointers held by blocks as they die (the ownership graph then infers more and observes less).")
     var noScanOnFree = false
 
+    @Option(name: .customLong("scan-every"),
+            help: ArgumentHelp("Also scan the heap for pointers every INTERVAL while the program runs (e.g. 100ms, 2s); scans are spaced further apart when one takes more than a tenth of the interval.",
+                               valueName: "interval"))
+    var scanEvery: Interval?
+
+    @Flag(name: .customLong("scan-at-peak"),
+          help: "Also scan the heap for pointers near the peak: whenever the resident set has grown by an eighth since the last such scan, at most every 250 ms.")
+    var scanAtPeak = false
+
     @Argument(parsing: .captureForPassthrough, help: "The program and its arguments, after --.")
     var command: [String] = []
 
@@ -89,6 +98,8 @@ struct RecordCommand: ParsableCommand {
         options.guardBlocks = guardBlocks
         options.quarantineBytes = quarantine?.bytes ?? 0
         options.scanOnFree = !noScanOnFree
+        options.scanEveryNanoseconds = scanEvery?.nanoseconds ?? 0
+        options.scanAtPeak = scanAtPeak
         let outcome: RecordOutcome
         do {
             var resolved = options
