@@ -4,5 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
+# Every product first: `--build-tests` alone leaves an existing memscope executable unlinked
+# after a library it uses changed (seen 2026-12-07), and the CLI tests run that executable.
+swift build
 swift build --build-tests
 swift test --skip-build
