@@ -144,6 +144,7 @@ MS_HIDDEN uint8_t *ms_put_string(uint8_t *p, const char *s, size_t len);
  * A free's stack keeps only its innermost MEMSCOPE_FREE_FRAMES frames. */
 MS_HIDDEN uint32_t ms_capture_stack(bool for_free);
 MS_HIDDEN void ms_stacks_reset_thread(void);
+MS_HIDDEN void ms_stacks_thread_exiting(void); /* its table is unmapped once the thread is gone */
 MS_HIDDEN void ms_stacks_set_own_range(uintptr_t start, uintptr_t end);
 
 /* The default unwinder (unwind.c): DWARF CFA rules cached per return address. Fills

@@ -80,6 +80,7 @@ static void on_thread_exit(void *value) {
     ms_record_simple(MS_EV_THREAD_EXIT);
     ms_self.exited = true;
     ms_thread_release_chunk();
+    ms_stacks_thread_exiting();
     ms_busy = was_busy;
 }
 
