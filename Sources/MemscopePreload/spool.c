@@ -96,8 +96,8 @@ void ms_thread_release_chunk(void) {
     ms_self.used = 0;
 }
 
-/* Room for one event of at most `max_bytes`, or NULL (nothing is recorded). */
-uint8_t *ms_event_begin(size_t max_bytes) {
+/* ms_event_begin (recorder.h) when the thread's chunk cannot take the event. */
+uint8_t *ms_event_begin_slow(size_t max_bytes) {
     if (!header) return NULL;
     if (ms_self.spool_epoch != ms_spool_epoch) {
         /* First event of this thread in this process (or after fork). */
@@ -111,13 +111,6 @@ uint8_t *ms_event_begin(size_t max_bytes) {
         if (!next_chunk()) return NULL;
     }
     return ms_self.chunk + MS_CHUNK_HEADER_SIZE + ms_self.used;
-}
-
-/* Publishes the event that ends at `end`. */
-void ms_event_end(uint8_t *end) {
-    ms_self.used = (uint32_t)(end - (ms_self.chunk + MS_CHUNK_HEADER_SIZE));
-    struct ms_chunk_header *c = (struct ms_chunk_header *)ms_self.chunk;
-    __atomic_store_n(&c->used, ms_self.used, __ATOMIC_RELEASE);
 }
 
 uint8_t *ms_put_string(uint8_t *p, const char *s, size_t len) {
