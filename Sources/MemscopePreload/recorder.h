@@ -121,6 +121,10 @@ extern uint64_t ms_generation MS_HIDDEN;
 extern uint64_t ms_image_start MS_HIDDEN; /* timestamp at which this program image started */
 MS_HIDDEN bool ms_ensure_started(void);
 MS_HIDDEN uint64_t ms_now(void);
+/* The clock (spool.c): ms_clock_init at the start of a program image and in a fork child;
+ * ms_clock_threaded before a second thread can exist (from then on ms_now is clock_gettime). */
+MS_HIDDEN void ms_clock_init(void);
+MS_HIDDEN void ms_clock_threaded(void);
 MS_HIDDEN uint32_t ms_gettid(void);
 
 /* Spool writing (spool.c). */
