@@ -203,7 +203,13 @@ static uint64_t take_anchor(void) {
 
 uint64_t ms_now(void) {
     uint64_t start = header ? header->start_monotonic_ns : 0;
-    if (tsc_usable && !__atomic_load_n(&ms_threaded, __ATOMIC_RELAXED) && ms_self.tid == tsc_thread && !tsc_busy) {
+    if (tsc_usable && !__atomic_load_n(&ms_threaded, __ATOMIC_RELAXED)) {
+        if (ms_self.tid != tsc_thread || tsc_busy) {
+            /* A thread pthread_create did not announce (glibc's own helpers, a raw clone):
+             * no more TSC (written once: threads only read it). */
+            if (ms_self.tid && ms_self.tid != tsc_thread) __atomic_store_n(&ms_threaded, 1, __ATOMIC_RELAXED);
+            goto monotonic;
+        }
         tsc_busy = 1;
         uint64_t t = __rdtsc(), now;
         if (__builtin_expect(ns_per_tick && t >= anchor_tsc && t < next_anchor, 1))
@@ -216,12 +222,10 @@ uint64_t ms_now(void) {
         tsc_busy = 0;
         return now;
     }
+monotonic:;
     uint64_t now = clock_ns(CLOCK_MONOTONIC);
     now = now > start ? now - start : 0;
-    if (tsc_usable) {
-        /* A thread pthread_create did not announce (glibc's own helpers, a raw clone): no more TSC. */
-        if (ms_self.tid && ms_self.tid != tsc_thread) __atomic_store_n(&ms_threaded, 1, __ATOMIC_RELAXED);
-        else if (ms_self.tid == tsc_thread && now < last_reading) now = last_reading;
-    }
+    /* The TSC's thread never goes back to before its last TSC reading. */
+    if (tsc_usable && ms_self.tid == tsc_thread && now < last_reading) now = last_reading;
     return now;
 }
