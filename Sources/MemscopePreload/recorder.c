@@ -11,6 +11,7 @@
  *   MEMSCOPE_SCAN_ON_FREE "0": dying blocks' words are not recorded (words.c)
  *   MEMSCOPE_SCAN_EVERY_NS, MEMSCOPE_SCAN_AT_PEAK  scans while the program runs (schedule.c)
  *   MEMSCOPE_FREE_FRAMES  frames kept in a free's stack (default 16)
+ *   MEMSCOPE_CLOCK        "monotonic": every time from clock_gettime, never the TSC (spool.c)
  *   MEMSCOPE_GUARD        "1": red zones around every block (guard.c)
  *   MEMSCOPE_QUARANTINE   bytes of freed blocks held back from reuse and checked (guard.c) */
 #include "recorder.h"
@@ -112,6 +113,7 @@ static void record_argv(void) {
 static void record_start(uint32_t parent_tid) {
     struct ms_spool_header *h = ms_spool_header();
     ms_generation = __atomic_add_fetch(&h->next_generation, 1, __ATOMIC_RELAXED);
+    ms_clock_init();
     ms_image_start = ms_now();
     ms_record_image();
     record_argv();

@@ -121,6 +121,10 @@ extern uint64_t ms_generation MS_HIDDEN;
 extern uint64_t ms_image_start MS_HIDDEN; /* timestamp at which this program image started */
 MS_HIDDEN bool ms_ensure_started(void);
 MS_HIDDEN uint64_t ms_now(void);
+/* The clock (spool.c): ms_clock_init at the start of a program image and in a fork child;
+ * ms_clock_threaded before a second thread can exist (from then on ms_now is clock_gettime). */
+MS_HIDDEN void ms_clock_init(void);
+MS_HIDDEN void ms_clock_threaded(void);
 MS_HIDDEN uint32_t ms_gettid(void);
 
 /* Spool writing (spool.c). */
@@ -128,9 +132,26 @@ MS_HIDDEN bool ms_spool_open(const char *path, const struct ms_spool_header *inh
 MS_HIDDEN void ms_spool_forget_inherited(void);
 MS_HIDDEN struct ms_spool_header *ms_spool_header(void);
 MS_HIDDEN int ms_spool_fd(void);
-MS_HIDDEN uint8_t *ms_event_begin(size_t max_bytes);
-MS_HIDDEN void ms_event_end(uint8_t *end);
+MS_HIDDEN uint8_t *ms_event_begin_slow(size_t max_bytes);
 MS_HIDDEN void ms_thread_release_chunk(void);
+
+/* Room for one event of at most `max_bytes` in the thread's chunk, or NULL (nothing is
+ * recorded). Inline for the common case: the thread has a chunk of this process's spool
+ * with room left (a fork child's threads and a thread whose chunk is full, or released,
+ * take the slow path). */
+static inline uint8_t *ms_event_begin(size_t max_bytes) {
+    if (__builtin_expect(ms_self.chunk != NULL && ms_self.spool_epoch == ms_spool_epoch &&
+                         ms_self.used + max_bytes <= MS_CHUNK_SIZE - MS_CHUNK_HEADER_SIZE, 1))
+        return ms_self.chunk + MS_CHUNK_HEADER_SIZE + ms_self.used;
+    return ms_event_begin_slow(max_bytes);
+}
+
+/* Publishes the event that ends at `end`. */
+static inline void ms_event_end(uint8_t *end) {
+    ms_self.used = (uint32_t)(end - (ms_self.chunk + MS_CHUNK_HEADER_SIZE));
+    struct ms_chunk_header *c = (struct ms_chunk_header *)ms_self.chunk;
+    __atomic_store_n(&c->used, ms_self.used, __ATOMIC_RELEASE);
+}
 
 static inline uint8_t *ms_put(uint8_t *p, uint64_t v) {
     while (v >= 0x80) { *p++ = (uint8_t)(v | 0x80); v >>= 7; }
@@ -144,6 +165,7 @@ MS_HIDDEN uint8_t *ms_put_string(uint8_t *p, const char *s, size_t len);
  * A free's stack keeps only its innermost MEMSCOPE_FREE_FRAMES frames. */
 MS_HIDDEN uint32_t ms_capture_stack(bool for_free);
 MS_HIDDEN void ms_stacks_reset_thread(void);
+MS_HIDDEN void ms_stacks_thread_exiting(void); /* its table is unmapped once the thread is gone */
 MS_HIDDEN void ms_stacks_set_own_range(uintptr_t start, uintptr_t end);
 
 /* The default unwinder (unwind.c): DWARF CFA rules cached per return address. Fills

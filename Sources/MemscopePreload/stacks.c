@@ -8,7 +8,9 @@
 #include <libunwind.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 struct stack_entry {
@@ -25,6 +27,8 @@ struct stack_table {
     uintptr_t *ips;
     size_t ips_used, ips_capacity;
     struct ms_unwind_walks *walks; /* the unwinder's last walks on this thread */
+    uint32_t tid;                  /* once its thread is exiting: that thread, and */
+    struct stack_table *next_dead; /* the next table of an exiting thread */
 };
 
 static MS_TLS struct stack_table *table;
@@ -54,18 +58,71 @@ static void *grow(void *old, size_t old_bytes, size_t new_bytes) {
     return p == MAP_FAILED ? NULL : p;
 }
 
-static void table_free(struct stack_table *t) {
-    last_id[0] = last_id[1] = 0;
-    last_id_table = NULL;
-    if (!t) return;
+static void table_unmap(struct stack_table *t) {
     if (t->entries) munmap(t->entries, t->capacity * sizeof(struct stack_entry));
     if (t->ips) munmap(t->ips, t->ips_capacity * sizeof(uintptr_t));
     if (t->walks) munmap(t->walks, ms_unwind_walks_size());
     munmap(t, sizeof *t);
 }
 
-/* After fork the child must define its stacks again in its own spool. */
+static void table_free(struct stack_table *t) {
+    last_id[0] = last_id[1] = 0;
+    last_id_table = NULL;
+    if (t) table_unmap(t);
+}
+
+/* Tables of exiting threads. A thread's exit event comes from a thread-specific-data
+ * destructor, after which the thread may still allocate and free (later destructors, C++
+ * thread_locals) with its table; it is unmapped once the thread is gone (tgkill with
+ * signal 0 fails with ESRCH; a tid reused by a new thread only delays it), when the next
+ * thread makes its table. A list with atomic exchanges: no lock, nothing a signal handler
+ * can block on (one that finds the list taken leaves it for later). */
+static struct stack_table *dead_tables;
+
+static void push_dead(struct stack_table *first, struct stack_table *last) {
+    struct stack_table *head = __atomic_load_n(&dead_tables, __ATOMIC_RELAXED);
+    do last->next_dead = head;
+    while (!__atomic_compare_exchange_n(&dead_tables, &head, first, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+}
+
+void ms_stacks_thread_exiting(void) {
+    struct stack_table *t = table;
+    if (!t || table_epoch != ms_spool_epoch || t->tid) return;
+    t->tid = ms_gettid();
+    push_dead(t, t);
+}
+
+static void reap_dead_tables(void) {
+    if (!__atomic_load_n(&dead_tables, __ATOMIC_RELAXED)) return;
+    struct stack_table *list = __atomic_exchange_n(&dead_tables, NULL, __ATOMIC_ACQUIRE);
+    struct stack_table *keep = NULL, *keep_last = NULL;
+    pid_t pid = getpid();
+    int saved = errno;
+    while (list) {
+        struct stack_table *next = list->next_dead;
+        if (syscall(SYS_tgkill, pid, list->tid, 0) != 0 && errno == ESRCH) {
+            table_unmap(list);
+        } else {
+            list->next_dead = keep;
+            keep = list;
+            if (!keep_last) keep_last = list;
+        }
+        list = next;
+    }
+    errno = saved;
+    if (keep) push_dead(keep, keep_last);
+}
+
+/* After fork the child must define its stacks again in its own spool. The child's only
+ * thread drops the tables of the others (copies of the parent's) too. */
 void ms_stacks_reset_thread(void) {
+    struct stack_table *list = dead_tables;
+    dead_tables = NULL;
+    while (list) {
+        struct stack_table *next = list->next_dead;
+        if (list != table) table_unmap(list);
+        list = next;
+    }
     table_free(table);
     table = NULL;
 }
@@ -73,6 +130,7 @@ void ms_stacks_reset_thread(void) {
 static struct stack_table *thread_table(void) {
     if (table && table_epoch == ms_spool_epoch) return table;
     if (table) table_free(table); /* inherited through fork: stacks were defined in the parent's spool */
+    reap_dead_tables();
     table = map_zeroed(sizeof *table);
     if (!table) return NULL;
     table->capacity = 1024;

@@ -80,6 +80,7 @@ static void on_thread_exit(void *value) {
     ms_record_simple(MS_EV_THREAD_EXIT);
     ms_self.exited = true;
     ms_thread_release_chunk();
+    ms_stacks_thread_exiting();
     ms_busy = was_busy;
 }
 
@@ -109,6 +110,7 @@ static void *trampoline(void *raw) {
 MS_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*routine)(void *), void *arg) {
     static int (*real)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
     if (!real) real = (int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *))dlsym(RTLD_NEXT, "pthread_create");
+    ms_clock_threaded(); /* before the thread can exist: see ms_now */
     struct start_args *args = __libc_malloc(sizeof *args);
     if (!args) return real(thread, attr, routine, arg);
     args->routine = routine;

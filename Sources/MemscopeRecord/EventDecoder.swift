@@ -52,6 +52,21 @@ struct EventDecoder {
         }
         var position = offset + 1
         var remaining = fields
+        // Fast path: the field ends (bytes below 0x80) among the next 16 bytes, 8 at a time.
+        if position + 16 <= bytes.count {
+            for half in 0..<2 {
+                let word = bytes.loadUnaligned(fromByteOffset: position + 8 * half, as: UInt64.self)
+                var stops = ~word & 0x8080_8080_8080_8080
+                let found = stops.nonzeroBitCount
+                if found >= remaining {
+                    for _ in 1..<remaining { stops &= stops &- 1 }
+                    offset = position + 8 * half + stops.trailingZeroBitCount / 8 + 1
+                    return true
+                }
+                remaining -= found
+            }
+            remaining = fields
+        }
         while remaining > 0 {
             guard position < bytes.count else { return false }
             if bytes[position] < 0x80 { remaining -= 1 }
@@ -118,7 +133,30 @@ struct EventDecoder {
         return failed ? nil : event
     }
 
+    @inline(__always)
     private mutating func u() -> UInt64 {
+        // Fast path: a field of up to 8 bytes (every value below 2^56) from one load.
+        if offset + 8 <= bytes.count {
+            let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            let stops = ~word & 0x8080_8080_8080_8080
+            if stops != 0 {
+                let length = stops.trailingZeroBitCount / 8 + 1
+                var value = word & 0x7F
+                value |= (word >> 1) & 0x3F80
+                value |= (word >> 2) & 0x1F_C000
+                value |= (word >> 3) & 0xFE0_0000
+                value |= (word >> 4) & 0x7_F000_0000
+                value |= (word >> 5) & 0x3F8_0000_0000
+                value |= (word >> 6) & 0x1_FC00_0000_0000
+                value |= (word >> 7) & 0xFE_0000_0000_0000
+                offset += length
+                return value & ((1 << UInt64(7 * length)) &- 1)
+            }
+        }
+        return slowU()
+    }
+
+    private mutating func slowU() -> UInt64 {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while offset < bytes.count {

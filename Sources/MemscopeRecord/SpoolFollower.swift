@@ -124,7 +124,9 @@ final class SpoolFollower: @unchecked Sendable {
         try pass(final: true)
         guard let converter else { return nil }
         let result = try converter.finish(end: end)
-        let inherited = try DumpConverter.inheritedBlocks(spoolPath: path)
+        // The follower's own index has read the whole spool by now: without a fork there is
+        // nothing to replay (the replay reads the spool once more, after the program ended).
+        let inherited = spool?.index.forks.isEmpty ?? true ? [:] : try DumpConverter.inheritedBlocks(spoolPath: path)
         let dump = RecordedDump(path: output, pid: converter.pid, parentPid: converter.parentPid,
                                 commandLine: converter.commandLineRecorded, events: result.events,
                                 processEnd: result.processEnd ?? ProcessEnd(timestamp: 0, how: .unknown, code: 0),

@@ -170,6 +170,10 @@ final class SpoolStream {
         var otherHead: SpoolEvent?
         var headTime: UInt64 = 0
         var hasHead: Bool { heapHead != nil || otherHead != nil }
+        /// Decoded heap events not yet handed out (from `batchNext` on), then `batchOther`.
+        var batch: [SpoolHeapEvent] = []
+        var batchNext = 0
+        var batchOther: SpoolEvent?
         var lastTimestamp: UInt64 = 0
         /// A malformed event ends the thread's stream.
         var broken = false
@@ -193,87 +197,103 @@ final class SpoolStream {
                                       count: min(used, chunkSize - SpoolStream.chunkHeaderSize))
     }
 
-    /// What comes next at a cursor.
-    private enum Next {
-        case heap(SpoolHeapEvent)
-        case skipped
-        case other(SpoolEvent)
-    }
-
-    /// The next event at `cursor`, moving it on; nil when nothing more is published (a
-    /// chunk is left only for the thread's next one, once that exists: the thread took
-    /// it because this one was full). `skipHeap`: allocations, frees and reallocs are
-    /// stepped over, not decoded.
-    @inline(__always)
-    private func read(_ cursor: inout Cursor, chunks: [Int], limit: Cursor?, skipHeap: Bool, broken: inout Bool) -> Next? {
-        while !broken && cursor.chunk < chunks.count {
-            if let limit, cursor.chunk > limit.chunk || (cursor.chunk == limit.chunk && cursor.offset >= limit.offset) {
-                return nil
-            }
-            let bytes = published(chunks[cursor.chunk])
-            if cursor.offset < bytes.count {
-                var decoder = EventDecoder(bytes: bytes, offset: cursor.offset)
-                if skipHeap {
-                    if decoder.skipHeapEvent() {
-                        cursor.offset = decoder.offset
-                        return .skipped
-                    }
-                } else if let event = decoder.decodeHeapEvent() {
-                    cursor.offset = decoder.offset
-                    return .heap(event)
-                }
-                guard let event = decoder.decode() else {
-                    broken = true
-                    return nil
-                }
-                cursor.offset = decoder.offset
-                return .other(event)
-            }
-            guard cursor.chunk + 1 < chunks.count else { return nil }
-            cursor.chunk += 1
-            cursor.offset = 0
-        }
-        return nil
-    }
-
+    /// Moves the thread's index cursor to the end of what is published: allocations, frees
+    /// and reallocs are stepped over a chunk at a time, every other event indexed.
     private func runIndexCursor(_ slot: Int) {
         var cursor = threads[slot].indexed
         var broken = threads[slot].broken
         let chunks = threads[slot].chunks
-        while let next = read(&cursor, chunks: chunks, limit: nil, skipHeap: true, broken: &broken) {
-            if case .other(let event) = next { index.add(event) }
+        while !broken && cursor.chunk < chunks.count {
+            let bytes = published(chunks[cursor.chunk])
+            if cursor.offset < bytes.count {
+                var decoder = EventDecoder(bytes: bytes, offset: cursor.offset)
+                while decoder.skipHeapEvent() {}
+                if decoder.offset < bytes.count {
+                    if let event = decoder.decode() { index.add(event) } else { broken = true }
+                }
+                if !broken { cursor.offset = decoder.offset }
+                continue
+            }
+            // A chunk is left only for the thread's next one, once that exists.
+            guard cursor.chunk + 1 < chunks.count else { break }
+            cursor.chunk += 1
+            cursor.offset = 0
         }
         threads[slot].indexed = cursor
         threads[slot].broken = broken
     }
 
     /// Decodes the thread's next event to merge into its head; false when none is ready.
+    /// Allocations, frees and reallocs are decoded a batch at a time (up to the next other
+    /// event, the end of the chunk, or what the index cursor has seen).
     private func fillHead(_ slot: Int) -> Bool {
         if threads[slot].hasHead { return true }
-        var cursor = threads[slot].merged
-        var broken = false
-        defer { threads[slot].merged = cursor }
-        while let next = read(&cursor, chunks: threads[slot].chunks, limit: threads[slot].indexed, skipHeap: false,
-                              broken: &broken) {
-            switch next {
-            case .heap(let event):
-                threads[slot].lastTimestamp = event.timestamp
-                threads[slot].headTime = event.timestamp
-                threads[slot].heapHead = event
-                return true
-            case .other(let event):
-                if case .stack = event { continue }  // indexed already
-                let timestamp = event.timestamp ?? threads[slot].lastTimestamp
-                threads[slot].lastTimestamp = timestamp
-                threads[slot].headTime = timestamp
-                threads[slot].otherHead = event
-                return true
-            case .skipped:
-                continue
-            }
+        if threads[slot].batchNext == threads[slot].batch.count && threads[slot].batchOther == nil { refill(slot) }
+        if threads[slot].batchNext < threads[slot].batch.count {
+            let event = threads[slot].batch[threads[slot].batchNext]
+            threads[slot].batchNext += 1
+            threads[slot].lastTimestamp = event.timestamp
+            threads[slot].headTime = event.timestamp
+            threads[slot].heapHead = event
+            return true
+        }
+        if let event = threads[slot].batchOther {
+            threads[slot].batchOther = nil
+            let timestamp = event.timestamp ?? threads[slot].lastTimestamp
+            threads[slot].lastTimestamp = timestamp
+            threads[slot].headTime = timestamp
+            threads[slot].otherHead = event
+            return true
         }
         return false
     }
+
+    /// The thread's next batch: heap events, then (when one stops the batch) the other event after them.
+    private func refill(_ slot: Int) {
+        var batch: [SpoolHeapEvent] = []
+        swap(&batch, &threads[slot].batch)  // kept uniquely referenced while it is filled
+        batch.removeAll(keepingCapacity: true)
+        if batch.capacity < SpoolStream.batchSize { batch.reserveCapacity(SpoolStream.batchSize) }
+        threads[slot].batchNext = 0
+        var cursor = threads[slot].merged
+        let limit = threads[slot].indexed
+        let chunks = threads[slot].chunks
+        defer {
+            threads[slot].merged = cursor
+            swap(&batch, &threads[slot].batch)
+        }
+        while cursor.chunk < chunks.count {
+            if cursor.chunk > limit.chunk || (cursor.chunk == limit.chunk && cursor.offset >= limit.offset) { return }
+            // Up to the index cursor in its chunk; an earlier chunk was read to its end by it, and is final.
+            let whole = published(chunks[cursor.chunk])
+            let bytes = cursor.chunk == limit.chunk ? UnsafeRawBufferPointer(rebasing: whole[..<limit.offset]) : whole
+            if cursor.offset < bytes.count {
+                var decoder = EventDecoder(bytes: bytes, offset: cursor.offset)
+                var found = false
+                while batch.count < SpoolStream.batchSize, let event = decoder.decodeHeapEvent() {
+                    batch.append(event)
+                    found = true
+                }
+                if found {
+                    cursor.offset = decoder.offset
+                    return
+                }
+                // An event of another kind (the index cursor decoded it already: it is whole). A
+                // malformed one ends the thread's stream here.
+                guard let event = decoder.decode() else { return }
+                cursor.offset = decoder.offset
+                if case .stack = event { continue }  // indexed already
+                threads[slot].batchOther = event
+                return
+            }
+            guard cursor.chunk + 1 < chunks.count else { return }
+            cursor.chunk += 1
+            cursor.offset = 0
+        }
+    }
+
+    /// Heap events decoded at a time per thread.
+    static let batchSize = 256
 
     // MARK: The merge heap (slots ordered by their head's time, then slot)
 
