@@ -118,6 +118,8 @@ protocol FlameTreeSource {
     func totalCosts(_ i: Int) -> Costs
     func line(_ i: Int) -> UInt32
     func frame(_ i: Int) -> UInt32
+    /// Calls `body` with every node but the root that may have costs, in any order.
+    func forEachShareCandidate(_ body: (Int) -> Void)
 }
 
 extension CallTree: FlameTreeSource {
@@ -127,6 +129,7 @@ extension CallTree: FlameTreeSource {
     @inline(__always) func totalCosts(_ i: Int) -> Costs { nodes[i].totalCosts }
     @inline(__always) func line(_ i: Int) -> UInt32 { nodes[i].line }
     @inline(__always) func frame(_ i: Int) -> UInt32 { nodes[i].frame }
+    func forEachShareCandidate(_ body: (Int) -> Void) { for i in 1..<max(1, nodes.count) { body(i) } }
 }
 
 extension ViewCallTree: FlameTreeSource {
@@ -134,9 +137,8 @@ extension ViewCallTree: FlameTreeSource {
     var nodeCount: Int { shared.nodes.count }
     @inline(__always) func node(_ i: Int) -> CallTree.Node { shared.nodes[i] }
     @inline(__always) func depth(_ i: Int) -> Int { shared.nodes[i].depth }
-    @inline(__always) func totalCosts(_ i: Int) -> Costs { totals[i] }
-    @inline(__always) func line(_ i: Int) -> UInt32 { lines[i] }
-    @inline(__always) func frame(_ i: Int) -> UInt32 { frames[i] }
+    /// Only the nodes the view reaches can have a share.
+    func forEachShareCandidate(_ body: (Int) -> Void) { for node in reached { body(Int(node)) } }
 }
 
 /// Builds a ``FlameGraph`` from an analysis' call tree.
@@ -179,11 +181,10 @@ public enum FlameGraphBuilder {
         let totals = values(tree.totalCosts(0)).map { $0 == 0 ? 0 : 1 / Double($0) }
         var shares: [Double] = []
         shares.reserveCapacity(tree.nodeCount)
-        for i in 1..<max(1, tree.nodeCount) {
+        // The shares as a multiset: the order of the nodes does not matter.
+        tree.forEachShareCandidate { i in
             let c = tree.totalCosts(i)
-            // Nodes without costs (a shared tree's nodes outside the view) have no share.
-            if c.isZero { continue }
-            guard tree.depth(i) <= options.maxDepth else { continue }
+            guard !c.isZero, tree.depth(i) <= options.maxDepth else { return }
             let share = max(Double(c.bytesAllocated) * totals[0], Double(c.allocations) * totals[1],
                             Double(c.peakBytes) * totals[2], Double(c.leakedBytes) * totals[3],
                             Double(c.temporaryAllocations) * totals[4])
@@ -231,6 +232,14 @@ public enum FlameGraphBuilder {
             zip(v, thresholds).contains { value, threshold in value > 0 && Double(value) >= threshold }
         }
         var nodes = [FlameNode(parent: -1, depth: 0, name: "all", location: "", module: "", values: rootValues, folded: 0)]
+        // Per module string id, its origin (a function of the module's path; found once per module).
+        var originOfModule: [UInt32: CodeOrigin] = [:]
+        func origin(_ module: UInt32) -> CodeOrigin {
+            if let known = originOfModule[module] { return known }
+            let found = CodeOrigin.ofModule(analysis.symbols.string(module), program: program)
+            originOfModule[module] = found
+            return found
+        }
         var cut = 0
         var stack: [(treeIndex: Int, graphIndex: Int)] = [(0, 0)]
         while let (treeIndex, graphIndex) = stack.popLast() {
@@ -263,7 +272,7 @@ public enum FlameGraphBuilder {
                     location: file.isEmpty ? "" : (line > 0 ? "\(file):\(line)" : file),
                     module: baseName(analysis.symbols.string(node.module)),
                     values: v, folded: 0, isInlined: analysis.symbols.frame(frame).isInlined,
-                    moduleOrigin: CodeOrigin.ofModule(analysis.symbols.string(node.module), program: program),
+                    moduleOrigin: origin(node.module),
                     isRuntimeCode: analysis.isAllocatorFrame(frame)))
                 kept.append((child, nodes.count - 1))
                 box[child] = Int32(nodes.count - 1)

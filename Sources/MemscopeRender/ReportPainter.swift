@@ -75,27 +75,7 @@ struct ReportPainter {
                                                     bottomUpBoxOfNode: bottomUpBoxes, siteNodes: runTrees?.siteNodes(of: analysis))
         // The views on both cores. Tallied views are drawn on the run's filtered trees (or
         // one shared tree per direction): each view's costs summed along its sites' paths.
-        let parts = views.threads + views.windows
-        let made = ResultSlots<FlameView>(count: parts.count)
-        let shared = views.tallied && !parts.isEmpty
-            ? SharedViewTrees(filter: frameFilter, views: parts.map(\.analysis), run: runTrees) : nil
-        let work = Handoff((parts, frameFilter, shared, viewOptions))
-        DispatchQueue.concurrentPerform(iterations: min(2, parts.count)) { worker in
-            let (parts, filter, shared, options) = work.value
-            for i in stride(from: worker, to: parts.count, by: 2) {
-                if let shared, let trees = shared.trees(of: parts[i].analysis) {
-                    let shown = parts[i].analysis.shortenedForDisplay()
-                    made.set(i, FlameView(key: parts[i].key, label: parts[i].label,
-                                          topDown: FlameGraphBuilder.build(trees.topDown, analysis: shown, options: options),
-                                          bottomUp: FlameGraphBuilder.build(trees.bottomUp, analysis: shown, options: options)))
-                    continue
-                }
-                var view = parts[i].analysis
-                filter.apply(to: &view)
-                made.set(i, Self.flameView(parts[i].key, parts[i].label, shown: view, options: options))
-            }
-        }
-        let flames = made.values
+        let flames = Self.viewFlames(views, filter: frameFilter, runTrees: runTrees, options: viewOptions)
         withThreadFlames.threadFlames = Array(flames.prefix(views.threads.count))
         withThreadFlames.windowFlames = Array(flames.dropFirst(views.threads.count))
         if !views.threads.isEmpty || !views.windows.isEmpty { clock.lap("thread and window flamegraph trees") }
@@ -118,6 +98,33 @@ struct ReportPainter {
         let html = try HTMLReport.render(withThreadFlames)
         clock.lap("html")
         return (html, pictures)
+    }
+
+    /// The flamegraphs of the thread and window views, in their order (threads first), drawn
+    /// on both cores; the shared trees' buffers are let go on return.
+    private static func viewFlames(_ views: PartialAnalyses, filter: FrameFilter, runTrees: SharedViewTrees.RunTrees?,
+                                   options: FlameGraphOptions) -> [FlameView] {
+        let parts = views.threads + views.windows
+        let made = ResultSlots<FlameView>(count: parts.count)
+        let shared = views.tallied && !parts.isEmpty
+            ? SharedViewTrees(filter: filter, views: parts.map(\.analysis), run: runTrees) : nil
+        let work = Handoff((parts, filter, shared, options))
+        DispatchQueue.concurrentPerform(iterations: min(2, parts.count)) { worker in
+            let (parts, filter, shared, options) = work.value
+            for i in stride(from: worker, to: parts.count, by: 2) {
+                if let shared, let trees = shared.trees(of: parts[i].analysis) {
+                    let shown = parts[i].analysis.shortenedForDisplay()
+                    made.set(i, FlameView(key: parts[i].key, label: parts[i].label,
+                                          topDown: FlameGraphBuilder.build(trees.topDown, analysis: shown, options: options),
+                                          bottomUp: FlameGraphBuilder.build(trees.bottomUp, analysis: shown, options: options)))
+                    continue
+                }
+                var view = parts[i].analysis
+                filter.apply(to: &view)
+                made.set(i, Self.flameView(parts[i].key, parts[i].label, shown: view, options: options))
+            }
+        }
+        return made.values
     }
 
     /// A view's flamegraphs, its strings shortened for display.
