@@ -250,7 +250,7 @@ public final class ViewCallTree: @unchecked Sendable {
     /// The smallest source line of the view's frames at node `i` (0: unknown).
     @inline(__always) public func line(_ i: Int) -> UInt32 { buffer.lines[i] }
     /// The first of the view's frames found at node `i`.
-    @inline(__always) public func frame(_ i: Int) -> UInt32 { buffer.frames[i] }
+    @inline(__always) public func frame(_ i: Int) -> UInt32 { buffer.framesPlusOne[i] &- 1 }
     /// The nodes the view reaches, the root aside, in no particular order.
     public var reached: [Int32] { buffer.touched }
 }
@@ -260,25 +260,24 @@ final class ViewTreeBuffer: @unchecked Sendable {
     let count: Int
     let totals: UnsafeMutablePointer<Costs>
     let lines: UnsafeMutablePointer<UInt32>
-    /// `.max`: not reached (the root's is 0).
-    let frames: UnsafeMutablePointer<UInt32>
+    /// The frame plus one; 0: not reached. All zero to start with, so the buffers come from
+    /// calloc: a view's pages are faulted in only where it reaches nodes.
+    let framesPlusOne: UnsafeMutablePointer<UInt32>
     var touched: [Int32] = []
 
     init(count: Int) {
         self.count = count
-        totals = .allocate(capacity: count)
-        totals.initialize(repeating: Costs(), count: count)
-        lines = .allocate(capacity: count)
-        lines.initialize(repeating: 0, count: count)
-        frames = .allocate(capacity: count)
-        frames.initialize(repeating: .max, count: count)
-        if count > 0 { frames[0] = 0 }
+        let n = max(1, count)
+        totals = calloc(n, MemoryLayout<Costs>.stride)!.bindMemory(to: Costs.self, capacity: n)
+        lines = calloc(n, MemoryLayout<UInt32>.stride)!.bindMemory(to: UInt32.self, capacity: n)
+        framesPlusOne = calloc(n, MemoryLayout<UInt32>.stride)!.bindMemory(to: UInt32.self, capacity: n)
+        framesPlusOne[0] = 1  // the root's frame, 0
     }
 
     deinit {
-        totals.deallocate()
-        lines.deallocate()
-        frames.deallocate()
+        free(totals)
+        free(lines)
+        free(framesPlusOne)
     }
 }
 
@@ -392,7 +391,7 @@ public final class SharedViewTrees: @unchecked Sendable {
 
     private func tree(_ recorded: RecordedCallTree, _ view: Analysis, _ pathOfStack: [Int32]) -> ViewCallTree {
         let buffer = ViewTreeBuffer(count: recorded.tree.nodes.count)
-        let totals = buffer.totals, lines = buffer.lines, frames = buffer.frames
+        let totals = buffer.totals, lines = buffer.lines, framesPlusOne = buffer.framesPlusOne
         var touched = buffer.touched
         buffer.touched = []
         frameLine.withUnsafeBufferPointer { frameLine in
@@ -408,8 +407,8 @@ public final class SharedViewTrees: @unchecked Sendable {
                         let node = Int(visits[k].node), frame = visits[k].frame
                         totals[node] += costs
                         let line = frameLine[Int(frame)]
-                        if frames[node] == .max {
-                            frames[node] = frame
+                        if framesPlusOne[node] == 0 {
+                            framesPlusOne[node] = frame &+ 1
                             lines[node] = line
                             touched.append(Int32(node))
                         } else if line != 0 && (lines[node] == 0 || line < lines[node]) {

@@ -115,6 +115,7 @@ protocol FlameTreeSource {
     var nodeCount: Int { get }
     func node(_ i: Int) -> CallTree.Node
     func depth(_ i: Int) -> Int
+    func parent(_ i: Int) -> Int
     func totalCosts(_ i: Int) -> Costs
     func line(_ i: Int) -> UInt32
     func frame(_ i: Int) -> UInt32
@@ -126,6 +127,7 @@ extension CallTree: FlameTreeSource {
     var nodeCount: Int { nodes.count }
     @inline(__always) func node(_ i: Int) -> CallTree.Node { nodes[i] }
     @inline(__always) func depth(_ i: Int) -> Int { nodes[i].depth }
+    @inline(__always) func parent(_ i: Int) -> Int { nodes[i].parent }
     @inline(__always) func totalCosts(_ i: Int) -> Costs { nodes[i].totalCosts }
     @inline(__always) func line(_ i: Int) -> UInt32 { nodes[i].line }
     @inline(__always) func frame(_ i: Int) -> UInt32 { nodes[i].frame }
@@ -137,6 +139,7 @@ extension ViewCallTree: FlameTreeSource {
     var nodeCount: Int { shared.nodes.count }
     @inline(__always) func node(_ i: Int) -> CallTree.Node { shared.nodes[i] }
     @inline(__always) func depth(_ i: Int) -> Int { shared.nodes[i].depth }
+    @inline(__always) func parent(_ i: Int) -> Int { shared.nodes[i].parent }
     /// Only the nodes the view reaches can have a share.
     func forEachShareCandidate(_ body: (Int) -> Void) { for node in reached { body(Int(node)) } }
 }
@@ -151,21 +154,23 @@ public enum FlameGraphBuilder {
     /// The graph of a view's tree (``SharedViewTrees``), `analysis` being the view's (its
     /// symbols and allocator frames): the graph its own call tree would give.
     public static func build(_ tree: ViewCallTree, analysis: Analysis, options: FlameGraphOptions = .default) -> FlameGraph {
-        build(source: tree, analysis: analysis, options: options).graph
+        build(source: tree, analysis: analysis, options: options, boxes: false).graph
     }
 
     /// The graph, and for every node of the analysis' call tree the box that holds its cost:
     /// its own, its folded box, or (cut below the deepest row) its nearest shown ancestor.
     public static func buildWithNodeMap(_ analysis: Analysis, direction: CallTree.Direction,
                                         options: FlameGraphOptions = .default) -> (graph: FlameGraph, boxOfTreeNode: [Int32]) {
-        build(source: direction == .topDown ? analysis.topDown : analysis.bottomUp, analysis: analysis, options: options)
+        build(source: direction == .topDown ? analysis.topDown : analysis.bottomUp, analysis: analysis, options: options, boxes: true)
     }
 
-    private static func build<Tree: FlameTreeSource>(source tree: Tree, analysis: Analysis,
-                                                     options: FlameGraphOptions) -> (graph: FlameGraph, boxOfTreeNode: [Int32]) {
+    /// - Parameter boxes: whether to map every tree node to its box (a view's graph needs no
+    ///   map: without it, a prune touches only the nodes it shows and their children).
+    private static func build<Tree: FlameTreeSource>(source tree: Tree, analysis: Analysis, options: FlameGraphOptions,
+                                                     boxes: Bool) -> (graph: FlameGraph, boxOfTreeNode: [Int32]) {
         var fraction = max(options.minimumFraction, budgetFraction(tree, options: options))
         while true {
-            let (graph, map) = prune(tree, analysis: analysis, fraction: fraction, options: options)
+            let (graph, map) = prune(tree, analysis: analysis, fraction: fraction, options: options, boxes: boxes)
             if graph.nodes.count <= options.maxNodes || fraction >= 0.05 { return (graph, map) }
             fraction *= 2
         }
@@ -222,8 +227,8 @@ public enum FlameGraphBuilder {
     }
 
     private static func prune<Tree: FlameTreeSource>(_ tree: Tree, analysis: Analysis, fraction: Double,
-                                                     options: FlameGraphOptions) -> (FlameGraph, [Int32]) {
-        var box = [Int32](repeating: -1, count: tree.nodeCount)
+                                                     options: FlameGraphOptions, boxes: Bool) -> (FlameGraph, [Int32]) {
+        var box = [Int32](repeating: -1, count: boxes ? tree.nodeCount : 0)
         if !box.isEmpty { box[0] = 0 }
         let rootValues = values(tree.totalCosts(0))
         let program = analysis.programModule
@@ -275,13 +280,13 @@ public enum FlameGraphBuilder {
                     moduleOrigin: origin(node.module),
                     isRuntimeCode: analysis.isAllocatorFrame(frame)))
                 kept.append((child, nodes.count - 1))
-                box[child] = Int32(nodes.count - 1)
+                if boxes { box[child] = Int32(nodes.count - 1) }
             }
             if foldedCount > 0 {
                 nodes.append(FlameNode(parent: graphIndex, depth: depth + 1,
                                        name: foldedCount == 1 ? "1 small frame" : "\(foldedCount) small frames",
                                        location: "", module: "", values: foldedValues, folded: foldedCount))
-                for child in foldedChildren { box[child] = Int32(nodes.count - 1) }
+                if boxes { for child in foldedChildren { box[child] = Int32(nodes.count - 1) } }
             }
             for entry in kept.reversed() { stack.append(entry) }
         }
@@ -289,7 +294,7 @@ public enum FlameGraphBuilder {
         for i in box.indices where box[i] >= 0 { box[i] = Int32(newIndex[Int(box[i])]) }
         // Below a folded box or the deepest row, a node's cost is in its parent's box.
         // (Parents come before their children in a call tree.)
-        for i in box.indices.dropFirst() where box[i] < 0 { box[i] = box[tree.node(i).parent] }
+        for i in box.indices.dropFirst() where box[i] < 0 { box[i] = box[tree.parent(i)] }
         return (FlameGraph(direction: tree.direction, nodes: ordered, maxDepth: options.maxDepth, cutNodes: cut), box)
     }
 
