@@ -41,6 +41,17 @@ public struct AllocatorFrames: Sendable, Equatable {
     /// Wrappers that site names skipped, most stacks first.
     public private(set) var skipped: [Skipped] = []
 
+    /// Rules 1 and 2 (names and patterns), kept for classifications of the same symbols.
+    private struct NameFlags: Sendable {
+        var patterns: [String]
+        var flags: [Bool]
+        var patternOf: [Int: String]
+    }
+    private var named: NameFlags?
+
+    /// Equal when they classify alike and skipped the same wrappers.
+    public static func == (a: AllocatorFrames, b: AllocatorFrames) -> Bool { a.flags == b.flags && a.skipped == b.skipped }
+
     /// A share of distinct allocating stacks at or above which an unnamed frame directly
     /// above the allocator is taken for a wrapper.
     public static let detectionShare = 0.10
@@ -60,19 +71,32 @@ public struct AllocatorFrames: Sendable, Equatable {
     /// - Parameters:
     ///   - patterns: the user's wrapper patterns; they must compile (``validate(patterns:)``).
     ///   - detect: whether to detect unnamed wrappers.
-    public init(symbols: SymbolTable, siteStacks: [UInt32], patterns: [String] = [], detect: Bool = true) {
-        let regexes = patterns.compactMap { pattern in (try? NSRegularExpression(pattern: pattern)).map { (pattern, $0) } }
-        var patternOf: [Int: String] = [:]
-        flags = [false] + (1..<max(1, symbols.frames.count)).map { id in
-            let name = symbols.displayName(ofFrame: UInt32(id))
-            if isRuntimeFrame(name) { return true }
-            let range = NSRange(name.startIndex..., in: name)
-            if let (pattern, _) = regexes.first(where: { $0.1.firstMatch(in: name, range: range) != nil }) {
-                patternOf[id] = pattern
-                return true
+    ///   - reusing: a classification of the same symbols (a run's, for its views): its
+    ///     rules 1 and 2, which depend on the names and patterns only, are taken from it
+    ///     when its patterns are these.
+    public init(symbols: SymbolTable, siteStacks: [UInt32], patterns: [String] = [], detect: Bool = true,
+                reusing: AllocatorFrames? = nil) {
+        let named: NameFlags
+        if let known = reusing?.named, known.patterns == patterns, known.flags.count == max(1, symbols.frames.count) {
+            named = known
+        } else {
+            let regexes = patterns.compactMap { pattern in (try? NSRegularExpression(pattern: pattern)).map { (pattern, $0) } }
+            var patternOf: [Int: String] = [:]
+            let flags = [false] + (1..<max(1, symbols.frames.count)).map { id in
+                let name = symbols.displayName(ofFrame: UInt32(id))
+                if isRuntimeFrame(name) { return true }
+                let range = NSRange(name.startIndex..., in: name)
+                if let (pattern, _) = regexes.first(where: { $0.1.firstMatch(in: name, range: range) != nil }) {
+                    patternOf[id] = pattern
+                    return true
+                }
+                return false
             }
-            return false
+            named = NameFlags(patterns: patterns, flags: flags, patternOf: patternOf)
         }
+        self.named = named
+        flags = named.flags
+        let patternOf = named.patternOf
         // Each distinct stack's frames, walked once for detection and once for the counts.
         let stacks = Array(Set(siteStacks)).sorted().map { symbols.frames(ofStack: $0) }
         if detect { detectUnnamedWrappers(symbols: symbols, stacks: stacks) }

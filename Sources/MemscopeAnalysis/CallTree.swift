@@ -69,7 +69,7 @@ struct CallTreeBuilder {
     /// Per frame id, the id of its class of equal frames (frames that merge into one node).
     private(set) var frameClass: [UInt32] = []
     /// Per frame id, its source line.
-    private var frameLine: [UInt32] = []
+    private(set) var frameLine: [UInt32] = []
     private var classKeys: [Key] = []
     /// Per frame class, its position in sibling order (see `SortName`).
     private var classRank: [Int] = []
@@ -140,8 +140,46 @@ struct CallTreeBuilder {
         build(direction, costs: [], paths: paths)
     }
 
+    /// ``build(_:paths:)``, also giving each path's nodes in the order they were visited
+    /// (root side first top-down, allocating frame first bottom-up): path `i`'s nodes are
+    /// `visits[starts[i]..<starts[i + 1]]`, each with the frame id that reached it.
+    func buildRecording(_ direction: CallTree.Direction, paths: [(frames: [UInt32], costs: Costs)]) -> RecordedCallTree {
+        var reserved: [(node: Int32, frame: UInt32)] = []
+        reserved.reserveCapacity(paths.reduce(0) { $0 + $1.frames.count })
+        var visits: [(node: Int32, frame: UInt32)]? = reserved
+        reserved = []
+        var starts: [Int] = [0]
+        starts.reserveCapacity(paths.count + 1)
+        let tree = build(direction, costs: [], paths: paths, visits: &visits, starts: &starts)
+        return RecordedCallTree(tree: tree, visits: visits ?? [], starts: starts)
+    }
+
+    /// ``buildRecording(_:paths:)`` in both directions, the bottom-up one on another thread.
+    func buildBothRecording(paths: [(frames: [UInt32], costs: Costs)]) -> (topDown: RecordedCallTree, bottomUp: RecordedCallTree) {
+        let bottomUp = UnsafeMutablePointer<RecordedCallTree>.allocate(capacity: 1)
+        defer { bottomUp.deallocate() }
+        let done = DispatchSemaphore(value: 0)
+        let work = Handoff((self, bottomUp, paths))
+        DispatchQueue(label: "memscope.call-tree").async {
+            let (builder, result, paths) = work.value
+            result.initialize(to: builder.buildRecording(.bottomUp, paths: paths))
+            done.signal()
+        }
+        let topDown = buildRecording(.topDown, paths: paths)
+        done.wait()
+        return (topDown, bottomUp.move())
+    }
+
     private func build(_ direction: CallTree.Direction, costs: [(stack: UInt32, costs: Costs)],
                        paths: [(frames: [UInt32], costs: Costs)]?) -> CallTree {
+        var visits: [(node: Int32, frame: UInt32)]? = nil
+        var starts: [Int] = []
+        return build(direction, costs: costs, paths: paths, visits: &visits, starts: &starts)
+    }
+
+    private func build(_ direction: CallTree.Direction, costs: [(stack: UInt32, costs: Costs)],
+                       paths: [(frames: [UInt32], costs: Costs)]?, visits: inout [(node: Int32, frame: UInt32)]?,
+                       starts: inout [Int]) -> CallTree {
         // Nodes are made as they are found, with their costs filled in afterwards: one array
         // of nodes and the lookup index, no parallel arrays per field (the peak of a report
         // of a big dump is here).
@@ -172,13 +210,21 @@ struct CallTreeBuilder {
         }
 
         if let paths {
+            let recording = visits != nil
             for (frames, cost) in paths {
                 var node = 0
                 if direction == .topDown {
-                    for frameID in frames.reversed() { node = child(of: node, frameID: frameID) }
+                    for frameID in frames.reversed() {
+                        node = child(of: node, frameID: frameID)
+                        if recording { visits!.append((Int32(node), frameID)) }
+                    }
                 } else {
-                    for frameID in frames { node = child(of: node, frameID: frameID) }
+                    for frameID in frames {
+                        node = child(of: node, frameID: frameID)
+                        if recording { visits!.append((Int32(node), frameID)) }
+                    }
                 }
+                if recording { starts.append(visits!.count) }
                 nodes[node].selfCosts += cost
             }
         }
@@ -231,6 +277,13 @@ struct CallTreeBuilder {
         }
         return CallTree(direction: direction, nodes: nodes)
     }
+}
+
+/// A call tree with, per path it was built from, the nodes the path went through.
+struct RecordedCallTree: Sendable {
+    var tree: CallTree
+    var visits: [(node: Int32, frame: UInt32)]
+    var starts: [Int]
 }
 
 /// Node ids by their parent's id and frame class: open addressing with each key beside its

@@ -469,7 +469,10 @@ extension Analysis {
                             errors: [], processEnd: nil, diagnostics: Diagnostics(), truncated: false, suppressed: [])
         view.totals.leakedBytes = costs.reduce(0) { saturatingAdd($0, $1.costs.leakedBytes) }
         view.totals.leakedBlocks = costs.reduce(0) { $0 + $1.costs.leakedBlocks }
-        view.classifyAllocatorFrames(options: options)
+        // Classified from the view's sites; the names' rules are the run's.
+        view.allocatorFrames = AllocatorFrames(symbols: symbols, siteStacks: view.sites.map(\.stack),
+                                               patterns: options.wrapperPatterns, detect: options.detectWrappers,
+                                               reusing: allocatorFrames)
         if trees { (view.topDown, view.bottomUp) = CallTreeBuilder(symbols: symbols).buildBoth(costs: costs) }
         return view
     }

@@ -108,6 +108,42 @@ public struct FlameGraphOptions: Sendable, Equatable {
     public static let `default` = FlameGraphOptions()
 }
 
+/// What ``FlameGraphBuilder`` reads of a call tree: a tree of the analysis, or a view's
+/// tree on the nodes of a shared one (``ViewCallTree``).
+protocol FlameTreeSource {
+    var direction: CallTree.Direction { get }
+    var nodeCount: Int { get }
+    func node(_ i: Int) -> CallTree.Node
+    func depth(_ i: Int) -> Int
+    func parent(_ i: Int) -> Int
+    func totalCosts(_ i: Int) -> Costs
+    func line(_ i: Int) -> UInt32
+    func frame(_ i: Int) -> UInt32
+    /// Calls `body` with every node but the root that may have costs, in any order.
+    func forEachShareCandidate(_ body: (Int) -> Void)
+}
+
+extension CallTree: FlameTreeSource {
+    var nodeCount: Int { nodes.count }
+    @inline(__always) func node(_ i: Int) -> CallTree.Node { nodes[i] }
+    @inline(__always) func depth(_ i: Int) -> Int { nodes[i].depth }
+    @inline(__always) func parent(_ i: Int) -> Int { nodes[i].parent }
+    @inline(__always) func totalCosts(_ i: Int) -> Costs { nodes[i].totalCosts }
+    @inline(__always) func line(_ i: Int) -> UInt32 { nodes[i].line }
+    @inline(__always) func frame(_ i: Int) -> UInt32 { nodes[i].frame }
+    func forEachShareCandidate(_ body: (Int) -> Void) { for i in 1..<max(1, nodes.count) { body(i) } }
+}
+
+extension ViewCallTree: FlameTreeSource {
+    var direction: CallTree.Direction { shared.direction }
+    var nodeCount: Int { shared.nodes.count }
+    @inline(__always) func node(_ i: Int) -> CallTree.Node { shared.nodes[i] }
+    @inline(__always) func depth(_ i: Int) -> Int { shared.nodes[i].depth }
+    @inline(__always) func parent(_ i: Int) -> Int { shared.nodes[i].parent }
+    /// Only the nodes the view reaches can have a share.
+    func forEachShareCandidate(_ body: (Int) -> Void) { for node in reached { body(Int(node)) } }
+}
+
 /// Builds a ``FlameGraph`` from an analysis' call tree.
 public enum FlameGraphBuilder {
     public static func build(_ analysis: Analysis, direction: CallTree.Direction,
@@ -115,14 +151,26 @@ public enum FlameGraphBuilder {
         buildWithNodeMap(analysis, direction: direction, options: options).graph
     }
 
+    /// The graph of a view's tree (``SharedViewTrees``), `analysis` being the view's (its
+    /// symbols and allocator frames): the graph its own call tree would give.
+    public static func build(_ tree: ViewCallTree, analysis: Analysis, options: FlameGraphOptions = .default) -> FlameGraph {
+        build(source: tree, analysis: analysis, options: options, boxes: false).graph
+    }
+
     /// The graph, and for every node of the analysis' call tree the box that holds its cost:
     /// its own, its folded box, or (cut below the deepest row) its nearest shown ancestor.
     public static func buildWithNodeMap(_ analysis: Analysis, direction: CallTree.Direction,
                                         options: FlameGraphOptions = .default) -> (graph: FlameGraph, boxOfTreeNode: [Int32]) {
-        let tree = direction == .topDown ? analysis.topDown : analysis.bottomUp
+        build(source: direction == .topDown ? analysis.topDown : analysis.bottomUp, analysis: analysis, options: options, boxes: true)
+    }
+
+    /// - Parameter boxes: whether to map every tree node to its box (a view's graph needs no
+    ///   map: without it, a prune touches only the nodes it shows and their children).
+    private static func build<Tree: FlameTreeSource>(source tree: Tree, analysis: Analysis, options: FlameGraphOptions,
+                                                     boxes: Bool) -> (graph: FlameGraph, boxOfTreeNode: [Int32]) {
         var fraction = max(options.minimumFraction, budgetFraction(tree, options: options))
         while true {
-            let (graph, map) = prune(tree, analysis: analysis, fraction: fraction, options: options)
+            let (graph, map) = prune(tree, analysis: analysis, fraction: fraction, options: options, boxes: boxes)
             if graph.nodes.count <= options.maxNodes || fraction >= 0.05 { return (graph, map) }
             fraction *= 2
         }
@@ -134,12 +182,14 @@ public enum FlameGraphBuilder {
     /// one aggregate per kept parent). A node's share is its largest fraction of any
     /// cost's total; shares never grow from a parent to its children, so the kept nodes
     /// are exactly those whose share reaches the fraction.
-    private static func budgetFraction(_ tree: CallTree, options: FlameGraphOptions) -> Double {
-        let totals = values(tree.nodes[0].totalCosts).map { $0 == 0 ? 0 : 1 / Double($0) }
+    private static func budgetFraction<Tree: FlameTreeSource>(_ tree: Tree, options: FlameGraphOptions) -> Double {
+        let totals = values(tree.totalCosts(0)).map { $0 == 0 ? 0 : 1 / Double($0) }
         var shares: [Double] = []
-        shares.reserveCapacity(tree.nodes.count)
-        for node in tree.nodes.dropFirst() where node.depth <= options.maxDepth {
-            let c = node.totalCosts
+        shares.reserveCapacity(tree.nodeCount)
+        // The shares as a multiset: the order of the nodes does not matter.
+        tree.forEachShareCandidate { i in
+            let c = tree.totalCosts(i)
+            guard !c.isZero, tree.depth(i) <= options.maxDepth else { return }
             let share = max(Double(c.bytesAllocated) * totals[0], Double(c.allocations) * totals[1],
                             Double(c.peakBytes) * totals[2], Double(c.leakedBytes) * totals[3],
                             Double(c.temporaryAllocations) * totals[4])
@@ -147,21 +197,54 @@ public enum FlameGraphBuilder {
         }
         let keep = max(1, options.maxNodes / 2)
         guard shares.count > keep else { return 0 }
-        shares.sort(by: >)
-        return shares[keep - 1].nextUp
+        // The keep-th largest share, selected (a sort of every share took longer than the rest of the graph).
+        return largest(keep - 1, of: &shares).nextUp
     }
 
-    private static func prune(_ tree: CallTree, analysis: Analysis, fraction: Double,
-                              options: FlameGraphOptions) -> (FlameGraph, [Int32]) {
-        var box = [Int32](repeating: -1, count: tree.nodes.count)
+    /// The `k`-th largest of `values` (0: the largest), as `values.sorted(by: >)[k]`; the
+    /// values are reordered. Quickselect, median-of-three pivots.
+    static func largest(_ k: Int, of values: inout [Double]) -> Double {
+        values.withUnsafeMutableBufferPointer { v in
+            var lo = 0, hi = v.count - 1
+            while lo < hi {
+                let a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi]
+                let pivot = max(min(a, b), min(max(a, b), c))
+                var i = lo, j = hi
+                while i <= j {
+                    while v[i] > pivot { i += 1 }
+                    while v[j] < pivot { j -= 1 }
+                    if i <= j {
+                        v.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                // Now v[lo...j] >= pivot, v[j+1..<i] == pivot, v[i...hi] <= pivot.
+                if k <= j { hi = j } else if k >= i { lo = i } else { return v[k] }
+            }
+            return v[k]
+        }
+    }
+
+    private static func prune<Tree: FlameTreeSource>(_ tree: Tree, analysis: Analysis, fraction: Double,
+                                                     options: FlameGraphOptions, boxes: Bool) -> (FlameGraph, [Int32]) {
+        var box = [Int32](repeating: -1, count: boxes ? tree.nodeCount : 0)
         if !box.isEmpty { box[0] = 0 }
-        let rootValues = values(tree.nodes[0].totalCosts)
+        let rootValues = values(tree.totalCosts(0))
         let program = analysis.programModule
         let thresholds = rootValues.map { Double($0) * fraction }
         func bigEnough(_ v: [UInt64]) -> Bool {
             zip(v, thresholds).contains { value, threshold in value > 0 && Double(value) >= threshold }
         }
         var nodes = [FlameNode(parent: -1, depth: 0, name: "all", location: "", module: "", values: rootValues, folded: 0)]
+        // Per module string id, its origin (a function of the module's path; found once per module).
+        var originOfModule: [UInt32: CodeOrigin] = [:]
+        func origin(_ module: UInt32) -> CodeOrigin {
+            if let known = originOfModule[module] { return known }
+            let found = CodeOrigin.ofModule(analysis.symbols.string(module), program: program)
+            originOfModule[module] = found
+            return found
+        }
         var cut = 0
         var stack: [(treeIndex: Int, graphIndex: Int)] = [(0, 0)]
         while let (treeIndex, graphIndex) = stack.popLast() {
@@ -170,9 +253,10 @@ public enum FlameGraphBuilder {
             var foldedValues = [UInt64](repeating: 0, count: FlameCost.allCases.count)
             var foldedCount = 0
             var foldedChildren: [Int] = []
-            for child in tree.nodes[treeIndex].children {
-                let node = tree.nodes[child]
-                let v = values(node.totalCosts)
+            for child in tree.node(treeIndex).children {
+                let costs = tree.totalCosts(child)
+                if costs.isZero { continue }
+                let v = values(costs)
                 guard v.contains(where: { $0 > 0 }) else { continue }
                 if depth + 1 > options.maxDepth {
                     cut += 1
@@ -184,23 +268,25 @@ public enum FlameGraphBuilder {
                     foldedChildren.append(child)
                     continue
                 }
+                let node = tree.node(child)
+                let frame = tree.frame(child), line = tree.line(child)
                 let file = analysis.symbols.string(node.file)
                 nodes.append(FlameNode(
                     parent: graphIndex, depth: depth + 1,
-                    name: analysis.symbols.displayName(ofFrame: node.frame),
-                    location: file.isEmpty ? "" : (node.line > 0 ? "\(file):\(node.line)" : file),
+                    name: analysis.symbols.displayName(ofFrame: frame),
+                    location: file.isEmpty ? "" : (line > 0 ? "\(file):\(line)" : file),
                     module: baseName(analysis.symbols.string(node.module)),
-                    values: v, folded: 0, isInlined: analysis.symbols.frame(node.frame).isInlined,
-                    moduleOrigin: CodeOrigin.ofModule(analysis.symbols.string(node.module), program: program),
-                    isRuntimeCode: analysis.isAllocatorFrame(node.frame)))
+                    values: v, folded: 0, isInlined: analysis.symbols.frame(frame).isInlined,
+                    moduleOrigin: origin(node.module),
+                    isRuntimeCode: analysis.isAllocatorFrame(frame)))
                 kept.append((child, nodes.count - 1))
-                box[child] = Int32(nodes.count - 1)
+                if boxes { box[child] = Int32(nodes.count - 1) }
             }
             if foldedCount > 0 {
                 nodes.append(FlameNode(parent: graphIndex, depth: depth + 1,
                                        name: foldedCount == 1 ? "1 small frame" : "\(foldedCount) small frames",
                                        location: "", module: "", values: foldedValues, folded: foldedCount))
-                for child in foldedChildren { box[child] = Int32(nodes.count - 1) }
+                if boxes { for child in foldedChildren { box[child] = Int32(nodes.count - 1) } }
             }
             for entry in kept.reversed() { stack.append(entry) }
         }
@@ -208,7 +294,7 @@ public enum FlameGraphBuilder {
         for i in box.indices where box[i] >= 0 { box[i] = Int32(newIndex[Int(box[i])]) }
         // Below a folded box or the deepest row, a node's cost is in its parent's box.
         // (Parents come before their children in a call tree.)
-        for i in box.indices.dropFirst() where box[i] < 0 { box[i] = box[tree.nodes[i].parent] }
+        for i in box.indices.dropFirst() where box[i] < 0 { box[i] = box[tree.parent(i)] }
         return (FlameGraph(direction: tree.direction, nodes: ordered, maxDepth: options.maxDepth, cutNodes: cut), box)
     }
 

@@ -139,9 +139,19 @@ public enum OwnershipEdgeKind: String, Sendable, Equatable, CaseIterable, Compar
         }
     }
 
-    public static func < (a: Self, b: Self) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    /// Position in ``allCases`` (the order of `<`), without making the array per comparison.
+    private var rank: Int {
+        switch self {
+        case .references: 0
+        case .owns: 1
+        case .shares: 2
+        case .reallocates: 3
+        case .handsOff: 4
+        case .task: 5
+        }
     }
+
+    public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
 }
 
 public struct OwnershipEdge: Sendable, Equatable {

@@ -133,10 +133,17 @@ struct NodePair: Hashable, Comparable {
     var from: Int32
     var to: Int32
     static func < (a: NodePair, b: NodePair) -> Bool { (a.from, a.to) < (b.from, b.to) }
+    /// One word hashed, not two (the maps keyed by pairs are looked up per event).
+    func hash(into hasher: inout Hasher) { hasher.combine(UInt64(UInt32(bitPattern: from)) << 32 | UInt64(UInt32(bitPattern: to))) }
 }
 
 struct HandOffKey: Hashable {
     var pair: NodePair
     var fromThread: UInt32
     var toThread: UInt32
+    /// Two words hashed, not four (looked up at every free by another thread).
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(UInt64(UInt32(bitPattern: pair.from)) << 32 | UInt64(UInt32(bitPattern: pair.to)))
+        hasher.combine(UInt64(fromThread) << 32 | UInt64(toThread))
+    }
 }

@@ -39,6 +39,9 @@ struct OwnershipState {
     /// Per thread, densely: its burst and cascade (``slot(_:)`` finds a thread's index).
     var threads: [ThreadState] = []
     var threadSlots: [UInt32: Int] = [:]
+    /// The last thread ``slot(_:)`` was asked for (`UInt64.max`: none) and its slot.
+    var lastSlotThread: UInt64 = .max
+    var lastSlot = 0
     var threadIDs: [UInt32] = []
     var cascades: UInt64 = 0
     /// Owners that died while blocks linked to them were alive: their cascade and how many
@@ -96,11 +99,20 @@ struct OwnershipState {
 
     /// The index of a thread's state, created on first use.
     mutating func slot(_ thread: UInt32) -> Int {
-        if let known = threadSlots[thread] { return known }
-        threads.append(ThreadState())
-        threadIDs.append(thread)
-        threadSlots[thread] = threads.count - 1
-        return threads.count - 1
+        // Consecutive events are mostly one thread's, and an event asks several times.
+        if UInt64(thread) == lastSlotThread { return lastSlot }
+        let found: Int
+        if let known = threadSlots[thread] {
+            found = known
+        } else {
+            threads.append(ThreadState())
+            threadIDs.append(thread)
+            threadSlots[thread] = threads.count - 1
+            found = threads.count - 1
+        }
+        lastSlotThread = UInt64(thread)
+        lastSlot = found
+        return found
     }
 
     // MARK: Nodes

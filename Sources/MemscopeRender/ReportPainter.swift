@@ -25,12 +25,17 @@ struct ReportPainter {
     /// - Parameter views: analyses restricted to one thread or one time window each, for the
     ///   page's selectors.
     /// - Parameter unfiltered: consumed: its call trees are replaced by the filtered ones (the
-    ///   unfiltered trees are let go first, unless the "every frame" view needs them).
+    ///   unfiltered trees are let go first, after the "every frame" view is drawn from them).
     func render(_ unfiltered: consuming Analysis, inputPath: String, format: String, views: PartialAnalyses = PartialAnalyses(),
                 ownership: OwnershipPart? = nil, clock: inout StageClock) throws -> (html: String, pictures: Pictures) {
         var analysis = unfiltered
-        let everyFrame = views.allFrames && frameFilter != .none ? analysis : nil
-        frameFilter.apply(to: &analysis)
+        let everyFrame = views.allFrames && frameFilter != .none
+        let viewOptions = Self.viewFlameOptions(flameOptions, views: views.threads.count + views.windows.count + (everyFrame ? 1 : 0))
+        // The every-frame view first, from the unfiltered trees, which the filter then lets go.
+        let allFramesFlame = everyFrame ? Self.flameView("all", "every frame", shown: analysis, options: viewOptions) : nil
+        // The filtered trees, with their paths: tallied views are drawn on them
+        // (``SharedViewTrees``), and the timeline's overlay finds each site's node in them.
+        let runTrees = frameFilter.applyForViews(to: &analysis)
         let (topDown, topDownBoxes) = FlameGraphBuilder.buildWithNodeMap(analysis, direction: .topDown, options: flameOptions)
         let (bottomUp, bottomUpBoxes) = FlameGraphBuilder.buildWithNodeMap(analysis, direction: .bottomUp, options: flameOptions)
         clock.lap("flamegraph trees")
@@ -65,32 +70,14 @@ struct ReportPainter {
                                 pictures: withThreads, defaultCost: defaultCost, frameFilter: frameFilter.description,
                                 source: includeSource ? SourceContext(analysis: analysis) : SourceContext())
         var withThreadFlames = input
+        withThreadFlames.allFramesFlame = allFramesFlame
         withThreadFlames.timeline = TimelineOverlay(analysis, filter: frameFilter, topDownBoxOfNode: topDownBoxes,
-                                                    bottomUpBoxOfNode: bottomUpBoxes)
-        let viewOptions = Self.viewFlameOptions(flameOptions, views: views.threads.count + views.windows.count + (everyFrame == nil ? 0 : 1))
-        func flameView(_ key: String, _ label: String, shown full: Analysis) -> FlameView {
-            Self.flameView(key, label, shown: full, options: viewOptions)
-        }
-        // The views on both cores, each worker with one tree builder for its views (each
-        // stack's filtered frames found once per worker).
-        let parts = views.threads + views.windows
-        let made = ResultSlots<FlameView>(count: parts.count)
-        let work = Handoff((parts, frameFilter, views.tallied, viewOptions))
-        DispatchQueue.concurrentPerform(iterations: min(2, parts.count)) { worker in
-            let (parts, filter, tallied, options) = work.value
-            let trees = tallied ? ViewTrees(filter: filter, symbols: parts[0].analysis.symbols) : nil
-            for i in stride(from: worker, to: parts.count, by: 2) {
-                var view = parts[i].analysis
-                if let trees { trees.apply(to: &view) } else { filter.apply(to: &view) }
-                made.set(i, Self.flameView(parts[i].key, parts[i].label, shown: view, options: options))
-            }
-        }
-        let flames = made.values
+                                                    bottomUpBoxOfNode: bottomUpBoxes, siteNodes: runTrees?.siteNodes(of: analysis))
+        // The views on both cores. Tallied views are drawn on the run's filtered trees (or
+        // one shared tree per direction): each view's costs summed along its sites' paths.
+        let flames = Self.viewFlames(views, filter: frameFilter, runTrees: runTrees, options: viewOptions)
         withThreadFlames.threadFlames = Array(flames.prefix(views.threads.count))
         withThreadFlames.windowFlames = Array(flames.dropFirst(views.threads.count))
-        if let everyFrame {
-            withThreadFlames.allFramesFlame = flameView("all", "every frame", shown: everyFrame)
-        }
         if !views.threads.isEmpty || !views.windows.isEmpty { clock.lap("thread and window flamegraph trees") }
         var ownershipScene: Scene?
         switch ownership {
@@ -111,6 +98,33 @@ struct ReportPainter {
         let html = try HTMLReport.render(withThreadFlames)
         clock.lap("html")
         return (html, pictures)
+    }
+
+    /// The flamegraphs of the thread and window views, in their order (threads first), drawn
+    /// on both cores; the shared trees' buffers are let go on return.
+    private static func viewFlames(_ views: PartialAnalyses, filter: FrameFilter, runTrees: SharedViewTrees.RunTrees?,
+                                   options: FlameGraphOptions) -> [FlameView] {
+        let parts = views.threads + views.windows
+        let made = ResultSlots<FlameView>(count: parts.count)
+        let shared = views.tallied && !parts.isEmpty
+            ? SharedViewTrees(filter: filter, views: parts.map(\.analysis), run: runTrees) : nil
+        let work = Handoff((parts, filter, shared, options))
+        DispatchQueue.concurrentPerform(iterations: min(2, parts.count)) { worker in
+            let (parts, filter, shared, options) = work.value
+            for i in stride(from: worker, to: parts.count, by: 2) {
+                if let shared, let trees = shared.trees(of: parts[i].analysis) {
+                    let shown = parts[i].analysis.shortenedForDisplay()
+                    made.set(i, FlameView(key: parts[i].key, label: parts[i].label,
+                                          topDown: FlameGraphBuilder.build(trees.topDown, analysis: shown, options: options),
+                                          bottomUp: FlameGraphBuilder.build(trees.bottomUp, analysis: shown, options: options)))
+                    continue
+                }
+                var view = parts[i].analysis
+                filter.apply(to: &view)
+                made.set(i, Self.flameView(parts[i].key, parts[i].label, shown: view, options: options))
+            }
+        }
+        return made.values
     }
 
     /// A view's flamegraphs, its strings shortened for display.

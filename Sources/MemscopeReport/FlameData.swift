@@ -97,7 +97,33 @@ enum FlameData {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 
-    private static func array<T: BinaryInteger>(_ values: [T]) -> String {
-        "[" + values.map { String($0) }.joined(separator: ",") + "]"
+    /// `[1,-2,3]`, as `"[" + values.map(String.init).joined(separator: ",") + "]"`, written
+    /// digit by digit (no string per number).
+    static func array<T: BinaryInteger>(_ values: [T]) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(2 + values.count * 6)
+        bytes.append(UInt8(ascii: "["))
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        for (i, value) in values.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            var magnitude = UInt64(value.magnitude)
+            withUnsafeMutableBytes(of: &digits) { buffer in
+                var n = 0
+                repeat {
+                    buffer[n] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                    magnitude /= 10
+                    n += 1
+                } while magnitude > 0
+                while n > 0 {
+                    n -= 1
+                    bytes.append(buffer[n])
+                }
+            }
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

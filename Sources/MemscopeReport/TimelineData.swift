@@ -21,9 +21,11 @@ public struct TimelineOverlay: Sendable {
 
     /// The overlay of a report whose flamegraphs were built from `analysis` (its trees
     /// already filtered by `filter`), with each tree node's box in the graphs.
+    /// - Parameter siteNodes: the sites' nodes when known (``SharedViewTrees/RunTrees/siteNodes(of:)``);
+    ///   found through `filter` otherwise.
     public init(_ analysis: Analysis, filter: FrameFilter, topDownBoxOfNode: [Int32], bottomUpBoxOfNode: [Int32],
-                options: TimelineLayoutOptions = .default) {
-        let nodes = filter.siteNodes(in: analysis)
+                options: TimelineLayoutOptions = .default, siteNodes: SiteNodes? = nil) {
+        let nodes = siteNodes ?? filter.siteNodes(in: analysis)
         func box(_ node: Int32, _ map: [Int32]) -> Int32 { node >= 0 && Int(node) < map.count ? map[Int(node)] : -1 }
         self.init(geometry: TimelineLayout.geometry(analysis, options: options),
                   topDownBoxes: nodes.topDown.map { box($0, topDownBoxOfNode) },

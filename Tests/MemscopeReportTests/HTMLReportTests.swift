@@ -172,3 +172,22 @@ import Testing
         }
     }
 }
+
+/// The page's number arrays and JSON strings, written byte by byte, equal the plain forms.
+@Suite struct JSONWritingTests {
+    @Test func arraysEqualJoinedStrings() {
+        let signed: [Int] = [-1, 0, 7, 10, -123_456_789, Int.max, Int.min + 1]
+        let unsigned: [UInt64] = [0, 9, 100, UInt64.max]
+        #expect(FlameData.array(signed) == "[" + signed.map { String($0) }.joined(separator: ",") + "]")
+        #expect(FlameData.array(unsigned) == "[" + unsigned.map { String($0) }.joined(separator: ",") + "]")
+        #expect(FlameData.array([Int]()) == "[]")
+    }
+
+    @Test func plainStringsAreQuotedAsIs() {
+        #expect(jsonString("main") == "\"main\"")
+        #expect(jsonString("std::vector<int>") == "\"std::vector\\u003cint\\u003e\"")
+        #expect(jsonString("a → b\u{2028}c") == "\"a → b\\u2028c\"")
+        #expect(jsonString("é\u{7F}\u{1}") == "\"é\\u007f\\u0001\"")
+        #expect(jsonString("") == "\"\"")
+    }
+}
