@@ -55,12 +55,18 @@ enum OwnershipSection {
     static func intro(_ graph: OwnershipGraph, _ selection: GraphSelection) -> String {
         let c = graph.coverage
         var text = "Who holds whom, by allocation site. <strong>Observed</strong> edges (solid) are read off the events: "
-            + "pointers the recorder's scans found in blocks (<em>references</em>), realloc chains, blocks freed on another thread "
-            + "(<em>hands off</em>) and task annotations. "
+            + "pointers found in blocks by the recorder's scans or in a block's words as it died (<em>references</em>), realloc chains, "
+            + "blocks freed on another thread (<em>hands off</em>) and task annotations"
+            + (c.deathsObserved
+                ? "; and, from the words of dying blocks, <em>owns</em> (the one holder freed with its target, or handing it on to a "
+                    + "new holder) and <em>shares</em> (holders that died leaving the target alive, the last one freed with it, as with "
+                    + "a reference count). "
+                : ". ")
         if c.inferenceIncluded {
-            text += "<strong>Inferred</strong> edges (dashed) come from rules over those observations: <em>owns</em> (created with or held "
-                + "alone by an owner block, freed with it, referred to by nothing else) and <em>shares</em> (held by several blocks, "
-                + "or of a reference-counted type); each says its rule, the block pairs for and against it, and a confidence: "
+            text += "<strong>Inferred</strong> edges (dashed) come from rules where nothing was observed: <em>owns</em> (created with or held "
+                + "alone by an owner block, freed with it, referred to by nothing else) and <em>shares</em> (of a reference-counted type, "
+                + "or, without dying blocks' words, held by several blocks in a scan). Each edge says its rule, the block pairs or "
+                + "targets for and against it, and a confidence: "
                 + "the share of its pairs that support it, times how often edges of its kind and provenance were true on the programs "
                 + "the rules were tuned on (so never 100%). \(Units.count(UInt64(c.rejectedHypotheses))) hypotheses with less than 75% "
                 + "of their pairs for them were rejected and are not shown. "
@@ -68,7 +74,7 @@ enum OwnershipSection {
             text += "Inference is off (<code>--no-inference</code>): no <em>owns</em> or <em>shares</em> edges and no container types from symbols. "
         }
         text += c.scans == 0
-            ? "This dump has no pointer scans (record with <code>memscope record</code>; it scans at exit, and on SIGUSR2), so there are no <em>references</em> and ownership rests on creation and free order alone."
+            ? "This dump has no pointer scans (record with <code>memscope record</code>; it scans at exit, on SIGUSR2, and with <code>--scan-every</code> or <code>--scan-at-peak</code>), so there are no <em>references</em> from scans."
             : "The dump holds \(c.scans) pointer scan\(c.scans == 1 ? "" : "s"); a word that merely equals an address counts as a pointer."
         if c.sparseReferences > 0 {
             text += " \(c.sparseReferences) site pair\(c.sparseReferences == 1 ? "" : "s") whose references were found in fewer than one in ten of the source's scanned blocks \(c.sparseReferences == 1 ? "is" : "are") left out: such words look like old pointers left in memory the program never wrote."
