@@ -26,12 +26,13 @@ public final class DecodedFile {
     }
 
     public convenience init(bytes: [UInt8], path: String = "<memory>") throws {
-        try self.init(source: MemoryByteSource(bytes), path: path)
+        // No bigger window than the bytes (plus the first read's end check): a fuzz target opens thousands a second.
+        try self.init(source: MemoryByteSource(bytes), path: path, capacity: min(1 << 20, max(64, bytes.count + 1)))
     }
 
-    init(source: ByteSource, path: String, limits: InputLimits = .default) throws {
+    init(source: ByteSource, path: String, limits: InputLimits = .default, capacity: Int = 1 << 20) throws {
         self.path = path
-        let raw = BufferedInput(source: source)
+        let raw = BufferedInput(source: source, capacity: capacity)
         _ = try raw.ensure(MSDFormat.zstdMagic.count)
         if Self.startsWith(raw, MSDFormat.zstdMagic) {
             compression = .zstd

@@ -130,7 +130,15 @@ nonisolated(unsafe) var templateTags: HTMLTags?
 func fuzzReport(_ bytes: UnsafeRawBufferPointer) {
     guard let html = try? reportHTML(reportRecords(bytes, rename: { $0 })) else { return }
     let tags = HTMLTags(html)
-    if templateTags == nil { templateTags = neutralTags(UnsafeRawBufferPointer(start: nil, count: 0)) ?? HTMLTags("") }
+    if templateTags == nil {
+        let neutral = neutralTags(UnsafeRawBufferPointer(start: nil, count: 0)) ?? HTMLTags("")
+        // The check itself: markup added to a neutral page is seen.
+        let injected = HTMLTags("<p class='<b>'>x</p><iframe srcdoc=x onmouseover=alert(1)></iframe>").extra(beyond: neutral)
+        if injected != ["element <iframe>", "attribute onmouseover", "attribute srcdoc"] || !neutral.elements.contains("script") {
+            fatalError("the report target's tag check misses markup: \(injected), of \(neutral)")
+        }
+        templateTags = neutral
+    }
     guard !tags.extra(beyond: templateTags!).isEmpty else { return }
     if let neutral = neutralTags(bytes) { templateTags!.formUnion(neutral) }
     let extra = tags.extra(beyond: templateTags!)
