@@ -31,13 +31,12 @@ binary="$out/memscope-fuzz-$$"
 cp .build-fuzz/release/memscope-fuzz "$binary"
 trap 'rm -f "$binary"' EXIT
 
-# The longest input a target is given: enough for its seeds' interesting parts, short
-# enough for thousands of executions a second.
+# The longest input a target is given: enough for its seeds' interesting parts (their
+# first bytes: a cut dump is a valid input), short enough for thousands of executions a
+# second (a reader's time grows with its input).
 max_len() {
   case "$1" in
-    msd) echo 8192 ;;
-    heaptrack|pipeline) echo 12288 ;;
-    massif) echo 16384 ;;
+    massif|pipeline) echo 8192 ;;
     report) echo 1024 ;;
     *) echo 4096 ;;
   esac
@@ -57,7 +56,7 @@ seed() {
 seed_pipeline() {
   local byte=$1 f=$2
   [ -f "$f" ] || return 0
-  { printf "\\$(printf '%03o' "$byte")"; head -c 12000 "$f"; } > "$out/pipeline/corpus/seed-$byte-$(basename "$f")"
+  { printf "\\$(printf '%03o' "$byte")"; head -c 8000 "$f"; } > "$out/pipeline/corpus/seed-$byte-$(basename "$f")"
 }
 
 # Leak checks stay on for the readers. The analysis, the report and the pipeline end most

@@ -39,12 +39,12 @@ package enum InMemoryReader {
         }
     }
 
-    /// Reads every batch of `source`; returns the records read.
+    /// Reads every batch of `source` (as ``AnalysisPipeline`` does: a batch that comes with
+    /// `false` holds nothing); returns the records read.
     private static func drain(_ source: any RecordBatchSource) throws -> Int {
         let batch = RecordBatch(capacity: 256)
         var count = 0
         while try source.read(into: batch, maxCount: 256) { count += batch.count }
-        count += batch.count
         _ = source.diagnostics
         return count
     }
