@@ -88,10 +88,11 @@ let package = Package(
             name: "memscope-ownership-eval",
             dependencies: ["MemscopeModel", "MemscopeAnalysis", "MemscopeImport", "MemscopeOwnership"]
         ),
-        // Replays inputs through every reader; built with libFuzzer by scripts/fuzz.sh.
+        // Fuzz targets for every reader, the analysis and the report (MEMSCOPE_FUZZ_TARGET);
+        // built with libFuzzer by scripts/fuzz.sh, built normally it replays inputs.
         .executableTarget(
             name: "memscope-fuzz",
-            dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeImport", "MemscopeLayout"]
+            dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeImport", "MemscopeLayout", "MemscopeReport"]
         ),
         .executableTarget(
             name: "memscope-bench",
@@ -122,3 +123,17 @@ let package = Package(
         .testTarget(name: "MemscopeRecordTests", dependencies: ["MemscopeTestSupport", "MemscopeRecord", "memscope", "memscope-ownership-eval"]),
     ]
 )
+
+// The fuzz build (scripts/fuzz.sh sets MEMSCOPE_FUZZ_BUILD=1, with its own scratch path):
+// libFuzzer's coverage and AddressSanitizer in every library module and in memscope-fuzz,
+// which links libFuzzer. Not through -Xswiftc, which would also reach the build-tool
+// executable memscope-embed, whose own main clashes with libFuzzer's.
+if Context.environment["MEMSCOPE_FUZZ_BUILD"] == "1" {
+    let sanitize: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer,address"])]
+    for target in package.targets where target.type == .regular || target.name == "memscope-fuzz" {
+        target.swiftSettings = (target.swiftSettings ?? []) + sanitize
+    }
+    let fuzz = package.targets.first { $0.name == "memscope-fuzz" }!
+    fuzz.swiftSettings! += [.define("FUZZING")]
+    fuzz.linkerSettings = [.unsafeFlags(["-sanitize=fuzzer,address"])]
+}

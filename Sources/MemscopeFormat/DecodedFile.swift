@@ -26,12 +26,13 @@ public final class DecodedFile {
     }
 
     public convenience init(bytes: [UInt8], path: String = "<memory>") throws {
-        try self.init(source: MemoryByteSource(bytes), path: path)
+        // No bigger window than the bytes (plus the first read's end check): a fuzz target opens thousands a second.
+        try self.init(source: MemoryByteSource(bytes), path: path, capacity: min(1 << 20, max(64, bytes.count + 1)))
     }
 
-    init(source: ByteSource, path: String, limits: InputLimits = .default) throws {
+    init(source: ByteSource, path: String, limits: InputLimits = .default, capacity: Int = 1 << 20) throws {
         self.path = path
-        let raw = BufferedInput(source: source)
+        let raw = BufferedInput(source: source, capacity: capacity)
         _ = try raw.ensure(MSDFormat.zstdMagic.count)
         if Self.startsWith(raw, MSDFormat.zstdMagic) {
             compression = .zstd
@@ -107,6 +108,25 @@ public final class DecodedFile {
         input.start += input.available
         return bytes
     }
+
+    /// The bytes from the current position on, without consuming them: at least `count`
+    /// of them, or every byte left when the input ends first (valid until the next call
+    /// that reads from the file). The window grows only as bytes arrive, so a `count` past
+    /// the input's end costs no more memory than the input still holds. For readers that
+    /// parse a binary record in place and may read it again (``consume(_:)`` then moves on).
+    public func window(_ count: Int) throws -> UnsafeRawBufferPointer {
+        while input.available < count, try input.fill() {}
+        return UnsafeRawBufferPointer(start: input.pointer, count: input.available)
+    }
+
+    /// Consumes `count` bytes of the window (at most what it holds).
+    public func consume(_ count: Int) {
+        input.start += max(0, min(count, input.available))
+    }
+
+    /// Bytes the reading window can hold now without growing: what this file costs in
+    /// memory, whatever its size (tests check that a streaming reader keeps it small).
+    public var windowCapacity: Int { input.storage.count }
 
     /// Every remaining byte; throws when there are more than `limit`.
     public func readAll(limit: Int = 1 << 32) throws -> [UInt8] {

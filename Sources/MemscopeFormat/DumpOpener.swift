@@ -16,11 +16,12 @@ public enum DumpOpener {
 
     /// Reads a dump held in memory (tests, and stdin).
     public static func open(bytes: [UInt8], path: String = "<memory>", format: DumpFormat? = nil) throws -> any RecordReader {
-        try open(source: MemoryByteSource(bytes), path: path, format: format)
+        try open(source: MemoryByteSource(bytes), path: path, format: format, capacity: min(1 << 20, max(64, bytes.count + 1)))
     }
 
-    static func open(source: ByteSource, path: String, format: DumpFormat?, limits: InputLimits = .default) throws -> any RecordReader {
-        var input = BufferedInput(source: source)
+    static func open(source: ByteSource, path: String, format: DumpFormat?, limits: InputLimits = .default,
+                     capacity: Int = 1 << 20) throws -> any RecordReader {
+        var input = BufferedInput(source: source, capacity: capacity)
         _ = try input.ensure(MSDFormat.zstdMagic.count)
         if input.available == 0 { throw DumpError(path: path, problem: .emptyFile) }
         if startsWith(input, MSDFormat.zstdMagic) {

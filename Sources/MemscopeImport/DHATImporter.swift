@@ -19,8 +19,13 @@ enum DHATImporter {
     /// The analyses of `path`, one per options, from one read of it. Streams the file
     /// (``JSONStream``): memory holds the program points and the frame table, never the text.
     static func analyze(path: String, everyOptions: [AnalysisOptions]) throws -> [Analysis] {
+        try analyze(file: DecodedFile(path: path, limits: everyOptions.first?.limits ?? .default), path: path,
+                    everyOptions: everyOptions)
+    }
+
+    /// Like ``analyze(path:everyOptions:)``, from a file already open (or bytes in memory).
+    static func analyze(file: DecodedFile, path: String, everyOptions: [AnalysisOptions]) throws -> [Analysis] {
         let limits = everyOptions.first?.limits ?? .default
-        let file = try DecodedFile(path: path, limits: limits)
         let json = JSONDocument(path: path, format: .dhat)
         let stream = JSONStream(file: file, path: path, format: .dhat, limits: JSONStream.Limits(limits))
         var root: [String: Any] = [:]

@@ -16,7 +16,12 @@ enum FoldedStacks {
 
     /// The analyses of `path`, one per options, from one read of it.
     static func analyze(path: String, cost: FoldedCost, everyOptions: [AnalysisOptions]) throws -> [Analysis] {
-        let file = try DecodedFile(path: path, limits: everyOptions.first?.limits ?? .default)
+        try analyze(file: DecodedFile(path: path, limits: everyOptions.first?.limits ?? .default), path: path, cost: cost,
+                    everyOptions: everyOptions)
+    }
+
+    /// Like ``analyze(path:cost:everyOptions:)``, from a file already open (or bytes in memory).
+    static func analyze(file: DecodedFile, path: String, cost: FoldedCost, everyOptions: [AnalysisOptions]) throws -> [Analysis] {
         var interner = SymbolInterner()
         var sites: [AggregateInput.Site] = []
         var total: UInt64 = 0

@@ -9,7 +9,12 @@ import MemscopeModel
 enum MassifImporter {
     /// The analyses of `path`, one per options, from one read of it.
     static func analyze(path: String, everyOptions: [AnalysisOptions]) throws -> [Analysis] {
-        let file = try DecodedFile(path: path, limits: everyOptions.first?.limits ?? .default)
+        try analyze(file: DecodedFile(path: path, limits: everyOptions.first?.limits ?? .default), path: path,
+                    everyOptions: everyOptions)
+    }
+
+    /// Like ``analyze(path:everyOptions:)``, from a file already open (or bytes in memory).
+    static func analyze(file: DecodedFile, path: String, everyOptions: [AnalysisOptions]) throws -> [Analysis] {
         let massif = try MassifFile.parse(file, path: path, limits: everyOptions.first?.limits ?? .default)
         guard !massif.snapshots.isEmpty else {
             throw ImportError(path: path, problem: .noData(format: .massif, what: "no snapshots"))

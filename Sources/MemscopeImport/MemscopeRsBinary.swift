@@ -1,3 +1,4 @@
+import MemscopeFormat
 import MemscopeModel
 
 /// memscope-rs 0.1.x binary `.memscope` files (magic `MEMSCOPE`), read field by field.
@@ -15,11 +16,16 @@ import MemscopeModel
 ///   info, clone info and an ownership-history flag were added during 0.1.4): the bytes
 ///   read, plus what each reference saved against its inline string, must equal it.
 ///
-/// Every count and length is checked against the bytes that remain, so a hostile file
-/// cannot make the reader allocate more than the file's size or loop for long.
+/// The file is streamed: memory holds the string table, the allocation entries and the
+/// record being read (kept whole until it is read, since either layout may be tried),
+/// never the whole file. A record may hold at most `maxRecordBytes` (64 MiB), so a forged
+/// count or length costs at most that much, or the bytes the file still holds when it
+/// ends first (then it reads as a truncation, as a count past the file's end always did).
 struct MemscopeRsBinaryFile {
     static let magic = Array("MEMSCOPE".utf8)
     static let headerSize = 32
+    /// The most bytes one record (or the header, or one string-table entry) may hold.
+    static let defaultMaxRecordBytes = 64 << 20
 
     var version: UInt32 = 0
     /// The record count the header announces.
@@ -60,17 +66,30 @@ struct MemscopeRsBinaryFile {
     }
 
     private let path: String
-    private let bytes: [UInt8]
+    private let file: DecodedFile
+    private let maxRecordBytes: Int
+    /// The absolute offset of the next byte to read.
     private var offset = 0
+    /// The absolute offset of the file's window (bytes before it are consumed): the start
+    /// of the record, table entry or header being read.
+    private var windowStart = 0
+    /// The file's length (after decompression), once its end was seen.
+    private var endOffset: Int?
 
-    init(bytes: [UInt8], path: String) throws {
-        self.bytes = bytes
+    init(bytes: [UInt8], path: String, maxRecordBytes: Int = Self.defaultMaxRecordBytes) throws {
+        try self.init(file: DecodedFile(bytes: bytes, path: path), path: path, maxRecordBytes: maxRecordBytes)
+    }
+
+    /// Reads `file` from its current position to its end.
+    init(file: DecodedFile, path: String, maxRecordBytes: Int = Self.defaultMaxRecordBytes) throws {
+        self.file = file
         self.path = path
+        self.maxRecordBytes = maxRecordBytes
         do {
             try readHeader()
             try readStringTable()
         } catch let end as EndOfData {
-            throw error(at: end.offset, "the \(end.what)", found: "the end of the file (it is \(bytes.count) bytes long)")
+            throw error(at: end.offset, "the \(end.what)", found: "the end of the file (it is \(fileLength) bytes long)")
         }
         try readRecords()
     }
@@ -93,6 +112,7 @@ struct MemscopeRsBinaryFile {
         announcedCount = Self.u32(head, 12)
         exportMode = head[16]
         legacyHeader = head[21] == 0
+        commit()
     }
 
     private mutating func readStringTable() throws {
@@ -100,6 +120,7 @@ struct MemscopeRsBinaryFile {
         let marker = Array(try take(4, "string-table marker"))
         let sizeAt = offset
         let size = try u32("string-table size")
+        commit()
         switch marker {
         case Array("NONE".utf8):
             if size != 0 {
@@ -111,18 +132,16 @@ struct MemscopeRsBinaryFile {
             let flag = try u8("string table's compressed-indices flag")
             guard flag <= 1 else { throw error(at: flagAt, "the compressed-indices flag (0 or 1)", found: "\(flag)") }
             compressedIndices = flag == 1
-            let countAt = offset
             let count = Int(try u32("string-table count"))
-            // Each entry takes at least its 4-byte length.
-            guard count <= remaining / 4 else {
-                throw error(at: countAt, "a string-table count that fits in the file (at most \(remaining / 4))", found: "\(count)")
-            }
+            commit()
+            // Each entry takes at least its 4-byte length: a forged count ends at the file's end.
             var table: [String] = []
-            table.reserveCapacity(count)
+            table.reserveCapacity(min(count, 1 << 12))
             for i in 0..<count {
                 let before = offset
                 table.append(try rawString("string-table entry \(i)"))
                 tableLengths.append(offset - before - 4)
+                commit()
             }
             stringTable = table
         default:
@@ -132,30 +151,33 @@ struct MemscopeRsBinaryFile {
 
     private mutating func readRecords() throws {
         var index = 0
-        while offset < bytes.count {
-            if bytes.count - offset >= 4 && Array(bytes[offset..<offset + 4]) == Array("ADVD".utf8) {
+        while try !peek(1).isEmpty {
+            if try peek(4).elementsEqual("ADVD".utf8) {
                 hasAdvancedTrailer = true
                 break
             }
             if index >= Int(announcedCount) {
-                diagnostics.warn(key: "memscope-rs-extra", "\(bytes.count - offset) bytes after the \(announcedCount) records the header announces are ignored",
-                                 at: "\(path): byte \(offset)")
+                let at = offset
+                var extra = 0
+                while let chunk = try file.nextChunk() { extra += chunk.count }
+                diagnostics.warn(key: "memscope-rs-extra", "\(extra) bytes after the \(announcedCount) records the header announces are ignored",
+                                 at: "\(path): byte \(at)")
                 break
             }
             let start = offset
             do {
                 allocations.append(try readEitherLayout(index))
+                commit()
             } catch let end as EndOfData {
                 truncated = true
                 guard index > 0 else {
                     throw ImportError(path: path, location: .byte(UInt64(end.offset)), problem: .expected(
                         format: .memscopeRs, what: "the \(end.what) of record 0 (it began at byte \(start))",
-                        found: "the end of the file (it is \(bytes.count) bytes long), before the first whole record"))
+                        found: "the end of the file (it is \(fileLength) bytes long), before the first whole record"))
                 }
                 diagnostics.warn(key: "memscope-rs-truncated",
                                  "the file ends inside record \(index) (it began at byte \(start); expected the \(end.what)); the \(index) whole records before it are shown",
                                  at: "\(path): byte \(end.offset)", hint: "the export was cut off; the figures cover only the records it holds")
-                offset = bytes.count
                 return
             }
             index += 1
@@ -164,7 +186,7 @@ struct MemscopeRsBinaryFile {
             truncated = true
             guard index > 0 else {
                 throw error(at: offset, "record 0 of the \(announcedCount) the header announces",
-                            found: "the end of the file (it is \(bytes.count) bytes long)")
+                            found: "the end of the file (it is \(fileLength) bytes long)")
             }
             diagnostics.warn(key: "memscope-rs-short",
                              "the header announces \(announcedCount) records, the file holds \(index); the \(index) are shown",
@@ -335,12 +357,47 @@ struct MemscopeRsBinaryFile {
 
     // MARK: Primitives
 
-    private var remaining: Int { bytes.count - offset }
+    /// The file's length, when its end was seen (the offset reached otherwise).
+    private var fileLength: Int { endOffset ?? offset }
 
-    private mutating func take(_ count: Int, _ what: @autoclosure () -> String) throws -> ArraySlice<UInt8> {
-        guard count <= remaining else { throw EndOfData(offset: offset, what: what()) }
-        defer { offset += count }
-        return bytes[offset..<offset + count]
+    /// Up to `count` bytes from `offset`, fewer only at the end of the file; not consumed.
+    private mutating func peek(_ count: Int) throws -> UnsafeRawBufferPointer {
+        let position = offset - windowStart
+        let window = try file.window(position + count)
+        if window.count < position + count { endOffset = windowStart + window.count }
+        return UnsafeRawBufferPointer(rebasing: window[min(position, window.count)...].prefix(count))
+    }
+
+    /// Checks that `count` more bytes follow `offset` in the current record: ``EndOfData``
+    /// when the file ends first, an error when the record would pass `maxRecordBytes`.
+    private mutating func require(_ count: Int, _ what: @autoclosure () -> String) throws {
+        let position = offset - windowStart
+        guard count <= maxRecordBytes - position else {
+            // Past the limit: a truncation if the file ends within it, else too big.
+            let window = try file.window(maxRecordBytes + 1)
+            if window.count <= maxRecordBytes {
+                endOffset = windowStart + window.count
+                throw EndOfData(offset: offset, what: what())
+            }
+            throw ImportError(path: path, location: .byte(UInt64(windowStart)), problem: .expected(
+                format: .memscopeRs, what: "a record of at most \(maxRecordBytes) bytes",
+                found: "\(count == Int.max ? "more" : "\(count)") bytes of the \(what()) at byte \(offset)"))
+        }
+        guard try peek(count).count == count else { throw EndOfData(offset: offset, what: what()) }
+    }
+
+    /// The next `count` bytes, valid until the next read.
+    private mutating func take(_ count: Int, _ what: @autoclosure () -> String) throws -> UnsafeRawBufferPointer {
+        try require(count, what())
+        let bytes = try peek(count)
+        offset += count
+        return bytes
+    }
+
+    /// Done with everything before `offset`: the file may forget it.
+    private mutating func commit() {
+        file.consume(offset - windowStart)
+        windowStart = offset
     }
 
     private mutating func u8(_ what: @autoclosure () -> String) throws -> UInt8 { try take(1, what()).first! }
@@ -357,7 +414,7 @@ struct MemscopeRsBinaryFile {
         return (0..<8).reduce(UInt64(0)) { $0 | UInt64(b[b.startIndex + $1]) << (8 * UInt64($1)) }
     }
 
-    private static func u32(_ b: ArraySlice<UInt8>, _ at: Int) -> UInt32 {
+    private static func u32(_ b: UnsafeRawBufferPointer, _ at: Int) -> UInt32 {
         (0..<4).reduce(UInt32(0)) { $0 | UInt32(b[b.startIndex + at + $1]) << (8 * UInt32($1)) }
     }
 
@@ -371,8 +428,13 @@ struct MemscopeRsBinaryFile {
 
     /// A count of items of at least `each` bytes must fit in what remains; if not, the
     /// file is cut off (or the count is corrupt, which reads the same way).
-    private func fits(_ count: Int, each: Int, _ what: @autoclosure () -> String) throws {
-        guard count <= remaining / each else { throw EndOfData(offset: offset - 4, what: "\(count) items the \(what()) announces") }
+    private mutating func fits(_ count: Int, each: Int, _ what: @autoclosure () -> String) throws {
+        let (total, overflow) = count.multipliedReportingOverflow(by: each)
+        do {
+            try require(overflow ? Int.max : total, "\(count) items the \(what()) announces")
+        } catch let end as EndOfData {
+            throw EndOfData(offset: offset - 4, what: end.what)
+        }
     }
 
     /// `primitives::write_string`: u32 length and UTF-8 bytes.

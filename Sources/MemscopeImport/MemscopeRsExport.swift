@@ -38,9 +38,23 @@ enum MemscopeRsExport {
         let decoded = try DecodedFile(path: file, limits: limits)
         let head = try decoded.peek(8)
         if head.starts(with: MemscopeRsBinaryFile.magic) {
-            let bytes = try decoded.readAll()
-            return try everyOptions.map { try analyzeBinary(bytes, path: file, diagnostics: decoded.diagnostics, options: $0) }
+            // Streamed: memory holds the entries and one record, never the file.
+            let binary = try MemscopeRsBinaryFile(file: decoded, path: file)
+            return try everyOptions.map { try analyzeBinary(binary, path: file, diagnostics: decoded.diagnostics, options: $0) }
         }
+        let entries = try readJSON(decoded, path: file, limits: limits)
+        // Container and value entries (no heap pointer) get virtual addresses; they are not allocations.
+        let allocations = entries.filter { !$0.isVirtual }
+        let kind = isDirectory ? "0.2.x JSON directory" : "JSON file \(baseName(file))"
+        return try everyOptions.map { options in
+            var analysis = try MemscopeRsReplay.analyze(allocations, options: options, diagnostics: decoded.diagnostics)
+            analysis.notes = notes(allocations, virtual: entries.count - allocations.count, kind: kind)
+            return analysis
+        }
+    }
+
+    /// The allocation list of a JSON export (a bare array, or an object's `allocations`).
+    static func readJSON(_ decoded: DecodedFile, path file: String, limits: InputLimits) throws -> [MemscopeRsAllocation] {
         let json = JSONDocument(path: file, format: .memscopeRs)
         // Streamed (``JSONStream``): memory holds the converted entries, never the text.
         let stream = JSONStream(file: decoded, path: file, format: .memscopeRs, limits: JSONStream.Limits(limits))
@@ -67,21 +81,19 @@ enum MemscopeRsExport {
             guard found else { throw ImportError(path: file, problem: .missingKey(format: .memscopeRs, key: "allocations")) }
         }
         try stream.end()
-        // Container and value entries (no heap pointer) get virtual addresses; they are not allocations.
-        let allocations = entries.filter { !$0.isVirtual }
-        let kind = isDirectory ? "0.2.x JSON directory" : "JSON file \(baseName(file))"
-        return try everyOptions.map { options in
-            var analysis = try MemscopeRsReplay.analyze(allocations, options: options, diagnostics: decoded.diagnostics)
-            analysis.notes = notes(allocations, virtual: entries.count - allocations.count, kind: kind)
-            return analysis
-        }
+        return entries
     }
 
     /// A binary `.memscope` file (0.1.x): its records give the same allocation entries as
     /// the JSON exports, replayed the same way.
     static func analyzeBinary(_ bytes: [UInt8], path: String, diagnostics: Diagnostics,
                               options: AnalysisOptions) throws -> Analysis {
-        let file = try MemscopeRsBinaryFile(bytes: bytes, path: path)
+        try analyzeBinary(MemscopeRsBinaryFile(bytes: bytes, path: path), path: path, diagnostics: diagnostics, options: options)
+    }
+
+    /// The analysis of a binary file already read.
+    static func analyzeBinary(_ file: MemscopeRsBinaryFile, path: String, diagnostics: Diagnostics,
+                              options: AnalysisOptions) throws -> Analysis {
         var all = diagnostics
         all.merge(file.diagnostics)
         let allocations = file.allocations.filter { !$0.isVirtual }

@@ -3,6 +3,7 @@ import MemscopeAnalysis
 import MemscopeLayout
 import MemscopeModel
 import MemscopeTemplates
+import Synchronization
 
 /// Writes the one offline HTML page: template, styles, script, pictures and data, all
 /// inline; the Content-Security-Policy forbids every request.
@@ -85,8 +86,7 @@ public enum HTMLReport {
         // Events that all share one time (a heaptrack file of a run shorter than its 10 ms
         // stamps) have nothing to draw over time: no picture, and a note that says why.
         let hasTimeline = hasTimes && a.totals.durationNanoseconds > 0
-        let script = "\n" + Compact.script((hasTimeline ? try ReportTemplates.text("timeline.js") + "\n" : "")
-                                           + (try ReportTemplates.text("report.js"))) + "\n"
+        let (script, scriptHash) = try pageScript(timeline: hasTimeline)
         let summary = MemscopeAnalysis.Summary(analysis: a, format: input.format, path: input.inputPath)
         var values: [String: String] = [
             "version": input.version,
@@ -121,13 +121,26 @@ public enum HTMLReport {
             "flameJSON": FlameData.json(input),
             "script": script,
             // Only this script may run: its digest is the page's whole script policy.
-            "scriptHash": SHA256.cspSource(for: script),
+            "scriptHash": scriptHash,
         ]
         // The timeline's per-slice figures get what the rest of the page leaves under 5 MB.
         let template = try ReportTemplates.text("report.html")
         let rest = values.values.reduce(template.utf8.count) { $0 + $1.utf8.count } + 100_000
         values["timelineJSON"] = TimelineData.json(input, budget: min(TimelineData.sliceBudget, TimelineData.pageLimit - rest)) ?? "null"
         return try TemplateFiller.fill(template, values)
+    }
+
+    /// The page's script, compacted, and its digest, with or without the timeline
+    /// overlay's code: the same for every report, so each is made once per process.
+    private static let pageScripts = Mutex<[Bool: (script: String, hash: String)]>([:])
+
+    static func pageScript(timeline: Bool) throws -> (script: String, hash: String) {
+        if let made = pageScripts.withLock({ $0[timeline] }) { return made }
+        let script = "\n" + Compact.script((timeline ? try ReportTemplates.text("timeline.js") + "\n" : "")
+                                           + (try ReportTemplates.text("report.js"))) + "\n"
+        let made = (script: script, hash: SHA256.cspSource(for: script))
+        pageScripts.withLock { $0[timeline] = made }
+        return made
     }
 
     /// `2023-11-14 22:13:20 UTC` from Unix nanoseconds (deterministic: no local zone).

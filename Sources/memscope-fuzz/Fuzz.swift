@@ -1,55 +1,29 @@
-// memscope-fuzz: every reader of memscope on hostile bytes, through the analysis, the
-// summary and the chart layouts.
+// memscope-fuzz: fuzz targets for every reader of memscope, its analysis and its report.
 //
-// Built normally, it replays inputs: `memscope-fuzz FILE...` runs each file (a corpus
-// entry or a crash found earlier) through its reader, the analysis and the summary, and
-// exits 0 when none trapped. Built with libFuzzer (`scripts/fuzz.sh`, which passes
-// `-sanitize=fuzzer,address -D FUZZING`), it is a fuzz target: the first byte of an
-// input picks the reader (`Reader`), the rest is the file.
+// The target is named by MEMSCOPE_FUZZ_TARGET (`Target`: msd, jsonl, heaptrack, massif,
+// dhat, memscope-rs-json, memscope-rs-binary, folded, analysis, report, pipeline).
+// Built with libFuzzer (`scripts/fuzz.sh`, which passes `-sanitize=fuzzer,address
+// -D FUZZING`), it is that fuzz target. Built normally, it replays inputs:
+// `memscope-fuzz FILE...` runs each file (a corpus entry or a finding) through its target
+// and exits 0 when none trapped; a file named `NAME--…` goes to target NAME, any other to
+// MEMSCOPE_FUZZ_TARGET's (default: pipeline, whose input's first byte picks the reader).
 import Foundation
-import MemscopeAnalysis
-import MemscopeFormat
-import MemscopeImport
-import MemscopeLayout
-import MemscopeModel
 
-/// The readers, by the first byte of an input (modulo their count).
-let readers: [InputFormat?] = [nil, .msd, .jsonl, .heaptrack, .massif, .dhat, .memscopeRs, .folded]
-
-/// Runs one input through its reader, the analysis and the summary; errors are the
-/// expected outcome of most inputs, traps are findings.
-func exercise(_ bytes: UnsafeRawBufferPointer, scratch: String) {
-    guard let first = bytes.first else { return }
-    let format = readers[Int(first) % readers.count]
-    let body = UnsafeRawBufferPointer(rebasing: bytes.dropFirst())
-    guard let file = fopen(scratch, "wb") else { return }
-    if body.count > 0 { fwrite(body.baseAddress, 1, body.count, file) }
-    fclose(file)
-    do {
-        var options = AnalysisOptions()
-        options.timelinePoints = 64
-        let (analysis, detected) = try InputLoader.analyze(path: scratch, format: format, options: options)
-        _ = Summary(analysis: analysis, format: detected.rawValue, path: scratch).text()
-        _ = Summary(analysis: analysis, format: detected.rawValue, path: scratch).json
-        let filtered = FrameFilter().apply(to: analysis)
-        // The pure layouts (no Cairo): their arithmetic meets the input's times and sizes.
-        let measurer = FixedAdvanceMeasurer()
-        _ = TimelineLayout.scene(filtered, measurer: measurer)
-        _ = LifetimeLayout.lanes(filtered, sites: LifetimeLayout.topSites(filtered), measurer: measurer)
-        _ = LifetimeLayout.threadLanes(filtered, measurer: measurer)
-        let graph = FlameGraphBuilder.build(filtered, direction: .topDown)
-        _ = FlameLayout.scene(graph, cost: .bytesAllocated, measurer: measurer)
-    } catch {
-        _ = "\(error)"
+func target(named name: String?) -> Target {
+    guard let name, !name.isEmpty else { return .pipeline }
+    guard let target = Target(rawValue: name) else {
+        FileHandle.standardError.write(Data("memscope-fuzz: no target \(name); the targets: \(Target.allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
+        exit(2)
     }
+    return target
 }
 
-let scratch = (NSTemporaryDirectory() as NSString).appendingPathComponent("memscope-fuzz-\(getpid())")
+let chosen = target(named: ProcessInfo.processInfo.environment["MEMSCOPE_FUZZ_TARGET"])
 
 #if FUZZING
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    exercise(UnsafeRawBufferPointer(start: data, count: size), scratch: scratch)
+    chosen.run(UnsafeRawBufferPointer(start: data, count: size))
     return 0
 }
 
@@ -63,6 +37,7 @@ func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>,
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
     var count = argc
     var arguments = argv
+    _ = chosen
     return runFuzzerDriver(&count, &arguments) { data, size in fuzzOne(data, size) }
 }
 #else
@@ -70,16 +45,22 @@ public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePoi
 struct Replay {
     static func main() {
         var failures = 0
+        var counts: [Target: Int] = [:]
         for path in CommandLine.arguments.dropFirst() {
             guard let data = FileManager.default.contents(atPath: path) else {
                 FileHandle.standardError.write(Data("memscope-fuzz: cannot read \(path)\n".utf8))
                 failures += 1
                 continue
             }
-            data.withUnsafeBytes { exercise($0, scratch: scratch) }
+            let name = (path as NSString).lastPathComponent
+            let prefix = name.range(of: "--").map { String(name[..<$0.lowerBound]) }
+            let target = prefix.flatMap(Target.init(rawValue:)) ?? chosen
+            data.withUnsafeBytes { target.run($0) }
+            counts[target, default: 0] += 1
         }
         unlink(scratch)
-        print("memscope-fuzz: \(CommandLine.arguments.count - 1 - failures) inputs replayed, none trapped")
+        let per = Target.allCases.compactMap { t in counts[t].map { "\(t.rawValue) \($0)" } }.joined(separator: ", ")
+        print("memscope-fuzz: \(CommandLine.arguments.count - 1 - failures) inputs replayed (\(per)), none trapped")
         exit(failures == 0 ? 0 : 1)
     }
 }

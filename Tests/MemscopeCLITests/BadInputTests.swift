@@ -219,28 +219,45 @@ let malformedExpectations: [(file: String, status: Int32, message: String)] = [
     }
 }
 
-/// Inputs that once trapped (Tests/Fixtures/fuzz, each led by its reader's byte, see
-/// Sources/memscope-fuzz) and every malformed sample, replayed through every reader, the
-/// analysis, the summary and the chart layouts: none may trap.
+/// Inputs that once trapped (Tests/Fixtures/fuzz, each named `TARGET--…` after the fuzz
+/// target that found it, see Sources/memscope-fuzz) and every malformed sample, replayed
+/// through every reader alone, the whole pipeline (read as detected, and as each other
+/// tool's file), the analysis and the report: none may trap.
 @Suite struct FuzzReplayTests {
+    static let targets = ["msd", "jsonl", "heaptrack", "massif", "dhat", "memscope-rs-json", "memscope-rs-binary", "folded",
+                          "analysis", "report", "pipeline"]
+
     @Test func findingsAndMalformedSamplesReplayWithoutATrap() throws {
         let fixtures = TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures/fuzz")
-        var inputs = try FileManager.default.contentsOfDirectory(atPath: fixtures.path).sorted()
-            .map { fixtures.appendingPathComponent($0).path }
+        let found = try FileManager.default.contentsOfDirectory(atPath: fixtures.path).sorted()
+        for name in found {
+            let target = name.components(separatedBy: "--").first ?? ""
+            #expect(name.contains("--") && Self.targets.contains(target), "\(name) names no fuzz target")
+        }
+        var inputs = found.map { fixtures.appendingPathComponent($0).path }
         let malformed = TestPaths.packageRoot.appendingPathComponent("samples/malformed")
         let directory = try TestPaths.temporaryDirectory()
         for name in try FileManager.default.contentsOfDirectory(atPath: malformed.path).sorted() {
             let bytes = try Data(contentsOf: malformed.appendingPathComponent(name))
-            for reader: UInt8 in [0, 3, 4, 5, 6, 7] {  // detected, and as each other tool's file
-                let path = directory.appendingPathComponent("\(reader)-\(name)").path
+            for reader: UInt8 in [0, 3, 4, 5, 6, 7] {  // the pipeline: detected, and as each other tool's file
+                let path = directory.appendingPathComponent("pipeline--\(reader)-\(name)").path
                 try (Data([reader]) + bytes).write(to: URL(fileURLWithPath: path))
                 inputs.append(path)
             }
+            for target in Self.targets where target != "pipeline" {
+                let path = directory.appendingPathComponent("\(target)--\(name)").path
+                try bytes.write(to: URL(fileURLWithPath: path))
+                inputs.append(path)
+            }
         }
-        #expect(inputs.count > 20)
+        #expect(inputs.count > 200)
         let result = try run("memscope-fuzz", inputs)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("\(inputs.count) inputs replayed, none trapped"))
+        #expect(result.stdout.contains("memscope-fuzz: \(inputs.count) inputs replayed ("), "\(result.stdout)")
+        #expect(result.stdout.contains("), none trapped"), "\(result.stdout)")
+        for target in Self.targets {
+            #expect(result.stdout.contains("\(target) "), "\(target) replayed nothing: \(result.stdout)")
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 @testable import MemscopeImport
 import MemscopeAnalysis
+import MemscopeFormat
 import MemscopeModel
 import MemscopeTestSupport
 import Testing
@@ -220,6 +221,38 @@ import Testing
         let file = try parse(bytes)
         #expect(file.allocations.count == 1 && file.truncated)
         #expect(file.diagnostics.lines.first?.contains("byte \(count)") == true)
+    }
+
+    /// Streamed: a file of many records is read through a window that keeps its first size
+    /// (1 MiB), not held whole (it was read into memory in one piece before).
+    @Test func aLargeFileIsStreamedNotHeldWhole() throws {
+        let name = String(repeating: "v", count: 240)
+        let records = (0..<20_000).map { i in
+            Writer.Allocation(ptr: 0x1000 + UInt64(i) * 64, size: 64, allocatedAt: UInt64(i), varName: "\(name)\(i)", typeName: "T")
+        }
+        let bytes = Writer().bytes(records)
+        #expect(bytes.count > 5 << 20)
+        let path = try TestPaths.temporaryDirectory().appendingPathComponent("large.memscope").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let decoded = try DecodedFile(path: path)
+        let file = try MemscopeRsBinaryFile(file: decoded, path: path)
+        #expect(file.allocations.count == records.count && !file.truncated && file.diagnostics.isEmpty)
+        #expect(file.allocations.last?.variable == "\(name)19999")
+        #expect(decoded.windowCapacity == 1 << 20)
+    }
+
+    /// One record may hold at most `maxRecordBytes`: past it, a file that goes on is refused
+    /// (a forged length costs no more memory than that), one that ends first is a truncation.
+    @Test func aRecordPastTheLimitIsRefusedOrTruncated() throws {
+        let small = Writer.Allocation(ptr: 0x1000, size: 16, allocatedAt: 5, varName: "a", typeName: "T")
+        let big = Writer.Allocation(ptr: 0x2000, size: 16, allocatedAt: 6, varName: String(repeating: "x", count: 5000), typeName: "T")
+        let bytes = Writer().bytes([small, big, small])
+        let error = try #require(throws: ImportError.self) { try MemscopeRsBinaryFile(bytes: bytes, path: "input.memscope", maxRecordBytes: 1024) }
+        #expect(error.description.contains("expected a record of at most 1024 bytes, found 5000 bytes of the variable name at byte"), "\(error)")
+        #expect(try MemscopeRsBinaryFile(bytes: bytes, path: "input.memscope", maxRecordBytes: 8192).allocations.count == 3)
+        let bigStart = Writer().bytes([small]).count
+        let cut = try MemscopeRsBinaryFile(bytes: Array(bytes.prefix(bigStart + 900)), path: "input.memscope", maxRecordBytes: 1024)
+        #expect(cut.allocations.count == 1 && cut.truncated)
     }
 
     /// Random corruption (seeded: a failing seed reproduces) never traps or hangs: each file
