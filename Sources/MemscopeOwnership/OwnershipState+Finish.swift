@@ -62,6 +62,16 @@ extension OwnershipState {
         // still hold an older block's pointer (a stale word), which its words at death cannot
         // tell from a real one.
         var observedPairs = Set<NodePair>()
+        func observed(_ pair: NodePair, _ edge: OwnershipEdge) {
+            if edge.evidence < Self.minimumObservedPairs {
+                coverage.rejectedHypotheses += 1
+                return
+            }
+            observedPairs.insert(pair)
+            var edge = edge
+            edge.provenance = .observed
+            accept(pair, edge)
+        }
         for pair in deathRoles.keys.sorted() {
             let roles = deathRoles[pair]!
             let refcounted = isRefcounted(pair.to)
@@ -71,27 +81,14 @@ extension OwnershipState {
                 // Both roles of a reference count: its blocks were sometimes the last holder,
                 // and sometimes let go while others kept the target. Or one of them, when the
                 // target was made by a reference-counting constructor (Rc::new, make_shared).
-                let support = roles.lastOfSeveral + roles.leftAlive
-                if support < Self.minimumObservedPairs {
-                    coverage.rejectedHypotheses += 1
-                    continue
-                }
-                observedPairs.insert(pair)
-                var edge = OwnershipEdge(from: 0, to: 0, kind: .shares,
+                observed(pair, OwnershipEdge(from: 0, to: 0, kind: .shares,
                                          rule: "observed: several blocks held each target; blocks of the source died holding it and left it alive (\(roles.leftAlive)), or were the last holder and were freed with it (\(roles.lastOfSeveral)), as with a reference count" + (refcounted ? "; the target is of a reference-counted type" : ""),
-                                         evidence: support, contradictions: sole,
-                                         detail: "against: targets the source freed as their only holder, or together with another holder")
-                edge.provenance = .observed
-                accept(pair, edge)
+                                         evidence: sharing, contradictions: sole,
+                                         detail: "against: targets the source freed as their only holder, or together with another holder"))
                 continue
             }
             let support = roles.soleTearer + roles.lastOfSeveral + roles.handedOn
             guard support > 0 else { continue }
-            if support < Self.minimumObservedPairs {
-                coverage.rejectedHypotheses += 1
-                continue
-            }
-            observedPairs.insert(pair)
             var ends: [String] = []
             let atTarget = roles.soleTearer - roles.beforeTarget
             if atTarget > 0 { ends.append("\(atTarget) still held it when it was freed") }
@@ -99,12 +96,10 @@ extension OwnershipState {
             if roles.lastOfSeveral > 0 { ends.append("\(roles.lastOfSeveral) after blocks that only referred to it had died") }
             let kept = ends.isEmpty ? "" : "the owner was the one holder of the target freed with it, in the same free cascade (\(ends.joined(separator: "; ")))"
             let handed = roles.handedOn == 0 ? "" : "the owner held it until it was freed right after a new holder of it was made, which took it over (\(roles.handedOn))"
-            var edge = OwnershipEdge(from: 0, to: 0, kind: .owns,
-                                     rule: "observed: " + [kept, handed].filter { !$0.isEmpty }.joined(separator: "; or ") + "; and no global held it",
-                                     evidence: support, contradictions: roles.leftAlive,
-                                     detail: "against: target blocks the source died holding and left alive")
-            edge.provenance = .observed
-            accept(pair, edge)
+            observed(pair, OwnershipEdge(from: 0, to: 0, kind: .owns,
+                                         rule: "observed: " + [kept, handed].filter { !$0.isEmpty }.joined(separator: "; or ") + "; and no global held it",
+                                         evidence: support, contradictions: roles.leftAlive,
+                                         detail: "against: target blocks the source died holding and left alive"))
         }
         for (pair, tally) in owns where tally.support > 0 && !observedPairs.contains(pair) {
             var ways: [String] = []
