@@ -6,11 +6,9 @@ struct Interval: ExpressibleByArgument, Equatable {
     var nanoseconds: UInt64
 
     init?(argument: String) {
-        let text = argument.trimmingSpaces
-        let digits = text.prefix { $0.isNumber || $0 == "." }
-        guard let number = Double(digits), number > 0 else { return nil }
+        guard let (number, unit) = numberAndUnit(argument), number > 0 else { return nil }
         let scale: Double
-        switch text.dropFirst(digits.count).trimmingSpaces.lowercased() {
+        switch unit {
         case "ns": scale = 1
         case "us", "µs": scale = 1_000
         case "ms": scale = 1_000_000

@@ -1,6 +1,14 @@
 import ArgumentParser
 import MemscopeModel
 
+/// A command-line quantity split into its number (at least 0) and its lowercased unit ("1.5 MiB").
+func numberAndUnit(_ argument: String) -> (number: Double, unit: String)? {
+    let text = argument.trimmingSpaces
+    let digits = text.prefix { $0.isNumber || $0 == "." }
+    guard let number = Double(digits), number >= 0 else { return nil }
+    return (number, text.dropFirst(digits.count).trimmingSpaces.lowercased())
+}
+
 /// A byte count given with a unit: `512`, `64KiB`, `1.5 MiB`, `200MB`, `2G` (K, M, G, T
 /// alone are binary, like KiB; KB, MB… are decimal).
 struct ByteSize: ExpressibleByArgument, Equatable {
@@ -9,10 +17,7 @@ struct ByteSize: ExpressibleByArgument, Equatable {
     init(bytes: UInt64) { self.bytes = bytes }
 
     init?(argument: String) {
-        let text = argument.trimmingSpaces
-        let digits = text.prefix { $0.isNumber || $0 == "." }
-        guard let number = Double(digits), number >= 0 else { return nil }
-        let unit = text.dropFirst(digits.count).trimmingSpaces.lowercased()
+        guard let (number, unit) = numberAndUnit(argument) else { return nil }
         let scale: Double
         switch unit {
         case "", "b": scale = 1
