@@ -3,26 +3,38 @@ import MemscopeModel
 /// How well an edge's confidence matches how often such edges are true: a reliability
 /// table by confidence band, computed from edges scored against programs' truth files.
 public enum OwnershipCalibration {
-    /// Judged edges (owns, shares) of each provenance scored on the tuned programs: the seven
-    /// of Tests/OwnershipPrograms and the fourteen of Tests/OwnershipProgramsHeldOut, which
-    /// the first rules were checked on and the second rules were written with. Measured with
-    /// memscope-ownership-eval at the second freeze (2026-12-07), each set recorded once as
-    /// `memscope record` does and once with `--no-scan-on-free`, the four runs added up
-    /// (their "judged edges by class" lines). Never refitted on the programs held out from
-    /// these rules (Tests/OwnershipProgramsHeldOut2): those check it.
+    /// Judged edges (owns, shares) of each class scored on the tuned programs. Fitted at the
+    /// third freeze (see docs/OWNERSHIP.md): the seven of Tests/OwnershipPrograms and the
+    /// fourteen of each of Tests/OwnershipProgramsHeldOut and Tests/OwnershipProgramsHeldOut2,
+    /// each set recorded once as `memscope record` does and once with `--no-scan-on-free`,
+    /// the six runs added up (memscope-ownership-eval's "judged edges by class" lines).
+    /// Never refitted on the programs held out from these rules
+    /// (Tests/OwnershipProgramsHeldOut3): those check it.
     public static let tuned: [Class: Tally] = [
-        Class(kind: .owns, provenance: .observed): Tally(correct: 49, scored: 49),
-        Class(kind: .owns, provenance: .inferred): Tally(correct: 47, scored: 55),
-        Class(kind: .shares, provenance: .observed): Tally(correct: 6, scored: 6),
-        Class(kind: .shares, provenance: .inferred): Tally(correct: 6, scored: 16),
+        Class(kind: .owns, provenance: .observed, basis: .heldAtDeath): Tally(correct: 72, scored: 72),
+        Class(kind: .owns, provenance: .observed, basis: .freedFirst): Tally(correct: 6, scored: 7),
+        Class(kind: .owns, provenance: .observed, basis: .lastOfSeveral): Tally(correct: 11, scored: 12),
+        Class(kind: .owns, provenance: .observed, basis: .handedOn): Tally(correct: 2, scored: 2),
+        Class(kind: .owns, provenance: .observed, basis: .refcountedTarget): Tally(correct: 0, scored: 1),
+        Class(kind: .owns, provenance: .inferred, basis: .soleReferrer): Tally(correct: 55, scored: 55),
+        Class(kind: .owns, provenance: .inferred, basis: .createdAfter): Tally(correct: 29, scored: 45),
+        Class(kind: .shares, provenance: .observed, basis: .referenceCount): Tally(correct: 10, scored: 12),
+        Class(kind: .shares, provenance: .inferred, basis: .heldBySeveral): Tally(correct: 6, scored: 24),
+        Class(kind: .references, provenance: .observed, basis: .singleSighting): Tally(correct: 15, scored: 17),
     ]
 
-    public struct Class: Hashable, Sendable {
+    public struct Class: Hashable, Sendable, Comparable {
         public var kind: OwnershipEdgeKind
         public var provenance: Provenance
-        public init(kind: OwnershipEdgeKind, provenance: Provenance) {
+        public var basis: OwnershipBasis
+        public init(kind: OwnershipEdgeKind, provenance: Provenance, basis: OwnershipBasis) {
             self.kind = kind
             self.provenance = provenance
+            self.basis = basis
+        }
+
+        public static func < (a: Class, b: Class) -> Bool {
+            (a.kind.rawValue, a.provenance, a.basis) < (b.kind.rawValue, b.provenance, b.basis)
         }
     }
 
@@ -37,25 +49,31 @@ public enum OwnershipCalibration {
 
     /// The rate at which edges of a class are true: the mean of a uniform Beta(1, 1) prior
     /// updated with the class's tally, (correct + 1) / (scored + 2) (Laplace's rule of
-    /// succession). 49 true of 49 gives 0.980, 47 of 55 gives 0.842, 6 of 6 gives 0.875,
-    /// 6 of 16 gives 0.389, nothing measured gives 0.5. It is below 1 however many were true.
+    /// succession). 72 true of 72 gives 0.986, 29 of 45 gives 0.638, 6 of 24 gives 0.269,
+    /// nothing measured gives 0.5. It is below 1 however many were true.
     public static func rate(_ tally: Tally) -> Double {
         Double(tally.correct + 1) / Double(tally.scored + 2)
     }
 
-    /// The tuned rate of judged edges of `kind` and `provenance` (0.5 for a class never measured).
-    public static func tunedRate(_ kind: OwnershipEdgeKind, _ provenance: Provenance) -> Double {
-        rate(tuned[Class(kind: kind, provenance: provenance)] ?? Tally(correct: 0, scored: 0))
+    /// The tuned rate of judged edges of `kind`, `provenance` and `basis` (0.5 for a class never measured).
+    public static func tunedRate(_ kind: OwnershipEdgeKind, _ provenance: Provenance, _ basis: OwnershipBasis) -> Double {
+        rate(tuned[Class(kind: kind, provenance: provenance, basis: basis)] ?? Tally(correct: 0, scored: 0))
+    }
+
+    /// The tuned tally of an edge's class (nil when the class was never measured).
+    public static func tunedTally(of edge: OwnershipEdge) -> Tally? {
+        tuned[Class(kind: edge.kind, provenance: edge.provenance, basis: edge.basis)]
     }
 
     /// The tallies of judged edges by class in `samples`, for refitting ``tuned``.
     public static func tallies(_ samples: [Sample]) -> [Class: Tally] {
         var result: [Class: Tally] = [:]
-        for sample in samples where sample.kind == .owns || sample.kind == .shares {
-            var tally = result[Class(kind: sample.kind, provenance: sample.provenance)] ?? Tally(correct: 0, scored: 0)
+        for sample in samples where sample.basis != .fact {
+            let key = Class(kind: sample.kind, provenance: sample.provenance, basis: sample.basis)
+            var tally = result[key] ?? Tally(correct: 0, scored: 0)
             tally.scored += 1
             tally.correct += sample.correct ? 1 : 0
-            result[Class(kind: sample.kind, provenance: sample.provenance)] = tally
+            result[key] = tally
         }
         return result
     }
@@ -64,12 +82,14 @@ public enum OwnershipCalibration {
     public struct Sample: Sendable, Equatable {
         public var kind: OwnershipEdgeKind
         public var provenance: Provenance
+        public var basis: OwnershipBasis
         public var confidence: Double
         public var correct: Bool
 
-        public init(kind: OwnershipEdgeKind, provenance: Provenance, confidence: Double, correct: Bool) {
+        public init(kind: OwnershipEdgeKind, provenance: Provenance, basis: OwnershipBasis = .fact, confidence: Double, correct: Bool) {
             self.kind = kind
             self.provenance = provenance
+            self.basis = basis
             self.confidence = confidence
             self.correct = correct
         }

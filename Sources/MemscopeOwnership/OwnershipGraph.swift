@@ -178,6 +178,9 @@ public struct OwnershipEdge: Sendable, Equatable {
     public var detail: String
     /// For hand-offs: the allocating and the freeing thread.
     public var threads: ThreadPair?
+    /// What a judged edge rests on, which with its kind and provenance picks its calibration
+    /// class; ``OwnershipBasis/fact`` for the others.
+    public var basis: OwnershipBasis = .fact
 
     public init(from: Int, to: Int, kind: OwnershipEdgeKind, rule: String, evidence: UInt64,
                 contradictions: UInt64 = 0, detail: String = "") {
@@ -205,16 +208,29 @@ public struct OwnershipEdge: Sendable, Equatable {
 
     /// The probability that the edge is true, as far as it was measured. Observed facts
     /// (`references`, `reallocates`, `hands_off`, `task`) have their evidence share: a word
-    /// held an address, realloc moved a buffer. A judged edge (`owns`, `shares`, observed or
-    /// inferred) has its evidence share times the rate at which edges of its kind and
-    /// provenance were true on the programs the rules were tuned on
-    /// (``OwnershipCalibration/tunedRate(_:_:)``): how many pairs support one edge does not
+    /// held an address, realloc moved a buffer. A reference seen in one block pair only is
+    /// judged like `owns` (times its class's tuned rate): one word may be a stale one. A judged edge (`owns`, `shares`, observed or
+    /// inferred) has its evidence share times the rate at which edges of its kind, provenance
+    /// and basis were true on the programs the rules were tuned on
+    /// (``OwnershipCalibration/tunedRate(_:_:_:)``): how many pairs support one edge does not
     /// tell a right edge from a wrong one (wrong ones had 200 to 5,000), its class does.
     public var confidence: Double {
         switch kind {
-        case .owns, .shares: evidenceShare * OwnershipCalibration.tunedRate(kind, provenance)
+        case .owns, .shares: evidenceShare * OwnershipCalibration.tunedRate(kind, provenance, basis)
+        case .references where basis == .singleSighting: evidenceShare * OwnershipCalibration.tunedRate(kind, provenance, basis)
         case .references, .reallocates, .handsOff, .task: evidenceShare
         }
+    }
+
+    /// How the confidence of a judged edge was computed, in words (nil for an observed fact):
+    /// its evidence share times its class's tuned rate, and that class's tally.
+    public var confidenceReason: String? {
+        guard basis != .fact else { return nil }
+        let tally = OwnershipCalibration.tunedTally(of: self)
+        let rate = OwnershipCalibration.tunedRate(kind, provenance, basis)
+        let measured = tally.map { "\($0.correct) of \($0.scored) such edges were true" } ?? "no such edge was scored"
+        return "confidence \(Units.fixed((evidenceShare * 1000).rounded(.down) / 10, decimals: 1))% of its pairs for it × "
+            + "\(Units.fixed((rate * 1000).rounded(.down) / 1000, decimals: 3)), the rate of its class (\(basis.words): \(measured) on the tuned programs)"
     }
 
     /// The confidence as a percentage with `decimals` digits, never rounded up: an inferred

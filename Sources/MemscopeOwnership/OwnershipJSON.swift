@@ -24,7 +24,7 @@ extension OwnershipGraph {
         }.joined(separator: ",\n")
         out += "\n], \"edges\": [\n"
         out += edges.map { e in
-            "  {\"from\": \(e.from), \"to\": \(e.to), \"kind\": \(jsonString(e.kind.rawValue)), \"provenance\": \(jsonString(e.provenance.rawValue)), \"rule\": \(jsonString(e.rule)), \"evidence\": \(e.evidence), \"contradictions\": \(e.contradictions), \"confidence\": \(e.confidenceFraction(decimals: 3)), \"detail\": \(jsonString(e.detail))}"
+            "  {\"from\": \(e.from), \"to\": \(e.to), \"kind\": \(jsonString(e.kind.rawValue)), \"provenance\": \(jsonString(e.provenance.rawValue)), \"basis\": \(jsonString(e.basis.rawValue)), \"rule\": \(jsonString(e.rule)), \"evidence\": \(e.evidence), \"contradictions\": \(e.contradictions), \"confidence\": \(e.confidenceFraction(decimals: 3)), \"detail\": \(jsonString(e.detail))}"
         }.joined(separator: ",\n")
         out += "\n], \"coverage\": {\"scans\": \(coverage.scans), \"task_annotations\": \(coverage.taskAnnotations), \"rejected_hypotheses\": \(coverage.rejectedHypotheses), \"sparse_references\": \(coverage.sparseReferences), \"inference_included\": \(coverage.inferenceIncluded), \"deaths_observed\": \(coverage.deathsObserved), \"blocks_observed_at_death\": \(coverage.blocksObservedAtDeath)}}\n"
         return out

@@ -53,16 +53,18 @@ extension OwnershipState {
         }
         coverage.sparseReferences = sparse.count
         for (pair, count) in references where !sparse.contains(pair) {
-            accept(pair, OwnershipEdge(from: 0, to: 0, kind: .references,
-                                       rule: "a scan saw blocks of the source holding the addresses of blocks of the target",
-                                       evidence: count, detail: "block pairs, counted per scan"))
+            var edge = OwnershipEdge(from: 0, to: 0, kind: .references,
+                                     rule: "a scan saw blocks of the source holding the addresses of blocks of the target",
+                                     evidence: count, detail: "block pairs, counted per scan")
+            if count < Self.minimumObservedPairs { edge.basis = .singleSighting }
+            accept(pair, edge)
         }
         // Observed owns and shares: the roles blocks' words showed as they or their targets
         // died (``DeathRoles``). One block pair is not enough: a block's unwritten bytes can
         // still hold an older block's pointer (a stale word), which its words at death cannot
         // tell from a real one.
         var observedPairs = Set<NodePair>()
-        func observed(_ pair: NodePair, _ edge: OwnershipEdge) {
+        func observed(_ pair: NodePair, _ edge: OwnershipEdge, basis: OwnershipBasis) {
             if edge.evidence < Self.minimumObservedPairs {
                 coverage.rejectedHypotheses += 1
                 return
@@ -70,6 +72,7 @@ extension OwnershipState {
             observedPairs.insert(pair)
             var edge = edge
             edge.provenance = .observed
+            edge.basis = basis
             accept(pair, edge)
         }
         for pair in deathRoles.keys.sorted() {
@@ -84,7 +87,8 @@ extension OwnershipState {
                 observed(pair, OwnershipEdge(from: 0, to: 0, kind: .shares,
                                          rule: "observed: several blocks held each target; blocks of the source died holding it and left it alive (\(roles.leftAlive)), or were the last holder and were freed with it (\(roles.lastOfSeveral)), as with a reference count" + (refcounted ? "; the target is of a reference-counted type" : ""),
                                          evidence: sharing, contradictions: sole,
-                                         detail: "against: targets the source freed as their only holder, or together with another holder"))
+                                         detail: "against: targets the source freed as their only holder, or together with another holder"),
+                         basis: .referenceCount)
                 continue
             }
             let support = roles.soleTearer + roles.lastOfSeveral + roles.handedOn
@@ -96,10 +100,12 @@ extension OwnershipState {
             if roles.lastOfSeveral > 0 { ends.append("\(roles.lastOfSeveral) after blocks that only referred to it had died") }
             let kept = ends.isEmpty ? "" : "the owner was the one holder of the target freed with it, in the same free cascade (\(ends.joined(separator: "; ")))"
             let handed = roles.handedOn == 0 ? "" : "the owner held it until it was freed right after a new holder of it was made, which took it over (\(roles.handedOn))"
+            let together = roles.coTearer == 0 ? "" : "; \(roles.coTearer) other targets were freed together with another holder (not counted)"
             observed(pair, OwnershipEdge(from: 0, to: 0, kind: .owns,
-                                         rule: "observed: " + [kept, handed].filter { !$0.isEmpty }.joined(separator: "; or ") + "; and no global held it",
+                                         rule: "observed: " + [kept, handed].filter { !$0.isEmpty }.joined(separator: "; or ") + "; and no global held it" + together,
                                          evidence: support, contradictions: roles.leftAlive,
-                                         detail: "against: target blocks the source died holding and left alive"))
+                                         detail: "against: target blocks the source died holding and left alive"),
+                     basis: refcounted ? .refcountedTarget : Self.ownsBasis(atTarget: atTarget, roles))
         }
         for (pair, tally) in owns where tally.support > 0 && !observedPairs.contains(pair) {
             var ways: [String] = []
@@ -109,12 +115,14 @@ extension OwnershipState {
             if tally.replaced > 0 { ends.append("freed by its thread while it lived and held it alone (\(tally.replaced))") }
             if tally.moved > 0 { ends.append("held alone by it, then by another block after it was freed (\(tally.moved))") }
             let freed = ends.count == 1 ? "freed in the same free cascade" : ends.joined(separator: ", or ")
-            accept(pair, OwnershipEdge(from: 0, to: 0, kind: .owns,
-                                       rule: "inferred, as no block's words were seen holding the target: linked to an owner block (\(ways.joined(separator: "; "))), \(freed), and referred to by no other block nor global",
-                                       evidence: tally.support, contradictions: tally.against,
-                                       detail: "against: freed apart from the owner, or also referred to elsewhere"
-                                           + (tally.notHeld > 0 ? ", or freed with an owner whose words did not hold it (\(tally.notHeld))" : "")
-                                           + "; \(tally.early) neutral: freed while the owner lived"))
+            var edge = OwnershipEdge(from: 0, to: 0, kind: .owns,
+                                     rule: "inferred, as no block's words were seen holding the target: linked to an owner block (\(ways.joined(separator: "; "))), \(freed), and referred to by no other block nor global",
+                                     evidence: tally.support, contradictions: tally.against,
+                                     detail: "against: freed apart from the owner, or also referred to elsewhere"
+                                         + (tally.notHeld > 0 ? ", or freed with an owner whose words did not hold it (\(tally.notHeld))" : "")
+                                         + "; \(tally.early) neutral: freed while the owner lived")
+            edge.basis = tally.byReference >= tally.byCreation ? .soleReferrer : .createdAfter
+            accept(pair, edge)
         }
         // Holding at once is seen in a scan, but whether the holders own the target jointly or
         // some of them merely point at it (a back pointer, an index) is not: inferred, and only
@@ -124,10 +132,12 @@ extension OwnershipState {
             var ways: [String] = []
             if tally.byReferrers > 0 { ways.append("\(tally.byReferrers) referred to by two or more blocks in a scan") }
             if tally.byType > 0 { ways.append("\(tally.byType) of a reference-counted type") }
-            accept(pair, OwnershipEdge(from: 0, to: 0, kind: .shares,
-                                       rule: "inferred: the target's blocks are held by several blocks (\(ways.joined(separator: "; "))); whether they own them jointly was not seen",
-                                       evidence: tally.support, contradictions: tally.against,
-                                       detail: "against: target blocks this source alone referred to"))
+            var edge = OwnershipEdge(from: 0, to: 0, kind: .shares,
+                                     rule: "inferred: the target's blocks are held by several blocks (\(ways.joined(separator: "; "))); whether they own them jointly was not seen",
+                                     evidence: tally.support, contradictions: tally.against,
+                                     detail: "against: target blocks this source alone referred to")
+            edge.basis = .heldBySeveral
+            accept(pair, edge)
         }
         for (pair, count) in reallocs {
             accept(pair, OwnershipEdge(from: 0, to: 0, kind: .reallocates,
@@ -176,6 +186,16 @@ extension OwnershipState {
         }
         graphEdges.sort { ($0.kind, $0.from, $0.to, $0.detail) < ($1.kind, $1.from, $1.to, $1.detail) }
         return OwnershipGraph(nodes: graphNodes, edges: graphEdges, coverage: coverage)
+    }
+
+    /// The basis of an observed `owns`: the role most of its targets showed, the weaker
+    /// one on a tie (freed first, last of several, handed on, held at death).
+    static func ownsBasis(atTarget: UInt64, _ roles: DeathRoles) -> OwnershipBasis {
+        let counts: [(OwnershipBasis, UInt64)] = [(.freedFirst, roles.beforeTarget), (.lastOfSeveral, roles.lastOfSeveral),
+                                                  (.handedOn, roles.handedOn), (.heldAtDeath, atTarget)]
+        var best = counts[0]
+        for entry in counts.dropFirst() where entry.1 > best.1 { best = entry }
+        return best.0
     }
 
     /// A site-level reference needs at least one of this many scanned source blocks to hold one.

@@ -153,7 +153,9 @@ extension OwnershipState {
     ///   whose borrowers went first (`lastOfSeveral`; the others `leftAlive`);
     /// - two or more tearers: no reference count has two last holders (`coTearer`);
     /// - no tearer: the holder that died first in the cascade, holding it while no other
-    ///   block seen holding it lived, owned it (a list freed head first);
+    ///   block seen holding it lived, owned it (a list freed head first); of another site,
+    ///   only when it is older than the target (third freeze: a younger one freed first, as
+    ///   an index's node is, had been handed a raw pointer while something else owned it);
     /// - a holder that moved it on owned it until then (`handedOn`).
     /// Dangling words in a block freed in a later cascade only refer. A global holding the
     /// target (seen in a scan) keeps its holders from owning it.
@@ -175,7 +177,7 @@ extension OwnershipState {
             tearer = tore[0]
         } else if h.cascade != 0 {
             tearer = earlier.first { holder in
-                holder.cascade == h.cascade
+                holder.cascade == h.cascade && (holder.node == h.node || holder.serial < target)
                     && !everyone.contains { $0.serial != holder.serial && $0.born <= holder.seen && $0.seen >= holder.seen }
             }
             before = true

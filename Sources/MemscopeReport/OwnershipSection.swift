@@ -67,8 +67,9 @@ enum OwnershipSection {
                 + "alone by an owner block, freed with it, referred to by nothing else) and <em>shares</em> (of a reference-counted type, "
                 + "or, without dying blocks' words, held by several blocks in a scan). Each edge says its rule, the block pairs or "
                 + "targets for and against it, and a confidence: "
-                + "the share of its pairs that support it, times how often edges of its kind and provenance were true on the programs "
-                + "the rules were tuned on (so never 100%). \(Units.count(UInt64(c.rejectedHypotheses))) hypotheses with less than 75% "
+                + "the share of its pairs that support it, times how often edges of its class (kind, provenance and what they rest on: "
+                + "an owner seen holding its target when it died, or freed first, or a block created right after another…) were true "
+                + "on the programs the rules were tuned on (so never 100%; hover a confidence for its class). \(Units.count(UInt64(c.rejectedHypotheses))) hypotheses with less than 75% "
                 + "of their pairs for them were rejected and are not shown. "
         } else {
             text += "Inference is off (<code>--no-inference</code>): no <em>owns</em> or <em>shares</em> edges and no container types from symbols. "
@@ -152,6 +153,7 @@ enum OwnershipSection {
             "\(nodes[e.from]?.location ?? "?") → \(nodes[e.to]?.location ?? "?")",
             "rule: \(e.rule)",
             "evidence \(Units.count(e.evidence)), contradictions \(Units.count(e.contradictions)), confidence \(e.confidencePercent(decimals: 1))%",
+            e.confidenceReason ?? "",
             e.detail,
         ].filter { !$0.isEmpty }.joined(separator: "\n")
     }
@@ -177,7 +179,7 @@ enum OwnershipSection {
             html += "<tr id=\"edge-\(i + 1)\"><td class=\"num\">\(i + 1)</td><td>\(HTML.escape(e.kind.label))</td>"
                 + "<td class=\"fn\">\(HTML.escape(nodes[e.from]?.location ?? "?"))</td><td class=\"fn\">\(HTML.escape(nodes[e.to]?.location ?? "?"))</td>"
                 + "<td>\(badge)</td><td class=\"num\">\(Units.count(e.evidence))</td><td class=\"num\">\(Units.count(e.contradictions))</td>"
-                + "<td class=\"num\">\(e.confidencePercent(decimals: 1))%</td>"
+                + "<td class=\"num\"\(e.confidenceReason.map { " title=\"\(HTML.escape($0))\"" } ?? "")>\(e.confidencePercent(decimals: 1))%</td>"
                 + "<td class=\"rule\"><a href=\"#rule-\(ruleNumber[e.rule] ?? 0)\" title=\"\(HTML.escape(e.rule))\">R\(ruleNumber[e.rule] ?? 0)</a>"
                 + "\(e.detail.isEmpty ? "" : " \(HTML.escape(e.detail))")</td></tr>"
         }

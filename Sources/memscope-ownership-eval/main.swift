@@ -116,10 +116,11 @@ do {
             if edge.edge.provenance == .observed { counts.observed += 1 } else { counts.inferred += 1 }
             provenance[edge.edge.kind] = counts
             let correct = truth.contains(edge.truth)
-            samples.append(.init(kind: edge.edge.kind, provenance: edge.edge.provenance, confidence: edge.edge.confidence, correct: correct))
+            samples.append(.init(kind: edge.edge.kind, provenance: edge.edge.provenance, basis: edge.edge.basis,
+                                 confidence: edge.edge.confidence, correct: correct))
             edgeLines.append([name, edge.truth.kind.rawValue, edge.truth.from, edge.truth.to, edge.edge.provenance.rawValue,
                               "\(edge.edge.evidence)", "\(edge.edge.contradictions)", edge.edge.confidenceFraction(decimals: 4),
-                              correct ? "true" : "false"].joined(separator: "\t"))
+                              correct ? "true" : "false", edge.edge.basis.rawValue, edge.edge.rule].joined(separator: "\t"))
         }
         for wrong in result.falsePositives {
             let edges = result.predicted.filter { $0.truth == wrong }.map(\.edge)
@@ -160,11 +161,8 @@ do {
     print("")
     print("inferred edges: \(inferred.count), true \(inferred.filter(\.correct).count); false above 0.9: \(OwnershipCalibration.falseAbove(inferred)); expected calibration error (inferred): \(percent(OwnershipCalibration.expectedError(OwnershipCalibration.bands(inferred))))")
     let tallies = OwnershipCalibration.tallies(samples)
-    print("judged edges by class (true / scored): " + [OwnershipEdgeKind.owns, .shares].flatMap { kind in
-        [Provenance.observed, .inferred].map { p in
-            let t = tallies[.init(kind: kind, provenance: p)] ?? .init(correct: 0, scored: 0)
-            return "\(kind.rawValue) \(p.rawValue) \(t.correct) / \(t.scored)"
-        }
+    print("judged edges by class (true / scored): " + tallies.keys.sorted().map { c in
+        "\(c.kind.rawValue) \(c.provenance.rawValue) \(c.basis.rawValue) \(tallies[c]!.correct) / \(tallies[c]!.scored)"
     }.joined(separator: ", "))
     print("")
     print("programs:")
@@ -175,7 +173,7 @@ do {
         mistakes.forEach { print($0) }
     }
     if let path = option("--edges") {
-        let header = "program\tkind\tfrom\tto\tprovenance\tevidence\tcontradictions\tconfidence\ttrue\n"
+        let header = "program\tkind\tfrom\tto\tprovenance\tevidence\tcontradictions\tconfidence\ttrue\tbasis\trule\n"
         try (header + edgeLines.map { $0 + "\n" }.joined()).write(toFile: path, atomically: true, encoding: .utf8)
     }
     if option("--keep") == nil && recorded == nil { try? FileManager.default.removeItem(atPath: work) }

@@ -24,7 +24,7 @@ import Testing
         handOffB.threads = .init(from: 1, to: 3)
         let edges = [
             OwnershipEdge(from: 1, to: 2, kind: .references, rule: "r", evidence: 300),
-            OwnershipEdge(from: 1, to: 2, kind: .owns, rule: "r", evidence: 298, contradictions: 2),
+            { var e = OwnershipEdge(from: 1, to: 2, kind: .owns, rule: "r", evidence: 298, contradictions: 2); e.basis = .soleReferrer; return e }(),
             handOffA, handOffB,
         ]
         return OwnershipGraph(nodes: nodes, edges: edges, coverage: OwnershipCoverage())
@@ -45,15 +45,18 @@ import Testing
     @Test func labelsSayEvidenceAndConfidenceOfInferredEdges() {
         let g = Self.graph()
         #expect(OwnershipLayout.label(g.edges[0]) == "references ×300")
-        // 298.5 / 301 of the pairs, times 0.842 (inferred owns on the tuned programs).
-        #expect(OwnershipLayout.label(g.edges[1]) == "owns ×298, 2 against, 83% inferred")
+        // 298.5 / 301 of the pairs, times 0.982 (inferred owns seen alone in scans on the tuned programs).
+        #expect(OwnershipLayout.label(g.edges[1]) == "owns ×298, 2 against, 97% inferred")
         #expect(OwnershipLayout.label(g.edges[2]) == "hands off ×5, thread 1 → 2")
         var observed = OwnershipEdge(from: 1, to: 2, kind: .owns, rule: "r", evidence: 9, contradictions: 1)
         observed.provenance = .observed
-        // 9 / 10 of the pairs, times 0.980 (observed owns on the tuned programs).
+        observed.basis = .heldAtDeath
+        // 9 / 10 of the pairs, times 0.986 (observed owns held at death on the tuned programs).
         #expect(OwnershipLayout.label(observed) == "owns ×9, 1 against, 88%")
         observed.contradictions = 0
         #expect(OwnershipLayout.label(observed) == "owns ×9, 98%", "a judged edge is never drawn as certain")
+        observed.basis = .freedFirst
+        #expect(OwnershipLayout.label(observed) == "owns ×9, 77%", "6 of 7 owners freed first were true: (6 + 1) / (7 + 2)")
         let fact = OwnershipEdge(from: 1, to: 2, kind: .reallocates, rule: "r", evidence: 4)
         #expect(OwnershipLayout.label(fact) == "reallocates ×4")
     }
@@ -63,6 +66,7 @@ import Testing
         var g = Self.graph()
         var loop = OwnershipEdge(from: 1, to: 1, kind: .owns, rule: "r", evidence: 299)
         loop.provenance = .observed
+        loop.basis = .heldAtDeath
         g.edges.append(loop)
         let selection = GraphSelection(g)
         let index = try #require(selection.edges.firstIndex { $0.from == 1 && $0.to == 1 })

@@ -5,8 +5,8 @@ import Testing
     typealias Sample = OwnershipCalibration.Sample
 
     static func sample(_ confidence: Double, _ correct: Bool, _ kind: OwnershipEdgeKind = .owns,
-                       _ provenance: Provenance = .inferred) -> Sample {
-        Sample(kind: kind, provenance: provenance, confidence: confidence, correct: correct)
+                       _ provenance: Provenance = .inferred, _ basis: OwnershipBasis = .createdAfter) -> Sample {
+        Sample(kind: kind, provenance: provenance, basis: basis, confidence: confidence, correct: correct)
     }
 
     @Test func bandsCountEdgesTrueOnesAndMeanConfidence() throws {
@@ -39,37 +39,52 @@ import Testing
         #expect(OwnershipCalibration.rate(.init(correct: 5, scored: 15)) == 6.0 / 17)
         #expect(OwnershipCalibration.rate(.init(correct: 100_000, scored: 100_000)) < 1)
         // The fitted classes: every judged class is below 1; a class never measured is a coin.
-        for kind in [OwnershipEdgeKind.owns, .shares] {
-            for provenance in [Provenance.observed, .inferred] {
-                #expect(OwnershipCalibration.tunedRate(kind, provenance) < 1)
-            }
+        for c in OwnershipCalibration.tuned.keys {
+            #expect(OwnershipCalibration.tunedRate(c.kind, c.provenance, c.basis) < 1, "\(c)")
+            #expect(c.basis != .fact, "facts are not judged")
         }
-        #expect(OwnershipCalibration.rate(.init(correct: 0, scored: 0)) == 0.5)
-        #expect(OwnershipCalibration.tunedRate(.shares, .inferred) == 7.0 / 18, "6 true of 16: shares seen in scans alone")
+        #expect(OwnershipCalibration.tunedRate(.owns, .inferred, .fact) == 0.5)
+        #expect(OwnershipCalibration.tunedRate(.shares, .inferred, .heldBySeveral) == 7.0 / 26, "6 true of 24: shares seen in scans alone")
+        #expect(OwnershipCalibration.tunedRate(.owns, .observed, .heldAtDeath) == 73.0 / 74)
+        #expect(OwnershipCalibration.tunedRate(.owns, .observed, .freedFirst) < 0.8,
+                "an owner freed before its target is a weaker sighting than one freed with it")
     }
 
     @Test func talliesAreFittedFromJudgedEdgesOnly() {
-        let samples = [Self.sample(0.9, true), Self.sample(0.9, false), Self.sample(1, true, .owns, .observed),
-                       Self.sample(1, true, .references, .observed), Self.sample(0.7, false, .shares, .observed)]
+        let samples = [Self.sample(0.9, true), Self.sample(0.9, false), Self.sample(1, true, .owns, .observed, .heldAtDeath),
+                       Self.sample(0.6, false, .owns, .observed, .freedFirst),
+                       Self.sample(1, true, .references, .observed, .fact), Self.sample(0.8, false, .references, .observed, .singleSighting),
+                       Self.sample(0.7, false, .shares, .observed, .referenceCount)]
         let tallies = OwnershipCalibration.tallies(samples)
-        #expect(tallies[.init(kind: .owns, provenance: .inferred)] == .init(correct: 1, scored: 2))
-        #expect(tallies[.init(kind: .owns, provenance: .observed)] == .init(correct: 1, scored: 1))
-        #expect(tallies[.init(kind: .shares, provenance: .observed)] == .init(correct: 0, scored: 1))
-        #expect(tallies[.init(kind: .references, provenance: .observed)] == nil)
+        #expect(tallies[.init(kind: .owns, provenance: .inferred, basis: .createdAfter)] == .init(correct: 1, scored: 2))
+        #expect(tallies[.init(kind: .owns, provenance: .observed, basis: .heldAtDeath)] == .init(correct: 1, scored: 1))
+        #expect(tallies[.init(kind: .owns, provenance: .observed, basis: .freedFirst)] == .init(correct: 0, scored: 1))
+        #expect(tallies[.init(kind: .shares, provenance: .observed, basis: .referenceCount)] == .init(correct: 0, scored: 1))
+        #expect(tallies[.init(kind: .references, provenance: .observed, basis: .singleSighting)] == .init(correct: 0, scored: 1))
+        #expect(tallies[.init(kind: .references, provenance: .observed, basis: .fact)] == nil, "facts are not judged")
     }
 
     /// Scoring changes what an edge's confidence says, never which edges exist: rejection
     /// reads the evidence share (the frozen rule), and a judged edge scores its share times
     /// its class's rate, while observed facts keep their share.
     @Test func confidenceIsTheShareTimesTheClassRate() {
-        let weak = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "", evidence: 2, contradictions: 1)
+        var weak = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "", evidence: 2, contradictions: 1)
+        weak.basis = .createdAfter
         #expect(weak.evidenceShare == 2.5 / 4)
-        #expect(weak.confidence == 2.5 / 4 * OwnershipCalibration.tunedRate(.owns, .inferred))
+        #expect(weak.confidence == 2.5 / 4 * OwnershipCalibration.tunedRate(.owns, .inferred, .createdAfter))
         var shared = OwnershipEdge(from: 0, to: 1, kind: .shares, rule: "", evidence: 9, contradictions: 1)
         shared.provenance = .observed
-        #expect(shared.confidence == 0.9 * OwnershipCalibration.tunedRate(.shares, .observed))
+        shared.basis = .referenceCount
+        #expect(shared.confidence == 0.9 * OwnershipCalibration.tunedRate(.shares, .observed, .referenceCount))
         let moved = OwnershipEdge(from: 0, to: 1, kind: .reallocates, rule: "", evidence: 3)
         #expect(moved.confidence == 1)
+        var once = OwnershipEdge(from: 0, to: 1, kind: .references, rule: "", evidence: 1)
+        #expect(once.confidence == 1, "a reference seen is a fact")
+        once.basis = .singleSighting
+        #expect(once.confidence == OwnershipCalibration.tunedRate(.references, .observed, .singleSighting),
+                "unless it was seen once: one word may be stale")
+        #expect(once.confidenceReason?.contains("15 of 17 such edges were true") == true)
+        #expect(moved.confidenceReason == nil)
         let options = OwnershipOptions.default
         #expect(options.minimumConfidence == 0.75, "the rejection threshold of the frozen rules")
         for kind in OwnershipEdgeKind.allCases {

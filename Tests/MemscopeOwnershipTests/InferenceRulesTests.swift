@@ -66,7 +66,8 @@ import Testing
         #expect(owns.evidence == 8)
         #expect(owns.contradictions == 0)
         #expect(abs(owns.evidenceShare - 8.5 / 9) < 1e-9)
-        #expect(abs(owns.confidence - 8.5 / 9 * OwnershipCalibration.tunedRate(.owns, .inferred)) < 1e-9)
+        #expect(owns.basis == .createdAfter)
+        #expect(abs(owns.confidence - 8.5 / 9 * OwnershipCalibration.tunedRate(.owns, .inferred, .createdAfter)) < 1e-9)
         #expect(owns.rule.contains("created right after it"))
         #expect(edge(g, .owns, "label_new", "node_new") == nil)
     }
@@ -251,18 +252,21 @@ import Testing
     /// An inferred claim never shows certainty, however much evidence backs it: its confidence
     /// is its evidence share times its class's tuned rate, which is below 1.
     @Test func inferredConfidenceNeverReads100Percent() {
-        let strong = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "test", evidence: 1_000)
+        var strong = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "test", evidence: 1_000)
+        strong.basis = .soleReferrer
         #expect(strong.evidenceShare > 0.9994)
-        #expect(strong.confidence < OwnershipCalibration.tunedRate(.owns, .inferred))
-        #expect(strong.confidencePercent() == "84.1", "47 true of 55 tuned: (47 + 1) / (55 + 2) = 0.842, times 0.9995")
+        #expect(strong.confidence < OwnershipCalibration.tunedRate(.owns, .inferred, .soleReferrer))
+        #expect(strong.confidencePercent() == "98.1", "55 true of 55 tuned: (55 + 1) / (55 + 2) = 0.982, times 0.9995")
         let seen = OwnershipEdge(from: 0, to: 1, kind: .references, rule: "test", evidence: 5)
         #expect(seen.confidencePercent() == "100.0", "an observed fact with no contradiction is certain")
-        let once = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "test", evidence: 1)
+        var once = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "test", evidence: 1)
+        once.basis = .createdAfter
         #expect(once.evidenceShare == 0.75)
-        #expect(once.confidencePercent() == "63.1")
+        #expect(once.confidencePercent() == "47.8", "29 true of 45 tuned: (29 + 1) / (45 + 2) = 0.638, times 0.75")
         var judged = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "test", evidence: 50)
         judged.provenance = .observed
+        judged.basis = .heldAtDeath
         #expect(judged.evidenceShare == 1)
-        #expect(judged.confidencePercent() == "98.0", "observed owns: 49 true of 49 tuned, (49 + 1) / (49 + 2)")
+        #expect(judged.confidencePercent() == "98.6", "observed owns held at death: 72 true of 72 tuned, (72 + 1) / (72 + 2)")
     }
 }

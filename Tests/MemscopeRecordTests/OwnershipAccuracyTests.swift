@@ -80,7 +80,7 @@ import Testing
     static func scoredEdges(_ path: String) throws -> [(kind: String, provenance: String, confidence: Double, correct: Bool)] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst().map { line in
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 9, let confidence = Double(f[7]) else { throw TestFailure("bad edge line: \(line)") }
+            guard f.count >= 9, let confidence = Double(f[7]) else { throw TestFailure("bad edge line: \(line)") }
             return (f[1], f[4], confidence, f[8] == "true")
         }
     }
@@ -171,9 +171,9 @@ import Testing
         withKnownIssue("issue 18: references recall at the edge of 90% on the held-out programs", isIntermittent: true) {
             #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 90)
         }
-        withKnownIssue("issue 18: observed judged edges false above 0.9 on the held-out programs", isIntermittent: partial) {
-            #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 })
-        }
+        // Met since the third rules calibrated judged edges by what they rest on, fitted with
+        // these programs among others (no longer a check of it: see the third held-out set).
+        #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 }, "\(table)")
 
         // Deterministic: the kept dumps scored again give the same tables and the same edges.
         let programs = TestPaths.packageRoot.appendingPathComponent(directory).path

@@ -1,0 +1,55 @@
+/// What a judged edge (`owns`, `shares`) rests on: with its kind and provenance, the class
+/// its confidence is calibrated by (``OwnershipCalibration``). Defined by the mechanism that
+/// produced the edge, before any program was scored: edges resting on different kinds of
+/// sighting are right at different rates (a scan seeing the one holder of a block against a
+/// block created right after another; a holder freed with its target against one freed
+/// before it), however much evidence each has.
+public enum OwnershipBasis: String, Sendable, CaseIterable, Comparable {
+    /// Observed facts (`references` seen in two or more block pairs, `reallocates`,
+    /// `hands_off`, `task`): not judged.
+    case fact
+    /// Observed `references` resting on one block pair: a single word holding an address,
+    /// which a stale word (memory the program never wrote) also is.
+    case singleSighting = "single_sighting"
+    /// Observed `owns`: mostly the one holder still holding the target when it was freed.
+    case heldAtDeath = "held_at_death"
+    /// Observed `owns`: mostly freed first in the target's free cascade, holding it while
+    /// nothing else did (a list freed head first).
+    case freedFirst = "freed_first"
+    /// Observed `owns`: mostly the last holder, freed with the target after blocks that
+    /// held it too had died leaving it alive.
+    case lastOfSeveral = "last_of_several"
+    /// Observed `owns`: mostly held the target until a new holder of it was made.
+    case handedOn = "handed_on"
+    /// Observed `owns` of blocks made by a reference-counting constructor (`Rc::new`,
+    /// `make_shared`): a count with one holder looks owned.
+    case refcountedTarget = "refcounted_target"
+    /// Observed `shares`: a reference count's signature.
+    case referenceCount = "reference_count"
+    /// Inferred `owns`: mostly a scan saw the owner hold the target alone.
+    case soleReferrer = "sole_referrer"
+    /// Inferred `owns`: mostly the target was created right after the owner.
+    case createdAfter = "created_after"
+    /// Inferred `shares`: several blocks held the target in a scan, or it is of a
+    /// reference-counted type.
+    case heldBySeveral = "held_by_several"
+
+    public static func < (a: OwnershipBasis, b: OwnershipBasis) -> Bool { a.rawValue < b.rawValue }
+
+    /// The basis in words, for the report's rule column.
+    public var words: String {
+        switch self {
+        case .fact: "an observed fact"
+        case .singleSighting: "references seen in one block pair only"
+        case .heldAtDeath: "owners seen holding their target alone when it was freed"
+        case .freedFirst: "owners freed first in their target's free cascade"
+        case .lastOfSeveral: "owners freed last, with their target, after other holders"
+        case .handedOn: "owners seen handing their target on to a new holder"
+        case .refcountedTarget: "owners of targets made by a reference-counting constructor"
+        case .referenceCount: "sharers seen dying one by one, as with a reference count"
+        case .soleReferrer: "owners seen by a scan as their target's only holder"
+        case .createdAfter: "owners whose targets were created right after them"
+        case .heldBySeveral: "targets held by several blocks in a scan, or of a reference-counted type"
+        }
+    }
+}
