@@ -126,12 +126,12 @@ import Testing
         #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 }, "\(table)")
     }
 
-    /// Issue 18's "Done when" on the programs held out from the second rules
-    /// (Tests/OwnershipProgramsHeldOut2: fourteen programs written by an engineer who had not
-    /// seen the rules; a program whose compiler is missing is skipped by the tool). What is met
-    /// must hold; what is not met is a known issue, so that this test fails when it starts to
-    /// hold too (and the docs must then say so). Scoring the kept dumps a second time must print
-    /// the same tables and edges.
+    /// The programs held out from the second rules (Tests/OwnershipProgramsHeldOut2: fourteen
+    /// programs written by an engineer who had not seen the rules; a program whose compiler is
+    /// missing is skipped by the tool), which the third rules' calibration was fitted with.
+    /// What is met must hold; what is not met is a known issue, so that this test fails when
+    /// it starts to hold too (and the docs must then say so). Scoring the kept dumps a second
+    /// time must print the same tables and edges.
     @Test func heldOutTargetsAndCalibration() throws {
         let directory = "Tests/OwnershipProgramsHeldOut2"
         var first = try Self.evaluate(directory)
@@ -182,6 +182,58 @@ import Testing
         let scored = { (text: String) in partial ? String(text[..<(text.range(of: "programs:")?.lowerBound ?? text.endIndex)]) : text }
         #expect(scored(again.stdout) == scored(table))
         #expect(try String(contentsOfFile: keep + "/again.tsv", encoding: .utf8) == String(contentsOfFile: keep + "/edges.tsv", encoding: .utf8))
+    }
+
+    /// Issue 18's "Done when" on the programs held out from the third rules
+    /// (Tests/OwnershipProgramsHeldOut3: fifteen programs written after the second freeze by
+    /// an engineer who had not seen the rules, scored once after the third, 2026-12-07). What
+    /// is met must hold; what is not is a known issue (docs/OWNERSHIP.md, "Held out from the
+    /// third rules").
+    @Test func thirdHeldOutSetTargets() throws {
+        let directory = "Tests/OwnershipProgramsHeldOut3"
+        var first = try Self.evaluate(directory)
+        if !Self.heldOutMet(first.output, edges: first.edges) {
+            print("third held-out evaluation below what it met, recorded again:\n\(first.output)")
+            first = try Self.evaluate(directory)
+        }
+        let (table, _, edges) = first
+        #expect(!table.contains("skipped, no gcc"), "\(table)")
+        let partial = table.contains("skipped, no")
+        if partial { print("third held-out set: some programs skipped:\n\(table)") }
+        #expect(edges.count >= 100 || partial, "\(table)")
+
+        // Met: references, reallocates and hands-off precision; no inferred edge false above
+        // 0.9 nor at 1; no judged edge at 1; most edges observed.
+        #expect((Self.percentCell(table, "references", column: 1) ?? 0) >= 95, "\(table)")
+        for kind in ["reallocates", "hands_off"] {
+            #expect(Self.percentCell(table, kind, column: 1) == 100, "\(kind)\n\(table)")
+            #expect(Self.percentCell(table, kind, column: 2) == 100, "\(kind)\n\(table)")
+        }
+        let inferred = edges.filter { $0.provenance == "inferred" }
+        #expect(!inferred.contains { !$0.correct && $0.confidence > 0.9 }, "\(table)")
+        #expect(!inferred.contains { $0.confidence >= 1 }, "no inferred edge shows certainty")
+        #expect(!edges.contains { ($0.kind == "owns" || $0.kind == "shares") && $0.confidence >= 1 }, "no judged edge shows certainty")
+        #expect(edges.filter { $0.provenance == "observed" }.count > 2 * inferred.count, "\(table)")
+        // Observed edges scored 0.95 and above were true at least 90% of the time.
+        let high = edges.filter { $0.provenance == "observed" && $0.confidence >= 0.95 && $0.confidence < 1 }
+        #expect(high.isEmpty || Double(high.filter(\.correct).count) >= 0.9 * Double(high.count), "\(table)")
+
+        // Met when scored, close to the targets: references recall 91.4%, shares precision 3 of 3.
+        #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 90 || partial, "\(table)")
+        #expect((Self.percentCell(table, "shares", column: 1) ?? 100) >= 95, "\(table)")
+
+        // Not met when scored: owns 93.3% / 68.3%, shares recall 30.0%, one observed owns
+        // false at 98.6%.
+        withKnownIssue("issue 18: owns precision below 95% on the third held-out set", isIntermittent: partial) {
+            #expect((Self.percentCell(table, "owns", column: 1) ?? 0) >= 95)
+        }
+        withKnownIssue("issue 18: owns and shares recall below 90% on the third held-out set", isIntermittent: partial) {
+            #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 90)
+            #expect((Self.percentCell(table, "shares", column: 2) ?? 0) >= 90)
+        }
+        withKnownIssue("issue 18: an observed owns false above 0.9 on the third held-out set", isIntermittent: partial) {
+            #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 })
+        }
     }
 
     static func meetsTargets(_ table: String) -> Bool {
