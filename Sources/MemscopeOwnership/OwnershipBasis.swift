@@ -21,8 +21,12 @@ public enum OwnershipBasis: String, Sendable, CaseIterable, Comparable {
     case lastOfSeveral = "last_of_several"
     /// Observed `owns`: mostly held the target until a new holder of it was made.
     case handedOn = "handed_on"
-    /// Observed `owns` of blocks made by a reference-counting constructor (`Rc::new`,
-    /// `make_shared`): a count with one holder looks owned.
+    /// Observed `owns` resting on one target block (an owner with a single buffer): one
+    /// word, which a stale word could also be.
+    case singleTarget = "single_target"
+    /// Observed `shares` of blocks made by a reference-counting constructor (`Rc::new`,
+    /// `make_shared`) whose holders were seen one at a time: a count with one holder looks
+    /// owned, and is still a count.
     case refcountedTarget = "refcounted_target"
     /// Observed `shares`: a reference count's signature.
     case referenceCount = "reference_count"
@@ -45,7 +49,8 @@ public enum OwnershipBasis: String, Sendable, CaseIterable, Comparable {
         case .freedFirst: "owners freed first in their target's free cascade"
         case .lastOfSeveral: "owners freed last, with their target, after other holders"
         case .handedOn: "owners seen handing their target on to a new holder"
-        case .refcountedTarget: "owners of targets made by a reference-counting constructor"
+        case .singleTarget: "owners seen with one target block only"
+        case .refcountedTarget: "holders of targets made by a reference-counting constructor, seen one at a time"
         case .referenceCount: "sharers seen dying one by one, as with a reference count"
         case .soleReferrer: "owners seen by a scan as their target's only holder"
         case .createdAfter: "owners whose targets were created right after them"

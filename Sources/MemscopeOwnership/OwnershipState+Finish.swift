@@ -60,19 +60,22 @@ extension OwnershipState {
             accept(pair, edge)
         }
         // Observed owns and shares: the roles blocks' words showed as they or their targets
-        // died (``DeathRoles``). One block pair is not enough: a block's unwritten bytes can
-        // still hold an older block's pointer (a stale word), which its words at death cannot
-        // tell from a real one.
+        // died (``DeathRoles``). One block pair is not enough for `shares`, nor for an `owns`
+        // with a contradiction: a block's unwritten bytes can still hold an older block's
+        // pointer (a stale word), which its words at death cannot tell from a real one. An
+        // `owns` resting on one target and nothing against it (a struct's one buffer) is
+        // kept in a class of its own (``OwnershipBasis/singleTarget``, fourth rules).
         var observedPairs = Set<NodePair>()
         func observed(_ pair: NodePair, _ edge: OwnershipEdge, basis: OwnershipBasis) {
-            if edge.evidence < Self.minimumObservedPairs {
+            let once = edge.evidence < Self.minimumObservedPairs
+            if once && (edge.kind != .owns || edge.contradictions > 0) {
                 coverage.rejectedHypotheses += 1
                 return
             }
             observedPairs.insert(pair)
             var edge = edge
             edge.provenance = .observed
-            edge.basis = basis
+            edge.basis = once ? .singleTarget : basis
             accept(pair, edge)
         }
         for pair in deathRoles.keys.sorted() {
@@ -101,11 +104,23 @@ extension OwnershipState {
             let kept = ends.isEmpty ? "" : "the owner was the one holder of the target freed with it, in the same free cascade (\(ends.joined(separator: "; ")))"
             let handed = roles.handedOn == 0 ? "" : "the owner held it until it was freed right after a new holder of it was made, which took it over (\(roles.handedOn))"
             let together = roles.coTearer == 0 ? "" : "; \(roles.coTearer) other targets were freed together with another holder (not counted)"
+            if refcounted {
+                // A reference count that one holder held at a time is still a reference count:
+                // its holder shares the target (an `Rc` or `shared_ptr` copied to no one else),
+                // which another holder may join at any time (fourth rules).
+                observed(pair, OwnershipEdge(from: 0, to: 0, kind: .shares,
+                                             rule: "observed: the target is of a reference-counted type (made by Rc::new, Arc::new or make_shared), and "
+                                                 + [kept, handed].filter { !$0.isEmpty }.joined(separator: "; or ") + together,
+                                             evidence: support, contradictions: roles.leftAlive,
+                                             detail: "against: target blocks the source died holding and left alive"),
+                         basis: .refcountedTarget)
+                continue
+            }
             observed(pair, OwnershipEdge(from: 0, to: 0, kind: .owns,
                                          rule: "observed: " + [kept, handed].filter { !$0.isEmpty }.joined(separator: "; or ") + "; and no global held it" + together,
                                          evidence: support, contradictions: roles.leftAlive,
                                          detail: "against: target blocks the source died holding and left alive"),
-                     basis: refcounted ? .refcountedTarget : Self.ownsBasis(atTarget: atTarget, roles))
+                     basis: Self.ownsBasis(atTarget: atTarget, roles))
         }
         for (pair, tally) in owns where tally.support > 0 && !observedPairs.contains(pair) {
             var ways: [String] = []

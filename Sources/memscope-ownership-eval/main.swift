@@ -7,7 +7,7 @@
 // A program whose compiler is missing is skipped and said so.
 //
 //   memscope-ownership-eval [--programs DIR] [--memscope PATH] [--keep DIR] [--no-scan-on-free]
-//                           [--dumps DIR] [--edges FILE] [--only NAME,NAME]
+//                           [--dumps DIR] [--edges FILE] [--only NAME,NAME] [--record-options "OPTION…"]
 //
 // Besides the score, it counts the predicted edges by provenance (observed or inferred), lists
 // every wrong edge with its provenance and confidence, and prints a reliability table: the
@@ -15,6 +15,7 @@
 // DIR/NAME.msd recorded before (by `--keep DIR`) instead of recording: the same dumps give the
 // same output. `--edges FILE` writes every scored edge, one per line (tab-separated).
 // `--only` evaluates the named programs alone (names without their extension).
+// `--record-options` passes more options to `memscope record` (space-separated).
 import Foundation
 import MemscopeAnalysis
 import MemscopeImport
@@ -51,7 +52,8 @@ let programs = option("--programs") ?? "Tests/OwnershipPrograms"
 let memscope = option("--memscope") ?? here.appendingPathComponent("memscope").path
 let recorded = option("--dumps")
 let work = recorded ?? option("--keep") ?? NSTemporaryDirectory() + "memscope-ownership-eval-\(getpid())"
-let recordOptions = arguments.contains("--no-scan-on-free") ? ["--no-scan-on-free"] : []
+let recordOptions = (arguments.contains("--no-scan-on-free") ? ["--no-scan-on-free"] : [])
+    + (option("--record-options")?.split(separator: " ").map(String.init) ?? [])
 
 /// The compiler of a source file and its arguments, by the file's extension.
 func compiler(_ source: String, binary: String) -> (name: String, arguments: [String])? {

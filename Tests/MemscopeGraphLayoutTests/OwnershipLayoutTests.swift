@@ -51,12 +51,12 @@ import Testing
         var observed = OwnershipEdge(from: 1, to: 2, kind: .owns, rule: "r", evidence: 9, contradictions: 1)
         observed.provenance = .observed
         observed.basis = .heldAtDeath
-        // 9 / 10 of the pairs, times 0.986 (observed owns held at death on the tuned programs).
+        // 9 / 10 of the pairs, times 0.982 (observed owns held at death on the tuned programs).
         #expect(OwnershipLayout.label(observed) == "owns ×9, 1 against, 88%")
         observed.contradictions = 0
         #expect(OwnershipLayout.label(observed) == "owns ×9, 98%", "a judged edge is never drawn as certain")
         observed.basis = .freedFirst
-        #expect(OwnershipLayout.label(observed) == "owns ×9, 77%", "6 of 7 owners freed first were true: (6 + 1) / (7 + 2)")
+        #expect(OwnershipLayout.label(observed) == "owns ×9, 81%", "8 of 9 owners freed first were true: (8 + 1) / (9 + 2)")
         let fact = OwnershipEdge(from: 1, to: 2, kind: .reallocates, rule: "r", evidence: 4)
         #expect(OwnershipLayout.label(fact) == "reallocates ×4")
     }

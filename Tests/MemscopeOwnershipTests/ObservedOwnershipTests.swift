@@ -75,10 +75,48 @@ import Testing
         #expect(!g.coverage.deathsObserved)
     }
 
-    @Test func oneObservedPairIsNotEnough() throws {
+    /// One target seen held at death (a struct's one buffer) is an observed owns of a class of
+    /// its own, scored by how often such edges were true (a stale word looks the same).
+    @Test func oneObservedTargetIsAClassOfItsOwn() throws {
         let g = graph(parentsAndChildren(1))
-        #expect(edge(g, .owns, "parent_new", "child_new") == nil)
-        #expect(g.coverage.rejectedHypotheses >= 1)
+        let owns = try #require(edge(g, .owns, "parent_new", "child_new"))
+        #expect(owns.provenance == .observed)
+        #expect(owns.evidence == 1)
+        #expect(owns.basis == .singleTarget)
+        #expect(owns.confidence == OwnershipCalibration.tunedRate(.owns, .observed, .singleTarget))
+        #expect(owns.confidence < OwnershipCalibration.tunedRate(.owns, .observed, .heldAtDeath))
+        let two = try #require(edge(graph(parentsAndChildren(2)), .owns, "parent_new", "child_new"))
+        #expect(two.basis == .heldAtDeath)
+    }
+
+    /// A holder of a reference-counted block (made by `Rc::new`) seen alone is still one
+    /// holder of a count: it shares the target, observed, in the class of such holders.
+    @Test func aReferenceCountedTargetHeldAloneIsShared() throws {
+        var d = DumpBuilder()
+        d.append(Self.marker)
+        let holder = d.stack("main", "holder_new")
+        let counted = d.stack("main", "app::make_node", "alloc::rc::Rc<app::Node>::new", "__rust_alloc")
+        var t: UInt64 = 1_000
+        for i in 0..<4 {
+            d.alloc(ts: t, address: UInt64(0x10000 + i * 0x100), size: 32, stack: holder)
+            d.alloc(ts: t + Self.separate / 2, address: UInt64(0x80000 + i * 0x100), size: 48, stack: counted)
+            t += Self.separate
+        }
+        for i in 0..<4 {
+            let h = UInt64(0x10000 + i * 0x100), c = UInt64(0x80000 + i * 0x100)
+            d.free(ts: t, address: c)
+            words(&d, ts: t + 10, h, [c])
+            d.free(ts: t + 10, address: h)
+            t += Self.separate
+        }
+        d.end(ts: t)
+        let g = graph(d)
+        let shares = try #require(edge(g, .shares, "holder_new", "app::make_node"))
+        #expect(shares.provenance == .observed)
+        #expect(shares.basis == .refcountedTarget)
+        #expect(shares.evidence == 4)
+        #expect(shares.rule.contains("reference-counted type"))
+        #expect(edge(g, .owns, "holder_new", "app::make_node") == nil)
     }
 
     /// A ring still naming messages that another cascade freed earlier: it refers, it does not own.
