@@ -1,4 +1,5 @@
 import CMemscopeNative
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -6,7 +7,7 @@ import Glibc
 
 /// One frame of a return address's inline chain: demangled function, source position
 /// (from DWARF where the module has debug info).
-struct SymbolizedFrame: Equatable {
+struct SymbolizedFrame: Equatable, Sendable {
     var function: String?
     var file: String?
     var line: UInt32
@@ -18,7 +19,7 @@ struct SymbolizedFrame: Equatable {
 /// Where a return address is: its module, its offset in the module's own address space
 /// and build id (stable across runs), and its inline chain, innermost first (empty when
 /// nothing names the address).
-struct SymbolizedAddress {
+struct SymbolizedAddress: Sendable {
     var module: String?
     var buildID: String?
     var moduleOffset: UInt64?
@@ -76,6 +77,13 @@ final class Symbolizer {
         // The recorded bias is the address of the module's vaddr 0: what addr2line takes.
         result.moduleOffset = returnAddress &- module.bias
         guard let handle else { return result }
+        let key = SymbolCache.Key(buildID: module.buildID, offset: returnAddress &- module.bias)
+        if !module.buildID.isEmpty, let known = SymbolCache.shared.lookup(key) {
+            result.buildID = known.buildID
+            result.frames = known.frames
+            return result
+        }
+        defer { if !module.buildID.isEmpty { SymbolCache.shared.store(key, result) } }
         let location = UnsafeMutablePointer<ms_location>.allocate(capacity: 1)
         defer { location.deallocate() }
         ms_symbolizer_locate(handle, returnAddress - 1, location)
@@ -94,6 +102,27 @@ final class Symbolizer {
         }
         return result
     }
+}
+
+/// Symbolized addresses shared by every dump of one recording. The processes of one run (a
+/// compiler driver and its children, a shell script's commands, a version manager's shims)
+/// load the same modules, and a module's DWARF costs most at its first lookup (libdw inflates
+/// compressed debug sections: about 35 ms for Debian's libc, in every process that
+/// symbolized an address of it). Keyed by build id and offset in the module: the same bytes
+/// at the same place give the same answer. Modules without a build id are not cached.
+final class SymbolCache: Sendable {
+    static let shared = SymbolCache()
+
+    struct Key: Hashable, Sendable {
+        var buildID: [UInt8]
+        var offset: UInt64
+    }
+
+    private let entries = Mutex<[Key: SymbolizedAddress]>([:])
+
+    func lookup(_ key: Key) -> SymbolizedAddress? { entries.withLock { $0[key] } }
+
+    func store(_ key: Key, _ value: SymbolizedAddress) { entries.withLock { $0[key] = value } }
 }
 
 /// Demangles C++ and Rust (legacy and v0) names with libiberty, Swift names with

@@ -74,6 +74,40 @@ import Testing
 
     /// gcc runs cc1 and as: each dump names its program, `memscope record` lists the tree,
     /// and `memscope render DUMP DUMP.* -o DIR` draws it on the index page.
+    /// Processes of one run share their symbolized addresses (by build id and module offset):
+    /// two runs of `ls` under one shell name every frame they both have alike, and alike with
+    /// the shell's own frames in the modules they share (libc), whichever dump was written first.
+    @Test func processesOfOneRunNameSharedFramesAlike() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let dump = directory.appendingPathComponent("sh.msd").path
+        let result = try run("memscope", ["record", "-o", dump, "--", "sh", "-c", "ls -la / >/dev/null; ls -la /usr >/dev/null; true"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let paths = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasPrefix("sh.msd") }.sorted().map { directory.appendingPathComponent($0).path }
+        #expect(paths.count == 3, "\(paths)")
+        var named: [String: String] = [:]  // module and offset: its inline chain's functions, files and lines
+        var shared = 0
+        for path in paths {
+            let symbols = try RecordedDump(path: path).symbols
+            var chains: [String: [String]] = [:]
+            for frame in symbols.frames where frame.moduleOffset != nil && frame.module != 0 {
+                let module = symbols.string(frame.module).split(separator: "/").last.map(String.init) ?? ""
+                chains["\(module)+\(frame.moduleOffset!)", default: []]
+                    .append("\(symbols.string(frame.function)) \(symbols.string(frame.file)):\(frame.line)")
+            }
+            for (key, chain) in chains {
+                let name = chain.joined(separator: " | ")
+                if let earlier = named[key] {
+                    shared += 1
+                    #expect(earlier == name, "\(key): \(earlier) against \(name)")
+                } else {
+                    named[key] = name
+                }
+            }
+        }
+        #expect(shared > 20, "the dumps share frames in libc and ls")
+    }
+
     @Test func gccAndItsChildrenEachNameTheirProgram() throws {
         let directory = try TestPaths.temporaryDirectory()
         let source = directory.appendingPathComponent("x.c")
