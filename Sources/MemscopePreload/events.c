@@ -20,6 +20,7 @@ void ms_write_alloc(void *p, size_t size, int kind, uint32_t stack) {
 }
 
 uint32_t ms_record_alloc(void *p, size_t size, int kind) {
+    if (kind != MS_CALLOC) ms_clear_new_block(p, 0);
     uint32_t stack = ms_capture_stack(false);
     ms_write_alloc(p, size, kind, stack);
     return stack;
@@ -70,6 +71,8 @@ uint32_t ms_record_realloc_words(void *old, void *p, size_t size, size_t old_usa
     uint32_t stack = ms_capture_stack(false);
     uint64_t now = ms_now();
     if (old_usable && p && p != old) ms_record_words(now, (uintptr_t)old, p, old_usable < size ? old_usable : size);
+    /* Past the old block's bytes, the new or grown block holds what malloc left there. */
+    if (p && size > old_usable && (old_usable || !old)) ms_clear_new_block(p, old_usable);
     write_realloc_at(now, old, p, size, stack);
     return stack;
 }

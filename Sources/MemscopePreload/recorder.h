@@ -200,6 +200,7 @@ MS_HIDDEN void ms_record_words_marker(void);
 MS_HIDDEN void ms_note_heap_range(uintptr_t start, size_t size);
 MS_HIDDEN size_t ms_block_usable(const void *p);
 MS_HIDDEN void ms_record_words(uint64_t ts, uintptr_t address, const void *contents, size_t bytes);
+MS_HIDDEN void ms_clear_new_block(void *p, size_t from);
 /* A realloc whose old block had `old_usable` bytes (0: not read): its words when it moved. */
 MS_HIDDEN uint32_t ms_record_realloc_words(void *old, void *p, size_t size, size_t old_usable);
 

@@ -58,6 +58,22 @@ size_t ms_block_usable(const void *p) {
     return chunk - overhead;
 }
 
+/* Zeroes what the words of a new block will be read from (its usable bytes from `from`, up
+ * to MS_WORDS_MAX_BYTES), as calloc would. malloc hands out reused memory as it was: a word
+ * the program never wrote (a vector's spare capacity, padding, a struct's unset field) still
+ * holds whatever an earlier block left there, often the address of a block that lives
+ * again at that address, and passes for a pointer when the block dies. Cleared, every word
+ * the analysis reads was written by the program since the block was made. Chunks glibc
+ * mapped for the block alone (IS_MMAPPED) come zeroed from the kernel and are left
+ * untouched (no page of them is faulted in). */
+void ms_clear_new_block(void *p, size_t from) {
+    if (!ms_scan_on_free || !p) return;
+    if (((const size_t *)p)[-1] & 2) return; /* IS_MMAPPED: fresh pages */
+    size_t usable = ms_block_usable(p);
+    size_t end = usable < MS_WORDS_MAX_BYTES ? usable : MS_WORDS_MAX_BYTES;
+    if (from < end) memset((char *)p + from, 0, end - from);
+}
+
 /* Writes MS_EV_WORDS for the block that was at `address`, whose contents are `bytes` of
  * memory at `contents` (the block itself, or its copy after a realloc moved it). */
 void ms_record_words(uint64_t ts, uintptr_t address, const void *contents, size_t bytes) {

@@ -3,7 +3,9 @@ import MemscopeTestSupport
 import Testing
 
 /// The recorder changes nothing the program sees: every interposed allocation function
-/// returns what glibc returns, with the same errno, natively and under memscope.
+/// returns what glibc returns, with the same errno, natively and under memscope. (Only the
+/// contents of memory the program never wrote differ: new blocks' words are cleared,
+/// ClearedWordsTests.)
 @Suite struct AllocatorSemanticsTests {
     @Test(arguments: [[], ["--guard"], ["--quarantine", "1MiB"], ["--frame-pointers"]])
     func resultsAndErrnoAreGlibcs(options: [String]) throws {

@@ -64,7 +64,7 @@ struct RecordCommand: ParsableCommand {
     var quarantine: ByteSize?
 
     @Flag(name: .customLong("no-scan-on-free"),
-          help: "Do not record the pointers held by blocks as they die (the ownership graph then infers more and observes less).")
+          help: "Do not record the pointers held by blocks as they die, nor clear new blocks' first 4 KiB (the ownership graph then infers more and observes less).")
     var noScanOnFree = false
 
     @Option(name: .customLong("scan-every"),
