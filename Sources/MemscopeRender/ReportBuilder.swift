@@ -86,8 +86,8 @@ public struct ReportBuilder: Sendable {
         observer.analysed(analysis.diagnostics)
         let extra = extraViewPlan(of: analysis, format: format, options: options)
         // The views need the unshortened analysis's symbols, not its call trees: the painter
-        // lets those go as soon as it has filtered them.
-        var full = analyzed
+        // lets those go as soon as it has filtered them (nothing else may hold them).
+        var full = consume analyzed
         full.releaseCallTrees()
         let reading = BackgroundWork(label: "memscope.extra-views") { [self, full] in
             try extraViews(extra, full: full, input: input, format: format)
