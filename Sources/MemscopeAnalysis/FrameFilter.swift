@@ -239,11 +239,16 @@ public final class ViewTrees {
 public final class ViewCallTree: @unchecked Sendable {
     /// The shared tree; its costs, lines and frames are not the view's.
     public let shared: CallTree
+    /// The depth of the shared tree's deepest node: when it is within a flamegraph's rows, the
+    /// graph need not read each node's depth (a cache miss per node, the views' nodes being
+    /// scattered over the shared tree).
+    public let deepest: Int
     private let buffer: ViewTreeBuffer
     private let pool: ViewTreeBuffer.Pool
 
-    init(shared: CallTree, buffer: ViewTreeBuffer, pool: ViewTreeBuffer.Pool) {
+    init(shared: CallTree, deepest: Int, buffer: ViewTreeBuffer, pool: ViewTreeBuffer.Pool) {
         self.shared = shared
+        self.deepest = deepest
         self.buffer = buffer
         self.pool = pool
     }
@@ -359,12 +364,15 @@ public final class SharedViewTrees: @unchecked Sendable {
         let bottomUp: RecordedCallTree
         /// Per stack id, its path's index, or ``leftOut`` (by the filter) or ``absent`` (in no view).
         let pathOfStack: [Int32]
+        /// The depth of each tree's deepest node (``ViewCallTree/deepest``).
+        let deepest: (topDown: Int, bottomUp: Int)
 
         init(allocatorFrames: AllocatorFrames, topDown: RecordedCallTree, bottomUp: RecordedCallTree, pathOfStack: [Int32]) {
             self.allocatorFrames = allocatorFrames
             self.topDown = topDown
             self.bottomUp = bottomUp
             self.pathOfStack = pathOfStack
+            deepest = (topDown.tree.nodes.reduce(0) { max($0, $1.depth) }, bottomUp.tree.nodes.reduce(0) { max($0, $1.depth) })
         }
     }
 
@@ -454,10 +462,11 @@ public final class SharedViewTrees: @unchecked Sendable {
     /// The trees of `view`, one of the views this was made with; nil for another.
     public func trees(of view: Analysis) -> (topDown: ViewCallTree, bottomUp: ViewCallTree)? {
         guard let s = shared.first(where: { $0.allocatorFrames.classifiesAlike(view.allocatorFrames) }) else { return nil }
-        return (tree(s.topDown, view, s.pathOfStack), tree(s.bottomUp, view, s.pathOfStack))
+        return (tree(s.topDown, view, s.pathOfStack, deepest: s.deepest.topDown),
+                tree(s.bottomUp, view, s.pathOfStack, deepest: s.deepest.bottomUp))
     }
 
-    private func tree(_ recorded: RecordedCallTree, _ view: Analysis, _ pathOfStack: [Int32]) -> ViewCallTree {
+    private func tree(_ recorded: RecordedCallTree, _ view: Analysis, _ pathOfStack: [Int32], deepest: Int) -> ViewCallTree {
         let buffer = pool.take(count: recorded.tree.nodes.count)
         let totals = buffer.totals, lines = buffer.lines, framesPlusOne = buffer.framesPlusOne
         var touched = buffer.touched
@@ -488,6 +497,6 @@ public final class SharedViewTrees: @unchecked Sendable {
             }
         }
         buffer.touched = touched
-        return ViewCallTree(shared: recorded.tree, buffer: buffer, pool: pool)
+        return ViewCallTree(shared: recorded.tree, deepest: deepest, buffer: buffer, pool: pool)
     }
 }
