@@ -165,8 +165,9 @@ extension Analysis {
         (topDown, bottomUp) = builder.buildBoth(costs: costs)
     }
 
-    /// Empties both call trees, before new ones are built in their place.
-    mutating func releaseCallTrees() {
+    /// Empties both call trees, before new ones are built in their place (or for a copy that
+    /// needs no trees: a render's view analyses, made while the run's trees are filtered).
+    public mutating func releaseCallTrees() {
         topDown = CallTree.empty(.topDown)
         bottomUp = CallTree.empty(.bottomUp)
     }

@@ -232,17 +232,29 @@ public final class ViewTrees {
 /// (``SharedViewTrees``): the view's costs, lines and frames per shared node, as a tree of
 /// the view alone would have them (nodes the view does not reach cost nothing).
 ///
-/// Its per-node figures are in a buffer of the shared tree's size, let go with it (kept
-/// for the next views, the buffers raised the render's peak by 15 MB at 1M events and saved
-/// no measurable time).
+/// Its per-node figures are in a buffer of the shared tree's size, which goes back to the
+/// shared trees' pool when this tree is let go: the next view takes it with only the nodes
+/// this one reached cleared (a fresh buffer per view had every page of it faulted in and
+/// zeroed once more: 3% of a 1M-event render's samples).
 public final class ViewCallTree: @unchecked Sendable {
     /// The shared tree; its costs, lines and frames are not the view's.
     public let shared: CallTree
+    /// The depth of the shared tree's deepest node: when it is within a flamegraph's rows, the
+    /// graph need not read each node's depth (a cache miss per node, the views' nodes being
+    /// scattered over the shared tree).
+    public let deepest: Int
     private let buffer: ViewTreeBuffer
+    private let pool: ViewTreeBuffer.Pool
 
-    init(shared: CallTree, buffer: ViewTreeBuffer) {
+    init(shared: CallTree, deepest: Int, buffer: ViewTreeBuffer, pool: ViewTreeBuffer.Pool) {
         self.shared = shared
+        self.deepest = deepest
         self.buffer = buffer
+        self.pool = pool
+    }
+
+    deinit {
+        pool.giveBack(buffer)
     }
 
     /// The view's costs of node `i` and everything below it (zero for a node it does not reach).
@@ -298,11 +310,45 @@ final class ViewTreeBuffer: @unchecked Sendable {
         (framesPlusOne + first).initialize(repeating: 0, count: nodes)
     }
 
+    /// Back to all zero (the root's frame aside), clearing only the nodes reached.
+    func clear() {
+        totals[0] = Costs()
+        lines[0] = 0
+        for node in touched {
+            totals[Int(node)] = Costs()
+            lines[Int(node)] = 0
+            framesPlusOne[Int(node)] = 0
+        }
+        touched.removeAll(keepingCapacity: true)
+    }
+
     deinit {
         free(totals)
         free(lines)
         free(framesPlusOne)
         free(chunkWritten)
+    }
+
+    /// Buffers given back by the views drawn, cleared, for the next views (at most one per
+    /// view drawn at a time, two directions each: as many as a buffer per view had alive at once).
+    final class Pool: @unchecked Sendable {
+        private let lock = NSLock()
+        private var spare: [ViewTreeBuffer] = []
+
+        /// A cleared buffer of `count` nodes: a given-back one when there is one.
+        func take(count: Int) -> ViewTreeBuffer {
+            lock.lock()
+            let found = spare.lastIndex { $0.count == count }.map { spare.remove(at: $0) }
+            lock.unlock()
+            return found ?? ViewTreeBuffer(count: count)
+        }
+
+        func giveBack(_ buffer: ViewTreeBuffer) {
+            buffer.clear()
+            lock.lock()
+            spare.append(buffer)
+            lock.unlock()
+        }
     }
 }
 
@@ -318,12 +364,15 @@ public final class SharedViewTrees: @unchecked Sendable {
         let bottomUp: RecordedCallTree
         /// Per stack id, its path's index, or ``leftOut`` (by the filter) or ``absent`` (in no view).
         let pathOfStack: [Int32]
+        /// The depth of each tree's deepest node (``ViewCallTree/deepest``).
+        let deepest: (topDown: Int, bottomUp: Int)
 
         init(allocatorFrames: AllocatorFrames, topDown: RecordedCallTree, bottomUp: RecordedCallTree, pathOfStack: [Int32]) {
             self.allocatorFrames = allocatorFrames
             self.topDown = topDown
             self.bottomUp = bottomUp
             self.pathOfStack = pathOfStack
+            deepest = (topDown.tree.nodes.reduce(0) { max($0, $1.depth) }, bottomUp.tree.nodes.reduce(0) { max($0, $1.depth) })
         }
     }
 
@@ -357,6 +406,8 @@ public final class SharedViewTrees: @unchecked Sendable {
 
     private let frameLine: [UInt32]
     private let shared: [Shared]
+    /// The views' buffers, reused from one view to the next.
+    private let pool = ViewTreeBuffer.Pool()
 
     /// - Parameters:
     ///   - views: every view to be drawn; they share one run's symbols.
@@ -411,11 +462,12 @@ public final class SharedViewTrees: @unchecked Sendable {
     /// The trees of `view`, one of the views this was made with; nil for another.
     public func trees(of view: Analysis) -> (topDown: ViewCallTree, bottomUp: ViewCallTree)? {
         guard let s = shared.first(where: { $0.allocatorFrames.classifiesAlike(view.allocatorFrames) }) else { return nil }
-        return (tree(s.topDown, view, s.pathOfStack), tree(s.bottomUp, view, s.pathOfStack))
+        return (tree(s.topDown, view, s.pathOfStack, deepest: s.deepest.topDown),
+                tree(s.bottomUp, view, s.pathOfStack, deepest: s.deepest.bottomUp))
     }
 
-    private func tree(_ recorded: RecordedCallTree, _ view: Analysis, _ pathOfStack: [Int32]) -> ViewCallTree {
-        let buffer = ViewTreeBuffer(count: recorded.tree.nodes.count)
+    private func tree(_ recorded: RecordedCallTree, _ view: Analysis, _ pathOfStack: [Int32], deepest: Int) -> ViewCallTree {
+        let buffer = pool.take(count: recorded.tree.nodes.count)
         let totals = buffer.totals, lines = buffer.lines, framesPlusOne = buffer.framesPlusOne
         var touched = buffer.touched
         buffer.touched = []
@@ -445,6 +497,6 @@ public final class SharedViewTrees: @unchecked Sendable {
             }
         }
         buffer.touched = touched
-        return ViewCallTree(shared: recorded.tree, buffer: buffer)
+        return ViewCallTree(shared: recorded.tree, deepest: deepest, buffer: buffer, pool: pool)
     }
 }

@@ -119,6 +119,8 @@ protocol FlameTreeSource {
     func totalCosts(_ i: Int) -> Costs
     func line(_ i: Int) -> UInt32
     func frame(_ i: Int) -> UInt32
+    /// No node is deeper than this (`Int.max`: not known).
+    var depthBound: Int { get }
     /// Calls `body` with every node but the root that may have costs, in any order.
     func forEachShareCandidate(_ body: (Int) -> Void)
 }
@@ -131,6 +133,8 @@ extension CallTree: FlameTreeSource {
     @inline(__always) func totalCosts(_ i: Int) -> Costs { nodes[i].totalCosts }
     @inline(__always) func line(_ i: Int) -> UInt32 { nodes[i].line }
     @inline(__always) func frame(_ i: Int) -> UInt32 { nodes[i].frame }
+    /// Not known: each node's depth is read, in order.
+    var depthBound: Int { .max }
     func forEachShareCandidate(_ body: (Int) -> Void) { for i in 1..<max(1, nodes.count) { body(i) } }
 }
 
@@ -140,6 +144,7 @@ extension ViewCallTree: FlameTreeSource {
     @inline(__always) func node(_ i: Int) -> CallTree.Node { shared.nodes[i] }
     @inline(__always) func depth(_ i: Int) -> Int { shared.nodes[i].depth }
     @inline(__always) func parent(_ i: Int) -> Int { shared.nodes[i].parent }
+    var depthBound: Int { deepest }
     /// Only the nodes the view reaches can have a share.
     func forEachShareCandidate(_ body: (Int) -> Void) { for node in reached { body(Int(node)) } }
 }
@@ -186,10 +191,12 @@ public enum FlameGraphBuilder {
         let totals = values(tree.totalCosts(0)).map { $0 == 0 ? 0 : 1 / Double($0) }
         var shares: [Double] = []
         shares.reserveCapacity(tree.nodeCount)
+        // A node's depth is read only when some node may be deeper than the graph's rows.
+        let readDepths = tree.depthBound > options.maxDepth
         // The shares as a multiset: the order of the nodes does not matter.
         tree.forEachShareCandidate { i in
             let c = tree.totalCosts(i)
-            guard !c.isZero, tree.depth(i) <= options.maxDepth else { return }
+            guard !c.isZero, !readDepths || tree.depth(i) <= options.maxDepth else { return }
             let share = max(Double(c.bytesAllocated) * totals[0], Double(c.allocations) * totals[1],
                             Double(c.peakBytes) * totals[2], Double(c.leakedBytes) * totals[3],
                             Double(c.temporaryAllocations) * totals[4])

@@ -7,6 +7,7 @@ import MemscopeLayout
 import MemscopeModel
 import MemscopeOwnership
 import MemscopeReport
+import MemscopeScene
 
 /// Turns a ``RenderPlan`` into reports: single renders, batches and diffs all go through it.
 ///
@@ -68,6 +69,11 @@ public struct ReportBuilder: Sendable {
     // MARK: - One report
 
     /// The report of `input`: its page, and its pictures for `--images`.
+    ///
+    /// The extra views' read runs on a thread of its own while this one draws the run's own
+    /// flamegraphs and charts (that read is mostly the ownership inference, on one core: the
+    /// drawing takes the other). Their results meet in the painter, which waits for the views
+    /// only when it draws them.
     public func build(_ input: InputSpec, observer: Observer = .silent, clock: inout StageClock) throws -> RenderedReport {
         let options = try analyzer.analysisOptions(input, scope: plan.scope, suppressions: suppressions)
         // Per-slice figures for the page's range selection (a restricted report is already a range).
@@ -78,12 +84,25 @@ public struct ReportBuilder: Sendable {
         let analysis = analyzed.shortenedForDisplay()
         clock.lap("read+analyze")
         observer.analysed(analysis.diagnostics)
-        let (views, ownership) = try extraViews(of: analysis, full: analyzed, input: input, format: format, options: options, clock: &clock)
+        let extra = extraViewPlan(of: analysis, format: format, options: options)
+        // The views need the unshortened analysis's symbols, not its call trees: the painter
+        // lets those go as soon as it has filtered them (nothing else may hold them).
+        var full = consume analyzed
+        full.releaseCallTrees()
+        let reading = BackgroundWork(label: "memscope.extra-views") { [self, full] in
+            try extraViews(extra, full: full, input: input, format: format)
+        }
+        defer { reading.waitUntilDone() }
         let entry = BatchIndex.Entry(input: input.path, report: nil, totals: analysis.totals,
                                      command: analysis.metadata.commandLine.joined(separator: " "), error: nil,
                                      pid: analysis.metadata.pid, parentPid: analysis.metadata.parentPid ?? 0)
+        let pending = PendingViews(count: extra.views.count, allFrames: true) { clock in
+            let done = try reading.value()
+            clock.add(concurrent: done.laps)
+            return (done.views, done.ownership)
+        }
         let (html, pictures) = try painter.render(consume analysis, inputPath: input.path, format: format.rawValue,
-                                                  views: views, ownership: ownership, clock: &clock)
+                                                  views: pending, clock: &clock)
         return RenderedReport(html: html, pictures: pictures, format: format, entry: entry)
     }
 
@@ -111,8 +130,29 @@ public struct ReportBuilder: Sendable {
 
     // MARK: - Extra views, in one read
 
+    /// What the extra-view read is to make: the views (threads first, then windows) and
+    /// whether the ownership graph is built, decided from the main analysis.
+    struct ExtraViewPlan: Sendable {
+        fileprivate var views: [View]
+        fileprivate var ownership: OwnershipPlan
+    }
+
+    /// The extra views' analyses and ownership section, and the laps of their making.
+    struct ExtraViews: @unchecked Sendable {
+        var views: PartialAnalyses
+        /// The section, and its picture for `--images`.
+        var ownership: (view: OwnershipView, scene: Scene?)
+        var laps: [(stage: String, seconds: Double)]
+    }
+
+    private func extraViewPlan(of analysis: Analysis, format: InputFormat, options: AnalysisOptions) -> ExtraViewPlan {
+        ExtraViewPlan(views: plan.scope.isRestricted ? [] : viewOptions(analysis, base: options),
+                      ownership: ownershipPlan(analysis, format: format))
+    }
+
     /// The analyses per top thread (restricted to that thread's blocks) and per time
-    /// window, and the ownership graph: all from one more read of the dump, or none.
+    /// window, and the ownership graph, laid out and painted: all from one more read of the
+    /// dump, or none.
     ///
     /// For event inputs (memscope dumps, heaptrack files) the views are tallied in that read
     /// by one ``ViewTally``: its memory is bounded by the live blocks and the sites once,
@@ -120,14 +160,17 @@ public struct ReportBuilder: Sendable {
     /// (folded stacks, DHAT, massif, memscope-rs exports) hold their sites' totals only, and
     /// their importers build one analysis per view from one parse.
     /// - Parameter full: the analysis before its strings were shortened for display.
-    private func extraViews(of analysis: Analysis, full: Analysis, input: InputSpec, format: InputFormat, options: AnalysisOptions,
-                            clock: inout StageClock) throws -> (PartialAnalyses, OwnershipPart) {
+    private func extraViews(_ extra: ExtraViewPlan, full: Analysis, input: InputSpec, format: InputFormat) throws -> ExtraViews {
+        var clock = StageClock()
         var parts = PartialAnalyses(allFrames: true)
-        let ownership = ownershipPlan(analysis, format: format)
-        let wanted = plan.scope.isRestricted ? [] : viewOptions(analysis, base: options)
+        let wanted = extra.views
+        let inference: OwnershipInference?
+        if case .build = extra.ownership { inference = OwnershipInference() } else { inference = nil }
         var alongside: [any RecordConsumer] = []
-        if case .build(let inference) = ownership { alongside.append(inference) }
-        if wanted.isEmpty, case .skip(let reason) = ownership { return (parts, .unavailable(reason)) }
+        if let inference { alongside.append(inference) }
+        if wanted.isEmpty, case .skip(let reason) = extra.ownership {
+            return ExtraViews(views: parts, ownership: (.unavailable(reason), nil), laps: [])
+        }
         if format.hasEvents {
             let threads = wanted.filter(\.isThread).compactMap(\.options.thread)
             let windows = wanted.filter { !$0.isThread }.map {
@@ -162,19 +205,25 @@ public struct ReportBuilder: Sendable {
             parts.windows = all.filter { !$0.isThread }.map(\.part)
             clock.lap("read+analyze extra views")
         }
-        switch ownership {
-        case .build(let inference): return (parts, .graph(inference.finish()))
-        case .skip(let reason): return (parts, .unavailable(reason))
+        switch extra.ownership {
+        case .build:
+            let graph = inference!.finish()
+            clock.lap("ownership inference")
+            let (view, scene) = try painter.ownershipSection(graph)
+            clock.lap("ownership graph layout+paint")
+            return ExtraViews(views: parts, ownership: (view, scene), laps: clock.laps)
+        case .skip(let reason):
+            return ExtraViews(views: parts, ownership: (.unavailable(reason), nil), laps: clock.laps)
         }
     }
 
     /// The ownership graph: built alongside the extra views, or left out and why.
-    private enum OwnershipPlan {
-        case build(OwnershipInference)
+    fileprivate enum OwnershipPlan: Sendable {
+        case build
         case skip(String)
     }
 
-    private struct View {
+    fileprivate struct View: Sendable {
         var key: String
         var label: String
         var options: AnalysisOptions
@@ -237,7 +286,7 @@ public struct ReportBuilder: Sendable {
         guard plan.views.ownership == .always || analysis.totals.events <= limit else {
             return .skip("Left out: this dump has \(Units.count(analysis.totals.events)) events, and the ownership graph is built by default only for dumps of up to \(Units.count(limit)) (it reads the dump once more, about 0.25 µs per event). memscope render --ownership adds it; memscope inspect --stage ownership prints it.")
         }
-        return .build(OwnershipInference())
+        return .build
     }
 
     // MARK: - Batches

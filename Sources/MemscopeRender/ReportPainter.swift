@@ -22,15 +22,16 @@ struct ReportPainter {
     var ownershipSites = GraphSelection.defaultSiteLimit
 
     /// The pictures and the page.
-    /// - Parameter views: analyses restricted to one thread or one time window each, for the
-    ///   page's selectors.
+    /// - Parameter views: the analyses restricted to one thread or one time window each, for
+    ///   the page's selectors, and the ownership section: waited for only once the run's own
+    ///   pictures are drawn.
     /// - Parameter unfiltered: consumed: its call trees are replaced by the filtered ones (the
     ///   unfiltered trees are let go first, after the "every frame" view is drawn from them).
-    func render(_ unfiltered: consuming Analysis, inputPath: String, format: String, views: PartialAnalyses = PartialAnalyses(),
-                ownership: OwnershipPart? = nil, clock: inout StageClock) throws -> (html: String, pictures: Pictures) {
+    func render(_ unfiltered: consuming Analysis, inputPath: String, format: String, views pending: PendingViews = .none,
+                clock: inout StageClock) throws -> (html: String, pictures: Pictures) {
         var analysis = unfiltered
-        let everyFrame = views.allFrames && frameFilter != .none
-        let viewOptions = Self.viewFlameOptions(flameOptions, views: views.threads.count + views.windows.count + (everyFrame ? 1 : 0))
+        let everyFrame = pending.allFrames && frameFilter != .none
+        let viewOptions = Self.viewFlameOptions(flameOptions, views: pending.count + (everyFrame ? 1 : 0))
         // The every-frame view first, from the unfiltered trees, which the filter then lets go.
         let allFramesFlame = everyFrame ? Self.flameView("all", "every frame", shown: analysis, options: viewOptions) : nil
         // The filtered trees, with their paths: tallied views are drawn on them
@@ -73,31 +74,33 @@ struct ReportPainter {
         withThreadFlames.allFramesFlame = allFramesFlame
         withThreadFlames.timeline = TimelineOverlay(analysis, filter: frameFilter, topDownBoxOfNode: topDownBoxes,
                                                     bottomUpBoxOfNode: bottomUpBoxes, siteNodes: runTrees?.siteNodes(of: analysis))
+        let (views, ownership) = try pending.wait(&clock)
+        clock.lap("wait for extra views")
         // The views on both cores. Tallied views are drawn on the run's filtered trees (or
         // one shared tree per direction): each view's costs summed along its sites' paths.
         let flames = Self.viewFlames(views, filter: frameFilter, runTrees: runTrees, options: viewOptions)
         withThreadFlames.threadFlames = Array(flames.prefix(views.threads.count))
         withThreadFlames.windowFlames = Array(flames.dropFirst(views.threads.count))
         if !views.threads.isEmpty || !views.windows.isEmpty { clock.lap("thread and window flamegraph trees") }
-        var ownershipScene: Scene?
-        switch ownership {
-        case nil: break
-        case .unavailable(let reason): withThreadFlames.ownership = .unavailable(reason)
-        case .graph(let full):
-            let graph = (includeInference ? full : full.observedOnly()).shortenedForDisplay()
-            let selection = GraphSelection(graph, siteLimit: ownershipSites)
-            let picture = try OwnershipLayout.picture(selection, measurer: measurer, placer: GraphvizPlacer())
-            ownershipScene = picture.scene
-            withThreadFlames.ownership = .shown(graph: graph, selection: selection,
-                                                svg: TextSVGPainter.svg(picture.scene, idPrefix: "ownership", measurer: measurer),
-                                                width: picture.scene.width, height: picture.scene.height,
-                                                regions: picture.regions)
-            clock.lap("ownership graph layout+paint")
-        }
-        pictures.ownership = ownershipScene
+        withThreadFlames.ownership = ownership?.view
+        pictures.ownership = ownership?.scene
         let html = try HTMLReport.render(withThreadFlames)
         clock.lap("html")
         return (html, pictures)
+    }
+
+    /// The ownership section of `full`: the graph (observed edges only with --no-inference),
+    /// the part of it drawn, laid out and painted. Runs on the extra-view read's thread, with
+    /// a text measurer of its own (Pango objects are per thread).
+    func ownershipSection(_ full: OwnershipGraph) throws -> (view: OwnershipView, scene: Scene) {
+        let measurer = CairoTextMeasurer()
+        let graph = (includeInference ? full : full.observedOnly()).shortenedForDisplay()
+        let selection = GraphSelection(graph, siteLimit: ownershipSites)
+        let picture = try OwnershipLayout.picture(selection, measurer: measurer, placer: GraphvizPlacer())
+        return (.shown(graph: graph, selection: selection,
+                       svg: TextSVGPainter.svg(picture.scene, idPrefix: "ownership", measurer: measurer),
+                       width: picture.scene.width, height: picture.scene.height, regions: picture.regions),
+                picture.scene)
     }
 
     /// The flamegraphs of the thread and window views, in their order (threads first), drawn
@@ -213,10 +216,19 @@ public struct Pictures: Sendable {
     }
 }
 
-/// The ownership graph for the report, or why there is none.
-enum OwnershipPart {
-    case graph(OwnershipGraph)
-    case unavailable(String)
+/// A report's extra views while they are being read: what the drawing needs to know
+/// first, and a wait for the views themselves.
+struct PendingViews {
+    /// The thread and window views there will be.
+    var count: Int
+    /// Whether the page also gets the whole run's flamegraphs with every frame.
+    var allFrames: Bool
+    /// The views, and the ownership section (nil: none), once they are done; adds the
+    /// laps of their making to the clock.
+    var wait: (inout StageClock) throws -> (PartialAnalyses, (view: OwnershipView, scene: Scene?)?)
+
+    /// No extra views.
+    static var none: PendingViews { PendingViews(count: 0, allFrames: false) { _ in (PartialAnalyses(), nil) } }
 }
 
 /// Analyses of parts of a run: the top threads alone, and time windows.

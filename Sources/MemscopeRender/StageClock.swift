@@ -9,6 +9,9 @@ import Glibc
 public struct StageClock: Sendable {
     private var last = StageClock.now()
     public private(set) var laps: [(stage: String, seconds: Double)] = []
+    /// Stages that ran on another thread meanwhile (the extra-view read): printed as
+    /// `concurrent STAGE SECONDS`, apart from the laps, which add up to the wall time.
+    public private(set) var concurrentLaps: [(stage: String, seconds: Double)] = []
 
     public init() {}
 
@@ -24,11 +27,16 @@ public struct StageClock: Sendable {
         last = t
     }
 
+    mutating func add(concurrent laps: [(stage: String, seconds: Double)]) {
+        concurrentLaps += laps
+    }
+
     /// The laps as `timing` lines on stderr, when MEMSCOPE_TIMINGS=1.
     public func report() {
         guard getenv("MEMSCOPE_TIMINGS").map({ String(cString: $0) == "1" }) == true else { return }
         var text = ""
         for (stage, seconds) in laps { text += "timing \(stage) \(seconds)\n" }
+        for (stage, seconds) in concurrentLaps { text += "concurrent \(stage) \(seconds)\n" }
         text.withUTF8 { bytes in
             var offset = 0
             while offset < bytes.count {

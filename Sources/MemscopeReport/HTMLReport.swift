@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import MemscopeAnalysis
 import MemscopeLayout
@@ -8,7 +9,38 @@ import Synchronization
 /// Writes the one offline HTML page: template, styles, script, pictures and data, all
 /// inline; the Content-Security-Policy forbids every request.
 public enum HTMLReport {
+    /// The page. Its three largest parts are written on both cores: the flamegraph data, the
+    /// timeline's data, and every other section.
+    ///
+    /// The timeline's per-slice figures get what the rest of the page leaves under 5 MB, which
+    /// is known only once the rest is written: everything else of the timeline's data is
+    /// prepared meanwhile, and the figures are merged to their budget and written last.
     public static func render(_ input: ReportInput) throws -> String {
+        let timeline = Mutex<TimelineData.Prepared?>(nil)
+        let parts = Mutex<[Int: Result<[String: String], any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: 3) { part in
+            if part == 0 {
+                let prepared = TimelineData.prepared(input)
+                timeline.withLock { $0 = prepared }
+                return
+            }
+            let made = Result<[String: String], any Error> {
+                part == 1 ? ["flameJSON": FlameData.json(input)] : try sections(input)
+            }
+            parts.withLock { $0[part] = made }
+        }
+        var values = try parts.withLock { parts in
+            try parts[2]!.get().merging(try parts[1]!.get()) { $1 }
+        }
+        let template = try ReportTemplates.text("report.html")
+        let rest = values.values.reduce(template.utf8.count) { $0 + $1.utf8.count } + 100_000
+        let budget = min(TimelineData.sliceBudget, TimelineData.pageLimit - rest)
+        values["timelineJSON"] = timeline.withLock { $0 }?.json(budget: budget) ?? "null"
+        return try TemplateFiller.fill(template, values)
+    }
+
+    /// Every value of the page's template but the flamegraph data and the timeline's.
+    private static func sections(_ input: ReportInput) throws -> [String: String] {
         let a = input.analysis
         let command = a.metadata.commandLine.joined(separator: " ")
         let title = "memscope report: " + (command.isEmpty ? baseName(input.inputPath) : String(command.prefix(120)))
@@ -88,7 +120,7 @@ public enum HTMLReport {
         let hasTimeline = hasTimes && a.totals.durationNanoseconds > 0
         let (script, scriptHash) = try pageScript(timeline: hasTimeline)
         let summary = MemscopeAnalysis.Summary(analysis: a, format: input.format, path: input.inputPath)
-        var values: [String: String] = [
+        let values: [String: String] = [
             "version": input.version,
             "title": title,
             "subtitle": subtitle,
@@ -118,16 +150,11 @@ public enum HTMLReport {
                 + "Offline: this page loads nothing from anywhere. The summary is also in "
                 + "<code>&lt;script id=\"memscope-summary\"&gt;</code> as JSON.",
             "summaryJSON": summary.json,
-            "flameJSON": FlameData.json(input),
             "script": script,
             // Only this script may run: its digest is the page's whole script policy.
             "scriptHash": scriptHash,
         ]
-        // The timeline's per-slice figures get what the rest of the page leaves under 5 MB.
-        let template = try ReportTemplates.text("report.html")
-        let rest = values.values.reduce(template.utf8.count) { $0 + $1.utf8.count } + 100_000
-        values["timelineJSON"] = TimelineData.json(input, budget: min(TimelineData.sliceBudget, TimelineData.pageLimit - rest)) ?? "null"
-        return try TemplateFiller.fill(template, values)
+        return values
     }
 
     /// The page's script, compacted, and its digest, with or without the timeline

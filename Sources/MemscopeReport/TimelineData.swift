@@ -54,6 +54,13 @@ enum TimelineData {
     /// The data, or nil when the report has no memory-over-time picture.
     /// - Parameter budget: most bytes for the per-slice figures.
     static func json(_ input: ReportInput, budget: Int = sliceBudget) -> String? {
+        prepared(input)?.json(budget: budget)
+    }
+
+    /// The data but for its per-slice figures' budget, or nil when the report has no
+    /// memory-over-time picture: a page learns the budget only once its other parts are
+    /// written, and prepares the rest meanwhile.
+    static func prepared(_ input: ReportInput) -> Prepared? {
         let a = input.analysis
         guard let overlay = input.timeline, !a.notes.unavailable.contains("timeline") else { return nil }
         let g = overlay.geometry
@@ -77,10 +84,31 @@ enum TimelineData {
             parts.append("\"rss\":{\"t\":\(array(a.rss.points.map(\.timeNanoseconds))),\"bytes\":\(array(a.rss.points.map(\.residentBytes))),"
                 + "\"samples\":\(a.rss.samples)}")
         }
-        let (slices, why) = sliceJSON(input, overlay: overlay, budget: budget)
-        parts.append("\"slices\":\(slices ?? "null")")
-        parts.append("\"noRanges\":\(jsonString(why))")
-        return "{" + parts.joined(separator: ",") + "}"
+        return Prepared(parts: parts, slices: preparedSlices(input, overlay: overlay))
+    }
+
+    /// The timeline data with everything but its per-slice figures written.
+    struct Prepared: Sendable {
+        fileprivate var parts: [String]
+        fileprivate var slices: Result<PreparedSlices, NoRanges>
+
+        /// The data, its per-slice figures in at most `budget` bytes.
+        func json(budget: Int) -> String {
+            var parts = self.parts
+            let (slices, why): (String?, String)
+            switch self.slices {
+            case .success(let prepared): (slices, why) = prepared.json(budget: budget)
+            case .failure(let noRanges): (slices, why) = (nil, noRanges.why)
+            }
+            parts.append("\"slices\":\(slices ?? "null")")
+            parts.append("\"noRanges\":\(jsonString(why))")
+            return "{" + parts.joined(separator: ",") + "}"
+        }
+    }
+
+    /// Why a report's range selection is left out.
+    fileprivate struct NoRanges: Error {
+        var why: String
     }
 
     /// The timeline with neighbouring points merged in pairs until at most ``maxPoints``:
@@ -107,27 +135,26 @@ enum TimelineData {
         return (interval, points)
     }
 
-    /// The per-slice figures: `{"ns", "count", "cells": per slice [site, calls, bytes,
-    /// frees, live change, live blocks change, …], "td", "bu", "titles"}`, in at most
-    /// `budget` bytes; or nil and why not.
-    static func sliceJSON(_ input: ReportInput, overlay: TimelineOverlay, budget: Int = sliceBudget) -> (String?, String) {
+    /// The per-slice figures but for their budget: the slices checked against the
+    /// flamegraphs, each site's title, and the trees' boxes; or why there are none.
+    fileprivate static func preparedSlices(_ input: ReportInput, overlay: TimelineOverlay) -> Result<PreparedSlices, NoRanges> {
         let a = input.analysis
         guard a.scope.isEmpty else {
-            return (nil, "This report covers a part of the run already (--from, --to or --thread), so no range is selected within it.")
+            return .failure(NoRanges(why: "This report covers a part of the run already (--from, --to or --thread), so no range is selected within it."))
         }
         guard let recorded = a.slices else {
-            return (nil, a.notes.unavailable.contains("allocations")
+            return .failure(NoRanges(why: a.notes.unavailable.contains("allocations")
                 ? "This input records no allocation events (only totals), so a range of time cannot be recomputed."
-                : "This report has no per-slice figures, so a range cannot be selected.")
+                : "This report has no per-slice figures, so a range cannot be selected."))
         }
-        guard recorded.isExact else { return (nil, "A byte sum of this input does not fit in 64 bits, so a range cannot be selected.") }
+        guard recorded.isExact else { return .failure(NoRanges(why: "A byte sum of this input does not fit in 64 bits, so a range cannot be selected.")) }
         guard recorded.slices.count >= 2 else {
-            return (nil, "Every allocation of this input falls in one slice of time, so there is no range to select within the run.")
+            return .failure(NoRanges(why: "Every allocation of this input falls in one slice of time, so there is no range to select within the run."))
         }
         var siteIndex: [UInt32: Int] = [:]
         for (i, site) in a.sites.enumerated() { siteIndex[site.stack] = i }
         guard let used = check(recorded, siteIndex: siteIndex, analysis: a, overlay: overlay, graphs: (input.topDown, input.bottomUp)) else {
-            return (nil, "The per-slice figures do not add up to the flamegraphs' (an internal check failed), so a range cannot be selected.")
+            return .failure(NoRanges(why: "The per-slice figures do not add up to the flamegraphs' (an internal check failed), so a range cannot be selected."))
         }
         let titles = Self.titles(a, used.map { a.sites[$0].stack })
         var titleOf = [String](repeating: "", count: a.sites.count)
@@ -136,32 +163,47 @@ enum TimelineData {
         for (site, title) in zip(used, titles) { titleOf[site] = ReadableName.middleCut(title, limit: maxTitle) }
         let tail = ",\"td\":\(array(overlay.topDownBoxes)),\"bu\":\(array(overlay.bottomUpBoxes)),"
             + "\"titles\":[\(titleOf.map(jsonString).joined(separator: ","))]}"
-        // Fewer, wider slices until the figures fit (merging keeps every sum exact).
-        var slices = recorded
-        while 64 + cellBytes(slices, siteIndex: siteIndex) + tail.utf8.count > budget {
-            guard slices.slices.count / 2 >= minSlices else {
-                return (nil, "This dump's per-slice figures would weigh more than \(Units.fixed(Double(budget) / 1e6, decimals: 1)) MB, so a range cannot be selected.")
-            }
-            slices = slices.merged(by: 2)
-        }
-        var out = Array("{\"ns\":\(slices.sliceNanoseconds),\"count\":\(slices.slices.count),\"cells\":[".utf8)
-        out.reserveCapacity(cellBytes(slices, siteIndex: siteIndex) + tail.utf8.count + 64)
-        for (k, slice) in slices.slices.enumerated() {
-            if k > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "["))
-            for (c, cell) in slice.enumerated() {
-                if c > 0 { out.append(UInt8(ascii: ",")) }
-                appendDecimal(Int64(siteIndex[cell.stack]!), to: &out)
-                for value in [Int64(cell.allocations), Int64(cell.bytesAllocated), Int64(cell.frees), cell.liveBytesChange, cell.liveBlocksChange] {
-                    out.append(UInt8(ascii: ","))
-                    appendDecimal(value, to: &out)
+        return .success(PreparedSlices(recorded: recorded, siteIndex: siteIndex, tail: tail))
+    }
+
+    /// The per-slice figures, ready to be merged to a budget and written.
+    fileprivate struct PreparedSlices: Sendable {
+        var recorded: TimelineSlices
+        /// Per stack, its site's index in ``Analysis/sites``.
+        var siteIndex: [UInt32: Int]
+        /// Everything after the cells: the boxes and the titles.
+        var tail: String
+
+        /// `{"ns", "count", "cells": per slice [site, calls, bytes, frees, live change, live
+        /// blocks change, …], "td", "bu", "titles"}`, in at most `budget` bytes; or nil and why not.
+        func json(budget: Int) -> (String?, String) {
+            // Fewer, wider slices until the figures fit (merging keeps every sum exact).
+            var slices = recorded
+            while 64 + cellBytes(slices, siteIndex: siteIndex) + tail.utf8.count > budget {
+                guard slices.slices.count / 2 >= minSlices else {
+                    return (nil, "This dump's per-slice figures would weigh more than \(Units.fixed(Double(budget) / 1e6, decimals: 1)) MB, so a range cannot be selected.")
                 }
+                slices = slices.merged(by: 2)
+            }
+            var out = Array("{\"ns\":\(slices.sliceNanoseconds),\"count\":\(slices.slices.count),\"cells\":[".utf8)
+            out.reserveCapacity(cellBytes(slices, siteIndex: siteIndex) + tail.utf8.count + 64)
+            for (k, slice) in slices.slices.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "["))
+                for (c, cell) in slice.enumerated() {
+                    if c > 0 { out.append(UInt8(ascii: ",")) }
+                    appendDecimal(Int64(siteIndex[cell.stack]!), to: &out)
+                    for value in [Int64(cell.allocations), Int64(cell.bytesAllocated), Int64(cell.frees), cell.liveBytesChange, cell.liveBlocksChange] {
+                        out.append(UInt8(ascii: ","))
+                        appendDecimal(value, to: &out)
+                    }
+                }
+                out.append(UInt8(ascii: "]"))
             }
             out.append(UInt8(ascii: "]"))
+            out.append(contentsOf: tail.utf8)
+            return (String(decoding: out, as: UTF8.self), "")
         }
-        out.append(UInt8(ascii: "]"))
-        out.append(contentsOf: tail.utf8)
-        return (String(decoding: out, as: UTF8.self), "")
     }
 
     /// Site titles told apart (``Analysis/siteTitles(_:)``); above ``maxToldApart`` sites,
@@ -177,7 +219,7 @@ enum TimelineData {
     }
 
     /// The bytes the cells take in JSON (digits, signs, commas and brackets), without writing them.
-    private static func cellBytes(_ slices: TimelineSlices, siteIndex: [UInt32: Int]) -> Int {
+    fileprivate static func cellBytes(_ slices: TimelineSlices, siteIndex: [UInt32: Int]) -> Int {
         var total = 2
         for slice in slices.slices {
             total += 3
@@ -200,7 +242,7 @@ enum TimelineData {
         return n
     }
 
-    private static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
+    fileprivate static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         let v = value.magnitude
         var scale: UInt64 = 1
