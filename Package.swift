@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "MemscopeReport", dependencies: ["MemscopeModel", "MemscopeAnalysis", "MemscopeLayout", "MemscopeTemplates",
                                                       "MemscopeOwnership", "MemscopeGraphLayout"]),
         // A render as one stage: a plain RenderPlan in, reports out (single, batch, diff).
-        .target(name: "MemscopeRender", dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeImport",
+        .target(name: "MemscopeRender", dependencies: ["CPrefetch", "MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "MemscopeImport",
                                                       "MemscopeLayout", "MemscopeScene", "MemscopeCairo", "MemscopeReport",
                                                       "MemscopeOwnership", "MemscopeGraphLayout"]),
 

@@ -1,3 +1,4 @@
+import CPrefetch
 import Dispatch
 import Foundation
 import MemscopeAnalysis
@@ -90,7 +91,12 @@ public struct ReportBuilder: Sendable {
         var full = consume analyzed
         full.releaseCallTrees()
         let reading = BackgroundWork(label: "memscope.extra-views") { [self, full] in
-            try extraViews(extra, full: full, input: input, format: format)
+            let done = try extraViews(extra, full: full, input: input, format: format)
+            // The read's tables, freed on this thread, sit in its own malloc arena, which the
+            // painting thread does not reuse: given back (1M-event render: peak 122.4–122.7 MB
+            // against 124 MB without, 119.0–119.6 MB when the read ran before the drawing).
+            ms_release_free_memory()
+            return done
         }
         defer { reading.waitUntilDone() }
         let entry = BatchIndex.Entry(input: input.path, report: nil, totals: analysis.totals,
