@@ -1,6 +1,6 @@
 /// The blocks live now, by address: open addressing with linear probing and backward-shift
 /// deletion, so its memory is bounded by the most blocks live at once (not by the distinct
-/// addresses ever used, as ``AddressTable``'s is). 24 bytes a slot, load factor at most 1/2.
+/// addresses ever used, as ``AddressTable``'s is). 24 bytes a slot, load factor at most 3/4.
 struct LiveBlockTable {
     struct Block {
         /// The key; 0 marks an empty slot (address 0 is never a block).
@@ -19,7 +19,7 @@ struct LiveBlockTable {
 
     init(capacity: Int = 1 << 12) {
         var size = 16
-        while size < capacity * 2 { size *= 2 }
+        while size * 3 < capacity * 4 { size *= 2 }
         slots = UncheckedStore(repeating: Block(), count: size)
         mask = size - 1
         shift = UInt64(64 - size.trailingZeroBitCount)
@@ -45,7 +45,7 @@ struct LiveBlockTable {
     /// Stores `block` at its address, which must not be in the table.
     @inline(__always)
     mutating func insert(_ block: Block) {
-        if (count + 1) * 2 > slots.count { grow() }
+        if (count + 1) * 4 > slots.count * 3 { grow() }
         var i = home(block.address)
         while slots[i].address != 0 { i = (i + 1) & mask }
         slots[i] = block

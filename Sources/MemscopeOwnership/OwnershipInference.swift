@@ -31,8 +31,13 @@ public struct OwnershipOptions: Sendable, Equatable {
 public final class OwnershipInference: RecordConsumer {
     var state: OwnershipState
 
-    public init(options: OwnershipOptions = .default) {
+    /// - Parameter expectedLiveBlocks: how many blocks the dump holds live at once, when a
+    ///   first read knows it (the blocks live at its end are a lower bound): the table of
+    ///   live blocks is made that big at once, instead of growing to it with a copy beside
+    ///   the full one (a dump with 990,000 blocks live: 240 MiB at the last growth).
+    public init(options: OwnershipOptions = .default, expectedLiveBlocks: UInt64 = 0) {
         state = OwnershipState(options: options)
+        if expectedLiveBlocks > 0 { state.blocks.reserveCapacity(Int(min(expectedLiveBlocks, 1 << 28))) }
     }
 
     public func consume(_ batch: [Record]) {
@@ -47,17 +52,18 @@ public final class OwnershipInference: RecordConsumer {
 }
 
 /// One live block, as the rules see it.
+/// Fields ordered widest first: 64 bytes a block instead of 72 (a million blocks live).
 struct TrackedBlock {
     var serial: UInt64
+    var size: UInt64
+    var ticks: UInt64
+    /// The block this one is linked to as its owner candidate (serial 0: none).
+    var owner: UInt64 = 0
     /// The node of the logical buffer (its first allocation, kept across reallocs).
     var origin: Int32
     /// The node that made its current allocation (the realloc's, after a realloc).
     var site: Int32
     var thread: UInt32
-    var size: UInt64
-    var ticks: UInt64
-    /// The block this one is linked to as its owner candidate (serial 0: none).
-    var owner: UInt64 = 0
     var ownerNode: Int32 = -1
     var ownerThread: UInt32 = 0
     /// Whether the link came from a scan (sole referrer) rather than from the creation burst.

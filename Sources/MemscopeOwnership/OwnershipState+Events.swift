@@ -13,7 +13,7 @@ extension OwnershipState {
         nodes[Int(site)].blocks += 1
         nodes[Int(site)].bytes &+= size
         serials += 1
-        var block = TrackedBlock(serial: serials, origin: origin ?? site, site: site, thread: thread, size: size, ticks: ticks)
+        var block = TrackedBlock(serial: serials, size: size, ticks: ticks, origin: origin ?? site, site: site, thread: thread)
         let t = slot(thread)
         threads[t].lastSerial = serials
         if threads[t].task != 0 {

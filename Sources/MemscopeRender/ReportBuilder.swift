@@ -171,7 +171,11 @@ public struct ReportBuilder: Sendable {
         var parts = PartialAnalyses(allFrames: true)
         let wanted = extra.views
         let inference: OwnershipInference?
-        if case .build = extra.ownership { inference = OwnershipInference() } else { inference = nil }
+        if case .build = extra.ownership {
+            inference = OwnershipInference(expectedLiveBlocks: full.totals.leakedBlocks)
+        } else {
+            inference = nil
+        }
         var alongside: [any RecordConsumer] = []
         if let inference { alongside.append(inference) }
         if wanted.isEmpty, case .skip(let reason) = extra.ownership {
