@@ -109,6 +109,8 @@ public struct Summary: Sendable {
         }
         out.append("  threads        \(t.threads)  (\(Units.count(t.crossThreadFrees)) blocks freed by another thread)")
         out.append("  stacks         \(Units.count(t.distinctStacks)) distinct allocation stacks")
+        let unnamed = a.unnamedSites
+        if unnamed.isSignificant { out.append("    names: \(unnamed.advice)") }
         out.append("  memory errors  \(Units.count(t.errors))")
         for error in a.errors.prefix(topSites) {
             let kind = String(error.kind.rawValue.map { $0 == "_" ? " " : $0 })

@@ -80,6 +80,10 @@ enum SummarySection {
             }
             html += "</div>\n"
         }
+        let unnamed = a.unnamedSites
+        if unnamed.isSignificant {
+            html += "<div class=\"input-notes\"><p><strong>Names:</strong> \(HTML.escape(unnamed.advice))</p></div>\n"
+        }
         if !a.diagnostics.isEmpty {
             html += "<div class=\"warnings\"><strong>Warnings while reading this dump</strong><ul>"
             html += a.diagnostics.lines.map { "<li>\(HTML.escape($0))</li>" }.joined()
