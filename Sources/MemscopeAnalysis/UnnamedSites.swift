@@ -37,8 +37,8 @@ public struct UnnamedSites: Sendable, Equatable {
         return "\(percent)% of the allocation calls are at sites without a name, in \(named)"
             + (modules.count > 3 ? " and \(modules.count - 3) more modules" : "")
             + ": the modules were shipped without the symbols or debug information for that code (stripped), so its frames "
-            + "show as module+offset. Install their debug files (Debian: the -dbgsym packages; or `debuginfod-find debuginfo "
-            + "BUILDID` into the local debuginfod cache) and record again."
+            + "show as module+offset. Install their debug files (Debian: the -dbgsym packages; or fetch them into the local "
+            + "debuginfod cache with debuginfod-find debuginfo BUILDID) and record again."
     }
 }
 

@@ -60,8 +60,7 @@ extension OwnershipState {
         if block.thread != thread {
             let to = freeNode(stack)
             let key = HandOffKey(pair: NodePair(from: block.origin, to: to), fromThread: block.thread, toThread: thread)
-            let known = handOffs[key] ?? (0, 0)
-            handOffs[key] = (known.blocks + 1, known.bytes &+ block.size)
+            Self.count(&handOffs[key, default: (0, 0)], bytes: block.size)  // one lookup, at every cross-thread free
         }
         buried(block, cascade: cascade, thread: thread)
     }
@@ -224,5 +223,11 @@ extension OwnershipState {
             deadOwners[stale.serial] = (0, stale.dependants)
             ownerAddresses[stale.serial] = nil
         }
+    }
+
+    /// Counts one hand-off of a block of `bytes` into a pair's tally.
+    private static func count(_ tally: inout (blocks: UInt64, bytes: UInt64), bytes: UInt64) {
+        tally.blocks += 1
+        tally.bytes &+= bytes
     }
 }
