@@ -836,6 +836,14 @@
 
   // ---- self-test parts of the features above, run after the page's self-test ----
   const selftestParts = [];
+  // The style policy: the page's own style attributes apply (a heat cell's background), one
+  // that is not listed by digest (#injected, put in by the browser test) does not.
+  selftestParts.push((result) => {
+    const injected = document.getElementById("injected");
+    result.injectedDisplay = injected ? getComputedStyle(injected).display : null;
+    const cell = document.querySelector("td.num[style]");
+    result.heatCellBackground = cell ? getComputedStyle(cell).backgroundColor : null;
+  });
   // One layout: the page's boxes, drawn rectangles, fills and outlines of the main trees, for
   // every cost, two widths and both orientations (the Swift test lays out the same).
   selftestParts.push((result) => {

@@ -120,7 +120,7 @@ public enum HTMLReport {
         let hasTimeline = hasTimes && a.totals.durationNanoseconds > 0
         let (script, scriptHash) = try pageScript(timeline: hasTimeline)
         let summary = MemscopeAnalysis.Summary(analysis: a, format: input.format, path: input.inputPath)
-        let values: [String: String] = [
+        var values: [String: String] = [
             "version": input.version,
             "title": title,
             "subtitle": subtitle,
@@ -154,6 +154,10 @@ public enum HTMLReport {
             // Only this script may run: its digest is the page's whole script policy.
             "scriptHash": scriptHash,
         ]
+        // The style element's text is "\n" + css + "\n" (Templates/report.html); the markup
+        // is every value but the style, the script and the summary's JSON.
+        let markup = values.filter { !["css", "script", "scriptHash", "summaryJSON"].contains($0.key) }.map(\.value)
+        values["styleSources"] = StylePolicy.sources(styleElement: "\n" + values["css"]! + "\n", markup: markup)
         return values
     }
 

@@ -227,6 +227,24 @@ import Testing
         #expect(result["hoverName"] as? String != nil, "the page's own script still runs")
     }
 
+    /// The style policy has no 'unsafe-inline' either: the page's own style element and style
+    /// attributes are listed by digest and apply; a style attribute an escaping bug let in does not.
+    @Test func onlyThePagesOwnStylesApply() throws {
+        let report = try Self.render(TestPaths.sample("server-leak.msd"))
+        var html = try String(contentsOfFile: report, encoding: .utf8)
+        let policy = try #require(html.range(of: "style-src ").map { html[$0.upperBound...].prefix { $0 != ";" } })
+        #expect(!policy.contains("'unsafe-inline'") && policy.contains("'unsafe-hashes'"), "\(policy)")
+        html = html.replacingOccurrences(of: "<footer>", with: "<p id=\"injected\" style=\"display:none\">x</p><footer>")
+        let tampered = URL(fileURLWithPath: report).deletingLastPathComponent().appendingPathComponent("styled.html").path
+        try html.write(toFile: tampered, atomically: true, encoding: .utf8)
+        // The page's self-test reads computed styles: a heat cell's own background applied,
+        // the injected display:none did not.
+        let result = try Self.selftest(tampered)
+        #expect(result["injectedDisplay"] as? String == "block", "\(result["injectedDisplay"] ?? "nil")")
+        #expect(result["heatCellBackground"] as? String != nil && result["heatCellBackground"] as? String != "rgba(0, 0, 0, 0)",
+                "\(result["heatCellBackground"] ?? "nil")")
+    }
+
     @Test func injectedNamesShowLiterallyAndRunNothing() throws {
         let payload = "</script><script>document.body.insertAdjacentHTML('beforeend','<p id=\"pwned\">x</p>')</script>"
             + "<img src=x onerror=\"document.body.insertAdjacentHTML('beforeend','<p id=pwned2>x</p>')\">"
