@@ -186,35 +186,52 @@ import Testing
         #expect(try String(contentsOfFile: keep + "/again.tsv", encoding: .utf8) == String(contentsOfFile: keep + "/edges.tsv", encoding: .utf8))
     }
 
+    typealias ScoredEdge = (kind: String, provenance: String, confidence: Double, correct: Bool)
+
+    /// Records and scores a held-out set, once more when the first run misses what `met`
+    /// requires (timing-sensitive under load); requires gcc's programs and, unless some
+    /// compiler was missing, at least `minimumEdges` scored edges.
+    static func heldOutRun(_ directory: String, name: String, minimumEdges: Int,
+                           met: ((output: String, keep: String, edges: [ScoredEdge])) -> Bool = { heldOutMet($0.output, edges: $0.edges) })
+        throws -> (table: String, edges: [ScoredEdge], partial: Bool) {
+        var first = try evaluate(directory)
+        if !met(first) {
+            print("\(name) held-out evaluation below what it met, recorded again:\n\(first.output)")
+            first = try evaluate(directory)
+        }
+        let (table, _, edges) = first
+        #expect(!table.contains("skipped, no gcc"), "\(table)")
+        let partial = table.contains("skipped, no")
+        if partial { print("\(name) held-out set: some programs skipped:\n\(table)") }
+        #expect(edges.count >= minimumEdges || partial, "\(table)")
+        return (table, edges, partial)
+    }
+
+    /// What every held-out set meets: references at least 95% precise, no inferred edge nor
+    /// judged edge shown as certain, observed edges more than twice the inferred ones.
+    static func expectHeldOutBasics(_ table: String, _ edges: [ScoredEdge]) {
+        #expect((percentCell(table, "references", column: 1) ?? 0) >= 95, "\(table)")
+        let inferred = edges.filter { $0.provenance == "inferred" }
+        #expect(!inferred.contains { $0.confidence >= 1 }, "no inferred edge shows certainty")
+        #expect(!edges.contains { ($0.kind == "owns" || $0.kind == "shares") && $0.confidence >= 1 }, "no judged edge shows certainty")
+        #expect(edges.filter { $0.provenance == "observed" }.count > 2 * inferred.count, "\(table)")
+    }
+
     /// The programs held out from the third rules (Tests/OwnershipProgramsHeldOut3: fifteen
     /// programs written after the second freeze by an engineer who had not seen the rules,
     /// scored once after the third, 2026-12-07), which the fourth rules were written with.
     /// What is met must hold; what is not is a known issue (docs/OWNERSHIP.md).
     @Test func thirdHeldOutSetTargets() throws {
-        let directory = "Tests/OwnershipProgramsHeldOut3"
-        var first = try Self.evaluate(directory)
-        if !Self.heldOutMet(first.output, edges: first.edges) {
-            print("third held-out evaluation below what it met, recorded again:\n\(first.output)")
-            first = try Self.evaluate(directory)
-        }
-        let (table, _, edges) = first
-        #expect(!table.contains("skipped, no gcc"), "\(table)")
-        let partial = table.contains("skipped, no")
-        if partial { print("third held-out set: some programs skipped:\n\(table)") }
-        #expect(edges.count >= 100 || partial, "\(table)")
+        let (table, edges, partial) = try Self.heldOutRun("Tests/OwnershipProgramsHeldOut3", name: "third", minimumEdges: 100)
 
         // Met: references, reallocates and hands-off precision; no inferred edge false above
         // 0.9 nor at 1; no judged edge at 1; most edges observed.
-        #expect((Self.percentCell(table, "references", column: 1) ?? 0) >= 95, "\(table)")
+        Self.expectHeldOutBasics(table, edges)
         for kind in ["reallocates", "hands_off"] {
             #expect(Self.percentCell(table, kind, column: 1) == 100, "\(kind)\n\(table)")
             #expect(Self.percentCell(table, kind, column: 2) == 100, "\(kind)\n\(table)")
         }
-        let inferred = edges.filter { $0.provenance == "inferred" }
-        #expect(!inferred.contains { !$0.correct && $0.confidence > 0.9 }, "\(table)")
-        #expect(!inferred.contains { $0.confidence >= 1 }, "no inferred edge shows certainty")
-        #expect(!edges.contains { ($0.kind == "owns" || $0.kind == "shares") && $0.confidence >= 1 }, "no judged edge shows certainty")
-        #expect(edges.filter { $0.provenance == "observed" }.count > 2 * inferred.count, "\(table)")
+        #expect(!edges.contains { $0.provenance == "inferred" && !$0.correct && $0.confidence > 0.9 }, "\(table)")
         // Observed edges scored 0.95 and above were true at least 90% of the time.
         let high = edges.filter { $0.provenance == "observed" && $0.confidence >= 0.95 && $0.confidence < 1 }
         #expect(high.isEmpty || Double(high.filter(\.correct).count) >= 0.9 * Double(high.count), "\(table)")
@@ -245,31 +262,17 @@ import Testing
     /// fourth, 2026-12-07), which the fifth rules were written with (new blocks' words
     /// cleared). What is met must hold; what is not is a known issue (docs/OWNERSHIP.md).
     @Test func fourthHeldOutSetTargets() throws {
-        let directory = "Tests/OwnershipProgramsHeldOut4"
-        var first = try Self.evaluate(directory)
-        if !Self.heldOutMet(first.output, edges: first.edges) {
-            print("fourth held-out evaluation below what it met, recorded again:\n\(first.output)")
-            first = try Self.evaluate(directory)
-        }
-        let (table, _, edges) = first
-        #expect(!table.contains("skipped, no gcc"), "\(table)")
-        let partial = table.contains("skipped, no")
-        if partial { print("fourth held-out set: some programs skipped:\n\(table)") }
-        #expect(edges.count >= 150 || partial, "\(table)")
+        let (table, edges, partial) = try Self.heldOutRun("Tests/OwnershipProgramsHeldOut4", name: "fourth", minimumEdges: 150)
 
         // Met: references precision (94.9% before new blocks' words were cleared), reallocates
         // and hands-off; no inferred edge false above 0.9 nor at 1; no judged edge at 1; most
         // edges observed.
-        #expect((Self.percentCell(table, "references", column: 1) ?? 0) >= 95, "\(table)")
+        Self.expectHeldOutBasics(table, edges)
         for kind in ["reallocates", "hands_off"] {
             #expect(Self.percentCell(table, kind, column: 1) == 100, "\(kind)\n\(table)")
             #expect(Self.percentCell(table, kind, column: 2) == 100, "\(kind)\n\(table)")
         }
-        let inferred = edges.filter { $0.provenance == "inferred" }
-        #expect(!inferred.contains { !$0.correct && $0.confidence > 0.9 }, "\(table)")
-        #expect(!inferred.contains { $0.confidence >= 1 }, "no inferred edge shows certainty")
-        #expect(!edges.contains { ($0.kind == "owns" || $0.kind == "shares") && $0.confidence >= 1 }, "no judged edge shows certainty")
-        #expect(edges.filter { $0.provenance == "observed" }.count > 2 * inferred.count, "\(table)")
+        #expect(!edges.contains { $0.provenance == "inferred" && !$0.correct && $0.confidence > 0.9 }, "\(table)")
 
         // Not met (fifth rules): owns 93.1% / 79.4%, shares 75.0% / 54.5%, references recall
         // 80.4%, one false edge above 0.9 (`history → cell`, a hand-made reference count).
@@ -292,31 +295,19 @@ import Testing
     /// seen the rules, scored once against them, 2026-12-07). What is met must hold; what is
     /// not is a known issue (docs/OWNERSHIP.md, "Held out from the fifth rules").
     @Test func fifthHeldOutSetTargets() throws {
-        let directory = "Tests/OwnershipProgramsHeldOut5"
-        var first = try Self.evaluate(directory)
-        let met = { (run: (output: String, keep: String, edges: [(kind: String, provenance: String, confidence: Double, correct: Bool)])) in
+        // A run is recorded again only when references precision or certainty slips (its
+        // inferred edges were false above 0.9 when scored: no retry for that).
+        let (table, edges, partial) = try Self.heldOutRun("Tests/OwnershipProgramsHeldOut5", name: "fifth", minimumEdges: 150) { run in
             (Self.percentCell(run.output, "references", column: 1) ?? 0) >= 95
                 && !run.edges.contains { ($0.kind == "owns" || $0.kind == "shares") && $0.confidence >= 1 }
         }
-        if !met(first) {
-            print("fifth held-out evaluation below what it met, recorded again:\n\(first.output)")
-            first = try Self.evaluate(directory)
-        }
-        let (table, _, edges) = first
-        #expect(!table.contains("skipped, no gcc"), "\(table)")
-        let partial = table.contains("skipped, no")
-        if partial { print("fifth held-out set: some programs skipped:\n\(table)") }
-        #expect(edges.count >= 150 || partial, "\(table)")
 
         // Met: references precision, hands-off; no judged edge at 1, no inferred one at 1; most
         // edges observed.
-        #expect((Self.percentCell(table, "references", column: 1) ?? 0) >= 95, "\(table)")
+        Self.expectHeldOutBasics(table, edges)
         #expect(Self.percentCell(table, "hands_off", column: 1) == 100, "\(table)")
         #expect(Self.percentCell(table, "hands_off", column: 2) == 100, "\(table)")
         let inferred = edges.filter { $0.provenance == "inferred" }
-        #expect(!inferred.contains { $0.confidence >= 1 }, "no inferred edge shows certainty")
-        #expect(!edges.contains { ($0.kind == "owns" || $0.kind == "shares") && $0.confidence >= 1 }, "no judged edge shows certainty")
-        #expect(edges.filter { $0.provenance == "observed" }.count > 2 * inferred.count, "\(table)")
 
         // Owns precision was 95.7% (66 right, 3 wrong): one edge either way crosses 95%.
         withKnownIssue("issue 18: owns precision at the edge of 95% on the fifth held-out set", isIntermittent: true) {
