@@ -18,16 +18,10 @@ enum StylePolicy {
     /// The values of the `style="…"` attributes in `html`.
     static func styleAttributes(in html: String) -> Set<String> {
         var found = Set<String>()
-        let bytes = Array(html.utf8)
-        let marker = Array(" style=\"".utf8)
-        var i = 0
-        while i + marker.count <= bytes.count {
-            guard bytes[i] == marker[0], Array(bytes[i..<(i + marker.count)]) == marker else { i += 1; continue }
-            let start = i + marker.count
-            var end = start
-            while end < bytes.count && bytes[end] != UInt8(ascii: "\"") { end += 1 }
-            found.insert(String(decoding: bytes[start..<end], as: UTF8.self))
-            i = end
+        let bytes = html.utf8
+        for attribute in bytes.ranges(of: " style=\"".utf8) {
+            let end = bytes[attribute.upperBound...].firstIndex(of: UInt8(ascii: "\"")) ?? bytes.endIndex
+            found.insert(String(decoding: bytes[attribute.upperBound..<end], as: UTF8.self))
         }
         return found
     }
