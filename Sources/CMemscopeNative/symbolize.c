@@ -13,6 +13,7 @@
 #include "symbolize_internal.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <stdint.h>
@@ -223,17 +224,84 @@ static const Dwfl_Callbacks callbacks = {
 
 /* ---- Modules ---- */
 
-/* What the symbolizer keeps per module, made on the module's first lookup and
- * hung on its Dwfl userdata. */
-typedef struct ms_module {
-    struct ms_module *next;
-    const char *path;
-    const char *build_id;
-    GElf_Addr elf_bias;  /* Dwfl address - file address */
+/* The lookup indexes of one module file (its ELF symbols and DWARF), made on the
+ * first lookup. A file with a build id gets one index for the whole process, in a
+ * Dwfl session of its own, shared by every symbolizer: the processes of one
+ * recording (a compiler driver and its children, a script's commands) load the
+ * same libraries, and a module's DWARF costs most at its first lookup (libdw
+ * inflates compressed debug sections: about 35 ms for Debian's libc, which each
+ * process paid again). A shared index is used under its own lock, so symbolizers
+ * on different threads may share it. A file without a build id is indexed per
+ * symbolizer, in the symbolizer's session. */
+typedef struct module_index {
+    struct module_index *next;
+    char *build_id;       /* shared indexes: the key, owned */
+    Dwfl *session;        /* shared indexes: their own session; NULL for a local one */
+    Dwfl_Module *mod;     /* where lookups go */
+    GElf_Addr elf_bias;   /* Dwfl address - file address, in that session */
     bool dwarf_loaded, symtab_loaded;
     Dwarf_Addr dwarf_bias;
     ms_dwarf_index *dwarf; /* NULL without DWARF */
     ms_symtab *symtab;     /* NULL without symbols */
+    ms_strings *strings;   /* where the indexes store the strings they make */
+    ms_strings own_strings;
+    pthread_mutex_t lock;
+} module_index;
+
+static pthread_mutex_t shared_indexes_lock = PTHREAD_MUTEX_INITIALIZER;
+static module_index *shared_indexes; /* kept until the process ends */
+
+/* The process's index of the file at `path` with build id `hex`, made (without
+ * its DWARF or symbols yet) on first use; NULL when the file cannot be reported
+ * again or is no longer the file with that build id. */
+static module_index *shared_index(const char *path, const char *hex) {
+    pthread_mutex_lock(&shared_indexes_lock);
+    module_index *found = shared_indexes;
+    while (found && strcmp(found->build_id, hex) != 0) found = found->next;
+    if (found) {
+        pthread_mutex_unlock(&shared_indexes_lock);
+        return found;
+    }
+    module_index *index = calloc(1, sizeof *index);
+    Dwfl *session = index ? dwfl_begin(&callbacks) : NULL;
+    Dwfl_Module *mod = NULL;
+    if (session) {
+        dwfl_report_begin(session);
+        mod = dwfl_report_elf(session, path, path, -1, 0, true);
+        dwfl_report_end(session, NULL, NULL);
+    }
+    const unsigned char *bits;
+    GElf_Addr vaddr;
+    char again[2 * 64 + 1] = "";
+    int length = mod ? dwfl_module_build_id(mod, &bits, &vaddr) : 0;
+    if (length > 0 && length <= 64) to_hex(bits, (size_t)length, again);
+    Dwarf_Addr bias = 0;
+    if (!mod || strcmp(again, hex) != 0 || !dwfl_module_getelf(mod, &bias) || !(index->build_id = strdup(hex))) {
+        if (session) dwfl_end(session);
+        free(index);
+        pthread_mutex_unlock(&shared_indexes_lock);
+        return NULL;
+    }
+    index->session = session;
+    index->mod = mod;
+    index->elf_bias = bias;
+    index->strings = &index->own_strings;
+    pthread_mutex_init(&index->lock, NULL);
+    index->next = shared_indexes;
+    shared_indexes = index;
+    pthread_mutex_unlock(&shared_indexes_lock);
+    return index;
+}
+
+/* What a symbolizer keeps per module of its process, made on the module's first
+ * lookup and hung on its Dwfl userdata. */
+typedef struct ms_module {
+    struct ms_module *next;
+    const char *path;
+    const char *build_id;
+    GElf_Addr elf_bias;    /* Dwfl address - file address, in the symbolizer's session */
+    module_index *index;   /* shared, or `local` */
+    module_index local;
 } ms_module;
 
 struct ms_symbolizer {
@@ -287,40 +355,38 @@ static ms_module *module_data(ms_symbolizer *s, Dwfl_Module *mod) {
     }
     Dwarf_Addr bias = 0;
     if (dwfl_module_getelf(mod, &bias)) m->elf_bias = bias;
+    m->index = m->build_id && path ? shared_index(path, m->build_id) : NULL;
+    if (!m->index) {
+        m->local = (module_index){.mod = mod, .elf_bias = m->elf_bias, .strings = &s->strings};
+        m->index = &m->local;
+    }
     m->next = s->modules;
     s->modules = m;
     *userdata = m;
     return m;
 }
 
-static ms_dwarf_index *module_dwarf(ms_module *m, Dwfl_Module *mod) {
+static ms_dwarf_index *module_dwarf(module_index *m) {
     if (!m->dwarf_loaded) {
         m->dwarf_loaded = true;
-        Dwarf *dwarf = dwfl_module_getdwarf(mod, &m->dwarf_bias);
+        Dwarf *dwarf = dwfl_module_getdwarf(m->mod, &m->dwarf_bias);
         if (dwarf) m->dwarf = ms_dwarf_index_create(dwarf);
     }
     return m->dwarf;
 }
 
-static const char *symbol_name(ms_symbolizer *s, ms_module *m, Dwfl_Module *mod, Dwarf_Addr address) {
+static const char *symbol_name(module_index *m, Dwarf_Addr address) {
     if (!m->symtab_loaded) {
         m->symtab_loaded = true;
-        m->symtab = ms_symtab_create(mod, &s->strings);
+        m->symtab = ms_symtab_create(m->mod, m->strings);
     }
     return ms_symtab_find(m->symtab, address);
 }
 
-void ms_symbolizer_locate(ms_symbolizer *s, uint64_t address, ms_location *out) {
-    memset(out, 0, sizeof *out);
-    Dwfl_Module *mod = dwfl_addrmodule(s->dwfl, (Dwarf_Addr)address);
-    ms_module *m = mod ? module_data(s, mod) : NULL;
-    if (!m) return;
-    out->module = m->path;
-    out->build_id = m->build_id;
-    out->module_offset = address - m->elf_bias;
-
-    ms_dwarf_index *dwarf = module_dwarf(m, mod);
-    if (dwarf && ms_dwarf_locate(dwarf, address - m->dwarf_bias, &s->strings, out)) {
+/* The inline chain at `address` (an address of the index's own session). */
+static void locate_in(module_index *m, Dwarf_Addr address, ms_location *out) {
+    ms_dwarf_index *dwarf = module_dwarf(m);
+    if (dwarf && ms_dwarf_locate(dwarf, address - m->dwarf_bias, m->strings, out)) {
         out->has_debug_info = 1;
     } else {
         /* Without DWARF there is no trustworthy line: dwfl_module_getsrc would
@@ -331,16 +397,30 @@ void ms_symbolizer_locate(ms_symbolizer *s, uint64_t address, ms_location *out) 
     /* Code without a function DIE (assembly, CRT, or no DWARF at all) takes its
      * name from the ELF symbols. */
     ms_inline_frame *outermost = &out->frames[out->count - 1];
-    if (!outermost->function) outermost->function = symbol_name(s, m, mod, address);
+    if (!outermost->function) outermost->function = symbol_name(m, address);
     if (out->count == 1 && !outermost->function && !outermost->file) out->count = 0;
+}
+
+void ms_symbolizer_locate(ms_symbolizer *s, uint64_t address, ms_location *out) {
+    memset(out, 0, sizeof *out);
+    Dwfl_Module *mod = dwfl_addrmodule(s->dwfl, (Dwarf_Addr)address);
+    ms_module *m = mod ? module_data(s, mod) : NULL;
+    if (!m) return;
+    out->module = m->path;
+    out->build_id = m->build_id;
+    out->module_offset = address - m->elf_bias;
+    module_index *index = m->index;
+    if (index->session) pthread_mutex_lock(&index->lock);
+    locate_in(index, out->module_offset + index->elf_bias, out);
+    if (index->session) pthread_mutex_unlock(&index->lock);
 }
 
 void ms_symbolizer_destroy(ms_symbolizer *s) {
     if (!s) return;
     for (ms_module *m = s->modules, *next; m; m = next) {
         next = m->next;
-        ms_dwarf_index_destroy(m->dwarf);
-        ms_symtab_destroy(m->symtab);
+        ms_dwarf_index_destroy(m->local.dwarf);
+        ms_symtab_destroy(m->local.symtab);
         free(m);
     }
     dwfl_end(s->dwfl);
