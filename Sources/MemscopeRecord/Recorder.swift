@@ -91,21 +91,16 @@ public enum Recorder {
         guard let (rootDump, rootChildren) = try follower.finish(end: statuses[child.pid].map(processEnd(waitStatus:))) else {
             throw RecordError(.noSpool(program: options.command[0]))
         }
-        var dumps: [RecordedDump] = [rootDump]
-        var pending: [(pid: UInt32, inherited: [InheritedBlock])] = rootChildren.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        var converted: Set<UInt32> = [rootDump.pid]
-        while !pending.isEmpty {
-            let (pid, inherited) = pending.removeFirst()
-            guard converted.insert(pid).inserted else { continue }
+        let children = ChildDumps(alreadyWritten: [rootDump.pid]) { pid, inherited in
             let spool = "\(spoolBase).\(pid)"
-            guard access(spool, F_OK) == 0 else { continue }
+            guard access(spool, F_OK) == 0 else { return nil }
             let output = pid == UInt32(child.pid) ? options.output : "\(options.output).\(pid)"
             let end = statuses[pid_t(pid)].map(processEnd(waitStatus:))
-            let (dump, children) = try convert(spool: spool, output: output, options: options,
-                                               inherited: inherited, end: end)
-            dumps.append(dump)
-            pending += children.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            return try convert(spool: spool, output: output, options: options, inherited: inherited, end: end)
         }
+        var dumps: [RecordedDump] = [rootDump]
+        dumps += try children.run(children: rootChildren, workers: Self.conversionThreads)
+        let converted = Set(dumps.map(\.pid))
         for pid in spoolPids(base: spoolBase) where !converted.contains(pid) {
             let output = "\(options.output).\(pid)"
             let end = statuses[pid_t(pid)].map(processEnd(waitStatus:))
@@ -115,6 +110,9 @@ public enum Recorder {
         return RecordOutcome(exitCode: exitCode, dumps: dumps, programSeconds: ending.programSeconds,
                              conversionSeconds: monotonicSeconds() - conversionStart)
     }
+
+    /// Child dumps written at once: one per core.
+    static var conversionThreads: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     private static func convert(spool: String, output: String, options: RecordOptions, inherited: [InheritedBlock],
                                 end: ProcessEnd?) throws -> (RecordedDump, [UInt32: [InheritedBlock]]) {

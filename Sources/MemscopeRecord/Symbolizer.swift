@@ -38,9 +38,7 @@ final class Symbolizer {
         var byStart: [UInt64: SpoolModule] = [:]
         for module in modules { byStart[module.start] = module }
         self.modules = byStart.values.sorted { $0.start < $1.start }
-        // Never a download from a debuginfod server while writing a dump (CI runs offline and
-        // unattended): a local cache is read, see docs/RECORDER.md.
-        unsetenv("DEBUGINFOD_URLS")
+        _ = Self.offline
         handle = ms_symbolizer_create()
         guard let handle else { return }
         for module in self.modules { _ = ms_symbolizer_add_module(handle, module.path, module.bias) }
@@ -48,6 +46,11 @@ final class Symbolizer {
     }
 
     deinit { if let handle { ms_symbolizer_destroy(handle) } }
+
+    /// Never a download from a debuginfod server while writing a dump (CI runs offline and
+    /// unattended): a local cache is read, see docs/RECORDER.md. Done once, by the first
+    /// symbolizer, before dumps are written on several threads.
+    private static let offline: Void = { unsetenv("DEBUGINFOD_URLS") }()
 
     /// Adds a module loaded after the symbolizer was made (a later report of the same
     /// start address replaces the earlier one's range).
