@@ -1,64 +1,87 @@
 import CZstd
 import MemscopeModel
 
-/// Where a writer's bytes go: a file, optionally through a zstd compressor.
+/// Where a writer's bytes go: a file, optionally through a zstd compressor. Bytes gather
+/// in a fixed buffer of ``bufferSize``; small records are encoded straight into it
+/// (``write(atMost:_:)``), which is what a recorder writing millions of events needs.
 public final class ByteSink {
     private let file: AtomicOutputFile
     private var compressor: OpaquePointer?
-    private var buffer: [UInt8] = []
+    private let buffer: UnsafeMutableRawPointer
+    private var count = 0
     private let outputBuffer: UnsafeMutableRawBufferPointer
+    /// Bytes gathered before they are written (or compressed) together.
+    public static let bufferSize = 1 << 16
 
     /// - Parameter zstdLevel: compress with zstd at this level (1…19), or not at all when nil.
     public init(file: AtomicOutputFile, zstdLevel: Int32? = nil) {
         self.file = file
         self.outputBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ZSTD_CStreamOutSize(), alignment: 16)
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
         if let level = zstdLevel, let stream = ZSTD_createCStream() {
             ZSTD_initCStream(stream, level)
             compressor = stream
         }
-        buffer.reserveCapacity(1 << 16)
     }
 
     deinit {
         if let compressor { ZSTD_freeCStream(compressor) }
         outputBuffer.deallocate()
+        buffer.deallocate()
     }
 
     public func append(_ bytes: [UInt8]) throws {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 16 { try flushBuffer() }
+        try bytes.withUnsafeBytes { try append($0) }
     }
 
-    /// Appends raw bytes (the writers' fast paths).
+    /// Appends raw bytes.
     @inline(__always)
     public func append(_ bytes: UnsafeRawBufferPointer) throws {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 16 { try flushBuffer() }
+        if bytes.count > Self.bufferSize - count {
+            try flushBuffer()
+            // Too large to gather: written (or compressed) as it is.
+            if bytes.count > Self.bufferSize { return try emit(bytes, end: false) }
+        }
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        (buffer + count).copyMemory(from: base, byteCount: bytes.count)
+        count += bytes.count
     }
 
     public func append(_ text: String) throws {
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 16 { try flushBuffer() }
+        var text = text
+        try text.withUTF8 { try append(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Lets `encode` write at most `limit` bytes (≤ ``bufferSize``) in place; it returns
+    /// how many it wrote.
+    @inline(__always)
+    public func write(atMost limit: Int, _ encode: (UnsafeMutableRawPointer) -> Int) throws {
+        precondition(limit <= Self.bufferSize, "ByteSink.write: more than a buffer")
+        if limit > Self.bufferSize - count { try flushBuffer() }
+        count += encode(buffer + count)
     }
 
     private func flushBuffer(end: Bool = false) throws {
-        defer { buffer.removeAll(keepingCapacity: true) }
+        let gathered = UnsafeRawBufferPointer(start: buffer, count: count)
+        count = 0
+        try emit(gathered, end: end)
+    }
+
+    private func emit(_ bytes: UnsafeRawBufferPointer, end: Bool) throws {
         guard let compressor else {
-            try file.write(buffer)
+            if !bytes.isEmpty { try file.write(bytes) }
             return
         }
-        try buffer.withUnsafeBytes { raw in
-            var input = ZSTD_inBuffer(src: raw.baseAddress, size: raw.count, pos: 0)
-            while true {
-                var output = ZSTD_outBuffer(dst: outputBuffer.baseAddress, size: outputBuffer.count, pos: 0)
-                let remaining = ZSTD_compressStream2(compressor, &output, &input, end ? ZSTD_e_end : ZSTD_e_continue)
-                if ZSTD_isError(remaining) != 0 {
-                    throw DumpError(path: file.path, problem: .writeFailed(reason: String(cString: ZSTD_getErrorName(remaining))))
-                }
-                try file.write(UnsafeRawBufferPointer(start: outputBuffer.baseAddress, count: output.pos))
-                let done = end ? remaining == 0 : input.pos == input.size
-                if done { break }
+        var input = ZSTD_inBuffer(src: bytes.baseAddress, size: bytes.count, pos: 0)
+        while true {
+            var output = ZSTD_outBuffer(dst: outputBuffer.baseAddress, size: outputBuffer.count, pos: 0)
+            let remaining = ZSTD_compressStream2(compressor, &output, &input, end ? ZSTD_e_end : ZSTD_e_continue)
+            if ZSTD_isError(remaining) != 0 {
+                throw DumpError(path: file.path, problem: .writeFailed(reason: String(cString: ZSTD_getErrorName(remaining))))
             }
+            try file.write(UnsafeRawBufferPointer(start: outputBuffer.baseAddress, count: output.pos))
+            let done = end ? remaining == 0 : input.pos == input.size
+            if done { break }
         }
     }
 
@@ -136,7 +159,7 @@ public final class MSDBinaryWriter: DumpWriter {
         }
     }
 
-    /// Varints into a small buffer on the stack.
+    /// Varints into the sink's buffer.
     private struct StackEncoder {
         let raw: UnsafeMutableRawBufferPointer
         var count = 2
@@ -155,15 +178,15 @@ public final class MSDBinaryWriter: DumpWriter {
     }
 
     /// A record of at most six varint fields (60 bytes of payload at most, so its length
-    /// is one byte), encoded on the stack.
+    /// is one byte), encoded in place in the sink's buffer.
     @inline(__always)
     private func writeHeapEvent(_ kind: UInt8, _ fields: (inout StackEncoder) -> Void) throws {
-        try withUnsafeTemporaryAllocation(byteCount: 2 + 10 * 6, alignment: 1) { raw in
-            var encoder = StackEncoder(raw: raw)
+        try sink.write(atMost: 2 + 10 * 6) { base in
+            var encoder = StackEncoder(raw: UnsafeMutableRawBufferPointer(start: base, count: 2 + 10 * 6))
             fields(&encoder)
-            raw[0] = kind
-            raw[1] = UInt8(encoder.count - 2)
-            try sink.append(UnsafeRawBufferPointer(rebasing: raw[0..<encoder.count]))
+            base.storeBytes(of: kind, as: UInt8.self)
+            base.storeBytes(of: UInt8(encoder.count - 2), toByteOffset: 1, as: UInt8.self)
+            return encoder.count
         }
     }
 
