@@ -24,7 +24,9 @@ struct RecordCommand: ParsableCommand {
             the process continues the same dump, which then names the new program. With several \
             dumps, memscope lists which dump is which process as a tree; `memscope render DUMP \
             DUMP.* -o DIR/` draws that tree on the index page. Everything after -- belongs to the \
-            program (`memscope record -- ./app --help` passes --help to the app). Python runs             with PYTHONMALLOC=malloc unless set already: pymalloc's arenas come from mmap, where             its objects would not be seen.
+            program (`memscope record -- ./app --help` passes --help to the app). Python runs \
+            with PYTHONMALLOC=malloc unless set already: pymalloc's arenas come from mmap, where \
+            its objects would not be seen.
 
             Memory errors (opt-in, classic debug-allocator techniques): --guard puts a red zone \
             on both sides of every block and checks it when the block is freed and at exit \
