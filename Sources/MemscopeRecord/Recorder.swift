@@ -67,13 +67,21 @@ public struct RecordOutcome: Sendable {
 /// spools it left (one per process) into symbolized `.msd` dumps.
 public enum Recorder {
     public static func record(_ options: RecordOptions) throws -> RecordOutcome {
-        let spoolBase = spoolBase(for: options.output)
-        let directory = spoolBase.lastIndex(of: "/").map { String(spoolBase[..<$0]) } ?? "."
+        let spoolDirectory = spoolDirectory(for: options.output)
+        let spoolBase = spoolDirectory + "/p"
+        let directory = spoolDirectory.lastIndex(of: "/").map { String(spoolDirectory[..<$0]) } ?? "."
         guard access(directory.isEmpty ? "/" : directory, W_OK) == 0 else {
             throw RecordError(.outputNotWritable(path: options.output, reason: String(cString: strerror(errno))))
         }
         removeSpools(base: spoolBase)
-        defer { removeSpools(base: spoolBase) }
+        rmdir(spoolDirectory)
+        guard mkdir(spoolDirectory, 0o700) == 0 else {
+            throw RecordError(.outputNotWritable(path: options.output, reason: String(cString: strerror(errno))))
+        }
+        defer {
+            removeSpools(base: spoolBase)
+            rmdir(spoolDirectory)
+        }
 
         let start = monotonicSeconds()
         let child = try TracedProcess.spawn(command: options.command,
@@ -128,8 +136,9 @@ public enum Recorder {
         return (dump, result.inheritedByChild)
     }
 
-    /// The spools live next to the output, named after it and after memscope's pid.
-    static func spoolBase(for output: String) -> String {
+    /// The spools live in a directory of their own next to the output, named after it and
+    /// after memscope's pid (listing it, to find the children's spools, reads only them).
+    static func spoolDirectory(for output: String) -> String {
         let slash = output.lastIndex(of: "/")
         let directory = slash.map { String(output[...$0]) } ?? ""
         let name = slash.map { String(output[output.index(after: $0)...]) } ?? output
