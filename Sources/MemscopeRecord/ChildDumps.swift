@@ -37,6 +37,7 @@ final class ChildDumps: @unchecked Sendable {
     /// Converts `children` and, as their dumps name forks, theirs, on up to `workers`
     /// threads; throws the first failure once every thread has stopped.
     func run(children: [UInt32: [InheritedBlock]], workers: Int) throws -> [RecordedDump] {
+        guard !children.isEmpty else { return [] }
         lock.lock()
         enqueue(children, under: [])
         lock.unlock()
