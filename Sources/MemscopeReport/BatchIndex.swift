@@ -63,10 +63,10 @@ public enum BatchIndex {
                 + cell(Units.count(t.errors), t.errors) + "</tr>"
         }.joined()
         let failed = entries.filter { $0.totals == nil }.count
-        return """
+        return StylePolicy.seal("""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
-            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src \(StylePolicy.placeholder)">
             <title>memscope reports</title>
             <style>
             body { font-family: "DejaVu Sans", system-ui, sans-serif; font-size: 14px; color: #1f2328; margin: 24px auto; max-width: 1100px; }
@@ -85,6 +85,6 @@ public enum BatchIndex {
             <tbody>\(rows)</tbody></table>
             </body></html>
 
-            """
+            """)
     }
 }

@@ -86,6 +86,7 @@ public enum DiffReport {
             "sites": sites,
             "diffJSON": json(diff, base: base, new: new),
         ]
-        return try TemplateFiller.fill(try ReportTemplates.text("diff.html"), values)
+        // style-src: the digests of the filled page's style element and style attributes.
+        return StylePolicy.seal(try TemplateFiller.fill(try ReportTemplates.text("diff.html"), values))
     }
 }

@@ -25,4 +25,21 @@ enum StylePolicy {
         }
         return found
     }
+
+    /// Where a page's template puts its `style-src` sources, replaced by ``seal(_:)``. Its
+    /// `<` would reach the page escaped from any string of a dump.
+    static let placeholder = "<memscope-style-sources>"
+
+    /// `page` with ``placeholder`` replaced by the sources of its first style element and of
+    /// every style attribute in it (pages whose style element is assembled by a template).
+    static func seal(_ page: String) -> String {
+        let bytes = page.utf8
+        guard let open = bytes.firstRange(of: "<style>".utf8),
+              let close = bytes[open.upperBound...].firstRange(of: "</style>".utf8),
+              let at = bytes.firstRange(of: placeholder.utf8) else { return page }
+        let element = String(decoding: bytes[open.upperBound..<close.lowerBound], as: UTF8.self)
+        let sources = self.sources(styleElement: element, markup: [page])
+        return String(decoding: bytes[..<at.lowerBound], as: UTF8.self) + sources
+            + String(decoding: bytes[at.upperBound...], as: UTF8.self)
+    }
 }

@@ -333,6 +333,36 @@ import Testing
         }
     }
 
+    /// The diff page and the batch index allow only their own styles too (by digest, no
+    /// 'unsafe-inline'), and every one of them applies: each page under its policy looks
+    /// exactly as it does with no policy at all, and differs from itself unstyled.
+    @Test func diffPageAndBatchIndexApplyOnlyTheirOwnStyles() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let diff = directory.appendingPathComponent("diff.html").path
+        #expect(try memscope("diff", TestPaths.sample("server-fixed.msd"), TestPaths.sample("server-leak.msd"), "-o", diff).status == 0)
+        let batch = directory.appendingPathComponent("batch").path
+        #expect(try memscope("render", "-q", TestPaths.sample("tiny.jsonl"), TestPaths.sample("server-leak.msd"), "-o", batch).status == 0)
+        for page in [diff, batch + "/index.html"] {
+            let html = try String(contentsOfFile: page, encoding: .utf8)
+            let policy = try #require(html.firstMatch(of: /<meta http-equiv="Content-Security-Policy" content="[^"]*"\>/)).0
+            #expect(policy.contains("style-src 'sha256-") && !policy.contains("unsafe-inline"), "\(page): \(policy)")
+            func shot(_ variant: String, _ text: String) throws -> Data {
+                let copy = directory.appendingPathComponent("\(variant)-\(URL(fileURLWithPath: page).lastPathComponent)").path
+                try text.write(toFile: copy, atomically: true, encoding: .utf8)
+                let png = copy + ".png"
+                let result = try run(TestPaths.packageRoot.appendingPathComponent("scripts/screenshot.sh").path, [copy, png, "1200", "1400"])
+                #expect(result.status == 0, "\(result.stderr)")
+                return try Data(contentsOf: URL(fileURLWithPath: png))
+            }
+            let sealed = try shot("sealed", html)
+            let open = try shot("open", html.replacingOccurrences(of: String(policy), with: ""))
+            let unstyled = try shot("unstyled", html.replacingOccurrences(of: String(policy), with: "")
+                .replacingOccurrences(of: "<style>", with: "<style media=\"not all\">"))
+            #expect(sealed == open, "\(page): a style of its own did not apply under its policy")
+            #expect(sealed != unstyled, "\(page): the comparison cannot see styles")
+        }
+    }
+
     @Test func screenshotShowsTheReport() throws {
         let report = try Self.render(TestPaths.sample("server-leak.msd"))
         let shot = try TestPaths.temporaryDirectory().appendingPathComponent("shot.png").path
