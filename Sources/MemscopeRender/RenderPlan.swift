@@ -48,12 +48,17 @@ public struct InputSpec: Sendable, Equatable {
     public var foldedCost: FoldedCost
     /// How much of the input to read before stopping with an error. Default: ``InputLimits/default``.
     public var limits: InputLimits
+    /// What reports call the input: the path, or the name the user gave a piped input
+    /// (`standard input`) rather than its temporary copy's path.
+    public var shownAs: String
 
-    public init(path: String, format: InputFormat? = nil, foldedCost: FoldedCost = .allocations, limits: InputLimits = .default) {
+    public init(path: String, format: InputFormat? = nil, foldedCost: FoldedCost = .allocations, limits: InputLimits = .default,
+                shownAs: String? = nil) {
         self.path = path
         self.format = format
         self.foldedCost = foldedCost
         self.limits = limits
+        self.shownAs = shownAs ?? path
     }
 }
 

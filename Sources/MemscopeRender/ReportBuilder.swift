@@ -99,7 +99,7 @@ public struct ReportBuilder: Sendable {
             return done
         }
         defer { reading.waitUntilDone() }
-        let entry = BatchIndex.Entry(input: input.path, report: nil, totals: analysis.totals,
+        let entry = BatchIndex.Entry(input: input.shownAs, report: nil, totals: analysis.totals,
                                      command: analysis.metadata.commandLine.joined(separator: " "), error: nil,
                                      pid: analysis.metadata.pid, parentPid: analysis.metadata.parentPid ?? 0)
         let pending = PendingViews(count: extra.views.count, allFrames: true) { clock in
@@ -107,7 +107,7 @@ public struct ReportBuilder: Sendable {
             clock.add(concurrent: done.laps)
             return (done.views, done.ownership)
         }
-        let (html, pictures) = try painter.render(consume analysis, inputPath: input.path, format: format.rawValue,
+        let (html, pictures) = try painter.render(consume analysis, inputPath: input.shownAs, format: format.rawValue,
                                                   views: pending, clock: &clock)
         return RenderedReport(html: html, pictures: pictures, format: format, entry: entry)
     }
@@ -320,7 +320,8 @@ public struct ReportBuilder: Sendable {
                     entry.report = names[i]
                     results.set(i, entry)
                 } catch {
-                    results.set(i, BatchIndex.Entry(input: inputs[i].path, report: nil, totals: nil, command: "", error: "\(error)"))
+                    let message = "\(error)".replacingOccurrences(of: inputs[i].path, with: inputs[i].shownAs)
+                    results.set(i, BatchIndex.Entry(input: inputs[i].shownAs, report: nil, totals: nil, command: "", error: message))
                 }
             }
         }
@@ -339,8 +340,8 @@ public struct ReportBuilder: Sendable {
         let (baseAnalysis, baseFormat) = try analyzer.analyze(base, options: options)
         let (newAnalysis, newFormat) = try analyzer.analyze(new, options: options)
         return DiffResult(diff: AnalysisDiff(base: baseAnalysis, new: newAnalysis),
-                          base: Summary(analysis: baseAnalysis, format: baseFormat.rawValue, path: base.path),
-                          new: Summary(analysis: newAnalysis, format: newFormat.rawValue, path: new.path),
+                          base: Summary(analysis: baseAnalysis, format: baseFormat.rawValue, path: base.shownAs),
+                          new: Summary(analysis: newAnalysis, format: newFormat.rawValue, path: new.shownAs),
                           diagnostics: [baseAnalysis.diagnostics, newAnalysis.diagnostics])
     }
 }

@@ -163,6 +163,26 @@ let malformedExpectations: [(file: String, status: Int32, message: String)] = [
         #expect(figures(piped.stdout) != nil && figures(piped.stdout)! == figures(direct.stdout)!)
     }
 
+    /// `- < file` (standard input a regular file) is read too, and messages and figures
+    /// name "standard input", never the temporary copy's path.
+    @Test func standardInputIsNamedAsSuch() throws {
+        let sample = TestPaths.sample("server-leak.msd")
+        let redirected = try Self.shell("MEMSCOPE summary - < '\(sample)'")
+        #expect(redirected.status == 0, "\(redirected.stderr)")
+        #expect(redirected.stdout.hasPrefix("memscope summary of standard input (msd)"), "\(redirected.stdout)")
+        let directory = try TestPaths.temporaryDirectory()
+        let garbage = directory.appendingPathComponent("garbage.txt").path
+        try Data("garbage\n".utf8).write(to: URL(fileURLWithPath: garbage))
+        for command in ["cat '\(garbage)' | MEMSCOPE summary -", "MEMSCOPE summary - < '\(garbage)'"] {
+            let result = try Self.shell(command)
+            #expect(result.status == 1, "\(command)")
+            #expect(result.stderr.hasPrefix("standard input: byte 0: error: not a memscope dump"), "\(command): \(result.stderr)")
+            #expect(!result.stderr.contains("memscope-input-"), "\(result.stderr)")
+        }
+        let json = try Self.shell("cat '\(sample)' | MEMSCOPE check --json --max-leaked 1G -")
+        #expect(json.stdout.contains("\"dump\":\"standard input\""), "\(json.stdout)")
+    }
+
     @Test func aFIFOIsReadAndItsCopyRemoved() throws {
         let directory = try TestPaths.temporaryDirectory()
         let fifo = directory.appendingPathComponent("dump.fifo").path

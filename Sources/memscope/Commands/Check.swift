@@ -103,7 +103,7 @@ struct Check: ParsableCommand {
         }
         let passed = results.allSatisfy(\.passed)
         if json {
-            print("{\"checks\":[\(results.map(\.json).joined(separator: ","))],\"dump\":\(jsonString(input.dump)),\"passed\":\(passed)}")
+            print("{\"checks\":[\(results.map(\.json).joined(separator: ","))],\"dump\":\(jsonString(PipedInput.displayName(input.dump))),\"passed\":\(passed)}")
         } else {
             for result in results { print(result.line) }
             print(passed ? "All \(results.count) limits hold." : "\(results.filter { !$0.passed }.count) of \(results.count) limits exceeded.")

@@ -25,7 +25,7 @@ struct Export: ParsableCommand {
         try Console.run {
             let (analysis, format) = try analyze(input)
             Console.printWarnings(analysis.diagnostics)
-            let files = CSVExport.files(analysis, format: format.rawValue, path: input.dump)
+            let files = CSVExport.files(analysis, format: format.rawValue, path: PipedInput.displayName(input.dump))
             try CSVExport.write(files, into: csv)
             print("Wrote \(files.count) files to \(csv)")
         }

@@ -43,7 +43,8 @@ struct FormatOptions: ParsableArguments {
 
     /// The spec of reading `path` this way.
     func spec(_ path: String) -> InputSpec {
-        InputSpec(path: path, format: format, foldedCost: foldedCost, limits: limits)
+        InputSpec(path: path, format: format, foldedCost: foldedCost, limits: limits,
+                  shownAs: PipedInput.displayName(path))
     }
 }
 
@@ -130,11 +131,11 @@ struct DumpInput: ParsableArguments {
 /// Prints an error or warnings to stderr and maps failures to exit codes, in one place.
 enum Console {
     static func printError(_ message: String) {
-        FileHandleStandardError.write("\(message)\n")
+        FileHandleStandardError.write("\(PipedInput.unmask(message))\n")
     }
 
     static func printWarnings(_ diagnostics: Diagnostics) {
-        for line in diagnostics.lines { FileHandleStandardError.write("warning: \(line)\n") }
+        for line in diagnostics.lines { FileHandleStandardError.write("warning: \(PipedInput.unmask(line))\n") }
     }
 
     /// Runs `body`; a ``DumpError`` becomes its message on stderr and exit code 1.

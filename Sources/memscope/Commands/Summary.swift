@@ -32,7 +32,7 @@ struct Summary: ParsableCommand {
         try Console.run {
             let (analysis, format) = try analyze(input)
             if !quiet { Console.printWarnings(analysis.diagnostics) }
-            let summary = MemscopeAnalysis.Summary(analysis: analysis, format: format.rawValue, path: input.dump)
+            let summary = MemscopeAnalysis.Summary(analysis: analysis, format: format.rawValue, path: PipedInput.displayName(input.dump))
             print(json ? summary.json : summary.text(), terminator: json ? "\n" : "")
         }
     }
