@@ -185,20 +185,25 @@ static int open_cached_debuginfo(const char *hex, char **file_name) {
     return -1;
 }
 
-/* libdwfl's standard search (/usr/lib/debug/.build-id, .gnu_debuglink in the
+/* memscope's cache of inflated debug files (debuginfo_cache.c), libdwfl's standard
+ * search (/usr/lib/debug/.build-id, .gnu_debuglink in the
  * usual directories), then the local debuginfod caches. libdwfl calls this for
  * a module's debug file, and again, with the .gnu_debugaltlink name and no CRC,
  * for the dwz file that debug file refers to. */
 static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, GElf_Addr base,
                           const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
                           char **debuginfo_file_name) {
-    int fd = dwfl_standard_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
-                                          debuglink_crc, debuginfo_file_name);
+    bool dwz_file = debuglink_file && debuglink_crc == 0;
+    int fd = dwz_file ? -1 : ms_cached_debuginfo(mod, debuginfo_file_name);
+    if (fd >= 0) return fd;
+    fd = dwfl_standard_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
+                                      debuglink_crc, debuginfo_file_name);
+    if (fd >= 0 && !dwz_file) ms_cache_debuginfo(mod, fd);
     if (fd >= 0) return fd;
     int saved_errno = errno;
     char hex[2 * 64 + 1];
     bool known;
-    if (debuglink_file && debuglink_crc == 0) {
+    if (dwz_file) {
         /* The dwz file: `file_name` is the file whose DWARF names it. */
         known = file_name && altlink_build_id(file_name, hex, sizeof hex);
     } else {

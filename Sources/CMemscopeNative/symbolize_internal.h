@@ -23,6 +23,13 @@ const char *ms_strings_intern(ms_strings *strings, const char *text, size_t leng
  * (what eu-addr2line prints by default: the CU's directory before a relative name). */
 const char *ms_strings_path(ms_strings *strings, const char *dir, const char *file);
 
+/* The disk cache of debug files with their compressed sections inflated
+ * (debuginfo_cache.c): an open copy for `mod`, its path in `*file_name`, or -1 when the
+ * cache has none (or is off); and, given the debug file libdwfl found for `mod` open at
+ * `fd`, a copy made of it when its sections are compressed and the cache has none. */
+int ms_cached_debuginfo(Dwfl_Module *mod, char **file_name);
+void ms_cache_debuginfo(Dwfl_Module *mod, int fd);
+
 /* A module's ELF symbols, sorted once, for the lookups dwfl_module_addrinfo
  * would do by a linear scan of the whole table (0.6 ms per call on cc1). */
 typedef struct ms_symtab ms_symtab;

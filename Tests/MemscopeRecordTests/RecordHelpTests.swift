@@ -13,6 +13,16 @@ import Testing
         }
     }
 
+    /// An unknown option before `--` is a usage error (64) naming it, not "cannot run --force".
+    @Test func anUnknownOptionBeforeTheSeparatorIsAUsageError() throws {
+        for option in ["--force", "-q"] {
+            let result = try run("memscope", ["record", "-o", "/tmp/never-written.msd", option, "--", "/bin/true"])
+            #expect(result.status == 64, "\(option): \(result.stderr)")
+            #expect(result.stderr.contains("unknown option '\(option)' for record"), "\(result.stderr)")
+            #expect(!result.stderr.contains("cannot run"))
+        }
+    }
+
     @Test func optionsAfterTheSeparatorGoToTheProgram() throws {
         let dump = try TestPaths.temporaryDirectory().appendingPathComponent("sh.msd").path
         let result = try run("memscope", ["record", "-o", dump, "--", "/bin/sh", "-c", "printf '%s\\n' \"$@\"", "sh",

@@ -87,6 +87,12 @@ struct RecordCommand: ParsableCommand {
         // still passes --help to the program.
         if let first = command.first, ["--help", "-h", "help"].contains(first) { throw CleanExit.helpRequest(self) }
         if program.isEmpty { throw ValidationError("give the program to record after --, e.g. memscope record -- ./app") }
+        // Before `--`, a word that looks like an option is a mistyped or unknown option of
+        // record's (`--force`, `-q`), not a program to run.
+        if let first = command.first, first != "--", first.hasPrefix("-") {
+            throw ValidationError("unknown option '\(first)' for record (record writes over its output; it has no --force). "
+                                  + "The program and its own options go after --, e.g. memscope record -o app.msd -- ./app --verbose")
+        }
     }
 
     private var program: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
