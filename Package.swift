@@ -63,7 +63,7 @@ let package = Package(
         // The recorder: spool → symbolized .msd (libdw, libiberty, the Swift demangler).
         .target(
             name: "CMemscopeNative",
-            linkerSettings: [.linkedLibrary("dw"), .linkedLibrary("elf"), .linkedLibrary("iberty")]
+            linkerSettings: [.linkedLibrary("dw"), .linkedLibrary("elf"), .linkedLibrary("iberty"), .linkedLibrary("z")]
         ),
         .target(name: "MemscopeRecord", dependencies: ["MemscopeModel", "MemscopeFormat", "CMemscopeNative"],
                 swiftSettings: streamingStage),

@@ -185,36 +185,50 @@ static int open_cached_debuginfo(const char *hex, char **file_name) {
     return -1;
 }
 
-/* memscope's cache of inflated debug files (debuginfo_cache.c), libdwfl's standard
- * search (/usr/lib/debug/.build-id, .gnu_debuglink in the
- * usual directories), then the local debuginfod caches. libdwfl calls this for
- * a module's debug file, and again, with the .gnu_debugaltlink name and no CRC,
- * for the dwz file that debug file refers to. */
+/* Where a module's debug file is looked for, in order: memscope's cache of inflated
+ * debug files (debuginfo_cache.c), /usr/lib/debug/.build-id (libdwfl's build-id
+ * search), the `.gnu_debuglink` name in the usual directories (debuglink.c), then the
+ * local debuginfod caches. libdwfl's standard search would end by loading
+ * libdebuginfod to ask a server, which memscope never does. libdwfl calls this for a
+ * module's debug file, and again, with the .gnu_debugaltlink name and no CRC, for the
+ * dwz file that debug file refers to. */
 static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, GElf_Addr base,
                           const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
                           char **debuginfo_file_name) {
     bool dwz_file = debuglink_file && debuglink_crc == 0;
     int fd = dwz_file ? -1 : ms_cached_debuginfo(mod, debuginfo_file_name);
     if (fd >= 0) return fd;
-    fd = dwfl_standard_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
+    errno = 0;
+    fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
                                       debuglink_crc, debuginfo_file_name);
-    if (fd >= 0 && !dwz_file) ms_cache_debuginfo(mod, fd);
-    if (fd >= 0) return fd;
-    int saved_errno = errno;
+    /* The build id (of the module, or for a dwz file the one its link names). */
     char hex[2 * 64 + 1];
-    bool known;
+    unsigned char id[64];
+    int length = 0;
     if (dwz_file) {
         /* The dwz file: `file_name` is the file whose DWARF names it. */
-        known = file_name && altlink_build_id(file_name, hex, sizeof hex);
+        if (file_name && altlink_build_id(file_name, hex, sizeof hex)) {
+            length = (int)strlen(hex) / 2;
+            for (int i = 0; i < length; i++) sscanf(hex + 2 * i, "%2hhx", &id[i]);
+        }
     } else {
         const unsigned char *bits;
         GElf_Addr vaddr;
-        int length = dwfl_module_build_id(mod, &bits, &vaddr);
-        known = length > 0 && length <= 64;
-        if (known) to_hex(bits, (size_t)length, hex);
+        length = dwfl_module_build_id(mod, &bits, &vaddr);
+        if (length > 0 && length <= 64) {
+            memcpy(id, bits, (size_t)length);
+            to_hex(bits, (size_t)length, hex);
+        } else {
+            length = 0;
+        }
     }
-    if (known) fd = open_cached_debuginfo(hex, debuginfo_file_name);
-    if (fd < 0) errno = saved_errno;
+    if (fd < 0) {
+        fd = ms_find_by_debuglink(file_name, debuglink_file, dwz_file ? 0 : debuglink_crc, id, length,
+                                  debuginfo_file_name);
+    }
+    if (fd >= 0 && !dwz_file) ms_cache_debuginfo(mod, fd);
+    if (fd < 0 && length > 0) fd = open_cached_debuginfo(hex, debuginfo_file_name);
+    if (fd < 0) errno = ENOENT;
     return fd;
 }
 

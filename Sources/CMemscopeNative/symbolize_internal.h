@@ -30,6 +30,13 @@ const char *ms_strings_path(ms_strings *strings, const char *dir, const char *fi
 int ms_cached_debuginfo(Dwfl_Module *mod, char **file_name);
 void ms_cache_debuginfo(Dwfl_Module *mod, int fd);
 
+/* The debug file `debuglink` names for the module file `file_name`, searched where
+ * libdwfl's standard search looks (the module's directory, its .debug/, /usr/lib/debug
+ * + its directory; an absolute name as it is) and accepted when it has build id `bits`
+ * (`length` > 0) or else CRC-32 `crc` (debuglink.c); its path in `*found`, or -1. */
+int ms_find_by_debuglink(const char *file_name, const char *debuglink, GElf_Word crc,
+                         const unsigned char *bits, int length, char **found);
+
 /* A module's ELF symbols, sorted once, for the lookups dwfl_module_addrinfo
  * would do by a linear scan of the whole table (0.6 ms per call on cc1). */
 typedef struct ms_symtab ms_symtab;

@@ -106,6 +106,16 @@ import Testing
                            currentDirectory: directory)
         #expect(link.status == 0, "\(link.stderr)")
         #expect(try topTitle([:]).hasPrefix("copy_label (…/Tests/RealPrograms/inline.c:"))
+        // In .debug/ beside the program, while the file of that name beside it is another
+        // build's (its build id differs): that one is refused, the right one found.
+        let dotDebug = directory.appendingPathComponent(".debug")
+        try FileManager.default.createDirectory(at: dotDebug, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: directory.appendingPathComponent("linked.debug").path,
+                                         toPath: dotDebug.appendingPathComponent("linked.debug").path)
+        try FileManager.default.copyItem(atPath: "/bin/true", toPath: directory.appendingPathComponent("linked.debug").path)
+        #expect(try topTitle([:]).hasPrefix("copy_label (…/Tests/RealPrograms/inline.c:"))
+        try FileManager.default.removeItem(at: dotDebug)
+        #expect(try topTitle([:]).hasPrefix("inline+0x"), "a file of another build id is never used")
     }
 
     // MARK: Readable sites
