@@ -47,10 +47,32 @@ struct SpoolModule: Equatable {
     var end: UInt64
     var bias: UInt64
     var path: String
-    var buildID: [UInt8]
+    var buildID: [UInt8] { didSet { buildIDHex = Self.hex(buildID) } }
+    /// The build id in lower-case hex, empty when there is none: made once, since every
+    /// symbolized frame of the module names it (as a getter it was 4% of recording gcc).
+    private(set) var buildIDHex: String
 
-    /// The build id in lower-case hex, empty when there is none.
-    var buildIDHex: String { buildID.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
+    init(timestamp: UInt64, generation: UInt32, start: UInt64, end: UInt64, bias: UInt64, path: String, buildID: [UInt8]) {
+        self.timestamp = timestamp
+        self.generation = generation
+        self.start = start
+        self.end = end
+        self.bias = bias
+        self.path = path
+        self.buildID = buildID
+        buildIDHex = Self.hex(buildID)
+    }
+
+    private static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 2 * bytes.count) { out in
+            for (i, byte) in bytes.enumerated() {
+                out[2 * i] = digits[Int(byte >> 4)]
+                out[2 * i + 1] = digits[Int(byte & 15)]
+            }
+            return 2 * bytes.count
+        }
+    }
 }
 
 /// A damaged red zone or freed-block pattern (`--guard`, `--quarantine`); stacks are raw ids.
