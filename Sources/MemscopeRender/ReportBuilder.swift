@@ -186,7 +186,8 @@ public struct ReportBuilder: Sendable {
             let windows = wanted.filter { !$0.isThread }.map {
                 ViewTally.Window(from: $0.options.windowStartNanoseconds, to: $0.options.windowEndNanoseconds ?? .max)
             }
-            let tally = wanted.isEmpty ? nil : ViewTally(threads: threads, windows: windows)
+            let tally = wanted.isEmpty ? nil : ViewTally(threads: threads, windows: windows,
+                                                          expectedLiveBlocks: full.totals.leakedBlocks)
             if let tally { alongside.append(tally) }
             _ = try analyzer.reader.read(input, everyOptions: [], alongside: alongside, progress: { _ in })
             clock.lap("read+tally extra views")
