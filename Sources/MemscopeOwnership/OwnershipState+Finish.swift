@@ -17,14 +17,15 @@ extension OwnershipState {
     }
 
     private mutating func countLeaks() {
-        var live: [(address: UInt64, size: UInt64, ticks: UInt64)] = []
-        live.reserveCapacity(blocks.count)  // grown by appends, it peaked at 1.5 times its size
-        for (address, block) in blocks {
+        for block in blocks.values {
             nodes[Int(block.site)].leakedBlocks += 1
             nodes[Int(block.site)].leakedBytes &+= block.size
-            live.append((address, block.size, block.ticks))
         }
         guard let time = scan.lastTime else { return }
+        // Only when a scan can tell leak kinds apart (24 bytes a live block).
+        var live: [(address: UInt64, size: UInt64, ticks: UInt64)] = []
+        live.reserveCapacity(blocks.count)  // grown by appends, it peaked at 1.5 times its size
+        for (address, block) in blocks { live.append((address, block.size, block.ticks)) }
         for entry in LeakKind.classify(references: scan.lastReferences, scanTime: time, live: live) {
             guard let block = blocks[entry.block.address] else { continue }
             var kinds = nodes[Int(block.site)].leakKinds ?? LeakKinds()

@@ -170,7 +170,7 @@ public struct ReportBuilder: Sendable {
         var clock = StageClock()
         var parts = PartialAnalyses(allFrames: true)
         let wanted = extra.views
-        let inference: OwnershipInference?
+        var inference: OwnershipInference?
         if case .build = extra.ownership {
             inference = OwnershipInference(expectedLiveBlocks: full.totals.leakedBlocks)
         } else {
@@ -219,6 +219,9 @@ public struct ReportBuilder: Sendable {
         switch extra.ownership {
         case .build:
             let graph = inference!.finish()
+            // Its tables (a slot per live block) go before the graph is laid out and painted.
+            inference = nil
+            alongside = []
             clock.lap("ownership inference")
             let (view, scene) = try painter.ownershipSection(graph)
             clock.lap("ownership graph layout+paint")
