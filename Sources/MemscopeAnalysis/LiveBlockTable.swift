@@ -54,6 +54,10 @@ struct LiveBlockTable {
         return j == size ? 0 : j
     }
 
+    /// Asks for the cache line of `address`'s home slot, a few events before it is probed.
+    @inline(__always)
+    func prefetch(_ address: UInt64) { slots.prefetchForWrite(home(address)) }
+
     /// The slot holding `address`, or nil.
     @inline(__always)
     func find(_ address: UInt64) -> Int? {

@@ -146,6 +146,12 @@ public final class ViewTally: RecordConsumer {
         while true {
             let end = r < positions.count ? positions[r] : count
             while e < end {
+                // The table's slots are scattered over tens of MB: the home slot of an event a
+                // few ahead is asked for now, so its miss overlaps this event's work.
+                if e + Self.lookahead < count {
+                    let ahead = events[e + Self.lookahead]
+                    blocks.prefetch(ahead.kind == .realloc ? ahead.oldAddress : ahead.address)
+                }
                 consume(events[e])
                 e += 1
             }
@@ -154,6 +160,9 @@ public final class ViewTally: RecordConsumer {
             r += 1
         }
     }
+
+    /// How many events ahead the live-block table's slots are prefetched.
+    static let lookahead = 8
 
     /// One record (the tests feed records one by one).
     public func consume(_ record: Record) {

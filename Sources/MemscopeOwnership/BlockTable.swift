@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// The live blocks the rules track, by address: open addressing with linear probing and
 /// backward-shift deletion, 48 bytes a slot, at most 3/4 full, any number of slots.
 ///
@@ -130,18 +132,39 @@ struct BlockTable: Sequence {
                 return
             }
             precondition(address != 0, "address 0 is never a block")
-            if let i = find(address) {
-                store(newValue, at: i)
-                return
-            }
-            if (count + 1) * 4 > slotCount * 3 { grow() }
+            // One probe run: the block's slot, or the empty slot that ends the run.
             var i = home(address)
-            while slots[i].address != 0 { i = next(i) }
+            while true {
+                let key = slots[i].address
+                if key == address {
+                    store(newValue, at: i)
+                    return
+                }
+                if key == 0 { break }
+                i = next(i)
+            }
+            if (count + 1) * 4 > slotCount * 3 {
+                grow()
+                i = home(address)
+                while slots[i].address != 0 { i = next(i) }
+            }
             slots[i].address = address
             slots[i].packed = 0
             count += 1
             store(newValue, at: i)
         }
+    }
+
+    /// Whether a block lives at `address` (no block is assembled).
+    @inline(__always)
+    func contains(_ address: UInt64) -> Bool { find(address) != nil }
+
+    /// Asks for the cache line of `address`'s home slot, a few events before it is probed
+    /// (a hint: it changes nothing).
+    @inline(__always)
+    func prefetch(_ address: UInt64) {
+        let i = home(address)
+        slots.withUnsafeBufferPointer { ms_prefetch_for_write($0.baseAddress! + i) }
     }
 
     /// Removes the block at `address`, and returns it.
