@@ -201,7 +201,19 @@ extension OwnershipState {
             e.to = idOf[Int(pair.to)]
             return e
         }
-        graphEdges.sort { ($0.kind, $0.from, $0.to, $0.detail) < ($1.kind, $1.from, $1.to, $1.detail) }
+        // Sorted as indices, ties kept in their order (as the stable sort of the edges did): an
+        // edge is a dozen words with two strings, which the sort's merges copied at every move.
+        var edgeOrder = Array(graphEdges.indices)
+        graphEdges.withUnsafeBufferPointer { e in
+            edgeOrder.sort { a, b in
+                if e[a].kind != e[b].kind { return e[a].kind < e[b].kind }
+                if e[a].from != e[b].from { return e[a].from < e[b].from }
+                if e[a].to != e[b].to { return e[a].to < e[b].to }
+                if e[a].detail != e[b].detail { return e[a].detail < e[b].detail }
+                return a < b
+            }
+        }
+        graphEdges = edgeOrder.map { graphEdges[$0] }
         return OwnershipGraph(nodes: graphNodes, edges: graphEdges, coverage: coverage)
     }
 
