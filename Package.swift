@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "MemscopeImport", dependencies: ["MemscopeModel", "MemscopeFormat", "MemscopeAnalysis", "CPrefetch"],
                 swiftSettings: streamingStage),
         // Who holds whom: ownership inferred from the events and the recorder's observations.
-        .target(name: "MemscopeOwnership", dependencies: ["MemscopeModel", "MemscopeAnalysis"]),
+        .target(name: "MemscopeOwnership", dependencies: ["MemscopeModel", "MemscopeAnalysis", "CPrefetch"]),
         .target(name: "MemscopeScene"),
         .target(name: "MemscopeLayout", dependencies: ["MemscopeAnalysis", "MemscopeScene"]),
         // The ownership graph's picture: Graphviz places, the scene builder draws.

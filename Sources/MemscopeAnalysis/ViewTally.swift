@@ -23,7 +23,7 @@ import MemscopeModel
 /// allocation), as it does in a `--thread` analysis: such blocks are kept apart until an
 /// event frees their address.
 ///
-/// Memory: 48 bytes per live block (24 per slot, at most half full), 20 bytes per site for
+/// Memory: 32 to 48 bytes per live block (24 per slot, 1/2 to 3/4 full), 20 bytes per site for
 /// the run, 36 per site per open window and 52 per site per thread view; the results, per
 /// view, one entry per site with a cost.
 public final class ViewTally: RecordConsumer {
@@ -118,7 +118,11 @@ public final class ViewTally: RecordConsumer {
     /// - Parameters:
     ///   - threads: OS thread ids, one view each.
     ///   - windows: one view each.
-    public init(threads: [UInt32], windows: [Window]) {
+    ///   - expectedLiveBlocks: how many blocks the dump holds live at once, when a first read
+    ///     knows it (the blocks live at its end): the table of live blocks is made that big at
+    ///     once, instead of doubling to it with the old table beside the new one.
+    public init(threads: [UInt32], windows: [Window], expectedLiveBlocks: UInt64 = 0) {
+        if expectedLiveBlocks > 0 { blocks = LiveBlockTable(expected: expectedLiveBlocks) }
         threadViews = threads.map { ThreadView(thread: $0) }
         for (i, thread) in threads.enumerated() where viewOfThread[thread] == nil { viewOfThread[thread] = i }
         self.windows = windows.map { WindowState(window: $0) }
@@ -142,6 +146,12 @@ public final class ViewTally: RecordConsumer {
         while true {
             let end = r < positions.count ? positions[r] : count
             while e < end {
+                // The table's slots are scattered over tens of MB: the home slot of an event a
+                // few ahead is asked for now, so its miss overlaps this event's work.
+                if e + Self.lookahead < count {
+                    let ahead = events[e + Self.lookahead]
+                    blocks.prefetch(ahead.kind == .realloc ? ahead.oldAddress : ahead.address)
+                }
                 consume(events[e])
                 e += 1
             }
@@ -150,6 +160,9 @@ public final class ViewTally: RecordConsumer {
             r += 1
         }
     }
+
+    /// How many events ahead the live-block table's slots are prefetched.
+    static let lookahead = 8
 
     /// One record (the tests feed records one by one).
     public func consume(_ record: Record) {
@@ -438,6 +451,10 @@ public final class ViewTally: RecordConsumer {
             }
             return costs.sorted { $0.stack < $1.stack }
         }
+        // The live blocks are not needed past the end: their table is given back now, not
+        // when the tally goes (the ownership inference, finished next, peaks then).
+        blocks = LiveBlockTable(capacity: 0)
+        ghosts = [:]
         return (threads, results.map { ($0 ?? []).sorted { $0.stack < $1.stack } })
     }
 }

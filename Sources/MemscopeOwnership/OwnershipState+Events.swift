@@ -7,7 +7,7 @@ extension OwnershipState {
                            origin: Int32?) {
         guard address != 0 else { return }
         closeCascade(of: thread)
-        if blocks[address] != nil { dropStale(address) }
+        if blocks.contains(address) { dropStale(address) }
         reuse(address)
         let site = siteNode(stack)
         nodes[Int(site)].blocks += 1
@@ -49,7 +49,7 @@ extension OwnershipState {
     /// A free: judged against its owner when the thread's free cascade closes.
     mutating func release(_ address: UInt64, stack: UInt32, thread: UInt32, ticks: UInt64) {
         guard address != 0 else { return }
-        guard blocks[address] != nil else {
+        guard blocks.contains(address) else {
             pendingWords[address] = nil
             return
         }
@@ -81,7 +81,7 @@ extension OwnershipState {
             return
         }
         closeCascade(of: r.thread)
-        if blocks[r.newAddress] != nil { dropStale(r.newAddress) }
+        if blocks.contains(r.newAddress) { dropStale(r.newAddress) }
         reuse(r.newAddress)
         let site = siteNode(r.stack)
         nodes[Int(site)].blocks += 1

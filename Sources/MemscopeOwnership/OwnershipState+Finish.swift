@@ -17,14 +17,15 @@ extension OwnershipState {
     }
 
     private mutating func countLeaks() {
-        var live: [(address: UInt64, size: UInt64, ticks: UInt64)] = []
-        live.reserveCapacity(blocks.count)  // grown by appends, it peaked at 1.5 times its size
-        for (address, block) in blocks {
+        for block in blocks.values {
             nodes[Int(block.site)].leakedBlocks += 1
             nodes[Int(block.site)].leakedBytes &+= block.size
-            live.append((address, block.size, block.ticks))
         }
         guard let time = scan.lastTime else { return }
+        // Only when a scan can tell leak kinds apart (24 bytes a live block).
+        var live: [(address: UInt64, size: UInt64, ticks: UInt64)] = []
+        live.reserveCapacity(blocks.count)  // grown by appends, it peaked at 1.5 times its size
+        for (address, block) in blocks { live.append((address, block.size, block.ticks)) }
         for entry in LeakKind.classify(references: scan.lastReferences, scanTime: time, live: live) {
             guard let block = blocks[entry.block.address] else { continue }
             var kinds = nodes[Int(block.site)].leakKinds ?? LeakKinds()
@@ -200,7 +201,19 @@ extension OwnershipState {
             e.to = idOf[Int(pair.to)]
             return e
         }
-        graphEdges.sort { ($0.kind, $0.from, $0.to, $0.detail) < ($1.kind, $1.from, $1.to, $1.detail) }
+        // Sorted as indices, ties kept in their order (as the stable sort of the edges did): an
+        // edge is a dozen words with two strings, which the sort's merges copied at every move.
+        var edgeOrder = Array(graphEdges.indices)
+        graphEdges.withUnsafeBufferPointer { e in
+            edgeOrder.sort { a, b in
+                if e[a].kind != e[b].kind { return e[a].kind < e[b].kind }
+                if e[a].from != e[b].from { return e[a].from < e[b].from }
+                if e[a].to != e[b].to { return e[a].to < e[b].to }
+                if e[a].detail != e[b].detail { return e[a].detail < e[b].detail }
+                return a < b
+            }
+        }
+        graphEdges = edgeOrder.map { graphEdges[$0] }
         return OwnershipGraph(nodes: graphNodes, edges: graphEdges, coverage: coverage)
     }
 

@@ -34,7 +34,7 @@ struct OwnershipState {
     /// name), found once: every new site's callers are checked (8% of a render's CPU time
     /// on the 1M benchmark, recomputed per stack).
     var runtimeFrame: [UInt32: Bool] = [:]
-    var blocks: [UInt64: TrackedBlock] = [:]
+    var blocks = BlockTable()
     var serials: UInt64 = 0
     /// Per thread, densely: its burst and cascade (``slot(_:)`` finds a thread's index).
     var threads: [ThreadState] = []

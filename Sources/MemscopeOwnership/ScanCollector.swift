@@ -64,13 +64,16 @@ extension OwnershipState {
         }
         // One pass over the blocks the scan saw: which a global refers to, and how many
         // each site had (the share a site-level reference needs).
+        // Marked after the pass: a write while it iterates the table would copy the table.
+        var rootedAddresses: [UInt64] = []
         for (address, block) in blocks {
             scannedBlocks[Int(block.origin)] += 1
             if scan.rooted.contains(block.serial) {
-                blocks[address]!.rootReferenced = true
+                rootedAddresses.append(address)
                 holdings[block.serial, default: Holdings(node: block.origin)].rooted = true
             }
         }
+        for address in rootedAddresses { blocks[address]!.rootReferenced = true }
         scan.rooted = []
     }
 

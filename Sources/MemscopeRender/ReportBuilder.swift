@@ -170,7 +170,7 @@ public struct ReportBuilder: Sendable {
         var clock = StageClock()
         var parts = PartialAnalyses(allFrames: true)
         let wanted = extra.views
-        let inference: OwnershipInference?
+        var inference: OwnershipInference?
         if case .build = extra.ownership {
             inference = OwnershipInference(expectedLiveBlocks: full.totals.leakedBlocks)
         } else {
@@ -186,7 +186,8 @@ public struct ReportBuilder: Sendable {
             let windows = wanted.filter { !$0.isThread }.map {
                 ViewTally.Window(from: $0.options.windowStartNanoseconds, to: $0.options.windowEndNanoseconds ?? .max)
             }
-            let tally = wanted.isEmpty ? nil : ViewTally(threads: threads, windows: windows)
+            let tally = wanted.isEmpty ? nil : ViewTally(threads: threads, windows: windows,
+                                                          expectedLiveBlocks: full.totals.leakedBlocks)
             if let tally { alongside.append(tally) }
             _ = try analyzer.reader.read(input, everyOptions: [], alongside: alongside, progress: { _ in })
             clock.lap("read+tally extra views")
@@ -218,6 +219,9 @@ public struct ReportBuilder: Sendable {
         switch extra.ownership {
         case .build:
             let graph = inference!.finish()
+            // Its tables (a slot per live block) go before the graph is laid out and painted.
+            inference = nil
+            alongside = []
             clock.lap("ownership inference")
             let (view, scene) = try painter.ownershipSection(graph)
             clock.lap("ownership graph layout+paint")
