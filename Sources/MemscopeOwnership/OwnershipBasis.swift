@@ -40,6 +40,20 @@ public enum OwnershipBasis: String, Sendable, CaseIterable, Comparable {
 
     public static func < (a: OwnershipBasis, b: OwnershipBasis) -> Bool { a.rawValue < b.rawValue }
 
+    /// The kind and provenance of the judged `owns` or `shares` edges resting on this basis
+    /// (nil for facts and single sightings). An inferred `references` implied by such an edge
+    /// (sixth rules) keeps its basis and is scored at that class's rate: every owner and
+    /// sharer holds its target's address, so the reference is true at least as often.
+    public var owningClass: (kind: OwnershipEdgeKind, provenance: Provenance)? {
+        switch self {
+        case .fact, .singleSighting: nil
+        case .heldAtDeath, .freedFirst, .lastOfSeveral, .handedOn, .singleTarget: (.owns, .observed)
+        case .referenceCount, .refcountedTarget: (.shares, .observed)
+        case .soleReferrer, .createdAfter: (.owns, .inferred)
+        case .heldBySeveral: (.shares, .inferred)
+        }
+    }
+
     /// The basis in words, for the report's rule column.
     public var words: String {
         switch self {
