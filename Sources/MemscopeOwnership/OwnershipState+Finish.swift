@@ -1,3 +1,4 @@
+import Foundation
 import MemscopeAnalysis
 import MemscopeModel
 
@@ -79,12 +80,26 @@ extension OwnershipState {
             edge.basis = once ? .singleTarget : basis
             accept(pair, edge)
         }
+        if let debug = getenv("OWN_DEBUG") {  // EXPERIMENT: remove before the freeze
+            _ = debug
+            let name = { (n: Int32) in "\(self.nodes[Int(n)].key.function.prefix(30)):\(self.nodes[Int(n)].key.line)" }
+            for pair in deathRoles.keys.sorted() {
+                let r = deathRoles[pair]!
+                FileHandle.standardError.write("ROLES \(name(pair.from)) -> \(name(pair.to)): sole \(r.soleTearer) before \(r.beforeTarget) last \(r.lastOfSeveral) left \(r.leftAlive) co \(r.coTearer) handed \(r.handedOn)\n".data(using: .utf8)!)
+            }
+            for (pair, t) in owns {
+                FileHandle.standardError.write("OWNS \(name(pair.from)) -> \(name(pair.to)): sup \(t.support) ag \(t.against) early \(t.early) notHeld \(t.notHeld) nulled \(t.nulled)\n".data(using: .utf8)!)
+            }
+            for (pair, c) in references {
+                FileHandle.standardError.write("REFS \(name(pair.from)) -> \(name(pair.to)): \(c) of \(scannedBlocks[Int(pair.from)])\n".data(using: .utf8)!)
+            }
+        }
         for pair in deathRoles.keys.sorted() {
             let roles = deathRoles[pair]!
             let refcounted = isRefcounted(pair.to)
             let sharing = roles.lastOfSeveral + roles.leftAlive, sole = roles.soleTearer + roles.coTearer
             if (roles.lastOfSeveral > 0 && roles.leftAlive > 0) || (refcounted && sharing > 0),
-               Double(sharing) >= options.minimumConfidence * Double(sharing + sole) {
+               Double(sharing) >= (getenv("OWN_SHARE_MIN").map { Double(String(cString: $0))! } ?? options.minimumConfidence) * Double(sharing + sole) {
                 // Both roles of a reference count: its blocks were sometimes the last holder,
                 // and sometimes let go while others kept the target. Or one of them, when the
                 // target was made by a reference-counting constructor (Rc::new, make_shared).
