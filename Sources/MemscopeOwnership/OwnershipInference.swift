@@ -17,13 +17,17 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// block's words held it, supports the link even though the owner's words, read as it
     /// died, no longer held it (the owner nulled its pointer first).
     public var nulledOwners: Bool
+    /// Sixth rules: a block of the target's own site that died holding it in the target's
+    /// free cascade (a list's previous node) did not leave it alive.
+    public var listNeighbours: Bool
 
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
-                impliedReferences: Bool = true, nulledOwners: Bool = true) {
+                impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
         self.nulledOwners = nulledOwners
+        self.listNeighbours = listNeighbours
     }
 
     public static let `default` = OwnershipOptions()

@@ -108,6 +108,7 @@ do {
         if let off = ProcessInfo.processInfo.environment["OWN_OFF"] {
             if off.contains("implied") { ruleOptions.impliedReferences = false }
             if off.contains("nulled") { ruleOptions.nulledOwners = false }
+            if off.contains("neighbours") { ruleOptions.listNeighbours = false }
         }
         let inference = OwnershipInference(options: ruleOptions)
         _ = try InputLoader.analyze(path: dump, everyOptions: [.default], alongside: [inference])
