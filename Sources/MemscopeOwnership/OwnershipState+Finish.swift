@@ -1,4 +1,3 @@
-import Foundation
 import MemscopeAnalysis
 import MemscopeModel
 
@@ -80,26 +79,12 @@ extension OwnershipState {
             edge.basis = once ? .singleTarget : basis
             accept(pair, edge)
         }
-        if let debug = getenv("OWN_DEBUG") {  // EXPERIMENT: remove before the freeze
-            _ = debug
-            let name = { (n: Int32) in "\(self.nodes[Int(n)].key.function.prefix(30)):\(self.nodes[Int(n)].key.line)" }
-            for pair in deathRoles.keys.sorted() {
-                let r = deathRoles[pair]!
-                FileHandle.standardError.write("ROLES \(name(pair.from)) -> \(name(pair.to)): sole \(r.soleTearer) before \(r.beforeTarget) last \(r.lastOfSeveral) left \(r.leftAlive) co \(r.coTearer) handed \(r.handedOn)\n".data(using: .utf8)!)
-            }
-            for (pair, t) in owns {
-                FileHandle.standardError.write("OWNS \(name(pair.from)) -> \(name(pair.to)): sup \(t.support) ag \(t.against) early \(t.early) notHeld \(t.notHeld) nulled \(t.nulled)\n".data(using: .utf8)!)
-            }
-            for (pair, c) in references {
-                FileHandle.standardError.write("REFS \(name(pair.from)) -> \(name(pair.to)): \(c) of \(scannedBlocks[Int(pair.from)])\n".data(using: .utf8)!)
-            }
-        }
         for pair in deathRoles.keys.sorted() {
             let roles = deathRoles[pair]!
             let refcounted = isRefcounted(pair.to)
             let sharing = roles.lastOfSeveral + roles.leftAlive, sole = roles.soleTearer + roles.coTearer
             if (roles.lastOfSeveral > 0 && roles.leftAlive > 0) || (refcounted && sharing > 0),
-               Double(sharing) >= (getenv("OWN_SHARE_MIN").map { Double(String(cString: $0))! } ?? options.minimumConfidence) * Double(sharing + sole) {
+               Double(sharing) >= options.minimumConfidence * Double(sharing + sole) {
                 // Both roles of a reference count: its blocks were sometimes the last holder,
                 // and sometimes let go while others kept the target. Or one of them, when the
                 // target was made by a reference-counting constructor (Rc::new, make_shared).
@@ -158,8 +143,10 @@ extension OwnershipState {
         }
         // Siblings of one creation burst: an inferred `owns B → C` resting on creation, where
         // some site A owns both B and C, is the burst split between A's B and C (A's blocks
-        // came more than 100 µs before them), not B owning C (sixth rules).
-        if options.nulledOwners {
+        // came more than 100 µs before them), not B owning C (sixth rules). Only where
+        // deaths were observed, beside the rule for owners that null their pointer, which
+        // made such pairs (without deaths it dropped as many true edges as false ones).
+        if options.nulledOwners && observesDeaths {
             let owned = Set(edges.filter { $0.1.kind == .owns }.map(\.0))
             let owners = Dictionary(grouping: owned, by: \.to).mapValues { Set($0.map(\.from)) }
             let before = edges.count
@@ -188,7 +175,9 @@ extension OwnershipState {
         // source's words were never seen holding the target (an owner that nulls its pointer
         // before freeing it: unique_ptr::reset, Option::take) implies an inferred `references`,
         // with the owning edge's evidence and class (sixth rules).
-        if options.impliedReferences {
+        // Only where deaths were observed: without dying blocks' words, `owns` rests on
+        // creation bursts alone, wrong about half the time.
+        if options.impliedReferences && observesDeaths {
             var referenced = Set<NodePair>()
             for (pair, edge) in edges where edge.kind == .references { referenced.insert(pair) }
             let owning = edges.filter { $0.1.kind == .owns || $0.1.kind == .shares }

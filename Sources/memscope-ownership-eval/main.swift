@@ -104,13 +104,7 @@ do {
             continue
         }
         evaluated += 1
-        var ruleOptions = OwnershipOptions.default  // EXPERIMENT: toggles while tuning
-        if let off = ProcessInfo.processInfo.environment["OWN_OFF"] {
-            if off.contains("implied") { ruleOptions.impliedReferences = false }
-            if off.contains("nulled") { ruleOptions.nulledOwners = false }
-            if off.contains("neighbours") { ruleOptions.listNeighbours = false }
-        }
-        let inference = OwnershipInference(options: ruleOptions)
+        let inference = OwnershipInference()
         _ = try InputLoader.analyze(path: dump, everyOptions: [.default], alongside: [inference])
         let graph = inference.finish()
         let truth = try OwnershipEvaluation.parseTruth(String(contentsOfFile: programs + "/" + name + ".truth", encoding: .utf8),
