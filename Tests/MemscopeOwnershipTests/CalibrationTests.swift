@@ -44,8 +44,8 @@ import Testing
             #expect(c.basis != .fact, "facts are not judged")
         }
         #expect(OwnershipCalibration.tunedRate(.owns, .inferred, .fact) == 0.5)
-        #expect(OwnershipCalibration.tunedRate(.shares, .inferred, .heldBySeveral) == 7.0 / 40, "6 true of 38: shares seen in scans alone")
-        #expect(OwnershipCalibration.tunedRate(.owns, .observed, .heldAtDeath) == 157.0 / 159)
+        #expect(OwnershipCalibration.tunedRate(.shares, .inferred, .heldBySeveral) == 14.0 / 47, "13 true of 45: shares seen in scans alone")
+        #expect(OwnershipCalibration.tunedRate(.owns, .observed, .heldAtDeath) == 206.0 / 208)
         #expect(OwnershipCalibration.tunedRate(.owns, .observed, .freedFirst) < OwnershipCalibration.tunedRate(.owns, .observed, .heldAtDeath),
                 "an owner freed before its target is a weaker sighting than one freed with it")
     }
