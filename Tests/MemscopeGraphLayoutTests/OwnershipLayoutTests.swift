@@ -70,7 +70,7 @@ import Testing
         g.edges.append(loop)
         let selection = GraphSelection(g)
         let index = try #require(selection.edges.firstIndex { $0.from == 1 && $0.to == 1 })
-        #expect(OwnershipLayout.label(selection.edges[index]) == "owns ×299 (own site), 98%")
+        #expect(OwnershipLayout.label(selection.edges[index]) == "owns ×299 (own site), 99%")
         let picture = try OwnershipLayout.picture(selection, measurer: FixedAdvanceMeasurer(), placer: GraphvizPlacer())
         let edgeRegion = try #require(picture.regions.first { $0.target == .edge(index) })
         let node = try #require(picture.regions.first { $0.target == .node(1) })

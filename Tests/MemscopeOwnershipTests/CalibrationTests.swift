@@ -83,7 +83,7 @@ import Testing
         once.basis = .singleSighting
         #expect(once.confidence == OwnershipCalibration.tunedRate(.references, .observed, .singleSighting),
                 "unless it was seen once: one word may be stale")
-        #expect(once.confidenceReason?.contains("73 of 75 such edges were true") == true)
+        #expect(once.confidenceReason?.contains("89 of 91 such edges were true") == true)
         #expect(moved.confidenceReason == nil)
         let options = OwnershipOptions.default
         #expect(options.minimumConfidence == 0.75, "the rejection threshold of the frozen rules")
