@@ -217,7 +217,8 @@ public struct OwnershipEdge: Sendable, Equatable {
     public var confidence: Double {
         switch kind {
         case .owns, .shares: evidenceShare * OwnershipCalibration.tunedRate(kind, provenance, basis)
-        case .references where basis == .singleSighting: evidenceShare * OwnershipCalibration.tunedRate(kind, provenance, basis)
+        case .references where basis == .singleSighting || basis == .hashTable:
+            evidenceShare * OwnershipCalibration.tunedRate(kind, provenance, basis)
         case .references where provenance == .inferred:
             // Implied by an `owns` or `shares` edge (sixth rules): scored at the rate of that edge's class.
             evidenceShare * (basis.owningClass.map { OwnershipCalibration.tunedRate($0.kind, $0.provenance, basis) } ?? 0.5)

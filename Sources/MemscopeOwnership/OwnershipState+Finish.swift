@@ -57,7 +57,11 @@ extension OwnershipState {
             var edge = OwnershipEdge(from: 0, to: 0, kind: .references,
                                      rule: "a scan saw blocks of the source holding the addresses of blocks of the target",
                                      evidence: count, detail: "block pairs, counted per scan")
-            if count < Self.minimumObservedPairs { edge.basis = .singleSighting }
+            if nodes[Int(pair.from)].containerTypes.keys.contains(Self.openHashTable) {
+                edge.basis = .hashTable
+            } else if count < Self.minimumObservedPairs {
+                edge.basis = .singleSighting
+            }
             accept(pair, edge)
         }
         // Observed owns and shares: the roles blocks' words showed as they or their targets
@@ -251,6 +255,9 @@ extension OwnershipState {
         return best.0
     }
 
+    /// The container type of open-addressing hash tables (``ContainerTypes``), whose buckets
+    /// keep deleted entries' words.
+    static let openHashTable = "HashMap (hashbrown)"
     /// A site-level reference needs at least one of this many scanned source blocks to hold one.
     static let referenceShare: UInt64 = 10
     /// An observed owns or shares edge needs this many supporting block pairs.

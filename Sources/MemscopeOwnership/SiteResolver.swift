@@ -31,12 +31,14 @@ struct SiteResolver {
         return resolved
     }
 
-    /// A frame in the C++ standard library's headers is the runtime's, whatever its name:
-    /// debug information names some inlined library functions without their namespace
-    /// (`_M_create<…>` of `std::function`, in `bits/std_function.h`), so their name alone
+    /// A frame in the C++ standard library's headers or the Rust standard library's sources
+    /// (and the crates it vendors) is the runtime's, whatever its name: debug information
+    /// names some inlined library functions without their namespace (`_M_create<…>` of
+    /// `std::function`, in `bits/std_function.h`), and Rust's `HashMap` is the vendored
+    /// `hashbrown::` crate (`/rust/deps/hashbrown-0.16.1/src/map.rs`), so their name alone
     /// does not tell (sixth rules).
     static func isRuntimeSource(_ file: String) -> Bool {
-        file.contains("/include/c++/")
+        file.contains("/include/c++/") || file.hasPrefix("/rustc/") || file.hasPrefix("/rust/deps/")
     }
 }
 

@@ -51,7 +51,7 @@ import Testing
         var observed = OwnershipEdge(from: 1, to: 2, kind: .owns, rule: "r", evidence: 9, contradictions: 1)
         observed.provenance = .observed
         observed.basis = .heldAtDeath
-        // 9 / 10 of the pairs, times 0.990 (observed owns held at death on the tuned programs).
+        // 9 / 10 of the pairs, times 0.991 (observed owns held at death on the tuned programs).
         #expect(OwnershipLayout.label(observed) == "owns ×9, 1 against, 89%")
         observed.contradictions = 0
         #expect(OwnershipLayout.label(observed) == "owns ×9, 99%", "a judged edge is never drawn as certain")

@@ -262,11 +262,11 @@ import Testing
         var once = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "test", evidence: 1)
         once.basis = .createdAfter
         #expect(once.evidenceShare == 0.75)
-        #expect(once.confidencePercent() == "44.8", "100 true of 167 tuned: (100 + 1) / (167 + 2) = 0.598, times 0.75 (0.448, shown rounded down)")
+        #expect(once.confidencePercent() == "44.5", "100 true of 168 tuned: (100 + 1) / (168 + 2) = 0.594, times 0.75 (0.446, shown rounded down)")
         var judged = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "test", evidence: 50)
         judged.provenance = .observed
         judged.basis = .heldAtDeath
         #expect(judged.evidenceShare == 1)
-        #expect(judged.confidencePercent() == "99.0", "observed owns held at death: 205 true of 206 tuned, (205 + 1) / (206 + 2)")
+        #expect(judged.confidencePercent() == "99.0", "observed owns held at death: 208 true of 209 tuned, (208 + 1) / (209 + 2)")
     }
 }

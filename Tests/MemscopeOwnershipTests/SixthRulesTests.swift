@@ -227,4 +227,52 @@ import Testing
         #expect(sites.map(\.function) == ["subscribe(Document*, bool)"])
         #expect(sites.first?.line == 87)
     }
+
+    /// Rust's `HashMap` is the `hashbrown` crate vendored by the standard library: its frames
+    /// (in `/rust/deps/…`, or the library's own `/rustc/…/library/…`) are the runtime's, so
+    /// the table's site is the program's function that made the map.
+    @Test func aFrameInTheRustLibrarySourcesIsNotASite() throws {
+        var d = DumpBuilder()
+        let main = d.codeFrame("app::main", module: "/bin/app", offset: 0x1100, file: "/src/main.rs", line: 80)
+        let make = d.codeFrame("app::make_registry", module: "/bin/app", offset: 0x1200, file: "/src/main.rs", line: 84)
+        let insert = d.codeFrame("hashbrown::map::HashMap<K,V,S,A>::insert", module: "/bin/app", offset: 0x1300,
+                                 file: "/rust/deps/hashbrown-0.16.1/src/map.rs", line: 1843, inlined: true)
+        let reserve = d.codeFrame("hashbrown::raw::RawTableInner::reserve_rehash_inner", module: "/bin/app", offset: 0x1400,
+                                  file: "/rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/core/src/../../hashbrown/src/raw.rs", line: 3000)
+        let alloc = d.codeFrame("__rust_alloc", module: "/bin/app", offset: 0x1500)
+        d.alloc(ts: 10, address: 0x1000, size: 512, stack: d.stack(frames: [main, make, insert, reserve, alloc]))
+        d.end(ts: 20)
+        let sites = graph(d).nodes.filter { $0.kind == .allocationSite }
+        #expect(sites.map(\.function) == ["app::make_registry"])
+        #expect(sites.first?.type == "HashMap (hashbrown)", "the type still comes from the whole stack")
+    }
+
+    /// A hash table's words (read as it died) naming blocks are references, judged: a deleted
+    /// entry's words stay in its bucket and may name a block allocated later at its address.
+    @Test func referencesOutOfAHashTableAreJudged() throws {
+        var d = DumpBuilder()
+        d.append(Self.marker)
+        let table = d.stack("main", "make_table", "hashbrown::raw::RawTableInner::fallible_with_capacity", "__rust_alloc")
+        let key = d.stack("main", "make_key", "__rust_alloc")
+        let list = d.stack("main", "make_list", "__rust_alloc")
+        d.alloc(ts: 1_000, address: 0x10000, size: 256, stack: table)
+        d.alloc(ts: 1_000 + Self.separate, address: 0x20000, size: 256, stack: list)
+        for i in 0..<4 { d.alloc(ts: 1_000 + UInt64(i + 2) * Self.separate, address: UInt64(0x80000 + i * 0x100), size: 16, stack: key) }
+        let t: UInt64 = 10 * Self.separate
+        words(&d, ts: t, 0x10000, (0..<4).map { UInt64(0x80000 + $0 * 0x100) })
+        d.free(ts: t, address: 0x10000)
+        words(&d, ts: t + Self.separate, 0x20000, (0..<4).map { UInt64(0x80000 + $0 * 0x100) })
+        d.free(ts: t + Self.separate, address: 0x20000)
+        d.end(ts: t + 2 * Self.separate)
+        let g = graph(d)
+        let fromTable = try #require(edge(g, .references, "make_table", "make_key"))
+        #expect(fromTable.provenance == .observed)
+        #expect(fromTable.evidence == 4)
+        #expect(fromTable.basis == .hashTable)
+        #expect(fromTable.confidence == OwnershipCalibration.tunedRate(.references, .observed, .hashTable))
+        #expect(fromTable.confidence < 0.9)
+        let fromList = try #require(edge(g, .references, "make_list", "make_key"))
+        #expect(fromList.basis == .fact)
+        #expect(fromList.confidence == 1, "the same words in any other block are a fact")
+    }
 }
