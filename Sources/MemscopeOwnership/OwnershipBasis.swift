@@ -11,6 +11,11 @@ public enum OwnershipBasis: String, Sendable, CaseIterable, Comparable {
     /// Observed `references` resting on one block pair: a single word holding an address,
     /// which a stale word (memory the program never wrote) also is.
     case singleSighting = "single_sighting"
+    /// Observed `references` out of an open-addressing hash table's buckets (Rust's
+    /// `HashMap`, `hashbrown`): a deleted entry's words stay in its bucket, and once the
+    /// address they hold is allocated again they name a block the table never held (sixth
+    /// rules).
+    case hashTable = "hash_table"
     /// Observed `owns`: mostly the one holder still holding the target when it was freed.
     case heldAtDeath = "held_at_death"
     /// Observed `owns`: mostly freed first in the target's free cascade, holding it while
@@ -40,11 +45,26 @@ public enum OwnershipBasis: String, Sendable, CaseIterable, Comparable {
 
     public static func < (a: OwnershipBasis, b: OwnershipBasis) -> Bool { a.rawValue < b.rawValue }
 
+    /// The kind and provenance of the judged `owns` or `shares` edges resting on this basis
+    /// (nil for facts and single sightings). An inferred `references` implied by such an edge
+    /// (sixth rules) keeps its basis and is scored at that class's rate: every owner and
+    /// sharer holds its target's address, so the reference is true at least as often.
+    public var owningClass: (kind: OwnershipEdgeKind, provenance: Provenance)? {
+        switch self {
+        case .fact, .singleSighting, .hashTable: nil
+        case .heldAtDeath, .freedFirst, .lastOfSeveral, .handedOn, .singleTarget: (.owns, .observed)
+        case .referenceCount, .refcountedTarget: (.shares, .observed)
+        case .soleReferrer, .createdAfter: (.owns, .inferred)
+        case .heldBySeveral: (.shares, .inferred)
+        }
+    }
+
     /// The basis in words, for the report's rule column.
     public var words: String {
         switch self {
         case .fact: "an observed fact"
         case .singleSighting: "references seen in one block pair only"
+        case .hashTable: "references read in a hash table's buckets, where deleted entries' words stay"
         case .heldAtDeath: "owners seen holding their target alone when it was freed"
         case .freedFirst: "owners freed first in their target's free cascade"
         case .lastOfSeveral: "owners freed last, with their target, after other holders"

@@ -217,7 +217,11 @@ public struct OwnershipEdge: Sendable, Equatable {
     public var confidence: Double {
         switch kind {
         case .owns, .shares: evidenceShare * OwnershipCalibration.tunedRate(kind, provenance, basis)
-        case .references where basis == .singleSighting: evidenceShare * OwnershipCalibration.tunedRate(kind, provenance, basis)
+        case .references where basis == .singleSighting || basis == .hashTable:
+            evidenceShare * OwnershipCalibration.tunedRate(kind, provenance, basis)
+        case .references where provenance == .inferred:
+            // Implied by an `owns` or `shares` edge (sixth rules): scored at the rate of that edge's class.
+            evidenceShare * (basis.owningClass.map { OwnershipCalibration.tunedRate($0.kind, $0.provenance, basis) } ?? 0.5)
         case .references, .reallocates, .handsOff, .task: evidenceShare
         }
     }
@@ -226,8 +230,11 @@ public struct OwnershipEdge: Sendable, Equatable {
     /// its evidence share times its class's tuned rate, and that class's tally.
     public var confidenceReason: String? {
         guard basis != .fact else { return nil }
-        let tally = OwnershipCalibration.tunedTally(of: self)
-        let rate = OwnershipCalibration.tunedRate(kind, provenance, basis)
+        let implied = kind == .references && provenance == .inferred ? basis.owningClass : nil
+        let tally = implied.map { OwnershipCalibration.tuned[.init(kind: $0.kind, provenance: $0.provenance, basis: basis)] }
+            ?? OwnershipCalibration.tunedTally(of: self)
+        let rate = implied.map { OwnershipCalibration.tunedRate($0.kind, $0.provenance, basis) }
+            ?? OwnershipCalibration.tunedRate(kind, provenance, basis)
         let measured = tally.map { "\($0.correct) of \($0.scored) such edges were true" } ?? "no such edge was scored"
         return "confidence \(Units.fixed((evidenceShare * 1000).rounded(.down) / 10, decimals: 1))% of its pairs for it × "
             + "\(Units.fixed((rate * 1000).rounded(.down) / 1000, decimals: 3)), the rate of its class (\(basis.words): \(measured) on the tuned programs)"

@@ -9,10 +9,25 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// Judged edges (inferred ones, observed owns and shares) whose evidence share is below
     /// this are rejected (counted, not shown): ``OwnershipEdge/evidenceShare``.
     public var minimumConfidence: Double
+    /// Sixth rules: an accepted `owns` or `shares` edge implies an inferred `references`
+    /// between the same sites when none was observed.
+    public var impliedReferences: Bool
+    /// Sixth rules: a block freed by a unique owner's release (`unique_ptr`, `Box`, a
+    /// container's own buffer) before its linked owner, in the owner's free cascade, while no
+    /// block's words held it, supports the link even though the owner's words, read as it
+    /// died, no longer held it (the owner nulled its pointer first).
+    public var nulledOwners: Bool
+    /// Sixth rules: a block of the target's own site that died holding it in the target's
+    /// free cascade (a list's previous node) did not leave it alive.
+    public var listNeighbours: Bool
 
-    public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75) {
+    public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
+                impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
+        self.impliedReferences = impliedReferences
+        self.nulledOwners = nulledOwners
+        self.listNeighbours = listNeighbours
     }
 
     public static let `default` = OwnershipOptions()
@@ -103,6 +118,9 @@ struct PendingDeath {
     var ownerThread: UInt32
     /// The dying block's serial (0: unknown).
     var target: UInt64 = 0
+    /// A unique owner's release freed it (``OwnershipState/releasedByUniqueOwner(_:)``) while
+    /// its linked owner lived: the owner may have nulled its pointer first (sixth rules).
+    var releasedBeforeOwner = false
 }
 
 /// Per thread: the current allocation burst and free cascade.
@@ -149,6 +167,9 @@ struct Tally {
     /// Owns hypotheses: of the pairs against, blocks freed with their owner whose words, read as
     /// it died, did not hold them.
     var notHeld: UInt64 = 0
+    /// Owns hypotheses: of the supporting pairs, blocks a unique owner's release freed before
+    /// their owner, in its cascade, while no block's words held them (sixth rules).
+    var nulled: UInt64 = 0
 }
 
 struct NodePair: Hashable, Comparable {

@@ -1,3 +1,4 @@
+import MemscopeAnalysis
 import MemscopeModel
 
 extension OwnershipState {
@@ -62,8 +63,54 @@ extension OwnershipState {
             let key = HandOffKey(pair: NodePair(from: block.origin, to: to), fromThread: block.thread, toThread: thread)
             Self.count(&handOffs[key, default: (0, 0)], bytes: block.size)  // one lookup, at every cross-thread free
         }
-        buried(block, cascade: cascade, thread: thread)
+        buried(block, cascade: cascade, thread: thread, uniqueRelease: options.nulledOwners && releasedByUniqueOwner(stack, site: block.site))
     }
+
+    /// Whether a unique owner's release freed the block (``uniqueRelease(_:)``) outside the
+    /// function that made it: a local dropped at the end of its own scope (a Rust `Vec`, a
+    /// C++ `unique_ptr` variable) is released by no owner block.
+    mutating func releasedByUniqueOwner(_ stack: UInt32, site: Int32) -> Bool {
+        guard let releaser = uniqueRelease(stack) else { return false }
+        let made = nodes[Int(site)].key.function
+        return releaser != (made.range(of: " ← ").map { String(made[..<$0.lowerBound]) } ?? made)
+    }
+
+    /// Whether a free's stack shows a unique owner releasing the block: between the allocator
+    /// and the program's first own frame, a `unique_ptr`'s deleter, a `Box`'s drop, or a
+    /// container freeing its own buffer or node (`std::vector`, `std::string`, `std::function`,
+    /// `RawVec`, `hashbrown`, …), and no reference count (`Rc`, `Arc`, `shared_ptr`).
+    /// Found once per stack.
+    /// Found once per stack; the function of the program's first own frame when it is one.
+    mutating func uniqueRelease(_ stack: UInt32) -> String? {
+        if let known = uniqueReleaseOfStack[stack] { return known }
+        var unique = false, counted = false, releaser = ""
+        for frame in symbols.frames(ofStack: stack) {
+            let name = symbols.displayName(ofFrame: frame)
+            let runtime = runtimeFrame[frame] ?? {
+                let found = isRuntimeFrame(name)
+                runtimeFrame[frame] = found
+                return found
+            }()
+            if !runtime {
+                releaser = name
+                break
+            }
+            let own = name.hasPrefix("<") ? name.dropFirst() : Substring(name)
+            if Self.countedReleases.contains(where: { own.hasPrefix($0) }) { counted = true }
+            if Self.uniqueReleases.contains(where: { own.hasPrefix($0) }) { unique = true }
+        }
+        let found: String? = unique && !counted ? releaser : nil
+        uniqueReleaseOfStack[stack] = .some(found)
+        return found
+    }
+
+    static let uniqueReleases = ["std::default_delete<", "std::unique_ptr<", "std::_Vector_base<", "std::vector<",
+                                 "std::__cxx11::basic_string<", "std::basic_string<", "std::_Function_base",
+                                 "std::_Hashtable<", "std::_Rb_tree<", "std::_Deque_base<", "std::__cxx11::_List_base<",
+                                 "alloc::boxed::Box<", "alloc::raw_vec::", "alloc::vec::", "alloc::string::",
+                                 "alloc::collections::", "hashbrown::"]
+    static let countedReleases = ["std::_Sp_", "std::__shared_count", "std::__shared_ptr", "std::shared_ptr",
+                                  "std::__weak_count", "alloc::rc::", "alloc::sync::"]
 
     mutating func reallocate(_ r: Realloc) {
         if r.oldAddress == 0 {
@@ -147,7 +194,7 @@ extension OwnershipState {
 
     /// A block died in `cascade`: its own dependants learn their owner's cascade, and its
     /// link to its owner is judged now (owner already dead) or when the cascade closes.
-    mutating func buried(_ block: TrackedBlock, cascade: UInt64, thread: UInt32) {
+    mutating func buried(_ block: TrackedBlock, cascade: UInt64, thread: UInt32, uniqueRelease: Bool = false) {
         if block.dependants > 0 {
             deadOwners[block.serial] = (cascade, block.dependants)
             ownerAddresses[block.serial] = nil
@@ -156,7 +203,8 @@ extension OwnershipState {
         let death = PendingDeath(owner: block.owner, ownerNode: block.ownerNode,
                                  node: block.origin, byReference: block.ownerByReference,
                                  referredElsewhere: block.sharedReferrers || block.rootReferenced,
-                                 thread: thread, ownerThread: block.ownerThread, target: block.serial)
+                                 thread: thread, ownerThread: block.ownerThread, target: block.serial,
+                                 releasedBeforeOwner: uniqueRelease && deadOwners[block.owner] == nil)
         if let dead = deadOwners[block.owner], dead.cascade != cascade {
             judge(death, .apart)
             releaseDependant(owner: block.owner)
@@ -179,6 +227,17 @@ extension OwnershipState {
         // observation speaks against the guess.
         let heldByOwner = seenHolding.remove(SerialPair(owner: death.owner, target: death.target)) != nil
         if outcome == .together && observesDeaths && !heldByOwner {
+            // Unless a unique owner's release freed it before its owner died, and no block's
+            // words held it when it died: the owner nulled its pointer, then freed it
+            // (`unique_ptr::reset`, a vector swapped empty), and was freed itself (sixth rules).
+            let held = holdings[death.target].map { !$0.atDeath.isEmpty || !$0.earlier.isEmpty || $0.rooted } ?? false
+            if death.releasedBeforeOwner && !held && !death.referredElsewhere {
+                tally.support += 1
+                tally.nulled += 1
+                if death.byReference { tally.byReference += 1 } else { tally.byCreation += 1 }
+                owns[pair] = tally
+                return
+            }
             tally.against += 1
             tally.notHeld += 1
             owns[pair] = tally

@@ -58,7 +58,11 @@ extension OwnershipState {
             var edge = OwnershipEdge(from: 0, to: 0, kind: .references,
                                      rule: "a scan saw blocks of the source holding the addresses of blocks of the target",
                                      evidence: count, detail: "block pairs, counted per scan")
-            if count < Self.minimumObservedPairs { edge.basis = .singleSighting }
+            if nodes[Int(pair.from)].containerTypes.keys.contains(Self.openHashTable) {
+                edge.basis = .hashTable
+            } else if count < Self.minimumObservedPairs {
+                edge.basis = .singleSighting
+            }
             accept(pair, edge)
         }
         // Observed owns and shares: the roles blocks' words showed as they or their targets
@@ -128,9 +132,10 @@ extension OwnershipState {
             var ways: [String] = []
             if tally.byCreation > 0 { ways.append("\(tally.byCreation) created right after it (same thread and caller)") }
             if tally.byReference > 0 { ways.append("\(tally.byReference) held only by it in a scan") }
-            var ends = ["freed in the same free cascade (\(tally.support - tally.replaced - tally.moved))"]
+            var ends = ["freed in the same free cascade (\(tally.support - tally.replaced - tally.moved - tally.nulled))"]
             if tally.replaced > 0 { ends.append("freed by its thread while it lived and held it alone (\(tally.replaced))") }
             if tally.moved > 0 { ends.append("held alone by it, then by another block after it was freed (\(tally.moved))") }
+            if tally.nulled > 0 { ends.append("freed by a unique owner's release (unique_ptr, Box, a container's buffer) before it, in its free cascade, held by no block's words (\(tally.nulled))") }
             let freed = ends.count == 1 ? "freed in the same free cascade" : ends.joined(separator: ", or ")
             var edge = OwnershipEdge(from: 0, to: 0, kind: .owns,
                                      rule: "inferred, as no block's words were seen holding the target: linked to an owner block (\(ways.joined(separator: "; "))), \(freed), and referred to by no other block nor global",
@@ -140,6 +145,21 @@ extension OwnershipState {
                                          + "; \(tally.early) neutral: freed while the owner lived")
             edge.basis = tally.byReference >= tally.byCreation ? .soleReferrer : .createdAfter
             accept(pair, edge)
+        }
+        // Siblings of one creation burst: an inferred `owns B → C` resting on creation, where
+        // some site A owns both B and C, is the burst split between A's B and C (A's blocks
+        // came more than 100 µs before them), not B owning C (sixth rules). Only where
+        // deaths were observed, beside the rule for owners that null their pointer, which
+        // made such pairs (without deaths it dropped as many true edges as false ones).
+        if options.nulledOwners && observesDeaths {
+            let owned = Set(edges.filter { $0.1.kind == .owns }.map(\.0))
+            let owners = Dictionary(grouping: owned, by: \.to).mapValues { Set($0.map(\.from)) }
+            let before = edges.count
+            edges.removeAll { pair, edge in
+                guard edge.kind == .owns, edge.provenance == .inferred, edge.basis == .createdAfter, pair.from != pair.to else { return false }
+                return !(owners[pair.from] ?? []).intersection(owners[pair.to] ?? []).subtracting([pair.from, pair.to]).isEmpty
+            }
+            coverage.rejectedHypotheses += before - edges.count
         }
         // Holding at once is seen in a scan, but whether the holders own the target jointly or
         // some of them merely point at it (a back pointer, an index) is not: inferred, and only
@@ -155,6 +175,27 @@ extension OwnershipState {
                                      detail: "against: target blocks this source alone referred to")
             edge.basis = .heldBySeveral
             accept(pair, edge)
+        }
+        // Every owner and sharer holds its target's address: an `owns` or `shares` edge whose
+        // source's words were never seen holding the target (an owner that nulls its pointer
+        // before freeing it: unique_ptr::reset, Option::take) implies an inferred `references`,
+        // with the owning edge's evidence and class (sixth rules).
+        // Only where deaths were observed: without dying blocks' words, `owns` rests on
+        // creation bursts alone, wrong about half the time.
+        if options.impliedReferences && observesDeaths {
+            var referenced = Set<NodePair>()
+            for (pair, edge) in edges where edge.kind == .references { referenced.insert(pair) }
+            let owning = edges.filter { $0.1.kind == .owns || $0.1.kind == .shares }
+                .sorted { ($0.1.confidence, $0.1.kind == .owns ? 1 : 0) > ($1.1.confidence, $1.1.kind == .owns ? 1 : 0) }
+            for (pair, edge) in owning where referenced.insert(pair).inserted {
+                var implied = OwnershipEdge(from: 0, to: 0, kind: .references,
+                                            rule: "inferred from the `\(edge.kind.rawValue)` edge between the same sites: an owner or sharer holds its target's address, though no word was seen holding it (or too rarely)",
+                                            evidence: edge.evidence, contradictions: edge.contradictions,
+                                            detail: "the \(edge.kind.rawValue) edge's " + edge.detail)
+                implied.provenance = .inferred
+                implied.basis = edge.basis
+                accept(pair, implied)
+            }
         }
         for (pair, count) in reallocs {
             accept(pair, OwnershipEdge(from: 0, to: 0, kind: .reallocates,
@@ -227,6 +268,9 @@ extension OwnershipState {
         return best.0
     }
 
+    /// The container type of open-addressing hash tables (``ContainerTypes``), whose buckets
+    /// keep deleted entries' words.
+    static let openHashTable = "HashMap (hashbrown)"
     /// A site-level reference needs at least one of this many scanned source blocks to hold one.
     static let referenceShare: UInt64 = 10
     /// An observed owns or shares edge needs this many supporting block pairs.

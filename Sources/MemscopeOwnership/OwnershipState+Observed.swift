@@ -186,8 +186,16 @@ extension OwnershipState {
         let pair = NodePair(from: tearer.node, to: h.node)
         let moved = { (holder: Holder) in holder.after != holder.serial && serials.contains(holder.after) }
         for other in pairs(earlier.filter(moved)) { deathRoles[other, default: DeathRoles()].handedOn += 1 }
-        let leftAlive = before ? [] : earlier.filter { !moved($0) }
-        if leftAlive.isEmpty {
+        // A block of the target's own site that died holding it in the target's own free
+        // cascade is the list's previous node, freed just before it in one teardown: it did
+        // not leave it alive as a reference count's holder does (sixth rules). The last
+        // holder then tore down what its neighbours let go: last of several, not alone.
+        let neighbours = options.listNeighbours
+        let neighbour = { (holder: Holder) in neighbours && h.cascade != 0 && holder.cascade == h.cascade && holder.node == h.node }
+        let leftAlive = before ? [] : earlier.filter { !moved($0) && !neighbour($0) }
+        if leftAlive.isEmpty && !before && earlier.contains(where: { !moved($0) && neighbour($0) }) {
+            deathRoles[pair, default: DeathRoles()].lastOfSeveral += 1
+        } else if leftAlive.isEmpty {
             deathRoles[pair, default: DeathRoles()].soleTearer += 1
             if before { deathRoles[pair]!.beforeTarget += 1 }
         } else {

@@ -20,7 +20,7 @@ struct SiteResolver {
         var current = stack
         while current != 0 {
             let frame = symbols.stackFrames[Int(current)]
-            if !isRuntimeFrame(symbols.displayName(ofFrame: frame)) { break }
+            if !isRuntimeFrame(symbols.displayName(ofFrame: frame)) && !Self.isRuntimeSource(symbols.string(symbols.frame(frame).file)) { break }
             let parent = symbols.stackParents[Int(current)]
             if parent == 0 { break }  // all runtime: keep the outermost
             current = parent
@@ -29,6 +29,16 @@ struct SiteResolver {
         if index >= cache.count { cache += [Resolved?](repeating: nil, count: index - cache.count + 1) }
         cache[index] = resolved
         return resolved
+    }
+
+    /// A frame in the C++ standard library's headers or the Rust standard library's sources
+    /// (and the crates it vendors) is the runtime's, whatever its name: debug information
+    /// names some inlined library functions without their namespace (`_M_create<…>` of
+    /// `std::function`, in `bits/std_function.h`), and Rust's `HashMap` is the vendored
+    /// `hashbrown::` crate (`/rust/deps/hashbrown-0.16.1/src/map.rs`), so their name alone
+    /// does not tell (sixth rules).
+    static func isRuntimeSource(_ file: String) -> Bool {
+        file.contains("/include/c++/") || file.hasPrefix("/rustc/") || file.hasPrefix("/rust/deps/")
     }
 }
 

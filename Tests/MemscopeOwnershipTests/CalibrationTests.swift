@@ -44,8 +44,8 @@ import Testing
             #expect(c.basis != .fact, "facts are not judged")
         }
         #expect(OwnershipCalibration.tunedRate(.owns, .inferred, .fact) == 0.5)
-        #expect(OwnershipCalibration.tunedRate(.shares, .inferred, .heldBySeveral) == 7.0 / 40, "6 true of 38: shares seen in scans alone")
-        #expect(OwnershipCalibration.tunedRate(.owns, .observed, .heldAtDeath) == 157.0 / 159)
+        #expect(OwnershipCalibration.tunedRate(.shares, .inferred, .heldBySeveral) == 14.0 / 47, "13 true of 45: shares seen in scans alone")
+        #expect(OwnershipCalibration.tunedRate(.owns, .observed, .heldAtDeath) == 209.0 / 211)
         #expect(OwnershipCalibration.tunedRate(.owns, .observed, .freedFirst) < OwnershipCalibration.tunedRate(.owns, .observed, .heldAtDeath),
                 "an owner freed before its target is a weaker sighting than one freed with it")
     }
@@ -83,7 +83,7 @@ import Testing
         once.basis = .singleSighting
         #expect(once.confidence == OwnershipCalibration.tunedRate(.references, .observed, .singleSighting),
                 "unless it was seen once: one word may be stale")
-        #expect(once.confidenceReason?.contains("73 of 75 such edges were true") == true)
+        #expect(once.confidenceReason?.contains("93 of 95 such edges were true") == true)
         #expect(moved.confidenceReason == nil)
         let options = OwnershipOptions.default
         #expect(options.minimumConfidence == 0.75, "the rejection threshold of the frozen rules")

@@ -256,17 +256,17 @@ import Testing
         strong.basis = .soleReferrer
         #expect(strong.evidenceShare > 0.9994)
         #expect(strong.confidence < OwnershipCalibration.tunedRate(.owns, .inferred, .soleReferrer))
-        #expect(strong.confidencePercent() == "92.7", "63 true of 67 tuned: (63 + 1) / (67 + 2) = 0.928, times 0.9995")
+        #expect(strong.confidencePercent() == "84.0", "73 true of 86 tuned: (73 + 1) / (86 + 2) = 0.841, times 0.9995")
         let seen = OwnershipEdge(from: 0, to: 1, kind: .references, rule: "test", evidence: 5)
         #expect(seen.confidencePercent() == "100.0", "an observed fact with no contradiction is certain")
         var once = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "test", evidence: 1)
         once.basis = .createdAfter
         #expect(once.evidenceShare == 0.75)
-        #expect(once.confidencePercent() == "42.5", "70 true of 123 tuned: (70 + 1) / (123 + 2) = 0.568, times 0.75 (0.426, shown rounded down)")
+        #expect(once.confidencePercent() == "44.5", "100 true of 168 tuned: (100 + 1) / (168 + 2) = 0.594, times 0.75 (0.446, shown rounded down)")
         var judged = OwnershipEdge(from: 0, to: 1, kind: .owns, rule: "test", evidence: 50)
         judged.provenance = .observed
         judged.basis = .heldAtDeath
         #expect(judged.evidenceShare == 1)
-        #expect(judged.confidencePercent() == "98.7", "observed owns held at death: 156 true of 157 tuned, (156 + 1) / (157 + 2)")
+        #expect(judged.confidencePercent() == "99.0", "observed owns held at death: 208 true of 209 tuned, (208 + 1) / (209 + 2)")
     }
 }
