@@ -333,6 +333,43 @@ import Testing
         }
     }
 
+    /// Issue 18's "Done when" on the programs held out from the sixth rules
+    /// (Tests/OwnershipProgramsHeldOut6: fifteen programs written by an engineer who had not
+    /// seen the rules, while they were being written by one who never saw the programs;
+    /// scored once against them, 2026-12-07 12:59 UTC). What is met must hold; what is not is
+    /// a known issue (docs/OWNERSHIP.md, "Held out from the sixth rules").
+    @Test func sixthHeldOutSetTargets() throws {
+        // A run is recorded again when references or owns precision or certainty slips.
+        let (table, edges, partial) = try Self.heldOutRun("Tests/OwnershipProgramsHeldOut6", name: "sixth", minimumEdges: 150) { run in
+            (Self.percentCell(run.output, "references", column: 1) ?? 0) >= 95
+                && (Self.percentCell(run.output, "owns", column: 1) ?? 0) >= 95
+                && !run.edges.contains { ($0.kind == "owns" || $0.kind == "shares") && $0.confidence >= 1 }
+                && !run.edges.contains { $0.provenance == "inferred" && !$0.correct && $0.confidence > 0.9 }
+        }
+
+        // Met (scored once): references 95.5% precise, owns 96.7%, shares 5 of 5, reallocates and
+        // hands-off 100% / 100%; no inferred edge false; no judged edge at 1; most edges observed.
+        Self.expectHeldOutBasics(table, edges)
+        #expect((Self.percentCell(table, "owns", column: 1) ?? 0) >= 95 || partial, "\(table)")
+        #expect((Self.percentCell(table, "shares", column: 1) ?? 100) == 100, "\(table)")
+        for kind in ["reallocates", "hands_off"] {
+            #expect(Self.percentCell(table, kind, column: 1) == 100, "\(kind)\n\(table)")
+            #expect(Self.percentCell(table, kind, column: 2) == 100 || partial, "\(kind)\n\(table)")
+        }
+        #expect(!edges.contains { $0.provenance == "inferred" && !$0.correct && $0.confidence > 0.9 }, "\(table)")
+
+        // Not met: recall (references 65.1%, owns 59.8%, shares 50.0%), 4 false references above
+        // 0.9 (job-pool.rs: cleared vectors' stale words name the next jobs' inputs).
+        withKnownIssue("issue 18: recall below 90% on the sixth held-out set", isIntermittent: partial) {
+            #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 90)
+            #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 90)
+            #expect((Self.percentCell(table, "shares", column: 2) ?? 0) >= 90)
+        }
+        withKnownIssue("issue 18: false edges above 0.9 on the sixth held-out set", isIntermittent: true) {
+            #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 })
+        }
+    }
+
     static func meetsTargets(_ table: String) -> Bool {
         func row(_ kind: String) -> (precision: Double, recall: Double)? {
             guard let line = table.split(separator: "\n").first(where: { $0.hasPrefix("| \(kind) |") }) else { return nil }
