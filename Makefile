@@ -20,11 +20,11 @@ deps:
 eval-ownership:
 	swift build --product memscope && swift build --product memscope-ownership-eval && .build/debug/memscope-ownership-eval
 
-# The programs kept apart from the sixth rules (docs/OWNERSHIP.md, "Held out"): C, C++ and Rust.
+# The programs kept apart from the sixth rules (docs/OWNERSHIP.md, "Held out"; sets 6 and 7): C, C++ and Rust.
 # eval-ownership-tuned2 … -tuned6: the programs held out from the first … fifth rules, which the
 # later rules were written with.
 eval-ownership-heldout:
-	swift build --product memscope && swift build --product memscope-ownership-eval && .build/debug/memscope-ownership-eval --programs Tests/OwnershipProgramsHeldOut6
+	swift build --product memscope && swift build --product memscope-ownership-eval && .build/debug/memscope-ownership-eval --programs Tests/OwnershipProgramsHeldOut6 && .build/debug/memscope-ownership-eval --programs Tests/OwnershipProgramsHeldOut7
 
 eval-ownership-tuned2:
 	swift build --product memscope && swift build --product memscope-ownership-eval && .build/debug/memscope-ownership-eval --programs Tests/OwnershipProgramsHeldOut

@@ -370,6 +370,43 @@ import Testing
         }
     }
 
+    /// The programs held out from the sixth rules and written after their freeze
+    /// (Tests/OwnershipProgramsHeldOut7: twelve programs, 12:59–13:08 UTC, by an engineer who
+    /// had not seen the rules; scored once, 2026-12-07 13:09 UTC). What is met must hold;
+    /// what is not is a known issue (docs/OWNERSHIP.md, "set 7, written after the freeze").
+    @Test func seventhHeldOutSetTargets() throws {
+        let (table, edges, partial) = try Self.heldOutRun("Tests/OwnershipProgramsHeldOut7", name: "seventh", minimumEdges: 120) { run in
+            (Self.percentCell(run.output, "references", column: 1) ?? 0) >= 95
+                && (Self.percentCell(run.output, "owns", column: 1) ?? 0) >= 95
+                && !run.edges.contains { ($0.kind == "owns" || $0.kind == "shares") && $0.confidence >= 1 }
+        }
+
+        // Met (scored once): references 100% precise, owns 98.0%, reallocates and hands-off 100% /
+        // 100%; no inferred edge false above 0.9; no judged edge at 1; most edges observed.
+        Self.expectHeldOutBasics(table, edges)
+        #expect((Self.percentCell(table, "owns", column: 1) ?? 0) >= 95 || partial, "\(table)")
+        for kind in ["reallocates", "hands_off"] {
+            #expect(Self.percentCell(table, kind, column: 1) == 100, "\(kind)\n\(table)")
+            #expect(Self.percentCell(table, kind, column: 2) == 100 || partial, "\(kind)\n\(table)")
+        }
+        #expect(!edges.contains { $0.provenance == "inferred" && !$0.correct && $0.confidence > 0.9 }, "\(table)")
+
+        // Not met: shares 75.0% precise (a weak_ptr parent read as a counted holder), recall
+        // (references 69.8%, owns 68.1%, shares 75.0%), one false owns above 0.9 (an intrusive
+        // list of orders read as owning its next node).
+        withKnownIssue("issue 18: shares precision below 95% on the seventh held-out set", isIntermittent: true) {
+            #expect((Self.percentCell(table, "shares", column: 1) ?? 100) >= 95)
+        }
+        withKnownIssue("issue 18: recall below 90% on the seventh held-out set", isIntermittent: partial) {
+            #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 90)
+            #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 90)
+            #expect((Self.percentCell(table, "shares", column: 2) ?? 0) >= 90)
+        }
+        withKnownIssue("issue 18: a false edge above 0.9 on the seventh held-out set", isIntermittent: true) {
+            #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 })
+        }
+    }
+
     static func meetsTargets(_ table: String) -> Bool {
         func row(_ kind: String) -> (precision: Double, recall: Double)? {
             guard let line = table.split(separator: "\n").first(where: { $0.hasPrefix("| \(kind) |") }) else { return nil }
