@@ -58,6 +58,8 @@ extension Analysis {
     /// reached from different callers gets `from` the first caller that differs.
     public func siteTitles(_ stacks: [UInt32]) -> [String] {
         var titles = stacks.map(siteTitle)
+        /// Each caller's name, made once: the paths of one site share most of their frames.
+        var callerNames: [UInt32: String] = [:]
         var groups: [String: [Int]] = [:]
         for (i, title) in titles.enumerated() { groups[title, default: []].append(i) }
         for members in groups.values where members.count > 1 {
@@ -80,20 +82,19 @@ extension Analysis {
                     let frames = symbols.frames(ofStack: stacks[members[k]])
                     let start = (frames.firstIndex(of: sites[k]) ?? 0) + 1
                     return frames[min(start, frames.count)...].map { frame in
+                        if let known = callerNames[frame] { return known }
                         let location = symbols.location(ofFrame: frame)
                         let name = ReadableName.short(symbols.displayName(ofFrame: frame), limit: 48)
-                        return location.isEmpty ? name : "\(name) (\(shortPath(location)))"
+                        let named = location.isEmpty ? name : "\(name) (\(shortPath(location)))"
+                        callerNames[frame] = named
+                        return named
                     }
                 }
                 // Each path is named by its caller at the first level where its path so far is
                 // its own (one caller apart from all the others).
+                let levels = Self.firstOwnLevels(paths)
                 for (j, k) in same.enumerated() {
-                    let level = (0..<paths[j].count).first { level in
-                        !paths.indices.contains { other in
-                            other != j && paths[other].count > level && Array(paths[other][...level]) == Array(paths[j][...level])
-                        }
-                    }
-                    if let level {
+                    if let level = levels[j] {
                         titles[members[k]] += ", from " + paths[j][level]
                     } else {
                         titles[members[k]] += ", at the stack's root"
@@ -108,6 +109,30 @@ extension Analysis {
             for (n, i) in members.enumerated() { titles[i] += " #\(n + 1)" }
         }
         return titles
+    }
+
+    /// For each path, the first level at which its prefix through that level is its own: no
+    /// other path longer than that level has the same prefix; nil when none is. The paths are
+    /// split level by level into groups that share their prefix so far, so each name is read
+    /// once (comparing every pair's prefixes at every level took half a second on a dump of
+    /// recursive lists, whose one call site is reached along hundreds of paths).
+    static func firstOwnLevels(_ paths: [[String]]) -> [Int?] {
+        var levels = [Int?](repeating: nil, count: paths.count)
+        var groups: [[Int]] = [Array(paths.indices)]
+        var level = 0
+        while !groups.isEmpty {
+            var next: [[Int]] = []
+            for group in groups {
+                var byName: [String: [Int]] = [:]
+                for i in group where paths[i].count > level { byName[paths[i][level], default: []].append(i) }
+                for sharing in byName.values {
+                    if sharing.count == 1 { levels[sharing[0]] = level } else { next.append(sharing) }
+                }
+            }
+            groups = next
+            level += 1
+        }
+        return levels
     }
 
     /// The name of a thread: `4243 "worker-1"` or `4243`.

@@ -206,3 +206,49 @@ import Testing
         #expect(!isRuntimeFrame("<u8 as app::Codec>::encode"), "a program's trait on a primitive is the program's")
     }
 }
+
+/// The level at which each of a site's caller paths becomes its own, split level by level,
+/// equals what comparing every pair of prefixes gives (the definition), on random paths with
+/// shared prefixes, duplicates, prefixes of one another and empty paths.
+@Suite struct FirstOwnLevelTests {
+    static func naive(_ paths: [[String]]) -> [Int?] {
+        paths.indices.map { j in
+            (0..<paths[j].count).first { level in
+                !paths.indices.contains { other in
+                    other != j && paths[other].count > level && Array(paths[other][...level]) == Array(paths[j][...level])
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
+    func equalsThePairwiseDefinition(seed: UInt64) {
+        var state = seed &* 0x9E3779B97F4A7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<200 {
+            let count = 1 + next(12)
+            var paths: [[String]] = []
+            for _ in 0..<count {
+                if !paths.isEmpty && next(3) == 0 {
+                    // A copy or a prefix of an earlier path, possibly extended.
+                    var path = paths[next(paths.count)]
+                    path = Array(path.prefix(next(path.count + 1)))
+                    for _ in 0..<next(3) { path.append(["a", "b", "c"][next(3)]) }
+                    paths.append(path)
+                } else {
+                    paths.append((0..<next(6)).map { _ in ["a", "b", "c"][next(3)] })
+                }
+            }
+            #expect(Analysis.firstOwnLevels(paths) == Self.naive(paths), "\(paths)")
+        }
+    }
+
+    @Test func aPathThatIsAnotherOnesPrefixNeverBecomesItsOwn() {
+        #expect(Analysis.firstOwnLevels([["main", "run"], ["main", "run", "step"], ["main", "go"]]) == [nil, 2, 1])
+        #expect(Analysis.firstOwnLevels([["x"], ["x"]]) == [nil, nil])
+        #expect(Analysis.firstOwnLevels([[], ["y"]]) == [nil, 0])
+    }
+}
