@@ -180,3 +180,63 @@ struct LiveWorkload {
         try msd.finish()
     }
 }
+
+/// A dump whose stacks are nearly all distinct: a third as many stacks as events, each 12 to
+/// 24 frames of two mutually recursive functions over a few callers (as a recursive parser
+/// or a tree walk gives), blocks freed soon after. The case where per-site and per-stack
+/// tables cost the most (issue 20: no cliff with distinct stacks; a 14 MB recording of such a
+/// program had read+analyze take 4.7 s before the timeline slices stopped copying).
+struct StacksWorkload {
+    let events: Int
+    let seed: UInt64
+
+    func write(msdPath: String) throws {
+        var rng = SplitMix64(seed: seed)
+        let msd = try MSDBinaryWriter(sink: ByteSink(file: AtomicOutputFile(path: msdPath)))
+        try msd.write(.meta(Metadata(producer: "memscope-bench", producerVersion: "1", pid: 5999,
+                                     commandLine: ["./bench-stacks", "--events", "\(events)"])))
+        try msd.write(.string(id: 1, value: "/usr/bin/bench-stacks"))
+        try msd.write(.string(id: 2, value: "src/walk.c"))
+        let names = ["main", "parse_document", "parse_value", "parse_list", "parse_object", "leaf_alloc"]
+        for (f, name) in names.enumerated() {
+            try msd.write(.string(id: UInt32(3 + f), value: name))
+            try msd.write(.frame(Frame(id: UInt32(f + 1), instructionPointer: 0x40_1000 + UInt64(f) * 0x40,
+                                       function: UInt32(3 + f), file: 2, line: UInt32(20 + 10 * f), module: 1)))
+        }
+        // A trie of stacks: each new stack extends a random earlier stack's path or starts
+        // from main, so stacks share prefixes as real ones do.
+        var stackCount: UInt32 = 0
+        var nodes: [String: UInt32] = [:]
+        var stacks: [UInt32] = []
+        func node(_ parent: UInt32, _ frame: UInt32) throws -> UInt32 {
+            let key = "\(parent):\(frame)"
+            if let id = nodes[key] { return id }
+            stackCount += 1
+            nodes[key] = stackCount
+            try msd.write(.stack(id: stackCount, parent: parent, frame: frame))
+            return stackCount
+        }
+        for _ in 0..<max(1, events / 3) {
+            var parent = try node(0, 1)
+            parent = try node(parent, 2)
+            for _ in 0..<(10 + rng.below(12)) { parent = try node(parent, UInt32(3 + rng.below(3))) }
+            stacks.append(try node(parent, 6))
+        }
+        var address: UInt64 = 0x5555_0000_0000
+        var time: UInt64 = 0
+        var live: [UInt64] = []
+        for i in 0..<events {
+            time += 20 + UInt64(rng.below(60))
+            if i % 2 == 1, let freed = live.popLast() {
+                try msd.write(.free(Free(timestamp: time, thread: 6000, address: freed, stack: 0)))
+            } else {
+                address += 64
+                live.append(address)
+                try msd.write(.alloc(Alloc(timestamp: time, thread: 6000, address: address,
+                                           size: UInt64(16 << rng.below(5)), stack: stacks[(i / 2) % stacks.count])))
+            }
+        }
+        try msd.write(.processEnd(ProcessEnd(timestamp: time, how: .exited, code: 0)))
+        try msd.finish()
+    }
+}

@@ -14,6 +14,8 @@ import Glibc
 //        memscope-bench --generate N --out DIR     (only write DIR/bench-N.msd and .heaptrack)
 //        memscope-bench --generate-live N --out DIR  (only write DIR/bench-live-N.msd: half the events
 //                                                  allocate blocks live to the end)
+//        memscope-bench --generate-stacks N --out DIR  (only write DIR/bench-stacks-N.msd: a third as
+//                                                  many distinct stacks as events)
 
 var sizes = [1_000_000, 10_000_000]
 var outDirectory = "bench-out"
@@ -23,6 +25,7 @@ var heaptrackPrint = "heaptrack_print"
 var runs = 3
 var generateOnly: Int?
 var generateLive: Int?
+var generateStacks: Int?
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     guard let value = arguments.next() else {
@@ -38,6 +41,7 @@ while let argument = arguments.next() {
     case "--runs": runs = max(1, Int(value) ?? 3)
     case "--generate": generateOnly = Int(value)
     case "--generate-live": generateLive = Int(value)
+    case "--generate-stacks": generateStacks = Int(value)
     default:
         warn("memscope-bench: unknown option \(argument)\n")
         exit(64)
@@ -46,6 +50,10 @@ while let argument = arguments.next() {
 mkdir(outDirectory, 0o755)
 if let events = generateLive {
     try LiveWorkload(events: events, seed: 42).write(msdPath: "\(outDirectory)/bench-live-\(events).msd")
+    exit(0)
+}
+if let events = generateStacks {
+    try StacksWorkload(events: events, seed: 42).write(msdPath: "\(outDirectory)/bench-stacks-\(events).msd")
     exit(0)
 }
 if let events = generateOnly {
