@@ -5,7 +5,7 @@ For each size N (events): memscope summary and render (every default view on) of
 benchmark dump; `memray flamegraph` on a capture of a Python workload of about N records;
 memscope render of the same events as a heaptrack file beside heaptrack_print. Plus the
 dump whose half of the events allocate blocks live to the end (1.98M events, 990,000 live
-blocks). Times are best of --runs (wall and CPU = user + system, from /usr/bin/time), RSS
+blocks), and one whose stacks are nearly all distinct (600,000 events, a third as many stacks). Times are best of --runs (wall and CPU = user + system, from /usr/bin/time), RSS
 from the same run. The machine is shared: the load average is printed with the table.
 
 Usage: scripts/bench_render.py [--sizes 1000000,10000000,100000000] [--runs 3]
@@ -22,6 +22,7 @@ p.add_argument("--bench", default=".build/release/memscope-bench")
 p.add_argument("--out", default="bench-out")
 p.add_argument("--render-args", default="", help="more arguments for memscope render (e.g. views forced on an older build)")
 p.add_argument("--live", type=int, default=1_980_000, help="events of the many-live-blocks dump (0: none)")
+p.add_argument("--stacks", type=int, default=600_000, help="events of the many-distinct-stacks dump (0: none)")
 args = p.parse_args()
 sizes = [int(s) for s in args.sizes.split(",") if s]
 os.makedirs(args.out, exist_ok=True)
@@ -154,6 +155,17 @@ if args.live:
                      m=best([args.memscope, "summary", "--json", "--quiet", live], args.runs)))
     rows.append(dict(size=args.live, tool="memscope render (half the blocks live)", records=args.live,
                      m=best([args.memscope, "render", "-q", "--force", *args.render_args.split(), live, "-o", report], args.runs),
+                     page=os.path.getsize(report)))
+
+if args.stacks:
+    many = f"{args.out}/bench-stacks-{args.stacks}.msd"
+    if not os.path.exists(many):
+        subprocess.run([args.bench, "--generate-stacks", str(args.stacks), "--out", args.out], check=True)
+    report = f"{args.out}/report-stacks.html"
+    rows.append(dict(size=args.stacks, tool="memscope summary (distinct stacks)", records=args.stacks,
+                     m=best([args.memscope, "summary", "--json", "--quiet", many], args.runs)))
+    rows.append(dict(size=args.stacks, tool="memscope render (distinct stacks)", records=args.stacks,
+                     m=best([args.memscope, "render", "-q", "--force", *args.render_args.split(), many, "-o", report], args.runs),
                      page=os.path.getsize(report)))
 
 load = open("/proc/loadavg").read().split()[:3]
