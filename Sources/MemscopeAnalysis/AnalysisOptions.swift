@@ -25,6 +25,11 @@ public struct AnalysisOptions: Sendable, Equatable {
     /// Cut the run into at most this many equal slices with every site's figures in each
     /// (``Analysis/slices``: a report's range selection); 0 for none. Default: 0.
     public var timelineSlices = 0
+    /// Build the top-down and bottom-up call trees (``Analysis/topDown``,
+    /// ``Analysis/bottomUp``: flamegraphs, `inspect`). Figures, sites and stacks do not need
+    /// them: `summary` and `check` leave them out (a dump of 196,745 distinct stacks needed a
+    /// gigabyte for its trees). Default: true.
+    public var callTrees = true
 
     /// How much of the input to read (threads, stacks, frames, strings are checked by the
     /// analysis after each batch). Default: ``InputLimits/default``.

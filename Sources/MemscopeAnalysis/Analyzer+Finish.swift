@@ -177,7 +177,7 @@ extension AnalyzerCore {
         // The block table's last use was above: let it go before the trees are built (the
         // peak of a report of a big dump).
         blocks = AddressTable(capacity: 0)
-        (analysis.topDown, analysis.bottomUp) = builder.buildBoth(costs: costs)
+        if options.callTrees { (analysis.topDown, analysis.bottomUp) = builder.buildBoth(costs: costs) }
         return analysis
     }
 }

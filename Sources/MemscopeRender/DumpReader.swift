@@ -45,10 +45,12 @@ public struct DumpAnalyzer: Sendable {
         }
     }
 
-    /// Reads and analyses `input` within `scope` (suppressions loaded from the scope's file).
-    public func analyze(_ input: InputSpec, scope: ScopePlan = ScopePlan(),
+    /// Reads and analyses `input` within `scope` (suppressions loaded from the scope's file);
+    /// without call trees when `callTrees` is false (figures and sites only).
+    public func analyze(_ input: InputSpec, scope: ScopePlan = ScopePlan(), callTrees: Bool = true,
                         progress: (UInt64) -> Void = { _ in }) throws -> (analysis: Analysis, format: InputFormat) {
-        let options = try analysisOptions(input, scope: scope, suppressions: try Suppressions.load(scope.suppressionsPath))
+        var options = try analysisOptions(input, scope: scope, suppressions: try Suppressions.load(scope.suppressionsPath))
+        options.callTrees = callTrees
         return try analyze(input, options: options, progress: progress)
     }
 

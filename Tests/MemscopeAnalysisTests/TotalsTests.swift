@@ -148,3 +148,27 @@ import Testing
         #expect(a.totals.leakedBlocks == 70_000)
     }
 }
+
+/// `callTrees: false` (summary, check) gives the same figures and sites with no trees.
+@Suite struct WithoutCallTreesTests {
+    @Test func figuresAndSitesAreTheSameWithoutTheTrees() {
+        var dump = DumpBuilder()
+        let a = dump.stack("main", "parse", "alloc_node")
+        let b = dump.stack("main", "render", "alloc_node")
+        dump.alloc(ts: 1, address: 0x10, size: 64, stack: a)
+        dump.alloc(ts: 2, address: 0x20, size: 32, stack: b)
+        dump.free(ts: 3, address: 0x10)
+        dump.alloc(ts: 4, address: 0x30, size: 16, stack: a)
+        var options = AnalysisOptions.default
+        options.callTrees = false
+        let with = analyze(dump.records)
+        let without = analyze(dump.records, options: options)
+        #expect(!with.topDown.nodes.isEmpty && !with.bottomUp.nodes.isEmpty)
+        #expect(without.topDown.nodes.isEmpty && without.bottomUp.nodes.isEmpty)
+        #expect(without.totals == with.totals)
+        #expect(without.sites.map(\.stack) == with.sites.map(\.stack))
+        #expect(without.sites.map(\.costs) == with.sites.map(\.costs))
+        #expect(Summary(analysis: without, format: "msd", path: "d").text() == Summary(analysis: with, format: "msd", path: "d").text())
+        #expect(Summary(analysis: without, format: "msd", path: "d").json == Summary(analysis: with, format: "msd", path: "d").json)
+    }
+}

@@ -63,7 +63,7 @@ struct Check: ParsableCommand {
     func run() throws {
         var results: [LimitResult] = []
         try Console.run {
-            let (analysis, _) = try analyze(input)
+            let (analysis, _) = try analyze(input, callTrees: false)
             if !json { Console.printWarnings(analysis.diagnostics) }
             let t = analysis.totals
             func limit(_ metric: String, _ value: UInt64, _ maximum: UInt64?, bytes: Bool) {
@@ -87,7 +87,7 @@ struct Check: ParsableCommand {
             limit("temporary_allocations", t.temporaryAllocations, maxTemporary, bytes: false)
             limit("errors", t.errors, maxErrors, bytes: false)
             if let baseline, let growth = maxGrowth {
-                let old = try DumpAnalyzer().analyze(InputSpec(path: baseline), scope: input.scope.plan).analysis.totals
+                let old = try DumpAnalyzer().analyze(InputSpec(path: baseline), scope: input.scope.plan, callTrees: false).analysis.totals
                 for (metric, new, base, bytes) in [("peak_bytes", t.peakBytes, old.peakBytes, true),
                                                    ("leaked_bytes", t.leakedBytes, old.leakedBytes, true),
                                                    ("bytes_allocated", t.bytesAllocated, old.bytesAllocated, true),

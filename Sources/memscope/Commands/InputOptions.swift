@@ -169,7 +169,8 @@ enum FileHandleStandardError {
     }
 }
 
-/// Reads a whole dump, or another tool's file, and analyses it within the input's scope.
-func analyze(_ input: InputOptions) throws -> (Analysis, InputFormat) {
-    try DumpAnalyzer().analyze(input.spec, scope: input.scope.plan)
+/// Reads a whole dump, or another tool's file, and analyses it within the input's scope
+/// (without call trees when the command prints none).
+func analyze(_ input: InputOptions, callTrees: Bool = true) throws -> (Analysis, InputFormat) {
+    try DumpAnalyzer().analyze(input.spec, scope: input.scope.plan, callTrees: callTrees)
 }

@@ -30,7 +30,7 @@ struct Summary: ParsableCommand {
 
     func run() throws {
         try Console.run {
-            let (analysis, format) = try analyze(input)
+            let (analysis, format) = try analyze(input, callTrees: false)
             if !quiet { Console.printWarnings(analysis.diagnostics) }
             let summary = MemscopeAnalysis.Summary(analysis: analysis, format: format.rawValue, path: PipedInput.displayName(input.dump))
             print(json ? summary.json : summary.text(), terminator: json ? "\n" : "")
