@@ -99,6 +99,15 @@ public struct AllocatorFrames: Sendable, Equatable {
         let patternOf = named.patternOf
         // Each distinct stack's frames, walked once for detection and once for the counts.
         let stacks = Array(Set(siteStacks)).sorted().map { symbols.frames(ofStack: $0) }
+        // A wrapper helper's name (`gc_alloc`) makes its frame a wrapper only under its
+        // library's wrappers: called by the program's own code, it is the program's site.
+        for frames in stacks {
+            for (i, id) in frames.enumerated() where flags[Int(id)] && i + 1 < frames.count && !flags[Int(frames[i + 1])] {
+                if isHelperCalledByProgram(symbols.displayName(ofFrame: id), caller: symbols.displayName(ofFrame: frames[i + 1])) {
+                    flags[Int(id)] = false
+                }
+            }
+        }
         if detect { detectUnnamedWrappers(symbols: symbols, stacks: stacks) }
         countSkipped(symbols: symbols, stacks: stacks, patternOf: patternOf)
     }
@@ -211,6 +220,22 @@ let libraryWrapperPrefixes = [
     // jemalloc, tcmalloc, mimalloc
     "je_", "tc_", "tcmalloc::", "mi_malloc", "mi_calloc", "mi_realloc", "mi_heap_", "_mi_",
 ]
+
+/// Static helpers of a library's allocation wrappers, named like code anyone may write
+/// (CPython's `gc_alloc`, which only `_PyObject_GC_New` and `_PyObject_GC_NewVar` call).
+/// Such a frame is a wrapper only where a wrapper called it: a program's own function of
+/// that name, called by the program, is its allocation site (seventh ownership rules).
+public let wrapperHelperNames: Set<String> = ["gc_alloc"]
+
+/// Whether a frame named `name` whose caller is named `caller` (nil: none) is a wrapper
+/// helper called by the program itself, not by its library's wrappers
+/// (``wrapperHelperNames``): then it is not an allocator's frame.
+public func isHelperCalledByProgram(_ name: String, caller: String?) -> Bool {
+    guard wrapperHelperNames.contains(nameAfterReturnType(name).map(String.init) ?? name) || wrapperHelperNames.contains(name)
+    else { return false }
+    guard let caller else { return false }
+    return !isRuntimeFrame(caller)
+}
 
 /// Whether `name` is a known allocation wrapper (not the allocator itself): a library's
 /// (``isLibraryWrapperName(_:)``) or a language runtime's (`alloc::`, `__rust_alloc`,

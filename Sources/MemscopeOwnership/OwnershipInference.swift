@@ -20,14 +20,19 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// Sixth rules: a block of the target's own site that died holding it in the target's
     /// free cascade (a list's previous node) did not leave it alive.
     public var listNeighbours: Bool
-
+    /// Seventh rules: a block a `unique_ptr` released as a standard container's element (a
+    /// map's value) was owned by that container's storage: blocks of its own site that held
+    /// it (an intrusive list's links) neither owned it nor left it alive.
+    public var containerElements: Bool
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
-                impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true) {
+                impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true,
+                containerElements: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
         self.nulledOwners = nulledOwners
         self.listNeighbours = listNeighbours
+        self.containerElements = containerElements
     }
 
     public static let `default` = OwnershipOptions()

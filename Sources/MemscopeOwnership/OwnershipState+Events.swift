@@ -57,7 +57,8 @@ extension OwnershipState {
         let cascade = openCascade(of: thread, ticks: ticks)
         observeWords(of: address, ticks: ticks, cascade: cascade, after: threads[slot(thread)].cascadeAfter)
         let block = blocks.removeValue(forKey: address)!
-        noteDeath(block, address: address, ticks: ticks, cascade: cascade)
+        noteDeath(block, address: address, ticks: ticks, cascade: cascade,
+                  containerElement: options.containerElements && observesDeaths && releasedAsContainerElement(stack))
         if block.thread != thread {
             let to = freeNode(stack)
             let key = HandOffKey(pair: NodePair(from: block.origin, to: to), fromThread: block.thread, toThread: thread)
@@ -103,6 +104,41 @@ extension OwnershipState {
         uniqueReleaseOfStack[stack] = .some(found)
         return found
     }
+
+    /// Whether a free's stack shows a `unique_ptr` released as an element of a standard
+    /// container: between the allocator and the program's first own frame, the deleter
+    /// (`std::default_delete`, `std::unique_ptr`) and, outside it, a container destroying or
+    /// erasing its elements (`std::_Hashtable`, `std::_Rb_tree`, `std::vector`, `std::list`,
+    /// `std::deque`, `std::_Destroy`). Found once per stack (seventh rules).
+    mutating func releasedAsContainerElement(_ stack: UInt32) -> Bool {
+        if let known = containerElementOfStack[stack] { return known }
+        var deleter = false, found = false
+        for frame in symbols.frames(ofStack: stack) {
+            let name = symbols.displayName(ofFrame: frame)
+            let runtime = runtimeFrame[frame] ?? {
+                let found = isRuntimeFrame(name)
+                runtimeFrame[frame] = found
+                return found
+            }()
+            if !runtime { break }
+            let bare = nameAfterReturnType(name).map(String.init) ?? name
+            let own = bare.hasPrefix("<") ? bare.dropFirst() : Substring(bare)
+            if Self.countedReleases.contains(where: { own.hasPrefix($0) }) { break }
+            if own.hasPrefix("std::default_delete<") || own.hasPrefix("std::unique_ptr<") {
+                deleter = true
+            } else if deleter && Self.containerElementReleases.contains(where: { own.hasPrefix($0) }) {
+                found = true
+                break
+            }
+        }
+        containerElementOfStack[stack] = found
+        return found
+    }
+
+    static let containerElementReleases = ["std::_Hashtable<", "std::__detail::_Hashtable_alloc<", "std::unordered_map<",
+                                           "std::_Rb_tree<", "std::map<", "std::vector<", "std::_Vector_base<",
+                                           "std::_Destroy", "std::deque<", "std::_Deque_base<", "std::__cxx11::list<",
+                                           "std::__cxx11::_List_base<", "std::list<", "std::_List_base<"]
 
     static let uniqueReleases = ["std::default_delete<", "std::unique_ptr<", "std::_Vector_base<", "std::vector<",
                                  "std::__cxx11::basic_string<", "std::basic_string<", "std::_Function_base",

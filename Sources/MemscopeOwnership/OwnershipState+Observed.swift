@@ -12,6 +12,8 @@ struct DeadBlock {
     var owner: UInt64
     /// The free cascade it died in.
     var cascade: UInt64
+    /// A `unique_ptr` that was a standard container's element released it (seventh rules).
+    var containerElement = false
 }
 
 /// A block seen holding the address of another one.
@@ -44,6 +46,10 @@ struct Holdings {
     var names: [UInt64] = []
     /// The free cascade the target died in (0: not freed, or not seen).
     var cascade: UInt64 = 0
+    /// A `unique_ptr` that was an element of a standard container (a map's value, a vector's
+    /// element) released it: that container's storage owned it, so a block of its own site
+    /// that held it was an intrusive link, not its owner (seventh rules).
+    var containerElement = false
 }
 
 /// What the blocks of one site were seen doing to the blocks of another as those died: the
@@ -64,6 +70,9 @@ struct DeathRoles {
     /// Two or more holders were freed with the target: a reference count has one last
     /// holder, so this is not sharing, and which one owned it is not seen.
     var coTearer: UInt64 = 0
+    /// It held a target of its own site that a standard container's element released (an
+    /// intrusive list's link, a child's parent pointer): a link, not an owner (seventh rules).
+    var link: UInt64 = 0
     /// It died holding the target right after another holder of it was allocated (an array
     /// replaced by a bigger one): it held the target until it handed it on.
     var handedOn: UInt64 = 0
@@ -116,7 +125,7 @@ extension OwnershipState {
                 var held = me
                 held.seen = gone.died
                 if holdings[gone.serial]?.atDeath.contains(where: { $0.serial == held.serial }) != true {
-                    holdings[gone.serial, default: Holdings(node: gone.origin, cascade: gone.cascade)].atDeath.append(held)
+                    holdings[gone.serial, default: Holdings(node: gone.origin, cascade: gone.cascade, containerElement: gone.containerElement)].atDeath.append(held)
                 }
                 if gone.owner == holder.serial { seenHolding.insert(SerialPair(owner: holder.serial, target: gone.serial)) }
             }
@@ -124,14 +133,16 @@ extension OwnershipState {
     }
 
     /// A block freed while deaths are observed: dangling words may still name it.
-    mutating func noteDeath(_ block: TrackedBlock, address: UInt64, ticks: UInt64, cascade: UInt64) {
+    mutating func noteDeath(_ block: TrackedBlock, address: UInt64, ticks: UInt64, cascade: UInt64, containerElement: Bool = false) {
         guard observesDeaths else { return }
         if let previous = dead.removeValue(forKey: address) {
             interior.remove(start: address, size: previous.size, serial: previous.serial)
             settle(previous.serial)
         }
-        dead[address] = DeadBlock(serial: block.serial, size: block.size, origin: block.origin, died: ticks, owner: block.owner, cascade: cascade)
+        dead[address] = DeadBlock(serial: block.serial, size: block.size, origin: block.origin, died: ticks, owner: block.owner,
+                                  cascade: cascade, containerElement: containerElement)
         holdings[block.serial]?.cascade = cascade
+        if containerElement { holdings[block.serial]?.containerElement = true }
     }
 
     /// An address allocated again: words holding it name the new block from now on.
@@ -162,7 +173,15 @@ extension OwnershipState {
     mutating func settle(_ target: UInt64) {
         guard let h = holdings.removeValue(forKey: target) else { return }
         let backPointer = { (holder: Holder) in holder.serial > target && h.names.contains(holder.serial) }
-        let atDeath = h.atDeath.filter { !backPointer($0) }, earlier = h.earlier.filter { !backPointer($0) }
+        // A container's element released it: blocks of its own site held it as intrusive
+        // links (an order's `prev` and `next`), neither owning it nor leaving it alive.
+        let link = { (holder: Holder) in h.containerElement && holder.node == h.node }
+        let atDeath = h.atDeath.filter { !backPointer($0) && !link($0) }, earlier = h.earlier.filter { !backPointer($0) && !link($0) }
+        if h.containerElement {
+            for pair in Set((h.atDeath + h.earlier).filter(link).map { NodePair(from: $0.node, to: h.node) }) {
+                deathRoles[pair, default: DeathRoles()].link += 1
+            }
+        }
         let everyone = atDeath + earlier
         let serials = Set(everyone.map(\.serial))
         let tore = h.cascade == 0 ? [] : atDeath.filter { $0.cascade == h.cascade }
@@ -175,7 +194,9 @@ extension OwnershipState {
         var before = false
         if tore.count == 1 {
             tearer = tore[0]
-        } else if h.cascade != 0 {
+        } else if h.cascade != 0 && !h.containerElement {
+            // (Not for a container's element: the container frees the storage that held it
+            // after it, so a holder freed before it was not its owner.)
             tearer = earlier.first { holder in
                 holder.cascade == h.cascade && (holder.node == h.node || holder.serial < target)
                     && !everyone.contains { $0.serial != holder.serial && $0.born <= holder.seen && $0.seen >= holder.seen }

@@ -36,6 +36,8 @@ struct OwnershipState {
     var runtimeFrame: [UInt32: Bool] = [:]
     /// Per free stack id: whether a unique owner's release freed the block (``releasedByUniqueOwner(_:)``).
     var uniqueReleaseOfStack: [UInt32: String?] = [:]
+    /// Per free stack id: whether a container's element released the block (``releasedAsContainerElement(_:)``).
+    var containerElementOfStack: [UInt32: Bool] = [:]
     var blocks = BlockTable()
     var serials: UInt64 = 0
     /// Per thread, densely: its burst and cascade (``slot(_:)`` finds a thread's index).

@@ -20,9 +20,13 @@ struct SiteResolver {
         var current = stack
         while current != 0 {
             let frame = symbols.stackFrames[Int(current)]
-            if !isRuntimeFrame(symbols.displayName(ofFrame: frame)) && !Self.isRuntimeSource(symbols.string(symbols.frame(frame).file)) { break }
+            let name = symbols.displayName(ofFrame: frame)
+            if !isRuntimeFrame(name) && !Self.isRuntimeSource(symbols.string(symbols.frame(frame).file)) { break }
             let parent = symbols.stackParents[Int(current)]
             if parent == 0 { break }  // all runtime: keep the outermost
+            // A wrapper helper's name (`gc_alloc`) called by the program's own code is the
+            // program's function, not its library's (seventh rules).
+            if isHelperCalledByProgram(name, caller: symbols.displayName(ofFrame: symbols.stackFrames[Int(parent)])) { break }
             current = parent
         }
         let resolved = Resolved(siteStack: current, context: current == 0 ? 0 : symbols.stackParents[Int(current)])
