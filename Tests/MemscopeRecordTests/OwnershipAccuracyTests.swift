@@ -419,6 +419,41 @@ import Testing
         }
     }
 
+    /// The programs held out from the seventh rules and written after their freeze
+    /// (Tests/OwnershipProgramsHeldOut8: twelve programs, 13:43–13:51 UTC, by an engineer who
+    /// had not seen the rules; scored once, 2026-12-07 13:51 UTC). What is met must hold;
+    /// what is not is a known issue (docs/OWNERSHIP.md, "Held out from the seventh rules").
+    @Test func eighthHeldOutSetTargets() throws {
+        let (table, edges, partial) = try Self.heldOutRun("Tests/OwnershipProgramsHeldOut8", name: "eighth", minimumEdges: 110) { run in
+            (Self.percentCell(run.output, "references", column: 1) ?? 0) >= 95
+                && (Self.percentCell(run.output, "owns", column: 1) ?? 0) >= 95
+                && !run.edges.contains { ($0.kind == "owns" || $0.kind == "shares") && $0.confidence >= 1 }
+                && !run.edges.contains { !$0.correct && $0.confidence > 0.9 }
+        }
+
+        // Met (scored once): references and owns 100% precise, reallocates and hands-off 100% /
+        // 100%, no false edge above 0.9 (observed or inferred), no judged edge at 1, most edges
+        // observed.
+        Self.expectHeldOutBasics(table, edges)
+        #expect((Self.percentCell(table, "owns", column: 1) ?? 0) >= 95 || partial, "\(table)")
+        for kind in ["reallocates", "hands_off"] {
+            #expect(Self.percentCell(table, kind, column: 1) == 100, "\(kind)\n\(table)")
+            #expect(Self.percentCell(table, kind, column: 2) == 100 || partial, "\(kind)\n\(table)")
+        }
+        #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 }, "\(table)")
+
+        // Not met: shares 80.0% precise (a Weak back edge's buffer read as a counted holder),
+        // recall (references 66.7%, owns 64.4%, shares 66.7%).
+        withKnownIssue("issue 18: shares precision below 95% on the eighth held-out set", isIntermittent: true) {
+            #expect((Self.percentCell(table, "shares", column: 1) ?? 100) >= 95)
+        }
+        withKnownIssue("issue 18: recall below 90% on the eighth held-out set", isIntermittent: partial) {
+            #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 90)
+            #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 90)
+            #expect((Self.percentCell(table, "shares", column: 2) ?? 0) >= 90)
+        }
+    }
+
     static func meetsTargets(_ table: String) -> Bool {
         func row(_ kind: String) -> (precision: Double, recall: Double)? {
             guard let line = table.split(separator: "\n").first(where: { $0.hasPrefix("| \(kind) |") }) else { return nil }
