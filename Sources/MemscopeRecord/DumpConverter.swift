@@ -61,7 +61,7 @@ public final class DumpConverter {
     private var symbolizers: [UInt32: (symbolizer: Symbolizer, modules: Int)] = [:]
     private var strings: [String: UInt32] = [:]
     private var frames: [FrameKey: [UInt32]] = [:]
-    private var stackNodes: [StackNodeKey: UInt32] = [:]
+    private var stackNodes = StackNodeTable()
     private var rawStacks: [UInt32] = []
     private var live = LiveBlocks()
     /// Blocks live at each fork are kept only when the spool is read after its process
@@ -75,7 +75,6 @@ public final class DumpConverter {
     private var lastRSSWritten: UInt64 = 0
 
     private struct FrameKey: Hashable { var generation: UInt32; var address: UInt64 }
-    private struct StackNodeKey: Hashable { var parent: UInt32; var frame: UInt32 }
 
     public static let preloadLibraryName = "libmemscope-preload.so"
 
@@ -353,13 +352,12 @@ public final class DumpConverter {
         for address in addresses.reversed() {
             // The physical function first (outermost), then what was inlined into it.
             for frame in try frameIDs(generation: generation, address: address).reversed() {
-                let key = StackNodeKey(parent: parent, frame: frame)
-                if let id = stackNodes[key] {
+                if let id = stackNodes.node(parent: parent, frame: frame) {
                     parent = id
                     continue
                 }
                 let id = UInt32(stackNodes.count + 1)
-                stackNodes[key] = id
+                stackNodes.insert(parent: parent, frame: frame, id: id)
                 try writer.write(.stack(id: id, parent: parent, frame: frame))
                 parent = id
             }
