@@ -20,7 +20,6 @@
 #endif
 #include "symbolize_internal.h"
 
-#include <elfutils/libdwelf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -83,11 +82,9 @@ static bool is_inflated_copy(int fd, const unsigned char *bits, int length) {
     uint64_t size = (uint64_t)info.st_size;
     Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
     if (!elf) return false;
-    const void *id = NULL;
-    ssize_t id_length = dwelf_elf_gnu_build_id(elf, &id);
     GElf_Ehdr ehdr;
     size_t names, count;
-    bool good = elf_kind(elf) == ELF_K_ELF && id_length == length && memcmp(id, bits, (size_t)length) == 0 &&
+    bool good = elf_kind(elf) == ELF_K_ELF && ms_elf_has_build_id(elf, bits, length) &&
                 gelf_getehdr(elf, &ehdr) && elf_getshdrnum(elf, &count) == 0 && elf_getshdrstrndx(elf, &names) == 0 &&
                 ehdr.e_shoff + (uint64_t)count * ehdr.e_shentsize <= size;
     bool has_info = false;
@@ -129,20 +126,15 @@ static bool write_inflated_copy(int fd, const char *copy) {
     return done;
 }
 
-/* The module's build id in hex into `hex` (2 * 64 + 1 bytes) and the path of its copy
- * in the cache into `path`; false without a build id or with the cache off. */
+/* The module's build id (`*bits`, `*length` bytes) and the path of its copy in the cache
+ * into `path`; false without a build id or with the cache off. */
 static bool copy_path(Dwfl_Module *mod, char *directory, size_t directory_size, char *path, size_t path_size,
                       const unsigned char **bits, int *length) {
     GElf_Addr vaddr;
     *length = dwfl_module_build_id(mod, bits, &vaddr);
     if (*length <= 0 || *length > 64 || !cache_directory(directory, directory_size)) return false;
-    static const char digits[] = "0123456789abcdef";
     char hex[2 * 64 + 1];
-    for (int i = 0; i < *length; i++) {
-        hex[2 * i] = digits[(*bits)[i] >> 4];
-        hex[2 * i + 1] = digits[(*bits)[i] & 15];
-    }
-    hex[2 * *length] = '\0';
+    ms_to_hex(*bits, (size_t)*length, hex);
     int n = snprintf(path, path_size, "%s/%s.debug", directory, hex);
     return n > 0 && (size_t)n < path_size;
 }

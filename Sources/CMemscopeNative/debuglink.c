@@ -23,14 +23,18 @@
 #include <unistd.h>
 #include <zlib.h>
 
+bool ms_elf_has_build_id(Elf *elf, const unsigned char *bits, int length) {
+    const void *id = NULL;
+    ssize_t found = elf ? dwelf_elf_gnu_build_id(elf, &id) : -1;
+    return length > 0 && found == length && memcmp(id, bits, (size_t)length) == 0;
+}
+
 /* Whether the file open at `fd` has build id `bits` (when `length` > 0), else the CRC-32
  * of its bytes `crc` (when not 0). */
 static bool matches(int fd, const unsigned char *bits, int length, GElf_Word crc) {
     if (length > 0) {
         Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-        const void *id = NULL;
-        ssize_t found = elf ? dwelf_elf_gnu_build_id(elf, &id) : -1;
-        bool same = found == length && memcmp(id, bits, (size_t)length) == 0;
+        bool same = ms_elf_has_build_id(elf, bits, length);
         if (elf) elf_end(elf);
         return same;
     }

@@ -118,8 +118,7 @@ static void free_strings(ms_strings *strings) {
 
 /* ---- Finding debug files ---- */
 
-/* `bytes` in lower-case hex into `hex` (2 * length + 1 bytes). */
-static void to_hex(const unsigned char *bytes, size_t length, char *hex) {
+void ms_to_hex(const unsigned char *bytes, size_t length, char *hex) {
     static const char digits[] = "0123456789abcdef";
     for (size_t i = 0; i < length; i++) {
         hex[2 * i] = digits[bytes[i] >> 4];
@@ -128,9 +127,9 @@ static void to_hex(const unsigned char *bytes, size_t length, char *hex) {
     hex[2 * length] = '\0';
 }
 
-/* The build id, in hex, of the dwz file that `path`'s .gnu_debugaltlink names
- * (its file name, a NUL, then the build id). */
-static bool altlink_build_id(const char *path, char *hex, size_t hex_size) {
+/* The build id (at most `capacity` bytes, its length in `*length`) of the dwz file that
+ * `path`'s .gnu_debugaltlink names (its file name, a NUL, then the build id). */
+static bool altlink_build_id(const char *path, unsigned char *id, size_t capacity, int *length) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return false;
     bool found = false;
@@ -147,8 +146,9 @@ static bool altlink_build_id(const char *path, char *hex, size_t hex_size) {
             const unsigned char *bytes = data->d_buf;
             const unsigned char *end = memchr(bytes, '\0', data->d_size);
             size_t id_length = end ? data->d_size - (size_t)(end + 1 - bytes) : 0;
-            if (id_length > 0 && 2 * id_length < hex_size) {
-                to_hex(end + 1, id_length, hex);
+            if (id_length > 0 && id_length <= capacity) {
+                memcpy(id, end + 1, id_length);
+                *length = (int)id_length;
                 found = true;
             }
         }
@@ -202,26 +202,20 @@ static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname
     fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
                                       debuglink_crc, debuginfo_file_name);
     /* The build id (of the module, or for a dwz file the one its link names). */
-    char hex[2 * 64 + 1];
     unsigned char id[64];
     int length = 0;
     if (dwz_file) {
         /* The dwz file: `file_name` is the file whose DWARF names it. */
-        if (file_name && altlink_build_id(file_name, hex, sizeof hex)) {
-            length = (int)strlen(hex) / 2;
-            for (int i = 0; i < length; i++) sscanf(hex + 2 * i, "%2hhx", &id[i]);
-        }
+        if (!file_name || !altlink_build_id(file_name, id, sizeof id, &length)) length = 0;
     } else {
         const unsigned char *bits;
         GElf_Addr vaddr;
         length = dwfl_module_build_id(mod, &bits, &vaddr);
-        if (length > 0 && length <= 64) {
-            memcpy(id, bits, (size_t)length);
-            to_hex(bits, (size_t)length, hex);
-        } else {
-            length = 0;
-        }
+        if (length > 0 && length <= 64) memcpy(id, bits, (size_t)length);
+        else length = 0;
     }
+    char hex[2 * 64 + 1];
+    ms_to_hex(id, (size_t)length, hex);
     if (fd < 0) {
         fd = ms_find_by_debuglink(file_name, debuglink_file, dwz_file ? 0 : debuglink_crc, id, length,
                                   debuginfo_file_name);
@@ -293,7 +287,7 @@ static module_index *shared_index(const char *path, const char *hex) {
     GElf_Addr vaddr;
     char again[2 * 64 + 1] = "";
     int length = mod ? dwfl_module_build_id(mod, &bits, &vaddr) : 0;
-    if (length > 0 && length <= 64) to_hex(bits, (size_t)length, again);
+    if (length > 0 && length <= 64) ms_to_hex(bits, (size_t)length, again);
     Dwarf_Addr bias = 0;
     if (!mod || strcmp(again, hex) != 0 || !dwfl_module_getelf(mod, &bias) || !(index->build_id = strdup(hex))) {
         if (session) dwfl_end(session);
@@ -369,7 +363,7 @@ static ms_module *module_data(ms_symbolizer *s, Dwfl_Module *mod) {
     int length = dwfl_module_build_id(mod, &bits, &vaddr);
     char hex[2 * 64 + 1];
     if (length > 0 && length <= 64) {
-        to_hex(bits, (size_t)length, hex);
+        ms_to_hex(bits, (size_t)length, hex);
         m->build_id = ms_strings_intern(&s->strings, hex, 2 * (size_t)length);
     }
     Dwarf_Addr bias = 0;

@@ -23,6 +23,12 @@ const char *ms_strings_intern(ms_strings *strings, const char *text, size_t leng
  * (what eu-addr2line prints by default: the CU's directory before a relative name). */
 const char *ms_strings_path(ms_strings *strings, const char *dir, const char *file);
 
+/* `bytes` in lower-case hex into `hex` (2 * length + 1 bytes). */
+void ms_to_hex(const unsigned char *bytes, size_t length, char *hex);
+
+/* Whether `elf` carries build id `bits` (`length` bytes) in its note. */
+bool ms_elf_has_build_id(Elf *elf, const unsigned char *bits, int length);
+
 /* The disk cache of debug files with their compressed sections inflated
  * (debuginfo_cache.c): an open copy for `mod`, its path in `*file_name`, or -1 when the
  * cache has none (or is off); and, given the debug file libdwfl found for `mod` open at
