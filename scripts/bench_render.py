@@ -146,26 +146,19 @@ for n in sizes:
                      page=os.path.getsize(hreport)))
     rows.append(dict(size=n, tool="heaptrack_print", records=n, m=best(["heaptrack_print", heaptrack], 1)))
 
-if args.live:
-    live = f"{args.out}/bench-live-{args.live}.msd"
-    if not os.path.exists(live):
-        subprocess.run([args.bench, "--generate-live", str(args.live), "--out", args.out], check=True)
-    report = f"{args.out}/report-live.html"
-    rows.append(dict(size=args.live, tool="memscope summary (half the blocks live)", records=args.live,
-                     m=best([args.memscope, "summary", "--json", "--quiet", live], args.runs)))
-    rows.append(dict(size=args.live, tool="memscope render (half the blocks live)", records=args.live,
-                     m=best([args.memscope, "render", "-q", "--force", *args.render_args.split(), live, "-o", report], args.runs),
-                     page=os.path.getsize(report)))
-
-if args.stacks:
-    many = f"{args.out}/bench-stacks-{args.stacks}.msd"
-    if not os.path.exists(many):
-        subprocess.run([args.bench, "--generate-stacks", str(args.stacks), "--out", args.out], check=True)
-    report = f"{args.out}/report-stacks.html"
-    rows.append(dict(size=args.stacks, tool="memscope summary (distinct stacks)", records=args.stacks,
-                     m=best([args.memscope, "summary", "--json", "--quiet", many], args.runs)))
-    rows.append(dict(size=args.stacks, tool="memscope render (distinct stacks)", records=args.stacks,
-                     m=best([args.memscope, "render", "-q", "--force", *args.render_args.split(), many, "-o", report], args.runs),
+# The dumps that stress one dimension: (events, generator option, file name, what).
+for events, option, name, what in [(args.live, "--generate-live", "bench-live", "half the blocks live"),
+                                   (args.stacks, "--generate-stacks", "bench-stacks", "distinct stacks")]:
+    if not events:
+        continue
+    dump = f"{args.out}/{name}-{events}.msd"
+    if not os.path.exists(dump):
+        subprocess.run([args.bench, option, str(events), "--out", args.out], check=True)
+    report = f"{args.out}/report-{name[len('bench-'):]}.html"
+    rows.append(dict(size=events, tool=f"memscope summary ({what})", records=events,
+                     m=best([args.memscope, "summary", "--json", "--quiet", dump], args.runs)))
+    rows.append(dict(size=events, tool=f"memscope render ({what})", records=events,
+                     m=best([args.memscope, "render", "-q", "--force", *args.render_args.split(), dump, "-o", report], args.runs),
                      page=os.path.getsize(report)))
 
 load = open("/proc/loadavg").read().split()[:3]
