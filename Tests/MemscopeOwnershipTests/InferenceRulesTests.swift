@@ -4,24 +4,10 @@ import MemscopeTestSupport
 import Testing
 
 /// The rules, one situation each, on hand-built dumps (times in ns, one clock tick = 1 ns).
-@Suite struct InferenceRulesTests {
-    func graph(_ dump: DumpBuilder) -> OwnershipGraph {
-        let inference = OwnershipInference()
-        inference.consume(dump.records)
-        return inference.finish()
-    }
-
+@Suite struct InferenceRulesTests: RuleFixtures {
     func id(_ g: OwnershipGraph, _ function: String, kind: OwnershipNodeKind = .allocationSite) -> Int? {
         g.nodes.first { $0.function == function && $0.kind == kind }?.id
     }
-
-    func edge(_ g: OwnershipGraph, _ kind: OwnershipEdgeKind, _ from: String, _ to: String,
-              fromKind: OwnershipNodeKind = .allocationSite, toKind: OwnershipNodeKind = .allocationSite) -> OwnershipEdge? {
-        guard let f = id(g, from, kind: fromKind), let t = id(g, to, kind: toKind) else { return nil }
-        return g.edges.first { $0.kind == kind && $0.from == f && $0.to == t }
-    }
-
-    static let separate: UInt64 = 1_000_000  // far more than the 100 µs burst and cascade gap
 
     /// `count` nodes (build → node_new) each followed at once by a label (build → label_new),
     /// then, later, each pair freed in its own cascade; `apart` labels are freed much later.

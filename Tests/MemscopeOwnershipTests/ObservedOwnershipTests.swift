@@ -5,26 +5,12 @@ import Testing
 
 /// Owns and shares observed from dying blocks' words (block_references), on hand-built dumps
 /// (times in ns; 1 ms between phases, far more than the 100 µs burst and cascade gap).
-@Suite struct ObservedOwnershipTests {
-    static let separate: UInt64 = 1_000_000
-
-    func graph(_ dump: DumpBuilder) -> OwnershipGraph {
-        let inference = OwnershipInference()
-        inference.consume(dump.records)
-        return inference.finish()
-    }
-
+@Suite struct ObservedOwnershipTests: RuleFixtures {
+    /// An edge between nodes of any kind named by function (not only allocation sites).
     func edge(_ g: OwnershipGraph, _ kind: OwnershipEdgeKind, _ from: String, _ to: String) -> OwnershipEdge? {
         guard let f = g.nodes.first(where: { $0.function == from })?.id, let t = g.nodes.first(where: { $0.function == to })?.id
         else { return nil }
         return g.edges.first { $0.kind == kind && $0.from == f && $0.to == t }
-    }
-
-    static let marker = Record.blockReferences(BlockReferences(timestamp: 0, thread: 1, address: 0, offsets: [], targets: []))
-
-    func words(_ d: inout DumpBuilder, ts: UInt64, thread: UInt32 = 1, _ address: UInt64, _ targets: [UInt64]) {
-        d.append(.blockReferences(BlockReferences(timestamp: ts, thread: thread, address: address,
-                                                  offsets: targets.indices.map { UInt64($0) * 8 }, targets: targets)))
     }
 
     /// `count` parents (each with one child), then each pair freed child first, then the

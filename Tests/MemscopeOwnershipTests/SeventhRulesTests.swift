@@ -5,28 +5,7 @@ import Testing
 
 /// The rules added at the seventh freeze (docs/OWNERSHIP.md), one situation each, on
 /// hand-built dumps (times in ns; 1 ms between phases, far more than the 100 µs gaps).
-@Suite struct SeventhRulesTests {
-    static let separate: UInt64 = 1_000_000
-    static let marker = Record.blockReferences(BlockReferences(timestamp: 0, thread: 1, address: 0, offsets: [], targets: []))
-
-    func graph(_ dump: DumpBuilder, options: OwnershipOptions = .default) -> OwnershipGraph {
-        let inference = OwnershipInference(options: options)
-        inference.consume(dump.records)
-        return inference.finish()
-    }
-
-    func edge(_ g: OwnershipGraph, _ kind: OwnershipEdgeKind, _ from: String, _ to: String) -> OwnershipEdge? {
-        guard let f = g.nodes.first(where: { $0.function == from && $0.kind == .allocationSite })?.id,
-              let t = g.nodes.first(where: { $0.function == to && $0.kind == .allocationSite })?.id
-        else { return nil }
-        return g.edges.first { $0.kind == kind && $0.from == f && $0.to == t }
-    }
-
-    func words(_ d: inout DumpBuilder, ts: UInt64, _ address: UInt64, _ targets: [UInt64]) {
-        d.append(.blockReferences(BlockReferences(timestamp: ts, thread: 1, address: address,
-                                                  offsets: targets.indices.map { UInt64($0) * 8 }, targets: targets)))
-    }
-
+@Suite struct SeventhRulesTests: RuleFixtures {
     /// An order book's orders: each held by a `unique_ptr` in a hash map's node (the node
     /// nulls it as the `unique_ptr` is destroyed), and threaded through `prev` / `next` in the
     /// orders themselves. The map is torn down: each order, released by its node's

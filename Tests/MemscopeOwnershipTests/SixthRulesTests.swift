@@ -5,28 +5,7 @@ import Testing
 
 /// The rules added at the sixth freeze (docs/OWNERSHIP.md), one situation each, on hand-built
 /// dumps (times in ns; 1 ms between phases, far more than the 100 µs burst and cascade gap).
-@Suite struct SixthRulesTests {
-    static let separate: UInt64 = 1_000_000
-    static let marker = Record.blockReferences(BlockReferences(timestamp: 0, thread: 1, address: 0, offsets: [], targets: []))
-
-    func graph(_ dump: DumpBuilder, options: OwnershipOptions = .default) -> OwnershipGraph {
-        let inference = OwnershipInference(options: options)
-        inference.consume(dump.records)
-        return inference.finish()
-    }
-
-    func edge(_ g: OwnershipGraph, _ kind: OwnershipEdgeKind, _ from: String, _ to: String) -> OwnershipEdge? {
-        guard let f = g.nodes.first(where: { $0.function == from && $0.kind == .allocationSite })?.id,
-              let t = g.nodes.first(where: { $0.function == to && $0.kind == .allocationSite })?.id
-        else { return nil }
-        return g.edges.first { $0.kind == kind && $0.from == f && $0.to == t }
-    }
-
-    func words(_ d: inout DumpBuilder, ts: UInt64, _ address: UInt64, _ targets: [UInt64]) {
-        d.append(.blockReferences(BlockReferences(timestamp: ts, thread: 1, address: address,
-                                                  offsets: targets.indices.map { UInt64($0) * 8 }, targets: targets)))
-    }
-
+@Suite struct SixthRulesTests: RuleFixtures {
     /// A frame made and its metadata created right after it (one function, `capture`), later
     /// the metadata freed through `releasing` and the frame right after it, in one cascade;
     /// the frame's words, read as it died, no longer hold the metadata (a `unique_ptr` that
