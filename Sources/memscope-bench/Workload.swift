@@ -206,10 +206,10 @@ struct StacksWorkload {
         // A trie of stacks: each new stack extends a random earlier stack's path or starts
         // from main, so stacks share prefixes as real ones do.
         var stackCount: UInt32 = 0
-        var nodes: [String: UInt32] = [:]
+        var nodes: [UInt64: UInt32] = [:]
         var stacks: [UInt32] = []
         func node(_ parent: UInt32, _ frame: UInt32) throws -> UInt32 {
-            let key = "\(parent):\(frame)"
+            let key = UInt64(parent) << 32 | UInt64(frame)
             if let id = nodes[key] { return id }
             stackCount += 1
             nodes[key] = stackCount
