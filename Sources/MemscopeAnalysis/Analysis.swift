@@ -172,8 +172,9 @@ public struct SiteStats: Sendable, Equatable {
     /// Lifetimes of the site's freed blocks.
     public var lifetimes: LifetimeStats
     /// The site's highest live bytes in each of ``Analysis/laneIntervalNanoseconds``-wide
-    /// intervals from the start of the dump (64 at most).
-    public var lane: [UInt64]
+    /// intervals from the start of the dump (64 at most): a part of one array shared by
+    /// every site (indices need not start at 0).
+    public var lane: ArraySlice<UInt64>
     /// The site's allocations by size.
     public var sizes: SizeHistogram
 }

@@ -10,7 +10,7 @@ extension AnalyzerCore {
 
         live.finish(siteCount: siteStacks.count, threadCount: threads.stats.count)
         let sites = live.sites
-        let siteLanes = live.lanes.finished(sites: sites, lastTicks: lastTicks)
+        let siteLanes = live.lanes.takeFinished(sites: sites, lastTicks: lastTicks)
         var siteStats: [SiteStats] = []
         var costs: [(stack: UInt32, costs: Costs)] = []
         for s in siteStacks.indices.sorted(by: { siteStacks[$0] < siteStacks[$1] }) {
@@ -39,7 +39,8 @@ extension AnalyzerCore {
                     UInt64(lived.buckets[b]) + (live.lifetimeCountOverflow[s * LifetimeBuckets.count + b] ?? 0)
                 })
             siteStats.append(SiteStats(stack: siteStacks[s], costs: c, frees: site.frees, reallocs: siteReallocs[s],
-                                       lifetimes: lifetimes, lane: siteLanes[s], sizes: sizes))
+                                       lifetimes: lifetimes, lane: siteLanes[s * SiteLanes.points..<(s + 1) * SiteLanes.points],
+                                       sizes: sizes))
             costs.append((siteStacks[s], c))
         }
 

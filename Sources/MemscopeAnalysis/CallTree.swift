@@ -6,6 +6,12 @@ import MemscopeModel
 /// Node 0 is the root ("all"). Frames are merged by function, file and module (not by
 /// instruction address), so one function called from one context is one node.
 /// Children are sorted by name, then file, then module, for deterministic output.
+///
+/// Stored compactly, per node: its links and names (28 bytes), its total costs (48), a slot
+/// of its own costs (4: only nodes where some stack ends have them) and its place in one
+/// array of children (8). A tree of a dump whose stacks are nearly all distinct has millions
+/// of nodes: at about 190 bytes a node plus an array of children each, its two trees took a
+/// gigabyte (issue 20's cliff).
 public struct CallTree: Sendable, Equatable {
     public enum Direction: String, Sendable {
         /// Callers above callees: the root's children are the outermost frames (main).
@@ -14,6 +20,7 @@ public struct CallTree: Sendable, Equatable {
         case bottomUp = "bottom-up"
     }
 
+    /// One node, as read from the tree.
     public struct Node: Sendable, Equatable {
         public var parent: Int
         /// String ids (in ``Analysis/symbols``) of the function, file and module; 0 = unknown.
@@ -29,14 +36,82 @@ public struct CallTree: Sendable, Equatable {
         public var selfCosts: Costs
         /// Costs of this node and everything below it.
         public var totalCosts: Costs
-        public var children: [Int]
+        /// The node's children, in sibling order.
+        public var children: Children
+    }
+
+    /// A node's children (node ids), in sibling order: a range of the tree's one array of children.
+    public struct Children: RandomAccessCollection, Sendable, Equatable {
+        let ids: [Int32]
+        public let startIndex: Int
+        public let endIndex: Int
+        @inline(__always) public subscript(position: Int) -> Int { Int(ids[position]) }
+
+        public static func == (a: Children, b: Children) -> Bool { a.elementsEqual(b) }
+    }
+
+    /// What a node is and where it hangs, without its costs.
+    struct Link: Sendable, Equatable {
+        var parent: Int32
+        var depth: Int32
+        var function: UInt32
+        var file: UInt32
+        var module: UInt32
+        var line: UInt32
+        var frame: UInt32
     }
 
     public var direction: Direction
-    public var nodes: [Node]
+    var links: [Link]
+    /// Per node, costs of it and everything below it.
+    var totals: [Costs]
+    /// Per node, the index of its own costs in `selfValues`, or -1 when it has none.
+    var selfSlots: [Int32]
+    var selfValues: [Costs]
+    /// Node `i`'s children are `childIDs[childStarts[i]..<childStarts[i + 1]]`.
+    var childStarts: [Int32]
+    var childIDs: [Int32]
+
+    /// The nodes, in id order (parents before their children).
+    public var nodes: NodeList { NodeList(tree: self) }
+    public var nodeCount: Int { links.count }
+    /// The depth of the deepest node (0 for a tree of its root alone or none).
+    public var deepestDepth: Int { links.reduce(0) { max($0, Int($1.depth)) } }
+
+    @inline(__always) public func parent(_ i: Int) -> Int { Int(links[i].parent) }
+    @inline(__always) public func depth(_ i: Int) -> Int { Int(links[i].depth) }
+    @inline(__always) public func frame(_ i: Int) -> UInt32 { links[i].frame }
+    @inline(__always) public func line(_ i: Int) -> UInt32 { links[i].line }
+    @inline(__always) public func module(_ i: Int) -> UInt32 { links[i].module }
+    @inline(__always) public func file(_ i: Int) -> UInt32 { links[i].file }
+    @inline(__always) public func totalCosts(_ i: Int) -> Costs { totals[i] }
+    @inline(__always) public func selfCosts(_ i: Int) -> Costs {
+        let slot = selfSlots[i]
+        return slot < 0 ? Costs() : selfValues[Int(slot)]
+    }
+    @inline(__always) public func children(of i: Int) -> Children {
+        Children(ids: childIDs, startIndex: Int(childStarts[i]), endIndex: Int(childStarts[i + 1]))
+    }
+
+    public func node(_ i: Int) -> Node {
+        let link = links[i]
+        return Node(parent: Int(link.parent), function: link.function, file: link.file, module: link.module,
+                    line: link.line, frame: link.frame, depth: Int(link.depth), selfCosts: selfCosts(i),
+                    totalCosts: totals[i], children: children(of: i))
+    }
+
+    /// The nodes of a tree, read one at a time.
+    public struct NodeList: RandomAccessCollection, Sendable {
+        let tree: CallTree
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { tree.links.count }
+        public subscript(position: Int) -> Node { tree.node(position) }
+    }
 
     /// A tree without nodes, standing in until the real one is built.
-    static func empty(_ direction: Direction) -> CallTree { CallTree(direction: direction, nodes: []) }
+    static func empty(_ direction: Direction) -> CallTree {
+        CallTree(direction: direction, links: [], totals: [], selfSlots: [], selfValues: [], childStarts: [0], childIDs: [])
+    }
 }
 
 /// Builds both trees from per-site costs.
@@ -180,33 +255,44 @@ struct CallTreeBuilder {
     private func build(_ direction: CallTree.Direction, costs: [(stack: UInt32, costs: Costs)],
                        paths: [(frames: [UInt32], costs: Costs)]?, visits: inout [(node: Int32, frame: UInt32)]?,
                        starts: inout [Int]) -> CallTree {
-        // Nodes are made as they are found, with their costs filled in afterwards: one array
-        // of nodes and the lookup index, no parallel arrays per field (the peak of a report
-        // of a big dump is here).
-        var nodes = [CallTree.Node(parent: -1, function: 0, file: 0, module: 0, line: 0, frame: 0, depth: 0,
-                                   selfCosts: Costs(), totalCosts: Costs(), children: [])]
+        // Nodes are made as they are found: their links first (28 bytes a node, the only
+        // array that grows while the tree is built), their costs once the count is known.
+        var links = [CallTree.Link(parent: -1, depth: 0, function: 0, file: 0, module: 0, line: 0, frame: 0)]
+        var selfSlots: [Int32] = [-1]
+        var selfValues: [Costs] = []
         // At most a node per stack top-down, and one per frame of every costed stack bottom-up
         // (an upper bound, so capped: beyond it the index grows as it fills).
         let bound = if let paths { paths.reduce(0) { $0 + $1.frames.count } }
             else if direction == .topDown { symbols.stackCount }
             else { costs.reduce(0) { $0 + Int(symbols.stackDepths[Int($1.stack)]) } }
         let expected = min(bound, 1 << 18)
-        nodes.reserveCapacity(expected + 1)
+        links.reserveCapacity(expected + 1)
+        selfSlots.reserveCapacity(expected + 1)
+        selfValues.reserveCapacity(paths?.count ?? costs.count)
         var index = NodeIndex(minimumCapacity: expected)
 
         func child(of parent: Int, frameID: UInt32) -> Int {
             let frameClassID = frameClass[Int(frameID)]
             let line = frameLine[Int(frameID)]
-            let (existing, found) = index.findOrInsert(UInt64(parent) << 32 | UInt64(frameClassID), node: nodes.count)
+            let (existing, found) = index.findOrInsert(UInt64(parent) << 32 | UInt64(frameClassID), node: links.count)
             if found {
-                if line != 0 && (nodes[existing].line == 0 || line < nodes[existing].line) { nodes[existing].line = line }
+                if line != 0 && (links[existing].line == 0 || line < links[existing].line) { links[existing].line = line }
                 return existing
             }
             let k = classKeys[Int(frameClassID)]
-            nodes.append(CallTree.Node(parent: parent, function: k.function, file: k.file, module: k.module, line: line,
-                                       frame: frameID, depth: nodes[parent].depth + 1, selfCosts: Costs(),
-                                       totalCosts: Costs(), children: []))
+            links.append(CallTree.Link(parent: Int32(parent), depth: links[parent].depth + 1, function: k.function,
+                                       file: k.file, module: k.module, line: line, frame: frameID))
+            selfSlots.append(-1)
             return existing
+        }
+        func addSelf(_ node: Int, _ cost: Costs) {
+            let slot = selfSlots[node]
+            if slot >= 0 {
+                selfValues[Int(slot)] += cost
+            } else {
+                selfSlots[node] = Int32(selfValues.count)
+                selfValues.append(cost)
+            }
         }
 
         if let paths {
@@ -225,7 +311,7 @@ struct CallTreeBuilder {
                     }
                 }
                 if recording { starts.append(visits!.count) }
-                nodes[node].selfCosts += cost
+                addSelf(node, cost)
             }
         }
         switch direction {
@@ -243,7 +329,7 @@ struct CallTreeBuilder {
                     nodeOfStack[next] = Int32(child(of: Int(nodeOfStack[Int(symbols.stackParents[next])]),
                                                     frameID: symbols.stackFrames[next]))
                 }
-                nodes[Int(nodeOfStack[Int(stack)])].selfCosts += cost
+                addSelf(Int(nodeOfStack[Int(stack)]), cost)
             }
         case .topDown:
             break
@@ -255,27 +341,48 @@ struct CallTreeBuilder {
                     node = child(of: node, frameID: symbols.stackFrames[s])
                     s = Int(symbols.stackParents[s])
                 }
-                nodes[node].selfCosts += cost
+                addSelf(node, cost)
             }
         }
 
         index = NodeIndex()  // not needed any more
+        return finish(direction, links: links, selfSlots: selfSlots, selfValues: selfValues)
+    }
+
+    /// The tree's costs and children, from its links and its nodes' own costs.
+    private func finish(_ direction: CallTree.Direction, links: [CallTree.Link], selfSlots: [Int32],
+                        selfValues: [Costs]) -> CallTree {
+        let n = links.count
         // Children have higher ids than their parents, so one backward sweep sums subtrees.
-        for id in nodes.indices { nodes[id].totalCosts = nodes[id].selfCosts }
-        var childCounts = [Int32](repeating: 0, count: nodes.count)
-        for id in stride(from: nodes.count - 1, to: 0, by: -1) {
-            let parent = nodes[id].parent
-            nodes[parent].totalCosts += nodes[id].totalCosts
-            childCounts[parent] += 1
+        var totals = [Costs](repeating: Costs(), count: n)
+        for id in 0..<n where selfSlots[id] >= 0 { totals[id] = selfValues[Int(selfSlots[id])] }
+        var childStarts = [Int32](repeating: 0, count: n + 1)
+        for id in stride(from: n - 1, to: 0, by: -1) {
+            let parent = Int(links[id].parent)
+            totals[parent] += totals[id]
+            childStarts[parent + 1] += 1
         }
-        for id in nodes.indices where childCounts[id] > 0 { nodes[id].children.reserveCapacity(Int(childCounts[id])) }
-        childCounts = []
-        for id in 1..<max(1, nodes.count) { nodes[nodes[id].parent].children.append(id) }
-        let ranks = nodes.map { classRank[Int(frameClass[Int($0.frame)])] }
-        for id in nodes.indices where nodes[id].children.count > 1 {
-            nodes[id].children.sort { ranks[$0] < ranks[$1] }
+        for i in 0..<n { childStarts[i + 1] += childStarts[i] }
+        // Each parent's children in id order, then in sibling order (no two siblings share a
+        // frame class, so the ranks of siblings differ).
+        var childIDs = [Int32](repeating: 0, count: max(0, n - 1))
+        var next = childStarts
+        for id in 1..<max(1, n) {
+            let parent = Int(links[id].parent)
+            childIDs[Int(next[parent])] = Int32(id)
+            next[parent] += 1
         }
-        return CallTree(direction: direction, nodes: nodes)
+        next = []
+        func rank(_ id: Int32) -> Int { classRank[Int(frameClass[Int(links[Int(id)].frame)])] }
+        childIDs.withUnsafeMutableBufferPointer { ids in
+            for id in 0..<n where childStarts[id + 1] - childStarts[id] > 1 {
+                let range = Int(childStarts[id])..<Int(childStarts[id + 1])
+                var siblings = UnsafeMutableBufferPointer(rebasing: ids[range])
+                siblings.sort { rank($0) < rank($1) }
+            }
+        }
+        return CallTree(direction: direction, links: links, totals: totals, selfSlots: selfSlots, selfValues: selfValues,
+                        childStarts: childStarts, childIDs: childIDs)
     }
 }
 

@@ -79,8 +79,9 @@ extension Analysis {
             }
             if let sameName { return sameName }
         }
-        for node in topDown.nodes where node.depth <= 4 && node.module != 0 && symbols.displayName(ofFrame: node.frame) == "main" {
-            return symbols.string(node.module)
+        for i in 0..<topDown.nodeCount where topDown.depth(i) <= 4 && topDown.module(i) != 0
+            && symbols.displayName(ofFrame: topDown.frame(i)) == "main" {
+            return symbols.string(topDown.module(i))
         }
         return nil
     }

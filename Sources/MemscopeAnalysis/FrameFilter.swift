@@ -372,7 +372,7 @@ public final class SharedViewTrees: @unchecked Sendable {
             self.topDown = topDown
             self.bottomUp = bottomUp
             self.pathOfStack = pathOfStack
-            deepest = (topDown.tree.nodes.reduce(0) { max($0, $1.depth) }, bottomUp.tree.nodes.reduce(0) { max($0, $1.depth) })
+            deepest = (topDown.tree.deepestDepth, bottomUp.tree.deepestDepth)
         }
     }
 
@@ -467,7 +467,7 @@ public final class SharedViewTrees: @unchecked Sendable {
     }
 
     private func tree(_ recorded: RecordedCallTree, _ view: Analysis, _ pathOfStack: [Int32], deepest: Int) -> ViewCallTree {
-        let buffer = pool.take(count: recorded.tree.nodes.count)
+        let buffer = pool.take(count: recorded.tree.nodeCount)
         let totals = buffer.totals, lines = buffer.lines, framesPlusOne = buffer.framesPlusOne
         var touched = buffer.touched
         buffer.touched = []

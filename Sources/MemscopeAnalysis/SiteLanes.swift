@@ -74,20 +74,24 @@ struct SiteLanes {
     }
 
     /// The lanes of every site, with the open interval and the intervals after it (to
-    /// `lastTicks`) filled in.
-    func finished(sites: SiteTable, lastTicks: UInt64) -> [[UInt64]] {
+    /// `lastTicks`) filled in: site `s`'s lane is `values[s * points..<(s + 1) * points]`,
+    /// one array for every site (an array each took 107 MB more for 196,745 sites).
+    /// The lanes are moved out: this keeps none.
+    mutating func takeFinished(sites: SiteTable, lastTicks: UInt64) -> [UInt64] {
         let last = min(Int(min(lastTicks >> shift, UInt64(Self.points))), Self.points - 1)
-        return (0..<sites.count).map { s in
-            var lane = Array(values[s * Self.points..<(s + 1) * Self.points])
+        var values = self.values
+        self.values = []
+        for s in 0..<sites.count {
+            let base = s * Self.points
             let site = sites.figures(s).pointee
-            lane[current] = max(lane[current], site.laneMax)
+            values[base + current] = max(values[base + current], site.laneMax)
             var b = current + 1
             while b <= last {
-                lane[b] = max(lane[b], site.liveBytes)
+                values[base + b] = max(values[base + b], site.liveBytes)
                 b += 1
             }
-            return lane
         }
+        return values
     }
 
     var intervalTicks: UInt64 { 1 << shift }

@@ -22,14 +22,14 @@ extension FrameFilter {
         // Each node by its parent and frame class: what the builder looked children up by.
         func index(_ tree: CallTree) -> [UInt64: Int] {
             var index: [UInt64: Int] = [:]
-            index.reserveCapacity(tree.nodes.count)
-            for (i, node) in tree.nodes.enumerated().dropFirst() {
-                index[UInt64(node.parent) << 32 | UInt64(builder.frameClass[Int(node.frame)])] = i
+            index.reserveCapacity(tree.nodeCount)
+            for i in 1..<max(1, tree.nodeCount) {
+                index[UInt64(tree.parent(i)) << 32 | UInt64(builder.frameClass[Int(tree.frame(i))])] = i
             }
             return index
         }
         func walk(_ tree: CallTree, _ index: [UInt64: Int], _ frames: some Sequence<UInt32>) -> Int32 {
-            guard !tree.nodes.isEmpty else { return -1 }
+            guard tree.nodeCount > 0 else { return -1 }
             var node = 0
             for frame in frames {
                 guard let next = index[UInt64(node) << 32 | UInt64(builder.frameClass[Int(frame)])] else { return -1 }

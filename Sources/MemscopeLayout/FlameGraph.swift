@@ -113,7 +113,9 @@ public struct FlameGraphOptions: Sendable, Equatable {
 protocol FlameTreeSource {
     var direction: CallTree.Direction { get }
     var nodeCount: Int { get }
-    func node(_ i: Int) -> CallTree.Node
+    func children(of i: Int) -> CallTree.Children
+    func file(_ i: Int) -> UInt32
+    func module(_ i: Int) -> UInt32
     func depth(_ i: Int) -> Int
     func parent(_ i: Int) -> Int
     func totalCosts(_ i: Int) -> Costs
@@ -126,24 +128,19 @@ protocol FlameTreeSource {
 }
 
 extension CallTree: FlameTreeSource {
-    var nodeCount: Int { nodes.count }
-    @inline(__always) func node(_ i: Int) -> CallTree.Node { nodes[i] }
-    @inline(__always) func depth(_ i: Int) -> Int { nodes[i].depth }
-    @inline(__always) func parent(_ i: Int) -> Int { nodes[i].parent }
-    @inline(__always) func totalCosts(_ i: Int) -> Costs { nodes[i].totalCosts }
-    @inline(__always) func line(_ i: Int) -> UInt32 { nodes[i].line }
-    @inline(__always) func frame(_ i: Int) -> UInt32 { nodes[i].frame }
     /// Not known: each node's depth is read, in order.
     var depthBound: Int { .max }
-    func forEachShareCandidate(_ body: (Int) -> Void) { for i in 1..<max(1, nodes.count) { body(i) } }
+    func forEachShareCandidate(_ body: (Int) -> Void) { for i in 1..<max(1, nodeCount) { body(i) } }
 }
 
 extension ViewCallTree: FlameTreeSource {
     var direction: CallTree.Direction { shared.direction }
-    var nodeCount: Int { shared.nodes.count }
-    @inline(__always) func node(_ i: Int) -> CallTree.Node { shared.nodes[i] }
-    @inline(__always) func depth(_ i: Int) -> Int { shared.nodes[i].depth }
-    @inline(__always) func parent(_ i: Int) -> Int { shared.nodes[i].parent }
+    var nodeCount: Int { shared.nodeCount }
+    @inline(__always) func children(of i: Int) -> CallTree.Children { shared.children(of: i) }
+    @inline(__always) func file(_ i: Int) -> UInt32 { shared.file(i) }
+    @inline(__always) func module(_ i: Int) -> UInt32 { shared.module(i) }
+    @inline(__always) func depth(_ i: Int) -> Int { shared.depth(i) }
+    @inline(__always) func parent(_ i: Int) -> Int { shared.parent(i) }
     var depthBound: Int { deepest }
     /// Only the nodes the view reaches can have a share.
     func forEachShareCandidate(_ body: (Int) -> Void) { for node in reached { body(Int(node)) } }
@@ -260,7 +257,7 @@ public enum FlameGraphBuilder {
             var foldedValues = [UInt64](repeating: 0, count: FlameCost.allCases.count)
             var foldedCount = 0
             var foldedChildren: [Int] = []
-            for child in tree.node(treeIndex).children {
+            for child in tree.children(of: treeIndex) {
                 let costs = tree.totalCosts(child)
                 if costs.isZero { continue }
                 let v = values(costs)
@@ -275,16 +272,15 @@ public enum FlameGraphBuilder {
                     foldedChildren.append(child)
                     continue
                 }
-                let node = tree.node(child)
-                let frame = tree.frame(child), line = tree.line(child)
-                let file = analysis.symbols.string(node.file)
+                let frame = tree.frame(child), line = tree.line(child), module = tree.module(child)
+                let file = analysis.symbols.string(tree.file(child))
                 nodes.append(FlameNode(
                     parent: graphIndex, depth: depth + 1,
                     name: analysis.symbols.displayName(ofFrame: frame),
                     location: file.isEmpty ? "" : (line > 0 ? "\(file):\(line)" : file),
-                    module: baseName(analysis.symbols.string(node.module)),
+                    module: baseName(analysis.symbols.string(module)),
                     values: v, folded: 0, isInlined: analysis.symbols.frame(frame).isInlined,
-                    moduleOrigin: origin(node.module),
+                    moduleOrigin: origin(module),
                     isRuntimeCode: analysis.isAllocatorFrame(frame)))
                 kept.append((child, nodes.count - 1))
                 if boxes { box[child] = Int32(nodes.count - 1) }

@@ -51,7 +51,7 @@ public enum LifetimeLayout {
     /// One lane per site: name, heat strip of its live bytes over time, and its maximum.
     public static func lanes(_ analysis: Analysis, sites: [SiteStats], measurer: some TextMeasuring,
                              width: Double = 1200, fontSize: Double = 11) -> Scene {
-        laneChart(rows: zip(analysis.siteTitles(sites.map(\.stack)), sites).map { ($0, $1.lane) }, interval: analysis.laneIntervalNanoseconds,
+        laneChart(rows: zip(analysis.siteTitles(sites.map(\.stack)), sites).map { ($0, Array($1.lane)) }, interval: analysis.laneIntervalNanoseconds,
                   duration: analysis.totals.durationNanoseconds, measurer: measurer, width: width, fontSize: fontSize)
     }
 
