@@ -106,10 +106,12 @@ public struct FrameFilter: Sendable, Equatable {
         }
     }
 
-    /// The include and exclude expressions, compiled.
+    /// The include and exclude expressions, compiled, and what the filter found of each
+    /// frame's name so far. One is used with one symbol table.
     struct Regexes {
         var include: NSRegularExpression?
         var exclude: NSRegularExpression?
+        let facts = FrameFacts()
 
         init(_ filter: FrameFilter) {
             include = filter.include.flatMap { try? NSRegularExpression(pattern: $0) }
@@ -122,21 +124,18 @@ public struct FrameFilter: Sendable, Equatable {
     /// allocator frames only.
     func frames(ofStack stack: UInt32, in analysis: Analysis, regexes: Regexes) -> [UInt32]? {
         let symbols = analysis.symbols
-        func matches(_ regex: NSRegularExpression, _ frames: [UInt32]) -> Bool {
-            frames.contains { frame in
-                let texts = [symbols.displayName(ofFrame: frame), symbols.string(symbols.frame(frame).file)]
-                return texts.contains { regex.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) != nil }
-            }
+        let facts = regexes.facts
+        func has(_ frame: UInt32, _ fact: FrameFacts.Fact) -> Bool {
+            facts.has(frame, fact, symbols: symbols, regexes: regexes)
         }
         do {
             var frames = symbols.frames(ofStack: stack)  // innermost first
-            if let includeRegex = regexes.include, !matches(includeRegex, frames) { return nil }
-            if let excludeRegex = regexes.exclude, matches(excludeRegex, frames) { return nil }
+            if regexes.include != nil, !frames.contains(where: { has($0, .matchesInclude) }) { return nil }
+            if regexes.exclude != nil, frames.contains(where: { has($0, .matchesExclude) }) { return nil }
             if stopAtMain {
-                if let main = frames.firstIndex(where: { symbols.displayName(ofFrame: $0) == "main" }) {
+                if let main = frames.firstIndex(where: { has($0, .isMain) }) {
                     frames = Array(frames[...main])
-                } else if let entry = frames.firstIndex(where: { Self.entryFrames.contains(symbols.displayName(ofFrame: $0)) }),
-                          entry > 0 {
+                } else if let entry = frames.firstIndex(where: { has($0, .isEntry) }), entry > 0 {
                     // No `main` symbol (a stripped program): its caller in libc, or a thread's
                     // entry, and everything above it go.
                     frames = Array(frames[..<entry])
@@ -145,15 +144,11 @@ public struct FrameFilter: Sendable, Equatable {
                 // (Rust's std::rt::lang_start… down to crate::main), only where such an inner
                 // main exists (C++'s main calling through std::function keeps both frames);
                 // or at a thread's root, down to the thread's own function.
-                let startsAtMain = frames.last.map { symbols.displayName(ofFrame: $0) == "main" } ?? false
-                let stripStartup = !startsAtMain || frames.dropLast().contains {
-                    let name = symbols.displayName(ofFrame: $0)
-                    return name == "main" || name.hasSuffix("::main")
-                }
+                let startsAtMain = frames.last.map { has($0, .isMain) } ?? false
+                let stripStartup = !startsAtMain || frames.dropLast().contains { has($0, .isSomeMain) }
                 while stripStartup, frames.count > 1, let last = frames.last {
-                    let name = symbols.displayName(ofFrame: last)
-                    let nextIsRuntime = isRuntimeFrame(symbols.displayName(ofFrame: frames[frames.count - 2]))
-                    guard Self.entryFrames.contains(name) || isRuntimeFrame(name) || (name == "main" && nextIsRuntime) else { break }
+                    let nextIsRuntime = has(frames[frames.count - 2], .isRuntime)
+                    guard has(last, .isEntry) || has(last, .isRuntime) || (has(last, .isMain) && nextIsRuntime) else { break }
                     frames.removeLast()
                 }
             }
@@ -498,5 +493,55 @@ public final class SharedViewTrees: @unchecked Sendable {
         }
         buffer.touched = touched
         return ViewCallTree(shared: recorded.tree, deepest: deepest, buffer: buffer, pool: pool)
+    }
+}
+
+/// What a frame filter asks of each frame's name (``FrameFilter/frames(ofStack:in:regexes:)``),
+/// found once per frame: a stack's frames were named again for every stack they are on, a
+/// fifth of a render of a compiler's dump with 92,000 stacks about 50 frames deep. For one
+/// symbol table; not for use on several threads at once.
+final class FrameFacts {
+    struct Fact: OptionSet {
+        let rawValue: UInt8
+        /// Named `main`.
+        static let isMain = Fact(rawValue: 1 << 0)
+        /// Named `main` or `…::main` (a Rust crate's main).
+        static let isSomeMain = Fact(rawValue: 1 << 1)
+        /// A thread's or process's entry (``FrameFilter/entryFrames``).
+        static let isEntry = Fact(rawValue: 1 << 2)
+        /// Runtime code (``isRuntimeFrame(_:)``).
+        static let isRuntime = Fact(rawValue: 1 << 3)
+        /// Its name or file matches the filter's include expression.
+        static let matchesInclude = Fact(rawValue: 1 << 4)
+        /// Its name or file matches the filter's exclude expression.
+        static let matchesExclude = Fact(rawValue: 1 << 5)
+        /// The facts above are known.
+        static let known = Fact(rawValue: 1 << 7)
+    }
+
+    private var facts: [Fact] = []
+
+    func has(_ frame: UInt32, _ fact: Fact, symbols: SymbolTable, regexes: FrameFilter.Regexes) -> Bool {
+        let i = Int(frame)
+        if i >= facts.count { facts.append(contentsOf: repeatElement(Fact(), count: max(i + 1, symbols.frames.count) - facts.count)) }
+        if !facts[i].contains(.known) { facts[i] = Self.find(frame, symbols: symbols, regexes: regexes) }
+        return facts[i].contains(fact)
+    }
+
+    private static func find(_ frame: UInt32, symbols: SymbolTable, regexes: FrameFilter.Regexes) -> Fact {
+        let name = symbols.displayName(ofFrame: frame)
+        var found: Fact = .known
+        if name == "main" { found.formUnion([.isMain, .isSomeMain]) }
+        if name.hasSuffix("::main") { found.insert(.isSomeMain) }
+        if FrameFilter.entryFrames.contains(name) { found.insert(.isEntry) }
+        if isRuntimeFrame(name) { found.insert(.isRuntime) }
+        func matches(_ regex: NSRegularExpression) -> Bool {
+            [name, symbols.string(symbols.frame(frame).file)].contains { text in
+                regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            }
+        }
+        if let include = regexes.include, matches(include) { found.insert(.matchesInclude) }
+        if let exclude = regexes.exclude, matches(exclude) { found.insert(.matchesExclude) }
+        return found
     }
 }
