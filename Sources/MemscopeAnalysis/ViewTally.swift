@@ -461,9 +461,8 @@ public final class ViewTally: RecordConsumer {
 
 extension Analysis {
     /// The analysis of a view of this run (a thread, a time window) for its flamegraphs:
-    /// this run's symbols and metadata with the view's per-site costs, its leaks
-    /// suppressed by the same rules and its allocator frames classified from its own sites,
-    /// as an analysis with the view's options gives them. Its call trees are built by
+    /// this run's symbols, metadata and classification of allocator frames with the view's
+    /// per-site costs and its leaks suppressed by the same rules. Its call trees are built by
     /// ``ViewTrees`` (one builder for every view), or here with `trees`.
     /// - Parameter costs: by stack id, as ``ViewTally/finish()`` gives them.
     public func viewAnalysis(costs: [(stack: UInt32, costs: Costs)], options: AnalysisOptions, trees: Bool = false) -> Analysis {
@@ -486,10 +485,11 @@ extension Analysis {
                             errors: [], processEnd: nil, diagnostics: Diagnostics(), truncated: false, suppressed: [])
         view.totals.leakedBytes = costs.reduce(0) { saturatingAdd($0, $1.costs.leakedBytes) }
         view.totals.leakedBlocks = costs.reduce(0) { $0 + $1.costs.leakedBlocks }
-        // Classified from the view's sites; the names' rules are the run's.
-        view.allocatorFrames = AllocatorFrames(symbols: symbols, siteStacks: view.sites.map(\.stack),
-                                               patterns: options.wrapperPatterns, detect: options.detectWrappers,
-                                               reusing: allocatorFrames)
+        // The run's classification: a view's flamegraphs hide and skip the frames the run's
+        // do, whose wrappers were detected from every stack of the run, not from the view's
+        // few. (Classified from each view's own sites, a stripped compiler's windows gave
+        // three classifications, each with its own pair of trees: a gigabyte for 92,000 stacks.)
+        view.allocatorFrames = allocatorFrames
         if trees { (view.topDown, view.bottomUp) = CallTreeBuilder(symbols: symbols).buildBoth(costs: costs) }
         return view
     }

@@ -73,15 +73,20 @@ import Testing
 
     func sites(_ analysis: Analysis) -> [(UInt32, Costs)] { analysis.sites.map { ($0.stack, $0.costs) } }
 
-    func expectSame(_ view: Analysis, _ expected: Analysis, _ comment: Comment) {
+    /// `view` as an analysis with the view's options gives it, its allocator frames classified
+    /// as the run's are (`run`).
+    func expectSame(_ view: Analysis, _ expected: Analysis, run: Analysis, _ comment: Comment) {
         #expect(sites(view).map(\.0) == sites(expected).map(\.0), comment)
         #expect(sites(view).map(\.1) == sites(expected).map(\.1), comment)
         #expect(view.topDown == expected.topDown, comment)
         #expect(view.bottomUp == expected.bottomUp, comment)
+        #expect(view.allocatorFrames == run.allocatorFrames, comment)
         // Through the default frame filter, as the report draws them.
         var filtered = view
         ViewTrees(filter: FrameFilter(), symbols: view.symbols).apply(to: &filtered)
-        let reference = FrameFilter().apply(to: expected)
+        var classifiedAsTheRun = expected
+        classifiedAsTheRun.allocatorFrames = run.allocatorFrames
+        let reference = FrameFilter().apply(to: classifiedAsTheRun)
         #expect(filtered.topDown == reference.topDown, comment)
         #expect(filtered.bottomUp == reference.bottomUp, comment)
     }
@@ -108,16 +113,49 @@ import Testing
         for (thread, costs) in zip(threads, threadCosts) {
             var options = AnalysisOptions()
             options.thread = thread
-            expectSame(run.viewAnalysis(costs: costs, options: options, trees: true), analyze(records, options: options),
+            expectSame(run.viewAnalysis(costs: costs, options: options, trees: true), analyze(records, options: options), run: run,
                        "seed \(seed), thread \(thread)")
         }
         for (window, costs) in zip(windows, windowCosts) {
             var options = AnalysisOptions()
             options.windowStartNanoseconds = window.from
             options.windowEndNanoseconds = window.to
-            expectSame(run.viewAnalysis(costs: costs, options: options, trees: true), analyze(records, options: options),
+            expectSame(run.viewAnalysis(costs: costs, options: options, trees: true), analyze(records, options: options), run: run,
                        "seed \(seed), window \(window.from)...\(window.to)")
         }
+    }
+
+    /// A view hides the wrappers the run detected, though its own few stacks would not show
+    /// them: an unnamed function of a stripped library called by twelve callers is a wrapper
+    /// for the run, but a window of two of its stacks (fewer than
+    /// ``AllocatorFrames/detectionMinimumStacks``) would not detect it; the window's view
+    /// names its sites past it, as the run's flamegraph does.
+    @Test func viewsClassifyAllocatorFramesAsTheRun() {
+        func dump(callers: Int) -> [Record] {
+            var dump = DumpBuilder()
+            let lib = "/usr/lib/libstripped.so.0"
+            let wrapper = dump.codeFrame(module: lib, offset: 0x1f504)
+            let main = dump.codeFrame("main", module: "/usr/bin/tool", offset: 0x5100)
+            for caller in 0..<callers {
+                let callerFrame = dump.codeFrame(module: lib, offset: 0x40000 + UInt64(caller) * 0x100)
+                dump.alloc(ts: UInt64(caller + 1), address: 0x1000 * UInt64(caller + 1), size: 64,
+                           stack: dump.stack(frames: [main, callerFrame, wrapper]))
+            }
+            return dump.records
+        }
+        let wrapper = "libstripped.so.0+0x1f504"
+        let run = analyze(dump(callers: 12))
+        #expect(run.allocatorFrames.skipped.contains { $0.name == wrapper })
+        #expect(!analyze(dump(callers: 2)).allocatorFrames.skipped.contains { $0.name == wrapper },
+                "two stacks are too few to detect it")
+        // The view of the run's first two allocations (ticks 1 and 2): drawn past the wrapper.
+        let (_, windowCosts) = tally(dump(callers: 12), threads: [], windows: [ViewTally.Window(from: 0, to: 2)]).finish()
+        #expect(windowCosts[0].count == 2)
+        var view = run.viewAnalysis(costs: windowCosts[0], options: AnalysisOptions())
+        #expect(view.allocatorFrames == run.allocatorFrames)
+        ViewTrees(filter: FrameFilter(), symbols: view.symbols).apply(to: &view)
+        let leaves = view.bottomUp.nodes[0].children.map { view.symbols.displayName(ofFrame: view.bottomUp.nodes[$0].frame) }
+        #expect(leaves.count == 2 && !leaves.contains(wrapper))
     }
 
     /// Leak suppressions zero a view's leaks as they zero an analysis' with the same rules.
@@ -130,10 +168,11 @@ import Testing
         let thread = run.viewAnalysis(costs: threadCosts[0], options: options, trees: true)
         let expected = analyze(records, options: options)
         #expect(expected.totals.suppressedBlocks > 0, "the rules match leaks of thread 2")
-        expectSame(thread, expected, "thread 2")
+        expectSame(thread, expected, run: run, "thread 2")
         options.thread = nil
         options.windowEndNanoseconds = run.totals.durationNanoseconds / 2
-        expectSame(run.viewAnalysis(costs: windowCosts[0], options: options, trees: true), analyze(records, options: options), "first half")
+        expectSame(run.viewAnalysis(costs: windowCosts[0], options: options, trees: true), analyze(records, options: options), run: run,
+                   "first half")
     }
 
     /// A block allocated over another thread's live block: the first thread's view keeps
@@ -155,7 +194,8 @@ import Testing
         for (thread, costs) in zip([UInt32(1), 2], threadCosts) {
             var options = AnalysisOptions()
             options.thread = thread
-            expectSame(run.viewAnalysis(costs: costs, options: options, trees: true), analyze(records, options: options), "thread \(thread)")
+            expectSame(run.viewAnalysis(costs: costs, options: options, trees: true), analyze(records, options: options), run: run,
+                       "thread \(thread)")
         }
         #expect(threadCosts[0].first?.costs.leakedBlocks == 2, "thread 1: 0x200 and the last 0x300")
     }
