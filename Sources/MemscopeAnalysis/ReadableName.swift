@@ -27,6 +27,9 @@ public enum ReadableName {
     /// `text` with characters taken out of its middle so that it is `limit` long with
     /// the "…": two fifths kept at the head, three fifths at the tail.
     public static func middleCut(_ text: String, limit: Int) -> String {
+        // No more bytes than the limit: no more characters either (most titles; the
+        // characters of every site's title were an array each).
+        if text.utf8.count <= limit { return text }
         let characters = Array(text)
         guard characters.count > limit, limit >= 3 else { return characters.count > limit ? String(characters.prefix(limit)) : text }
         let kept = limit - 1
