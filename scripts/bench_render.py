@@ -5,7 +5,8 @@ For each size N (events): memscope summary and render (every default view on) of
 benchmark dump; `memray flamegraph` on a capture of a Python workload of about N records;
 memscope render of the same events as a heaptrack file beside heaptrack_print. Plus the
 dump whose half of the events allocate blocks live to the end (1.98M events, 990,000 live
-blocks), and one whose stacks are nearly all distinct (600,000 events, a third as many stacks). Times are best of --runs (wall and CPU = user + system, from /usr/bin/time), RSS
+blocks), one whose stacks are nearly all distinct (600,000 events, a third as many stacks), and a
+real program's: cc1plus compiling a C++ file (g++ -O2 -c), recorded by memscope. Times are best of --runs (wall and CPU = user + system, from /usr/bin/time), RSS
 from the same run. The machine is shared: the load average is printed with the table.
 
 Usage: scripts/bench_render.py [--sizes 1000000,10000000,100000000] [--runs 3]
@@ -23,6 +24,8 @@ p.add_argument("--out", default="bench-out")
 p.add_argument("--render-args", default="", help="more arguments for memscope render (e.g. views forced on an older build)")
 p.add_argument("--live", type=int, default=1_980_000, help="events of the many-live-blocks dump (0: none)")
 p.add_argument("--stacks", type=int, default=600_000, help="events of the many-distinct-stacks dump (0: none)")
+p.add_argument("--compile", default="Tests/RealPrograms/stl.cc",
+               help="a C++ file whose compilation (g++ -O2 -c) is recorded: cc1plus's dump is rendered ('': none)")
 args = p.parse_args()
 sizes = [int(s) for s in args.sizes.split(",") if s]
 os.makedirs(args.out, exist_ok=True)
@@ -155,6 +158,26 @@ for events, option, name, what in [(args.live, "--generate-live", "bench-live", 
     if not os.path.exists(dump):
         subprocess.run([args.bench, option, str(events), "--out", args.out], check=True)
     report = f"{args.out}/report-{name[len('bench-'):]}.html"
+    rows.append(dict(size=events, tool=f"memscope summary ({what})", records=events,
+                     m=best([args.memscope, "summary", "--json", "--quiet", dump], args.runs)))
+    rows.append(dict(size=events, tool=f"memscope render ({what})", records=events,
+                     m=best([args.memscope, "render", "-q", "--force", *args.render_args.split(), dump, "-o", report], args.runs),
+                     page=os.path.getsize(report)))
+
+# A real program's dump: deep, mostly distinct stacks of a stripped compiler.
+if args.compile:
+    base = f"{args.out}/gxx.msd"
+    children = [f for f in os.listdir(args.out) if f.startswith("gxx.msd.")]
+    if not children:
+        log(f"recording g++ -O2 -c {args.compile}…")
+        subprocess.run([args.memscope, "record", "-o", base, "--", "g++", "-O2", "-c", args.compile,
+                        "-o", f"{args.out}/gxx.o"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        children = [f for f in os.listdir(args.out) if f.startswith("gxx.msd.")]
+    dump = os.path.join(args.out, max(children, key=lambda f: os.path.getsize(os.path.join(args.out, f))))
+    events = json.loads(subprocess.run([args.memscope, "summary", "--json", "--quiet", dump], check=True,
+                                       capture_output=True, text=True).stdout)["events"]
+    what = f"cc1plus, {os.path.getsize(dump) / 1e6:.0f} MB"
+    report = f"{args.out}/report-cc1plus.html"
     rows.append(dict(size=events, tool=f"memscope summary ({what})", records=events,
                      m=best([args.memscope, "summary", "--json", "--quiet", dump], args.runs)))
     rows.append(dict(size=events, tool=f"memscope render ({what})", records=events,
