@@ -1,11 +1,15 @@
 # Shortcuts for the scripts in scripts/ (which work without make too).
-.PHONY: demo test bench bench-record samples deps eval-ownership eval-ownership-heldout eval-ownership-tuned2 eval-ownership-tuned3 eval-ownership-tuned4 eval-ownership-tuned5 eval-ownership-tuned6 eval-ownership-tuned7 install
+.PHONY: demo test tsan bench bench-record samples deps eval-ownership eval-ownership-heldout eval-ownership-tuned2 eval-ownership-tuned3 eval-ownership-tuned4 eval-ownership-tuned5 eval-ownership-tuned6 eval-ownership-tuned7 install
 
 demo:
 	./scripts/demo.sh
 
 test:
 	./scripts/test.sh
+
+# ThreadSanitizer on render (progress bar live), batch, diff and record (CI runs it).
+tsan:
+	./scripts/tsan.sh
 
 bench:
 	./scripts/bench.sh
