@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --sanitize=thread --scratch-path .build-tsan --product memscope
 bin=.build-tsan/debug/memscope
-nm "$bin" | grep -q __tsan_init || { echo "tsan: $bin is not built with ThreadSanitizer" >&2; exit 1; }
+# (grep -c reads all of nm's output: with -q, nm's SIGPIPE would fail the pipeline.)
+[ "$(nm "$bin" | grep -c __tsan_init)" -gt 0 ] || { echo "tsan: $bin is not built with ThreadSanitizer" >&2; exit 1; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 export TSAN_OPTIONS="halt_on_error=0 exitcode=66"
