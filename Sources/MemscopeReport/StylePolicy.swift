@@ -1,3 +1,5 @@
+import Foundation
+
 /// The page's style policy without `'unsafe-inline'` (issue 19's defence in depth): the digest
 /// of its one style element and, with `'unsafe-hashes'`, of each distinct style attribute its
 /// own markup writes (heat-map cells, legend swatches, the ownership picture's hit areas).
@@ -15,15 +17,30 @@ enum StylePolicy {
             .joined(separator: " ")
     }
 
-    /// The values of the `style="…"` attributes in `html`.
+    /// The values of the `style="…"` attributes in `html`. Found by `memchr` for each `=` and
+    /// a look at the bytes around it (the standard library's generic search for the
+    /// attribute took 9% of a 1M-event render on a 4 MB page).
     static func styleAttributes(in html: String) -> Set<String> {
-        var found = Set<String>()
-        let bytes = html.utf8
-        for attribute in bytes.ranges(of: " style=\"".utf8) {
-            let end = bytes[attribute.upperBound...].firstIndex(of: UInt8(ascii: "\"")) ?? bytes.endIndex
-            found.insert(String(decoding: bytes[attribute.upperBound..<end], as: UTF8.self))
+        var html = html
+        return html.withUTF8 { page in
+            var found = Set<String>()
+            let needle = Array(" style=\"".utf8)
+            let equals = needle.count - 2  // the position of `=` in the needle
+            guard let base = page.baseAddress else { return found }
+            var from = equals
+            while from < page.count, let hit = memchr(base + from, Int32(UInt8(ascii: "=")), page.count - from) {
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                from = at + 1
+                guard at + 1 < page.count, page[at + 1] == UInt8(ascii: "\""),
+                      (0..<equals).allSatisfy({ page[at - equals + $0] == needle[$0] }) else { continue }
+                let start = at + 2
+                var end = start
+                while end < page.count && page[end] != UInt8(ascii: "\"") { end += 1 }
+                found.insert(String(decoding: UnsafeBufferPointer(rebasing: page[start..<end]), as: UTF8.self))
+                from = start  // after the match, as a search for the next one would go on
+            }
+            return found
         }
-        return found
     }
 
     /// Where a page's template puts its `style-src` sources, replaced by ``seal(_:)``. Its
