@@ -24,15 +24,25 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// map's value) was owned by that container's storage: blocks of its own site that held
     /// it (an intrusive list's links) neither owned it nor left it alive.
     public var containerElements: Bool
+    /// Eighth rules: an observed `references` that only scans saw, where dying blocks' words
+    /// were recorded and never held it, is judged (``OwnershipBasis/scanOnly``).
+    public var scanOnlyReferences: Bool
+    /// Eighth rules: a word read at an address whose previous block was of a site the holder's
+    /// site refers to, and died while the holder lived, is taken for a stale word written for
+    /// that block, not a reference to the one there now.
+    public var previousOccupants: Bool
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
                 impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true,
-                containerElements: Bool = true) {
+                containerElements: Bool = true, scanOnlyReferences: Bool = true,
+                previousOccupants: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
         self.nulledOwners = nulledOwners
         self.listNeighbours = listNeighbours
         self.containerElements = containerElements
+        self.scanOnlyReferences = scanOnlyReferences
+        self.previousOccupants = previousOccupants
     }
 
     public static let `default` = OwnershipOptions()

@@ -49,6 +49,14 @@ extension OwnershipState {
         }
         // A reference between sites must recur: rarer ones look like stale words in memory the
         // program never wrote (a reused block still holding an old pointer).
+        // Words read where a block of a site the holder refers to was before, which died while
+        // the holder lived, are taken for stale words written for that block (eighth rules).
+        var references = self.references
+        for (pair, count) in staleReferences() {
+            let left = (references[pair] ?? 0) - min(count, references[pair] ?? 0)
+            references[pair] = left == 0 ? nil : left
+            if left == 0 { coverage.staleReferences += 1 }
+        }
         var sparse = Set<NodePair>()
         for (pair, count) in references where count * Self.referenceShare < scannedBlocks[Int(pair.from)] {
             sparse.insert(pair)
@@ -60,6 +68,8 @@ extension OwnershipState {
                                      evidence: count, detail: "block pairs, counted per scan")
             if nodes[Int(pair.from)].containerTypes.keys.contains(Self.openHashTable) {
                 edge.basis = .hashTable
+            } else if options.scanOnlyReferences && observesDeaths && referencesAtDeath[pair] == nil {
+                edge.basis = .scanOnly
             } else if count < Self.minimumObservedPairs {
                 edge.basis = .singleSighting
             }

@@ -116,12 +116,16 @@ extension OwnershipState {
             if let live = blocks[target], live.serial != holder.serial {
                 guard seen.insert(live.serial).inserted else { continue }
                 references[NodePair(from: holder.origin, to: live.origin), default: 0] += 1
+                noteAmbiguity(holder: holder.origin, born: holder.ticks, address: target, target: live.origin)
+                referencesAtDeath[NodePair(from: holder.origin, to: live.origin), default: 0] += 1
                 if !dies { continue }  // a moved buffer keeps holding it
                 holdings[live.serial, default: Holdings(node: live.origin)].earlier.append(me)
                 if live.owner == holder.serial { seenHolding.insert(SerialPair(owner: holder.serial, target: live.serial)) }
             } else if let gone = dead[target], holder.ticks <= gone.died {
                 guard seen.insert(gone.serial).inserted else { continue }
                 references[NodePair(from: holder.origin, to: gone.origin), default: 0] += 1
+                noteAmbiguity(holder: holder.origin, born: holder.ticks, address: target, target: gone.origin)
+                referencesAtDeath[NodePair(from: holder.origin, to: gone.origin), default: 0] += 1
                 var held = me
                 held.seen = gone.died
                 if holdings[gone.serial]?.atDeath.contains(where: { $0.serial == held.serial }) != true {
@@ -149,7 +153,48 @@ extension OwnershipState {
     mutating func reuse(_ address: UInt64) {
         guard let gone = dead.removeValue(forKey: address) else { return }
         interior.remove(start: address, size: gone.size, serial: gone.serial)
+        if options.previousOccupants {
+            var history = previousOccupants[address] ?? []
+            if history.count >= Self.occupantHistory { history.removeFirst() }
+            history.append((gone.origin, gone.died))
+            previousOccupants[address] = history
+        }
         settle(gone.serial)
+    }
+
+    /// A word of a block born at `born`, of site `holder`, read at `address` where a block of
+    /// site `target` is: when blocks of other sites were there before and died while the
+    /// holder lived, the word may be one written for them (eighth rules), counted aside.
+    mutating func noteAmbiguity(holder: Int32, born: UInt64, address: UInt64, target: Int32) {
+        guard options.previousOccupants, let history = previousOccupants[address] else { return }
+        var others: [Int32] = []
+        for before in history where before.node != target && before.died >= born && !others.contains(before.node) {
+            others.append(before.node)
+        }
+        guard !others.isEmpty else { return }
+        ambiguousReferences[NodePair(from: holder, to: target), default: [:]][others.sorted(), default: 0] += 1
+    }
+
+    /// How many previous blocks at an address are remembered.
+    static let occupantHistory = 16
+
+    /// Per pair, the references that are likely stale words: read where a previous block at
+    /// the address was of a site the holder's site is seen referring to more often (and in
+    /// two or more block pairs). The program wrote the word for that block and left it when
+    /// it let go (a vector's slot past its length after `clear`, a queue's popped slot), and
+    /// the block now at that address is another site's (eighth rules).
+    func staleReferences() -> [NodePair: UInt64] {
+        var stale: [NodePair: UInt64] = [:]
+        for (pair, sets) in ambiguousReferences {
+            let own = references[pair] ?? 0
+            for (others, count) in sets where others.contains(where: { node in
+                let other = references[NodePair(from: pair.from, to: node)] ?? 0
+                return other >= Self.minimumObservedPairs && other > own
+            }) {
+                stale[pair, default: 0] += count
+            }
+        }
+        return stale
     }
 
     /// Turns what was seen holding one target into the roles of its holders' sites. A holder

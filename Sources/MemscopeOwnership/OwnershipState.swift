@@ -57,6 +57,16 @@ struct OwnershipState {
     var owns: [NodePair: Tally] = [:]
     var shares: [NodePair: SharesTally] = [:]
     var references: [NodePair: UInt64] = [:]
+    /// Of those, the block pairs seen in dying blocks' words (the rest: in scans).
+    var referencesAtDeath: [NodePair: UInt64] = [:]
+    /// While deaths are observed: per address allocated again, the sites of the last blocks
+    /// there before (up to ``occupantHistory``) and when they died (eighth rules).
+    var previousOccupants: [UInt64: [(node: Int32, died: UInt64)]] = [:]
+    /// Of the references, those read at an address where blocks of other sites had been
+    /// and died while the holder lived: per pair, per set of those sites, how many. The word
+    /// may be one the holder wrote for such a block and never cleared (a vector's slot past
+    /// its length), ``OwnershipState/staleReferences()``.
+    var ambiguousReferences: [NodePair: [[Int32]: UInt64]] = [:]
     var reallocs: [NodePair: UInt64] = [:]
     var handOffs: [HandOffKey: (blocks: UInt64, bytes: UInt64)] = [:]
     var taskAllocations: [NodePair: UInt64] = [:]

@@ -84,6 +84,7 @@ extension OwnershipState {
             guard let source = blocks[pair.fromAddress], source.serial == pair.from else { continue }
             let nodes = NodePair(from: source.origin, to: target.origin)
             references[nodes, default: 0] += 1
+            noteAmbiguity(holder: source.origin, born: source.ticks, address: pair.toAddress, target: target.origin)
             var tally = shares[nodes] ?? SharesTally()
             if shared { tally.support += 1 } else { tally.against += 1 }
             if shared && referrers.count < 2 { tally.byType += 1 }
