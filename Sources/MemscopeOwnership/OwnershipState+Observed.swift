@@ -153,12 +153,7 @@ extension OwnershipState {
     mutating func reuse(_ address: UInt64) {
         guard let gone = dead.removeValue(forKey: address) else { return }
         interior.remove(start: address, size: gone.size, serial: gone.serial)
-        if options.previousOccupants {
-            var history = previousOccupants[address] ?? []
-            if history.count >= Self.occupantHistory { history.removeFirst() }
-            history.append((gone.origin, gone.died))
-            previousOccupants[address] = history
-        }
+        if options.previousOccupants { previousOccupants[address, default: OccupantHistory()].note(gone.origin, died: gone.died) }
         settle(gone.serial)
     }
 
@@ -167,16 +162,10 @@ extension OwnershipState {
     /// holder lived, the word may be one written for them (eighth rules), counted aside.
     mutating func noteAmbiguity(holder: Int32, born: UInt64, address: UInt64, target: Int32) {
         guard options.previousOccupants, let history = previousOccupants[address] else { return }
-        var others: [Int32] = []
-        for before in history where before.node != target && before.died >= born && !others.contains(before.node) {
-            others.append(before.node)
-        }
+        let others = history.others(than: target, since: born)
         guard !others.isEmpty else { return }
-        ambiguousReferences[NodePair(from: holder, to: target), default: [:]][others.sorted(), default: 0] += 1
+        ambiguousReferences[NodePair(from: holder, to: target), default: [:]][others, default: 0] += 1
     }
-
-    /// How many previous blocks at an address are remembered.
-    static let occupantHistory = 16
 
     /// Per pair, the references that are likely stale words: read where a previous block at
     /// the address was of a site the holder's site is seen referring to more often (and in

@@ -59,9 +59,9 @@ struct OwnershipState {
     var references: [NodePair: UInt64] = [:]
     /// Of those, the block pairs seen in dying blocks' words (the rest: in scans).
     var referencesAtDeath: [NodePair: UInt64] = [:]
-    /// While deaths are observed: per address allocated again, the sites of the last blocks
-    /// there before (up to ``occupantHistory``) and when they died (eighth rules).
-    var previousOccupants: [UInt64: [(node: Int32, died: UInt64)]] = [:]
+    /// While deaths are observed: per address allocated again, the last sites whose blocks
+    /// were there before, and when the last of each died (eighth rules).
+    var previousOccupants: [UInt64: OccupantHistory] = [:]
     /// Of the references, those read at an address where blocks of other sites had been
     /// and died while the holder lived: per pair, per set of those sites, how many. The word
     /// may be one the holder wrote for such a block and never cleared (a vector's slot past
@@ -248,5 +248,36 @@ extension Record {
     var isPointerReference: Bool {
         if case .pointerReference = self { return true }
         return false
+    }
+}
+
+/// The last few sites whose blocks were at one address, each with when its last block there
+/// died: four slots inline (no allocation per address), the oldest replaced.
+struct OccupantHistory {
+    private var nodes: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
+    private var died: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    mutating func note(_ node: Int32, died time: UInt64) {
+        var slot = 0, oldest = UInt64.max
+        for i in 0..<4 {
+            let n = withUnsafeBytes(of: nodes) { $0.load(fromByteOffset: i * 4, as: Int32.self) }
+            let t = withUnsafeBytes(of: died) { $0.load(fromByteOffset: i * 8, as: UInt64.self) }
+            if n == node { slot = i; oldest = 0; break }
+            if n == -1 { if oldest > 0 { slot = i; oldest = 0 }; continue }
+            if t < oldest { slot = i; oldest = t }
+        }
+        withUnsafeMutableBytes(of: &nodes) { $0.storeBytes(of: node, toByteOffset: slot * 4, as: Int32.self) }
+        withUnsafeMutableBytes(of: &died) { $0.storeBytes(of: time, toByteOffset: slot * 8, as: UInt64.self) }
+    }
+
+    /// The sites other than `target` whose last block here died at or after `since`, sorted.
+    func others(than target: Int32, since: UInt64) -> [Int32] {
+        var found: [Int32] = []
+        for i in 0..<4 {
+            let n = withUnsafeBytes(of: nodes) { $0.load(fromByteOffset: i * 4, as: Int32.self) }
+            let t = withUnsafeBytes(of: died) { $0.load(fromByteOffset: i * 8, as: UInt64.self) }
+            if n >= 0 && n != target && t >= since { found.append(n) }
+        }
+        return found.sorted()
     }
 }
