@@ -31,10 +31,13 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// site refers to, and died while the holder lived, is taken for a stale word written for
     /// that block, not a reference to the one there now.
     public var previousOccupants: Bool
+    /// Eighth rules: a block freed as a buffer of weak references (`Vec<Weak<T>>`,
+    /// `std::vector<std::weak_ptr<T>>`) neither owned nor shared what its words held.
+    public var weakHolders: Bool
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
                 impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true,
                 containerElements: Bool = true, scanOnlyReferences: Bool = true,
-                previousOccupants: Bool = true) {
+                previousOccupants: Bool = true, weakHolders: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
@@ -43,6 +46,7 @@ public struct OwnershipOptions: Sendable, Equatable {
         self.containerElements = containerElements
         self.scanOnlyReferences = scanOnlyReferences
         self.previousOccupants = previousOccupants
+        self.weakHolders = weakHolders
     }
 
     public static let `default` = OwnershipOptions()

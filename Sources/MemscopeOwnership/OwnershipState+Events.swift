@@ -55,7 +55,8 @@ extension OwnershipState {
             return
         }
         let cascade = openCascade(of: thread, ticks: ticks)
-        observeWords(of: address, ticks: ticks, cascade: cascade, after: threads[slot(thread)].cascadeAfter)
+        observeWords(of: address, ticks: ticks, cascade: cascade, after: threads[slot(thread)].cascadeAfter,
+                     weak: options.weakHolders && observesDeaths && freedAsWeakReferences(stack))
         let block = blocks.removeValue(forKey: address)!
         noteDeath(block, address: address, ticks: ticks, cascade: cascade,
                   containerElement: options.containerElements && observesDeaths && releasedAsContainerElement(stack))
@@ -134,6 +135,39 @@ extension OwnershipState {
         containerElementOfStack[stack] = found
         return found
     }
+
+    /// Whether a free's stack shows a buffer of weak references being freed: the innermost
+    /// frame that names the buffer's type (Rust's drop glue, `std::vector`'s base or its
+    /// allocator) names a vector of `Weak` (`Rc`'s or `Arc`'s) or of `std::weak_ptr`. Its
+    /// words were weak references, which keep a block's memory but not its value: not a share
+    /// nor an owner (eighth rules). Found once per stack.
+    mutating func freedAsWeakReferences(_ stack: UInt32) -> Bool {
+        if let known = weakReleaseOfStack[stack] { return known }
+        var found = false
+        for frame in symbols.frames(ofStack: stack) {
+            let name = symbols.displayName(ofFrame: frame)
+            let runtime = runtimeFrame[frame] ?? {
+                let found = isRuntimeFrame(name)
+                runtimeFrame[frame] = found
+                return found
+            }()
+            if !runtime { break }
+            let bare = nameAfterReturnType(name).map(String.init) ?? name
+            let own = bare.hasPrefix("<") ? bare.dropFirst() : Substring(bare)
+            guard let prefix = Self.bufferTypeFrames.first(where: { own.hasPrefix($0) }) else { continue }
+            let element = own.dropFirst(prefix.count)
+            found = Self.weakElements.contains { element.hasPrefix($0) }
+            break
+        }
+        weakReleaseOfStack[stack] = found
+        return found
+    }
+
+    static let bufferTypeFrames = ["core::ptr::drop_in_place<alloc::raw_vec::RawVec<", "core::ptr::drop_in_place<alloc::vec::Vec<",
+                                   "core::ptr::drop_in_place<alloc::collections::vec_deque::VecDeque<",
+                                   "std::_Vector_base<", "std::vector<", "std::__new_allocator<", "__gnu_cxx::new_allocator<",
+                                   "std::allocator_traits<std::allocator<"]
+    static let weakElements = ["alloc::rc::Weak<", "alloc::sync::Weak<", "std::weak_ptr<"]
 
     static let containerElementReleases = ["std::_Hashtable<", "std::__detail::_Hashtable_alloc<", "std::unordered_map<",
                                            "std::_Rb_tree<", "std::map<", "std::vector<", "std::_Vector_base<",

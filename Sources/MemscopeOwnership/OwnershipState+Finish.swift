@@ -97,7 +97,7 @@ extension OwnershipState {
         for pair in deathRoles.keys.sorted() {
             let roles = deathRoles[pair]!
             let refcounted = isRefcounted(pair.to)
-            let sharing = roles.lastOfSeveral + roles.leftAlive, sole = roles.soleTearer + roles.coTearer + roles.link
+            let sharing = roles.lastOfSeveral + roles.leftAlive, sole = roles.soleTearer + roles.coTearer + roles.link + roles.weak
             if (roles.lastOfSeveral > 0 && roles.leftAlive > 0) || (refcounted && sharing > 0),
                Double(sharing) >= options.minimumConfidence * Double(sharing + sole) {
                 // Both roles of a reference count: its blocks were sometimes the last holder,
@@ -135,7 +135,7 @@ extension OwnershipState {
             let links = roles.link == 0 ? "" : ", or held as links while a container's element owned them (\(roles.link))"
             observed(pair, OwnershipEdge(from: 0, to: 0, kind: .owns,
                                          rule: "observed: " + [kept, handed].filter { !$0.isEmpty }.joined(separator: "; or ") + "; and no global held it" + together,
-                                         evidence: support, contradictions: roles.leftAlive + roles.link,
+                                         evidence: support, contradictions: roles.leftAlive + roles.link + roles.weak,
                                          detail: "against: target blocks the source died holding and left alive" + links),
                      basis: Self.ownsBasis(atTarget: atTarget, roles))
         }

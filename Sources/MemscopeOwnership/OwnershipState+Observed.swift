@@ -28,6 +28,8 @@ struct Holder: Equatable {
     /// The serial of the block its thread allocated last before that cascade began (0:
     /// none): when it is another holder of the target, the target moved to it (a grown array).
     var after: UInt64 = 0
+    /// It was freed as a buffer of weak references (eighth rules).
+    var weak = false
 }
 
 /// What was observed holding one target block.
@@ -73,6 +75,9 @@ struct DeathRoles {
     /// It held a target of its own site that a standard container's element released (an
     /// intrusive list's link, a child's parent pointer): a link, not an owner (seventh rules).
     var link: UInt64 = 0
+    /// It held the target as a weak reference (a buffer of `Weak` or `weak_ptr`): neither an
+    /// owner nor a sharer (eighth rules).
+    var weak: UInt64 = 0
     /// It died holding the target right after another holder of it was allocated (an array
     /// replaced by a bigger one): it held the target until it handed it on.
     var handedOn: UInt64 = 0
@@ -97,14 +102,14 @@ extension OwnershipState {
     /// Resolves the words recorded for the block at `address` (if any) as it dies in free
     /// cascade `cascade` or moves (a realloc, cascade 0): targets live now are held by it;
     /// targets freed before and not reused, when it lived then, were held by it when they died.
-    mutating func observeWords(of address: UInt64, ticks: UInt64, cascade: UInt64, after: UInt64 = 0) {
+    mutating func observeWords(of address: UInt64, ticks: UInt64, cascade: UInt64, after: UInt64 = 0, weak: Bool = false) {
         let dies = cascade != 0
         let words = pendingWords.removeValue(forKey: address)
         guard observesDeaths, let holder = blocks[address] else { return }
         if dies { scannedBlocks[Int(holder.origin)] += 1 }
         guard let words else { return }
         coverage.blocksObservedAtDeath += dies ? 1 : 0
-        let me = Holder(serial: holder.serial, node: holder.origin, born: holder.ticks, seen: ticks, cascade: cascade, after: after)
+        let me = Holder(serial: holder.serial, node: holder.origin, born: holder.ticks, seen: ticks, cascade: cascade, after: after, weak: weak)
         var seen = Set<UInt64>()
         defer {
             if dies && !seen.isEmpty { holdings[holder.serial, default: Holdings(node: holder.origin)].names = seen.sorted() }
@@ -210,7 +215,13 @@ extension OwnershipState {
         // A container's element released it: blocks of its own site held it as intrusive
         // links (an order's `prev` and `next`), neither owning it nor leaving it alive.
         let link = { (holder: Holder) in h.containerElement && holder.node == h.node }
-        let atDeath = h.atDeath.filter { !backPointer($0) && !link($0) }, earlier = h.earlier.filter { !backPointer($0) && !link($0) }
+        let atDeath = h.atDeath.filter { !backPointer($0) && !link($0) && !$0.weak }
+        let earlier = h.earlier.filter { !backPointer($0) && !link($0) && !$0.weak }
+        // Weak references (eighth rules) keep the block's memory, not its value: no role, and
+        // they count against their pair's owning or sharing.
+        for pair in Set((h.atDeath + h.earlier).filter(\.weak).map { NodePair(from: $0.node, to: h.node) }) {
+            deathRoles[pair, default: DeathRoles()].weak += 1
+        }
         if h.containerElement {
             for pair in Set((h.atDeath + h.earlier).filter(link).map { NodePair(from: $0.node, to: h.node) }) {
                 deathRoles[pair, default: DeathRoles()].link += 1

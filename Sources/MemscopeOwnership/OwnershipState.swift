@@ -38,6 +38,8 @@ struct OwnershipState {
     var uniqueReleaseOfStack: [UInt32: String?] = [:]
     /// Per free stack id: whether a container's element released the block (``releasedAsContainerElement(_:)``).
     var containerElementOfStack: [UInt32: Bool] = [:]
+    /// Per free stack id: whether a buffer of weak references was freed (``freedAsWeakReferences(_:)``).
+    var weakReleaseOfStack: [UInt32: Bool] = [:]
     var blocks = BlockTable()
     var serials: UInt64 = 0
     /// Per thread, densely: its burst and cascade (``slot(_:)`` finds a thread's index).
