@@ -34,10 +34,15 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// Eighth rules: a block freed as a buffer of weak references (`Vec<Weak<T>>`,
     /// `std::vector<std::weak_ptr<T>>`) neither owned nor shared what its words held.
     public var weakHolders: Bool
+    /// Eighth rules: where deaths are observed, a block a scan saw held by one block alone,
+    /// freed by another thread while that block lived and held by no block's words nor a
+    /// global, supports that block's `owns` (it handed the block out, or cleared its slot).
+    public var releasedByHolder: Bool
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
                 impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true,
                 containerElements: Bool = true, scanOnlyReferences: Bool = true,
-                previousOccupants: Bool = true, weakHolders: Bool = true) {
+                previousOccupants: Bool = true, weakHolders: Bool = true,
+                releasedByHolder: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
@@ -47,6 +52,7 @@ public struct OwnershipOptions: Sendable, Equatable {
         self.scanOnlyReferences = scanOnlyReferences
         self.previousOccupants = previousOccupants
         self.weakHolders = weakHolders
+        self.releasedByHolder = releasedByHolder
     }
 
     public static let `default` = OwnershipOptions()
@@ -189,6 +195,10 @@ struct Tally {
     /// Owns hypotheses: of the supporting pairs, blocks a unique owner's release freed before
     /// their owner, in its cascade, while no block's words held them (sixth rules).
     var nulled: UInt64 = 0
+    /// Owns hypotheses: of the supporting pairs, blocks a scan saw held by their owner alone
+    /// that another thread freed while the owner lived, held by no block's words nor a global
+    /// (eighth rules).
+    var released: UInt64 = 0
 }
 
 struct NodePair: Hashable, Comparable {

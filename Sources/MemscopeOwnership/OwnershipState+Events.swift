@@ -256,7 +256,8 @@ extension OwnershipState {
             if let ownerCascade = deadOwners[death.owner]?.cascade {
                 judge(death, ownerCascade == cascade ? .together : .apart)
             } else {
-                judge(death, death.byReference && death.thread == death.ownerThread ? .byOwner : .early)
+                judge(death, death.byReference && death.thread == death.ownerThread ? .byOwner
+                      : death.byReference && observesDeaths && options.releasedByHolder && !isRefcounted(death.node) ? .released : .early)
             }
             releaseDependant(owner: death.owner)
         }
@@ -283,7 +284,7 @@ extension OwnershipState {
         }
     }
 
-    enum Death { case together, byOwner, moved, apart, early }
+    enum Death { case together, byOwner, moved, apart, early, released }
 
     /// One linked pair's evidence: freed together, freed by the owner's thread while the
     /// owner held it alone, or moved to a new sole holder once the owner was gone (and
@@ -313,6 +314,21 @@ extension OwnershipState {
             owns[pair] = tally
             return
         }
+        if outcome == .released {
+            // A scan saw the owner hold it alone; another thread freed it while the owner lived,
+            // and no block's words held it then nor a global: the owner handed it out (a queue
+            // popped it to a worker) or cleared its slot before the free (eighth rules).
+            let held = holdings[death.target].map { !$0.atDeath.isEmpty || !$0.earlier.isEmpty || $0.rooted } ?? false
+            if held || death.referredElsewhere {
+                tally.early += 1
+            } else {
+                tally.support += 1
+                tally.byReference += 1
+                tally.released += 1
+            }
+            owns[pair] = tally
+            return
+        }
         switch outcome {
         case .together where !death.referredElsewhere, .byOwner where !death.referredElsewhere,
              .moved where !death.referredElsewhere:
@@ -321,7 +337,7 @@ extension OwnershipState {
             if outcome == .byOwner { tally.replaced += 1 }
             if outcome == .moved { tally.moved += 1 }
         case .together, .byOwner, .moved, .apart: tally.against += 1
-        case .early: tally.early += 1
+        case .early, .released: tally.early += 1
         }
         owns[pair] = tally
     }

@@ -139,14 +139,24 @@ extension OwnershipState {
                                          detail: "against: target blocks the source died holding and left alive" + links),
                      basis: Self.ownsBasis(atTarget: atTarget, roles))
         }
-        for (pair, tally) in owns where tally.support > 0 && !observedPairs.contains(pair) {
+        for (pair, var tally) in owns where tally.support > 0 && !observedPairs.contains(pair) {
+            // Handed-out targets count only where dying blocks' words also showed the source
+            // holding the target's site: scans alone read stale slots too (eighth rules).
+            if tally.released > 0 && referencesAtDeath[pair] == nil {
+                tally.support -= tally.released
+                tally.byReference -= tally.released
+                tally.early += tally.released
+                tally.released = 0
+                if tally.support == 0 { continue }
+            }
             var ways: [String] = []
             if tally.byCreation > 0 { ways.append("\(tally.byCreation) created right after it (same thread and caller)") }
             if tally.byReference > 0 { ways.append("\(tally.byReference) held only by it in a scan") }
-            var ends = ["freed in the same free cascade (\(tally.support - tally.replaced - tally.moved - tally.nulled))"]
+            var ends = ["freed in the same free cascade (\(tally.support - tally.replaced - tally.moved - tally.nulled - tally.released))"]
             if tally.replaced > 0 { ends.append("freed by its thread while it lived and held it alone (\(tally.replaced))") }
             if tally.moved > 0 { ends.append("held alone by it, then by another block after it was freed (\(tally.moved))") }
             if tally.nulled > 0 { ends.append("freed by a unique owner's release (unique_ptr, Box, a container's buffer) before it, in its free cascade, held by no block's words (\(tally.nulled))") }
+            if tally.released > 0 { ends.append("freed by another thread while it lived and held it alone in a scan, held then by no block's words nor a global (\(tally.released))") }
             let freed = ends.count == 1 ? "freed in the same free cascade" : ends.joined(separator: ", or ")
             var edge = OwnershipEdge(from: 0, to: 0, kind: .owns,
                                      rule: "inferred, as no block's words were seen holding the target: linked to an owner block (\(ways.joined(separator: "; "))), \(freed), and referred to by no other block nor global",
