@@ -121,16 +121,17 @@ extension OwnershipState {
             if let live = blocks[target], live.serial != holder.serial {
                 guard seen.insert(live.serial).inserted else { continue }
                 references[NodePair(from: holder.origin, to: live.origin), default: 0] += 1
-                noteAmbiguity(holder: holder.origin, born: holder.ticks, address: target, target: live.origin)
+                let stale = noteAmbiguity(holder: holder.origin, born: holder.ticks, address: target, target: live.origin)
                 referencesAtDeath[NodePair(from: holder.origin, to: live.origin), default: 0] += 1
-                if !dies { continue }  // a moved buffer keeps holding it
+                if !dies || stale { continue }  // a moved buffer keeps holding it
                 holdings[live.serial, default: Holdings(node: live.origin)].earlier.append(me)
                 if live.owner == holder.serial { seenHolding.insert(SerialPair(owner: holder.serial, target: live.serial)) }
             } else if let gone = dead[target], holder.ticks <= gone.died {
                 guard seen.insert(gone.serial).inserted else { continue }
                 references[NodePair(from: holder.origin, to: gone.origin), default: 0] += 1
-                noteAmbiguity(holder: holder.origin, born: holder.ticks, address: target, target: gone.origin)
+                let stale = noteAmbiguity(holder: holder.origin, born: holder.ticks, address: target, target: gone.origin)
                 referencesAtDeath[NodePair(from: holder.origin, to: gone.origin), default: 0] += 1
+                if stale { continue }
                 var held = me
                 held.seen = gone.died
                 if holdings[gone.serial]?.atDeath.contains(where: { $0.serial == held.serial }) != true {
@@ -165,11 +166,23 @@ extension OwnershipState {
     /// A word of a block born at `born`, of site `holder`, read at `address` where a block of
     /// site `target` is: when blocks of other sites were there before and died while the
     /// holder lived, the word may be one written for them (eighth rules), counted aside.
-    mutating func noteAmbiguity(holder: Int32, born: UInt64, address: UInt64, target: Int32) {
-        guard options.previousOccupants, let history = previousOccupants[address] else { return }
+    /// Returns whether the word is likely stale already: a previous site is one the holder's
+    /// site was seen referring to far more often so far (then it takes no role either).
+    @discardableResult
+    mutating func noteAmbiguity(holder: Int32, born: UInt64, address: UInt64, target: Int32) -> Bool {
+        guard options.previousOccupants, let history = previousOccupants[address] else { return false }
         let others = history.others(than: target, since: born)
-        guard !others.isEmpty else { return }
-        ambiguousReferences[NodePair(from: holder, to: target), default: [:]][others, default: 0] += 1
+        guard !others.isEmpty else { return false }
+        let pair = NodePair(from: holder, to: target)
+        ambiguousReferences[pair, default: [:]][others, default: 0] += 1
+        // A container may hold blocks of several sites (a stack of commands of three kinds):
+        // only a previous site far more often referred to (four times, so far) makes the word
+        // stale here; the site-level count is judged again at the end (staleReferences).
+        let own = references[pair] ?? 0
+        return others.contains { node in
+            let other = references[NodePair(from: holder, to: node)] ?? 0
+            return other >= Self.minimumObservedPairs && other > 4 * own
+        }
     }
 
     /// Per pair, the references that are likely stale words: read where a previous block at
