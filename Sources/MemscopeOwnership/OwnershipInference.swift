@@ -38,11 +38,14 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// freed by another thread while that block lived and held by no block's words nor a
     /// global, supports that block's `owns` (it handed the block out, or cleared its slot).
     public var releasedByHolder: Bool
+    /// Eighth rules: a site-level reference is rare (left out) only when it is rare both among
+    /// the source's blocks read in scans and among those read as they died.
+    public var sparsePerReading: Bool
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
                 impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true,
                 containerElements: Bool = true, scanOnlyReferences: Bool = true,
                 previousOccupants: Bool = true, weakHolders: Bool = true,
-                releasedByHolder: Bool = true) {
+                releasedByHolder: Bool = true, sparsePerReading: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
@@ -53,6 +56,7 @@ public struct OwnershipOptions: Sendable, Equatable {
         self.previousOccupants = previousOccupants
         self.weakHolders = weakHolders
         self.releasedByHolder = releasedByHolder
+        self.sparsePerReading = sparsePerReading
     }
 
     public static let `default` = OwnershipOptions()

@@ -59,6 +59,15 @@ extension OwnershipState {
         }
         var sparse = Set<NodePair>()
         for (pair, count) in references where count * Self.referenceShare < scannedBlocks[Int(pair.from)] {
+            // Scans and dying words are two ways of reading a site's blocks: a reference that
+            // recurs in one of them is the program's, though the other rarely shows it (an
+            // owner that nulls its pointer before the free, seen holding it only in scans;
+            // eighth rules).
+            if options.sparsePerReading {
+                let atDeath = min(referencesAtDeath[pair] ?? 0, count), inScans = count - atDeath
+                let scanned = blocksInScans[Int(pair.from)], died = scannedBlocks[Int(pair.from)] - scanned
+                if (inScans > 0 && inScans * Self.referenceShare >= scanned) || (atDeath > 0 && atDeath * Self.referenceShare >= died) { continue }
+            }
             sparse.insert(pair)
         }
         coverage.sparseReferences = sparse.count

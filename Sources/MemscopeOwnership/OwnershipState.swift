@@ -86,6 +86,8 @@ struct OwnershipState {
     var deathRoles: [NodePair: DeathRoles] = [:]
     /// Per node: its blocks live at a scan, summed over the scans.
     var scannedBlocks: [UInt64] = []
+    /// Of those, the blocks live at a scan (the rest: blocks whose words were read as they died).
+    var blocksInScans: [UInt64] = []
     var coverage = OwnershipCoverage()
 
     init(options: OwnershipOptions) {
@@ -138,6 +140,7 @@ struct OwnershipState {
         let index = Int32(nodes.count)
         nodes.append(NodeAccumulator(key: key))
         scannedBlocks.append(0)
+        blocksInScans.append(0)
         nodeIndex[key] = index
         return index
     }

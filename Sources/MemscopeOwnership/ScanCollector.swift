@@ -68,6 +68,7 @@ extension OwnershipState {
         var rootedAddresses: [UInt64] = []
         for (address, block) in blocks {
             scannedBlocks[Int(block.origin)] += 1
+            blocksInScans[Int(block.origin)] += 1
             if scan.rooted.contains(block.serial) {
                 rootedAddresses.append(address)
                 holdings[block.serial, default: Holdings(node: block.origin)].rooted = true
