@@ -41,11 +41,16 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// Eighth rules: a site-level reference is rare (left out) only when it is rare both among
     /// the source's blocks read in scans and among those read as they died.
     public var sparsePerReading: Bool
+    /// Eighth rules: a block a scan saw held by its owner alone, freed before it in its free
+    /// cascade while no block's words held it, supports the owner's `owns` whatever freed it
+    /// (C's `free` after `p->field = NULL` too): the scan saw the pointer the owner cleared.
+    public var scannedNulledOwners: Bool
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
                 impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true,
                 containerElements: Bool = true, scanOnlyReferences: Bool = true,
                 previousOccupants: Bool = true, weakHolders: Bool = true,
-                releasedByHolder: Bool = true, sparsePerReading: Bool = true) {
+                releasedByHolder: Bool = true, sparsePerReading: Bool = true,
+                scannedNulledOwners: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
@@ -57,6 +62,7 @@ public struct OwnershipOptions: Sendable, Equatable {
         self.weakHolders = weakHolders
         self.releasedByHolder = releasedByHolder
         self.sparsePerReading = sparsePerReading
+        self.scannedNulledOwners = scannedNulledOwners
     }
 
     public static let `default` = OwnershipOptions()
@@ -150,6 +156,8 @@ struct PendingDeath {
     /// A unique owner's release freed it (``OwnershipState/releasedByUniqueOwner(_:)``) while
     /// its linked owner lived: the owner may have nulled its pointer first (sixth rules).
     var releasedBeforeOwner = false
+    /// Its linked owner was alive when it was freed (eighth rules).
+    var freedBeforeOwner = false
 }
 
 /// Per thread: the current allocation burst and free cascade.
@@ -203,6 +211,9 @@ struct Tally {
     /// that another thread freed while the owner lived, held by no block's words nor a global
     /// (eighth rules).
     var released: UInt64 = 0
+    /// Owns hypotheses: of the `nulled` pairs, those freed by no unique owner's release (C's
+    /// `free`), supported by the scan that saw the owner hold the target alone (eighth rules).
+    var scannedNulled: UInt64 = 0
 }
 
 struct NodePair: Hashable, Comparable {

@@ -275,7 +275,8 @@ extension OwnershipState {
                                  node: block.origin, byReference: block.ownerByReference,
                                  referredElsewhere: block.sharedReferrers || block.rootReferenced,
                                  thread: thread, ownerThread: block.ownerThread, target: block.serial,
-                                 releasedBeforeOwner: uniqueRelease && deadOwners[block.owner] == nil)
+                                 releasedBeforeOwner: uniqueRelease && deadOwners[block.owner] == nil,
+                                 freedBeforeOwner: deadOwners[block.owner] == nil)
         if let dead = deadOwners[block.owner], dead.cascade != cascade {
             judge(death, .apart)
             releaseDependant(owner: block.owner)
@@ -302,9 +303,11 @@ extension OwnershipState {
             // words held it when it died: the owner nulled its pointer, then freed it
             // (`unique_ptr::reset`, a vector swapped empty), and was freed itself (sixth rules).
             let held = holdings[death.target].map { !$0.atDeath.isEmpty || !$0.earlier.isEmpty || $0.rooted } ?? false
-            if death.releasedBeforeOwner && !held && !death.referredElsewhere {
+            let scanned = options.scannedNulledOwners && death.byReference && death.freedBeforeOwner
+            if (death.releasedBeforeOwner || scanned) && !held && !death.referredElsewhere {
                 tally.support += 1
                 tally.nulled += 1
+                if !death.releasedBeforeOwner { tally.scannedNulled += 1 }
                 if death.byReference { tally.byReference += 1 } else { tally.byCreation += 1 }
                 owns[pair] = tally
                 return

@@ -158,6 +158,18 @@ extension OwnershipState {
                 tally.released = 0
                 if tally.support == 0 { continue }
             }
+            // Targets freed by C's `free` right before a holder a scan saw hold them alone
+            // count from three on: one or two are also what an intrusive count's last holder
+            // looks like, releasing its reference and then dying (eighth rules).
+            if tally.scannedNulled > 0 && tally.scannedNulled < Self.minimumScannedNulled {
+                tally.support -= tally.scannedNulled
+                tally.nulled -= tally.scannedNulled
+                tally.byReference -= min(tally.byReference, tally.scannedNulled)
+                tally.against += tally.scannedNulled
+                tally.notHeld += tally.scannedNulled
+                tally.scannedNulled = 0
+                if tally.support == 0 { continue }
+            }
             var ways: [String] = []
             if tally.byCreation > 0 { ways.append("\(tally.byCreation) created right after it (same thread and caller)") }
             if tally.byReference > 0 { ways.append("\(tally.byReference) held only by it in a scan") }
@@ -305,6 +317,9 @@ extension OwnershipState {
     static let referenceShare: UInt64 = 10
     /// An observed owns or shares edge needs this many supporting block pairs.
     static let minimumObservedPairs: UInt64 = 2
+    /// An inferred `owns` resting on targets a scan saw held alone and C's `free` released
+    /// before their holder needs this many of them (eighth rules).
+    static let minimumScannedNulled: UInt64 = 3
 
     private func kindRank(_ kind: OwnershipNodeKind) -> Int {
         switch kind {
