@@ -16,6 +16,10 @@ public enum OwnershipBasis: String, Sendable, CaseIterable, Comparable {
     /// address they hold is allocated again they name a block the table never held (sixth
     /// rules).
     case hashTable = "hash_table"
+    /// Observed `references` that only pointer scans saw, in a dump where dying blocks' words
+    /// never held them (eighth rules): a scan reads a block's every word, past a vector's
+    /// length and in cleared slots too, where pointers the program stopped using stay.
+    case scanOnly = "scan_only"
     /// Observed `owns`: mostly the one holder still holding the target when it was freed.
     case heldAtDeath = "held_at_death"
     /// Observed `owns`: mostly freed first in the target's free cascade, holding it while
@@ -51,7 +55,7 @@ public enum OwnershipBasis: String, Sendable, CaseIterable, Comparable {
     /// sharer holds its target's address, so the reference is true at least as often.
     public var owningClass: (kind: OwnershipEdgeKind, provenance: Provenance)? {
         switch self {
-        case .fact, .singleSighting, .hashTable: nil
+        case .fact, .singleSighting, .hashTable, .scanOnly: nil
         case .heldAtDeath, .freedFirst, .lastOfSeveral, .handedOn, .singleTarget: (.owns, .observed)
         case .referenceCount, .refcountedTarget: (.shares, .observed)
         case .soleReferrer, .createdAfter: (.owns, .inferred)
@@ -65,6 +69,7 @@ public enum OwnershipBasis: String, Sendable, CaseIterable, Comparable {
         case .fact: "an observed fact"
         case .singleSighting: "references seen in one block pair only"
         case .hashTable: "references read in a hash table's buckets, where deleted entries' words stay"
+        case .scanOnly: "references seen only by pointer scans, never in dying blocks' words"
         case .heldAtDeath: "owners seen holding their target alone when it was freed"
         case .freedFirst: "owners freed first in their target's free cascade"
         case .lastOfSeveral: "owners freed last, with their target, after other holders"

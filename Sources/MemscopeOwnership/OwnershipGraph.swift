@@ -217,7 +217,7 @@ public struct OwnershipEdge: Sendable, Equatable {
     public var confidence: Double {
         switch kind {
         case .owns, .shares: evidenceShare * OwnershipCalibration.tunedRate(kind, provenance, basis)
-        case .references where basis == .singleSighting || basis == .hashTable:
+        case .references where basis == .singleSighting || basis == .hashTable || basis == .scanOnly:
             evidenceShare * OwnershipCalibration.tunedRate(kind, provenance, basis)
         case .references where provenance == .inferred:
             // Implied by an `owns` or `shares` edge (sixth rules): scored at the rate of that edge's class.
@@ -271,6 +271,9 @@ public struct OwnershipCoverage: Sendable, Equatable {
     /// Site pairs whose references were too rare to be the program's (fewer than one in ten
     /// scanned source blocks): likely stale words in memory never written. Left out.
     public var sparseReferences: Int = 0
+    /// Site pairs all of whose references were read where a block the holder's site refers
+    /// to had been before (stale words, eighth rules). Left out.
+    public var staleReferences: Int = 0
     /// False when the graph was stripped of inferred elements.
     public var inferenceIncluded: Bool = true
     /// Whether the dump records the words of blocks as they die (`memscope record` does,

@@ -24,15 +24,45 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// map's value) was owned by that container's storage: blocks of its own site that held
     /// it (an intrusive list's links) neither owned it nor left it alive.
     public var containerElements: Bool
+    /// Eighth rules: an observed `references` that only scans saw, where dying blocks' words
+    /// were recorded and never held it, is judged (``OwnershipBasis/scanOnly``).
+    public var scanOnlyReferences: Bool
+    /// Eighth rules: a word read at an address whose previous block was of a site the holder's
+    /// site refers to, and died while the holder lived, is taken for a stale word written for
+    /// that block, not a reference to the one there now.
+    public var previousOccupants: Bool
+    /// Eighth rules: a block freed as a buffer of weak references (`Vec<Weak<T>>`,
+    /// `std::vector<std::weak_ptr<T>>`) neither owned nor shared what its words held.
+    public var weakHolders: Bool
+    /// Eighth rules: where deaths are observed, a block a scan saw held by one block alone,
+    /// freed by another thread while that block lived and held by no block's words nor a
+    /// global, supports that block's `owns` (it handed the block out, or cleared its slot).
+    public var releasedByHolder: Bool
+    /// Eighth rules: a site-level reference is rare (left out) only when it is rare both among
+    /// the source's blocks read in scans and among those read as they died.
+    public var sparsePerReading: Bool
+    /// Eighth rules: a block a scan saw held by its owner alone, freed before it in its free
+    /// cascade while no block's words held it, supports the owner's `owns` whatever freed it
+    /// (C's `free` after `p->field = NULL` too): the scan saw the pointer the owner cleared.
+    public var scannedNulledOwners: Bool
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
                 impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true,
-                containerElements: Bool = true) {
+                containerElements: Bool = true, scanOnlyReferences: Bool = true,
+                previousOccupants: Bool = true, weakHolders: Bool = true,
+                releasedByHolder: Bool = true, sparsePerReading: Bool = true,
+                scannedNulledOwners: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
         self.nulledOwners = nulledOwners
         self.listNeighbours = listNeighbours
         self.containerElements = containerElements
+        self.scanOnlyReferences = scanOnlyReferences
+        self.previousOccupants = previousOccupants
+        self.weakHolders = weakHolders
+        self.releasedByHolder = releasedByHolder
+        self.sparsePerReading = sparsePerReading
+        self.scannedNulledOwners = scannedNulledOwners
     }
 
     public static let `default` = OwnershipOptions()
@@ -126,6 +156,8 @@ struct PendingDeath {
     /// A unique owner's release freed it (``OwnershipState/releasedByUniqueOwner(_:)``) while
     /// its linked owner lived: the owner may have nulled its pointer first (sixth rules).
     var releasedBeforeOwner = false
+    /// Its linked owner was alive when it was freed (eighth rules).
+    var freedBeforeOwner = false
 }
 
 /// Per thread: the current allocation burst and free cascade.
@@ -175,6 +207,13 @@ struct Tally {
     /// Owns hypotheses: of the supporting pairs, blocks a unique owner's release freed before
     /// their owner, in its cascade, while no block's words held them (sixth rules).
     var nulled: UInt64 = 0
+    /// Owns hypotheses: of the supporting pairs, blocks a scan saw held by their owner alone
+    /// that another thread freed while the owner lived, held by no block's words nor a global
+    /// (eighth rules).
+    var released: UInt64 = 0
+    /// Owns hypotheses: of the `nulled` pairs, those freed by no unique owner's release (C's
+    /// `free`), supported by the scan that saw the owner hold the target alone (eighth rules).
+    var scannedNulled: UInt64 = 0
 }
 
 struct NodePair: Hashable, Comparable {

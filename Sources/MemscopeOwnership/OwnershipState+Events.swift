@@ -55,7 +55,8 @@ extension OwnershipState {
             return
         }
         let cascade = openCascade(of: thread, ticks: ticks)
-        observeWords(of: address, ticks: ticks, cascade: cascade, after: threads[slot(thread)].cascadeAfter)
+        observeWords(of: address, ticks: ticks, cascade: cascade, after: threads[slot(thread)].cascadeAfter,
+                     weak: options.weakHolders && observesDeaths && freedAsWeakReferences(stack))
         let block = blocks.removeValue(forKey: address)!
         noteDeath(block, address: address, ticks: ticks, cascade: cascade,
                   containerElement: options.containerElements && observesDeaths && releasedAsContainerElement(stack))
@@ -134,6 +135,39 @@ extension OwnershipState {
         containerElementOfStack[stack] = found
         return found
     }
+
+    /// Whether a free's stack shows a buffer of weak references being freed: the innermost
+    /// frame that names the buffer's type (Rust's drop glue, `std::vector`'s base or its
+    /// allocator) names a vector of `Weak` (`Rc`'s or `Arc`'s) or of `std::weak_ptr`. Its
+    /// words were weak references, which keep a block's memory but not its value: not a share
+    /// nor an owner (eighth rules). Found once per stack.
+    mutating func freedAsWeakReferences(_ stack: UInt32) -> Bool {
+        if let known = weakReleaseOfStack[stack] { return known }
+        var found = false
+        for frame in symbols.frames(ofStack: stack) {
+            let name = symbols.displayName(ofFrame: frame)
+            let runtime = runtimeFrame[frame] ?? {
+                let found = isRuntimeFrame(name)
+                runtimeFrame[frame] = found
+                return found
+            }()
+            if !runtime { break }
+            let bare = nameAfterReturnType(name).map(String.init) ?? name
+            let own = bare.hasPrefix("<") ? bare.dropFirst() : Substring(bare)
+            guard let prefix = Self.bufferTypeFrames.first(where: { own.hasPrefix($0) }) else { continue }
+            let element = own.dropFirst(prefix.count)
+            found = Self.weakElements.contains { element.hasPrefix($0) }
+            break
+        }
+        weakReleaseOfStack[stack] = found
+        return found
+    }
+
+    static let bufferTypeFrames = ["core::ptr::drop_in_place<alloc::raw_vec::RawVec<", "core::ptr::drop_in_place<alloc::vec::Vec<",
+                                   "core::ptr::drop_in_place<alloc::collections::vec_deque::VecDeque<",
+                                   "std::_Vector_base<", "std::vector<", "std::__new_allocator<", "__gnu_cxx::new_allocator<",
+                                   "std::allocator_traits<std::allocator<"]
+    static let weakElements = ["alloc::rc::Weak<", "alloc::sync::Weak<", "std::weak_ptr<"]
 
     static let containerElementReleases = ["std::_Hashtable<", "std::__detail::_Hashtable_alloc<", "std::unordered_map<",
                                            "std::_Rb_tree<", "std::map<", "std::vector<", "std::_Vector_base<",
@@ -222,7 +256,8 @@ extension OwnershipState {
             if let ownerCascade = deadOwners[death.owner]?.cascade {
                 judge(death, ownerCascade == cascade ? .together : .apart)
             } else {
-                judge(death, death.byReference && death.thread == death.ownerThread ? .byOwner : .early)
+                judge(death, death.byReference && death.thread == death.ownerThread ? .byOwner
+                      : death.byReference && observesDeaths && options.releasedByHolder && !isRefcounted(death.node) ? .released : .early)
             }
             releaseDependant(owner: death.owner)
         }
@@ -240,7 +275,8 @@ extension OwnershipState {
                                  node: block.origin, byReference: block.ownerByReference,
                                  referredElsewhere: block.sharedReferrers || block.rootReferenced,
                                  thread: thread, ownerThread: block.ownerThread, target: block.serial,
-                                 releasedBeforeOwner: uniqueRelease && deadOwners[block.owner] == nil)
+                                 releasedBeforeOwner: uniqueRelease && deadOwners[block.owner] == nil,
+                                 freedBeforeOwner: deadOwners[block.owner] == nil)
         if let dead = deadOwners[block.owner], dead.cascade != cascade {
             judge(death, .apart)
             releaseDependant(owner: block.owner)
@@ -249,7 +285,7 @@ extension OwnershipState {
         }
     }
 
-    enum Death { case together, byOwner, moved, apart, early }
+    enum Death { case together, byOwner, moved, apart, early, released }
 
     /// One linked pair's evidence: freed together, freed by the owner's thread while the
     /// owner held it alone, or moved to a new sole holder once the owner was gone (and
@@ -267,15 +303,32 @@ extension OwnershipState {
             // words held it when it died: the owner nulled its pointer, then freed it
             // (`unique_ptr::reset`, a vector swapped empty), and was freed itself (sixth rules).
             let held = holdings[death.target].map { !$0.atDeath.isEmpty || !$0.earlier.isEmpty || $0.rooted } ?? false
-            if death.releasedBeforeOwner && !held && !death.referredElsewhere {
+            let scanned = options.scannedNulledOwners && death.byReference && death.freedBeforeOwner
+            if (death.releasedBeforeOwner || scanned) && !held && !death.referredElsewhere {
                 tally.support += 1
                 tally.nulled += 1
+                if !death.releasedBeforeOwner { tally.scannedNulled += 1 }
                 if death.byReference { tally.byReference += 1 } else { tally.byCreation += 1 }
                 owns[pair] = tally
                 return
             }
             tally.against += 1
             tally.notHeld += 1
+            owns[pair] = tally
+            return
+        }
+        if outcome == .released {
+            // A scan saw the owner hold it alone; another thread freed it while the owner lived,
+            // and no block's words held it then nor a global: the owner handed it out (a queue
+            // popped it to a worker) or cleared its slot before the free (eighth rules).
+            let held = holdings[death.target].map { !$0.atDeath.isEmpty || !$0.earlier.isEmpty || $0.rooted } ?? false
+            if held || death.referredElsewhere {
+                tally.early += 1
+            } else {
+                tally.support += 1
+                tally.byReference += 1
+                tally.released += 1
+            }
             owns[pair] = tally
             return
         }
@@ -287,7 +340,7 @@ extension OwnershipState {
             if outcome == .byOwner { tally.replaced += 1 }
             if outcome == .moved { tally.moved += 1 }
         case .together, .byOwner, .moved, .apart: tally.against += 1
-        case .early: tally.early += 1
+        case .early, .released: tally.early += 1
         }
         owns[pair] = tally
     }

@@ -49,8 +49,25 @@ extension OwnershipState {
         }
         // A reference between sites must recur: rarer ones look like stale words in memory the
         // program never wrote (a reused block still holding an old pointer).
+        // Words read where a block of a site the holder refers to was before, which died while
+        // the holder lived, are taken for stale words written for that block (eighth rules).
+        var references = self.references
+        for (pair, count) in staleReferences() {
+            let left = (references[pair] ?? 0) - min(count, references[pair] ?? 0)
+            references[pair] = left == 0 ? nil : left
+            if left == 0 { coverage.staleReferences += 1 }
+        }
         var sparse = Set<NodePair>()
         for (pair, count) in references where count * Self.referenceShare < scannedBlocks[Int(pair.from)] {
+            // Scans and dying words are two ways of reading a site's blocks: a reference that
+            // recurs in one of them is the program's, though the other rarely shows it (an
+            // owner that nulls its pointer before the free, seen holding it only in scans;
+            // eighth rules).
+            if options.sparsePerReading {
+                let atDeath = min(referencesAtDeath[pair] ?? 0, count), inScans = count - atDeath
+                let scanned = blocksInScans[Int(pair.from)], died = scannedBlocks[Int(pair.from)] - scanned
+                if (inScans > 0 && inScans * Self.referenceShare >= scanned) || (atDeath > 0 && atDeath * Self.referenceShare >= died) { continue }
+            }
             sparse.insert(pair)
         }
         coverage.sparseReferences = sparse.count
@@ -60,6 +77,8 @@ extension OwnershipState {
                                      evidence: count, detail: "block pairs, counted per scan")
             if nodes[Int(pair.from)].containerTypes.keys.contains(Self.openHashTable) {
                 edge.basis = .hashTable
+            } else if options.scanOnlyReferences && observesDeaths && referencesAtDeath[pair] == nil {
+                edge.basis = .scanOnly
             } else if count < Self.minimumObservedPairs {
                 edge.basis = .singleSighting
             }
@@ -87,7 +106,7 @@ extension OwnershipState {
         for pair in deathRoles.keys.sorted() {
             let roles = deathRoles[pair]!
             let refcounted = isRefcounted(pair.to)
-            let sharing = roles.lastOfSeveral + roles.leftAlive, sole = roles.soleTearer + roles.coTearer + roles.link
+            let sharing = roles.lastOfSeveral + roles.leftAlive, sole = roles.soleTearer + roles.coTearer + roles.link + roles.weak
             if (roles.lastOfSeveral > 0 && roles.leftAlive > 0) || (refcounted && sharing > 0),
                Double(sharing) >= options.minimumConfidence * Double(sharing + sole) {
                 // Both roles of a reference count: its blocks were sometimes the last holder,
@@ -125,18 +144,40 @@ extension OwnershipState {
             let links = roles.link == 0 ? "" : ", or held as links while a container's element owned them (\(roles.link))"
             observed(pair, OwnershipEdge(from: 0, to: 0, kind: .owns,
                                          rule: "observed: " + [kept, handed].filter { !$0.isEmpty }.joined(separator: "; or ") + "; and no global held it" + together,
-                                         evidence: support, contradictions: roles.leftAlive + roles.link,
+                                         evidence: support, contradictions: roles.leftAlive + roles.link + roles.weak,
                                          detail: "against: target blocks the source died holding and left alive" + links),
                      basis: Self.ownsBasis(atTarget: atTarget, roles))
         }
-        for (pair, tally) in owns where tally.support > 0 && !observedPairs.contains(pair) {
+        for (pair, var tally) in owns where tally.support > 0 && !observedPairs.contains(pair) {
+            // Handed-out targets count only where dying blocks' words also showed the source
+            // holding the target's site: scans alone read stale slots too (eighth rules).
+            if tally.released > 0 && referencesAtDeath[pair] == nil {
+                tally.support -= tally.released
+                tally.byReference -= tally.released
+                tally.early += tally.released
+                tally.released = 0
+                if tally.support == 0 { continue }
+            }
+            // Targets freed by C's `free` right before a holder a scan saw hold them alone
+            // count from three on: one or two are also what an intrusive count's last holder
+            // looks like, releasing its reference and then dying (eighth rules).
+            if tally.scannedNulled > 0 && tally.scannedNulled < Self.minimumScannedNulled {
+                tally.support -= tally.scannedNulled
+                tally.nulled -= tally.scannedNulled
+                tally.byReference -= min(tally.byReference, tally.scannedNulled)
+                tally.against += tally.scannedNulled
+                tally.notHeld += tally.scannedNulled
+                tally.scannedNulled = 0
+                if tally.support == 0 { continue }
+            }
             var ways: [String] = []
             if tally.byCreation > 0 { ways.append("\(tally.byCreation) created right after it (same thread and caller)") }
             if tally.byReference > 0 { ways.append("\(tally.byReference) held only by it in a scan") }
-            var ends = ["freed in the same free cascade (\(tally.support - tally.replaced - tally.moved - tally.nulled))"]
+            var ends = ["freed in the same free cascade (\(tally.support - tally.replaced - tally.moved - tally.nulled - tally.released))"]
             if tally.replaced > 0 { ends.append("freed by its thread while it lived and held it alone (\(tally.replaced))") }
             if tally.moved > 0 { ends.append("held alone by it, then by another block after it was freed (\(tally.moved))") }
             if tally.nulled > 0 { ends.append("freed by a unique owner's release (unique_ptr, Box, a container's buffer) before it, in its free cascade, held by no block's words (\(tally.nulled))") }
+            if tally.released > 0 { ends.append("freed by another thread while it lived and held it alone in a scan, held then by no block's words nor a global (\(tally.released))") }
             let freed = ends.count == 1 ? "freed in the same free cascade" : ends.joined(separator: ", or ")
             var edge = OwnershipEdge(from: 0, to: 0, kind: .owns,
                                      rule: "inferred, as no block's words were seen holding the target: linked to an owner block (\(ways.joined(separator: "; "))), \(freed), and referred to by no other block nor global",
@@ -276,6 +317,9 @@ extension OwnershipState {
     static let referenceShare: UInt64 = 10
     /// An observed owns or shares edge needs this many supporting block pairs.
     static let minimumObservedPairs: UInt64 = 2
+    /// An inferred `owns` resting on targets a scan saw held alone and C's `free` released
+    /// before their holder needs this many of them (eighth rules).
+    static let minimumScannedNulled: UInt64 = 3
 
     private func kindRank(_ kind: OwnershipNodeKind) -> Int {
         switch kind {

@@ -28,6 +28,8 @@ struct Holder: Equatable {
     /// The serial of the block its thread allocated last before that cascade began (0:
     /// none): when it is another holder of the target, the target moved to it (a grown array).
     var after: UInt64 = 0
+    /// It was freed as a buffer of weak references (eighth rules).
+    var weak = false
 }
 
 /// What was observed holding one target block.
@@ -73,6 +75,9 @@ struct DeathRoles {
     /// It held a target of its own site that a standard container's element released (an
     /// intrusive list's link, a child's parent pointer): a link, not an owner (seventh rules).
     var link: UInt64 = 0
+    /// It held the target as a weak reference (a buffer of `Weak` or `weak_ptr`): neither an
+    /// owner nor a sharer (eighth rules).
+    var weak: UInt64 = 0
     /// It died holding the target right after another holder of it was allocated (an array
     /// replaced by a bigger one): it held the target until it handed it on.
     var handedOn: UInt64 = 0
@@ -97,14 +102,14 @@ extension OwnershipState {
     /// Resolves the words recorded for the block at `address` (if any) as it dies in free
     /// cascade `cascade` or moves (a realloc, cascade 0): targets live now are held by it;
     /// targets freed before and not reused, when it lived then, were held by it when they died.
-    mutating func observeWords(of address: UInt64, ticks: UInt64, cascade: UInt64, after: UInt64 = 0) {
+    mutating func observeWords(of address: UInt64, ticks: UInt64, cascade: UInt64, after: UInt64 = 0, weak: Bool = false) {
         let dies = cascade != 0
         let words = pendingWords.removeValue(forKey: address)
         guard observesDeaths, let holder = blocks[address] else { return }
         if dies { scannedBlocks[Int(holder.origin)] += 1 }
         guard let words else { return }
         coverage.blocksObservedAtDeath += dies ? 1 : 0
-        let me = Holder(serial: holder.serial, node: holder.origin, born: holder.ticks, seen: ticks, cascade: cascade, after: after)
+        let me = Holder(serial: holder.serial, node: holder.origin, born: holder.ticks, seen: ticks, cascade: cascade, after: after, weak: weak)
         var seen = Set<UInt64>()
         defer {
             if dies && !seen.isEmpty { holdings[holder.serial, default: Holdings(node: holder.origin)].names = seen.sorted() }
@@ -116,12 +121,17 @@ extension OwnershipState {
             if let live = blocks[target], live.serial != holder.serial {
                 guard seen.insert(live.serial).inserted else { continue }
                 references[NodePair(from: holder.origin, to: live.origin), default: 0] += 1
-                if !dies { continue }  // a moved buffer keeps holding it
+                let stale = noteAmbiguity(holder: holder.origin, born: holder.ticks, address: target, target: live.origin)
+                referencesAtDeath[NodePair(from: holder.origin, to: live.origin), default: 0] += 1
+                if !dies || stale { continue }  // a moved buffer keeps holding it
                 holdings[live.serial, default: Holdings(node: live.origin)].earlier.append(me)
                 if live.owner == holder.serial { seenHolding.insert(SerialPair(owner: holder.serial, target: live.serial)) }
             } else if let gone = dead[target], holder.ticks <= gone.died {
                 guard seen.insert(gone.serial).inserted else { continue }
                 references[NodePair(from: holder.origin, to: gone.origin), default: 0] += 1
+                let stale = noteAmbiguity(holder: holder.origin, born: holder.ticks, address: target, target: gone.origin)
+                referencesAtDeath[NodePair(from: holder.origin, to: gone.origin), default: 0] += 1
+                if stale { continue }
                 var held = me
                 held.seen = gone.died
                 if holdings[gone.serial]?.atDeath.contains(where: { $0.serial == held.serial }) != true {
@@ -149,7 +159,49 @@ extension OwnershipState {
     mutating func reuse(_ address: UInt64) {
         guard let gone = dead.removeValue(forKey: address) else { return }
         interior.remove(start: address, size: gone.size, serial: gone.serial)
+        if options.previousOccupants { previousOccupants[address, default: OccupantHistory()].note(gone.origin, died: gone.died) }
         settle(gone.serial)
+    }
+
+    /// A word of a block born at `born`, of site `holder`, read at `address` where a block of
+    /// site `target` is: when blocks of other sites were there before and died while the
+    /// holder lived, the word may be one written for them (eighth rules), counted aside.
+    /// Returns whether the word is likely stale already: a previous site is one the holder's
+    /// site was seen referring to far more often so far (then it takes no role either).
+    @discardableResult
+    mutating func noteAmbiguity(holder: Int32, born: UInt64, address: UInt64, target: Int32) -> Bool {
+        guard options.previousOccupants, let history = previousOccupants[address] else { return false }
+        let others = history.others(than: target, since: born)
+        guard !others.isEmpty else { return false }
+        let pair = NodePair(from: holder, to: target)
+        ambiguousReferences[pair, default: [:]][others, default: 0] += 1
+        // A container may hold blocks of several sites (a stack of commands of three kinds):
+        // only a previous site far more often referred to (four times, so far) makes the word
+        // stale here; the site-level count is judged again at the end (staleReferences).
+        let own = references[pair] ?? 0
+        return others.contains { node in
+            let other = references[NodePair(from: holder, to: node)] ?? 0
+            return other >= Self.minimumObservedPairs && other > 4 * own
+        }
+    }
+
+    /// Per pair, the references that are likely stale words: read where a previous block at
+    /// the address was of a site the holder's site is seen referring to more often (and in
+    /// two or more block pairs). The program wrote the word for that block and left it when
+    /// it let go (a vector's slot past its length after `clear`, a queue's popped slot), and
+    /// the block now at that address is another site's (eighth rules).
+    func staleReferences() -> [NodePair: UInt64] {
+        var stale: [NodePair: UInt64] = [:]
+        for (pair, sets) in ambiguousReferences {
+            let own = references[pair] ?? 0
+            for (others, count) in sets where others.contains(where: { node in
+                let other = references[NodePair(from: pair.from, to: node)] ?? 0
+                return other >= Self.minimumObservedPairs && other > own
+            }) {
+                stale[pair, default: 0] += count
+            }
+        }
+        return stale
     }
 
     /// Turns what was seen holding one target into the roles of its holders' sites. A holder
@@ -176,7 +228,13 @@ extension OwnershipState {
         // A container's element released it: blocks of its own site held it as intrusive
         // links (an order's `prev` and `next`), neither owning it nor leaving it alive.
         let link = { (holder: Holder) in h.containerElement && holder.node == h.node }
-        let atDeath = h.atDeath.filter { !backPointer($0) && !link($0) }, earlier = h.earlier.filter { !backPointer($0) && !link($0) }
+        let atDeath = h.atDeath.filter { !backPointer($0) && !link($0) && !$0.weak }
+        let earlier = h.earlier.filter { !backPointer($0) && !link($0) && !$0.weak }
+        // Weak references (eighth rules) keep the block's memory, not its value: no role, and
+        // they count against their pair's owning or sharing.
+        for pair in Set((h.atDeath + h.earlier).filter(\.weak).map { NodePair(from: $0.node, to: h.node) }) {
+            deathRoles[pair, default: DeathRoles()].weak += 1
+        }
         if h.containerElement {
             for pair in Set((h.atDeath + h.earlier).filter(link).map { NodePair(from: $0.node, to: h.node) }) {
                 deathRoles[pair, default: DeathRoles()].link += 1

@@ -38,6 +38,8 @@ struct OwnershipState {
     var uniqueReleaseOfStack: [UInt32: String?] = [:]
     /// Per free stack id: whether a container's element released the block (``releasedAsContainerElement(_:)``).
     var containerElementOfStack: [UInt32: Bool] = [:]
+    /// Per free stack id: whether a buffer of weak references was freed (``freedAsWeakReferences(_:)``).
+    var weakReleaseOfStack: [UInt32: Bool] = [:]
     var blocks = BlockTable()
     var serials: UInt64 = 0
     /// Per thread, densely: its burst and cascade (``slot(_:)`` finds a thread's index).
@@ -57,6 +59,16 @@ struct OwnershipState {
     var owns: [NodePair: Tally] = [:]
     var shares: [NodePair: SharesTally] = [:]
     var references: [NodePair: UInt64] = [:]
+    /// Of those, the block pairs seen in dying blocks' words (the rest: in scans).
+    var referencesAtDeath: [NodePair: UInt64] = [:]
+    /// While deaths are observed: per address allocated again, the last sites whose blocks
+    /// were there before, and when the last of each died (eighth rules).
+    var previousOccupants: [UInt64: OccupantHistory] = [:]
+    /// Of the references, those read at an address where blocks of other sites had been
+    /// and died while the holder lived: per pair, per set of those sites, how many. The word
+    /// may be one the holder wrote for such a block and never cleared (a vector's slot past
+    /// its length), ``OwnershipState/staleReferences()``.
+    var ambiguousReferences: [NodePair: [[Int32]: UInt64]] = [:]
     var reallocs: [NodePair: UInt64] = [:]
     var handOffs: [HandOffKey: (blocks: UInt64, bytes: UInt64)] = [:]
     var taskAllocations: [NodePair: UInt64] = [:]
@@ -74,6 +86,8 @@ struct OwnershipState {
     var deathRoles: [NodePair: DeathRoles] = [:]
     /// Per node: its blocks live at a scan, summed over the scans.
     var scannedBlocks: [UInt64] = []
+    /// Of those, the blocks live at a scan (the rest: blocks whose words were read as they died).
+    var blocksInScans: [UInt64] = []
     var coverage = OwnershipCoverage()
 
     init(options: OwnershipOptions) {
@@ -126,6 +140,7 @@ struct OwnershipState {
         let index = Int32(nodes.count)
         nodes.append(NodeAccumulator(key: key))
         scannedBlocks.append(0)
+        blocksInScans.append(0)
         nodeIndex[key] = index
         return index
     }
@@ -238,5 +253,36 @@ extension Record {
     var isPointerReference: Bool {
         if case .pointerReference = self { return true }
         return false
+    }
+}
+
+/// The last few sites whose blocks were at one address, each with when its last block there
+/// died: four slots inline (no allocation per address), the oldest replaced.
+struct OccupantHistory {
+    private var nodes: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
+    private var died: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    mutating func note(_ node: Int32, died time: UInt64) {
+        var slot = 0, oldest = UInt64.max
+        for i in 0..<4 {
+            let n = withUnsafeBytes(of: nodes) { $0.load(fromByteOffset: i * 4, as: Int32.self) }
+            let t = withUnsafeBytes(of: died) { $0.load(fromByteOffset: i * 8, as: UInt64.self) }
+            if n == node { slot = i; oldest = 0; break }
+            if n == -1 { if oldest > 0 { slot = i; oldest = 0 }; continue }
+            if t < oldest { slot = i; oldest = t }
+        }
+        withUnsafeMutableBytes(of: &nodes) { $0.storeBytes(of: node, toByteOffset: slot * 4, as: Int32.self) }
+        withUnsafeMutableBytes(of: &died) { $0.storeBytes(of: time, toByteOffset: slot * 8, as: UInt64.self) }
+    }
+
+    /// The sites other than `target` whose last block here died at or after `since`, sorted.
+    func others(than target: Int32, since: UInt64) -> [Int32] {
+        var found: [Int32] = []
+        for i in 0..<4 {
+            let n = withUnsafeBytes(of: nodes) { $0.load(fromByteOffset: i * 4, as: Int32.self) }
+            let t = withUnsafeBytes(of: died) { $0.load(fromByteOffset: i * 8, as: UInt64.self) }
+            if n >= 0 && n != target && t >= since { found.append(n) }
+        }
+        return found.sorted()
     }
 }

@@ -68,6 +68,7 @@ extension OwnershipState {
         var rootedAddresses: [UInt64] = []
         for (address, block) in blocks {
             scannedBlocks[Int(block.origin)] += 1
+            blocksInScans[Int(block.origin)] += 1
             if scan.rooted.contains(block.serial) {
                 rootedAddresses.append(address)
                 holdings[block.serial, default: Holdings(node: block.origin)].rooted = true
@@ -77,13 +78,29 @@ extension OwnershipState {
         scan.rooted = []
     }
 
-    private mutating func judgeReferrers(_ referrers: [ScanCollector.Pair], rooted: Bool) {
-        guard let first = referrers.first, var target = blocks[first.toAddress], target.serial == first.to else { return }
+    private mutating func judgeReferrers(_ sighted: [ScanCollector.Pair], rooted: Bool) {
+        guard let sample = sighted.first, var target = blocks[sample.toAddress], target.serial == sample.to else { return }
+        // Every sighting is a reference; one likely stale (its address held a block of a site
+        // the referrer's site refers to more often, eighth rules) is not a holder.
+        var referrers: [ScanCollector.Pair] = []
+        for pair in sighted {
+            guard let source = blocks[pair.fromAddress], source.serial == pair.from else { continue }
+            references[NodePair(from: source.origin, to: target.origin), default: 0] += 1
+            if !noteAmbiguity(holder: source.origin, born: source.ticks, address: pair.toAddress, target: target.origin) {
+                referrers.append(pair)
+            }
+        }
+        guard let first = referrers.first else {
+            if rooted {
+                blocks[sample.toAddress]!.rootReferenced = true
+                holdings[target.serial, default: Holdings(node: target.origin)].rooted = true
+            }
+            return
+        }
         let shared = referrers.count >= 2 || isRefcounted(target.origin)
         for pair in referrers {
             guard let source = blocks[pair.fromAddress], source.serial == pair.from else { continue }
             let nodes = NodePair(from: source.origin, to: target.origin)
-            references[nodes, default: 0] += 1
             var tally = shares[nodes] ?? SharesTally()
             if shared { tally.support += 1 } else { tally.against += 1 }
             if shared && referrers.count < 2 { tally.byType += 1 }

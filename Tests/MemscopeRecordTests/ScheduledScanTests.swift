@@ -2,8 +2,8 @@ import Foundation
 import MemscopeTestSupport
 import Testing
 
-/// Scans while the program runs, besides the one at exit: `record --scan-every` and
-/// `--scan-at-peak` (Tests/RecordPrograms/rss.c grows its resident set by 20 MiB in 20
+/// Scans while the program runs, besides the one at exit: by default (spaced), `record
+/// --scan-every` and `--scan-at-peak` (Tests/RecordPrograms/rss.c grows its resident set by 20 MiB in 20
 /// rounds, 5 ms apart).
 @Suite struct ScheduledScanTests {
     func scans(_ dump: String) throws -> Int {
@@ -14,9 +14,19 @@ import Testing
         return try #require(coverage["scans"] as? Int)
     }
 
-    @Test func byDefaultOnlyTheExitScan() throws {
+    /// By default (eighth ownership rules): scans after 1 ms, then at doubling gaps (1, 3, 7,
+    /// 15, 31, 63 ms… over a run of about 100 ms), then the one at exit.
+    @Test func byDefaultSpacedScansWhileTheProgramRuns() throws {
         let program = try TestProgram.compile("rss")
         let (result, dump) = try program.record()
+        #expect(result.status == 0, "\(result.stderr)")
+        let count = try scans(dump)
+        #expect(count >= 2 && count <= 12, "a few scans while the program ran, then the one at exit: \(count)")
+    }
+
+    @Test func withoutSpacedScansOnlyTheExitScan() throws {
+        let program = try TestProgram.compile("rss")
+        let (result, dump) = try program.record(options: ["--no-spaced-scans"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try scans(dump) == 1)
     }
@@ -30,7 +40,7 @@ import Testing
 
     @Test func scanAtPeakScansAsTheResidentSetGrows() throws {
         let program = try TestProgram.compile("rss")
-        let (result, dump) = try program.record(options: ["--scan-at-peak"])
+        let (result, dump) = try program.record(options: ["--scan-at-peak", "--no-spaced-scans"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try scans(dump) >= 2, "a scan as the resident set grew, then the one at exit")
     }

@@ -263,7 +263,7 @@ _memscope_render() {
 
 _memscope_record() {
     repeating_flags=()
-    non_repeating_flags=(--no-follow-fork --frame-pointers --zstd --guard --no-scan-on-free --scan-at-peak --version -h --help)
+    non_repeating_flags=(--no-follow-fork --frame-pointers --zstd --guard --no-scan-on-free --scan-at-peak --no-spaced-scans --version -h --help)
     repeating_options=()
     non_repeating_options=(--output -o --quarantine --scan-every)
     __memscope_offer_flags_options -1

@@ -25,7 +25,7 @@ function __memscope_parse_tokens -S
         case 'render'
             __memscope_parse_subcommand -r 1 'format=' 'folded-cost=' 'limit=+' 'suppressions=' 'from=' 'to=' 'thread=' 'wrapper=+' 'no-wrapper-detection' 'o/output=' 'force' 'q/quiet' 'images=' 'all-frames' 'collapse-recursion' 'exclude-module=+' 'include=' 'exclude=' 'min-fraction=' 'no-source' 'no-inference' 'no-ownership' 'ownership' 'ownership-sites=' 'thread-flamegraphs=' 'window-flamegraphs=' 'version' 'h/help'
         case 'record'
-            __memscope_parse_subcommand -r 1 'o/output=' 'no-follow-fork' 'frame-pointers' 'zstd' 'guard' 'quarantine=' 'no-scan-on-free' 'scan-every=' 'scan-at-peak' 'version' 'h/help'
+            __memscope_parse_subcommand -r 1 'o/output=' 'no-follow-fork' 'frame-pointers' 'zstd' 'guard' 'quarantine=' 'no-scan-on-free' 'scan-every=' 'scan-at-peak' 'no-spaced-scans' 'version' 'h/help'
         case 'summary'
             __memscope_parse_subcommand 1 'format=' 'folded-cost=' 'limit=+' 'suppressions=' 'from=' 'to=' 'thread=' 'wrapper=+' 'no-wrapper-detection' 'json' 'q/quiet' 'version' 'h/help'
         case 'check'
@@ -142,6 +142,7 @@ complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_opti
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope record" no-scan-on-free' -l 'no-scan-on-free' -d 'Do not record the pointers held by blocks as they die, nor clear new blocks\' first 4 KiB (the ownership graph then infers more and observes less).'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope record" scan-every' -l 'scan-every' -d 'Also scan the heap for pointers every INTERVAL while the program runs (e.g. 100ms, 2s); scans are spaced further apart when one takes more than a tenth of the interval.' -rfka ''
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope record" scan-at-peak' -l 'scan-at-peak' -d 'Also scan the heap for pointers near the peak: whenever the resident set has grown by an eighth since the last such scan, at most every 250 ms.'
+complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope record" no-spaced-scans' -l 'no-spaced-scans' -d 'Do not scan the heap for pointers while the program runs by default (after 1 ms, then after each gap twice the last: 1, 3, 7, 15 ms…).'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope record" version' -l 'version' -d 'Show the version.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_flags_or_options "memscope record" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'memscope' -n '__memscope_should_offer_completions_for_positional "memscope summary" -eq 1' -F

@@ -78,6 +78,10 @@ struct RecordCommand: ParsableCommand {
           help: "Also scan the heap for pointers near the peak: whenever the resident set has grown by an eighth since the last such scan, at most every 250 ms.")
     var scanAtPeak = false
 
+    @Flag(name: .customLong("no-spaced-scans"),
+          help: "Do not scan the heap for pointers while the program runs by default (after 1 ms, then after each gap twice the last: 1, 3, 7, 15 ms…).")
+    var noSpacedScans = false
+
     @Argument(parsing: .captureForPassthrough, help: "The program and its arguments, after --.")
     var command: [String] = []
 
@@ -108,6 +112,7 @@ struct RecordCommand: ParsableCommand {
         options.scanOnFree = !noScanOnFree
         options.scanEveryNanoseconds = scanEvery?.nanoseconds ?? 0
         options.scanAtPeak = scanAtPeak
+        if noSpacedScans { options.scanSpacedNanoseconds = 0 }
         let outcome: RecordOutcome
         do {
             var resolved = options
