@@ -108,6 +108,13 @@ public struct CallTree: Sendable, Equatable {
         public subscript(position: Int) -> Node { tree.node(position) }
     }
 
+    /// Equal when every node is: the same links, costs and children (the order in which
+    /// nodes' own costs were stored does not matter).
+    public static func == (a: CallTree, b: CallTree) -> Bool {
+        a.direction == b.direction && a.links == b.links && a.totals == b.totals && a.childStarts == b.childStarts
+            && a.childIDs == b.childIDs && a.links.indices.allSatisfy { a.selfCosts($0) == b.selfCosts($0) }
+    }
+
     /// A tree without nodes, standing in until the real one is built.
     static func empty(_ direction: Direction) -> CallTree {
         CallTree(direction: direction, links: [], totals: [], selfSlots: [], selfValues: [], childStarts: [0], childIDs: [])
