@@ -174,20 +174,32 @@ struct OwnershipState {
         // else its first caller outside allocators.
         let table = symbols
         let named = { (id: UInt32) in !table.string(table.frame(id).function).isEmpty }
-        var callers: [UInt32] = []
-        if site != 0 {
-            for id in symbols.frames(ofStack: symbols.stackParents[Int(site)]) {
+        // Only an unnamed site looks for its caller: the first named caller outside allocators,
+        // else the first outside them (a stack's callers were all classified for every site).
+        if site != 0, !named(frame.id) {
+            var firstCaller: UInt32?
+            var namedCaller: UInt32?
+            var current = symbols.stackParents[Int(site)]
+            while current != 0, Int(current) < symbols.stackParents.count {
+                let id = symbols.stackFrames[Int(current)]
                 let runtime = runtimeFrame[id] ?? {
                     let found = isRuntimeFrame(symbols.displayName(ofFrame: id))
                     runtimeFrame[id] = found
                     return found
                 }()
-                if !runtime { callers.append(id) }
+                if !runtime {
+                    if firstCaller == nil { firstCaller = id }
+                    if named(id) {
+                        namedCaller = id
+                        break
+                    }
+                }
+                current = symbols.stackParents[Int(current)]
             }
-        }
-        if site != 0, !named(frame.id), let caller = callers.first(where: named) ?? callers.first {
-            key.function += " ← " + symbols.displayName(ofFrame: caller)
-            key.code += " ← " + symbols.stableCodeKey(ofFrame: caller)
+            if let caller = namedCaller ?? firstCaller {
+                key.function += " ← " + symbols.displayName(ofFrame: caller)
+                key.code += " ← " + symbols.stableCodeKey(ofFrame: caller)
+            }
         }
         return node(for: key)
     }
@@ -214,7 +226,9 @@ struct OwnershipState {
             }
         }
         var found: ContainerType?
-        for frame in symbols.frames(ofStack: stack) {
+        var current = stack  // innermost frame first, as frames(ofStack:) lists them
+        while current != 0, Int(current) < symbols.stackParents.count {
+            let frame = symbols.stackFrames[Int(current)]
             if containerOfFrame[frame] == nil {
                 containerOfFrame[frame] = .some(ContainerTypes.recognise(symbols.displayName(ofFrame: frame)))
             }
@@ -222,6 +236,7 @@ struct OwnershipState {
                 found = type
                 break
             }
+            current = symbols.stackParents[Int(current)]
         }
         guard let type = found else { return }
         let known = nodes[Int(node)].containerTypes[type.name]
