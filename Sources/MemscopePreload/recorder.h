@@ -170,13 +170,15 @@ MS_HIDDEN void ms_stacks_set_own_range(uintptr_t start, uintptr_t end);
 
 /* The default unwinder (unwind.c): DWARF CFA rules cached per return address. Fills
  * `ips` innermost first, from the first frame outside the recorder; -1 when a frame needs
- * libunwind. `kind`: 0 an allocation's stack, 1 a free's; `walks`: the thread's last walks
- * (ms_unwind_walks_size() zeroed bytes; NULL: no prediction); `*same`: the last stack of
- * that kind on this thread, frame for frame, and `ips` left unwritten (`same` NULL: always
- * written). */
+ * libunwind. `kind`: 0 an allocation's stack, 1 a free's; `walks`: the thread's recent walks
+ * (ms_unwind_walks_size() zeroed bytes; NULL: no prediction); `*same`: when the stack is one
+ * of the thread's recent stacks of that kind, frame for frame, that stack's id, and `ips`
+ * left unwritten; else 0 (`same` NULL: `ips` always written). After a walk that returned
+ * n >= 0 and no id, ms_unwind_set_id gives the id of the stack it found. */
 struct ms_unwind_walks;
 MS_HIDDEN size_t ms_unwind_walks_size(void);
-MS_HIDDEN int ms_unwind_fast(uintptr_t *ips, int max, int kind, bool *same, struct ms_unwind_walks *walks);
+MS_HIDDEN int ms_unwind_fast(uintptr_t *ips, int max, int kind, uint32_t *same, struct ms_unwind_walks *walks);
+MS_HIDDEN void ms_unwind_set_id(struct ms_unwind_walks *walks, int kind, uint32_t id);
 MS_HIDDEN void ms_unwind_forget_rules(void);
 extern uintptr_t ms_own_start MS_HIDDEN, ms_own_end MS_HIDDEN; /* the recorder's own code */
 
