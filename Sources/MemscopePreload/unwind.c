@@ -529,8 +529,13 @@ static inline bool is_walk_again(const struct walk *c, int max, uintptr_t ip, ui
     return *(const uintptr_t *)(cfa - 8) == 0;
 }
 
+/* rbp is kept only where the frame's CFA is rbp-based, the only frames whose rbp a later
+ * walk compares, and where it is a frame pointer, an address in the stack. Elsewhere it may
+ * hold anything the code keeps there, a heap address too, and the walks' memory is an
+ * anonymous mapping that the exit scan reads as a root (a block held only by such a stale
+ * word would be counted as still reachable). */
 static inline void keep(struct walk *w, int n, uintptr_t ip, uintptr_t sp, uintptr_t bp, uint64_t rule) {
-    if (n < PREDICTED) w->f[n] = (struct state){ip, sp, bp, rule};
+    if (n < PREDICTED) w->f[n] = (struct state){ip, sp, RULE_KIND(rule) == RULE_RBP ? bp : 0, rule};
 }
 
 /* Fills `ips` with the return addresses of the calling stack, innermost first, from the
