@@ -246,6 +246,14 @@ MS_HIDDEN bool ms_debug_owns(uintptr_t start, uintptr_t end);
 MS_HIDDEN void ms_debug_before_fork(void);
 MS_HIDDEN void ms_debug_after_fork(void);
 
+/* The recorder's own memory that a root scan must not read as the program's (its bss's bitmap
+ * of heap granules, the unwinder's rule table, the scanning thread's stack table): each
+ * appends [start, end) ranges to `out` (at most `max`) and returns how many. */
+struct ms_range { uintptr_t start, end; };
+MS_HIDDEN int ms_words_own_ranges(struct ms_range *out, int max);
+MS_HIDDEN int ms_unwind_own_ranges(struct ms_range *out, int max);
+MS_HIDDEN int ms_stacks_own_ranges(struct ms_range *out, int max);
+
 /* Reference scan (scan.c): at exit, or on demand (SIGUSR2) while the program runs. */
 MS_HIDDEN void ms_scan_references(bool at_exit);
 extern int ms_scan_requested MS_HIDDEN;

@@ -121,6 +121,19 @@ void ms_stacks_reset_thread(void) {
     table = NULL;
 }
 
+/* The scanning thread's own table (other threads' tables hold return addresses, stack
+ * addresses, rules and hashes: nothing a block's address is made of but by chance). */
+int ms_stacks_own_ranges(struct ms_range *out, int max) {
+    struct stack_table *t = table;
+    if (!t || table_epoch != ms_spool_epoch) return 0;
+    int n = 0;
+    if (n < max) out[n++] = (struct ms_range){(uintptr_t)t, (uintptr_t)(t + 1)};
+    if (t->entries && n < max) out[n++] = (struct ms_range){(uintptr_t)t->entries, (uintptr_t)(t->entries + t->capacity)};
+    if (t->ips && n < max) out[n++] = (struct ms_range){(uintptr_t)t->ips, (uintptr_t)(t->ips + t->ips_capacity)};
+    if (t->walks && n < max) out[n++] = (struct ms_range){(uintptr_t)t->walks, (uintptr_t)t->walks + ms_unwind_walks_size()};
+    return n;
+}
+
 static struct stack_table *thread_table(void) {
     if (table && table_epoch == ms_spool_epoch) return table;
     if (table) table_free(table); /* inherited through fork: stacks were defined in the parent's spool */

@@ -67,6 +67,13 @@ static uint64_t *rule_table(void) {
     return p;
 }
 
+int ms_unwind_own_ranges(struct ms_range *out, int max) {
+    uint64_t *t = __atomic_load_n(&rules, __ATOMIC_ACQUIRE);
+    if (!t || max < 1) return 0;
+    out[0] = (struct ms_range){(uintptr_t)t, (uintptr_t)(t + TABLE_SIZE)};
+    return 1;
+}
+
 /* ---- Reading .eh_frame ---- */
 
 enum {
