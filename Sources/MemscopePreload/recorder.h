@@ -200,6 +200,7 @@ extern int ms_scan_on_free MS_HIDDEN;
 MS_HIDDEN void ms_words_init(void);
 MS_HIDDEN void ms_record_words_marker(void);
 MS_HIDDEN void ms_note_heap_range(uintptr_t start, size_t size);
+MS_HIDDEN bool ms_in_heap_granule(uintptr_t address); /* some noted range shares its 2 MiB granule */
 MS_HIDDEN size_t ms_block_usable(const void *p);
 MS_HIDDEN void ms_record_words(uint64_t ts, uintptr_t address, const void *contents, size_t bytes);
 MS_HIDDEN void ms_clear_new_block(void *p, size_t from);

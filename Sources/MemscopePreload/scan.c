@@ -349,7 +349,7 @@ static void scan_words(const uintptr_t *words, size_t count, uint8_t tag, uint64
                        uintptr_t *last_to, uintptr_t *last_word) {
     for (size_t i = 0; i < count; i++) {
         uintptr_t word = words[i];
-        if (word < blocks[0].start) continue;
+        if (word < blocks[0].start || !ms_in_heap_granule(word)) continue; /* no block there: no search */
         struct block *b = block_at(word);
         if (!b || (tag == MS_EV_REFERENCE && b->start == source)) continue;
         /* glibc lets a block's last 8 bytes overlap the next chunk's header; a
@@ -566,6 +566,9 @@ void ms_scan_references(bool at_exit) {
     size_t count = 0;
     blocks = o.items ? live_blocks(&o, &count) : NULL;
     block_count = count;
+    /* scan_words looks a word up only in a granule a block was noted in: every live block's
+     * is (a block the spool has that no hook noted, if any, is noted now). */
+    for (size_t i = 0; i < count; i++) ms_note_heap_range(blocks[i].start, blocks[i].size);
     if (o.items) {
         own[0].start = (uintptr_t)o.items;
         own[0].end = (uintptr_t)(o.items + o.capacity);

@@ -47,6 +47,12 @@ int ms_words_own_ranges(struct ms_range *out, int max) {
     return 1;
 }
 
+bool ms_in_heap_granule(uintptr_t address) {
+    uint64_t g = address >> GRANULE_SHIFT;
+    if (g >= GRANULES) return false;
+    return (__atomic_load_n(&heap_granules[g >> 6], __ATOMIC_RELAXED) >> (g & 63)) & 1;
+}
+
 static inline bool may_be_block(uintptr_t word) {
     if (word & 7) return false;
     uint64_t g = word >> GRANULE_SHIFT;
