@@ -170,13 +170,15 @@ MS_HIDDEN void ms_stacks_set_own_range(uintptr_t start, uintptr_t end);
 
 /* The default unwinder (unwind.c): DWARF CFA rules cached per return address. Fills
  * `ips` innermost first, from the first frame outside the recorder; -1 when a frame needs
- * libunwind. `kind`: 0 an allocation's stack, 1 a free's; `walks`: the thread's last walks
- * (ms_unwind_walks_size() zeroed bytes; NULL: no prediction); `*same`: the last stack of
- * that kind on this thread, frame for frame, and `ips` left unwritten (`same` NULL: always
- * written). */
+ * libunwind. `kind`: 0 an allocation's stack, 1 a free's; `walks`: the thread's recent walks
+ * (ms_unwind_walks_size() zeroed bytes; NULL: no prediction); `*same`: when the stack is one
+ * of the thread's recent stacks of that kind, frame for frame, that stack's id, and `ips`
+ * left unwritten; else 0 (`same` NULL: `ips` always written). After a walk that returned
+ * n >= 0 and no id, ms_unwind_set_id gives the id of the stack it found. */
 struct ms_unwind_walks;
 MS_HIDDEN size_t ms_unwind_walks_size(void);
-MS_HIDDEN int ms_unwind_fast(uintptr_t *ips, int max, int kind, bool *same, struct ms_unwind_walks *walks);
+MS_HIDDEN int ms_unwind_fast(uintptr_t *ips, int max, int kind, uint32_t *same, struct ms_unwind_walks *walks);
+MS_HIDDEN void ms_unwind_set_id(struct ms_unwind_walks *walks, int kind, uint32_t id);
 MS_HIDDEN void ms_unwind_forget_rules(void);
 extern uintptr_t ms_own_start MS_HIDDEN, ms_own_end MS_HIDDEN; /* the recorder's own code */
 
@@ -198,6 +200,7 @@ extern int ms_scan_on_free MS_HIDDEN;
 MS_HIDDEN void ms_words_init(void);
 MS_HIDDEN void ms_record_words_marker(void);
 MS_HIDDEN void ms_note_heap_range(uintptr_t start, size_t size);
+MS_HIDDEN bool ms_in_heap_granule(uintptr_t address); /* some noted range shares its 2 MiB granule */
 MS_HIDDEN size_t ms_block_usable(const void *p);
 MS_HIDDEN void ms_record_words(uint64_t ts, uintptr_t address, const void *contents, size_t bytes);
 MS_HIDDEN void ms_clear_new_block(void *p, size_t from);
@@ -243,6 +246,14 @@ MS_HIDDEN void ms_debug_check_at_exit(void);
 MS_HIDDEN bool ms_debug_owns(uintptr_t start, uintptr_t end);
 MS_HIDDEN void ms_debug_before_fork(void);
 MS_HIDDEN void ms_debug_after_fork(void);
+
+/* The recorder's own memory that a root scan must not read as the program's (its bss's bitmap
+ * of heap granules, the unwinder's rule table, the scanning thread's stack table): each
+ * appends [start, end) ranges to `out` (at most `max`) and returns how many. */
+struct ms_range { uintptr_t start, end; };
+MS_HIDDEN int ms_words_own_ranges(struct ms_range *out, int max);
+MS_HIDDEN int ms_unwind_own_ranges(struct ms_range *out, int max);
+MS_HIDDEN int ms_stacks_own_ranges(struct ms_range *out, int max);
 
 /* Reference scan (scan.c): at exit, or on demand (SIGUSR2) while the program runs. */
 MS_HIDDEN void ms_scan_references(bool at_exit);

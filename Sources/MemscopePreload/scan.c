@@ -349,7 +349,7 @@ static void scan_words(const uintptr_t *words, size_t count, uint8_t tag, uint64
                        uintptr_t *last_to, uintptr_t *last_word) {
     for (size_t i = 0; i < count; i++) {
         uintptr_t word = words[i];
-        if (word < blocks[0].start) continue;
+        if (word < blocks[0].start || !ms_in_heap_granule(word)) continue; /* no block there: no search */
         struct block *b = block_at(word);
         if (!b || (tag == MS_EV_REFERENCE && b->start == source)) continue;
         /* glibc lets a block's last 8 bytes overlap the next chunk's header; a
@@ -385,6 +385,36 @@ static void scan_range(uintptr_t start, uintptr_t end, uint8_t tag, uint64_t sou
         scan_words(read_buffer, (size_t)got / sizeof(uintptr_t), tag, source, &last_to, &last_word);
         done += (size_t)got / sizeof(uintptr_t);
     }
+}
+
+/* The recorder's own memory, left out of the roots (sorted by start; see recorder.h). A
+ * mapping of the program's that the kernel merged with one of these keeps its own part. */
+static struct ms_range recorder_ranges[8];
+static int recorder_range_count;
+
+static void note_recorder_ranges(void) {
+    int n = 0;
+    n += ms_words_own_ranges(recorder_ranges + n, 8 - n);
+    n += ms_unwind_own_ranges(recorder_ranges + n, 8 - n);
+    n += ms_stacks_own_ranges(recorder_ranges + n, 8 - n);
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && recorder_ranges[j].start < recorder_ranges[j - 1].start; j--) {
+            struct ms_range r = recorder_ranges[j];
+            recorder_ranges[j] = recorder_ranges[j - 1];
+            recorder_ranges[j - 1] = r;
+        }
+    recorder_range_count = n;
+}
+
+/* scan_range over [start, end) but for the recorder's own ranges. */
+static void scan_root_range(uintptr_t start, uintptr_t end, uint64_t kind) {
+    for (int i = 0; i < recorder_range_count && start < end; i++) {
+        const struct ms_range *r = &recorder_ranges[i];
+        if (r->end <= start || r->start >= end) continue;
+        if (r->start > start) scan_range(start, r->start, MS_EV_ROOT, kind);
+        start = r->end;
+    }
+    if (start < end) scan_range(start, end, MS_EV_ROOT, kind);
 }
 
 /* Root kinds, as in the .msd pointer_reference record. */
@@ -442,12 +472,14 @@ static char *read_maps(size_t *capacity_out) {
 /* The roots, as memcheck's: every readable, writable private mapping that holds no
  * heap block (module data and bss, other threads' stacks with their TLS and thread
  * descriptors, anonymous mappings such as the main thread's TLS), except the scan's
- * own memory, the recorder's, glibc's cached stacks of exited threads and [heap];
+ * own memory, the recorder's (its mappings, and within any mapping the ranges
+ * note_recorder_ranges lists), glibc's cached stacks of exited threads and [heap];
  * of the scanning thread's own stack, the live frames above `stack_pointer`. At exit
  * that is exit()'s frames and, when the program called exit() rather than returning
  * from main, main's frame and its callers': memcheck counts them (blocks held only by
  * main's locals are still reachable). The text was NUL-split by read_maps. */
 static void scan_roots(const char *text, uintptr_t stack_pointer) {
+    note_recorder_ranges();
     for (const char *line = text; *line; line += strlen(line) + 1) {
         struct map_line m;
         char copy[4096];
@@ -467,7 +499,7 @@ static void scan_roots(const char *text, uintptr_t stack_pointer) {
             !is_own(start, end) && !ms_debug_owns(start, end) && !ms_is_dead_thread_stack(start, end)) {
             bool is_stack = own_stack || (path && strncmp(path, "[stack]", 7) == 0);
             int kind = is_stack ? ROOT_STACK : (path && path[0] == '/') ? ROOT_DATA : ROOT_OTHER;
-            scan_range(start, end, MS_EV_ROOT, (uint64_t)kind);
+            scan_root_range(start, end, (uint64_t)kind);
         }
     }
 }
@@ -534,6 +566,9 @@ void ms_scan_references(bool at_exit) {
     size_t count = 0;
     blocks = o.items ? live_blocks(&o, &count) : NULL;
     block_count = count;
+    /* scan_words looks a word up only in a granule a block was noted in: every live block's
+     * is (a block the spool has that no hook noted, if any, is noted now). */
+    for (size_t i = 0; i < count; i++) ms_note_heap_range(blocks[i].start, blocks[i].size);
     if (o.items) {
         own[0].start = (uintptr_t)o.items;
         own[0].end = (uintptr_t)(o.items + o.capacity);

@@ -33,10 +33,6 @@ struct stack_table {
 
 static MS_TLS struct stack_table *table;
 static MS_TLS uint32_t table_epoch;
-/* The id of this thread's last stack of each kind (allocation, free), for a stack the
- * unwinder finds to be the same again; 0 none. Forgotten with the table. */
-static MS_TLS uint32_t last_id[2];
-static MS_TLS struct stack_table *last_id_table;
 static uintptr_t own_start, own_end;
 uintptr_t ms_own_start, ms_own_end; /* the same, for unwind.c */
 
@@ -66,8 +62,6 @@ static void table_unmap(struct stack_table *t) {
 }
 
 static void table_free(struct stack_table *t) {
-    last_id[0] = last_id[1] = 0;
-    last_id_table = NULL;
     if (t) table_unmap(t);
 }
 
@@ -125,6 +119,19 @@ void ms_stacks_reset_thread(void) {
     }
     table_free(table);
     table = NULL;
+}
+
+/* The scanning thread's own table (other threads' tables hold return addresses, stack
+ * addresses, rules and hashes: nothing a block's address is made of but by chance). */
+int ms_stacks_own_ranges(struct ms_range *out, int max) {
+    struct stack_table *t = table;
+    if (!t || table_epoch != ms_spool_epoch) return 0;
+    int n = 0;
+    if (n < max) out[n++] = (struct ms_range){(uintptr_t)t, (uintptr_t)(t + 1)};
+    if (t->entries && n < max) out[n++] = (struct ms_range){(uintptr_t)t->entries, (uintptr_t)(t->entries + t->capacity)};
+    if (t->ips && n < max) out[n++] = (struct ms_range){(uintptr_t)t->ips, (uintptr_t)(t->ips + t->ips_capacity)};
+    if (t->walks && n < max) out[n++] = (struct ms_range){(uintptr_t)t->walks, (uintptr_t)t->walks + ms_unwind_walks_size()};
+    return n;
 }
 
 static struct stack_table *thread_table(void) {
@@ -231,10 +238,10 @@ static void check_against_libunwind(const uintptr_t *fast, int fast_n, int max) 
     (void)ignored;
 }
 
-/* `same` (may be NULL): set when the stack is the thread's last one of this kind
- * (allocation or free), in which case `ips` is left unwritten. */
-static int unwind(uintptr_t *ips, int max, bool for_free, bool *same, struct ms_unwind_walks *walks) {
-    if (same) *same = false;
+/* `same` (may be NULL): set to the stack's id when it is one of the thread's recent stacks
+ * of this kind (allocation or free), in which case `ips` is left unwritten; else 0. */
+static int unwind(uintptr_t *ips, int max, bool for_free, uint32_t *same, struct ms_unwind_walks *walks) {
+    if (same) *same = 0;
     if (unwind_mode < 0) {
         const char *mode = getenv("MEMSCOPE_UNWIND");
         unwind_mode = !mode || !mode[0] || strcmp(mode, "fast") == 0 ? UNWIND_FAST
@@ -314,11 +321,10 @@ uint32_t ms_capture_stack(bool for_free) {
     uintptr_t raw[MS_MAX_FRAMES + 8];
     int limit = (for_free ? free_frame_limit() : MS_MAX_FRAMES) + 8;
     struct stack_table *t = thread_table();
-    bool same = false;
-    bool known = t && last_id[for_free] && last_id_table == t;
-    int n = unwind(raw, limit, for_free, known ? &same : NULL, t ? t->walks : NULL);
-    if (same) return last_id[for_free];
-    last_id[for_free] = 0;
+    uint32_t same = 0;
+    struct ms_unwind_walks *walks = t ? t->walks : NULL;
+    int n = unwind(raw, limit, for_free, t ? &same : NULL, walks);
+    if (same) return same;
     int skip = skip_own(raw, n);
     const uintptr_t *ips = raw + skip;
     int depth = n - skip;
@@ -339,7 +345,6 @@ uint32_t ms_capture_stack(bool for_free) {
         slot = (slot + 1) & (t->capacity - 1);
     }
     if (!id) id = define_stack(t, hash, ips, depth, slot);
-    last_id[for_free] = id;
-    last_id_table = t;
+    ms_unwind_set_id(walks, for_free, id);
     return id;
 }

@@ -67,6 +67,13 @@ static uint64_t *rule_table(void) {
     return p;
 }
 
+int ms_unwind_own_ranges(struct ms_range *out, int max) {
+    uint64_t *t = __atomic_load_n(&rules, __ATOMIC_ACQUIRE);
+    if (!t || max < 1) return 0;
+    out[0] = (struct ms_range){(uintptr_t)t, (uintptr_t)(t + TABLE_SIZE)};
+    return 1;
+}
+
 /* ---- Reading .eh_frame ---- */
 
 enum {
@@ -462,9 +469,10 @@ static uint64_t rule_for(uint64_t *table, uintptr_t ip) {
  * (a slot is read only when every step below checked out, so only the addresses the plain
  * walk would read are read); unlike the plain walk's, they do not wait on one another.
  * The first step that fails, or the end of the prediction, hands back to the plain walk
- * from the true state there. One last walk per kind of stack (an allocation's, a free's:
- * they go through different frames of the recorder, and a free's is shorter), one buffer
- * being written; frames beyond PREDICTED are not kept. */
+ * from the true state there. The last RECENT walks per kind of stack (an allocation's, a
+ * free's: they go through different frames of the recorder, and a free's is shorter), the
+ * most recent one the prediction, one buffer being written; frames beyond PREDICTED are
+ * not kept. */
 #define PREDICTED 128
 struct state {
     uintptr_t ip, sp, bp;
@@ -472,21 +480,69 @@ struct state {
 };
 struct walk {
     int n;
+    uint32_t id; /* the id stacks.c gave this walk's stack (ms_unwind_set_id); 0 none */
     uint64_t epoch;
     struct state f[PREDICTED];
 };
-/* They live in the thread's stack table (stacks.c: mmap'ed, made anew after fork), not in
- * TLS, which would take 12 KiB from every thread's stack. */
+/* The last RECENT walks of each kind, most recent first, each with its stack's id: a
+ * stack that is one of them again, frame for frame, is that id without a walk, a hash or
+ * a comparison (a program's allocations come from a few call sites in turn: sqlite3's
+ * from at most 4 distinct stacks 99.9% of the time, its frees from 2). They live in the
+ * thread's stack table (stacks.c: mmap'ed, made anew after fork), not in TLS, which would
+ * take 37 KiB from every thread's stack. */
+#define RECENT 4
 struct ms_unwind_walks {
-    struct walk walks[3];
-    uint8_t of_kind[2]; /* which of `walks` holds kind k's last walk, xor k (zeroed: 0 and 1) */
+    struct walk walks[2 * RECENT + 1];
+    uint8_t order[2][RECENT]; /* indices into `walks`, most recent first */
+    uint8_t spare;            /* the walk being written */
+    bool ready;               /* order and spare set (the memory comes zeroed) */
+    bool pending[2];          /* the most recent walk of kind k awaits its id */
 };
 static MS_TLS bool walking; /* never nested on a thread (the hooks' guard), but be sure */
 
 size_t ms_unwind_walks_size(void) { return sizeof(struct ms_unwind_walks); }
 
+/* The id of the stack of the walk ms_unwind_fast just made for this kind, if it made one. */
+void ms_unwind_set_id(struct ms_unwind_walks *state, int kind, uint32_t id) {
+    if (!state || !state->pending[kind]) return;
+    state->walks[state->order[kind][0]].id = id;
+    state->pending[kind] = false;
+}
+
+/* Whether the stack from state (ip, sp, bp) is walk `c`'s again, frame for frame: the
+ * words each of its steps loaded are still there (so each step, applying the recorded rule
+ * to the recorded state, gives the recorded next state), and it ends where `c` ended. */
+static inline bool is_walk_again(const struct walk *c, int max, uintptr_t ip, uintptr_t sp, uintptr_t bp) {
+    const struct state *f = c->f;
+    int end = c->n;
+    if (end <= 0 || end > max || f[0].ip != ip || f[0].sp != sp ||
+        (RULE_KIND(f[0].rule) == RULE_RBP && f[0].bp != bp))
+        return false;
+    uint64_t rule = f[0].rule;
+    int k = 0;
+    while (k + 1 < end) {
+        const struct state *next = &f[k + 1];
+        uintptr_t next_bp = RULE_RBP_SAVED(rule) ? *(const uintptr_t *)(next->sp - 8 * RULE_RBP_K(rule)) : bp;
+        if (*(const uintptr_t *)(next->sp - 8) != next->ip) return false;
+        if (RULE_KIND(next->rule) == RULE_RBP && next_bp != next->bp) return false;
+        bp = next_bp;
+        rule = next->rule;
+        k++;
+    }
+    if (end >= max || RULE_STOP(rule)) return true;
+    /* Else the walk ended on a zero return address (as the plain walk takes the step). */
+    uintptr_t cfa = (RULE_KIND(rule) == RULE_RSP ? f[k].sp : bp) + RULE_OFF(rule);
+    if (cfa <= f[k].sp || cfa - f[k].sp > MAX_FRAME_BYTES) return false;
+    return *(const uintptr_t *)(cfa - 8) == 0;
+}
+
+/* rbp is kept only where the frame's CFA is rbp-based, the only frames whose rbp a later
+ * walk compares, and where it is a frame pointer, an address in the stack. Elsewhere it may
+ * hold anything the code keeps there, a heap address too, and the walks' memory is an
+ * anonymous mapping that the exit scan reads as a root (a block held only by such a stale
+ * word would be counted as still reachable). */
 static inline void keep(struct walk *w, int n, uintptr_t ip, uintptr_t sp, uintptr_t bp, uint64_t rule) {
-    if (n < PREDICTED) w->f[n] = (struct state){ip, sp, bp, rule};
+    if (n < PREDICTED) w->f[n] = (struct state){ip, sp, RULE_KIND(rule) == RULE_RBP ? bp : 0, rule};
 }
 
 /* Fills `ips` with the return addresses of the calling stack, innermost first, from the
@@ -494,8 +550,9 @@ static inline void keep(struct walk *w, int n, uintptr_t ip, uintptr_t sp, uintp
  * `*same`: the stack is the last one of this kind, frame for frame, and `ips` was left
  * as it was (with `same` NULL, `ips` is always filled). */
 __attribute__((noinline, optimize("no-omit-frame-pointer", "no-tree-loop-distribute-patterns")))
-int ms_unwind_fast(uintptr_t *ips, int max, int kind_of_stack, bool *same, struct ms_unwind_walks *state) {
-    if (same) *same = false;
+int ms_unwind_fast(uintptr_t *ips, int max, int kind_of_stack, uint32_t *same, struct ms_unwind_walks *state) {
+    if (same) *same = 0;
+    if (state) state->pending[kind_of_stack] = false;
     uint64_t *table = rule_table();
     if (!table || max <= 0) return -1;
     uintptr_t *frame = __builtin_frame_address(0);
@@ -517,7 +574,6 @@ int ms_unwind_fast(uintptr_t *ips, int max, int kind_of_stack, bool *same, struc
 
     if (__builtin_expect(walking || !state, 0)) {
         /* Plain walk, no prediction (and no later stack found the same as the last walk). */
-        if (state) state->walks[state->of_kind[kind_of_stack] ^ (unsigned)kind_of_stack].n = 0;
         while (n < max) {
             ips[n++] = ip;
             uint64_t rule = rule_for(table, ip);
@@ -533,16 +589,35 @@ int ms_unwind_fast(uintptr_t *ips, int max, int kind_of_stack, bool *same, struc
         }
         return n;
     }
+    int result = -1;
     walking = true;
     uint64_t epoch = __atomic_load_n(&rules_epoch, __ATOMIC_ACQUIRE);
     struct walk *walks = state->walks;
-    unsigned last_index = state->of_kind[kind_of_stack] ^ (unsigned)kind_of_stack;
-    unsigned free_index = 3 - last_index - (state->of_kind[kind_of_stack ^ 1] ^ (unsigned)(kind_of_stack ^ 1));
-    const struct walk *last = &walks[last_index];
-    struct walk *w = &walks[free_index];
+    if (!state->ready) {
+        for (int k = 0; k < 2; k++)
+            for (int i = 0; i < RECENT; i++) state->order[k][i] = (uint8_t)(k * RECENT + i);
+        state->spare = 2 * RECENT;
+        state->ready = true;
+    }
+    uint8_t *order = state->order[kind_of_stack];
+    if (same) {
+        for (int i = 0; i < RECENT; i++) {
+            const struct walk *c = &walks[order[i]];
+            if (c->epoch != epoch || !c->id || !is_walk_again(c, max, ip, sp, bp)) continue;
+            /* One of the recent stacks again; it becomes the most recent. Its walk stays as
+             * it is (rbp may differ where it is not used). */
+            uint8_t index = order[i];
+            for (; i > 0; i--) order[i] = order[i - 1];
+            order[0] = index;
+            *same = c->id;
+            result = c->n;
+            goto out;
+        }
+    }
+    const struct walk *last = &walks[order[0]];
+    struct walk *w = &walks[state->spare];
     int last_n = last->epoch == epoch ? last->n : 0;
     int j = 0; /* the first frame of the last walk whose sp is not below this walk's */
-    int result = -1;
     while (n < max) {
         /* The state of frame n is (ip, sp, bp). Known to the last walk? rbp counts only
          * where the frame's CFA is rbp-based: elsewhere code built without frame pointers
@@ -570,13 +645,6 @@ int ms_unwind_fast(uintptr_t *ips, int max, int kind_of_stack, bool *same, struc
                 k++;
             }
             bool ends = n + (k - j + 1) >= max || RULE_STOP(rule);
-            if (ends && n == 0 && j == 0 && k == last_n - 1 && n + (k - j + 1) == last_n && same) {
-                /* The last stack of this kind again. Its walk stays as it is (rbp may
-                 * differ where it is not used). */
-                *same = true;
-                result = last_n;
-                goto out;
-            }
             for (int i = j; i <= k; i++) ips[n + i - j] = last->f[i].ip;
             if (n < PREDICTED) {
                 int kept = k - j + 1 < PREDICTED - n ? k - j + 1 : PREDICTED - n;
@@ -611,14 +679,22 @@ int ms_unwind_fast(uintptr_t *ips, int max, int kind_of_stack, bool *same, struc
         if (!ip) break;
     }
 done:
+    /* This walk becomes the most recent of its kind; the least recent one's buffer is the
+     * next walk's. */
     w->n = n < PREDICTED ? n : PREDICTED;
+    w->id = 0;
     w->epoch = epoch;
-    state->of_kind[kind_of_stack] = (uint8_t)(free_index ^ (unsigned)kind_of_stack);
+    {
+        uint8_t index = state->spare;
+        state->spare = order[RECENT - 1];
+        for (int i = RECENT - 1; i > 0; i--) order[i] = order[i - 1];
+        order[0] = index;
+    }
+    state->pending[kind_of_stack] = true;
     result = n;
     goto out;
 fail:
-    /* This stack goes to libunwind: no later stack may be found the same as the last walk. */
-    walks[last_index].n = 0;
+    /* This stack goes to libunwind (the recent walks stay: each has its own id). */
 out:
     walking = false;
     return result;

@@ -41,6 +41,18 @@ void ms_note_heap_range(uintptr_t start, size_t size) {
     }
 }
 
+int ms_words_own_ranges(struct ms_range *out, int max) {
+    if (max < 1) return 0;
+    out[0] = (struct ms_range){(uintptr_t)heap_granules, (uintptr_t)(heap_granules + GRANULES / 64)};
+    return 1;
+}
+
+bool ms_in_heap_granule(uintptr_t address) {
+    uint64_t g = address >> GRANULE_SHIFT;
+    if (g >= GRANULES) return false;
+    return (__atomic_load_n(&heap_granules[g >> 6], __ATOMIC_RELAXED) >> (g & 63)) & 1;
+}
+
 static inline bool may_be_block(uintptr_t word) {
     if (word & 7) return false;
     uint64_t g = word >> GRANULE_SHIFT;
