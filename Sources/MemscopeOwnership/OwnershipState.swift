@@ -70,7 +70,7 @@ struct OwnershipState {
     /// its length), ``OwnershipState/staleReferences()``.
     var ambiguousReferences: [NodePair: [[Int32]: UInt64]] = [:]
     /// Per live holder (by serial), per address it was seen holding: the block that was
-    /// there when it was last read (ninth rules, ``OwnershipState/rewritten(holder:address:serial:node:)``).
+    /// there when it was last read (ninth rules, ``OwnershipState/rewritten(holder:holderNode:holderBorn:address:serial:node:heldElsewhere:)``).
     var lastHeld: [UInt64: [UInt64: HeldWord]] = [:]
     var reallocs: [NodePair: UInt64] = [:]
     var handOffs: [HandOffKey: (blocks: UInt64, bytes: UInt64)] = [:]
