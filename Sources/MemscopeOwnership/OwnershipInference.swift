@@ -45,12 +45,16 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// cascade while no block's words held it, supports the owner's `owns` whatever freed it
     /// (C's `free` after `p->field = NULL` too): the scan saw the pointer the owner cleared.
     public var scannedNulledOwners: Bool
+    /// Ninth rules: a word a holder was last seen holding for a block of one site, read again
+    /// naming a block of another site made at that address since, is stale (the program did
+    /// not write it for the new block: a drained vector's slot past its length).
+    public var staleSlots: Bool
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
                 impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true,
                 containerElements: Bool = true, scanOnlyReferences: Bool = true,
                 previousOccupants: Bool = true, weakHolders: Bool = true,
                 releasedByHolder: Bool = true, sparsePerReading: Bool = true,
-                scannedNulledOwners: Bool = true) {
+                scannedNulledOwners: Bool = true, staleSlots: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
@@ -63,6 +67,7 @@ public struct OwnershipOptions: Sendable, Equatable {
         self.releasedByHolder = releasedByHolder
         self.sparsePerReading = sparsePerReading
         self.scannedNulledOwners = scannedNulledOwners
+        self.staleSlots = staleSlots
     }
 
     public static let `default` = OwnershipOptions()

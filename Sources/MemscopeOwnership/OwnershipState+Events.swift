@@ -58,6 +58,7 @@ extension OwnershipState {
         observeWords(of: address, ticks: ticks, cascade: cascade, after: threads[slot(thread)].cascadeAfter,
                      weak: options.weakHolders && observesDeaths && freedAsWeakReferences(stack))
         let block = blocks.removeValue(forKey: address)!
+        if !lastHeld.isEmpty { lastHeld[block.serial] = nil }
         noteDeath(block, address: address, ticks: ticks, cascade: cascade,
                   containerElement: options.containerElements && observesDeaths && releasedAsContainerElement(stack))
         if block.thread != thread {

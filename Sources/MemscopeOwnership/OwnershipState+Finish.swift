@@ -159,8 +159,9 @@ extension OwnershipState {
                 if tally.support == 0 { continue }
             }
             // Targets freed by C's `free` right before a holder a scan saw hold them alone
-            // count from three on: one or two are also what an intrusive count's last holder
-            // looks like, releasing its reference and then dying (eighth rules).
+            // count from two on: one is also what an intrusive count's last holder looks
+            // like, releasing its reference and then dying (eighth rules: from three; ninth
+            // rules: two, no false edge from two targets on the ten sets).
             if tally.scannedNulled > 0 && tally.scannedNulled < Self.minimumScannedNulled {
                 tally.support -= tally.scannedNulled
                 tally.nulled -= tally.scannedNulled
@@ -318,8 +319,8 @@ extension OwnershipState {
     /// An observed owns or shares edge needs this many supporting block pairs.
     static let minimumObservedPairs: UInt64 = 2
     /// An inferred `owns` resting on targets a scan saw held alone and C's `free` released
-    /// before their holder needs this many of them (eighth rules).
-    static let minimumScannedNulled: UInt64 = 3
+    /// before their holder needs this many of them (eighth rules: 3; ninth rules: 2).
+    static let minimumScannedNulled: UInt64 = 2
 
     private func kindRank(_ kind: OwnershipNodeKind) -> Int {
         switch kind {

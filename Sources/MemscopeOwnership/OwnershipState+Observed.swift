@@ -120,6 +120,9 @@ extension OwnershipState {
             if blocks[word] == nil && dead[word] == nil, let inside = interior.containing(word) { target = inside.start }
             if let live = blocks[target], live.serial != holder.serial {
                 guard seen.insert(live.serial).inserted else { continue }
+                let elsewhere = live.sharedReferrers || (live.ownerByReference && live.owner != holder.serial)
+                    || holdings[live.serial]?.earlier.contains { $0.serial != holder.serial } == true
+                if rewritten(holder: holder.serial, holderNode: holder.origin, holderBorn: holder.ticks, address: target, serial: live.serial, node: live.origin, heldElsewhere: elsewhere) { continue }
                 references[NodePair(from: holder.origin, to: live.origin), default: 0] += 1
                 let stale = noteAmbiguity(holder: holder.origin, born: holder.ticks, address: target, target: live.origin)
                 referencesAtDeath[NodePair(from: holder.origin, to: live.origin), default: 0] += 1
@@ -128,6 +131,8 @@ extension OwnershipState {
                 if live.owner == holder.serial { seenHolding.insert(SerialPair(owner: holder.serial, target: live.serial)) }
             } else if let gone = dead[target], holder.ticks <= gone.died {
                 guard seen.insert(gone.serial).inserted else { continue }
+                let elsewhere = holdings[gone.serial].map { h in (h.atDeath + h.earlier).contains { $0.serial != holder.serial } } ?? false
+                if rewritten(holder: holder.serial, holderNode: holder.origin, holderBorn: holder.ticks, address: target, serial: gone.serial, node: gone.origin, heldElsewhere: elsewhere) { continue }
                 references[NodePair(from: holder.origin, to: gone.origin), default: 0] += 1
                 let stale = noteAmbiguity(holder: holder.origin, born: holder.ticks, address: target, target: gone.origin)
                 referencesAtDeath[NodePair(from: holder.origin, to: gone.origin), default: 0] += 1
@@ -140,6 +145,34 @@ extension OwnershipState {
                 if gone.owner == holder.serial { seenHolding.insert(SerialPair(owner: holder.serial, target: gone.serial)) }
             }
         }
+    }
+
+    /// Whether a word of holder `holder` naming the block `serial` (of site `node`) at
+    /// `address` is stale (ninth rules): when the holder was last read, the word named
+    /// another block there, of another site, which has died since. The program wrote it for
+    /// that block and left it (a vector drained by `pop`, whose buffer keeps the popped
+    /// pointers past its length, while blocks of another site are made at their addresses).
+    /// Only when another block holds (or held) the new block too, so the word is not
+    /// what makes it held: a field replaced by a block of another site, which malloc puts
+    /// where the freed one was (a renamed node's name), is rewritten, and nothing else holds
+    /// the new block. A slot rewritten for a block of the same site (a ring's reused
+    /// message) is taken as written. A word never read before is stale on the same terms
+    /// when a block of a site the holder's site was seen referring to (in two block pairs)
+    /// was at the address and died while the holder lived, and another block holds the new
+    /// one (the drained buffer read only as it dies). Otherwise notes what the word names now.
+    mutating func rewritten(holder: UInt64, holderNode: Int32, holderBorn: UInt64, address: UInt64, serial: UInt64, node: Int32, heldElsewhere: Bool) -> Bool {
+        guard options.staleSlots else { return false }
+        if let before = lastHeld[holder]?[address], before.serial != serial, before.node != node, heldElsewhere { return true }
+        if heldElsewhere && options.previousOccupants && lastHeld[holder]?[address] == nil,
+           let history = previousOccupants[address] {
+            // Never read before at this address: a block of a site the holder's site refers
+            // to was here and died while the holder lived, and another block holds the one
+            // here now: the word is taken for one written for that earlier block.
+            let earlier = history.others(than: node, since: holderBorn)
+            if earlier.contains(where: { (references[NodePair(from: holderNode, to: $0)] ?? 0) >= Self.minimumObservedPairs }) { return true }
+        }
+        lastHeld[holder, default: [:]][address] = HeldWord(serial: serial, node: node)
+        return false
     }
 
     /// A block freed while deaths are observed: dangling words may still name it.

@@ -69,6 +69,9 @@ struct OwnershipState {
     /// may be one the holder wrote for such a block and never cleared (a vector's slot past
     /// its length), ``OwnershipState/staleReferences()``.
     var ambiguousReferences: [NodePair: [[Int32]: UInt64]] = [:]
+    /// Per live holder (by serial), per address it was seen holding: the block that was
+    /// there when it was last read (ninth rules, ``OwnershipState/rewritten(holder:holderNode:holderBorn:address:serial:node:heldElsewhere:)``).
+    var lastHeld: [UInt64: [UInt64: HeldWord]] = [:]
     var reallocs: [NodePair: UInt64] = [:]
     var handOffs: [HandOffKey: (blocks: UInt64, bytes: UInt64)] = [:]
     var taskAllocations: [NodePair: UInt64] = [:]
@@ -269,6 +272,12 @@ extension Record {
         if case .pointerReference = self { return true }
         return false
     }
+}
+
+/// The block a word of a holder named when it was last read.
+struct HeldWord {
+    var serial: UInt64
+    var node: Int32
 }
 
 /// The last few sites whose blocks were at one address, each with when its last block there

@@ -85,6 +85,8 @@ extension OwnershipState {
         var referrers: [ScanCollector.Pair] = []
         for pair in sighted {
             guard let source = blocks[pair.fromAddress], source.serial == pair.from else { continue }
+            let elsewhere = sighted.contains { $0.from != pair.from } || (target.ownerByReference && target.owner != source.serial)
+            if rewritten(holder: source.serial, holderNode: source.origin, holderBorn: source.ticks, address: pair.toAddress, serial: target.serial, node: target.origin, heldElsewhere: elsewhere) { continue }
             references[NodePair(from: source.origin, to: target.origin), default: 0] += 1
             if !noteAmbiguity(holder: source.origin, born: source.ticks, address: pair.toAddress, target: target.origin) {
                 referrers.append(pair)
