@@ -149,6 +149,15 @@ for n in sizes:
                      page=os.path.getsize(hreport)))
     rows.append(dict(size=n, tool="heaptrack_print", records=n, m=best(["heaptrack_print", heaptrack], 1)))
 
+def summary_and_render(dump, events, what, report):
+    """Rows of memscope summary and render (every default view) of one dump."""
+    rows.append(dict(size=events, tool=f"memscope summary ({what})", records=events,
+                     m=best([args.memscope, "summary", "--json", "--quiet", dump], args.runs)))
+    rows.append(dict(size=events, tool=f"memscope render ({what})", records=events,
+                     m=best([args.memscope, "render", "-q", "--force", *args.render_args.split(), dump, "-o", report], args.runs),
+                     page=os.path.getsize(report)))
+
+
 # The dumps that stress one dimension: (events, generator option, file name, what).
 for events, option, name, what in [(args.live, "--generate-live", "bench-live", "half the blocks live"),
                                    (args.stacks, "--generate-stacks", "bench-stacks", "distinct stacks")]:
@@ -157,12 +166,7 @@ for events, option, name, what in [(args.live, "--generate-live", "bench-live", 
     dump = f"{args.out}/{name}-{events}.msd"
     if not os.path.exists(dump):
         subprocess.run([args.bench, option, str(events), "--out", args.out], check=True)
-    report = f"{args.out}/report-{name[len('bench-'):]}.html"
-    rows.append(dict(size=events, tool=f"memscope summary ({what})", records=events,
-                     m=best([args.memscope, "summary", "--json", "--quiet", dump], args.runs)))
-    rows.append(dict(size=events, tool=f"memscope render ({what})", records=events,
-                     m=best([args.memscope, "render", "-q", "--force", *args.render_args.split(), dump, "-o", report], args.runs),
-                     page=os.path.getsize(report)))
+    summary_and_render(dump, events, what, f"{args.out}/report-{name[len('bench-'):]}.html")
 
 # A real program's dump: deep, mostly distinct stacks of a stripped compiler.
 if args.compile:
@@ -176,13 +180,7 @@ if args.compile:
     dump = os.path.join(args.out, max(children, key=lambda f: os.path.getsize(os.path.join(args.out, f))))
     events = json.loads(subprocess.run([args.memscope, "summary", "--json", "--quiet", dump], check=True,
                                        capture_output=True, text=True).stdout)["events"]
-    what = f"cc1plus, {os.path.getsize(dump) / 1e6:.0f} MB"
-    report = f"{args.out}/report-cc1plus.html"
-    rows.append(dict(size=events, tool=f"memscope summary ({what})", records=events,
-                     m=best([args.memscope, "summary", "--json", "--quiet", dump], args.runs)))
-    rows.append(dict(size=events, tool=f"memscope render ({what})", records=events,
-                     m=best([args.memscope, "render", "-q", "--force", *args.render_args.split(), dump, "-o", report], args.runs),
-                     page=os.path.getsize(report)))
+    summary_and_render(dump, events, f"cc1plus, {os.path.getsize(dump) / 1e6:.0f} MB", f"{args.out}/report-cc1plus.html")
 
 load = open("/proc/loadavg").read().split()[:3]
 print(f"Load average (1, 5, 15 min) at the end: {' '.join(load)} on {os.cpu_count()} cores; best of {args.runs} "

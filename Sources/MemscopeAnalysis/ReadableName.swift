@@ -30,19 +30,16 @@ public enum ReadableName {
         // No more bytes than the limit: no more characters either (most titles; the
         // characters of every site's title were an array each).
         if text.utf8.count <= limit { return text }
+        let kept = limit - 1
+        let head = kept * 2 / 5
+        let tail = kept - head
         // ASCII without carriage returns: a character per byte (a C++ name is nearly always).
         if limit >= 3, text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
-            let kept = limit - 1
-            let head = kept * 2 / 5
-            let tail = kept - head
             let bytes = text.utf8
             return String(decoding: bytes.prefix(head), as: UTF8.self) + "…" + String(decoding: bytes.suffix(tail), as: UTF8.self)
         }
         let characters = Array(text)
         guard characters.count > limit, limit >= 3 else { return characters.count > limit ? String(characters.prefix(limit)) : text }
-        let kept = limit - 1
-        let head = kept * 2 / 5
-        let tail = kept - head
         return String(characters[..<head]) + "…" + String(characters[(characters.count - tail)...])
     }
 

@@ -89,11 +89,7 @@ extension OwnershipState {
         var unique = false, counted = false, releaser = ""
         for frame in symbols.frames(ofStack: stack) {
             let name = symbols.displayName(ofFrame: frame)
-            let runtime = runtimeFrame[frame] ?? {
-                let found = isRuntimeFrame(name)
-                runtimeFrame[frame] = found
-                return found
-            }()
+            let runtime = isRuntime(frame, named: name)
             if !runtime {
                 releaser = name
                 break
@@ -117,14 +113,9 @@ extension OwnershipState {
         var deleter = false, found = false
         for frame in symbols.frames(ofStack: stack) {
             let name = symbols.displayName(ofFrame: frame)
-            let runtime = runtimeFrame[frame] ?? {
-                let found = isRuntimeFrame(name)
-                runtimeFrame[frame] = found
-                return found
-            }()
+            let runtime = isRuntime(frame, named: name)
             if !runtime { break }
-            let bare = nameAfterReturnType(name).map(String.init) ?? name
-            let own = bare.hasPrefix("<") ? bare.dropFirst() : Substring(bare)
+            let own = Self.qualifiedName(name)
             if Self.countedReleases.contains(where: { own.hasPrefix($0) }) { break }
             if own.hasPrefix("std::default_delete<") || own.hasPrefix("std::unique_ptr<") {
                 deleter = true
@@ -147,14 +138,9 @@ extension OwnershipState {
         var found = false
         for frame in symbols.frames(ofStack: stack) {
             let name = symbols.displayName(ofFrame: frame)
-            let runtime = runtimeFrame[frame] ?? {
-                let found = isRuntimeFrame(name)
-                runtimeFrame[frame] = found
-                return found
-            }()
+            let runtime = isRuntime(frame, named: name)
             if !runtime { break }
-            let bare = nameAfterReturnType(name).map(String.init) ?? name
-            let own = bare.hasPrefix("<") ? bare.dropFirst() : Substring(bare)
+            let own = Self.qualifiedName(name)
             guard let prefix = Self.bufferTypeFrames.first(where: { own.hasPrefix($0) }) else { continue }
             let element = own.dropFirst(prefix.count)
             found = Self.weakElements.contains { element.hasPrefix($0) }

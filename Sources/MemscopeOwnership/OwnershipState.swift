@@ -165,6 +165,22 @@ struct OwnershipState {
         return node
     }
 
+    /// Whether frame `frame` is runtime code (``isRuntimeFrame(_:)`` of its name), found once
+    /// per frame; `name` is evaluated only the first time.
+    mutating func isRuntime(_ frame: UInt32, named name: @autoclosure () -> String) -> Bool {
+        if let known = runtimeFrame[frame] { return known }
+        let found = isRuntimeFrame(name())
+        runtimeFrame[frame] = found
+        return found
+    }
+
+    /// A frame's name as a release rule matches it: without a leading return type, and
+    /// without the `<` of a Rust trait implementation (`<alloc::boxed::Box<T> as Drop>::drop`).
+    static func qualifiedName(_ name: String) -> Substring {
+        let bare = nameAfterReturnType(name).map(String.init) ?? name
+        return bare.hasPrefix("<") ? bare.dropFirst() : Substring(bare)
+    }
+
     private mutating func resolveNode(_ stack: UInt32, kind: OwnershipNodeKind) -> Int32 {
         let site = resolver.resolve(stack, symbols).siteStack
         let frame = symbols.frame(site == 0 ? 0 : symbols.stackFrames[Int(site)])
@@ -185,12 +201,7 @@ struct OwnershipState {
             var current = symbols.stackParents[Int(site)]
             while current != 0, Int(current) < symbols.stackParents.count {
                 let id = symbols.stackFrames[Int(current)]
-                let runtime = runtimeFrame[id] ?? {
-                    let found = isRuntimeFrame(symbols.displayName(ofFrame: id))
-                    runtimeFrame[id] = found
-                    return found
-                }()
-                if !runtime {
+                if !isRuntime(id, named: table.displayName(ofFrame: id)) {
                     if firstCaller == nil { firstCaller = id }
                     if named(id) {
                         namedCaller = id
