@@ -596,7 +596,7 @@ import Testing
         #expect(plain.stdout.contains("\"owns\""))
 
         // Without the words of dying blocks, the same edge is only inferred, and --no-inference drops it.
-        let unobserved = try Self.record("Tests/OwnershipPrograms/string.c", compiler: "gcc", options: ["--no-scan-on-free"])
+        let unobserved = try Self.record("Tests/OwnershipPrograms/string.c", compiler: "gcc", options: ["--no-scan-on-free", "--no-spaced-scans"])
         let guessed = try run("memscope", ["inspect", "--stage", "ownership", "--json", unobserved])
         let guessedObject = try #require(try JSONSerialization.jsonObject(with: Data(guessed.stdout.utf8)) as? [String: Any])
         let guessedEdges = try #require(guessedObject["edges"] as? [[String: Any]])
