@@ -255,6 +255,13 @@ struct AnalyzerCore {
             rss.add(timeNanoseconds: nanoseconds(ts), residentBytes: bytes) // nor is this
         case .blockReferences:
             break // read by the ownership stage; not a heap event
+        case .exec(_, let commandLine):
+            // From here on the process runs another program: the dump is named after it.
+            if var m = metadata {
+                m.earlierCommandLines.append(m.commandLine)
+                m.commandLine = commandLine
+                metadata = m
+            }
         case .unknown:
             break
         }

@@ -39,6 +39,9 @@ public struct Summary: Sendable {
             ("truncated", analysis.truncated ? "true" : "false"),
             ("scope", jsonString(analysis.scope)),
             ("command_line", "[" + analysis.metadata.commandLine.map(jsonString).joined(separator: ",") + "]"),
+            ("earlier_command_lines", "[" + analysis.metadata.earlierCommandLines.map {
+                "[" + $0.map(jsonString).joined(separator: ",") + "]"
+            }.joined(separator: ",") + "]"),
             ("warnings", "[" + analysis.diagnostics.lines.map(jsonString).joined(separator: ",") + "]"),
         ]
         fields.append(("process_end", processEndJSON))
@@ -81,6 +84,10 @@ public struct Summary: Sendable {
         let command = a.metadata.commandLine.joined(separator: " ")
         out.append("memscope summary of \(path) (\(format))")
         out.append("  command        \(command.isEmpty ? "unknown" : command)  (pid \(a.metadata.pid))")
+        if let first = a.metadata.earlierCommandLines.first {
+            let more = a.metadata.earlierCommandLines.count - 1
+            out.append("  started as     \(first.joined(separator: " "))" + (more > 0 ? "  (then \(more) more exec\(more == 1 ? "" : "s"))" : ""))
+        }
         out.append("  duration       \(Units.duration(nanoseconds: t.durationNanoseconds))")
         out.append("  ended          \(a.endDescription)")
         if !a.scope.isEmpty { out.append("  scope          \(a.scope)") }

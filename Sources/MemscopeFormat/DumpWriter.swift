@@ -254,6 +254,10 @@ public final class MSDBinaryWriter: DumpWriter {
             p.varint(e.allocationStack); p.varint(e.freeStack); p.varint(e.foundStack)
         case .rssSample(let ts, let bytes):
             p.varint(ts); p.varint(bytes)
+        case .exec(let ts, let commandLine):
+            p.varint(ts)
+            p.varint(commandLine.count)
+            for arg in commandLine { p.string(arg) }
         case .blockReferences(let b):
             p.varint(b.timestamp); p.varint(b.thread); p.varint(b.address)
             let count = min(b.offsets.count, b.targets.count)
@@ -338,6 +342,8 @@ public final class JSONLinesWriter: DumpWriter {
                 + "\"found_stack\":\(e.foundStack)}"
         case .rssSample(let ts, let bytes):
             return "{\"type\":\"rss\",\"ts\":\(ts),\"resident_bytes\":\(bytes)}"
+        case .exec(let ts, let commandLine):
+            return "{\"type\":\"exec\",\"ts\":\(ts),\"argv\":[\(commandLine.map(jsonString).joined(separator: ","))]}"
         case .blockReferences(let b):
             let count = min(b.offsets.count, b.targets.count)
             let offsets = b.offsets.prefix(count).map { String($0) }.joined(separator: ",")

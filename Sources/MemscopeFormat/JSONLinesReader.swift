@@ -273,6 +273,8 @@ final class JSONLinesReader: RecordReader {
                                           code: try check.fits32("code", try f.integer("code", default: 0))))
         case .rssSample:
             return .rssSample(timestamp: try f.integer("ts"), residentBytes: try f.integer("resident_bytes"))
+        case .exec:
+            return .exec(timestamp: try f.integer("ts"), commandLine: try f.strings("argv"))
         case .annotation:
             return .annotation(Annotation(
                 timestamp: try f.integer("ts"), thread: try check.fits32("thread", try f.integer("thread")),

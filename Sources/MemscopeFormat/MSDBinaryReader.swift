@@ -255,6 +255,16 @@ final class MSDBinaryReader: RecordReader {
             return .processEnd(ProcessEnd(timestamp: ts, how: how, code: code))
         case .rssSample:
             return .rssSample(timestamp: try c.varint("timestamp"), residentBytes: try c.varint("resident_bytes"))
+        case .exec:
+            let ts = try c.varint("timestamp")
+            let argc = try c.varint("argc")
+            guard argc <= UInt64(c.remaining) else {
+                throw DumpError(path: path, location: check.location,
+                                problem: .absurdValue(kind: "exec", field: "argc", value: argc, limit: UInt64(c.remaining)))
+            }
+            var argv: [String] = []
+            for _ in 0..<argc { argv.append(try c.string("argv")) }
+            return .exec(timestamp: ts, commandLine: argv)
         case .annotation:
             return .annotation(Annotation(
                 timestamp: try c.varint("timestamp"), thread: try check.fits32("thread", try c.varint("thread")),

@@ -37,6 +37,7 @@ public enum RecordKind: UInt8, Sendable, CaseIterable {
     case moduleMap = 0x38
     case rssSample = 0x39
     case blockReferences = 0x3A
+    case exec = 0x3B
 
     /// The `type` of the record in the text form.
     public var name: String {
@@ -61,6 +62,7 @@ public enum RecordKind: UInt8, Sendable, CaseIterable {
         case .moduleMap: "module_map"
         case .rssSample: "rss"
         case .blockReferences: "block_references"
+        case .exec: "exec"
         }
     }
 
@@ -108,6 +110,7 @@ extension Record {
         case .memoryError: RecordKind.memoryError.rawValue
         case .rssSample: RecordKind.rssSample.rawValue
         case .blockReferences: RecordKind.blockReferences.rawValue
+        case .exec: RecordKind.exec.rawValue
         case .unknown(let kind, _): kind
         }
     }

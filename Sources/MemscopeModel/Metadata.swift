@@ -15,6 +15,10 @@ public struct Metadata: Sendable, Equatable {
     /// The process this one was started or forked from, when the producer knows it
     /// (`memscope record` does); nil when the dump does not say (the field is absent).
     public var parentPid: UInt32?
+    /// The command lines the process ran before it replaced its program by `exec`
+    /// (`exec` records), oldest first; `commandLine` is then the last program's. Empty for
+    /// the `meta` record itself: the analysis fills it in.
+    public var earlierCommandLines: [[String]] = []
 
     public init(producer: String, producerVersion: String, pid: UInt32 = 0,
                 startTimeUnixNanoseconds: UInt64 = 0, clockUnitNanoseconds: UInt64 = 1,

@@ -40,6 +40,9 @@ public enum Record: Sendable, Equatable {
     /// The traced process's resident set size (bytes in RAM, heap or not) at a moment
     /// (kind 0x39 `rss`).
     case rssSample(timestamp: UInt64, residentBytes: UInt64)
+    /// The process replaced its program (execve): from here on it runs this command line
+    /// (kind 0x3B `exec`). Boxed: it holds an array.
+    indirect case exec(timestamp: UInt64, commandLine: [String])
     /// A record kind this version does not interpret (reserved or newer), kept
     /// byte for byte so that `convert` loses nothing.
     case unknown(kind: UInt8, payload: [UInt8])

@@ -78,12 +78,27 @@ void ms_record_image(void) {
     exe_path[0] = 0;
     ms_record_modules();
     size_t len = strnlen(exe_path, MS_MAX_STRING);
-    uint8_t *e = ms_event_begin(40 + len);
+    /* The image's command line, as the header holds it (written just before): after an
+     * exec the dump names the new program from here on (memscope's `exec` record). At
+     * most MS_IMAGE_ARGV_BYTES of it; a longer one is cut and flagged. */
+    const uint8_t *area = (const uint8_t *)ms_spool_header() + MS_ARGV_OFFSET;
+    uint32_t argv_len, truncated;
+    memcpy(&argv_len, area, 4);
+    memcpy(&truncated, area + 4, 4);
+    if (argv_len > MS_IMAGE_ARGV_BYTES) {
+        argv_len = MS_IMAGE_ARGV_BYTES;
+        truncated = 1;
+    }
+    uint8_t *e = ms_event_begin(64 + len + argv_len);
     if (!e) return;
     *e++ = MS_EV_IMAGE;
     e = ms_put(e, ms_now());
     e = ms_put(e, ms_generation);
     e = ms_put_string(e, exe_path, len);
+    e = ms_put(e, argv_len);
+    memcpy(e, area + 8, argv_len);
+    e += argv_len;
+    e = ms_put(e, truncated != 0);
     ms_event_end(e);
 }
 

@@ -115,8 +115,8 @@ static void record_start(uint32_t parent_tid) {
     ms_generation = __atomic_add_fetch(&h->next_generation, 1, __ATOMIC_RELAXED);
     ms_clock_init();
     ms_image_start = ms_now();
+    record_argv(); /* before the image event, which copies it */
     ms_record_image();
-    record_argv();
     ms_rss_sample(ms_image_start, true);
     ms_threads_init();
     ms_record_words_marker();

@@ -25,7 +25,7 @@
  * reserved, then {u64 ts, u64 resident bytes} × count; rss.c). Each chunk belongs to one
  * thread and holds whole events; `used` is published after each event. */
 #define MS_SPOOL_MAGIC "MSDSPOOL"
-#define MS_SPOOL_VERSION 3u
+#define MS_SPOOL_VERSION 4u
 #define MS_SPOOL_HEADER_SIZE 131072u
 #define MS_ARGV_OFFSET 4096u
 #define MS_RSS_OFFSET 65536u
@@ -37,6 +37,7 @@
 #define MS_MAX_FRAMES 256
 #define MS_FREE_FRAMES 16 /* default depth of a free's stack */
 #define MS_MAX_STRING 4000u
+#define MS_IMAGE_ARGV_BYTES 16384u /* of the command line, in an image event */
 #define MS_WORDS_MAX_BYTES 4096u /* of a dying block, read for MS_EV_WORDS */
 
 struct ms_spool_header {
@@ -70,7 +71,7 @@ enum ms_event {
     MS_EV_THREAD_EXIT = 7,  /* ts */
     MS_EV_MODULE = 8,       /* ts generation start end bias path:str build_id:str(bytes) */
     MS_EV_FORK = 9,         /* ts child_pid */
-    MS_EV_IMAGE = 10,       /* ts generation exe:str — a program image starts (first run or exec) */
+    MS_EV_IMAGE = 10,       /* ts generation exe:str argv:bytes truncated — a program image starts (first run or exec); argv as in the header */
     MS_EV_ANNOTATE = 11,    /* ts addr name:str type:str */
     MS_EV_SCOPE_ENTER = 12, /* ts name:str */
     MS_EV_SCOPE_EXIT = 13,  /* ts */

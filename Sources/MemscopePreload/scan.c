@@ -165,9 +165,11 @@ static bool collect_chunk(const uint8_t *p, const uint8_t *end, struct ops *o) {
             if (p) p = skip_string(p, end);
             if (p) p = skip_string(p, end);
             break;
-        case MS_EV_IMAGE:
+        case MS_EV_IMAGE: /* ts generation exe argv truncated */
             for (int i = 0; i < 2 && p; i++) p = get(p, end, &f[0]);
             if (p) p = skip_string(p, end);
+            if (p) p = skip_string(p, end);
+            if (p) p = get(p, end, &f[0]);
             break;
         case MS_EV_ANNOTATE:
             for (int i = 0; i < 2 && p; i++) p = get(p, end, &f[0]);

@@ -88,21 +88,26 @@ public final class DumpConverter {
                       producerVersion: producerVersion)
     }
 
-    /// While the process runs, `meta` names the program image of the moment it is written.
+    /// `meta` names the process's first program image read so far (while the process runs,
+    /// the image of the moment when none is read yet); each later image with another command
+    /// line gets an `exec` record where it starts.
     init(spool: SpoolStream, sink: ByteSink, commandLine: [String], producerVersion: String) throws {
         self.spool = spool
+        spool.refresh()
+        let first = spool.index.commandLines.min { $0.key < $1.key }?.value
+        let named = first ?? spool.commandLine ?? commandLine
         writer = try MSDBinaryWriter(sink: sink)
         try writer.write(.meta(Metadata(producer: "memscope-record", producerVersion: producerVersion,
                                         pid: spool.pid, startTimeUnixNanoseconds: spool.startRealtimeNanoseconds,
-                                        clockUnitNanoseconds: 1, pointerSize: 8,
-                                        commandLine: spool.commandLine ?? commandLine,
+                                        clockUnitNanoseconds: 1, pointerSize: 8, commandLine: named,
                                         parentPid: spool.parentPid == 0 ? nil : spool.parentPid)))
-        commandLineRecorded = spool.commandLine ?? commandLine
+        commandLineRecorded = named
     }
 
     public var pid: UInt32 { spool.pid }
     public var parentPid: UInt32 { spool.parentPid }
-    /// The command line written to `meta`.
+    /// The command line the process runs at the point written so far: `meta`'s, or the last
+    /// `exec` record's.
     public private(set) var commandLineRecorded: [String] = []
 
     /// Writes every event, then `process_end`: `waitStatus` when memscope reaped the
@@ -266,6 +271,9 @@ public final class DumpConverter {
         case .words(let ts, let address, let indices, let values):
             try writer.write(.blockReferences(BlockReferences(timestamp: ts, thread: thread, address: address,
                                                               offsets: indices.map { $0 &* 8 }, targets: values)))
+        case .image(let ts, _, _, let commandLine?) where commandLine != commandLineRecorded:
+            try writer.write(.exec(timestamp: ts, commandLine: commandLine))
+            commandLineRecorded = commandLine
         case .stack, .image, .end:
             break
         }

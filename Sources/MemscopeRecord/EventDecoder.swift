@@ -98,7 +98,11 @@ struct EventDecoder {
             event = .module(SpoolModule(timestamp: u(), generation: u32(), start: u(), end: u(), bias: u(),
                                         path: string(), buildID: rawBytes()))
         case 9: event = .fork(timestamp: u(), child: u32())
-        case 10: event = .image(timestamp: u(), generation: u32(), executable: string())
+        case 10:
+            let ts = u(), generation = u32(), executable = string()
+            let argv = rawBytes(), truncated = u() != 0
+            event = .image(timestamp: ts, generation: generation, executable: executable,
+                           commandLine: SpoolStream.arguments(argv, truncated: truncated))
         case 11: event = .annotate(timestamp: u(), address: u(), name: string(), type: string())
         case 12: event = .scopeEnter(timestamp: u(), name: string())
         case 13: event = .scopeExit(timestamp: u())

@@ -10,7 +10,8 @@ enum SpoolEvent {
     case threadExit(timestamp: UInt64)
     case module(SpoolModule)
     case fork(timestamp: UInt64, child: UInt32)
-    case image(timestamp: UInt64, generation: UInt32, executable: String)
+    /// A program image starts (the first, or a new one after exec), with its command line.
+    case image(timestamp: UInt64, generation: UInt32, executable: String, commandLine: [String]?)
     case annotate(timestamp: UInt64, address: UInt64, name: String, type: String)
     case scopeEnter(timestamp: UInt64, name: String)
     case scopeExit(timestamp: UInt64)
@@ -29,7 +30,7 @@ enum SpoolEvent {
         switch self {
         case .alloc(let ts, _, _, _, _), .free(let ts, _, _), .realloc(let ts, _, _, _, _),
              .threadStart(let ts, _), .threadName(let ts, _, _), .threadExit(let ts), .fork(let ts, _),
-             .image(let ts, _, _), .annotate(let ts, _, _, _), .scopeEnter(let ts, _), .scopeExit(let ts),
+             .image(let ts, _, _, _), .annotate(let ts, _, _, _), .scopeEnter(let ts, _), .scopeExit(let ts),
              .taskEnter(let ts, _), .taskExit(let ts), .end(let ts, _, _), .scan(let ts, _), .words(let ts, _, _, _):
             ts
         case .module(let m): m.timestamp

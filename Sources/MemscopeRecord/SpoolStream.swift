@@ -16,7 +16,7 @@ import Glibc
 /// known. Memory: one decoded event per thread, plus the index (distinct stacks).
 final class SpoolStream {
     static let magic: [UInt8] = Array("MSDSPOOL".utf8)
-    static let version: UInt32 = 3
+    static let version: UInt32 = 4
     static let headerSize = 131072
     static let commandLineOffset = 4096
     static let rssOffset = 65536
@@ -340,10 +340,15 @@ final class SpoolStream {
         let start = commandLineOffset + 8
         let length = min(Int(u32(header, commandLineOffset)), header.count - start)
         guard length > 0 else { return nil }
-        let truncated = u32(header, commandLineOffset + 4) != 0
-        var arguments = header[start..<start + length].split(separator: 0, omittingEmptySubsequences: false)
+        return arguments(header[start..<start + length], truncated: u32(header, commandLineOffset + 4) != 0)
+    }
+
+    /// Arguments each ending in NUL, as /proc/self/cmdline holds them; nil when empty.
+    static func arguments<Bytes: BidirectionalCollection<UInt8>>(_ bytes: Bytes, truncated: Bool) -> [String]? {
+        guard !bytes.isEmpty else { return nil }
+        var arguments = bytes.split(separator: 0, omittingEmptySubsequences: false)
             .map { String(decoding: $0, as: UTF8.self) }
-        if header[start + length - 1] == 0 { arguments.removeLast() } // after the last NUL
+        if bytes.last == 0 { arguments.removeLast() } // after the last NUL
         if truncated, !arguments.isEmpty { arguments[arguments.count - 1] += "…" }
         return arguments
     }
@@ -357,12 +362,14 @@ final class SpoolStream {
     }
 }
 
-/// What the index cursors collect: the module map of each program image, the raw
-/// stacks (events name them by id), forks, and the end the process reported.
+/// What the index cursors collect: the module map and command line of each program image,
+/// the raw stacks (events name them by id), forks, and the end the process reported.
 struct SpoolIndex {
     var modulesByGeneration: [UInt32: [SpoolModule]] = [:]
     var stacks: [UInt32: (generation: UInt32, addresses: [UInt64])] = [:]
     var forks: [UInt32] = []
+    /// The command line of each program image that recorded one, by generation.
+    var commandLines: [UInt32: [String]] = [:]
     /// The last exit status the process reported itself (exit/_exit), if any.
     var reportedEnd: (how: UInt8, code: UInt32)?
 
@@ -371,6 +378,7 @@ struct SpoolIndex {
         case .stack(let id, let generation, let addresses): stacks[id] = (generation, addresses)
         case .module(let module): modulesByGeneration[module.generation, default: []].append(module)
         case .fork(_, let child): forks.append(child)
+        case .image(_, let generation, _, let commandLine?): commandLines[generation] = commandLine
         case .end(_, let how, let code): reportedEnd = (how, code)
         default: break
         }

@@ -53,6 +53,10 @@ public enum HTMLReport {
             subtitle += " · started \(HTML.escape(utc(a.metadata.startTimeUnixNanoseconds)))"
         }
         if !command.isEmpty { subtitle += "<br>Command: <code>\(HTML.escape(command))</code>" }
+        if let first = a.metadata.earlierCommandLines.first {
+            subtitle += " (started as <code>\(HTML.escape(first.joined(separator: " ")))</code>, then \(a.metadata.earlierCommandLines.count) exec"
+                + (a.metadata.earlierCommandLines.count == 1 ? ")" : "s)")
+        }
         let errors = TablesSection.errors(a)
         var links: [(String, String)] = [("summary", "Summary")]
         if !errors.isEmpty { links.append(("errors", "Memory errors")) }

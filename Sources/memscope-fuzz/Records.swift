@@ -78,7 +78,11 @@ struct RecordMaker {
             records.append(.processEnd(ProcessEnd(timestamp: input.number(), how: ProcessEnd.How(rawValue: input.byte() % 3)!,
                                                   code: UInt32(truncatingIfNeeded: input.number()))))
         case 13:
-            records.append(.rssSample(timestamp: input.number(), residentBytes: input.number()))
+            if choice & 0x10 == 0 {
+                records.append(.rssSample(timestamp: input.number(), residentBytes: input.number()))
+            } else {
+                records.append(.exec(timestamp: input.number(), commandLine: (0..<Int(input.byte() % 4)).map { _ in rename(input.string()) }))
+            }
         case 14:
             if choice & 0x10 == 0 {
                 records.append(.scopeEnter(timestamp: input.number(), thread: thread(), name: UInt32(input.below(UInt64(strings) + 1))))

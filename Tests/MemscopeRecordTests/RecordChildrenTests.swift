@@ -55,8 +55,34 @@ import Testing
         let program = try TestProgram.compile("exec")
         let (result, dump) = try program.record(["first"])
         #expect(result.status == 5, "\(result.stderr)")
-        // exec.c runs itself again as `argv[0] again`: the dump names the image that ended.
-        #expect(try meta(try RecordedDump(path: dump)).commandLine == [program.path, "again"])
+        // exec.c runs itself again as `argv[0] again`: `meta` names the first image, an `exec`
+        // record the second where it starts, and the analysis names the image that ended.
+        let recorded = try RecordedDump(path: dump)
+        #expect(try meta(recorded).commandLine == [program.path, "first"])
+        let execs = recorded.records.compactMap { record -> [String]? in
+            if case .exec(_, let commandLine) = record { return commandLine } else { return nil }
+        }
+        #expect(execs == [[program.path, "again"]])
+        #expect(recorded.analysis.metadata.commandLine == [program.path, "again"])
+        #expect(recorded.analysis.metadata.earlierCommandLines == [[program.path, "first"]])
+    }
+
+    /// A wrapper that execs a shell that execs the program (as pyenv's shims do, slowly enough
+    /// that the dump has started before the last exec): the report names the last program
+    /// and says how the process started.
+    @Test func aChainOfExecsNamesTheLastProgramAndTheFirst() throws {
+        let program = try TestProgram.compile("exec")
+        let dump = program.directory.appendingPathComponent("chain.msd").path
+        let script = "sleep 0.3; exec sh -c 'sleep 0.2; exec \"$0\" again' \(program.path)"
+        let result = try run("memscope", ["record", "-o", dump, "--", "bash", "-c", script])
+        #expect(result.status == 5, "\(result.stderr)")
+        let summary = try run("memscope", ["summary", dump])
+        #expect(summary.stdout.contains("  command        \(program.path) again  (pid "), "\(summary.stdout)")
+        #expect(summary.stdout.contains("  started as     bash -c \(script)  (then 1 more exec)"), "\(summary.stdout)")
+        let json = try run("memscope", ["summary", "--json", dump])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["command_line"] as? [String] == [program.path, "again"])
+        #expect((object["earlier_command_lines"] as? [[String]])?.count == 2)
     }
 
     @Test func aProgramStartedWithSystemNamesItsOwnCommandLineAndParent() throws {

@@ -129,6 +129,8 @@ enum RecordText {
             return "memory_error ts=\(e.timestamp) thread=\(e.thread) kind=\(e.kind.name) addr=\(Units.hex(e.address)) size=\(e.size) side=\(e.side.name) offset=\(e.offset) bytes=\(e.bytes) alloc_\(at(e.allocationStack)) free_\(at(e.freeStack)) found_\(at(e.foundStack))"
         case .rssSample(let ts, let bytes):
             return "rss ts=\(ts) resident_bytes=\(bytes)"
+        case .exec(let ts, let commandLine):
+            return "exec ts=\(ts) argv=[\(commandLine.map(jsonString).joined(separator: ","))]"
         case .blockReferences(let b):
             let words = zip(b.offsets, b.targets).map { "+\($0)=\(Units.hex($1))" }.joined(separator: " ")
             return "block_references ts=\(b.timestamp) thread=\(b.thread) addr=\(Units.hex(b.address)) words=\(b.offsets.count)\(words.isEmpty ? "" : " " + words)"
