@@ -43,6 +43,11 @@ public enum OwnershipBasis: String, Sendable, CaseIterable, Comparable {
     case soleReferrer = "sole_referrer"
     /// Inferred `owns`: mostly the target was created right after the owner.
     case createdAfter = "created_after"
+    /// Inferred `owns` (tenth rules): the source is the one site seen referring to the
+    /// target's site (besides the target's own), its blocks made before the targets they
+    /// held, and nothing observed owns, shares or contradicts it: the owner that cleared its
+    /// pointer before the free, or whose targets died apart from it.
+    case soleHolderSite = "sole_holder_site"
     /// Inferred `shares`: several blocks held the target in a scan, or it is of a
     /// reference-counted type.
     case heldBySeveral = "held_by_several"
@@ -58,7 +63,7 @@ public enum OwnershipBasis: String, Sendable, CaseIterable, Comparable {
         case .fact, .singleSighting, .hashTable, .scanOnly: nil
         case .heldAtDeath, .freedFirst, .lastOfSeveral, .handedOn, .singleTarget: (.owns, .observed)
         case .referenceCount, .refcountedTarget: (.shares, .observed)
-        case .soleReferrer, .createdAfter: (.owns, .inferred)
+        case .soleReferrer, .createdAfter, .soleHolderSite: (.owns, .inferred)
         case .heldBySeveral: (.shares, .inferred)
         }
     }
@@ -79,6 +84,7 @@ public enum OwnershipBasis: String, Sendable, CaseIterable, Comparable {
         case .referenceCount: "sharers seen dying one by one, as with a reference count"
         case .soleReferrer: "owners seen by a scan as their target's only holder"
         case .createdAfter: "owners whose targets were created right after them"
+        case .soleHolderSite: "the one site seen referring to the target's site, made before its targets"
         case .heldBySeveral: "targets held by several blocks in a scan, or of a reference-counted type"
         }
     }

@@ -49,12 +49,22 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// naming a block of another site made at that address since, is stale (the program did
     /// not write it for the new block: a drained vector's slot past its length).
     public var staleSlots: Bool
+    /// Tenth rules: where deaths are observed, an observed `references` from the one site
+    /// seen referring to a target site (blocks of the target's own site aside), whose blocks
+    /// were mostly made before the targets they held, implies an inferred `owns` when
+    /// nothing else owns or shares the target site and nothing observed speaks against it
+    /// (``OwnershipBasis/soleHolderSite``).
+    public var soleHolderSites: Bool
+    /// Tenth rules: an observed `shares` resting on one target block is kept when the target
+    /// was made by a reference-counting constructor and nothing contradicts it (a count seen
+    /// once: one `Arc` or `shared_ptr` shared by a single holder site's one block).
+    public var singleCountedShares: Bool
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
                 impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true,
                 containerElements: Bool = true, scanOnlyReferences: Bool = true,
                 previousOccupants: Bool = true, weakHolders: Bool = true,
                 releasedByHolder: Bool = true, sparsePerReading: Bool = true,
-                scannedNulledOwners: Bool = true, staleSlots: Bool = true) {
+                scannedNulledOwners: Bool = true, staleSlots: Bool = true, soleHolderSites: Bool = true, singleCountedShares: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
@@ -68,6 +78,8 @@ public struct OwnershipOptions: Sendable, Equatable {
         self.sparsePerReading = sparsePerReading
         self.scannedNulledOwners = scannedNulledOwners
         self.staleSlots = staleSlots
+        self.soleHolderSites = soleHolderSites
+        self.singleCountedShares = singleCountedShares
     }
 
     public static let `default` = OwnershipOptions()

@@ -93,14 +93,19 @@ extension OwnershipState {
         var observedPairs = Set<NodePair>()
         func observed(_ pair: NodePair, _ edge: OwnershipEdge, basis: OwnershipBasis) {
             let once = edge.evidence < Self.minimumObservedPairs
-            if once && (edge.kind != .owns || edge.contradictions > 0) {
+            // A reference count seen once, nothing against it (tenth rules): a target made by a
+            // reference-counting constructor, its one sighted holder freed with it or after it
+            // (not freed first, as a parent holding its child in a tree of counted nodes is).
+            let countedOnce = options.singleCountedShares && edge.kind == .shares && edge.contradictions == 0 && isRefcounted(pair.to)
+                && deathRoles[pair]?.beforeTarget == 0
+            if once && !countedOnce && (edge.kind != .owns || edge.contradictions > 0) {
                 coverage.rejectedHypotheses += 1
                 return
             }
             observedPairs.insert(pair)
             var edge = edge
             edge.provenance = .observed
-            edge.basis = once ? .singleTarget : basis
+            edge.basis = once ? (countedOnce ? .refcountedTarget : .singleTarget) : basis
             accept(pair, edge)
         }
         for pair in deathRoles.keys.sorted() {
@@ -203,6 +208,35 @@ extension OwnershipState {
                 return !(owners[pair.from] ?? []).intersection(owners[pair.to] ?? []).subtracting([pair.from, pair.to]).isEmpty
             }
             coverage.rejectedHypotheses += before - edges.count
+        }
+        // The one site seen referring to a target site (tenth rules): where nothing observed
+        // owns or shares the target's site, the only other site whose blocks held its blocks,
+        // mostly made before them (an owner is made before what it owns; a back pointer
+        // names an older block), owns them. This is the owner that clears its pointer before
+        // C's `free` (a ring's slot, a root), or whose targets die in cascades of their own,
+        // which neither dying words nor a scan's sole-holder link show owning.
+        if options.soleHolderSites && observesDeaths {
+            let covered = Set(edges.filter { $0.1.kind == .owns || $0.1.kind == .shares }.map(\.0.to))
+            var referrers: [Int32: Int] = [:]
+            for (pair, count) in self.references where pair.from != pair.to && count > 0 { referrers[pair.to, default: 0] += 1 }
+            let candidates = edges.filter { $0.1.kind == .references && $0.1.provenance == .observed }.map(\.0)
+            // Targets freed on another thread than the one that made them were handed off
+            // (`hands_off`): the holder was the channel, not the owner.
+            let handedOff = Set(handOffs.keys.map(\.pair.from))
+            for pair in candidates where pair.from != pair.to && !covered.contains(pair.to) && referrers[pair.to] == 1
+                && !rootedNodes.contains(pair.to) && !isRefcounted(pair.to) && !handedOff.contains(pair.to) {
+                let count = references[pair] ?? 0
+                let younger = min(referencesToYounger[pair] ?? 0, count)
+                guard count > 0, younger * Self.referenceShare >= count * (Self.referenceShare - 1) else { continue }
+                if let roles = deathRoles[pair], roles.leftAlive + roles.link + roles.weak > 0 { continue }
+                var edge = OwnershipEdge(from: 0, to: 0, kind: .owns,
+                                         rule: "inferred: the only site seen referring to the target's site (besides its own), its blocks made before the targets they held (nine in ten block pairs), freed on the thread that made them, and nothing observed owns or shares the target",
+                                         evidence: younger, contradictions: count - younger,
+                                         detail: "block pairs; against: pairs whose holder was made after the target")
+                edge.basis = .soleHolderSite
+                observedPairs.insert(pair)
+                accept(pair, edge)
+            }
         }
         // Holding at once is seen in a scan, but whether the holders own the target jointly or
         // some of them merely point at it (a back pointer, an index) is not: inferred, and only

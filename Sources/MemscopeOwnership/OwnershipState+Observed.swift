@@ -124,6 +124,7 @@ extension OwnershipState {
                     || holdings[live.serial]?.earlier.contains { $0.serial != holder.serial } == true
                 if rewritten(holder: holder.serial, holderNode: holder.origin, holderBorn: holder.ticks, address: target, serial: live.serial, node: live.origin, heldElsewhere: elsewhere) { continue }
                 references[NodePair(from: holder.origin, to: live.origin), default: 0] += 1
+                if holder.serial < live.serial { referencesToYounger[NodePair(from: holder.origin, to: live.origin), default: 0] += 1 }
                 let stale = noteAmbiguity(holder: holder.origin, born: holder.ticks, address: target, target: live.origin)
                 referencesAtDeath[NodePair(from: holder.origin, to: live.origin), default: 0] += 1
                 if !dies || stale { continue }  // a moved buffer keeps holding it
@@ -134,6 +135,7 @@ extension OwnershipState {
                 let elsewhere = holdings[gone.serial].map { h in (h.atDeath + h.earlier).contains { $0.serial != holder.serial } } ?? false
                 if rewritten(holder: holder.serial, holderNode: holder.origin, holderBorn: holder.ticks, address: target, serial: gone.serial, node: gone.origin, heldElsewhere: elsewhere) { continue }
                 references[NodePair(from: holder.origin, to: gone.origin), default: 0] += 1
+                if holder.serial < gone.serial { referencesToYounger[NodePair(from: holder.origin, to: gone.origin), default: 0] += 1 }
                 let stale = noteAmbiguity(holder: holder.origin, born: holder.ticks, address: target, target: gone.origin)
                 referencesAtDeath[NodePair(from: holder.origin, to: gone.origin), default: 0] += 1
                 if stale { continue }

@@ -61,6 +61,11 @@ struct OwnershipState {
     var references: [NodePair: UInt64] = [:]
     /// Of those, the block pairs seen in dying blocks' words (the rest: in scans).
     var referencesAtDeath: [NodePair: UInt64] = [:]
+    /// Of the references, the block pairs whose holder was made before the block it held
+    /// (tenth rules: an owner is made before what it owns; a back pointer names an older block).
+    var referencesToYounger: [NodePair: UInt64] = [:]
+    /// Sites a global was seen holding a block of, in a scan.
+    var rootedNodes: Set<Int32> = []
     /// While deaths are observed: per address allocated again, the last sites whose blocks
     /// were there before, and when the last of each died (eighth rules).
     var previousOccupants: [UInt64: OccupantHistory] = [:]

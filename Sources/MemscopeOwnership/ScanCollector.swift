@@ -72,6 +72,7 @@ extension OwnershipState {
             if scan.rooted.contains(block.serial) {
                 rootedAddresses.append(address)
                 holdings[block.serial, default: Holdings(node: block.origin)].rooted = true
+                rootedNodes.insert(block.origin)
             }
         }
         for address in rootedAddresses { blocks[address]!.rootReferenced = true }
@@ -88,6 +89,7 @@ extension OwnershipState {
             let elsewhere = sighted.contains { $0.from != pair.from } || (target.ownerByReference && target.owner != source.serial)
             if rewritten(holder: source.serial, holderNode: source.origin, holderBorn: source.ticks, address: pair.toAddress, serial: target.serial, node: target.origin, heldElsewhere: elsewhere) { continue }
             references[NodePair(from: source.origin, to: target.origin), default: 0] += 1
+            if source.serial < target.serial { referencesToYounger[NodePair(from: source.origin, to: target.origin), default: 0] += 1 }
             if !noteAmbiguity(holder: source.origin, born: source.ticks, address: pair.toAddress, target: target.origin) {
                 referrers.append(pair)
             }

@@ -1,0 +1,131 @@
+import MemscopeModel
+import MemscopeOwnership
+import MemscopeTestSupport
+import Testing
+
+/// The rules added at the tenth freeze (docs/OWNERSHIP.md), one situation each, on
+/// hand-built dumps (times in ns; 1 ms between phases, far more than the 100 µs gaps).
+@Suite struct TenthRulesTests: RuleFixtures {
+    /// A ring (one block) holds messages, as a scan sees; the ring dies first, its slots
+    /// cleared (no words), and the messages are freed later, each in a cascade of its own:
+    /// no dying word and no cascade shows the ring owning them. `index` adds a second site
+    /// whose block holds every message too; `ringAfter` makes the ring after the messages
+    /// (a block naming older ones, as a back pointer does).
+    func ringOfMessages(_ count: Int, index: Bool = false, ringAfter: Bool = false) -> DumpBuilder {
+        var d = DumpBuilder()
+        d.append(Self.marker)
+        let ring = d.stack("main", "ring_new")
+        let message = d.stack("main", "produce", "message_new")
+        let indexStack = d.stack("main", "index_new")
+        func address(_ i: Int) -> UInt64 { UInt64(0x200000 + i * 0x100) }
+        var t: UInt64 = 1_000
+        if !ringAfter {
+            d.alloc(ts: t, address: 0x100000, size: UInt64(8 * count), stack: ring)
+            t += Self.separate
+        }
+        for i in 0..<count {
+            d.alloc(ts: t, address: address(i), size: 48, stack: message)
+            t += Self.separate
+        }
+        if ringAfter {
+            d.alloc(ts: t, address: 0x100000, size: UInt64(8 * count), stack: ring)
+            t += Self.separate
+        }
+        if index {
+            d.alloc(ts: t, address: 0x180000, size: UInt64(8 * count), stack: indexStack)
+            t += Self.separate
+        }
+        d.append(.pointerReference(PointerReference(timestamp: t, source: .block, from: 0, to: 0, interior: false)))
+        for i in 0..<count {
+            d.append(.pointerReference(PointerReference(timestamp: t, source: .block, from: 0x100000, to: address(i), interior: false)))
+            if index {
+                d.append(.pointerReference(PointerReference(timestamp: t, source: .block, from: 0x180000, to: address(i), interior: false)))
+            }
+        }
+        t += Self.separate
+        d.free(ts: t, address: 0x900000)  // a scan closes at the next event
+        t += Self.separate
+        d.free(ts: t, address: 0x100000)
+        if index {
+            t += Self.separate
+            d.free(ts: t, address: 0x180000)
+        }
+        for i in 0..<count {
+            t += Self.separate
+            d.free(ts: t, address: address(i))
+        }
+        d.end(ts: t + Self.separate)
+        return d
+    }
+
+    @Test func theOneSiteReferringToATargetSiteOwnsIt() throws {
+        let g = graph(ringOfMessages(6))
+        #expect(edge(g, .references, "ring_new", "message_new") != nil)
+        let owns = try #require(edge(g, .owns, "ring_new", "message_new"))
+        #expect(owns.provenance == .inferred)
+        #expect(owns.basis == .soleHolderSite)
+        #expect(owns.evidence == 6)
+        #expect(owns.confidence < OwnershipCalibration.tunedRate(.owns, .inferred, .soleHolderSite))
+        var off = OwnershipOptions.default
+        off.soleHolderSites = false
+        #expect(edge(graph(ringOfMessages(6), options: off), .owns, "ring_new", "message_new") == nil)
+    }
+
+    @Test func aSecondReferringSiteOrAYoungerHolderOwnsNothing() throws {
+        let indexed = graph(ringOfMessages(6, index: true))
+        #expect(edge(indexed, .references, "index_new", "message_new") != nil)
+        #expect(edge(indexed, .owns, "ring_new", "message_new") == nil, "which of two referring sites owns is not seen")
+        #expect(edge(indexed, .owns, "index_new", "message_new") == nil)
+        let younger = graph(ringOfMessages(6, ringAfter: true))
+        #expect(edge(younger, .references, "ring_new", "message_new") != nil)
+        #expect(edge(younger, .owns, "ring_new", "message_new") == nil, "a holder made after its targets holds back pointers")
+    }
+
+    /// One reference-counted target (made by `Arc::new`) held by a slot and a reader: the
+    /// reader dies first holding it and leaves it alive, then the target dies and the slot
+    /// with it, still holding it (the last holder). `slotFirst` frees the slot first in the
+    /// target's cascade instead, with no reader (a parent freed before its counted child).
+    func countedOnce(slotFirst: Bool = false) -> DumpBuilder {
+        var d = DumpBuilder()
+        d.append(Self.marker)
+        let slot = d.stack("main", "slot_new")
+        let reader = d.stack("main", "reader_new")
+        let counted = d.stack("main", "app::make_config", "alloc::sync::Arc<app::Config>::new", "__rust_alloc")
+        var t: UInt64 = 1_000
+        d.alloc(ts: t, address: 0x10000, size: 32, stack: slot)
+        t += Self.separate
+        d.alloc(ts: t, address: 0x80000, size: 64, stack: counted)
+        t += Self.separate
+        if slotFirst {
+            words(&d, ts: t, 0x10000, [0x80000])
+            d.free(ts: t, address: 0x10000)
+            d.free(ts: t + 10, address: 0x80000)
+        } else {
+            d.alloc(ts: t, address: 0x20000, size: 32, stack: reader)
+            t += Self.separate
+            words(&d, ts: t, 0x20000, [0x80000])
+            d.free(ts: t, address: 0x20000)
+            t += Self.separate
+            d.free(ts: t, address: 0x80000)
+            words(&d, ts: t + 10, 0x10000, [0x80000])
+            d.free(ts: t + 10, address: 0x10000)
+        }
+        d.end(ts: t + Self.separate)
+        return d
+    }
+
+    @Test func aReferenceCountSeenOnceIsShared() throws {
+        let g = graph(countedOnce())
+        let last = try #require(edge(g, .shares, "slot_new", "app::make_config"))
+        #expect(last.provenance == .observed)
+        #expect(last.evidence == 1)
+        #expect(last.basis == .refcountedTarget)
+        #expect(last.confidence < 0.9)
+        #expect(edge(g, .shares, "reader_new", "app::make_config") != nil)
+        var off = OwnershipOptions.default
+        off.singleCountedShares = false
+        #expect(edge(graph(countedOnce(), options: off), .shares, "slot_new", "app::make_config") == nil)
+        let first = graph(countedOnce(slotFirst: true))
+        #expect(edge(first, .shares, "slot_new", "app::make_config") == nil, "a holder freed first, before its one counted target, is not a count seen once")
+    }
+}
