@@ -59,12 +59,16 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// was made by a reference-counting constructor and nothing contradicts it (a count seen
     /// once: one `Arc` or `shared_ptr` shared by a single holder site's one block).
     public var singleCountedShares: Bool
+    /// Tenth rules: of the holders freed with a target not made by a reference-counting
+    /// constructor, one block of a reference count's control block site (`std::__shared_count`)
+    /// owns it and the others share it (a `shared_ptr` made from a raw pointer).
+    public var controlBlocks: Bool
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
                 impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true,
                 containerElements: Bool = true, scanOnlyReferences: Bool = true,
                 previousOccupants: Bool = true, weakHolders: Bool = true,
                 releasedByHolder: Bool = true, sparsePerReading: Bool = true,
-                scannedNulledOwners: Bool = true, staleSlots: Bool = true, soleHolderSites: Bool = true, singleCountedShares: Bool = true) {
+                scannedNulledOwners: Bool = true, staleSlots: Bool = true, soleHolderSites: Bool = true, singleCountedShares: Bool = true, controlBlocks: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
@@ -80,6 +84,7 @@ public struct OwnershipOptions: Sendable, Equatable {
         self.staleSlots = staleSlots
         self.soleHolderSites = soleHolderSites
         self.singleCountedShares = singleCountedShares
+        self.controlBlocks = controlBlocks
     }
 
     public static let `default` = OwnershipOptions()

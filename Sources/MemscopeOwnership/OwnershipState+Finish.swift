@@ -111,8 +111,8 @@ extension OwnershipState {
         for pair in deathRoles.keys.sorted() {
             let roles = deathRoles[pair]!
             let refcounted = isRefcounted(pair.to)
-            let sharing = roles.lastOfSeveral + roles.leftAlive, sole = roles.soleTearer + roles.coTearer + roles.link + roles.weak
-            if (roles.lastOfSeveral > 0 && roles.leftAlive > 0) || (refcounted && sharing > 0),
+            let sharing = roles.lastOfSeveral + roles.leftAlive + roles.countedHolder, sole = roles.soleTearer + roles.coTearer + roles.link + roles.weak
+            if (roles.lastOfSeveral > 0 && roles.leftAlive > 0) || (refcounted && sharing > 0) || roles.countedHolder > 0,
                Double(sharing) >= options.minimumConfidence * Double(sharing + sole) {
                 // Both roles of a reference count: its blocks were sometimes the last holder,
                 // and sometimes let go while others kept the target. Or one of them, when the

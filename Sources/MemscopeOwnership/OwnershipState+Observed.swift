@@ -81,6 +81,10 @@ struct DeathRoles {
     /// It died holding the target right after another holder of it was allocated (an array
     /// replaced by a bigger one): it held the target until it handed it on.
     var handedOn: UInt64 = 0
+    /// It was freed with the target together with a reference count's control block that
+    /// held the target (a `shared_ptr` made from a raw pointer): a holder of the count,
+    /// sharing it (tenth rules).
+    var countedHolder: UInt64 = 0
 }
 
 struct SerialPair: Hashable {
@@ -280,6 +284,18 @@ extension OwnershipState {
         let tore = h.cascade == 0 ? [] : atDeath.filter { $0.cascade == h.cascade }
         func pairs(_ holders: [Holder]) -> Set<NodePair> { Set(holders.map { NodePair(from: $0.node, to: h.node) }) }
         if tore.count >= 2 {
+            // A reference count's control block kept apart from its target (`shared_ptr<T>(new
+            // T)`: `_Sp_counted_ptr` holds the pointer and deletes it when the count drops)
+            // dies with it, as does the last `shared_ptr`'s holder: the control block owns
+            // the target, the other tearers held the count (tenth rules).
+            if options.controlBlocks && !isRefcounted(h.node) {
+                let controls = tore.filter { nodes[Int($0.node)].controlBlock && $0.node != h.node }
+                if controls.count == 1 && Set(tore.map(\.node)).count == tore.count {
+                    deathRoles[NodePair(from: controls[0].node, to: h.node), default: DeathRoles()].soleTearer += 1
+                    for pair in pairs(tore.filter { $0.serial != controls[0].serial }) { deathRoles[pair, default: DeathRoles()].countedHolder += 1 }
+                    return
+                }
+            }
             for pair in pairs(tore) { deathRoles[pair, default: DeathRoles()].coTearer += 1 }
             return
         }

@@ -15,6 +15,10 @@ struct NodeAccumulator {
     var threads: Set<UInt32> = []
     /// A reference-counting constructor made its blocks (``OwnershipState/noteContainer(_:node:)``).
     var refcountedConstructor = false
+    /// A reference count's control block apart from its object made its blocks: `shared_ptr`'s
+    /// count constructor from a raw pointer (`std::__shared_count`), not `make_shared`'s
+    /// in-place block (tenth rules).
+    var controlBlock = false
 }
 
 /// The rules' state; see ``OwnershipInference``.
@@ -228,6 +232,19 @@ struct OwnershipState {
     /// calling `Box::new`) makes the node reference-counted; one further out does not (a
     /// member vector built inside `make_shared`'s constructor call is not shared).
     private mutating func noteContainer(_ stack: UInt32, node: Int32) {
+        if options.controlBlocks && !nodes[Int(node)].controlBlock {
+            let site = resolver.resolve(stack, symbols).siteStack
+            var count = false, inPlace = false
+            var current = stack
+            while current != 0, Int(current) < symbols.stackFrames.count {
+                let name = Self.qualifiedName(symbols.displayName(ofFrame: symbols.stackFrames[Int(current)]))
+                if name.hasPrefix("std::__shared_count<") { count = true }
+                if name.contains("make_shared<") || name.contains("allocate_shared<") || name.contains("_Sp_counted_ptr_inplace<") { inPlace = true }
+                if current == site { break }
+                current = symbols.stackParents[Int(current)]
+            }
+            if count && !inPlace { nodes[Int(node)].controlBlock = true }
+        }
         if !nodes[Int(node)].refcountedConstructor {
             let site = resolver.resolve(stack, symbols).siteStack
             var current = stack

@@ -128,4 +128,54 @@ import Testing
         let first = graph(countedOnce(slotFirst: true))
         #expect(edge(first, .shares, "slot_new", "app::make_config") == nil, "a holder freed first, before its one counted target, is not a count seen once")
     }
+
+    /// Connections made by `new`, each handed to a `shared_ptr` whose control block
+    /// (`std::__shared_count` from a raw pointer) holds it, and held by a session's
+    /// `shared_ptr` too. The connection dies, then its control block and the session with it
+    /// in one cascade, both still holding it: two tearers.
+    func controlBlocks(_ count: Int, inPlace: Bool = false) -> DumpBuilder {
+        var d = DumpBuilder()
+        d.append(Self.marker)
+        let connection = d.stack("main", "connection_new")
+        let control = d.stack(["main", "control_new", "std::__shared_count<(__gnu_cxx::_Lock_policy)2>::__shared_count<Connection*>"]
+                              + (inPlace ? ["std::_Sp_counted_ptr_inplace<Connection, std::allocator<void>, (__gnu_cxx::_Lock_policy)2>::_Sp_counted_ptr_inplace<>"] : [])
+                              + ["operator new"])
+        let session = d.stack("main", "session_new")
+        var t: UInt64 = 1_000
+        for i in 0..<count {
+            let base = UInt64(0x100000 + i * 0x1000)
+            d.alloc(ts: t, address: base, size: 64, stack: connection)
+            d.alloc(ts: t + Self.separate / 4, address: base + 0x100, size: 24, stack: control)
+            d.alloc(ts: t + Self.separate / 2, address: base + 0x200, size: 32, stack: session)
+            t += Self.separate
+        }
+        for i in 0..<count {
+            let base = UInt64(0x100000 + i * 0x1000)
+            d.free(ts: t, address: base)
+            words(&d, ts: t + 10, base + 0x100, [base])
+            d.free(ts: t + 10, address: base + 0x100)
+            words(&d, ts: t + 20, base + 0x200, [base, base + 0x100])
+            d.free(ts: t + 20, address: base + 0x200)
+            t += Self.separate
+        }
+        d.end(ts: t)
+        return d
+    }
+
+    @Test func aControlBlockOwnsWhatItsSharedPointersShare() throws {
+        let g = graph(controlBlocks(3))
+        let owns = try #require(edge(g, .owns, "control_new", "connection_new"))
+        #expect(owns.provenance == .observed)
+        #expect(owns.evidence == 3)
+        let shares = try #require(edge(g, .shares, "session_new", "connection_new"))
+        #expect(shares.provenance == .observed)
+        #expect(edge(g, .owns, "session_new", "connection_new") == nil)
+        var off = OwnershipOptions.default
+        off.controlBlocks = false
+        let before = graph(controlBlocks(3), options: off)
+        #expect(edge(before, .owns, "control_new", "connection_new") == nil, "two tearers: which owned it is not seen")
+        #expect(edge(before, .shares, "session_new", "connection_new") == nil)
+        // `make_shared`'s in-place block holds its object inside: not a control block apart.
+        #expect(edge(graph(controlBlocks(3, inPlace: true)), .owns, "control_new", "connection_new") == nil)
+    }
 }
