@@ -284,8 +284,10 @@ import Testing
         }
 
         // Not met: owns recall 81.7%, shares recall 60.0% (against the third rules: owns
-        // 93.3% / 68.3%, shares recall 30.0%).
-        withKnownIssue("issue 18: owns and shares recall below 90% on the third held-out set", isIntermittent: partial) {
+        // 93.3% / 68.3%, shares recall 30.0%). Tenth rules on the tenth freeze's recording:
+        // owns 90.2%, shares 90.0% (9 of 10: a `shared_ptr`'s control block and a count seen
+        // once); ninth rules on it 87.8% and 70.0%. At the edge: a recording may land either side.
+        withKnownIssue("issue 18: owns and shares recall at the edge of 90% on the third held-out set", isIntermittent: true) {
             #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 90)
             #expect((Self.percentCell(table, "shares", column: 2) ?? 0) >= 90)
         }
