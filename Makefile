@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/ (which work without make too).
-.PHONY: demo test tsan bench bench-record samples deps eval-ownership eval-ownership-heldout eval-ownership-tuned2 eval-ownership-tuned3 eval-ownership-tuned4 eval-ownership-tuned5 eval-ownership-tuned6 eval-ownership-tuned7 eval-ownership-tuned8 eval-ownership-tuned9 install
+.PHONY: demo test tsan bench bench-record samples deps eval-ownership eval-ownership-heldout eval-ownership-tuned2 eval-ownership-tuned3 eval-ownership-tuned4 eval-ownership-tuned5 eval-ownership-tuned6 eval-ownership-tuned7 eval-ownership-tuned8 eval-ownership-tuned9 eval-ownership-tuned10 install
 
 demo:
 	./scripts/demo.sh
@@ -24,11 +24,11 @@ deps:
 eval-ownership:
 	swift build --product memscope && swift build --product memscope-ownership-eval && .build/debug/memscope-ownership-eval
 
-# The programs kept apart from the ninth rules (docs/OWNERSHIP.md, "Held out"; set 10): C, C++ and Rust.
-# eval-ownership-tuned2 … -tuned9: the programs held out from the first … eighth rules, which the
+# The programs kept apart from the tenth rules (docs/OWNERSHIP.md, "Held out"; set 11): C, C++ and Rust.
+# eval-ownership-tuned2 … -tuned10: the programs held out from the first … ninth rules, which the
 # later rules were written with.
 eval-ownership-heldout:
-	swift build --product memscope && swift build --product memscope-ownership-eval && .build/debug/memscope-ownership-eval --programs Tests/OwnershipProgramsHeldOut10
+	swift build --product memscope && swift build --product memscope-ownership-eval && .build/debug/memscope-ownership-eval --programs Tests/OwnershipProgramsHeldOut11
 
 eval-ownership-tuned2:
 	swift build --product memscope && swift build --product memscope-ownership-eval && .build/debug/memscope-ownership-eval --programs Tests/OwnershipProgramsHeldOut
@@ -53,6 +53,9 @@ eval-ownership-tuned8:
 
 eval-ownership-tuned9:
 	swift build --product memscope && swift build --product memscope-ownership-eval && .build/debug/memscope-ownership-eval --programs Tests/OwnershipProgramsHeldOut9
+
+eval-ownership-tuned10:
+	swift build --product memscope && swift build --product memscope-ownership-eval && .build/debug/memscope-ownership-eval --programs Tests/OwnershipProgramsHeldOut10
 
 # Regenerates the bundled samples (deterministic: the files must not change).
 samples:

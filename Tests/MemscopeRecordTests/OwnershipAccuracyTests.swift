@@ -548,6 +548,34 @@ import Testing
         }
     }
 
+    /// The programs held out from the tenth rules (Tests/OwnershipProgramsHeldOut11: twelve
+    /// programs written 2026-12-07 18:11–18:22 UTC, after the tenth freeze at 18:10:56, by an
+    /// engineer who had not seen the rules, scored once at 18:29). Nothing was tuned on them.
+    @Test func eleventhHeldOutSetTargets() throws {
+        let (table, edges, partial) = try Self.heldOutRun("Tests/OwnershipProgramsHeldOut11", name: "eleventh", minimumEdges: 120) { run in
+            Self.precisionHeld(run)
+        }
+
+        // Met (scored once): references 97.1% precise, hands-off 100% / 100%, no inferred edge
+        // above 0.9 and none at 1, most edges observed (143 of 148).
+        Self.expectHeldOutBasics(table, edges)
+        Self.expectOwnsPrecision(table, partial: partial)
+        Self.expectExact(["hands_off"], table, partial: partial)
+        #expect(!edges.contains { !$0.correct && $0.provenance == "inferred" && $0.confidence > 0.9 }, "\(table)")
+        // Not met (scored once): owns 93.2% precise; recall, references 84.8%, owns 64.1%,
+        // shares 66.7%; three false edges above 0.9, all observed (alias-handles.cc's
+        // `references handles_buf → field_text`, lru-raw.rs's `owns cache → node`, closure-bus.rs's
+        // `reallocates log_line → log_line`, a String grown by realloc the truth file leaves out).
+        withKnownIssue("issue 18: recall below 90%, and three observed false edges above 0.9, on the eleventh held-out set",
+                       isIntermittent: true) {
+            #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 90)
+            #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 90)
+            #expect((Self.percentCell(table, "shares", column: 2) ?? 0) >= 90)
+            #expect((Self.percentCell(table, "reallocates", column: 1) ?? 0) >= 95)
+            #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 }, "\(table)")
+        }
+    }
+
     static func meetsTargets(_ table: String) -> Bool {
         func row(_ kind: String) -> (precision: Double, recall: Double)? {
             guard let line = table.split(separator: "\n").first(where: { $0.hasPrefix("| \(kind) |") }) else { return nil }
