@@ -17,6 +17,7 @@ void ms_write_alloc(void *p, size_t size, int kind, uint32_t stack) {
     ms_event_end(e);
     ms_note_heap_range((uintptr_t)p, size);
     ms_rss_tick(now);
+    ms_scan_count();
 }
 
 uint32_t ms_record_alloc(void *p, size_t size, int kind) {
@@ -40,6 +41,7 @@ uint32_t ms_record_free(void *p) {
     e = ms_put(e, (uintptr_t)p);
     e = ms_put(e, stack);
     ms_event_end(e);
+    ms_scan_count();
     return stack;
 }
 
@@ -55,6 +57,7 @@ static void write_realloc_at(uint64_t now, void *old, void *p, size_t size, uint
     ms_event_end(e);
     if (p) ms_note_heap_range((uintptr_t)p, size);
     ms_rss_tick(now);
+    ms_scan_count();
 }
 
 void ms_write_realloc(void *old, void *p, size_t size, uint32_t stack) {

@@ -9,7 +9,8 @@
  *                         the default unwinder (unwind.c) and libunwind, differences to stderr
  *   MEMSCOPE_SCAN         "0": no reference scan at exit (SIGUSR2 asks for one at any time)
  *   MEMSCOPE_SCAN_ON_FREE "0": dying blocks' words are not recorded (words.c)
- *   MEMSCOPE_SCAN_EVERY_NS, MEMSCOPE_SCAN_AT_PEAK  scans while the program runs (schedule.c)
+ *   MEMSCOPE_SCAN_SPACED_EVENTS, MEMSCOPE_SCAN_EVERY_NS, MEMSCOPE_SCAN_AT_PEAK  scans while the
+ *                         program runs (schedule.c)
  *   MEMSCOPE_FREE_FRAMES  frames kept in a free's stack (default 16)
  *   MEMSCOPE_CLOCK        "monotonic": every time from clock_gettime, never the TSC (spool.c)
  *   MEMSCOPE_GUARD        "1": red zones around every block (guard.c)
@@ -20,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <link.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,19 +184,26 @@ __attribute__((constructor)) static void recorder_constructor(void) {
 
 /* At exit: the reference scan, unless MEMSCOPE_SCAN=0. (Not after _exit or a
  * fatal signal: the heap may be inconsistent then.) */
+int ms_scan_requested;
+static int scan_running; /* one scan at a time: they share what the last one kept (scan.c) */
+
 __attribute__((destructor)) static void recorder_destructor(void) {
     if (ms_state != MS_ACTIVE || ms_busy) return;
     ms_busy = 1;
     ms_debug_check_at_exit();
     const char *scan = getenv("MEMSCOPE_SCAN");
-    if (!(scan && strcmp(scan, "0") == 0)) ms_scan_references(true);
+    if (!(scan && strcmp(scan, "0") == 0)) {
+        /* Another thread may be scanning while this one exits: it ends soon. */
+        bool mine = false;
+        for (int i = 0; i < 100000 && !(mine = !__atomic_exchange_n(&scan_running, 1, __ATOMIC_ACQUIRE)); i++)
+            sched_yield();
+        if (mine) ms_scan_references(true);
+    }
     ms_busy = 0;
 }
 
 /* SIGUSR2 asks for a scan; the next allocator call (outside the signal handler)
  * runs it. Installed only when the program has no SIGUSR2 handler of its own. */
-int ms_scan_requested;
-static int scan_running;
 
 static void request_scan(int signal) {
     (void)signal;
@@ -217,8 +226,8 @@ void ms_scan_on_request(void) {
     if (!__atomic_exchange_n(&ms_scan_requested, 0, __ATOMIC_ACQUIRE)) return;
     if (__atomic_exchange_n(&scan_running, 1, __ATOMIC_ACQUIRE)) return;
     uint64_t started = ms_now();
-    ms_scan_references(false);
-    ms_scan_finished(started, ms_now());
+    uint64_t work = ms_scan_references(false);
+    ms_scan_finished(started, ms_now(), work);
     __atomic_store_n(&scan_running, 0, __ATOMIC_RELEASE);
 }
 
@@ -241,6 +250,10 @@ static void after_fork_in_child(uint32_t parent_pid, uint32_t parent_tid) {
     }
     ms_spool_epoch++;
     record_start(parent_tid);
+    /* The child's scans: its own spool, its own schedule, and no scan of another thread under way. */
+    scan_running = 0;
+    ms_self.scan_left = ms_self.scan_batch = 0;
+    ms_scan_schedule_init(ms_now());
 }
 
 MS_EXPORT pid_t fork(void) {

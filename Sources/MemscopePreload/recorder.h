@@ -110,6 +110,7 @@ struct ms_thread {
     uint8_t *chunk;       /* current chunk mapping, NULL when none */
     uint32_t used;
     bool exited;
+    int32_t scan_left, scan_batch; /* heap events left of, and size of, its batch (schedule.c) */
 };
 extern MS_TLS int ms_busy MS_HIDDEN;
 extern MS_TLS struct ms_thread ms_self MS_HIDDEN;
@@ -126,6 +127,7 @@ MS_HIDDEN uint64_t ms_now(void);
  * ms_clock_threaded before a second thread can exist (from then on ms_now is clock_gettime). */
 MS_HIDDEN void ms_clock_init(void);
 MS_HIDDEN void ms_clock_threaded(void);
+extern int ms_threaded MS_HIDDEN; /* set before a second thread can exist */
 MS_HIDDEN uint32_t ms_gettid(void);
 
 /* Spool writing (spool.c). */
@@ -211,12 +213,18 @@ MS_HIDDEN uint32_t ms_record_realloc_words(void *old, void *p, size_t size, size
 /* RSS samples (rss.c): ms_rss_tick on heap events samples when ms_rss_due has passed. */
 extern uint64_t ms_rss_due MS_HIDDEN;
 MS_HIDDEN void ms_rss_sample(uint64_t now, bool force);
-/* Scans while the program runs (schedule.c): --scan-every and --scan-at-peak. */
+/* Scans while the program runs (schedule.c): spaced by heap events (the default),
+ * --scan-every and --scan-at-peak. */
 extern uint64_t ms_scan_due MS_HIDDEN;
 MS_HIDDEN void ms_scan_schedule_init(uint64_t now);
 MS_HIDDEN void ms_scan_due_passed(uint64_t now);
 MS_HIDDEN void ms_scan_note_rss(uint64_t now, uint64_t bytes);
-MS_HIDDEN void ms_scan_finished(uint64_t started, uint64_t ended);
+MS_HIDDEN void ms_scan_finished(uint64_t started, uint64_t ended, uint64_t work);
+MS_HIDDEN void ms_scan_count_passed(void);
+/* Counts a heap event towards the spaced scans: the thread's batch is used up now and then. */
+static inline void ms_scan_count(void) {
+    if (__builtin_expect(--ms_self.scan_left <= 0, 0)) ms_scan_count_passed();
+}
 static inline void ms_rss_tick(uint64_t now) {
     if (__builtin_expect(now >= __atomic_load_n(&ms_rss_due, __ATOMIC_RELAXED), 0)) ms_rss_sample(now, false);
     if (__builtin_expect(now >= __atomic_load_n(&ms_scan_due, __ATOMIC_RELAXED), 0)) ms_scan_due_passed(now);
@@ -249,15 +257,18 @@ MS_HIDDEN void ms_debug_before_fork(void);
 MS_HIDDEN void ms_debug_after_fork(void);
 
 /* The recorder's own memory that a root scan must not read as the program's (its bss's bitmap
- * of heap granules, the unwinder's rule table, the scanning thread's stack table): each
+ * of heap granules, the unwinder's rule table, the scanning thread's stack table, its table of
+ * threads): each
  * appends [start, end) ranges to `out` (at most `max`) and returns how many. */
 struct ms_range { uintptr_t start, end; };
 MS_HIDDEN int ms_words_own_ranges(struct ms_range *out, int max);
 MS_HIDDEN int ms_unwind_own_ranges(struct ms_range *out, int max);
 MS_HIDDEN int ms_stacks_own_ranges(struct ms_range *out, int max);
+MS_HIDDEN int ms_threads_own_ranges(struct ms_range *out, int max);
 
-/* Reference scan (scan.c): at exit, or on demand (SIGUSR2) while the program runs. */
-MS_HIDDEN void ms_scan_references(bool at_exit);
+/* Reference scan (scan.c): at exit, or while the program runs (SIGUSR2, schedule.c).
+ * Returns its work: words read, plus eight per live block. */
+MS_HIDDEN uint64_t ms_scan_references(bool at_exit);
 extern int ms_scan_requested MS_HIDDEN;
 MS_HIDDEN void ms_scan_on_request(void);
 

@@ -1,9 +1,10 @@
-/* The reference scan (at exit): which live blocks point to which, and which are
- * pointed to from the roots (writable memory that is not heap: module data and
- * bss, the stacks of threads still running, other anonymous mappings), so that
- * memscope can classify leaks as memcheck does. The live blocks are rebuilt from
- * this process's own spool. The results are observations: any word whose value
- * equals a block's address counts, even when it is an integer. */
+/* The reference scan (at exit, and while the program runs): which live blocks point to
+ * which, and which are pointed to from the roots (writable memory that is not heap:
+ * module data and bss, the stacks of threads still running, other anonymous mappings),
+ * so that memscope can classify leaks as memcheck does. The live blocks come from this
+ * process's own spool, replayed into a table kept from one scan to the next: each scan
+ * reads only what was written since the last one. The results are observations: any
+ * word whose value equals a block's address counts, even when it is an integer. */
 #include "recorder.h"
 
 #include <dlfcn.h>
@@ -24,8 +25,8 @@ struct block { uintptr_t start; size_t size; };
 struct latest { uint64_t address, ts, seq, size; int alloc; };
 struct ops { struct latest *items; size_t count, capacity; uint64_t seq; };
 
-static struct block *blocks; /* the live blocks, by start address */
-static size_t block_count, block_capacity;
+static struct block *blocks; /* the live blocks of the scan under way, by start address */
+static size_t block_count;
 
 static void *map_anonymous(size_t bytes) {
     void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -41,7 +42,7 @@ static size_t slot_of(uint64_t address, size_t capacity) {
 }
 
 static bool grow(struct ops *o) {
-    size_t capacity = o->capacity ? o->capacity * 2 : 65536;
+    size_t capacity = o->capacity ? o->capacity * 2 : 4096; /* walked at every scan: no bigger than needed */
     struct latest *items = map_anonymous(capacity * sizeof *items);
     if (!items) return false;
     for (size_t i = 0; i < o->capacity; i++) {
@@ -115,6 +116,26 @@ static inline const uint8_t *skip_fast(const uint8_t *p, const uint8_t *end, int
     return p;
 }
 
+/* Steps over any number of fields, counting their last bytes 8 at a time: a scan's
+ * references, a stack's return addresses, a dying block's words. */
+static const uint8_t *skip_fields(const uint8_t *p, const uint8_t *end, uint64_t fields) {
+    while (fields && end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        uint64_t stops = ~w & 0x8080808080808080ull;
+        uint64_t n = ((stops >> 7) * 0x0101010101010101ull) >> 56; /* last bytes among the 8 */
+        if (n >= fields) {
+            while (--fields) stops &= stops - 1;
+            return p + ((unsigned)__builtin_ctzll(stops) >> 3) + 1;
+        }
+        fields -= n;
+        p += 8;
+    }
+    uint64_t ignored;
+    for (; fields && p; fields--) p = get(p, end, &ignored);
+    return p;
+}
+
 static const uint8_t *skip_string(const uint8_t *p, const uint8_t *end) {
     uint64_t n;
     p = get(p, end, &n);
@@ -153,7 +174,7 @@ static bool collect_chunk(const uint8_t *p, const uint8_t *end, struct ops *o) {
             uint64_t depth;
             for (int i = 0; i < 2 && p; i++) p = get(p, end, &f[i]);
             if (p) p = get(p, end, &depth);
-            for (uint64_t i = 0; p && i < depth; i++) p = get(p, end, &f[0]);
+            if (p) p = skip_fields(p, end, depth);
             break;
         }
         case MS_EV_THREAD_NAME:
@@ -180,7 +201,7 @@ static bool collect_chunk(const uint8_t *p, const uint8_t *end, struct ops *o) {
             uint64_t count;
             for (int i = 0; i < 2 && p; i++) p = get(p, end, &f[0]);
             if (p) p = get(p, end, &count);
-            for (uint64_t i = 0; p && i < 2 * count; i++) p = get_fast(p, end, &f[0]);
+            if (p) p = skip_fields(p, end, 2 * count);
             break;
         }
         case MS_EV_SCOPE_ENTER:
@@ -189,44 +210,170 @@ static bool collect_chunk(const uint8_t *p, const uint8_t *end, struct ops *o) {
             break;
         default:
             if (tag >= sizeof plain_fields / sizeof plain_fields[0] || !plain_fields[tag]) return false;
-            for (int i = 0; i < plain_fields[tag] && p; i++) p = get(p, end, &f[0]);
+            p = skip_fields(p, end, (uint64_t)plain_fields[tag]);
         }
     }
     return true;
 }
 
-static int by_start(const void *a, const void *b) {
-    const struct block *x = a, *y = b;
-    return x->start < y->start ? -1 : x->start > y->start;
+/* Sorts blocks by start address: least significant digit first, 11 bits of the address
+ * (from bit 4: blocks are 16-aligned) a pass, a pass skipped when every block has the same
+ * digit there. `spare` holds as many blocks. Returns where the sorted blocks are. */
+static uint32_t counts[2048];
+static struct block *sort_blocks(struct block *items, struct block *spare, size_t n) {
+    for (unsigned shift = 4; shift < 48; shift += 11) {
+        memset(counts, 0, sizeof counts);
+        for (size_t i = 0; i < n; i++) counts[(items[i].start >> shift) & 2047]++;
+        if (n && counts[(items[0].start >> shift) & 2047] == n) continue;
+        uint32_t sum = 0;
+        for (size_t d = 0; d < 2048; d++) {
+            uint32_t c = counts[d];
+            counts[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) spare[counts[(items[i].start >> shift) & 2047]++] = items[i];
+        struct block *t = items;
+        items = spare;
+        spare = t;
+    }
+    return items;
 }
 
-/* The blocks whose address's last operation is an allocation, sorted by address. */
-static struct block *live_blocks(struct ops *o, size_t *count) {
+/* What one scan leaves for the next: the latest operation on each address and, per chunk
+ * of the spool, how far it was replayed. A chunk is read with pread from there to what its
+ * thread has published (no mapping: mapping each chunk at every scan cost page faults and
+ * munmaps, and mapped pages would count in the program's resident set). A chunk is finished
+ * once its thread has taken a later one (threads fill their chunks one at a time); finished
+ * chunks below `first_open` are not looked at again. A fork child, which writes a spool of
+ * its own, starts again (`epoch`); after exec the new image's recorder does. */
+#define CHUNK_SEEN 0x80000000u     /* done[i]: its thread is known; the low bits: bytes replayed */
+#define CHUNK_FINISHED 0xffffffffu /* done[i]: replayed to its end, and its thread writes elsewhere */
+struct thread_chunk { uint64_t tid, chunk; }; /* a thread's latest chunk (tid 0: empty slot) */
+static struct {
+    uint32_t epoch;
+    struct ops ops;
+    uint32_t *done;
+    uint64_t done_capacity, first_open;
+    struct thread_chunk *latest;
+    size_t latest_count, latest_capacity;
+    uint8_t *buffer; /* MS_CHUNK_SIZE bytes: a chunk's new events */
+    struct block *blocks;
+    size_t blocks_capacity;
+} kept;
+
+static void forget_kept(void) {
+    if (kept.ops.items) munmap(kept.ops.items, kept.ops.capacity * sizeof *kept.ops.items);
+    if (kept.done) munmap(kept.done, kept.done_capacity * sizeof *kept.done);
+    if (kept.latest) munmap(kept.latest, kept.latest_capacity * sizeof *kept.latest);
+    if (kept.buffer) munmap(kept.buffer, MS_CHUNK_SIZE);
+    if (kept.blocks) munmap(kept.blocks, kept.blocks_capacity * sizeof *kept.blocks);
+    memset(&kept, 0, sizeof kept);
+}
+
+static bool replay_chunk(int fd, uint64_t chunk);
+
+/* A thread's later chunk seen: its earlier one is complete, replayed to its end now. */
+static bool note_thread_chunk(int fd, uint32_t tid, uint64_t chunk) {
+    if ((kept.latest_count + 1) * 2 > kept.latest_capacity) {
+        size_t capacity = kept.latest_capacity ? kept.latest_capacity * 2 : 256;
+        struct thread_chunk *table = map_anonymous(capacity * sizeof *table);
+        if (!table) return false;
+        for (size_t i = 0; i < kept.latest_capacity; i++) {
+            if (!kept.latest[i].tid) continue;
+            size_t slot = (kept.latest[i].tid * 0x9E3779B1u) & (capacity - 1);
+            while (table[slot].tid) slot = (slot + 1) & (capacity - 1);
+            table[slot] = kept.latest[i];
+        }
+        if (kept.latest) munmap(kept.latest, kept.latest_capacity * sizeof *kept.latest);
+        kept.latest = table;
+        kept.latest_capacity = capacity;
+    }
+    size_t slot = (tid * 0x9E3779B1u) & (kept.latest_capacity - 1);
+    while (kept.latest[slot].tid && kept.latest[slot].tid != tid) slot = (slot + 1) & (kept.latest_capacity - 1);
+    struct thread_chunk *t = &kept.latest[slot];
+    if (!t->tid) {
+        kept.latest_count++;
+    } else if (t->chunk < chunk) {
+        if (!replay_chunk(fd, t->chunk)) return false;
+        kept.done[t->chunk] = CHUNK_FINISHED;
+    }
+    *t = (struct thread_chunk){tid, chunk};
+    return true;
+}
+
+/* Replays a chunk's events published since the last scan. False when the spool cannot be read. */
+static bool replay_chunk(int fd, uint64_t chunk) {
+    uint32_t done = kept.done[chunk];
+    if (done == CHUNK_FINISHED) return true;
+    off_t offset = (off_t)MS_SPOOL_HEADER_SIZE + (off_t)chunk * MS_CHUNK_SIZE;
+    struct ms_chunk_header c;
+    if (pread(fd, &c, sizeof c, offset) != (ssize_t)sizeof c) return false;
+    if (!c.tid) return true; /* taken, not set up yet */
+    if (c.used > MS_CHUNK_SIZE - MS_CHUNK_HEADER_SIZE) {
+        kept.done[chunk] = CHUNK_FINISHED; /* malformed: left out */
+        return true;
+    }
+    if (!(done & CHUNK_SEEN)) {
+        kept.done[chunk] = done = CHUNK_SEEN;
+        if (!note_thread_chunk(fd, c.tid, chunk)) return false;
+    }
+    uint32_t from = done & ~CHUNK_SEEN;
+    if (c.used <= from) return true;
+    size_t n = c.used - from;
+    if (pread(fd, kept.buffer, n, offset + MS_CHUNK_HEADER_SIZE + from) != (ssize_t)n) return false;
+    bool ok = collect_chunk(kept.buffer, kept.buffer + n, &kept.ops);
+    kept.done[chunk] = ok ? (CHUNK_SEEN | c.used) : CHUNK_FINISHED; /* a malformed chunk: the rest left out */
+    return true;
+}
+
+/* Brings the table of latest operations up to what the spool holds now. */
+static bool replay_spool(void) {
+    struct ms_spool_header *h = ms_spool_header();
+    if (!h) return false;
+    if (kept.epoch != ms_spool_epoch) {
+        forget_kept(); /* a fork child's copy of its parent's */
+        kept.epoch = ms_spool_epoch;
+    }
+    if (!kept.done) {
+        kept.done_capacity = h->max_chunks;
+        kept.done = map_anonymous(kept.done_capacity * sizeof *kept.done);
+        kept.buffer = map_anonymous(MS_CHUNK_SIZE);
+        if (!kept.done || !kept.buffer) return false;
+    }
+    uint64_t chunks = __atomic_load_n(&h->next_chunk, __ATOMIC_ACQUIRE);
+    if (chunks > kept.done_capacity) chunks = kept.done_capacity;
+    int fd = ms_spool_fd();
+    for (uint64_t i = kept.first_open; i < chunks; i++)
+        if (!replay_chunk(fd, i)) break;
+    while (kept.first_open < chunks && kept.done[kept.first_open] == CHUNK_FINISHED) kept.first_open++;
+    return true;
+}
+
+/* The blocks whose address's last operation is an allocation, sorted by address, into
+ * `blocks`. Returns how many. */
+static size_t live_blocks(void) {
+    struct ops *o = &kept.ops;
+    size_t half = kept.blocks_capacity / 2;
+    if (half < o->count || !kept.blocks) {
+        if (kept.blocks) munmap(kept.blocks, kept.blocks_capacity * sizeof *kept.blocks);
+        half = o->capacity / 2 > o->count ? o->capacity / 2 : o->count + 1;
+        kept.blocks_capacity = 2 * half; /* the blocks, and as many for sorting them */
+        kept.blocks = map_anonymous(kept.blocks_capacity * sizeof *kept.blocks);
+        if (!kept.blocks) {
+            kept.blocks_capacity = 0;
+            return 0;
+        }
+    }
     size_t n = 0;
     for (size_t i = 0; i < o->capacity; i++)
-        if (o->items[i].address && o->items[i].alloc) n++;
-    block_capacity = n ? n : 1;
-    struct block *table = map_anonymous(block_capacity * sizeof *table);
-    if (!table) return NULL;
-    n = 0;
-    for (size_t i = 0; i < o->capacity; i++)
-        if (o->items[i].address && o->items[i].alloc) table[n++] = (struct block){o->items[i].address, o->items[i].size};
-    qsort(table, n, sizeof *table, by_start);
-    *count = n;
-    return table;
+        if (o->items[i].address && o->items[i].alloc) kept.blocks[n++] = (struct block){o->items[i].address, o->items[i].size};
+    blocks = sort_blocks(kept.blocks, kept.blocks + half, n);
+    return n;
 }
 
 /* Reads go through process_vm_readv (see scan_range). */
 static bool careful_reads;
-
-/* The scan's own working memory, which must not count as a root. */
-static struct { uintptr_t start, end; } own[4];
-
-static bool is_own(uintptr_t start, uintptr_t end) {
-    for (int i = 0; i < 4; i++)
-        if (own[i].start < end && start < own[i].end) return true;
-    return false;
-}
+static pid_t scan_pid; /* getpid() once per scan, not once per read */
 
 /* True when some live block starts in [start, end). */
 static bool holds_blocks(uintptr_t start, uintptr_t end) {
@@ -238,17 +385,29 @@ static bool holds_blocks(uintptr_t start, uintptr_t end) {
     return low < block_count && blocks[low].start < end;
 }
 
-/* The block whose range holds `value` (a zero-size block holds only its start). */
-static struct block *block_at(uintptr_t value) {
-    size_t low = 0, high = block_count;
-    while (low < high) {
-        size_t mid = (low + high) / 2;
-        if (blocks[mid].start <= value) low = mid + 1; else high = mid;
+/* The block whose range holds `value` (a zero-size block holds only its start), into `out`.
+ * Most words that point into a block point to its start: the replay's table finds those
+ * in one probe, near where the last one was. The others are searched for. */
+static bool block_at(uintptr_t value, struct block *out) {
+    const struct ops *o = &kept.ops;
+    for (size_t slot = slot_of(value, o->capacity); o->items; slot = (slot + 1) & (o->capacity - 1)) {
+        const struct latest *e = &o->items[slot];
+        if (e->address == value) {
+            if (!e->alloc) break;
+            *out = (struct block){e->address, e->size};
+            return true;
+        }
+        if (!e->address) break;
     }
-    if (low == 0) return NULL;
-    struct block *b = &blocks[low - 1];
-    if (value == b->start || value < b->start + b->size) return b;
-    return NULL;
+    if (!block_count || value < blocks[0].start) return false;
+    /* The last block starting at or below `value`, without a branch to mispredict (a
+     * heap's pointers go every which way): a conditional move per halving. */
+    struct block *b = blocks;
+    for (size_t n = block_count; n > 1; n -= n / 2)
+        b = b[n / 2].start <= value ? b + n / 2 : b;
+    if (value != b->start && value >= b->start + b->size) return false;
+    *out = *b;
+    return true;
 }
 
 static void emit_reference(uint8_t tag, uint64_t from_or_region, uintptr_t to, uintptr_t word) {
@@ -294,7 +453,7 @@ static const struct file_map *file_map_at(uintptr_t address) {
 static bool read_word(uintptr_t address, bool careful, uintptr_t *out) {
     if (!careful) { *out = *(const uintptr_t *)address; return true; }
     struct iovec local = {out, sizeof *out}, remote = {(void *)address, sizeof *out};
-    return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)sizeof *out;
+    return process_vm_readv(scan_pid, &local, 1, &remote, 1, 0) == (ssize_t)sizeof *out;
 }
 
 /* memcheck's aligned_ptr_above_page0_is_vtable_addr: `p` lies in a readable file
@@ -347,24 +506,28 @@ static bool heuristic_start(const struct block *b, uintptr_t word) {
     return false;
 }
 
+/* Words read by the scan under way: its cost, in a unit that is the same from run to run. */
+static uint64_t words_read;
+
 static void scan_words(const uintptr_t *words, size_t count, uint8_t tag, uint64_t source,
                        uintptr_t *last_to, uintptr_t *last_word) {
+    words_read += count;
     for (size_t i = 0; i < count; i++) {
         uintptr_t word = words[i];
         if (word < blocks[0].start || !ms_in_heap_granule(word)) continue; /* no block there: no search */
-        struct block *b = block_at(word);
-        if (!b || (tag == MS_EV_REFERENCE && b->start == source)) continue;
+        struct block b;
+        if (!block_at(word, &b) || (tag == MS_EV_REFERENCE && b.start == source)) continue;
         /* glibc lets a block's last 8 bytes overlap the next chunk's header; a
          * 16-aligned word pointing there is the allocator's pointer to that chunk
          * (its bins, its top chunk), not a reference to this block. */
-        if (word != b->start && (word & 15) == 0 && word + 8 >= b->start + b->size) continue;
+        if (word != b.start && (word & 15) == 0 && word + 8 >= b.start + b.size) continue;
         /* An interior pointer that one of memcheck's heuristics accepts is written as
          * a start pointer (the record has no field to say "via heuristic"). */
-        if (word != b->start && heuristic_start(b, word)) word = b->start;
-        if (b->start == *last_to && (word == b->start) == (*last_word == b->start)) continue;
-        *last_to = b->start;
+        if (word != b.start && heuristic_start(&b, word)) word = b.start;
+        if (b.start == *last_to && (word == b.start) == (*last_word == b.start)) continue;
+        *last_to = b.start;
         *last_word = word;
-        emit_reference(tag, source, b->start, word);
+        emit_reference(tag, source, b.start, word);
     }
 }
 
@@ -382,23 +545,99 @@ static void scan_range(uintptr_t start, uintptr_t end, uint8_t tag, uint64_t sou
         size_t n = count - done < capacity ? count - done : capacity;
         struct iovec local = {read_buffer, n * sizeof(uintptr_t)};
         struct iovec remote = {(void *)(start + done * sizeof(uintptr_t)), n * sizeof(uintptr_t)};
-        ssize_t got = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+        ssize_t got = process_vm_readv(scan_pid, &local, 1, &remote, 1, 0);
         if (got <= 0) return; /* gone meanwhile */
         scan_words(read_buffer, (size_t)got / sizeof(uintptr_t), tag, source, &last_to, &last_word);
         done += (size_t)got / sizeof(uintptr_t);
     }
 }
 
-/* The recorder's own memory, left out of the roots (sorted by start; see recorder.h). A
- * mapping of the program's that the kernel merged with one of these keeps its own part. */
-static struct ms_range recorder_ranges[8];
+/* The live blocks' words. Blocks of 64 KiB or more (glibc unmaps those when they are
+ * freed) go through scan_range's careful reads; smaller ones are read in place when
+ * `in_place` (at exit, and while the program runs if it has one thread: then nothing can
+ * free them under the scan, which runs inside an allocator call), else many to a
+ * process_vm_readv call, one iovec a block, up to read_buffer's 64 KiB: a call per block
+ * was most of a running scan's cost. A block the call could not read (freed and unmapped
+ * meanwhile) is left out, as before. */
+#define BATCH_BLOCKS 256
+static void scan_blocks(bool in_place) {
+    struct iovec remote[BATCH_BLOCKS];
+    size_t i = 0;
+    while (i < block_count) {
+        const struct block *b = &blocks[i];
+        size_t bytes = b->size & ~(size_t)(sizeof(uintptr_t) - 1);
+        if (b->size >= 65536) {
+            scan_range(b->start, b->start + b->size, MS_EV_REFERENCE, b->start);
+            i++;
+            continue;
+        }
+        if (in_place) {
+            uintptr_t last_to = 0, last_word = 0;
+            scan_words((const uintptr_t *)b->start, bytes / sizeof(uintptr_t), MS_EV_REFERENCE, b->start, &last_to,
+                       &last_word);
+            i++;
+            continue;
+        }
+        size_t n = 0, total = 0;
+        while (i + n < block_count && n < BATCH_BLOCKS) {
+            const struct block *c = &blocks[i + n];
+            size_t length = c->size & ~(size_t)(sizeof(uintptr_t) - 1);
+            if (c->size >= 65536 || total + length > sizeof read_buffer) break;
+            remote[n++] = (struct iovec){(void *)c->start, length};
+            total += length;
+        }
+        struct iovec local = {read_buffer, total};
+        ssize_t got = total ? process_vm_readv(scan_pid, &local, 1, remote, n, 0) : 0;
+        size_t offset = 0, k = 0;
+        for (; k < n; k++) {
+            size_t length = remote[k].iov_len;
+            if (got < 0 || offset + length > (size_t)got) break; /* this block could not be read */
+            uintptr_t last_to = 0, last_word = 0;
+            scan_words(read_buffer + offset / sizeof(uintptr_t), length / sizeof(uintptr_t), MS_EV_REFERENCE,
+                       blocks[i + k].start, &last_to, &last_word);
+            offset += length;
+        }
+        i += k < n ? k + 1 : n;
+    }
+}
+
+/* The /proc/self/maps text of the last scan (read_maps). */
+static char *maps_text;
+static size_t maps_capacity;
+
+/* The scan's own memory: what it keeps between scans, its buffers, the maps it read. */
+static int scan_own_ranges(struct ms_range *out, int max) {
+    struct ms_range all[] = {
+        {(uintptr_t)kept.ops.items, (uintptr_t)(kept.ops.items + kept.ops.capacity)},
+        {(uintptr_t)kept.done, (uintptr_t)(kept.done + kept.done_capacity)},
+        {(uintptr_t)kept.latest, (uintptr_t)(kept.latest + kept.latest_capacity)},
+        {(uintptr_t)kept.buffer, (uintptr_t)kept.buffer + (kept.buffer ? MS_CHUNK_SIZE : 0)},
+        {(uintptr_t)kept.blocks, (uintptr_t)(kept.blocks + kept.blocks_capacity)},
+        {(uintptr_t)read_buffer, (uintptr_t)(read_buffer + sizeof read_buffer / sizeof read_buffer[0])},
+        {(uintptr_t)counts, (uintptr_t)(counts + sizeof counts / sizeof counts[0])},
+        {(uintptr_t)maps_text, (uintptr_t)maps_text + maps_capacity},
+        {(uintptr_t)file_maps, (uintptr_t)(file_maps + file_map_capacity)},
+    };
+    int n = 0;
+    for (size_t i = 0; i < sizeof all / sizeof all[0] && n < max; i++)
+        if (all[i].start && all[i].end > all[i].start) out[n++] = all[i];
+    return n;
+}
+
+/* The recorder's own memory, left out of the roots (sorted by start; see recorder.h), and
+ * the scan's. A mapping of the program's that the kernel merged with one of these keeps
+ * its own part. */
+#define RECORDER_RANGES 16
+static struct ms_range recorder_ranges[RECORDER_RANGES];
 static int recorder_range_count;
 
 static void note_recorder_ranges(void) {
     int n = 0;
-    n += ms_words_own_ranges(recorder_ranges + n, 8 - n);
-    n += ms_unwind_own_ranges(recorder_ranges + n, 8 - n);
-    n += ms_stacks_own_ranges(recorder_ranges + n, 8 - n);
+    n += ms_words_own_ranges(recorder_ranges + n, RECORDER_RANGES - n);
+    n += ms_unwind_own_ranges(recorder_ranges + n, RECORDER_RANGES - n);
+    n += ms_stacks_own_ranges(recorder_ranges + n, RECORDER_RANGES - n);
+    n += ms_threads_own_ranges(recorder_ranges + n, RECORDER_RANGES - n);
+    n += scan_own_ranges(recorder_ranges + n, RECORDER_RANGES - n);
     for (int i = 1; i < n; i++)
         for (int j = i; j > 0 && recorder_ranges[j].start < recorder_ranges[j - 1].start; j--) {
             struct ms_range r = recorder_ranges[j];
@@ -437,29 +676,28 @@ static char *parse_map_line(char *line, struct map_line *m) {
     return next;
 }
 
-/* Reads /proc/self/maps into the scan's own memory (own[2]) and notes the file
- * mappings (own[3]). Returns the text, or NULL. */
-static char *read_maps(size_t *capacity_out) {
+/* Reads /proc/self/maps into the scan's own memory (maps_text, kept for the next scan) and
+ * notes the file mappings. Returns the text, or NULL. */
+static char *read_maps(void) {
     int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
     if (fd < 0) return NULL;
-    size_t capacity = 1 << 20, used = 0;
-    char *text = map_anonymous(capacity);
-    if (!text) { close(fd); return NULL; }
-    own[2].start = (uintptr_t)text;
-    own[2].end = (uintptr_t)text + capacity;
+    if (!maps_text && (maps_text = map_anonymous(1 << 20))) maps_capacity = 1 << 20;
+    if (!maps_text) { close(fd); return NULL; }
+    char *text = maps_text;
+    size_t capacity = maps_capacity, used = 0;
     ssize_t n;
     while (used < capacity - 1 && (n = read(fd, text + used, capacity - 1 - used)) > 0) used += (size_t)n;
     close(fd);
     text[used] = 0;
     size_t lines = 1;
     for (size_t i = 0; i < used; i++) lines += text[i] == '\n';
-    file_map_capacity = lines;
-    file_maps = map_anonymous(lines * sizeof *file_maps);
-    file_map_count = 0;
-    if (file_maps) {
-        own[3].start = (uintptr_t)file_maps;
-        own[3].end = (uintptr_t)(file_maps + lines);
+    if (lines > file_map_capacity) {
+        if (file_maps) munmap(file_maps, file_map_capacity * sizeof *file_maps);
+        file_map_capacity = 2 * lines;
+        file_maps = map_anonymous(file_map_capacity * sizeof *file_maps);
+        if (!file_maps) file_map_capacity = 0;
     }
+    file_map_count = 0;
     for (char *line = text; line && *line;) {
         struct map_line m;
         char *next = parse_map_line(line, &m);
@@ -467,7 +705,6 @@ static char *read_maps(size_t *capacity_out) {
             file_maps[file_map_count++] = (struct file_map){m.start, m.end, m.perms[0] == 'r', m.perms[2] == 'x'};
         line = next;
     }
-    *capacity_out = capacity;
     return text;
 }
 
@@ -498,7 +735,7 @@ static void scan_roots(const char *text, uintptr_t stack_pointer) {
         bool own_stack = stack_pointer >= start && stack_pointer < end;
         if (own_stack) start = stack_pointer; /* live frames only */
         if (readable_private && !heap_mapping && !special && !holds_blocks(start, end) &&
-            !is_own(start, end) && !ms_debug_owns(start, end) && !ms_is_dead_thread_stack(start, end)) {
+            !ms_debug_owns(start, end) && !ms_is_dead_thread_stack(start, end)) {
             bool is_stack = own_stack || (path && strncmp(path, "[stack]", 7) == 0);
             int kind = is_stack ? ROOT_STACK : (path && path[0] == '/') ? ROOT_DATA : ROOT_OTHER;
             scan_root_range(start, end, (uint64_t)kind);
@@ -544,41 +781,16 @@ MS_EXPORT int __libc_start_main(int (*main)(int, char **, char **), int argc, ch
     return real(main_wrapper, argc, argv, init, fini, rtld_fini, stack_end);
 }
 
-void ms_scan_references(bool at_exit) {
+uint64_t ms_scan_references(bool at_exit) {
     careful_reads = !at_exit;
-    struct ms_spool_header *h = ms_spool_header();
-    if (!h) return;
-    uint64_t chunks = __atomic_load_n(&h->next_chunk, __ATOMIC_ACQUIRE);
-    if (chunks > h->max_chunks) chunks = h->max_chunks;
-    int fd = ms_spool_fd();
-    struct ops o = {0};
-    /* One chunk mapped at a time, so the scan's memory stays small. */
-    for (uint64_t i = 0; i < chunks; i++) {
-        off_t offset = (off_t)MS_SPOOL_HEADER_SIZE + (off_t)i * MS_CHUNK_SIZE;
-        const uint8_t *chunk = mmap(NULL, MS_CHUNK_SIZE, PROT_READ, MAP_SHARED, fd, offset);
-        if (chunk == MAP_FAILED) break;
-        const struct ms_chunk_header *c = (const struct ms_chunk_header *)chunk;
-        uint32_t used = __atomic_load_n(&c->used, __ATOMIC_ACQUIRE);
-        bool ok = !c->tid || used > MS_CHUNK_SIZE - MS_CHUNK_HEADER_SIZE ||
-                  collect_chunk(chunk + MS_CHUNK_HEADER_SIZE, chunk + MS_CHUNK_HEADER_SIZE + used, &o);
-        madvise((void *)chunk, MS_CHUNK_SIZE, MADV_DONTNEED);
-        munmap((void *)chunk, MS_CHUNK_SIZE);
-        if (!ok) break;
-    }
-    size_t count = 0;
-    blocks = o.items ? live_blocks(&o, &count) : NULL;
+    scan_pid = getpid();
+    words_read = 0;
+    if (!replay_spool()) return 0;
+    size_t count = live_blocks();
     block_count = count;
     /* scan_words looks a word up only in a granule a block was noted in: every live block's
      * is (a block the spool has that no hook noted, if any, is noted now). */
     for (size_t i = 0; i < count; i++) ms_note_heap_range(blocks[i].start, blocks[i].size);
-    if (o.items) {
-        own[0].start = (uintptr_t)o.items;
-        own[0].end = (uintptr_t)(o.items + o.capacity);
-    }
-    if (blocks) {
-        own[1].start = (uintptr_t)blocks;
-        own[1].end = (uintptr_t)(blocks + block_capacity);
-    }
     uint8_t *e = ms_event_begin(32);
     if (e) {
         *e++ = MS_EV_SCAN;
@@ -586,23 +798,19 @@ void ms_scan_references(bool at_exit) {
         e = ms_put(e, count);
         ms_event_end(e);
     }
-    size_t text_capacity = 0;
-    char *text = blocks && count ? read_maps(&text_capacity) : NULL;
-    if (blocks && count && text) {
+    char *text = count ? read_maps() : NULL;
+    if (count && text) {
         uintptr_t here = (uintptr_t)__builtin_frame_address(0);
         scan_roots(text, here);
         scan_registers();
-        careful_reads = !at_exit;
-        for (size_t i = 0; i < count; i++)
-            scan_range(blocks[i].start, blocks[i].start + blocks[i].size, MS_EV_REFERENCE, blocks[i].start);
+        bool in_place = at_exit || !__atomic_load_n(&ms_threaded, __ATOMIC_RELAXED);
+        careful_reads = !in_place;
+        scan_blocks(in_place);
     }
-    if (text) munmap(text, text_capacity);
-    if (file_maps) munmap(file_maps, file_map_capacity * sizeof *file_maps);
-    file_maps = NULL;
     file_map_count = 0;
-    memset(own, 0, sizeof own);
-    if (o.items) munmap(o.items, o.capacity * sizeof *o.items);
-    if (blocks) munmap(blocks, block_capacity * sizeof *blocks);
     blocks = NULL;
     block_count = 0;
+    /* The scan's work, the same from run to run of the same program: the words it read,
+     * and the live blocks it sorted and looked words up among. */
+    return words_read + 8 * (uint64_t)count;
 }

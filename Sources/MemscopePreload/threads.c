@@ -15,6 +15,8 @@ struct start_args {
 #define REGISTRY_SIZE 4096
 static struct { pthread_t thread; uint32_t tid; bool exited; } registry[REGISTRY_SIZE];
 
+static int any_exited; /* some entry was marked exited: a reference scan then looks them up */
+
 static pthread_key_t exit_key;
 static bool exit_key_ready;
 
@@ -44,6 +46,7 @@ static uint32_t lookup(pthread_t thread) {
 /* True when [start, end) holds the descriptor (so the stack) of an exited thread
  * and of no running one: glibc keeps such stacks mapped for reuse. */
 bool ms_is_dead_thread_stack(uintptr_t start, uintptr_t end) {
+    if (!__atomic_load_n(&any_exited, __ATOMIC_RELAXED)) return false; /* no walk over the table per mapping */
     bool dead = false;
     for (size_t i = 0; i < REGISTRY_SIZE; i++) {
         if (!__atomic_load_n(&registry[i].tid, __ATOMIC_ACQUIRE)) continue;
@@ -59,7 +62,11 @@ static void mark_exited(pthread_t thread) {
     size_t slot = ((uintptr_t)thread >> 6) % REGISTRY_SIZE;
     for (size_t i = 0; i < REGISTRY_SIZE; i++, slot = (slot + 1) % REGISTRY_SIZE) {
         if (!__atomic_load_n(&registry[slot].tid, __ATOMIC_ACQUIRE)) return;
-        if (registry[slot].thread == thread) { registry[slot].exited = true; return; }
+        if (registry[slot].thread == thread) {
+            __atomic_store_n(&any_exited, 1, __ATOMIC_RELAXED);
+            registry[slot].exited = true;
+            return;
+        }
     }
 }
 
@@ -67,8 +74,18 @@ static void mark_exited(pthread_t thread) {
 void ms_threads_after_fork(void) {
     pthread_t self = pthread_self();
     for (size_t i = 0; i < REGISTRY_SIZE; i++)
-        if (__atomic_load_n(&registry[i].tid, __ATOMIC_ACQUIRE) && !pthread_equal(registry[i].thread, self))
+        if (__atomic_load_n(&registry[i].tid, __ATOMIC_ACQUIRE) && !pthread_equal(registry[i].thread, self)) {
+            any_exited = 1;
             registry[i].exited = true;
+        }
+}
+
+/* The registry is the recorder's, not the program's: no root for a reference scan (a
+ * thread whose stack the program allocated would have its block held by it). */
+int ms_threads_own_ranges(struct ms_range *out, int max) {
+    if (max < 1) return 0;
+    out[0] = (struct ms_range){(uintptr_t)registry, (uintptr_t)(registry + REGISTRY_SIZE)};
+    return 1;
 }
 
 static void on_thread_exit(void *value) {

@@ -25,10 +25,11 @@ public struct RecordOptions: Sendable {
     /// the resident set.
     public var scanEveryNanoseconds: UInt64 = 0
     public var scanAtPeak = false
-    /// Scans while the program runs, the first after this many nanoseconds and each next one
-    /// after twice the last gap (0: none). The default, 1 ms, scans about log2 of the run's
-    /// milliseconds times; ignored with ``scanEveryNanoseconds``.
-    public var scanSpacedNanoseconds: UInt64 = 1_000_000
+    /// Scans while the program runs, the first after this many heap events (allocations,
+    /// reallocs and frees) and each next one after twice the last gap (0: none), so that two
+    /// recordings of a program scan at the same points of its run. The default scans about
+    /// log2(events / 256) times; ignored with ``scanEveryNanoseconds``.
+    public var scanSpacedEvents: UInt64 = 256
 
     public init(command: [String], output: String, followFork: Bool, framePointers: Bool, zstd: Bool,
                 preloadLibrary: String, producerVersion: String) {
@@ -199,7 +200,7 @@ public enum Recorder {
                 || text.hasPrefix("MEMSCOPE_RECORDER=")
                 || text.hasPrefix("MEMSCOPE_GUARD=") || text.hasPrefix("MEMSCOPE_QUARANTINE=")
                 || text.hasPrefix("MEMSCOPE_SCAN_ON_FREE=") || text.hasPrefix("MEMSCOPE_SCAN_EVERY_NS=")
-                || text.hasPrefix("MEMSCOPE_SCAN_AT_PEAK=") || text.hasPrefix("MEMSCOPE_SCAN_SPACED_NS=") { continue }
+                || text.hasPrefix("MEMSCOPE_SCAN_AT_PEAK=") || text.hasPrefix("MEMSCOPE_SCAN_SPACED_EVENTS=") { continue }
             variables.append(text)
         }
         variables.append("LD_PRELOAD=\(preload)")
@@ -212,7 +213,7 @@ public enum Recorder {
         if !options.scanOnFree { variables.append("MEMSCOPE_SCAN_ON_FREE=0") }
         if options.scanEveryNanoseconds > 0 { variables.append("MEMSCOPE_SCAN_EVERY_NS=\(options.scanEveryNanoseconds)") }
         if options.scanAtPeak { variables.append("MEMSCOPE_SCAN_AT_PEAK=1") }
-        if options.scanSpacedNanoseconds > 0 { variables.append("MEMSCOPE_SCAN_SPACED_NS=\(options.scanSpacedNanoseconds)") }
+        if options.scanSpacedEvents > 0 { variables.append("MEMSCOPE_SCAN_SPACED_EVENTS=\(options.scanSpacedEvents)") }
         if options.quarantineBytes > 0 { variables.append("MEMSCOPE_QUARANTINE=\(options.quarantineBytes)") }
         return variables
     }

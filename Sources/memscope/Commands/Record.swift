@@ -79,7 +79,7 @@ struct RecordCommand: ParsableCommand {
     var scanAtPeak = false
 
     @Flag(name: .customLong("no-spaced-scans"),
-          help: "Do not scan the heap for pointers while the program runs by default (after 1 ms, then after each gap twice the last: 1, 3, 7, 15 ms…).")
+          help: "Do not scan the heap for pointers while the program runs by default (after 256 heap events, then after each gap twice the last: 256, 768, 1792… events).")
     var noSpacedScans = false
 
     @Argument(parsing: .captureForPassthrough, help: "The program and its arguments, after --.")
@@ -112,7 +112,7 @@ struct RecordCommand: ParsableCommand {
         options.scanOnFree = !noScanOnFree
         options.scanEveryNanoseconds = scanEvery?.nanoseconds ?? 0
         options.scanAtPeak = scanAtPeak
-        if noSpacedScans { options.scanSpacedNanoseconds = 0 }
+        if noSpacedScans { options.scanSpacedEvents = 0 }
         let outcome: RecordOutcome
         do {
             var resolved = options
