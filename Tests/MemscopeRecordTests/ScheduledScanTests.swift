@@ -2,7 +2,7 @@ import Foundation
 import MemscopeTestSupport
 import Testing
 
-/// Scans while the program runs, besides the one at exit: by default (spaced), `record
+/// Scans while the program runs, besides the one at exit: by default (spaced, by heap events), `record
 /// --scan-every` and `--scan-at-peak` (Tests/RecordPrograms/rss.c grows its resident set by 20 MiB in 20
 /// rounds, 5 ms apart).
 @Suite struct ScheduledScanTests {
@@ -14,14 +14,23 @@ import Testing
         return try #require(coverage["scans"] as? Int)
     }
 
-    /// By default (eighth ownership rules): scans after 1 ms, then at doubling gaps (1, 3, 7,
-    /// 15, 31, 63 ms… over a run of about 100 ms), then the one at exit.
+    /// By default (eighth ownership rules): scans after 256 heap events, then at doubling gaps
+    /// counted in events (scan-determinism.c: 7,683 events), then the one at exit.
     @Test func byDefaultSpacedScansWhileTheProgramRuns() throws {
+        let program = try TestProgram.compile("scan-determinism")
+        let (result, dump) = try program.record(["40"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let count = try scans(dump)
+        #expect(count >= 3 && count <= 8, "a few scans while the program ran, then the one at exit: \(count)")
+    }
+
+    /// Counted in events, not time: rss.c makes 40 allocations in 100 ms, fewer than the 256
+    /// before the first spaced scan.
+    @Test func fewHeapEventsNoSpacedScan() throws {
         let program = try TestProgram.compile("rss")
         let (result, dump) = try program.record()
         #expect(result.status == 0, "\(result.stderr)")
-        let count = try scans(dump)
-        #expect(count >= 2 && count <= 12, "a few scans while the program ran, then the one at exit: \(count)")
+        #expect(try scans(dump) == 1, "only the scan at exit")
     }
 
     @Test func withoutSpacedScansOnlyTheExitScan() throws {
