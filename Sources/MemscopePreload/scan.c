@@ -301,13 +301,19 @@ static bool note_thread_chunk(int fd, uint32_t tid, uint64_t chunk) {
     return true;
 }
 
+#define HEADER_PAGE 4096 /* a chunk's first page, which holds its header */
+
 /* Replays a chunk's events published since the last scan. False when the spool cannot be read. */
 static bool replay_chunk(int fd, uint64_t chunk) {
     uint32_t done = kept.done[chunk];
     if (done == CHUNK_FINISHED) return true;
     off_t offset = (off_t)MS_SPOOL_HEADER_SIZE + (off_t)chunk * MS_CHUNK_SIZE;
-    struct ms_chunk_header c;
-    if (pread(fd, &c, sizeof c, offset) != (ssize_t)sizeof c) return false;
+    /* The header is read from a mapping of its page, with the acquire load its writer's release
+     * store pairs with: a pread copies bytes in no particular width and could tear `used`. */
+    const struct ms_chunk_header *h = mmap(NULL, HEADER_PAGE, PROT_READ, MAP_SHARED, fd, offset);
+    if (h == MAP_FAILED) return false;
+    struct ms_chunk_header c = {__atomic_load_n(&h->tid, __ATOMIC_RELAXED), __atomic_load_n(&h->used, __ATOMIC_ACQUIRE)};
+    munmap((void *)h, HEADER_PAGE);
     if (!c.tid) return true; /* taken, not set up yet */
     if (c.used > MS_CHUNK_SIZE - MS_CHUNK_HEADER_SIZE) {
         kept.done[chunk] = CHUNK_FINISHED; /* malformed: left out */
