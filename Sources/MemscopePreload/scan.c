@@ -240,9 +240,10 @@ static struct block *sort_blocks(struct block *items, struct block *spare, size_
 }
 
 /* What one scan leaves for the next: the latest operation on each address and, per chunk
- * of the spool, how far it was replayed. A chunk is read with pread from there to what its
- * thread has published (no mapping: mapping each chunk at every scan cost page faults and
- * munmaps, and mapped pages would count in the program's resident set). A chunk is finished
+ * of the spool, how far it was replayed. A chunk's new events are read with pread, from there
+ * to what its thread has published (only its header's page is mapped, for a moment: mapping
+ * each whole chunk at every scan cost page faults and munmaps, and mapped pages would count
+ * in the program's resident set). A chunk is finished
  * once its thread has taken a later one (threads fill their chunks one at a time); finished
  * chunks below `first_open` are not looked at again. A fork child, which writes a spool of
  * its own, starts again (`epoch`); after exec the new image's recorder does. */
