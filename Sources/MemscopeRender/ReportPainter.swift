@@ -74,6 +74,10 @@ struct ReportPainter {
         withThreadFlames.allFramesFlame = allFramesFlame
         withThreadFlames.timeline = TimelineOverlay(analysis, filter: frameFilter, topDownBoxOfNode: topDownBoxes,
                                                     bottomUpBoxOfNode: bottomUpBoxes, siteNodes: runTrees?.siteNodes(of: analysis))
+        // The page's parts that need neither the views nor the ownership section, on both
+        // cores while the extra-view read goes on.
+        let earlyParts = HTMLReport.early(withThreadFlames)
+        clock.lap("html before the views")
         let (views, ownership) = try pending.wait(&clock)
         clock.lap("wait for extra views")
         // The views on both cores. Tallied views are drawn on the run's filtered trees (or
@@ -84,7 +88,7 @@ struct ReportPainter {
         if !views.threads.isEmpty || !views.windows.isEmpty { clock.lap("thread and window flamegraph trees") }
         withThreadFlames.ownership = ownership?.view
         pictures.ownership = ownership?.scene
-        let html = try HTMLReport.render(withThreadFlames)
+        let html = try HTMLReport.render(withThreadFlames, early: earlyParts)
         clock.lap("html")
         return (html, pictures)
     }
