@@ -141,7 +141,7 @@ struct CallTreeBuilder {
 
     /// What makes two frames the same node: names, whether inlined, and for a frame
     /// without a name its offset in its module (its address when that is unknown).
-    private struct Key: Hashable {
+    struct Key: Hashable {
         var function: UInt32
         var file: UInt32
         var module: UInt32
@@ -155,10 +155,10 @@ struct CallTreeBuilder {
     private(set) var frameLine: [UInt32] = []
     /// Per frame id, its class and line side by side: one cache line read per frame of a
     /// path instead of two.
-    private var frameInfo: [FrameInfo] = []
-    private var classKeys: [Key] = []
+    private(set) var frameInfo: [FrameInfo] = []
+    private(set) var classKeys: [Key] = []
     /// Per frame class, its position in sibling order (see `SortName`).
-    private var classRank: [Int] = []
+    private(set) var classRank: [Int] = []
 
     private mutating func classifyFrames() {
         var classes: [Key: UInt32] = [:]
@@ -542,7 +542,7 @@ private struct NodeIndex {
 }
 
 /// A frame's class of equal frames and its source line.
-private struct FrameInfo {
+struct FrameInfo {
     var frameClass: UInt32
     var line: UInt32
 }

@@ -105,7 +105,17 @@ public struct ReportBuilder: Sendable {
             return done
         }
         defer { reading.waitUntilDone() }
-        let analysis = treesMissing ? Self.addingCallTrees(to: shortened, from: full) : shortened
+        let analysis: Analysis
+        if !treesMissing {
+            analysis = shortened
+        } else if painter.readsUnfilteredTreesForEveryFrameViewOnly {
+            // Only the parts of the trees the every-frame view's flamegraphs read.
+            analysis = Self.addingCallTrees(to: shortened, from: full.flameCallTrees(painter.everyFrameNeeds(views: extra.views.count)))
+        } else {
+            var withTrees = full
+            withTrees.rebuildCallTrees()
+            analysis = Self.addingCallTrees(to: shortened, from: (withTrees.topDown, withTrees.bottomUp))
+        }
         if treesMissing { clock.lap("call trees") }
         let entry = BatchIndex.Entry(input: input.shownAs, report: nil, totals: analysis.totals,
                                      command: analysis.metadata.commandLine.joined(separator: " "), error: nil,
@@ -120,14 +130,12 @@ public struct ReportBuilder: Sendable {
         return RenderedReport(html: html, pictures: pictures, format: format, entry: entry)
     }
 
-    /// `shown` with the call trees of `full`, the same analysis before its strings were
-    /// shortened: built from the unshortened names, as the analysis builds them (two names
-    /// shortened alike stay two nodes); the shortened analysis keeps the same string ids.
-    private static func addingCallTrees(to shown: Analysis, from full: Analysis) -> Analysis {
-        var withTrees = full
-        withTrees.rebuildCallTrees()
+    /// `shown` with `trees`, those of the same analysis before its strings were shortened:
+    /// built from the unshortened names, as the analysis builds them (two names shortened
+    /// alike stay two nodes); the shortened analysis keeps the same string ids.
+    private static func addingCallTrees(to shown: Analysis, from trees: (topDown: CallTree, bottomUp: CallTree)) -> Analysis {
         var result = shown
-        (result.topDown, result.bottomUp) = (withTrees.topDown, withTrees.bottomUp)
+        (result.topDown, result.bottomUp) = trees
         return result
     }
 

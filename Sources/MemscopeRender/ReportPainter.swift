@@ -21,6 +21,18 @@ struct ReportPainter {
     var includeInference = true
     var ownershipSites = GraphSelection.defaultSiteLimit
 
+    /// Whether the run's unfiltered call trees are read for the every-frame view's
+    /// flamegraphs only (a frame filter is on: the report's own flamegraphs are drawn on the
+    /// filtered trees), so their parts those read will do (``Analysis/flameCallTrees(_:)``).
+    var readsUnfilteredTreesForEveryFrameViewOnly: Bool { frameFilter != .none }
+
+    /// What the every-frame view's flamegraphs read of the unfiltered trees, beside `views`
+    /// thread and window views.
+    func everyFrameNeeds(views: Int) -> FlameTreeNeeds {
+        let options = Self.viewFlameOptions(flameOptions, views: views + 1)
+        return FlameTreeNeeds(maxNodes: options.maxNodes, minimumFraction: options.minimumFraction, maxDepth: options.maxDepth)
+    }
+
     /// The pictures and the page.
     /// - Parameter views: the analyses restricted to one thread or one time window each, for
     ///   the page's selectors, and the ownership section: waited for only once the run's own
