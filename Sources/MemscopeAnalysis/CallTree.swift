@@ -279,6 +279,12 @@ struct CallTreeBuilder {
         selfValues.reserveCapacity(paths?.count ?? costs.count)
         var index = NodeIndex(minimumCapacity: expected)
         let frameInfo = self.frameInfo
+        // Per node, the path (or costed stack) that made it, while paths are walked in lanes
+        // (see `lanes`): the nodes are numbered as a walk of one path after another numbers
+        // them, in the end.
+        var creators: [Int32] = [-1]
+        var creator: Int32 = -1
+        var walkedInLanes = false
 
         // The node of `frameID` under `parent`, at `depth`. A node's smallest line is kept
         // in its index slot while the tree is built (a found node's links are not read: a
@@ -292,6 +298,7 @@ struct CallTreeBuilder {
             links.append(CallTree.Link(parent: Int32(parent), depth: depth, function: k.function,
                                        file: k.file, module: k.module, line: info.line, frame: frameID))
             selfSlots.append(-1)
+            creators.append(creator)
             return existing
         }
         func child(of parent: Int, frameID: UInt32) -> Int {
@@ -320,6 +327,7 @@ struct CallTreeBuilder {
         var laneNodes = [Int](repeating: 0, count: lanes)
 
         if let paths {
+            walkedInLanes = true
             // Every path's steps in the order walked, one path after another: the frames
             // first, each step's node as it is found (path `i`'s steps are
             // `walk[offsets[i]..<offsets[i + 1]]`).
@@ -352,6 +360,7 @@ struct CallTreeBuilder {
                             if !stepping { break }
                             for p in first..<end where offsets[p] + j < offsets[p + 1] {
                                 let step = offsets[p] + j
+                                creator = Int32(p)
                                 let node = child(of: laneNodes[p - first], frameID: walk[step].frame, depth: Int32(j + 1))
                                 laneNodes[p - first] = node
                                 walk[step].node = Int32(node)
@@ -389,6 +398,7 @@ struct CallTreeBuilder {
             break
         case .bottomUp where paths == nil:
             // A stack's frames innermost first, `lanes` stacks at a time (see `lanes`).
+            walkedInLanes = true
             var laneStacks = [Int](repeating: 0, count: lanes)
             symbols.stackParents.withUnsafeBufferPointer { parents in
                 symbols.stackFrames.withUnsafeBufferPointer { stackFrames in
@@ -409,6 +419,7 @@ struct CallTreeBuilder {
                             if !stepping { break }
                             for lane in 0..<(end - first) where laneStacks[lane] > 0 {
                                 let s = laneStacks[lane]
+                                creator = Int32(first + lane)
                                 laneNodes[lane] = child(of: laneNodes[lane], frameID: stackFrames[s], depth: depth)
                                 laneStacks[lane] = Int(parents[s])
                             }
@@ -424,9 +435,56 @@ struct CallTreeBuilder {
         }
         // The nodes' smallest lines, kept in the index while it was built.
         index.forEachLine { node, line in links[node].line = line }
+        if walkedInLanes && links.count > 2 {
+            Self.renumber(&links, &selfSlots, visits: &visits, creators: creators)
+        }
 
         index = NodeIndex()  // not needed any more
         return finish(direction, links: links, selfSlots: selfSlots, selfValues: selfValues)
+    }
+
+    /// Numbers the nodes as a walk of one path after another does: by the path that made
+    /// each (`creators`, the root's -1 first), and within a path by depth, the order in which
+    /// a path makes its nodes. Links, own-cost slots and recorded visits follow.
+    private static func renumber(_ links: inout [CallTree.Link], _ selfSlots: inout [Int32],
+                                 visits: inout [(node: Int32, frame: UInt32)]?, creators: [Int32]) {
+        let n = links.count
+        var paths = 0
+        for c in creators where Int(c) + 1 > paths { paths = Int(c) + 1 }
+        // Counting sort by creator, stable: the root stays 0.
+        var next = [Int32](repeating: 0, count: paths + 1)
+        for i in 1..<n { next[Int(creators[i]) + 1] += 1 }
+        var total: Int32 = 1
+        for p in 0...paths {
+            let count = next[p]
+            next[p] = total
+            total += count
+        }
+        var newID = [Int32](repeating: 0, count: n)
+        for i in 1..<n {
+            let c = Int(creators[i]) + 1
+            newID[i] = next[c]
+            next[c] += 1
+        }
+        next = []
+        for i in 1..<n { links[i].parent = newID[Int(links[i].parent)] }
+        if visits != nil {
+            for k in visits!.indices { visits![k].node = newID[Int(visits![k].node)] }
+        }
+        // Each node to its new place, cycle by cycle (no second array of links).
+        for start in 1..<n where newID[start] >= 0 && Int(newID[start]) != start {
+            var link = links[start], slot = selfSlots[start]
+            var target = Int(newID[start])
+            newID[start] = -1
+            while true {
+                swap(&link, &links[target])
+                swap(&slot, &selfSlots[target])
+                let following = Int(newID[target])
+                newID[target] = -1
+                if following < 0 { break }
+                target = following
+            }
+        }
     }
 
     /// The tree's costs and children, from its links and its nodes' own costs.
