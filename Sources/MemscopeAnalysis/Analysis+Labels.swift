@@ -169,6 +169,7 @@ let runtimePrefixes = [
 
 /// Whether a function belongs to an allocator or a language runtime (see `runtimePrefixes`).
 public func isRuntimeFrame(_ name: String) -> Bool {
+    if let answer = isRuntimeFrameASCII(name) { return answer }
     // Rust trait calls through references (`<&dyn core::ops::Fn…>::call_once`) are calls
     // of the referenced type's code.
     for reference in ["<&dyn ", "<&mut ", "<&", "<dyn "] where name.hasPrefix(reference) {
@@ -184,9 +185,59 @@ public func isRuntimeFrame(_ name: String) -> Bool {
     return runtimePrefixes.contains { qualified.hasPrefix($0) } || wrapperPrefixes.contains { qualified.hasPrefix($0) }
 }
 
+/// The runtime and wrapper prefixes as bytes, for ``isRuntimeFrameASCII(_:)``.
+private let runtimeAndWrapperPrefixBytes: [[UInt8]] = (runtimePrefixes + wrapperPrefixes).map { Array($0.utf8) }
+
+/// ``isRuntimeFrame(_:)`` of an ASCII name that does not start with `<`, on its bytes; nil
+/// for other names. The same answer: for ASCII text a prefix of characters is a prefix of
+/// bytes (the function is asked once per event by the ownership inference, and C++ names
+/// are long: a walk by `Character` took 4% of a render of a compiler's dump).
+private func isRuntimeFrameASCII(_ name: String) -> Bool? {
+    var copy = name
+    return copy.withUTF8 { bytes -> Bool? in
+        guard let first = bytes.first, first != UInt8(ascii: "<") else { return bytes.isEmpty ? false : nil }
+        for byte in bytes where byte >= 0x80 { return nil }
+        func hasPrefix(_ text: UnsafeBufferPointer<UInt8>.SubSequence) -> Bool {
+            runtimeAndWrapperPrefixBytes.contains { prefix in
+                prefix.count <= text.count && zip(prefix, text).allSatisfy { $0 == $1 }
+            }
+        }
+        if hasPrefix(bytes[...]) { return true }
+        guard let start = afterReturnType(bytes) else { return false }
+        return hasPrefix(bytes[start...])
+    }
+}
+
+/// ``nameAfterReturnType(_:)`` on an ASCII name's bytes: the offset where the qualified
+/// name starts, or nil.
+private func afterReturnType(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    var depth = 0
+    var lastSpace = -1
+    scan: for (i, byte) in bytes.enumerated() {
+        switch byte {
+        case UInt8(ascii: "<"): depth += 1
+        case UInt8(ascii: ">"): depth -= 1
+        case UInt8(ascii: "("): if depth == 0 { break scan }
+        case UInt8(ascii: " "): if depth == 0 { lastSpace = i }
+        default: break
+        }
+    }
+    guard lastSpace >= 0, lastSpace + 1 < bytes.count else { return nil }
+    return lastSpace + 1
+}
+
 /// The qualified name after a leading return type (a space outside `<…>` before the
 /// parameter list), or nil when there is none.
 public func nameAfterReturnType(_ name: String) -> Substring? {
+    // ASCII names on their bytes (the same answer: each character is one byte).
+    var copy = name
+    if let found = copy.withUTF8({ bytes -> Int?? in
+        for byte in bytes where byte >= 0x80 { return nil }
+        return .some(afterReturnType(bytes))
+    }) {
+        guard let start = found else { return nil }
+        return name[name.utf8.index(name.utf8.startIndex, offsetBy: start)...]
+    }
     var depth = 0
     var lastSpace: String.Index?
     var i = name.startIndex

@@ -175,7 +175,10 @@ public enum AnalysisPipeline {
                 // The block stage is done with the analyzer: the live stage joins it.
                 emptied.discardAll()
                 emptiedChanges.discardAll()
-                analyzer.core.live = tracker
+                // Swapped, not copied: a copy left here would share the tracker's buffers,
+                // and the finish's first write to them (``SiteLanes/takeFinished(sites:lastTicks:)``)
+                // would copy them (a lane of 512 bytes per site).
+                swap(&analyzer.core.live, &tracker)
                 return analyzer.finish(diagnostics: reader.diagnostics, truncated: reader.wasTruncated)
             case .failure(let error): throw error
             }

@@ -1,3 +1,4 @@
+import CPrefetch
 import Dispatch
 import MemscopeModel
 
@@ -140,7 +141,7 @@ struct CallTreeBuilder {
 
     /// What makes two frames the same node: names, whether inlined, and for a frame
     /// without a name its offset in its module (its address when that is unknown).
-    private struct Key: Hashable {
+    struct Key: Hashable {
         var function: UInt32
         var file: UInt32
         var module: UInt32
@@ -152,9 +153,12 @@ struct CallTreeBuilder {
     private(set) var frameClass: [UInt32] = []
     /// Per frame id, its source line.
     private(set) var frameLine: [UInt32] = []
-    private var classKeys: [Key] = []
+    /// Per frame id, its class and line side by side: one cache line read per frame of a
+    /// path instead of two.
+    private(set) var frameInfo: [FrameInfo] = []
+    private(set) var classKeys: [Key] = []
     /// Per frame class, its position in sibling order (see `SortName`).
-    private var classRank: [Int] = []
+    private(set) var classRank: [Int] = []
 
     private mutating func classifyFrames() {
         var classes: [Key: UInt32] = [:]
@@ -170,6 +174,7 @@ struct CallTreeBuilder {
             classKeys.append(key)
             return id
         }
+        frameInfo = zip(frameClass, frameLine).map { FrameInfo(frameClass: $0, line: $1) }
         let names = classKeys.map { key in
             SortName(function: symbols.string(key.function), file: symbols.string(key.file),
                      module: symbols.string(key.module), ip: key.address, inlined: key.inlined)
@@ -226,12 +231,8 @@ struct CallTreeBuilder {
     /// (root side first top-down, allocating frame first bottom-up): path `i`'s nodes are
     /// `visits[starts[i]..<starts[i + 1]]`, each with the frame id that reached it.
     func buildRecording(_ direction: CallTree.Direction, paths: [(frames: [UInt32], costs: Costs)]) -> RecordedCallTree {
-        var reserved: [(node: Int32, frame: UInt32)] = []
-        reserved.reserveCapacity(paths.reduce(0) { $0 + $1.frames.count })
-        var visits: [(node: Int32, frame: UInt32)]? = reserved
-        reserved = []
-        var starts: [Int] = [0]
-        starts.reserveCapacity(paths.count + 1)
+        var visits: [(node: Int32, frame: UInt32)]? = []
+        var starts: [Int] = []
         let tree = build(direction, costs: [], paths: paths, visits: &visits, starts: &starts)
         return RecordedCallTree(tree: tree, visits: visits ?? [], starts: starts)
     }
@@ -277,20 +278,34 @@ struct CallTreeBuilder {
         selfSlots.reserveCapacity(expected + 1)
         selfValues.reserveCapacity(paths?.count ?? costs.count)
         var index = NodeIndex(minimumCapacity: expected)
+        let frameInfo = self.frameInfo
+        // Per node, the path (or costed stack) that made it, while paths are walked in lanes
+        // (see `lanes`): the nodes are numbered as a walk of one path after another numbers
+        // them, in the end.
+        var creators: [Int32] = [-1]
+        var creator: Int32 = -1
+        var walkedInLanes = false
 
-        func child(of parent: Int, frameID: UInt32) -> Int {
-            let frameClassID = frameClass[Int(frameID)]
-            let line = frameLine[Int(frameID)]
-            let (existing, found) = index.findOrInsert(UInt64(parent) << 32 | UInt64(frameClassID), node: links.count)
-            if found {
-                if line != 0 && (links[existing].line == 0 || line < links[existing].line) { links[existing].line = line }
-                return existing
-            }
-            let k = classKeys[Int(frameClassID)]
-            links.append(CallTree.Link(parent: Int32(parent), depth: links[parent].depth + 1, function: k.function,
-                                       file: k.file, module: k.module, line: line, frame: frameID))
+        // The node of `frameID` under `parent`, at `depth`. A node's smallest line is kept
+        // in its index slot while the tree is built (a found node's links are not read: a
+        // cache miss per frame of every path), and written to its links at the end.
+        @inline(__always) func child(of parent: Int, frameID: UInt32, depth: Int32) -> Int {
+            let info = frameInfo[Int(frameID)]
+            let (existing, found) = index.findOrInsert(UInt64(parent) << 32 | UInt64(info.frameClass), node: links.count,
+                                                      line: info.line)
+            if found { return existing }
+            let k = classKeys[Int(info.frameClass)]
+            links.append(CallTree.Link(parent: Int32(parent), depth: depth, function: k.function,
+                                       file: k.file, module: k.module, line: info.line, frame: frameID))
             selfSlots.append(-1)
+            creators.append(creator)
             return existing
+        }
+        func child(of parent: Int, frameID: UInt32) -> Int {
+            child(of: parent, frameID: frameID, depth: links[parent].depth + 1)
+        }
+        @inline(__always) func prefetch(_ parent: Int, _ frameID: UInt32) {
+            index.prefetch(UInt64(parent) << 32 | UInt64(frameInfo[Int(frameID)].frameClass))
         }
         func addSelf(_ node: Int, _ cost: Costs) {
             let slot = selfSlots[node]
@@ -301,24 +316,65 @@ struct CallTreeBuilder {
                 selfValues.append(cost)
             }
         }
+        // Paths are walked `lanes` at a time, one step of each per round: a round first asks
+        // for the index slots its steps will read, then takes the steps, so the cache misses
+        // of a round overlap (a lookup is a miss in an index of millions of nodes, and each
+        // step of a path waits for the one before it). Every path of a group takes its step
+        // at depth d in round d, in the paths' order, so a node is still made by the first
+        // path to reach it, with that path's frame: the tree is the one a walk of one path
+        // after another makes (its nodes numbered in another order).
+        let lanes = 8
+        var laneNodes = [Int](repeating: 0, count: lanes)
 
         if let paths {
-            let recording = visits != nil
-            for (frames, cost) in paths {
-                var node = 0
-                if direction == .topDown {
-                    for frameID in frames.reversed() {
-                        node = child(of: node, frameID: frameID)
-                        if recording { visits!.append((Int32(node), frameID)) }
-                    }
-                } else {
-                    for frameID in frames {
-                        node = child(of: node, frameID: frameID)
-                        if recording { visits!.append((Int32(node), frameID)) }
+            walkedInLanes = true
+            // Every path's steps in the order walked, one path after another: the frames
+            // first, each step's node as it is found (path `i`'s steps are
+            // `walk[offsets[i]..<offsets[i + 1]]`).
+            var offsets = [Int](repeating: 0, count: paths.count + 1)
+            for (i, path) in paths.enumerated() { offsets[i + 1] = offsets[i] + path.frames.count }
+            var walk = [(node: Int32, frame: UInt32)](repeating: (0, 0), count: offsets[paths.count])
+            walk.withUnsafeMutableBufferPointer { walk in
+                for (i, path) in paths.enumerated() {
+                    let base = offsets[i], count = path.frames.count
+                    path.frames.withUnsafeBufferPointer { frames in
+                        if direction == .topDown {
+                            for j in 0..<count { walk[base + j].frame = frames[count - 1 - j] }
+                        } else {
+                            for j in 0..<count { walk[base + j].frame = frames[j] }
+                        }
                     }
                 }
-                if recording { starts.append(visits!.count) }
-                addSelf(node, cost)
+                offsets.withUnsafeBufferPointer { offsets in
+                    var first = 0
+                    while first < paths.count {
+                        let end = min(first + lanes, paths.count)
+                        for lane in 0..<(end - first) { laneNodes[lane] = 0 }
+                        var j = 0
+                        while true {
+                            var stepping = false
+                            for p in first..<end where offsets[p] + j < offsets[p + 1] {
+                                prefetch(laneNodes[p - first], walk[offsets[p] + j].frame)
+                                stepping = true
+                            }
+                            if !stepping { break }
+                            for p in first..<end where offsets[p] + j < offsets[p + 1] {
+                                let step = offsets[p] + j
+                                creator = Int32(p)
+                                let node = child(of: laneNodes[p - first], frameID: walk[step].frame, depth: Int32(j + 1))
+                                laneNodes[p - first] = node
+                                walk[step].node = Int32(node)
+                            }
+                            j += 1
+                        }
+                        for p in first..<end { addSelf(laneNodes[p - first], paths[p].costs) }
+                        first = end
+                    }
+                }
+            }
+            if visits != nil {
+                visits = walk
+                starts = offsets
             }
         }
         switch direction {
@@ -340,20 +396,95 @@ struct CallTreeBuilder {
             }
         case .topDown:
             break
-        case .bottomUp:
-            for (stack, cost) in costs where paths == nil {
-                var node = 0
-                var s = Int(stack)
-                while s > 0 {
-                    node = child(of: node, frameID: symbols.stackFrames[s])
-                    s = Int(symbols.stackParents[s])
+        case .bottomUp where paths == nil:
+            // A stack's frames innermost first, `lanes` stacks at a time (see `lanes`).
+            walkedInLanes = true
+            var laneStacks = [Int](repeating: 0, count: lanes)
+            symbols.stackParents.withUnsafeBufferPointer { parents in
+                symbols.stackFrames.withUnsafeBufferPointer { stackFrames in
+                    var first = 0
+                    while first < costs.count {
+                        let end = min(first + lanes, costs.count)
+                        for p in first..<end {
+                            laneNodes[p - first] = 0
+                            laneStacks[p - first] = Int(costs[p].stack)
+                        }
+                        var depth: Int32 = 1
+                        while true {
+                            var stepping = false
+                            for lane in 0..<(end - first) where laneStacks[lane] > 0 {
+                                prefetch(laneNodes[lane], stackFrames[laneStacks[lane]])
+                                stepping = true
+                            }
+                            if !stepping { break }
+                            for lane in 0..<(end - first) where laneStacks[lane] > 0 {
+                                let s = laneStacks[lane]
+                                creator = Int32(first + lane)
+                                laneNodes[lane] = child(of: laneNodes[lane], frameID: stackFrames[s], depth: depth)
+                                laneStacks[lane] = Int(parents[s])
+                            }
+                            depth += 1
+                        }
+                        for p in first..<end { addSelf(laneNodes[p - first], costs[p].costs) }
+                        first = end
+                    }
                 }
-                addSelf(node, cost)
             }
+        case .bottomUp:
+            break
+        }
+        // The nodes' smallest lines, kept in the index while it was built.
+        index.forEachLine { node, line in links[node].line = line }
+        if walkedInLanes && links.count > 2 {
+            Self.renumber(&links, &selfSlots, visits: &visits, creators: creators)
         }
 
         index = NodeIndex()  // not needed any more
         return finish(direction, links: links, selfSlots: selfSlots, selfValues: selfValues)
+    }
+
+    /// Numbers the nodes as a walk of one path after another does: by the path that made
+    /// each (`creators`, the root's -1 first), and within a path by depth, the order in which
+    /// a path makes its nodes. Links, own-cost slots and recorded visits follow.
+    private static func renumber(_ links: inout [CallTree.Link], _ selfSlots: inout [Int32],
+                                 visits: inout [(node: Int32, frame: UInt32)]?, creators: [Int32]) {
+        let n = links.count
+        var paths = 0
+        for c in creators where Int(c) + 1 > paths { paths = Int(c) + 1 }
+        // Counting sort by creator, stable: the root stays 0.
+        var next = [Int32](repeating: 0, count: paths + 1)
+        for i in 1..<n { next[Int(creators[i]) + 1] += 1 }
+        var total: Int32 = 1
+        for p in 0...paths {
+            let count = next[p]
+            next[p] = total
+            total += count
+        }
+        var newID = [Int32](repeating: 0, count: n)
+        for i in 1..<n {
+            let c = Int(creators[i]) + 1
+            newID[i] = next[c]
+            next[c] += 1
+        }
+        next = []
+        for i in 1..<n { links[i].parent = newID[Int(links[i].parent)] }
+        if visits != nil {
+            for k in visits!.indices { visits![k].node = newID[Int(visits![k].node)] }
+        }
+        // Each node to its new place, cycle by cycle (no second array of links).
+        for start in 1..<n where newID[start] >= 0 && Int(newID[start]) != start {
+            var link = links[start], slot = selfSlots[start]
+            var target = Int(newID[start])
+            newID[start] = -1
+            while true {
+                swap(&link, &links[target])
+                swap(&slot, &selfSlots[target])
+                let following = Int(newID[target])
+                newID[target] = -1
+                if following < 0 { break }
+                target = following
+            }
+        }
     }
 
     /// The tree's costs and children, from its links and its nodes' own costs.
@@ -408,7 +539,9 @@ private struct NodeIndex {
     private struct Slot {
         /// The key plus one; 0 marks an empty slot.
         var key: UInt64 = 0
-        var node: Int = 0
+        var node: Int32 = 0
+        /// The node's smallest source line so far (0: unknown).
+        var line: UInt32 = 0
     }
 
     private var slots: [Slot]
@@ -424,30 +557,52 @@ private struct NodeIndex {
         shift = UInt64(64 - size.trailingZeroBitCount)
     }
 
-    /// The node of `key`, found; or `node`, inserted for it.
-    mutating func findOrInsert(_ key: UInt64, node: Int) -> (node: Int, found: Bool) {
+    /// The node of `key`, found (its smallest line lowered to `line` when that is smaller
+    /// and known); or `node`, inserted for it with `line`.
+    mutating func findOrInsert(_ key: UInt64, node: Int, line: UInt32) -> (node: Int, found: Bool) {
         let stored = key &+ 1
         var i = Int(truncatingIfNeeded: (stored &* 0x9E37_79B9_7F4A_7C15) >> shift)
         while true {
             let k = slots[i].key
-            if k == stored { return (slots[i].node, true) }
+            if k == stored {
+                let known = slots[i].line
+                if line != 0 && (known == 0 || line < known) { slots[i].line = line }
+                return (Int(slots[i].node), true)
+            }
             if k == 0 { break }
             i = (i + 1) & mask
         }
         if (count + 1) * 2 > slots.count {
             grow()
-            return findOrInsert(key, node: node)
+            return findOrInsert(key, node: node, line: line)
         }
-        slots[i] = Slot(key: stored, node: node)
+        slots[i] = Slot(key: stored, node: Int32(truncatingIfNeeded: node), line: line)
         count += 1
         return (node, false)
+    }
+
+    /// Asks for the cache line of `key`'s first probe (a hint: no result changes).
+    @inline(__always) func prefetch(_ key: UInt64) {
+        let i = Int(truncatingIfNeeded: ((key &+ 1) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        slots.withUnsafeBufferPointer { ms_prefetch_for_read($0.baseAddress! + i) }
+    }
+
+    /// Calls `body` with every node and its smallest line.
+    func forEachLine(_ body: (Int, UInt32) -> Void) {
+        for slot in slots where slot.key != 0 { body(Int(slot.node), slot.line) }
     }
 
     private mutating func grow() {
         let old = slots
         self = NodeIndex(minimumCapacity: old.count)
-        for slot in old where slot.key != 0 { _ = findOrInsert(slot.key &- 1, node: slot.node) }
+        for slot in old where slot.key != 0 { _ = findOrInsert(slot.key &- 1, node: Int(slot.node), line: slot.line) }
     }
+}
+
+/// A frame's class of equal frames and its source line.
+struct FrameInfo {
+    var frameClass: UInt32
+    var line: UInt32
 }
 
 /// The order of siblings: function name, then file, then module, then address, out-of-line first.

@@ -76,9 +76,9 @@ struct SiteLanes {
     /// The lanes of every site, with the open interval and the intervals after it (to
     /// `lastTicks`) filled in: site `s`'s lane is `values[s * points..<(s + 1) * points]`,
     /// one array for every site instead of an array each (196,745 allocations, 107 MB, on a
-    /// dump of that many sites). This keeps none. The buffer is not uniquely held here, so
-    /// the first write still copies it (100 MB on that dump, heaptrack, 2026-12-07): whatever
-    /// else holds it is not found yet.
+    /// dump of that many sites). This keeps none. The buffer is uniquely held here when
+    /// the tracker was moved, not copied, into the analyzer (a staged analysis's live stage
+    /// kept a copy until the finish: the first write here copied the buffer).
     mutating func takeFinished(sites: SiteTable, lastTicks: UInt64) -> [UInt64] {
         let last = min(Int(min(lastTicks >> shift, UInt64(Self.points))), Self.points - 1)
         var values = self.values

@@ -80,15 +80,21 @@ public struct ReportBuilder: Sendable {
         // Per-slice figures for the page's range selection (a restricted report is already a range).
         var mainOptions = options
         if !plan.scope.isRestricted { mainOptions.timelineSlices = Self.timelineSlices }
+        // The run's unfiltered call trees are built below, once the extra-view read has
+        // started, not at the end of the analysis: the read is the longest part of a render
+        // of a big dump, and it waited for them (0.7 s of a compiler's dump).
+        mainOptions.callTrees = false
         let (analyzed, format) = try analyzer.analyze(input, options: mainOptions, progress: observer.reading)
         // A page shows a hostile dump's 10 MB name shortened: its size stays bounded.
-        let analysis = analyzed.shortenedForDisplay()
+        let shortened = analyzed.shortenedForDisplay()
         clock.lap("read+analyze")
-        observer.analysed(analysis.diagnostics)
-        let extra = extraViewPlan(of: analysis, format: format, options: options)
+        observer.analysed(shortened.diagnostics)
+        let extra = extraViewPlan(of: shortened, format: format, options: options)
         // The views need the unshortened analysis's symbols, not its call trees: the painter
         // lets those go as soon as it has filtered them (nothing else may hold them).
         var full = consume analyzed
+        // An importer that builds its trees whatever the options has them already.
+        let treesMissing = full.topDown.nodeCount == 0
         full.releaseCallTrees()
         let reading = BackgroundWork(label: "memscope.extra-views") { [self, full] in
             let done = try extraViews(extra, full: full, input: input, format: format)
@@ -99,6 +105,18 @@ public struct ReportBuilder: Sendable {
             return done
         }
         defer { reading.waitUntilDone() }
+        let analysis: Analysis
+        if !treesMissing {
+            analysis = shortened
+        } else if painter.readsUnfilteredTreesForEveryFrameViewOnly {
+            // Only the parts of the trees the every-frame view's flamegraphs read.
+            analysis = Self.addingCallTrees(to: shortened, from: full.flameCallTrees(painter.everyFrameNeeds(views: extra.views.count)))
+        } else {
+            var withTrees = full
+            withTrees.rebuildCallTrees()
+            analysis = Self.addingCallTrees(to: shortened, from: (withTrees.topDown, withTrees.bottomUp))
+        }
+        if treesMissing { clock.lap("call trees") }
         let entry = BatchIndex.Entry(input: input.shownAs, report: nil, totals: analysis.totals,
                                      command: analysis.metadata.commandLine.joined(separator: " "), error: nil,
                                      pid: analysis.metadata.pid, parentPid: analysis.metadata.parentPid ?? 0)
@@ -110,6 +128,15 @@ public struct ReportBuilder: Sendable {
         let (html, pictures) = try painter.render(consume analysis, inputPath: input.shownAs, format: format.rawValue,
                                                   views: pending, clock: &clock)
         return RenderedReport(html: html, pictures: pictures, format: format, entry: entry)
+    }
+
+    /// `shown` with `trees`, those of the same analysis before its strings were shortened:
+    /// built from the unshortened names, as the analysis builds them (two names shortened
+    /// alike stay two nodes); the shortened analysis keeps the same string ids.
+    private static func addingCallTrees(to shown: Analysis, from trees: (topDown: CallTree, bottomUp: CallTree)) -> Analysis {
+        var result = shown
+        (result.topDown, result.bottomUp) = trees
+        return result
     }
 
     /// Builds the report of `input` and writes it atomically to `path` (and its pictures

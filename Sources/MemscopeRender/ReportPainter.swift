@@ -21,6 +21,18 @@ struct ReportPainter {
     var includeInference = true
     var ownershipSites = GraphSelection.defaultSiteLimit
 
+    /// Whether the run's unfiltered call trees are read for the every-frame view's
+    /// flamegraphs only (a frame filter is on: the report's own flamegraphs are drawn on the
+    /// filtered trees), so their parts those read will do (``Analysis/flameCallTrees(_:)``).
+    var readsUnfilteredTreesForEveryFrameViewOnly: Bool { frameFilter != .none }
+
+    /// What the every-frame view's flamegraphs read of the unfiltered trees, beside `views`
+    /// thread and window views.
+    func everyFrameNeeds(views: Int) -> FlameTreeNeeds {
+        let options = Self.viewFlameOptions(flameOptions, views: views + 1)
+        return FlameTreeNeeds(maxNodes: options.maxNodes, minimumFraction: options.minimumFraction, maxDepth: options.maxDepth)
+    }
+
     /// The pictures and the page.
     /// - Parameter views: the analyses restricted to one thread or one time window each, for
     ///   the page's selectors, and the ownership section: waited for only once the run's own
@@ -74,6 +86,10 @@ struct ReportPainter {
         withThreadFlames.allFramesFlame = allFramesFlame
         withThreadFlames.timeline = TimelineOverlay(analysis, filter: frameFilter, topDownBoxOfNode: topDownBoxes,
                                                     bottomUpBoxOfNode: bottomUpBoxes, siteNodes: runTrees?.siteNodes(of: analysis))
+        // The page's parts that need neither the views nor the ownership section, on both
+        // cores while the extra-view read goes on.
+        let earlyParts = HTMLReport.early(withThreadFlames)
+        clock.lap("html before the views")
         let (views, ownership) = try pending.wait(&clock)
         clock.lap("wait for extra views")
         // The views on both cores. Tallied views are drawn on the run's filtered trees (or
@@ -84,7 +100,7 @@ struct ReportPainter {
         if !views.threads.isEmpty || !views.windows.isEmpty { clock.lap("thread and window flamegraph trees") }
         withThreadFlames.ownership = ownership?.view
         pictures.ownership = ownership?.scene
-        let html = try HTMLReport.render(withThreadFlames)
+        let html = try HTMLReport.render(withThreadFlames, early: earlyParts)
         clock.lap("html")
         return (html, pictures)
     }

@@ -16,16 +16,48 @@ public enum HTMLReport {
     /// is known only once the rest is written: everything else of the timeline's data is
     /// prepared meanwhile, and the figures are merged to their budget and written last.
     public static func render(_ input: ReportInput) throws -> String {
+        try render(input, early: nil)
+    }
+
+    /// The parts of the page that depend on neither the thread and window views nor the
+    /// ownership section (the timeline's data but its per-slice figures, the lifetimes,
+    /// sizes and tables, the summary's JSON): made on both cores while those are still
+    /// being read, ``render(_:early:)`` takes them as they are.
+    public struct EarlyParts: Sendable {
+        fileprivate var timeline: TimelineData.Prepared?
+        fileprivate var values: [String: String]
+    }
+
+    /// ``EarlyParts`` of `input` (its views and ownership section need not be there yet).
+    public static func early(_ input: ReportInput) -> EarlyParts {
         let timeline = Mutex<TimelineData.Prepared?>(nil)
-        let parts = Mutex<[Int: Result<[String: String], any Error>]>([:])
-        DispatchQueue.concurrentPerform(iterations: 3) { part in
+        let values = Mutex<[String: String]>([:])
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
                 let prepared = TimelineData.prepared(input)
                 timeline.withLock { $0 = prepared }
                 return
             }
+            let made = viewIndependentSections(input)
+            values.withLock { $0 = made }
+        }
+        return EarlyParts(timeline: timeline.withLock { $0 }, values: values.withLock { $0 })
+    }
+
+    /// The page, with the parts already made (`early`, of this input before its views and
+    /// ownership section were added) as they are.
+    public static func render(_ input: ReportInput, early: EarlyParts?) throws -> String {
+        let timeline = Mutex<TimelineData.Prepared?>(early?.timeline)
+        let parts = Mutex<[Int: Result<[String: String], any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: 3) { part in
+            if part == 0 {
+                guard early == nil else { return }
+                let prepared = TimelineData.prepared(input)
+                timeline.withLock { $0 = prepared }
+                return
+            }
             let made = Result<[String: String], any Error> {
-                part == 1 ? ["flameJSON": FlameData.json(input)] : try sections(input)
+                part == 1 ? ["flameJSON": FlameData.json(input)] : try sections(input, early: early?.values)
             }
             parts.withLock { $0[part] = made }
         }
@@ -39,9 +71,23 @@ public enum HTMLReport {
         return try TemplateFiller.fill(template, values)
     }
 
-    /// Every value of the page's template but the flamegraph data and the timeline's.
-    private static func sections(_ input: ReportInput) throws -> [String: String] {
+    /// The template's values that depend on neither the views nor the ownership section.
+    private static func viewIndependentSections(_ input: ReportInput) -> [String: String] {
         let a = input.analysis
+        return [
+            "lifetimes": a.notes.unavailable.contains("lifetimes")
+                ? "<p class=\"empty\">This input records no block lifetimes (see the summary).</p>" : LifetimesSection.html(input),
+            "sizes": a.notes.unavailable.contains("sizes")
+                ? "<p class=\"empty\">This input records no allocation sizes (see the summary).</p>" : SizesSection.html(input),
+            "tables": TablesSection.html(a, source: input.source, threadLanes: input.pictures.threadLanesSVG),
+            "summaryJSON": MemscopeAnalysis.Summary(analysis: a, format: input.format, path: input.inputPath).json,
+        ]
+    }
+
+    /// Every value of the page's template but the flamegraph data and the timeline's.
+    private static func sections(_ input: ReportInput, early: [String: String]?) throws -> [String: String] {
+        let a = input.analysis
+        let independent = early ?? viewIndependentSections(input)
         let command = a.metadata.commandLine.joined(separator: " ")
         let title = "memscope report: " + (command.isEmpty ? baseName(input.inputPath) : String(command.prefix(120)))
         var subtitle = "Dump <code>\(HTML.escape(input.inputPath))</code> (\(HTML.escape(input.format)))"
@@ -123,7 +169,6 @@ public enum HTMLReport {
         // stamps) have nothing to draw over time: no picture, and a note that says why.
         let hasTimeline = hasTimes && a.totals.durationNanoseconds > 0
         let (script, scriptHash) = try pageScript(timeline: hasTimeline)
-        let summary = MemscopeAnalysis.Summary(analysis: a, format: input.format, path: input.inputPath)
         var values: [String: String] = [
             "version": input.version,
             "title": title,
@@ -144,16 +189,14 @@ public enum HTMLReport {
             "viewControls": viewControls,
             "defaultFlamePicture": defaultPNG,
             "flameNote": flameNote,
-            "lifetimes": a.notes.unavailable.contains("lifetimes")
-                ? "<p class=\"empty\">This input records no block lifetimes (see the summary).</p>" : LifetimesSection.html(input),
-            "sizes": a.notes.unavailable.contains("sizes")
-                ? "<p class=\"empty\">This input records no allocation sizes (see the summary).</p>" : SizesSection.html(input),
-            "tables": TablesSection.html(a, source: input.source, threadLanes: input.pictures.threadLanesSVG),
+            "lifetimes": independent["lifetimes"]!,
+            "sizes": independent["sizes"]!,
+            "tables": independent["tables"]!,
             "ownership": OwnershipSection.html(input.ownership),
             "footer": "Made by memscope \(HTML.escape(input.version)) from <code>\(HTML.escape(input.inputPath))</code>. "
                 + "Offline: this page loads nothing from anywhere. The summary is also in "
                 + "<code>&lt;script id=\"memscope-summary\"&gt;</code> as JSON.",
-            "summaryJSON": summary.json,
+            "summaryJSON": independent["summaryJSON"]!,
             "script": script,
             // Only this script may run: its digest is the page's whole script policy.
             "scriptHash": scriptHash,

@@ -123,6 +123,28 @@ extension SharedViewTreesTests {
     }
 }
 
+/// A flamegraph drawn from the parts of the unfiltered trees ``Analysis/flameCallTrees(_:)``
+/// builds equals the one drawn from the whole trees, box for box, at node budgets small and
+/// large (the report's every-frame view is drawn from them).
+@Suite struct FlameCallTreesTests {
+    @Test(arguments: [1, 2, 3, 4] as [UInt64])
+    func partsDrawTheWholeTreesGraphs(seed: UInt64) {
+        let run = analyze(SharedViewTreesTests().randomDump(seed: seed))
+        for (maxNodes, minimumFraction, maxDepth) in [(8_000, 1.0 / 20_000, 120), (20, 1.0 / 20_000, 120), (6, 0.01, 120),
+                                                      (40, 1e-9, 3), (2, 1e-9, 1)] {
+            let options = FlameGraphOptions(minimumFraction: minimumFraction, maxNodes: maxNodes, maxDepth: maxDepth)
+            var parts = run
+            (parts.topDown, parts.bottomUp) = run.flameCallTrees(FlameTreeNeeds(maxNodes: maxNodes, minimumFraction: minimumFraction,
+                                                                                maxDepth: maxDepth))
+            #expect(parts.topDown.nodeCount <= run.topDown.nodeCount && parts.bottomUp.nodeCount <= run.bottomUp.nodeCount)
+            for direction in [CallTree.Direction.topDown, .bottomUp] {
+                #expect(FlameGraphBuilder.build(parts, direction: direction, options: options)
+                        == FlameGraphBuilder.build(run, direction: direction, options: options), "\(direction), \(maxNodes) nodes")
+            }
+        }
+    }
+}
+
 @Suite struct LargestShareTests {
     /// The selection gives what a sort gives, with ties and extremes.
     @Test func selectionEqualsSort() {
