@@ -74,8 +74,17 @@ extension OwnershipState {
     /// C++ `unique_ptr` variable) is released by no owner block.
     mutating func releasedByUniqueOwner(_ stack: UInt32, site: Int32) -> Bool {
         guard let releaser = uniqueRelease(stack) else { return false }
+        return releaser != madeFunction(site)
+    }
+
+    /// A site node's function up to its first ` ← ` (its named caller's, for an unnamed
+    /// site), found once per node.
+    mutating func madeFunction(_ site: Int32) -> String {
+        if let known = madeFunctionOfNode[UInt32(bitPattern: site)] { return known }
         let made = nodes[Int(site)].key.function
-        return releaser != (made.range(of: " ← ").map { String(made[..<$0.lowerBound]) } ?? made)
+        let function = made.range(of: " ← ").map { String(made[..<$0.lowerBound]) } ?? made
+        madeFunctionOfNode[UInt32(bitPattern: site)] = function
+        return function
     }
 
     /// Whether a free's stack shows a unique owner releasing the block: between the allocator

@@ -177,7 +177,7 @@ extension OwnershipState {
             let earlier = history.others(than: node, since: holderBorn)
             if earlier.contains(where: { (references[NodePair(from: holderNode, to: $0)] ?? 0) >= Self.minimumObservedPairs }) { return true }
         }
-        lastHeld[holder, default: [:]][address] = HeldWord(serial: serial, node: node)
+        lastHeld[holder, default: WordMap()][address] = HeldWord(serial: serial, node: node)
         return false
     }
 
