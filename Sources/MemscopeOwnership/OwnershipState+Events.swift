@@ -64,7 +64,7 @@ extension OwnershipState {
         if block.thread != thread {
             let to = freeNode(stack)
             let key = HandOffKey(pair: NodePair(from: block.origin, to: to), fromThread: block.thread, toThread: thread)
-            Self.count(&handOffs[key, default: (0, 0)], bytes: block.size)  // one lookup, at every cross-thread free
+            handOffs.count(key, bytes: block.size)  // one lookup, at every cross-thread free
         }
         buried(block, cascade: cascade, thread: thread, uniqueRelease: options.nulledOwners && releasedByUniqueOwner(stack, site: block.site))
     }
@@ -367,11 +367,5 @@ extension OwnershipState {
             deadOwners[stale.serial] = (0, stale.dependants)
             ownerAddresses[stale.serial] = nil
         }
-    }
-
-    /// Counts one hand-off of a block of `bytes` into a pair's tally.
-    private static func count(_ tally: inout (blocks: UInt64, bytes: UInt64), bytes: UInt64) {
-        tally.blocks += 1
-        tally.bytes &+= bytes
     }
 }

@@ -87,7 +87,7 @@ struct OwnershipState {
     /// there when it was last read (ninth rules, ``OwnershipState/rewritten(holder:holderNode:holderBorn:address:serial:node:heldElsewhere:)``).
     var lastHeld = WordMap<WordMap<HeldWord>>()
     var reallocs: [NodePair: UInt64] = [:]
-    var handOffs: [HandOffKey: (blocks: UInt64, bytes: UInt64)] = [:]
+    var handOffs = HandOffTable()
     var taskAllocations: [NodePair: UInt64] = [:]
     var scan = ScanCollector()
     /// Dying blocks' words (block_references): whether the dump records them, the words of

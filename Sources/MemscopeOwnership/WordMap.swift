@@ -1,19 +1,17 @@
 /// A map keyed by a 64-bit word (an address, a serial, a page), for the maps the rules ask at
 /// every event: open addressing with linear probing and backward-shift deletion, a
 /// multiplicative hash (one multiply, not SipHash), at most 3/4 full, a power of two of slots.
+/// Keys and values are kept apart, so a probe reads keys only (8 to a cache line).
 ///
 /// Values are read and changed in place (`map[key]?.field = …`, `map[key, default: …].list.append`),
 /// without copying what they hold. Iteration order is unspecified: ``keys`` is for callers that
 /// sort it.
 struct WordMap<Value> {
-    private struct Slot {
-        /// 0 marks an empty slot; key 0 lives in `zero`.
-        var key: UInt64
-        var value: Value?
-    }
-
-    /// None until the first key (a map per holder stays small), then 8 or more.
-    private var slots: ContiguousArray<Slot> = []
+    /// The keys by slot; 0 marks an empty slot (key 0 lives in `zero`). None until the first
+    /// key (a map per holder stays small), then 4 or more.
+    private var keySlots: ContiguousArray<UInt64> = []
+    /// The values by slot (nil in an empty slot).
+    private var valueSlots: ContiguousArray<Value?> = []
     /// 64 minus log2 of the slots.
     private var shift: UInt64 = 64
     private var zero: Value?
@@ -30,11 +28,11 @@ struct WordMap<Value> {
 
     @inline(__always)
     private func find(_ key: UInt64) -> Int? {
-        if slots.isEmpty { return nil }
-        let mask = slots.count - 1
+        if keySlots.isEmpty { return nil }
+        let mask = keySlots.count - 1
         var i = home(key)
         while true {
-            let k = slots[i].key
+            let k = keySlots[i]
             if k == key { return i }
             if k == 0 { return nil }
             i = (i + 1) & mask
@@ -42,10 +40,15 @@ struct WordMap<Value> {
     }
 
     subscript(key: UInt64) -> Value? {
-        get {
-            if key == 0 { return zero }
-            guard let i = find(key) else { return nil }
-            return slots[i].value
+        _read {
+            // Lent, not copied: a value's arrays are not retained to be read.
+            if key == 0 {
+                yield zero
+            } else if let i = find(key) {
+                yield valueSlots[i]
+            } else {
+                yield nil
+            }
         }
         set {
             if key == 0 {
@@ -54,7 +57,7 @@ struct WordMap<Value> {
                 return
             }
             if let newValue {
-                slots[insertionSlot(key)].value = newValue
+                valueSlots[insertionSlot(key)] = newValue
             } else {
                 _ = removeValue(forKey: key)
             }
@@ -68,18 +71,17 @@ struct WordMap<Value> {
             }
             if let i = find(key) {
                 // Moved out while it is changed: the caller holds the only reference.
-                var value = slots[i].value.take()
+                var value = valueSlots[i].take()
                 yield &value
                 if let value {
-                    slots[i].value = value
+                    valueSlots[i] = value
                 } else {
-                    slots[i].value = nil
                     remove(at: i)
                 }
             } else {
                 var value: Value? = nil
                 yield &value
-                if let value { slots[insertionSlot(key)].value = value }
+                if let value { valueSlots[insertionSlot(key)] = value }
             }
         }
     }
@@ -96,30 +98,30 @@ struct WordMap<Value> {
                 return
             }
             let i = insertionSlot(key)
-            var value = slots[i].value.take() ?? defaultValue()
+            var value = valueSlots[i].take() ?? defaultValue()
             yield &value
-            slots[i].value = value
+            valueSlots[i] = value
         }
     }
 
     /// The slot of `key`, made (empty-valued, counted) when it is not there.
     private mutating func insertionSlot(_ key: UInt64) -> Int {
-        if slots.isEmpty { grow() }
-        var mask = slots.count - 1
+        if keySlots.isEmpty { grow() }
+        var mask = keySlots.count - 1
         var i = home(key)
         while true {
-            let k = slots[i].key
+            let k = keySlots[i]
             if k == key { return i }
             if k == 0 { break }
             i = (i + 1) & mask
         }
-        if (count + 1) * 4 > slots.count * 3 {
+        if (count + 1) * 4 > keySlots.count * 3 {
             grow()
-            mask = slots.count - 1
+            mask = keySlots.count - 1
             i = home(key)
-            while slots[i].key != 0 { i = (i + 1) & mask }
+            while keySlots[i] != 0 { i = (i + 1) & mask }
         }
-        slots[i].key = key
+        keySlots[i] = key
         count += 1
         return i
     }
@@ -133,47 +135,54 @@ struct WordMap<Value> {
             return value
         }
         guard let i = find(key) else { return nil }
-        let value = slots[i].value.take()
+        let value = valueSlots[i].take()
         remove(at: i)
         return value
     }
 
     /// Empties slot `slot` (its value already taken), shifting later keys of its run back.
     private mutating func remove(at slot: Int) {
-        let mask = slots.count - 1
+        let mask = keySlots.count - 1
         var i = slot
         var j = slot
         while true {
             j = (j + 1) & mask
-            let key = slots[j].key
+            let key = keySlots[j]
             if key == 0 { break }
             let k = home(key)
             // Move j back into i unless its home lies cyclically in (i, j].
             let stays = i <= j ? (i < k && k <= j) : (i < k || k <= j)
             if !stays {
-                slots.swapAt(i, j)
+                keySlots[i] = key
+                valueSlots.swapAt(i, j)
                 i = j
             }
         }
-        slots[i] = Slot(key: 0, value: nil)
+        keySlots[i] = 0
         count -= 1
     }
 
     private mutating func grow() {
-        let old = slots
-        slots = []  // the old slots' only reference is `old` now
-        slots = ContiguousArray(repeating: Slot(key: 0, value: nil), count: Swift.max(8, old.count * 2))
-        shift = 64 - UInt64(slots.count.trailingZeroBitCount)
-        let mask = slots.count - 1
-        for slot in old where slot.key != 0 {
-            var i = home(slot.key)
-            while slots[i].key != 0 { i = (i + 1) & mask }
-            slots[i] = slot
+        let oldKeys = keySlots
+        var oldValues = valueSlots
+        keySlots = []  // the old slots' only references are the copies now
+        valueSlots = []
+        let slotCount = Swift.max(4, oldKeys.count * 2)
+        keySlots = ContiguousArray(repeating: 0, count: slotCount)
+        valueSlots = ContiguousArray(repeating: nil, count: slotCount)
+        shift = 64 - UInt64(slotCount.trailingZeroBitCount)
+        let mask = slotCount - 1
+        for j in oldKeys.indices where oldKeys[j] != 0 {
+            var i = home(oldKeys[j])
+            while keySlots[i] != 0 { i = (i + 1) & mask }
+            keySlots[i] = oldKeys[j]
+            valueSlots[i] = oldValues[j].take()
         }
     }
 
     mutating func removeAll() {
-        slots = []
+        keySlots = []
+        valueSlots = []
         shift = 64
         zero = nil
         count = 0
@@ -181,7 +190,7 @@ struct WordMap<Value> {
 
     /// Every key, in no particular order.
     var keys: [UInt64] {
-        var keys = slots.compactMap { $0.key == 0 ? nil : $0.key }
+        var keys = keySlots.filter { $0 != 0 }
         if zero != nil { keys.append(0) }
         return keys
     }
