@@ -1,14 +1,12 @@
 /// The hand-off tallies (blocks and bytes per site pair and thread pair), counted at every free
 /// by another thread than the allocating one: open addressing over an array of tallies, with a
-/// multiplicative hash of the key's two words instead of SipHash (4% of the stage on the 1M
-/// benchmark, whose frees are mostly another thread's). Tallies are kept in the order their
-/// keys were first counted.
+/// multiplicative hash of the key's two words instead of SipHash (the dictionary's lookup was
+/// 4% of the stage on the 1M benchmark). Tallies are kept in the order their keys were first
+/// counted.
 struct HandOffTable {
     private(set) var entries: [(key: HandOffKey, tally: (blocks: UInt64, bytes: UInt64))] = []
     /// Indexes into `entries` (-1: empty), a power of two of slots at most 3/4 full.
     private var index: [Int32] = []
-
-    var isEmpty: Bool { entries.isEmpty }
 
     @inline(__always)
     private static func home(_ key: HandOffKey, _ mask: Int) -> Int {
