@@ -42,7 +42,7 @@ struct BlockTable: Sequence {
     static let maximumDependants: UInt32 = linkFlag - 1
 
     private var slots: [Slot]
-    private var links: [UInt64: Link] = [:]
+    private var links = WordMap<Link>()
     private var slotCount: Int
     private(set) var count = 0
 

@@ -10,7 +10,7 @@ struct InteriorIndex {
         var serial: UInt64
     }
 
-    private var pages: [UInt64: [Entry]] = [:]
+    private var pages = WordMap<[Entry]>()
     static let pageShift: UInt64 = 12
     static let maximumPages: UInt64 = 64
 
@@ -27,9 +27,10 @@ struct InteriorIndex {
 
     mutating func remove(start: UInt64, size: UInt64, serial: UInt64) {
         for page in Self.pageRange(start, size) {
-            guard var entries = pages[page] else { continue }
-            entries.removeAll { $0.start == start && $0.serial == serial }
-            pages[page] = entries.isEmpty ? nil : entries
+            // In place (a copy of the page's entries out of the map would share its buffer,
+            // and removing from it would copy the buffer); an emptied page is dropped.
+            pages[page]?.removeAll { $0.start == start && $0.serial == serial }
+            if pages[page]?.isEmpty == true { pages[page] = nil }
         }
     }
 

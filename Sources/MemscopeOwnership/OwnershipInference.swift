@@ -246,13 +246,9 @@ struct NodePair: Hashable, Comparable {
     func hash(into hasher: inout Hasher) { hasher.combine(UInt64(UInt32(bitPattern: from)) << 32 | UInt64(UInt32(bitPattern: to))) }
 }
 
-struct HandOffKey: Hashable {
+/// A hand-off's key in ``HandOffTable``, which hashes it.
+struct HandOffKey: Equatable {
     var pair: NodePair
     var fromThread: UInt32
     var toThread: UInt32
-    /// Two words hashed, not four (looked up at every free by another thread).
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(UInt64(UInt32(bitPattern: pair.from)) << 32 | UInt64(UInt32(bitPattern: pair.to)))
-        hasher.combine(UInt64(fromThread) << 32 | UInt64(toThread))
-    }
 }

@@ -64,7 +64,7 @@ extension OwnershipState {
         if block.thread != thread {
             let to = freeNode(stack)
             let key = HandOffKey(pair: NodePair(from: block.origin, to: to), fromThread: block.thread, toThread: thread)
-            Self.count(&handOffs[key, default: (0, 0)], bytes: block.size)  // one lookup, at every cross-thread free
+            handOffs.count(key, bytes: block.size)  // one lookup, at every cross-thread free
         }
         buried(block, cascade: cascade, thread: thread, uniqueRelease: options.nulledOwners && releasedByUniqueOwner(stack, site: block.site))
     }
@@ -74,8 +74,17 @@ extension OwnershipState {
     /// C++ `unique_ptr` variable) is released by no owner block.
     mutating func releasedByUniqueOwner(_ stack: UInt32, site: Int32) -> Bool {
         guard let releaser = uniqueRelease(stack) else { return false }
+        return releaser != madeFunction(site)
+    }
+
+    /// A site node's function up to its first ` ← ` (its named caller's, for an unnamed
+    /// site), found once per node.
+    mutating func madeFunction(_ site: Int32) -> String {
+        if let known = madeFunctionOfNode[UInt32(bitPattern: site)] { return known }
         let made = nodes[Int(site)].key.function
-        return releaser != (made.range(of: " ← ").map { String(made[..<$0.lowerBound]) } ?? made)
+        let function = made.range(of: " ← ").map { String(made[..<$0.lowerBound]) } ?? made
+        madeFunctionOfNode[UInt32(bitPattern: site)] = function
+        return function
     }
 
     /// Whether a free's stack shows a unique owner releasing the block: between the allocator
@@ -358,11 +367,5 @@ extension OwnershipState {
             deadOwners[stale.serial] = (0, stale.dependants)
             ownerAddresses[stale.serial] = nil
         }
-    }
-
-    /// Counts one hand-off of a block of `bytes` into a pair's tally.
-    private static func count(_ tally: inout (blocks: UInt64, bytes: UInt64), bytes: UInt64) {
-        tally.blocks += 1
-        tally.bytes &+= bytes
     }
 }

@@ -222,7 +222,7 @@ extension OwnershipState {
             let candidates = edges.filter { $0.1.kind == .references && $0.1.provenance == .observed }.map(\.0)
             // Targets freed on another thread than the one that made them were handed off
             // (`hands_off`): the holder was the channel, not the owner.
-            let handedOff = Set(handOffs.keys.map(\.pair.from))
+            let handedOff = Set(handOffs.entries.map(\.key.pair.from))
             for pair in candidates where pair.from != pair.to && !covered.contains(pair.to) && referrers[pair.to] == 1
                 && !rootedNodes.contains(pair.to) && !isRefcounted(pair.to) && !handedOff.contains(pair.to) {
                 let count = references[pair] ?? 0
@@ -279,7 +279,7 @@ extension OwnershipState {
                                        rule: "realloc moved or resized a buffer first allocated at the source",
                                        evidence: count, detail: "realloc calls"))
         }
-        for (key, value) in handOffs {
+        for (key, value) in handOffs.entries {
             var edge = OwnershipEdge(from: 0, to: 0, kind: .handsOff, rule: "allocated on one thread, freed on another",
                                      evidence: value.blocks,
                                      detail: "thread \(key.fromThread) → thread \(key.toThread), \(value.bytes) bytes")

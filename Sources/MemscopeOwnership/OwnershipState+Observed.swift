@@ -121,8 +121,12 @@ extension OwnershipState {
         for (offset, word) in zip(words.offsets, words.targets) where offset &+ 8 <= holder.size {
             // A word pointing inside a block names that block (an intrusive link, a member).
             var target = word
-            if blocks[word] == nil && dead[word] == nil, let inside = interior.containing(word) { target = inside.start }
-            if let live = blocks[target], live.serial != holder.serial {
+            var found = blocks[word]
+            if found == nil && dead[word] == nil, let inside = interior.containing(word) {
+                target = inside.start
+                found = blocks[target]
+            }
+            if let live = found, live.serial != holder.serial {
                 guard seen.insert(live.serial).inserted else { continue }
                 let elsewhere = live.sharedReferrers || (live.ownerByReference && live.owner != holder.serial)
                     || holdings[live.serial]?.earlier.contains { $0.serial != holder.serial } == true
@@ -168,8 +172,9 @@ extension OwnershipState {
     /// one (the drained buffer read only as it dies). Otherwise notes what the word names now.
     mutating func rewritten(holder: UInt64, holderNode: Int32, holderBorn: UInt64, address: UInt64, serial: UInt64, node: Int32, heldElsewhere: Bool) -> Bool {
         guard options.staleSlots else { return false }
-        if let before = lastHeld[holder]?[address], before.serial != serial, before.node != node, heldElsewhere { return true }
-        if heldElsewhere && options.previousOccupants && lastHeld[holder]?[address] == nil,
+        let last = lastHeldWord(holder: holder, address: address)
+        if let before = last, before.serial != serial, before.node != node, heldElsewhere { return true }
+        if heldElsewhere && options.previousOccupants && last == nil,
            let history = previousOccupants[address] {
             // Never read before at this address: a block of a site the holder's site refers
             // to was here and died while the holder lived, and another block holds the one
@@ -177,8 +182,14 @@ extension OwnershipState {
             let earlier = history.others(than: node, since: holderBorn)
             if earlier.contains(where: { (references[NodePair(from: holderNode, to: $0)] ?? 0) >= Self.minimumObservedPairs }) { return true }
         }
-        lastHeld[holder, default: [:]][address] = HeldWord(serial: serial, node: node)
+        lastHeld[holder, default: WordMap()][address] = HeldWord(serial: serial, node: node)
         return false
+    }
+
+    /// What holder `holder`'s word at `address` named when it was last read.
+    func lastHeldWord(holder: UInt64, address: UInt64) -> HeldWord? {
+        guard let words = lastHeld[holder] else { return nil }
+        return words[address]
     }
 
     /// A block freed while deaths are observed: dangling words may still name it.
@@ -263,6 +274,8 @@ extension OwnershipState {
     /// target (seen in a scan) keeps its holders from owning it.
     mutating func settle(_ target: UInt64) {
         guard let h = holdings.removeValue(forKey: target) else { return }
+        // Seen holding nothing (a dying block's own entry, a rooted block): no role.
+        if h.atDeath.isEmpty && h.earlier.isEmpty { return }
         let backPointer = { (holder: Holder) in holder.serial > target && h.names.contains(holder.serial) }
         // A container's element released it: blocks of its own site held it as intrusive
         // links (an order's `prev` and `next`), neither owning it nor leaving it alive.
@@ -271,8 +284,10 @@ extension OwnershipState {
         let earlier = h.earlier.filter { !backPointer($0) && !link($0) && !$0.weak }
         // Weak references (eighth rules) keep the block's memory, not its value: no role, and
         // they count against their pair's owning or sharing.
-        for pair in Set((h.atDeath + h.earlier).filter(\.weak).map { NodePair(from: $0.node, to: h.node) }) {
-            deathRoles[pair, default: DeathRoles()].weak += 1
+        if h.atDeath.contains(where: \.weak) || h.earlier.contains(where: \.weak) {
+            for pair in Set((h.atDeath + h.earlier).filter(\.weak).map { NodePair(from: $0.node, to: h.node) }) {
+                deathRoles[pair, default: DeathRoles()].weak += 1
+            }
         }
         if h.containerElement {
             for pair in Set((h.atDeath + h.earlier).filter(link).map { NodePair(from: $0.node, to: h.node) }) {
@@ -280,7 +295,6 @@ extension OwnershipState {
             }
         }
         let everyone = atDeath + earlier
-        let serials = Set(everyone.map(\.serial))
         let tore = h.cascade == 0 ? [] : atDeath.filter { $0.cascade == h.cascade }
         func pairs(_ holders: [Holder]) -> Set<NodePair> { Set(holders.map { NodePair(from: $0.node, to: h.node) }) }
         if tore.count >= 2 {
@@ -314,6 +328,7 @@ extension OwnershipState {
         }
         guard let tearer, !h.rooted else { return }
         let pair = NodePair(from: tearer.node, to: h.node)
+        let serials = Set(everyone.map(\.serial))
         let moved = { (holder: Holder) in holder.after != holder.serial && serials.contains(holder.after) }
         for other in pairs(earlier.filter(moved)) { deathRoles[other, default: DeathRoles()].handedOn += 1 }
         // A block of the target's own site that died holding it in the target's own free

@@ -33,17 +33,22 @@ struct OwnershipState {
     var siteNodeOfStack = NodeOfStack()
     var freeNodeOfStack = NodeOfStack()
     /// Per frame id: the container its function reveals (recognised once per frame).
-    var containerOfFrame: [UInt32: ContainerType?] = [:]
+    var containerOfFrame = DenseCache<ContainerType?>()
     /// Per frame id, whether it is a runtime's or allocator's (``isRuntimeFrame(_:)`` of its
     /// name), found once: every new site's callers are checked (8% of a render's CPU time
     /// on the 1M benchmark, recomputed per stack).
-    var runtimeFrame: [UInt32: Bool] = [:]
+    var runtimeFrame = DenseCache<Bool>()
+    /// Per frame id, what the control-block rule reads of its qualified name
+    /// (``ControlBlockFrame``), found once per settled frame: every new stack walks its frames.
+    var controlBlockFrame = DenseCache<ControlBlockFrame>()
     /// Per free stack id: whether a unique owner's release freed the block (``releasedByUniqueOwner(_:)``).
-    var uniqueReleaseOfStack: [UInt32: String?] = [:]
+    var uniqueReleaseOfStack = DenseCache<String?>()
+    /// Per node: its function up to the first ` ← ` (what a unique owner's release is told apart from).
+    var madeFunctionOfNode = DenseCache<String>()
     /// Per free stack id: whether a container's element released the block (``releasedAsContainerElement(_:)``).
-    var containerElementOfStack: [UInt32: Bool] = [:]
+    var containerElementOfStack = DenseCache<Bool>()
     /// Per free stack id: whether a buffer of weak references was freed (``freedAsWeakReferences(_:)``).
-    var weakReleaseOfStack: [UInt32: Bool] = [:]
+    var weakReleaseOfStack = DenseCache<Bool>()
     var blocks = BlockTable()
     var serials: UInt64 = 0
     /// Per thread, densely: its burst and cascade (``slot(_:)`` finds a thread's index).
@@ -56,9 +61,9 @@ struct OwnershipState {
     var cascades: UInt64 = 0
     /// Owners that died while blocks linked to them were alive: their cascade and how many
     /// of those blocks are still to be judged.
-    var deadOwners: [UInt64: (cascade: UInt64, dependants: UInt32)] = [:]
+    var deadOwners = WordMap<(cascade: UInt64, dependants: UInt32)>()
     /// Where the live owners with dependants are (by serial; realloc moves them).
-    var ownerAddresses: [UInt64: UInt64] = [:]
+    var ownerAddresses = WordMap<UInt64>()
 
     var owns: [NodePair: Tally] = [:]
     var shares: [NodePair: SharesTally] = [:]
@@ -72,7 +77,7 @@ struct OwnershipState {
     var rootedNodes: Set<Int32> = []
     /// While deaths are observed: per address allocated again, the last sites whose blocks
     /// were there before, and when the last of each died (eighth rules).
-    var previousOccupants: [UInt64: OccupantHistory] = [:]
+    var previousOccupants = WordMap<OccupantHistory>()
     /// Of the references, those read at an address where blocks of other sites had been
     /// and died while the holder lived: per pair, per set of those sites, how many. The word
     /// may be one the holder wrote for such a block and never cleared (a vector's slot past
@@ -80,18 +85,18 @@ struct OwnershipState {
     var ambiguousReferences: [NodePair: [[Int32]: UInt64]] = [:]
     /// Per live holder (by serial), per address it was seen holding: the block that was
     /// there when it was last read (ninth rules, ``OwnershipState/rewritten(holder:holderNode:holderBorn:address:serial:node:heldElsewhere:)``).
-    var lastHeld: [UInt64: [UInt64: HeldWord]] = [:]
+    var lastHeld = WordMap<WordMap<HeldWord>>()
     var reallocs: [NodePair: UInt64] = [:]
-    var handOffs: [HandOffKey: (blocks: UInt64, bytes: UInt64)] = [:]
+    var handOffs = HandOffTable()
     var taskAllocations: [NodePair: UInt64] = [:]
     var scan = ScanCollector()
     /// Dying blocks' words (block_references): whether the dump records them, the words of
     /// blocks about to die, the freed blocks dangling words may still name, what was seen
     /// holding each target (by serial), and the owner candidates seen holding their block.
     var observesDeaths = false
-    var pendingWords: [UInt64: BlockReferences] = [:]
-    var dead: [UInt64: DeadBlock] = [:]
-    var holdings: [UInt64: Holdings] = [:]
+    var pendingWords = WordMap<BlockReferences>()
+    var dead = WordMap<DeadBlock>()
+    var holdings = WordMap<Holdings>()
     /// While deaths are observed: the live and dead blocks by page, for words pointing inside.
     var interior = InteriorIndex()
     var seenHolding: Set<SerialPair> = []
@@ -237,9 +242,9 @@ struct OwnershipState {
             var count = false, inPlace = false
             var current = stack
             while current != 0, Int(current) < symbols.stackFrames.count {
-                let name = Self.qualifiedName(symbols.displayName(ofFrame: symbols.stackFrames[Int(current)]))
-                if name.hasPrefix("std::__shared_count<") { count = true }
-                if name.contains("make_shared<") || name.contains("allocate_shared<") || name.contains("_Sp_counted_ptr_inplace<") { inPlace = true }
+                let flags = controlBlockFlags(symbols.stackFrames[Int(current)])
+                if flags.contains(.sharedCount) { count = true }
+                if flags.contains(.inPlace) { inPlace = true }
                 if current == site { break }
                 current = symbols.stackParents[Int(current)]
             }
@@ -279,11 +284,32 @@ struct OwnershipState {
         nodes[Int(node)].containerTypes[type.name] = ((known?.count ?? 0) + 1, known?.rule ?? type.rule, type.refcounted)
     }
 
+    /// What the control-block rule reads of frame `frame`'s qualified name: a `shared_ptr`'s
+    /// count constructor, and an in-place control block's maker.
+    mutating func controlBlockFlags(_ frame: UInt32) -> ControlBlockFrame {
+        if let known = controlBlockFrame[frame] { return known }
+        let name = Self.qualifiedName(symbols.displayName(ofFrame: frame))
+        var flags: ControlBlockFrame = []
+        if name.hasPrefix("std::__shared_count<") { flags.insert(.sharedCount) }
+        if name.contains("make_shared<") || name.contains("allocate_shared<") || name.contains("_Sp_counted_ptr_inplace<") { flags.insert(.inPlace) }
+        if symbols.isSettled(frame: frame) { controlBlockFrame[frame] = flags }
+        return flags
+    }
+
     func nanoseconds(_ ticks: UInt64) -> UInt64 { ticks.multipliedReportingOverflow(by: clockUnit).partialValue }
 
     func isRefcounted(_ node: Int32) -> Bool {
         nodes[Int(node)].refcountedConstructor || nodes[Int(node)].containerTypes.values.contains { $0.refcounted }
     }
+}
+
+/// What the control-block rule (tenth rules) reads of one frame's qualified name.
+struct ControlBlockFrame: OptionSet {
+    var rawValue: UInt8
+    /// `std::__shared_count<…>`: a `shared_ptr`'s count constructor.
+    static let sharedCount = ControlBlockFrame(rawValue: 1)
+    /// `make_shared<`, `allocate_shared<` or `_Sp_counted_ptr_inplace<`: a block made in place.
+    static let inPlace = ControlBlockFrame(rawValue: 2)
 }
 
 /// A node per stack id, dense (stack ids are small and dense).

@@ -13,20 +13,45 @@ struct SiteResolver {
     }
 
     private var cache: [Resolved?] = [nil]
+    /// Per settled frame: what the walk reads of its name and file (``FrameKind``), found once.
+    private var frameKinds = DenseCache<FrameKind>()
+
+    /// What the walk reads of one frame.
+    struct FrameKind: OptionSet {
+        var rawValue: UInt8
+        /// ``isRuntimeFrame(_:)`` of its name.
+        static let runtimeName = FrameKind(rawValue: 1)
+        /// ``isRuntimeSource(_:)`` of its file.
+        static let runtimeSource = FrameKind(rawValue: 2)
+        /// Its name is a wrapper's helper (``wrapperHelperNames``, as ``isHelperCalledByProgram(_:caller:)`` asks).
+        static let helper = FrameKind(rawValue: 4)
+    }
+
+    private mutating func kind(of frame: UInt32, _ symbols: SymbolTable) -> FrameKind {
+        if let known = frameKinds[frame] { return known }
+        let name = symbols.displayName(ofFrame: frame)
+        var kind: FrameKind = []
+        if isRuntimeFrame(name) { kind.insert(.runtimeName) }
+        if Self.isRuntimeSource(symbols.string(symbols.frame(frame).file)) { kind.insert(.runtimeSource) }
+        if wrapperHelperNames.contains(nameAfterReturnType(name).map(String.init) ?? name) || wrapperHelperNames.contains(name) {
+            kind.insert(.helper)
+        }
+        if symbols.isSettled(frame: frame) { frameKinds[frame] = kind }
+        return kind
+    }
 
     mutating func resolve(_ stack: UInt32, _ symbols: SymbolTable) -> Resolved {
         let index = Int(stack)
         if index < cache.count, let known = cache[index] { return known }
         var current = stack
         while current != 0 {
-            let frame = symbols.stackFrames[Int(current)]
-            let name = symbols.displayName(ofFrame: frame)
-            if !isRuntimeFrame(name) && !Self.isRuntimeSource(symbols.string(symbols.frame(frame).file)) { break }
+            let kind = kind(of: symbols.stackFrames[Int(current)], symbols)
+            if kind.isDisjoint(with: [.runtimeName, .runtimeSource]) { break }
             let parent = symbols.stackParents[Int(current)]
             if parent == 0 { break }  // all runtime: keep the outermost
             // A wrapper helper's name (`gc_alloc`) called by the program's own code is the
-            // program's function, not its library's (seventh rules).
-            if isHelperCalledByProgram(name, caller: symbols.displayName(ofFrame: symbols.stackFrames[Int(parent)])) { break }
+            // program's function, not its library's (seventh rules: ``isHelperCalledByProgram(_:caller:)``).
+            if kind.contains(.helper) && !self.kind(of: symbols.stackFrames[Int(parent)], symbols).contains(.runtimeName) { break }
             current = parent
         }
         let resolved = Resolved(siteStack: current, context: current == 0 ? 0 : symbols.stackParents[Int(current)])
