@@ -257,14 +257,7 @@ final class MSDBinaryReader: RecordReader {
             return .rssSample(timestamp: try c.varint("timestamp"), residentBytes: try c.varint("resident_bytes"))
         case .exec:
             let ts = try c.varint("timestamp")
-            let argc = try c.varint("argc")
-            guard argc <= UInt64(c.remaining) else {
-                throw DumpError(path: path, location: check.location,
-                                problem: .absurdValue(kind: "exec", field: "argc", value: argc, limit: UInt64(c.remaining)))
-            }
-            var argv: [String] = []
-            for _ in 0..<argc { argv.append(try c.string("argv")) }
-            return .exec(timestamp: ts, commandLine: argv)
+            return .exec(timestamp: ts, commandLine: try decodeArgv(&c, check: check, kind: "exec"))
         case .annotation:
             return .annotation(Annotation(
                 timestamp: try c.varint("timestamp"), thread: try check.fits32("thread", try c.varint("thread")),
@@ -388,6 +381,19 @@ final class MSDBinaryReader: RecordReader {
         }
     }
 
+    /// A command line (`meta`, `exec`): argc, then that many strings; an argc larger than the
+    /// bytes left is absurd.
+    private func decodeArgv(_ c: inout PayloadCursor, check: Checks, kind: String) throws -> [String] {
+        let argc = try c.varint("argc")
+        guard argc <= UInt64(c.remaining) else {
+            throw DumpError(path: path, location: check.location,
+                            problem: .absurdValue(kind: kind, field: "argc", value: argc, limit: UInt64(c.remaining)))
+        }
+        var argv: [String] = []
+        for _ in 0..<argc { argv.append(try c.string("argv")) }
+        return argv
+    }
+
     private func decodeMeta(_ c: inout PayloadCursor, check: Checks) throws -> Metadata {
         let producer = try c.string("producer")
         let producerVersion = try c.string("producer_version")
@@ -405,14 +411,7 @@ final class MSDBinaryReader: RecordReader {
                             problem: .badValue(kind: "meta", field: "pointer_size", value: "\(pointerSize)",
                                                expected: "4 or 8"))
         }
-        let argc = try c.varint("argc")
-        guard argc <= UInt64(c.remaining) else {
-            throw DumpError(path: path, location: check.location,
-                            problem: .absurdValue(kind: "meta", field: "argc", value: argc,
-                                                  limit: UInt64(c.remaining)))
-        }
-        var argv: [String] = []
-        for _ in 0..<argc { argv.append(try c.string("argv")) }
+        let argv = try decodeArgv(&c, check: check, kind: "meta")
         // Field 9, added later: older dumps end after argv.
         let parentPid = c.remaining > 0 ? try check.fits32("parent_pid", try c.varint("parent_pid")) : nil
         return Metadata(producer: producer, producerVersion: producerVersion, pid: pid,
