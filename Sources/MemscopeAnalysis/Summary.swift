@@ -84,9 +84,8 @@ public struct Summary: Sendable {
         let command = a.metadata.commandLine.joined(separator: " ")
         out.append("memscope summary of \(path) (\(format))")
         out.append("  command        \(command.isEmpty ? "unknown" : command)  (pid \(a.metadata.pid))")
-        if let first = a.metadata.earlierCommandLines.first {
-            let more = a.metadata.earlierCommandLines.count - 1
-            out.append("  started as     \(first.joined(separator: " "))" + (more > 0 ? "  (then \(more) more exec\(more == 1 ? "" : "s"))" : ""))
+        if let chain = a.metadata.execChain {
+            out.append("  started as     \(chain.firstCommandLine.joined(separator: " "))  (\(Metadata.execsPhrase(chain.execs)))")
         }
         out.append("  duration       \(Units.duration(nanoseconds: t.durationNanoseconds))")
         out.append("  ended          \(a.endDescription)")

@@ -33,6 +33,20 @@ public struct Metadata: Sendable, Equatable {
         self.parentPid = parentPid
     }
 
+    /// How the process started, when it replaced its program by `exec` before the one it
+    /// is named after: the first command line and how many `exec`s led from it to
+    /// `commandLine` (each earlier program exec'd the next). One wording for the summary and
+    /// the report: "then 2 execs".
+    public var execChain: (firstCommandLine: [String], execs: Int)? {
+        guard let first = earlierCommandLines.first else { return nil }
+        return (first, earlierCommandLines.count)
+    }
+
+    /// "then 1 exec", "then 5 execs".
+    public static func execsPhrase(_ count: Int) -> String {
+        "then \(count) exec" + (count == 1 ? "" : "s")
+    }
+
     /// Used when a dump was cut off before its `meta` record.
     public static let unknown = Metadata(producer: "unknown", producerVersion: "")
 }

@@ -99,9 +99,8 @@ public enum HTMLReport {
             subtitle += " · started \(HTML.escape(utc(a.metadata.startTimeUnixNanoseconds)))"
         }
         if !command.isEmpty { subtitle += "<br>Command: <code>\(HTML.escape(command))</code>" }
-        if let first = a.metadata.earlierCommandLines.first {
-            subtitle += " (started as <code>\(HTML.escape(first.joined(separator: " ")))</code>, then \(a.metadata.earlierCommandLines.count) exec"
-                + (a.metadata.earlierCommandLines.count == 1 ? ")" : "s)")
+        if let chain = a.metadata.execChain {
+            subtitle += " (started as <code>\(HTML.escape(chain.firstCommandLine.joined(separator: " ")))</code>, \(Metadata.execsPhrase(chain.execs)))"
         }
         let errors = TablesSection.errors(a)
         var links: [(String, String)] = [("summary", "Summary")]

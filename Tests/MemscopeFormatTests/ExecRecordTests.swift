@@ -35,6 +35,17 @@ import Testing
         #expect(summary.commandLine.isEmpty && summary.earlierCommandLines.count == 2)
     }
 
+    /// The summary says how many execs led to the named program, as the report's subtitle does.
+    @Test func theSummaryCountsTheExecsFromTheFirstProgram() {
+        let one = Summary(analysis: analyze(Array(records.prefix(3))), format: "msd", path: "d.msd").text()
+        #expect(one.contains("  started as     sh -c exec ./app  (then 1 exec)\n"), "\(one)")
+        var metadata = Metadata(producer: "t", producerVersion: "1", commandLine: ["c"])
+        metadata.earlierCommandLines = [["a"], ["b"]]
+        #expect(metadata.execChain?.firstCommandLine == ["a"] && metadata.execChain?.execs == 2)
+        #expect(Metadata.execsPhrase(2) == "then 2 execs")
+        #expect(Metadata(producer: "t", producerVersion: "1").execChain == nil)
+    }
+
     @Test func anAbsurdArgumentCountIsAClearError() throws {
         var bytes = encodeBinary(Array(records.prefix(1)))
         // kind 0x3B, payload of 2 bytes: ts 1, argc 100 (more than the payload holds).

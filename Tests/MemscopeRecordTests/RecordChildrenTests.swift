@@ -78,7 +78,7 @@ import Testing
         #expect(result.status == 5, "\(result.stderr)")
         let summary = try run("memscope", ["summary", dump])
         #expect(summary.stdout.contains("  command        \(program.path) again  (pid "), "\(summary.stdout)")
-        #expect(summary.stdout.contains("  started as     bash -c \(script)  (then 1 more exec)"), "\(summary.stdout)")
+        #expect(summary.stdout.contains("  started as     bash -c \(script)  (then 2 execs)"), "\(summary.stdout)")
         let json = try run("memscope", ["summary", "--json", dump])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["command_line"] as? [String] == [program.path, "again"])
