@@ -35,7 +35,7 @@ public enum OwnershipLayout {
         var boxes: [Int: [TextShape]] = [:]
         var requestNodes: [GraphPlacementRequest.Node] = []
         for node in selection.nodes {
-            let lines = textLines(node)
+            let lines = textLines(node, function: displayedFunction(node, in: selection))
             let widest = lines.map { measurer.width(of: $0.text, size: $0.size, bold: $0.bold) }.max() ?? 40
             let width = min(maxBoxWidth, max(90, widest + 2 * padding))
             let height = Double(lines.count) * lineHeight + 2 * padding - 3
@@ -113,11 +113,20 @@ public enum OwnershipLayout {
         return text
     }
 
-    static func textLines(_ node: OwnershipNode) -> [TextShape] {
+    /// Inside a module's box an unnamed frame of that module is written `+0xa7504`, not
+    /// `libsqlite3.so.0+0xa7504`: the box's title names the module, and the long prefix would
+    /// push the named caller (`… ← sqlite3ParserAlloc`) out of a box of bounded width. The
+    /// hover text keeps the full name.
+    public static func displayedFunction(_ node: OwnershipNode, in selection: GraphSelection) -> String {
+        guard selection.clustering == .module, node.kind == .allocationSite, !node.module.isEmpty else { return node.function }
+        return node.function.replacingOccurrences(of: baseName(node.module) + "+0x", with: "+0x")
+    }
+
+    static func textLines(_ node: OwnershipNode, function: String? = nil) -> [TextShape] {
         func line(_ text: String, bold: Bool = false, size: Double = detailSize, colour: Colour = .mutedText) -> TextShape {
             TextShape(text, at: Point(0, 0), size: size, colour: colour, bold: bold)
         }
-        var lines = [line(node.function, bold: true, size: nameSize, colour: .text)]
+        var lines = [line(function ?? node.function, bold: true, size: nameSize, colour: .text)]
         if !node.file.isEmpty {
             let column = node.sharesLine && node.column > 0 ? ":\(node.column)" : ""  // two calls on one line
             lines.append(line("\(baseName(node.file))\(node.line > 0 ? ":\(node.line)" : "")\(column)"))

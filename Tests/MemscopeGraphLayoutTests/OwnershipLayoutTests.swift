@@ -42,6 +42,20 @@ import Testing
         #expect(GraphSelection(Self.graph(modules: ["/bin/app", "/lib/libfoo.so", "/bin/app"])).clustering == .module)
     }
 
+    /// In a module's box an unnamed frame of that module drops the module's name (the box's
+    /// title says it), so the named caller fits; outside module boxes the name stays whole.
+    @Test func unnamedFramesInsideTheirModulesBoxAreWrittenAsOffsets() {
+        var g = Self.graph(modules: ["/usr/lib/libsqlite3.so.0", "/bin/app", "/bin/app"])
+        g.nodes[0].function = "libsqlite3.so.0+0xa7504 ← sqlite3ParserAlloc"
+        let clustered = GraphSelection(g)
+        #expect(clustered.clustering == .module)
+        #expect(OwnershipLayout.displayedFunction(g.nodes[0], in: clustered) == "+0xa7504 ← sqlite3ParserAlloc")
+        #expect(OwnershipLayout.displayedFunction(g.nodes[1], in: clustered) == "label_new")
+        var single = Self.graph()
+        single.nodes[0].function = "app+0x10 ← main"
+        #expect(OwnershipLayout.displayedFunction(single.nodes[0], in: GraphSelection(single)) == "app+0x10 ← main")
+    }
+
     @Test func labelsSayEvidenceAndConfidenceOfInferredEdges() {
         let g = Self.graph()
         #expect(OwnershipLayout.label(g.edges[0]) == "references ×300")
