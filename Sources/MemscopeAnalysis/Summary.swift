@@ -161,7 +161,7 @@ public struct Summary: Sendable {
             let start = analysis.siteFrame(site.stack).flatMap { ids.firstIndex(of: $0) }.map { $0 + 1 } ?? 1
             let frames = [""] + ids.dropFirst(start).prefix(2).map { analysis.describeFrame($0) }
             let value = Units.bytes(site.costs[keyPath: cost])
-            out.append("  \(value + String(repeating: " ", count: max(0, 10 - value.count))) \(title)  [\(Units.count(site.costs.allocations)) allocations]")
+            out.append("  \(value + String(repeating: " ", count: max(0, 10 - value.count))) \(title)  [\(Units.count(site.costs.allocations)) allocation\(site.costs.allocations == 1 ? "" : "s")]")
             for caller in frames.dropFirst().prefix(2) { out.append("             ← \(caller)") }
         }
     }
