@@ -36,7 +36,7 @@ enum SummarySection {
         card("Bytes allocated", Units.bytes(t.bytesAllocated), "\(Units.count(t.bytesAllocated)) bytes", key: "bytes_allocated")
         card("Peak live heap", Units.bytes(t.peakBytes), "at \(Units.time(t.peakTimeNanoseconds, unit: unit))", key: "peak_bytes")
         card("Leaked at end", Units.bytes(t.leakedBytes),
-             (unavailable.contains("allocations") ? "block count not in this input" : "\(Units.count(t.leakedBlocks)) blocks still live")
+             lostPart(a) + (unavailable.contains("allocations") ? "block count not in this input" : "\(Units.count(t.leakedBlocks)) blocks still live")
                 + (t.suppressedBlocks > 0 ? "; \(Units.bytes(t.suppressedBytes)) suppressed" : ""),
              bad: leakIsBad(a), key: "leaked_bytes")
         card("Temporary allocations", Units.count(t.temporaryAllocations), "\(temporaryShare)% of calls", key: "temporary_allocations")
@@ -95,6 +95,15 @@ enum SummarySection {
     /// The "Leaked at end" card is red for memory the program lost: definitely or
     /// indirectly lost bytes when the dump has a reference scan (still reachable and
     /// possibly lost memory, such as the C library's buffers, is not), else any leak.
+    /// With leak kinds from a scan, the card says how much of what was left is lost (the
+    /// part that makes it red), e.g. "15.5 KiB definitely or indirectly lost · ": most of a
+    /// large figure is often still reachable.
+    static func lostPart(_ a: Analysis) -> String {
+        guard let kinds = a.leakKinds, a.totals.leakedBytes > 0 else { return "" }
+        let lost = kinds.definitelyLost.bytes + kinds.indirectlyLost.bytes
+        return lost == 0 ? "none lost · " : "\(Units.bytes(lost)) definitely or indirectly lost · "
+    }
+
     static func leakIsBad(_ a: Analysis) -> Bool {
         guard let kinds = a.leakKinds else { return a.totals.leakedBytes > 0 }
         return kinds.definitelyLost.bytes + kinds.indirectlyLost.bytes > 0

@@ -139,6 +139,17 @@ import Testing
         #expect(index.contains("failed: samples/malformed/empty.msd: error: the file is empty"))
         #expect(index.contains("default-src 'none'"))
     }
+
+    /// `-o out/` (as a user types it) prints out/index.html, not out//index.html.
+    @Test func aDirectoryGivenWithItsSlashIsPrintedWithOne() throws {
+        let directory = try TestPaths.temporaryDirectory().appendingPathComponent("out").path + "/"
+        let result = try run("memscope", ["render", "samples/tiny.jsonl", "samples/server-leak.msd", "-o", directory],
+                             currentDirectory: TestPaths.packageRoot)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Wrote \(directory)memscope-tiny.html\n"), "\(result.stdout)")
+        #expect(result.stdout.contains("Wrote \(directory)index.html (2 of 2 reports)"), "\(result.stdout)")
+        #expect(!result.stdout.contains("//"))
+    }
 }
 
 @Suite struct DiffCommandTests {

@@ -134,8 +134,10 @@ struct Render: ParsableCommand {
         }
         let failures = entries.filter { $0.error != nil }
         if !quiet {
-            for entry in entries where entry.error == nil { print("Wrote \(directory)/\(entry.report ?? "")") }
-            print("Wrote \(directory)/index.html (\(entries.count - failures.count) of \(entries.count) reports)")
+            // `-o out/` names the directory with its slash: print out/index.html, not out//index.html.
+            let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+            for entry in entries where entry.error == nil { print("Wrote \(prefix)\(entry.report ?? "")") }
+            print("Wrote \(prefix)index.html (\(entries.count - failures.count) of \(entries.count) reports)")
         }
         for failure in failures { Console.printError(failure.error ?? "") }
         if !failures.isEmpty { throw ExitCode(1) }
