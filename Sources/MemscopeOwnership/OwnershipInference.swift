@@ -3,8 +3,9 @@ import MemscopeModel
 
 /// Settings of the inference rules.
 public struct OwnershipOptions: Sendable, Equatable {
-    /// Two allocations on one thread belong to one burst, and two frees to one cascade,
-    /// only when no more than this many nanoseconds separate them.
+    /// Two frees on one thread belong to one cascade only when no more than this many
+    /// nanoseconds separate them (and, before the eleventh rules, two allocations to one
+    /// burst; ``burstsByEventOrder``).
     public var gapNanoseconds: UInt64
     /// Judged edges (inferred ones, observed owns and shares) whose evidence share is below
     /// this are rejected (counted, not shown): ``OwnershipEdge/evidenceShare``.
@@ -63,12 +64,35 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// constructor, one block of a reference count's control block site (`std::__shared_count`)
     /// owns it and the others share it (a `shared_ptr` made from a raw pointer).
     public var controlBlocks: Bool
+    /// Eleventh rules: an allocation joins its thread's creation burst by event order alone
+    /// (the same caller, no repeated site, the owner still live), whatever time passed since
+    /// the thread's previous allocation: a preempted or slowed recording groups the same
+    /// blocks as a quick one.
+    public var burstsByEventOrder: Bool
+    /// Eleventh rules: of a target made by a reference-counting constructor that holders of
+    /// a site left alive, the blocks of that site freed with it (alone, or handing it on)
+    /// held a count too: they count for the pair's `shares`, not against it.
+    public var countedTargetHolders: Bool
+    /// Eleventh rules: a target made by a reference-counting constructor whose last holder
+    /// was no heap block (a stack's `Rc`, a global), or was not seen, was left alive by the
+    /// blocks that died holding it.
+    public var unseenLastHolders: Bool
+    /// Eleventh rules: the one site seen referring (``soleHolderSites``) also owns the roots of
+    /// a recursive structure: `owns` or `shares` edges from the target's site to itself (a
+    /// node owning its children) do not keep it from owning the target's site.
+    public var recursiveRoots: Bool
+    /// Eleventh rules: for the one site seen referring (``soleHolderSites``), sites none of
+    /// whose blocks were made before a target they held (an index built over existing blocks,
+    /// a report's array, back pointers) do not count as referring.
+    public var laterReferrers: Bool
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
                 impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true,
                 containerElements: Bool = true, scanOnlyReferences: Bool = true,
                 previousOccupants: Bool = true, weakHolders: Bool = true,
                 releasedByHolder: Bool = true, sparsePerReading: Bool = true,
-                scannedNulledOwners: Bool = true, staleSlots: Bool = true, soleHolderSites: Bool = true, singleCountedShares: Bool = true, controlBlocks: Bool = true) {
+                scannedNulledOwners: Bool = true, staleSlots: Bool = true, soleHolderSites: Bool = true, singleCountedShares: Bool = true, controlBlocks: Bool = true,
+                burstsByEventOrder: Bool = true, countedTargetHolders: Bool = true, unseenLastHolders: Bool = true,
+                recursiveRoots: Bool = true, laterReferrers: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
@@ -85,6 +109,11 @@ public struct OwnershipOptions: Sendable, Equatable {
         self.soleHolderSites = soleHolderSites
         self.singleCountedShares = singleCountedShares
         self.controlBlocks = controlBlocks
+        self.burstsByEventOrder = burstsByEventOrder
+        self.countedTargetHolders = countedTargetHolders
+        self.unseenLastHolders = unseenLastHolders
+        self.recursiveRoots = recursiveRoots
+        self.laterReferrers = laterReferrers
     }
 
     public static let `default` = OwnershipOptions()

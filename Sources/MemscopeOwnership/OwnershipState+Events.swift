@@ -25,7 +25,7 @@ extension OwnershipState {
             let context = resolver.resolve(stack, symbols).context
             let now = nanoseconds(ticks)
             let joins = threads[t].hasBurst && threads[t].burstContext == context && !threads[t].burstSites.contains(site)
-                && now &- threads[t].lastAllocation <= options.gapNanoseconds
+                && (options.burstsByEventOrder || now &- threads[t].lastAllocation <= options.gapNanoseconds)
                 && blocks[threads[t].burstOwnerAddress]?.serial == threads[t].burstOwner
             if joins {
                 block.owner = threads[t].burstOwner

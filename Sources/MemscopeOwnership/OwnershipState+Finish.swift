@@ -111,7 +111,12 @@ extension OwnershipState {
         for pair in deathRoles.keys.sorted() {
             let roles = deathRoles[pair]!
             let refcounted = isRefcounted(pair.to)
-            let sharing = roles.lastOfSeveral + roles.leftAlive + roles.countedHolder, sole = roles.soleTearer + roles.coTearer + roles.link + roles.weak
+            // A reference-counted target some of the source's blocks left alive: those freed
+            // with it, alone or handing it on, were its count's last holders, not owners
+            // (eleventh rules).
+            let countedHolders = options.countedTargetHolders && refcounted && roles.leftAlive > 0
+            let sharing = roles.lastOfSeveral + roles.leftAlive + roles.countedHolder + (countedHolders ? roles.soleTearer + roles.handedOn : 0)
+            let sole = (countedHolders ? 0 : roles.soleTearer) + roles.coTearer + roles.link + roles.weak
             if (roles.lastOfSeveral > 0 && roles.leftAlive > 0) || (refcounted && sharing > 0) || roles.countedHolder > 0,
                Double(sharing) >= options.minimumConfidence * Double(sharing + sole) {
                 // Both roles of a reference count: its blocks were sometimes the last holder,
@@ -216,9 +221,16 @@ extension OwnershipState {
         // C's `free` (a ring's slot, a root), or whose targets die in cascades of their own,
         // which neither dying words nor a scan's sole-holder link show owning.
         if options.soleHolderSites && observesDeaths {
-            let covered = Set(edges.filter { $0.1.kind == .owns || $0.1.kind == .shares }.map(\.0.to))
+            // Edges of the target's own site (a node owning its children) leave its roots to
+            // the one outside site that holds them (eleventh rules).
+            let covered = Set(edges.filter { ($0.1.kind == .owns || $0.1.kind == .shares) && !(options.recursiveRoots && $0.0.from == $0.0.to) }.map(\.0.to))
             var referrers: [Int32: Int] = [:]
-            for (pair, count) in self.references where pair.from != pair.to && count > 0 { referrers[pair.to, default: 0] += 1 }
+            for (pair, count) in self.references where pair.from != pair.to && count > 0 {
+                // A site none of whose blocks was made before a target it held (an index or a
+                // report built over blocks that exist, a back pointer) is no owner (eleventh rules).
+                if options.laterReferrers && (referencesToYounger[pair] ?? 0) == 0 { continue }
+                referrers[pair.to, default: 0] += 1
+            }
             let candidates = edges.filter { $0.1.kind == .references && $0.1.provenance == .observed }.map(\.0)
             // Targets freed on another thread than the one that made them were handed off
             // (`hands_off`): the holder was the channel, not the owner.

@@ -326,6 +326,13 @@ extension OwnershipState {
             }
             before = true
         }
+        // A reference-counted target whose last holder no dying block shows (a stack's `Rc`
+        // dropped last, a count released by code the words do not show): every block that
+        // died holding it left it alive, as a count's holders do (eleventh rules).
+        if tearer == nil && !h.rooted && options.unseenLastHolders && isRefcounted(h.node) {
+            for other in pairs(earlier) { deathRoles[other, default: DeathRoles()].leftAlive += 1 }
+            return
+        }
         guard let tearer, !h.rooted else { return }
         let pair = NodePair(from: tearer.node, to: h.node)
         let serials = Set(everyone.map(\.serial))

@@ -7,7 +7,8 @@ import MemscopeTestSupport
 protocol RuleFixtures {}
 
 extension RuleFixtures {
-    /// 1 ms between phases: far more than the 100 µs burst and cascade gap.
+    /// 1 ms between phases: far more than the 100 µs cascade gap (and the burst gap the
+    /// eleventh rules dropped, ``OwnershipOptions/burstsByEventOrder``).
     static var separate: UInt64 { 1_000_000 }
     /// A dump with dying blocks' words recorded at all (none of its own).
     static var marker: Record { .blockReferences(BlockReferences(timestamp: 0, thread: 1, address: 0, offsets: [], targets: [])) }

@@ -137,9 +137,16 @@ import Testing
         #expect(edge(g, .owns, "frame_new", "pixels_new") != nil)
         #expect(edge(g, .owns, "frame_new", "meta_new") != nil)
         #expect(edge(g, .owns, "pixels_new", "meta_new") == nil, "the frame owns both: the pixels merely came first in a split burst")
-        // Without the frame owning the metadata, nothing explains the pair away.
-        let alone = graph(siblings(together: 0, split: 6))
+        // Without the frame owning the metadata, nothing explains the pair away: bursts split
+        // by the 100 µs bound, as before the eleventh rules.
+        var timed = OwnershipOptions.default
+        timed.burstsByEventOrder = false
+        let alone = graph(siblings(together: 0, split: 6), options: timed)
         #expect(edge(alone, .owns, "pixels_new", "meta_new") != nil)
+        // By event order (eleventh rules) the frame's burst is not split: it owns both.
+        let ordered = graph(siblings(together: 0, split: 6))
+        #expect(edge(ordered, .owns, "frame_new", "meta_new") != nil)
+        #expect(edge(ordered, .owns, "pixels_new", "meta_new") == nil)
     }
 
     /// Queues each holding a list's head and tail, torn down in one cascade: node 1 (holding
