@@ -113,6 +113,8 @@ final class HeaptrackReader: RecordBatchSource {
         let base = chunk.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let end = chunk.count
         let digits = Self.hexDigits
+        // One reference for the chunk, not a retain per line (a `t` line, which adds a trace, ends the chunk).
+        let events = self.events, traces = traceStacks
         let firstLine = file.lineNumber + 1
         // Events only once the metadata is out (the first record); `a` and `c` once the version is read.
         let fast = fileVersion > 0
@@ -168,8 +170,8 @@ final class HeaptrackReader: RecordBatchSource {
                         budget -= replayAhead(into: batch)
                     }
                 case UInt8(ascii: "a"):
-                    guard second < UInt64(traceStacks.count) else { break fastPath }
-                    events.addInfo(size: value, stack: traceStacks[Int(second)])
+                    guard second < UInt64(traces.count) else { break fastPath }
+                    events.addInfo(size: value, stack: traces[Int(second)])
                 case UInt8(ascii: "c"):
                     guard value >= events.milliseconds else { break fastPath }  // the parser warns
                     budget -= replayAhead(into: batch)
@@ -205,6 +207,7 @@ final class HeaptrackReader: RecordBatchSource {
     @discardableResult
     private func replayAhead(into batch: RecordBatch) -> Int {
         var added = 0
+        let events = self.events
         for k in 0..<aheadCount {
             let info = ahead[k]
             if info >= 0 {
