@@ -14,12 +14,16 @@ import Glibc
 /// not a struct of arrays: an event is a few loads and stores, with no uniqueness check.
 final class HeaptrackEvents {
     /// One allocation info: its size, its stack and its latest live block's slot (or -1),
-    /// side by side so that an event touches one cache line of the table (16 bytes, aligned).
+    /// side by side so that an event touches one cache line of the table (or two, for one
+    /// entry in eight). 12 bytes: a size of 4 GiB or more is kept in ``largeSizes``.
     struct Info {
-        var size: UInt64
+        var size: UInt32
         var stack: UInt32
         var latest: Int32
     }
+
+    /// The sizes of 4 GiB − 1 and more, by info (their entry's size is `UInt32.max`).
+    private var largeSizes: [Int: UInt64] = [:]
 
     private var infos: UnsafeMutablePointer<Info>?
     private(set) var infoCount = 0
@@ -59,7 +63,8 @@ final class HeaptrackEvents {
 
     func addInfo(size: UInt64, stack: UInt32) {
         if infoCount == infoCapacity { infos = Self.grow(infos, capacity: &infoCapacity, minimum: 1024) }
-        infos![infoCount] = Info(size: size, stack: stack, latest: -1)
+        if size >= UInt64(UInt32.max) { largeSizes[infoCount] = size }
+        infos![infoCount] = Info(size: UInt32(truncatingIfNeeded: min(size, UInt64(UInt32.max))), stack: stack, latest: -1)
         infoCount += 1
     }
 
@@ -68,7 +73,9 @@ final class HeaptrackEvents {
     /// waits for its own load.
     @inline(__always)
     func prefetch(_ info: Int) {
-        ms_prefetch_for_write(infos! + info)
+        let entry = UnsafeRawPointer(infos! + info)
+        ms_prefetch_for_write(entry)
+        ms_prefetch_for_write(entry + (MemoryLayout<Info>.size - 1))  // the same line but for one entry in eight
     }
 
     /// A `+` line of a valid info.
@@ -88,8 +95,9 @@ final class HeaptrackEvents {
         }
         entry.pointee.latest = slot
         previousWasAllocation = true
+        let size = entry.pointee.size
         return HeapEvent(kind: .alloc, timestamp: milliseconds, thread: 1, address: Self.address(of: slot),
-                         size: entry.pointee.size, stack: entry.pointee.stack)
+                         size: _fastPath(size != .max) ? UInt64(size) : largeSizes[info]!, stack: entry.pointee.stack)
     }
 
     /// A `-` line of a valid info; nil when the info has no live block.
