@@ -98,6 +98,35 @@ public final class DecodedFile {
         }
     }
 
+    /// Every complete line buffered from the current position, with their line ends, not
+    /// consumed (valid until the next call that reads from the file): at least one line, or
+    /// the input's last bytes when they have no line end; nil at the end of the input. For
+    /// readers that split lines themselves: ``consumeLines(_:lines:)`` then moves on.
+    public func bufferedLines() throws -> UnsafeRawBufferPointer? {
+        while true {
+            let available = input.available
+            // The last line end, looked for from the end (lines are short).
+            let bytes = input.pointer.assumingMemoryBound(to: UInt8.self)
+            var last = available - 1
+            while last >= 0 && bytes[last] != 0x0A { last -= 1 }
+            if last >= 0 { return UnsafeRawBufferPointer(start: input.pointer, count: last + 1) }
+            if available > Self.maxLineLength {
+                throw DumpError(path: path, location: .line(lineNumber + 1, column: 1),
+                                problem: .lineTooLong(length: Self.maxLineLength))
+            }
+            if !(try input.fill()) {
+                return input.available > 0 ? UnsafeRawBufferPointer(start: input.pointer, count: input.available) : nil
+            }
+        }
+    }
+
+    /// Consumes the first `count` bytes of ``bufferedLines()``, which hold `lines` lines
+    /// (the line number moves on by as many).
+    public func consumeLines(_ count: Int, lines: Int) {
+        input.start += max(0, min(count, input.available))
+        lineNumber += lines
+    }
+
     /// The next bytes of the input, consumed (valid until the next call that reads from
     /// the file); nil at the end. For readers that stream, such as the JSON importers.
     public func nextChunk() throws -> UnsafeRawBufferPointer? {

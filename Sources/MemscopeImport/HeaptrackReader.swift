@@ -2,6 +2,10 @@ import MemscopeAnalysis
 import MemscopeFormat
 import MemscopeModel
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Turns an interpreted heaptrack data file (format 1–3) into memscope records, streaming.
 ///
 /// heaptrack's `+ k` / `- k` name an allocation info (size, trace), not an address. Each
@@ -38,13 +42,11 @@ final class HeaptrackReader: RecordBatchSource {
     private var traceStacks: [UInt32] = [0]
     /// Allocation infos, live blocks, synthetic addresses and time.
     private var events = HeaptrackEvents()
-    /// A `+` or `-` line read ahead of its replay (see ``HeaptrackEvents/prefetch(_:)``).
-    private struct AheadEvent {
-        var isAllocation: Bool
-        var info: Int
-        var line: Int
-    }
-    private var ahead: [AheadEvent] = []
+    /// The `+` and `-` lines read ahead of their replay (see ``HeaptrackEvents/prefetch(_:)``):
+    /// an allocation's info, or a free's info complemented (negative), and each one's line.
+    private let ahead = UnsafeMutablePointer<Int>.allocate(capacity: lookahead)
+    private let aheadLines = UnsafeMutablePointer<Int>.allocate(capacity: lookahead)
+    private var aheadCount = 0
     /// How many lines are read ahead: enough for the loads to overlap, few enough that
     /// the early ones are still cached when replayed.
     private static let lookahead = 16
@@ -57,54 +59,169 @@ final class HeaptrackReader: RecordBatchSource {
         self.file = file
     }
 
+    deinit {
+        ahead.deallocate()
+        aheadLines.deallocate()
+    }
+
     /// Bytes of the (compressed) file read so far.
     var bytesRead: UInt64 { file.rawBytesRead }
 
     func read(into batch: RecordBatch, maxCount: Int) throws -> Bool {
         batch.removeAll()
-        while batch.count + ahead.count < maxCount {
-            if !pending.isEmpty {
-                batch.append(contentsOf: pending)
-                pending.removeAll(keepingCapacity: true)
-                continue
-            }
-            guard !finished, let line = try file.nextLineBytes() else {
-                replayAhead(into: batch)
-                if !finished {
-                    finished = true
-                    releaseTables()
-                    diagnostics.merge(file.diagnostics)
-                    if !metaWritten { try writeMeta() }
-                    batch.append(contentsOf: pending)
-                    pending.removeAll()
-                }
+        movePending(into: batch)
+        var budget = maxCount - batch.count
+        while !finished && budget > 0 {
+            guard let lines = try file.bufferedLines() else {
+                finished = true
+                releaseTables()
+                diagnostics.merge(file.diagnostics)
+                if !metaWritten { try writeMeta() }
+                movePending(into: batch)
                 break
             }
-            if metaWritten, let event = try event(line) {
-                events.prefetch(event.info)
-                ahead.append(event)
-                if ahead.count == Self.lookahead { replayAhead(into: batch) }
-            } else {
-                replayAhead(into: batch)
-                try parse(line)
-            }
+            try read(lines, into: batch, budget: &budget)
         }
-        replayAhead(into: batch)
         return !batch.isEmpty
     }
 
-    /// Replays the `+`/`-` lines read ahead, in order.
-    private func replayAhead(into batch: RecordBatch) {
-        for event in ahead {
-            if event.isAllocation {
-                batch.append(events.allocate(event.info))
-            } else if let freed = events.free(event.info) {
+    private func movePending(into batch: RecordBatch) {
+        guard !pending.isEmpty else { return }
+        batch.append(contentsOf: pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Hex digit values by byte; 0xFF for a byte that is not one (heaptrack writes lower
+    /// case; upper case is accepted, as everywhere in this reader).
+    nonisolated(unsafe) private static let hexDigits: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        table.initialize(repeating: 0xFF, count: 256)
+        for (i, c) in "0123456789abcdef".utf8.enumerated() { table[Int(c)] = UInt8(i) }
+        for (i, c) in "ABCDEF".utf8.enumerated() { table[Int(c)] = UInt8(10 + i) }
+        return UnsafePointer(table)
+    }()
+
+    /// Reads the lines of `chunk` (complete lines, or the input's last bytes) until the batch
+    /// has `budget` more records or a line needs the general parser, and consumes them.
+    ///
+    /// Most of any file is `+`, `-` and `a` lines, then `c` lines: those are read here from
+    /// the bytes, with no String and no call per field. Any other line, and any of those
+    /// that is not exactly "letter space hex [space hex]" with valid indices, goes to
+    /// ``parse(_:)-(UnsafeRawBufferPointer)`` (which words the errors and warnings), after
+    /// the events read ahead are replayed: the result is the same as line by line.
+    private func read(_ chunk: UnsafeRawBufferPointer, into batch: RecordBatch, budget: inout Int) throws {
+        let base = chunk.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let end = chunk.count
+        let digits = Self.hexDigits
+        // One reference for the chunk, not a retain per line (a `t` line, which adds a trace, ends the chunk).
+        let events = self.events, traces = traceStacks
+        let firstLine = file.lineNumber + 1
+        // Events only once the metadata is out (the first record); `a` and `c` once the version is read.
+        let fast = fileVersion > 0
+        let fastEvents = fast && metaWritten
+        var p = 0
+        var lines = 0
+        while p < end && budget > aheadCount {
+            let letter = base[p]
+            fastPath: if fast && p + 2 < end && base[p + 1] == 0x20 {
+                var q = p + 2
+                var value: UInt64 = 0
+                while q < end {
+                    let d = digits[Int(base[q])]
+                    if d > 15 { break }
+                    value = value << 4 | UInt64(d)
+                    q += 1
+                }
+                guard q > p + 2 && q - p - 2 <= 16 else { break fastPath }
+                var second: UInt64 = 0
+                if letter == UInt8(ascii: "a") {
+                    // `a size trace`: the second field.
+                    guard q < end && base[q] == 0x20 else { break fastPath }
+                    q += 1
+                    let start = q
+                    while q < end {
+                        let d = digits[Int(base[q])]
+                        if d > 15 { break }
+                        second = second << 4 | UInt64(d)
+                        q += 1
+                    }
+                    guard q > start && q - start <= 16 else { break fastPath }
+                }
+                // The line's end: `\n`, `\r\n`, or the input's end.
+                let next: Int
+                if q == end {
+                    next = end
+                } else if base[q] == 0x0A {
+                    next = q + 1
+                } else if base[q] == 0x0D && q + 1 < end && base[q + 1] == 0x0A {
+                    next = q + 2
+                } else {
+                    break fastPath
+                }
+                switch letter {
+                case UInt8(ascii: "+"), UInt8(ascii: "-"):
+                    guard fastEvents && value < UInt64(events.infoCount) else { break fastPath }
+                    let info = Int(value)
+                    events.prefetch(info)
+                    ahead[aheadCount] = letter == UInt8(ascii: "+") ? info : ~info
+                    aheadLines[aheadCount] = firstLine + lines
+                    aheadCount += 1
+                    if aheadCount == Self.lookahead {
+                        budget -= replayAhead(into: batch)
+                    }
+                case UInt8(ascii: "a"):
+                    guard second < UInt64(traces.count) else { break fastPath }
+                    events.addInfo(size: value, stack: traces[Int(second)])
+                case UInt8(ascii: "c"):
+                    guard value >= events.milliseconds else { break fastPath }  // the parser warns
+                    budget -= replayAhead(into: batch)
+                    _ = events.setTime(value)
+                default:
+                    break fastPath
+                }
+                p = next
+                lines += 1
+                continue
+            }
+            // Any other line: the general parser, with the file at this line (a v3 string
+            // may take the lines after it).
+            budget -= replayAhead(into: batch)
+            var lineEnd = end
+            if let newline = memchr(base + p, 0x0A, end - p) {
+                lineEnd = UnsafeRawPointer(newline) - UnsafeRawPointer(base)
+            }
+            let next = lineEnd < end ? lineEnd + 1 : end
+            if lineEnd < end && lineEnd > p && base[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            file.consumeLines(next, lines: lines + 1)
+            try parse(UnsafeRawBufferPointer(start: base + p, count: lineEnd - p))
+            let before = batch.count
+            movePending(into: batch)
+            budget -= batch.count - before
+            return
+        }
+        budget -= replayAhead(into: batch)
+        file.consumeLines(p, lines: lines)
+    }
+
+    /// Replays the `+`/`-` lines read ahead, in order; returns the events added.
+    @discardableResult
+    private func replayAhead(into batch: RecordBatch) -> Int {
+        var added = 0
+        let events = self.events
+        for k in 0..<aheadCount {
+            let info = ahead[k]
+            if info >= 0 {
+                batch.append(events.allocate(info))
+                added += 1
+            } else if let freed = events.free(~info) {
                 batch.append(freed)
+                added += 1
             } else {
-                warnUnmatchedFree(line: event.line)
+                warnUnmatchedFree(line: aheadLines[k])
             }
         }
-        ahead.removeAll(keepingCapacity: true)
+        aheadCount = 0
+        return added
     }
 
     /// At the end of the file: keeps what the notes need and lets the tables go before the
@@ -115,14 +232,6 @@ final class HeaptrackReader: RecordBatchSource {
         events = HeaptrackEvents()
         ipFrames = []
         traceStacks = []
-    }
-
-    /// A `+` or `-` line (most of any file), read without a String; nil for every other
-    /// line, and for the lines that need a warning (the slow path words it).
-    private func event(_ bytes: UnsafeRawBufferPointer) throws -> AheadEvent? {
-        guard fileVersion > 0, bytes.count > 2, bytes[1] == 0x20, let letter = bytes.first,
-              letter == UInt8(ascii: "+") || letter == UInt8(ascii: "-"), let value = Self.hex(bytes, from: 2) else { return nil }
-        return AheadEvent(isAllocation: letter == UInt8(ascii: "+"), info: try checkedInfo(value), line: file.lineNumber)
     }
 
     private func fields(_ line: String) -> LineFields {

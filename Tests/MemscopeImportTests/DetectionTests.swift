@@ -75,6 +75,52 @@ import Testing
         #expect(analysis.notes.source == "heaptrack data file, format 3")
     }
 
+    /// The reader's byte parser takes the usual spelling of `+`, `-`, `a` and `c` lines and
+    /// hands every other one to the general parser: any spelling heaptrack's files may have
+    /// (CR LF line ends, upper-case hex, leading zeros, more spaces, fields past the ones
+    /// read, no line end at the end, sizes past 32 bits) reads as the usual one.
+    @Test func heaptrackLineSpellingsReadAlike() throws {
+        let usual = """
+            v 10600 3
+            s 4 main
+            i 401136 0 1
+            t 1 0
+            s 4 leaf
+            i 401100 0 2
+            t 2 1
+            a 20 2
+            a 123456789ab 1
+            a ffffffff 2
+            + 0
+            + 1
+            c a
+            + 2
+            - 0
+            + 0
+            c 14
+            - 2
+
+            """
+        let odd = usual.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { i, line in
+            switch i {
+            case 7: return "a 20  2 7"
+            case 8: return "a 123456789AB 01"
+            case 10: return "+ 0000000000000000000"
+            case 11: return "+ 1 "
+            case 12: return "c A"
+            case 14: return "- 00"
+            default: return String(line)
+            }
+        }.joined(separator: "\r\n").dropLast()  // "\r\n" is one Character: no line end at the end
+        let a = try InputLoader.analyze(path: try write(usual)).analysis
+        let b = try InputLoader.analyze(path: try write(String(odd)), format: .heaptrack).analysis  // CR LF: not detected
+        #expect(a.totals.allocations == 4 && a.totals.bytesAllocated == 0x20 * 2 + 0x123456789ab + 0xffffffff)
+        #expect(a.totals.leakedBytes == 0x20 + 0x123456789ab && a.totals.durationNanoseconds == 20_000_000)
+        #expect(a.totals == b.totals)
+        #expect(a.sites.map(\.costs) == b.sites.map(\.costs))
+        #expect(b.diagnostics.groups.isEmpty)
+    }
+
     /// heaptrack's temporary rule (a free of the info of the immediately preceding +) equals
     /// memscope's address rule once frees are matched LIFO per allocation info.
     @Test func heaptrackTemporaryRuleMatches() throws {
