@@ -122,40 +122,44 @@ extension OwnershipState {
                 // Both roles of a reference count: its blocks were sometimes the last holder,
                 // and sometimes let go while others kept the target. Or one of them, when the
                 // target was made by a reference-counting constructor (Rc::new, make_shared).
+                // The rule says what was seen; the counts go in the detail, so the report lists
+                // each rule once, not once per edge.
                 observed(pair, OwnershipEdge(from: 0, to: 0, kind: .shares,
-                                         rule: "observed: several blocks held each target; blocks of the source died holding it and left it alive (\(roles.leftAlive)), or were the last holder and were freed with it (\(roles.lastOfSeveral)), as with a reference count" + (refcounted ? "; the target is of a reference-counted type" : ""),
+                                         rule: "observed: several blocks held each target; blocks of the source died holding it and left it alive, or were the last holder and were freed with it, as with a reference count" + (refcounted ? "; the target is of a reference-counted type" : ""),
                                          evidence: sharing, contradictions: sole,
-                                         detail: "against: targets the source freed as their only holder, or together with another holder"),
+                                         detail: "\(roles.leftAlive) left it alive; \(roles.lastOfSeveral) were the last holder; against: targets the source freed as their only holder, or together with another holder"),
                          basis: .referenceCount)
                 continue
             }
             let support = roles.soleTearer + roles.lastOfSeveral + roles.handedOn
             guard support > 0 else { continue }
-            var ends: [String] = []
+            var counts: [String] = []
             let atTarget = roles.soleTearer - roles.beforeTarget
-            if atTarget > 0 { ends.append("\(atTarget) still held it when it was freed") }
-            if roles.beforeTarget > 0 { ends.append("\(roles.beforeTarget) were freed first, holding it") }
-            if roles.lastOfSeveral > 0 { ends.append("\(roles.lastOfSeveral) after blocks that only referred to it had died") }
-            let kept = ends.isEmpty ? "" : "the owner was the one holder of the target freed with it, in the same free cascade (\(ends.joined(separator: "; ")))"
-            let handed = roles.handedOn == 0 ? "" : "the owner held it until it was freed right after a new holder of it was made, which took it over (\(roles.handedOn))"
-            let together = roles.coTearer == 0 ? "" : "; \(roles.coTearer) other targets were freed together with another holder (not counted)"
+            if atTarget > 0 { counts.append("\(atTarget) still held it when it was freed") }
+            if roles.beforeTarget > 0 { counts.append("\(roles.beforeTarget) were freed first, holding it") }
+            if roles.lastOfSeveral > 0 { counts.append("\(roles.lastOfSeveral) after blocks that only referred to it had died") }
+            let kept = counts.isEmpty ? "" : "the owner was the one holder of the target freed with it, in the same free cascade"
+            let handed = roles.handedOn == 0 ? "" : "the owner held it until it was freed right after a new holder of it was made, which took it over"
+            if roles.handedOn > 0 { counts.append("\(roles.handedOn) taken over by a new holder") }
+            if roles.coTearer > 0 { counts.append("\(roles.coTearer) other targets were freed together with another holder (not counted)") }
+            let tally = counts.joined(separator: "; ") + "; "
             if refcounted {
                 // A reference count that one holder held at a time is still a reference count:
                 // its holder shares the target (an `Rc` or `shared_ptr` copied to no one else),
                 // which another holder may join at any time (fourth rules).
                 observed(pair, OwnershipEdge(from: 0, to: 0, kind: .shares,
                                              rule: "observed: the target is of a reference-counted type (made by Rc::new, Arc::new or make_shared), and "
-                                                 + [kept, handed].filter { !$0.isEmpty }.joined(separator: "; or ") + together,
+                                                 + [kept, handed].filter { !$0.isEmpty }.joined(separator: "; or "),
                                              evidence: support, contradictions: roles.leftAlive,
-                                             detail: "against: target blocks the source died holding and left alive"),
+                                             detail: tally + "against: target blocks the source died holding and left alive"),
                          basis: .refcountedTarget)
                 continue
             }
             let links = roles.link == 0 ? "" : ", or held as links while a container's element owned them (\(roles.link))"
             observed(pair, OwnershipEdge(from: 0, to: 0, kind: .owns,
-                                         rule: "observed: " + [kept, handed].filter { !$0.isEmpty }.joined(separator: "; or ") + "; and no global held it" + together,
+                                         rule: "observed: " + [kept, handed].filter { !$0.isEmpty }.joined(separator: "; or ") + "; and no global held it",
                                          evidence: support, contradictions: roles.leftAlive + roles.link + roles.weak,
-                                         detail: "against: target blocks the source died holding and left alive" + links),
+                                         detail: tally + "against: target blocks the source died holding and left alive" + links),
                      basis: Self.ownsBasis(atTarget: atTarget, roles))
         }
         for (pair, var tally) in owns where tally.support > 0 && !observedPairs.contains(pair) {
@@ -181,19 +185,27 @@ extension OwnershipState {
                 tally.scannedNulled = 0
                 if tally.support == 0 { continue }
             }
-            var ways: [String] = []
-            if tally.byCreation > 0 { ways.append("\(tally.byCreation) created right after it (same thread and caller)") }
-            if tally.byReference > 0 { ways.append("\(tally.byReference) held only by it in a scan") }
-            var ends = ["freed in the same free cascade (\(tally.support - tally.replaced - tally.moved - tally.nulled - tally.released))"]
-            if tally.replaced > 0 { ends.append("freed by its thread while it lived and held it alone (\(tally.replaced))") }
-            if tally.moved > 0 { ends.append("held alone by it, then by another block after it was freed (\(tally.moved))") }
-            if tally.nulled > 0 { ends.append("freed by a unique owner's release (unique_ptr, Box, a container's buffer) before it, in its free cascade, held by no block's words (\(tally.nulled))") }
-            if tally.released > 0 { ends.append("freed by another thread while it lived and held it alone in a scan, held then by no block's words nor a global (\(tally.released))") }
-            let freed = ends.count == 1 ? "freed in the same free cascade" : ends.joined(separator: ", or ")
+            // The rule names the ways seen; their counts go in the detail (one rule, many edges).
+            var ways: [String] = [], counts: [String] = []
+            func way(_ count: Int, _ text: String) {
+                guard count > 0 else { return }
+                ways.append(text)
+                counts.append("\(count) \(text)")
+            }
+            way(Int(tally.byCreation), "created right after it (same thread and caller)")
+            way(Int(tally.byReference), "held only by it in a scan")
+            let linked = ways
+            ways = []
+            way(Int(tally.support - tally.replaced - tally.moved - tally.nulled - tally.released), "freed in the same free cascade")
+            if ways.isEmpty { ways.append("freed in the same free cascade") }
+            way(Int(tally.replaced), "freed by its thread while it lived and held it alone")
+            way(Int(tally.moved), "held alone by it, then by another block after it was freed")
+            way(Int(tally.nulled), "freed by a unique owner's release (unique_ptr, Box, a container's buffer) before it, in its free cascade, held by no block's words")
+            way(Int(tally.released), "freed by another thread while it lived and held it alone in a scan, held then by no block's words nor a global")
             var edge = OwnershipEdge(from: 0, to: 0, kind: .owns,
-                                     rule: "inferred, as no block's words were seen holding the target: linked to an owner block (\(ways.joined(separator: "; "))), \(freed), and referred to by no other block nor global",
+                                     rule: "inferred, as no block's words were seen holding the target: linked to an owner block (\(linked.joined(separator: "; or "))), \(ways.joined(separator: ", or ")), and referred to by no other block nor global",
                                      evidence: tally.support, contradictions: tally.against,
-                                     detail: "against: freed apart from the owner, or also referred to elsewhere"
+                                     detail: counts.joined(separator: "; ") + "; against: freed apart from the owner, or also referred to elsewhere"
                                          + (tally.notHeld > 0 ? ", or freed with an owner whose words did not hold it (\(tally.notHeld))" : "")
                                          + "; \(tally.early) neutral: freed while the owner lived")
             edge.basis = tally.byReference >= tally.byCreation ? .soleReferrer : .createdAfter
@@ -255,13 +267,13 @@ extension OwnershipState {
         // when the dump has no words of dying blocks (which tell them apart, above).
         for (pair, tally) in shares where tally.support > 0 && !sparse.contains(pair) && !observedPairs.contains(pair)
             && !observesDeaths {
-            var ways: [String] = []
-            if tally.byReferrers > 0 { ways.append("\(tally.byReferrers) referred to by two or more blocks in a scan") }
-            if tally.byType > 0 { ways.append("\(tally.byType) of a reference-counted type") }
+            var ways: [String] = [], counts: [String] = []
+            if tally.byReferrers > 0 { ways.append("referred to by two or more blocks in a scan"); counts.append("\(tally.byReferrers) referred to by two or more blocks in a scan") }
+            if tally.byType > 0 { ways.append("of a reference-counted type"); counts.append("\(tally.byType) of a reference-counted type") }
             var edge = OwnershipEdge(from: 0, to: 0, kind: .shares,
-                                     rule: "inferred: the target's blocks are held by several blocks (\(ways.joined(separator: "; "))); whether they own them jointly was not seen",
+                                     rule: "inferred: the target's blocks are held by several blocks (\(ways.joined(separator: "; or "))); whether they own them jointly was not seen",
                                      evidence: tally.support, contradictions: tally.against,
-                                     detail: "against: target blocks this source alone referred to")
+                                     detail: counts.joined(separator: "; ") + "; against: target blocks this source alone referred to")
             edge.basis = .heldBySeveral
             accept(pair, edge)
         }

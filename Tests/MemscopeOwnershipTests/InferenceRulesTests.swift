@@ -125,7 +125,7 @@ import Testing
         let g = graph(d)
         let moved = try #require(edge(g, .owns, "table_new", "entry_new"))
         #expect(moved.evidence == 1 && moved.contradictions == 0)
-        #expect(moved.rule.contains("then by another block after it was freed (1)"), "\(moved.rule)")
+        #expect(moved.detail.contains("1 held alone by it, then by another block after it was freed"), "\(moved.detail)")
         #expect(edge(g, .owns, "table_grow", "entry_new")?.evidence == 1)
     }
 

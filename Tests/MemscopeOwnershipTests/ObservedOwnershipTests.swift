@@ -43,7 +43,11 @@ import Testing
         #expect(owns.provenance == .observed)
         #expect(owns.evidence == 6)
         #expect(owns.contradictions == 0)
-        #expect(owns.rule.contains("6 still held it when it was freed"))
+        #expect(owns.detail.contains("6 still held it when it was freed"))
+        // Counts are the edge's, not the rule's: the report lists each rule once, and on
+        // Debian's sqlite3 it listed 24 rules that differed only in their counts.
+        #expect(!owns.rule.contains { $0.isNumber }, "\(owns.rule)")
+        #expect(owns.rule == (try #require(edge(graph(parentsAndChildren(4)), .owns, "parent_new", "child_new"))).rule)
         #expect(owns.evidenceShare == 1)
         #expect(owns.basis == .heldAtDeath)
         #expect(owns.confidence == OwnershipCalibration.tunedRate(.owns, .observed, .heldAtDeath), "a judged edge is as sure as its class was on the tuned programs")
@@ -207,7 +211,7 @@ import Testing
         #expect(shares.provenance == .observed)
         #expect(shares.evidence == 10, "counted per target: 5 freed by their last holder, 5 let go by others")
         #expect(shares.contradictions == 0)
-        #expect(shares.rule.contains("left it alive (5)"))
+        #expect(shares.detail.contains("5 left it alive"))
         #expect(shares.confidence < 1)
         #expect(edge(g, .owns, "holder_new", "object_new") == nil)
     }
@@ -220,7 +224,7 @@ import Testing
         let owns = try #require(edge(g, .owns, "holder_new", "object_new"))
         #expect(owns.provenance == .observed)
         #expect(owns.evidence == 5)
-        #expect(owns.rule.contains("5 after blocks that only referred to it had died"))
+        #expect(owns.detail.contains("5 after blocks that only referred to it had died"))
         #expect(edge(g, .shares, "holder_new", "object_new") == nil)
         #expect(edge(g, .shares, "borrower_new", "object_new") == nil)
         #expect(edge(g, .owns, "borrower_new", "object_new") == nil)
@@ -255,7 +259,7 @@ import Testing
         let owns = try #require(edge(g, .owns, "node_new", "node_new"))
         #expect(owns.provenance == .observed)
         #expect(owns.evidence == UInt64(count - 1), "every node but the head, owned by the node before it")
-        #expect(owns.rule.contains("were freed first, holding it"))
+        #expect(owns.detail.contains("were freed first, holding it"))
         #expect(edge(g, .shares, "node_new", "node_new") == nil)
     }
 
@@ -290,7 +294,7 @@ import Testing
         let handed = try #require(edge(g, .owns, "array_new", "element_new"))
         #expect(handed.provenance == .observed)
         #expect(handed.evidence == 6)
-        #expect(handed.rule.contains("took it over (6)"))
+        #expect(handed.detail.contains("6 taken over by a new holder") && handed.rule.contains("which took it over"))
         let kept = try #require(edge(g, .owns, "array_grow", "element_new"))
         #expect(kept.evidence == 6)
         #expect(kept.contradictions == 0, "handing on is not letting go")
