@@ -551,7 +551,7 @@ import Testing
     /// The programs held out from the tenth rules (Tests/OwnershipProgramsHeldOut11: twelve
     /// programs written 2026-12-07 18:11–18:22 UTC, after the tenth freeze at 18:10:56, by an
     /// engineer who had not seen the rules, scored once at 18:29). Tuned on by the eleventh
-    /// rules (frozen 2026-12-07 before 22:05 UTC), with closure-bus.truth corrected first
+    /// rules (frozen 2026-12-07 21:33:24 UTC, c93e6b4), with closure-bus.truth corrected first
     /// (`reallocates log_line log_line`: `format!` grows its String by realloc).
     @Test func eleventhHeldOutSetTargets() throws {
         let (table, edges, partial) = try Self.heldOutRun("Tests/OwnershipProgramsHeldOut11", name: "eleventh", minimumEdges: 120) { run in
