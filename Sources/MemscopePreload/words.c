@@ -93,6 +93,14 @@ void ms_record_words(uint64_t ts, uintptr_t address, const void *contents, size_
     size_t count = bytes / sizeof(uintptr_t);
     if (!count) return;
     const uintptr_t *words = contents;
+    uintptr_t low = (uintptr_t)contents, high = low + bytes;
+    /* Most dying blocks hold no such word: the event is begun at the first one. */
+    size_t first = 0;
+    for (; first < count; first++) {
+        uintptr_t word = words[first];
+        if (may_be_block(word) && !((word >= low && word < high) || (word >= address && word < address + bytes))) break;
+    }
+    if (first == count) return;
     /* tag, ts, address, count (2 bytes), then per word: index (2 bytes at most) and value (10). */
     uint8_t *start = ms_event_begin(1 + 10 + 10 + 2 + count * 12);
     if (!start) return;
@@ -102,9 +110,8 @@ void ms_record_words(uint64_t ts, uintptr_t address, const void *contents, size_
     e = ms_put(e, address);
     uint8_t *count_at = e;
     e += 2;
-    uintptr_t low = (uintptr_t)contents, high = low + bytes;
     unsigned found = 0;
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = first; i < count; i++) {
         uintptr_t word = words[i];
         if (!may_be_block(word)) continue;
         if ((word >= low && word < high) || (word >= address && word < address + bytes)) continue; /* the block itself */
