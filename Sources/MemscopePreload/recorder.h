@@ -53,6 +53,7 @@ struct ms_spool_header {
     uint32_t parent_pid;       /* the recorded process we were forked from, else the OS parent at start */
     uint64_t overflowed;       /* 1 when the chunk limit was reached: events were dropped */
     uint64_t max_chunks;       /* chunks the file was sized for (64 GiB, less where the file system refuses) */
+    uint32_t forked;           /* 1: a fork child's spool (its dump starts with the blocks live in its parent) */
 };
 
 struct ms_chunk_header {

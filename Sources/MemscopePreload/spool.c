@@ -61,7 +61,8 @@ bool ms_spool_open(const char *path, const struct ms_spool_header *inherit, uint
         h->start_realtime_ns = inherit ? inherit->start_realtime_ns : clock_ns(CLOCK_REALTIME);
         h->pid = (uint32_t)getpid();
         h->parent_pid = parent_pid;
-        h->max_chunks = max_chunks;
+        h->forked = inherit != NULL;
+        h->max_chunks = max_chunks; /* last: memscope reads the header once this is set */
     } else if (memcmp(h->magic, MS_SPOOL_MAGIC, 8) != 0) {
         munmap(map, MS_SPOOL_HEADER_SIZE);
         close(fd);
