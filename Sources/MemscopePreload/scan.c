@@ -92,9 +92,11 @@ static inline const uint8_t *get_fast(const uint8_t *p, const uint8_t *end, uint
         uint64_t stops = ~w & 0x8080808080808080ull;
         if (__builtin_expect(stops != 0, 1)) {
             unsigned n = ((unsigned)__builtin_ctzll(stops) >> 3) + 1;
-            uint64_t v = (w & 0x7full) | ((w >> 1) & 0x3f80ull) | ((w >> 2) & 0x1fc000ull) |
-                         ((w >> 3) & 0xfe00000ull) | ((w >> 4) & 0x7f0000000ull) | ((w >> 5) & 0x3f800000000ull) |
-                         ((w >> 6) & 0x1fc0000000000ull) | ((w >> 7) & 0xfe000000000000ull);
+            /* The eight 7-bit groups packed together: pairs, then fours, then eights. */
+            uint64_t v = w & 0x7f7f7f7f7f7f7f7full;
+            v = (v & 0x007f007f007f007full) | ((v >> 1) & 0x3f803f803f803f80ull);
+            v = (v & 0x00003fff00003fffull) | ((v >> 2) & 0x0fffc0000fffc000ull);
+            v = (v & 0x000000000fffffffull) | ((v >> 4) & 0x00fffffff0000000ull);
             *out = v & ((1ull << (7 * n)) - 1);
             return p + n;
         }
