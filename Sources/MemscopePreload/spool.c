@@ -109,7 +109,9 @@ static bool next_chunk(void) {
     c->tid = ms_self.tid;
     __atomic_store_n(&c->used, 0, __ATOMIC_RELEASE);
     ms_self.chunk = map;
+    ms_self.chunk_index = index;
     ms_self.used = 0;
+    ms_scan_chunk_taken(index, ms_self.tid);
     return true;
 }
 
