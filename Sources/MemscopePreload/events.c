@@ -7,6 +7,7 @@
 void ms_write_alloc(void *p, size_t size, int kind, uint32_t stack) {
     uint8_t *e = ms_event_begin(64);
     if (!e) return;
+    uint32_t start = ms_self.used;
     uint64_t now = ms_now();
     *e++ = MS_EV_ALLOC;
     e = ms_put(e, now);
@@ -15,6 +16,7 @@ void ms_write_alloc(void *p, size_t size, int kind, uint32_t stack) {
     e = ms_put(e, (uint64_t)kind);
     e = ms_put(e, stack);
     ms_event_end(e);
+    ms_scan_direct(MS_DIRECT_ALLOC, start, ms_self.used, now, 0, (uintptr_t)p, size);
     ms_note_heap_range((uintptr_t)p, size);
     ms_rss_tick(now);
     ms_scan_count();
@@ -36,11 +38,13 @@ uint32_t ms_record_free(void *p) {
     }
     uint8_t *e = ms_event_begin(48);
     if (!e) return stack;
+    uint32_t start = ms_self.used;
     *e++ = MS_EV_FREE;
     e = ms_put(e, now);
     e = ms_put(e, (uintptr_t)p);
     e = ms_put(e, stack);
     ms_event_end(e);
+    ms_scan_direct(MS_DIRECT_FREE, start, ms_self.used, now, (uintptr_t)p, 0, 0);
     ms_scan_count();
     return stack;
 }
@@ -48,6 +52,7 @@ uint32_t ms_record_free(void *p) {
 static void write_realloc_at(uint64_t now, void *old, void *p, size_t size, uint32_t stack) {
     uint8_t *e = ms_event_begin(64);
     if (!e) return;
+    uint32_t start = ms_self.used;
     *e++ = MS_EV_REALLOC;
     e = ms_put(e, now);
     e = ms_put(e, (uintptr_t)old);
@@ -55,6 +60,7 @@ static void write_realloc_at(uint64_t now, void *old, void *p, size_t size, uint
     e = ms_put(e, size);
     e = ms_put(e, stack);
     ms_event_end(e);
+    ms_scan_direct(MS_DIRECT_REALLOC, start, ms_self.used, now, (uintptr_t)old, (uintptr_t)p, size);
     if (p) ms_note_heap_range((uintptr_t)p, size);
     ms_rss_tick(now);
     ms_scan_count();

@@ -185,7 +185,7 @@ __attribute__((constructor)) static void recorder_constructor(void) {
 /* At exit: the reference scan, unless MEMSCOPE_SCAN=0. (Not after _exit or a
  * fatal signal: the heap may be inconsistent then.) */
 int ms_scan_requested;
-static int scan_running; /* one scan at a time: they share what the last one kept (scan.c) */
+int ms_scan_running; /* one scan at a time: they share what the last one kept (scan.c) */
 
 __attribute__((destructor)) static void recorder_destructor(void) {
     if (ms_state != MS_ACTIVE || ms_busy) return;
@@ -195,7 +195,7 @@ __attribute__((destructor)) static void recorder_destructor(void) {
     if (!(scan && strcmp(scan, "0") == 0)) {
         /* Another thread may be scanning while this one exits: it ends soon. */
         bool mine = false;
-        for (int i = 0; i < 100000 && !(mine = !__atomic_exchange_n(&scan_running, 1, __ATOMIC_ACQUIRE)); i++)
+        for (int i = 0; i < 100000 && !(mine = !__atomic_exchange_n(&ms_scan_running, 1, __ATOMIC_ACQUIRE)); i++)
             sched_yield();
         if (mine) ms_scan_references(true);
     }
@@ -224,11 +224,11 @@ static void install_scan_signal(void) {
 /* Called with ms_busy set, from a hook. */
 void ms_scan_on_request(void) {
     if (!__atomic_exchange_n(&ms_scan_requested, 0, __ATOMIC_ACQUIRE)) return;
-    if (__atomic_exchange_n(&scan_running, 1, __ATOMIC_ACQUIRE)) return;
+    if (__atomic_exchange_n(&ms_scan_running, 1, __ATOMIC_ACQUIRE)) return;
     uint64_t started = ms_now();
     uint64_t work = ms_scan_references(false);
     ms_scan_finished(started, ms_now(), work);
-    __atomic_store_n(&scan_running, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&ms_scan_running, 0, __ATOMIC_RELEASE);
 }
 
 static bool follows_fork(void) {
@@ -251,7 +251,7 @@ static void after_fork_in_child(uint32_t parent_pid, uint32_t parent_tid) {
     ms_spool_epoch++;
     record_start(parent_tid);
     /* The child's scans: its own spool, its own schedule, and no scan of another thread under way. */
-    scan_running = 0;
+    ms_scan_running = 0;
     ms_self.scan_left = ms_self.scan_batch = 0;
     ms_scan_schedule_init(ms_now());
 }

@@ -53,6 +53,7 @@ struct ms_spool_header {
     uint32_t parent_pid;       /* the recorded process we were forked from, else the OS parent at start */
     uint64_t overflowed;       /* 1 when the chunk limit was reached: events were dropped */
     uint64_t max_chunks;       /* chunks the file was sized for (64 GiB, less where the file system refuses) */
+    uint32_t forked;           /* 1: a fork child's spool (its dump starts with the blocks live in its parent) */
 };
 
 struct ms_chunk_header {
@@ -108,6 +109,7 @@ struct ms_thread {
     uint32_t tid;
     uint32_t spool_epoch; /* the spool (process) this state was set up for */
     uint8_t *chunk;       /* current chunk mapping, NULL when none */
+    uint64_t chunk_index; /* its place in the spool */
     uint32_t used;
     bool exited;
     int32_t scan_left, scan_batch; /* heap events left of, and size of, its batch (schedule.c) */
@@ -269,6 +271,19 @@ MS_HIDDEN int ms_threads_own_ranges(struct ms_range *out, int max);
 /* Reference scan (scan.c): at exit, or while the program runs (SIGUSR2, schedule.c).
  * Returns its work: words read, plus eight per live block. */
 MS_HIDDEN uint64_t ms_scan_references(bool at_exit);
+/* One scan at a time (recorder.c): they share what the last one kept, as do direct pushes. */
+extern int ms_scan_running MS_HIDDEN;
+/* A heap event just published in the thread's chunk, bytes [start, end): while the process has
+ * one thread, put into the scans' table now instead of when the next scan replays it. */
+enum { MS_DIRECT_ALLOC, MS_DIRECT_FREE, MS_DIRECT_REALLOC };
+MS_HIDDEN void ms_scan_direct_op(int op, uint32_t start, uint32_t end, uint64_t ts, uintptr_t old, uintptr_t address, uint64_t size);
+extern int ms_scan_direct_on MS_HIDDEN; /* a scan has set the table up in this process */
+static inline void ms_scan_direct(int op, uint32_t start, uint32_t end, uint64_t ts, uintptr_t old, uintptr_t address, uint64_t size) {
+    if (__builtin_expect(__atomic_load_n(&ms_scan_direct_on, __ATOMIC_RELAXED), 1))
+        ms_scan_direct_op(op, start, end, ts, old, address, size);
+}
+/* The thread took chunk `index` of the spool (spool.c). */
+MS_HIDDEN void ms_scan_chunk_taken(uint64_t index, uint32_t tid);
 extern int ms_scan_requested MS_HIDDEN;
 MS_HIDDEN void ms_scan_on_request(void);
 

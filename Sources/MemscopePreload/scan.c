@@ -92,9 +92,11 @@ static inline const uint8_t *get_fast(const uint8_t *p, const uint8_t *end, uint
         uint64_t stops = ~w & 0x8080808080808080ull;
         if (__builtin_expect(stops != 0, 1)) {
             unsigned n = ((unsigned)__builtin_ctzll(stops) >> 3) + 1;
-            uint64_t v = (w & 0x7full) | ((w >> 1) & 0x3f80ull) | ((w >> 2) & 0x1fc000ull) |
-                         ((w >> 3) & 0xfe00000ull) | ((w >> 4) & 0x7f0000000ull) | ((w >> 5) & 0x3f800000000ull) |
-                         ((w >> 6) & 0x1fc0000000000ull) | ((w >> 7) & 0xfe000000000000ull);
+            /* The eight 7-bit groups packed together: pairs, then fours, then eights. */
+            uint64_t v = w & 0x7f7f7f7f7f7f7f7full;
+            v = (v & 0x007f007f007f007full) | ((v >> 1) & 0x3f803f803f803f80ull);
+            v = (v & 0x00003fff00003fffull) | ((v >> 2) & 0x0fffc0000fffc000ull);
+            v = (v & 0x000000000fffffffull) | ((v >> 4) & 0x00fffffff0000000ull);
             *out = v & ((1ull << (7 * n)) - 1);
             return p + n;
         }
@@ -333,6 +335,56 @@ static bool replay_chunk(int fd, uint64_t chunk) {
     return true;
 }
 
+/* Direct pushes. While the process has one thread, each heap operation goes into the table
+ * as its hook publishes it, instead of being decoded again by the next scan's replay (about a
+ * fifth of a recorded program's instructions on bench-record.c): allowed only when every byte
+ * of the chunk before the event is accounted for (done == SEEN | start), so the table gets
+ * each operation once and in the thread's order, whichever of the two put it there; the
+ * replay then goes on from the chunk's mark. A chunk the thread takes is marked seen at once
+ * (and its previous one replayed to its end and finished), as the replay would. Under the
+ * scans' own lock, taken with an exchange: when another thread (a raw clone's) is scanning,
+ * the event is left to the replay. Nothing here before the first scan has set the table up,
+ * in a fork child before its own first scan, or once a second thread exists. */
+int ms_scan_direct_on;
+
+static inline bool direct_ready(uint64_t chunk) {
+    return kept.epoch == ms_spool_epoch && kept.done && chunk < kept.done_capacity &&
+           !__atomic_load_n(&ms_threaded, __ATOMIC_RELAXED);
+}
+
+void ms_scan_direct_op(int op, uint32_t start, uint32_t end, uint64_t ts, uintptr_t old, uintptr_t address, uint64_t size) {
+    uint64_t chunk = ms_self.chunk_index;
+    if (!direct_ready(chunk) || kept.done[chunk] != (CHUNK_SEEN | start)) return;
+    if (__atomic_exchange_n(&ms_scan_running, 1, __ATOMIC_ACQUIRE)) return;
+    if (kept.done[chunk] == (CHUNK_SEEN | start)) {
+        bool ok = true;
+        switch (op) { /* as collect_chunk replays them */
+        case MS_DIRECT_ALLOC:
+            if (address) ok = push(&kept.ops, ts, address, size, 1);
+            break;
+        case MS_DIRECT_FREE:
+            ok = push(&kept.ops, ts, old, 0, 0);
+            break;
+        default:
+            if (address == 0 && size > 0) break; /* failed: the old block stays */
+            if (old) ok = push(&kept.ops, ts, old, 0, 0);
+            if (ok && address) ok = push(&kept.ops, ts, address, size, 1);
+        }
+        if (ok) kept.done[chunk] = CHUNK_SEEN | end; /* else the replay reads it again (the same operations) */
+    }
+    __atomic_store_n(&ms_scan_running, 0, __ATOMIC_RELEASE);
+}
+
+void ms_scan_chunk_taken(uint64_t index, uint32_t tid) {
+    if (!direct_ready(index) || kept.done[index] != 0) return;
+    if (__atomic_exchange_n(&ms_scan_running, 1, __ATOMIC_ACQUIRE)) return;
+    if (kept.done[index] == 0) {
+        kept.done[index] = CHUNK_SEEN;
+        if (!note_thread_chunk(ms_spool_fd(), tid, index)) kept.done[index] = 0; /* left to the replay */
+    }
+    __atomic_store_n(&ms_scan_running, 0, __ATOMIC_RELEASE);
+}
+
 /* Brings the table of latest operations up to what the spool holds now. */
 static bool replay_spool(void) {
     struct ms_spool_header *h = ms_spool_header();
@@ -347,6 +399,14 @@ static bool replay_spool(void) {
         kept.buffer = map_anonymous(MS_CHUNK_SIZE);
         if (!kept.done || !kept.buffer) return false;
     }
+    /* From now on the hooks put operations into the table (a fork child's copy of the flag stays
+     * on: direct_ready checks the epoch). MEMSCOPE_SCAN_DIRECT=0: every operation replayed. */
+    static int direct_off = -1;
+    if (direct_off < 0) {
+        const char *value = getenv("MEMSCOPE_SCAN_DIRECT");
+        direct_off = value && strcmp(value, "0") == 0;
+    }
+    if (!direct_off) __atomic_store_n(&ms_scan_direct_on, 1, __ATOMIC_RELAXED);
     uint64_t chunks = __atomic_load_n(&h->next_chunk, __ATOMIC_ACQUIRE);
     if (chunks > kept.done_capacity) chunks = kept.done_capacity;
     int fd = ms_spool_fd();

@@ -61,7 +61,8 @@ bool ms_spool_open(const char *path, const struct ms_spool_header *inherit, uint
         h->start_realtime_ns = inherit ? inherit->start_realtime_ns : clock_ns(CLOCK_REALTIME);
         h->pid = (uint32_t)getpid();
         h->parent_pid = parent_pid;
-        h->max_chunks = max_chunks;
+        h->forked = inherit != NULL;
+        h->max_chunks = max_chunks; /* last: memscope reads the header once this is set */
     } else if (memcmp(h->magic, MS_SPOOL_MAGIC, 8) != 0) {
         munmap(map, MS_SPOOL_HEADER_SIZE);
         close(fd);
@@ -108,7 +109,9 @@ static bool next_chunk(void) {
     c->tid = ms_self.tid;
     __atomic_store_n(&c->used, 0, __ATOMIC_RELEASE);
     ms_self.chunk = map;
+    ms_self.chunk_index = index;
     ms_self.used = 0;
+    ms_scan_chunk_taken(index, ms_self.tid);
     return true;
 }
 

@@ -478,21 +478,34 @@ struct state {
     uintptr_t ip, sp, bp;
     uint64_t rule;
 };
+/* A word the stack must hold for a walk to be taken again (see compile_checks). */
+struct check { uintptr_t address, value; };
 struct walk {
     int n;
     uint32_t id; /* the id stacks.c gave this walk's stack (ms_unwind_set_id); 0 none */
     uint64_t epoch;
     struct state f[PREDICTED];
+    /* The walk's steps as the words they load, made when the walk is first a candidate
+     * again (compiled; 0 after each new walk into this buffer). */
+    bool compiled, never, bp_check, zero_check;
+    int checks_n;
+    uintptr_t bp, zero_slot;
+    struct check checks[2 * PREDICTED];
 };
 /* The last RECENT walks of each kind, most recent first, each with its stack's id: a
  * stack that is one of them again, frame for frame, is that id without a walk, a hash or
  * a comparison (a program's allocations come from a few call sites in turn: sqlite3's
- * from at most 4 distinct stacks 99.9% of the time, its frees from 2). They live in the
- * thread's stack table (stacks.c: mmap'ed, made anew after fork), not in TLS, which would
- * take 37 KiB from every thread's stack. */
-#define RECENT 4
+ * from at most 4 distinct stacks 99.9% of the time, its frees from 2; a loop over a few
+ * depths or call sites, from a handful more: 16 a kind keep bench-record.c's 6 allocation
+ * and 12 free stacks of its 10-15-deep workload, which 4 missed once per iteration). They
+ * live in the thread's stack table (stacks.c: mmap'ed, touched as used, made anew after
+ * fork), not in TLS, which would take 136 KiB from every thread's stack. */
+#define RECENT 16
 struct ms_unwind_walks {
     struct walk walks[2 * RECENT + 1];
+    /* Each walk's first state (ip, sp; 0: none), side by side: the recent walks whose first
+     * frame differs are passed over without touching their 4 KiB. */
+    uintptr_t first_ip[2 * RECENT + 1], first_sp[2 * RECENT + 1];
     uint8_t order[2][RECENT]; /* indices into `walks`, most recent first */
     uint8_t spare;            /* the walk being written */
     bool ready;               /* order and spare set (the memory comes zeroed) */
@@ -509,31 +522,58 @@ void ms_unwind_set_id(struct ms_unwind_walks *state, int kind, uint32_t id) {
     state->pending[kind] = false;
 }
 
-/* Whether the stack from state (ip, sp, bp) is walk `c`'s again, frame for frame: the
- * words each of its steps loaded are still there (so each step, applying the recorded rule
- * to the recorded state, gives the recorded next state), and it ends where `c` ended. */
-static inline bool is_walk_again(const struct walk *c, int max, uintptr_t ip, uintptr_t sp, uintptr_t bp) {
+/* Whether the stack from state (ip, sp, bp) is walk `c`'s again, frame for frame, is
+ * whether the words each of its steps loaded are still there (so each step, applying the
+ * recorded rule to the recorded state, gives the recorded next state) and it ends where `c`
+ * ended. Those steps as a list of (address, word) pairs, in the order the plain walk
+ * loads them: each step's return address (at the next CFA - 8), and, for a frame whose CFA
+ * is rbp-based, the saved rbp it uses, checked where it is used (by then every word below
+ * it has checked out, so only an address the plain walk reads is read), or, when no frame
+ * saved it since the first, the rbp the walk starts from (`bp`); `zero_slot`: the zero
+ * return address the walk ended on. A walk no state can repeat (two rbps asked of the
+ * start) is `never`. Checking a list of 15 frames costs a third of stepping through it. */
+static void compile_checks(struct walk *c) {
     const struct state *f = c->f;
-    int end = c->n;
-    if (end <= 0 || end > max || f[0].ip != ip || f[0].sp != sp ||
-        (RULE_KIND(f[0].rule) == RULE_RBP && f[0].bp != bp))
-        return false;
-    uint64_t rule = f[0].rule;
-    int k = 0;
-    while (k + 1 < end) {
+    int end = c->n, n = 0;
+    c->never = c->bp_check = c->zero_check = false;
+    c->checks_n = 0;
+    c->compiled = true;
+    if (end <= 0) { c->never = true; return; }
+    uintptr_t source = 0; /* the slot frame k's rbp was loaded from; 0: the starting rbp */
+    if (RULE_KIND(f[0].rule) == RULE_RBP) { c->bp_check = true; c->bp = f[0].bp; }
+    for (int k = 0; k + 1 < end; k++) {
+        uint64_t rule = f[k].rule;
         const struct state *next = &f[k + 1];
-        uintptr_t next_bp = RULE_RBP_SAVED(rule) ? *(const uintptr_t *)(next->sp - 8 * RULE_RBP_K(rule)) : bp;
-        if (*(const uintptr_t *)(next->sp - 8) != next->ip) return false;
-        if (RULE_KIND(next->rule) == RULE_RBP && next_bp != next->bp) return false;
-        bp = next_bp;
-        rule = next->rule;
-        k++;
+        if (RULE_RBP_SAVED(rule)) source = next->sp - 8 * RULE_RBP_K(rule);
+        c->checks[n++] = (struct check){next->sp - 8, next->ip};
+        if (RULE_KIND(next->rule) != RULE_RBP) continue;
+        if (source) {
+            c->checks[n++] = (struct check){source, next->bp};
+        } else if (!c->bp_check) {
+            c->bp_check = true;
+            c->bp = next->bp;
+        } else if (c->bp != next->bp) {
+            c->never = true;
+        }
     }
-    if (end >= max || RULE_STOP(rule)) return true;
-    /* Else the walk ended on a zero return address (as the plain walk takes the step). */
-    uintptr_t cfa = (RULE_KIND(rule) == RULE_RSP ? f[k].sp : bp) + RULE_OFF(rule);
-    if (cfa <= f[k].sp || cfa - f[k].sp > MAX_FRAME_BYTES) return false;
-    return *(const uintptr_t *)(cfa - 8) == 0;
+    c->checks_n = n;
+    uint64_t rule = f[end - 1].rule;
+    if (RULE_STOP(rule)) return;
+    uintptr_t cfa = (RULE_KIND(rule) == RULE_RSP ? f[end - 1].sp : f[end - 1].bp) + RULE_OFF(rule);
+    if (cfa <= f[end - 1].sp || cfa - f[end - 1].sp > MAX_FRAME_BYTES) return; /* again only when cut by `max` */
+    c->zero_check = true;
+    c->zero_slot = cfa - 8;
+}
+
+static inline bool is_walk_again(struct walk *c, int max, uintptr_t ip, uintptr_t sp, uintptr_t bp) {
+    if (!c->compiled) compile_checks(c);
+    int end = c->n;
+    if (c->never || end > max || c->f[0].ip != ip || c->f[0].sp != sp || (c->bp_check && c->bp != bp)) return false;
+    const struct check *k = c->checks, *last = k + c->checks_n;
+    for (; k < last; k++)
+        if (*(const uintptr_t *)k->address != k->value) return false;
+    if (end >= max || !c->zero_check) return end >= max || RULE_STOP(c->f[end - 1].rule);
+    return *(const uintptr_t *)c->zero_slot == 0;
 }
 
 /* rbp is kept only where the frame's CFA is rbp-based, the only frames whose rbp a later
@@ -601,8 +641,10 @@ int ms_unwind_fast(uintptr_t *ips, int max, int kind_of_stack, uint32_t *same, s
     }
     uint8_t *order = state->order[kind_of_stack];
     if (same) {
+        const uintptr_t *first_ip = state->first_ip, *first_sp = state->first_sp;
         for (int i = 0; i < RECENT; i++) {
-            const struct walk *c = &walks[order[i]];
+            if (first_sp[order[i]] != sp || first_ip[order[i]] != ip) continue;
+            struct walk *c = &walks[order[i]];
             if (c->epoch != epoch || !c->id || !is_walk_again(c, max, ip, sp, bp)) continue;
             /* One of the recent stacks again; it becomes the most recent. Its walk stays as
              * it is (rbp may differ where it is not used). */
@@ -684,8 +726,11 @@ done:
     w->n = n < PREDICTED ? n : PREDICTED;
     w->id = 0;
     w->epoch = epoch;
+    w->compiled = false;
     {
         uint8_t index = state->spare;
+        state->first_ip[index] = w->n > 0 ? w->f[0].ip : 0;
+        state->first_sp[index] = w->n > 0 ? w->f[0].sp : 0;
         state->spare = order[RECENT - 1];
         for (int i = RECENT - 1; i > 0; i--) order[i] = order[i - 1];
         order[0] = index;

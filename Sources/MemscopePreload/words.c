@@ -23,7 +23,17 @@
 #define GRANULES (1ull << (ADDRESS_BITS - GRANULE_SHIFT))
 
 static uint64_t heap_granules[GRANULES / 64];
+/* The lowest and highest granule set (none: UINT64_MAX, 0), widened before a bit is set:
+ * a word outside them is passed over with two comparisons, without the bitmap's load. */
+static uint64_t lowest_granule = UINT64_MAX, highest_granule;
 int ms_scan_on_free = 1;
+
+static void widen_granules(uint64_t first, uint64_t last) {
+    uint64_t seen = __atomic_load_n(&lowest_granule, __ATOMIC_RELAXED);
+    while (first < seen && !__atomic_compare_exchange_n(&lowest_granule, &seen, first, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {}
+    seen = __atomic_load_n(&highest_granule, __ATOMIC_RELAXED);
+    while (last > seen && !__atomic_compare_exchange_n(&highest_granule, &seen, last, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {}
+}
 
 void ms_words_init(void) {
     const char *value = getenv("MEMSCOPE_SCAN_ON_FREE");
@@ -36,8 +46,10 @@ void ms_note_heap_range(uintptr_t start, size_t size) {
     if (last >= GRANULES) last = GRANULES - 1;
     for (uint64_t g = first; g <= last; g++) {
         uint64_t bit = 1ull << (g & 63);
-        if (!(__atomic_load_n(&heap_granules[g >> 6], __ATOMIC_RELAXED) & bit))
+        if (!(__atomic_load_n(&heap_granules[g >> 6], __ATOMIC_RELAXED) & bit)) {
+            widen_granules(first, last);
             __atomic_fetch_or(&heap_granules[g >> 6], bit, __ATOMIC_RELAXED);
+        }
     }
 }
 
@@ -53,10 +65,10 @@ bool ms_in_heap_granule(uintptr_t address) {
     return (__atomic_load_n(&heap_granules[g >> 6], __ATOMIC_RELAXED) >> (g & 63)) & 1;
 }
 
-static inline bool may_be_block(uintptr_t word) {
-    if (word & 7) return false;
+/* `lowest`, `span`: the granules set, read once per dying block. */
+static inline bool may_be_block(uintptr_t word, uint64_t lowest, uint64_t span) {
     uint64_t g = word >> GRANULE_SHIFT;
-    if (g >= GRANULES) return false;
+    if ((word & 7) || g - lowest > span) return false;
     return (heap_granules[g >> 6] >> (g & 63)) & 1;
 }
 
@@ -93,6 +105,17 @@ void ms_record_words(uint64_t ts, uintptr_t address, const void *contents, size_
     size_t count = bytes / sizeof(uintptr_t);
     if (!count) return;
     const uintptr_t *words = contents;
+    uint64_t lowest = __atomic_load_n(&lowest_granule, __ATOMIC_RELAXED), highest = __atomic_load_n(&highest_granule, __ATOMIC_RELAXED);
+    if (highest < lowest || highest >= GRANULES) return; /* no heap granule yet */
+    uint64_t span = highest - lowest;
+    uintptr_t low = (uintptr_t)contents, high = low + bytes;
+    /* Most dying blocks hold no such word: the event is begun at the first one. */
+    size_t first = 0;
+    for (; first < count; first++) {
+        uintptr_t word = words[first];
+        if (may_be_block(word, lowest, span) && !((word >= low && word < high) || (word >= address && word < address + bytes))) break;
+    }
+    if (first == count) return;
     /* tag, ts, address, count (2 bytes), then per word: index (2 bytes at most) and value (10). */
     uint8_t *start = ms_event_begin(1 + 10 + 10 + 2 + count * 12);
     if (!start) return;
@@ -102,11 +125,10 @@ void ms_record_words(uint64_t ts, uintptr_t address, const void *contents, size_
     e = ms_put(e, address);
     uint8_t *count_at = e;
     e += 2;
-    uintptr_t low = (uintptr_t)contents, high = low + bytes;
     unsigned found = 0;
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = first; i < count; i++) {
         uintptr_t word = words[i];
-        if (!may_be_block(word)) continue;
+        if (!may_be_block(word, lowest, span)) continue;
         if ((word >= low && word < high) || (word >= address && word < address + bytes)) continue; /* the block itself */
         e = ms_put(e, i);
         e = ms_put(e, word);

@@ -93,7 +93,9 @@ public enum Recorder {
                                             environment: environment(options, spoolBase: spoolBase))
         // The program's own dump is written while it runs; its children's afterwards (each
         // starts with the blocks live in its parent at the fork).
-        let follower = SpoolFollower(spoolPath: "\(spoolBase).\(child.pid)", output: options.output, options: options)
+        let followers = ChildFollowers(spoolBase: spoolBase, rootPid: UInt32(child.pid), output: options.output, options: options)
+        let follower = SpoolFollower(spoolPath: "\(spoolBase).\(child.pid)", output: options.output, options: options,
+                                     children: followers)
         follower.start()
         let ending = child.waitForAll(startedAt: start, rootEnded: { follower.processEnded() })
         let statuses = ending.statuses
@@ -104,7 +106,9 @@ public enum Recorder {
         guard let (rootDump, rootChildren) = try follower.finish(end: statuses[child.pid].map(processEnd(waitStatus:))) else {
             throw RecordError(.noSpool(program: options.command[0]))
         }
-        let children = ChildDumps(alreadyWritten: [rootDump.pid]) { pid, inherited in
+        // Children followed while they ran (they started programs of their own) are finished now.
+        let followed = try followers.finish { statuses[pid_t($0)].map(processEnd(waitStatus:)) }
+        let children = ChildDumps(alreadyWritten: Set(followed.keys).union([rootDump.pid])) { pid, inherited in
             let spool = "\(spoolBase).\(pid)"
             guard access(spool, F_OK) == 0 else { return nil }
             let output = pid == UInt32(child.pid) ? options.output : "\(options.output).\(pid)"
@@ -115,6 +119,10 @@ public enum Recorder {
         dumps += try children.run(children: rootChildren, workers: Self.conversionThreads)
         let converted = Set(dumps.map(\.pid))
         for pid in spoolPids(base: spoolBase) where !converted.contains(pid) {
+            if let dump = followed[pid] {
+                dumps.append(dump)
+                continue
+            }
             let output = "\(options.output).\(pid)"
             let end = statuses[pid_t(pid)].map(processEnd(waitStatus:))
             dumps.append(try convert(spool: "\(spoolBase).\(pid)", output: output, options: options,
@@ -150,7 +158,7 @@ public enum Recorder {
         return "\(directory).\(name).spool-\(getpid())"
     }
 
-    private static func spoolPids(base: String) -> [UInt32] {
+    static func spoolPids(base: String) -> [UInt32] {
         let slash = base.lastIndex(of: "/")
         let directory = slash.map { String(base[..<$0]) } ?? "."
         let prefix = (slash.map { String(base[base.index(after: $0)...]) } ?? base) + "."

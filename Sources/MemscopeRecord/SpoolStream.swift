@@ -31,6 +31,8 @@ final class SpoolStream {
     /// The command line of the program image when the spool was opened (after the
     /// process ended: its last image's), nil when it recorded none.
     let commandLine: [String]?
+    /// A fork child's spool: its dump starts with the blocks live in its parent at the fork.
+    let forked: Bool
     /// Stacks, modules, forks and the reported end, as far as read.
     private(set) var index = SpoolIndex()
 
@@ -65,6 +67,7 @@ final class SpoolStream {
         startRealtimeNanoseconds = SpoolStream.u64(header, 48)
         pid = SpoolStream.u32(header, 56)
         parentPid = SpoolStream.u32(header, 60)
+        forked = SpoolStream.u32(header, 80) != 0
         commandLine = SpoolStream.commandLine(header)
         guard chunkSize > SpoolStream.chunkHeaderSize, maxChunks > 0 else { throw RecordError(.spoolNotRecognised(path: path)) }
         // The whole file the process may ever use: a sparse mapping, read only where written.
