@@ -85,6 +85,18 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// whose blocks were made before a target they held (an index built over existing blocks,
     /// a report's array, back pointers) do not count as referring.
     public var laterReferrers: Bool
+    /// Twelfth rules: no inferred `owns` of a site whose blocks are made by a reference-counting
+    /// constructor (`Rc::new`, `Arc::new`, `make_shared`): a counted block's holders share it,
+    /// and a scan's only holder of one may hold it weakly (a `weak_ptr` handle).
+    public var countedTargetsUnowned: Bool
+    /// Twelfth rules: the one site seen referring (``soleHolderSites``) is no owner when its own
+    /// blocks are made by a reference-counting constructor (a shared observer or view pointing
+    /// at what it watches).
+    public var countedSoleHolders: Bool
+    /// Twelfth rules: the one site seen referring (``soleHolderSites``) owns targets handed off
+    /// between threads when its own blocks were handed off too (they crossed together: a
+    /// transaction and its memo); a holder that stays behind is the channel, not the owner.
+    public var handedOffTogether: Bool
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
                 impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true,
                 containerElements: Bool = true, scanOnlyReferences: Bool = true,
@@ -92,7 +104,8 @@ public struct OwnershipOptions: Sendable, Equatable {
                 releasedByHolder: Bool = true, sparsePerReading: Bool = true,
                 scannedNulledOwners: Bool = true, staleSlots: Bool = true, soleHolderSites: Bool = true, singleCountedShares: Bool = true, controlBlocks: Bool = true,
                 burstsByEventOrder: Bool = true, countedTargetHolders: Bool = true, unseenLastHolders: Bool = true,
-                recursiveRoots: Bool = true, laterReferrers: Bool = true) {
+                recursiveRoots: Bool = true, laterReferrers: Bool = true,
+                countedTargetsUnowned: Bool = true, countedSoleHolders: Bool = true, handedOffTogether: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
@@ -114,6 +127,9 @@ public struct OwnershipOptions: Sendable, Equatable {
         self.unseenLastHolders = unseenLastHolders
         self.recursiveRoots = recursiveRoots
         self.laterReferrers = laterReferrers
+        self.countedTargetsUnowned = countedTargetsUnowned
+        self.countedSoleHolders = countedSoleHolders
+        self.handedOffTogether = handedOffTogether
     }
 
     public static let `default` = OwnershipOptions()

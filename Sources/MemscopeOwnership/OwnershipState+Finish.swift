@@ -209,6 +209,12 @@ extension OwnershipState {
                                          + (tally.notHeld > 0 ? ", or freed with an owner whose words did not hold it (\(tally.notHeld))" : "")
                                          + "; \(tally.early) neutral: freed while the owner lived")
             edge.basis = tally.byReference >= tally.byCreation ? .soleReferrer : .createdAfter
+            // A counted target's holders share it; a scan's only holder may hold it weakly
+            // (twelfth rules).
+            if options.countedTargetsUnowned && isRefcounted(pair.to) {
+                coverage.rejectedHypotheses += 1
+                continue
+            }
             accept(pair, edge)
         }
         // Siblings of one creation burst: an inferred `owns B → C` resting on creation, where
@@ -245,16 +251,23 @@ extension OwnershipState {
             }
             let candidates = edges.filter { $0.1.kind == .references && $0.1.provenance == .observed }.map(\.0)
             // Targets freed on another thread than the one that made them were handed off
-            // (`hands_off`): the holder was the channel, not the owner.
+            // (`hands_off`): the holder was the channel, not the owner; unless the holder's
+            // blocks were handed off too (twelfth rules): then they went to the other thread
+            // together, the holder with what it owns (a transaction and its memo).
             let handedOff = Set(handOffs.entries.map(\.key.pair.from))
             for pair in candidates where pair.from != pair.to && !covered.contains(pair.to) && referrers[pair.to] == 1
-                && !rootedNodes.contains(pair.to) && !isRefcounted(pair.to) && !handedOff.contains(pair.to) {
+                && !rootedNodes.contains(pair.to) && !isRefcounted(pair.to) && (!handedOff.contains(pair.to) || (options.handedOffTogether && handedOff.contains(pair.from)))
+                // A holder made by a reference-counting constructor (a shared view pointing at
+                // what it watches) is no sole owner (twelfth rules).
+                && !(options.countedSoleHolders && isRefcounted(pair.from)) {
                 let count = references[pair] ?? 0
                 let younger = min(referencesToYounger[pair] ?? 0, count)
                 guard count > 0, younger * Self.referenceShare >= count * (Self.referenceShare - 1) else { continue }
                 if let roles = deathRoles[pair], roles.leftAlive + roles.link + roles.weak > 0 { continue }
                 var edge = OwnershipEdge(from: 0, to: 0, kind: .owns,
-                                         rule: "inferred: the only site seen referring to the target's site (besides its own), its blocks made before the targets they held (nine in ten block pairs), freed on the thread that made them, and nothing observed owns or shares the target",
+                                         rule: "inferred: the only site seen referring to the target's site (besides its own), its blocks made before the targets they held (nine in ten block pairs), "
+                                             + (handedOff.contains(pair.to) ? "handed off to another thread as its own blocks were" : "freed on the thread that made them")
+                                             + ", and nothing observed owns or shares the target",
                                          evidence: younger, contradictions: count - younger,
                                          detail: "block pairs; against: pairs whose holder was made after the target")
                 edge.basis = .soleHolderSite
