@@ -162,9 +162,10 @@ extension AnalyzerCore {
             // The C library's own blocks, by a function of their allocation stack.
             var runtimeStacks: [UInt32: Bool] = [:]
             var runtimeHeld: Set<UInt64> = []
+            var nameFacts = RuntimeHeldBlocks.NameFacts()
             for block in liveBlocks {
                 let held = runtimeStacks[block.stack] ?? {
-                    let found = RuntimeHeldBlocks.isRuntimeHeld(stack: block.stack, in: symbols)
+                    let found = RuntimeHeldBlocks.isRuntimeHeld(stack: block.stack, in: symbols, facts: &nameFacts)
                     runtimeStacks[block.stack] = found
                     return found
                 }()

@@ -227,10 +227,8 @@ public final class ViewTrees {
 /// (``SharedViewTrees``): the view's costs, lines and frames per shared node, as a tree of
 /// the view alone would have them (nodes the view does not reach cost nothing).
 ///
-/// Its per-node figures are in a buffer of the shared tree's size, which goes back to the
-/// shared trees' pool when this tree is let go: the next view takes it with only the nodes
-/// this one reached cleared (a fresh buffer per view had every page of it faulted in and
-/// zeroed once more: 3% of a 1M-event render's samples).
+/// Its per-node figures are in a buffer, which goes back to the shared trees' pool when this
+/// tree is let go: the next view takes it with only the nodes this one reached cleared.
 public final class ViewCallTree: @unchecked Sendable {
     /// The shared tree; its costs, lines and frames are not the view's.
     public let shared: CallTree
@@ -240,12 +238,21 @@ public final class ViewCallTree: @unchecked Sendable {
     public let deepest: Int
     private let buffer: ViewTreeBuffer
     private let pool: ViewTreeBuffer.Pool
+    // The buffer's storage, which does not move while this tree holds it.
+    private let slotPlusOne: UnsafeMutablePointer<Int32>
+    private let totals: UnsafeMutablePointer<Costs>
+    private let lines: UnsafeMutablePointer<UInt32>
+    private let frames: UnsafeMutablePointer<UInt32>
 
     init(shared: CallTree, deepest: Int, buffer: ViewTreeBuffer, pool: ViewTreeBuffer.Pool) {
         self.shared = shared
         self.deepest = deepest
         self.buffer = buffer
         self.pool = pool
+        slotPlusOne = buffer.slotPlusOne
+        totals = buffer.totals
+        lines = buffer.lines
+        frames = buffer.frames
     }
 
     deinit {
@@ -253,75 +260,99 @@ public final class ViewCallTree: @unchecked Sendable {
     }
 
     /// The view's costs of node `i` and everything below it (zero for a node it does not reach).
-    @inline(__always) public func totalCosts(_ i: Int) -> Costs { buffer.totals[i] }
+    @inline(__always) public func totalCosts(_ i: Int) -> Costs {
+        let slot = slotPlusOne[i]
+        return slot == 0 ? Costs() : totals[Int(slot) - 1]
+    }
     /// The smallest source line of the view's frames at node `i` (0: unknown).
-    @inline(__always) public func line(_ i: Int) -> UInt32 { buffer.lines[i] }
+    @inline(__always) public func line(_ i: Int) -> UInt32 {
+        let slot = slotPlusOne[i]
+        return slot == 0 ? 0 : lines[Int(slot) - 1]
+    }
     /// The first of the view's frames found at node `i`.
-    @inline(__always) public func frame(_ i: Int) -> UInt32 { buffer.framesPlusOne[i] &- 1 }
+    @inline(__always) public func frame(_ i: Int) -> UInt32 {
+        let slot = slotPlusOne[i]
+        return slot == 0 ? 0 &- 1 : frames[Int(slot) - 1]
+    }
     /// The nodes the view reaches, the root aside, in no particular order.
     public var reached: [Int32] { buffer.touched }
 }
 
-/// Per-node figures of one view's tree, for a shared tree of `count` nodes.
+/// Per-node figures of one view's tree, for a shared tree of `count` nodes: per shared node
+/// only its slot (4 bytes), and the figures (56 bytes) per node the view reaches, in the
+/// order reached. A window's view reaches a few of the shared tree's nodes, scattered over
+/// it: figures per shared node (a compiler's bottom-up tree has a million nodes) had most
+/// of their pages written for each buffer, about 100 MB more at the render's peak.
 final class ViewTreeBuffer: @unchecked Sendable {
     let count: Int
-    let totals: UnsafeMutablePointer<Costs>
-    let lines: UnsafeMutablePointer<UInt32>
-    /// The frame plus one; 0: not reached. All zero to start with, so the buffers come from
-    /// calloc: a view's pages are faulted in only where it reaches nodes.
-    let framesPlusOne: UnsafeMutablePointer<UInt32>
+    /// Per shared node, its slot in the figures plus one; 0: not reached. The root is slot 0.
+    let slotPlusOne: UnsafeMutablePointer<Int32>
+    /// Per slot: the costs, the smallest line, the first frame found.
+    private(set) var totals: UnsafeMutablePointer<Costs>
+    private(set) var lines: UnsafeMutablePointer<UInt32>
+    private(set) var frames: UnsafeMutablePointer<UInt32>
+    private(set) var capacity: Int
+    /// The slots in use (the root's included).
+    private(set) var used = 1
+    /// The shared nodes reached, the root aside: slot `k + 1` is `touched[k]`'s.
     var touched: [Int32] = []
-    /// Per chunk of ``chunkNodes`` nodes, whether its part of the three buffers has been
-    /// written. A large calloc is untouched mmap'd memory: a read of it maps the kernel's
-    /// shared zero page, and the write that follows (`totals[node] += …`) takes a second
-    /// fault that flushes the TLB of every core the process runs on (an interprocessor
-    /// interrupt per page; 12% of a 1M-event render's samples, with the views built on two
-    /// threads). Writing a chunk's zeros before its first read faults each page once,
-    /// writable.
-    private let chunkWritten: UnsafeMutablePointer<Bool>
-    static let chunkShift = 10
-    static let chunkNodes = 1 << chunkShift
 
     init(count: Int) {
         self.count = count
         let n = max(1, count)
-        totals = calloc(n, MemoryLayout<Costs>.stride)!.bindMemory(to: Costs.self, capacity: n)
-        lines = calloc(n, MemoryLayout<UInt32>.stride)!.bindMemory(to: UInt32.self, capacity: n)
-        framesPlusOne = calloc(n, MemoryLayout<UInt32>.stride)!.bindMemory(to: UInt32.self, capacity: n)
-        let chunks = (n + Self.chunkNodes - 1) >> Self.chunkShift
-        chunkWritten = calloc(chunks, MemoryLayout<Bool>.stride)!.bindMemory(to: Bool.self, capacity: chunks)
-        prepare(0)
-        framesPlusOne[0] = 1  // the root's frame, 0
+        slotPlusOne = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+        slotPlusOne.initialize(repeating: 0, count: n)
+        capacity = min(n, 4096)
+        totals = UnsafeMutablePointer<Costs>.allocate(capacity: capacity)
+        lines = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        frames = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        slotPlusOne[0] = 1
+        totals[0] = Costs()
+        lines[0] = 0
+        frames[0] = 0  // the root's frame
     }
 
-    /// Makes `node`'s chunk writable before it is read (see ``chunkWritten``).
-    @inline(__always) func prepare(_ node: Int) {
-        let chunk = node >> Self.chunkShift
-        if chunkWritten[chunk] { return }
-        chunkWritten[chunk] = true
-        let first = chunk << Self.chunkShift, nodes = min(Self.chunkNodes, max(1, count) - first)
-        (totals + first).initialize(repeating: Costs(), count: nodes)
-        (lines + first).initialize(repeating: 0, count: nodes)
-        (framesPlusOne + first).initialize(repeating: 0, count: nodes)
+    /// A new slot for shared node `node`, reached first with `frame` at `line`, its costs zero.
+    @inline(__always) func add(_ node: Int, frame: UInt32, line: UInt32) -> Int {
+        if used == capacity { grow() }
+        let slot = used
+        used += 1
+        totals[slot] = Costs()
+        lines[slot] = line
+        frames[slot] = frame
+        slotPlusOne[node] = Int32(slot + 1)
+        touched.append(Int32(node))
+        return slot
     }
 
-    /// Back to all zero (the root's frame aside), clearing only the nodes reached.
+    private func grow() {
+        let larger = capacity * 2
+        func moved<T>(_ old: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
+            let new = UnsafeMutablePointer<T>.allocate(capacity: larger)
+            new.moveInitialize(from: old, count: used)
+            old.deallocate()
+            return new
+        }
+        totals = moved(totals)
+        lines = moved(lines)
+        frames = moved(frames)
+        capacity = larger
+    }
+
+    /// Back to the root alone, clearing only the nodes reached.
     func clear() {
         totals[0] = Costs()
         lines[0] = 0
-        for node in touched {
-            totals[Int(node)] = Costs()
-            lines[Int(node)] = 0
-            framesPlusOne[Int(node)] = 0
-        }
+        for node in touched { slotPlusOne[Int(node)] = 0 }
         touched.removeAll(keepingCapacity: true)
+        used = 1
     }
 
     deinit {
-        free(totals)
-        free(lines)
-        free(framesPlusOne)
-        free(chunkWritten)
+        slotPlusOne.deallocate()
+        totals.deallocate()
+        lines.deallocate()
+        frames.deallocate()
     }
 
     /// Buffers given back by the views drawn, cleared, for the next views (at most one per
@@ -463,9 +494,9 @@ public final class SharedViewTrees: @unchecked Sendable {
 
     private func tree(_ recorded: RecordedCallTree, _ view: Analysis, _ pathOfStack: [Int32], deepest: Int) -> ViewCallTree {
         let buffer = pool.take(count: recorded.tree.nodeCount)
-        let totals = buffer.totals, lines = buffer.lines, framesPlusOne = buffer.framesPlusOne
-        var touched = buffer.touched
-        buffer.touched = []
+        let slotPlusOne = buffer.slotPlusOne
+        // The figures' storage, read again when a new slot moved it.
+        var totals = buffer.totals, lines = buffer.lines
         frameLine.withUnsafeBufferPointer { frameLine in
             recorded.visits.withUnsafeBufferPointer { visits in
                 for site in view.sites {
@@ -477,21 +508,21 @@ public final class SharedViewTrees: @unchecked Sendable {
                     totals[0] += costs
                     for k in recorded.starts[p]..<recorded.starts[p + 1] {
                         let node = Int(visits[k].node), frame = visits[k].frame
-                        buffer.prepare(node)
-                        totals[node] += costs
                         let line = frameLine[Int(frame)]
-                        if framesPlusOne[node] == 0 {
-                            framesPlusOne[node] = frame &+ 1
-                            lines[node] = line
-                            touched.append(Int32(node))
-                        } else if line != 0 && (lines[node] == 0 || line < lines[node]) {
-                            lines[node] = line
+                        let known = Int(slotPlusOne[node]) - 1
+                        if known < 0 {
+                            let slot = buffer.add(node, frame: frame, line: line)
+                            totals = buffer.totals
+                            lines = buffer.lines
+                            totals[slot] += costs
+                        } else {
+                            if line != 0 && (lines[known] == 0 || line < lines[known]) { lines[known] = line }
+                            totals[known] += costs
                         }
                     }
                 }
             }
         }
-        buffer.touched = touched
         return ViewCallTree(shared: recorded.tree, deepest: deepest, buffer: buffer, pool: pool)
     }
 }

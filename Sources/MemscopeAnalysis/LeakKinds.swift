@@ -231,14 +231,47 @@ public enum RuntimeHeldBlocks {
     /// libstdc++'s initializers (its emergency exception pool, which memcheck frees
     /// with `__gnu_cxx::__freeres`): every frame in libstdc++ or the loader.
     public static func isRuntimeHeld(stack: UInt32, in symbols: SymbolTable) -> Bool {
+        var facts = NameFacts()
+        return isRuntimeHeld(stack: stack, in: symbols, facts: &facts)
+    }
+
+    /// What ``isRuntimeHeld(stack:in:facts:)`` found of each function and module name (by
+    /// string id), for one symbol table: a dump's live blocks' stacks share most frames.
+    public struct NameFacts {
+        /// Per string id: 0 unknown, 1 not a runtime function, 2 a runtime function.
+        fileprivate var function: [UInt8] = []
+        /// Per string id: 0 unknown, 1 libstdc++, 2 the loader or the recorder, 3 other.
+        fileprivate var module: [UInt8] = []
+
+        public init() {}
+    }
+
+    /// ``isRuntimeHeld(stack:in:)``, each name judged once in `facts`.
+    public static func isRuntimeHeld(stack: UInt32, in symbols: SymbolTable, facts: inout NameFacts) -> Bool {
         let frames = symbols.frames(ofStack: stack)
-        if frames.contains(where: { isRuntimeFunction(symbols.string(symbols.frame($0).function)) }) { return true }
+        func known(_ table: inout [UInt8], _ id: UInt32, _ judge: () -> UInt8) -> UInt8 {
+            let i = Int(id)
+            guard i < symbols.strings.count else { return judge() }  // no such string: not kept
+            if i >= table.count { table.append(contentsOf: repeatElement(0, count: symbols.strings.count - table.count)) }
+            if table[i] == 0 { table[i] = judge() }
+            return table[i]
+        }
+        if frames.contains(where: { frame in
+            let id = symbols.frame(frame).function
+            return known(&facts.function, id) { isRuntimeFunction(symbols.string(id)) ? 2 : 1 } == 2
+        }) { return true }
         var sawLibstdcxx = false
-        for id in frames {
-            let module = symbols.string(symbols.frame(id).module)
-            let base = module.split(separator: "/").last.map(String.init) ?? module
-            if base.hasPrefix("libstdc++.so") { sawLibstdcxx = true; continue }
-            if base.hasPrefix("ld-linux") || base.hasPrefix("ld64.so") || base.hasPrefix("libmemscope-preload") { continue }
+        for frame in frames {
+            let id = symbols.frame(frame).module
+            let kind = known(&facts.module, id) {
+                let module = symbols.string(id)
+                let base = module.split(separator: "/").last.map(String.init) ?? module
+                if base.hasPrefix("libstdc++.so") { return 1 }
+                if base.hasPrefix("ld-linux") || base.hasPrefix("ld64.so") || base.hasPrefix("libmemscope-preload") { return 2 }
+                return 3
+            }
+            if kind == 1 { sawLibstdcxx = true; continue }
+            if kind == 2 { continue }
             return false
         }
         return sawLibstdcxx

@@ -289,6 +289,23 @@ struct NodePair: Hashable, Comparable {
     static func < (a: NodePair, b: NodePair) -> Bool { (a.from, a.to) < (b.from, b.to) }
     /// One word hashed, not two (the maps keyed by pairs are looked up per event).
     func hash(into hasher: inout Hasher) { hasher.combine(UInt64(UInt32(bitPattern: from)) << 32 | UInt64(UInt32(bitPattern: to))) }
+    /// A fixed integer hash, not SipHash: the pair maps (`owns`, `references`…) are updated
+    /// several times per observed word. Nothing reads them in their stored order.
+    func _rawHashValue(seed: Int) -> Int {
+        Int(truncatingIfNeeded: mixWord(UInt64(UInt32(bitPattern: from)) << 32 | UInt64(UInt32(bitPattern: to))))
+    }
+}
+
+/// A 64-bit finalizer (murmur3's fmix64): every bit of `x` reaches the low bits a hashed
+/// collection's buckets are taken from.
+@inline(__always) func mixWord(_ x: UInt64) -> UInt64 {
+    var h = x
+    h ^= h >> 33
+    h &*= 0xFF51_AFD7_ED55_8CCD
+    h ^= h >> 33
+    h &*= 0xC4CE_B9FE_1A85_EC53
+    h ^= h >> 33
+    return h
 }
 
 /// A hand-off's key in ``HandOffTable``, which hashes it.

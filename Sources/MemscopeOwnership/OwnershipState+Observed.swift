@@ -87,9 +87,37 @@ struct DeathRoles {
     var countedHolder: UInt64 = 0
 }
 
+/// The serials one block's words named, told apart: a short array searched in order while
+/// it is short (most blocks hold a few pointers; a `Set` per dying block hashed each word
+/// with SipHash), with a set beside it past ``limit``.
+struct SmallSerialSet {
+    private var list: [UInt64] = []
+    private var set: Set<UInt64>?
+    private static let limit = 16
+
+    var isEmpty: Bool { list.isEmpty }
+
+    mutating func insert(_ serial: UInt64) -> (inserted: Bool, memberAfterInsert: UInt64) {
+        if set != nil {
+            guard set!.insert(serial).inserted else { return (false, serial) }
+        } else {
+            if list.contains(serial) { return (false, serial) }
+            if list.count >= Self.limit { set = Set(list + [serial]) }
+        }
+        list.append(serial)
+        return (true, serial)
+    }
+
+    func sorted() -> [UInt64] { list.sorted() }
+}
+
 struct SerialPair: Hashable {
     var owner: UInt64
     var target: UInt64
+    /// A fixed integer hash, not SipHash (see ``NodePair``): nothing reads the set in its order.
+    func _rawHashValue(seed: Int) -> Int {
+        Int(truncatingIfNeeded: mixWord(owner &* 0x9E37_79B9_7F4A_7C15 ^ target))
+    }
 }
 
 extension OwnershipState {
@@ -114,7 +142,7 @@ extension OwnershipState {
         guard let words else { return }
         coverage.blocksObservedAtDeath += dies ? 1 : 0
         let me = Holder(serial: holder.serial, node: holder.origin, born: holder.ticks, seen: ticks, cascade: cascade, after: after, weak: weak)
-        var seen = Set<UInt64>()
+        var seen = SmallSerialSet()
         defer {
             if dies && !seen.isEmpty { holdings[holder.serial, default: Holdings(node: holder.origin)].names = seen.sorted() }
         }

@@ -211,7 +211,7 @@ enum TimelineData {
     /// get their stack's number instead.
     static func titles(_ a: Analysis, _ stacks: [UInt32]) -> [String] {
         guard stacks.count > maxToldApart else { return a.siteTitles(stacks) }
-        var titles = stacks.map(a.siteTitle)
+        var titles = a.plainSiteTitles(stacks)
         var seen: [String: Int] = [:]
         for title in titles { seen[title, default: 0] += 1 }
         for i in titles.indices where seen[titles[i]]! > 1 { titles[i] += " [stack \(stacks[i])]" }
