@@ -626,6 +626,35 @@ import Testing
         }
     }
 
+    /// The programs held out from the twelfth rules (Tests/OwnershipProgramsHeldOut13: twelve
+    /// programs written 2026-12-07 22:03:40–22:11:57 UTC, after the twelfth freeze at 22:03:08,
+    /// by an engineer who had not seen the rules), scored once at 22:12 UTC (recorded again at
+    /// 22:13): references 100% / 93.1% (94.8%), owns 95.6% / 87.8%, shares 100% / 75.0%,
+    /// reallocates and hands-off 100% / 100%; every inferred edge true; two observed false edges
+    /// at 0.99 (build-levels.cc: a target's `deps` buffer and an artifact's `inputs` buffer, freed
+    /// after the targets they point at in the same cascade, read as owning them).
+    @Test func thirteenthHeldOutSetTargets() throws {
+        let (table, edges, partial) = try Self.heldOutRun("Tests/OwnershipProgramsHeldOut13", name: "thirteenth", minimumEdges: 100) { run in
+            Self.precisionHeld(run)
+        }
+        Self.expectHeldOutBasics(table, edges)
+        Self.expectOwnsPrecision(table, partial: partial)
+        Self.expectExact(["hands_off"], table, partial: partial)
+        #expect((Self.percentCell(table, "shares", column: 1) ?? 100) >= 95, "\(table)")
+        #expect((Self.percentCell(table, "reallocates", column: 1) ?? 100) >= 95, "\(table)")
+        #expect(!edges.contains { !$0.correct && $0.provenance == "inferred" && $0.confidence > 0.9 }, "\(table)")
+        #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 88 || partial, "\(table)")
+        #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 82 || partial, "\(table)")
+        // Not met: owns and shares recall (tile-render.rs's tiles in a Mutex'd Vec, pool-threads.c's
+        // payloads, persistent-map.rs's shared subtrees), and the two observed false edges above 0.9.
+        withKnownIssue("issue 18: owns and shares recall below 90%, two observed false edges above 0.9, on the thirteenth held-out set",
+                       isIntermittent: true) {
+            #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 90)
+            #expect((Self.percentCell(table, "shares", column: 2) ?? 0) >= 90)
+            #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 }, "\(table)")
+        }
+    }
+
     static func meetsTargets(_ table: String) -> Bool {
         func row(_ kind: String) -> (precision: Double, recall: Double)? {
             guard let line = table.split(separator: "\n").first(where: { $0.hasPrefix("| \(kind) |") }) else { return nil }
