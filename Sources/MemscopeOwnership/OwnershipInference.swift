@@ -97,6 +97,11 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// between threads when its own blocks were handed off too (they crossed together: a
     /// transaction and its memo); a holder that stays behind is the channel, not the owner.
     public var handedOffTogether: Bool
+    /// Thirteenth rules: a block a `unique_ptr` freed after its pointer was nulled (`reset`,
+    /// or a standard container's element, ``containerElements``) has no tearer: its owner's
+    /// word no longer named it, so a block that died after it in its free cascade still
+    /// naming it held a raw pointer (a dependency list freed after what it lists).
+    public var nulledPointerTearers: Bool
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
                 impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true,
                 containerElements: Bool = true, scanOnlyReferences: Bool = true,
@@ -105,7 +110,8 @@ public struct OwnershipOptions: Sendable, Equatable {
                 scannedNulledOwners: Bool = true, staleSlots: Bool = true, soleHolderSites: Bool = true, singleCountedShares: Bool = true, controlBlocks: Bool = true,
                 burstsByEventOrder: Bool = true, countedTargetHolders: Bool = true, unseenLastHolders: Bool = true,
                 recursiveRoots: Bool = true, laterReferrers: Bool = true,
-                countedTargetsUnowned: Bool = true, countedSoleHolders: Bool = true, handedOffTogether: Bool = true) {
+                countedTargetsUnowned: Bool = true, countedSoleHolders: Bool = true, handedOffTogether: Bool = true,
+                nulledPointerTearers: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
@@ -130,6 +136,7 @@ public struct OwnershipOptions: Sendable, Equatable {
         self.countedTargetsUnowned = countedTargetsUnowned
         self.countedSoleHolders = countedSoleHolders
         self.handedOffTogether = handedOffTogether
+        self.nulledPointerTearers = nulledPointerTearers
     }
 
     public static let `default` = OwnershipOptions()

@@ -59,8 +59,9 @@ extension OwnershipState {
                      weak: options.weakHolders && observesDeaths && freedAsWeakReferences(stack))
         let block = blocks.removeValue(forKey: address)!
         if !lastHeld.isEmpty { lastHeld[block.serial] = nil }
-        noteDeath(block, address: address, ticks: ticks, cascade: cascade,
-                  containerElement: options.containerElements && observesDeaths && releasedAsContainerElement(stack))
+        let element = options.containerElements && observesDeaths && releasedAsContainerElement(stack)
+        noteDeath(block, address: address, ticks: ticks, cascade: cascade, containerElement: element,
+                  nulled: options.nulledPointerTearers && observesDeaths && (element || releasedByReset(stack)))
         if block.thread != thread {
             let to = freeNode(stack)
             let key = HandOffKey(pair: NodePair(from: block.origin, to: to), fromThread: block.thread, toThread: thread)
@@ -134,6 +135,29 @@ extension OwnershipState {
             }
         }
         containerElementOfStack[stack] = found
+        return found
+    }
+
+    /// Whether a free's stack shows a `unique_ptr`'s `reset` (or its assignment) freeing the
+    /// block: between the allocator and the program's first own frame, `reset` or
+    /// `operator=` of `std::unique_ptr` or `std::__uniq_ptr_impl`, which null the pointer
+    /// before deleting what it held. Found once per stack (thirteenth rules).
+    mutating func releasedByReset(_ stack: UInt32) -> Bool {
+        if let known = resetReleaseOfStack[stack] { return known }
+        var found = false
+        for frame in symbols.frames(ofStack: stack) {
+            let name = symbols.displayName(ofFrame: frame)
+            let runtime = isRuntime(frame, named: name)
+            if !runtime { break }
+            let own = Self.qualifiedName(name)
+            if Self.countedReleases.contains(where: { own.hasPrefix($0) }) { break }
+            if (own.hasPrefix("std::unique_ptr<") || own.hasPrefix("std::__uniq_ptr_impl<"))
+                && (own.contains(">::reset(") || own.contains(">::operator=(")) {
+                found = true
+                break
+            }
+        }
+        resetReleaseOfStack[stack] = found
         return found
     }
 

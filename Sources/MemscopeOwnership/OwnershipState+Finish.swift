@@ -116,7 +116,7 @@ extension OwnershipState {
             // (eleventh rules).
             let countedHolders = options.countedTargetHolders && refcounted && roles.leftAlive > 0
             let sharing = roles.lastOfSeveral + roles.leftAlive + roles.countedHolder + (countedHolders ? roles.soleTearer + roles.handedOn : 0)
-            let sole = (countedHolders ? 0 : roles.soleTearer) + roles.coTearer + roles.link + roles.weak
+            let sole = (countedHolders ? 0 : roles.soleTearer) + roles.coTearer + roles.link + roles.weak + roles.rawHolder
             if (roles.lastOfSeveral > 0 && roles.leftAlive > 0) || (refcounted && sharing > 0) || roles.countedHolder > 0,
                Double(sharing) >= options.minimumConfidence * Double(sharing + sole) {
                 // Both roles of a reference count: its blocks were sometimes the last holder,
@@ -155,10 +155,11 @@ extension OwnershipState {
                          basis: .refcountedTarget)
                 continue
             }
-            let links = roles.link == 0 ? "" : ", or held as links while a container's element owned them (\(roles.link))"
+            let links = (roles.link == 0 ? "" : ", or held as links while a container's element owned them (\(roles.link))")
+                + (roles.rawHolder == 0 ? "" : ", or still named after a unique_ptr nulled and freed them (\(roles.rawHolder))")
             observed(pair, OwnershipEdge(from: 0, to: 0, kind: .owns,
                                          rule: "observed: " + [kept, handed].filter { !$0.isEmpty }.joined(separator: "; or ") + "; and no global held it",
-                                         evidence: support, contradictions: roles.leftAlive + roles.link + roles.weak,
+                                         evidence: support, contradictions: roles.leftAlive + roles.link + roles.weak + roles.rawHolder,
                                          detail: tally + "against: target blocks the source died holding and left alive" + links),
                      basis: Self.ownsBasis(atTarget: atTarget, roles))
         }
@@ -263,7 +264,7 @@ extension OwnershipState {
                 let count = references[pair] ?? 0
                 let younger = min(referencesToYounger[pair] ?? 0, count)
                 guard count > 0, younger * Self.referenceShare >= count * (Self.referenceShare - 1) else { continue }
-                if let roles = deathRoles[pair], roles.leftAlive + roles.link + roles.weak > 0 { continue }
+                if let roles = deathRoles[pair], roles.leftAlive + roles.link + roles.weak + roles.rawHolder > 0 { continue }
                 var edge = OwnershipEdge(from: 0, to: 0, kind: .owns,
                                          rule: "inferred: the only site seen referring to the target's site (besides its own), its blocks made before the targets they held (nine in ten block pairs), "
                                              + (handedOff.contains(pair.to) ? "handed off to another thread as its own blocks were" : "freed on the thread that made them")

@@ -14,6 +14,8 @@ struct DeadBlock {
     var cascade: UInt64
     /// A `unique_ptr` that was a standard container's element released it (seventh rules).
     var containerElement = false
+    /// A `unique_ptr` nulled before freeing it (thirteenth rules).
+    var nulled = false
 }
 
 /// A block seen holding the address of another one.
@@ -52,6 +54,9 @@ struct Holdings {
     /// element) released it: that container's storage owned it, so a block of its own site
     /// that held it was an intrusive link, not its owner (seventh rules).
     var containerElement = false
+    /// A `unique_ptr` freed it after its pointer was nulled (`reset`, a container's element):
+    /// a holder still naming it after it died was not that owner (thirteenth rules).
+    var nulled = false
 }
 
 /// What the blocks of one site were seen doing to the blocks of another as those died: the
@@ -85,6 +90,10 @@ struct DeathRoles {
     /// held the target (a `shared_ptr` made from a raw pointer): a holder of the count,
     /// sharing it (tenth rules).
     var countedHolder: UInt64 = 0
+    /// It died after the target in the target's free cascade still naming it, when a
+    /// `unique_ptr` had nulled its pointer before freeing it: a raw pointer's holder, not
+    /// the owner (thirteenth rules).
+    var rawHolder: UInt64 = 0
 }
 
 /// The serials one block's words named, told apart: a short array searched in order while
@@ -178,7 +187,7 @@ extension OwnershipState {
                 var held = me
                 held.seen = gone.died
                 if holdings[gone.serial]?.atDeath.contains(where: { $0.serial == held.serial }) != true {
-                    holdings[gone.serial, default: Holdings(node: gone.origin, cascade: gone.cascade, containerElement: gone.containerElement)].atDeath.append(held)
+                    holdings[gone.serial, default: Holdings(node: gone.origin, cascade: gone.cascade, containerElement: gone.containerElement, nulled: gone.nulled)].atDeath.append(held)
                 }
                 if gone.owner == holder.serial { seenHolding.insert(SerialPair(owner: holder.serial, target: gone.serial)) }
             }
@@ -221,16 +230,17 @@ extension OwnershipState {
     }
 
     /// A block freed while deaths are observed: dangling words may still name it.
-    mutating func noteDeath(_ block: TrackedBlock, address: UInt64, ticks: UInt64, cascade: UInt64, containerElement: Bool = false) {
+    mutating func noteDeath(_ block: TrackedBlock, address: UInt64, ticks: UInt64, cascade: UInt64, containerElement: Bool = false, nulled: Bool = false) {
         guard observesDeaths else { return }
         if let previous = dead.removeValue(forKey: address) {
             interior.remove(start: address, size: previous.size, serial: previous.serial)
             settle(previous.serial)
         }
         dead[address] = DeadBlock(serial: block.serial, size: block.size, origin: block.origin, died: ticks, owner: block.owner,
-                                  cascade: cascade, containerElement: containerElement)
+                                  cascade: cascade, containerElement: containerElement, nulled: nulled)
         holdings[block.serial]?.cascade = cascade
         if containerElement { holdings[block.serial]?.containerElement = true }
+        if nulled { holdings[block.serial]?.nulled = true }
     }
 
     /// An address allocated again: words holding it name the new block from now on.
@@ -308,7 +318,13 @@ extension OwnershipState {
         // A container's element released it: blocks of its own site held it as intrusive
         // links (an order's `prev` and `next`), neither owning it nor leaving it alive.
         let link = { (holder: Holder) in h.containerElement && holder.node == h.node }
-        let atDeath = h.atDeath.filter { !backPointer($0) && !link($0) && !$0.weak }
+        // A `unique_ptr` nulled its pointer before freeing it: blocks still naming it when they
+        // died after it, in its cascade, held raw pointers (thirteenth rules).
+        let raw = { (holder: Holder) in h.nulled && h.cascade != 0 && holder.cascade == h.cascade }
+        let atDeath = h.atDeath.filter { !backPointer($0) && !link($0) && !$0.weak && !raw($0) }
+        for pair in Set(h.atDeath.filter { !backPointer($0) && !link($0) && !$0.weak && raw($0) }.map { NodePair(from: $0.node, to: h.node) }) {
+            deathRoles[pair, default: DeathRoles()].rawHolder += 1
+        }
         let earlier = h.earlier.filter { !backPointer($0) && !link($0) && !$0.weak }
         // Weak references (eighth rules) keep the block's memory, not its value: no role, and
         // they count against their pair's owning or sharing.

@@ -52,6 +52,7 @@ struct OwnershipState {
     var containerElementOfStack = DenseCache<Bool>()
     /// Per free stack id: whether a buffer of weak references was freed (``freedAsWeakReferences(_:)``).
     var weakReleaseOfStack = DenseCache<Bool>()
+    var resetReleaseOfStack = DenseCache<Bool>()
     var blocks = BlockTable()
     var serials: UInt64 = 0
     /// Per thread, densely: its burst and cascade (``slot(_:)`` finds a thread's index).

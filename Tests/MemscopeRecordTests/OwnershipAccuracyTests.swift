@@ -277,8 +277,10 @@ import Testing
 
         // Met in a quiet run since new blocks' words are cleared (fifth rules): no false edge
         // above 0.9 (one observed owns at 98.6% against the third rules). Under load, free
-        // cascades split differently and `work-list`'s `owns dependents → target` (98.7%) can
-        // appear (seen in a full-suite run, 2026-12-07): not yet a property that holds.
+        // cascades split differently and `work-list`'s `owns dependents → target` (98.7%) could
+        // appear (seen in a full-suite run, 2026-12-07); the thirteenth rules remove it on the
+        // kept dumps (its targets are a map's unique_ptrs, nulled before freed), not yet
+        // checked across recordings.
         withKnownIssue("issue 18: a false edge above 0.9 on the third held-out set in some runs", isIntermittent: true) {
             #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 })
         }
@@ -645,13 +647,15 @@ import Testing
         #expect(!edges.contains { !$0.correct && $0.provenance == "inferred" && $0.confidence > 0.9 }, "\(table)")
         #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 88 || partial, "\(table)")
         #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 82 || partial, "\(table)")
+        // Met with the thirteenth rules: no false edge above 0.9 (build-levels.cc's dependency and
+        // input lists, freed after the blocks a unique_ptr nulled and freed, own nothing).
+        #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 }, "\(table)")
         // Not met: owns and shares recall (tile-render.rs's tiles in a Mutex'd Vec, pool-threads.c's
-        // payloads, persistent-map.rs's shared subtrees), and the two observed false edges above 0.9.
-        withKnownIssue("issue 18: owns and shares recall below 90%, two observed false edges above 0.9, on the thirteenth held-out set",
+        // payloads, persistent-map.rs's shared subtrees).
+        withKnownIssue("issue 18: owns and shares recall below 90% on the thirteenth held-out set",
                        isIntermittent: true) {
             #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 90)
             #expect((Self.percentCell(table, "shares", column: 2) ?? 0) >= 90)
-            #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 }, "\(table)")
         }
     }
 
