@@ -120,22 +120,30 @@ extension OwnershipState {
     /// `std::deque`, `std::_Destroy`). Found once per stack (seventh rules).
     mutating func releasedAsContainerElement(_ stack: UInt32) -> Bool {
         if let known = containerElementOfStack[stack] { return known }
-        var deleter = false, found = false
-        for frame in symbols.frames(ofStack: stack) {
-            let name = symbols.displayName(ofFrame: frame)
-            let runtime = isRuntime(frame, named: name)
-            if !runtime { break }
-            let own = Self.qualifiedName(name)
-            if Self.countedReleases.contains(where: { own.hasPrefix($0) }) { break }
+        var deleter = false
+        let found = runtimeFrameVerdict(stack) { own in
+            if Self.countedReleases.contains(where: { own.hasPrefix($0) }) { return false }
             if own.hasPrefix("std::default_delete<") || own.hasPrefix("std::unique_ptr<") {
                 deleter = true
             } else if deleter && Self.containerElementReleases.contains(where: { own.hasPrefix($0) }) {
-                found = true
-                break
+                return true
             }
+            return nil
         }
         containerElementOfStack[stack] = found
         return found
+    }
+
+    /// Walks a stack's frames between the allocator and the program's first own frame,
+    /// innermost first, handing each one's qualified name to `decide` until it answers;
+    /// false when it never does. The walk the per-stack release tests below share.
+    mutating func runtimeFrameVerdict(_ stack: UInt32, _ decide: (Substring) -> Bool?) -> Bool {
+        for frame in symbols.frames(ofStack: stack) {
+            let name = symbols.displayName(ofFrame: frame)
+            guard isRuntime(frame, named: name) else { return false }
+            if let verdict = decide(Self.qualifiedName(name)) { return verdict }
+        }
+        return false
     }
 
     /// Whether a free's stack shows a `unique_ptr`'s `reset` (or its assignment) freeing the
@@ -144,18 +152,13 @@ extension OwnershipState {
     /// before deleting what it held. Found once per stack (thirteenth rules).
     mutating func releasedByReset(_ stack: UInt32) -> Bool {
         if let known = resetReleaseOfStack[stack] { return known }
-        var found = false
-        for frame in symbols.frames(ofStack: stack) {
-            let name = symbols.displayName(ofFrame: frame)
-            let runtime = isRuntime(frame, named: name)
-            if !runtime { break }
-            let own = Self.qualifiedName(name)
-            if Self.countedReleases.contains(where: { own.hasPrefix($0) }) { break }
+        let found = runtimeFrameVerdict(stack) { own in
+            if Self.countedReleases.contains(where: { own.hasPrefix($0) }) { return false }
             if (own.hasPrefix("std::unique_ptr<") || own.hasPrefix("std::__uniq_ptr_impl<"))
                 && (own.contains(">::reset(") || own.contains(">::operator=(")) {
-                found = true
-                break
+                return true
             }
+            return nil
         }
         resetReleaseOfStack[stack] = found
         return found
@@ -168,16 +171,10 @@ extension OwnershipState {
     /// nor an owner (eighth rules). Found once per stack.
     mutating func freedAsWeakReferences(_ stack: UInt32) -> Bool {
         if let known = weakReleaseOfStack[stack] { return known }
-        var found = false
-        for frame in symbols.frames(ofStack: stack) {
-            let name = symbols.displayName(ofFrame: frame)
-            let runtime = isRuntime(frame, named: name)
-            if !runtime { break }
-            let own = Self.qualifiedName(name)
-            guard let prefix = Self.bufferTypeFrames.first(where: { own.hasPrefix($0) }) else { continue }
+        let found = runtimeFrameVerdict(stack) { own in
+            guard let prefix = Self.bufferTypeFrames.first(where: { own.hasPrefix($0) }) else { return nil }
             let element = own.dropFirst(prefix.count)
-            found = Self.weakElements.contains { element.hasPrefix($0) }
-            break
+            return Self.weakElements.contains { element.hasPrefix($0) }
         }
         weakReleaseOfStack[stack] = found
         return found
