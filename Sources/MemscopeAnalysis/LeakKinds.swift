@@ -23,6 +23,9 @@ public struct LeakKinds: Sendable, Equatable {
     public var definitelyLost = Figure()
     /// Reachable only from lost blocks.
     public var indirectlyLost = Figure()
+    /// Bytes lost for sure, definitely or indirectly: what makes a leak a finding (the report's
+    /// red card, a red box in the ownership graph).
+    public var lostBytes: UInt64 { definitelyLost.bytes + indirectlyLost.bytes }
     /// Reached from a root only through an interior pointer somewhere on the way.
     public var possiblyLost = Figure()
     /// Reachable from a root (module data, a thread stack, other non-heap memory).

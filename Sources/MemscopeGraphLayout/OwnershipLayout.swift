@@ -167,7 +167,7 @@ public enum OwnershipLayout {
     /// classified its blocks; any leaked bytes otherwise).
     public static func marksLoss(_ node: OwnershipNode) -> Bool {
         guard node.kind == .allocationSite else { return false }
-        if let kinds = node.leakKinds { return kinds.definitelyLost.bytes + kinds.indirectlyLost.bytes > 0 }
+        if let kinds = node.leakKinds { return kinds.lostBytes > 0 }
         return node.leakedBytes > 0
     }
 

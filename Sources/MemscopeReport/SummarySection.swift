@@ -100,13 +100,13 @@ enum SummarySection {
     /// large figure is often still reachable.
     static func lostPart(_ a: Analysis) -> String {
         guard let kinds = a.leakKinds, a.totals.leakedBytes > 0 else { return "" }
-        let lost = kinds.definitelyLost.bytes + kinds.indirectlyLost.bytes
+        let lost = kinds.lostBytes
         return lost == 0 ? "none lost · " : "\(Units.bytes(lost)) definitely or indirectly lost · "
     }
 
     static func leakIsBad(_ a: Analysis) -> Bool {
         guard let kinds = a.leakKinds else { return a.totals.leakedBytes > 0 }
-        return kinds.definitelyLost.bytes + kinds.indirectlyLost.bytes > 0
+        return kinds.lostBytes > 0
     }
 
     /// The kinds of the errors, e.g. "overflow, write after free".
