@@ -104,4 +104,24 @@ import Testing
         var command = try Memscope.parseAsRoot(["summary", TestPaths.sample("malformed/undefined-stack.msd")])
         #expect(throws: ExitCode(1)) { try command.run() }
     }
+
+    /// Every value of an enumerated option is listed once, with what it means (the man page
+    /// lists them from the same descriptions); a hand-written "(values: …)" in a help string
+    /// had doubled the list swift-argument-parser appends.
+    @Test(arguments: [
+        (["inspect"], ["parse", "analyze", "ownership"]),
+        (["convert"], ["msd", "jsonl"]),
+        (["summary"], ["heaptrack", "massif", "dhat", "memscope-rs", "folded", "allocations", "bytes"]),
+    ])
+    func enumeratedValuesAreListedOnceWithTheirMeaning(command: [String], values: [String]) {
+        let text = Memscope.helpMessage(for: subcommand(command[0]), columns: 200)
+        #expect(!text.contains("(values:"), "\(command): \(text)")
+        for value in values {
+            #expect(text.contains("\n        \(value) "), "\(command): no line for \(value)")
+        }
+    }
+
+    private func subcommand(_ name: String) -> ParsableCommand.Type {
+        Memscope.configuration.subcommands.first { $0._commandName == name } ?? Memscope.self
+    }
 }

@@ -19,7 +19,7 @@ struct Convert: ParsableCommand {
     @Option(name: .shortAndLong, help: "The file to write.", completion: .file())
     var output: String
 
-    @Option(help: "The form to write (values: msd, jsonl). Default: jsonl when the output name ends in .jsonl or .jsonl.zst, else msd.")
+    @Option(help: "The form to write. Default: jsonl when the output name ends in .jsonl or .jsonl.zst, else msd.")
     var to: DumpFormat?
 
     @Flag(help: "Compress the output with zstd.")

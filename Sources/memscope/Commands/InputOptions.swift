@@ -11,9 +11,33 @@ import MemscopeRender
 import Glibc
 #endif
 
-extension DumpFormat: ExpressibleByArgument {}
-extension InputFormat: ExpressibleByArgument {}
-extension FoldedCost: ExpressibleByArgument {}
+// Each value's description: `--help` lists the values with it, and so does the man page
+// (which lists no values of an option whose values have no description).
+extension DumpFormat: ExpressibleByArgument {
+    public var defaultValueDescription: String { displayName }
+}
+
+extension InputFormat: ExpressibleByArgument {
+    public var defaultValueDescription: String {
+        switch self {
+        case .msd, .jsonl: displayName
+        case .heaptrack: "heaptrack data file (plain, gzip or zstd)"
+        case .massif: "Valgrind massif output (massif.out.PID)"
+        case .dhat: "Valgrind DHAT JSON (dhat.out.PID)"
+        case .memscopeRs: "memscope-rs export (JSON directory or files, or binary .memscope)"
+        case .folded: "folded stacks (frame;frame;frame count)"
+        }
+    }
+}
+
+extension FoldedCost: ExpressibleByArgument {
+    public var defaultValueDescription: String {
+        switch self {
+        case .allocations: "each count is a number of allocation calls (the default)"
+        case .bytes: "each count is a number of bytes allocated"
+        }
+    }
+}
 
 extension TimePoint: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }
@@ -22,11 +46,15 @@ extension TimePoint: ExpressibleByArgument {
 /// How to read an input: its format, and what folded stacks count. Shared by every
 /// command that reads any input (one declaration of each option).
 struct FormatOptions: ParsableArguments {
-    @Option(help: "Read the input as this format instead of detecting it by content (values: msd, jsonl, heaptrack, massif, dhat, memscope-rs, folded).")
+    @Option(help: "Read the input as this format instead of detecting it by content.")
     var format: InputFormat?
 
-    @Option(help: "What the counts of folded stacks are (values: allocations, bytes).")
-    var foldedCost: FoldedCost = .allocations
+    @Option(name: .customLong("folded-cost"), help: "What the counts of folded stacks are.")
+    var foldedCostChoice: FoldedCost?
+
+    /// `--folded-cost`, allocation calls when not given (a declared default would be shown
+    /// as its description).
+    var foldedCost: FoldedCost { foldedCostChoice ?? .allocations }
 
     @Option(name: .customLong("limit"), parsing: .singleValue,
             help: ArgumentHelp("Raise (or lower) a limit on what an input may hold, as NAME=VALUE; repeatable. Names: "
@@ -124,7 +152,7 @@ struct DumpInput: ParsableArguments {
     @Argument(help: "The dump to read (.msd binary or JSON Lines, optionally zstd-compressed).", completion: .file(), transform: PipedInput.materialize)
     var dump: String
 
-    @Option(help: "Read the input as this format instead of detecting it (values: msd, jsonl).")
+    @Option(help: "Read the input as this format instead of detecting it.")
     var format: DumpFormat?
 }
 

@@ -27,9 +27,17 @@ struct Inspect: ParsableCommand {
 
     enum Stage: String, ExpressibleByArgument, CaseIterable {
         case parse, analyze, ownership
+
+        var defaultValueDescription: String {
+            switch self {
+            case .parse: "every record as read"
+            case .analyze: "every figure the analysis computed"
+            case .ownership: "the ownership graph"
+            }
+        }
     }
 
-    @Option(help: "The stage whose output to print (values: parse, analyze, ownership).")
+    @Option(help: "The stage whose output to print.")
     var stage: Stage
 
     @Flag(help: "With --stage ownership: print JSON instead of text.")
