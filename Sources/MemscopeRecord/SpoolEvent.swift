@@ -74,6 +74,14 @@ struct SpoolModule: Equatable {
             return 2 * bytes.count
         }
     }
+
+    /// The same file mapped at the same place (a report of the map made again).
+    func sameMapping(as other: SpoolModule) -> Bool {
+        start == other.start && end == other.end && bias == other.bias && path == other.path
+    }
+
+    /// Whether the two address ranges share an address.
+    func overlaps(_ other: SpoolModule) -> Bool { start < other.end && other.start < end }
 }
 
 /// A damaged red zone or freed-block pattern (`--guard`, `--quarantine`); stacks are raw ids.

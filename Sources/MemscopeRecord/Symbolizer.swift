@@ -30,7 +30,7 @@ struct SymbolizedAddress: Sendable {
 /// elfutils' libdwfl (DWARF lines and inline scopes, ELF symbol tables, separate debug
 /// files found by build id or debuglink). Names are demangled by ``Demangler``.
 final class Symbolizer {
-    private let handle: OpaquePointer?
+    private var handle: OpaquePointer?
     private var modules: [SpoolModule]
 
     /// `modules`: the image's module map; a later report of the same start address wins.
@@ -39,26 +39,44 @@ final class Symbolizer {
         for module in modules { byStart[module.start] = module }
         self.modules = byStart.values.sorted { $0.start < $1.start }
         _ = Self.offline
-        handle = ms_symbolizer_create()
-        guard let handle else { return }
-        for module in self.modules { _ = ms_symbolizer_add_module(handle, module.path, module.bias) }
-        ms_symbolizer_end_modules(handle)
+        handle = Self.session(reporting: self.modules)
     }
 
     deinit { if let handle { ms_symbolizer_destroy(handle) } }
+
+    /// A libdwfl session that knows `modules`.
+    private static func session(reporting modules: [SpoolModule]) -> OpaquePointer? {
+        guard let handle = ms_symbolizer_create() else { return nil }
+        for module in modules { _ = ms_symbolizer_add_module(handle, module.path, module.bias) }
+        ms_symbolizer_end_modules(handle)
+        return handle
+    }
 
     /// Never a download from a debuginfod server while writing a dump (CI runs offline and
     /// unattended): a local cache is read, see docs/RECORDER.md. Done once, by the first
     /// symbolizer, before dumps are written on several threads.
     private static let offline: Void = { unsetenv("DEBUGINFOD_URLS") }()
 
-    /// Adds a module loaded after the symbolizer was made (a later report of the same
-    /// start address replaces the earlier one's range).
+    /// Adds a module loaded after the symbolizer was made. The recorder reports the whole
+    /// map again at every load, so most reports are of modules known already: those change
+    /// nothing. (libdwfl takes a second report of a module it has, made with a new file
+    /// descriptor, for an overlap, and drops the module: every other `dlopen` left the
+    /// modules loaded before it unnamed until the next one, as CPython's extension modules
+    /// were.) A module whose range overlaps known ones replaces them (a library unloaded
+    /// and another loaded in its place), and the session is made again without them; the
+    /// modules' indexes, kept per build id for the process, are not read again.
     func add(later module: SpoolModule) {
-        modules.removeAll { $0.start == module.start }
+        if modules.contains(where: { $0.sameMapping(as: module) }) { return }
+        let replaced = modules.contains { $0.overlaps(module) }
+        modules.removeAll { $0.overlaps(module) }
         let at = modules.firstIndex { $0.start > module.start } ?? modules.count
         modules.insert(module, at: at)
-        if let handle { _ = ms_symbolizer_add_module_later(handle, module.path, module.bias) }
+        if replaced {
+            if let handle { ms_symbolizer_destroy(handle) }
+            handle = Self.session(reporting: modules)
+        } else if let handle {
+            _ = ms_symbolizer_add_module_later(handle, module.path, module.bias)
+        }
     }
 
     /// The recorded module that contains `address`.
