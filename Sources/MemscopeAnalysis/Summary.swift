@@ -81,11 +81,11 @@ public struct Summary: Sendable {
         let a = analysis
         let t = a.totals
         var out: [String] = []
-        let command = a.metadata.commandLine.joined(separator: " ")
+        let command = CommandLineText.quoted(a.metadata.commandLine)
         out.append("memscope summary of \(path) (\(format))")
         out.append("  command        \(command.isEmpty ? "unknown" : command)  (pid \(a.metadata.pid))")
         if let chain = a.metadata.execChain {
-            out.append("  started as     \(chain.firstCommandLine.joined(separator: " "))  (\(Metadata.execsPhrase(chain.execs)))")
+            out.append("  started as     \(CommandLineText.quoted(chain.firstCommandLine))  (\(Metadata.execsPhrase(chain.execs)))")
         }
         out.append("  duration       \(Units.duration(nanoseconds: t.durationNanoseconds))")
         out.append("  ended          \(a.endDescription)")
@@ -100,9 +100,9 @@ public struct Summary: Sendable {
         }
         out.append("  allocated      \(bytes(t.bytesAllocated, "bytes_allocated"))")
         out.append("  peak           \(bytes(t.peakBytes, "peak_bytes")) at \(Units.duration(nanoseconds: t.peakTimeNanoseconds))")
-        out.append("  leaked         \(t.overflowed.contains("leaked_bytes") ? bytes(t.leakedBytes, "leaked_bytes") : Units.bytes(t.leakedBytes))  in \(Units.count(t.leakedBlocks)) blocks")
+        out.append("  leaked         \(t.overflowed.contains("leaked_bytes") ? bytes(t.leakedBytes, "leaked_bytes") : Units.bytes(t.leakedBytes))  in \(Units.count(t.leakedBlocks, "block"))")
         if t.suppressedBlocks > 0 {
-            out.append("  suppressed     \(Units.bytes(t.suppressedBytes))  in \(Units.count(t.suppressedBlocks)) blocks (\(a.suppressed.map { "leak:\($0.pattern)" }.joined(separator: ", ")))")
+            out.append("  suppressed     \(Units.bytes(t.suppressedBytes))  in \(Units.count(t.suppressedBlocks, "block")) (\(a.suppressed.map { "leak:\($0.pattern)" }.joined(separator: ", ")))")
         }
         if let kinds = a.leakKinds {
             func figure(_ f: LeakKinds.Figure) -> String { "\(Units.bytes(f.bytes)) in \(Units.count(f.blocks))" }
@@ -113,8 +113,8 @@ public struct Summary: Sendable {
             }
             out.append("    (leak kinds \(LeakKinds.caveat))")
         }
-        out.append("  threads        \(t.threads)  (\(Units.count(t.crossThreadFrees)) blocks freed by another thread)")
-        out.append("  stacks         \(Units.count(t.distinctStacks)) distinct allocation stacks")
+        out.append("  threads        \(t.threads)  (\(Units.count(t.crossThreadFrees, "block")) freed by another thread)")
+        out.append("  stacks         \(Units.count(t.distinctStacks, "distinct allocation stack"))")
         let unnamed = a.unnamedSites
         if unnamed.isSignificant { out.append("    names: \(unnamed.advice)") }
         out.append("  memory errors  \(Units.count(t.errors))")
@@ -134,7 +134,7 @@ public struct Summary: Sendable {
             for c in a.contexts.prefix(topSites * 2) {
                 let name = c.kind == .task ? "task \(c.name)" : "scope \(c.name)"
                 out.append("  \(name): \(Units.count(c.allocations)) allocation\(c.allocations == 1 ? "" : "s"), \(Units.bytes(c.bytesAllocated)); "
-                           + "\(Units.bytes(c.liveBytes)) in \(Units.count(c.liveBlocks)) blocks live at end")
+                           + "\(Units.bytes(c.liveBytes)) in \(Units.count(c.liveBlocks, "block")) live at end")
             }
         }
         appendTop("peak memory", by: \.peakBytes, topSites, &out)

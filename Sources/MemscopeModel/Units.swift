@@ -51,6 +51,11 @@ public enum Units {
         return out
     }
 
+    /// `1 block`, `12,345 blocks`: a count and its noun, plural but for one.
+    public static func count(_ value: UInt64, _ noun: String) -> String {
+        "\(count(value)) \(noun)" + (value == 1 ? "" : "s")
+    }
+
     /// A decimal with a fixed number of digits after the point, rounded half up.
     public static func fixed(_ value: Double, decimals: Int) -> String {
         var scale = 1.0

@@ -118,7 +118,7 @@ public struct ReportBuilder: Sendable {
         }
         if treesMissing { clock.lap("call trees") }
         let entry = BatchIndex.Entry(input: input.shownAs, report: nil, totals: analysis.totals,
-                                     command: analysis.metadata.commandLine.joined(separator: " "), error: nil,
+                                     command: CommandLineText.quoted(analysis.metadata.commandLine), error: nil,
                                      pid: analysis.metadata.pid, parentPid: analysis.metadata.parentPid ?? 0)
         let pending = PendingViews(count: extra.views.count, allFrames: true) { clock in
             let done = try reading.value()

@@ -88,7 +88,7 @@ public enum HTMLReport {
     private static func sections(_ input: ReportInput, early: [String: String]?) throws -> [String: String] {
         let a = input.analysis
         let independent = early ?? viewIndependentSections(input)
-        let command = a.metadata.commandLine.joined(separator: " ")
+        let command = CommandLineText.quoted(a.metadata.commandLine)
         let title = "memscope report: " + (command.isEmpty ? baseName(input.inputPath) : String(command.prefix(120)))
         var subtitle = "Dump <code>\(HTML.escape(input.inputPath))</code> (\(HTML.escape(input.format)))"
         if a.metadata.pid != 0 { subtitle += " · pid \(a.metadata.pid)" }
@@ -100,7 +100,7 @@ public enum HTMLReport {
         }
         if !command.isEmpty { subtitle += "<br>Command: <code>\(HTML.escape(command))</code>" }
         if let chain = a.metadata.execChain {
-            subtitle += " (started as <code>\(HTML.escape(chain.firstCommandLine.joined(separator: " ")))</code>, \(Metadata.execsPhrase(chain.execs)))"
+            subtitle += " (started as <code>\(HTML.escape(CommandLineText.quoted(chain.firstCommandLine)))</code>, \(Metadata.execsPhrase(chain.execs)))"
         }
         let errors = TablesSection.errors(a)
         var links: [(String, String)] = [("summary", "Summary")]

@@ -136,8 +136,8 @@ enum OwnershipSection {
         if !n.variables.isEmpty { lines.append("variables \(n.variables.joined(separator: ", "))") }
         switch n.kind {
         case .allocationSite:
-            lines.append("\(Units.count(n.blocks)) blocks, \(Units.bytes(n.bytes)) allocated here")
-            if n.leakedBlocks > 0 { lines.append("leaked \(Units.bytes(n.leakedBytes)) in \(Units.count(n.leakedBlocks)) blocks") }
+            lines.append("\(Units.count(n.blocks, "block")), \(Units.bytes(n.bytes)) allocated here")
+            if n.leakedBlocks > 0 { lines.append("leaked \(Units.bytes(n.leakedBytes)) in \(Units.count(n.leakedBlocks, "block"))") }
             if let k = n.leakKinds {
                 lines.append("definitely lost \(Units.bytes(k.definitelyLost.bytes)), indirectly lost \(Units.bytes(k.indirectlyLost.bytes)), possibly lost \(Units.bytes(k.possiblyLost.bytes)), still reachable \(Units.bytes(k.stillReachable.bytes)) (observed by the last scan)")
             }

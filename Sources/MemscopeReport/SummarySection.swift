@@ -36,11 +36,11 @@ enum SummarySection {
         card("Bytes allocated", Units.bytes(t.bytesAllocated), "\(Units.count(t.bytesAllocated)) bytes", key: "bytes_allocated")
         card("Peak live heap", Units.bytes(t.peakBytes), "at \(Units.time(t.peakTimeNanoseconds, unit: unit))", key: "peak_bytes")
         card("Leaked at end", Units.bytes(t.leakedBytes),
-             lostPart(a) + (unavailable.contains("allocations") ? "block count not in this input" : "\(Units.count(t.leakedBlocks)) blocks still live")
+             lostPart(a) + (unavailable.contains("allocations") ? "block count not in this input" : "\(Units.count(t.leakedBlocks, "block")) still live")
                 + (t.suppressedBlocks > 0 ? "; \(Units.bytes(t.suppressedBytes)) suppressed" : ""),
              bad: leakIsBad(a), key: "leaked_bytes")
         card("Temporary allocations", Units.count(t.temporaryAllocations), "\(temporaryShare)% of calls", key: "temporary_allocations")
-        card("Threads", "\(t.threads)", "\(Units.count(t.crossThreadFrees)) blocks freed by another thread", key: "threads")
+        card("Threads", "\(t.threads)", "\(Units.count(t.crossThreadFrees, "block")) freed by another thread", key: "threads")
         card("Memory errors", Units.count(t.errors), t.errors == 0 ? "none seen in the events" : errorKinds(a), bad: t.errors > 0,
              key: "errors")
         // Without an end record, say so plainly (the analysis's label names the record).
@@ -58,14 +58,14 @@ enum SummarySection {
             + "derived by a rule, shown with its evidence and confidence: \(inferredNote)</span></div>\n"
         if let kinds = a.leakKinds {
             func figure(_ name: String, _ f: LeakKinds.Figure) -> String {
-                "<span><strong>\(HTML.escape(name))</strong> \(HTML.escape(Units.bytes(f.bytes))) in \(Units.count(f.blocks)) blocks</span>"
+                "<span><strong>\(HTML.escape(name))</strong> \(HTML.escape(Units.bytes(f.bytes))) in \(Units.count(f.blocks, "block"))</span>"
             }
             html += "<div class=\"input-notes\"><p><span class=\"badge inferred\">observed</span> Leak kinds from the recorder's "
                 + "scan of memory at exit: " + [figure("definitely lost", kinds.definitelyLost), figure("indirectly lost", kinds.indirectlyLost),
                                                  figure("possibly lost", kinds.possiblyLost), figure("still reachable", kinds.stillReachable)]
                     .joined(separator: " · ")
-                + (kinds.heldByCLibrary.blocks > 0 ? "; of the still reachable memory, \(HTML.escape(Units.bytes(kinds.heldByCLibrary.bytes))) in \(Units.count(kinds.heldByCLibrary.blocks)) blocks is \(HTML.escape(RuntimeHeldBlocks.note))" : "")
-                + (kinds.notScanned.blocks > 0 ? " · <span><strong>not scanned</strong> \(HTML.escape(Units.bytes(kinds.notScanned.bytes))) in \(Units.count(kinds.notScanned.blocks)) blocks</span>" : "")
+                + (kinds.heldByCLibrary.blocks > 0 ? "; of the still reachable memory, \(HTML.escape(Units.bytes(kinds.heldByCLibrary.bytes))) in \(Units.count(kinds.heldByCLibrary.blocks, "block")) is \(HTML.escape(RuntimeHeldBlocks.note))" : "")
+                + (kinds.notScanned.blocks > 0 ? " · <span><strong>not scanned</strong> \(HTML.escape(Units.bytes(kinds.notScanned.bytes))) in \(Units.count(kinds.notScanned.blocks, "block"))</span>" : "")
                 + ".</p><p class=\"note\">Caveat: \(HTML.escape(LeakKinds.caveat)).</p></div>\n"
         }
         if !notes.isEmpty {

@@ -68,7 +68,7 @@ enum TablesSection {
             "<tr><td><code>leak:\(HTML.escape(s.pattern))</code> (line \(s.line))</td>\(num(s.sites))\(num(s.blocks))\(num(s.bytes, bytes: true))</tr>"
         }
         return "<h3>Suppressed leaks</h3><p class=\"note\">Leaks matched by the suppressions file: counted here, not in the leak figures "
-            + "(\(Units.bytes(a.totals.suppressedBytes)) in \(Units.count(a.totals.suppressedBlocks)) blocks).</p>"
+            + "(\(Units.bytes(a.totals.suppressedBytes)) in \(Units.count(a.totals.suppressedBlocks, "block"))).</p>"
             + table([("rule", false), ("sites", true), ("blocks", true), ("bytes", true)], rows: rows, sortable: false)
     }
 
@@ -85,7 +85,7 @@ enum TablesSection {
                 + "\(num(s.costs.allocations))</tr>"
         }
         return "<h3>Leaks by site</h3><p class=\"note\">Blocks still live when the dump ends, by allocation stack "
-            + "(\(leaking.count) sites, \(Units.bytes(a.totals.leakedBytes)) in \(Units.count(a.totals.leakedBlocks)) blocks).</p>"
+            + "(\(leaking.count) sites, \(Units.bytes(a.totals.leakedBytes)) in \(Units.count(a.totals.leakedBlocks, "block"))).</p>"
             + table([("allocated at", false), ("leaked", true), ("blocks", true), ("calls", true)], rows: rows, id: "leaks-table")
             + suppressed(a)
     }

@@ -105,7 +105,7 @@ struct Check: ParsableCommand {
         if json {
             print("{\"checks\":[\(results.map(\.json).joined(separator: ","))],\"dump\":\(jsonString(PipedInput.displayName(input.dump))),\"passed\":\(passed)}")
         } else {
-            for result in results { print(result.line) }
+            for result in results { printText(result.line) }
             print(passed ? "All \(results.count) limits hold." : "\(results.filter { !$0.passed }.count) of \(results.count) limits exceeded.")
         }
         if !passed { throw ExitCode(Self.limitExceeded) }

@@ -183,9 +183,15 @@ enum Console {
     }
 }
 
+/// Text printed on standard output, control characters escaped (``TerminalText``).
+func printText(_ text: String, terminator: String = "\n") {
+    print(TerminalText.escapingControls(text), terminator: terminator)
+}
+
+/// Standard error, unbuffered; control characters escaped (``TerminalText``).
 enum FileHandleStandardError {
     static func write(_ text: String) {
-        var text = text
+        var text = TerminalText.escapingControls(text)
         text.withUTF8 { bytes in
             var offset = 0
             while offset < bytes.count {

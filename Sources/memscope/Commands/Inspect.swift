@@ -54,11 +54,11 @@ struct Inspect: ParsableCommand {
             case .parse: try printRecords()
             case .analyze:
                 let (analysis, _) = try analyze(input)
-                print(AnalysisDump.render(analysis), terminator: "")
+                printText(AnalysisDump.render(analysis), terminator: "")
             case .ownership:
                 var graph = try DumpAnalyzer().ownershipGraph(input.spec)
                 if noInference { graph = graph.observedOnly() }
-                print(json ? graph.json() : graph.text(), terminator: "")
+                printText(json ? graph.json() : graph.text(), terminator: "")
             }
         }
     }
@@ -76,14 +76,14 @@ struct Inspect: ParsableCommand {
                 symbols.apply(record)
                 output += "#\(index) \(RecordText.describe(record, symbols: symbols))\n"
                 if output.utf8.count > 1 << 16 {
-                    print(output, terminator: "")
+                    printText(output, terminator: "")
                     output = ""
                 }
             }
         }
-        print(output, terminator: "")
+        printText(output, terminator: "")
         print("warnings")
-        for line in reader.diagnostics.lines { print("  \(line)") }
+        for line in reader.diagnostics.lines { printText("  \(line)") }
     }
 }
 

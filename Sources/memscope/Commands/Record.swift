@@ -150,7 +150,7 @@ struct RecordCommand: ParsableCommand {
 
     /// A command line for one line of output: at most 100 characters.
     static func commandText(_ argv: [String]) -> String {
-        let text = argv.joined(separator: " ")
+        let text = CommandLineText.quoted(argv)
         return text.count > 100 ? String(text.prefix(99)) + "…" : text
     }
 

@@ -33,7 +33,7 @@ struct Summary: ParsableCommand {
             let (analysis, format) = try analyze(input, callTrees: false)
             if !quiet { Console.printWarnings(analysis.diagnostics) }
             let summary = MemscopeAnalysis.Summary(analysis: analysis, format: format.rawValue, path: PipedInput.displayName(input.dump))
-            print(json ? summary.json : summary.text(), terminator: json ? "\n" : "")
+            printText(json ? summary.json : summary.text(), terminator: json ? "\n" : "")
         }
     }
 }
