@@ -9,6 +9,9 @@ import MemscopeScene
 /// (``FlameLayoutOptions``, so the page lays out exactly the Swift side's boxes), and the
 /// code origin of each module for colouring by module.
 enum FlameData {
+    /// Most bytes of the non-default costs' pictures in the page (base64).
+    static let otherPicturesBudget = 600_000
+
     static func json(_ input: ReportInput) -> String {
         var strings: [String] = [""]
         var index: [String: Int] = ["": 0]
@@ -57,11 +60,18 @@ enum FlameData {
         let costs = FlameCost.allCases.map {
             "{\"key\":\(jsonString($0.rawValue)),\"title\":\(jsonString($0.title)),\"bytes\":\($0.isBytes)}"
         }
+        // The other costs' pictures, in the costs' order while they fit in their budget: a
+        // cost without one is drawn by the page from the same layout (a deep program's five
+        // pictures weighed 1.6 MB and pushed its page past 5 MB).
+        var picturesLeft = otherPicturesBudget
         let images = FlameCost.allCases.compactMap { cost -> String? in
             guard let png = input.pictures.flamePNGs[cost] else { return nil }
             // The default picture is already the <img>'s src; it is not repeated here.
             if cost == input.defaultCost { return "\(jsonString(cost.rawValue)):\"initial\"" }
-            return "\(jsonString(cost.rawValue)):\(jsonString("data:image/png;base64," + Data(png).base64EncodedString()))"
+            let source = "data:image/png;base64," + Data(png).base64EncodedString()
+            guard source.utf8.count <= picturesLeft else { return nil }
+            picturesLeft -= source.utf8.count
+            return "\(jsonString(cost.rawValue)):\(jsonString(source))"
         }
         let folded = Units.fixed(input.flameOptions.minimumFraction * 100, decimals: 3) + "%"
         let l = input.flameLayout

@@ -48,6 +48,8 @@ enum TimelineData {
     static let maxToldApart = 1_000
     /// The whole page stays below this: the slices get what the rest leaves, up to ``sliceBudget``.
     static let pageLimit = 4_900_000
+    /// Below this the per-slice figures are not tried (the rest of the page took the room).
+    static let minimumBudget = 50_000
     /// Larger numbers lose precision in the page's arithmetic.
     static let exactInJavaScript: UInt64 = 1 << 53
 
@@ -180,6 +182,9 @@ enum TimelineData {
             // Fewer, wider slices until the figures fit (merging keeps every sum exact).
             var slices = recorded
             while 64 + cellBytes(slices, siteIndex: siteIndex) + tail.utf8.count > budget {
+                guard budget >= minimumBudget else {
+                    return (nil, "The rest of this report already weighs what the page is kept under (\(Units.fixed(Double(pageLimit) / 1e6, decimals: 1)) MB), so it has no room for per-slice figures and a range cannot be selected.")
+                }
                 guard slices.slices.count / 2 >= minSlices else {
                     return (nil, "This dump's per-slice figures would weigh more than \(Units.fixed(Double(budget) / 1e6, decimals: 1)) MB, so a range cannot be selected.")
                 }

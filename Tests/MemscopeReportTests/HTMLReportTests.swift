@@ -32,6 +32,22 @@ import Testing
         return report
     }
 
+    /// The other costs' pictures go into the page in the costs' order while they fit in
+    /// their budget; the rest are drawn by the page from the same layout.
+    @Test func otherCostsPicturesStayWithinTheirBudget() throws {
+        var report = input(smallProgramDump())
+        let big = [UInt8](repeating: 7, count: FlameData.otherPicturesBudget / 2)  // base64: two thirds of the budget
+        report.pictures.flamePNGs = [.peak: [0x89, 0x50], .bytesAllocated: big, .allocations: big, .leaked: [1, 2, 3], .temporary: big]
+        let data = try #require(try JSONSerialization.jsonObject(with: Data(FlameData.json(report).utf8)) as? [String: Any])
+        let images = try #require(data["images"] as? [String: String])
+        #expect(images["peak"] == "initial")
+        #expect(images["allocated"] != nil, "the first big picture fits")
+        #expect(images["allocations"] == nil && images["temporary"] == nil, "the second and third do not")
+        #expect(images["leaked"] != nil, "a small one after them still fits")
+        let embedded = images.values.filter { $0 != "initial" }.map(\.utf8.count).reduce(0, +)
+        #expect(embedded <= FlameData.otherPicturesBudget)
+    }
+
     @Test func escapingHappensInOnePlace() {
         #expect(HTML.escape("<a href=\"x\">Tom & Jerry's</a>") == "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;")
         #expect(HTML.escape("tab\tok\u{1}bad") == "tab\tok\u{FFFD}bad")
