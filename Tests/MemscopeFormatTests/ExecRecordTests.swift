@@ -38,7 +38,8 @@ import Testing
     /// The summary says how many execs led to the named program, as the report's subtitle does.
     @Test func theSummaryCountsTheExecsFromTheFirstProgram() {
         let one = Summary(analysis: analyze(Array(records.prefix(3))), format: "msd", path: "d.msd").text()
-        #expect(one.contains("  started as     sh -c exec ./app  (then 1 exec)\n"), "\(one)")
+        #expect(one.contains("  started as     sh -c 'exec ./app'  (then 1 exec)\n"), "\(one)")
+        #expect(one.contains(#"  command        ./app --port $'8080 "quoted"'"#) || one.contains(#"  command        ./app --port '8080 "quoted"'"#), "\(one)")
         var metadata = Metadata(producer: "t", producerVersion: "1", commandLine: ["c"])
         metadata.earlierCommandLines = [["a"], ["b"]]
         #expect(metadata.execChain?.firstCommandLine == ["a"] && metadata.execChain?.execs == 2)
