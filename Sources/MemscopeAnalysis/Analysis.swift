@@ -116,6 +116,10 @@ public struct Totals: Sendable, Equatable {
     public var suppressedBlocks: UInt64 = 0
     /// heaptrack's definition: blocks freed with no other allocation or free in between.
     public var temporaryAllocations: UInt64 = 0
+    /// Blocks live when the process replaced its program (`exec`): gone with the old image,
+    /// neither freed by the program nor leaked (memcheck, following the exec, starts anew).
+    public var releasedAtExecBytes: UInt64 = 0
+    public var releasedAtExecBlocks: UInt64 = 0
     /// Distinct stacks that allocated.
     public var distinctStacks: UInt64 = 0
     public var threads: UInt64 = 0

@@ -82,6 +82,23 @@ extension AnalyzerCore {
         entry.timestamp = ticks
     }
 
+    /// The process replaced its program (`exec`): every block of the old image is gone with
+    /// it. Each leaves the live figures (the heap drops at the exec) without counting as a
+    /// free, a temporary or a lifetime: the program never freed it, and did not leak it.
+    mutating func releaseAtExec(ticks: UInt64) {
+        lastAllocation = 0
+        for slot in 0..<blocks.slots.count where blocks.slots[slot].isLive {
+            let entry = blocks.slots[slot]
+            endChain(entry)
+            if _slowPath(contexts.isActive) { contexts.released(address: entry.address) }
+            totals.releasedAtExecBlocks &+= 1
+            totals.releasedAtExecBytes = saturatingAdd(totals.releasedAtExecBytes, entry.size)
+            emit(LiveChange(ticks: ticks, size: entry.size, lifetime: 0, site: entry.site, thread: entry.thread,
+                            owner: entry.thread, isRelease: true, counted: false, temporary: false))
+            Self.markFreed(&blocks.slots[slot], stack: 0, ticks: ticks)
+        }
+    }
+
     mutating func free(address: UInt64, thread: UInt32, stack: UInt32, ticks: UInt64) {
         guard address != 0 else {
             totals.nullFrees += 1

@@ -255,8 +255,11 @@ struct AnalyzerCore {
             rss.add(timeNanoseconds: nanoseconds(ts), residentBytes: bytes) // nor is this
         case .blockReferences:
             break // read by the ownership stage; not a heap event
-        case .exec(_, let commandLine):
-            // From here on the process runs another program: the dump is named after it.
+        case .exec(let ts, let commandLine):
+            // From here on the process runs another program: the dump is named after it, and
+            // the old program's blocks are gone.
+            // (not a heap event: no count, and a time never before the last event's)
+            releaseAtExec(ticks: max(ts, lastTicks))
             if var m = metadata {
                 m.earlierCommandLines.append(m.commandLine)
                 m.commandLine = commandLine
@@ -280,6 +283,7 @@ struct AnalyzerCore {
         case .realloc(let r): r.timestamp
         case .threadStart(let ts, _, _), .threadName(let ts, _, _), .threadExit(let ts, _): ts
         case .processEnd(let e): e.timestamp
+        case .exec(let ts, _): ts
         default: nil
         }
         if let end = options.windowEndNanoseconds, let timestamp {

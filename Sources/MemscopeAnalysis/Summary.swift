@@ -31,6 +31,8 @@ public struct Summary: Sendable {
             ("suppressed_bytes", "\(t.suppressedBytes)"),
             ("suppressed_blocks", "\(t.suppressedBlocks)"),
             ("temporary_allocations", "\(t.temporaryAllocations)"),
+            ("released_at_exec_bytes", "\(t.releasedAtExecBytes)"),
+            ("released_at_exec_blocks", "\(t.releasedAtExecBlocks)"),
             ("distinct_stacks", "\(t.distinctStacks)"),
             ("threads", "\(t.threads)"),
             ("errors", "\(t.errors)"),
@@ -103,6 +105,9 @@ public struct Summary: Sendable {
         out.append("  leaked         \(t.overflowed.contains("leaked_bytes") ? bytes(t.leakedBytes, "leaked_bytes") : Units.bytes(t.leakedBytes))  in \(Units.count(t.leakedBlocks, "block"))")
         if t.suppressedBlocks > 0 {
             out.append("  suppressed     \(Units.bytes(t.suppressedBytes))  in \(Units.count(t.suppressedBlocks, "block")) (\(a.suppressed.map { "leak:\($0.pattern)" }.joined(separator: ", ")))")
+        }
+        if t.releasedAtExecBlocks > 0 {
+            out.append("  gone at exec   \(Units.bytes(t.releasedAtExecBytes))  in \(Units.count(t.releasedAtExecBlocks, "block")) live when the process replaced its program (not leaked)")
         }
         if let kinds = a.leakKinds {
             func figure(_ f: LeakKinds.Figure) -> String { "\(Units.bytes(f.bytes)) in \(Units.count(f.blocks))" }

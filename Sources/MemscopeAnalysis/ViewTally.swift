@@ -172,8 +172,22 @@ public final class ViewTally: RecordConsumer {
         case .stack: siteOfStack.append(-1)
         case .threadStart(let ts, _, _), .threadName(let ts, _, _), .threadExit(let ts, _): _ = tick(ts)
         case .processEnd(let end): _ = tick(end.timestamp)
+        case .exec(let ts, _): releaseAtExec(ticks: tick(ts))
         default: break
         }
+    }
+
+    /// The process replaced its program (`exec`): every block of the old image is gone, in
+    /// the run, its windows and the thread views (as ``AnalyzerCore/releaseAtExec(ticks:)``:
+    /// not a free, not a temporary).
+    private func releaseAtExec(ticks: UInt64) {
+        if _slowPath(nanoseconds(ticks) >= nextStart) { openWindows(at: nanoseconds(ticks)) }
+        lastAllocation = 0
+        for view in threadViews { view.lastAllocation = 0 }
+        var addresses: [UInt64] = []
+        for slot in 0..<blocks.slots.count where blocks.slots[slot].address != 0 { addresses.append(blocks.slots[slot].address) }
+        addresses.append(contentsOf: ghosts.keys.sorted())
+        for address in addresses { releaseAll(at: address, thread: 0) }
     }
 
     @inline(__always)

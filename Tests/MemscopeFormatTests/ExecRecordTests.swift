@@ -35,6 +35,20 @@ import Testing
         #expect(summary.commandLine.isEmpty && summary.earlierCommandLines.count == 2)
     }
 
+    /// The old program's blocks are gone at the exec: not leaked, not freed; a window that
+    /// ends before the exec still sees them live at its end.
+    @Test func theOldProgramsBlocksAreGoneAtTheExec() {
+        let run = analyze(Array(records.prefix(3)) + [.alloc(Alloc(timestamp: 12, thread: 7, address: 0x2000, size: 8, stack: 0))])
+        #expect(run.totals.leakedBlocks == 1 && run.totals.leakedBytes == 8)
+        #expect(run.totals.releasedAtExecBlocks == 1 && run.totals.releasedAtExecBytes == 16)
+        #expect(run.totals.frees == 0 && run.totals.temporaryAllocations == 0)
+        #expect(run.totals.peakBytes == 16)
+        var options = AnalysisOptions.default
+        options.windowEndNanoseconds = 7
+        let window = analyze(Array(records.prefix(3)), options: options)
+        #expect(window.totals.leakedBlocks == 1 && window.totals.releasedAtExecBlocks == 0)
+    }
+
     /// The summary says how many execs led to the named program, as the report's subtitle does.
     @Test func theSummaryCountsTheExecsFromTheFirstProgram() {
         let one = Summary(analysis: analyze(Array(records.prefix(3))), format: "msd", path: "d.msd").text()
