@@ -26,13 +26,33 @@ enum TablesSection {
                      source: SourceContext? = nil) -> String {
         let frames = a.describeStack(stack)
         guard !frames.isEmpty else { return "<td class=\"fn\"><span class=\"empty\">no stack recorded</span></td>" }
-        let list = frames.map { "<li>\(HTML.escape($0))</li>" }.joined()
+        let list = stackList(frames)
         let title = titles[stack] ?? a.siteTitle(stack)
         // The function that names the site, as the flamegraph names its box: the page links the two.
         let frame = a.siteFrame(stack) ?? a.symbols.frames(ofStack: stack).first ?? 0
         return "<td class=\"fn\" data-frame=\"\(HTML.escape(a.symbols.displayName(ofFrame: frame)))\"><details\(open ? " open" : "")><summary>\(HTML.escape(title))</summary>"
             + "\(source?.html(a, stack: stack) ?? "")<ol class=\"stack\">\(list)</ol></details></td>"
     }
+
+    /// Frames of a table's stack, innermost first. A stack deeper than ``stackLimit`` keeps its
+    /// innermost frames and its outermost few, and says how many are left out: an
+    /// interpreter's 100-frame stacks made a table of 50 sites weigh 0.7 MB, and the page
+    /// then had no room for the per-slice figures of a range selection. The flamegraph and
+    /// `memscope export` have every frame.
+    static func stackList(_ frames: [String]) -> String {
+        let lines = frames.count <= stackLimit ? frames[...] : frames.prefix(stackLimit - outermostKept)
+        var html = lines.map { "<li>\(HTML.escape($0))</li>" }.joined()
+        if frames.count > stackLimit {
+            let left = frames.count - lines.count - outermostKept
+            html += "<li class=\"more\">… \(left) frames more (the flamegraph shows every frame)</li>"
+            html += frames.suffix(outermostKept).map { "<li>\(HTML.escape($0))</li>" }.joined()
+        }
+        return html
+    }
+
+    /// Most frames a table lists for one stack, and how many of them are its outermost.
+    static let stackLimit = 48
+    static let outermostKept = 6
 
     /// The titles of a table's sites, told apart where they would read the same.
     static func titles(_ a: Analysis, _ sites: some Sequence<SiteStats>) -> [UInt32: String] {

@@ -48,6 +48,19 @@ import Testing
         #expect(embedded <= FlameData.otherPicturesBudget)
     }
 
+    /// A deep stack in a table keeps its innermost and outermost frames and says how many
+    /// it leaves out; a shallow one is listed whole.
+    @Test func deepStacksInTablesAreCut() {
+        let deep = (0..<100).map { "f\($0) <x>" }
+        let html = TablesSection.stackList(deep)
+        #expect(html.components(separatedBy: "<li>").count - 1 == TablesSection.stackLimit)
+        #expect(html.contains("<li>f0 &lt;x&gt;</li>") && html.contains("<li>f41 &lt;x&gt;</li>") && !html.contains("<li>f42 "))
+        #expect(html.contains("… 52 frames more (the flamegraph shows every frame)"))
+        #expect(html.hasSuffix("<li>f99 &lt;x&gt;</li>") && html.contains("<li>f94 &lt;x&gt;</li>") && !html.contains("<li>f93 "))
+        let shallow = Array(deep.prefix(TablesSection.stackLimit))
+        #expect(!TablesSection.stackList(shallow).contains("more") && TablesSection.stackList(shallow).hasSuffix("<li>f47 &lt;x&gt;</li>"))
+    }
+
     @Test func escapingHappensInOnePlace() {
         #expect(HTML.escape("<a href=\"x\">Tom & Jerry's</a>") == "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;")
         #expect(HTML.escape("tab\tok\u{1}bad") == "tab\tok\u{FFFD}bad")
