@@ -1,0 +1,78 @@
+import MemscopeModel
+import MemscopeOwnership
+import MemscopeTestSupport
+import Testing
+
+/// The rule added at the fourteenth freeze (docs/OWNERSHIP.md), on hand-built dumps (times in
+/// ns; 1 ms between phases), also with its switch off.
+@Suite struct FourteenthRulesTests: RuleFixtures {
+    /// How the block that owned the codec is freed after the codec's destructor ran.
+    enum Teardown {
+        /// `delete` in the runtime's deleter: `Device::~Device()` and then `operator delete`,
+        /// two calls of `std::default_delete<Device>::operator()`.
+        case deleter
+        /// Two statements of the program's own function (two lines): a local's destructor, then
+        /// another block freed.
+        case twoStatements
+        /// The second call runs a destructor too (a second member), not a bare free.
+        case secondDestructor
+    }
+
+    /// Devices (made in `make_device`), each with a codec (made in `make_codec`, another
+    /// caller: no creation burst) held through a `unique_ptr` member that nulls itself as it
+    /// frees the codec, so no dying word names it. All freed in one cascade, each device's
+    /// codec inside `Device::~Device()` before the device.
+    func devices(_ count: Int, _ teardown: Teardown) -> DumpBuilder {
+        var d = DumpBuilder()
+        d.append(Self.marker)
+        let device = d.stack("main", "make_device", "device_new")
+        let codec = d.stack("main", "make_codec", "codec_new")
+        let outer = teardown == .deleter ? "std::default_delete<Device>::operator()(Device*) const" : "main"
+        let callDestructor = d.codeFrame(outer, module: "/bin/prog", offset: 0x100, file: "prog.cc", line: 30)
+        let callFree = d.codeFrame(outer, module: "/bin/prog", offset: 0x108, file: "prog.cc", line: teardown == .twoStatements ? 31 : 30)
+        let main = d.frame("main")
+        let codecFree = d.stack(frames: [d.frame("__libc_start_call_main")] + (teardown == .deleter ? [main] : []) + [callDestructor] + [
+            "Device::~Device()", "std::unique_ptr<Codec, std::default_delete<Codec> >::~unique_ptr()",
+            "std::default_delete<Codec>::operator()(Codec*) const", "operator delete(void*, unsigned long)", "free",
+        ].map { d.frame($0) })
+        let deviceFree = d.stack(frames: [d.frame("__libc_start_call_main")] + (teardown == .deleter ? [main] : []) + [callFree]
+            + (teardown == .secondDestructor ? ["Filter::~Filter()"] : []).map { d.frame($0) }
+            + ["operator delete(void*, unsigned long)", "free"].map { d.frame($0) })
+        func x(_ i: Int) -> UInt64 { UInt64(0x100000 + i * 0x100) }
+        func c(_ i: Int) -> UInt64 { UInt64(0x800000 + i * 0x100) }
+        var t: UInt64 = 1_000
+        for i in 0..<count {
+            d.alloc(ts: t, address: x(i), size: 32, stack: device)
+            t += Self.separate
+            d.alloc(ts: t, address: c(i), size: 64, stack: codec)
+            t += Self.separate
+        }
+        for i in 0..<count {
+            d.free(ts: t, address: c(i), stack: codecFree)
+            t += 10
+            d.free(ts: t, address: x(i), stack: deviceFree)
+            t += 10
+        }
+        d.end(ts: t + Self.separate)
+        return d
+    }
+
+    @Test func aBlockFreedInsideTheDestructorRunJustBeforeItsHoldersFreeIsOwned() throws {
+        #expect(OwnershipOptions.default.destructorTeardowns)
+        var thirteenth = OwnershipOptions.default
+        thirteenth.destructorTeardowns = false
+        let g = graph(devices(6, .deleter))
+        let owns = try #require(edge(g, .owns, "device_new", "codec_new"), "each codec freed inside ~Device, right before its device")
+        #expect(owns.provenance == .inferred && owns.basis == .destructorTeardown)
+        #expect(owns.evidence == 6 && owns.contradictions == 0)
+        #expect(owns.confidence < 1)
+        // Every owner holds its target's address (sixth rules): an inferred reference with it.
+        #expect(edge(g, .references, "device_new", "codec_new")?.provenance == .inferred)
+        // The rule off: nothing shows the devices holding their codecs.
+        #expect(edge(graph(devices(6, .deleter), options: thirteenth), .owns, "device_new", "codec_new") == nil)
+        // Two statements of the program (two lines), or a second destructor where the owner's
+        // memory should be freed: no owner is read off the stacks.
+        #expect(edge(graph(devices(6, .twoStatements)), .owns, "device_new", "codec_new") == nil)
+        #expect(edge(graph(devices(6, .secondDestructor)), .owns, "device_new", "codec_new") == nil)
+    }
+}
