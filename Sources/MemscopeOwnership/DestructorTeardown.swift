@@ -65,10 +65,23 @@ extension OwnershipState {
         // content, then frees the box.
         let function = Self.qualifiedName(table.displayName(ofFrame: frameA.id))
         let boxGlue = function.hasPrefix("core::ptr::drop_in_place<alloc::boxed::Box<") || function.hasPrefix("core::ptr::drop_in_place::<alloc::boxed::Box<")
+        // A standard container's destructor destroys its elements, then the destructor of its
+        // base class, of the same template arguments (`std::_Vector_base<T, A>` under
+        // `std::vector<T, A>`), frees the storage that held them.
+        var storage = false
         if isDestructor(frameA.id) && !boxGlue {
-            guard belowA.count >= 2, table.frame(table.stackFrames[Int(belowA[belowA.count - 2])]).function == frameA.function else { return false }
+            let deleting = belowA.count >= 2 && table.frame(table.stackFrames[Int(belowA[belowA.count - 2])]).function == frameA.function
+            if !deleting {
+                guard runtime, belowB.count >= 2 else { return false }
+                let base = table.stackFrames[Int(belowB[belowB.count - 2])]
+                let arguments = Self.templateArguments(function)
+                guard isDestructor(base), !arguments.isEmpty,
+                      Self.templateArguments(Self.qualifiedName(table.displayName(ofFrame: base))) == arguments else { return false }
+                storage = true
+            }
         }
-        let inTarget = belowA.dropLast().map { table.stackFrames[Int($0)] }, inHolder = belowB.dropLast().map { table.stackFrames[Int($0)] }
+        let inTarget = belowA.dropLast().map { table.stackFrames[Int($0)] }
+        let inHolder = belowB.dropLast().dropLast(storage ? 1 : 0).map { table.stackFrames[Int($0)] }
         // The target's call runs a destructor before any code of the program's that is not one
         // (not `main` called by the C library's start, whose exit handlers free after it).
         var destroys = false
@@ -81,6 +94,23 @@ extension OwnershipState {
         // named (a stripped library's unnamed frame may be one: libstdc++'s string destructor).
         for frame in inHolder where isDestructor(frame) || table.frame(frame).function == 0 { return false }
         return true
+    }
+
+    /// The template arguments of a function's class, `<…>` after its first name (empty when
+    /// none): `std::vector<int, std::allocator<int> >::~vector()` → `<int, std::allocator<int> >`.
+    static func templateArguments(_ function: Substring) -> Substring {
+        guard let open = function.firstIndex(of: "<") else { return "" }
+        var depth = 0
+        var index = open
+        while index < function.endIndex {
+            if function[index] == "<" { depth += 1 }
+            if function[index] == ">" {
+                depth -= 1
+                if depth == 0 { return function[open...index] }
+            }
+            index = function.index(after: index)
+        }
+        return ""
     }
 
     /// Whether a stack runs a destructor or drop glue anywhere, found once per stack.

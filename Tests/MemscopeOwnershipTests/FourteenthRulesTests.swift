@@ -75,4 +75,56 @@ import Testing
         #expect(edge(graph(devices(6, .twoStatements)), .owns, "device_new", "codec_new") == nil)
         #expect(edge(graph(devices(6, .secondDestructor)), .owns, "device_new", "codec_new") == nil)
     }
+
+    /// A `std::vector<std::unique_ptr<Device>>`'s buffer (made in `make_devices`) and its
+    /// devices (made in `make_device`): at the end the vector's destructor destroys each
+    /// element (`~unique_ptr` nulls itself and deletes the device: no dying word names it),
+    /// then its base class, of `base`'s template arguments, frees the buffer.
+    func deviceVector(_ count: Int, base: String) -> DumpBuilder {
+        var d = DumpBuilder()
+        d.append(Self.marker)
+        let buffer = d.stack("main", "make_devices", "devices_buf")
+        let device = d.stack("main", "make_device", "device_new")
+        let vector = "std::vector<std::unique_ptr<Device, std::default_delete<Device> >, std::allocator<std::unique_ptr<Device, std::default_delete<Device> > > >::~vector()"
+        let destroy = d.codeFrame(vector, module: "/usr/lib/libstdc++.so.6", offset: 0x200, file: "/usr/include/c++/12/bits/stl_vector.h", line: 730)
+        let deallocate = d.codeFrame(vector, module: "/usr/lib/libstdc++.so.6", offset: 0x208, file: "/usr/include/c++/12/bits/stl_vector.h", line: 733)
+        let main = [d.frame("__libc_start_call_main"), d.frame("main")]
+        let deviceFree = d.stack(frames: main + [destroy] + [
+            "std::_Destroy<std::unique_ptr<Device, std::default_delete<Device> >*>(std::unique_ptr<Device, std::default_delete<Device> >*, std::unique_ptr<Device, std::default_delete<Device> >*)",
+            "std::unique_ptr<Device, std::default_delete<Device> >::~unique_ptr()",
+            "std::default_delete<Device>::operator()(Device*) const", "operator delete(void*, unsigned long)", "free",
+        ].map { d.frame($0) })
+        let bufferFree = d.stack(frames: main + [deallocate] + [
+            base + "::~_Vector_base()", "std::_Vector_base<std::unique_ptr<Device>>::_M_deallocate(std::unique_ptr<Device>*, unsigned long)",
+            "operator delete(void*, unsigned long)", "free",
+        ].map { d.frame($0) })
+        func x(_ i: Int) -> UInt64 { UInt64(0x100000 + i * 0x100) }
+        var t: UInt64 = 1_000
+        d.alloc(ts: t, address: 0x900000, size: 64, stack: buffer)
+        t += Self.separate
+        for i in 0..<count {
+            d.alloc(ts: t, address: x(i), size: 32, stack: device)
+            t += Self.separate
+        }
+        for i in 0..<count {
+            d.free(ts: t, address: x(i), stack: deviceFree)
+            t += 10
+        }
+        d.free(ts: t, address: 0x900000, stack: bufferFree)
+        d.end(ts: t + Self.separate)
+        return d
+    }
+
+    @Test func aContainersStorageFreedByItsBaseAfterItsElementsOwnsThem() throws {
+        let same = "std::_Vector_base<std::unique_ptr<Device, std::default_delete<Device> >, std::allocator<std::unique_ptr<Device, std::default_delete<Device> > > >"
+        let owns = try #require(edge(graph(deviceVector(6, base: same)), .owns, "devices_buf", "device_new"))
+        #expect(owns.provenance == .inferred && owns.basis == .destructorTeardown && owns.evidence == 6)
+        var thirteenth = OwnershipOptions.default
+        thirteenth.destructorTeardowns = false
+        #expect(edge(graph(deviceVector(6, base: same), options: thirteenth), .owns, "devices_buf", "device_new") == nil)
+        // A destructor of another class (a member's, not the container's base) frees no storage
+        // of the elements.
+        let member = "std::_Vector_base<int, std::allocator<int> >"
+        #expect(edge(graph(deviceVector(6, base: member)), .owns, "devices_buf", "device_new") == nil)
+    }
 }
