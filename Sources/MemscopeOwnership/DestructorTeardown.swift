@@ -22,17 +22,29 @@ extension OwnershipState {
     mutating func noteTeardown(node: Int32, stack: UInt32, thread t: Int) {
         guard options.destructorTeardowns else { return }
         var waiting = threads[t].teardown
+        let destroys = stackHasDestructor(stack)
+        if waiting.isEmpty && !destroys { return }
         var claimed: [Int] = []
-        for (index, candidate) in waiting.enumerated() where tornDown(candidate.stack, by: stack) {
+        for (index, candidate) in waiting.enumerated() where tornDownOnce(candidate.stack, by: stack) {
             teardowns[NodePair(from: node, to: candidate.node), default: 0] += 1
             claimed.append(index)
         }
         for index in claimed.reversed() { waiting.remove(at: index) }
-        if stackHasDestructor(stack) {
+        if destroys {
             waiting.append(TeardownCandidate(node: node, stack: stack))
             if waiting.count > Self.teardownCandidates { waiting.removeFirst() }
         }
         threads[t].teardown = waiting
+    }
+
+    /// ``tornDown(_:by:)``, found once per pair of stacks whose frames are all known (a
+    /// teardown repeats the same few pairs of stacks for every object).
+    mutating func tornDownOnce(_ target: UInt32, by holder: UInt32) -> Bool {
+        let key = UInt64(target) << 32 | UInt64(holder)
+        if let known = tornDownOfStacks[key] { return known }
+        let found = tornDown(target, by: holder)
+        if destructorOfStack[target] != nil && destructorOfStack[holder] != nil { tornDownOfStacks[key] = found }
+        return found
     }
 
     /// Whether the block freed with stack `target` was freed by a destructor that the

@@ -57,6 +57,8 @@ struct OwnershipState {
     /// (fourteenth rules, ``isDestructor(_:)``).
     var destructorOfStack = DenseCache<Bool>()
     var destructorFrame = DenseCache<Bool>()
+    /// Per pair of free stacks (target's high, holder's low): ``tornDownOnce(_:by:)``.
+    var tornDownOfStacks: [UInt64: Bool] = [:]
     /// Per pair: blocks of the target's site freed inside a destructor that the code freeing a
     /// block of the source's site ran just before (fourteenth rules).
     var teardowns: [NodePair: UInt64] = [:]
