@@ -92,6 +92,10 @@ extension OwnershipState {
                 storage = true
             }
         }
+        // A target a destructor freed itself (its stack ends in the destructor: a member whose
+        // own destructor is the library's, which the stack does not show) was its object's: only
+        // the block freed by that destructor's caller owned it, not an outer container's.
+        if isDestructor(table.stackFrames[Int(target)]) && belowA.count != 2 { return false }
         let inTarget = belowA.dropLast().map { table.stackFrames[Int($0)] }
         let inHolder = belowB.dropLast().dropLast(storage ? 1 : 0).map { table.stackFrames[Int($0)] }
         // The target's call runs a destructor before any code of the program's that is not one

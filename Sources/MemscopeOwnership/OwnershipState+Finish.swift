@@ -283,7 +283,9 @@ extension OwnershipState {
             let covered = Set(edges.filter { ($0.1.kind == .owns || $0.1.kind == .shares) }.map(\.0))
             let coveredTargets = Dictionary(grouping: covered, by: \.to).mapValues { Set($0.map(\.from)) }
             var tornDownOf: [Int32: UInt64] = [:]
-            for (pair, count) in teardowns { tornDownOf[pair.to, default: 0] += count }
+            // (Blocks of the target's own site claimed by its own blocks, a node's children, do
+            // not speak against an outer owner of its roots, as for the one site seen referring.)
+            for (pair, count) in teardowns where pair.from != pair.to { tornDownOf[pair.to, default: 0] += count }
             for pair in teardowns.keys.sorted() where !covered.contains(pair) && !observedPairs.contains(pair) {
                 if let owners = coveredTargets[pair.to], !owners.subtracting([pair.to]).isEmpty { continue }
                 if options.countedTargetsUnowned && isRefcounted(pair.to) { continue }
@@ -291,7 +293,7 @@ extension OwnershipState {
                 let count = teardowns[pair]!
                 var edge = OwnershipEdge(from: 0, to: 0, kind: .owns,
                                          rule: "inferred: the target's blocks were freed inside a destructor (or drop glue) that the code freeing the source's block ran just before freeing it, in one free cascade; no block's words were seen owning them",
-                                         evidence: count, contradictions: tornDownOf[pair.to]! - count,
+                                         evidence: count, contradictions: (tornDownOf[pair.to] ?? count) - min(count, tornDownOf[pair.to] ?? count),
                                          detail: "target blocks; against: blocks of the target's site torn down so by blocks of other sites")
                 edge.basis = .destructorTeardown
                 observedPairs.insert(pair)

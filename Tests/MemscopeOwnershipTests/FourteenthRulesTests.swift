@@ -127,4 +127,48 @@ import Testing
         let member = "std::_Vector_base<int, std::allocator<int> >"
         #expect(edge(graph(deviceVector(6, base: member)), .owns, "devices_buf", "device_new") == nil)
     }
+
+    /// A `std::set<std::unique_ptr<Item>>`'s nodes (made in `insert_item`) and each item's
+    /// name (made in `make_item`): the tree drops a node by destroying its `unique_ptr`, whose
+    /// `Item::~Item()` frees the name itself (the stack ends in `~Item`: the string's destructor
+    /// is the library's), and then frees the node. The item is not freed there (it was
+    /// released elsewhere later).
+    func setNodes(_ count: Int) -> DumpBuilder {
+        var d = DumpBuilder()
+        d.append(Self.marker)
+        let node = d.stack("main", "insert_item", "node_new")
+        let name = d.stack("main", "make_item", "name_new")
+        let drop = "std::_Rb_tree<std::unique_ptr<Item>, std::unique_ptr<Item>, std::_Identity<std::unique_ptr<Item> >, ByKey, std::allocator<std::unique_ptr<Item> > >::_M_drop_node(std::_Rb_tree_node<std::unique_ptr<Item> >*)"
+        let destroy = d.codeFrame(drop, module: "/usr/lib/libstdc++.so.6", offset: 0x300, file: "/usr/include/c++/12/bits/stl_tree.h", line: 631)
+        let put = d.codeFrame(drop, module: "/usr/lib/libstdc++.so.6", offset: 0x308, file: "/usr/include/c++/12/bits/stl_tree.h", line: 632)
+        let main = [d.frame("__libc_start_call_main"), d.frame("main")]
+        let nameFree = d.stack(frames: main + [destroy] + [
+            "std::unique_ptr<Item, std::default_delete<Item> >::~unique_ptr()", "std::default_delete<Item>::operator()(Item*) const", "Item::~Item()",
+        ].map { d.frame($0) })
+        let nodeFree = d.stack(frames: main + [put] + ["std::_Rb_tree<std::unique_ptr<Item>>::_M_put_node(std::_Rb_tree_node<std::unique_ptr<Item> >*)"].map { d.frame($0) })
+        func n(_ i: Int) -> UInt64 { UInt64(0x100000 + i * 0x100) }
+        func m(_ i: Int) -> UInt64 { UInt64(0x800000 + i * 0x100) }
+        var t: UInt64 = 1_000
+        for i in 0..<count {
+            d.alloc(ts: t, address: m(i), size: 48, stack: name)
+            t += Self.separate
+            d.alloc(ts: t, address: n(i), size: 40, stack: node)
+            t += Self.separate
+        }
+        for i in 0..<count {
+            d.free(ts: t, address: m(i), stack: nameFree)
+            t += 10
+            d.free(ts: t, address: n(i), stack: nodeFree)
+            t += 10
+        }
+        d.end(ts: t + Self.separate)
+        return d
+    }
+
+    @Test func aMemberADestructorFreedItselfIsOnlyItsObjectsNotAnOuterContainers() {
+        // The name's stack ends in `Item::~Item()`: a member of the item, whose own free (by
+        // `default_delete<Item>`, the destructor's caller) would own it. The tree's node, freed
+        // by `_M_drop_node` further out, does not.
+        #expect(edge(graph(setNodes(6)), .owns, "node_new", "name_new") == nil)
+    }
 }
