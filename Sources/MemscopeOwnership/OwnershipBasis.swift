@@ -48,6 +48,10 @@ public enum OwnershipBasis: String, Sendable, CaseIterable, Comparable {
     /// held, and nothing observed owns, shares or contradicts it: the owner that cleared its
     /// pointer before the free, or whose targets died apart from it.
     case soleHolderSite = "sole_holder_site"
+    /// Inferred `owns` (fourteenth rules): the target's blocks were freed inside a destructor
+    /// (or drop glue) that the code freeing the source's block ran just before it, in one free
+    /// cascade: a member a `unique_ptr` nulled, a map node's value.
+    case destructorTeardown = "destructor_teardown"
     /// Inferred `shares`: several blocks held the target in a scan, or it is of a
     /// reference-counted type.
     case heldBySeveral = "held_by_several"
@@ -63,7 +67,7 @@ public enum OwnershipBasis: String, Sendable, CaseIterable, Comparable {
         case .fact, .singleSighting, .hashTable, .scanOnly: nil
         case .heldAtDeath, .freedFirst, .lastOfSeveral, .handedOn, .singleTarget: (.owns, .observed)
         case .referenceCount, .refcountedTarget: (.shares, .observed)
-        case .soleReferrer, .createdAfter, .soleHolderSite: (.owns, .inferred)
+        case .soleReferrer, .createdAfter, .soleHolderSite, .destructorTeardown: (.owns, .inferred)
         case .heldBySeveral: (.shares, .inferred)
         }
     }
@@ -85,6 +89,7 @@ public enum OwnershipBasis: String, Sendable, CaseIterable, Comparable {
         case .soleReferrer: "owners seen by a scan as their target's only holder"
         case .createdAfter: "owners whose targets were created right after them"
         case .soleHolderSite: "the one site seen referring to the target's site, made before its targets"
+        case .destructorTeardown: "targets freed inside the destructor run by the code that freed the owner right after"
         case .heldBySeveral: "targets held by several blocks in a scan, or of a reference-counted type"
         }
     }

@@ -39,6 +39,11 @@ public enum OwnershipCalibration {
         // holder) and add three true ones (holders handed off with their targets): the thirteen
         // sets (…HeldOut12 added, recorded 21:43 UTC), 25 / 26 before.
         Class(kind: .owns, provenance: .inferred, basis: .soleHolderSite): Tally(correct: 29, scored: 30),
+        // Fourteenth freeze: the fifteen sets (Tests/OwnershipPrograms to …HeldOut14, 191
+        // programs) recorded once the default way (2026-12-07 23:49–23:51 UTC): every edge of
+        // the class true (device-reset.cc, doc-observers.cc, work-list.cc, expr-dag.cc,
+        // order-book.cc of set 7, mvcc-versions.cc).
+        Class(kind: .owns, provenance: .inferred, basis: .destructorTeardown): Tally(correct: 9, scored: 9),
     ]
 
     public struct Class: Hashable, Sendable, Comparable {

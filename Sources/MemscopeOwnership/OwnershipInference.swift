@@ -102,6 +102,11 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// word no longer named it, so a block that died after it in its free cascade still
     /// naming it held a raw pointer (a dependency list freed after what it lists).
     public var nulledPointerTearers: Bool
+    /// Fourteenth rules: a block freed inside a destructor (or drop glue) that the code freeing
+    /// another block ran just before freeing it, in one free cascade, was owned by that block
+    /// (``OwnershipState/noteTeardown(node:stack:thread:)``): an inferred `owns` where nothing
+    /// was observed for the pair.
+    public var destructorTeardowns: Bool
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
                 impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true,
                 containerElements: Bool = true, scanOnlyReferences: Bool = true,
@@ -111,7 +116,7 @@ public struct OwnershipOptions: Sendable, Equatable {
                 burstsByEventOrder: Bool = true, countedTargetHolders: Bool = true, unseenLastHolders: Bool = true,
                 recursiveRoots: Bool = true, laterReferrers: Bool = true,
                 countedTargetsUnowned: Bool = true, countedSoleHolders: Bool = true, handedOffTogether: Bool = true,
-                nulledPointerTearers: Bool = true) {
+                nulledPointerTearers: Bool = true, destructorTeardowns: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
@@ -137,6 +142,7 @@ public struct OwnershipOptions: Sendable, Equatable {
         self.countedSoleHolders = countedSoleHolders
         self.handedOffTogether = handedOffTogether
         self.nulledPointerTearers = nulledPointerTearers
+        self.destructorTeardowns = destructorTeardowns
     }
 
     public static let `default` = OwnershipOptions()
@@ -250,6 +256,9 @@ struct ThreadState {
     var cascade: UInt64 = 0
     var lastFree: UInt64 = 0
     var pending: [PendingDeath] = []
+    /// Blocks freed in the open cascade inside a destructor, waiting for their owner's free
+    /// (fourteenth rules).
+    var teardown: [TeardownCandidate] = []
     var task: UInt64 = 0
 }
 

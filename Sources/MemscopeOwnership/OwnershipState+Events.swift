@@ -59,6 +59,7 @@ extension OwnershipState {
                      weak: options.weakHolders && observesDeaths && freedAsWeakReferences(stack))
         let block = blocks.removeValue(forKey: address)!
         if !lastHeld.isEmpty { lastHeld[block.serial] = nil }
+        noteTeardown(node: block.origin, stack: stack, thread: slot(thread))
         let element = options.containerElements && observesDeaths && releasedAsContainerElement(stack)
         noteDeath(block, address: address, ticks: ticks, cascade: cascade, containerElement: element,
                   nulled: options.nulledPointerTearers && observesDeaths && (element || releasedByReset(stack)))
@@ -267,6 +268,7 @@ extension OwnershipState {
         let cascade = threads[t].cascade
         guard cascade != 0 else { return }
         threads[t].cascade = 0
+        threads[t].teardown = []
         let pending = threads[t].pending
         threads[t].pending = []
         for death in pending {

@@ -276,6 +276,30 @@ extension OwnershipState {
                 accept(pair, edge)
             }
         }
+        // A target freed inside the destructor that the code freeing the source's block ran just
+        // before (fourteenth rules): where nothing observed owns or shares the target's site
+        // from another site, and nothing observed speaks against the pair.
+        if options.destructorTeardowns {
+            let covered = Set(edges.filter { ($0.1.kind == .owns || $0.1.kind == .shares) }.map(\.0))
+            let coveredTargets = Dictionary(grouping: covered, by: \.to).mapValues { Set($0.map(\.from)) }
+            var tornDownOf: [Int32: UInt64] = [:]
+            // (Blocks of the target's own site claimed by its own blocks, a node's children, do
+            // not speak against an outer owner of its roots, as for the one site seen referring.)
+            for (pair, count) in teardowns where pair.from != pair.to { tornDownOf[pair.to, default: 0] += count }
+            for pair in teardowns.keys.sorted() where !covered.contains(pair) && !observedPairs.contains(pair) {
+                if let owners = coveredTargets[pair.to], !owners.subtracting([pair.to]).isEmpty { continue }
+                if options.countedTargetsUnowned && isRefcounted(pair.to) { continue }
+                if let roles = deathRoles[pair], roles.leftAlive + roles.link + roles.weak + roles.rawHolder > 0 { continue }
+                let count = teardowns[pair]!
+                var edge = OwnershipEdge(from: 0, to: 0, kind: .owns,
+                                         rule: "inferred: the target's blocks were freed inside a destructor (or drop glue) that the code freeing the source's block ran just before freeing it, in one free cascade; no block's words were seen owning them",
+                                         evidence: count, contradictions: (tornDownOf[pair.to] ?? count) - min(count, tornDownOf[pair.to] ?? count),
+                                         detail: "target blocks; against: blocks of the target's site torn down so by blocks of other sites")
+                edge.basis = .destructorTeardown
+                observedPairs.insert(pair)
+                accept(pair, edge)
+            }
+        }
         // Holding at once is seen in a scan, but whether the holders own the target jointly or
         // some of them merely point at it (a back pointer, an index) is not: inferred, and only
         // when the dump has no words of dying blocks (which tell them apart, above).

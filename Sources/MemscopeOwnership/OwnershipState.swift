@@ -53,6 +53,15 @@ struct OwnershipState {
     /// Per free stack id: whether a buffer of weak references was freed (``freedAsWeakReferences(_:)``).
     var weakReleaseOfStack = DenseCache<Bool>()
     var resetReleaseOfStack = DenseCache<Bool>()
+    /// Per stack id: whether it runs a destructor or drop glue; per frame id: whether it is one
+    /// (fourteenth rules, ``isDestructor(_:)``).
+    var destructorOfStack = DenseCache<Bool>()
+    var destructorFrame = DenseCache<Bool>()
+    /// Per pair of free stacks (target's high, holder's low): ``tornDownOnce(_:by:)``.
+    var tornDownOfStacks: [UInt64: Bool] = [:]
+    /// Per pair: blocks of the target's site freed inside a destructor that the code freeing a
+    /// block of the source's site ran just before (fourteenth rules).
+    var teardowns: [NodePair: UInt64] = [:]
     var blocks = BlockTable()
     var serials: UInt64 = 0
     /// Per thread, densely: its burst and cascade (``slot(_:)`` finds a thread's index).

@@ -674,8 +674,10 @@ import Testing
         Self.expectExact(["hands_off"], table, partial: partial)
         #expect((Self.percentCell(table, "reallocates", column: 1) ?? 100) >= 95, "\(table)")
         #expect(!edges.contains { !$0.correct && $0.provenance == "inferred" && $0.confidence > 0.9 }, "\(table)")
-        #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 84 || partial, "\(table)")
-        #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 72 || partial, "\(table)")
+        // Floors raised by the fourteenth rules (device-reset.cc's owners read off the free's
+        // stacks: references 89.6% → 94.0%, owns 79.3% → 84.5% on the kept dumps of 23:49 UTC).
+        #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 88 || partial, "\(table)")
+        #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 80 || partial, "\(table)")
         // Met when scored, asserted as intermittent: no false edge above 0.9.
         withKnownIssue("issue 18: a false edge above 0.9 in some recordings", isIntermittent: true) {
             #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 }, "\(table)")
@@ -683,7 +685,8 @@ import Testing
         // Not met: references precision 96.8% (met) but recall 89.6%; owns recall 77.6%
         // (device-reset.cc's unique_ptr members, which the device's dying words no longer name,
         // merkle-tree.c's data blocks, roaring-set.c's bitmaps, rope.c's leaves); shares precision
-        // 75% (rope.c).
+        // 75% (rope.c). With the fourteenth rules references recall reaches 90% (94.0% on the kept
+        // dumps) and owns recall 84.5% (device-reset.cc found whole); the others stay.
         withKnownIssue("issue 18: references and owns recall below 90%, shares precision below 95%, on the fourteenth held-out set",
                        isIntermittent: true) {
             #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 90)
