@@ -695,6 +695,35 @@ import Testing
         }
     }
 
+    /// The programs held out from the fourteenth rules (Tests/OwnershipProgramsHeldOut15: twelve
+    /// programs written 2026-12-08 00:44:43–00:50:29 UTC, after the fourteenth freeze at 00:44:09,
+    /// by an engineer who had not seen the rules, from a brief that named no weakness of them),
+    /// scored once at 00:52 UTC: references 96.8% / 98.4%, owns 92.3% / 98.0%, shares 100% /
+    /// 75.0%, reallocates and hands-off 100% / 100%; one false edge above 0.9 (slice-bufs.c: a
+    /// reader holding one count of a hand-counted buffer read as its owner, observed, 0.977).
+    @Test func fifteenthHeldOutSetTargets() throws {
+        let (table, edges, partial) = try Self.heldOutRun("Tests/OwnershipProgramsHeldOut15", name: "fifteenth", minimumEdges: 120) { run in
+            (Self.percentCell(run.output, "references", column: 1) ?? 0) >= 95
+                && !run.edges.contains { ($0.kind == "owns" || $0.kind == "shares") && $0.confidence >= 1 }
+        }
+        Self.expectHeldOutBasics(table, edges, referencesFloor: 93)
+        Self.expectOwnsPrecision(table, partial: partial, floor: 88)
+        Self.expectExact(["reallocates", "hands_off"], table, partial: partial)
+        #expect(!edges.contains { !$0.correct && $0.provenance == "inferred" && $0.confidence > 0.9 }, "\(table)")
+        // Met when scored: references and owns recall above 90% (98.4%, 98.0%).
+        #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 93 || partial, "\(table)")
+        #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 93 || partial, "\(table)")
+        // Not met: owns precision 92.3% (shared-lines.cc's edited lines read as owning the text
+        // and snapshots, inferred below 0.65; slice-bufs.c's counted reader, observed 0.977;
+        // fwdlist-buckets.cc's stale index words, observed 0.81), shares recall 75% (the two
+        // sharers above), a false edge above 0.9.
+        withKnownIssue("issue 18: owns precision below 95%, shares recall below 90% and a false edge above 0.9 on the fifteenth held-out set",
+                       isIntermittent: true) {
+            #expect((Self.percentCell(table, "shares", column: 2) ?? 0) >= 90)
+            #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 }, "\(table)")
+        }
+    }
+
     static func meetsTargets(_ table: String) -> Bool {
         func row(_ kind: String) -> (precision: Double, recall: Double)? {
             guard let line = table.split(separator: "\n").first(where: { $0.hasPrefix("| \(kind) |") }) else { return nil }
