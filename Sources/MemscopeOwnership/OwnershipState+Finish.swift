@@ -4,16 +4,35 @@ import MemscopeModel
 extension OwnershipState {
     mutating func finish() -> OwnershipGraph {
         if scan.isOpen { closeScan() }
+        settleImage()
+        countLeaks()
+        return assemble()
+    }
+
+    /// The end of a program image: open cascades closed and settled, and the blocks alive at
+    /// the end whose owner died before them judged as having outlived it.
+    private mutating func settleImage() {
         for thread in threadIDs.sorted() { closeCascade(of: thread) }
         settleAll()
-        // Blocks alive at the end whose owner died before them outlived it.
         for block in blocks.values where block.owner != 0 && deadOwners[block.owner] != nil {
             judge(PendingDeath(owner: block.owner, ownerNode: block.ownerNode, node: block.origin,
                                byReference: block.ownerByReference, referredElsewhere: false,
                                thread: block.thread, ownerThread: block.ownerThread), .apart)
         }
-        countLeaks()
-        return assemble()
+    }
+
+    /// The process replaced its program (`exec`): the old image ended there, and is settled
+    /// as at the end of a dump. Its live blocks are forgotten, neither deaths nor leaks (gone
+    /// with the image, as the analysis counts them), and so are the words of its freed blocks:
+    /// the new program's blocks, at the same addresses, must not be matched against them.
+    mutating func endImage() {
+        settleImage()
+        blocks = BlockTable()
+        lastHeld = WordMap()
+        pendingWords = WordMap()
+        dead = WordMap()
+        holdings = WordMap()
+        interior = InteriorIndex()
     }
 
     private mutating func countLeaks() {

@@ -141,6 +141,7 @@ struct OwnershipState {
             }
         case .pointerReference(let reference): observe(reference)
         case .blockReferences(let words): noteWords(words)
+        case .exec: endImage()
         default: break
         }
     }
