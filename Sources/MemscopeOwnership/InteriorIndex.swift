@@ -27,11 +27,17 @@ struct InteriorIndex {
 
     mutating func remove(start: UInt64, size: UInt64, serial: UInt64) {
         for page in Self.pageRange(start, size) {
-            // In place (a copy of the page's entries out of the map would share its buffer,
-            // and removing from it would copy the buffer); an emptied page is dropped.
-            pages[page]?.removeAll { $0.start == start && $0.serial == serial }
-            if pages[page]?.isEmpty == true { pages[page] = nil }
+            // In place, in one lookup of the page (a copy of the page's entries out of the map
+            // would share its buffer, and removing from it would copy the buffer); an emptied
+            // page is dropped.
+            Self.remove(start: start, serial: serial, from: &pages[page])
         }
+    }
+
+    private static func remove(start: UInt64, serial: UInt64, from entries: inout [Entry]?) {
+        guard entries != nil else { return }
+        entries!.removeAll { $0.start == start && $0.serial == serial }
+        if entries!.isEmpty { entries = nil }
     }
 
     /// The entry whose block contains `address` (past its start), if one was entered.

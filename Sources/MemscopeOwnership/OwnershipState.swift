@@ -115,6 +115,29 @@ struct OwnershipState {
         self.options = options
     }
 
+    /// Every record of `batch`, in order. A method of the state, not of the inference that
+    /// holds it: one access to the state for the batch, and the block table is read in place
+    /// for its prefetches (through the inference, each event's prefetch copied the table's
+    /// header and retained its buffers).
+    mutating func consume(_ batch: RecordBatch) {
+        // The block table's slots are scattered over tens of MB: the home slot of an event a
+        // few ahead is asked for now, so its miss overlaps this event's work.
+        let events = batch.events
+        let count = batch.eventCount
+        var e = 0
+        batch.forEachInOrder(event: { event in
+            if e + Self.lookahead < count {
+                let ahead = events[e + Self.lookahead]
+                blocks.prefetch(ahead.kind == .realloc ? ahead.oldAddress : ahead.address)
+            }
+            e += 1
+            consume(event.record)
+        }, record: { consume($0) })
+    }
+
+    /// How many events ahead the block table's slots are prefetched.
+    static let lookahead = 8
+
     mutating func consume(_ record: Record) {
         if scan.isOpen, !record.isPointerReference { closeScan() }
         switch record {
