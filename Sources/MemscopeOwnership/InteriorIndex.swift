@@ -34,9 +34,12 @@ struct InteriorIndex {
         }
     }
 
+    /// A block is entered once per page (a realloc in place removes its entry before entering
+    /// it again), so the entry is the one match, looked for from the newest end: blocks mostly
+    /// die young, and a page of small blocks holds a hundred entries.
     private static func remove(start: UInt64, serial: UInt64, from entries: inout [Entry]?) {
-        guard entries != nil else { return }
-        entries!.removeAll { $0.start == start && $0.serial == serial }
+        guard entries != nil, let i = entries!.lastIndex(where: { $0.start == start && $0.serial == serial }) else { return }
+        entries!.remove(at: i)
         if entries!.isEmpty { entries = nil }
     }
 

@@ -36,7 +36,7 @@ struct OwnershipState {
     var containerOfFrame = DenseCache<ContainerType?>()
     /// Per stack id: the frame of its innermost container type, -1: none
     /// (``innermostContainer(_:)``).
-    var containerFrameOfStack = DenseCache<Int64>()
+    var containerFrameOfStack = ContainerFrameCache()
     /// Per frame id, whether it is a runtime's or allocator's (``isRuntimeFrame(_:)`` of its
     /// name), found once: every new site's callers are checked (8% of a render's CPU time
     /// on the 1M benchmark, recomputed per stack).
@@ -45,7 +45,7 @@ struct OwnershipState {
     /// (``ControlBlockFrame``), found once per settled frame: every new stack walks its frames.
     var controlBlockFrame = DenseCache<ControlBlockFrame>()
     /// Per free stack id: whether a unique owner's release freed the block (``releasedByUniqueOwner(_:)``).
-    var uniqueReleaseOfStack = DenseCache<String?>()
+    var uniqueReleaseOfStack = StringOfStackCache()
     /// Per node: its function up to the first ` ← ` (what a unique owner's release is told apart from).
     var madeFunctionOfNode = DenseCache<String>()
     /// Per free stack id: whether a container's element released the block (``releasedAsContainerElement(_:)``).
