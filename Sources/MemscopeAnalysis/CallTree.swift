@@ -274,8 +274,14 @@ struct CallTreeBuilder {
             else if direction == .topDown { symbols.stackCount }
             else { costs.reduce(0) { $0 + Int(symbols.stackDepths[Int($1.stack)]) } }
         let expected = min(bound, 1 << 18)
-        links.reserveCapacity(expected + 1)
-        selfSlots.reserveCapacity(expected + 1)
+        // The arrays of one entry per node are reserved for the bound (capped) at once: a
+        // large array is a mapping of its own (MallocPolicy), whose pages count once written,
+        // so the room never used costs no memory, while doubling from `expected` held the
+        // old array beside the new one (cc1plus's bottom-up links: 29 MB beside 59, at the
+        // render's peak) and a copy cut the result to size.
+        let reserved = min(bound, Self.reservedNodes)
+        links.reserveCapacity(reserved + 1)
+        selfSlots.reserveCapacity(reserved + 1)
         selfValues.reserveCapacity(paths?.count ?? costs.count)
         var index = NodeIndex(minimumCapacity: expected)
         let frameInfo = self.frameInfo
@@ -283,6 +289,7 @@ struct CallTreeBuilder {
         // (see `lanes`): the nodes are numbered as a walk of one path after another numbers
         // them, in the end.
         var creators: [Int32] = [-1]
+        creators.reserveCapacity(reserved + 1)
         var creator: Int32 = -1
         var walkedInLanes = false
 
@@ -441,13 +448,19 @@ struct CallTreeBuilder {
 
         index = NodeIndex()  // not needed any more
         creators = []
-        // The arrays that grew while the nodes were found, cut to their size before the
-        // costs are added up: up to half of a doubled array is spare (a compiler's
-        // bottom-up tree of 1.15M nodes held 2.1M links, 27 MB more, at the render's peak).
-        Self.shrink(&links)
-        Self.shrink(&selfSlots)
+        // Arrays that outgrew their reservation (doubling, beyond `reservedNodes`), cut to
+        // their size before the costs are added up: up to half of a doubled array is spare.
+        // Within it, the unused room was never written.
+        if links.count > reserved + 1 {
+            Self.shrink(&links)
+            Self.shrink(&selfSlots)
+        }
         return finish(direction, links: links, selfSlots: selfSlots, selfValues: selfValues)
     }
+
+    /// The most nodes a tree's arrays are reserved for at once (4M: 120 MB of links, as
+    /// address space only); a bigger tree's arrays double beyond it.
+    static let reservedNodes = 1 << 22
 
     /// `array` with no more room than it needs, when it has much more.
     private static func shrink<T>(_ array: inout [T]) {

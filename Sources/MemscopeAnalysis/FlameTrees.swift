@@ -36,14 +36,15 @@ extension Analysis {
         let builder = CallTreeBuilder(symbols: symbols)
         // Each site's frames, innermost first.
         var offsets = [Int](repeating: 0, count: sites.count + 1)
-        for (i, site) in sites.enumerated() {
-            let stack = Int(site.stack)
+        // By index: a site copied out of its array retains its arrays.
+        for i in sites.indices {
+            let stack = Int(sites[i].stack)
             offsets[i + 1] = offsets[i] + (stack < symbols.stackDepths.count ? Int(symbols.stackDepths[stack]) : 0)
         }
         var innermostFirst = [UInt32](repeating: 0, count: offsets[sites.count])
         var outermostFirst = innermostFirst
-        for (i, site) in sites.enumerated() {
-            var s = Int(site.stack)
+        for i in sites.indices {
+            var s = Int(sites[i].stack)
             var k = offsets[i]
             let end = offsets[i + 1]
             while s > 0 && k < end {

@@ -87,7 +87,10 @@ public struct FrameFilter: Sendable, Equatable {
         let (topDown, bottomUp) = builder.buildBothRecording(paths: paths)
         (analysis.topDown, analysis.bottomUp) = (topDown.tree, bottomUp.tree)
         var pathOfStack = [Int32](repeating: SharedViewTrees.absent, count: analysis.symbols.stackParents.count)
-        for site in analysis.sites where Int(site.stack) < pathOfStack.count { pathOfStack[Int(site.stack)] = SharedViewTrees.leftOut }
+        // By index here and below: a site copied out of its array retains its arrays.
+        for i in analysis.sites.indices where Int(analysis.sites[i].stack) < pathOfStack.count {
+            pathOfStack[Int(analysis.sites[i].stack)] = SharedViewTrees.leftOut
+        }
         for (path, entry) in sitePaths.enumerated() {
             let stack = Int(analysis.sites[entry.site].stack)
             if stack < pathOfStack.count { pathOfStack[stack] = Int32(path) }
@@ -420,8 +423,8 @@ public final class SharedViewTrees: @unchecked Sendable {
             }
             var nodes = SiteNodes(topDown: Array(repeating: -1, count: analysis.sites.count),
                                   bottomUp: Array(repeating: -1, count: analysis.sites.count))
-            for (i, site) in analysis.sites.enumerated() where Int(site.stack) < shared.pathOfStack.count {
-                let path = Int(shared.pathOfStack[Int(site.stack)])
+            for i in analysis.sites.indices where Int(analysis.sites[i].stack) < shared.pathOfStack.count {
+                let path = Int(shared.pathOfStack[Int(analysis.sites[i].stack)])
                 guard path >= 0 else { continue }
                 nodes.topDown[i] = leaf(shared.topDown, path)
                 nodes.bottomUp[i] = leaf(shared.bottomUp, path)
@@ -468,7 +471,7 @@ public final class SharedViewTrees: @unchecked Sendable {
                 return run.shared
             }
             var stacks = Set<UInt32>()
-            for m in members { for site in views[m].sites { stacks.insert(site.stack) } }
+            for m in members { for i in views[m].sites.indices { stacks.insert(views[m].sites[i].stack) } }
             var pathOfStack = [Int32](repeating: Self.leftOut, count: symbols.stackParents.count)
             var paths: [(frames: [UInt32], costs: Costs)] = []
             for stack in stacks.sorted() {
@@ -499,12 +502,15 @@ public final class SharedViewTrees: @unchecked Sendable {
         var totals = buffer.totals, lines = buffer.lines
         frameLine.withUnsafeBufferPointer { frameLine in
             recorded.visits.withUnsafeBufferPointer { visits in
-                for site in view.sites {
-                    let stack = Int(site.stack)
+                // By index: a site copied out of the array retained its arrays (once per site,
+                // view and direction).
+                let sites = view.sites
+                for i in sites.indices {
+                    let stack = Int(sites[i].stack)
                     guard stack < pathOfStack.count else { continue }
                     let p = Int(pathOfStack[stack])
                     guard p >= 0 else { continue }
-                    let costs = site.costs
+                    let costs = sites[i].costs
                     totals[0] += costs
                     for k in recorded.starts[p]..<recorded.starts[p + 1] {
                         let node = Int(visits[k].node), frame = visits[k].frame

@@ -200,14 +200,16 @@ extension AnalyzerCore {
     mutating func finishModules(_ analysis: inout Analysis) {
         var stats: [UInt32: ModuleStats] = [:]
         func entry(_ module: UInt32) -> ModuleStats { stats[module] ?? ModuleStats(path: symbols.string(module)) }
-        for site in analysis.sites {
-            let module = modules.map.cachedModule(ofStack: site.stack, symbols: symbols)
-            var s = entry(module)
-            s.allocations += site.costs.allocations
-            s.bytesAllocated &+= site.costs.bytesAllocated
-            s.leakedBytes &+= site.costs.leakedBytes
-            s.leakedBlocks += site.costs.leakedBlocks
-            stats[module] = s
+        // By index, each module's entry changed in place: a site copied out of the array, and
+        // an entry copied out of the table, retained their arrays and strings.
+        for i in analysis.sites.indices {
+            let costs = analysis.sites[i].costs
+            let module = modules.map.cachedModule(ofStack: analysis.sites[i].stack, symbols: symbols)
+            if stats[module] == nil { stats[module] = ModuleStats(path: symbols.string(module)) }
+            stats[module]!.allocations += costs.allocations
+            stats[module]!.bytesAllocated &+= costs.bytesAllocated
+            stats[module]!.leakedBytes &+= costs.leakedBytes
+            stats[module]!.leakedBlocks += costs.leakedBlocks
         }
         for (module, frees) in modules.frees.enumerated() where frees > 0 {
             var s = entry(UInt32(module))

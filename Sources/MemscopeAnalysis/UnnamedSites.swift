@@ -47,13 +47,15 @@ extension Analysis {
     public var unnamedSites: UnnamedSites {
         var result = UnnamedSites()
         var byModule: [UInt32: (buildID: UInt32, allocations: UInt64)] = [:]
-        for site in sites {
-            result.allocations &+= site.costs.allocations
-            guard let frameID = siteFrame(site.stack) else { continue }
+        // By index: a site copied out of the array retains its arrays.
+        for i in sites.indices {
+            let allocations = sites[i].costs.allocations
+            result.allocations &+= allocations
+            guard let frameID = siteFrame(sites[i].stack) else { continue }
             let frame = symbols.frame(frameID)
             guard frame.function == 0, frame.module != 0 else { continue }
-            result.unnamedAllocations &+= site.costs.allocations
-            byModule[frame.module, default: (frame.buildID, 0)].allocations &+= site.costs.allocations
+            result.unnamedAllocations &+= allocations
+            byModule[frame.module, default: (frame.buildID, 0)].allocations &+= allocations
         }
         result.modules = byModule.map { module, value in
             UnnamedSites.Module(path: symbols.string(module), buildID: symbols.string(value.buildID), allocations: value.allocations)

@@ -237,8 +237,23 @@ public enum FlameGraphBuilder {
         let rootValues = values(tree.totalCosts(0))
         let program = analysis.programModule
         let thresholds = rootValues.map { Double($0) * fraction }
-        func bigEnough(_ v: [UInt64]) -> Bool {
-            zip(v, thresholds).contains { value, threshold in value > 0 && Double(value) >= threshold }
+        let costs = FlameCost.allCases
+        // Read from the costs: a child's array of values is made only when it gets a box.
+        func bigEnough(_ c: Costs) -> Bool {
+            for (i, cost) in costs.enumerated() {
+                let value = cost.value(c)
+                if value > 0 && Double(value) >= thresholds[i] { return true }
+            }
+            return false
+        }
+        func anyPositive(_ c: Costs) -> Bool { costs.contains { $0.value(c) > 0 } }
+        // Per module string id, its file name (found once per module).
+        var nameOfModule: [UInt32: String] = [:]
+        func moduleName(_ module: UInt32) -> String {
+            if let known = nameOfModule[module] { return known }
+            let found = baseName(analysis.symbols.string(module))
+            nameOfModule[module] = found
+            return found
         }
         var nodes = [FlameNode(parent: -1, depth: 0, name: "all", location: "", module: "", values: rootValues, folded: 0)]
         // Per module string id, its origin (a function of the module's path; found once per module).
@@ -258,27 +273,27 @@ public enum FlameGraphBuilder {
             var foldedCount = 0
             var foldedChildren: [Int] = []
             for child in tree.children(of: treeIndex) {
-                let costs = tree.totalCosts(child)
-                if costs.isZero { continue }
-                let v = values(costs)
-                guard v.contains(where: { $0 > 0 }) else { continue }
+                let childCosts = tree.totalCosts(child)
+                if childCosts.isZero { continue }
+                guard anyPositive(childCosts) else { continue }
                 if depth + 1 > options.maxDepth {
                     cut += 1
                     continue
                 }
-                guard bigEnough(v) else {
-                    for i in v.indices { foldedValues[i] &+= v[i] }
+                guard bigEnough(childCosts) else {
+                    for (i, cost) in costs.enumerated() { foldedValues[i] &+= cost.value(childCosts) }
                     foldedCount += 1
                     foldedChildren.append(child)
                     continue
                 }
+                let v = values(childCosts)
                 let frame = tree.frame(child), line = tree.line(child), module = tree.module(child)
                 let file = analysis.symbols.string(tree.file(child))
                 nodes.append(FlameNode(
                     parent: graphIndex, depth: depth + 1,
                     name: analysis.symbols.displayName(ofFrame: frame),
                     location: file.isEmpty ? "" : (line > 0 ? "\(file):\(line)" : file),
-                    module: baseName(analysis.symbols.string(module)),
+                    module: moduleName(module),
                     values: v, folded: 0, isInlined: analysis.symbols.frame(frame).isInlined,
                     moduleOrigin: origin(module),
                     isRuntimeCode: analysis.isAllocatorFrame(frame)))

@@ -7,9 +7,20 @@ import MemscopeScene
 public enum LifetimeLayout {
     /// The sites shown in lanes: the largest by bytes live at peak, then bytes allocated.
     public static func topSites(_ analysis: Analysis, count: Int = 12) -> [SiteStats] {
-        Array(analysis.sites
-            .filter { $0.costs.bytesAllocated > 0 }
-            .sorted { ($0.costs.peakBytes, $0.costs.bytesAllocated, $1.stack) > ($1.costs.peakBytes, $1.costs.bytesAllocated, $0.stack) }
+        topSiteIndices(analysis, count: count).map { analysis.sites[$0] }
+    }
+
+    /// The indices in ``Analysis/sites`` of ``topSites(_:count:)``, in its order.
+    public static func topSiteIndices(_ analysis: Analysis, count: Int = 12) -> [Int] {
+        // Sorted as indices: a site is a dozen fields with arrays, which the sort's moves
+        // copied (a compiler's dump has a hundred thousand sites).
+        let sites = analysis.sites
+        return Array(sites.indices
+            .filter { sites[$0].costs.bytesAllocated > 0 }
+            .sorted { a, b in
+                (sites[a].costs.peakBytes, sites[a].costs.bytesAllocated, sites[b].stack)
+                    > (sites[b].costs.peakBytes, sites[b].costs.bytesAllocated, sites[a].stack)
+            }
             .prefix(count))
     }
 

@@ -27,11 +27,20 @@ struct InteriorIndex {
 
     mutating func remove(start: UInt64, size: UInt64, serial: UInt64) {
         for page in Self.pageRange(start, size) {
-            // In place (a copy of the page's entries out of the map would share its buffer,
-            // and removing from it would copy the buffer); an emptied page is dropped.
-            pages[page]?.removeAll { $0.start == start && $0.serial == serial }
-            if pages[page]?.isEmpty == true { pages[page] = nil }
+            // In place, in one lookup of the page (a copy of the page's entries out of the map
+            // would share its buffer, and removing from it would copy the buffer); an emptied
+            // page is dropped.
+            Self.remove(start: start, serial: serial, from: &pages[page])
         }
+    }
+
+    /// A block is entered once per page (a realloc in place removes its entry before entering
+    /// it again), so the entry is the one match, looked for from the newest end: blocks mostly
+    /// die young, and a page of small blocks holds a hundred entries.
+    private static func remove(start: UInt64, serial: UInt64, from entries: inout [Entry]?) {
+        guard entries != nil, let i = entries!.lastIndex(where: { $0.start == start && $0.serial == serial }) else { return }
+        entries!.remove(at: i)
+        if entries!.isEmpty { entries = nil }
     }
 
     /// The entry whose block contains `address` (past its start), if one was entered.

@@ -175,23 +175,8 @@ public final class OwnershipInference: RecordConsumer {
     }
 
     public func consume(_ batch: RecordBatch) {
-        // The block table's slots are scattered over tens of MB: the home slot of an event a
-        // few ahead is asked for now, so its miss overlaps this event's work.
-        let events = batch.events
-        let count = batch.eventCount
-        var e = 0
-        batch.forEachInOrder(event: { event in
-            if e + Self.lookahead < count {
-                let ahead = events[e + Self.lookahead]
-                state.blocks.prefetch(ahead.kind == .realloc ? ahead.oldAddress : ahead.address)
-            }
-            e += 1
-            state.consume(event.record)
-        }, record: { state.consume($0) })
+        state.consume(batch)
     }
-
-    /// How many events ahead the block table's slots are prefetched.
-    static let lookahead = 8
 
     public func finish() -> OwnershipGraph { state.finish() }
 }

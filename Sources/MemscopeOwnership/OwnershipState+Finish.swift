@@ -379,12 +379,17 @@ extension OwnershipState {
             used.insert(pair.from)
             used.insert(pair.to)
         }
-        let order = nodes.indices.filter { nodes[$0].blocks > 0 || used.contains(Int32($0)) }.sorted { a, b in
-            let x = nodes[a], y = nodes[b]
-            if x.key.kind != y.key.kind { return kindRank(x.key.kind) < kindRank(y.key.kind) }
-            if x.bytes != y.bytes { return x.bytes > y.bytes }
-            return (x.key.function, x.key.file, x.key.line, x.key.module, x.key.task, x.key.code)
-                < (y.key.function, y.key.file, y.key.line, y.key.module, y.key.task, y.key.code)
+        var order = nodes.indices.filter { nodes[$0].blocks > 0 || used.contains(Int32($0)) }
+        // Read in place: a node is a dozen fields with strings and sets, which a copy per
+        // comparison retained and released.
+        nodes.withUnsafeBufferPointer { nodes in
+            order.sort { a, b in
+                let x = nodes[a].key, y = nodes[b].key
+                if x.kind != y.kind { return kindRank(x.kind) < kindRank(y.kind) }
+                if nodes[a].bytes != nodes[b].bytes { return nodes[a].bytes > nodes[b].bytes }
+                return (x.function, x.file, x.line, x.module, x.task, x.code)
+                    < (y.function, y.file, y.line, y.module, y.task, y.code)
+            }
         }
         var idOf = [Int](repeating: -1, count: nodes.count)
         for (id, index) in order.enumerated() { idOf[index] = id + 1 }

@@ -36,7 +36,7 @@ struct OwnershipState {
     var containerOfFrame = DenseCache<ContainerType?>()
     /// Per stack id: the frame of its innermost container type, -1: none
     /// (``innermostContainer(_:)``).
-    var containerFrameOfStack = DenseCache<Int64>()
+    var containerFrameOfStack = ContainerFrameCache()
     /// Per frame id, whether it is a runtime's or allocator's (``isRuntimeFrame(_:)`` of its
     /// name), found once: every new site's callers are checked (8% of a render's CPU time
     /// on the 1M benchmark, recomputed per stack).
@@ -45,7 +45,7 @@ struct OwnershipState {
     /// (``ControlBlockFrame``), found once per settled frame: every new stack walks its frames.
     var controlBlockFrame = DenseCache<ControlBlockFrame>()
     /// Per free stack id: whether a unique owner's release freed the block (``releasedByUniqueOwner(_:)``).
-    var uniqueReleaseOfStack = DenseCache<String?>()
+    var uniqueReleaseOfStack = StringOfStackCache()
     /// Per node: its function up to the first ` ← ` (what a unique owner's release is told apart from).
     var madeFunctionOfNode = DenseCache<String>()
     /// Per free stack id: whether a container's element released the block (``releasedAsContainerElement(_:)``).
@@ -123,6 +123,29 @@ struct OwnershipState {
     init(options: OwnershipOptions) {
         self.options = options
     }
+
+    /// Every record of `batch`, in order. A method of the state, not of the inference that
+    /// holds it: one access to the state for the batch, and the block table is read in place
+    /// for its prefetches (through the inference, each event's prefetch copied the table's
+    /// header and retained its buffers).
+    mutating func consume(_ batch: RecordBatch) {
+        // The block table's slots are scattered over tens of MB: the home slot of an event a
+        // few ahead is asked for now, so its miss overlaps this event's work.
+        let events = batch.events
+        let count = batch.eventCount
+        var e = 0
+        batch.forEachInOrder(event: { event in
+            if e + Self.lookahead < count {
+                let ahead = events[e + Self.lookahead]
+                blocks.prefetch(ahead.kind == .realloc ? ahead.oldAddress : ahead.address)
+            }
+            e += 1
+            consume(event.record)
+        }, record: { consume($0) })
+    }
+
+    /// How many events ahead the block table's slots are prefetched.
+    static let lookahead = 8
 
     mutating func consume(_ record: Record) {
         if scan.isOpen, !record.isPointerReference { closeScan() }

@@ -84,7 +84,11 @@ public struct ReportBuilder: Sendable {
         // started, not at the end of the analysis: the read is the longest part of a render
         // of a big dump, and it waited for them (0.7 s of a compiler's dump).
         mainOptions.callTrees = false
-        let (analyzed, format) = try analyzer.analyze(input, options: mainOptions, progress: observer.reading)
+        let (read, format) = try analyzer.analyze(input, options: mainOptions, progress: observer.reading)
+        var analyzed = consume read
+        // The lane chart's sites keep their lanes, the others let theirs go (nothing else of the
+        // report reads them): their shared buffer was held to the end of the render.
+        analyzed.keepSiteLanes(of: LifetimeLayout.topSiteIndices(analyzed))
         // A page shows a hostile dump's 10 MB name shortened: its size stays bounded.
         let shortened = analyzed.shortenedForDisplay()
         clock.lap("read+analyze")

@@ -28,24 +28,48 @@ enum FlameData {
         var exceptions: [[Int]] = []
         var exceptionKeys = Set<[Int]>()
         func tree(_ graph: FlameGraph) -> String {
-            let names = graph.nodes.map { id($0.name) }
-            let locations = graph.nodes.map { id($0.location) }
-            let modules = graph.nodes.map { id($0.module) }
-            for (node, (name, module)) in zip(graph.nodes, zip(names, modules)) where module != 0 && node.folded == 0 {
-                if moduleOrigins[module] == nil {
-                    moduleOrigins[module] = node.moduleOrigin
-                    moduleOrder.append(module)
-                }
-                if node.origin != moduleOrigins[module], exceptionKeys.insert([name, module]).inserted {
-                    exceptions.append([name, module, CodeOrigin.allCases.firstIndex(of: node.origin)!])
+            // The nodes read in place (a node is three strings and an array: each copy of one
+            // retained and released them all). The strings are numbered names first, then
+            // locations, then modules, as they always were.
+            let count = graph.nodes.count
+            var names: [Int] = [], locations: [Int] = [], modules: [Int] = [], parents: [Int] = [], folded: [Int] = []
+            var inlined: [Int] = []
+            var values = [[UInt64]](repeating: [], count: FlameCost.allCases.count)
+            names.reserveCapacity(count)
+            locations.reserveCapacity(count)
+            modules.reserveCapacity(count)
+            parents.reserveCapacity(count)
+            folded.reserveCapacity(count)
+            inlined.reserveCapacity(count)
+            for c in values.indices { values[c].reserveCapacity(count) }
+            var anyInlined = false
+            graph.nodes.withUnsafeBufferPointer { nodes in
+                for node in nodes.indices { names.append(id(nodes[node].name)) }
+                for node in nodes.indices { locations.append(id(nodes[node].location)) }
+                for node in nodes.indices { modules.append(id(nodes[node].module)) }
+                for node in nodes.indices {
+                    let name = names[node], module = modules[node]
+                    parents.append(nodes[node].parent)
+                    folded.append(nodes[node].folded)
+                    inlined.append(nodes[node].isInlined ? 1 : 0)
+                    anyInlined = anyInlined || nodes[node].isInlined
+                    for c in values.indices { values[c].append(nodes[node].values[c]) }
+                    guard module != 0 && nodes[node].folded == 0 else { continue }
+                    if moduleOrigins[module] == nil {
+                        moduleOrigins[module] = nodes[node].moduleOrigin
+                        moduleOrder.append(module)
+                    }
+                    let origin = nodes[node].origin
+                    if origin != moduleOrigins[module], exceptionKeys.insert([name, module]).inserted {
+                        exceptions.append([name, module, CodeOrigin.allCases.firstIndex(of: origin)!])
+                    }
                 }
             }
-            let values = FlameCost.allCases.map { cost in array(graph.nodes.map { $0.value(cost) }) }
-            return "{\"parent\":\(array(graph.nodes.map(\.parent))),\"name\":\(array(names)),\"loc\":\(array(locations)),"
-                + "\"module\":\(array(modules)),\"folded\":\(array(graph.nodes.map(\.folded))),"
-                + (graph.nodes.contains(where: \.isInlined) ? "\"inlined\":\(array(graph.nodes.map { $0.isInlined ? 1 : 0 })),"  : "")
+            return "{\"parent\":\(array(parents)),\"name\":\(array(names)),\"loc\":\(array(locations)),"
+                + "\"module\":\(array(modules)),\"folded\":\(array(folded)),"
+                + (anyInlined ? "\"inlined\":\(array(inlined)),"  : "")
                 + (graph.cutNodes > 0 ? "\"cut\":\(graph.cutNodes),\"maxDepth\":\(graph.maxDepth)," : "")
-                + "\"values\":[\(values.joined(separator: ","))]}"
+                + "\"values\":[\(values.map { array($0) }.joined(separator: ","))]}"
         }
         let topDown = tree(input.topDown)
         let bottomUp = tree(input.bottomUp)

@@ -21,10 +21,13 @@ enum LifetimesSection {
     /// Sites whose blocks mostly live under a millisecond.
     static func churn(_ a: Analysis) -> String {
         let shortBuckets = 4  // <1µs … <1ms
-        let ranked = a.sites.map { site -> (SiteStats, UInt64) in (site, site.lifetimes.buckets.prefix(shortBuckets).reduce(0, +)) }
+        // Ranked as indices: a site copied into every pair retained its arrays.
+        let sites = a.sites
+        let ranked = sites.indices.map { i -> (Int, UInt64) in (i, sites[i].lifetimes.buckets.prefix(shortBuckets).reduce(0, +)) }
             .filter { $0.1 > 0 }
-            .sorted { ($0.1, $1.0.stack) > ($1.1, $0.0.stack) }
+            .sorted { ($0.1, sites[$1.0].stack) > ($1.1, sites[$0.0].stack) }
             .prefix(8)
+            .map { (sites[$0.0], $0.1) }
         guard !ranked.isEmpty else { return "<p class=\"empty\">No blocks lived under a millisecond.</p>" }
         let titles = TablesSection.titles(a, ranked.map(\.0))
         let rows = ranked.map { site, short in

@@ -16,9 +16,7 @@ enum SizesSection {
 
     /// Sites whose allocations are mostly ≤ 32 bytes, by how many they make.
     static func tiny(_ a: Analysis) -> String {
-        let ranked = a.sites.filter { $0.sizes.tiny > 0 }
-            .sorted { ($0.sizes.tiny, $1.stack) > ($1.sizes.tiny, $0.stack) }
-            .prefix(8)
+        let ranked = a.rankedSites(where: { a.sites[$0].sizes.tiny > 0 }, limit: 8) { (a.sites[$0].sizes.tiny, a.sites[$1].stack) > (a.sites[$1].sizes.tiny, a.sites[$0].stack) }
         guard !ranked.isEmpty else { return "<p class=\"empty\">No allocations of 32 bytes or less.</p>" }
         let titles = TablesSection.titles(a, ranked)
         let rows = ranked.map { s -> String in
@@ -32,7 +30,7 @@ enum SizesSection {
 
     /// The size histogram of each top site (by calls), as coloured cells.
     static func perSite(_ a: Analysis) -> String {
-        let sites = a.sites.sorted { ($0.costs.allocations, $1.stack) > ($1.costs.allocations, $0.stack) }.prefix(12)
+        let sites = a.rankedSites(limit: 12) { (a.sites[$0].costs.allocations, a.sites[$1].stack) > (a.sites[$1].costs.allocations, a.sites[$0].stack) }
         guard !sites.isEmpty else { return "" }
         let used = (0..<SizeBuckets.count).filter { b in sites.contains { $0.sizes.counts[b] > 0 } }
         let head = used.map { "<th class=\"num\">\(HTML.escape(SizeBuckets.labels[$0]))</th>" }.joined()

@@ -68,7 +68,7 @@ enum TablesSection {
     // MARK: - Tables
 
     static func topSites(_ a: Analysis, source: SourceContext) -> String {
-        let sites = a.sites.sorted { ($0.costs.bytesAllocated, $1.stack) > ($1.costs.bytesAllocated, $0.stack) }.prefix(maxRows)
+        let sites = a.rankedSites(limit: maxRows) { (a.sites[$0].costs.bytesAllocated, a.sites[$1].stack) > (a.sites[$1].costs.bytesAllocated, a.sites[$0].stack) }
         let titles = titles(a, sites)
         let rows = sites.map { s in
             "<tr>\(site(a, s.stack, titles: titles, source: source))\(num(s.costs.allocations))\(num(s.costs.bytesAllocated, bytes: true))"
@@ -93,8 +93,9 @@ enum TablesSection {
     }
 
     static func leaks(_ a: Analysis) -> String {
-        let leaking = a.sites.filter { $0.costs.leakedBytes > 0 || $0.costs.leakedBlocks > 0 }
-            .sorted { ($0.costs.leakedBytes, $1.stack) > ($1.costs.leakedBytes, $0.stack) }
+        let leaking = a.rankedSites(where: { a.sites[$0].costs.leakedBytes > 0 || a.sites[$0].costs.leakedBlocks > 0 }) {
+            (a.sites[$0].costs.leakedBytes, a.sites[$1].stack) > (a.sites[$1].costs.leakedBytes, a.sites[$0].stack)
+        }
         guard !leaking.isEmpty else {
             return "<h3>Leaks</h3><p class=\"empty\">\(a.suppressed.isEmpty ? "Every allocated block was freed." : "No leaks but suppressed ones.")</p>"
                 + suppressed(a)
@@ -111,8 +112,9 @@ enum TablesSection {
     }
 
     static func temporary(_ a: Analysis) -> String {
-        let sites = a.sites.filter { $0.costs.temporaryAllocations > 0 }
-            .sorted { ($0.costs.temporaryAllocations, $1.stack) > ($1.costs.temporaryAllocations, $0.stack) }
+        let sites = a.rankedSites(where: { a.sites[$0].costs.temporaryAllocations > 0 }) {
+            (a.sites[$0].costs.temporaryAllocations, a.sites[$1].stack) > (a.sites[$1].costs.temporaryAllocations, a.sites[$0].stack)
+        }
         guard !sites.isEmpty else { return "<h3>Temporary allocations</h3><p class=\"empty\">None.</p>" }
         let titles = titles(a, sites.prefix(30))
         let rows = sites.prefix(30).map { s in

@@ -154,7 +154,7 @@ enum TimelineData {
             return .failure(NoRanges(why: "Every allocation of this input falls in one slice of time, so there is no range to select within the run."))
         }
         var siteIndex: [UInt32: Int] = [:]
-        for (i, site) in a.sites.enumerated() { siteIndex[site.stack] = i }
+        for i in a.sites.indices { siteIndex[a.sites[i].stack] = i }
         guard let used = check(recorded, siteIndex: siteIndex, analysis: a, overlay: overlay, graphs: (input.topDown, input.bottomUp)) else {
             return .failure(NoRanges(why: "The per-slice figures do not add up to the flamegraphs' (an internal check failed), so a range cannot be selected."))
         }
