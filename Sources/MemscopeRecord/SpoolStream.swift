@@ -147,11 +147,52 @@ final class SpoolStream {
             if let event = threads[top].heapHead {
                 threads[top].heapHead = nil
                 try heap(thread, event)
+                // The same thread's next heap events follow while they sort before every other
+                // thread's head: straight from its batch (one thread: the whole batch).
+                try handOutRun(top, before: watermark, other: otherHead(order), thread: thread, heap)
             } else if let event = threads[top].otherHead {
                 threads[top].otherHead = nil
                 try other(thread, event)
             }
             if fillHead(top) { siftDown(&order, 0) } else { removeTop(&order) }
+        }
+    }
+
+    /// The earliest head of the threads other than the top one, with its slot (which breaks
+    /// a tie); nil when no other thread has one.
+    private func otherHead(_ order: [Int]) -> (time: UInt64, slot: Int)? {
+        var bound: (time: UInt64, slot: Int)?
+        for child in order.dropFirst().prefix(2) {  // the heap's least other entry is one of these
+            let time = threads[child].headTime
+            if let b = bound, b.time < time || (b.time == time && b.slot < child) { continue }
+            bound = (time, child)
+        }
+        return bound
+    }
+
+    /// Hands out the top thread's decoded heap events, in order, while each is stamped before
+    /// the watermark and sorts before every other thread's head (`other`).
+    @inline(__always)
+    private func handOutRun(_ slot: Int, before watermark: UInt64?, other: (time: UInt64, slot: Int)?, thread: UInt32,
+                            _ heap: (UInt32, SpoolHeapEvent) throws -> Void) rethrows {
+        var next = threads[slot].batchNext
+        let count = threads[slot].batch.count
+        guard next < count else { return }
+        let end = watermark ?? 0, bounded = watermark != nil
+        let otherTime = other?.time ?? UInt64.max, otherSlot = other?.slot ?? Int.max
+        var batch: [SpoolHeapEvent] = []
+        swap(&batch, &threads[slot].batch)  // read in place, without the threads array's checks
+        defer {
+            swap(&batch, &threads[slot].batch)
+            threads[slot].batchNext = next
+        }
+        while next < count {
+            let event = batch[next]
+            let time = event.timestamp
+            guard !bounded || time < end, time < otherTime || (time == otherTime && slot < otherSlot) else { return }
+            next += 1
+            threads[slot].lastTimestamp = time
+            try heap(thread, event)
         }
     }
 
@@ -375,13 +416,17 @@ struct SpoolIndex {
     var commandLines: [UInt32: [String]] = [:]
     /// The last exit status the process reported itself (exit/_exit), if any.
     var reportedEnd: (how: UInt8, code: UInt32)?
+    /// Program image events read (the first comes right after the spool's header is written).
+    var imagesSeen = 0
 
     mutating func add(_ event: SpoolEvent) {
         switch event {
         case .stack(let id, let generation, let addresses): stacks[id] = (generation, addresses)
         case .module(let module): modulesByGeneration[module.generation, default: []].append(module)
         case .fork(_, let child): forks.append(child)
-        case .image(_, let generation, _, let commandLine?): commandLines[generation] = commandLine
+        case .image(_, let generation, _, let commandLine):
+            imagesSeen += 1
+            if let commandLine { commandLines[generation] = commandLine }
         case .end(_, let how, let code): reportedEnd = (how, code)
         default: break
         }
