@@ -105,8 +105,6 @@ public final class DumpConverter {
     }
 
     public var pid: UInt32 { spool.pid }
-    /// Events written so far.
-    var eventsWritten: Int { result.events }
     public var parentPid: UInt32 { spool.parentPid }
     /// The command line the process runs at the point written so far: `meta`'s, or the last
     /// `exec` record's.
