@@ -138,6 +138,15 @@ final class SpoolStream {
     /// every other event as a ``SpoolEvent`` (`other`).
     func drain(before watermark: UInt64?, heap: (UInt32, SpoolHeapEvent) throws -> Void,
                other: (UInt32, SpoolEvent) throws -> Void) rethrows {
+        try drain(before: watermark, heapRun: { thread, events in
+            for event in events { try heap(thread, event) }
+        }, other: other)
+    }
+
+    /// ``drain(before:heap:other:)`` with consecutive heap events of one thread handed out
+    /// together, in order (`heapRun`): one call for a run instead of one per event.
+    func drain(before watermark: UInt64?, heapRun: (UInt32, UnsafeBufferPointer<SpoolHeapEvent>) throws -> Void,
+               other: (UInt32, SpoolEvent) throws -> Void) rethrows {
         var order: [Int] = []
         for slot in threads.indices where fillHead(slot) { push(&order, slot) }
         while let top = order.first {
@@ -146,10 +155,10 @@ final class SpoolStream {
             let thread = threads[top].thread
             if let event = threads[top].heapHead {
                 threads[top].heapHead = nil
-                try heap(thread, event)
+                try withUnsafePointer(to: event) { try heapRun(thread, UnsafeBufferPointer(start: $0, count: 1)) }
                 // The same thread's next heap events follow while they sort before every other
                 // thread's head: straight from its batch (one thread: the whole batch).
-                try handOutRun(top, before: watermark, other: otherHead(order), thread: thread, heap)
+                try handOutRun(top, before: watermark, other: otherHead(order), thread: thread, heapRun)
             } else if let event = threads[top].otherHead {
                 threads[top].otherHead = nil
                 try other(thread, event)
@@ -174,25 +183,26 @@ final class SpoolStream {
     /// the watermark and sorts before every other thread's head (`other`).
     @inline(__always)
     private func handOutRun(_ slot: Int, before watermark: UInt64?, other: (time: UInt64, slot: Int)?, thread: UInt32,
-                            _ heap: (UInt32, SpoolHeapEvent) throws -> Void) rethrows {
-        var next = threads[slot].batchNext
+                            _ heapRun: (UInt32, UnsafeBufferPointer<SpoolHeapEvent>) throws -> Void) rethrows {
+        let first = threads[slot].batchNext
         let count = threads[slot].batch.count
-        guard next < count else { return }
+        guard first < count else { return }
         let end = watermark ?? 0, bounded = watermark != nil
         let otherTime = other?.time ?? UInt64.max, otherSlot = other?.slot ?? Int.max
         var batch: [SpoolHeapEvent] = []
         swap(&batch, &threads[slot].batch)  // read in place, without the threads array's checks
-        defer {
-            swap(&batch, &threads[slot].batch)
+        defer { swap(&batch, &threads[slot].batch) }
+        try batch.withUnsafeBufferPointer { events in
+            var next = first
+            while next < count {
+                let time = events[next].timestamp
+                guard !bounded || time < end, time < otherTime || (time == otherTime && slot < otherSlot) else { break }
+                next += 1
+            }
+            guard next > first else { return }
             threads[slot].batchNext = next
-        }
-        while next < count {
-            let event = batch[next]
-            let time = event.timestamp
-            guard !bounded || time < end, time < otherTime || (time == otherTime && slot < otherSlot) else { return }
-            next += 1
-            threads[slot].lastTimestamp = time
-            try heap(thread, event)
+            threads[slot].lastTimestamp = events[next - 1].timestamp
+            try heapRun(thread, UnsafeBufferPointer(rebasing: events[first..<next]))
         }
     }
 
