@@ -84,7 +84,10 @@ final class SpoolStream {
         return spool
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: base), mappedBytes) }
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: base), mappedBytes)
+        for thread in threads { thread.batch.deallocate() }
+    }
 
     /// The resident-set-size samples (time, bytes) the process has taken so far (rss.c);
     /// final once it has ended.
@@ -185,25 +188,21 @@ final class SpoolStream {
     private func handOutRun(_ slot: Int, before watermark: UInt64?, other: (time: UInt64, slot: Int)?, thread: UInt32,
                             _ heapRun: (UInt32, UnsafeBufferPointer<SpoolHeapEvent>) throws -> Void) rethrows {
         let first = threads[slot].batchNext
-        let count = threads[slot].batch.count
+        let count = threads[slot].batchCount
         guard first < count else { return }
         let end = watermark ?? 0, bounded = watermark != nil
         let otherTime = other?.time ?? UInt64.max, otherSlot = other?.slot ?? Int.max
-        var batch: [SpoolHeapEvent] = []
-        swap(&batch, &threads[slot].batch)  // read in place, without the threads array's checks
-        defer { swap(&batch, &threads[slot].batch) }
-        try batch.withUnsafeBufferPointer { events in
-            var next = first
-            while next < count {
-                let time = events[next].timestamp
-                guard !bounded || time < end, time < otherTime || (time == otherTime && slot < otherSlot) else { break }
-                next += 1
-            }
-            guard next > first else { return }
-            threads[slot].batchNext = next
-            threads[slot].lastTimestamp = events[next - 1].timestamp
-            try heapRun(thread, UnsafeBufferPointer(rebasing: events[first..<next]))
+        let events = threads[slot].batch
+        var next = first
+        while next < count {
+            let time = events[next].timestamp
+            guard !bounded || time < end, time < otherTime || (time == otherTime && slot < otherSlot) else { break }
+            next += 1
         }
+        guard next > first else { return }
+        threads[slot].batchNext = next
+        threads[slot].lastTimestamp = events[next - 1].timestamp
+        try heapRun(thread, UnsafeBufferPointer(start: events + first, count: next - first))
     }
 
     // MARK: Threads
@@ -224,8 +223,10 @@ final class SpoolStream {
         var otherHead: SpoolEvent?
         var headTime: UInt64 = 0
         var hasHead: Bool { heapHead != nil || otherHead != nil }
-        /// Decoded heap events not yet handed out (from `batchNext` on), then `batchOther`.
-        var batch: [SpoolHeapEvent] = []
+        /// Decoded heap events (`batchCount` of the ``SpoolStream/batchSize`` allocated, freed
+        /// with the stream); those from `batchNext` on not handed out yet, then `batchOther`.
+        let batch: UnsafeMutablePointer<SpoolHeapEvent>
+        var batchCount = 0
         var batchNext = 0
         var batchOther: SpoolEvent?
         var lastTimestamp: UInt64 = 0
@@ -235,6 +236,8 @@ final class SpoolStream {
         init(thread: UInt32, chunks: [Int]) {
             self.thread = thread
             self.chunks = chunks
+            batch = .allocate(capacity: SpoolStream.batchSize)
+            batch.initialize(repeating: SpoolHeapEvent(tag: 0), count: SpoolStream.batchSize)
         }
     }
 
@@ -282,8 +285,8 @@ final class SpoolStream {
     /// event, the end of the chunk, or what the index cursor has seen).
     private func fillHead(_ slot: Int) -> Bool {
         if threads[slot].hasHead { return true }
-        if threads[slot].batchNext == threads[slot].batch.count && threads[slot].batchOther == nil { refill(slot) }
-        if threads[slot].batchNext < threads[slot].batch.count {
+        if threads[slot].batchNext == threads[slot].batchCount && threads[slot].batchOther == nil { refill(slot) }
+        if threads[slot].batchNext < threads[slot].batchCount {
             let event = threads[slot].batch[threads[slot].batchNext]
             threads[slot].batchNext += 1
             threads[slot].lastTimestamp = event.timestamp
@@ -304,17 +307,15 @@ final class SpoolStream {
 
     /// The thread's next batch: heap events, then (when one stops the batch) the other event after them.
     private func refill(_ slot: Int) {
-        var batch: [SpoolHeapEvent] = []
-        swap(&batch, &threads[slot].batch)  // kept uniquely referenced while it is filled
-        batch.removeAll(keepingCapacity: true)
-        if batch.capacity < SpoolStream.batchSize { batch.reserveCapacity(SpoolStream.batchSize) }
+        let batch = threads[slot].batch
+        var count = 0
         threads[slot].batchNext = 0
         var cursor = threads[slot].merged
         let limit = threads[slot].indexed
         let chunks = threads[slot].chunks
         defer {
             threads[slot].merged = cursor
-            swap(&batch, &threads[slot].batch)
+            threads[slot].batchCount = count
         }
         while cursor.chunk < chunks.count {
             if cursor.chunk > limit.chunk || (cursor.chunk == limit.chunk && cursor.offset >= limit.offset) { return }
@@ -324,8 +325,9 @@ final class SpoolStream {
             if cursor.offset < bytes.count {
                 var decoder = EventDecoder(bytes: bytes, offset: cursor.offset)
                 var found = false
-                while batch.count < SpoolStream.batchSize, let event = decoder.decodeHeapEvent() {
-                    batch.append(event)
+                while count < SpoolStream.batchSize, let event = decoder.decodeHeapEvent() {
+                    batch[count] = event
+                    count += 1
                     found = true
                 }
                 if found {
