@@ -132,15 +132,17 @@ public final class DumpConverter {
     /// Writes the events read so far that were stamped before `watermark` (all when nil),
     /// and the RSS samples taken before each (see ``takeRSSSamples()``).
     func drain(before watermark: UInt64?) throws {
-        try spool.drain(before: watermark, heap: { thread, event in
-            lastTimestamp = max(lastTimestamp, event.timestamp)
-            if nextRSS < rss.count { try writeRSS(upTo: event.timestamp) }
-            try write(event, thread: thread)
-            if tracksLiveBlocks {
-                let stacks = index.stacks
-                live.apply(event, thread: thread) { stacks[$0]?.addresses ?? [] }
+        try spool.drain(before: watermark, heapRun: { thread, events in
+            for event in events {
+                lastTimestamp = max(lastTimestamp, event.timestamp)
+                if nextRSS < rss.count { try writeRSS(upTo: event.timestamp) }
+                try write(event, thread: thread)
+                if tracksLiveBlocks {
+                    let stacks = index.stacks
+                    live.apply(event, thread: thread) { stacks[$0]?.addresses ?? [] }
+                }
             }
-            result.events += 1
+            result.events += events.count
         }, other: { thread, event in
             if let ts = event.timestamp {
                 lastTimestamp = max(lastTimestamp, ts)

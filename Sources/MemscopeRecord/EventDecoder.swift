@@ -174,6 +174,7 @@ struct EventDecoder {
         return 0
     }
 
+    @inline(__always)
     private mutating func u32() -> UInt32 { UInt32(truncatingIfNeeded: u()) }
 
     private mutating func rawBytes() -> [UInt8] {

@@ -30,6 +30,11 @@ public struct RecordOptions: Sendable {
     /// recordings of a program scan at the same points of its run. The default scans about
     /// log2(events / 256) times; ignored with ``scanEveryNanoseconds``.
     public var scanSpacedEvents: UInt64 = 256
+    /// The recording's state (symbolizers, the spools' mappings, the tables of stacks and frames)
+    /// is left for the process's exit to reclaim instead of being freed piece by piece: for a
+    /// command-line run that ends right after (freeing libdw's and the converters' tables took
+    /// several milliseconds after the program had ended).
+    public var keepStateUntilExit = false
 
     public init(command: [String], output: String, followFork: Bool, framePointers: Bool, zstd: Bool,
                 preloadLibrary: String, producerVersion: String) {
@@ -103,10 +108,12 @@ public enum Recorder {
         let rootStatus = statuses[child.pid] ?? 0
         let exitCode: Int32 = rootStatus & 0x7f == 0 ? (rootStatus >> 8) & 0xff : 128 + (rootStatus & 0x7f)
 
+        if options.keepStateUntilExit { KeptUntilExit.keep(follower) }
         guard let (rootDump, rootChildren) = try follower.finish(end: statuses[child.pid].map(processEnd(waitStatus:))) else {
             throw RecordError(.noSpool(program: options.command[0]))
         }
         // Children followed while they ran (they started programs of their own) are finished now.
+        if options.keepStateUntilExit { KeptUntilExit.keep(followers) }
         let followed = try followers.finish { statuses[pid_t($0)].map(processEnd(waitStatus:)) }
         let children = ChildDumps(alreadyWritten: Set(followed.keys).union([rootDump.pid])) { pid, inherited in
             let spool = "\(spoolBase).\(pid)"
@@ -142,6 +149,7 @@ public enum Recorder {
         let converter = try DumpConverter(spoolPath: spool, sink: sink, commandLine: options.command,
                                           producerVersion: options.producerVersion)
         let result = try converter.convert(inherited: inherited, end: end)
+        if options.keepStateUntilExit { KeptUntilExit.keep(converter) }
         let dump = RecordedDump(path: output, pid: converter.pid, parentPid: converter.parentPid,
                                 commandLine: converter.commandLineRecorded, events: result.events,
                                 processEnd: result.processEnd ?? ProcessEnd(timestamp: 0, how: .unknown, code: 0),

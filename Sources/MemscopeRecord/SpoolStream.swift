@@ -84,7 +84,10 @@ final class SpoolStream {
         return spool
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: base), mappedBytes) }
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: base), mappedBytes)
+        for thread in threads { thread.batch.deallocate() }
+    }
 
     /// The resident-set-size samples (time, bytes) the process has taken so far (rss.c);
     /// final once it has ended.
@@ -138,6 +141,15 @@ final class SpoolStream {
     /// every other event as a ``SpoolEvent`` (`other`).
     func drain(before watermark: UInt64?, heap: (UInt32, SpoolHeapEvent) throws -> Void,
                other: (UInt32, SpoolEvent) throws -> Void) rethrows {
+        try drain(before: watermark, heapRun: { thread, events in
+            for event in events { try heap(thread, event) }
+        }, other: other)
+    }
+
+    /// ``drain(before:heap:other:)`` with consecutive heap events of one thread handed out
+    /// together, in order (`heapRun`): one call for a run instead of one per event.
+    func drain(before watermark: UInt64?, heapRun: (UInt32, UnsafeBufferPointer<SpoolHeapEvent>) throws -> Void,
+               other: (UInt32, SpoolEvent) throws -> Void) rethrows {
         var order: [Int] = []
         for slot in threads.indices where fillHead(slot) { push(&order, slot) }
         while let top = order.first {
@@ -146,13 +158,51 @@ final class SpoolStream {
             let thread = threads[top].thread
             if let event = threads[top].heapHead {
                 threads[top].heapHead = nil
-                try heap(thread, event)
+                try withUnsafePointer(to: event) { try heapRun(thread, UnsafeBufferPointer(start: $0, count: 1)) }
+                // The same thread's next heap events follow while they sort before every other
+                // thread's head: straight from its batch (one thread: the whole batch).
+                try handOutRun(top, before: watermark, other: otherHead(order), thread: thread, heapRun)
             } else if let event = threads[top].otherHead {
                 threads[top].otherHead = nil
                 try other(thread, event)
             }
             if fillHead(top) { siftDown(&order, 0) } else { removeTop(&order) }
         }
+    }
+
+    /// The earliest head of the threads other than the top one, with its slot (which breaks
+    /// a tie); nil when no other thread has one.
+    private func otherHead(_ order: [Int]) -> (time: UInt64, slot: Int)? {
+        var bound: (time: UInt64, slot: Int)?
+        for child in order.dropFirst().prefix(2) {  // the heap's least other entry is one of these
+            let time = threads[child].headTime
+            if let b = bound, b.time < time || (b.time == time && b.slot < child) { continue }
+            bound = (time, child)
+        }
+        return bound
+    }
+
+    /// Hands out the top thread's decoded heap events, in order, while each is stamped before
+    /// the watermark and sorts before every other thread's head (`other`).
+    @inline(__always)
+    private func handOutRun(_ slot: Int, before watermark: UInt64?, other: (time: UInt64, slot: Int)?, thread: UInt32,
+                            _ heapRun: (UInt32, UnsafeBufferPointer<SpoolHeapEvent>) throws -> Void) rethrows {
+        let first = threads[slot].batchNext
+        let count = threads[slot].batchCount
+        guard first < count else { return }
+        let end = watermark ?? 0, bounded = watermark != nil
+        let otherTime = other?.time ?? UInt64.max, otherSlot = other?.slot ?? Int.max
+        let events = threads[slot].batch
+        var next = first
+        while next < count {
+            let time = events[next].timestamp
+            guard !bounded || time < end, time < otherTime || (time == otherTime && slot < otherSlot) else { break }
+            next += 1
+        }
+        guard next > first else { return }
+        threads[slot].batchNext = next
+        threads[slot].lastTimestamp = events[next - 1].timestamp
+        try heapRun(thread, UnsafeBufferPointer(start: events + first, count: next - first))
     }
 
     // MARK: Threads
@@ -173,8 +223,10 @@ final class SpoolStream {
         var otherHead: SpoolEvent?
         var headTime: UInt64 = 0
         var hasHead: Bool { heapHead != nil || otherHead != nil }
-        /// Decoded heap events not yet handed out (from `batchNext` on), then `batchOther`.
-        var batch: [SpoolHeapEvent] = []
+        /// Decoded heap events (`batchCount` of the ``SpoolStream/batchSize`` allocated, freed
+        /// with the stream); those from `batchNext` on not handed out yet, then `batchOther`.
+        let batch: UnsafeMutablePointer<SpoolHeapEvent>
+        var batchCount = 0
         var batchNext = 0
         var batchOther: SpoolEvent?
         var lastTimestamp: UInt64 = 0
@@ -184,6 +236,8 @@ final class SpoolStream {
         init(thread: UInt32, chunks: [Int]) {
             self.thread = thread
             self.chunks = chunks
+            batch = .allocate(capacity: SpoolStream.batchSize)
+            batch.initialize(repeating: SpoolHeapEvent(tag: 0), count: SpoolStream.batchSize)
         }
     }
 
@@ -231,8 +285,8 @@ final class SpoolStream {
     /// event, the end of the chunk, or what the index cursor has seen).
     private func fillHead(_ slot: Int) -> Bool {
         if threads[slot].hasHead { return true }
-        if threads[slot].batchNext == threads[slot].batch.count && threads[slot].batchOther == nil { refill(slot) }
-        if threads[slot].batchNext < threads[slot].batch.count {
+        if threads[slot].batchNext == threads[slot].batchCount && threads[slot].batchOther == nil { refill(slot) }
+        if threads[slot].batchNext < threads[slot].batchCount {
             let event = threads[slot].batch[threads[slot].batchNext]
             threads[slot].batchNext += 1
             threads[slot].lastTimestamp = event.timestamp
@@ -253,17 +307,15 @@ final class SpoolStream {
 
     /// The thread's next batch: heap events, then (when one stops the batch) the other event after them.
     private func refill(_ slot: Int) {
-        var batch: [SpoolHeapEvent] = []
-        swap(&batch, &threads[slot].batch)  // kept uniquely referenced while it is filled
-        batch.removeAll(keepingCapacity: true)
-        if batch.capacity < SpoolStream.batchSize { batch.reserveCapacity(SpoolStream.batchSize) }
+        let batch = threads[slot].batch
+        var count = 0
         threads[slot].batchNext = 0
         var cursor = threads[slot].merged
         let limit = threads[slot].indexed
         let chunks = threads[slot].chunks
         defer {
             threads[slot].merged = cursor
-            swap(&batch, &threads[slot].batch)
+            threads[slot].batchCount = count
         }
         while cursor.chunk < chunks.count {
             if cursor.chunk > limit.chunk || (cursor.chunk == limit.chunk && cursor.offset >= limit.offset) { return }
@@ -273,8 +325,9 @@ final class SpoolStream {
             if cursor.offset < bytes.count {
                 var decoder = EventDecoder(bytes: bytes, offset: cursor.offset)
                 var found = false
-                while batch.count < SpoolStream.batchSize, let event = decoder.decodeHeapEvent() {
-                    batch.append(event)
+                while count < SpoolStream.batchSize, let event = decoder.decodeHeapEvent() {
+                    batch[count] = event
+                    count += 1
                     found = true
                 }
                 if found {
@@ -375,13 +428,17 @@ struct SpoolIndex {
     var commandLines: [UInt32: [String]] = [:]
     /// The last exit status the process reported itself (exit/_exit), if any.
     var reportedEnd: (how: UInt8, code: UInt32)?
+    /// Program image events read (the first comes right after the spool's header is written).
+    var imagesSeen = 0
 
     mutating func add(_ event: SpoolEvent) {
         switch event {
         case .stack(let id, let generation, let addresses): stacks[id] = (generation, addresses)
         case .module(let module): modulesByGeneration[module.generation, default: []].append(module)
         case .fork(_, let child): forks.append(child)
-        case .image(_, let generation, _, let commandLine?): commandLines[generation] = commandLine
+        case .image(_, let generation, _, let commandLine):
+            imagesSeen += 1
+            if let commandLine { commandLines[generation] = commandLine }
         case .end(_, let how, let code): reportedEnd = (how, code)
         default: break
         }

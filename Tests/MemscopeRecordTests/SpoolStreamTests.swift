@@ -124,6 +124,39 @@ import Testing
         #expect(Self.times(stream, before: nil) == ["200@35", "100@50"])
     }
 
+    /// Three threads whose times interleave, tie and run ahead of one another, 400 events each
+    /// (batches of 256 decoded at a time): the merge hands them out by time, ties in the order of
+    /// the threads' first chunks, each thread's in its own order, and stops at the watermark.
+    @Test func mergesThreadsByTimeWithTiesAndRuns() throws {
+        let spool = try HandWrittenSpool()
+        spool.handOut(3)
+        let threads: [UInt32] = [300, 100, 200]  // slot order: their first chunks' order
+        var expected: [(time: UInt64, slot: Int, sequence: Int)] = []
+        var random: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for (slot, thread) in threads.enumerated() {
+            spool.claim(slot, thread: thread)
+            var events = [HandWrittenSpool.stack(UInt64(slot + 1), [0x1000])]
+            var time: UInt64 = 100
+            for sequence in 0..<400 {
+                random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                // Steps of 0 (a tie with itself), small ones, and now and then a long run ahead.
+                let step = random >> 61 == 7 ? 40 : (random >> 33) % 3
+                time += step
+                events.append(HandWrittenSpool.alloc(time, 0xa000 + UInt64(sequence), stack: UInt64(slot + 1)))
+                expected.append((time, slot, sequence))
+            }
+            spool.publish(slot, events)
+        }
+        expected.sort { ($0.time, $0.slot, $0.sequence) < ($1.time, $1.slot, $1.sequence) }
+        let names = expected.map { "\(threads[$0.slot])@\($0.time)" }
+        let stream = try #require(try SpoolStream(openingIfReady: spool.path))
+        stream.refresh()
+        let watermark = expected[expected.count / 2].time
+        let first = Self.times(stream, before: watermark)
+        #expect(first == Array(names.prefix(expected.firstIndex { $0.time >= watermark }!)))
+        #expect(first + Self.times(stream, before: nil) == names)
+    }
+
     @Test func aSpoolWithoutAHeaderIsNotReadyYet() throws {
         let path = try TestPaths.temporaryDirectory().appendingPathComponent("empty").path
         #expect(try SpoolStream(openingIfReady: path) == nil, "no file yet")

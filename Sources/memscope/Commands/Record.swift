@@ -113,6 +113,7 @@ struct RecordCommand: ParsableCommand {
         options.scanEveryNanoseconds = scanEvery?.nanoseconds ?? 0
         options.scanAtPeak = scanAtPeak
         if noSpacedScans { options.scanSpacedEvents = 0 }
+        options.keepStateUntilExit = true  // memscope exits once the dumps are written
         let outcome: RecordOutcome
         do {
             var resolved = options
