@@ -107,6 +107,11 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// (``OwnershipState/noteTeardown(node:stack:thread:)``): an inferred `owns` where nothing
     /// was observed for the pair.
     public var destructorTeardowns: Bool
+    /// Fifteenth rules: a site whose blocks another site's blocks shared as a reference count
+    /// (both roles, several times) keeps a count by hand: a block of a third site freed with
+    /// one of its blocks held one count, and shares it rather than owning it
+    /// (``OwnershipState/handCountedHolders()``).
+    public var handCountedTargets: Bool
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
                 impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true,
                 containerElements: Bool = true, scanOnlyReferences: Bool = true,
@@ -116,7 +121,7 @@ public struct OwnershipOptions: Sendable, Equatable {
                 burstsByEventOrder: Bool = true, countedTargetHolders: Bool = true, unseenLastHolders: Bool = true,
                 recursiveRoots: Bool = true, laterReferrers: Bool = true,
                 countedTargetsUnowned: Bool = true, countedSoleHolders: Bool = true, handedOffTogether: Bool = true,
-                nulledPointerTearers: Bool = true, destructorTeardowns: Bool = true) {
+                nulledPointerTearers: Bool = true, destructorTeardowns: Bool = true, handCountedTargets: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
@@ -143,6 +148,7 @@ public struct OwnershipOptions: Sendable, Equatable {
         self.handedOffTogether = handedOffTogether
         self.nulledPointerTearers = nulledPointerTearers
         self.destructorTeardowns = destructorTeardowns
+        self.handCountedTargets = handCountedTargets
     }
 
     public static let `default` = OwnershipOptions()

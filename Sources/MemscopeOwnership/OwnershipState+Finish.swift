@@ -110,12 +110,16 @@ extension OwnershipState {
         // `owns` resting on one target and nothing against it (a struct's one buffer) is
         // kept in a class of its own (``OwnershipBasis/singleTarget``, fourth rules).
         var observedPairs = Set<NodePair>()
+        // Holders of targets counted by hand (fifteenth rules): a site whose blocks another
+        // site's blocks shared in both roles of a reference count, several times each.
+        let handCounted = options.handCountedTargets ? handCountedHolders() : []
+        func counted(_ pair: NodePair) -> Bool { isRefcounted(pair.to) || handCounted.contains(pair) }
         func observed(_ pair: NodePair, _ edge: OwnershipEdge, basis: OwnershipBasis) {
             let once = edge.evidence < Self.minimumObservedPairs
             // A reference count seen once, nothing against it (tenth rules): a target made by a
             // reference-counting constructor, its one sighted holder freed with it or after it
             // (not freed first, as a parent holding its child in a tree of counted nodes is).
-            let countedOnce = options.singleCountedShares && edge.kind == .shares && edge.contradictions == 0 && isRefcounted(pair.to)
+            let countedOnce = options.singleCountedShares && edge.kind == .shares && edge.contradictions == 0 && counted(pair)
                 && deathRoles[pair]?.beforeTarget == 0
             if once && !countedOnce && (edge.kind != .owns || edge.contradictions > 0) {
                 coverage.rejectedHypotheses += 1
@@ -129,7 +133,7 @@ extension OwnershipState {
         }
         for pair in deathRoles.keys.sorted() {
             let roles = deathRoles[pair]!
-            let refcounted = isRefcounted(pair.to)
+            let refcounted = counted(pair)
             // A reference-counted target some of the source's blocks left alive: those freed
             // with it, alone or handing it on, were its count's last holders, not owners
             // (eleventh rules).
@@ -144,7 +148,7 @@ extension OwnershipState {
                 // The rule says what was seen; the counts go in the detail, so the report lists
                 // each rule once, not once per edge.
                 observed(pair, OwnershipEdge(from: 0, to: 0, kind: .shares,
-                                         rule: "observed: several blocks held each target; blocks of the source died holding it and left it alive, or were the last holder and were freed with it, as with a reference count" + (refcounted ? "; the target is of a reference-counted type" : ""),
+                                         rule: "observed: several blocks held each target; blocks of the source died holding it and left it alive, or were the last holder and were freed with it, as with a reference count" + (isRefcounted(pair.to) ? "; the target is of a reference-counted type" : refcounted ? "; the target's count is kept by hand (another site's blocks shared it as a reference count)" : ""),
                                          evidence: sharing, contradictions: sole,
                                          detail: "\(roles.leftAlive) left it alive; \(roles.lastOfSeveral) were the last holder; against: targets the source freed as their only holder, or together with another holder"),
                          basis: .referenceCount)
@@ -166,8 +170,10 @@ extension OwnershipState {
                 // A reference count that one holder held at a time is still a reference count:
                 // its holder shares the target (an `Rc` or `shared_ptr` copied to no one else),
                 // which another holder may join at any time (fourth rules).
+                let type = isRefcounted(pair.to) ? "the target is of a reference-counted type (made by Rc::new, Arc::new or make_shared)"
+                    : "the target's count is kept by hand (another site's blocks shared it as a reference count: several freed holding it and leaving it alive, the last one freed with it)"
                 observed(pair, OwnershipEdge(from: 0, to: 0, kind: .shares,
-                                             rule: "observed: the target is of a reference-counted type (made by Rc::new, Arc::new or make_shared), and "
+                                             rule: "observed: " + type + ", and "
                                                  + [kept, handed].filter { !$0.isEmpty }.joined(separator: "; or "),
                                              evidence: support, contradictions: roles.leftAlive,
                                              detail: tally + "against: target blocks the source died holding and left alive"),
