@@ -112,6 +112,10 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// one of its blocks held one count, and shares it rather than owning it
     /// (``OwnershipState/handCountedHolders()``).
     public var handCountedTargets: Bool
+    /// Fifteenth rules: a block of another site read as the freed-first owner (a list freed
+    /// head first) of two or more blocks of one site owns none of them by that reading: it
+    /// held an index's or spare capacity's words (``OwnershipState/dropRepeatedFreedFirstPicks()``).
+    public var singleFreedFirstTargets: Bool
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
                 impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true,
                 containerElements: Bool = true, scanOnlyReferences: Bool = true,
@@ -121,7 +125,8 @@ public struct OwnershipOptions: Sendable, Equatable {
                 burstsByEventOrder: Bool = true, countedTargetHolders: Bool = true, unseenLastHolders: Bool = true,
                 recursiveRoots: Bool = true, laterReferrers: Bool = true,
                 countedTargetsUnowned: Bool = true, countedSoleHolders: Bool = true, handedOffTogether: Bool = true,
-                nulledPointerTearers: Bool = true, destructorTeardowns: Bool = true, handCountedTargets: Bool = true) {
+                nulledPointerTearers: Bool = true, destructorTeardowns: Bool = true, handCountedTargets: Bool = true,
+                singleFreedFirstTargets: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
@@ -149,6 +154,7 @@ public struct OwnershipOptions: Sendable, Equatable {
         self.nulledPointerTearers = nulledPointerTearers
         self.destructorTeardowns = destructorTeardowns
         self.handCountedTargets = handCountedTargets
+        self.singleFreedFirstTargets = singleFreedFirstTargets
     }
 
     public static let `default` = OwnershipOptions()

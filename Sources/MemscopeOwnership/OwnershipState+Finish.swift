@@ -5,6 +5,7 @@ extension OwnershipState {
     mutating func finish() -> OwnershipGraph {
         if scan.isOpen { closeScan() }
         settleImage()
+        dropRepeatedFreedFirstPicks()
         countLeaks()
         return assemble()
     }

@@ -394,6 +394,7 @@ extension OwnershipState {
         } else if leftAlive.isEmpty {
             deathRoles[pair, default: DeathRoles()].soleTearer += 1
             if before { deathRoles[pair]!.beforeTarget += 1 }
+            if before && tearer.node != h.node && !isRefcounted(h.node) { noteFreedFirst(holder: tearer.serial, pair: pair) }
         } else {
             deathRoles[pair, default: DeathRoles()].lastOfSeveral += 1
             for other in pairs(leftAlive) { deathRoles[other, default: DeathRoles()].leftAlive += 1 }

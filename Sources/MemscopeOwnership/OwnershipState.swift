@@ -114,6 +114,9 @@ struct OwnershipState {
     var interior = InteriorIndex()
     var seenHolding: Set<SerialPair> = []
     var deathRoles: [NodePair: DeathRoles] = [:]
+    /// Per holder block and site pair: how often it was read as a freed-first owner (fifteenth
+    /// rules, ``dropRepeatedFreedFirstPicks()``).
+    var freedFirstPicks: [FreedFirstPick: UInt64] = [:]
     /// Per node: its blocks live at a scan, summed over the scans.
     var scannedBlocks: [UInt64] = []
     /// Of those, the blocks live at a scan (the rest: blocks whose words were read as they died).

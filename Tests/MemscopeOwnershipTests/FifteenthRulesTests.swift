@@ -29,8 +29,10 @@ import Testing
         for _ in 0..<counted {
             let b = block(), first = block(), second = block()
             d.alloc(ts: t, address: b, size: 32, stack: buf)
-            d.alloc(ts: t + Self.separate, address: first, size: 24, stack: parts)
-            d.alloc(ts: t + 2 * Self.separate, address: second, size: 24, stack: parts)
+            // The second made first: a holder freed right after another holder was made
+            // would read as handing the buffer on.
+            d.alloc(ts: t + Self.separate, address: second, size: 24, stack: parts)
+            d.alloc(ts: t + 2 * Self.separate, address: first, size: 24, stack: parts)
             t += 3 * Self.separate
             words(&d, ts: t, first, [b])
             d.free(ts: t, address: first)
@@ -41,8 +43,8 @@ import Testing
             t += Self.separate
         }
         let last = block(), slices = block()
-        d.alloc(ts: t, address: last, size: 32, stack: buf)
-        d.alloc(ts: t + Self.separate, address: slices, size: 24, stack: parts)
+        d.alloc(ts: t, address: slices, size: 24, stack: parts)
+        d.alloc(ts: t + Self.separate, address: last, size: 32, stack: buf)
         t += 2 * Self.separate
         let (leaver, keeper) = readerFirst ? (r, slices) : (slices, r)
         words(&d, ts: t, leaver, [last])
@@ -90,5 +92,60 @@ import Testing
         #expect(edge(first, .shares, "reader_new", "buf_new") == nil)
         #expect(edge(first, .owns, "reader_new", "buf_new") == nil)
         #expect(edge(first, .shares, "parts_new", "buf_new") != nil)
+    }
+
+    /// A table (`table_new`) of `lists` two-node lists (`node_new`), and an index
+    /// (`index_new`, made before the nodes) whose words still name every list's head (a
+    /// cleared vector's spare capacity). At teardown, in one cascade, the index is freed
+    /// first, then each list head first (each head naming its next node), then the table,
+    /// whose words were nulled as the lists went (it names nothing as it dies).
+    func indexedLists(_ lists: Int) -> DumpBuilder {
+        var d = DumpBuilder()
+        d.append(Self.marker)
+        let table = d.stack("main", "table_new")
+        let index = d.stack("main", "index_new")
+        let node = d.stack("main", "push_node", "node_new")
+        var t: UInt64 = 1_000
+        let tableAddress: UInt64 = 0x100000, indexAddress: UInt64 = 0x100100
+        d.alloc(ts: t, address: tableAddress, size: 256, stack: table)
+        d.alloc(ts: t + Self.separate, address: indexAddress, size: 256, stack: index)
+        t += 2 * Self.separate
+        func head(_ i: Int) -> UInt64 { UInt64(0x200000 + i * 0x200) }
+        for i in 0..<lists {
+            d.alloc(ts: t, address: head(i) + 0x100, size: 32, stack: node)
+            d.alloc(ts: t + Self.separate, address: head(i), size: 32, stack: node)
+            t += 2 * Self.separate
+        }
+        words(&d, ts: t, indexAddress, (0..<lists).map(head))
+        d.free(ts: t, address: indexAddress)
+        for i in 0..<lists {
+            t += 10
+            words(&d, ts: t, head(i), [head(i) + 0x100])
+            d.free(ts: t, address: head(i))
+            t += 10
+            d.free(ts: t, address: head(i) + 0x100)
+        }
+        d.free(ts: t + 10, address: tableAddress)
+        d.end(ts: t + Self.separate)
+        return d
+    }
+
+    @Test func aBlockFreedFirstHoldingSeveralHeadsOwnsNone() throws {
+        #expect(OwnershipOptions.default.singleFreedFirstTargets)
+        var off = OwnershipOptions.default
+        off.singleFreedFirstTargets = false
+        let dump = indexedLists(5)
+        let g = graph(dump)
+        #expect(edge(g, .owns, "index_new", "node_new")?.provenance != .observed,
+                "an index freed first, naming five heads, is no list's previous node")
+        // A head still owns its next node, freed right after it.
+        let next = try #require(edge(g, .owns, "node_new", "node_new"))
+        #expect(next.provenance == .observed && next.basis == .freedFirst)
+        // The rule off: the index reads as the heads' owner, freed first.
+        let old = try #require(edge(graph(dump, options: off), .owns, "index_new", "node_new"))
+        #expect(old.provenance == .observed && old.basis == .freedFirst && old.evidence == 5)
+        // One head named: a list's previous node looks the same, and the rule does not act.
+        let one = try #require(edge(graph(indexedLists(1)), .owns, "index_new", "node_new"))
+        #expect(one.provenance == .observed && one.evidence == 1)
     }
 }
