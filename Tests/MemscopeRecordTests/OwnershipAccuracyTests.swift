@@ -721,6 +721,36 @@ import Testing
         }
     }
 
+    /// The programs held out from the fifteenth rules (Tests/OwnershipProgramsHeldOut16: twelve
+    /// programs written 2026-12-08 01:30:32–01:34:48 UTC, after the fifteenth freeze at 01:30:06,
+    /// by an engineer who had not seen the rules, from a brief that named no weakness of them),
+    /// scored once at 01:35 UTC: references 98.0% / 89.1%, owns 90.0% / 83.7%, shares 100% /
+    /// 28.6%, reallocates and hands-off 100% / 100%; one false edge above 0.9 (env-frames.c: a
+    /// closure holding one count of a hand-counted frame read as its owner, observed, 0.99).
+    @Test func sixteenthHeldOutSetTargets() throws {
+        let (table, edges, partial) = try Self.heldOutRun("Tests/OwnershipProgramsHeldOut16", name: "sixteenth", minimumEdges: 90) { run in
+            (Self.percentCell(run.output, "references", column: 1) ?? 0) >= 95
+                && !run.edges.contains { ($0.kind == "owns" || $0.kind == "shares") && $0.confidence >= 1 }
+        }
+        Self.expectHeldOutBasics(table, edges, referencesFloor: 93)
+        Self.expectOwnsPrecision(table, partial: partial, floor: 85)
+        Self.expectExact(["reallocates", "hands_off"], table, partial: partial)
+        #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 84 || partial, "\(table)")
+        #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 78 || partial, "\(table)")
+        // Not met: references recall 89.1% and owns 83.7% (request-workers.cc's ring slots and
+        // bodies, batch-channel.rs's batches inside the channel's own blocks, layer-stack.cc's
+        // layers buffer), owns precision 90% (layer-stack.cc's selection buffer, inferred 0.86;
+        // env-frames.c's hand-counted frames), shares recall 28.6% (env-frames.c's counted
+        // frames, plugin-chain.rs's Rc<Config> holders), a false edge above 0.9 (observed).
+        withKnownIssue("issue 18: recall below 90%, owns precision below 95% and a false edge above 0.9 on the sixteenth held-out set",
+                       isIntermittent: true) {
+            #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 90)
+            #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 90)
+            #expect((Self.percentCell(table, "shares", column: 2) ?? 0) >= 90)
+            #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 }, "\(table)")
+        }
+    }
+
     static func meetsTargets(_ table: String) -> Bool {
         func row(_ kind: String) -> (precision: Double, recall: Double)? {
             guard let line = table.split(separator: "\n").first(where: { $0.hasPrefix("| \(kind) |") }) else { return nil }
