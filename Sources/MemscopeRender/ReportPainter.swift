@@ -120,30 +120,42 @@ struct ReportPainter {
     }
 
     /// The flamegraphs of the thread and window views, in their order (threads first), drawn
-    /// on both cores; the shared trees' buffers are let go on return.
+    /// on both cores: every view's top-down graph, then every view's bottom-up one, so the
+    /// views' tree buffers are of one direction at a time (the first direction's are freed
+    /// before the second's are made); the shared trees' buffers are let go on return.
     private static func viewFlames(_ views: PartialAnalyses, filter: FrameFilter, runTrees: SharedViewTrees.RunTrees?,
                                    options: FlameGraphOptions) -> [FlameView] {
         let parts = views.threads + views.windows
-        let made = ResultSlots<FlameView>(count: parts.count)
         let shared = views.tallied && !parts.isEmpty
             ? SharedViewTrees(filter: filter, views: parts.map(\.analysis), run: runTrees) : nil
+        // Views the shared trees do not serve: both graphs from a tree of their own, in the first pass.
+        let own = ResultSlots<FlameView>(count: parts.count)
         let work = Handoff((parts, filter, shared, options))
-        DispatchQueue.concurrentPerform(iterations: min(2, parts.count)) { worker in
-            let (parts, filter, shared, options) = work.value
-            for i in stride(from: worker, to: parts.count, by: 2) {
-                if let shared, let trees = shared.trees(of: parts[i].analysis) {
-                    let shown = parts[i].analysis.shortenedForDisplay()
-                    made.set(i, FlameView(key: parts[i].key, label: parts[i].label,
-                                          topDown: FlameGraphBuilder.build(trees.topDown, analysis: shown, options: options),
-                                          bottomUp: FlameGraphBuilder.build(trees.bottomUp, analysis: shown, options: options)))
-                    continue
+        func graphs(_ direction: CallTree.Direction) -> ResultSlots<FlameGraph> {
+            let made = ResultSlots<FlameGraph>(count: parts.count)
+            DispatchQueue.concurrentPerform(iterations: min(2, parts.count)) { worker in
+                let (parts, filter, shared, options) = work.value
+                for i in stride(from: worker, to: parts.count, by: 2) {
+                    if let shared, let tree = shared.tree(of: parts[i].analysis, direction) {
+                        made.set(i, FlameGraphBuilder.build(tree, analysis: parts[i].analysis.shortenedForDisplay(), options: options))
+                    } else if direction == .topDown {
+                        var view = parts[i].analysis
+                        filter.apply(to: &view)
+                        own.set(i, Self.flameView(parts[i].key, parts[i].label, shown: view, options: options))
+                    }
                 }
-                var view = parts[i].analysis
-                filter.apply(to: &view)
-                made.set(i, Self.flameView(parts[i].key, parts[i].label, shown: view, options: options))
             }
+            return made
         }
-        return made.values
+        let topDown = graphs(.topDown)
+        shared?.freeSpareBuffers()
+        let bottomUp = graphs(.bottomUp)
+        return parts.indices.map { i in
+            if let topDown = topDown.value(i), let bottomUp = bottomUp.value(i) {
+                return FlameView(key: parts[i].key, label: parts[i].label, topDown: topDown, bottomUp: bottomUp)
+            }
+            return own.value(i)!
+        }
     }
 
     /// A view's flamegraphs, its strings shortened for display.
