@@ -116,6 +116,14 @@ public struct CallTree: Sendable, Equatable {
             && a.childIDs == b.childIDs && a.links.indices.allSatisfy { a.selfCosts($0) == b.selfCosts($0) }
     }
 
+    /// Lets the costs go, keeping the nodes' links and children: for a tree read for its shape
+    /// alone (the views' trees over it, ``SharedViewTrees``). Its costs must not be read after.
+    mutating func releaseCosts() {
+        totals = []
+        selfSlots = []
+        selfValues = []
+    }
+
     /// A tree without nodes, standing in until the real one is built.
     static func empty(_ direction: Direction) -> CallTree {
         CallTree(direction: direction, links: [], totals: [], selfSlots: [], selfValues: [], childStarts: [0], childIDs: [])

@@ -78,23 +78,28 @@ struct ReportPainter {
         }
         let defaultCost: FlameCost = analysis.totals.peakBytes > 0 ? .peak : .allocations
         clock.lap("chart paint")
-        let input = ReportInput(analysis: analysis, inputPath: inputPath, format: format, version: MemscopeVersion.string,
+        var withThreadFlames = ReportInput(analysis: analysis, inputPath: inputPath, format: format, version: MemscopeVersion.string,
                                 topDown: topDown, bottomUp: bottomUp, flameLayout: flameLayout, flameOptions: flameOptions,
                                 pictures: withThreads, defaultCost: defaultCost, frameFilter: frameFilter.description,
                                 source: includeSource ? SourceContext(analysis: analysis) : SourceContext())
-        var withThreadFlames = input
         withThreadFlames.allFramesFlame = allFramesFlame
         withThreadFlames.timeline = TimelineOverlay(analysis, filter: frameFilter, topDownBoxOfNode: topDownBoxes,
                                                     bottomUpBoxOfNode: bottomUpBoxes, siteNodes: runTrees?.siteNodes(of: analysis))
         // The page's parts that need neither the views nor the ownership section, on both
         // cores while the extra-view read goes on.
         let earlyParts = HTMLReport.early(withThreadFlames)
+        // From here the run's call trees are read by the views alone, for their shape: the
+        // analysis lets its copies go, and the views' copy its costs.
+        analysis.releaseCallTrees()
+        withThreadFlames.analysis.releaseCallTrees()
+        var viewTrees = consume runTrees
+        viewTrees?.releaseCosts()
         clock.lap("html before the views")
         let (views, ownership) = try pending.wait(&clock)
         clock.lap("wait for extra views")
         // The views on both cores. Tallied views are drawn on the run's filtered trees (or
         // one shared tree per direction): each view's costs summed along its sites' paths.
-        let flames = Self.viewFlames(views, filter: frameFilter, runTrees: runTrees, options: viewOptions)
+        let flames = Self.viewFlames(views, filter: frameFilter, runTrees: consume viewTrees, options: viewOptions)
         withThreadFlames.threadFlames = Array(flames.prefix(views.threads.count))
         withThreadFlames.windowFlames = Array(flames.dropFirst(views.threads.count))
         if !views.threads.isEmpty || !views.windows.isEmpty { clock.lap("thread and window flamegraph trees") }
