@@ -51,6 +51,15 @@ struct ReportPainter {
         let runTrees = frameFilter.applyForViews(to: &analysis)
         let (topDown, topDownBoxes) = FlameGraphBuilder.buildWithNodeMap(analysis, direction: .topDown, options: flameOptions)
         let (bottomUp, bottomUpBoxes) = FlameGraphBuilder.buildWithNodeMap(analysis, direction: .bottomUp, options: flameOptions)
+        // The timeline's overlay finds each site's box through the trees; from here the run's
+        // call trees are read by the views alone, for their shape: the analysis lets its copies
+        // go, and the views' copy its costs (held through the pictures' painting and the page's
+        // early parts, while the extra-view read's tables grow).
+        let overlay = TimelineOverlay(analysis, filter: frameFilter, topDownBoxOfNode: topDownBoxes,
+                                      bottomUpBoxOfNode: bottomUpBoxes, siteNodes: runTrees?.siteNodes(of: analysis))
+        analysis.releaseCallTrees()
+        var viewTrees = consume runTrees
+        viewTrees?.releaseCosts()
         clock.lap("flamegraph trees")
         let measurer = CairoTextMeasurer()
         let timeline = TimelineLayout.scene(analysis, measurer: measurer)
@@ -83,17 +92,10 @@ struct ReportPainter {
                                 pictures: withThreads, defaultCost: defaultCost, frameFilter: frameFilter.description,
                                 source: includeSource ? SourceContext(analysis: analysis) : SourceContext())
         withThreadFlames.allFramesFlame = allFramesFlame
-        withThreadFlames.timeline = TimelineOverlay(analysis, filter: frameFilter, topDownBoxOfNode: topDownBoxes,
-                                                    bottomUpBoxOfNode: bottomUpBoxes, siteNodes: runTrees?.siteNodes(of: analysis))
+        withThreadFlames.timeline = overlay
         // The page's parts that need neither the views nor the ownership section, on both
         // cores while the extra-view read goes on.
         let earlyParts = HTMLReport.early(withThreadFlames)
-        // From here the run's call trees are read by the views alone, for their shape: the
-        // analysis lets its copies go, and the views' copy its costs.
-        analysis.releaseCallTrees()
-        withThreadFlames.analysis.releaseCallTrees()
-        var viewTrees = consume runTrees
-        viewTrees?.releaseCosts()
         clock.lap("html before the views")
         let (views, ownership) = try pending.wait(&clock)
         clock.lap("wait for extra views")
