@@ -87,10 +87,11 @@ struct ReportPainter {
         }
         let defaultCost: FlameCost = analysis.totals.peakBytes > 0 ? .peak : .allocations
         clock.lap("chart paint")
-        var withThreadFlames = ReportInput(analysis: analysis, inputPath: inputPath, format: format, version: MemscopeVersion.string,
-                                topDown: topDown, bottomUp: bottomUp, flameLayout: flameLayout, flameOptions: flameOptions,
-                                pictures: withThreads, defaultCost: defaultCost, frameFilter: frameFilter.description,
-                                source: includeSource ? SourceContext(analysis: analysis) : SourceContext())
+        var withThreadFlames = ReportInput(analysis: analysis, inputPath: inputPath, format: format,
+                                           version: MemscopeVersion.string, topDown: topDown, bottomUp: bottomUp,
+                                           flameLayout: flameLayout, flameOptions: flameOptions, pictures: withThreads,
+                                           defaultCost: defaultCost, frameFilter: frameFilter.description,
+                                           source: includeSource ? SourceContext(analysis: analysis) : SourceContext())
         withThreadFlames.allFramesFlame = allFramesFlame
         withThreadFlames.timeline = overlay
         // The page's parts that need neither the views nor the ownership section, on both
