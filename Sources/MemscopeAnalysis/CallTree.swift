@@ -116,6 +116,14 @@ public struct CallTree: Sendable, Equatable {
             && a.childIDs == b.childIDs && a.links.indices.allSatisfy { a.selfCosts($0) == b.selfCosts($0) }
     }
 
+    /// Lets the costs go, keeping the nodes' links and children: for a tree read for its shape
+    /// alone (the views' trees over it, ``SharedViewTrees``). Its costs must not be read after.
+    mutating func releaseCosts() {
+        totals = []
+        selfSlots = []
+        selfValues = []
+    }
+
     /// A tree without nodes, standing in until the real one is built.
     static func empty(_ direction: Direction) -> CallTree {
         CallTree(direction: direction, links: [], totals: [], selfSlots: [], selfValues: [], childStarts: [0], childIDs: [])
@@ -227,18 +235,19 @@ struct CallTreeBuilder {
         build(direction, costs: [], paths: paths)
     }
 
-    /// ``build(_:paths:)``, also giving each path's nodes in the order they were visited
-    /// (root side first top-down, allocating frame first bottom-up): path `i`'s nodes are
-    /// `visits[starts[i]..<starts[i + 1]]`, each with the frame id that reached it.
+    /// ``build(_:paths:)``, also giving the node where each path ends: path `i`'s nodes are
+    /// `leaves[i]` and its ancestors, one per frame (root side first top-down, allocating
+    /// frame first bottom-up).
     func buildRecording(_ direction: CallTree.Direction, paths: [(frames: [UInt32], costs: Costs)]) -> RecordedCallTree {
-        var visits: [(node: Int32, frame: UInt32)]? = []
-        var starts: [Int] = []
-        let tree = build(direction, costs: [], paths: paths, visits: &visits, starts: &starts)
-        return RecordedCallTree(tree: tree, visits: visits ?? [], starts: starts)
+        var leaves: [Int32]? = []
+        let tree = build(direction, costs: [], paths: paths, leaves: &leaves)
+        return RecordedCallTree(tree: tree, leaves: leaves ?? [])
     }
 
-    /// ``buildRecording(_:paths:)`` in both directions, the bottom-up one on another thread.
-    func buildBothRecording(paths: [(frames: [UInt32], costs: Costs)]) -> (topDown: RecordedCallTree, bottomUp: RecordedCallTree) {
+    /// ``buildRecording(_:paths:)`` in both directions, the bottom-up one on another thread,
+    /// and the paths' frames, kept once for both.
+    func buildBothRecording(paths: [(frames: [UInt32], costs: Costs)])
+        -> (topDown: RecordedCallTree, bottomUp: RecordedCallTree, frames: RecordedPaths) {
         let bottomUp = UnsafeMutablePointer<RecordedCallTree>.allocate(capacity: 1)
         defer { bottomUp.deallocate() }
         let done = DispatchSemaphore(value: 0)
@@ -250,19 +259,18 @@ struct CallTreeBuilder {
         }
         let topDown = buildRecording(.topDown, paths: paths)
         done.wait()
-        return (topDown, bottomUp.move())
+        // Once both trees are built: the builds' walks (8 bytes a frame each) are gone by then.
+        return (topDown, bottomUp.move(), RecordedPaths(paths))
     }
 
     private func build(_ direction: CallTree.Direction, costs: [(stack: UInt32, costs: Costs)],
                        paths: [(frames: [UInt32], costs: Costs)]?) -> CallTree {
-        var visits: [(node: Int32, frame: UInt32)]? = nil
-        var starts: [Int] = []
-        return build(direction, costs: costs, paths: paths, visits: &visits, starts: &starts)
+        var leaves: [Int32]? = nil
+        return build(direction, costs: costs, paths: paths, leaves: &leaves)
     }
 
     private func build(_ direction: CallTree.Direction, costs: [(stack: UInt32, costs: Costs)],
-                       paths: [(frames: [UInt32], costs: Costs)]?, visits: inout [(node: Int32, frame: UInt32)]?,
-                       starts: inout [Int]) -> CallTree {
+                       paths: [(frames: [UInt32], costs: Costs)]?, leaves: inout [Int32]?) -> CallTree {
         // Nodes are made as they are found: their links first (28 bytes a node, the only
         // array that grows while the tree is built), their costs once the count is known.
         var links = [CallTree.Link(parent: -1, depth: 0, function: 0, file: 0, module: 0, line: 0, frame: 0)]
@@ -379,9 +387,8 @@ struct CallTreeBuilder {
                     }
                 }
             }
-            if visits != nil {
-                visits = walk
-                starts = offsets
+            if leaves != nil {
+                leaves = (0..<paths.count).map { i in offsets[i + 1] > offsets[i] ? walk[offsets[i + 1] - 1].node : 0 }
             }
         }
         switch direction {
@@ -443,7 +450,7 @@ struct CallTreeBuilder {
         // The nodes' smallest lines, kept in the index while it was built.
         index.forEachLine { node, line in links[node].line = line }
         if walkedInLanes && links.count > 2 {
-            Self.renumber(&links, &selfSlots, visits: &visits, creators: creators)
+            Self.renumber(&links, &selfSlots, leaves: &leaves, creators: creators)
         }
 
         index = NodeIndex()  // not needed any more
@@ -470,9 +477,9 @@ struct CallTreeBuilder {
 
     /// Numbers the nodes as a walk of one path after another does: by the path that made
     /// each (`creators`, the root's -1 first), and within a path by depth, the order in which
-    /// a path makes its nodes. Links, own-cost slots and recorded visits follow.
+    /// a path makes its nodes. Links, own-cost slots and recorded leaves follow.
     private static func renumber(_ links: inout [CallTree.Link], _ selfSlots: inout [Int32],
-                                 visits: inout [(node: Int32, frame: UInt32)]?, creators: [Int32]) {
+                                 leaves: inout [Int32]?, creators: [Int32]) {
         let n = links.count
         var paths = 0
         for c in creators where Int(c) + 1 > paths { paths = Int(c) + 1 }
@@ -493,8 +500,8 @@ struct CallTreeBuilder {
         }
         next = []
         for i in 1..<n { links[i].parent = newID[Int(links[i].parent)] }
-        if visits != nil {
-            for k in visits!.indices { visits![k].node = newID[Int(visits![k].node)] }
+        if leaves != nil {
+            for k in leaves!.indices { leaves![k] = newID[Int(leaves![k])] }
         }
         // Each node to its new place, cycle by cycle (no second array of links).
         for start in 1..<n where newID[start] >= 0 && Int(newID[start]) != start {
@@ -549,11 +556,30 @@ struct CallTreeBuilder {
     }
 }
 
-/// A call tree with, per path it was built from, the nodes the path went through.
+/// A call tree with, per path it was built from, the node where the path ends: the path's
+/// nodes are it and its ancestors, one per frame of the path (``RecordedPaths``). Each
+/// path's nodes and frames were kept per direction (16 bytes a frame of every path: 74 MB
+/// of a compiler's render, held to its end beside the views' trees).
 struct RecordedCallTree: Sendable {
     var tree: CallTree
-    var visits: [(node: Int32, frame: UInt32)]
+    /// Per path, its last node (the root for a path without frames).
+    var leaves: [Int32]
+}
+
+/// The frames of the paths a ``RecordedCallTree`` was built from, innermost first, for both
+/// directions: path `i`'s are `frames[starts[i]..<starts[i + 1]]`.
+struct RecordedPaths: Sendable {
+    var frames: [UInt32]
     var starts: [Int]
+
+    init(_ paths: [(frames: [UInt32], costs: Costs)]) {
+        starts = [0]
+        starts.reserveCapacity(paths.count + 1)
+        for path in paths { starts.append(starts[starts.count - 1] + path.frames.count) }
+        frames = []
+        frames.reserveCapacity(starts[paths.count])
+        for path in paths { frames.append(contentsOf: path.frames) }
+    }
 }
 
 /// Node ids by their parent's id and frame class: open addressing with each key beside its

@@ -84,7 +84,7 @@ public struct FrameFilter: Sendable, Equatable {
         let paths = sitePaths.map { (frames: $0.frames, costs: analysis.sites[$0.site].costs) }
         let builder = CallTreeBuilder(symbols: analysis.symbols)
         analysis.releaseCallTrees()
-        let (topDown, bottomUp) = builder.buildBothRecording(paths: paths)
+        let (topDown, bottomUp, frames) = builder.buildBothRecording(paths: paths)
         (analysis.topDown, analysis.bottomUp) = (topDown.tree, bottomUp.tree)
         var pathOfStack = [Int32](repeating: SharedViewTrees.absent, count: analysis.symbols.stackParents.count)
         // By index here and below: a site copied out of its array retains its arrays.
@@ -97,7 +97,7 @@ public struct FrameFilter: Sendable, Equatable {
         }
         return SharedViewTrees.RunTrees(allocatorFrames: analysis.allocatorFrames, strings: analysis.symbols.strings,
                                         shared: SharedViewTrees.Shared(allocatorFrames: analysis.allocatorFrames, topDown: topDown,
-                                                                       bottomUp: bottomUp, pathOfStack: pathOfStack))
+                                                                       bottomUp: bottomUp, paths: frames, pathOfStack: pathOfStack))
     }
 
     /// Each site's frames as the filtered trees show them (innermost first), by index in
@@ -372,6 +372,12 @@ final class ViewTreeBuffer: @unchecked Sendable {
             return found ?? ViewTreeBuffer(count: count)
         }
 
+        func freeSpare() {
+            lock.lock()
+            spare = []
+            lock.unlock()
+        }
+
         func giveBack(_ buffer: ViewTreeBuffer) {
             buffer.clear()
             lock.lock()
@@ -384,22 +390,26 @@ final class ViewTreeBuffer: @unchecked Sendable {
 /// The call trees of the views of one run (``Analysis/viewAnalysis(costs:options:)``, its
 /// threads and time windows) through one frame filter, as ``FrameFilter/apply(to:)-(Analysis)``
 /// would give them, without a tree per view: the views' sites are put once into one tree
-/// per direction (per classification of allocator frames, usually one), each path's nodes
+/// per direction (per classification of allocator frames, usually one), each path's last node
 /// remembered, and a view's tree is its sites' costs summed along their paths.
 public final class SharedViewTrees: @unchecked Sendable {
     struct Shared {
         let allocatorFrames: AllocatorFrames
-        let topDown: RecordedCallTree
-        let bottomUp: RecordedCallTree
+        var topDown: RecordedCallTree
+        var bottomUp: RecordedCallTree
+        /// The frames of each path, innermost first.
+        let paths: RecordedPaths
         /// Per stack id, its path's index, or ``leftOut`` (by the filter) or ``absent`` (in no view).
         let pathOfStack: [Int32]
         /// The depth of each tree's deepest node (``ViewCallTree/deepest``).
         let deepest: (topDown: Int, bottomUp: Int)
 
-        init(allocatorFrames: AllocatorFrames, topDown: RecordedCallTree, bottomUp: RecordedCallTree, pathOfStack: [Int32]) {
+        init(allocatorFrames: AllocatorFrames, topDown: RecordedCallTree, bottomUp: RecordedCallTree, paths: RecordedPaths,
+             pathOfStack: [Int32]) {
             self.allocatorFrames = allocatorFrames
             self.topDown = topDown
             self.bottomUp = bottomUp
+            self.paths = paths
             self.pathOfStack = pathOfStack
             deepest = (topDown.tree.deepestDepth, bottomUp.tree.deepestDepth)
         }
@@ -412,22 +422,28 @@ public final class SharedViewTrees: @unchecked Sendable {
     public struct RunTrees: @unchecked Sendable {
         let allocatorFrames: AllocatorFrames
         let strings: [String]
-        let shared: Shared
+        var shared: Shared
+
+        /// Lets the trees' costs go: the views read their shape only (their own costs are
+        /// in their buffers). Once the run's analysis has let its copies of the trees go,
+        /// this frees 52 bytes a node (with the analysis' copies let go before the pictures
+        /// were painted, a compiler's render peaked 47 MiB lower); their site nodes
+        /// (``siteNodes(of:)``) are found before.
+        public mutating func releaseCosts() {
+            shared.topDown.tree.releaseCosts()
+            shared.bottomUp.tree.releaseCosts()
+        }
 
         /// Each site's node in the trees, as ``FrameFilter/siteNodes(in:)`` finds it, for
         /// the analysis whose trees these are.
         public func siteNodes(of analysis: Analysis) -> SiteNodes {
-            func leaf(_ recorded: RecordedCallTree, _ path: Int) -> Int32 {
-                let end = recorded.starts[path + 1]
-                return end > recorded.starts[path] ? recorded.visits[end - 1].node : 0
-            }
             var nodes = SiteNodes(topDown: Array(repeating: -1, count: analysis.sites.count),
                                   bottomUp: Array(repeating: -1, count: analysis.sites.count))
             for i in analysis.sites.indices where Int(analysis.sites[i].stack) < shared.pathOfStack.count {
                 let path = Int(shared.pathOfStack[Int(analysis.sites[i].stack)])
                 guard path >= 0 else { continue }
-                nodes.topDown[i] = leaf(shared.topDown, path)
-                nodes.bottomUp[i] = leaf(shared.bottomUp, path)
+                nodes.topDown[i] = shared.topDown.leaves[path]
+                nodes.bottomUp[i] = shared.bottomUp.leaves[path]
             }
             return nodes
         }
@@ -482,48 +498,72 @@ public final class SharedViewTrees: @unchecked Sendable {
                 paths.append((frames, Costs()))
             }
             if builder == nil { builder = CallTreeBuilder(symbols: symbols) }
-            let (topDown, bottomUp) = builder!.buildBothRecording(paths: paths)
+            let (topDown, bottomUp, frames) = builder!.buildBothRecording(paths: paths)
             return Shared(allocatorFrames: views[representative].allocatorFrames, topDown: topDown, bottomUp: bottomUp,
-                          pathOfStack: pathOfStack)
+                          paths: frames, pathOfStack: pathOfStack)
         }
     }
 
     /// The trees of `view`, one of the views this was made with; nil for another.
     public func trees(of view: Analysis) -> (topDown: ViewCallTree, bottomUp: ViewCallTree)? {
-        guard let s = shared.first(where: { $0.allocatorFrames.classifiesAlike(view.allocatorFrames) }) else { return nil }
-        return (tree(s.topDown, view, s.pathOfStack, deepest: s.deepest.topDown),
-                tree(s.bottomUp, view, s.pathOfStack, deepest: s.deepest.bottomUp))
+        guard let topDown = tree(of: view, .topDown), let bottomUp = tree(of: view, .bottomUp) else { return nil }
+        return (topDown, bottomUp)
     }
 
-    private func tree(_ recorded: RecordedCallTree, _ view: Analysis, _ pathOfStack: [Int32], deepest: Int) -> ViewCallTree {
+    /// The tree of `view` in one direction; nil for a view this was not made with.
+    public func tree(of view: Analysis, _ direction: CallTree.Direction) -> ViewCallTree? {
+        guard let s = shared.first(where: { $0.allocatorFrames.classifiesAlike(view.allocatorFrames) }) else { return nil }
+        return direction == .topDown ? tree(s.topDown, view, s, deepest: s.deepest.topDown)
+            : tree(s.bottomUp, view, s, deepest: s.deepest.bottomUp)
+    }
+
+    /// Frees the buffers the views' trees let go so far (the next trees get new ones): once
+    /// the views are drawn in one direction, before they are drawn in the other, whose
+    /// trees have other nodes.
+    public func freeSpareBuffers() {
+        pool.freeSpare()
+    }
+
+    /// A view's tree in `recorded`'s direction: each of its sites' costs added along its
+    /// path, from the path's last node up through its ancestors, the path's frames read in
+    /// the same order (innermost first top-down, outermost first bottom-up). A path meets
+    /// each node once, so the order within a path changes no figure.
+    private func tree(_ recorded: RecordedCallTree, _ view: Analysis, _ s: Shared, deepest: Int) -> ViewCallTree {
+        let pathOfStack = s.pathOfStack, starts = s.paths.starts
+        let innermostFirst = recorded.tree.direction == .topDown
         let buffer = pool.take(count: recorded.tree.nodeCount)
         let slotPlusOne = buffer.slotPlusOne
         // The figures' storage, read again when a new slot moved it.
         var totals = buffer.totals, lines = buffer.lines
         frameLine.withUnsafeBufferPointer { frameLine in
-            recorded.visits.withUnsafeBufferPointer { visits in
-                // By index: a site copied out of the array retained its arrays (once per site,
-                // view and direction).
-                let sites = view.sites
-                for i in sites.indices {
-                    let stack = Int(sites[i].stack)
-                    guard stack < pathOfStack.count else { continue }
-                    let p = Int(pathOfStack[stack])
-                    guard p >= 0 else { continue }
-                    let costs = sites[i].costs
-                    totals[0] += costs
-                    for k in recorded.starts[p]..<recorded.starts[p + 1] {
-                        let node = Int(visits[k].node), frame = visits[k].frame
-                        let line = frameLine[Int(frame)]
-                        let known = Int(slotPlusOne[node]) - 1
-                        if known < 0 {
-                            let slot = buffer.add(node, frame: frame, line: line)
-                            totals = buffer.totals
-                            lines = buffer.lines
-                            totals[slot] += costs
-                        } else {
-                            if line != 0 && (lines[known] == 0 || line < lines[known]) { lines[known] = line }
-                            totals[known] += costs
+            s.paths.frames.withUnsafeBufferPointer { pathFrames in
+                recorded.tree.links.withUnsafeBufferPointer { links in
+                    // By index: a site copied out of the array retained its arrays (once per site,
+                    // view and direction).
+                    let sites = view.sites
+                    for i in sites.indices {
+                        let stack = Int(sites[i].stack)
+                        guard stack < pathOfStack.count else { continue }
+                        let p = Int(pathOfStack[stack])
+                        guard p >= 0 else { continue }
+                        let costs = sites[i].costs
+                        totals[0] += costs
+                        let first = starts[p], count = starts[p + 1] - first
+                        var node = Int(recorded.leaves[p])
+                        for step in 0..<count {
+                            let frame = pathFrames[innermostFirst ? first + step : first + count - 1 - step]
+                            let line = frameLine[Int(frame)]
+                            let known = Int(slotPlusOne[node]) - 1
+                            if known < 0 {
+                                let slot = buffer.add(node, frame: frame, line: line)
+                                totals = buffer.totals
+                                lines = buffer.lines
+                                totals[slot] += costs
+                            } else {
+                                if line != 0 && (lines[known] == 0 || line < lines[known]) { lines[known] = line }
+                                totals[known] += costs
+                            }
+                            node = Int(links[node].parent)
                         }
                     }
                 }

@@ -212,6 +212,21 @@ public struct ReportBuilder: Sendable {
         if wanted.isEmpty, case .skip(let reason) = extra.ownership {
             return ExtraViews(views: parts, ownership: (.unavailable(reason), nil), laps: [])
         }
+        // The ownership section, once the read is done: before the views' analyses are made,
+        // so the inference's tables (a slot per live block) are gone by then (they were held
+        // beside the views' analyses, at the render's peak).
+        func ownershipSection() throws -> (view: OwnershipView, scene: Scene?) {
+            if case .skip(let reason) = extra.ownership { return (.unavailable(reason), nil) }
+            let graph = inference!.finish()
+            // Its tables go before the graph is laid out and painted.
+            inference = nil
+            alongside = []
+            clock.lap("ownership inference")
+            let (view, scene) = try painter.ownershipSection(graph)
+            clock.lap("ownership graph layout+paint")
+            return (view, scene)
+        }
+        let ownership: (view: OwnershipView, scene: Scene?)
         if format.hasEvents {
             let threads = wanted.filter(\.isThread).compactMap(\.options.thread)
             let windows = wanted.filter { !$0.isThread }.map {
@@ -222,6 +237,7 @@ public struct ReportBuilder: Sendable {
             if let tally { alongside.append(tally) }
             _ = try analyzer.reader.read(input, everyOptions: [], alongside: alongside, progress: { _ in })
             clock.lap("read+tally extra views")
+            ownership = try ownershipSection()
             if let tally {
                 // The tally's views: the threads first, then the windows, each in `wanted`'s order.
                 let (threadCosts, windowCosts) = tally.finish()
@@ -246,20 +262,9 @@ public struct ReportBuilder: Sendable {
             parts.threads = all.filter(\.isThread).map(\.part)
             parts.windows = all.filter { !$0.isThread }.map(\.part)
             clock.lap("read+analyze extra views")
+            ownership = try ownershipSection()
         }
-        switch extra.ownership {
-        case .build:
-            let graph = inference!.finish()
-            // Its tables (a slot per live block) go before the graph is laid out and painted.
-            inference = nil
-            alongside = []
-            clock.lap("ownership inference")
-            let (view, scene) = try painter.ownershipSection(graph)
-            clock.lap("ownership graph layout+paint")
-            return ExtraViews(views: parts, ownership: (view, scene), laps: clock.laps)
-        case .skip(let reason):
-            return ExtraViews(views: parts, ownership: (.unavailable(reason), nil), laps: clock.laps)
-        }
+        return ExtraViews(views: parts, ownership: ownership, laps: clock.laps)
     }
 
     /// The ownership graph: built alongside the extra views, or left out and why.

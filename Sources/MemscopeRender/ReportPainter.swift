@@ -51,6 +51,15 @@ struct ReportPainter {
         let runTrees = frameFilter.applyForViews(to: &analysis)
         let (topDown, topDownBoxes) = FlameGraphBuilder.buildWithNodeMap(analysis, direction: .topDown, options: flameOptions)
         let (bottomUp, bottomUpBoxes) = FlameGraphBuilder.buildWithNodeMap(analysis, direction: .bottomUp, options: flameOptions)
+        // The timeline's overlay finds each site's box through the trees; from here the run's
+        // call trees are read by the views alone, for their shape: the analysis lets its copies
+        // go, and the views' copy its costs (held through the pictures' painting and the page's
+        // early parts, while the extra-view read's tables grow).
+        let overlay = TimelineOverlay(analysis, filter: frameFilter, topDownBoxOfNode: topDownBoxes,
+                                      bottomUpBoxOfNode: bottomUpBoxes, siteNodes: runTrees?.siteNodes(of: analysis))
+        analysis.releaseCallTrees()
+        var viewTrees = consume runTrees
+        viewTrees?.releaseCosts()
         clock.lap("flamegraph trees")
         let measurer = CairoTextMeasurer()
         let timeline = TimelineLayout.scene(analysis, measurer: measurer)
@@ -78,14 +87,13 @@ struct ReportPainter {
         }
         let defaultCost: FlameCost = analysis.totals.peakBytes > 0 ? .peak : .allocations
         clock.lap("chart paint")
-        let input = ReportInput(analysis: analysis, inputPath: inputPath, format: format, version: MemscopeVersion.string,
-                                topDown: topDown, bottomUp: bottomUp, flameLayout: flameLayout, flameOptions: flameOptions,
-                                pictures: withThreads, defaultCost: defaultCost, frameFilter: frameFilter.description,
-                                source: includeSource ? SourceContext(analysis: analysis) : SourceContext())
-        var withThreadFlames = input
+        var withThreadFlames = ReportInput(analysis: analysis, inputPath: inputPath, format: format,
+                                           version: MemscopeVersion.string, topDown: topDown, bottomUp: bottomUp,
+                                           flameLayout: flameLayout, flameOptions: flameOptions, pictures: withThreads,
+                                           defaultCost: defaultCost, frameFilter: frameFilter.description,
+                                           source: includeSource ? SourceContext(analysis: analysis) : SourceContext())
         withThreadFlames.allFramesFlame = allFramesFlame
-        withThreadFlames.timeline = TimelineOverlay(analysis, filter: frameFilter, topDownBoxOfNode: topDownBoxes,
-                                                    bottomUpBoxOfNode: bottomUpBoxes, siteNodes: runTrees?.siteNodes(of: analysis))
+        withThreadFlames.timeline = overlay
         // The page's parts that need neither the views nor the ownership section, on both
         // cores while the extra-view read goes on.
         let earlyParts = HTMLReport.early(withThreadFlames)
@@ -94,7 +102,7 @@ struct ReportPainter {
         clock.lap("wait for extra views")
         // The views on both cores. Tallied views are drawn on the run's filtered trees (or
         // one shared tree per direction): each view's costs summed along its sites' paths.
-        let flames = Self.viewFlames(views, filter: frameFilter, runTrees: runTrees, options: viewOptions)
+        let flames = Self.viewFlames(views, filter: frameFilter, runTrees: consume viewTrees, options: viewOptions)
         withThreadFlames.threadFlames = Array(flames.prefix(views.threads.count))
         withThreadFlames.windowFlames = Array(flames.dropFirst(views.threads.count))
         if !views.threads.isEmpty || !views.windows.isEmpty { clock.lap("thread and window flamegraph trees") }
@@ -120,30 +128,42 @@ struct ReportPainter {
     }
 
     /// The flamegraphs of the thread and window views, in their order (threads first), drawn
-    /// on both cores; the shared trees' buffers are let go on return.
+    /// on both cores: every view's top-down graph, then every view's bottom-up one, so the
+    /// views' tree buffers are of one direction at a time (the first direction's are freed
+    /// before the second's are made); the shared trees' buffers are let go on return.
     private static func viewFlames(_ views: PartialAnalyses, filter: FrameFilter, runTrees: SharedViewTrees.RunTrees?,
                                    options: FlameGraphOptions) -> [FlameView] {
         let parts = views.threads + views.windows
-        let made = ResultSlots<FlameView>(count: parts.count)
         let shared = views.tallied && !parts.isEmpty
             ? SharedViewTrees(filter: filter, views: parts.map(\.analysis), run: runTrees) : nil
+        // Views the shared trees do not serve: both graphs from a tree of their own, in the first pass.
+        let own = ResultSlots<FlameView>(count: parts.count)
         let work = Handoff((parts, filter, shared, options))
-        DispatchQueue.concurrentPerform(iterations: min(2, parts.count)) { worker in
-            let (parts, filter, shared, options) = work.value
-            for i in stride(from: worker, to: parts.count, by: 2) {
-                if let shared, let trees = shared.trees(of: parts[i].analysis) {
-                    let shown = parts[i].analysis.shortenedForDisplay()
-                    made.set(i, FlameView(key: parts[i].key, label: parts[i].label,
-                                          topDown: FlameGraphBuilder.build(trees.topDown, analysis: shown, options: options),
-                                          bottomUp: FlameGraphBuilder.build(trees.bottomUp, analysis: shown, options: options)))
-                    continue
+        func graphs(_ direction: CallTree.Direction) -> ResultSlots<FlameGraph> {
+            let made = ResultSlots<FlameGraph>(count: parts.count)
+            DispatchQueue.concurrentPerform(iterations: min(2, parts.count)) { worker in
+                let (parts, filter, shared, options) = work.value
+                for i in stride(from: worker, to: parts.count, by: 2) {
+                    if let shared, let tree = shared.tree(of: parts[i].analysis, direction) {
+                        made.set(i, FlameGraphBuilder.build(tree, analysis: parts[i].analysis.shortenedForDisplay(), options: options))
+                    } else if direction == .topDown {
+                        var view = parts[i].analysis
+                        filter.apply(to: &view)
+                        own.set(i, Self.flameView(parts[i].key, parts[i].label, shown: view, options: options))
+                    }
                 }
-                var view = parts[i].analysis
-                filter.apply(to: &view)
-                made.set(i, Self.flameView(parts[i].key, parts[i].label, shown: view, options: options))
             }
+            return made
         }
-        return made.values
+        let topDown = graphs(.topDown)
+        shared?.freeSpareBuffers()
+        let bottomUp = graphs(.bottomUp)
+        return parts.indices.map { i in
+            if let topDown = topDown.value(i), let bottomUp = bottomUp.value(i) {
+                return FlameView(key: parts[i].key, label: parts[i].label, topDown: topDown, bottomUp: bottomUp)
+            }
+            return own.value(i)!
+        }
     }
 
     /// A view's flamegraphs, its strings shortened for display.

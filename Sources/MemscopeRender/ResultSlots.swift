@@ -11,6 +11,11 @@ final class ResultSlots<Value: Sendable>: Sendable {
         slots.withLock { $0[index] = value }
     }
 
+    /// Slot `index`'s value (nil: not filled).
+    func value(_ index: Int) -> Value? {
+        slots.withLock { $0[index] }
+    }
+
     /// Every filled slot, in index order.
     var values: [Value] {
         slots.withLock { $0.compactMap { $0 } }

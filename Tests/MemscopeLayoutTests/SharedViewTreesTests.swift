@@ -121,6 +121,41 @@ extension SharedViewTreesTests {
         var unfiltered = run
         #expect(FrameFilter.none.applyForViews(to: &unfiltered) == nil)
     }
+
+    /// The report draws every view's top-down graph, frees the spare buffers, then draws the
+    /// bottom-up graphs: views drawn one direction at a time, on reused and on new buffers,
+    /// equal views drawn on their own trees.
+    @Test(arguments: [6, 7] as [UInt64])
+    func viewsDrawnOneDirectionAtATime(seed: UInt64) {
+        let records = randomDump(seed: seed)
+        let run = analyze(records)
+        let duration = run.totals.durationNanoseconds
+        let tally = ViewTally(threads: [1, 2, 3, 4], windows: [ViewTally.Window(from: 0, to: duration / 2),
+                                                                ViewTally.Window(from: duration / 2, to: duration)])
+        for record in records { tally.consume(record) }
+        let (threadCosts, windowCosts) = tally.finish()
+        let views = (threadCosts + windowCosts).map { run.viewAnalysis(costs: $0, options: AnalysisOptions()) }
+        let filter = FrameFilter()
+        var filtered = run
+        let shared = SharedViewTrees(filter: filter, views: views, run: filter.applyForViews(to: &filtered))
+        let owns = views.map { view in
+            var own = view
+            ViewTrees(filter: filter, symbols: view.symbols).apply(to: &own)
+            return own
+        }
+        for direction in [CallTree.Direction.topDown, .bottomUp] {
+            for (i, view) in views.enumerated() {
+                guard let tree = shared.tree(of: view, direction) else {
+                    Issue.record("view \(i) has no \(direction) tree")
+                    continue
+                }
+                #expect(tree.shared.direction == direction)
+                #expect(FlameGraphBuilder.build(tree, analysis: view) == FlameGraphBuilder.build(owns[i], direction: direction),
+                        "view \(i), \(direction)")
+            }
+            shared.freeSpareBuffers()
+        }
+    }
 }
 
 /// A flamegraph drawn from the parts of the unfiltered trees ``Analysis/flameCallTrees(_:)``
