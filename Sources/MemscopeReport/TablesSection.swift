@@ -45,7 +45,10 @@ enum TablesSection {
         if frames.count > stackLimit {
             let left = frames.count - lines.count - outermostKept
             html += "<li class=\"more\">… \(left) frames more (the flamegraph shows every frame)</li>"
-            html += frames.suffix(outermostKept).map { "<li>\(HTML.escape($0))</li>" }.joined()
+            // The list's numbers stay the frames' depths: the outermost frames go on from theirs.
+            let first = frames.count - outermostKept + 1
+            html += frames.suffix(outermostKept).enumerated()
+                .map { "<li\($0.offset == 0 ? " value=\"\(first)\"" : "")>\(HTML.escape($0.element))</li>" }.joined()
         }
         return html
     }
