@@ -38,7 +38,8 @@ public enum CommandLineText {
         }
     }
 
-    private static func hex(_ value: UInt32) -> String {
+    /// At least two lower-case hex digits: `1b`, `9b`.
+    static func hex(_ value: UInt32) -> String {
         let digits = String(value, radix: 16, uppercase: false)
         return digits.count < 2 ? "0" + digits : digits
     }
@@ -65,8 +66,7 @@ public enum TerminalText {
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if CommandLineText.isControl(scalar) && scalar != "\n" && scalar != "\t" {
-                let digits = String(scalar.value, radix: 16)
-                out.append(contentsOf: ("\\x" + (digits.count < 2 ? "0" : "") + digits).unicodeScalars)
+                out.append(contentsOf: ("\\x" + CommandLineText.hex(scalar.value)).unicodeScalars)
             } else {
                 out.append(scalar)
             }
