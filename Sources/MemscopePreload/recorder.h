@@ -103,6 +103,17 @@ extern void *__libc_memalign(size_t, size_t);
 extern void *__libc_valloc(size_t);
 extern void *__libc_pvalloc(size_t);
 
+/* A thread's heap operations published and not yet put into the scans' table (scan.c):
+ * from the consecutive events [start, end) of chunk `chunk` of spool `epoch`. 528 bytes of
+ * each thread's TLS. */
+#define MS_DIRECT_PENDING 16
+struct ms_direct_op { uint64_t ts, address, size, alloc; };
+struct ms_direct_list {
+    uint32_t epoch, start, end, count;
+    uint64_t chunk;
+    struct ms_direct_op ops[MS_DIRECT_PENDING];
+};
+
 /* Per-thread state. `busy` guards against recursion: while set, hooks call the
  * real allocator and record nothing. */
 struct ms_thread {
@@ -113,6 +124,7 @@ struct ms_thread {
     uint32_t used;
     bool exited;
     int32_t scan_left, scan_batch; /* heap events left of, and size of, its batch (schedule.c) */
+    struct ms_direct_list direct;  /* scan.c */
 };
 extern MS_TLS int ms_busy MS_HIDDEN;
 extern MS_TLS struct ms_thread ms_self MS_HIDDEN;
@@ -282,6 +294,9 @@ static inline void ms_scan_direct(int op, uint32_t start, uint32_t end, uint64_t
     if (__builtin_expect(__atomic_load_n(&ms_scan_direct_on, __ATOMIC_RELAXED), 1))
         ms_scan_direct_op(op, start, end, ts, old, address, size);
 }
+/* Before a second thread can exist (pthread_create): the thread's pending direct operations
+ * are left to the replay, and its list emptied (no direct operations once threaded). */
+MS_HIDDEN void ms_scan_direct_drop(void);
 /* The thread took chunk `index` of the spool (spool.c). */
 MS_HIDDEN void ms_scan_chunk_taken(uint64_t index, uint32_t tid);
 extern int ms_scan_requested MS_HIDDEN;

@@ -22,7 +22,10 @@ struct block { uintptr_t start; size_t size; };
  * whether a block lives there at exit. Threads' chunks are read one after the
  * other, so the time stamp (then the reading order, which keeps each thread's
  * order) says which operation was last; no global sort is needed. */
-struct latest { uint64_t address, ts, seq, size; int alloc; };
+struct latest { uint64_t address, ts, order, size; }; /* order: the sequence number << 1, | 1 for an allocation */
+/* 32 bytes: two to a cache line, none across two (at 40 bytes, 3 in 8 were). */
+_Static_assert(sizeof(struct latest) == 32, "struct latest: two to a cache line");
+static inline bool is_alloc(const struct latest *e) { return e->order & 1; }
 struct ops { struct latest *items; size_t count, capacity; uint64_t seq; };
 
 static struct block *blocks; /* the live blocks of the scan under way, by start address */
@@ -66,10 +69,10 @@ static bool push(struct ops *o, uint64_t ts, uint64_t address, uint64_t size, in
     struct latest *e = &o->items[slot];
     if (!e->address) {
         o->count++;
-    } else if (e->ts > ts || (e->ts == ts && e->seq > seq)) {
+    } else if (e->ts > ts || (e->ts == ts && (e->order >> 1) > seq)) {
         return true; /* an earlier operation, read after a later one */
     }
-    *e = (struct latest){address, ts, seq, size, alloc};
+    *e = (struct latest){address, ts, seq << 1 | (alloc != 0), size};
     return true;
 }
 
@@ -336,14 +339,22 @@ static bool replay_chunk(int fd, uint64_t chunk) {
 }
 
 /* Direct pushes. While the process has one thread, each heap operation goes into the table
- * as its hook publishes it, instead of being decoded again by the next scan's replay (about a
- * fifth of a recorded program's instructions on bench-record.c): allowed only when every byte
- * of the chunk before the event is accounted for (done == SEEN | start), so the table gets
- * each operation once and in the thread's order, whichever of the two put it there; the
- * replay then goes on from the chunk's mark. A chunk the thread takes is marked seen at once
- * (and its previous one replayed to its end and finished), as the replay would. Under the
- * scans' own lock, taken with an exchange: when another thread (a raw clone's) is scanning,
- * the event is left to the replay. Nothing here before the first scan has set the table up,
+ * from the hook that published it, instead of being decoded again by the next scan's replay
+ * (about a fifth of a recorded program's instructions on bench-record.c). The hook only
+ * notes the operation in its thread's pending list (ms_self.direct, recorder.h: a few stores);
+ * every MS_DIRECT_PENDING operations, before a scan and when the thread takes another chunk,
+ * the list goes into the table at once, under the scans' own lock, taken with one exchange
+ * for the whole list (an exchange per event drained the store buffer, full of the spool's
+ * writes: 4% of a recorded bench-record.c's samples), its slots prefetched first (their cache
+ * misses overlap instead of coming one after another: 5% of the samples). Allowed only when
+ * every byte of the chunk before the list's first event is accounted for (done == SEEN |
+ * start) and the list's events follow one another in the chunk, so the table gets each
+ * operation once and in the thread's order, whichever of the two put it there; the replay
+ * then goes on from the chunk's mark. A list not put in (another thread scanning, a scan's
+ * replay having read its events first, a fork child's copy of its parent's) is dropped: its
+ * events are in the spool, past the chunk's mark, and the replay reads them. A chunk the
+ * thread takes is marked seen at once (and its previous one replayed to its end and
+ * finished), as the replay would. Nothing here before the first scan has set the table up,
  * in a fork child before its own first scan, or once a second thread exists. */
 int ms_scan_direct_on;
 
@@ -352,30 +363,80 @@ static inline bool direct_ready(uint64_t chunk) {
            !__atomic_load_n(&ms_threaded, __ATOMIC_RELAXED);
 }
 
-void ms_scan_direct_op(int op, uint32_t start, uint32_t end, uint64_t ts, uintptr_t old, uintptr_t address, uint64_t size) {
-    uint64_t chunk = ms_self.chunk_index;
-    if (!direct_ready(chunk) || kept.done[chunk] != (CHUNK_SEEN | start)) return;
-    if (__atomic_exchange_n(&ms_scan_running, 1, __ATOMIC_ACQUIRE)) return;
-    if (kept.done[chunk] == (CHUNK_SEEN | start)) {
+/* Empties the thread's list. The addresses go too: the list is in the thread's TLS, which a
+ * scan reads as a root, and a block's address left there would count as a reference to it. */
+static void drop_direct(struct ms_direct_list *d) {
+    for (uint32_t i = 0; i < d->count; i++) d->ops[i].address = 0;
+    d->count = 0;
+}
+
+/* Puts the thread's pending operations into the table; the caller holds the scans' lock. */
+static void flush_direct_locked(void) {
+    struct ms_direct_list *d = &ms_self.direct;
+    if (d->count && d->epoch == ms_spool_epoch && direct_ready(d->chunk) && kept.done[d->chunk] == (CHUNK_SEEN | d->start)) {
         bool ok = true;
-        switch (op) { /* as collect_chunk replays them */
-        case MS_DIRECT_ALLOC:
-            if (address) ok = push(&kept.ops, ts, address, size, 1);
-            break;
-        case MS_DIRECT_FREE:
-            ok = push(&kept.ops, ts, old, 0, 0);
-            break;
-        default:
-            if (address == 0 && size > 0) break; /* failed: the old block stays */
-            if (old) ok = push(&kept.ops, ts, old, 0, 0);
-            if (ok && address) ok = push(&kept.ops, ts, address, size, 1);
-        }
-        if (ok) kept.done[chunk] = CHUNK_SEEN | end; /* else the replay reads it again (the same operations) */
+        for (uint32_t i = 0; i < d->count && ok; i++)
+            ok = push(&kept.ops, d->ops[i].ts, d->ops[i].address, d->ops[i].size, d->ops[i].alloc);
+        if (ok) kept.done[d->chunk] = CHUNK_SEEN | d->end; /* else the replay reads them again (the same operations) */
     }
+    drop_direct(d);
+}
+
+void ms_scan_direct_drop(void) {
+    drop_direct(&ms_self.direct);
+}
+
+static void flush_direct(void) {
+    struct ms_direct_list *d = &ms_self.direct;
+    if (!d->count) return;
+    if (d->epoch != ms_spool_epoch || !direct_ready(d->chunk) || kept.done[d->chunk] != (CHUNK_SEEN | d->start)) {
+        drop_direct(d);
+        return;
+    }
+    for (uint32_t i = 0; i < d->count; i++)
+        __builtin_prefetch(&kept.ops.items[slot_of(d->ops[i].address, kept.ops.capacity)], 1);
+    if (__atomic_exchange_n(&ms_scan_running, 1, __ATOMIC_ACQUIRE)) {
+        drop_direct(d); /* another thread is scanning: left to the replay */
+        return;
+    }
+    flush_direct_locked();
     __atomic_store_n(&ms_scan_running, 0, __ATOMIC_RELEASE);
 }
 
+static inline void note_direct(uint64_t ts, uint64_t address, uint64_t size, uint64_t alloc) {
+    struct ms_direct_list *d = &ms_self.direct;
+    d->ops[d->count++] = (struct ms_direct_op){ts, address, size, alloc};
+}
+
+void ms_scan_direct_op(int op, uint32_t start, uint32_t end, uint64_t ts, uintptr_t old, uintptr_t address, uint64_t size) {
+    struct ms_direct_list *d = &ms_self.direct;
+    uint64_t chunk = ms_self.chunk_index;
+    /* The list holds consecutive events of one chunk of this process's spool. */
+    if (d->count && (d->chunk != chunk || d->end != start || d->epoch != ms_spool_epoch)) flush_direct();
+    if (!d->count) {
+        if (!direct_ready(chunk) || kept.done[chunk] != (CHUNK_SEEN | start)) return;
+        d->epoch = ms_spool_epoch;
+        d->chunk = chunk;
+        d->start = start;
+    }
+    switch (op) { /* as collect_chunk replays them */
+    case MS_DIRECT_ALLOC:
+        if (address) note_direct(ts, address, size, 1);
+        break;
+    case MS_DIRECT_FREE:
+        note_direct(ts, old, 0, 0);
+        break;
+    default:
+        if (address == 0 && size > 0) break; /* failed: the old block stays */
+        if (old) note_direct(ts, old, 0, 0);
+        if (address) note_direct(ts, address, size, 1);
+    }
+    d->end = end;
+    if (d->count > MS_DIRECT_PENDING - 2) flush_direct(); /* room for a realloc's two */
+}
+
 void ms_scan_chunk_taken(uint64_t index, uint32_t tid) {
+    flush_direct(); /* the list is of the thread's previous chunk */
     if (!direct_ready(index) || kept.done[index] != 0) return;
     if (__atomic_exchange_n(&ms_scan_running, 1, __ATOMIC_ACQUIRE)) return;
     if (kept.done[index] == 0) {
@@ -433,7 +494,7 @@ static size_t live_blocks(void) {
     }
     size_t n = 0;
     for (size_t i = 0; i < o->capacity; i++)
-        if (o->items[i].address && o->items[i].alloc) kept.blocks[n++] = (struct block){o->items[i].address, o->items[i].size};
+        if (o->items[i].address && is_alloc(&o->items[i])) kept.blocks[n++] = (struct block){o->items[i].address, o->items[i].size};
     blocks = sort_blocks(kept.blocks, kept.blocks + half, n);
     return n;
 }
@@ -460,7 +521,7 @@ static bool block_at(uintptr_t value, struct block *out) {
     for (size_t slot = slot_of(value, o->capacity); o->items; slot = (slot + 1) & (o->capacity - 1)) {
         const struct latest *e = &o->items[slot];
         if (e->address == value) {
-            if (!e->alloc) break;
+            if (!is_alloc(e)) break;
             *out = (struct block){e->address, e->size};
             return true;
         }
@@ -852,6 +913,7 @@ uint64_t ms_scan_references(bool at_exit) {
     careful_reads = !at_exit;
     scan_pid = getpid();
     words_read = 0;
+    flush_direct_locked(); /* the scanning thread's own pending operations (the caller holds the lock) */
     if (!replay_spool()) return 0;
     size_t count = live_blocks();
     block_count = count;

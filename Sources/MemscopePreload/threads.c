@@ -128,6 +128,7 @@ MS_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void
     static int (*real)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
     if (!real) real = (int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *))dlsym(RTLD_NEXT, "pthread_create");
     ms_clock_threaded(); /* before the thread can exist: see ms_now */
+    ms_scan_direct_drop(); /* scan.c: no direct operations once threaded */
     struct start_args *args = __libc_malloc(sizeof *args);
     if (!args) return real(thread, attr, routine, arg);
     args->routine = routine;
