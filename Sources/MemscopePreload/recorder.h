@@ -104,7 +104,7 @@ extern void *__libc_valloc(size_t);
 extern void *__libc_pvalloc(size_t);
 
 /* A thread's heap operations published and not yet put into the scans' table (scan.c):
- * from the consecutive events [start, end) of chunk `chunk` of spool `epoch`. 528 bytes of
+ * from the consecutive events [start, end) of chunk `chunk` of spool `epoch`. 536 bytes of
  * each thread's TLS. */
 #define MS_DIRECT_PENDING 16
 struct ms_direct_op { uint64_t ts, address, size, alloc; };
