@@ -262,6 +262,10 @@ static struct {
     uint8_t *buffer; /* MS_CHUNK_SIZE bytes: a chunk's new events */
     struct block *blocks;
     size_t blocks_capacity;
+    struct block *starts; /* the live blocks by start address (index_starts) */
+    size_t starts_capacity, starts_used; /* starts_used: this scan's slots, 0 outside a scan */
+    uint8_t *first_states; /* per live block (starts_with_vtable) */
+    size_t first_states_capacity;
 } kept;
 
 static void forget_kept(void) {
@@ -270,6 +274,8 @@ static void forget_kept(void) {
     if (kept.latest) munmap(kept.latest, kept.latest_capacity * sizeof *kept.latest);
     if (kept.buffer) munmap(kept.buffer, MS_CHUNK_SIZE);
     if (kept.blocks) munmap(kept.blocks, kept.blocks_capacity * sizeof *kept.blocks);
+    if (kept.starts) munmap(kept.starts, kept.starts_capacity * sizeof *kept.starts);
+    if (kept.first_states) munmap(kept.first_states, kept.first_states_capacity);
     memset(&kept, 0, sizeof kept);
 }
 
@@ -452,29 +458,61 @@ static bool holds_blocks(uintptr_t start, uintptr_t end) {
     return low < block_count && blocks[low].start < end;
 }
 
-/* The block whose range holds `value` (a zero-size block holds only its start), into `out`.
- * Most words that point into a block point to its start: the replay's table finds those
- * in one probe, near where the last one was. The others are searched for. */
-static bool block_at(uintptr_t value, struct block *out) {
-    const struct ops *o = &kept.ops;
-    for (size_t slot = slot_of(value, o->capacity); o->items; slot = (slot + 1) & (o->capacity - 1)) {
-        const struct latest *e = &o->items[slot];
-        if (e->address == value) {
-            if (!e->alloc) break;
-            *out = (struct block){e->address, e->size};
-            return true;
-        }
-        if (!e->address) break;
+/* The live blocks of this scan by start address, at most half full: a word equal to a
+ * block's start (most pointers) is found in one probe. The replay's table of every address
+ * ever used answered that before, 40 bytes a slot for dead blocks too: on a recorded perl,
+ * whose 53 MB of live memory at exit is mostly pointers, the probe's cache miss was 55% of
+ * the exit scan. Returns false (the binary search answers alone) when it cannot be mapped. */
+static bool index_starts(size_t count) {
+    size_t capacity = 1024;
+    while (capacity < 2 * count) capacity *= 2;
+    if (capacity > kept.starts_capacity) {
+        if (kept.starts) munmap(kept.starts, kept.starts_capacity * sizeof *kept.starts);
+        kept.starts = map_anonymous(capacity * sizeof *kept.starts);
+        kept.starts_capacity = kept.starts ? capacity : 0;
+        if (!kept.starts) return false;
     }
-    if (!block_count || value < blocks[0].start) return false;
+    kept.starts_used = capacity;
+    memset(kept.starts, 0, capacity * sizeof *kept.starts);
+    for (size_t i = 0; i < count; i++) {
+        size_t slot = slot_of(blocks[i].start, capacity);
+        while (kept.starts[slot].start) slot = (slot + 1) & (capacity - 1);
+        kept.starts[slot] = blocks[i];
+    }
+    return true;
+}
+
+/* kept.first_states for this scan's `count` blocks, all "not known yet"; NULL (every
+ * interior pointer tested in full) when it cannot be mapped. */
+static void clear_first_states(size_t count) {
+    if (count > kept.first_states_capacity) {
+        if (kept.first_states) munmap(kept.first_states, kept.first_states_capacity);
+        size_t capacity = count < 4096 ? 4096 : count * 2;
+        kept.first_states = map_anonymous(capacity);
+        kept.first_states_capacity = kept.first_states ? capacity : 0;
+    }
+    if (kept.first_states) memset(kept.first_states, 0, count);
+}
+
+/* The block whose range holds `value` (a zero-size block holds only its start), or NULL: an
+ * entry of the live blocks' table, or of `blocks` (always for an interior pointer).
+ * Most words that point into a block point to its start: the live blocks' table finds those
+ * in one probe, near where the last one was. The others are searched for. */
+static const struct block *block_at(uintptr_t value) {
+    size_t capacity = kept.starts_used;
+    for (size_t slot = slot_of(value, capacity); capacity; slot = (slot + 1) & (capacity - 1)) {
+        const struct block *e = &kept.starts[slot];
+        if (e->start == value) return e;
+        if (!e->start) break;
+    }
+    if (!block_count || value < blocks[0].start) return NULL;
     /* The last block starting at or below `value`, without a branch to mispredict (a
      * heap's pointers go every which way): a conditional move per halving. */
-    struct block *b = blocks;
+    const struct block *b = blocks;
     for (size_t n = block_count; n > 1; n -= n / 2)
         b = b[n / 2].start <= value ? b + n / 2 : b;
-    if (value != b->start && value >= b->start + b->size) return false;
-    *out = *b;
-    return true;
+    if (value != b->start && value >= b->start + b->size) return NULL;
+    return b;
 }
 
 static void emit_reference(uint8_t tag, uint64_t from_or_region, uintptr_t to, uintptr_t word) {
@@ -543,6 +581,27 @@ static bool looks_like_vtable(uintptr_t p) {
     return false;
 }
 
+/* Whether a block's first word is a vtable address, per live block of the scan under way
+ * (by its index in `blocks`: 0 not known yet, 1 no, 2 yes; kept.first_states, cleared by each
+ * scan). The multipleinheritance test asks it for every interior pointer, and a perl's heap
+ * at exit is mostly interior pointers into a few thousand arenas, whose first words are no
+ * vtables: reading each one's first word again, and the word the pointer points to, was a
+ * cache miss per pointer (most of the exit scan). */
+static bool starts_with_vtable(const struct block *b, bool careful) {
+    uintptr_t at = (uintptr_t)b, first_block = (uintptr_t)blocks;
+    if (!kept.first_states || at < first_block || at >= first_block + block_count * sizeof *b)
+        return true; /* not known: tested as before */
+    size_t index = (at - first_block) / sizeof *b;
+    if (!kept.first_states[index]) {
+        const size_t w = sizeof(uintptr_t);
+        uintptr_t first;
+        bool vtable = read_word(b->start, careful, &first) && (first & (w - 1)) == 0 && first >= 4096 &&
+                      looks_like_vtable(first);
+        kept.first_states[index] = vtable ? 2 : 1;
+    }
+    return kept.first_states[index] == 2;
+}
+
 /* memcheck's leak-check heuristics (--leak-check-heuristics, default all): an
  * interior pointer of one of these shapes counts as a pointer to the block's start.
  *   stdstring: at offset 24 of a block [length, capacity, refcount, chars..., 0]
@@ -555,19 +614,24 @@ static bool looks_like_vtable(uintptr_t p) {
 static bool heuristic_start(const struct block *b, uintptr_t word) {
     const size_t w = sizeof(uintptr_t);
     bool careful = careful_reads || b->size >= 65536;
-    uintptr_t first, second;
-    if (b->size < w || !read_word(b->start, careful, &first)) return false;
-    if (word == b->start + 3 * w && b->size >= 2 * w && read_word(b->start + w, careful, &second)) {
-        if (3 * w + second + 1 == b->size && first <= second) return true; /* stdstring */
-    }
-    if (word == b->start + w) {
-        if (first > 0 && b->size - w == first) return true;        /* length64 */
-        if (first > 0 && (b->size - w) / first > 0) return true;   /* newarray */
+    if (b->size < w) return false;
+    if (word == b->start + 3 * w || word == b->start + w) {
+        uintptr_t first, second;
+        if (!read_word(b->start, careful, &first)) return false;
+        if (word == b->start + 3 * w && b->size >= 2 * w && read_word(b->start + w, careful, &second)) {
+            if (3 * w + second + 1 == b->size && first <= second) return true; /* stdstring */
+        }
+        if (word == b->start + w) {
+            if (first > 0 && b->size - w == first) return true;      /* length64 */
+            if (first > 0 && (b->size - w) / first > 0) return true; /* newarray */
+        }
     }
     if ((word & (w - 1)) == 0 && word + w <= b->start + b->size) { /* multipleinheritance */
         uintptr_t inner;
-        if (read_word(word, careful, &inner) && (inner & (w - 1)) == 0 && inner >= 4096 && (first & (w - 1)) == 0 &&
-            first >= 4096 && looks_like_vtable(inner) && looks_like_vtable(first))
+        uintptr_t first;
+        if (starts_with_vtable(b, careful) && read_word(b->start, careful, &first) && read_word(word, careful, &inner) &&
+            (inner & (w - 1)) == 0 && inner >= 4096 && (first & (w - 1)) == 0 && first >= 4096 &&
+            looks_like_vtable(inner) && looks_like_vtable(first))
             return true;
     }
     return false;
@@ -582,15 +646,16 @@ static void scan_words(const uintptr_t *words, size_t count, uint8_t tag, uint64
     for (size_t i = 0; i < count; i++) {
         uintptr_t word = words[i];
         if (word < blocks[0].start || !ms_in_heap_granule(word)) continue; /* no block there: no search */
-        struct block b;
-        if (!block_at(word, &b) || (tag == MS_EV_REFERENCE && b.start == source)) continue;
+        const struct block *found = block_at(word);
+        if (!found || (tag == MS_EV_REFERENCE && found->start == source)) continue;
+        struct block b = *found;
         /* glibc lets a block's last 8 bytes overlap the next chunk's header; a
          * 16-aligned word pointing there is the allocator's pointer to that chunk
          * (its bins, its top chunk), not a reference to this block. */
         if (word != b.start && (word & 15) == 0 && word + 8 >= b.start + b.size) continue;
         /* An interior pointer that one of memcheck's heuristics accepts is written as
          * a start pointer (the record has no field to say "via heuristic"). */
-        if (word != b.start && heuristic_start(&b, word)) word = b.start;
+        if (word != b.start && heuristic_start(found, word)) word = b.start;
         if (b.start == *last_to && (word == b.start) == (*last_word == b.start)) continue;
         *last_to = b.start;
         *last_word = word;
@@ -680,7 +745,9 @@ static int scan_own_ranges(struct ms_range *out, int max) {
         {(uintptr_t)kept.latest, (uintptr_t)(kept.latest + kept.latest_capacity)},
         {(uintptr_t)kept.buffer, (uintptr_t)kept.buffer + (kept.buffer ? MS_CHUNK_SIZE : 0)},
         {(uintptr_t)kept.blocks, (uintptr_t)(kept.blocks + kept.blocks_capacity)},
+        {(uintptr_t)kept.starts, (uintptr_t)(kept.starts + kept.starts_capacity)},
         {(uintptr_t)read_buffer, (uintptr_t)(read_buffer + sizeof read_buffer / sizeof read_buffer[0])},
+        {(uintptr_t)kept.first_states, (uintptr_t)kept.first_states + kept.first_states_capacity},
         {(uintptr_t)counts, (uintptr_t)(counts + sizeof counts / sizeof counts[0])},
         {(uintptr_t)maps_text, (uintptr_t)maps_text + maps_capacity},
         {(uintptr_t)file_maps, (uintptr_t)(file_maps + file_map_capacity)},
@@ -694,7 +761,7 @@ static int scan_own_ranges(struct ms_range *out, int max) {
 /* The recorder's own memory, left out of the roots (sorted by start; see recorder.h), and
  * the scan's. A mapping of the program's that the kernel merged with one of these keeps
  * its own part. */
-#define RECORDER_RANGES 16
+#define RECORDER_RANGES 24
 static struct ms_range recorder_ranges[RECORDER_RANGES];
 static int recorder_range_count;
 
@@ -858,6 +925,8 @@ uint64_t ms_scan_references(bool at_exit) {
     /* scan_words looks a word up only in a granule a block was noted in: every live block's
      * is (a block the spool has that no hook noted, if any, is noted now). */
     for (size_t i = 0; i < count; i++) ms_note_heap_range(blocks[i].start, blocks[i].size);
+    if (!index_starts(count)) kept.starts_used = 0;
+    clear_first_states(count);
     uint8_t *e = ms_event_begin(32);
     if (e) {
         *e++ = MS_EV_SCAN;
@@ -877,6 +946,7 @@ uint64_t ms_scan_references(bool at_exit) {
     file_map_count = 0;
     blocks = NULL;
     block_count = 0;
+    kept.starts_used = 0;
     /* The scan's work, the same from run to run of the same program: the words it read,
      * and the live blocks it sorted and looked words up among. */
     return words_read + 8 * (uint64_t)count;
