@@ -796,13 +796,47 @@ static int scan_own_ranges(struct ms_range *out, int max) {
 static struct ms_range recorder_ranges[RECORDER_RANGES];
 static int recorder_range_count;
 
-static void note_recorder_ranges(void) {
+/* The recorder's own memory in the process: its tables and the scan's. */
+static int collect_recorder_ranges(struct ms_range *out) {
     int n = 0;
-    n += ms_words_own_ranges(recorder_ranges + n, RECORDER_RANGES - n);
-    n += ms_unwind_own_ranges(recorder_ranges + n, RECORDER_RANGES - n);
-    n += ms_stacks_own_ranges(recorder_ranges + n, RECORDER_RANGES - n);
-    n += ms_threads_own_ranges(recorder_ranges + n, RECORDER_RANGES - n);
-    n += scan_own_ranges(recorder_ranges + n, RECORDER_RANGES - n);
+    n += ms_words_own_ranges(out + n, RECORDER_RANGES - n);
+    n += ms_unwind_own_ranges(out + n, RECORDER_RANGES - n);
+    n += ms_stacks_own_ranges(out + n, RECORDER_RANGES - n);
+    n += ms_threads_own_ranges(out + n, RECORDER_RANGES - n);
+    n += scan_own_ranges(out + n, RECORDER_RANGES - n);
+    return n;
+}
+
+/* How much of the recorder's own memory is resident (mincore over its ranges), for the RSS
+ * samples: the scan's table of latest operations alone is 40 bytes a slot, two to four slots
+ * a live block (Debian's python3: 352 MiB resident under the recorder, 126 MiB without it).
+ * Under the scans' lock, so that no scan remaps a table meanwhile; when a scan holds it, the
+ * last answer. */
+uint64_t ms_recorder_resident_bytes(void) {
+    static uint64_t last;
+    if (__atomic_exchange_n(&ms_scan_running, 1, __ATOMIC_ACQUIRE)) return last;
+    struct ms_range ranges[RECORDER_RANGES];
+    int n = collect_recorder_ranges(ranges);
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    static unsigned char resident[1024];
+    uint64_t pages = 0;
+    for (int i = 0; i < n; i++) {
+        for (uintptr_t at = ranges[i].start & ~(page - 1); at < ranges[i].end;) {
+            uintptr_t length = ranges[i].end - at;
+            if (length > sizeof resident * page) length = sizeof resident * page;
+            if (mincore((void *)at, length, resident) == 0) {
+                for (uintptr_t k = 0; k < (length + page - 1) / page; k++) pages += resident[k] & 1;
+            }
+            at += length;
+        }
+    }
+    last = pages * page;
+    __atomic_store_n(&ms_scan_running, 0, __ATOMIC_RELEASE);
+    return last;
+}
+
+static void note_recorder_ranges(void) {
+    int n = collect_recorder_ranges(recorder_ranges);
     for (int i = 1; i < n; i++)
         for (int j = i; j > 0 && recorder_ranges[j].start < recorder_ranges[j - 1].start; j--) {
             struct ms_range r = recorder_ranges[j];
