@@ -494,21 +494,34 @@ static bool holds_blocks(uintptr_t start, uintptr_t end) {
  * ever used answered that before, 40 bytes a slot for dead blocks too: on a recorded perl,
  * whose 53 MB of live memory at exit is mostly pointers, the probe's cache miss was 55% of
  * the exit scan. Returns false (the binary search answers alone) when it cannot be mapped. */
+static struct block *starts; /* this scan's table: kept.starts, or the sort's spare half */
+
 static bool index_starts(size_t count) {
     size_t capacity = 1024;
     while (capacity < 2 * count) capacity *= 2;
-    if (capacity > kept.starts_capacity) {
-        if (kept.starts) munmap(kept.starts, kept.starts_capacity * sizeof *kept.starts);
-        kept.starts = map_anonymous(capacity * sizeof *kept.starts);
-        kept.starts_capacity = kept.starts ? capacity : 0;
-        if (!kept.starts) return false;
+    /* The sort's spare half of kept.blocks, when a power of two of it keeps the table at most
+     * two thirds full (as it mostly does: the half is at least the table of operations' half);
+     * else a mapping of its own, kept for the next scans. */
+    size_t half = kept.blocks_capacity / 2, spare = 1;
+    while (spare * 2 <= half) spare *= 2;
+    if (half && count * 3 <= spare * 2) {
+        starts = blocks == kept.blocks ? kept.blocks + half : kept.blocks;
+        capacity = spare;
+    } else {
+        if (capacity > kept.starts_capacity) {
+            if (kept.starts) munmap(kept.starts, kept.starts_capacity * sizeof *kept.starts);
+            kept.starts = map_anonymous(capacity * sizeof *kept.starts);
+            kept.starts_capacity = kept.starts ? capacity : 0;
+            if (!kept.starts) return false;
+        }
+        starts = kept.starts;
     }
     kept.starts_used = capacity;
-    memset(kept.starts, 0, capacity * sizeof *kept.starts);
+    memset(starts, 0, capacity * sizeof *starts);
     for (size_t i = 0; i < count; i++) {
         size_t slot = slot_of(blocks[i].start, capacity);
-        while (kept.starts[slot].start) slot = (slot + 1) & (capacity - 1);
-        kept.starts[slot] = blocks[i];
+        while (starts[slot].start) slot = (slot + 1) & (capacity - 1);
+        starts[slot] = blocks[i];
     }
     return true;
 }
@@ -532,7 +545,7 @@ static void clear_first_states(size_t count) {
 static const struct block *block_at(uintptr_t value) {
     size_t capacity = kept.starts_used;
     for (size_t slot = slot_of(value, capacity); capacity; slot = (slot + 1) & (capacity - 1)) {
-        const struct block *e = &kept.starts[slot];
+        const struct block *e = &starts[slot];
         if (e->start == value) return e;
         if (!e->start) break;
     }
