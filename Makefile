@@ -26,7 +26,7 @@ deps:
 # (SET=1: Tests/OwnershipProgramsHeldOut), held out from the rules frozen before it was written and
 # tuning material for the later ones; `make eval-ownership-heldout` scores the newest held-out set.
 SET ?= 0
-HELDOUT_SET = 16
+HELDOUT_SET = 17
 OWNERSHIP_PROGRAMS = $(if $(filter 0,$(1)),Tests/OwnershipPrograms,Tests/OwnershipProgramsHeldOut$(filter-out 1,$(1)))
 eval-ownership:
 	swift build --product memscope && swift build --product memscope-ownership-eval && .build/debug/memscope-ownership-eval --programs $(call OWNERSHIP_PROGRAMS,$(SET))

@@ -97,11 +97,22 @@ with recursive c(x) as (select 1 union all select x + 1 from c where x < 200000)
 insert into t select x, printf('row number %d', x), x * 0.5 from c;
 create index t_name on t(name); select count(*) from t;"
 printf '#include <stdio.h>\n#include <stdlib.h>\nint main(void) { char *p = malloc(8); printf("%%p\\n", (void *)p); return 0; }\n' > "$out/small.c"
-for name in sqlite3 gcc; do
+# Interpreters whose heaps are dense with pointers (the scans write millions of references):
+# Debian's python3 (memscope runs it with PYTHONMALLOC=malloc unless set; heaptrack is given the
+# same, or it would see only pymalloc's arenas) and perl (which leaves its heap to the exit).
+py='import json
+d = {f"k{i}": {"id": i, "tags": [str(i % 7), "x" * (i % 13)]} for i in range(30000)}
+print(len(json.loads(json.dumps(d))))'
+pl='my %h; for my $i (1..60000) { $h{"k$i"} = [$i, "v" x ($i % 50)]; } my $n = 0; for my $k (keys %h) { delete $h{$k} if $n++ % 2 } print scalar(keys %h), "\n";'
+for name in sqlite3 gcc python3 perl; do
   case $name in
     sqlite3) cmd=(sqlite3 :memory: "$sql") ;;
     gcc) cmd=(gcc -O2 -c "$out/small.c" -o "$out/small.o") ;;
+    python3) command -v /usr/bin/python3 > /dev/null || continue; cmd=(/usr/bin/python3 -c "$py") ;;
+    perl) command -v perl > /dev/null || continue; cmd=(perl -e "$pl") ;;
   esac
+  # In the environment, not through env(1): heaptrack would then trace env, not what it execs.
+  if [ "$name" = python3 ]; then export PYTHONMALLOC=malloc; else unset PYTHONMALLOC; fi
   w=(); p=(); d=(); wc=()
   for _ in $(seq "$runs"); do
     rm -f "$out"/real.msd*

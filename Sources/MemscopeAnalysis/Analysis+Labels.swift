@@ -121,10 +121,28 @@ extension Analysis {
                 }
                 // Each path is named by its caller at the first level where its path so far is
                 // its own (one caller apart from all the others).
-                let levels = Self.firstOwnLevels(paths)
+                var named = paths
+                var levels = Self.firstOwnLevels(paths)
+                // Callers with neither line nor distinct name (a stripped or line-less binary:
+                // two calls of one function from the same caller) differ by return address only:
+                // name those paths by the caller's place in its module.
+                let unnamed = same.indices.filter { levels[$0] == nil }
+                if unnamed.count > 1 {
+                    let placed = unnamed.map { j -> [String] in
+                        let frames = symbols.frames(ofStack: stacks[members[same[j]]])
+                        let start = (frames.firstIndex(of: sites[same[j]]) ?? 0) + 1
+                        return zip(paths[j], frames[min(start, frames.count)...]).map { name, frame in
+                            name + " at " + placeInModule(frame)
+                        }
+                    }
+                    for (u, level) in Self.firstOwnLevels(placed).enumerated() where level != nil {
+                        named[unnamed[u]] = placed[u]
+                        levels[unnamed[u]] = level
+                    }
+                }
                 for (j, k) in same.enumerated() {
                     if let level = levels[j] {
-                        titles[members[k]] += ", from " + paths[j][level]
+                        titles[members[k]] += ", from " + named[j][level]
                     } else {
                         titles[members[k]] += ", at the stack's root"
                     }
@@ -138,6 +156,17 @@ extension Analysis {
             for (n, i) in members.enumerated() { titles[i] += " #\(n + 1)" }
         }
         return titles
+    }
+
+    /// Where a frame's code is: `node+0x1f3a2c` (module and offset, the same in every run),
+    /// else its address.
+    func placeInModule(_ frameID: UInt32) -> String {
+        let frame = symbols.frame(frameID)
+        let module = baseName(symbols.string(frame.module))
+        guard let offset = frame.moduleOffset, !module.isEmpty else {
+            return "0x" + String(frame.instructionPointer, radix: 16)
+        }
+        return module + "+0x" + String(offset, radix: 16)
     }
 
     /// For each path, the first level at which its prefix through that level is its own: no

@@ -46,7 +46,9 @@ extension Analysis {
     /// The allocation sites whose own frame has no name, by module (see ``UnnamedSites``).
     public var unnamedSites: UnnamedSites {
         var result = UnnamedSites()
-        var byModule: [UInt32: (buildID: UInt32, allocations: UInt64)] = [:]
+        // By build id where known: one binary under two paths (git, then the same file as
+        // git-core/git after an exec) is one module to install debug files for.
+        var byModule: [UInt64: (module: UInt32, buildID: UInt32, allocations: UInt64)] = [:]
         // By index: a site copied out of the array retains its arrays.
         for i in sites.indices {
             let allocations = sites[i].costs.allocations
@@ -55,10 +57,15 @@ extension Analysis {
             let frame = symbols.frame(frameID)
             guard frame.function == 0, frame.module != 0 else { continue }
             result.unnamedAllocations &+= allocations
-            byModule[frame.module, default: (frame.buildID, 0)].allocations &+= allocations
+            let key = frame.buildID != 0 ? UInt64(frame.buildID) | 1 << 32 : UInt64(frame.module)
+            var entry = byModule[key, default: (frame.module, frame.buildID, 0)]
+            // The path named is the one that sorts first, whichever site comes first.
+            if symbols.string(frame.module) < symbols.string(entry.module) { entry.module = frame.module }
+            entry.allocations &+= allocations
+            byModule[key] = entry
         }
-        result.modules = byModule.map { module, value in
-            UnnamedSites.Module(path: symbols.string(module), buildID: symbols.string(value.buildID), allocations: value.allocations)
+        result.modules = byModule.values.map { value in
+            UnnamedSites.Module(path: symbols.string(value.module), buildID: symbols.string(value.buildID), allocations: value.allocations)
         }.sorted { ($0.allocations, $1.path) > ($1.allocations, $0.path) }
         return result
     }

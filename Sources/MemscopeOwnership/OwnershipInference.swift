@@ -116,6 +116,11 @@ public struct OwnershipOptions: Sendable, Equatable {
     /// head first) of two or more blocks of one site owns none of them by that reading: it
     /// held an index's or spare capacity's words (``OwnershipState/dropRepeatedFreedFirstPicks()``).
     public var singleFreedFirstTargets: Bool
+    /// Sixteenth rules: a target made by a reference-counting constructor that two or more
+    /// holders died holding in its free cascade: each held one count (a struct whose counted
+    /// field was released before its own block was freed still names the target), so they
+    /// share it, and those that let it go earlier left it alive, rather than no role at all.
+    public var countedCoTearers: Bool
     public init(gapNanoseconds: UInt64 = 100_000, minimumConfidence: Double = 0.75,
                 impliedReferences: Bool = true, nulledOwners: Bool = true, listNeighbours: Bool = true,
                 containerElements: Bool = true, scanOnlyReferences: Bool = true,
@@ -126,7 +131,7 @@ public struct OwnershipOptions: Sendable, Equatable {
                 recursiveRoots: Bool = true, laterReferrers: Bool = true,
                 countedTargetsUnowned: Bool = true, countedSoleHolders: Bool = true, handedOffTogether: Bool = true,
                 nulledPointerTearers: Bool = true, destructorTeardowns: Bool = true, handCountedTargets: Bool = true,
-                singleFreedFirstTargets: Bool = true) {
+                singleFreedFirstTargets: Bool = true, countedCoTearers: Bool = true) {
         self.gapNanoseconds = gapNanoseconds
         self.minimumConfidence = minimumConfidence
         self.impliedReferences = impliedReferences
@@ -155,6 +160,7 @@ public struct OwnershipOptions: Sendable, Equatable {
         self.destructorTeardowns = destructorTeardowns
         self.handCountedTargets = handCountedTargets
         self.singleFreedFirstTargets = singleFreedFirstTargets
+        self.countedCoTearers = countedCoTearers
     }
 
     public static let `default` = OwnershipOptions()

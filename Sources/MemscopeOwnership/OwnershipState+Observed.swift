@@ -354,6 +354,16 @@ extension OwnershipState {
                     return
                 }
             }
+            // A count made by Rc::new, Arc::new or make_shared has one last holder, but a
+            // struct whose counted field was released before its own block was freed (Rust
+            // drops a Box's fields, then frees it) still names the target as it dies in the
+            // same cascade: each tearer held one count, and those gone before left it alive
+            // (sixteenth rules).
+            if options.countedCoTearers && isRefcounted(h.node) {
+                for pair in pairs(tore) { deathRoles[pair, default: DeathRoles()].countedHolder += 1 }
+                for pair in pairs(earlier).subtracting(pairs(tore)) { deathRoles[pair, default: DeathRoles()].leftAlive += 1 }
+                return
+            }
             for pair in pairs(tore) { deathRoles[pair, default: DeathRoles()].coTearer += 1 }
             return
         }

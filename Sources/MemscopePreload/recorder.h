@@ -284,6 +284,8 @@ MS_HIDDEN int ms_threads_own_ranges(struct ms_range *out, int max);
 /* Reference scan (scan.c): at exit, or while the program runs (SIGUSR2, schedule.c).
  * Returns its work: words read, plus eight per live block. */
 MS_HIDDEN uint64_t ms_scan_references(bool at_exit);
+/* The recorder's own resident memory (its tables), left out of the RSS samples. */
+MS_HIDDEN uint64_t ms_recorder_resident_bytes(void);
 /* One scan at a time (recorder.c): they share what the last one kept, as do direct pushes. */
 extern int ms_scan_running MS_HIDDEN;
 /* A heap event just published in the thread's chunk, bytes [start, end): while the process has

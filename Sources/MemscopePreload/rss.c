@@ -38,7 +38,9 @@ void ms_rss_sample(uint64_t now, bool force) {
         uint8_t *area = (uint8_t *)h + MS_RSS_OFFSET;
         uint32_t *count = (uint32_t *)area, *shift = (uint32_t *)(area + 4);
         uint64_t *samples = (uint64_t *)(area + 16);
-        uint64_t bytes = resident_bytes();
+        /* The program's: the recorder's own resident tables left out. */
+        uint64_t bytes = resident_bytes(), own = bytes ? ms_recorder_resident_bytes() : 0;
+        bytes = own < bytes ? bytes - own : bytes;
         ms_scan_note_rss(now, bytes);
         uint32_t n = *count;
         if (bytes) {

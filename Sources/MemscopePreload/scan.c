@@ -36,11 +36,15 @@ static void *map_anonymous(size_t bytes) {
     return p == MAP_FAILED ? NULL : p;
 }
 
-/* Blocks close in memory get slots close in the table (a 1 MiB window of addresses maps to
+/* Blocks close in memory get slots close in the table (a 1 KiB window of addresses maps to
  * consecutive slots, each window at its own hashed offset): the replay's operations on
- * neighbouring and recently reused blocks then share cache lines instead of each missing. */
+ * neighbouring and recently reused blocks then share cache lines instead of each missing.
+ * The windows were 1 MiB until 2026-12-08: each a run of 65,536 slots, which overlapped
+ * into clusters that linear probing walked, on a dense heap, for 1,370 slots an insert on
+ * average (Debian's python3: 72% of the recorded program's time in `push`, 51 s against
+ * 3 s). With 1 KiB, 1.2 (the same 1.78 million addresses; perl 1.9, clang 1.1). */
 static size_t slot_of(uint64_t address, size_t capacity) {
-    uint64_t window = ((address >> 20) * 0x9E3779B97F4A7C15ull) >> 40;
+    uint64_t window = ((address >> 10) * 0x9E3779B97F4A7C15ull) >> 40;
     return (size_t)((address >> 4) + window) & (capacity - 1);
 }
 
@@ -265,6 +269,10 @@ static struct {
     uint8_t *buffer; /* MS_CHUNK_SIZE bytes: a chunk's new events */
     struct block *blocks;
     size_t blocks_capacity;
+    struct block *starts; /* the live blocks by start address (index_starts) */
+    size_t starts_capacity, starts_used; /* starts_used: this scan's slots, 0 outside a scan */
+    uint8_t *first_states; /* per live block (starts_with_vtable) */
+    size_t first_states_capacity;
 } kept;
 
 static void forget_kept(void) {
@@ -273,6 +281,8 @@ static void forget_kept(void) {
     if (kept.latest) munmap(kept.latest, kept.latest_capacity * sizeof *kept.latest);
     if (kept.buffer) munmap(kept.buffer, MS_CHUNK_SIZE);
     if (kept.blocks) munmap(kept.blocks, kept.blocks_capacity * sizeof *kept.blocks);
+    if (kept.starts) munmap(kept.starts, kept.starts_capacity * sizeof *kept.starts);
+    if (kept.first_states) munmap(kept.first_states, kept.first_states_capacity);
     memset(&kept, 0, sizeof kept);
 }
 
@@ -338,6 +348,33 @@ static bool replay_chunk(int fd, uint64_t chunk) {
     return true;
 }
 
+/* A free in the direct pushes: the address's entry goes (backward-shift deletion, so that
+ * no probe sequence is cut), instead of staying as a dead block's latest operation. Dead
+ * entries are needed only to put a thread's earlier operation, replayed after another
+ * thread's later free, in its place; a direct push comes from the process's only thread ever,
+ * in its order, with nothing of another thread left to replay. So the table holds the live
+ * blocks (plus the dead ones of the first replay), not every address the program ever used:
+ * Debian's python3 used 1.78 million (4 million slots, 160 MB of its resident set at 40 bytes
+ * a slot) where at most 0.9 million blocks were live at once. */
+static bool forget(struct ops *o, uint64_t ts, uint64_t address) {
+    if (ts < ms_image_start || !o->items) return true;
+    size_t mask = o->capacity - 1, hole = slot_of(address, o->capacity);
+    while (o->items[hole].address && o->items[hole].address != address) hole = (hole + 1) & mask;
+    if (!o->items[hole].address) return true; /* not known (allocated before the recording): nothing to forget */
+    if (o->items[hole].ts > ts) return true;  /* a later operation is there already */
+    for (size_t next = (hole + 1) & mask; o->items[next].address; next = (next + 1) & mask) {
+        size_t home = slot_of(o->items[next].address, o->capacity);
+        /* The entry at `next` may fill the hole when its home is not in (hole, next], cyclically. */
+        bool stays = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
+        if (stays) continue;
+        o->items[hole] = o->items[next];
+        hole = next;
+    }
+    o->items[hole] = (struct latest){0};
+    o->count--;
+    return true;
+}
+
 /* Direct pushes. While the process has one thread, each heap operation goes into the table
  * from the hook that published it, instead of being decoded again by the next scan's replay
  * (about a fifth of a recorded program's instructions on bench-record.c). The hook only
@@ -375,8 +412,11 @@ static void flush_direct_locked(void) {
     struct ms_direct_list *d = &ms_self.direct;
     if (d->count && d->epoch == ms_spool_epoch && direct_ready(d->chunk) && kept.done[d->chunk] == (CHUNK_SEEN | d->start)) {
         bool ok = true;
+        /* A free removes the address's entry (forget): the list comes from the process's only
+         * thread ever, in its order. */
         for (uint32_t i = 0; i < d->count && ok; i++)
-            ok = push(&kept.ops, d->ops[i].ts, d->ops[i].address, d->ops[i].size, d->ops[i].alloc);
+            ok = d->ops[i].alloc ? push(&kept.ops, d->ops[i].ts, d->ops[i].address, d->ops[i].size, 1)
+                                 : forget(&kept.ops, d->ops[i].ts, d->ops[i].address);
         if (ok) kept.done[d->chunk] = CHUNK_SEEN | d->end; /* else the replay reads them again (the same operations) */
     }
     drop_direct(d);
@@ -513,29 +553,74 @@ static bool holds_blocks(uintptr_t start, uintptr_t end) {
     return low < block_count && blocks[low].start < end;
 }
 
-/* The block whose range holds `value` (a zero-size block holds only its start), into `out`.
- * Most words that point into a block point to its start: the replay's table finds those
- * in one probe, near where the last one was. The others are searched for. */
-static bool block_at(uintptr_t value, struct block *out) {
-    const struct ops *o = &kept.ops;
-    for (size_t slot = slot_of(value, o->capacity); o->items; slot = (slot + 1) & (o->capacity - 1)) {
-        const struct latest *e = &o->items[slot];
-        if (e->address == value) {
-            if (!is_alloc(e)) break;
-            *out = (struct block){e->address, e->size};
-            return true;
+/* The live blocks of this scan by start address, at most half full: a word equal to a
+ * block's start (most pointers) is found in one probe. The replay's table of every address
+ * ever used answered that before, 40 bytes a slot for dead blocks too: on a recorded perl,
+ * whose 53 MB of live memory at exit is mostly pointers, the probe's cache miss was 55% of
+ * the exit scan. Returns false (the binary search answers alone) when it cannot be mapped. */
+static struct block *starts; /* this scan's table: kept.starts, or the sort's spare half */
+
+static bool index_starts(size_t count) {
+    size_t capacity = 1024;
+    while (capacity < 2 * count) capacity *= 2;
+    /* The sort's spare half of kept.blocks, when a power of two of it keeps the table at most
+     * two thirds full (as it mostly does: the half is at least the table of operations' half);
+     * else a mapping of its own, kept for the next scans. */
+    size_t half = kept.blocks_capacity / 2, spare = 1;
+    while (spare * 2 <= half) spare *= 2;
+    if (half && count * 3 <= spare * 2) {
+        starts = blocks == kept.blocks ? kept.blocks + half : kept.blocks;
+        capacity = spare;
+    } else {
+        if (capacity > kept.starts_capacity) {
+            if (kept.starts) munmap(kept.starts, kept.starts_capacity * sizeof *kept.starts);
+            kept.starts = map_anonymous(capacity * sizeof *kept.starts);
+            kept.starts_capacity = kept.starts ? capacity : 0;
+            if (!kept.starts) return false;
         }
-        if (!e->address) break;
+        starts = kept.starts;
     }
-    if (!block_count || value < blocks[0].start) return false;
+    kept.starts_used = capacity;
+    memset(starts, 0, capacity * sizeof *starts);
+    for (size_t i = 0; i < count; i++) {
+        size_t slot = slot_of(blocks[i].start, capacity);
+        while (starts[slot].start) slot = (slot + 1) & (capacity - 1);
+        starts[slot] = blocks[i];
+    }
+    return true;
+}
+
+/* kept.first_states for this scan's `count` blocks, all "not known yet"; NULL (every
+ * interior pointer tested in full) when it cannot be mapped. */
+static void clear_first_states(size_t count) {
+    if (count > kept.first_states_capacity) {
+        if (kept.first_states) munmap(kept.first_states, kept.first_states_capacity);
+        size_t capacity = count < 4096 ? 4096 : count * 2;
+        kept.first_states = map_anonymous(capacity);
+        kept.first_states_capacity = kept.first_states ? capacity : 0;
+    }
+    if (kept.first_states) memset(kept.first_states, 0, count);
+}
+
+/* The block whose range holds `value` (a zero-size block holds only its start), or NULL: an
+ * entry of the live blocks' table, or of `blocks` (always for an interior pointer).
+ * Most words that point into a block point to its start: the live blocks' table finds those
+ * in one probe, near where the last one was. The others are searched for. */
+static const struct block *block_at(uintptr_t value) {
+    size_t capacity = kept.starts_used;
+    for (size_t slot = slot_of(value, capacity); capacity; slot = (slot + 1) & (capacity - 1)) {
+        const struct block *e = &starts[slot];
+        if (e->start == value) return e;
+        if (!e->start) break;
+    }
+    if (!block_count || value < blocks[0].start) return NULL;
     /* The last block starting at or below `value`, without a branch to mispredict (a
      * heap's pointers go every which way): a conditional move per halving. */
-    struct block *b = blocks;
+    const struct block *b = blocks;
     for (size_t n = block_count; n > 1; n -= n / 2)
         b = b[n / 2].start <= value ? b + n / 2 : b;
-    if (value != b->start && value >= b->start + b->size) return false;
-    *out = *b;
-    return true;
+    if (value != b->start && value >= b->start + b->size) return NULL;
+    return b;
 }
 
 static void emit_reference(uint8_t tag, uint64_t from_or_region, uintptr_t to, uintptr_t word) {
@@ -604,6 +689,27 @@ static bool looks_like_vtable(uintptr_t p) {
     return false;
 }
 
+/* Whether a block's first word is a vtable address, per live block of the scan under way
+ * (by its index in `blocks`: 0 not known yet, 1 no, 2 yes; kept.first_states, cleared by each
+ * scan). The multipleinheritance test asks it for every interior pointer, and a perl's heap
+ * at exit is mostly interior pointers into a few thousand arenas, whose first words are no
+ * vtables: reading each one's first word again, and the word the pointer points to, was a
+ * cache miss per pointer (most of the exit scan). */
+static bool starts_with_vtable(const struct block *b, bool careful) {
+    uintptr_t at = (uintptr_t)b, first_block = (uintptr_t)blocks;
+    if (!kept.first_states || at < first_block || at >= first_block + block_count * sizeof *b)
+        return true; /* not known: tested as before */
+    size_t index = (at - first_block) / sizeof *b;
+    if (!kept.first_states[index]) {
+        const size_t w = sizeof(uintptr_t);
+        uintptr_t first;
+        bool vtable = read_word(b->start, careful, &first) && (first & (w - 1)) == 0 && first >= 4096 &&
+                      looks_like_vtable(first);
+        kept.first_states[index] = vtable ? 2 : 1;
+    }
+    return kept.first_states[index] == 2;
+}
+
 /* memcheck's leak-check heuristics (--leak-check-heuristics, default all): an
  * interior pointer of one of these shapes counts as a pointer to the block's start.
  *   stdstring: at offset 24 of a block [length, capacity, refcount, chars..., 0]
@@ -616,19 +722,24 @@ static bool looks_like_vtable(uintptr_t p) {
 static bool heuristic_start(const struct block *b, uintptr_t word) {
     const size_t w = sizeof(uintptr_t);
     bool careful = careful_reads || b->size >= 65536;
-    uintptr_t first, second;
-    if (b->size < w || !read_word(b->start, careful, &first)) return false;
-    if (word == b->start + 3 * w && b->size >= 2 * w && read_word(b->start + w, careful, &second)) {
-        if (3 * w + second + 1 == b->size && first <= second) return true; /* stdstring */
-    }
-    if (word == b->start + w) {
-        if (first > 0 && b->size - w == first) return true;        /* length64 */
-        if (first > 0 && (b->size - w) / first > 0) return true;   /* newarray */
+    if (b->size < w) return false;
+    if (word == b->start + 3 * w || word == b->start + w) {
+        uintptr_t first, second;
+        if (!read_word(b->start, careful, &first)) return false;
+        if (word == b->start + 3 * w && b->size >= 2 * w && read_word(b->start + w, careful, &second)) {
+            if (3 * w + second + 1 == b->size && first <= second) return true; /* stdstring */
+        }
+        if (word == b->start + w) {
+            if (first > 0 && b->size - w == first) return true;      /* length64 */
+            if (first > 0 && (b->size - w) / first > 0) return true; /* newarray */
+        }
     }
     if ((word & (w - 1)) == 0 && word + w <= b->start + b->size) { /* multipleinheritance */
         uintptr_t inner;
-        if (read_word(word, careful, &inner) && (inner & (w - 1)) == 0 && inner >= 4096 && (first & (w - 1)) == 0 &&
-            first >= 4096 && looks_like_vtable(inner) && looks_like_vtable(first))
+        uintptr_t first;
+        if (starts_with_vtable(b, careful) && read_word(b->start, careful, &first) && read_word(word, careful, &inner) &&
+            (inner & (w - 1)) == 0 && inner >= 4096 && (first & (w - 1)) == 0 && first >= 4096 &&
+            looks_like_vtable(inner) && looks_like_vtable(first))
             return true;
     }
     return false;
@@ -643,15 +754,16 @@ static void scan_words(const uintptr_t *words, size_t count, uint8_t tag, uint64
     for (size_t i = 0; i < count; i++) {
         uintptr_t word = words[i];
         if (word < blocks[0].start || !ms_in_heap_granule(word)) continue; /* no block there: no search */
-        struct block b;
-        if (!block_at(word, &b) || (tag == MS_EV_REFERENCE && b.start == source)) continue;
+        const struct block *found = block_at(word);
+        if (!found || (tag == MS_EV_REFERENCE && found->start == source)) continue;
+        struct block b = *found;
         /* glibc lets a block's last 8 bytes overlap the next chunk's header; a
          * 16-aligned word pointing there is the allocator's pointer to that chunk
          * (its bins, its top chunk), not a reference to this block. */
         if (word != b.start && (word & 15) == 0 && word + 8 >= b.start + b.size) continue;
         /* An interior pointer that one of memcheck's heuristics accepts is written as
          * a start pointer (the record has no field to say "via heuristic"). */
-        if (word != b.start && heuristic_start(&b, word)) word = b.start;
+        if (word != b.start && heuristic_start(found, word)) word = b.start;
         if (b.start == *last_to && (word == b.start) == (*last_word == b.start)) continue;
         *last_to = b.start;
         *last_word = word;
@@ -741,7 +853,9 @@ static int scan_own_ranges(struct ms_range *out, int max) {
         {(uintptr_t)kept.latest, (uintptr_t)(kept.latest + kept.latest_capacity)},
         {(uintptr_t)kept.buffer, (uintptr_t)kept.buffer + (kept.buffer ? MS_CHUNK_SIZE : 0)},
         {(uintptr_t)kept.blocks, (uintptr_t)(kept.blocks + kept.blocks_capacity)},
+        {(uintptr_t)kept.starts, (uintptr_t)(kept.starts + kept.starts_capacity)},
         {(uintptr_t)read_buffer, (uintptr_t)(read_buffer + sizeof read_buffer / sizeof read_buffer[0])},
+        {(uintptr_t)kept.first_states, (uintptr_t)kept.first_states + kept.first_states_capacity},
         {(uintptr_t)counts, (uintptr_t)(counts + sizeof counts / sizeof counts[0])},
         {(uintptr_t)maps_text, (uintptr_t)maps_text + maps_capacity},
         {(uintptr_t)file_maps, (uintptr_t)(file_maps + file_map_capacity)},
@@ -755,17 +869,51 @@ static int scan_own_ranges(struct ms_range *out, int max) {
 /* The recorder's own memory, left out of the roots (sorted by start; see recorder.h), and
  * the scan's. A mapping of the program's that the kernel merged with one of these keeps
  * its own part. */
-#define RECORDER_RANGES 16
+#define RECORDER_RANGES 24
 static struct ms_range recorder_ranges[RECORDER_RANGES];
 static int recorder_range_count;
 
-static void note_recorder_ranges(void) {
+/* The recorder's own memory in the process: its tables and the scan's. */
+static int collect_recorder_ranges(struct ms_range *out) {
     int n = 0;
-    n += ms_words_own_ranges(recorder_ranges + n, RECORDER_RANGES - n);
-    n += ms_unwind_own_ranges(recorder_ranges + n, RECORDER_RANGES - n);
-    n += ms_stacks_own_ranges(recorder_ranges + n, RECORDER_RANGES - n);
-    n += ms_threads_own_ranges(recorder_ranges + n, RECORDER_RANGES - n);
-    n += scan_own_ranges(recorder_ranges + n, RECORDER_RANGES - n);
+    n += ms_words_own_ranges(out + n, RECORDER_RANGES - n);
+    n += ms_unwind_own_ranges(out + n, RECORDER_RANGES - n);
+    n += ms_stacks_own_ranges(out + n, RECORDER_RANGES - n);
+    n += ms_threads_own_ranges(out + n, RECORDER_RANGES - n);
+    n += scan_own_ranges(out + n, RECORDER_RANGES - n);
+    return n;
+}
+
+/* How much of the recorder's own memory is resident (mincore over its ranges), for the RSS
+ * samples: the scan's table of latest operations alone is 40 bytes a slot, two to four slots
+ * a live block (Debian's python3: 352 MiB resident under the recorder, 126 MiB without it).
+ * Under the scans' lock, so that no scan remaps a table meanwhile; when a scan holds it, the
+ * last answer. */
+uint64_t ms_recorder_resident_bytes(void) {
+    static uint64_t last;
+    if (__atomic_exchange_n(&ms_scan_running, 1, __ATOMIC_ACQUIRE)) return last;
+    struct ms_range ranges[RECORDER_RANGES];
+    int n = collect_recorder_ranges(ranges);
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    static unsigned char resident[1024];
+    uint64_t pages = 0;
+    for (int i = 0; i < n; i++) {
+        for (uintptr_t at = ranges[i].start & ~(page - 1); at < ranges[i].end;) {
+            uintptr_t length = ranges[i].end - at;
+            if (length > sizeof resident * page) length = sizeof resident * page;
+            if (mincore((void *)at, length, resident) == 0) {
+                for (uintptr_t k = 0; k < (length + page - 1) / page; k++) pages += resident[k] & 1;
+            }
+            at += length;
+        }
+    }
+    last = pages * page;
+    __atomic_store_n(&ms_scan_running, 0, __ATOMIC_RELEASE);
+    return last;
+}
+
+static void note_recorder_ranges(void) {
+    int n = collect_recorder_ranges(recorder_ranges);
     for (int i = 1; i < n; i++)
         for (int j = i; j > 0 && recorder_ranges[j].start < recorder_ranges[j - 1].start; j--) {
             struct ms_range r = recorder_ranges[j];
@@ -920,6 +1068,8 @@ uint64_t ms_scan_references(bool at_exit) {
     /* scan_words looks a word up only in a granule a block was noted in: every live block's
      * is (a block the spool has that no hook noted, if any, is noted now). */
     for (size_t i = 0; i < count; i++) ms_note_heap_range(blocks[i].start, blocks[i].size);
+    if (!index_starts(count)) kept.starts_used = 0;
+    clear_first_states(count);
     uint8_t *e = ms_event_begin(32);
     if (e) {
         *e++ = MS_EV_SCAN;
@@ -939,6 +1089,7 @@ uint64_t ms_scan_references(bool at_exit) {
     file_map_count = 0;
     blocks = NULL;
     block_count = 0;
+    kept.starts_used = 0;
     /* The scan's work, the same from run to run of the same program: the words it read,
      * and the live blocks it sorted and looked words up among. */
     return words_read + 8 * (uint64_t)count;

@@ -258,12 +258,10 @@ public final class DumpConverter {
             try writer.write(.pointerReference(PointerReference(timestamp: ts, source: .block, from: 0, to: 0,
                                                                 interior: false)))
         case .reference(let from, let to, let interior):
-            try writer.write(.pointerReference(PointerReference(timestamp: scanTime, source: .block, from: from,
-                                                                to: to, interior: interior)))
+            try writer.writePointerReference(timestamp: scanTime, source: .block, from: from, to: to, interior: interior)
         case .root(let to, let interior, let region):
             let source = PointerReference.Source(rawValue: region) ?? .otherMemory
-            try writer.write(.pointerReference(PointerReference(timestamp: scanTime, source: source, from: 0,
-                                                                to: to, interior: interior)))
+            try writer.writePointerReference(timestamp: scanTime, source: source, from: 0, to: to, interior: interior)
         case .memoryError(let e):
             guard let kind = MemoryError.Kind(rawValue: e.kind), let side = MemoryError.Side(rawValue: e.side) else { break }
             try writer.write(.memoryError(MemoryError(
@@ -271,8 +269,11 @@ public final class DumpConverter {
                 side: side, offset: e.offset, bytes: e.bytes, allocationStack: try stackID(raw: e.allocationStack),
                 freeStack: try stackID(raw: e.freeStack), foundStack: try stackID(raw: e.foundStack))))
         case .words(let ts, let address, let indices, let values):
-            try writer.write(.blockReferences(BlockReferences(timestamp: ts, thread: thread, address: address,
-                                                              offsets: indices.map { $0 &* 8 }, targets: values)))
+            try indices.withUnsafeBufferPointer { i in
+                try values.withUnsafeBufferPointer { v in
+                    try writer.writeBlockReferences(timestamp: ts, thread: thread, address: address, wordIndices: i, values: v)
+                }
+            }
         case .image(let ts, _, _, let commandLine?) where commandLine != commandLineRecorded:
             try writer.write(.exec(timestamp: ts, commandLine: commandLine))
             commandLineRecorded = commandLine

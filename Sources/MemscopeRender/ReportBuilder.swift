@@ -123,7 +123,8 @@ public struct ReportBuilder: Sendable {
         if treesMissing { clock.lap("call trees") }
         let entry = BatchIndex.Entry(input: input.shownAs, report: nil, totals: analysis.totals,
                                      command: CommandLineText.quoted(analysis.metadata.commandLine), error: nil,
-                                     pid: analysis.metadata.pid, parentPid: analysis.metadata.parentPid ?? 0)
+                                     pid: analysis.metadata.pid, parentPid: analysis.metadata.parentPid ?? 0,
+                                     lostBytes: analysis.leakKinds?.lostBytes)
         let pending = PendingViews(count: extra.views.count, allFrames: true) { clock in
             let done = try reading.value()
             clock.add(concurrent: done.laps)

@@ -13,9 +13,12 @@ public enum BatchIndex {
         /// The traced process and the one it was forked or started from (`meta`), 0 when unknown.
         public var pid: UInt32
         public var parentPid: UInt32
+        /// Definitely and indirectly lost bytes (memcheck's kinds), when the dump's scans told them.
+        public var lostBytes: UInt64?
 
         public init(input: String, report: String?, totals: Totals?, command: String, error: String?,
-                    pid: UInt32 = 0, parentPid: UInt32 = 0) {
+                    pid: UInt32 = 0, parentPid: UInt32 = 0, lostBytes: UInt64? = nil) {
+            self.lostBytes = lostBytes
             self.input = input
             self.report = report
             self.totals = totals
@@ -53,13 +56,15 @@ public enum BatchIndex {
         let rows = entries.map { e -> String in
             let name = e.report.map { "<a href=\"\(HTML.escape($0))\">\(HTML.escape(e.input))</a>" } ?? HTML.escape(e.input)
             guard let t = e.totals else {
-                return "<tr class=\"failed\"><td>\(name)</td><td colspan=\"6\">failed: \(HTML.escape(e.error ?? "unknown error"))</td></tr>"
+                return "<tr class=\"failed\"><td>\(name)</td><td colspan=\"7\">failed: \(HTML.escape(e.error ?? "unknown error"))</td></tr>"
             }
             func cell(_ text: String, _ value: UInt64) -> String { "<td class=\"num\" data-value=\"\(value)\">\(HTML.escape(text))</td>" }
             return "<tr><td>\(name)<div class=\"cmd\">\(HTML.escape(e.command))</div></td>"
                 + cell(Units.duration(nanoseconds: t.durationNanoseconds), t.durationNanoseconds)
                 + cell(Units.count(t.allocations), t.allocations) + cell(Units.bytes(t.peakBytes), t.peakBytes)
-                + cell(Units.bytes(t.leakedBytes), t.leakedBytes) + cell(Units.count(t.temporaryAllocations), t.temporaryAllocations)
+                + cell(Units.bytes(t.leakedBytes), t.leakedBytes)
+                + (e.lostBytes.map { cell(Units.bytes($0), $0) } ?? "<td class=\"num\" data-value=\"-1\">–</td>")
+                + cell(Units.count(t.temporaryAllocations), t.temporaryAllocations)
                 + cell(Units.count(t.errors), t.errors) + "</tr>"
         }.joined()
         let failed = entries.filter { $0.totals == nil }.count
@@ -81,7 +86,7 @@ public enum BatchIndex {
             \(processTree(entries))
             <h2>Dumps</h2>
             <table><thead><tr><th>dump</th><th class="num">duration</th><th class="num">calls</th><th class="num">peak</th>
-            <th class="num">leaked</th><th class="num">temporary</th><th class="num">errors</th></tr></thead>
+            <th class="num" title="live at the end of the run">leaked</th><th class="num" title="definitely and indirectly lost, memcheck's kinds: held by no pointer at exit; – when the dump has no scan">lost</th><th class="num">temporary</th><th class="num">errors</th></tr></thead>
             <tbody>\(rows)</tbody></table>
             </body></html>
 

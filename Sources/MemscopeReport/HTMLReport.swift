@@ -154,7 +154,8 @@ public enum HTMLReport {
             + (a.rss.isEmpty ? "No RSS samples in this dump.</p>"
                : "RSS (green): the process's resident set size, \(a.rss.samples) samples (peak "
                  + "\(HTML.escape(Units.bytes(a.rss.peakBytes)))), heap and everything else in RAM: code, stacks, "
-                 + "the allocator's free memory; a heap block counts only once its pages are touched.</p>")
+                 + "the allocator's free memory; a heap block counts only once its pages are touched "
+                 + "(memscope record leaves its own tables out).</p>")
         var windowLinks = ""
         if !input.windowFlames.isEmpty {
             windowLinks = "<p class=\"window-links\">Flamegraphs of a time window: " + input.windowFlames.map {

@@ -137,6 +137,29 @@ import Testing
                                            "copy_string (str.c:5) [p], from parse_body"])
     }
 
+    /// node's shape (Debian's, no line tables): one call reached from two calls of one
+    /// function in one caller, every frame named alike; the return address tells them apart.
+    @Test func callersWithoutLinesAreToldApartByTheirPlace() {
+        var dump = DumpBuilder()
+        let root = dump.codeFrame("start_thread", module: "/lib/libc.so.6", offset: 0x9000)
+        let pageA = dump.codeFrame("ScavengePage", module: "/usr/bin/node", offset: 0x1f3a2c)
+        let pageB = dump.codeFrame("ScavengePage", module: "/usr/bin/node", offset: 0x1f3b10)
+        let object = dump.codeFrame("ScavengeObject", module: "/usr/bin/node", offset: 0x1e0000)
+        let publish = dump.codeFrame("PublishPushSegment", module: "/usr/bin/node", offset: 0x1d0000)
+        let s1 = dump.stack(frames: [root, pageA, object, publish])
+        let s2 = dump.stack(frames: [root, pageB, object, publish])
+        let cut = dump.stack(frames: [object, publish])
+        dump.alloc(ts: 1, address: 0x10, size: 8, stack: s1)
+        dump.alloc(ts: 2, address: 0x20, size: 8, stack: s2)
+        dump.alloc(ts: 3, address: 0x30, size: 8, stack: cut)
+        let a = analyze(dump.records)
+        #expect(a.siteTitles([s1, s2, cut]) == [
+            "PublishPushSegment [node], from ScavengePage at node+0x1f3a2c",
+            "PublishPushSegment [node], from ScavengePage at node+0x1f3b10",
+            "PublishPushSegment [node], at the stack's root",
+        ])
+    }
+
     @Test func rootsAboveAnUnnamedMainAreHidden() {
         var dump = DumpBuilder()
         let start = dump.codeFrame(module: "/usr/bin/sqlite3", offset: 0x1a2b)  // _start, stripped

@@ -123,6 +123,10 @@ func everyKindDump() -> [Record] {
             try w.write(.free(Free(timestamp: value, thread: thread, address: value, stack: thread)))
             try w.write(.realloc(Realloc(timestamp: value, thread: thread, oldAddress: value, newAddress: value,
                                          newSize: value & 0xFFFF_FFFF_FFFF, stack: thread)))
+            try w.write(.pointerReference(PointerReference(timestamp: value, source: .stack, from: value, to: value,
+                                                           interior: value & 1 == 1)))
+            try w.write(.blockReferences(BlockReferences(timestamp: value, thread: thread, address: value,
+                                                         offsets: [0, 8, (value & 0xFFFF) &* 8], targets: [value, 1, value >> 1])))
         }
         let fast = try bytes { w in
             try w.writeAlloc(timestamp: value, thread: thread, address: value, size: value & 0xFFFF_FFFF_FFFF, kind: .operatorNew,
@@ -130,6 +134,13 @@ func everyKindDump() -> [Record] {
             try w.writeFree(timestamp: value, thread: thread, address: value, stack: thread)
             try w.writeRealloc(timestamp: value, thread: thread, oldAddress: value, newAddress: value,
                                newSize: value & 0xFFFF_FFFF_FFFF, stack: thread)
+            try w.writePointerReference(timestamp: value, source: .stack, from: value, to: value, interior: value & 1 == 1)
+            let indices: [UInt64] = [0, 1, value & 0xFFFF], targets = [value, 1, value >> 1]
+            try indices.withUnsafeBufferPointer { i in
+                try targets.withUnsafeBufferPointer { t in
+                    try w.writeBlockReferences(timestamp: value, thread: thread, address: value, wordIndices: i, values: t)
+                }
+            }
         }
         #expect(fast == slow)
     }

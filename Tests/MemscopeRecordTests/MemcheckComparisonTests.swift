@@ -182,6 +182,37 @@ import Testing
     }
 }
 
+/// Debian's perl leaves its interpreter's heap to the exit (its arenas of values, reached
+/// mostly through pointers into their middles): a pointer-dense heap of a program nobody here
+/// wrote. Both runs keep the C library's blocks (--run-libc-freeres=no), so "still reachable"
+/// is compared whole.
+@Suite(.enabled(if: isInstalled("valgrind") && isInstalled("perl"))) struct PerlLeakKindTests {
+    @Test func perlsLeakKindsAreMemchecks() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let script = #"my %h; for my $i (1..3000) { $h{"k$i"} = [$i, "v" x ($i % 50)]; } "#
+            + #"my $n = 0; for my $k (sort keys %h) { delete $h{$k} if $n++ % 2 } print scalar(keys %h), "\n";"#
+        let command = ["env", "PERL_HASH_SEED=0", "PERL_PERTURB_KEYS=0", "perl", "-e", script]
+        let theirs = try LeakKindComparisonTests.memcheck(command, options: ["--run-libc-freeres=no", "--run-cxx-freeres=no",
+                                                                            "--trace-children=yes"])
+        let dump = directory.appendingPathComponent("perl.msd").path
+        let result = try run("memscope", ["record", "-o", dump, "--"] + command)
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try summaryJSON(dump)
+        func pair(_ name: String) -> [Int] { [json["\(name)_bytes"] as? Int ?? -1, json["\(name)_blocks"] as? Int ?? -1] }
+        #expect(theirs.definitely[1] > 0 && theirs.indirectly[1] > 0 && theirs.possibly[1] > 100, "\(theirs)")
+        #expect(pair("definitely_lost") == theirs.definitely, "memcheck: \(theirs)")
+        #expect(pair("indirectly_lost") == theirs.indirectly, "memcheck: \(theirs)")
+        #expect(pair("still_reachable") == theirs.reachable, "memcheck: \(theirs)")
+        // perl copies its environment into %ENV at start, and the recorder's run has its own
+        // variables (LD_PRELOAD's value, MEMSCOPE_*, PYTHONMALLOC) where valgrind's has its
+        // LD_PRELOAD: a few more values, and perhaps one more arena, possibly lost at exit.
+        let possibly = pair("possibly_lost")
+        #expect(possibly[1] >= theirs.possibly[1] && possibly[1] <= theirs.possibly[1] + 16, "memcheck: \(theirs); ours \(possibly)")
+        #expect(possibly[0] >= theirs.possibly[0] && possibly[0] <= theirs.possibly[0] + 4096 + 16 * 256,
+                "memcheck: \(theirs); ours \(possibly)")
+    }
+}
+
 /// A scan asked for with SIGUSR2 while the program runs.
 @Suite struct OnDemandScanTests {
     @Test func sigusr2ScansAProgramThatNeverExits() throws {

@@ -737,17 +737,50 @@ import Testing
         Self.expectExact(["reallocates", "hands_off"], table, partial: partial)
         #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 84 || partial, "\(table)")
         #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 78 || partial, "\(table)")
+        // Raised by the sixteenth rules (tuned on this set): shares recall 28.6% → 71.4%
+        // (plugin-chain.rs's three holders of one Rc<Config>, freed with it, share it).
+        #expect((Self.percentCell(table, "shares", column: 2) ?? 0) >= 70 || partial, "\(table)")
         // Not met: references recall 89.1% and owns 83.7% (request-workers.cc's ring slots and
         // bodies, batch-channel.rs's batches inside the channel's own blocks, layer-stack.cc's
         // layers buffer), owns precision 90% (layer-stack.cc's selection buffer, inferred 0.86;
-        // env-frames.c's hand-counted frames), shares recall 28.6% (env-frames.c's counted
-        // frames, plugin-chain.rs's Rc<Config> holders), a false edge above 0.9 (observed).
+        // env-frames.c's hand-counted frames), shares recall 71.4% (env-frames.c's counted
+        // frames), a false edge above 0.9 (observed).
         withKnownIssue("issue 18: recall below 90%, owns precision below 95% and a false edge above 0.9 on the sixteenth held-out set",
                        isIntermittent: true) {
             #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 90)
             #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 90)
             #expect((Self.percentCell(table, "shares", column: 2) ?? 0) >= 90)
             #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 }, "\(table)")
+        }
+    }
+
+    /// The programs held out from the sixteenth rules (Tests/OwnershipProgramsHeldOut17: twelve
+    /// programs written 03:26–03:33 UTC on 2026-12-08, after the sixteenth freeze at 03:25:41, by
+    /// an engineer who read none of the rules, from a brief that named no weakness of them),
+    /// scored once at 03:35 UTC: references 100% / 77.6%, owns 95.2% / 67.8%, shares,
+    /// reallocates 100% / 100%, hands-off 100% / 88.9%; no false edge above 0.9.
+    @Test func seventeenthHeldOutSetTargets() throws {
+        let (table, edges, partial) = try Self.heldOutRun("Tests/OwnershipProgramsHeldOut17", name: "seventeenth", minimumEdges: 100) { run in
+            (Self.percentCell(run.output, "references", column: 1) ?? 0) >= 95
+                && !run.edges.contains { !$0.correct && $0.confidence > 0.9 }
+        }
+        Self.expectHeldOutBasics(table, edges, referencesFloor: 95)
+        Self.expectOwnsPrecision(table, partial: partial, floor: 90)
+        Self.expectExact(["shares", "reallocates"], table, partial: partial)
+        #expect(Self.percentCell(table, "hands_off", column: 1) == 100, "\(table)")
+        #expect((Self.percentCell(table, "hands_off", column: 2) ?? 0) >= 85 || partial, "\(table)")
+        #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 72 || partial, "\(table)")
+        #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 62 || partial, "\(table)")
+        #expect(!edges.contains { !$0.correct && $0.confidence > 0.9 }, "\(table)")
+        // Not met: references recall 77.6% and owns 67.8% (state-machine.rs's states in
+        // Option<Box<dyn State>> slots taken before each transition frees them, exchanger.rs's
+        // pages and acks held in an Arc<Mutex<…>> slot, promise-results.cc's results inside the
+        // promises' shared states, conn-pool.cc's leases), hands-off recall 88.9%.
+        withKnownIssue("issue 18: references, owns and hands-off recall below 90% on the seventeenth held-out set",
+                       isIntermittent: true) {
+            #expect((Self.percentCell(table, "references", column: 2) ?? 0) >= 90)
+            #expect((Self.percentCell(table, "owns", column: 2) ?? 0) >= 90)
+            #expect((Self.percentCell(table, "hands_off", column: 2) ?? 0) >= 90)
         }
     }
 

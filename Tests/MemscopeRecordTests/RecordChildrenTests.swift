@@ -179,5 +179,20 @@ import Testing
             #expect(nested.contains("<b>\(name)</b> pid \(pid)</a>"))
             #expect(nested.contains("gcc.msd.\(pid).html\"><b>\(name)</b>"), "\(nested.prefix(600))")
         }
+        // Each row beside what is left at exit (cc1 frees little: "leaked") says what is lost
+        // (memcheck's definitely and indirectly lost), from the dump's exit scan: every recorded
+        // process has one, so no row says "–".
+        #expect(index.contains("<th class=\"num\" title=\"definitely and indirectly lost"))
+        let rows = index.components(separatedBy: "<tr><td>").dropFirst()
+        #expect(rows.count == 3)
+        for (row, path) in zip(rows, paths) {
+            let analysis = try RecordedDump(path: path).analysis
+            let lost = try #require(analysis.leakKinds).lostBytes
+            // duration, calls, peak, leaked, lost, temporary, errors
+            let values = row.components(separatedBy: "data-value=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+            #expect(values.count == 7, "\(row.prefix(400))")
+            #expect(values.dropFirst(3).first == "\(analysis.totals.leakedBytes)")
+            #expect(values.dropFirst(4).first == "\(lost)", "\(row.prefix(400))")
+        }
     }
 }
