@@ -55,7 +55,7 @@ static void rgb_row(const unsigned char *pixels, int width, unsigned char *out) 
 
 /* A filtered byte's weight in libpng's heuristic: its distance from zero, bytes of 128 or
  * more counted as negative. */
-static inline size_t weight(unsigned v) { return v < 128 ? v : 256 - v; }
+static inline unsigned weight(uint8_t v) { return v < 128 ? v : 256u - v; }
 
 /* The filter libpng's png_write_find_filter picks among all five for `row` after `prev`
  * (both 3-byte pixels, `n` bytes): the smallest sum of weights, the first of equal sums
@@ -70,29 +70,26 @@ static int libpng_choice(const unsigned char *row, const unsigned char *prev, si
         }
         return PNG_FILTER_NONE;
     }
-    size_t none = 0, sub = 0, up = 0, avg = 0, paeth = 0;
-    for (size_t i = 0; i < bpp && i < n; i++) {
-        unsigned r = row[i], b = prev[i];
-        none += weight(r);
-        sub += weight(r);
-        up += weight((r - b) & 0xff);
-        avg += weight((r - b / 2) & 0xff);
-        paeth += weight((r - b) & 0xff);
-    }
+    /* One loop per filter, each simple enough for the compiler to vectorize. */
+    uint32_t none = 0, sub = 0, up = 0, avg = 0, paeth = 0;
+    for (size_t i = 0; i < n; i++) none += (uint32_t)weight(row[i]);
+    for (size_t i = 0; i < bpp; i++) sub += (uint32_t)weight(row[i]);
+    for (size_t i = bpp; i < n; i++) sub += (uint32_t)weight((uint8_t)(row[i] - row[i - bpp]));
+    for (size_t i = 0; i < n; i++) up += (uint32_t)weight((uint8_t)(row[i] - prev[i]));
+    for (size_t i = 0; i < bpp; i++) avg += (uint32_t)weight((uint8_t)(row[i] - prev[i] / 2));
+    for (size_t i = bpp; i < n; i++) avg += (uint32_t)weight((uint8_t)(row[i] - ((unsigned)row[i - bpp] + prev[i]) / 2));
+    for (size_t i = 0; i < bpp; i++) paeth += (uint32_t)weight((uint8_t)(row[i] - prev[i]));
     for (size_t i = bpp; i < n; i++) {
-        int r = row[i], a = row[i - bpp], b = prev[i], c = prev[i - bpp];
-        none += weight((unsigned)r);
-        sub += weight((unsigned)(r - a) & 0xff);
-        up += weight((unsigned)(r - b) & 0xff);
-        avg += weight((unsigned)(r - (a + b) / 2) & 0xff);
-        int p = b - c, pc = a - c;
-        int pa = p < 0 ? -p : p, pb = pc < 0 ? -pc : pc;
-        pc = (p + pc) < 0 ? -(p + pc) : p + pc;
-        int predictor = (pa <= pb && pa <= pc) ? a : (pb <= pc) ? b : c;
-        paeth += weight((unsigned)(r - predictor) & 0xff);
+        int a = row[i - bpp], b = prev[i], c = prev[i - bpp];
+        int p = b - c, q = a - c;
+        int pa = p < 0 ? -p : p, pb = q < 0 ? -q : q, pc = (p + q) < 0 ? -(p + q) : p + q;
+        /* libpng's (pa <= pb && pa <= pc) ? a : (pb <= pc) ? b : c, without a branch. */
+        int useA = (pa <= pb) & (pa <= pc), useB = pb <= pc;
+        int predictor = useA ? a : useB ? b : c;
+        paeth += (uint32_t)weight((uint8_t)(row[i] - predictor));
     }
     int best = PNG_FILTER_NONE;
-    size_t least = none;
+    uint32_t least = none;
     if (sub < least) { least = sub; best = PNG_FILTER_SUB; }
     if (up < least) { least = up; best = PNG_FILTER_UP; }
     if (avg < least) { least = avg; best = PNG_FILTER_AVG; }

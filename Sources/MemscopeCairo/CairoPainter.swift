@@ -13,8 +13,18 @@ public enum CairoPainter {
     /// The largest side of an image surface (Cairo's limit).
     public static let maximumPixels = 32_767.0
 
-    /// The scene as PNG bytes.
+    /// The scene as PNG bytes: cairo's, each row's filter chosen once (``ms_png_write_rgb24``).
     public static func png(_ scene: Scene) throws -> [UInt8] {
+        try png(scene, choosingFilters: true)
+    }
+
+    /// The scene as PNG bytes written by cairo's own writer: what ``png(_:)`` writes, byte
+    /// for byte (the tests compare them).
+    public static func cairoPNG(_ scene: Scene) throws -> [UInt8] {
+        try png(scene, choosingFilters: false)
+    }
+
+    private static func png(_ scene: Scene, choosingFilters: Bool) throws -> [UInt8] {
         let width = Int32(max(1, min(scene.width.rounded(.up), maximumPixels)))
         let height = Int32(max(1, min(scene.height.rounded(.up), maximumPixels)))
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height) else {
@@ -25,9 +35,8 @@ public enum CairoPainter {
         try draw(scene, on: surface)
         let sink = BytesSink()
         cairo_surface_flush(surface)
-        // cairo's bytes, each row's filter chosen once (``ms_png_write_rgb24``); cairo's own
-        // writer for what that one leaves to it (a side of 1 pixel) or a failure.
-        if let pixels = cairo_image_surface_get_data(surface) {
+        // cairo's own writer for what ms_png_write_rgb24 leaves to it (a side of 1 pixel) or a failure.
+        if choosingFilters, let pixels = cairo_image_surface_get_data(surface) {
             let written = withExtendedLifetime(sink) {
                 ms_png_write_rgb24(pixels, width, height, cairo_image_surface_get_stride(surface), appendPNGBytes,
                                    Unmanaged.passUnretained(sink).toOpaque())
@@ -35,25 +44,6 @@ public enum CairoPainter {
             if written == 0 { return sink.bytes }
             sink.bytes = []
         }
-        let status = withExtendedLifetime(sink) {
-            cairo_surface_write_to_png_stream(surface, appendBytes, Unmanaged.passUnretained(sink).toOpaque())
-        }
-        try check(status)
-        return sink.bytes
-    }
-
-    /// The scene as PNG bytes written by cairo itself (what ``png(_:)`` writes, byte for byte:
-    /// the tests compare them).
-    public static func cairoPNG(_ scene: Scene) throws -> [UInt8] {
-        let width = Int32(max(1, min(scene.width.rounded(.up), maximumPixels)))
-        let height = Int32(max(1, min(scene.height.rounded(.up), maximumPixels)))
-        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height) else {
-            throw PaintError(description: "cannot create a \(width)×\(height) image surface")
-        }
-        defer { cairo_surface_destroy(surface) }
-        try check(cairo_surface_status(surface))
-        try draw(scene, on: surface)
-        let sink = BytesSink()
         let status = withExtendedLifetime(sink) {
             cairo_surface_write_to_png_stream(surface, appendBytes, Unmanaged.passUnretained(sink).toOpaque())
         }
