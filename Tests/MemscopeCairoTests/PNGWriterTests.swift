@@ -40,14 +40,18 @@ import Testing
         var dots: [Shape] = []
         for _ in 0..<4000 {
             let grey = UInt32(noise.next() % 256)
-            dots.append(.rect(Rect(x: noise.below(300), y: noise.below(200), width: 1 + noise.below(3), height: 1 + noise.below(3)),
-                              fill: Colour(hex: grey << 16 | grey << 8 | grey)))
+            let x = noise.below(300), y = noise.below(200), width = 1 + noise.below(3), height = 1 + noise.below(3)
+            let colour = Colour(hex: grey << 16 | grey << 8 | grey)
+            dots.append(.rect(Rect(x: x, y: y, width: width, height: height), fill: colour))
         }
         let noisy = Scene(width: 300, height: 200, shapes: dots)
-        let ramps = Scene(width: 257, height: 64, shapes: (0..<256).map { i in
-            .rect(Rect(x: Double(i), y: Double(i % 64), width: 1, height: 64 - Double(i % 64)),
-                  fill: Colour(hex: UInt32(i) << 16 | UInt32(255 - i) << 8 | UInt32(i / 2)))
-        })
+        var steps: [Shape] = []
+        for i in 0..<256 {
+            let top = Double(i % 64)
+            let red = UInt32(i) << 16, green = UInt32(255 - i) << 8, blue = UInt32(i / 2)
+            steps.append(.rect(Rect(x: Double(i), y: top, width: 1, height: 64 - top), fill: Colour(hex: red | green | blue)))
+        }
+        let ramps = Scene(width: 257, height: 64, shapes: steps)
         let black = Scene(width: 50, height: 40, background: Colour(hex: 0), shapes: [
             .rect(Rect(x: 10, y: 20, width: 5, height: 5), fill: Colour(hex: 0x808080)),
         ])
