@@ -1,8 +1,8 @@
 import Dispatch
 
 /// A value one thread hands to another once, before its own work is done: the extra-view
-/// read hands the views over as soon as they are made, and goes on with the ownership
-/// section while the views are drawn.
+/// read hands the views over as soon as they are made (and the inference finished), and
+/// lays the ownership graph out and paints it while the views are drawn.
 ///
 /// ```swift
 /// let views = Handover<[Int]>()

@@ -74,8 +74,8 @@ public struct ReportBuilder: Sendable {
     /// The extra views' read runs on a thread of its own while this one draws the run's own
     /// flamegraphs and charts (that read is mostly the ownership inference, on one core: the
     /// drawing takes the other). Their results meet in the painter, which waits for the views
-    /// only when it draws them, and for the ownership section, which that thread makes while
-    /// the views are drawn, only when the page is assembled.
+    /// only when it draws them, and for the ownership section, whose graph that thread lays
+    /// out and paints while the views are drawn, only when the page is assembled.
     public func build(_ input: InputSpec, observer: Observer = .silent, clock: inout StageClock) throws -> RenderedReport {
         let options = try analyzer.analysisOptions(input, scope: plan.scope, suppressions: suppressions)
         // Per-slice figures for the page's range selection (a restricted report is already a range).
@@ -101,8 +101,8 @@ public struct ReportBuilder: Sendable {
         // An importer that builds its trees whatever the options has them already.
         let treesMissing = full.topDown.nodeCount == 0
         full.releaseCallTrees()
-        // The views are handed over as soon as they are made: they are drawn while this
-        // read's thread goes on with the ownership section.
+        // The views are handed over once they are made and the inference is finished: they
+        // are drawn while this read's thread lays the ownership graph out and paints it.
         let viewsReady = Handover<(views: PartialAnalyses, laps: [(stage: String, seconds: Double)])>()
         let reading = BackgroundWork(label: "memscope.extra-views") { [self, full] in
             let done: ExtraOwnership
@@ -188,8 +188,8 @@ public struct ReportBuilder: Sendable {
         fileprivate var ownership: OwnershipPlan
     }
 
-    /// The ownership section, made after the extra views were handed over, and the laps of
-    /// its making.
+    /// The ownership section, laid out and painted after the extra views were handed over,
+    /// and the laps of its making.
     struct ExtraOwnership: @unchecked Sendable {
         /// The section, and its picture for `--images`.
         var ownership: (view: OwnershipView, scene: Scene?)
@@ -203,9 +203,10 @@ public struct ReportBuilder: Sendable {
 
     /// The analyses per top thread (restricted to that thread's blocks) and per time
     /// window, and the ownership graph, laid out and painted: all from one more read of the
-    /// dump, or none. The views are handed to `viewsReady` as soon as the read and their
-    /// analyses are done, before the ownership inference finishes: they are drawn on the
-    /// other core meanwhile.
+    /// dump, or none. The views are handed to `viewsReady` once the read, their analyses and
+    /// the inference's finish are done (its tables freed: held beside the views' trees, they
+    /// raised the peak), before the ownership graph is laid out and painted: they are drawn
+    /// on the other core meanwhile.
     ///
     /// For event inputs (memscope dumps, heaptrack files) the views are tallied in that read
     /// by one ``ViewTally``: its memory is bounded by the live blocks and the sites once,

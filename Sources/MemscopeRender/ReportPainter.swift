@@ -100,8 +100,8 @@ struct ReportPainter {
         clock.lap("html before the views")
         let views = try pending.views(&clock)
         clock.lap("wait for extra views")
-        // The views on both cores (the extra-view read's thread goes on with the ownership
-        // section meanwhile). Tallied views are drawn on the run's filtered trees (or one
+        // The views on both cores (the extra-view read's thread lays the ownership graph out
+        // and paints it meanwhile). Tallied views are drawn on the run's filtered trees (or one
         // shared tree per direction): each view's costs summed along its sites' paths.
         let flames = Self.viewFlames(views, filter: frameFilter, runTrees: consume viewTrees, options: viewOptions)
         withThreadFlames.threadFlames = Array(flames.prefix(views.threads.count))
