@@ -47,7 +47,9 @@ let package = Package(
         .target(name: "MemscopeLayout", dependencies: ["MemscopeAnalysis", "MemscopeScene"]),
         // The ownership graph's picture: Graphviz places, the scene builder draws.
         .target(name: "MemscopeGraphLayout", dependencies: ["MemscopeOwnership", "MemscopeScene", "MemscopeLayout", "CGraphviz"]),
-        .target(name: "MemscopeCairo", dependencies: ["MemscopeScene", "MemscopeLayout", "CPangoCairo"]),
+        // cairo's PNG bytes with each row's filter chosen once (libpng writes them).
+        .target(name: "CPNGWriter", linkerSettings: [.linkedLibrary("png16")]),
+        .target(name: "MemscopeCairo", dependencies: ["MemscopeScene", "MemscopeLayout", "CPangoCairo", "CPNGWriter"]),
         // The report's templates, compiled in as string literals by EmbedTemplates (no resource bundle to ship).
         .target(name: "MemscopeTemplates", path: "Templates",
                 exclude: ["report.html", "report.css", "report.js", "timeline.js", "timeline.css", "diff.html", "diff.js"], plugins: ["EmbedTemplates"]),

@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   libzstd-dev        # zstd-compressed dumps
   libcairo2-dev      # the report's pictures
+  libpng-dev         # the PNG writer (CPNGWriter; libcairo2-dev pulls it in too)
   libpango1.0-dev
   libgraphviz-dev    # the ownership graph's layout (Graphviz dot, libgvc)
   fonts-dejavu-core  # the one font the pictures use

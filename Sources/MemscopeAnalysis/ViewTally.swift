@@ -107,6 +107,10 @@ public final class ViewTally: RecordConsumer {
     private var nextEnd: UInt64 = .max
     private let threadViews: [ThreadView]
     private var viewOfThread: [UInt32: Int] = [:]
+    /// The thread of each view, in order: the first view of a thread is its view.
+    private let viewThreads: [UInt32]
+    /// Up to how many thread views ``view(of:)`` finds a thread in ``viewThreads`` by a scan.
+    private static let viewsScanned = 8
     /// A one-entry cache of `viewOfThread` (`UInt64.max`: none yet).
     private var lastThread: UInt64 = .max
     private var lastThreadView = -1
@@ -124,6 +128,7 @@ public final class ViewTally: RecordConsumer {
     public init(threads: [UInt32], windows: [Window], expectedLiveBlocks: UInt64 = 0) {
         if expectedLiveBlocks > 0 { blocks = LiveBlockTable(expected: expectedLiveBlocks) }
         threadViews = threads.map { ThreadView(thread: $0) }
+        viewThreads = threads
         for (i, thread) in threads.enumerated() where viewOfThread[thread] == nil { viewOfThread[thread] = i }
         self.windows = windows.map { WindowState(window: $0) }
         results = Array(repeating: nil, count: windows.count)
@@ -235,7 +240,13 @@ public final class ViewTally: RecordConsumer {
     private func view(of thread: UInt32) -> Int {
         if UInt64(thread) == lastThread { return lastThreadView }
         lastThread = UInt64(thread)
-        lastThreadView = threadViews.isEmpty ? -1 : viewOfThread[thread] ?? -1
+        if threadViews.count <= Self.viewsScanned {
+            // A scan of a few ids: events of several threads interleave, and the dictionary's
+            // hash was a tenth of the tally's time.
+            lastThreadView = viewThreads.firstIndex(of: thread) ?? -1
+        } else {
+            lastThreadView = viewOfThread[thread] ?? -1
+        }
         return lastThreadView
     }
 

@@ -1,3 +1,4 @@
+import CPNGWriter
 import CPangoCairo
 import MemscopeScene
 
@@ -12,8 +13,18 @@ public enum CairoPainter {
     /// The largest side of an image surface (Cairo's limit).
     public static let maximumPixels = 32_767.0
 
-    /// The scene as PNG bytes.
+    /// The scene as PNG bytes: cairo's, each row's filter chosen once (``ms_png_write_rgb24``).
     public static func png(_ scene: Scene) throws -> [UInt8] {
+        try png(scene, choosingFilters: true)
+    }
+
+    /// The scene as PNG bytes written by cairo's own writer: what ``png(_:)`` writes, byte
+    /// for byte (the tests compare them).
+    public static func cairoPNG(_ scene: Scene) throws -> [UInt8] {
+        try png(scene, choosingFilters: false)
+    }
+
+    private static func png(_ scene: Scene, choosingFilters: Bool) throws -> [UInt8] {
         let width = Int32(max(1, min(scene.width.rounded(.up), maximumPixels)))
         let height = Int32(max(1, min(scene.height.rounded(.up), maximumPixels)))
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height) else {
@@ -23,6 +34,16 @@ public enum CairoPainter {
         try check(cairo_surface_status(surface))
         try draw(scene, on: surface)
         let sink = BytesSink()
+        cairo_surface_flush(surface)
+        // cairo's own writer for what ms_png_write_rgb24 leaves to it (a side of 1 pixel) or a failure.
+        if choosingFilters, let pixels = cairo_image_surface_get_data(surface) {
+            let written = withExtendedLifetime(sink) {
+                ms_png_write_rgb24(pixels, width, height, cairo_image_surface_get_stride(surface), appendPNGBytes,
+                                   Unmanaged.passUnretained(sink).toOpaque())
+            }
+            if written == 0 { return sink.bytes }
+            sink.bytes = []
+        }
         let status = withExtendedLifetime(sink) {
             cairo_surface_write_to_png_stream(surface, appendBytes, Unmanaged.passUnretained(sink).toOpaque())
         }
@@ -144,6 +165,12 @@ public enum CairoPainter {
 /// Collects the bytes a Cairo stream writes.
 private final class BytesSink {
     var bytes: [UInt8] = []
+}
+
+private func appendPNGBytes(_ closure: UnsafeMutableRawPointer?, _ data: UnsafePointer<UInt8>?, _ length: Int) {
+    guard let closure, let data else { return }
+    Unmanaged<BytesSink>.fromOpaque(closure).takeUnretainedValue()
+        .bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: length))
 }
 
 private func appendBytes(_ closure: UnsafeMutableRawPointer?, _ data: UnsafePointer<UInt8>?, _ length: UInt32) -> cairo_status_t {

@@ -172,12 +172,19 @@ struct OwnershipState {
         }
     }
 
+    /// Up to how many threads ``slot(_:)`` finds a thread in ``threadIDs`` by a scan.
+    static let threadsScanned = 16
+
     /// The index of a thread's state, created on first use.
     mutating func slot(_ thread: UInt32) -> Int {
         // Consecutive events are mostly one thread's, and an event asks several times.
         if UInt64(thread) == lastSlotThread { return lastSlot }
         let found: Int
-        if let known = threadSlots[thread] {
+        // A few threads are looked for in their list (events of several threads interleave:
+        // the dictionary's hash was most of this function's time); many in the dictionary.
+        if threadIDs.count <= Self.threadsScanned, let known = threadIDs.firstIndex(of: thread) {
+            found = known
+        } else if threadIDs.count > Self.threadsScanned, let known = threadSlots[thread] {
             found = known
         } else {
             threads.append(ThreadState())

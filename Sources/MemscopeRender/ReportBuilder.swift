@@ -74,7 +74,8 @@ public struct ReportBuilder: Sendable {
     /// The extra views' read runs on a thread of its own while this one draws the run's own
     /// flamegraphs and charts (that read is mostly the ownership inference, on one core: the
     /// drawing takes the other). Their results meet in the painter, which waits for the views
-    /// only when it draws them.
+    /// only when it draws them, and for the ownership section, whose graph that thread lays
+    /// out and paints while the views are drawn, only when the page is assembled.
     public func build(_ input: InputSpec, observer: Observer = .silent, clock: inout StageClock) throws -> RenderedReport {
         let options = try analyzer.analysisOptions(input, scope: plan.scope, suppressions: suppressions)
         // Per-slice figures for the page's range selection (a restricted report is already a range).
@@ -100,8 +101,17 @@ public struct ReportBuilder: Sendable {
         // An importer that builds its trees whatever the options has them already.
         let treesMissing = full.topDown.nodeCount == 0
         full.releaseCallTrees()
+        // The views are handed over once they are made and the inference is finished: they
+        // are drawn while this read's thread lays the ownership graph out and paints it.
+        let viewsReady = Handover<(views: PartialAnalyses, laps: [(stage: String, seconds: Double)])>()
         let reading = BackgroundWork(label: "memscope.extra-views") { [self, full] in
-            let done = try extraViews(extra, full: full, input: input, format: format)
+            let done: ExtraOwnership
+            do {
+                done = try extraViews(extra, full: full, input: input, format: format) { viewsReady.set(.success($0)) }
+            } catch {
+                viewsReady.set(.failure(error))
+                throw error
+            }
             // The read's tables, freed on this thread, sit in its own malloc arena, which the
             // painting thread does not reuse: given back (1M-event render: peak 122.4–122.7 MB
             // against 124 MB without, 119.0–119.6 MB when the read ran before the drawing).
@@ -125,11 +135,15 @@ public struct ReportBuilder: Sendable {
                                      command: CommandLineText.quoted(analysis.metadata.commandLine), error: nil,
                                      pid: analysis.metadata.pid, parentPid: analysis.metadata.parentPid ?? 0,
                                      lostBytes: analysis.leakKinds?.lostBytes)
-        let pending = PendingViews(count: extra.views.count, allFrames: true) { clock in
+        let pending = PendingViews(count: extra.views.count, allFrames: true, views: { clock in
+            let ready = try viewsReady.value()
+            clock.add(concurrent: ready.laps)
+            return ready.views
+        }, ownership: { clock in
             let done = try reading.value()
             clock.add(concurrent: done.laps)
-            return (done.views, done.ownership)
-        }
+            return done.ownership
+        })
         let (html, pictures) = try painter.render(consume analysis, inputPath: input.shownAs, format: format.rawValue,
                                                   views: pending, clock: &clock)
         return RenderedReport(html: html, pictures: pictures, format: format, entry: entry)
@@ -175,9 +189,9 @@ public struct ReportBuilder: Sendable {
         fileprivate var ownership: OwnershipPlan
     }
 
-    /// The extra views' analyses and ownership section, and the laps of their making.
-    struct ExtraViews: @unchecked Sendable {
-        var views: PartialAnalyses
+    /// The ownership section, laid out and painted after the extra views were handed over,
+    /// and the laps of its making.
+    struct ExtraOwnership: @unchecked Sendable {
         /// The section, and its picture for `--images`.
         var ownership: (view: OwnershipView, scene: Scene?)
         var laps: [(stage: String, seconds: Double)]
@@ -190,7 +204,10 @@ public struct ReportBuilder: Sendable {
 
     /// The analyses per top thread (restricted to that thread's blocks) and per time
     /// window, and the ownership graph, laid out and painted: all from one more read of the
-    /// dump, or none.
+    /// dump, or none. The views are handed to `viewsReady` once the read, their analyses and
+    /// the inference's finish are done (its tables freed: held beside the views' trees, they
+    /// raised the peak), before the ownership graph is laid out and painted: they are drawn
+    /// on the other core meanwhile.
     ///
     /// For event inputs (memscope dumps, heaptrack files) the views are tallied in that read
     /// by one ``ViewTally``: its memory is bounded by the live blocks and the sites once,
@@ -198,7 +215,8 @@ public struct ReportBuilder: Sendable {
     /// (folded stacks, DHAT, massif, memscope-rs exports) hold their sites' totals only, and
     /// their importers build one analysis per view from one parse.
     /// - Parameter full: the analysis before its strings were shortened for display.
-    private func extraViews(_ extra: ExtraViewPlan, full: Analysis, input: InputSpec, format: InputFormat) throws -> ExtraViews {
+    private func extraViews(_ extra: ExtraViewPlan, full: Analysis, input: InputSpec, format: InputFormat,
+                            viewsReady: (_ ready: (views: PartialAnalyses, laps: [(stage: String, seconds: Double)])) -> Void) throws -> ExtraOwnership {
         var clock = StageClock()
         var parts = PartialAnalyses(allFrames: true)
         let wanted = extra.views
@@ -211,23 +229,9 @@ public struct ReportBuilder: Sendable {
         var alongside: [any RecordConsumer] = []
         if let inference { alongside.append(inference) }
         if wanted.isEmpty, case .skip(let reason) = extra.ownership {
-            return ExtraViews(views: parts, ownership: (.unavailable(reason), nil), laps: [])
+            viewsReady((parts, []))
+            return ExtraOwnership(ownership: (.unavailable(reason), nil), laps: [])
         }
-        // The ownership section, once the read is done: before the views' analyses are made,
-        // so the inference's tables (a slot per live block) are gone by then (they were held
-        // beside the views' analyses, at the render's peak).
-        func ownershipSection() throws -> (view: OwnershipView, scene: Scene?) {
-            if case .skip(let reason) = extra.ownership { return (.unavailable(reason), nil) }
-            let graph = inference!.finish()
-            // Its tables go before the graph is laid out and painted.
-            inference = nil
-            alongside = []
-            clock.lap("ownership inference")
-            let (view, scene) = try painter.ownershipSection(graph)
-            clock.lap("ownership graph layout+paint")
-            return (view, scene)
-        }
-        let ownership: (view: OwnershipView, scene: Scene?)
         if format.hasEvents {
             let threads = wanted.filter(\.isThread).compactMap(\.options.thread)
             let windows = wanted.filter { !$0.isThread }.map {
@@ -237,8 +241,8 @@ public struct ReportBuilder: Sendable {
                                                           expectedLiveBlocks: full.totals.leakedBlocks)
             if let tally { alongside.append(tally) }
             _ = try analyzer.reader.read(input, everyOptions: [], alongside: alongside, progress: { _ in })
+            alongside = []
             clock.lap("read+tally extra views")
-            ownership = try ownershipSection()
             if let tally {
                 // The tally's views: the threads first, then the windows, each in `wanted`'s order.
                 let (threadCosts, windowCosts) = tally.finish()
@@ -259,13 +263,27 @@ public struct ReportBuilder: Sendable {
         } else {
             let analyses = try analyzer.reader.read(input, everyOptions: wanted.map(\.options), alongside: alongside,
                                                     progress: { _ in }).analyses
+            alongside = []
             let all = zip(wanted, analyses).map { (isThread: $0.isThread, part: PartialAnalyses.Part(key: $0.key, label: $0.label, analysis: $1)) }
             parts.threads = all.filter(\.isThread).map(\.part)
             parts.windows = all.filter { !$0.isThread }.map(\.part)
             clock.lap("read+analyze extra views")
-            ownership = try ownershipSection()
         }
-        return ExtraViews(views: parts, ownership: ownership, laps: clock.laps)
+        if case .skip(let reason) = extra.ownership {
+            viewsReady((parts, clock.laps))
+            return ExtraOwnership(ownership: (.unavailable(reason), nil), laps: [])
+        }
+        // The inference's tables (a slot per live block) go before the views are drawn: held
+        // beside the views' trees, they raised the 1M render's peak by 10–14 MiB.
+        let graph = inference!.finish()
+        inference = nil
+        clock.lap("ownership inference")
+        viewsReady((parts, clock.laps))
+        // The graph is laid out and painted while the views are drawn.
+        var ownershipClock = StageClock()
+        let (view, scene) = try painter.ownershipSection(graph)
+        ownershipClock.lap("ownership graph layout+paint")
+        return ExtraOwnership(ownership: (view, scene), laps: ownershipClock.laps)
     }
 
     /// The ownership graph: built alongside the extra views, or left out and why.

@@ -98,14 +98,17 @@ struct ReportPainter {
         // cores while the extra-view read goes on.
         let earlyParts = HTMLReport.early(withThreadFlames)
         clock.lap("html before the views")
-        let (views, ownership) = try pending.wait(&clock)
+        let views = try pending.views(&clock)
         clock.lap("wait for extra views")
-        // The views on both cores. Tallied views are drawn on the run's filtered trees (or
-        // one shared tree per direction): each view's costs summed along its sites' paths.
+        // The views on both cores (the extra-view read's thread lays the ownership graph out
+        // and paints it meanwhile). Tallied views are drawn on the run's filtered trees (or one
+        // shared tree per direction): each view's costs summed along its sites' paths.
         let flames = Self.viewFlames(views, filter: frameFilter, runTrees: consume viewTrees, options: viewOptions)
         withThreadFlames.threadFlames = Array(flames.prefix(views.threads.count))
         withThreadFlames.windowFlames = Array(flames.dropFirst(views.threads.count))
         if !views.threads.isEmpty || !views.windows.isEmpty { clock.lap("thread and window flamegraph trees") }
+        let ownership = try pending.ownership(&clock)
+        clock.lap("wait for the ownership section")
         withThreadFlames.ownership = ownership?.view
         pictures.ownership = ownership?.scene
         let html = try HTMLReport.render(withThreadFlames, early: earlyParts)
@@ -259,12 +262,16 @@ struct PendingViews {
     var count: Int
     /// Whether the page also gets the whole run's flamegraphs with every frame.
     var allFrames: Bool
-    /// The views, and the ownership section (nil: none), once they are done; adds the
-    /// laps of their making to the clock.
-    var wait: (inout StageClock) throws -> (PartialAnalyses, (view: OwnershipView, scene: Scene?)?)
+    /// The views, once they are done; adds the laps of their making to the clock.
+    var views: (inout StageClock) throws -> PartialAnalyses
+    /// The ownership section (nil: none), once it is done (after the views); adds the laps
+    /// of its making to the clock.
+    var ownership: (inout StageClock) throws -> (view: OwnershipView, scene: Scene?)?
 
     /// No extra views.
-    static var none: PendingViews { PendingViews(count: 0, allFrames: false) { _ in (PartialAnalyses(), nil) } }
+    static var none: PendingViews {
+        PendingViews(count: 0, allFrames: false, views: { _ in PartialAnalyses() }, ownership: { _ in nil })
+    }
 }
 
 /// Analyses of parts of a run: the top threads alone, and time windows.
