@@ -44,6 +44,14 @@ enum LifetimesSection {
         let head = LifetimeBuckets.labels.map { "<th class=\"num\">\(HTML.escape($0))</th>" }.joined()
         let titles = TablesSection.titles(a, sites)
         let rows = sites.map { site -> String in
+            // A site none of whose blocks was freed (a buffer kept to the end) has no lifetimes:
+            // say so rather than leave a row of empty cells.
+            guard site.lifetimes.buckets.contains(where: { $0 > 0 }) else {
+                let live = site.costs.leakedBlocks
+                let text = live > 0 ? "no block freed: \(Units.count(live, "block")) live at the end" : "no block freed"
+                return "<tr>\(TablesSection.site(a, site.stack, titles: titles))"
+                    + "<td class=\"note\" colspan=\"\(LifetimeBuckets.labels.count)\">\(HTML.escape(text))</td></tr>"
+            }
             let largest = max(site.lifetimes.buckets.max() ?? 0, 1)
             let cells = site.lifetimes.buckets.map { count -> String in
                 let colour = Palette.heat(Double(count) / Double(largest)).hexString

@@ -32,6 +32,26 @@ import Testing
         return report
     }
 
+    /// A site none of whose blocks was freed (clang's largest buffers, kept to the exit) gets
+    /// a row that says so in "Lifetimes per site", not ten empty cells.
+    @Test func lifetimesPerSiteSayWhenNoBlockWasFreed() throws {
+        var d = DumpBuilder()
+        let kept = d.stack(frames: [d.frame("main"), d.frame("keep_buffer")])
+        let churn = d.stack(frames: [d.frame("main"), d.frame("scratch")])
+        d.alloc(ts: 1, address: 0x1000, size: 4096, stack: kept)
+        d.alloc(ts: 2, address: 0x9000, size: 4096, stack: kept)
+        d.alloc(ts: 3, address: 0x2000, size: 64, stack: churn)
+        d.free(ts: 5, address: 0x2000)
+        d.end(ts: 10)
+        let html = LifetimesSection.perSite(input(d.records).analysis, input(d.records).analysis.sites)
+        let rows = html.components(separatedBy: "<tr>").dropFirst(2)
+        let keptRow = try #require(rows.first { $0.contains("keep_buffer") })
+        #expect(keptRow.contains("<td class=\"note\" colspan=\"\(LifetimeBuckets.labels.count)\">no block freed: 2 blocks live at the end</td>"))
+        let churnRow = try #require(rows.first { $0.contains("scratch") })
+        #expect(!churnRow.contains("no block freed"))
+        #expect(churnRow.components(separatedBy: "<td class=\"num\"").count - 1 == LifetimeBuckets.labels.count)
+    }
+
     /// The other costs' pictures go into the page in the costs' order while they fit in
     /// their budget; the rest are drawn by the page from the same layout.
     @Test func otherCostsPicturesStayWithinTheirBudget() throws {
