@@ -1,12 +1,18 @@
 import MemscopeModel
 
 /// The references of the scan being read, resolved to the blocks live at its time.
+///
+/// The references are kept as read (memcheck's leak kinds need the last scan's); the block
+/// pairs are resolved from them when the scan closes, into an array of the scan's size
+/// (appended to as references came, the pairs' array doubled past it and held a python3
+/// scan's 3 million pairs at 99 MB beside the references' 82 MB). No event comes between a
+/// scan's references and its close, so the blocks they resolve to are the same then.
 struct ScanCollector {
     struct Pair: Comparable {
         var to: UInt64  // serial
         var from: UInt64  // serial
-        var toAddress: UInt64
-        var fromAddress: UInt64
+        /// The reference's index in `lastReferences` (its addresses).
+        var reference: Int
         static func < (a: Pair, b: Pair) -> Bool { (a.to, a.from) < (b.to, b.from) }
     }
 
@@ -19,10 +25,11 @@ struct ScanCollector {
     }
 
     var isOpen = false
-    var pairs: [Pair] = []
+    /// Where the open scan's references start in `lastReferences` (references with no scan
+    /// marker before them are appended to the last scan's).
+    var openStart = 0
     /// The referrers of the target being judged: one buffer reused for every target.
     var referrers: [Referrer] = []
-    var rooted: Set<UInt64> = []
     /// The last scan's raw references and time, for memcheck's leak kinds at the end.
     var lastReferences: [PointerReference] = []
     var lastTime: UInt64?
@@ -36,21 +43,14 @@ extension OwnershipState {
             scan.isOpen = true
             scan.lastTime = reference.timestamp
             scan.lastReferences.removeAll(keepingCapacity: true)
+            scan.openStart = 0
             return
         }
-        scan.isOpen = true
+        if !scan.isOpen {
+            scan.isOpen = true
+            scan.openStart = scan.lastReferences.count
+        }
         scan.lastReferences.append(reference)
-        // Serials only, read from the slots (3 million references in a python3 run's scans).
-        guard let target = blocks.serial(at: reference.to) else { return }
-        if reference.source != .block {
-            // Only globals count against ownership: a local variable or a register
-            // pointing at a block is how code uses what it owns (and stale stack words
-            // would make it look shared).
-            if reference.source == .moduleData { scan.rooted.insert(target) }
-            return
-        }
-        guard let source = blocks.serial(at: reference.from), source != target else { return }
-        scan.pairs.append(.init(to: target, from: source, toAddress: reference.to, fromAddress: reference.from))
     }
 
     /// Turns a whole scan into evidence: one `references` observation per distinct block
@@ -59,8 +59,24 @@ extension OwnershipState {
     /// block becomes its owner candidate (replacing the creation burst's guess).
     mutating func closeScan() {
         scan.isOpen = false
-        var pairs = scan.pairs
-        scan.pairs = []
+        let read = scan.lastReferences
+        // Serials only, read from the slots (3 million references in a python3 run's scans).
+        var pairs: [ScanCollector.Pair] = []
+        pairs.reserveCapacity(read.count - scan.openStart)
+        var rooted = Set<UInt64>()
+        for index in scan.openStart..<read.count {
+            let reference = read[index]
+            guard let target = blocks.serial(at: reference.to) else { continue }
+            if reference.source != .block {
+                // Only globals count against ownership: a local variable or a register
+                // pointing at a block is how code uses what it owns (and stale stack words
+                // would make it look shared).
+                if reference.source == .moduleData { rooted.insert(target) }
+                continue
+            }
+            guard let source = blocks.serial(at: reference.from), source != target else { continue }
+            pairs.append(.init(to: target, from: source, reference: index))
+        }
         pairs.sort()
         // One sighting per distinct block pair, kept in place (the first of each run).
         var kept = 0
@@ -72,14 +88,14 @@ extension OwnershipState {
         while start < kept {
             var end = start + 1
             while end < kept && pairs[end].to == pairs[start].to { end += 1 }
-            judgeReferrers(pairs[start..<end], rooted: scan.rooted.contains(pairs[start].to))
+            judgeReferrers(pairs[start..<end], of: read, rooted: rooted.contains(pairs[start].to))
             start = end
         }
         // One pass over the blocks the scan saw: which a global refers to, and how many
         // each site had (the share a site-level reference needs).
         // Marked after the pass: a write while it iterates the table would copy the table.
+        pairs = []
         var rootedAddresses: [UInt64] = []
-        let rooted = scan.rooted
         var scanned = scannedBlocks, inScans = blocksInScans
         scannedBlocks = []
         blocksInScans = []
@@ -96,12 +112,13 @@ extension OwnershipState {
             rootedNodes.insert(block.origin)
         }
         for address in rootedAddresses { blocks[address]!.rootReferenced = true }
-        scan.rooted = []
     }
 
-    /// `sighted`: the scan's distinct referrers of one target, by serial.
-    private mutating func judgeReferrers(_ sighted: ArraySlice<ScanCollector.Pair>, rooted: Bool) {
-        guard let sample = sighted.first, var target = blocks[sample.toAddress], target.serial == sample.to else { return }
+    /// `sighted`: the scan's distinct referrers of one target, by serial, read in `read`.
+    private mutating func judgeReferrers(_ sighted: ArraySlice<ScanCollector.Pair>, of read: [PointerReference], rooted: Bool) {
+        guard let sample = sighted.first else { return }
+        let targetAddress = read[sample.reference].to
+        guard var target = blocks[targetAddress], target.serial == sample.to else { return }
         // Every sighting is a reference; one likely stale (its address held a block of a site
         // the referrer's site refers to more often, eighth rules) is not a holder.
         // Nothing below changes the table until the owner is set: what a referrer's slot held
@@ -112,18 +129,19 @@ extension OwnershipState {
         defer { scan.referrers = referrers }
         let several = sighted.count >= 2  // the referrers are distinct
         for pair in sighted {
-            guard let source = blocks.resident(at: pair.fromAddress), source.serial == pair.from else { continue }
+            let sourceAddress = read[pair.reference].from
+            guard let source = blocks.resident(at: sourceAddress), source.serial == pair.from else { continue }
             let elsewhere = several || (target.ownerByReference && target.owner != source.serial)
-            if rewritten(holder: source.serial, holderNode: source.origin, holderBorn: source.ticks, address: pair.toAddress, serial: target.serial, node: target.origin, heldElsewhere: elsewhere) { continue }
+            if rewritten(holder: source.serial, holderNode: source.origin, holderBorn: source.ticks, address: targetAddress, serial: target.serial, node: target.origin, heldElsewhere: elsewhere) { continue }
             references[NodePair(from: source.origin, to: target.origin), default: 0] += 1
             if source.serial < target.serial { referencesToYounger[NodePair(from: source.origin, to: target.origin), default: 0] += 1 }
-            if !noteAmbiguity(holder: source.origin, born: source.ticks, address: pair.toAddress, target: target.origin) {
-                referrers.append(.init(serial: source.serial, address: pair.fromAddress, origin: source.origin, thread: source.thread))
+            if !noteAmbiguity(holder: source.origin, born: source.ticks, address: targetAddress, target: target.origin) {
+                referrers.append(.init(serial: source.serial, address: sourceAddress, origin: source.origin, thread: source.thread))
             }
         }
         guard let first = referrers.first else {
             if rooted {
-                blocks[sample.toAddress]!.rootReferenced = true
+                blocks[targetAddress]!.rootReferenced = true
                 holdings[target.serial, default: Holdings(node: target.origin)].rooted = true
             }
             return
@@ -145,7 +163,7 @@ extension OwnershipState {
             // The sole referrer becomes (or confirms) the owner candidate.
             target.ownerByReference = true
             if target.owner == source.serial {
-                blocks[sample.toAddress] = target
+                blocks[targetAddress] = target
                 return
             }
             if target.owner != 0 {
@@ -161,10 +179,10 @@ extension OwnershipState {
             target.owner = source.serial
             target.ownerNode = source.origin
             target.ownerThread = source.thread
-            blocks[sample.toAddress] = target
+            blocks[targetAddress] = target
             addDependant(to: first.address)
             return
         }
-        blocks[sample.toAddress] = target
+        blocks[targetAddress] = target
     }
 }
