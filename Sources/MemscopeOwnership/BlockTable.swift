@@ -155,6 +155,31 @@ struct BlockTable: Sequence {
         }
     }
 
+    /// What a slot holds of a block without its owner link: the fields a scan's referrer is
+    /// judged by (assembling a whole ``TrackedBlock`` looks its link up in a second table).
+    struct Resident {
+        var serial: UInt64
+        var ticks: UInt64
+        var origin: Int32
+        var thread: UInt32
+    }
+
+    /// The serial, birth, site and thread of the block at `address`, from its slot alone.
+    @inline(__always)
+    func resident(at address: UInt64) -> Resident? {
+        guard let i = find(address) else { return nil }
+        return Resident(serial: slots[i].serial, ticks: slots[i].ticks, origin: slots[i].origin, thread: slots[i].thread)
+    }
+
+    /// The serial of the block at `address`, from its slot alone.
+    @inline(__always)
+    func serial(at address: UInt64) -> UInt64? { find(address).map { slots[$0].serial } }
+
+    /// Calls `body` with every block's address, serial and site, in slot order (no block assembled).
+    func forEachResident(_ body: (_ address: UInt64, _ serial: UInt64, _ origin: Int32) -> Void) {
+        for i in 0..<slotCount where slots[i].address != 0 { body(slots[i].address, slots[i].serial, slots[i].origin) }
+    }
+
     /// Whether a block lives at `address` (no block is assembled).
     @inline(__always)
     func contains(_ address: UInt64) -> Bool { find(address) != nil }

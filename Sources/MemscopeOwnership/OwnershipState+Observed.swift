@@ -167,7 +167,7 @@ extension OwnershipState {
                 guard seen.insert(live.serial).inserted else { continue }
                 let elsewhere = live.sharedReferrers || (live.ownerByReference && live.owner != holder.serial)
                     || holdings[live.serial]?.earlier.contains { $0.serial != holder.serial } == true
-                if rewritten(holder: holder.serial, holderNode: holder.origin, holderBorn: holder.ticks, address: target, serial: live.serial, node: live.origin, heldElsewhere: elsewhere) { continue }
+                if rewritten(holder: holder.serial, holderNode: holder.origin, holderBorn: holder.ticks, address: target, serial: live.serial, node: live.origin, heldElsewhere: elsewhere, remembered: !dies) { continue }
                 references[NodePair(from: holder.origin, to: live.origin), default: 0] += 1
                 if holder.serial < live.serial { referencesToYounger[NodePair(from: holder.origin, to: live.origin), default: 0] += 1 }
                 let stale = noteAmbiguity(holder: holder.origin, born: holder.ticks, address: target, target: live.origin)
@@ -178,7 +178,7 @@ extension OwnershipState {
             } else if let gone = dead[target], holder.ticks <= gone.died {
                 guard seen.insert(gone.serial).inserted else { continue }
                 let elsewhere = holdings[gone.serial].map { h in (h.atDeath + h.earlier).contains { $0.serial != holder.serial } } ?? false
-                if rewritten(holder: holder.serial, holderNode: holder.origin, holderBorn: holder.ticks, address: target, serial: gone.serial, node: gone.origin, heldElsewhere: elsewhere) { continue }
+                if rewritten(holder: holder.serial, holderNode: holder.origin, holderBorn: holder.ticks, address: target, serial: gone.serial, node: gone.origin, heldElsewhere: elsewhere, remembered: !dies) { continue }
                 references[NodePair(from: holder.origin, to: gone.origin), default: 0] += 1
                 if holder.serial < gone.serial { referencesToYounger[NodePair(from: holder.origin, to: gone.origin), default: 0] += 1 }
                 let stale = noteAmbiguity(holder: holder.origin, born: holder.ticks, address: target, target: gone.origin)
@@ -207,7 +207,9 @@ extension OwnershipState {
     /// when a block of a site the holder's site was seen referring to (in two block pairs)
     /// was at the address and died while the holder lived, and another block holds the new
     /// one (the drained buffer read only as it dies). Otherwise notes what the word names now.
-    mutating func rewritten(holder: UInt64, holderNode: Int32, holderBorn: UInt64, address: UInt64, serial: UInt64, node: Int32, heldElsewhere: Bool) -> Bool {
+    /// `remembered`: false for a holder that dies now (its words are not read again: nothing is noted).
+    mutating func rewritten(holder: UInt64, holderNode: Int32, holderBorn: UInt64, address: UInt64, serial: UInt64, node: Int32, heldElsewhere: Bool,
+                            remembered: Bool = true) -> Bool {
         guard options.staleSlots else { return false }
         let last = lastHeldWord(holder: holder, address: address)
         if let before = last, before.serial != serial, before.node != node, heldElsewhere { return true }
@@ -216,17 +218,15 @@ extension OwnershipState {
             // Never read before at this address: a block of a site the holder's site refers
             // to was here and died while the holder lived, and another block holds the one
             // here now: the word is taken for one written for that earlier block.
-            let earlier = history.others(than: node, since: holderBorn)
-            if earlier.contains(where: { (references[NodePair(from: holderNode, to: $0)] ?? 0) >= Self.minimumObservedPairs }) { return true }
+            if history.containsOther(than: node, since: holderBorn, where: { (references[NodePair(from: holderNode, to: $0)] ?? 0) >= Self.minimumObservedPairs }) { return true }
         }
-        lastHeld[holder, default: WordMap()][address] = HeldWord(serial: serial, node: node)
+        if remembered { lastHeld[holder, default: WordMap()][address] = HeldWord(serial: serial, node: node) }
         return false
     }
 
     /// What holder `holder`'s word at `address` named when it was last read.
     func lastHeldWord(holder: UInt64, address: UInt64) -> HeldWord? {
-        guard let words = lastHeld[holder] else { return nil }
-        return words[address]
+        lastHeld.value(holder, address)
     }
 
     /// A block freed while deaths are observed: dangling words may still name it.
@@ -258,9 +258,9 @@ extension OwnershipState {
     /// site was seen referring to far more often so far (then it takes no role either).
     @discardableResult
     mutating func noteAmbiguity(holder: Int32, born: UInt64, address: UInt64, target: Int32) -> Bool {
-        guard options.previousOccupants, let history = previousOccupants[address] else { return false }
+        guard options.previousOccupants, let history = previousOccupants[address],
+              history.containsOther(than: target, since: born, where: { _ in true }) else { return false }
         let others = history.others(than: target, since: born)
-        guard !others.isEmpty else { return false }
         let pair = NodePair(from: holder, to: target)
         ambiguousReferences[pair, default: [:]][others, default: 0] += 1
         // A container may hold blocks of several sites (a stack of commands of three kinds):

@@ -437,6 +437,18 @@ struct OccupantHistory {
             let t = withUnsafeBytes(of: died) { $0.load(fromByteOffset: i * 8, as: UInt64.self) }
             if n >= 0 && n != target && t >= since { found.append(n) }
         }
-        return found.sorted()
+        found.sort()
+        return found
+    }
+
+    /// Whether one of ``others(than:since:)`` satisfies `predicate` (no array made: a scan asks
+    /// at each of its references).
+    func containsOther(than target: Int32, since: UInt64, where predicate: (Int32) -> Bool) -> Bool {
+        for i in 0..<4 {
+            let n = withUnsafeBytes(of: nodes) { $0.load(fromByteOffset: i * 4, as: Int32.self) }
+            let t = withUnsafeBytes(of: died) { $0.load(fromByteOffset: i * 8, as: UInt64.self) }
+            if n >= 0 && n != target && t >= since && predicate(n) { return true }
+        }
+        return false
     }
 }

@@ -1,18 +1,35 @@
 import MemscopeModel
 
 /// The references of the scan being read, resolved to the blocks live at its time.
+///
+/// The references are kept as read (memcheck's leak kinds need the last scan's); the block
+/// pairs are resolved from them when the scan closes, into an array of the scan's size
+/// (appended to as references came, the pairs' array doubled past it and held a python3
+/// scan's 3 million pairs at 99 MB beside the references' 82 MB). No event comes between a
+/// scan's references and its close, so the blocks they resolve to are the same then.
 struct ScanCollector {
     struct Pair: Comparable {
         var to: UInt64  // serial
         var from: UInt64  // serial
-        var toAddress: UInt64
-        var fromAddress: UInt64
+        /// The reference's index in `lastReferences` (its addresses).
+        var reference: Int
         static func < (a: Pair, b: Pair) -> Bool { (a.to, a.from) < (b.to, b.from) }
     }
 
+    /// A referrer that survived a target's first look, with what its slot held.
+    struct Referrer {
+        var serial: UInt64
+        var address: UInt64
+        var origin: Int32
+        var thread: UInt32
+    }
+
     var isOpen = false
-    var pairs: [Pair] = []
-    var rooted: Set<UInt64> = []
+    /// Where the open scan's references start in `lastReferences` (references with no scan
+    /// marker before them are appended to the last scan's).
+    var openStart = 0
+    /// The referrers of the target being judged: one buffer reused for every target.
+    var referrers: [Referrer] = []
     /// The last scan's raw references and time, for memcheck's leak kinds at the end.
     var lastReferences: [PointerReference] = []
     var lastTime: UInt64?
@@ -26,20 +43,14 @@ extension OwnershipState {
             scan.isOpen = true
             scan.lastTime = reference.timestamp
             scan.lastReferences.removeAll(keepingCapacity: true)
+            scan.openStart = 0
             return
         }
-        scan.isOpen = true
+        if !scan.isOpen {
+            scan.isOpen = true
+            scan.openStart = scan.lastReferences.count
+        }
         scan.lastReferences.append(reference)
-        guard let target = blocks[reference.to] else { return }
-        if reference.source != .block {
-            // Only globals count against ownership: a local variable or a register
-            // pointing at a block is how code uses what it owns (and stale stack words
-            // would make it look shared).
-            if reference.source == .moduleData { scan.rooted.insert(target.serial) }
-            return
-        }
-        guard let source = blocks[reference.from], source.serial != target.serial else { return }
-        scan.pairs.append(.init(to: target.serial, from: source.serial, toAddress: reference.to, fromAddress: reference.from))
     }
 
     /// Turns a whole scan into evidence: one `references` observation per distinct block
@@ -48,62 +59,95 @@ extension OwnershipState {
     /// block becomes its owner candidate (replacing the creation burst's guess).
     mutating func closeScan() {
         scan.isOpen = false
-        var pairs = scan.pairs
-        scan.pairs = []
-        pairs.sort()
-        var start = 0
-        while start < pairs.count {
-            var end = start
-            var distinct: [ScanCollector.Pair] = []
-            while end < pairs.count && pairs[end].to == pairs[start].to {
-                if distinct.last?.from != pairs[end].from { distinct.append(pairs[end]) }
-                end += 1
+        let read = scan.lastReferences
+        // Serials only, read from the slots (3 million references in a python3 run's scans).
+        var pairs: [ScanCollector.Pair] = []
+        pairs.reserveCapacity(read.count - scan.openStart)
+        var rooted = Set<UInt64>()
+        for index in scan.openStart..<read.count {
+            let reference = read[index]
+            guard let target = blocks.serial(at: reference.to) else { continue }
+            if reference.source != .block {
+                // Only globals count against ownership: a local variable or a register
+                // pointing at a block is how code uses what it owns (and stale stack words
+                // would make it look shared).
+                if reference.source == .moduleData { rooted.insert(target) }
+                continue
             }
-            judgeReferrers(distinct, rooted: scan.rooted.contains(pairs[start].to))
+            guard let source = blocks.serial(at: reference.from), source != target else { continue }
+            pairs.append(.init(to: target, from: source, reference: index))
+        }
+        pairs.sort()
+        // One sighting per distinct block pair, kept in place (the first of each run).
+        var kept = 0
+        for i in pairs.indices where kept == 0 || pairs[i].to != pairs[kept - 1].to || pairs[i].from != pairs[kept - 1].from {
+            pairs[kept] = pairs[i]
+            kept += 1
+        }
+        var start = 0
+        while start < kept {
+            var end = start + 1
+            while end < kept && pairs[end].to == pairs[start].to { end += 1 }
+            judgeReferrers(pairs[start..<end], of: read, rooted: rooted.contains(pairs[start].to))
             start = end
         }
         // One pass over the blocks the scan saw: which a global refers to, and how many
         // each site had (the share a site-level reference needs).
         // Marked after the pass: a write while it iterates the table would copy the table.
+        pairs = []
         var rootedAddresses: [UInt64] = []
-        for (address, block) in blocks {
-            scannedBlocks[Int(block.origin)] += 1
-            blocksInScans[Int(block.origin)] += 1
-            if scan.rooted.contains(block.serial) {
-                rootedAddresses.append(address)
-                holdings[block.serial, default: Holdings(node: block.origin)].rooted = true
-                rootedNodes.insert(block.origin)
-            }
+        var scanned = scannedBlocks, inScans = blocksInScans
+        scannedBlocks = []
+        blocksInScans = []
+        blocks.forEachResident { address, serial, origin in
+            scanned[Int(origin)] += 1
+            inScans[Int(origin)] += 1
+            if !rooted.isEmpty && rooted.contains(serial) { rootedAddresses.append(address) }
+        }
+        scannedBlocks = scanned
+        blocksInScans = inScans
+        for address in rootedAddresses {
+            let block = blocks.resident(at: address)!
+            holdings[block.serial, default: Holdings(node: block.origin)].rooted = true
+            rootedNodes.insert(block.origin)
         }
         for address in rootedAddresses { blocks[address]!.rootReferenced = true }
-        scan.rooted = []
     }
 
-    private mutating func judgeReferrers(_ sighted: [ScanCollector.Pair], rooted: Bool) {
-        guard let sample = sighted.first, var target = blocks[sample.toAddress], target.serial == sample.to else { return }
+    /// `sighted`: the scan's distinct referrers of one target, by serial, read in `read`.
+    private mutating func judgeReferrers(_ sighted: ArraySlice<ScanCollector.Pair>, of read: [PointerReference], rooted: Bool) {
+        guard let sample = sighted.first else { return }
+        let targetAddress = read[sample.reference].to
+        guard var target = blocks[targetAddress], target.serial == sample.to else { return }
         // Every sighting is a reference; one likely stale (its address held a block of a site
         // the referrer's site refers to more often, eighth rules) is not a holder.
-        var referrers: [ScanCollector.Pair] = []
+        // Nothing below changes the table until the owner is set: what a referrer's slot held
+        // at the first look is kept for the rest.
+        var referrers = scan.referrers
+        scan.referrers = []
+        referrers.removeAll(keepingCapacity: true)
+        defer { scan.referrers = referrers }
+        let several = sighted.count >= 2  // the referrers are distinct
         for pair in sighted {
-            guard let source = blocks[pair.fromAddress], source.serial == pair.from else { continue }
-            let elsewhere = sighted.contains { $0.from != pair.from } || (target.ownerByReference && target.owner != source.serial)
-            if rewritten(holder: source.serial, holderNode: source.origin, holderBorn: source.ticks, address: pair.toAddress, serial: target.serial, node: target.origin, heldElsewhere: elsewhere) { continue }
+            let sourceAddress = read[pair.reference].from
+            guard let source = blocks.resident(at: sourceAddress), source.serial == pair.from else { continue }
+            let elsewhere = several || (target.ownerByReference && target.owner != source.serial)
+            if rewritten(holder: source.serial, holderNode: source.origin, holderBorn: source.ticks, address: targetAddress, serial: target.serial, node: target.origin, heldElsewhere: elsewhere) { continue }
             references[NodePair(from: source.origin, to: target.origin), default: 0] += 1
             if source.serial < target.serial { referencesToYounger[NodePair(from: source.origin, to: target.origin), default: 0] += 1 }
-            if !noteAmbiguity(holder: source.origin, born: source.ticks, address: pair.toAddress, target: target.origin) {
-                referrers.append(pair)
+            if !noteAmbiguity(holder: source.origin, born: source.ticks, address: targetAddress, target: target.origin) {
+                referrers.append(.init(serial: source.serial, address: sourceAddress, origin: source.origin, thread: source.thread))
             }
         }
         guard let first = referrers.first else {
             if rooted {
-                blocks[sample.toAddress]!.rootReferenced = true
+                blocks[targetAddress]!.rootReferenced = true
                 holdings[target.serial, default: Holdings(node: target.origin)].rooted = true
             }
             return
         }
         let shared = referrers.count >= 2 || isRefcounted(target.origin)
-        for pair in referrers {
-            guard let source = blocks[pair.fromAddress], source.serial == pair.from else { continue }
+        for source in referrers {
             let nodes = NodePair(from: source.origin, to: target.origin)
             var tally = shares[nodes] ?? SharesTally()
             if shared { tally.support += 1 } else { tally.against += 1 }
@@ -114,11 +158,12 @@ extension OwnershipState {
         if referrers.count >= 2 { target.sharedReferrers = true }
         if rooted { target.rootReferenced = true }
         if rooted { holdings[target.serial, default: Holdings(node: target.origin)].rooted = true }
-        if referrers.count == 1 && !rooted, let source = blocks[first.fromAddress], source.serial == first.from {
+        if referrers.count == 1 && !rooted {
+            let source = first
             // The sole referrer becomes (or confirms) the owner candidate.
             target.ownerByReference = true
             if target.owner == source.serial {
-                blocks[first.toAddress] = target
+                blocks[targetAddress] = target
                 return
             }
             if target.owner != 0 {
@@ -134,10 +179,10 @@ extension OwnershipState {
             target.owner = source.serial
             target.ownerNode = source.origin
             target.ownerThread = source.thread
-            blocks[first.toAddress] = target
-            addDependant(to: first.fromAddress)
+            blocks[targetAddress] = target
+            addDependant(to: first.address)
             return
         }
-        blocks[first.toAddress] = target
+        blocks[targetAddress] = target
     }
 }

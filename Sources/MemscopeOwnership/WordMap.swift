@@ -86,6 +86,14 @@ struct WordMap<Value> {
         }
     }
 
+    /// The value at `inner` of the map at `key`, read in place: binding the map at `key` would
+    /// copy it (a retain of both its arrays, at every reference of a scan).
+    func value<Inner>(_ key: UInt64, _ inner: UInt64) -> Inner? where Value == WordMap<Inner> {
+        if key == 0 { return zero?[inner] }
+        guard let i = find(key) else { return nil }
+        return valueSlots.withUnsafeBufferPointer { $0.baseAddress.unsafelyUnwrapped[i]?[inner] }
+    }
+
     subscript(key: UInt64, default defaultValue: @autoclosure () -> Value) -> Value {
         get { self[key] ?? defaultValue() }
         _modify {
@@ -97,10 +105,11 @@ struct WordMap<Value> {
                 if !had { count += 1 }
                 return
             }
+            // Changed where it lies: moved out and back, a value holding arrays (a map in a
+            // map) was retained on its way back at every call.
             let i = insertionSlot(key)
-            var value = valueSlots[i].take() ?? defaultValue()
-            yield &value
-            valueSlots[i] = value
+            if valueSlots[i] == nil { valueSlots[i] = defaultValue() }
+            yield &valueSlots[i]!
         }
     }
 

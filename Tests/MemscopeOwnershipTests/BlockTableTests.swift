@@ -29,6 +29,56 @@ import Testing
             == (b.ownerNode, b.ownerThread, b.ownerByReference, b.dependants, b.sharedReferrers, b.rootReferenced)
     }
 
+    /// ``BlockTable/resident(at:)``, ``BlockTable/serial(at:)`` and
+    /// ``BlockTable/forEachResident(_:)`` read the same blocks as the subscript, links aside.
+    @Test func residentReadsAgreeWithTheSubscript() {
+        var rng = SeededRandom(seed: 7)
+        var table = BlockTable(capacity: 16)
+        var addresses: [UInt64] = []
+        for serial in 1...2_000 as ClosedRange<UInt64> {
+            let address = (rng.next() % 50_000) << 4 | 0x10
+            table[address] = Self.block(serial, &rng)
+            addresses.append(address)
+        }
+        for address in addresses.prefix(500) { table[address] = nil }
+        var visited = 0
+        table.forEachResident { address, serial, origin in
+            visited += 1
+            #expect(table[address]?.serial == serial)
+            #expect(table[address]?.origin == origin)
+        }
+        #expect(visited == table.count)
+        for address in addresses + [0, 8, 0xFFFF_FFF0] {
+            let block = table[address]
+            let resident = table.resident(at: address)
+            #expect(table.serial(at: address) == block?.serial)
+            #expect(resident?.serial == block?.serial)
+            #expect(resident?.ticks == block?.ticks)
+            #expect(resident?.origin == block?.origin)
+            #expect(resident?.thread == block?.thread)
+        }
+    }
+
+    /// A map in a map: ``WordMap/value(_:_:)`` reads the inner value in place, and the
+    /// defaulted subscript changes the inner map where it lies (kept across the outer map's growth).
+    @Test func nestedWordMapsReadAndChangeInPlace() {
+        var outer = WordMap<WordMap<HeldWord>>()
+        var expected: [UInt64: [UInt64: UInt64]] = [:]
+        var rng = SeededRandom(seed: 11)
+        for _ in 0..<5_000 {
+            let key = rng.next() % 300, inner = rng.next() % 40
+            let serial = rng.next()
+            outer[key, default: WordMap()][inner] = HeldWord(serial: serial, node: 1)
+            expected[key, default: [:]][inner] = serial
+        }
+        for key in 0..<UInt64(310) {
+            for inner in 0..<UInt64(45) {
+                #expect(outer.value(key, inner)?.serial == expected[key]?[inner])
+            }
+        }
+        #expect(outer.count == expected.count)
+    }
+
     @Test func slotIsFortyEightBytes() {
         #expect(MemoryLayout<BlockTable.Slot>.stride == 48)
     }

@@ -99,6 +99,29 @@ import Testing
         #expect(g.coverage.scans == 1)
     }
 
+    /// References after a scan was closed by an event, with no scan marker before them, are
+    /// judged on their own when they close: the closed scan's references, still kept for the
+    /// leak kinds, are not judged again (each pair is counted once per close).
+    @Test func referencesWithoutMarkerAfterAClosedScanAreJudgedAlone() throws {
+        var d = DumpBuilder()
+        let holder = d.stack("main", "holder_new")
+        let shared = d.stack("main", "shared_new")
+        d.alloc(ts: 1_000, address: 0x1000, size: 64, stack: shared)
+        d.alloc(ts: 2_000_000, address: 0x2000, size: 16, stack: holder)
+        d.alloc(ts: 4_000_000, address: 0x3000, size: 16, stack: holder)
+        d.append(.pointerReference(PointerReference(timestamp: 9_000_000, source: .block, from: 0, to: 0, interior: false)))
+        for (from, to) in [(0x2000, 0x1000), (0x3000, 0x1000)] as [(UInt64, UInt64)] {
+            d.append(.pointerReference(PointerReference(timestamp: 9_000_000, source: .block, from: from, to: to, interior: false)))
+        }
+        d.alloc(ts: 9_500_000, address: 0x7000, size: 1, stack: d.stack("main", "other"))  // closes the scan
+        d.append(.pointerReference(PointerReference(timestamp: 9_600_000, source: .block, from: 0x3000, to: 0x1000, interior: false)))
+        d.alloc(ts: 9_700_000, address: 0x7100, size: 1, stack: d.stack("main", "other"))
+        let g = graph(d)
+        // Two block pairs in the scan, one in the continuation: three, not five.
+        #expect(edge(g, .references, "holder_new", "shared_new")?.evidence == 3)
+        #expect(g.coverage.scans == 1)
+    }
+
     /// A block held alone by an old array, then (after the array was freed) by a new one:
     /// ownership moved, which supports both owners.
     @Test func ownershipMovedToANewHolderSupportsTheOldOne() throws {
