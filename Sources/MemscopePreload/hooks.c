@@ -13,10 +13,8 @@
  * allocator left it (`int e = errno` right after the call) and puts it back after
  * recording; under --guard/--quarantine, errno as at entry on success, ENOMEM on failure. */
 
-/* True when this call must be recorded; the caller then calls leave(). Inlined into the
- * hook, it notes the hook's frame, where the unwinder starts (ms_unwind_fast: the frames
- * between are the recorder's own). */
-static inline __attribute__((always_inline)) bool enter(void) {
+/* True when this call must be recorded; the caller then calls leave(). */
+static inline bool enter(void) {
     if (__builtin_expect(ms_busy, 0)) return false;
     if (__builtin_expect(ms_state != MS_ACTIVE, 0)) {
         if (ms_state == MS_OFF) return false;
@@ -28,7 +26,6 @@ static inline __attribute__((always_inline)) bool enter(void) {
         if (!started) return false;
     }
     ms_busy = 1;
-    ms_self.entry_frame = __builtin_frame_address(0);
     if (__builtin_expect(ms_scan_requested, 0)) {
         int e = errno;
         ms_scan_on_request();
@@ -40,10 +37,7 @@ static inline __attribute__((always_inline)) bool enter(void) {
 /* errno after a --guard/--quarantine call that returned `p`. */
 static inline void debug_errno(void *p, int at_entry) { errno = p ? at_entry : ENOMEM; }
 
-static inline void leave(void) {
-    ms_self.entry_frame = NULL;
-    ms_busy = 0;
-}
+static inline void leave(void) { ms_busy = 0; }
 
 MS_EXPORT void *malloc(size_t size) {
     if (!enter()) return __libc_malloc(size);

@@ -125,7 +125,6 @@ struct ms_thread {
     bool exited;
     int32_t scan_left, scan_batch; /* heap events left of, and size of, its batch (schedule.c) */
     struct ms_direct_list direct;  /* scan.c */
-    const uintptr_t *entry_frame;  /* the frame of the hook being recorded (hooks.c), NULL outside one */
 };
 extern MS_TLS int ms_busy MS_HIDDEN;
 extern MS_TLS struct ms_thread ms_self MS_HIDDEN;

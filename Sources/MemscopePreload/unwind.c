@@ -602,16 +602,7 @@ int ms_unwind_fast(uintptr_t *ips, int max, int kind_of_stack, uint32_t *same, s
     int n = 0;
     /* The recorder's own frames (left out of the stack by the caller) are walked by
      * their frame pointers, which all of its code keeps (-fno-omit-frame-pointer): the
-     * rule their CFI gives too (CFA = rbp + 16, rbp saved at CFA - 16). The hook noted its
-     * own frame, the outermost of them (hooks.c): the walk starts from its caller, where
-     * the frame-pointer steps below would end (3-4 steps, 10% of the unwinder's
-     * instructions), and goes on by them only when that is still the recorder's code. */
-    const uintptr_t *entry = ms_self.entry_frame;
-    if (entry && (uintptr_t)entry >= sp && (uintptr_t)entry - sp <= MAX_FRAME_BYTES && !((uintptr_t)entry & 7)) {
-        ip = entry[1];
-        sp = (uintptr_t)(entry + 2);
-        bp = entry[0];
-    }
+     * rule their CFI gives too (CFA = rbp + 16, rbp saved at CFA - 16). */
     uintptr_t own_start = ms_own_start, own_end = ms_own_end;
     while (ip >= own_start && ip < own_end) {
         const uintptr_t *caller = (const uintptr_t *)bp;
