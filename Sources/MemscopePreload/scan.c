@@ -695,18 +695,18 @@ static bool looks_like_vtable(uintptr_t p) {
  * at exit is mostly interior pointers into a few thousand arenas, whose first words are no
  * vtables: reading each one's first word again, and the word the pointer points to, was a
  * cache miss per pointer (most of the exit scan). */
+static bool first_word_is_vtable(const struct block *b, bool careful) {
+    const size_t w = sizeof(uintptr_t);
+    uintptr_t first;
+    return read_word(b->start, careful, &first) && (first & (w - 1)) == 0 && first >= 4096 && looks_like_vtable(first);
+}
+
 static bool starts_with_vtable(const struct block *b, bool careful) {
     uintptr_t at = (uintptr_t)b, first_block = (uintptr_t)blocks;
     if (!kept.first_states || at < first_block || at >= first_block + block_count * sizeof *b)
-        return true; /* not known: tested as before */
+        return first_word_is_vtable(b, careful); /* no slot to keep the answer in */
     size_t index = (at - first_block) / sizeof *b;
-    if (!kept.first_states[index]) {
-        const size_t w = sizeof(uintptr_t);
-        uintptr_t first;
-        bool vtable = read_word(b->start, careful, &first) && (first & (w - 1)) == 0 && first >= 4096 &&
-                      looks_like_vtable(first);
-        kept.first_states[index] = vtable ? 2 : 1;
-    }
+    if (!kept.first_states[index]) kept.first_states[index] = first_word_is_vtable(b, careful) ? 2 : 1;
     return kept.first_states[index] == 2;
 }
 
@@ -736,10 +736,8 @@ static bool heuristic_start(const struct block *b, uintptr_t word) {
     }
     if ((word & (w - 1)) == 0 && word + w <= b->start + b->size) { /* multipleinheritance */
         uintptr_t inner;
-        uintptr_t first;
-        if (starts_with_vtable(b, careful) && read_word(b->start, careful, &first) && read_word(word, careful, &inner) &&
-            (inner & (w - 1)) == 0 && inner >= 4096 && (first & (w - 1)) == 0 && first >= 4096 &&
-            looks_like_vtable(inner) && looks_like_vtable(first))
+        if (starts_with_vtable(b, careful) && read_word(word, careful, &inner) && (inner & (w - 1)) == 0 &&
+            inner >= 4096 && looks_like_vtable(inner))
             return true;
     }
     return false;
