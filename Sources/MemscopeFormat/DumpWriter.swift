@@ -123,8 +123,13 @@ public final class MSDBinaryWriter: DumpWriter {
     public func write(_ record: Record) throws {
         payload.bytes.removeAll(keepingCapacity: true)
         MSDBinaryWriter.encode(record, into: &payload)
+        try appendPayload(kind: record.kindByte)
+    }
+
+    /// The record of `kind` whose payload is in `payload`: kind byte, length, payload.
+    private func appendPayload(kind: UInt8) throws {
         frame.removeAll(keepingCapacity: true)
-        frame.append(record.kindByte)
+        frame.append(kind)
         var length = PayloadBuilder()
         length.varint(UInt64(payload.bytes.count))
         frame += length.bytes
@@ -177,13 +182,7 @@ public final class MSDBinaryWriter: DumpWriter {
         let count = min(wordIndices.count, values.count)
         payload.varint(UInt64(count))
         for i in 0..<count { payload.varint(wordIndices[i] &* 8); payload.varint(values[i]) }
-        frame.removeAll(keepingCapacity: true)
-        frame.append(RecordKind.blockReferences.rawValue)
-        var length = PayloadBuilder()
-        length.varint(UInt64(payload.bytes.count))
-        frame += length.bytes
-        frame += payload.bytes
-        try sink.append(frame)
+        try appendPayload(kind: RecordKind.blockReferences.rawValue)
     }
 
     /// Varints into the sink's buffer.
