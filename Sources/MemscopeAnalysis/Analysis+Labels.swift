@@ -161,12 +161,7 @@ extension Analysis {
     /// Where a frame's code is: `node+0x1f3a2c` (module and offset, the same in every run),
     /// else its address.
     func placeInModule(_ frameID: UInt32) -> String {
-        let frame = symbols.frame(frameID)
-        let module = baseName(symbols.string(frame.module))
-        guard let offset = frame.moduleOffset, !module.isEmpty else {
-            return "0x" + String(frame.instructionPointer, radix: 16)
-        }
-        return module + "+0x" + String(offset, radix: 16)
+        symbols.moduleOffsetName(ofFrame: frameID) ?? "0x" + String(symbols.frame(frameID).instructionPointer, radix: 16)
     }
 
     /// For each path, the first level at which its prefix through that level is its own: no

@@ -63,13 +63,20 @@ public struct SymbolTable: Sendable, Equatable {
         let frame = frame(id)
         let function = string(frame.function)
         if !function.isEmpty { return function }
+        if let place = moduleOffsetName(ofFrame: id) { return place }
         let module = string(frame.module)
-        if let offset = frame.moduleOffset, !module.isEmpty {
-            return "\(baseName(module))+0x" + String(offset, radix: 16)
-        }
         let address = "0x" + String(frame.instructionPointer, radix: 16)
         if module.isEmpty { return address }
         return "\(address) in \(baseName(module))"
+    }
+
+    /// `libsqlite3.so.0+0xa7504`: the frame's module and its offset there (the same in every
+    /// run); nil when either is unknown.
+    public func moduleOffsetName(ofFrame id: UInt32) -> String? {
+        let frame = frame(id)
+        let module = string(frame.module)
+        guard let offset = frame.moduleOffset, !module.isEmpty else { return nil }
+        return "\(baseName(module))+0x" + String(offset, radix: 16)
     }
 
     /// `file:line:column` of a frame (`file:line` without a column), or an empty string
